@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "helper-options.h"
+#include "strv.h"
+
+typedef struct Args {
+        char **argv;
+        int error;
+} Args;
+
+static void add(Args *a, const char *s) {
+        if (a->error == 0 && strv_append(&a->argv, s) < 0)
+                a->error = -ENOMEM;
+}
+
+static void add_option(Args *a, HelperOption o, const char *value) {
+        char *s = NULL;
+
+        if (a->error < 0)
+                return;
+        if (value ? asprintf(&s, "%s=%s", helper_option_flag(o), value) < 0 : !(s = strdup(helper_option_flag(o))))
+                s = NULL;
+        if (strv_consume(&a->argv, s) < 0)
+                a->error = -ENOMEM;
+}
+
+static void add_spec(Args *a, HelperOption o, const char *const *fields, unsigned n) {
+        _cleanup_free_ char *v = helper_spec_join(fields, n);
+
+        if (!v)
+                a->error = -ENOMEM;
+        else
+                add_option(a, o, v);
+}
+
+static void add_mount(Args *a, const ProfileMount *m) {
+        switch (m->kind) {
+        case MOUNT_BIND:
+                add_spec(a, m->readonly ? HELPER_OPT_BIND_RO : HELPER_OPT_BIND, (const char *[]) { m->source, m->target }, 2);
+                break;
+        case MOUNT_IMAGE:
+                add_spec(a, m->readonly ? HELPER_OPT_IMAGE_RO : HELPER_OPT_IMAGE, (const char *[]) { m->source, m->target }, 2);
+                break;
+        case MOUNT_BLOCK:
+                add_spec(a, m->readonly ? HELPER_OPT_BLOCK_RO : HELPER_OPT_BLOCK, (const char *[]) { m->tag, m->source }, 2);
+                break;
+        case MOUNT_TMPFS: {
+                char mode[8] = "";
+
+                if (m->has_mode)
+                        snprintf(mode, sizeof mode, "%04o", m->mode);
+                add_spec(a, HELPER_OPT_TMPFS, (const char *[]) { m->target, m->size ? m->size : "", mode }, 3);
+                break;
+        }
+        }
+}
+
+int profile_compile_helper_argv(const Profile *p, const char *helper_path, char ***ret) {
+        Args a = {};
+
+        add(&a, helper_path);
+        add_option(&a, HELPER_OPT_NAME, p->name);
+        add_option(&a, HELPER_OPT_PROFILE, p->path);
+        if (p->root_type == ROOT_DIRECTORY)
+                add_option(&a, HELPER_OPT_ROOT_DIRECTORY, p->root_directory);
+        add_option(&a, HELPER_OPT_ETC, dir_mode_to_string(p->etc_mode));
+        add_option(&a, HELPER_OPT_VAR, dir_mode_to_string(p->var_mode));
+        if (p->tmp_size)
+                add_option(&a, HELPER_OPT_TMP_SIZE, p->tmp_size);
+        if (p->run_size)
+                add_option(&a, HELPER_OPT_RUN_SIZE, p->run_size);
+        for (size_t i = 0; i < p->n_mounts; i++)
+                add_mount(&a, &p->mounts[i]);
+        for (size_t i = 0; i < p->n_masks; i++)
+                add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
+        add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
+        if (p->hostname)
+                add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
+        if (p->selinux_label) {
+                add_option(&a, HELPER_OPT_SELINUX_LABEL, p->selinux_label);
+                if (p->selinux_optional)
+                        add_option(&a, HELPER_OPT_SELINUX_OPTIONAL, NULL);
+        }
+        if (p->apparmor_profile) {
+                add_option(&a, HELPER_OPT_APPARMOR_PROFILE, p->apparmor_profile);
+                if (p->apparmor_optional)
+                        add_option(&a, HELPER_OPT_APPARMOR_OPTIONAL, NULL);
+        }
+        if (p->keep_caps && p->keep_caps[0]) {
+                _cleanup_free_ char *caps = strv_join(p->keep_caps, ",");
+                if (!caps)
+                        a.error = -ENOMEM;
+                else
+                        add_option(&a, HELPER_OPT_KEEP_CAPS, caps);
+        }
+        if (!p->no_new_privileges)
+                add_option(&a, HELPER_OPT_ALLOW_NEW_PRIVILEGES, NULL);
+        if (p->user)
+                add_option(&a, HELPER_OPT_USER, p->user);
+        if (p->group)
+                add_option(&a, HELPER_OPT_GROUP, p->group);
+        if (p->supplementary_groups) {
+                _cleanup_free_ char *groups = strv_join(p->supplementary_groups, ",");
+                if (!groups)
+                        a.error = -ENOMEM;
+                else
+                        add_option(&a, HELPER_OPT_SUPPLEMENTARY_GROUPS, groups);
+        }
+        if (p->workdir)
+                add_option(&a, HELPER_OPT_WORKDIR, p->workdir);
+        add(&a, "--");
+        STRV_FOREACH(arg, p->argv)
+                add(&a, *arg);
+
+        if (a.error < 0) {
+                strv_free(a.argv);
+                return a.error;
+        }
+        *ret = a.argv;
+        return 0;
+}

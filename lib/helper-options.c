@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "helper-options.h"
+
+const struct option helper_options[] = {
+        { "name",                 required_argument, NULL, HELPER_OPT_NAME },
+        { "profile",              required_argument, NULL, HELPER_OPT_PROFILE },
+        { "state-root",           required_argument, NULL, HELPER_OPT_STATE_ROOT },
+        { "root-directory",       required_argument, NULL, HELPER_OPT_ROOT_DIRECTORY },
+        { "etc",                  required_argument, NULL, HELPER_OPT_ETC },
+        { "var",                  required_argument, NULL, HELPER_OPT_VAR },
+        { "tmp-size",             required_argument, NULL, HELPER_OPT_TMP_SIZE },
+        { "run-size",             required_argument, NULL, HELPER_OPT_RUN_SIZE },
+        { "bind",                 required_argument, NULL, HELPER_OPT_BIND },
+        { "bind-ro",              required_argument, NULL, HELPER_OPT_BIND_RO },
+        { "tmpfs",                required_argument, NULL, HELPER_OPT_TMPFS },
+        { "image",                required_argument, NULL, HELPER_OPT_IMAGE },
+        { "image-ro",             required_argument, NULL, HELPER_OPT_IMAGE_RO },
+        { "block",                required_argument, NULL, HELPER_OPT_BLOCK },
+        { "block-ro",             required_argument, NULL, HELPER_OPT_BLOCK_RO },
+        { "mask",                 required_argument, NULL, HELPER_OPT_MASK },
+        { "network",              required_argument, NULL, HELPER_OPT_NETWORK },
+        { "hostname",             required_argument, NULL, HELPER_OPT_HOSTNAME },
+        { "user",                 required_argument, NULL, HELPER_OPT_USER },
+        { "group",                required_argument, NULL, HELPER_OPT_GROUP },
+        { "supplementary-groups", required_argument, NULL, HELPER_OPT_SUPPLEMENTARY_GROUPS },
+        { "workdir",              required_argument, NULL, HELPER_OPT_WORKDIR },
+        { "keep-caps",            required_argument, NULL, HELPER_OPT_KEEP_CAPS },
+        { "allow-new-privileges", no_argument,       NULL, HELPER_OPT_ALLOW_NEW_PRIVILEGES },
+        { "selinux-label",        required_argument, NULL, HELPER_OPT_SELINUX_LABEL },
+        { "selinux-optional",     no_argument,       NULL, HELPER_OPT_SELINUX_OPTIONAL },
+        { "apparmor-profile",     required_argument, NULL, HELPER_OPT_APPARMOR_PROFILE },
+        { "apparmor-optional",    no_argument,       NULL, HELPER_OPT_APPARMOR_OPTIONAL },
+        { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
+        { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
+        { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },
+        { "help",                 no_argument,       NULL, HELPER_OPT_HELP },
+        { "version",              no_argument,       NULL, HELPER_OPT_VERSION },
+        {}
+};
+
+const char *helper_option_flag(HelperOption o) {
+        static char flags[HELPER_OPT_VERSION - HELPER_OPT_NAME + 1][32];
+        unsigned i = (unsigned) (o - HELPER_OPT_NAME);
+
+        if (o < HELPER_OPT_NAME || o > HELPER_OPT_VERSION || !helper_options[i].name)
+                abort();
+        if (!flags[i][0])
+                snprintf(flags[i], sizeof flags[i], "--%s", helper_options[i].name);
+        return flags[i];
+}
+
+char *helper_spec_join(const char *const *fields, unsigned n) {
+        _cleanup_buffer_ Buffer b = {};
+
+        for (unsigned i = 0; i < n; i++) {
+                if (i > 0)
+                        buffer_append_char(&b, ':');
+                for (const char *p = fields[i] ? fields[i] : ""; *p; p++) {
+                        if (*p == ':' || *p == '\\')
+                                buffer_append_char(&b, '\\');
+                        buffer_append_char(&b, *p);
+                }
+        }
+        return buffer_steal(&b);
+}
+
+int helper_spec_split(const char *value, unsigned n, char **ret_fields) {
+        _cleanup_buffer_ Buffer b = {};
+        unsigned k = 0;
+
+        for (unsigned i = 0; i < n; i++)
+                ret_fields[i] = NULL;
+        for (const char *p = value;; p++) {
+                if (*p == '\\' && p[1]) {
+                        buffer_append_char(&b, *++p);
+                        continue;
+                }
+                if (*p == ':' || *p == 0) {
+                        char *f = k < n ? buffer_steal(&b) : NULL;
+
+                        if (k < n && !f)
+                                goto nomem;
+                        if (k < n)
+                                ret_fields[k] = f;
+                        k++;
+                        if (*p == 0)
+                                break;
+                        continue;
+                }
+                buffer_append_char(&b, *p);
+        }
+        if (k == n)
+                return 0;
+        for (unsigned i = 0; i < n; i++)
+                free(ret_fields[i]), ret_fields[i] = NULL;
+        return -EINVAL;
+nomem:
+        for (unsigned i = 0; i < n; i++)
+                free(ret_fields[i]), ret_fields[i] = NULL;
+        return -ENOMEM;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char *program = "sandbox";
+static int kmsg_fd = -1;
+static bool debug_on;
+
+void log_set_program(const char *name) {
+        program = name;
+}
+
+const char *log_program(void) {
+        return program;
+}
+
+void log_open_kmsg(void) {
+        if (kmsg_fd < 0)
+                kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+}
+
+void log_set_debug(bool on) {
+        debug_on = on;
+}
+
+bool log_debug_enabled(void) {
+        return debug_on;
+}
+
+static void log_write(int level, const char *text) {
+        if (level >= LOG_LEVEL_DEBUG && !debug_on)
+                return;
+
+        fprintf(stderr, "%s: %s\n", program, text);
+
+        if (kmsg_fd >= 0 && level < LOG_LEVEL_DEBUG) {
+                char line[2048];
+                int n = snprintf(line, sizeof line, "<%d>%s: %s\n", level, program, text);
+                if (n > 0)
+                        (void) !write(kmsg_fd, line, (size_t) n < sizeof line ? (size_t) n : sizeof line - 1);
+        }
+}
+
+static void log_vformat(int level, int error, const char *fmt, va_list ap) {
+        char text[1800];
+        int saved = errno;
+
+        if (error != 0)
+                errno = error < 0 ? -error : error; /* for %m */
+        vsnprintf(text, sizeof text, fmt, ap);
+        errno = saved;
+        log_write(level, text);
+}
+
+void log_msg(int level, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        log_vformat(level, 0, fmt, ap);
+        va_end(ap);
+}
+
+int log_errno(int level, int error, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        log_vformat(level, error, fmt, ap);
+        va_end(ap);
+        return error < 0 ? error : -error;
+}
+
+int log_oom(void) {
+        log_error("Out of memory.");
+        return -ENOMEM;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Syntax of the names a profile uses. Each returns true when valid. */
+
+#include <stdbool.h>
+
+#define SANDBOX_NAME_MAX 64
+
+/* A sandbox name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters, so
+ * that sandbox@NAME.service, /var/lib/sandbox/NAME and /run/sandbox/NAME
+ * are all well-formed without escaping. */
+bool sandbox_name_is_valid(const char *s);
+
+/* A unit name such as "multi-user.target" or "sandbox@web.service". */
+bool unit_name_is_valid(const char *s);
+
+/* A host name: dot-separated labels of [A-Za-z0-9-], at most 64 bytes. */
+bool hostname_is_valid(const char *s);
+
+/* A user or group: a POSIX-style name or a decimal id. */
+bool user_name_is_valid(const char *s);
+
+/* An environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
+bool env_name_is_valid(const char *s);
+
+/* A block device tag (a file name under /dev/disk/by-tag). */
+bool tag_is_valid(const char *s);
+
+/* Printable text without control characters (valid UTF-8 is assumed). */
+bool text_is_printable(const char *s);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+#include "names.h"
+#include "paths.h"
+
+bool path_is_normalized_absolute(const char *p) {
+        size_t n = strlen(p);
+
+        if (n == 0 || n > SANDBOX_PATH_MAX || p[0] != '/' || !text_is_printable(p))
+                return false;
+        if (n == 1)
+                return true;
+        if (p[n - 1] == '/')
+                return false;
+        for (const char *c = p + 1;;) {
+                size_t k = strcspn(c, "/");
+
+                if (k == 0 || (k == 1 && c[0] == '.') || (k == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                if (!c[k])
+                        return true;
+                c += k + 1;
+        }
+}
+
+bool path_is_at_or_below(const char *path, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        if (strcmp(prefix, "/") == 0)
+                return path[0] == '/';
+        return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+int path_make_absolute(const char *p, char **ret) {
+        _cleanup_free_ char *cwd = NULL;
+        char *r;
+
+        if (p[0] == '/')
+                r = strdup(p);
+        else {
+                cwd = getcwd(NULL, 0);
+                if (!cwd)
+                        return -errno;
+                while (p[0] == '.' && p[1] == '/')
+                        p += 2 + strspn(p + 2, "/");
+                r = NULL;
+                if (asprintf(&r, "%s%s%s", cwd, streq(cwd, "/") ? "" : "/", streq(p, ".") ? "" : p) < 0)
+                        r = NULL;
+        }
+        if (!r)
+                return -ENOMEM;
+        *ret = r;
+        return 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Checks over the merged profile, where settings from several files meet. */
+#include <string.h>
+
+#include "paths.h"
+#include "profile-parse.h"
+#include "strv.h"
+
+static const char *mount_element(MountKind k) {
+        static const char *const names[] = {
+                [MOUNT_BIND] = "bind", [MOUNT_TMPFS] = "tmpfs", [MOUNT_IMAGE] = "image", [MOUNT_BLOCK] = "block",
+        };
+        return names[k];
+}
+
+/* Mounted by the sandbox itself; a profile changes them with <etc>,
+ * <var>, <tmp>, <run> and <root>, not by mounting over them. */
+static const char *const reserved_targets[] = { "/", "/etc", "/var", "/tmp", "/run", "/dev", "/dev/shm", "/dev/pts" };
+/* API file systems the sandbox builds fresh; nothing goes inside them. */
+static const char *const reserved_trees[] = { "/proc", "/sys" };
+
+static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
+        unsigned problems = 0;
+
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                const ProfileMount *m = &p->mounts[i];
+                const char *what = mount_element(m->kind);
+                bool reserved = false;
+
+                for (size_t k = 0; k < ELEMENTSOF(reserved_targets) && !reserved; k++)
+                        reserved = streq(m->target, reserved_targets[k]);
+                for (size_t k = 0; k < ELEMENTSOF(reserved_trees) && !reserved; k++)
+                        reserved = path_is_at_or_below(m->target, reserved_trees[k]);
+                if (reserved) {
+                        diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is set up by the sandbox itself; "
+                                 "mount below it, or use <root>, <etc>, <var>, <tmp> or <run>", what, m->target);
+                        problems++;
+                        continue;
+                }
+
+                for (size_t j = 0; j < i; j++)
+                        if (streq(p->mounts[j].target, m->target)) {
+                                diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is already mounted by <%s> at %s:%u; "
+                                         "one mount per target", what, m->target, mount_element(p->mounts[j].kind),
+                                         p->mounts[j].origin.file, p->mounts[j].origin.line);
+                                problems++;
+                                break;
+                        }
+
+                for (size_t j = 0; j < p->n_masks; j++)
+                        if (path_is_at_or_below(m->target, p->masks[j].path)) {
+                                diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is masked by <mask path=\"%s\"> at %s:%u; "
+                                         "nothing may be mounted over a masked path", what, m->target, p->masks[j].path,
+                                         p->masks[j].origin.file, p->masks[j].origin.line);
+                                problems++;
+                                break;
+                        }
+        }
+        return problems;
+}
+
+static unsigned check_service(const Profile *p, Diagnostics *d) {
+        if (p->service_type == SERVICE_ONESHOT && p->restart &&
+            (streq(p->restart, "always") || streq(p->restart, "on-success"))) {
+                diag_add(d, p->service_origin.file, p->service_origin.line, "<service>: restart=\"%s\" cannot be used with "
+                         "type=\"oneshot\"; allowed there: no, on-failure, on-abnormal, on-watchdog, on-abort", p->restart);
+                return 1;
+        }
+        return 0;
+}
+
+unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
+        unsigned problems = 0;
+
+        problems += check_mount_targets(p, d);
+        problems += check_service(p, d);
+        if (complete && strv_length(p->argv) == 0) {
+                diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
+                         "(here or in an included base profile)");
+                problems++;
+        }
+        return problems;
+}

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * One handler per element of sandbox.profile(5). Each reads its
+ * attributes, checks what the schema cannot (paths, sizes, names), and
+ * stores the result in the Profile. Messages say what is wrong and what
+ * is allowed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cap-ng.h>
+
+#include "names.h"
+#include "paths.h"
+#include "profile-parse.h"
+#include "quantities.h"
+#include "strv.h"
+
+#define PATH_RULE "absolute and normalised (no \"//\", \".\", \"..\" or trailing \"/\")"
+#define NAME_RULE "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit"
+
+static unsigned line_of(xmlNodePtr n) {
+        long l = xmlGetLineNo(n);
+        return l > 0 ? (unsigned) l : 0;
+}
+
+_printf_(3, 4) static void problem(ParseContext *c, xmlNodePtr n, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        int k;
+
+        va_start(ap, fmt);
+        k = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        diag_add(c->diags, c->file, line_of(n), "<%s>: %s", (const char *) n->name, k < 0 ? "out of memory" : msg);
+        c->problems++;
+}
+
+static bool is(xmlNodePtr n, const char *name) {
+        return n->type == XML_ELEMENT_NODE && !n->ns && streq((const char *) n->name, name);
+}
+
+/* The attribute's value (caller frees), or NULL when absent. */
+static char *attr(xmlNodePtr n, const char *name) {
+        return (char *) xmlGetNoNsProp(n, (const xmlChar *) name);
+}
+
+static char *text_of(xmlNodePtr n) {
+        return (char *) xmlNodeGetContent(n);
+}
+
+static void replace(char **field, char *value) {
+        free(*field);
+        *field = value;
+}
+
+static bool yes(xmlNodePtr n, const char *name, bool dflt) {
+        _cleanup_free_ char *v = attr(n, name);
+        return v ? streq(v, "yes") : dflt;
+}
+
+/* Reads an attribute that must be a path; NULL when absent or invalid. */
+static char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
+        char *v = attr(n, name);
+
+        if (!v)
+                return NULL;
+        if (v[0] != '/') {
+                problem(c, n, "%s \"%s\" must be an absolute path", name, v);
+                free(v);
+                return NULL;
+        }
+        if (!path_is_normalized_absolute(v)) {
+                problem(c, n, "%s \"%s\" is not a normalised path; it must be " PATH_RULE, name, v);
+                free(v);
+                return NULL;
+        }
+        return v;
+}
+
+static char *size_attr(ParseContext *c, xmlNodePtr n, const char *name, bool infinity_ok) {
+        char *v = attr(n, name);
+        uint64_t bytes;
+
+        if (!v || (infinity_ok && streq(v, "infinity")) || parse_size(v, &bytes) >= 0)
+                return v;
+        problem(c, n, "%s \"%s\" is not a valid size; allowed: a whole number of bytes more than 0, "
+                "optionally with K, M, G or T (1024-based)%s", name, v, infinity_ok ? ", or \"infinity\"" : "");
+        free(v);
+        return NULL;
+}
+
+static char *timespan_attr(ParseContext *c, xmlNodePtr n, const char *name) {
+        char *v = attr(n, name);
+
+        if (!v || parse_timespan(v) >= 0)
+                return v;
+        problem(c, n, "%s \"%s\" is not a valid time span; allowed: \"infinity\" or numbers with units "
+                "us, ms, s, min, h, d, w, e.g. \"1min 30s\"", name, v);
+        free(v);
+        return NULL;
+}
+
+static char *user_attr(ParseContext *c, xmlNodePtr n, const char *name) {
+        char *v = attr(n, name);
+
+        if (!v || user_name_is_valid(v))
+                return v;
+        problem(c, n, "%s \"%s\" is not a valid user or group name; allowed: a name of letters, digits, "
+                "\"_\", \".\", \"-\" (not starting with a digit or \"-\"), or a numeric id", name, v);
+        free(v);
+        return NULL;
+}
+
+static void parse_env(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *name = attr(n, "name"), *value = attr(n, "value"), *entry = NULL;
+        size_t k;
+
+        if (!name || !value)
+                return;
+        if (!env_name_is_valid(name)) {
+                problem(c, n, "name \"%s\" is not a valid variable name; allowed: letters, digits and \"_\", not starting with a digit", name);
+                return;
+        }
+        if (!text_is_printable(value)) {
+                problem(c, n, "value of %s contains a control character (such as a newline); allowed: printable text", name);
+                return;
+        }
+        if (asprintf(&entry, "%s=%s", name, value) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        /* a later definition of the same variable replaces the earlier one */
+        k = strlen(name);
+        for (char **e = c->profile->environment; e && *e; e++)
+                if (strncmp(*e, name, k) == 0 && (*e)[k] == '=') {
+                        replace(e, TAKE_PTR(entry));
+                        return;
+                }
+        if (strv_consume(&c->profile->environment, TAKE_PTR(entry)) < 0)
+                c->diags->error = -ENOMEM;
+}
+
+static void parse_exec(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+        _cleanup_strv_free_ char **argv = NULL, **groups = NULL;
+        char *v;
+
+        if ((v = user_attr(c, n, "user")))
+                replace(&p->user, v);
+        if ((v = user_attr(c, n, "group")))
+                replace(&p->group, v);
+        if ((v = path_attr(c, n, "workdir")))
+                replace(&p->workdir, v);
+
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                if (is(k, "arg")) {
+                        _cleanup_free_ char *a = text_of(k);
+
+                        if (!a)
+                                continue;
+                        if (!argv && a[0] != '/') {
+                                problem(c, k, "the command \"%s\" must be an absolute path", a);
+                                continue;
+                        }
+                        if (!argv && !path_is_normalized_absolute(a)) {
+                                problem(c, k, "the command \"%s\" is not a normalised path; it must be " PATH_RULE, a);
+                                continue;
+                        }
+                        if (strchr(a, '\n') || strchr(a, '\r')) {
+                                problem(c, k, "argument contains a line break; allowed: any text on one line");
+                                continue;
+                        }
+                        if (strv_consume(&argv, TAKE_PTR(a)) < 0)
+                                c->diags->error = -ENOMEM;
+                } else if (is(k, "env"))
+                        parse_env(c, k);
+                else if (is(k, "supplementary-group")) {
+                        char *g = user_attr(c, k, "name");
+
+                        if (g && strv_consume(&groups, g) < 0)
+                                c->diags->error = -ENOMEM;
+                }
+        }
+        /* an <exec> with arguments says the whole command line */
+        if (argv) {
+                strv_free(p->argv);
+                p->argv = TAKE_PTR(argv);
+        }
+        if (groups) {
+                strv_free(p->supplementary_groups);
+                p->supplementary_groups = TAKE_PTR(groups);
+        }
+}
+
+static void parse_service(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+        _cleanup_free_ char *type = attr(n, "type");
+        char *v;
+
+        p->service_origin = (Origin) { c->file, line_of(n) };
+        if (type && service_type_from_string(type) >= 0)
+                p->service_type = (ServiceType) service_type_from_string(type);
+        if ((v = attr(n, "restart")))
+                replace(&p->restart, v);
+        if ((v = timespan_attr(c, n, "restart-sec")))
+                replace(&p->restart_sec, v);
+        if ((v = timespan_attr(c, n, "timeout-start-sec")))
+                replace(&p->timeout_start_sec, v);
+        if ((v = timespan_attr(c, n, "timeout-stop-sec")))
+                replace(&p->timeout_stop_sec, v);
+}
+
+static void parse_root(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *type = attr(n, "type"), *raw = attr(n, "path");
+        char *path = path_attr(c, n, "path");
+
+        if (!type)
+                free(path);
+        else if (streq(type, "host")) {
+                if (raw)
+                        problem(c, n, "type=\"host\" takes no path; use type=\"directory\" for a root of its own");
+                free(path);
+                c->profile->root_type = ROOT_HOST;
+                replace(&c->profile->root_directory, NULL);
+        } else if (streq(type, "directory")) {
+                if (!raw)
+                        problem(c, n, "type=\"directory\" needs path=\"/the/root/directory\"");
+                else if (path && streq(path, "/"))
+                        problem(c, n, "path \"/\" is the host root; use type=\"host\"");
+                c->profile->root_type = ROOT_DIRECTORY;
+                replace(&c->profile->root_directory, path);
+        } else
+                free(path);
+}
+
+static void add_mount(ParseContext *c, xmlNodePtr n, ProfileMount m) {
+        Profile *p = c->profile;
+        ProfileMount *t = realloc(p->mounts, (p->n_mounts + 1) * sizeof(*t));
+
+        if (!t) {
+                free(m.source), free(m.target), free(m.tag), free(m.size);
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        m.origin = (Origin) { c->file, line_of(n) };
+        p->mounts = t;
+        p->mounts[p->n_mounts++] = m;
+}
+
+static void parse_bind_or_image(ParseContext *c, xmlNodePtr n, MountKind kind) {
+        _cleanup_free_ char *raw_target = attr(n, "target");
+        ProfileMount m = { .kind = kind, .readonly = yes(n, "readonly", kind == MOUNT_BIND) };
+
+        m.source = path_attr(c, n, "source");
+        m.target = path_attr(c, n, "target");
+        if (!m.target && !raw_target && kind == MOUNT_BIND && m.source)
+                m.target = strdup(m.source);
+        if (!m.source || !m.target) {
+                free(m.source), free(m.target);
+                return;
+        }
+        add_mount(c, n, m);
+}
+
+static void parse_tmpfs(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *mode = attr(n, "mode");
+        ProfileMount m = { .kind = MOUNT_TMPFS };
+        bool ok = true;
+
+        m.target = path_attr(c, n, "target");
+        m.size = size_attr(c, n, "size", false);
+        if (mode) {
+                if (parse_mode(mode, &m.mode) < 0) {
+                        problem(c, n, "mode \"%s\" is not a valid file mode; allowed: octal from 0 to 7777, e.g. \"0755\"", mode);
+                        ok = false;
+                } else
+                        m.has_mode = true;
+        }
+        if (!m.target || !ok) {
+                free(m.target), free(m.size);
+                return;
+        }
+        add_mount(c, n, m);
+}
+
+static void parse_block(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *tag = attr(n, "tag");
+        ProfileMount m = { .kind = MOUNT_BLOCK, .readonly = yes(n, "readonly", false) };
+
+        m.source = path_attr(c, n, "source");
+        if (m.source && !path_is_at_or_below(m.source, "/dev")) {
+                problem(c, n, "source \"%s\" is not a device path; allowed: a block device under /dev", m.source);
+                replace(&m.source, NULL);
+        }
+        if (tag && !tag_is_valid(tag)) {
+                problem(c, n, "tag \"%s\" is not valid; allowed: " NAME_RULE ", at most 64", tag);
+                replace(&tag, NULL);
+        }
+        if (!m.source || !tag) {
+                free(m.source);
+                return;
+        }
+        if (asprintf(&m.target, "/dev/disk/by-tag/%s", tag) < 0) {
+                free(m.source);
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        m.tag = TAKE_PTR(tag);
+        add_mount(c, n, m);
+}
+
+static void parse_mask(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+        char *path = path_attr(c, n, "path");
+        ProfileMask *t;
+
+        if (!path)
+                return;
+        if (streq(path, "/")) {
+                problem(c, n, "path \"/\" cannot be masked; mask a file or directory below it");
+                free(path);
+                return;
+        }
+        t = realloc(p->masks, (p->n_masks + 1) * sizeof(*t));
+        if (!t) {
+                free(path);
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        p->masks = t;
+        p->masks[p->n_masks++] = (ProfileMask) { path, { c->file, line_of(n) } };
+}
+
+static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                _cleanup_free_ char *mode = NULL;
+                char *v;
+
+                if (is(k, "etc") || is(k, "var")) {
+                        mode = attr(k, "mode");
+                        if (mode && dir_mode_from_string(mode) >= 0)
+                                *(is(k, "etc") ? &p->etc_mode : &p->var_mode) = (DirMode) dir_mode_from_string(mode);
+                } else if (is(k, "tmp")) {
+                        if ((v = size_attr(c, k, "size", false)))
+                                replace(&p->tmp_size, v);
+                } else if (is(k, "run")) {
+                        if ((v = size_attr(c, k, "size", false)))
+                                replace(&p->run_size, v);
+                } else if (is(k, "bind"))
+                        parse_bind_or_image(c, k, MOUNT_BIND);
+                else if (is(k, "image"))
+                        parse_bind_or_image(c, k, MOUNT_IMAGE);
+                else if (is(k, "tmpfs"))
+                        parse_tmpfs(c, k);
+                else if (is(k, "block"))
+                        parse_block(c, k);
+                else if (is(k, "mask"))
+                        parse_mask(c, k);
+        }
+}
+
+static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *keep = attr(n, "keep");
+        _cleanup_strv_free_ char **words = NULL, **caps = NULL;
+
+        if (!keep)
+                return;
+        if (strv_split(keep, " \t\r\n,", &words) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        STRV_FOREACH(w, words) {
+                _cleanup_free_ char *upper = strdup(*w);
+
+                if (!upper) {
+                        c->diags->error = -ENOMEM;
+                        return;
+                }
+                for (char *s = upper; *s; s++)
+                        *s = (char) toupper((unsigned char) *s);
+                if (strncmp(upper, "CAP_", 4) != 0 || capng_name_to_capability(upper + 4) < 0) {
+                        problem(c, n, "unknown capability \"%s\"; allowed: names such as CAP_NET_BIND_SERVICE "
+                                "(see capabilities(7)), separated by spaces", *w);
+                        continue;
+                }
+                if (strv_contains(caps, upper))
+                        continue;
+                if (strv_consume(&caps, TAKE_PTR(upper)) < 0) {
+                        c->diags->error = -ENOMEM;
+                        return;
+                }
+        }
+        if (!caps && strv_split("", " ", &caps) < 0) { /* keep="" keeps none */
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        strv_free(c->profile->keep_caps);
+        c->profile->keep_caps = TAKE_PTR(caps);
+}
+
+/* Elements whose enforcement the helper does not have yet. Refusing them
+ * is what keeps a profile from starting with less confinement than it
+ * asks for. */
+static void refuse_unsupported(ParseContext *c, xmlNodePtr n, const char *what) {
+        problem(c, n, "%s is not supported by this version of sandbox; remove it or upgrade "
+                "(a sandbox never starts with less confinement than its profile asks for)", what);
+}
+
+static void parse_security(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                if (is(k, "capabilities"))
+                        parse_capabilities(c, k);
+                else if (is(k, "no-new-privileges"))
+                        p->no_new_privileges = yes(k, "enabled", true);
+                else if (is(k, "selinux")) {
+                        _cleanup_free_ char *mcs = attr(k, "mcs");
+                        char *label = attr(k, "label");
+
+                        if (mcs) {
+                                refuse_unsupported(c, k, "mcs=\"dynamic\" (per-sandbox MCS categories)");
+                                free(label);
+                                continue;
+                        }
+                        if (label && (!*label || !text_is_printable(label) || strchr(label, ' ') || !strchr(label, ':'))) {
+                                problem(c, k, "label \"%s\" is not an SELinux context; allowed: user:role:type[:level], "
+                                        "e.g. \"system_u:system_r:svirt_lxc_net_t:s0:c1,c2\"", label);
+                                free(label);
+                                continue;
+                        }
+                        replace(&p->selinux_label, label);
+                        p->selinux_optional = yes(k, "optional", false);
+                } else if (is(k, "apparmor")) {
+                        char *profile = attr(k, "profile");
+
+                        if (profile && (!*profile || !text_is_printable(profile) || strchr(profile, ' '))) {
+                                problem(c, k, "profile \"%s\" is not an AppArmor profile name; allowed: a name without spaces, "
+                                        "e.g. \"sandbox-default\"", profile);
+                                free(profile);
+                                continue;
+                        }
+                        replace(&p->apparmor_profile, profile);
+                        p->apparmor_optional = yes(k, "optional", false);
+                } else if (is(k, "seccomp"))
+                        refuse_unsupported(c, k, "<seccomp> (system call filtering)");
+                else if (is(k, "landlock"))
+                        refuse_unsupported(c, k, "<landlock> (Landlock filesystem rules)");
+        }
+}
+
+static void parse_resources(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+        _cleanup_free_ char *cpu = attr(n, "cpu"), *tasks = attr(n, "tasks"), *io = attr(n, "io-weight");
+        uint64_t v;
+        unsigned pct;
+        char *s;
+
+        if ((s = size_attr(c, n, "memory", true)))
+                replace(&p->memory_max, s);
+        if (cpu) {
+                if (parse_percent(cpu, &pct) < 0)
+                        problem(c, n, "cpu \"%s\" is not a valid CPU quota; allowed: a percentage of one CPU "
+                                "from 1%% to 100000%%, e.g. \"50%%\" or \"200%%\"", cpu);
+                else
+                        replace(&p->cpu_quota, TAKE_PTR(cpu));
+        }
+        if (tasks) {
+                if (!streq(tasks, "infinity") && parse_uint_range(tasks, 1, UINT32_MAX, &v) < 0)
+                        problem(c, n, "tasks \"%s\" is not a valid task limit; allowed: a whole number from 1 "
+                                "to 4294967295, or \"infinity\"", tasks);
+                else
+                        replace(&p->tasks_max, TAKE_PTR(tasks));
+        }
+        if (io) {
+                if (parse_uint_range(io, 1, 10000, &v) < 0)
+                        problem(c, n, "io-weight \"%s\" is not a valid weight; allowed: a whole number from 1 to 10000", io);
+                else
+                        replace(&p->io_weight, TAKE_PTR(io));
+        }
+}
+
+static void parse_install(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *wanted = attr(n, "wanted-by");
+        _cleanup_strv_free_ char **units = NULL;
+
+        if (!wanted)
+                return;
+        if (strv_split(wanted, " \t\r\n", &units) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        if (!units[0]) {
+                problem(c, n, "wanted-by is empty; allowed: one or more unit names, e.g. \"sandbox.target\"");
+                return;
+        }
+        STRV_FOREACH(u, units)
+                if (!unit_name_is_valid(*u) || strchr(*u, '/')) {
+                        problem(c, n, "wanted-by \"%s\" is not a valid unit name; allowed: unit names such as "
+                                "\"sandbox.target\" or \"multi-user.target\"", *u);
+                        return;
+                }
+        strv_free(c->profile->wanted_by);
+        c->profile->wanted_by = TAKE_PTR(units);
+}
+
+static char *one_line_text(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *t = text_of(n);
+        char *r, *o;
+        bool space = false;
+
+        if (!t)
+                return NULL;
+        /* fold white space, as a description is one line in the unit */
+        r = o = malloc(strlen(t) + 1);
+        if (!r) {
+                c->diags->error = -ENOMEM;
+                return NULL;
+        }
+        for (const char *s = t + strspn(t, " \t\r\n"); *s; s++) {
+                if (strchr(" \t\r\n", *s)) {
+                        space = true;
+                        continue;
+                }
+                if (space)
+                        *o++ = ' ';
+                space = false;
+                *o++ = (char) ((unsigned char) *s < 0x20 ? ' ' : *s);
+        }
+        *o = 0;
+        return r;
+}
+
+void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
+        Profile *p = c->profile;
+
+        for (xmlNodePtr n = root->children; n; n = n->next) {
+                if (is(n, "description")) {
+                        char *d = one_line_text(c, n);
+                        if (d)
+                                replace(&p->description, d);
+                } else if (is(n, "exec"))
+                        parse_exec(c, n);
+                else if (is(n, "service"))
+                        parse_service(c, n);
+                else if (is(n, "root"))
+                        parse_root(c, n);
+                else if (is(n, "filesystem"))
+                        parse_filesystem(c, n);
+                else if (is(n, "network")) {
+                        _cleanup_free_ char *mode = attr(n, "mode");
+                        if (mode && network_mode_from_string(mode) >= 0)
+                                p->network = (NetworkMode) network_mode_from_string(mode);
+                } else if (is(n, "hostname")) {
+                        _cleanup_free_ char *h = text_of(n);
+                        if (h && !hostname_is_valid(h))
+                                problem(c, n, "\"%s\" is not a valid host name; allowed: labels of letters, digits "
+                                        "and \"-\" separated by \".\", at most 64 characters", h);
+                        else if (h)
+                                replace(&p->hostname, TAKE_PTR(h));
+                } else if (is(n, "security"))
+                        parse_security(c, n);
+                else if (is(n, "resources"))
+                        parse_resources(c, n);
+                else if (is(n, "install"))
+                        parse_install(c, n);
+        }
+}

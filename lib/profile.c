@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+#include "strv.h"
+
+static void mount_done(ProfileMount *m) {
+        free(m->source);
+        free(m->target);
+        free(m->tag);
+        free(m->size);
+}
+
+Profile *profile_free(Profile *p) {
+        if (!p)
+                return NULL;
+        free(p->name);
+        free(p->path);
+        strv_free(p->files);
+        free(p->description);
+        strv_free(p->argv);
+        strv_free(p->environment);
+        free(p->user);
+        free(p->group);
+        strv_free(p->supplementary_groups);
+        free(p->workdir);
+        free(p->restart);
+        free(p->restart_sec);
+        free(p->timeout_start_sec);
+        free(p->timeout_stop_sec);
+        free(p->root_directory);
+        free(p->tmp_size);
+        free(p->run_size);
+        for (size_t i = 0; i < p->n_mounts; i++)
+                mount_done(&p->mounts[i]);
+        free(p->mounts);
+        for (size_t i = 0; i < p->n_masks; i++)
+                free(p->masks[i].path);
+        free(p->masks);
+        free(p->hostname);
+        strv_free(p->keep_caps);
+        free(p->selinux_label);
+        free(p->apparmor_profile);
+        free(p->memory_max);
+        free(p->cpu_quota);
+        free(p->tasks_max);
+        free(p->io_weight);
+        strv_free(p->wanted_by);
+        free(p);
+        return NULL;
+}
+
+static const char *const service_types[] = {
+        [SERVICE_SIMPLE] = "simple",   [SERVICE_EXEC] = "exec",       [SERVICE_NOTIFY] = "notify",
+        [SERVICE_FORKING] = "forking", [SERVICE_ONESHOT] = "oneshot",
+};
+
+static const char *const dir_modes[] = {
+        [DIR_OVERLAY] = "overlay", [DIR_HOST] = "host", [DIR_PRIVATE] = "private", [DIR_TMPFS] = "tmpfs",
+};
+
+static const char *const network_modes[] = {
+        [NETWORK_HOST] = "host", [NETWORK_NONE] = "none", [NETWORK_PRIVATE] = "private",
+};
+
+const char *service_type_to_string(ServiceType t) {
+        return service_types[t];
+}
+
+const char *dir_mode_to_string(DirMode m) {
+        return dir_modes[m];
+}
+
+const char *network_mode_to_string(NetworkMode m) {
+        return network_modes[m];
+}
+
+static int lookup(const char *const *table, size_t n, const char *s) {
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], s))
+                        return (int) i;
+        return -1;
+}
+
+int service_type_from_string(const char *s) {
+        return lookup(service_types, ELEMENTSOF(service_types), s);
+}
+
+int dir_mode_from_string(const char *s) {
+        return lookup(dir_modes, ELEMENTSOF(dir_modes), s);
+}
+
+int network_mode_from_string(const char *s) {
+        return lookup(network_modes, ELEMENTSOF(network_modes), s);
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The profile model: what one sandbox profile (sandbox.profile(5)) says,
+ * after its includes are merged in and every check has passed. Produced
+ * by profile_load(); consumed by the compilers in compile-unit.c and
+ * compile-helper.c.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diagnostics.h"
+
+typedef enum ServiceType {
+        SERVICE_SIMPLE,
+        SERVICE_EXEC,
+        SERVICE_NOTIFY,
+        SERVICE_FORKING,
+        SERVICE_ONESHOT,
+} ServiceType;
+
+typedef enum RootType {
+        ROOT_HOST,
+        ROOT_DIRECTORY,
+} RootType;
+
+typedef enum DirMode {
+        DIR_OVERLAY,
+        DIR_HOST,
+        DIR_PRIVATE,
+        DIR_TMPFS,
+} DirMode;
+
+typedef enum NetworkMode {
+        NETWORK_HOST,
+        NETWORK_NONE,
+        NETWORK_PRIVATE,
+} NetworkMode;
+
+typedef enum MountKind {
+        MOUNT_BIND,
+        MOUNT_TMPFS,
+        MOUNT_IMAGE,
+        MOUNT_BLOCK,
+} MountKind;
+
+/* Where in which file a setting was written, for messages. */
+typedef struct Origin {
+        const char *file; /* points into Profile.files */
+        unsigned line;
+} Origin;
+
+typedef struct ProfileMount {
+        MountKind kind;
+        char *source;   /* bind, image, block */
+        char *target;   /* for a block device: /dev/disk/by-tag/TAG */
+        char *tag;      /* block */
+        char *size;     /* tmpfs, as written; NULL for the default */
+        unsigned mode;  /* tmpfs; 0 when not given */
+        bool has_mode;
+        bool readonly;
+        Origin origin;
+} ProfileMount;
+
+typedef struct ProfileMask {
+        char *path;
+        Origin origin;
+} ProfileMask;
+
+typedef struct Profile {
+        char *name;
+        char *path;     /* the profile file itself */
+        char **files;   /* every file read, the profile first, then includes */
+        unsigned line;  /* of <sandbox> in path */
+
+        char *description;
+
+        /* <exec> */
+        char **argv;
+        char **environment; /* NAME=VALUE */
+        char *user, *group;
+        char **supplementary_groups;
+        char *workdir;
+
+        /* <service> */
+        ServiceType service_type;
+        Origin service_origin;
+        char *restart;
+        char *restart_sec, *timeout_start_sec, *timeout_stop_sec;
+
+        /* <root> */
+        RootType root_type;
+        char *root_directory;
+
+        /* <filesystem> */
+        DirMode etc_mode, var_mode;
+        char *tmp_size, *run_size; /* NULL for the helper's default */
+        ProfileMount *mounts;
+        size_t n_mounts;
+        ProfileMask *masks;
+        size_t n_masks;
+
+        NetworkMode network;
+        char *hostname;
+
+        /* <security> */
+        char **keep_caps;       /* lower-case names without "cap_", e.g. "net_bind_service" */
+        bool no_new_privileges;
+        char *selinux_label;
+        bool selinux_optional;
+        char *apparmor_profile;
+        bool apparmor_optional;
+
+        /* <resources>, as written, each NULL when not given */
+        char *memory_max, *cpu_quota, *tasks_max, *io_weight;
+
+        /* <install> */
+        char **wanted_by;
+} Profile;
+
+/*
+ * Reads, validates and merges the profile at path (its includes resolved
+ * in dirname(path)/base and then in base/ under each directory of
+ * include_dirs). Every problem found goes to diags; returns 0 and the
+ * profile when there were none, -EINVAL when the profile is invalid, or
+ * another -errno when something other than the profile failed.
+ */
+int profile_load(const char *path, char * const *include_dirs, Profile **ret, Diagnostics *diags);
+
+Profile *profile_free(Profile *p);
+DEFINE_POINTER_CLEANUP(Profile, profile_free);
+#define _cleanup_profile_ _cleanup_(profile_freep)
+
+const char *service_type_to_string(ServiceType t);
+const char *dir_mode_to_string(DirMode m);
+const char *network_mode_to_string(NetworkMode m);
+/* -1 for a string that is not a keyword (the schema has refused it). */
+int service_type_from_string(const char *s);
+int dir_mode_from_string(const char *s);
+int network_mode_from_string(const char *s);

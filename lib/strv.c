@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strv.h"
+
+size_t strv_length(char * const *l) {
+        size_t n = 0;
+
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+char **strv_free(char **l) {
+        for (size_t i = 0; l && l[i]; i++)
+                free(l[i]);
+        free(l);
+        return NULL;
+}
+
+bool strv_contains(char * const *l, const char *s) {
+        STRV_FOREACH(i, l)
+                if (streq(*i, s))
+                        return true;
+        return false;
+}
+
+int strv_consume(char ***l, char *s) {
+        size_t n = strv_length(*l);
+        char **t;
+
+        if (!s)
+                return -ENOMEM;
+        t = realloc(*l, (n + 2) * sizeof(char *));
+        if (!t) {
+                free(s);
+                return -ENOMEM;
+        }
+        t[n] = s;
+        t[n + 1] = NULL;
+        *l = t;
+        return 0;
+}
+
+int strv_append(char ***l, const char *s) {
+        return strv_consume(l, strdup(s));
+}
+
+int strv_extend(char ***l, char * const *other) {
+        STRV_FOREACH(i, other)
+                if (strv_append(l, *i) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+int strv_split(const char *s, const char *separators, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (const char *p = s; *p;) {
+                size_t n;
+
+                p += strspn(p, separators);
+                n = strcspn(p, separators);
+                if (n == 0)
+                        break;
+                if (strv_consume(&l, strndup(p, n)) < 0)
+                        return -ENOMEM;
+                p += n;
+        }
+        if (!l) {
+                l = calloc(1, sizeof(char *));
+                if (!l)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+char *strv_join(char * const *l, const char *separator) {
+        size_t n = 1, k = strlen(separator);
+        char *r, *p;
+
+        STRV_FOREACH(i, l)
+                n += strlen(*i) + k;
+        r = p = malloc(n);
+        if (!r)
+                return NULL;
+        *p = 0;
+        STRV_FOREACH(i, l) {
+                if (i != l)
+                        p = stpcpy(p, separator);
+                p = stpcpy(p, *i);
+        }
+        return r;
+}
