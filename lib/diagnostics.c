@@ -57,3 +57,17 @@ void diagnostics_done(Diagnostics *d) {
         free(d->items);
         *d = (Diagnostics) {};
 }
+
+void diagnostics_sort(Diagnostics *d) {
+        /* insertion sort: stable, and lists are short */
+        for (size_t i = 1; i < d->n; i++) {
+                Diagnostic x = d->items[i];
+                size_t j = i;
+
+                while (j > 0 && streq(d->items[j - 1].file, x.file) && d->items[j - 1].line > x.line) {
+                        d->items[j] = d->items[j - 1];
+                        j--;
+                }
+                d->items[j] = x;
+        }
+}

@@ -29,5 +29,7 @@ typedef struct Diagnostics {
 void diag_add(Diagnostics *d, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
 /* "FILE:LINE: MESSAGE" (or "FILE: MESSAGE" without a line), no newline. */
 char *diag_format(const Diagnostic *item);
+/* Orders each file's run of problems by line, keeping the file order. */
+void diagnostics_sort(Diagnostics *d);
 void diagnostics_print(const Diagnostics *d, FILE *f);
 void diagnostics_done(Diagnostics *d);

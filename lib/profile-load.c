@@ -109,6 +109,10 @@ static void xml_error(void *userdata, xmlErrorPtr err) {
         msg = strdup(err->message ? err->message : "unknown error");
         if (msg && (k = strlen(msg)) > 0 && msg[k - 1] == '\n')
                 msg[k - 1] = 0;
+        /* one problem, one line */
+        for (char *c = msg; c && *c; c++)
+                if (*c == '\n')
+                        *c = ' ';
         diag_add(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0,
                  "malformed XML: %s; a profile must be well-formed UTF-8 XML", msg ? msg : "");
 }
@@ -135,8 +139,13 @@ static xmlDocPtr parse_xml(Loader *l, const char *shown, const char *data, size_
                 return NULL;
         }
         if (doc->intSubset || doc->extSubset) {
-                xmlNodePtr dtd = (xmlNodePtr) (doc->intSubset ? doc->intSubset : doc->extSubset);
-                diag_add(l->diags, shown, (unsigned) xmlGetLineNo(dtd) > 0 ? (unsigned) xmlGetLineNo(dtd) : 1,
+                /* libxml2 keeps no line for the DTD: count to it */
+                const char *at = memmem(data, size, "<!DOCTYPE", 9);
+                unsigned line = 1;
+
+                for (const char *c = data; at && c < at; c++)
+                        line += *c == '\n';
+                diag_add(l->diags, shown, line,
                          "<!DOCTYPE>: document type declarations and entities are not allowed in profiles");
                 l->problems++;
                 xmlFreeDoc(doc);
@@ -303,6 +312,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         if (r < 0)
                 return r;
         l.problems += profile_check(p, diags, l.problems == 0);
+        diagnostics_sort(diags);
         if (diags->error < 0)
                 return diags->error;
         if (l.problems > 0)

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sandboxctl: the administrator's tool around sandbox profiles. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "log.h"
+#include "sandboxctl.h"
+#include "schema.h"
+#include "search-path.h"
+#include "strv.h"
+
+bool arg_json;
+
+static const struct {
+        const char *name;
+        int (*run)(int argc, char *argv[], char * const *dirs);
+} verbs[] = {
+        { "validate", verb_validate },
+        { "list",     verb_list },
+        { "show",     verb_show },
+};
+
+static void help(void) {
+        printf("sandboxctl [OPTIONS...] COMMAND ...\n\n"
+               "Manage sandbox profiles and the sandboxed services made from them.\n\n"
+               "Commands:\n"
+               "  validate PATH|NAME...  Check profiles; print every problem as PATH:LINE: ...\n"
+               "  list                   List the profiles on the search path\n"
+               "  show PATH|NAME         Print the drop-in the generator writes for a profile\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --version           Show the version\n"
+               "     --json              Print list output as JSON\n\n"
+               "Profiles are found in %s,\n"
+               "or along the colon-separated $SANDBOX_PROFILE_PATH. See sandboxctl(1).\n",
+               PROFILE_SEARCH_PATH_DEFAULT);
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_VERSION = 0x100, ARG_JSON };
+        static const struct option options[] = {
+                { "help",    no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, ARG_VERSION },
+                { "json",    no_argument, NULL, ARG_JSON },
+                {}
+        };
+        int c;
+
+        /* "+": options stop at the command, whose own arguments follow */
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help();
+                        return 0;
+                case ARG_VERSION:
+                        printf("sandboxctl %s\n", SANDBOX_VERSION);
+                        return 0;
+                case ARG_JSON:
+                        arg_json = true;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        return 1;
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_strv_free_ char **dirs = NULL;
+        int r;
+
+        log_set_program("sandboxctl");
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+        if (optind >= argc) {
+                fprintf(stderr, "sandboxctl: no command given; see sandboxctl --help\n");
+                return EXIT_USAGE;
+        }
+        r = profile_search_path(&dirs);
+        if (r < 0)
+                return log_oom(), EXIT_INVALID;
+
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(argv[optind], verbs[i].name)) {
+                        /* the command's own options (--json) may follow it */
+                        int k = optind + 1;
+                        char **rest = argv + k;
+                        int n = argc - k, m = 0;
+
+                        for (int j = 0; j < n; j++) {
+                                if (streq(rest[j], "--json"))
+                                        arg_json = true;
+                                else if (streq(rest[j], "--help") || streq(rest[j], "-h")) {
+                                        help();
+                                        return EXIT_SUCCESS;
+                                } else
+                                        rest[m++] = rest[j];
+                        }
+                        r = verbs[i].run(m, rest, dirs);
+                        schema_release();
+                        xmlCleanupParser();
+                        return r;
+                }
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show\n", argv[optind]);
+        return EXIT_USAGE;
+}

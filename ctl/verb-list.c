@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "log.h"
+#include "sandboxctl.h"
+#include "search-path.h"
+#include "strv.h"
+
+typedef struct Row {
+        const ProfileEntry *entry;
+        bool valid;
+        char *error;      /* the first problem, when invalid */
+        char **wanted_by; /* autostart: the units that want it */
+} Row;
+
+static void load_row(Row *row, char * const *dirs) {
+        _cleanup_profile_ Profile *p = NULL;
+        Diagnostics diags = {};
+        int r;
+
+        r = profile_load(row->entry->path, dirs, &p, &diags);
+        if (r >= 0) {
+                row->valid = true;
+                row->wanted_by = TAKE_PTR(p->wanted_by);
+        } else if (diags.n > 0)
+                row->error = diag_format(&diags.items[0]);
+        else
+                (void) asprintf(&row->error, "%s: cannot load: %s", row->entry->path, strerror(-r));
+        diagnostics_done(&diags);
+}
+
+static void print_json(Row *rows, size_t n) {
+        _cleanup_buffer_ Buffer b = {};
+
+        buffer_append_char(&b, '[');
+        for (size_t i = 0; i < n; i++) {
+                buffer_append(&b, i ? ",\n {" : "\n {");
+                buffer_append(&b, "\"name\": ");
+                json_append_string(&b, rows[i].entry->name);
+                buffer_append(&b, ", \"path\": ");
+                json_append_string(&b, rows[i].entry->path);
+                buffer_printf(&b, ", \"valid\": %s, \"error\": ", rows[i].valid ? "true" : "false");
+                json_append_string(&b, rows[i].error);
+                buffer_printf(&b, ", \"autostart\": %s, \"wanted_by\": [", rows[i].wanted_by ? "true" : "false");
+                STRV_FOREACH(w, rows[i].wanted_by) {
+                        if (w != rows[i].wanted_by)
+                                buffer_append(&b, ", ");
+                        json_append_string(&b, *w);
+                }
+                buffer_append(&b, "]}");
+        }
+        buffer_append(&b, n ? "\n]\n" : "]\n");
+        if (b.oom)
+                log_oom();
+        else
+                fputs(b.data, stdout);
+}
+
+static void print_table(Row *rows, size_t n) {
+        int wname = 4, wauto = 9;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *w = strv_join(rows[i].wanted_by, ",");
+                int k = (int) strlen(rows[i].entry->name);
+                if (k > wname)
+                        wname = k;
+                if (w && (int) strlen(w) > wauto)
+                        wauto = (int) strlen(w);
+        }
+        printf("%-*s %-7s %-*s %s\n", wname, "NAME", "STATE", wauto, "AUTOSTART", "PATH");
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *w = strv_join(rows[i].wanted_by, ",");
+
+                printf("%-*s %-7s %-*s %s\n", wname, rows[i].entry->name, rows[i].valid ? "valid" : "invalid",
+                       wauto, w && *w ? w : "-", rows[i].entry->path);
+                if (!rows[i].valid && rows[i].error)
+                        printf("%*s  %s\n", wname, "", rows[i].error);
+        }
+        printf("\n%zu profiles listed.\n", n);
+}
+
+int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
+        ProfileEntry *entries = NULL;
+        Row *rows;
+        size_t n = 0;
+        int r;
+
+        if (argc != 0) {
+                fprintf(stderr, "sandboxctl list: takes no arguments\n");
+                return EXIT_USAGE;
+        }
+        r = profile_enumerate(dirs, &entries, &n);
+        if (r < 0)
+                return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;
+        rows = calloc(n ? n : 1, sizeof(*rows));
+        if (!rows) {
+                profile_entries_free(entries, n);
+                return log_oom(), EXIT_INVALID;
+        }
+        for (size_t i = 0; i < n; i++) {
+                rows[i].entry = &entries[i];
+                load_row(&rows[i], dirs);
+        }
+        if (arg_json)
+                print_json(rows, n);
+        else
+                print_table(rows, n);
+        for (size_t i = 0; i < n; i++) {
+                free(rows[i].error);
+                strv_free(rows[i].wanted_by);
+        }
+        free(rows);
+        profile_entries_free(entries, n);
+        return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The sandbox the helper's command line describes (sandbox-helper(8)). */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum HelperMountKind {
+        HELPER_MOUNT_BIND,
+        HELPER_MOUNT_TMPFS,
+        HELPER_MOUNT_IMAGE,
+        HELPER_MOUNT_BLOCK,
+} HelperMountKind;
+
+typedef struct HelperMount {
+        HelperMountKind kind;
+        bool readonly;
+        char *source, *target, *tag, *size, *mode;
+} HelperMount;
+
+typedef struct HelperConfig {
+        char *name, *profile, *state_root, *root_directory;
+        char *etc, *var, *network;
+        char *tmp_size, *run_size;
+        HelperMount *mounts;
+        size_t n_mounts;
+        char **masks;
+        char *hostname, *user, *group, *workdir;
+        char **supplementary_groups;
+        char **keep_caps;
+        bool allow_new_privileges;
+        char *selinux_label, *apparmor_profile;
+        bool selinux_optional, apparmor_optional;
+        char *missing_profile;
+        bool debug, dry_run;
+        char **argv;
+} HelperConfig;
+
+/* Parses and checks the whole command line. Returns 1 to go on, 0 after
+ * --help or --version, or -EINVAL after logging what is wrong. */
+int helper_parse_argv(int argc, char *argv[], HelperConfig *c);
+void helper_config_done(HelperConfig *c);
+
+/* Prints the ordered set-up steps the configuration asks for. */
+void helper_print_plan(const HelperConfig *c);

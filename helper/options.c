@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Reading the helper's command line: every value is checked before any
+ * step runs, so a bad option never leaves a half-built sandbox. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "helper-config.h"
+#include "helper-options.h"
+#include "log.h"
+#include "names.h"
+#include "paths.h"
+#include "quantities.h"
+#include "search-path.h"
+#include "strv.h"
+
+static int bad(const char *option, const char *value, const char *allowed) {
+        log_error("--%s=%s: invalid value; allowed: %s", option, value, allowed);
+        return -EINVAL;
+}
+
+static int set_string(char **field, const char *value) {
+        free(*field);
+        *field = strdup(value);
+        return *field ? 0 : log_oom();
+}
+
+static bool is_dir_mode(const char *v) {
+        return streq(v, "overlay") || streq(v, "host") || streq(v, "private") || streq(v, "tmpfs");
+}
+
+static int add_mount(HelperConfig *c, HelperOption o, const char *value) {
+        char *f[3] = {};
+        HelperMount m = {};
+        HelperMount *t;
+        unsigned n = o == HELPER_OPT_TMPFS ? 3 : 2;
+        const char *opt = helper_option_flag(o) + 2;
+        uint64_t bytes;
+        unsigned mode;
+        int r;
+
+        r = helper_spec_split(value, n, f);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return bad(opt, value, o == HELPER_OPT_TMPFS ? "TARGET:SIZE:MODE (SIZE and MODE may be empty)"
+                                       : o == HELPER_OPT_BLOCK || o == HELPER_OPT_BLOCK_RO ? "TAG:DEVICE" : "SOURCE:TARGET");
+        switch (o) {
+        case HELPER_OPT_BIND:
+        case HELPER_OPT_BIND_RO:
+        case HELPER_OPT_IMAGE:
+        case HELPER_OPT_IMAGE_RO:
+                m = (HelperMount) { o == HELPER_OPT_IMAGE || o == HELPER_OPT_IMAGE_RO ? HELPER_MOUNT_IMAGE : HELPER_MOUNT_BIND,
+                                    o == HELPER_OPT_BIND_RO || o == HELPER_OPT_IMAGE_RO, .source = f[0], .target = f[1] };
+                if (!path_is_normalized_absolute(f[0]) || !path_is_normalized_absolute(f[1]))
+                        r = bad(opt, value, "SOURCE:TARGET, both absolute normalised paths");
+                break;
+        case HELPER_OPT_BLOCK:
+        case HELPER_OPT_BLOCK_RO:
+                m = (HelperMount) { HELPER_MOUNT_BLOCK, o == HELPER_OPT_BLOCK_RO, .tag = f[0], .source = f[1] };
+                if (!tag_is_valid(f[0]) || !path_is_normalized_absolute(f[1]) || !path_is_at_or_below(f[1], "/dev"))
+                        r = bad(opt, value, "TAG:DEVICE, a tag of letters, digits, \"_.-\" and a device under /dev");
+                else if (asprintf(&m.target, "/dev/disk/by-tag/%s", f[0]) < 0)
+                        r = log_oom();
+                break;
+        default:
+                m = (HelperMount) { HELPER_MOUNT_TMPFS, false, .target = f[0], .size = f[1], .mode = f[2] };
+                if (!path_is_normalized_absolute(f[0]) || (*f[1] && parse_size(f[1], &bytes) < 0) ||
+                    (*f[2] && parse_mode(f[2], &mode) < 0))
+                        r = bad(opt, value, "TARGET:SIZE:MODE, an absolute path, a size such as 64M, an octal mode");
+                break;
+        }
+        t = r >= 0 ? realloc(c->mounts, (c->n_mounts + 1) * sizeof(*t)) : NULL;
+        if (!t) {
+                free(f[0]), free(f[1]), free(f[2]), free(m.target);
+                return r < 0 ? r : log_oom();
+        }
+        c->mounts = t;
+        c->mounts[c->n_mounts++] = m;
+        return 0;
+}
+
+static int set_list(char ***field, const char *value, bool (*valid)(const char *), const char *opt, const char *allowed) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        if (strv_split(value, ",", &l) < 0)
+                return log_oom();
+        STRV_FOREACH(i, l)
+                if (valid && !valid(*i))
+                        return bad(opt, value, allowed);
+        strv_free(*field);
+        *field = TAKE_PTR(l);
+        return 0;
+}
+
+static bool is_capability(const char *s) {
+        /* checked against libcap-ng when capabilities are applied; here
+         * only the form, so the helper's parser stays small */
+        if (strncmp(s, "CAP_", 4) != 0 || !s[4])
+                return false;
+        for (const char *p = s + 4; *p; p++)
+                if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                        return false;
+        return true;
+}
+
+static void help(void) {
+        printf("sandbox-helper [OPTIONS...] -- COMMAND [ARGUMENT...]\n\n"
+               "Builds the sandbox its options describe and executes COMMAND in it.\n"
+               "Normally started by sandbox@NAME.service; see sandbox-helper(8) for every option.\n");
+}
+
+static int parse_option(HelperConfig *c, int o, const char *v) {
+        switch (o) {
+        case HELPER_OPT_NAME:
+                return sandbox_name_is_valid(v) ? set_string(&c->name, v) : bad("name", v, "a sandbox name");
+        case HELPER_OPT_PROFILE:
+                return set_string(&c->profile, v);
+        case HELPER_OPT_STATE_ROOT:
+                return path_is_normalized_absolute(v) ? set_string(&c->state_root, v) : bad("state-root", v, "an absolute path");
+        case HELPER_OPT_ROOT_DIRECTORY:
+                return path_is_normalized_absolute(v) ? set_string(&c->root_directory, v) : bad("root-directory", v, "an absolute path");
+        case HELPER_OPT_ETC:
+        case HELPER_OPT_VAR:
+                if (!is_dir_mode(v))
+                        return bad(o == HELPER_OPT_ETC ? "etc" : "var", v, "overlay, host, private, tmpfs");
+                return set_string(o == HELPER_OPT_ETC ? &c->etc : &c->var, v);
+        case HELPER_OPT_TMP_SIZE:
+        case HELPER_OPT_RUN_SIZE: {
+                uint64_t bytes;
+                if (parse_size(v, &bytes) < 0)
+                        return bad(o == HELPER_OPT_TMP_SIZE ? "tmp-size" : "run-size", v, "a size such as 64M");
+                return set_string(o == HELPER_OPT_TMP_SIZE ? &c->tmp_size : &c->run_size, v);
+        }
+        case HELPER_OPT_BIND:
+        case HELPER_OPT_BIND_RO:
+        case HELPER_OPT_TMPFS:
+        case HELPER_OPT_IMAGE:
+        case HELPER_OPT_IMAGE_RO:
+        case HELPER_OPT_BLOCK:
+        case HELPER_OPT_BLOCK_RO:
+                return add_mount(c, (HelperOption) o, v);
+        case HELPER_OPT_MASK:
+                if (!path_is_normalized_absolute(v) || streq(v, "/"))
+                        return bad("mask", v, "an absolute path other than /");
+                return strv_append(&c->masks, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_NETWORK:
+                if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
+                        return bad("network", v, "host, none, private");
+                return set_string(&c->network, v);
+        case HELPER_OPT_HOSTNAME:
+                return hostname_is_valid(v) ? set_string(&c->hostname, v) : bad("hostname", v, "a host name");
+        case HELPER_OPT_USER:
+        case HELPER_OPT_GROUP:
+                if (!user_name_is_valid(v))
+                        return bad(o == HELPER_OPT_USER ? "user" : "group", v, "a user or group name or id");
+                return set_string(o == HELPER_OPT_USER ? &c->user : &c->group, v);
+        case HELPER_OPT_SUPPLEMENTARY_GROUPS:
+                return set_list(&c->supplementary_groups, v, user_name_is_valid, "supplementary-groups", "group names separated by \",\"");
+        case HELPER_OPT_WORKDIR:
+                return path_is_normalized_absolute(v) ? set_string(&c->workdir, v) : bad("workdir", v, "an absolute path");
+        case HELPER_OPT_KEEP_CAPS:
+                return set_list(&c->keep_caps, v, is_capability, "keep-caps", "capability names such as CAP_NET_BIND_SERVICE separated by \",\"");
+        case HELPER_OPT_ALLOW_NEW_PRIVILEGES:
+                c->allow_new_privileges = true;
+                return 0;
+        case HELPER_OPT_SELINUX_LABEL:
+                return set_string(&c->selinux_label, v);
+        case HELPER_OPT_SELINUX_OPTIONAL:
+                c->selinux_optional = true;
+                return 0;
+        case HELPER_OPT_APPARMOR_PROFILE:
+                return set_string(&c->apparmor_profile, v);
+        case HELPER_OPT_APPARMOR_OPTIONAL:
+                c->apparmor_optional = true;
+                return 0;
+        case HELPER_OPT_MISSING_PROFILE:
+                return set_string(&c->missing_profile, v);
+        case HELPER_OPT_DEBUG:
+                c->debug = true;
+                return 0;
+        case HELPER_OPT_DRY_RUN:
+                c->dry_run = true;
+                return 0;
+        default:
+                return -EINVAL; /* getopt has printed what was wrong */
+        }
+}
+
+int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
+        int o, r;
+
+        while ((o = getopt_long(argc, argv, "+", helper_options, NULL)) >= 0) {
+                if (o == HELPER_OPT_HELP) {
+                        help();
+                        return 0;
+                }
+                if (o == HELPER_OPT_VERSION) {
+                        printf("sandbox-helper %s\n", SANDBOX_VERSION);
+                        return 0;
+                }
+                r = parse_option(c, o, optarg);
+                if (r < 0)
+                        return r;
+        }
+        if (c->missing_profile)
+                return 1;
+        if (!c->name) {
+                log_error("--name=NAME is required");
+                return -EINVAL;
+        }
+        if (optind >= argc || !streq(argv[optind - 1], "--")) {
+                log_error("no command: give the service's command line after \"--\"");
+                return -EINVAL;
+        }
+        if (argv[optind][0] != '/') {
+                log_error("the command \"%s\" must be an absolute path", argv[optind]);
+                return -EINVAL;
+        }
+        for (int i = optind; i < argc; i++)
+                if (strv_append(&c->argv, argv[i]) < 0)
+                        return log_oom();
+        return 1;
+}
+
+void helper_config_done(HelperConfig *c) {
+        free(c->name), free(c->profile), free(c->state_root), free(c->root_directory);
+        free(c->etc), free(c->var), free(c->network), free(c->tmp_size), free(c->run_size);
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                HelperMount *m = &c->mounts[i];
+                free(m->source), free(m->target), free(m->tag), free(m->size), free(m->mode);
+        }
+        free(c->mounts);
+        strv_free(c->masks);
+        free(c->hostname), free(c->user), free(c->group), free(c->workdir);
+        strv_free(c->supplementary_groups);
+        strv_free(c->keep_caps);
+        free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
+        strv_free(c->argv);
+        *c = (HelperConfig) {};
+}

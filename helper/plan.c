@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* --dry-run: the ordered set-up steps, as DESIGN.md lists them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "helper-config.h"
+#include "strv.h"
+
+#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
+
+static void step(unsigned *n, const char *what, const char *detail) {
+        printf("%2u. %-12s %s\n", ++*n, what, detail);
+}
+
+static void dir_step(unsigned *n, const char *dir, const char *mode, const char *state_root, const char *name) {
+        char detail[4400];
+
+        if (streq(mode, "overlay"))
+                snprintf(detail, sizeof detail, "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s",
+                         dir, dir, state_root, name, dir);
+        else if (streq(mode, "host"))
+                snprintf(detail, sizeof detail, "/%s of the root, read-only", dir);
+        else if (streq(mode, "private"))
+                snprintf(detail, sizeof detail, "/%s from %s/%s/%s, persistent and empty at first", dir, state_root, name, dir);
+        else
+                snprintf(detail, sizeof detail, "tmpfs on /%s, empty at every start", dir);
+        step(n, dir, detail);
+}
+
+void helper_print_plan(const HelperConfig *c) {
+        const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
+        const char *network = c->network ? c->network : "host";
+        _cleanup_free_ char *cmd = strv_join(c->argv, " ");
+        char detail[4400];
+        unsigned n = 0;
+
+        printf("sandbox %s%s%s\n", c->name, c->profile ? " from " : "", c->profile ? c->profile : "");
+        snprintf(detail, sizeof detail, "mount uts ipc pid cgroup%s; / made recursively slave",
+                 streq(network, "host") ? "" : " net");
+        step(&n, "namespaces", detail);
+        snprintf(detail, sizeof detail, "%s%s, read-only on every submount, at /run/sandbox/%s/root",
+                 c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
+        step(&n, "root", detail);
+        dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
+        dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
+        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm", c->tmp_size ? " size=" : "",
+                 c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
+        step(&n, "tmpfs", detail);
+        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only");
+        step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const HelperMount *m = &c->mounts[i];
+
+                switch (m->kind) {
+                case HELPER_MOUNT_BIND:
+                        snprintf(detail, sizeof detail, "%s on %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        step(&n, "bind", detail);
+                        break;
+                case HELPER_MOUNT_IMAGE:
+                        snprintf(detail, sizeof detail, "%s on a loop device on %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        step(&n, "image", detail);
+                        break;
+                case HELPER_MOUNT_BLOCK:
+                        snprintf(detail, sizeof detail, "%s as %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        step(&n, "block", detail);
+                        break;
+                case HELPER_MOUNT_TMPFS:
+                        snprintf(detail, sizeof detail, "tmpfs on %s%s%s%s%s", m->target, *m->size ? " size=" : "", m->size,
+                                 *m->mode ? " mode=" : "", m->mode);
+                        step(&n, "tmpfs", detail);
+                        break;
+                }
+        }
+        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/ssh/*_key (default)");
+        STRV_FOREACH(m, c->masks)
+                step(&n, "mask", *m);
+        step(&n, "pivot_root", "into the new root; the old root detached");
+        snprintf(detail, sizeof detail, "%s", network);
+        step(&n, "network", detail);
+        step(&n, "init", "the helper stays PID 1: reaps, forwards signals, exits with the service's status");
+        if (c->hostname)
+                step(&n, "hostname", c->hostname);
+        if (c->selinux_label) {
+                snprintf(detail, sizeof detail, "setexeccon %s%s", c->selinux_label, c->selinux_optional ? " (optional)" : "");
+                step(&n, "selinux", detail);
+        }
+        if (c->apparmor_profile) {
+                snprintf(detail, sizeof detail, "change_onexec %s%s", c->apparmor_profile, c->apparmor_optional ? " (optional)" : "");
+                step(&n, "apparmor", detail);
+        }
+        step(&n, "no_new_privs", c->allow_new_privileges ? "not set (the profile allows new privileges)" : "set");
+        snprintf(detail, sizeof detail, "user %s, group %s", c->user ? c->user : "root", c->group ? c->group : "(the user's)");
+        step(&n, "identity", detail);
+        {
+                _cleanup_free_ char *caps = c->keep_caps ? strv_join(c->keep_caps, " ") : NULL;
+                step(&n, "capabilities", caps && *caps ? caps : "none");
+        }
+        snprintf(detail, sizeof detail, "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
+        step(&n, "execve", detail);
+}

@@ -1,0 +1,54 @@
+# Shared helpers for the shell tests: TAP output (ok N - description),
+# the build's binaries, and a private temporary directory that is removed
+# at exit. Source it: . "$(dirname "$0")/tap.sh"
+
+set -u
+
+: "${SOURCE_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${BUILD_ROOT:=$SOURCE_ROOT/build}"
+GENERATOR="$BUILD_ROOT/generator/sandbox-generator"
+SANDBOXCTL="$BUILD_ROOT/ctl/sandboxctl"
+HELPER="$BUILD_ROOT/helper/sandbox-helper"
+EXAMPLES="$SOURCE_ROOT/profiles/examples"
+
+tap_n=0
+tap_failed=0
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-test.XXXXXX")
+# profiles must not be writable by group or others
+chmod 0755 "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+umask 022
+
+ok() {
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n - $*"
+}
+
+not_ok() {
+        tap_n=$((tap_n + 1))
+        tap_failed=$((tap_failed + 1))
+        echo "not ok $tap_n - $*"
+}
+
+skip() {
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n - $* # SKIP"
+}
+
+# check DESCRIPTION COMMAND...: one assertion from a command's status.
+check() {
+        local what=$1
+        shift
+        if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# diag TEXT: explanation for the log, after a failed assertion.
+diag() {
+        printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+done_testing() {
+        echo "1..$tap_n"
+        [ "$tap_failed" -eq 0 ]
+}
