@@ -71,3 +71,20 @@ void diagnostics_sort(Diagnostics *d) {
                 d->items[j] = x;
         }
 }
+
+void diag_add_text(Diagnostics *d, const char *file, unsigned line, const char *prefix, const char *text, const char *suffix) {
+        _cleanup_free_ char *t = strdup(text);
+        size_t n;
+
+        if (!t) {
+                d->error = -ENOMEM;
+                return;
+        }
+        /* one problem, one line */
+        for (n = strlen(t); n > 0 && strchr(" \t\r\n", t[n - 1]); n--)
+                t[n - 1] = 0;
+        for (char *c = t; *c; c++)
+                if (*c == '\n' || *c == '\r')
+                        *c = ' ';
+        diag_add(d, file, line, "%s%s%s", prefix, t, suffix);
+}

@@ -27,6 +27,9 @@ typedef struct Diagnostics {
 } Diagnostics;
 
 void diag_add(Diagnostics *d, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
+/* Adds prefix + text + suffix, with text (another library's message)
+ * folded onto one line. */
+void diag_add_text(Diagnostics *d, const char *file, unsigned line, const char *prefix, const char *text, const char *suffix);
 /* "FILE:LINE: MESSAGE" (or "FILE: MESSAGE" without a line), no newline. */
 char *diag_format(const Diagnostic *item);
 /* Orders each file's run of problems by line, keeping the file order. */

@@ -101,20 +101,11 @@ typedef struct XmlErrors {
 
 static void xml_error(void *userdata, xmlErrorPtr err) {
         XmlErrors *e = userdata;
-        _cleanup_free_ char *msg = NULL;
-        size_t k;
 
         if (!err || err->level < XML_ERR_ERROR || e->n++ > 0)
                 return; /* the first error; what follows is mostly its echo */
-        msg = strdup(err->message ? err->message : "unknown error");
-        if (msg && (k = strlen(msg)) > 0 && msg[k - 1] == '\n')
-                msg[k - 1] = 0;
-        /* one problem, one line */
-        for (char *c = msg; c && *c; c++)
-                if (*c == '\n')
-                        *c = ' ';
-        diag_add(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0,
-                 "malformed XML: %s; a profile must be well-formed UTF-8 XML", msg ? msg : "");
+        diag_add_text(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0, "malformed XML: ",
+                      err->message ? err->message : "unknown error", "; a profile must be well-formed UTF-8 XML");
 }
 
 static xmlDocPtr parse_xml(Loader *l, const char *shown, const char *data, size_t size) {

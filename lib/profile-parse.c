@@ -27,17 +27,13 @@ static unsigned line_of(xmlNodePtr n) {
         return l > 0 ? (unsigned) l : 0;
 }
 
-_printf_(3, 4) static void problem(ParseContext *c, xmlNodePtr n, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        diag_add(c->diags, c->file, line_of(n), "<%s>: %s", (const char *) n->name, k < 0 ? "out of memory" : msg);
-        c->problems++;
-}
+/* "<element>: " and the message, at the element's line */
+#define problem(c, n, fmt, ...)                                                                         \
+        do {                                                                                            \
+                diag_add((c)->diags, (c)->file, line_of(n), "<%s>: " fmt, (const char *) (n)->name,     \
+                         ##__VA_ARGS__);                                                                \
+                (c)->problems++;                                                                        \
+        } while (0)
 
 static bool is(xmlNodePtr n, const char *name) {
         return n->type == XML_ELEMENT_NODE && !n->ns && streq((const char *) n->name, name);

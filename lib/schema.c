@@ -254,17 +254,11 @@ typedef struct Check {
         unsigned problems;
 } Check;
 
-_printf_(3, 4) static void problem(Check *c, xmlNodePtr n, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-        int k;
-
-        va_start(ap, fmt);
-        k = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        diag_add(c->diags, c->file, line_of(n), "%s", k < 0 ? "out of memory" : msg);
-        c->problems++;
-}
+#define problem(c, n, ...)                                                  \
+        do {                                                                \
+                diag_add((c)->diags, (c)->file, line_of(n), __VA_ARGS__);   \
+                (c)->problems++;                                            \
+        } while (0)
 
 static void check_attributes(Check *c, xmlNodePtr n, const ElementRule *e) {
         for (xmlAttrPtr a = n->properties; a; a = a->next) {
@@ -368,17 +362,12 @@ typedef struct RngErrors {
 
 static void rng_error(void *userdata, xmlErrorPtr err) {
         RngErrors *e = userdata;
-        _cleanup_free_ char *msg = NULL;
-        size_t n;
 
         /* Only the first: libxml2 reports one mismatch as a cascade. */
         if (e->reported++ > 0 || !err || !err->message)
                 return;
-        msg = strdup(err->message);
-        if (msg && (n = strlen(msg)) > 0 && msg[n - 1] == '\n')
-                msg[n - 1] = 0;
-        diag_add(e->check->diags, e->check->file, err->line > 0 ? (unsigned) err->line : 0,
-                 "does not match the profile schema (%s); see sandbox.profile(5)", msg ? msg : "");
+        diag_add_text(e->check->diags, e->check->file, err->line > 0 ? (unsigned) err->line : 0,
+                      "does not match the profile schema (", err->message, "); see sandbox.profile(5)");
         e->check->problems++;
 }
 
