@@ -93,8 +93,14 @@ int main(int argc, char *argv[]) {
                         char **rest = argv + k;
                         int n = argc - k, m = 0;
 
+                        bool options = true;
+
                         for (int j = 0; j < n; j++) {
-                                if (streq(rest[j], "--json"))
+                                if (options && streq(rest[j], "--"))
+                                        options = false; /* what follows is never an option */
+                                else if (!options)
+                                        rest[m++] = rest[j];
+                                else if (streq(rest[j], "--json"))
                                         arg_json = true;
                                 else if (streq(rest[j], "--help") || streq(rest[j], "-h")) {
                                         help();

@@ -6,6 +6,29 @@
 
 #include "diagnostics.h"
 
+/* Control characters from a profile's values would break the one line a
+ * problem gets, or forge lines in the kernel log: write them as escapes. */
+static char *escape_controls(char *s) {
+        size_t extra = 0;
+        char *r, *o;
+
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                extra += *p < 0x20 || *p == 0x7f ? 3 : 0;
+        if (extra == 0)
+                return s;
+        r = o = malloc(strlen(s) + extra + 1);
+        if (r) {
+                for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                        if (*p < 0x20 || *p == 0x7f)
+                                o += sprintf(o, "\\x%02x", *p);
+                        else
+                                *o++ = (char) *p;
+                *o = 0;
+        }
+        free(s);
+        return r;
+}
+
 void diag_add(Diagnostics *d, const char *file, unsigned line, const char *fmt, ...) {
         Diagnostic *t;
         char *msg = NULL, *f;
@@ -15,6 +38,8 @@ void diag_add(Diagnostics *d, const char *file, unsigned line, const char *fmt, 
         va_start(ap, fmt);
         n = vasprintf(&msg, fmt, ap);
         va_end(ap);
+        if (n >= 0 && !(msg = escape_controls(msg)))
+                n = -1;
         f = strdup(file);
         t = n >= 0 && f ? realloc(d->items, (d->n + 1) * sizeof(*t)) : NULL;
         if (!t) {
@@ -58,18 +83,37 @@ void diagnostics_done(Diagnostics *d) {
         *d = (Diagnostics) {};
 }
 
+/* The position of the first problem about file: files keep the order in
+ * which they first had a problem. */
+static size_t file_rank(const Diagnostics *d, const char *file) {
+        for (size_t i = 0; i < d->n; i++)
+                if (streq(d->items[i].file, file))
+                        return i;
+        return d->n;
+}
+
 void diagnostics_sort(Diagnostics *d) {
+        size_t *rank;
+
+        rank = malloc((d->n ? d->n : 1) * sizeof(size_t));
+        if (!rank)
+                return; /* unsorted, but complete */
+        for (size_t i = 0; i < d->n; i++)
+                rank[i] = file_rank(d, d->items[i].file);
         /* insertion sort: stable, and lists are short */
         for (size_t i = 1; i < d->n; i++) {
                 Diagnostic x = d->items[i];
-                size_t j = i;
+                size_t xr = rank[i], j = i;
 
-                while (j > 0 && streq(d->items[j - 1].file, x.file) && d->items[j - 1].line > x.line) {
+                while (j > 0 && (rank[j - 1] > xr || (rank[j - 1] == xr && d->items[j - 1].line > x.line))) {
                         d->items[j] = d->items[j - 1];
+                        rank[j] = rank[j - 1];
                         j--;
                 }
                 d->items[j] = x;
+                rank[j] = xr;
         }
+        free(rank);
 }
 
 void diag_add_text(Diagnostics *d, const char *file, unsigned line, const char *prefix, const char *text, const char *suffix) {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -65,8 +66,12 @@ bool user_name_is_valid(const char *s) {
 
         if (n == 0 || n > 32)
                 return false;
-        if (strspn(s, "0123456789") == n)
-                return true;
+        if (strspn(s, "0123456789") == n) {
+                /* (uid_t) -1 means "unchanged" to setresuid(), and 65535
+                 * is the same in 16 bits: neither names a user */
+                unsigned long long v = strtoull(s, NULL, 10);
+                return n <= 10 && v < 4294967295ULL && v != 65535;
+        }
         if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
                 return false;
         for (size_t i = 0; i < n; i++)

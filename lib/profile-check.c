@@ -25,12 +25,18 @@ static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
         for (size_t i = 0; i < p->n_mounts; i++) {
                 const ProfileMount *m = &p->mounts[i];
                 const char *what = mount_element(m->kind);
-                bool reserved = false;
+                bool reserved = false, inside = false;
 
                 for (size_t k = 0; k < ELEMENTSOF(reserved_targets) && !reserved; k++)
                         reserved = streq(m->target, reserved_targets[k]);
-                for (size_t k = 0; k < ELEMENTSOF(reserved_trees) && !reserved; k++)
-                        reserved = path_is_at_or_below(m->target, reserved_trees[k]);
+                for (size_t k = 0; k < ELEMENTSOF(reserved_trees) && !inside; k++)
+                        inside = path_is_at_or_below(m->target, reserved_trees[k]);
+                if (inside) {
+                        diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is inside /proc or /sys, which the "
+                                 "sandbox mounts fresh; nothing may be mounted there", what, m->target);
+                        problems++;
+                        continue;
+                }
                 if (reserved) {
                         diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is set up by the sandbox itself; "
                                  "mount below it, or use <root>, <etc>, <var>, <tmp> or <run>", what, m->target);

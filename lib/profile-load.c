@@ -29,6 +29,8 @@ typedef struct Loader {
         char **include_dirs;
         struct stat stack[INCLUDE_DEPTH_MAX + 1]; /* files being read, for cycles */
         unsigned depth;
+        struct stat *seen; /* every file read, so that a base is applied once */
+        size_t n_seen;
         unsigned problems;
 } Loader;
 
@@ -97,49 +99,73 @@ typedef struct XmlErrors {
         Diagnostics *diags;
         const char *file;
         unsigned n;
+        unsigned doctype_line; /* > 0 once a DOCTYPE was seen */
 } XmlErrors;
 
 static void xml_error(void *userdata, xmlErrorPtr err) {
         XmlErrors *e = userdata;
 
-        if (!err || err->level < XML_ERR_ERROR || e->n++ > 0)
-                return; /* the first error; what follows is mostly its echo */
-        diag_add_text(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0, "malformed XML: ",
-                      err->message ? err->message : "unknown error", "; a profile must be well-formed UTF-8 XML");
+        /* the first error only, what follows is mostly its echo; none
+         * after a DOCTYPE, which stopped the parser on purpose */
+        if (!err || err->level < XML_ERR_ERROR || e->doctype_line > 0 || e->n++ > 0)
+                return;
+        if (err->message && strstr(err->message, "not proper UTF-8"))
+                diag_add(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0,
+                         "the file is not valid UTF-8; profiles are UTF-8 text");
+        else
+                diag_add_text(e->diags, e->file, err->line > 0 ? (unsigned) err->line : 0, "malformed XML: ",
+                              err->message ? err->message : "unknown error", "; a profile must be well-formed UTF-8 XML");
+}
+
+/* A DOCTYPE stops the parse where it stands, before any entity or DTD
+ * is parsed, let alone expanded or loaded. */
+static void on_doctype(void *ctx, const xmlChar *name _unused_, const xmlChar *external_id _unused_,
+                       const xmlChar *system_id _unused_) {
+        xmlParserCtxtPtr ctxt = ctx;
+        XmlErrors *e = ctxt->_private;
+
+        e->doctype_line = ctxt->input && ctxt->input->line > 0 ? (unsigned) ctxt->input->line : 1;
+        xmlStopParser(ctxt);
 }
 
 static xmlDocPtr parse_xml(Loader *l, const char *shown, const char *data, size_t size) {
         XmlErrors errors = { .diags = l->diags, .file = shown };
+        xmlParserCtxtPtr ctxt;
         xmlDocPtr doc;
+
+        if (size == 0 || data[strspn(data, " \t\r\n")] == 0) {
+                diag_add(l->diags, shown, 0, "is empty; a profile is a <sandbox> element");
+                l->problems++;
+                return NULL;
+        }
+
+        ctxt = xmlNewParserCtxt();
+        if (!ctxt) {
+                l->diags->error = -ENOMEM;
+                return NULL;
+        }
+        ctxt->_private = &errors;
+        ctxt->sax->internalSubset = on_doctype;
 
         /* No NOENT, DTDLOAD or DTDATTR: entities stay unexpanded and no
          * external file or URL is ever read; NONET as a second lock. */
         xmlSetStructuredErrorFunc(&errors, xml_error);
-        doc = xmlReadMemory(data, (int) size, shown, NULL,
-                            XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+        doc = xmlCtxtReadMemory(ctxt, data, (int) size, shown, NULL,
+                                XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
         xmlSetStructuredErrorFunc(NULL, NULL);
+        xmlFreeParserCtxt(ctxt);
 
-        if (doc && errors.n > 0) {
+        if (doc && (errors.n > 0 || errors.doctype_line > 0)) {
                 xmlFreeDoc(doc);
                 doc = NULL;
         }
-        if (!doc) {
-                if (errors.n == 0)
-                        diag_add(l->diags, shown, 0, "malformed XML; a profile must be well-formed UTF-8 XML");
-                l->problems++;
-                return NULL;
-        }
-        if (doc->intSubset || doc->extSubset) {
-                /* libxml2 keeps no line for the DTD: count to it */
-                const char *at = memmem(data, size, "<!DOCTYPE", 9);
-                unsigned line = 1;
-
-                for (const char *c = data; at && c < at; c++)
-                        line += *c == '\n';
-                diag_add(l->diags, shown, line,
+        if (errors.doctype_line > 0)
+                diag_add(l->diags, shown, errors.doctype_line,
                          "<!DOCTYPE>: document type declarations and entities are not allowed in profiles");
+        else if (!doc && errors.n == 0)
+                diag_add(l->diags, shown, 0, "malformed XML; a profile must be well-formed UTF-8 XML");
+        if (!doc) {
                 l->problems++;
-                xmlFreeDoc(doc);
                 return NULL;
         }
         if (doc->encoding && strcasecmp((const char *) doc->encoding, "UTF-8") != 0) {
@@ -163,7 +189,8 @@ static int load_include(Loader *l, xmlNodePtr n, const char *file) {
                 return 0; /* reported by the schema */
         if (!sandbox_name_is_valid((const char *) name)) {
                 diag_add(l->diags, file, line, "<include>: name \"%s\" is not a valid profile name; "
-                         "allowed: letters, digits, \"_\", \".\", \"-\", starting with a letter or digit", (const char *) name);
+                         "allowed: letters, digits, \"_\", \".\", \"-\", starting with a letter or digit, at most %d characters",
+                         (const char *) name, SANDBOX_NAME_MAX);
                 l->problems++;
                 return 0;
         }
@@ -209,11 +236,21 @@ static int load_file(Loader *l, const char *path, unsigned include_line, const c
                         l->problems++;
                         return 0;
                 }
-        if (l->depth >= INCLUDE_DEPTH_MAX) {
-                diag_add(l->diags, includer, include_line, "<include>: includes nested more than %d deep", INCLUDE_DEPTH_MAX);
+        if (l->depth > INCLUDE_DEPTH_MAX) {
+                diag_add(l->diags, includer, include_line, "<include>: %s would be nested more than %d includes deep; "
+                         "allowed: at most %d levels", file, INCLUDE_DEPTH_MAX, INCLUDE_DEPTH_MAX);
                 l->problems++;
                 return 0;
         }
+        /* a base reached twice (a diamond) is applied once, where first met */
+        for (size_t i = 0; i < l->n_seen; i++)
+                if (l->seen[i].st_dev == st.st_dev && l->seen[i].st_ino == st.st_ino)
+                        return 0;
+        struct stat *t = realloc(l->seen, (l->n_seen + 1) * sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        l->seen = t;
+        l->seen[l->n_seen++] = st;
 
         doc = parse_xml(l, file, data, size);
         if (!doc)
@@ -286,10 +323,15 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         p->name = profile_name_from_path(path);
         if (!p->path)
                 return -ENOMEM;
-        if (!p->name || !sandbox_name_is_valid(p->name)) {
-                diag_add(diags, path, 0, "file name must be NAME%s with a valid sandbox name; "
-                         "allowed: letters, digits, \"_\", \".\", \"-\", starting with a letter or digit, at most %d",
-                         PROFILE_SUFFIX, SANDBOX_NAME_MAX);
+        if (!p->name) {
+                diag_add(diags, path, 0, "the file name does not end in %s; the profile of sandbox NAME is NAME%s",
+                         PROFILE_SUFFIX, PROFILE_SUFFIX);
+                return -EINVAL;
+        }
+        if (!sandbox_name_is_valid(p->name)) {
+                diag_add(diags, path, 0, "\"%s\" is not a valid sandbox name; the file name must be NAME%s with a NAME of "
+                         "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit, at most %d characters",
+                         p->name, PROFILE_SUFFIX, SANDBOX_NAME_MAX);
                 return -EINVAL;
         }
 
@@ -300,6 +342,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         l.include_dirs = include_dirs;
 
         r = load_file(&l, path, 0, path);
+        free(l.seen);
         if (r < 0)
                 return r;
         l.problems += profile_check(p, diags, l.problems == 0);

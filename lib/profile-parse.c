@@ -81,9 +81,14 @@ static char *size_attr(ParseContext *c, xmlNodePtr n, const char *name, bool inf
         char *v = attr(n, name);
         uint64_t bytes;
 
-        if (!v || (infinity_ok && streq(v, "infinity")) || parse_size(v, &bytes) >= 0)
+        int r;
+
+        if (!v || (infinity_ok && streq(v, "infinity")) || (r = parse_size(v, &bytes)) >= 0)
                 return v;
-        problem(c, n, "%s \"%s\" is not a valid size; allowed: a whole number of bytes more than 0, "
+        if (r == -ERANGE)
+                problem(c, n, "%s \"%s\" is too large; allowed: at most 16E (2^64 - 1 bytes)", name, v);
+        else
+                problem(c, n, "%s \"%s\" is not a valid size; allowed: a whole number of bytes more than 0, "
                 "optionally with K, M, G or T (1024-based)%s", name, v, infinity_ok ? ", or \"infinity\"" : "");
         free(v);
         return NULL;
@@ -95,7 +100,7 @@ static char *timespan_attr(ParseContext *c, xmlNodePtr n, const char *name) {
         if (!v || parse_timespan(v) >= 0)
                 return v;
         problem(c, n, "%s \"%s\" is not a valid time span; allowed: \"infinity\" or numbers with units "
-                "us, ms, s, min, h, d, w, e.g. \"1min 30s\"", name, v);
+                "as in systemd.time(7) (us, ms, s, min, h, d, w, M, y; seconds without a unit), e.g. \"1min 30s\"", name, v);
         free(v);
         return NULL;
 }
@@ -143,6 +148,7 @@ static void parse_env(ParseContext *c, xmlNodePtr n) {
 static void parse_exec(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_strv_free_ char **argv = NULL, **groups = NULL;
+        bool first = true;
         char *v;
 
         if ((v = user_attr(c, n, "user")))
@@ -156,13 +162,16 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
                 if (is(k, "arg")) {
                         _cleanup_free_ char *a = text_of(k);
 
+                        bool command = first;
+
+                        first = false;
                         if (!a)
                                 continue;
-                        if (!argv && a[0] != '/') {
+                        if (command && a[0] != '/') {
                                 problem(c, k, "the command \"%s\" must be an absolute path", a);
                                 continue;
                         }
-                        if (!argv && !path_is_normalized_absolute(a)) {
+                        if (command && !path_is_normalized_absolute(a)) {
                                 problem(c, k, "the command \"%s\" is not a normalised path; it must be " PATH_RULE, a);
                                 continue;
                         }
@@ -288,12 +297,12 @@ static void parse_block(ParseContext *c, xmlNodePtr n) {
         ProfileMount m = { .kind = MOUNT_BLOCK, .readonly = yes(n, "readonly", false) };
 
         m.source = path_attr(c, n, "source");
-        if (m.source && !path_is_at_or_below(m.source, "/dev")) {
+        if (m.source && (streq(m.source, "/dev") || !path_is_at_or_below(m.source, "/dev"))) {
                 problem(c, n, "source \"%s\" is not a device path; allowed: a block device under /dev", m.source);
                 replace(&m.source, NULL);
         }
         if (tag && !tag_is_valid(tag)) {
-                problem(c, n, "tag \"%s\" is not valid; allowed: " NAME_RULE ", at most 64", tag);
+                problem(c, n, "tag \"%s\" is not valid; allowed: " NAME_RULE ", at most 64 characters", tag);
                 replace(&tag, NULL);
         }
         if (!m.source || !tag) {
@@ -380,6 +389,10 @@ static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
                 }
                 for (char *s = upper; *s; s++)
                         *s = (char) toupper((unsigned char) *s);
+                if (strncmp(upper, "CAP_", 4) != 0 && capng_name_to_capability(upper) >= 0) {
+                        problem(c, n, "unknown capability \"%s\"; capability names start with CAP_: did you mean CAP_%s?", *w, upper);
+                        continue;
+                }
                 if (strncmp(upper, "CAP_", 4) != 0 || capng_name_to_capability(upper + 4) < 0) {
                         problem(c, n, "unknown capability \"%s\"; allowed: names such as CAP_NET_BIND_SERVICE "
                                 "(see capabilities(7)), separated by spaces", *w);
@@ -420,12 +433,18 @@ static void parse_security(ParseContext *c, xmlNodePtr n) {
                         _cleanup_free_ char *mcs = attr(k, "mcs");
                         char *label = attr(k, "label");
 
+                        if (mcs && label) {
+                                free(label); /* the schema reported the pair */
+                                continue;
+                        }
                         if (mcs) {
                                 refuse_unsupported(c, k, "mcs=\"dynamic\" (per-sandbox MCS categories)");
                                 free(label);
                                 continue;
                         }
-                        if (label && (!*label || !text_is_printable(label) || strchr(label, ' ') || !strchr(label, ':'))) {
+                        const char *colon = label ? strchr(label, ':') : NULL;
+
+                        if (label && (!text_is_printable(label) || strchr(label, ' ') || !colon || !strchr(colon + 1, ':'))) {
                                 problem(c, k, "label \"%s\" is not an SELinux context; allowed: user:role:type[:level], "
                                         "e.g. \"system_u:system_r:svirt_lxc_net_t:s0:c1,c2\"", label);
                                 free(label);

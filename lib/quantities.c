@@ -78,37 +78,44 @@ int parse_uint_range(const char *s, uint64_t min, uint64_t max, uint64_t *ret) {
 }
 
 int parse_timespan(const char *s) {
-        static const char *const units[] = { "us", "ms", "s", "sec", "m", "min", "h", "hr", "d", "w" };
+        /* the units systemd.time(7) lists for time spans */
+        static const char *const units[] = {
+                "usec", "us", "\xce\xbcs", "\xc2\xb5s", "msec", "ms", "seconds", "second", "sec", "s",
+                "minutes", "minute", "min", "m", "hours", "hour", "hr", "h", "days", "day", "d",
+                "weeks", "week", "w", "months", "month", "M", "years", "year", "y",
+        };
         const char *p = s;
-        int words = 0;
+        int parts = 0;
 
         if (streq(s, "infinity"))
                 return 0;
         for (;;) {
                 uint64_t v;
                 size_t n;
-                bool known = false;
-                int r;
+                bool known;
 
                 p += strspn(p, " ");
                 if (!*p)
                         break;
-                r = parse_digits(&p, &v);
-                if (r < 0)
+                if (parse_digits(&p, &v) < 0)
                         return -EINVAL;
-                n = strspn(p, "abcdefghijklmnopqrstuvwxyz");
-                if (n == 0)
-                        known = true;
+                if (*p == '.') {
+                        p++;
+                        if (parse_digits(&p, &v) < 0)
+                                return -EINVAL;
+                }
+                p += strspn(p, " ");
+                /* a unit runs to the next digit or space ("55s500ms") */
+                n = strcspn(p, " 0123456789");
+                known = n == 0;
                 for (size_t i = 0; i < ELEMENTSOF(units) && !known; i++)
                         known = strlen(units[i]) == n && strncmp(p, units[i], n) == 0;
                 if (!known)
                         return -EINVAL;
                 p += n;
-                if (*p && *p != ' ')
-                        return -EINVAL;
-                words++;
+                parts++;
         }
-        return words > 0 ? 0 : -EINVAL;
+        return parts > 0 ? 0 : -EINVAL;
 }
 
 int parse_mode(const char *s, unsigned *ret) {

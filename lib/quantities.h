@@ -16,9 +16,9 @@ int parse_percent(const char *s, unsigned *ret);
 /* A whole number in [min, max]. */
 int parse_uint_range(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 
-/* A systemd time span: "infinity", or numbers each with an optional unit
- * (us, ms, s, sec, m, min, h, hr, d, w; no unit means seconds), such as
- * "1min 30s" or "90". */
+/* A systemd time span (systemd.time(7)): "infinity", or numbers (with
+ * an optional fraction), each with an optional unit (no unit: seconds),
+ * such as "1min 30s", "55s500ms" or "90". */
 int parse_timespan(const char *s);
 
 /* An octal file mode from 0 to 07777. */

@@ -266,6 +266,12 @@ static void check_attributes(Check *c, xmlNodePtr n, const ElementRule *e) {
                 const AttrRule *rule = NULL;
                 _cleanup_free_ xmlChar *v = NULL;
 
+                if (a->ns) {
+                        problem(c, n, "<%s>: attribute \"%s%s%s\" has an XML namespace; profile attributes have none",
+                                e->name, a->ns->prefix ? (const char *) a->ns->prefix : "", a->ns->prefix ? ":" : "", name);
+                        continue;
+                }
+
                 for (unsigned i = 0; i < e->n_attrs && !rule; i++)
                         if (!a->ns && streq(e->attrs[i].name, name))
                                 rule = &e->attrs[i];
@@ -336,8 +342,14 @@ static void check_element(Check *c, xmlNodePtr n, const ElementRule *e) {
                 if (k->type != XML_ELEMENT_NODE)
                         continue; /* comments, processing instructions */
 
+                if (k->ns) {
+                        problem(c, k, "<%s%s%s>: element in XML namespace \"%s\"; profile elements have no namespace",
+                                k->ns->prefix ? (const char *) k->ns->prefix : "", k->ns->prefix ? ":" : "",
+                                (const char *) k->name, k->ns->href ? (const char *) k->ns->href : "");
+                        continue;
+                }
                 for (unsigned i = 0; i < e->n_children && !rule; i++)
-                        if (!k->ns && streq(e->children[i].name, (const char *) k->name))
+                        if (streq(e->children[i].name, (const char *) k->name))
                                 rule = &e->children[idx = i];
                 if (!rule) {
                         _cleanup_buffer_ Buffer b = {};
@@ -384,7 +396,13 @@ int schema_check(xmlDocPtr doc, const char *file, Diagnostics *diags) {
                 diag_add(diags, file, 0, "the document has no root element; a profile is a <%s> element", schema->start);
                 return 1;
         }
-        if (root->ns || !streq((const char *) root->name, schema->start)) {
+        if (root->ns) {
+                problem(&c, root, "<%s%s%s>: root element in XML namespace \"%s\"; profile elements have no namespace",
+                        root->ns->prefix ? (const char *) root->ns->prefix : "", root->ns->prefix ? ":" : "",
+                        (const char *) root->name, root->ns->href ? (const char *) root->ns->href : "");
+                return (int) c.problems;
+        }
+        if (!streq((const char *) root->name, schema->start)) {
                 problem(&c, root, "<%s>: wrong root element; a profile's root element is <%s>", (const char *) root->name, schema->start);
                 return (int) c.problems;
         }
