@@ -105,6 +105,10 @@ int main(int argc, char *argv[]) {
                                 else if (streq(rest[j], "--help") || streq(rest[j], "-h")) {
                                         help();
                                         return EXIT_SUCCESS;
+                                } else if (rest[j][0] == '-' && rest[j][1]) {
+                                        fprintf(stderr, "sandboxctl %s: unknown option \"%s\"; see sandboxctl --help "
+                                                "(a path that starts with \"-\" goes after \"--\")\n", verbs[i].name, rest[j]);
+                                        return EXIT_USAGE;
                                 } else
                                         rest[m++] = rest[j];
                         }

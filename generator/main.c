@@ -79,19 +79,37 @@ static int emit(int outfd, const char *outdir, const Profile *p, const char *dro
         if (r < 0)
                 return log_error_errno(r, "%s: cannot write %s/%s/%s: %m", p->path, outdir, unitdir, DROPIN_FILE_NAME);
 
+        size_t made = 0;
+        r = 0;
         STRV_FOREACH(w, p->wanted_by) {
                 _cleanup_free_ char *wants = NULL;
                 _cleanup_close_ int wfd = -EBADF;
 
-                if (asprintf(&wants, "%s.wants", *w) < 0)
-                        return log_oom();
+                if (asprintf(&wants, "%s.wants", *w) < 0) {
+                        r = log_oom();
+                        break;
+                }
                 wfd = open_subdir(outfd, wants);
-                if (wfd < 0)
-                        return log_error_errno(wfd, "%s: cannot create %s/%s: %m", p->path, outdir, wants);
-                if (symlinkat(template, wfd, unit) < 0)
-                        return log_error_errno(errno, "%s: cannot link %s/%s/%s: %m", p->path, outdir, wants, unit);
+                if (wfd < 0) {
+                        r = log_error_errno(wfd, "%s: cannot create %s/%s: %m", p->path, outdir, wants);
+                        break;
+                }
+                if (symlinkat(template, wfd, unit) < 0) {
+                        r = log_error_errno(errno, "%s: cannot link %s/%s/%s: %m", p->path, outdir, wants, unit);
+                        break;
+                }
+                made++;
         }
-        return 0;
+        if (r < 0) {
+                /* nothing half-written: a sandbox is emitted whole or not at all */
+                (void) unlinkat(dfd, DROPIN_FILE_NAME, 0);
+                for (size_t i = 0; i < made; i++) {
+                        _cleanup_free_ char *link = NULL;
+                        if (asprintf(&link, "%s.wants/%s", p->wanted_by[i], unit) >= 0)
+                                (void) unlinkat(outfd, link, 0);
+                }
+        }
+        return r;
 }
 
 static int generate_one(int outfd, const char *outdir, const ProfileEntry *e, char * const *dirs) {

@@ -36,6 +36,9 @@ int main(int argc, char *argv[]) {
 
         log_set_program("sandbox-helper");
         r = helper_parse_argv(argc, argv, &c);
+        if (c.debug || getenv("SANDBOX_DEBUG"))
+                log_set_debug(true);
+        log_debug("command line read: sandbox %s", c.name ? c.name : "(none)");
         if (r <= 0) {
                 helper_config_done(&c);
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

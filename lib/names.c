@@ -42,7 +42,7 @@ bool unit_name_is_valid(const char *s) {
 bool hostname_is_valid(const char *s) {
         size_t n = strlen(s), label = 0;
 
-        if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
+        if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.' || s[n - 1] == '-')
                 return false;
         for (const char *p = s; *p; p++) {
                 if (*p == '.') {

@@ -106,7 +106,7 @@ typedef struct Profile {
         char *hostname;
 
         /* <security> */
-        char **keep_caps;       /* lower-case names without "cap_", e.g. "net_bind_service" */
+        char **keep_caps;       /* upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
         bool no_new_privileges;
         char *selinux_label;
         bool selinux_optional;
