@@ -74,7 +74,9 @@ static int add_mount(HelperConfig *c, HelperOption o, const char *value) {
         }
         t = r >= 0 ? realloc(c->mounts, (c->n_mounts + 1) * sizeof(*t)) : NULL;
         if (!t) {
-                free(f[0]), free(f[1]), free(f[2]), free(m.target);
+                free(f[0]), free(f[1]), free(f[2]);
+                if (m.kind == HELPER_MOUNT_BLOCK)
+                        free(m.target); /* the only field not taken from f[] */
                 return r < 0 ? r : log_oom();
         }
         c->mounts = t;

@@ -19,7 +19,7 @@ cd "$TMP/invalid" || exit 1
 refused() {
         local file=$1 expected=$2 rc=0
 
-        "$SANDBOXCTL" validate "$file" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+        "$SANDBOXCTL" validate -- "$file" >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
         if [ "$rc" -eq 1 ]; then
                 ok "$file: exit status 1"
         else
