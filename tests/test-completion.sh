@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Shell completion for sandboxctl: the bash function driven as bash's
+# programmable completion calls it, and the zsh function driven in a real
+# interactive zsh on a pseudo-terminal (when zsh is installed).
+. "$(dirname "$0")/tap.sh"
+# the interpreter itself, not a wrapper script that finds it at every call
+PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
+
+BASH_COMPLETION=$SOURCE_ROOT/shell-completion/bash/sandboxctl
+ZSH_COMPLETION_DIR=$SOURCE_ROOT/shell-completion/zsh
+
+D1=$TMP/first
+D2=$TMP/second
+CWD=$TMP/cwd
+mkdir -p "$D1" "$D2" "$CWD/sub" "$TMP/empty"
+cp -r "$EXAMPLES/." "$D1/"
+cp "$EXAMPLES/nginx.xml" "$D2/"
+sed 's|<sandbox name="nginx">|<sandbox>|' "$EXAMPLES/nginx.xml" >"$D2/zz-second-only.xml"
+# not profiles: a directory, a hidden file, another suffix
+mkdir "$D2/directory.xml"
+cp "$EXAMPLES/redis.xml" "$D2/.hidden.xml"
+cp "$EXAMPLES/redis.xml" "$D2/redis.xml.orig"
+# the working directory, for file-name completion
+touch "$CWD/local.xml" "$CWD/notes.txt"
+mkdir "$TMP/odd"
+touch "$TMP/odd/-odd.xml"
+export SANDBOX_PROFILE_PATH=$D1:$D2
+
+# the profile names sandboxctl itself finds on the search path
+NAMES=$("$SANDBOXCTL" list --json | "$PYTHON" -c 'import json, sys; print("\n".join(o["name"] for o in json.load(sys.stdin)))')
+sorted() { LC_ALL=C sort -u | sed '/^$/d'; }
+words() { printf '%s\n' "$@" | sorted; }
+
+# expect DESCRIPTION EXPECTED ACTUAL: compares two newline-separated sets.
+expect() {
+        if [ "$2" = "$3" ]; then
+                ok "$1"
+        else
+                not_ok "$1"
+                diag "expected: $(echo $2)" "got:      $(echo $3)"
+        fi
+}
+
+# ---- bash ---------------------------------------------------------------
+# bash_complete LINE [DIR]: COMPREPLY, sorted, for the cursor at the end of
+# LINE, from a fresh bash that has only sourced the completion file.
+bash_complete() {
+        (cd "${2:-$CWD}" && bash --norc --noprofile -c '
+                source "$1" || exit 3
+                line=$2
+                read -r -a COMP_WORDS <<<"$line"
+                [[ $line == *" " || ${#COMP_WORDS[@]} -eq 0 ]] && COMP_WORDS+=("")
+                COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+                COMP_LINE=$line
+                COMP_POINT=${#line}
+                spec=$(complete -p sandboxctl) || exit 4
+                func=${spec#*-F }
+                func=${func%% *}
+                "$func" sandboxctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+                printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMPLETION" "$1" || echo "(completion failed)") | sorted
+}
+
+check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
+check "bash: sourcing it registers a function for sandboxctl" \
+        bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
+
+expect "bash: the commands at position 1" "$(words validate list show)" "$(bash_complete 'sandboxctl ')"
+expect "bash: a prefix filters the commands" "$(words show)" "$(bash_complete 'sandboxctl sh')"
+expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
+expect "bash: a prefix filters the options" "$(words --json)" "$(bash_complete 'sandboxctl --j')"
+expect "bash: the commands after an option" "$(words validate list show)" "$(bash_complete 'sandboxctl --json ')"
+expect "bash: list's options after it" "$(words --help --json)" "$(bash_complete 'sandboxctl list --')"
+expect "bash: nothing after list" "" "$(bash_complete 'sandboxctl list ')"
+expect "bash: show completes the profile names sandboxctl lists, and .xml files and directories here" \
+        "$(words $NAMES local.xml sub)" "$(bash_complete 'sandboxctl show ')"
+expect "bash: validate completes the same" "$(words $NAMES local.xml sub)" "$(bash_complete 'sandboxctl validate ')"
+expect "bash: the names only, where there are no files" "$(words $NAMES)" "$(bash_complete 'sandboxctl show ' "$TMP/empty")"
+check "bash: a name in both directories is offered once" \
+        test "$(cd "$TMP/empty" && bash --norc --noprofile -c 'source "$1"; __sandboxctl_profile_names' _ "$BASH_COMPLETION" | grep -cx nginx)" -eq 1
+expect "bash: a prefix filters the names" "$(words nginx nightly-report)" "$(bash_complete 'sandboxctl show n')"
+expect "bash: a longer prefix leaves one name" "$(words nginx)" "$(bash_complete 'sandboxctl show ng')"
+expect "bash: a name only in the second directory is offered" "$(words zz-second-only)" "$(bash_complete 'sandboxctl show zz')"
+expect "bash: validate takes more than one profile" "$(words redis)" "$(bash_complete 'sandboxctl validate nginx re')"
+expect "bash: show takes only one profile" "" "$(bash_complete 'sandboxctl show nginx ')"
+expect "bash: after \"--\", profiles again (no options)" "$(words $NAMES)" "$(bash_complete 'sandboxctl validate -- ' "$TMP/empty")"
+expect "bash: after \"--\", a word starting with - is a path" "$(words -odd.xml)" "$(bash_complete 'sandboxctl show -- -o' "$TMP/odd")"
+expect "bash: show after \"--\" and one profile offers nothing" "" "$(bash_complete 'sandboxctl show -- nginx ' "$TMP/empty")"
+expect "bash: after a slash, .xml files and directories only" "$(words ./local.xml ./sub)" "$(bash_complete 'sandboxctl show ./')"
+expect "bash: an empty SANDBOX_PROFILE_PATH offers no names" "" \
+        "$(SANDBOX_PROFILE_PATH= bash_complete 'sandboxctl show ' "$TMP/empty")"
+expect "bash: SANDBOX_PROFILE_PATH is read at completion time" "$(words nginx zz-second-only)" \
+        "$(SANDBOX_PROFILE_PATH=$D2 bash_complete 'sandboxctl show ' "$TMP/empty")"
+
+DEFAULT_PATH=$(sed -n 's/^#define PROFILE_SEARCH_PATH_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/search-path.h")
+check "bash: the default search path is sandboxctl's ($DEFAULT_PATH)" \
+        grep -qF "\${SANDBOX_PROFILE_PATH-$DEFAULT_PATH}" "$BASH_COMPLETION"
+check "zsh: the default search path is sandboxctl's" \
+        grep -qF "\${SANDBOX_PROFILE_PATH-$DEFAULT_PATH}" "$ZSH_COMPLETION_DIR/_sandboxctl"
+
+# loaded on demand from a completions directory, as bash-completion does
+# with the installed file
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+        mkdir -p "$TMP/xdg/completions"
+        cp "$BASH_COMPLETION" "$TMP/xdg/completions/sandboxctl"
+        check "bash-completion loads it on demand from a completions directory" \
+                bash --norc --noprofile -c '
+                        source /usr/share/bash-completion/bash_completion 2>/dev/null
+                        BASH_COMPLETION_USER_DIR=$1
+                        __load_completion sandboxctl && complete -p sandboxctl | grep -q -- "-F _sandboxctl"' _ "$TMP/xdg"
+else
+        skip "bash-completion loads it on demand from a completions directory (bash-completion is not installed)"
+fi
+
+# ---- zsh ----------------------------------------------------------------
+ZSH=$(command -v zsh)
+zsh_tests=12
+if [ -z "$ZSH" ]; then
+        for ((i = 0; i < zsh_tests; i++)); do
+                skip "zsh: not installed"
+        done
+        done_testing
+        exit
+fi
+
+check "zsh: the completion file parses (zsh -n)" "$ZSH" -n "$ZSH_COMPLETION_DIR/_sandboxctl"
+check "zsh: autoload defines _sandboxctl" \
+        "$ZSH" -f -c 'fpath=($1 $fpath); autoload -Uz +X _sandboxctl && (( $+functions[_sandboxctl] ))' _ "$ZSH_COMPLETION_DIR"
+check "zsh: compinit binds _sandboxctl to sandboxctl (#compdef)" \
+        "$ZSH" -f -c 'fpath=($1 $fpath); autoload -Uz compinit && compinit -u -D && [[ $_comps[sandboxctl] == _sandboxctl ]]' _ "$ZSH_COMPLETION_DIR"
+
+# zsh_complete LINE [DIR]: the matches a Tab at the end of LINE adds, sorted,
+# in an interactive zsh on a pseudo-terminal with compinit; compadd is
+# wrapped to record them.
+cat >"$TMP/drive.zsh" <<'EOF'
+zmodload zsh/zpty || exit 3
+out=$1 compdir=$2 line=$3
+zpty z zsh -f -i || exit 3
+zpty -w z "PS1='> '; fpath=(${(q)compdir} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)out:h}/zcompdump"
+zpty -w z "compadd() { local -a m; builtin compadd -O m \"\$@\"; print -rl -- \$m >>| ${(q)out}; builtin compadd \"\$@\"; }"
+zpty -w z "capture() { zle complete-word; print -r -- __done__ >>| ${(q)out}; }; zle -N capture; bindkey '^I' capture"
+zpty -w z "zstyle ':completion:*' menu no; LISTMAX=0"
+zpty -n -w z "$line"$'\t'
+for i in {1..200}; do
+        [[ -r $out ]] && grep -qx __done__ $out && break
+        sleep 0.05
+done
+zpty -d z
+grep -qx __done__ $out
+EOF
+zsh_complete() {
+        rm -f "$TMP/zsh.out"
+        (cd "${2:-$CWD}" && "$ZSH" -f "$TMP/drive.zsh" "$TMP/zsh.out" "$ZSH_COMPLETION_DIR" "$1") >/dev/null 2>&1 ||
+                echo "(no completion ran)"
+        grep -vx __done__ "$TMP/zsh.out" 2>/dev/null | sorted
+}
+
+if ! "$ZSH" -f -c 'zmodload zsh/zpty' 2>/dev/null; then
+        for ((i = 3; i < zsh_tests; i++)); do
+                skip "zsh: completion in a pseudo-terminal (the zsh/zpty module is missing)"
+        done
+else
+        expect "zsh: the commands at position 1" "$(words validate list show)" "$(zsh_complete 'sandboxctl ')"
+        expect "zsh: a prefix filters the commands" "$(words show)" "$(zsh_complete 'sandboxctl sh')"
+        expect "zsh: the options on --" "$(words --help --version --json)" "$(zsh_complete 'sandboxctl --')"
+        expect "zsh: show completes the profile names sandboxctl lists, and .xml files and directories here" \
+                "$(words $NAMES local.xml sub)" "$(zsh_complete 'sandboxctl show ')"
+        expect "zsh: a prefix filters the names" "$(words nginx)" "$(zsh_complete 'sandboxctl validate ng' "$TMP/empty")"
+        expect "zsh: validate takes more than one profile" "$(words redis)" \
+                "$(zsh_complete 'sandboxctl validate nginx re' "$TMP/empty")"
+        expect "zsh: after \"--\", profiles again" "$(words nginx)" "$(zsh_complete 'sandboxctl validate -- ng' "$TMP/empty")"
+        expect "zsh: show takes only one profile (after it, only --help)" "$(words --help)" \
+                "$(zsh_complete 'sandboxctl show nginx ')"
+        expect "zsh: an empty SANDBOX_PROFILE_PATH offers no names" "" \
+                "$(SANDBOX_PROFILE_PATH= zsh_complete 'sandboxctl show ' "$TMP/empty")"
+fi
+
+done_testing
