@@ -38,9 +38,28 @@ bool path_is_at_or_below(const char *path, const char *prefix) {
         return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
+/* Lexical only: "//" and "/./" become "/", a trailing "/" or "/." goes;
+ * ".." stays, since dropping it would be wrong across a symlink. */
+static void path_simplify(char *p) {
+        char *w = p;
+
+        for (const char *r = p; *r;) {
+                if (*r == '/') {
+                        r += strspn(r, "/");
+                        while (r[0] == '.' && (r[1] == '/' || r[1] == 0))
+                                r += 1 + strspn(r + 1, "/");
+                        if (w == p || *r)
+                                *w++ = '/';
+                        continue;
+                }
+                *w++ = *r++;
+        }
+        *w = 0;
+}
+
 int path_make_absolute(const char *p, char **ret) {
         _cleanup_free_ char *cwd = NULL;
-        char *r;
+        char *r = NULL;
 
         if (p[0] == '/')
                 r = strdup(p);
@@ -48,14 +67,12 @@ int path_make_absolute(const char *p, char **ret) {
                 cwd = getcwd(NULL, 0);
                 if (!cwd)
                         return -errno;
-                while (p[0] == '.' && p[1] == '/')
-                        p += 2 + strspn(p + 2, "/");
-                r = NULL;
-                if (asprintf(&r, "%s%s%s", cwd, streq(cwd, "/") ? "" : "/", streq(p, ".") ? "" : p) < 0)
+                if (asprintf(&r, "%s/%s", cwd, p) < 0)
                         r = NULL;
         }
         if (!r)
                 return -ENOMEM;
+        path_simplify(r);
         *ret = r;
         return 0;
 }

@@ -12,6 +12,6 @@ bool path_is_normalized_absolute(const char *p);
 /* True when path equals prefix or lies beneath it, component-wise. */
 bool path_is_at_or_below(const char *path, const char *prefix);
 
-/* p itself when absolute, else joined to the working directory (not
- * resolved: symlinks stay as they are). */
+/* p joined to the working directory unless absolute, with "//", "/./" and
+ * a trailing "/" removed (not resolved: symlinks and ".." stay). */
 int path_make_absolute(const char *p, char **ret);

@@ -521,6 +521,12 @@ static void parse_install(ParseContext *c, xmlNodePtr n) {
                                 "\"sandbox.target\" or \"multi-user.target\"", *u);
                         return;
                 }
+        for (size_t i = 1; units[i]; i++)
+                for (size_t j = 0; j < i; j++)
+                        if (streq(units[i], units[j])) {
+                                problem(c, n, "wanted-by names \"%s\" twice; allowed: each unit once", units[i]);
+                                return;
+                        }
         strv_free(c->profile->wanted_by);
         c->profile->wanted_by = TAKE_PTR(units);
 }

@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of the small parts of lib/: quantities, names, paths, the
+ * helper's option specs, unit-file quoting and string vectors. Prints TAP.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "helper-options.h"
+#include "names.h"
+#include "paths.h"
+#include "quantities.h"
+#include "strv.h"
+#include "unit-escape.h"
+
+static unsigned tap_n, tap_failed;
+
+static void _printf_(2, 3) tap(bool good, const char *fmt, ...) {
+        va_list ap;
+
+        tap_n++;
+        if (!good)
+                tap_failed++;
+        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf("\n");
+}
+
+#define check(good, ...) tap((good), __VA_ARGS__)
+
+static void diag(const char *fmt, ...) _printf_(1, 2);
+static void diag(const char *fmt, ...) {
+        va_list ap;
+
+        printf("# ");
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        printf("\n");
+}
+
+/* s, printable: control characters, quotes and backslashes as C escapes */
+static const char *show(const char *s) {
+        static char bufs[4][512];
+        static unsigned k;
+        char *b = bufs[k++ % 4], *o = b;
+
+        if (!s)
+                return "(null)";
+        *o++ = '"';
+        for (const unsigned char *p = (const unsigned char *) s; *p && o < b + sizeof bufs[0] - 8; p++) {
+                if (*p < 0x20 || *p == 0x7f)
+                        o += sprintf(o, "\\x%02x", *p);
+                else if (*p == '"' || *p == '\\')
+                        o += sprintf(o, "\\%c", *p);
+                else if (*p == '#')
+                        o += sprintf(o, "\\x23"); /* "#" starts a TAP directive */
+                else
+                        *o++ = (char) *p;
+        }
+        *o++ = '"';
+        *o = 0;
+        return b;
+}
+
+static const char *errname(int r) {
+        switch (r) {
+        case 0:
+                return "0";
+        case -EINVAL:
+                return "-EINVAL";
+        case -ERANGE:
+                return "-ERANGE";
+        case -ENOMEM:
+                return "-ENOMEM";
+        default:
+                return "other";
+        }
+}
+
+/* ---------------------------------------------------------------------- */
+
+typedef struct NumberCase {
+        const char *s;
+        int r;
+        uint64_t value;
+} NumberCase;
+
+static void test_parse_size(void) {
+        static const NumberCase cases[] = {
+                { .s = "1", .r = 0, .value = 1 },
+                { .s = "4096", .r = 0, .value = 4096 },
+                { .s = "1K", .r = 0, .value = 1024 },
+                { .s = "64M", .r = 0, .value = 64ULL << 20 },
+                { .s = "2G", .r = 0, .value = 2ULL << 30 },
+                { .s = "3T", .r = 0, .value = 3ULL << 40 },
+                { .s = "007K", .r = 0, .value = 7 << 10 },
+                { .s = "16777215T", .r = 0, .value = 16777215ULL << 40 },
+                { .s = "18446744073709551615", .r = 0, .value = UINT64_MAX },
+                /* overflow */
+                { .s = "16777216T", .r = -ERANGE, .value = 0 },
+                { .s = "17179869184G", .r = -ERANGE, .value = 0 },
+                { .s = "18446744073709551616", .r = -ERANGE, .value = 0 },
+                { .s = "99999999999999999999999", .r = -ERANGE, .value = 0 },
+                /* invalid */
+                { .s = "0", .r = -EINVAL, .value = 0 },
+                { .s = "0K", .r = -EINVAL, .value = 0 },
+                { .s = "", .r = -EINVAL, .value = 0 },
+                { .s = "K", .r = -EINVAL, .value = 0 },
+                { .s = "1k", .r = -EINVAL, .value = 0 },
+                { .s = "1KB", .r = -EINVAL, .value = 0 },
+                { .s = "1KK", .r = -EINVAL, .value = 0 },
+                { .s = "1E", .r = -EINVAL, .value = 0 },
+                { .s = "1 K", .r = -EINVAL, .value = 0 },
+                { .s = " 1", .r = -EINVAL, .value = 0 },
+                { .s = "1 ", .r = -EINVAL, .value = 0 },
+                { .s = "-1", .r = -EINVAL, .value = 0 },
+                { .s = "+1", .r = -EINVAL, .value = 0 },
+                { .s = "1.5G", .r = -EINVAL, .value = 0 },
+                { .s = "0x10", .r = -EINVAL, .value = 0 },
+                { .s = "infinity", .r = -EINVAL, .value = 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint64_t v = 0;
+                int r = parse_size(cases[i].s, &v);
+                bool good = r == cases[i].r && (r < 0 || v == cases[i].value);
+
+                tap(good, "parse_size(%s) = %s%s", show(cases[i].s), errname(cases[i].r),
+                    cases[i].r == 0 ? ", value right" : "");
+                if (!good)
+                        diag("got %s, %llu", errname(r), (unsigned long long) v);
+        }
+}
+
+static void test_parse_percent(void) {
+        static const NumberCase cases[] = {
+                { .s = "1%", .r = 0, .value = 1 },
+                { .s = "50%", .r = 0, .value = 50 },
+                { .s = "100%", .r = 0, .value = 100 },
+                { .s = "100000%", .r = 0, .value = 100000 },
+                { .s = "007%", .r = 0, .value = 7 },
+                { .s = "0%", .r = -ERANGE, .value = 0 },
+                { .s = "100001%", .r = -ERANGE, .value = 0 },
+                { .s = "99999999999999999999999%", .r = -ERANGE, .value = 0 },
+                { .s = "", .r = -EINVAL, .value = 0 },
+                { .s = "%", .r = -EINVAL, .value = 0 },
+                { .s = "50", .r = -EINVAL, .value = 0 },
+                { .s = "50 %", .r = -EINVAL, .value = 0 },
+                { .s = " 50%", .r = -EINVAL, .value = 0 },
+                { .s = "50%%", .r = -EINVAL, .value = 0 },
+                { .s = "50% ", .r = -EINVAL, .value = 0 },
+                { .s = "1.5%", .r = -EINVAL, .value = 0 },
+                { .s = "-5%", .r = -EINVAL, .value = 0 },
+                { .s = "0.5", .r = -EINVAL, .value = 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unsigned v = 0;
+                int r = parse_percent(cases[i].s, &v);
+                bool good = r == cases[i].r && (r < 0 || v == cases[i].value);
+
+                check(good, "parse_percent(%s) = %s%s", show(cases[i].s), errname(cases[i].r),
+                      cases[i].r == 0 ? ", value right" : "");
+                if (!good)
+                        diag("got %s, %u", errname(r), v);
+        }
+}
+
+static void test_parse_uint_range(void) {
+        static const struct {
+                const char *s;
+                uint64_t min, max;
+                int r;
+                uint64_t value;
+        } cases[] = {
+                { .s = "5", .min = 1, .max = 10, .r = 0, .value = 5 },
+                { .s = "1", .min = 1, .max = 10, .r = 0, .value = 1 },
+                { .s = "10", .min = 1, .max = 10, .r = 0, .value = 10 },
+                { .s = "007", .min = 0, .max = 10, .r = 0, .value = 7 },
+                { .s = "0", .min = 0, .max = 0, .r = 0, .value = 0 },
+                { .s = "4294967295", .min = 1, .max = UINT32_MAX, .r = 0, .value = UINT32_MAX },
+                { .s = "18446744073709551614", .min = 0, .max = UINT64_MAX, .r = 0, .value = UINT64_MAX - 1 },
+                { .s = "18446744073709551615", .min = 0, .max = UINT64_MAX, .r = 0, .value = UINT64_MAX },
+                { .s = "0", .min = 1, .max = 10, .r = -ERANGE },
+                { .s = "11", .min = 1, .max = 10, .r = -ERANGE },
+                { .s = "4294967296", .min = 1, .max = UINT32_MAX, .r = -ERANGE },
+                { .s = "18446744073709551616", .min = 0, .max = UINT64_MAX, .r = -ERANGE },
+                { .s = "", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "1a", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "a1", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "-1", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "+1", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = " 1", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "1 ", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "1.0", .min = 0, .max = 10, .r = -EINVAL },
+                { .s = "infinity", .min = 0, .max = 10, .r = -EINVAL },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint64_t v = 0;
+                int r = parse_uint_range(cases[i].s, cases[i].min, cases[i].max, &v);
+                bool good = r == cases[i].r && (r < 0 || v == cases[i].value);
+
+                tap(good, "parse_uint_range(%s, %llu, %llu) = %s%s", show(cases[i].s),
+                    (unsigned long long) cases[i].min, (unsigned long long) cases[i].max, errname(cases[i].r),
+                    cases[i].r == 0 ? ", value right" : "");
+                if (!good)
+                        diag("got %s, %llu", errname(r), (unsigned long long) v);
+        }
+}
+
+static void test_parse_timespan(void) {
+        static const struct {
+                const char *s;
+                bool valid;
+        } cases[] = {
+                { .s = "infinity", .valid = true },
+                { .s = "0", .valid = true },
+                { .s = "90", .valid = true },
+                { .s = "0.5", .valid = true },
+                { .s = "5s", .valid = true },
+                { .s = "5sec", .valid = true },
+                { .s = "1.5s", .valid = true },
+                { .s = "100ms", .valid = true },
+                { .s = "250us", .valid = true },
+                { .s = "250\xc2\xb5s", .valid = true },
+                { .s = "2m", .valid = true },
+                { .s = "2min", .valid = true },
+                { .s = "5 min", .valid = true },
+                { .s = "1h", .valid = true },
+                { .s = "1hr", .valid = true },
+                { .s = "2 hours", .valid = true },
+                { .s = "2d", .valid = true },
+                { .s = "1w", .valid = true },
+                { .s = "1M", .valid = true },
+                { .s = "1y", .valid = true },
+                { .s = "1min 30s", .valid = true },
+                { .s = "1h30min", .valid = true },
+                { .s = "55s500ms", .valid = true },
+                { .s = "1h 30min 10s 5ms", .valid = true },
+                { .s = "1min  30s", .valid = true },
+                { .s = " 5s ", .valid = true },
+                { .s = "30000w", .valid = true },
+                { .s = "", .valid = false },
+                { .s = " ", .valid = false },
+                { .s = "s", .valid = false },
+                { .s = "5x", .valid = false },
+                { .s = "5S", .valid = false },
+                { .s = "5mins", .valid = false },
+                { .s = "-5s", .valid = false },
+                { .s = "+5s", .valid = false },
+                { .s = "1.", .valid = false },
+                { .s = ".5s", .valid = true },
+                { .s = ".", .valid = false },
+                { .s = ".s", .valid = false },
+                { .s = "5.s", .valid = false },
+                { .s = "1y 1.5M", .valid = true },
+                { .s = "0.0000000001s", .valid = true },
+                { .s = "1..5s", .valid = false },
+                { .s = "1.5.5s", .valid = false },
+                { .s = "5s,", .valid = false },
+                { .s = "5s;", .valid = false },
+                { .s = "infinity 5s", .valid = false },
+                { .s = "Infinity", .valid = false },
+                { .s = "5\ts", .valid = false },
+                { .s = "5\ns", .valid = false },
+                { .s = "99999999999999999999s", .valid = false },
+                /* systemd keeps time spans in 64-bit microseconds and
+                 * refuses these ("Numerical result out of range"): the
+                 * unit would silently lose the setting */
+                { .s = "600000y", .valid = false },
+                { .s = "10000000000000000000s", .valid = false },
+                { .s = "584541y", .valid = true },
+                { .s = "584542y", .valid = false },
+                { .s = "584541y 1y", .valid = true },
+                { .s = "584541y 584541y", .valid = false },
+                { .s = "9223372036854775807us", .valid = true },
+                { .s = "9223372036854775808us", .valid = false },
+                { .s = "9223372036854775807us 9223372036854775807us", .valid = true },
+                { .s = "9223372036854775807us 9223372036854775807us 1us", .valid = false },
+                { .s = "1.99999999999y", .valid = true },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                int r = parse_timespan(cases[i].s);
+                bool good = cases[i].valid ? r == 0 : r < 0;
+
+                tap(good, "parse_timespan(%s) %s", show(cases[i].s),
+                    cases[i].valid ? "is valid" : "fails");
+                if (!good)
+                        diag("got %s", errname(r));
+        }
+}
+
+static void test_parse_mode(void) {
+        static const NumberCase cases[] = {
+                { .s = "0", .r = 0, .value = 0 },
+                { .s = "755", .r = 0, .value = 0755 },
+                { .s = "0755", .r = 0, .value = 0755 },
+                { .s = "1777", .r = 0, .value = 01777 },
+                { .s = "2775", .r = 0, .value = 02775 },
+                { .s = "7777", .r = 0, .value = 07777 },
+                { .s = "07777", .r = 0, .value = 07777 },
+                { .s = "10000", .r = -ERANGE, .value = 0 },
+                { .s = "77777", .r = -ERANGE, .value = 0 },
+                { .s = "", .r = -EINVAL, .value = 0 },
+                { .s = "8", .r = -EINVAL, .value = 0 },
+                { .s = "0758", .r = -EINVAL, .value = 0 },
+                { .s = "0o755", .r = -EINVAL, .value = 0 },
+                { .s = "0x1ff", .r = -EINVAL, .value = 0 },
+                { .s = "-1", .r = -EINVAL, .value = 0 },
+                { .s = " 755", .r = -EINVAL, .value = 0 },
+                { .s = "755 ", .r = -EINVAL, .value = 0 },
+                { .s = "rwx", .r = -EINVAL, .value = 0 },
+                { .s = "u+rwx", .r = -EINVAL, .value = 0 },
+                { .s = "7777777777777777777777", .r = -EINVAL, .value = 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unsigned v = 0;
+                int r = parse_mode(cases[i].s, &v);
+                bool good = cases[i].r == 0 ? r == 0 && v == cases[i].value : r < 0;
+
+                check(good, "parse_mode(%s) %s", show(cases[i].s),
+                      cases[i].r == 0 ? "= its value" : "fails");
+                if (!good)
+                        diag("got %s, %04o", errname(r), v);
+        }
+}
+
+/* ---------------------------------------------------------------------- */
+
+typedef struct NameCase {
+        const char *s;
+        bool valid;
+} NameCase;
+
+static void name_cases(const char *fn, bool (*f)(const char *), const NameCase *cases, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                bool v = f(cases[i].s);
+
+                check(v == cases[i].valid, "%s(%s) is %s", fn, show(cases[i].s), cases[i].valid ? "true" : "false");
+        }
+}
+
+#define NAME_CASES(f, ...)                                                      \
+        do {                                                                    \
+                static const NameCase c[] = { __VA_ARGS__ };                    \
+                name_cases(#f, f, c, ELEMENTSOF(c));                            \
+        } while (0)
+
+static char *repeat(char c, size_t n, const char *prefix, const char *suffix) {
+        size_t p = strlen(prefix), s = strlen(suffix);
+        char *r = malloc(p + n + s + 1);
+
+        if (!r)
+                abort();
+        memcpy(r, prefix, p);
+        memset(r + p, c, n);
+        memcpy(r + p + n, suffix, s + 1);
+        return r;
+}
+
+/* checks f on a string of n times c between prefix and suffix */
+static void long_name(const char *fn, bool (*f)(const char *), char c, size_t n, const char *prefix,
+                      const char *suffix, bool valid) {
+        _cleanup_free_ char *s = repeat(c, n, prefix, suffix);
+
+        check(f(s) == valid, "%s(%s + %zu x '%c' + %s, %zu bytes) is %s", fn, show(prefix), n, c, show(suffix),
+              strlen(s), valid ? "true" : "false");
+}
+
+static void test_names(void) {
+        NAME_CASES(sandbox_name_is_valid,
+                   { "a", true }, { "web", true }, { "Web2", true }, { "0", true },
+                   { "a.b-c_d", true }, { "nightly-report", true }, { "a..b", true },
+                   { "", false }, { "-a", false }, { "_a", false }, { ".a", false },
+                   { "a b", false }, { "a/b", false }, { "a@b", false }, { "a:b", false },
+                   { "a\\b", false }, { "a%b", false }, { "\xc3\xa9", false }, { "a\n", false });
+        long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 64, "", "", true);
+        long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 65, "", "", false);
+
+        NAME_CASES(unit_name_is_valid,
+                   { "sandbox.target", true }, { "multi-user.target", true }, { "sandbox@web.service", true },
+                   { "sandbox@.service", true }, { "a.b.c.service", true }, { "foo\\x2dbar.mount", true },
+                   { "dev-disk-by\\x2dlabel-x:y.device", true }, { "-.slice", true },
+                   { "", false }, { "sandbox", false }, { ".service", false }, { "a.", false },
+                   { "@a.service", false }, { "a@b@c.service", false }, { "a b.service", false },
+                   { "a/b.service", false }, { "a.Service", false }, { "a.serv1ce", false },
+                   { "a%i.service", false }, { "a\n.service", false });
+        long_name("unit_name_is_valid", unit_name_is_valid, 'a', 247, "", ".service", true);
+        long_name("unit_name_is_valid", unit_name_is_valid, 'a', 248, "", ".service", false);
+
+        NAME_CASES(hostname_is_valid,
+                   { "web", true }, { "web.example", true }, { "a-b", true }, { "a1.b2.c3", true },
+                   { "0", true }, { "A-Z", true },
+                   { "", false }, { "-a", false }, { "a-", false }, { "a-.b", false }, { "a.-b", false },
+                   { "a.b-", false }, { ".a", false }, { "a.", false }, { "a..b", false }, { "a_b", false },
+                   { "a b", false }, { "a/b", false }, { "\xc3\xa9", false }, { "a\n", false });
+        long_name("hostname_is_valid", hostname_is_valid, 'a', 63, "", "", true);
+        long_name("hostname_is_valid", hostname_is_valid, 'a', 64, "", "", false);
+        long_name("hostname_is_valid", hostname_is_valid, 'a', 62, "b.", "", true);
+        long_name("hostname_is_valid", hostname_is_valid, 'a', 63, "b.", "", false);
+
+        NAME_CASES(user_name_is_valid,
+                   { "root", true }, { "www-data", true }, { "_apt", true }, { "systemd-network", true },
+                   { "a.b", true }, { "Admin", true }, { "0", true }, { "1000", true }, { "65534", true },
+                   { .s = "machine$", .valid = true },
+                   { "", false }, { "1abc", false }, { "-x", false }, { ".x", false }, { "a b", false },
+                   { "a:b", false }, { "a$b", false }, { "$", false }, { "a/b", false }, { "\xc3\xa9", false },
+                   { "a\n", false }, { "-1", false });
+        long_name("user_name_is_valid", user_name_is_valid, 'a', 32, "", "", true);
+        long_name("user_name_is_valid", user_name_is_valid, 'a', 33, "", "", false);
+
+        NAME_CASES(env_name_is_valid,
+                   { "A", true }, { "_", true }, { "LANG", true }, { "a_b1", true }, { "_1", true },
+                   { "", false }, { "1A", false }, { "A-B", false }, { "A.B", false }, { "A=B", false },
+                   { "A B", false }, { "$A", false }, { "\xc3\xa9", false });
+        long_name("env_name_is_valid", env_name_is_valid, 'A', 255, "", "", true);
+        long_name("env_name_is_valid", env_name_is_valid, 'A', 256, "", "", false);
+
+        NAME_CASES(tag_is_valid,
+                   { "data", true }, { "archive.1", true }, { "a-b_c", true }, { "0", true },
+                   { "", false }, { "-x", false }, { ".x", false }, { "_x", false }, { "a/b", false },
+                   { "..", false }, { "a b", false }, { "a:b", false });
+        long_name("tag_is_valid", tag_is_valid, 'a', 64, "", "", true);
+        long_name("tag_is_valid", tag_is_valid, 'a', 65, "", "", false);
+
+        NAME_CASES(text_is_printable,
+                   { "", true }, { "plain text", true }, { "\xc3\xa9 \xe6\x97\xa5", true }, { "%$\"'\\", true },
+                   { "a\tb", false }, { "a\nb", false }, { "a\rb", false }, { "\x7f", false }, { "\x1b[0m", false });
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void test_paths(void) {
+        NAME_CASES(path_is_normalized_absolute,
+                   { "/", true }, { "/a", true }, { "/a/b", true }, { "/a.b", true }, { "/...", true },
+                   { "/a..b", true }, { "/a/.hidden", true }, { "/a b", true }, { "/\xc3\xa9", true },
+                   { "/a:b", true }, { "/a\\b", true },
+                   { "", false }, { "a", false }, { "a/b", false }, { "./a", false }, { "//", false },
+                   { "//a", false }, { "/a/", false }, { "/a//b", false }, { "/.", false }, { "/..", false },
+                   { "/a/.", false }, { "/a/..", false }, { "/./a", false }, { "/a/../b", false },
+                   { "/a\tb", false }, { "/a\nb", false }, { "/a\x7f", false });
+        long_name("path_is_normalized_absolute", path_is_normalized_absolute, 'a', 4094, "/", "", true);
+        long_name("path_is_normalized_absolute", path_is_normalized_absolute, 'a', 4095, "/", "", false);
+
+        static const struct {
+                const char *path, *prefix;
+                bool below;
+        } below[] = {
+                { "/a/b", "/a", true },
+                { "/a", "/a", true },
+                { "/a/b/c", "/a/b", true },
+                { "/", "/", true },
+                { "/a", "/", true },
+                { "/etc/shadow", "/etc", true },
+                { "/proc/sys/kernel", "/proc", true },
+                { "/ab", "/a", false },
+                { "/etcx", "/etc", false },
+                { "/a", "/a/b", false },
+                { "/", "/a", false },
+                { "/b/a", "/a", false },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(below); i++)
+                check(path_is_at_or_below(below[i].path, below[i].prefix) == below[i].below,
+                      "path_is_at_or_below(%s, %s) is %s", show(below[i].path), show(below[i].prefix),
+                      below[i].below ? "true" : "false");
+
+        /* path_make_absolute, from a known working directory */
+        _cleanup_free_ char *cwd = getcwd(NULL, 0);
+        static const struct {
+                const char *in, *out;
+        } abs[] = {
+                { .in = "/etc/sandbox/profiles", .out = "/etc/sandbox/profiles" },
+                { .in = "profiles", .out = "/tmp/profiles" },
+                { .in = "./profiles", .out = "/tmp/profiles" },
+                { .in = ".//profiles", .out = "/tmp/profiles" },
+                { .in = ".", .out = "/tmp" },
+                { .in = "./", .out = "/tmp" },
+                { .in = "profiles/", .out = "/tmp/profiles" },
+                { .in = "/etc//sandbox/./profiles/", .out = "/etc/sandbox/profiles" },
+                { .in = "/", .out = "/" },
+                { .in = "//", .out = "/" },
+                { .in = "/.", .out = "/" },
+                { .in = "a/../b", .out = "/tmp/a/../b" },
+                { .in = ".hidden/.x", .out = "/tmp/.hidden/.x" },
+        };
+        if (!cwd || chdir("/tmp") < 0) {
+                tap(false, "chdir(\"/tmp\") for path_make_absolute()");
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(abs); i++) {
+                _cleanup_free_ char *r = NULL;
+                int k = path_make_absolute(abs[i].in, &r);
+
+                tap(k == 0 && r && streq(r, abs[i].out), "path_make_absolute(%s) in /tmp = %s",
+                    show(abs[i].in), show(abs[i].out));
+                if (k < 0 || !r || !streq(r, abs[i].out))
+                        diag("got %s, %s", errname(k), show(r));
+        }
+        if (chdir(cwd) < 0)
+                abort();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void test_helper_spec(void) {
+        static const struct {
+                const char *fields[3];
+                unsigned n;
+                const char *joined;
+        } cases[] = {
+                { { "/src", "/dst" }, 2, "/src:/dst" },
+                { { "/a:b", "/c" }, 2, "/a\\:b:/c" },
+                { { "/a\\b", "/c" }, 2, "/a\\\\b:/c" },
+                { { "/a\\", "/b" }, 2, "/a\\\\:/b" },
+                { { "\\:", ":\\" }, 2, "\\\\\\::\\:\\\\" },
+                { { "::", "" }, 2, "\\:\\::" },
+                { { "", "" }, 2, ":" },
+                { { "/t", "", "" }, 3, "/t::" },
+                { { "/t", "64M", "1777" }, 3, "/t:64M:1777" },
+                { { "" }, 1, "" },
+                { { "a:b:c" }, 1, "a\\:b\\:c" },
+                { { "/d i r/\xc3\xa9 %$", "x" }, 2, "/d i r/\xc3\xa9 %$:x" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *j = helper_spec_join(cases[i].fields, cases[i].n);
+                char *f[3] = {};
+                bool same = true;
+                int r;
+
+                check(j && streq(j, cases[i].joined), "helper_spec_join(%u fields) = %s", cases[i].n,
+                      show(cases[i].joined));
+                if (!j)
+                        continue;
+                r = helper_spec_split(j, cases[i].n, f);
+                for (unsigned k = 0; k < cases[i].n; k++)
+                        same = same && r == 0 && f[k] && streq(f[k], cases[i].fields[k]);
+                check(same, "helper_spec_split(%s, %u) gives the fields back", show(j), cases[i].n);
+                for (unsigned k = 0; k < cases[i].n; k++)
+                        free(f[k]);
+        }
+
+        /* NULL fields join as empty ones */
+        {
+                const char *fields[] = { NULL, "/x" };
+                _cleanup_free_ char *j = helper_spec_join(fields, 2);
+                check(j && streq(j, ":/x"), "helper_spec_join(NULL, \"/x\") = \":/x\"");
+        }
+
+        static const struct {
+                const char *value;
+                unsigned n;
+        } wrong[] = {
+                { "a", 2 },
+                { "a:b", 3 },
+                { "a:b:c", 2 },
+                { "a\\:b", 2 },
+                { "", 2 },
+                { ":", 1 },
+                { "a:b:", 2 },
+                { "::", 2 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(wrong); i++) {
+                char *f[3] = { (char *) "unset", (char *) "unset", (char *) "unset" };
+                int r = helper_spec_split(wrong[i].value, wrong[i].n, f);
+                bool cleared = true;
+
+                for (unsigned k = 0; k < wrong[i].n; k++)
+                        cleared = cleared && !f[k];
+                check(r == -EINVAL && cleared, "helper_spec_split(%s, %u) = -EINVAL, fields NULL", show(wrong[i].value),
+                      wrong[i].n);
+                if (r == 0)
+                        for (unsigned k = 0; k < wrong[i].n; k++)
+                                free(f[k]);
+        }
+
+        /* the flag names come from the one option table */
+        check(streq(helper_option_flag(HELPER_OPT_BIND_RO), "--bind-ro"), "helper_option_flag(BIND_RO) = \"--bind-ro\"");
+        check(streq(helper_option_flag(HELPER_OPT_NAME), "--name"), "helper_option_flag(NAME) = \"--name\"");
+        check(streq(helper_option_flag(HELPER_OPT_VERSION), "--version"), "helper_option_flag(VERSION) = \"--version\"");
+        bool table = true;
+        for (const struct option *o = helper_options; o->name; o++)
+                table = table && o->val >= HELPER_OPT_NAME && o->val <= HELPER_OPT_VERSION &&
+                        streq(helper_option_flag((HelperOption) o->val) + 2, o->name);
+        check(table, "every helper option's flag is \"--\" and its name");
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void test_unit_escape(void) {
+        static const struct {
+                const char *in;
+                UnitQuote how;
+                const char *out;
+        } words[] = {
+                { "plain", UNIT_QUOTE_EXEC, "plain" },
+                { "/usr/bin/x", UNIT_QUOTE_EXEC, "/usr/bin/x" },
+                { "--a=b,c:d@e+f.g-h_i", UNIT_QUOTE_EXEC, "--a=b,c:d@e+f.g-h_i" },
+                { "", UNIT_QUOTE_EXEC, "\"\"" },
+                { "a b", UNIT_QUOTE_EXEC, "\"a b\"" },
+                { "%i", UNIT_QUOTE_EXEC, "%%i" },
+                { "100%", UNIT_QUOTE_EXEC, "100%%" },
+                { "%%", UNIT_QUOTE_EXEC, "%%%%" },
+                { "$HOME", UNIT_QUOTE_EXEC, "$$HOME" },
+                { "${X}", UNIT_QUOTE_EXEC, "\"$${X}\"" },
+                { "$$", UNIT_QUOTE_EXEC, "$$$$" },
+                { "\"", UNIT_QUOTE_EXEC, "\"\\\"\"" },
+                { "'", UNIT_QUOTE_EXEC, "\"'\"" },
+                { "\\", UNIT_QUOTE_EXEC, "\"\\\\\"" },
+                { "\\n", UNIT_QUOTE_EXEC, "\"\\\\n\"" },
+                { "trailing\\", UNIT_QUOTE_EXEC, "\"trailing\\\\\"" },
+                { ";", UNIT_QUOTE_EXEC, "\";\"" },
+                { "\\;", UNIT_QUOTE_EXEC, "\"\\\\;\"" },
+                { "a\tb", UNIT_QUOTE_EXEC, "\"a\\x09b\"" },
+                { "\x7f", UNIT_QUOTE_EXEC, "\"\\x7f\"" },
+                { "\xc3\xa9\xe6\x97\xa5\xf0\x9f\xa6\x8a", UNIT_QUOTE_EXEC, "\xc3\xa9\xe6\x97\xa5\xf0\x9f\xa6\x8a" },
+                { "--flag=a b", UNIT_QUOTE_EXEC, "\"--flag=a b\"" },
+                { "-x", UNIT_QUOTE_EXEC, "-x" },
+                { "@x", UNIT_QUOTE_EXEC, "@x" },
+                { "#x", UNIT_QUOTE_EXEC, "\"#x\"" },
+                { "daemon off; master_process on;", UNIT_QUOTE_EXEC, "\"daemon off; master_process on;\"" },
+                /* a word of Environment=: always quoted, "$" kept */
+                { "LANG=C.UTF-8", UNIT_QUOTE_WORD, "\"LANG=C.UTF-8\"" },
+                { "A=$HOME ${X}", UNIT_QUOTE_WORD, "\"A=$HOME ${X}\"" },
+                { "A=100% %i", UNIT_QUOTE_WORD, "\"A=100%% %%i\"" },
+                { "A=\"q\" 'q'", UNIT_QUOTE_WORD, "\"A=\\\"q\\\" 'q'\"" },
+                { "A=a\\b\\", UNIT_QUOTE_WORD, "\"A=a\\\\b\\\\\"" },
+                { "", UNIT_QUOTE_WORD, "\"\"" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+                _cleanup_buffer_ Buffer b = {};
+                _cleanup_free_ char *s = NULL;
+
+                unit_append_word(&b, words[i].in, words[i].how);
+                s = buffer_steal(&b);
+                check(s && streq(s, words[i].out), "unit_append_word(%s, %s) = %s", show(words[i].in),
+                      words[i].how == UNIT_QUOTE_EXEC ? "EXEC" : "WORD", show(words[i].out));
+                if (!s || !streq(s, words[i].out))
+                        diag("got %s", show(s));
+        }
+
+        static const struct {
+                const char *in, *out;
+        } texts[] = {
+                { "Static web server", "Static web server" },
+                { "50% of a CPU", "50%% of a CPU" },
+                { "%i %%", "%%i %%%%" },
+                { "  leading", "leading" },
+                { "\t leading tab", "leading tab" },
+                { "trailing  ", "trailing" },
+                { "trailing\\", "trailing" },
+                { "trailing\\ \\\t", "trailing" },
+                { "in\\side", "in\\side" },
+                { "a\tb\nc\x7f" "d", "abcd" },
+                { "\"q\" 'q' $HOME ;", "\"q\" 'q' $HOME ;" },
+                { "", "" },
+                { "   ", "" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_buffer_ Buffer b = {};
+                _cleanup_free_ char *s = NULL;
+
+                unit_append_text(&b, texts[i].in);
+                s = buffer_steal(&b);
+                check(s && streq(s, texts[i].out), "unit_append_text(%s) = %s", show(texts[i].in), show(texts[i].out));
+                if (!s || !streq(s, texts[i].out))
+                        diag("got %s", show(s));
+        }
+}
+
+/* ---------------------------------------------------------------------- */
+
+static bool strv_equal(char **l, const char *const *want) {
+        size_t i = 0;
+
+        for (; want[i]; i++)
+                if (!l || !l[i] || !streq(l[i], want[i]))
+                        return false;
+        return l && !l[i];
+}
+
+static void test_strv(void) {
+        static const struct {
+                const char *s, *sep;
+                const char *want[5];
+        } splits[] = {
+                { "a b c", " ", { "a", "b", "c" } },
+                { "  a   b  ", " ", { "a", "b" } },
+                { "a", " ", { "a" } },
+                { "", " ", { NULL } },
+                { "   ", " ", { NULL } },
+                { ":/a::/b:", ":", { "/a", "/b" } },
+                { "x\ty,z\n w", " \t\n,", { "x", "y", "z", "w" } },
+                { "CAP_A CAP_B", " \t\r\n,", { "CAP_A", "CAP_B" } },
+                { "abc", "", { "abc" } },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(splits); i++) {
+                _cleanup_strv_free_ char **l = NULL;
+                int r = strv_split(splits[i].s, splits[i].sep, &l);
+
+                check(r == 0 && l && strv_equal(l, splits[i].want), "strv_split(%s, %s) gives %zu words",
+                      show(splits[i].s), show(splits[i].sep), strv_length((char **) splits[i].want));
+        }
+
+        {
+                _cleanup_strv_free_ char **l = NULL;
+                _cleanup_free_ char *j1 = NULL, *j2 = NULL, *j3 = NULL, *j0 = NULL, *jn = NULL;
+                _cleanup_strv_free_ char **back = NULL;
+
+                check(strv_append(&l, "a") == 0 && strv_append(&l, "b c") == 0 && strv_append(&l, "") == 0 &&
+                      strv_consume(&l, strdup("d")) == 0 && strv_length(l) == 4,
+                      "strv_append/strv_consume build a 4-element vector");
+                check(strv_contains(l, "b c") && strv_contains(l, "") && !strv_contains(l, "b"),
+                      "strv_contains finds whole elements only");
+                j1 = strv_join(l, ",");
+                check(j1 && streq(j1, "a,b c,,d"), "strv_join(, \",\") = \"a,b c,,d\"");
+                j2 = strv_join(l, "");
+                check(j2 && streq(j2, "ab cd"), "strv_join with an empty separator");
+                j3 = strv_join(l, ", ");
+                check(j3 && streq(j3, "a, b c, , d"), "strv_join(, \", \") = \"a, b c, , d\"");
+                jn = strv_join(NULL, ",");
+                check(jn && streq(jn, ""), "strv_join(NULL) = \"\"");
+                {
+                        char *empty[] = { NULL };
+                        j0 = strv_join(empty, ",");
+                        check(j0 && streq(j0, ""), "strv_join of no elements = \"\"");
+                }
+                check(strv_split(j1, ",", &back) == 0 && strv_equal(back, (const char *const[]) { "a", "b c", "d", NULL }),
+                      "strv_split undoes strv_join except for empty elements");
+                check(strv_consume(&l, NULL) == -ENOMEM && strv_length(l) == 4, "strv_consume(NULL) = -ENOMEM, vector unchanged");
+        }
+        {
+                _cleanup_strv_free_ char **a = NULL, **b = NULL;
+
+                check(strv_split("x y", " ", &a) == 0 && strv_split("z", " ", &b) == 0 && strv_extend(&a, b) == 0 &&
+                      strv_equal(a, (const char *const[]) { "x", "y", "z", NULL }),
+                      "strv_extend appends copies");
+                check(strv_extend(&a, NULL) == 0 && strv_length(a) == 3, "strv_extend with NULL changes nothing");
+                check(strv_length(NULL) == 0 && !strv_contains(NULL, "x"), "strv_length/strv_contains accept NULL");
+        }
+}
+
+int main(void) {
+        test_parse_size();
+        test_parse_percent();
+        test_parse_uint_range();
+        test_parse_timespan();
+        test_parse_mode();
+        test_names();
+        test_paths();
+        test_helper_spec();
+        test_unit_escape();
+        test_strv();
+
+        printf("1..%u\n", tap_n);
+        return tap_failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
