@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# The helper's command-line contract: every example profile's ExecStart=,
+# as sandboxctl shows it, is accepted by the build's helper and planned as
+# the profile says; bad options are refused before anything runs; without
+# --dry-run this version refuses to start the service.
+. "$(dirname "$0")/tap.sh"
+# the interpreter itself, not a wrapper script that finds it at every call
+PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
+# debug output would add lines to the messages checked below
+unset SANDBOX_DEBUG
+
+PROFILES=$TMP/profiles
+mkdir -p "$PROFILES"
+cp -r "$EXAMPLES/." "$PROFILES/"
+# and one whose values need quoting or escaping on the way to the helper
+cat >"$PROFILES/awkward.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec user="1000" workdir="/srv/with space">
+    <arg>/usr/bin/printf</arg>
+    <arg>%s $HOME ${X} 100%% $$</arg>
+    <arg>say "hi" it's</arg>
+    <arg>back\slash\</arg>
+    <arg>tab&#9;here</arg>
+    <arg>;</arg>
+    <arg></arg>
+    <arg>&#252;n&#239;code</arg>
+  </exec>
+  <filesystem>
+    <bind source="/srv/a:b" target="/srv/c\d" readonly="no"/>
+    <tmpfs target="/run/x y" mode="755"/>
+    <mask path="/etc/with space"/>
+  </filesystem>
+  <network mode="none"/>
+</sandbox>
+EOF
+export SANDBOX_PROFILE_PATH=$PROFILES
+HELPER_PATH=$(sed -n 's/^#define SANDBOX_HELPER_PATH "\(.*\)"$/\1/p' "$BUILD_ROOT/config.h")
+
+# execstart.py FILE: the argv of the last ExecStart= of a unit file,
+# NUL-separated, unquoted as systemd does: "%%" is "%", words split at
+# white space, "..." and '...' quote, C escapes, and "$$" is "$".
+cat >"$TMP/execstart.py" <<'EOF'
+import re, sys
+
+ESC = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+       "\\": "\\", '"': '"', "'": "'", "s": " "}
+
+def unescape_one(s, i):
+    """The character for the escape at s[i] (after the backslash), and the next index."""
+    c = s[i]
+    if c in ESC:
+        return ESC[c], i + 1
+    if c == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", s[i + 1:i + 3]):
+        return chr(int(s[i + 1:i + 3], 16)), i + 3
+    if c == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", s[i + 1:i + 5]):
+        return chr(int(s[i + 1:i + 5], 16)), i + 5
+    if c == "U" and re.fullmatch(r"[0-9a-fA-F]{8}", s[i + 1:i + 9]):
+        return chr(int(s[i + 1:i + 9], 16)), i + 9
+    if re.fullmatch(r"[0-7]{3}", s[i:i + 3]):
+        return chr(int(s[i:i + 3], 8)), i + 3
+    sys.exit("invalid escape \\%s" % c)
+
+def split_words(s):
+    words, word, quote, i, inword = [], [], None, 0, False
+    while i < len(s):
+        c = s[i]
+        if c == "\\":
+            if i + 1 >= len(s):
+                sys.exit("backslash at the end of the line")
+            ch, i = unescape_one(s, i + 1)
+            word.append(ch)
+            inword = True
+            continue
+        if quote:
+            if c == quote:
+                quote = None
+            else:
+                word.append(c)
+        elif c in "\"'":
+            quote, inword = c, True
+        elif c in " \t":
+            if inword:
+                words.append("".join(word))
+            word, inword = [], False
+        else:
+            word.append(c)
+            inword = True
+        i += 1
+    if quote:
+        sys.exit("unterminated quote")
+    if inword:
+        words.append("".join(word))
+    return words
+
+def specifiers(s):
+    def one(m):
+        if m.group(1) != "%":
+            sys.exit("unexpected specifier %%%s" % m.group(1))
+        return "%"
+    if s.endswith("%") and not s.endswith("%%"):
+        sys.exit("lone % at the end")
+    return re.sub(r"%(.)", one, s)
+
+def variables(w):
+    out, i = [], 0
+    while i < len(w):
+        if w[i] == "$":
+            if w[i + 1:i + 2] != "$":
+                sys.exit("unexpected variable in %r" % w)
+            i += 1
+        out.append(w[i])
+        i += 1
+    return "".join(out)
+
+lines, cont = [], ""
+for raw in open(sys.argv[1], encoding="utf-8"):
+    raw = raw.rstrip("\n")
+    if raw.endswith("\\"):
+        cont += raw[:-1] + " "
+        continue
+    lines.append(cont + raw)
+    cont = ""
+values = [l[len("ExecStart="):] for l in lines if l.startswith("ExecStart=")]
+if len(values) < 2 or values[-2] != "":
+    sys.exit("no ExecStart= reset before the command line")
+value = values[-1]
+argv = [variables(w) for w in split_words(specifiers(value))]
+if not argv or argv[0][:1] in "@-:+!|":
+    sys.exit("ExecStart= has a prefix or is empty")
+sys.stdout.write("".join(a + "\0" for a in argv))
+EOF
+
+# expect.py WHAT PROFILE PLAN: checks that the helper's plan mentions
+# what the profile (with its includes from base/) asks for; WHAT is one of
+# name, mounts, masks, network, user, command. Prints what is missing.
+cat >"$TMP/expect.py" <<'EOF'
+import os, re, sys
+import xml.etree.ElementTree as ET
+
+what, path, plan_file = sys.argv[1:4]
+plan = open(plan_file, encoding="utf-8").read().splitlines()
+name = os.path.basename(path)[:-len(".xml")]
+base = os.path.join(os.path.dirname(path), "base")
+p = {"mounts": [], "masks": [], "network": "host", "user": None, "argv": None, "workdir": None}
+
+def load(f):
+    for el in ET.parse(f).getroot():
+        if el.tag == "include":
+            load(os.path.join(base, el.get("name") + ".xml"))
+        elif el.tag == "exec":
+            p["user"] = el.get("user", p["user"])
+            p["workdir"] = el.get("workdir", p["workdir"])
+            args = [a.text or "" for a in el.findall("arg")]
+            if args:
+                p["argv"] = args
+        elif el.tag == "filesystem":
+            for m in el:
+                if m.tag == "bind":
+                    ro = m.get("readonly", "yes") == "yes"
+                    p["mounts"].append(("bind", m.get("source"), m.get("target", m.get("source")), ro))
+                elif m.tag == "tmpfs":
+                    mode = m.get("mode")
+                    p["mounts"].append(("tmpfs", m.get("target"), m.get("size", ""),
+                                        "%04o" % int(mode, 8) if mode else ""))
+                elif m.tag == "mask":
+                    p["masks"].append(m.get("path"))
+        elif el.tag == "network" and el.get("mode"):
+            p["network"] = el.get("mode")
+
+load(path)
+
+def step(label, detail):
+    """A plan line "NN. LABEL   DETAIL"."""
+    pattern = re.compile(r"^ *\d+\. %s +%s$" % (re.escape(label), re.escape(detail)))
+    return any(pattern.match(l) for l in plan)
+
+missing = []
+if what == "name":
+    if not plan or not re.match(r"^sandbox %s from %s$" % (re.escape(name), re.escape(path)), plan[0]):
+        missing.append("first line: sandbox %s from %s" % (name, path))
+elif what == "mounts":
+    for m in p["mounts"]:
+        if m[0] == "bind":
+            d = "%s on %s%s" % (m[1], m[2], ", read-only" if m[3] else "")
+            if not step("bind", d):
+                missing.append("bind " + d)
+        else:
+            d = "tmpfs on %s%s%s" % (m[1], " size=" + m[2] if m[2] else "", " mode=" + m[3] if m[3] else "")
+            if not step("tmpfs", d):
+                missing.append("tmpfs " + d)
+elif what == "masks":
+    for m in p["masks"]:
+        if not step("mask", m):
+            missing.append("mask " + m)
+elif what == "network":
+    if not step("network", p["network"]):
+        missing.append("network " + p["network"])
+elif what == "user":
+    user = p["user"] or "root"
+    if not any(re.match(r"^ *\d+\. identity +user %s," % re.escape(user), l) for l in plan):
+        missing.append("identity user " + user)
+elif what == "command":
+    d = " ".join(p["argv"]) + (" in " + p["workdir"] if p["workdir"] else "")
+    if not step("execve", d):
+        missing.append("execve " + d)
+else:
+    sys.exit("unknown check " + what)
+for m in missing:
+    print("# missing: " + m)
+sys.exit(1 if missing else 0)
+EOF
+
+# ---- every example profile's command line, planned ----------------------
+for profile in "$EXAMPLES"/*.xml "$PROFILES/awkward.xml"; do
+        name=$(basename "$profile" .xml)
+        path=$PROFILES/$name.xml
+        if ! "$SANDBOXCTL" show "$name" >"$TMP/$name.conf" 2>"$TMP/$name.show.err"; then
+                not_ok "$name: sandboxctl show succeeds"
+                diag "$(cat "$TMP/$name.show.err")"
+                continue
+        fi
+        if ! "$PYTHON" "$TMP/execstart.py" "$TMP/$name.conf" >"$TMP/$name.argv" 2>"$TMP/$name.parse.err"; then
+                not_ok "$name: the ExecStart= line parses as a systemd command line"
+                diag "$(cat "$TMP/$name.parse.err")"
+                continue
+        fi
+        mapfile -d '' -t argv <"$TMP/$name.argv"
+        check "$name: ExecStart= runs the configured helper $HELPER_PATH" test "${argv[0]}" = "$HELPER_PATH"
+        "$HELPER" --dry-run "${argv[@]:1}" >"$TMP/$name.plan" 2>"$TMP/$name.plan.err"
+        rc=$?
+        if [ "$rc" -eq 0 ] && [ ! -s "$TMP/$name.plan.err" ]; then
+                ok "$name: the helper accepts the profile's command line with --dry-run"
+        else
+                not_ok "$name: the helper accepts the profile's command line with --dry-run"
+                diag "status $rc" "$(cat "$TMP/$name.plan.err")"
+                continue
+        fi
+        for what in name mounts masks network user command; do
+                check "$name: the plan shows the profile's $what" "$PYTHON" "$TMP/expect.py" "$what" "$path" "$TMP/$name.plan"
+        done
+done
+
+# ---- refusals -----------------------------------------------------------
+# refuse DESCRIPTION NEEDLE ARGS...: the helper (with --dry-run among ARGS
+# where it parses) exits 1, prints nothing on stdout and exactly one line
+# on stderr, which contains NEEDLE.
+refuse() {
+        local what=$1 needle=$2 rc lines
+        shift 2
+        "$HELPER" "$@" >"$TMP/refuse.out" 2>"$TMP/refuse.err"
+        rc=$?
+        lines=$(wc -l <"$TMP/refuse.err")
+        if [ "$rc" -eq 1 ] && [ ! -s "$TMP/refuse.out" ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$TMP/refuse.err"; then
+                ok "refuses $what: exit 1, one line naming $needle"
+        else
+                not_ok "refuses $what: exit 1, one line naming $needle"
+                diag "status $rc, $lines line(s) on stderr:" "$(cat "$TMP/refuse.err")" "stdout: $(head -c 300 "$TMP/refuse.out")"
+        fi
+}
+
+refuse "a missing --name" "--name" --dry-run -- /bin/true
+refuse "a missing \"--\" and command" '"--"' --name=t --dry-run
+refuse "a command without \"--\" before it" '"--"' --name=t --dry-run /bin/true
+refuse "an empty command after \"--\"" '"--"' --name=t --dry-run --
+refuse "a relative command" "bin/true" --name=t --dry-run -- bin/true
+refuse "an invalid --name" "--name" --name=../x --dry-run -- /bin/true
+refuse "--etc=bogus" "--etc=bogus" --name=t --dry-run --etc=bogus -- /bin/true
+refuse "--var=bogus" "--var=bogus" --name=t --dry-run --var=bogus -- /bin/true
+refuse "--network=bogus" "--network=bogus" --name=t --dry-run --network=bogus -- /bin/true
+refuse "--bind with one field" "--bind" --name=t --dry-run --bind=/srv -- /bin/true
+refuse "--bind with three fields" "--bind" --name=t --dry-run --bind=/a:/b:/c -- /bin/true
+refuse "--bind with a relative source" "--bind" --name=t --dry-run --bind=srv:/srv -- /bin/true
+refuse "--bind-ro with a relative target" "--bind-ro" --name=t --dry-run --bind-ro=/srv:srv -- /bin/true
+refuse "--bind with a non-normalised path" "--bind" --name=t --dry-run --bind=/srv/../etc:/srv -- /bin/true
+refuse "--tmpfs with a bad size" "--tmpfs" --name=t --dry-run --tmpfs=/scratch:12Q: -- /bin/true
+refuse "--tmpfs with a non-octal mode" "--tmpfs" --name=t --dry-run --tmpfs=/scratch::0789 -- /bin/true
+refuse "--tmpfs with a mode that is not a number" "--tmpfs" --name=t --dry-run --tmpfs=/scratch::rwx -- /bin/true
+refuse "--tmpfs with a relative target" "--tmpfs" --name=t --dry-run --tmpfs=scratch:: -- /bin/true
+refuse "--block with a device outside /dev" "--block" --name=t --dry-run --block=data:/tmp/disk.img -- /bin/true
+refuse "--block with an invalid tag" "--block" --name=t --dry-run --block=a/b:/dev/vdb -- /bin/true
+refuse "--keep-caps=net_admin (lower case, without CAP_)" "--keep-caps" --name=t --dry-run --keep-caps=net_admin -- /bin/true
+refuse "--keep-caps with one bad name in the list" "--keep-caps" --name=t --dry-run --keep-caps=CAP_CHOWN,chown -- /bin/true
+refuse "an invalid --hostname" "--hostname" --name=t --dry-run --hostname=-bad-.example -- /bin/true
+refuse "an invalid --user" "--user" --name=t --dry-run "--user=no body" -- /bin/true
+refuse "an invalid --group" "--group" --name=t --dry-run --group=a:b -- /bin/true
+refuse "a relative --workdir" "--workdir" --name=t --dry-run --workdir=srv -- /bin/true
+refuse "a --mask of /" "--mask" --name=t --dry-run --mask=/ -- /bin/true
+refuse "an unknown option" "--frobnicate" --name=t --dry-run --frobnicate -- /bin/true
+refuse "an option without its value" "--etc" --name=t --dry-run --etc
+
+# ---- escaping in mount specifications -----------------------------------
+"$HELPER" --name=t --dry-run '--bind=/a\:b:/c' -- /bin/true >"$TMP/esc.plan" 2>"$TMP/esc.err"
+rc=$?
+check "--bind='/a\\:b:/c' (escaped colon) is accepted" test "$rc" -eq 0
+check "--bind='/a\\:b:/c' plans source /a:b on target /c" \
+        grep -Eq '^ *[0-9]+\. bind +/a:b on /c$' "$TMP/esc.plan"
+"$HELPER" --name=t --dry-run '--tmpfs=/x\:y::1777' '--bind-ro=/back\\slash:/t' -- /bin/true >"$TMP/esc2.plan" 2>"$TMP/esc2.err"
+rc=$?
+check "escaped colon in a tmpfs target and escaped backslash in a bind source are accepted and unescaped" \
+        bash -c '[ "$1" -eq 0 ] && grep -Eq "^ *[0-9]+\. tmpfs +tmpfs on /x:y mode=1777$" "$2" &&
+                grep -Eq "^ *[0-9]+\. bind +/back\\\\slash on /t, read-only$" "$2"' _ "$rc" "$TMP/esc2.plan"
+
+# ---- the template's fallback: --missing-profile -------------------------
+SANDBOX_PROFILE_PATH="$TMP/one:$TMP/two" "$HELPER" --missing-profile=web >"$TMP/mp.out" 2>"$TMP/mp.err"
+rc=$?
+check "--missing-profile=web exits 1" test "$rc" -eq 1
+check "--missing-profile=web names web.xml and every searched directory" \
+        bash -c 'grep -qF "web.xml" "$1" && grep -qF "$2/one" "$1" && grep -qF "$2/two" "$1"' _ "$TMP/mp.err" "$TMP"
+check "--missing-profile=web says to run systemctl daemon-reload" grep -qF "systemctl daemon-reload" "$TMP/mp.err"
+SANDBOX_PROFILE_PATH="$TMP/one" "$HELPER" --missing-profile=web --dry-run >"$TMP/mp3.out" 2>"$TMP/mp3.err"
+rc=$?
+check "--missing-profile takes precedence over --dry-run: exit 1, no plan" \
+        bash -c '[ "$1" -eq 1 ] && [ ! -s "$2" ] && grep -qF "web.xml" "$3"' _ "$rc" "$TMP/mp3.out" "$TMP/mp3.err"
+(unset SANDBOX_PROFILE_PATH; "$HELPER" --missing-profile=web) >/dev/null 2>"$TMP/mp2.err"
+check "--missing-profile without SANDBOX_PROFILE_PATH names the default directories" \
+        bash -c 'grep -qF /etc/sandbox/profiles "$1" && grep -qF /run/sandbox/profiles "$1" && grep -qF /usr/lib/sandbox/profiles "$1"' \
+        _ "$TMP/mp2.err"
+
+# ---- without --dry-run: refuses, runs nothing ---------------------------
+"$HELPER" --name=t -- /bin/sh -c "touch '$TMP/ran'" >"$TMP/run.out" 2>"$TMP/run.err"
+rc=$?
+check "without --dry-run the helper exits 1" test "$rc" -eq 1
+check "without --dry-run the message says it is not implemented and refuses" \
+        bash -c 'grep -q "not implemented" "$1" && grep -q "refus" "$1"' _ "$TMP/run.err"
+check "without --dry-run the command is not executed" test ! -e "$TMP/ran"
+mapfile -d '' -t argv <"$TMP/nginx.argv"
+"$HELPER" "${argv[@]:1}" >/dev/null 2>"$TMP/run2.err"
+rc=$?
+check "without --dry-run a whole profile's command line (nginx) is refused too" \
+        bash -c '[ "$1" -eq 1 ] && grep -q "refus" "$2"' _ "$rc" "$TMP/run2.err"
+
+# ---- --help, --version --------------------------------------------------
+"$HELPER" --help >"$TMP/help.out" 2>&1
+rc=$?
+check "--help exits 0 and prints the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandbox-helper .*-- COMMAND" "$2"' _ "$rc" "$TMP/help.out"
+"$HELPER" --version >"$TMP/version.out" 2>&1
+rc=$?
+VERSION=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' \
+        "$BUILD_ROOT/meson-info/intro-projectinfo.json" 2>/dev/null)
+check "--version exits 0 and prints sandbox-helper ${VERSION:-VERSION}" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "sandbox-helper ${3:-.*}" "$2"' _ "$rc" "$TMP/version.out" "$VERSION"
+
+done_testing
