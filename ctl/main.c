@@ -113,6 +113,7 @@ int main(int argc, char *argv[]) {
                                         rest[m++] = rest[j];
                         }
                         r = verbs[i].run(m, rest, dirs);
+                        profile_load_release();
                         schema_release();
                         xmlCleanupParser();
                         return r;

@@ -46,63 +46,78 @@ static int write_file_exclusive(int dirfd, const char *name, const char *text) {
         return 0;
 }
 
-static int open_subdir(int dirfd, const char *name) {
-        int fd;
-
+/* Output directories are the generator's own (systemd empties them before
+ * each run), so paths below them are used as they are. */
+static int make_subdir(int dirfd, const char *name) {
         if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
                 return -errno;
-        fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        return fd < 0 ? -errno : fd;
+        return 0;
+}
+
+/* The NAME.wants directories already made, so that 1,000 profiles wanted
+ * by one target cost one mkdir, not 1,000. */
+static char **wants_made;
+
+static int make_wants_dir(int outfd, const char *wants) {
+        int r;
+
+        if (strv_contains(wants_made, wants))
+                return 0;
+        r = make_subdir(outfd, wants);
+        if (r < 0)
+                return r;
+        return strv_append(&wants_made, wants);
 }
 
 static int emit(int outfd, const char *outdir, const Profile *p, const char *dropin) {
-        _cleanup_free_ char *unit = NULL, *unitdir = NULL, *template = NULL;
+        _cleanup_free_ char *unit = NULL, *unitdir = NULL, *file = NULL, *template = NULL;
         int r;
 
         if (asprintf(&unit, "sandbox@%s.service", p->name) < 0 ||
             asprintf(&unitdir, "%s.d", unit) < 0 ||
+            asprintf(&file, "%s/%s", unitdir, DROPIN_FILE_NAME) < 0 ||
             asprintf(&template, "%s/sandbox@.service", SANDBOX_UNIT_DIR) < 0)
                 return log_oom();
 
         if (arg_dry_run) {
-                printf("# %s/%s\n%s", unitdir, DROPIN_FILE_NAME, dropin);
+                printf("# %s\n%s", file, dropin);
                 STRV_FOREACH(w, p->wanted_by)
                         printf("# %s.wants/%s -> %s\n", *w, unit, template);
                 printf("\n");
                 return 0;
         }
 
-        _cleanup_close_ int dfd = open_subdir(outfd, unitdir);
-        if (dfd < 0)
-                return log_error_errno(dfd, "%s: cannot create %s/%s: %m", p->path, outdir, unitdir);
-        r = write_file_exclusive(dfd, DROPIN_FILE_NAME, dropin);
+        r = make_subdir(outfd, unitdir);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot write %s/%s/%s: %m", p->path, outdir, unitdir, DROPIN_FILE_NAME);
+                return log_error_errno(r, "%s: cannot create %s/%s: %m", p->path, outdir, unitdir);
+        r = write_file_exclusive(outfd, file, dropin);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write %s/%s: %m", p->path, outdir, file);
 
         size_t made = 0;
         r = 0;
         STRV_FOREACH(w, p->wanted_by) {
-                _cleanup_free_ char *wants = NULL;
-                _cleanup_close_ int wfd = -EBADF;
+                _cleanup_free_ char *wants = NULL, *link = NULL;
 
-                if (asprintf(&wants, "%s.wants", *w) < 0) {
+                if (asprintf(&wants, "%s.wants", *w) < 0 || asprintf(&link, "%s/%s", wants, unit) < 0) {
                         r = log_oom();
                         break;
                 }
-                wfd = open_subdir(outfd, wants);
-                if (wfd < 0) {
-                        r = log_error_errno(wfd, "%s: cannot create %s/%s: %m", p->path, outdir, wants);
+                r = make_wants_dir(outfd, wants);
+                if (r < 0) {
+                        r = log_error_errno(r, "%s: cannot create %s/%s: %m", p->path, outdir, wants);
                         break;
                 }
-                if (symlinkat(template, wfd, unit) < 0) {
-                        r = log_error_errno(errno, "%s: cannot link %s/%s/%s: %m", p->path, outdir, wants, unit);
+                if (symlinkat(template, outfd, link) < 0) {
+                        r = log_error_errno(errno, "%s: cannot link %s/%s: %m", p->path, outdir, link);
                         break;
                 }
                 made++;
         }
         if (r < 0) {
                 /* nothing half-written: a sandbox is emitted whole or not at all */
-                (void) unlinkat(dfd, DROPIN_FILE_NAME, 0);
+                (void) unlinkat(outfd, file, 0);
+                (void) unlinkat(outfd, unitdir, AT_REMOVEDIR);
                 for (size_t i = 0; i < made; i++) {
                         _cleanup_free_ char *link = NULL;
                         if (asprintf(&link, "%s.wants/%s", p->wanted_by[i], unit) >= 0)
@@ -220,6 +235,8 @@ int main(int argc, char *argv[]) {
                         failed++;
 
         profile_entries_free(entries, n);
+        strv_free(wants_made);
+        profile_load_release();
         schema_release();
         xmlCleanupParser();
         return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;

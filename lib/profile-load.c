@@ -71,23 +71,31 @@ static int read_profile_file(Loader *l, const char *path, const char *shown, str
                 return -EINVAL;
         }
 
-        data = malloc(PROFILE_SIZE_MAX + 1);
+        /* room for the size fstat() gave and one byte more, to see a file
+         * that grew meanwhile; a short read of a regular file is its end */
+        size_t room = (size_t) st.st_size + 1;
+        data = malloc(room);
         if (!data)
                 return -ENOMEM;
         for (;;) {
-                ssize_t k = read(fd, data + n, PROFILE_SIZE_MAX + 1 - n);
+                ssize_t k = read(fd, data + n, room - n);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -errno;
                 }
-                if (k == 0)
-                        break;
                 n += (size_t) k;
                 if (n > PROFILE_SIZE_MAX) {
                         diag_add(l->diags, shown, 0, "is larger than 1 MiB; a profile may be at most 1 MiB");
                         return -EINVAL;
                 }
+                if (n < room)
+                        break;
+                room = room * 2 > PROFILE_SIZE_MAX + 1 ? PROFILE_SIZE_MAX + 1 : room * 2;
+                char *bigger = realloc(data, room);
+                if (!bigger)
+                        return -ENOMEM;
+                data = bigger;
         }
         *ret_st = st;
         *ret_data = TAKE_PTR(data);
@@ -179,6 +187,55 @@ static xmlDocPtr parse_xml(Loader *l, const char *shown, const char *data, size_
 
 static int load_file(Loader *l, const char *path, unsigned include_line, const char *includer);
 
+/* Base profiles parsed and found well-formed and schema-valid, kept for
+ * the life of the process: a thousand profiles that include one base parse
+ * it once. Keyed by path and the exact bytes read, so a changed file is
+ * parsed anew; the documents are only ever read. */
+typedef struct BaseCache {
+        char *path;
+        char *data;
+        size_t size;
+        xmlDocPtr doc;
+} BaseCache;
+
+static BaseCache *base_cache;
+static size_t n_base_cache;
+
+static xmlDocPtr base_cache_find(const char *path, const char *data, size_t size) {
+        for (size_t i = 0; i < n_base_cache; i++)
+                if (base_cache[i].size == size && streq(base_cache[i].path, path) && memcmp(base_cache[i].data, data, size) == 0)
+                        return base_cache[i].doc;
+        return NULL;
+}
+
+/* Takes data and doc; on failure leaves them to the caller. */
+static int base_cache_add(const char *path, char **data, size_t size, xmlDocPtr *doc) {
+        char *p = strdup(path);
+        BaseCache *t;
+
+        if (!p)
+                return -ENOMEM;
+        t = realloc(base_cache, (n_base_cache + 1) * sizeof(*t));
+        if (!t) {
+                free(p);
+                return -ENOMEM;
+        }
+        base_cache = t;
+        base_cache[n_base_cache++] = (BaseCache) { .path = p, .data = TAKE_PTR(*data), .size = size, .doc = TAKE_PTR(*doc) };
+        return 0;
+}
+
+void profile_load_release(void) {
+        for (size_t i = 0; i < n_base_cache; i++) {
+                free(base_cache[i].path);
+                free(base_cache[i].data);
+                xmlFreeDoc(base_cache[i].doc);
+        }
+        free(base_cache);
+        base_cache = NULL;
+        n_base_cache = 0;
+}
+
 static int load_include(Loader *l, xmlNodePtr n, const char *file) {
         _cleanup_free_ xmlChar *name = xmlGetProp(n, (const xmlChar *) "name");
         _cleanup_free_ char *path = NULL, *searched = NULL;
@@ -252,16 +309,24 @@ static int load_file(Loader *l, const char *path, unsigned include_line, const c
         l->seen = t;
         l->seen[l->n_seen++] = st;
 
-        doc = parse_xml(l, file, data, size);
-        if (!doc)
-                return 0;
+        xmlDocPtr use = l->depth > 0 ? base_cache_find(file, data, size) : NULL;
+        if (!use) {
+                doc = parse_xml(l, file, data, size);
+                if (!doc)
+                        return 0;
+                r = schema_check(doc, file, l->diags);
+                if (r < 0)
+                        return r;
+                l->problems += (unsigned) r;
+                use = doc;
+                if (l->depth > 0 && r == 0) {
+                        r = base_cache_add(file, &data, size, &doc);
+                        if (r < 0)
+                                return r;
+                }
+        }
 
-        r = schema_check(doc, file, l->diags);
-        if (r < 0)
-                return r;
-        l->problems += (unsigned) r;
-
-        root = xmlDocGetRootElement(doc);
+        root = xmlDocGetRootElement(use);
         if (!root || !streq((const char *) root->name, "sandbox"))
                 return 0;
 

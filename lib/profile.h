@@ -128,6 +128,8 @@ typedef struct Profile {
  * another -errno when something other than the profile failed.
  */
 int profile_load(const char *path, char * const *include_dirs, Profile **ret, Diagnostics *diags);
+/* Frees the base profiles profile_load() keeps parsed between calls. */
+void profile_load_release(void);
 
 Profile *profile_free(Profile *p);
 DEFINE_POINTER_CLEANUP(Profile, profile_free);

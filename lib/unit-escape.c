@@ -5,7 +5,7 @@
 
 static bool is_plain(unsigned char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               strchr("_/.,:=+@-", c) || c >= 0x80;
+               (c && strchr("_/.,:=+@-", c)) || c >= 0x80;
 }
 
 void unit_append_word(Buffer *b, const char *s, UnitQuote how) {
@@ -18,6 +18,16 @@ void unit_append_word(Buffer *b, const char *s, UnitQuote how) {
         if (quote)
                 buffer_append_char(b, '"');
         for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+                size_t run = 0;
+
+                /* most of a word needs no escaping: copy it in one go */
+                while (p[run] && is_plain(p[run]))
+                        run++;
+                if (run > 0) {
+                        buffer_append_n(b, (const char *) p, run);
+                        p += run - 1;
+                        continue;
+                }
                 if (*p == '%')
                         buffer_append(b, "%%");
                 else if (*p == '$' && how == UNIT_QUOTE_EXEC)

@@ -291,4 +291,33 @@ check "validate of a valid and an invalid profile exits 1 and reports both" \
 check "validate reports every problem of the invalid profile, not only the first" \
         test "$(grep -c "^$D1/broken.xml:" "$TMP/e")" -ge 2
 
+# ---- a base shared by several profiles ---------------------------------
+# each profile that includes a base gets its settings, and each reports a
+# problem in it, however many are checked in one run
+SHARED=$TMP/shared
+mkdir -p "$SHARED/base"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <resources memory="64M"/>\n</sandbox>\n' \
+        >"$SHARED/base/limits.xml"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <resources memory="lots"/>\n</sandbox>\n' \
+        >"$SHARED/base/faulty.xml"
+for n in one two; do
+        for b in limits faulty; do
+                printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <include name="%s"/>\n  <exec><arg>/bin/%s</arg></exec>\n</sandbox>\n' \
+                        "$b" "$n" >"$SHARED/$n-$b.xml"
+        done
+done
+chmod -R go-w "$SHARED"
+run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate "$SHARED/one-limits.xml" "$SHARED/two-limits.xml"
+check "two profiles sharing a valid base both validate" test "$rc" -eq 0
+run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate "$SHARED/one-faulty.xml" "$SHARED/two-faulty.xml"
+check "two profiles sharing a faulty base: exit 1, the base's problem reported for each" \
+        bash -c '[ "$1" -eq 1 ] && [ "$(grep -c "^$2/base/faulty.xml:3: <resources>" "$3")" -eq 2 ]' _ "$rc" "$SHARED" "$TMP/e"
+for n in one two; do
+        SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" show "$n-limits"
+        check "show $n-limits: MemoryMax from the shared base" grep -qx "MemoryMax=64M" "$TMP/o"
+done
+SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" list --json
+check "list: the two profiles on the valid base are valid, the two on the faulty one are not" \
+        test "$("$PYTHON" -c 'import json, sys; print(" ".join(o["name"] for o in json.load(open(sys.argv[1])) if o["valid"]))' "$TMP/o")" = "one-limits two-limits"
+
 done_testing
