@@ -48,6 +48,18 @@ diag() {
         printf '%s\n' "$@" | sed 's/^/# /'
 }
 
+# host_unit_dir: prints the host's vendor unit directory (the one with
+# sysinit.target), resolved; prints nothing when there is none.
+host_unit_dir() {
+        local d
+        for d in /usr/lib/systemd/system /lib/systemd/system; do
+                if [ -f "$d/sysinit.target" ]; then
+                        readlink -f "$d"
+                        return
+                fi
+        done
+}
+
 done_testing() {
         echo "1..$tap_n"
         [ "$tap_failed" -eq 0 ]

@@ -66,6 +66,17 @@ has_line_starting() {
         awk -v p="$2" 'index($0, p) == 1 { found = 1 } END { exit !found }' "$1"
 }
 
+# check_message DESCRIPTION FILE PREFIX: an assertion that some line of
+# FILE starts with PREFIX, showing FILE when none does
+check_message() {
+        if has_line_starting "$2" "$3"; then
+                ok "$1"
+        else
+                not_ok "$1"
+                diag "$(cat "$2")"
+        fi
+}
+
 is_empty_dir() {
         [ -d "$1" ] && [ -z "$(ls -A "$1")" ]
 }
@@ -205,13 +216,8 @@ listing "$OUT" >"$TMP/listing"
 check "bad profiles change nothing else in the output" cmp -s "$TMP/listing.expected" "$TMP/listing"
 
 while IFS='|' read -r file line message; do
-        prefix="sandbox-generator: $FIXTURES/bad/$file:$line: $message"
-        if has_line_starting "$TMP/bad.err" "$prefix"; then
-                ok "stderr has \"bad/$file:$line: $message ...\""
-        else
-                not_ok "stderr has \"bad/$file:$line: $message ...\""
-                diag "$(cat "$TMP/bad.err")"
-        fi
+        check_message "stderr has \"bad/$file:$line: $message ...\"" "$TMP/bad.err" \
+                "sandbox-generator: $FIXTURES/bad/$file:$line: $message"
         check "stderr says bad/$file was skipped" \
                 has_line_starting "$TMP/bad.err" "sandbox-generator: $FIXTURES/bad/$file: skipped"
 done <<'EOF'
@@ -228,18 +234,14 @@ mkdir -p "$OUT/sandbox@web.service.d"
 echo "# was here first" >"$OUT/sandbox@web.service.d/50-profile.conf"
 SANDBOX_PROFILE_PATH="$FIXTURES/good:$FIXTURES/second" run_generator "$TMP/dup" "$OUT"
 check "existing drop-in: generator exits 1" test "$rc" -eq 1
-if has_line_starting "$TMP/dup.err" "sandbox-generator: $FIXTURES/good/web.xml: cannot write $OUT/sandbox@web.service.d/50-profile.conf"; then
-        ok "existing drop-in: the error names the profile and the file"
-else
-        not_ok "existing drop-in: the error names the profile and the file"
-        diag "$(cat "$TMP/dup.err")"
-fi
+check_message "existing drop-in: the error names the profile and the file" "$TMP/dup.err" \
+        "sandbox-generator: $FIXTURES/good/web.xml: cannot write $OUT/sandbox@web.service.d/50-profile.conf"
 check "existing drop-in is left as it was" \
         test "$(cat "$OUT/sandbox@web.service.d/50-profile.conf")" = "# was here first"
 check "existing drop-in: no wants links for that profile" \
         test -z "$(find "$OUT" -type l -name 'sandbox@web.service' -print)"
 good=0
-for n in extra job minimal; do
+for n in api extra job minimal; do
         same_as_golden "$n" "$OUT/sandbox@$n.service.d/50-profile.conf" || good=1
 done
 check "existing drop-in: the other profiles are written" test "$good" -eq 0
@@ -253,17 +255,13 @@ mkdir -p "$OUT/multi-user.target.wants"
 ln -s /dev/null "$OUT/multi-user.target.wants/sandbox@web.service"
 SANDBOX_PROFILE_PATH="$FIXTURES/good:$FIXTURES/second" run_generator "$TMP/link" "$OUT"
 check "existing wants link: generator exits 1" test "$rc" -eq 1
-if has_line_starting "$TMP/link.err" "sandbox-generator: $FIXTURES/good/web.xml: cannot link $OUT/multi-user.target.wants/sandbox@web.service"; then
-        ok "existing wants link: the error names the profile and the link"
-else
-        not_ok "existing wants link: the error names the profile and the link"
-        diag "$(cat "$TMP/link.err")"
-fi
+check_message "existing wants link: the error names the profile and the link" "$TMP/link.err" \
+        "sandbox-generator: $FIXTURES/good/web.xml: cannot link $OUT/multi-user.target.wants/sandbox@web.service"
 check "existing wants link: no drop-in for that profile" test ! -e "$OUT/sandbox@web.service.d/50-profile.conf"
 check "existing wants link: its earlier link is taken back" test ! -e "$OUT/sandbox.target.wants/sandbox@web.service" -a ! -L "$OUT/sandbox.target.wants/sandbox@web.service"
 check "existing wants link: the link itself is left as it was" test "$(readlink "$OUT/multi-user.target.wants/sandbox@web.service")" = /dev/null
 good=0
-for n in extra job minimal; do
+for n in api extra job minimal; do
         same_as_golden "$n" "$OUT/sandbox@$n.service.d/50-profile.conf" || good=1
 done
 check "existing wants link: the other profiles are written" test "$good" -eq 0 -a -L "$OUT/sandbox.target.wants/sandbox@extra.service"

@@ -294,13 +294,7 @@ fi
 # verify checks that ExecStart='s program exists: give it a root with the
 # units, the drop-in, the helper where the build installs it, and the
 # host's own units that the template depends on (sysinit.target, ...).
-HOST_UNITS=
-for d in /usr/lib/systemd/system /lib/systemd/system; do
-        if [ -f "$d/sysinit.target" ]; then
-                HOST_UNITS=$(readlink -f "$d")
-                break
-        fi
-done
+HOST_UNITS=$(host_unit_dir)
 if [ -z "$HOST_UNITS" ] || ! command -v systemd-analyze >/dev/null; then
         skip "systemd-analyze verify sandbox@q.service: no systemd-analyze or unit directory"
 else

@@ -46,13 +46,7 @@ check "the template is installed where the wants links point ($UNIT_DIR)" \
 # missing; under --root= it looks for them only inside the root. Copy the
 # host's own vendor units next to ours, without overwriting ours and
 # without any sandbox unit a host may have installed.
-HOST_UNITS=
-for d in /usr/lib/systemd/system /lib/systemd/system; do
-        if [ -f "$d/sysinit.target" ]; then
-                HOST_UNITS=$(readlink -f "$d")
-                break
-        fi
-done
+HOST_UNITS=$(host_unit_dir)
 if [ -z "$HOST_UNITS" ]; then
         skip "systemd-analyze verify: no systemd unit directory on this machine"
         done_testing
