@@ -102,6 +102,9 @@ run_as=()
 why_not=
 if [ ! -x "$SYSTEMD" ]; then
         why_not="no $SYSTEMD"
+elif ! grep -qs " /sys/fs/cgroup " /proc/self/mountinfo; then
+        # systemd's manager, even under --test, starts by finding its cgroup
+        why_not="no cgroup file system on /sys/fs/cgroup, which systemd --test needs"
 elif [ "$(id -u)" -eq 0 ]; then
         if ! command -v setpriv >/dev/null; then
                 why_not="no setpriv to drop root for systemd --test"
