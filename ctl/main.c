@@ -20,10 +20,12 @@ bool arg_json;
 static const struct {
         const char *name;
         int (*run)(int argc, char *argv[], char * const *dirs);
+        bool own_options; /* reads its arguments itself: "--" and a command follow */
 } verbs[] = {
-        { "validate", verb_validate },
-        { "list",     verb_list },
-        { "show",     verb_show },
+        { "validate", verb_validate, false },
+        { "list",     verb_list, false },
+        { "show",     verb_show, false },
+        { "run",      verb_run, true },
 };
 
 static void help(void) {
@@ -32,7 +34,9 @@ static void help(void) {
                "Commands:\n"
                "  validate PATH|NAME...  Check profiles; print every problem as PATH:LINE: ...\n"
                "  list                   List the profiles on the search path\n"
-               "  show PATH|NAME         Print the drop-in the generator writes for a profile\n\n"
+               "  show PATH|NAME         Print the drop-in the generator writes for a profile\n"
+               "  run PATH|NAME [-- COMMAND...]\n"
+               "                         Run a profile's sandbox in the foreground (as root)\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
@@ -95,7 +99,9 @@ int main(int argc, char *argv[]) {
 
                         bool options = true;
 
-                        for (int j = 0; j < n; j++) {
+                        if (verbs[i].own_options)
+                                m = n;
+                        for (int j = 0; j < n && !verbs[i].own_options; j++) {
                                 if (options && streq(rest[j], "--"))
                                         options = false; /* what follows is never an option */
                                 else if (!options)
@@ -118,6 +124,6 @@ int main(int argc, char *argv[]) {
                         xmlCleanupParser();
                         return r;
                 }
-        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show\n", argv[optind]);
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run\n", argv[optind]);
         return EXIT_USAGE;
 }

@@ -22,3 +22,4 @@ int load_profile_verbose(const char *path, char * const *dirs, Profile **ret);
 int verb_validate(int argc, char *argv[], char * const *dirs);
 int verb_list(int argc, char *argv[], char * const *dirs);
 int verb_show(int argc, char *argv[], char * const *dirs);
+int verb_run(int argc, char *argv[], char * const *dirs);

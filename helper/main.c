@@ -1,21 +1,36 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sandbox-helper: builds the sandbox its command line describes and
- * executes the service in it (sandbox-helper(8)). This version reads and
- * checks the whole command-line contract and prints the plan with
- * --dry-run; it refuses to start a service, since it cannot yet build
- * the sandbox the options ask for, and a service never runs with less
- * confinement than asked for.
+ * executes the service in it (sandbox-helper(8)). The whole command line
+ * is checked first; then what the kernel cannot give is refused before
+ * anything changes; then the namespaces, and PID 1 of the new PID
+ * namespace builds the rest (init.c, rootfs.c, identity.c).
  */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "helper-config.h"
+#include "init.h"
+#include "lock.h"
 #include "log.h"
 #include "search-path.h"
 #include "strv.h"
+
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+#if HAVE_APPARMOR
+#include <sys/apparmor.h>
+#endif
+
+#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
 
 static int report_missing_profile(const char *name) {
         _cleanup_strv_free_ char **dirs = NULL;
@@ -30,15 +45,107 @@ static int report_missing_profile(const char *name) {
         return EXIT_FAILURE;
 }
 
+static bool selinux_available(void) {
+#if HAVE_SELINUX
+        return is_selinux_enabled() > 0;
+#else
+        return false;
+#endif
+}
+
+static bool apparmor_available(void) {
+#if HAVE_APPARMOR
+        return aa_is_enabled() > 0;
+#else
+        return false;
+#endif
+}
+
+/* What would make the sandbox weaker than asked is refused here, before
+ * any namespace or mount exists. */
+static int preflight(const HelperConfig *c) {
+        if (geteuid() != 0) {
+                log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
+                return -EPERM;
+        }
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].kind == HELPER_MOUNT_IMAGE || c->mounts[i].kind == HELPER_MOUNT_BLOCK) {
+                        log_error("%s %s: image and block device mounts are not supported by this version; "
+                                  "refusing to start without them", c->mounts[i].kind == HELPER_MOUNT_IMAGE ? "--image" : "--block",
+                                  c->mounts[i].source);
+                        return -EOPNOTSUPP;
+                }
+        if (c->selinux_label && !selinux_available()) {
+                if (!c->selinux_optional) {
+                        log_error("selinux: the label %s was asked for, but SELinux is not enabled on this system%s; "
+                                  "refusing to start unconfined (mark it optional in the profile to allow that)",
+                                  c->selinux_label, HAVE_SELINUX ? "" : " (or this build lacks SELinux support)");
+                        return -EOPNOTSUPP;
+                }
+                log_debug("selinux: not enabled; the optional label %s is not applied", c->selinux_label);
+        }
+        if (c->apparmor_profile && !apparmor_available()) {
+                if (!c->apparmor_optional) {
+                        log_error("apparmor: the profile %s was asked for, but AppArmor is not enabled on this system%s; "
+                                  "refusing to start unconfined (mark it optional in the profile to allow that)",
+                                  c->apparmor_profile, HAVE_APPARMOR ? "" : " (or this build lacks AppArmor support)");
+                        return -EOPNOTSUPP;
+                }
+                log_debug("apparmor: not enabled; the optional profile %s is not applied", c->apparmor_profile);
+        }
+        return 0;
+}
+
+static int run(const HelperConfig *c) {
+        _cleanup_close_ int lock = -EBADF;
+        const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
+        int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
+        char rundir[4200];
+        sigset_t set;
+        pid_t init;
+
+        if (preflight(c) < 0)
+                return EXIT_SETUP;
+        lock = instance_lock(c->name, rundir, sizeof(rundir));
+        if (lock < 0)
+                return EXIT_SETUP;
+        if (c->network && !streq(c->network, "host"))
+                flags |= CLONE_NEWNET;
+
+        /* blocked before the fork, so none is lost in between */
+        init_signal_set(&set);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+                log_error_errno(-errno, "block signals: %m");
+                return EXIT_SETUP;
+        }
+        if (unshare(flags) < 0) {
+                log_error_errno(-errno, "namespaces: unshare: %m");
+                return EXIT_SETUP;
+        }
+        init = fork();
+        if (init < 0) {
+                log_error_errno(-errno, "namespaces: start PID 1: %m");
+                return EXIT_SETUP;
+        }
+        if (init == 0) {
+                /* the sandbox ends with the helper that started it (its
+                 * parent is outside the namespace: getppid() says 0) */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                        _exit(EXIT_SETUP);
+                _exit(sandbox_init(c, rundir, state_root, &set));
+        }
+        return wait_forwarding(init, &set);
+}
+
 int main(int argc, char *argv[]) {
         HelperConfig c = {};
+        static char program[128];
         int r;
 
         log_set_program("sandbox-helper");
         r = helper_parse_argv(argc, argv, &c);
         if (c.debug || getenv("SANDBOX_DEBUG"))
                 log_set_debug(true);
-        log_debug("command line read: sandbox %s", c.name ? c.name : "(none)");
         if (r <= 0) {
                 helper_config_done(&c);
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -53,8 +160,10 @@ int main(int argc, char *argv[]) {
                 helper_config_done(&c);
                 return EXIT_SUCCESS;
         }
-        log_error("%s: building the sandbox is not implemented in this version; refusing to start the "
-                  "service without it (use --dry-run to see the plan)", c.name);
+        /* every message from here on says which sandbox it is about */
+        snprintf(program, sizeof(program), "sandbox-helper: %s", c.name);
+        log_set_program(program);
+        r = run(&c);
         helper_config_done(&c);
-        return EXIT_FAILURE;
+        return r;
 }

@@ -317,18 +317,37 @@ check "--missing-profile without SANDBOX_PROFILE_PATH names the default director
         bash -c 'grep -qF /etc/sandbox/profiles "$1" && grep -qF /run/sandbox/profiles "$1" && grep -qF /usr/lib/sandbox/profiles "$1"' \
         _ "$TMP/mp2.err"
 
-# ---- without --dry-run: refuses, runs nothing ---------------------------
-"$HELPER" --name=t -- /bin/sh -c "touch '$TMP/ran'" >"$TMP/run.out" 2>"$TMP/run.err"
+# ---- without --dry-run: the sandbox is built, the command runs ----------
+# (the sandbox itself is tested in test-sandbox.sh; here: the contract's
+# exit statuses, with the state kept under $TMP)
+NAME=contract-$$
+STATE=$TMP/state
+"$HELPER" --name="$NAME" --state-root="$STATE" -- /bin/sh -c 'exit 7' >"$TMP/run.out" 2>"$TMP/run.err"
 rc=$?
-check "without --dry-run the helper exits 1" test "$rc" -eq 1
-check "without --dry-run the message says it is not implemented and refuses" \
-        bash -c 'grep -q "not implemented" "$1" && grep -q "refus" "$1"' _ "$TMP/run.err"
-check "without --dry-run the command is not executed" test ! -e "$TMP/ran"
+check "without --dry-run the command runs and its exit status is the helper's" test "$rc" -eq 7
+"$HELPER" --name="$NAME" --state-root="$STATE" -- /nonexistent/command >/dev/null 2>"$TMP/run.err"
+rc=$?
+check "a command that does not exist: exit 127 and a message naming it" \
+        bash -c '[ "$1" -eq 127 ] && grep -q "^sandbox-helper: $3: execute /nonexistent/command: " "$2"' _ "$rc" "$TMP/run.err" "$NAME"
+"$HELPER" --name="$NAME" --state-root="$STATE" --bind=/nonexistent/source:/mnt -- /bin/true >/dev/null 2>"$TMP/run.err"
+rc=$?
+check "a sandbox that cannot be built: exit 125 and one line saying why" \
+        bash -c '[ "$1" -eq 125 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "^sandbox-helper: $3: --bind: source /nonexistent/source: " "$2"' \
+        _ "$rc" "$TMP/run.err" "$NAME"
+# a whole profile's command line (nginx), with a command that only exits
 mapfile -d '' -t argv <"$TMP/nginx.argv"
-"$HELPER" "${argv[@]:1}" >/dev/null 2>"$TMP/run2.err"
+for ((k = 0; k < ${#argv[@]}; k++)); do
+        [ "${argv[k]}" = -- ] && break
+done
+"$HELPER" "${argv[@]:1:k-1}" --name="$NAME" --state-root="$STATE" -- /bin/true >/dev/null 2>"$TMP/run2.err"
 rc=$?
-check "without --dry-run a whole profile's command line (nginx) is refused too" \
-        bash -c '[ "$1" -eq 1 ] && grep -q "refus" "$2"' _ "$rc" "$TMP/run2.err"
+if [ -d /srv/www ]; then
+        check "a whole profile's command line (nginx) builds its sandbox" test "$rc" -eq 0
+else
+        check "a whole profile's command line (nginx) is read; its missing bind source /srv/www refused (125)" \
+                bash -c '[ "$1" -eq 125 ] && grep -q "source /srv/www: No such file" "$2"' _ "$rc" "$TMP/run2.err"
+fi
+rm -rf "/run/sandbox/$NAME"
 
 # ---- --help, --version --------------------------------------------------
 "$HELPER" --help >"$TMP/help.out" 2>&1

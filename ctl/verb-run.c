@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sandboxctl run: the sandbox of a profile in the foreground, without
+ * systemd. The helper's command line is compiled by the same code as the
+ * generator's ExecStart=, and the environment is the one systemd would
+ * give the service: a fixed PATH and the profile's <env>.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "config.h"
+#include "log.h"
+#include "paths.h"
+#include "sandboxctl.h"
+#include "strv.h"
+
+/* systemd's default PATH for services */
+#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* CMD as the helper needs it: absolute, looked up in SERVICE_PATH when it
+ * is a bare name (the sandbox's root is the host's, read-only). */
+static int command_path(const char *cmd, char **ret) {
+        _cleanup_strv_free_ char **dirs = NULL;
+
+        if (strchr(cmd, '/'))
+                return path_make_absolute(cmd, ret);
+        if (strv_split(SERVICE_PATH, ":", &dirs) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(d, dirs) {
+                char *p;
+
+                if (asprintf(&p, "%s/%s", *d, cmd) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        return -ENOENT;
+}
+
+static void help_run(void) {
+        printf("sandboxctl run [--state-root=DIR] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
+               "Runs the sandbox of a profile in the foreground, as root, without systemd; with\n"
+               "COMMAND, runs it instead of the profile's command, in the same sandbox. The exit\n"
+               "status is the command's; 125 when the sandbox could not be built.\n");
+}
+
+int verb_run(int argc, char *argv[], char * const *dirs) {
+        _cleanup_profile_ Profile *p = NULL;
+        _cleanup_free_ char *path = NULL, *absolute = NULL, *state_root = NULL, *command = NULL;
+        _cleanup_strv_free_ char **args = NULL, **full = NULL;
+        const char *helper = getenv("SANDBOX_HELPER");
+        const char *profile = NULL;
+        bool debug = false;
+        int i, r;
+
+        /* options, then the profile, then "--" and the command */
+        for (i = 0; i < argc; i++) {
+                const char *a = argv[i];
+
+                if (streq(a, "--help") || streq(a, "-h")) {
+                        help_run();
+                        return EXIT_SUCCESS;
+                } else if (streq(a, "--debug"))
+                        debug = true;
+                else if (strncmp(a, "--state-root=", 13) == 0 || (streq(a, "--state-root") && i + 1 < argc)) {
+                        free(state_root);
+                        state_root = strdup(a[12] == '=' ? a + 13 : argv[++i]);
+                        if (!state_root)
+                                return log_oom(), EXIT_INVALID;
+                } else if (streq(a, "--")) {
+                        if (!profile) {
+                                /* "run -- PATH": a path that starts with "-" */
+                                if (i + 1 >= argc)
+                                        break;
+                                profile = argv[++i];
+                                continue;
+                        }
+                        i++;
+                        break;
+                } else if (a[0] == '-' && a[1]) {
+                        fprintf(stderr, "sandboxctl run: unknown option \"%s\"; see sandboxctl run --help\n", a);
+                        return EXIT_USAGE;
+                } else if (!profile)
+                        profile = a;
+                else {
+                        fprintf(stderr, "sandboxctl run: unexpected \"%s\"; a command to run goes after \"--\"\n", a);
+                        return EXIT_USAGE;
+                }
+        }
+        if (!profile) {
+                fprintf(stderr, "sandboxctl run: expected a profile path or name\n");
+                return EXIT_USAGE;
+        }
+        if (resolve_profile(profile, dirs, &path) < 0)
+                return EXIT_INVALID;
+        r = path_make_absolute(path, &absolute);
+        if (r < 0)
+                return log_error_errno(r, "%s: %m", path), EXIT_INVALID;
+        if (load_profile_verbose(absolute, dirs, &p) < 0)
+                return EXIT_INVALID;
+        r = profile_compile_helper_argv(p, helper ? helper : SANDBOX_HELPER_PATH, &args);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot compile: %m", path), EXIT_INVALID;
+
+        /* the compiled options, ours, then "--" and the command */
+        size_t dashdash = 0;
+        while (args[dashdash] && !streq(args[dashdash], "--"))
+                dashdash++;
+        for (size_t j = 0; j < dashdash; j++)
+                if (strv_append(&full, args[j]) < 0)
+                        return log_oom(), EXIT_INVALID;
+        if (state_root) {
+                char *o;
+                if (asprintf(&o, "--state-root=%s", state_root) < 0 || strv_consume(&full, o) < 0)
+                        return log_oom(), EXIT_INVALID;
+        }
+        if ((debug && strv_append(&full, "--debug") < 0) || strv_append(&full, "--") < 0)
+                return log_oom(), EXIT_INVALID;
+        if (i < argc) {
+                r = command_path(argv[i], &command);
+                if (r < 0)
+                        return log_error_errno(r, "%s: %m", argv[i]), EXIT_INVALID;
+                if (strv_append(&full, command) < 0 || strv_extend(&full, argv + i + 1) < 0)
+                        return log_oom(), EXIT_INVALID;
+        } else if (args[dashdash] && strv_extend(&full, args + dashdash + 1) < 0)
+                return log_oom(), EXIT_INVALID;
+
+        /* what systemd gives a service: not the caller's environment */
+        const char *term = getenv("TERM");
+        _cleanup_free_ char *keep_term = term ? strdup(term) : NULL;
+        if (clearenv() != 0 || setenv("PATH", SERVICE_PATH, 1) < 0 || (keep_term && setenv("TERM", keep_term, 1) < 0))
+                return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
+        STRV_FOREACH(e, p->environment)
+                if (putenv(*e) < 0)
+                        return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
+
+        fflush(stdout);
+        execv(full[0], full);
+        log_error_errno(-errno, "execute %s: %m", full[0]);
+        return EXIT_INVALID;
+}

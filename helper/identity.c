@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The last steps before execve(), in the service's own process and inside
+ * the new root: labels armed for the exec, then groups, user and
+ * capabilities, no_new_privs, the working directory. Users and groups are
+ * names in the sandbox's /etc, not the host's.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cap-ng.h>
+
+#include "config.h"
+#include "helper-config.h"
+#include "identity.h"
+#include "log.h"
+#include "quantities.h"
+#include "strv.h"
+
+#if HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+#if HAVE_APPARMOR
+#include <sys/apparmor.h>
+#endif
+
+static int parse_id(const char *s, unsigned *ret) {
+        uint64_t v;
+
+        if (parse_uint_range(s, 0, 0xfffffffe, &v) < 0)
+                return -EINVAL;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+static int resolve_group(const char *name, gid_t *ret) {
+        struct group *g;
+        unsigned id;
+
+        if (parse_id(name, &id) == 0) {
+                *ret = id;
+                return 0;
+        }
+        errno = 0;
+        g = getgrnam(name);
+        if (!g)
+                return log_error_errno(errno > 0 ? -errno : -ESRCH, "identity: group \"%s\": not in the sandbox's /etc/group", name);
+        *ret = g->gr_gid;
+        return 0;
+}
+
+static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
+        struct passwd *pw;
+        unsigned id;
+
+        *uid = 0;
+        *gid = 0;
+        if (c->user && parse_id(c->user, &id) == 0)
+                *uid = *gid = id;
+        else if (c->user) {
+                errno = 0;
+                pw = getpwnam(c->user);
+                if (!pw)
+                        return log_error_errno(errno > 0 ? -errno : -ESRCH, "identity: user \"%s\": not in the sandbox's /etc/passwd",
+                                               c->user);
+                *uid = pw->pw_uid;
+                *gid = pw->pw_gid;
+        }
+        return c->group ? resolve_group(c->group, gid) : 0;
+}
+
+int lsm_arm_exec(const HelperConfig *c) {
+#if HAVE_SELINUX
+        if (c->selinux_label && is_selinux_enabled() > 0 && setexeccon(c->selinux_label) < 0)
+                return log_error_errno(-errno, "selinux: set the exec label %s: %m", c->selinux_label);
+#endif
+#if HAVE_APPARMOR
+        if (c->apparmor_profile && aa_is_enabled() > 0 && aa_change_onexec(c->apparmor_profile) < 0)
+                return log_error_errno(-errno, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
+#endif
+        (void) c;
+        return 0;
+}
+
+static int keep_caps(const HelperConfig *c, capng_type_t type) {
+        STRV_FOREACH(k, c->keep_caps) {
+                int cap = capng_name_to_capability(*k + 4); /* past "CAP_" */
+
+                if (cap < 0 || capng_update(CAPNG_ADD, type, (unsigned) cap) < 0)
+                        return log_error_errno(-EINVAL, "capabilities: %s: unknown to this system", *k);
+        }
+        return 0;
+}
+
+int identity_apply(const HelperConfig *c) {
+        _cleanup_free_ gid_t *groups = NULL;
+        size_t n_groups = strv_length(c->supplementary_groups);
+        uid_t uid;
+        gid_t gid;
+        int r;
+
+        r = resolve_user(c, &uid, &gid);
+        if (r < 0)
+                return r;
+        groups = calloc(n_groups + 1, sizeof(gid_t));
+        if (!groups)
+                return log_oom();
+        for (size_t i = 0; i < n_groups; i++) {
+                r = resolve_group(c->supplementary_groups[i], &groups[i]);
+                if (r < 0)
+                        return r;
+        }
+
+        /* the bounding set first, while CAP_SETPCAP is still effective */
+        capng_clear(CAPNG_SELECT_BOUNDS);
+        r = keep_caps(c, CAPNG_BOUNDING_SET);
+        if (r < 0)
+                return r;
+        if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+                return log_error_errno(-EPERM, "capabilities: reduce the bounding set: failed");
+
+        if (setgroups(n_groups, groups) < 0)
+                return log_error_errno(-errno, "identity: supplementary groups: %m");
+        if (setresgid(gid, gid, gid) < 0)
+                return log_error_errno(-errno, "identity: group %u: %m", (unsigned) gid);
+        if (uid != 0) {
+                /* keep the permitted set across the change of user, so the
+                 * kept capabilities can be passed on as ambient */
+                if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(uid, uid, uid) < 0 ||
+                    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+                        return log_error_errno(-errno, "identity: user %u: %m", (unsigned) uid);
+        }
+
+        capng_clear(CAPNG_SELECT_CAPS);
+        r = keep_caps(c, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
+        if (r < 0)
+                return r;
+        if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+                return log_error_errno(-EPERM, "capabilities: reduce to the keep-list: failed");
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+                return log_error_errno(-errno, "capabilities: clear the ambient set: %m");
+        if (uid != 0)
+                STRV_FOREACH(k, c->keep_caps) {
+                        int cap = capng_name_to_capability(*k + 4);
+
+                        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+                                return log_error_errno(-errno, "capabilities: make %s ambient: %m", *k);
+                }
+
+        if (!c->allow_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "no_new_privs: %m");
+        if (chdir(c->workdir ? c->workdir : "/") < 0)
+                return log_error_errno(-errno, "workdir %s: %m", c->workdir ? c->workdir : "/");
+        return 0;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "helper-config.h"
+
+/* SELinux/AppArmor: the label or profile the service gets at execve(),
+ * where the kernel has that LSM (main.c has refused a label it lacks
+ * unless optional). */
+int lsm_arm_exec(const HelperConfig *c);
+
+/* Supplementary groups, group, user, capabilities (bounding, permitted,
+ * effective, inheritable, and ambient for a non-root user), no_new_privs
+ * and the working directory. Logs what failed. */
+int identity_apply(const HelperConfig *c);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "log.h"
+
+#define RUNTIME_ROOT "/run/sandbox"
+
+int instance_lock(const char *name, char *rundir, size_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[4200], holder[32] = "";
+        struct stat st;
+        ssize_t k;
+
+        if (mkdir(RUNTIME_ROOT, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "lock: create %s: %m", RUNTIME_ROOT);
+        snprintf(rundir, size, "%s/%s", RUNTIME_ROOT, name);
+        if (mkdir(rundir, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "lock: create %s: %m", rundir);
+        /* root's directory, not something put there to be followed */
+        if (lstat(rundir, &st) < 0)
+                return log_error_errno(-errno, "lock: %s: %m", rundir);
+        if (!S_ISDIR(st.st_mode) || st.st_uid != 0)
+                return log_error_errno(-EPERM, "lock: %s is not a directory owned by root", rundir);
+
+        snprintf(path, sizeof(path), "%s/lock", rundir);
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return log_error_errno(-errno, "lock: open %s: %m", path);
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(-errno, "lock: %s: %m", path);
+                k = pread(fd, holder, sizeof(holder) - 1, 0);
+                holder[k > 0 ? k : 0] = 0;
+                holder[strcspn(holder, "\n")] = 0;
+                return log_error_errno(-EBUSY, "lock: sandbox %s is already running%s%s%s (lock %s); "
+                                       "one instance per name", name, *holder ? " (helper PID " : "", holder,
+                                       *holder ? ")" : "", path);
+        }
+        if (ftruncate(fd, 0) == 0)
+                dprintf(fd, "%d\n", (int) getpid());
+        return TAKE_FD(fd);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libmount.h>
+
+#include "log.h"
+#include "mount-util.h"
+
+void fd_path(int fd, char buf[static FD_PATH_MAX]) {
+        snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+}
+
+int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data) {
+        if (mount(source, target, type, flags, data) < 0)
+                return log_error_errno(-errno, "mount %s on %s%s%s: %m", type ? type : source ? source : "(none)", target,
+                                       data ? " with " : "", data ? data : "");
+        return 0;
+}
+
+static unsigned long statvfs_to_mount_flags(unsigned long f) {
+        unsigned long r = 0;
+
+        if (f & ST_NOSUID)
+                r |= MS_NOSUID;
+        if (f & ST_NODEV)
+                r |= MS_NODEV;
+        if (f & ST_NOEXEC)
+                r |= MS_NOEXEC;
+        if (f & ST_NOATIME)
+                r |= MS_NOATIME;
+        if (f & ST_NODIRATIME)
+                r |= MS_NODIRATIME;
+        if (f & ST_RELATIME)
+                r |= MS_RELATIME;
+        return r;
+}
+
+/* For kernels before 5.12: remount each mount at or below path, keeping
+ * the flags it has, since a bind remount sets them all at once. */
+static int make_readonly_walk(const char *path) {
+        struct libmnt_table *t = mnt_new_table();
+        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+        struct libmnt_fs *fs;
+        size_t n = strlen(path);
+        int r = 0;
+
+        if (!t || !it) {
+                r = log_oom();
+                goto finish;
+        }
+        r = mnt_table_parse_file(t, "/proc/self/mountinfo");
+        if (r < 0) {
+                r = log_error_errno(r, "read /proc/self/mountinfo: %m");
+                goto finish;
+        }
+        while (mnt_table_next_fs(t, it, &fs) == 0) {
+                const char *target = mnt_fs_get_target(fs);
+                struct statvfs sv;
+
+                if (!target || strncmp(target, path, n) != 0 || (target[n] != 0 && target[n] != '/' && n > 1))
+                        continue;
+                if (statvfs(target, &sv) < 0)
+                        continue; /* hidden under a later mount */
+                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | statvfs_to_mount_flags(sv.f_flag), NULL) < 0) {
+                        r = log_error_errno(-errno, "make %s read-only: %m", target);
+                        goto finish;
+                }
+        }
+finish:
+        mnt_free_iter(it);
+        mnt_unref_table(t);
+        return r;
+}
+
+static int make_readonly_fd(int fd, const char *shown) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        char p[FD_PATH_MAX], real[PATH_MAX];
+        ssize_t k;
+
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+                return 0;
+        if (errno != ENOSYS)
+                return log_error_errno(-errno, "make %s read-only: %m", shown);
+        fd_path(fd, p);
+        k = readlink(p, real, sizeof(real) - 1);
+        if (k < 0)
+                return log_error_errno(-errno, "make %s read-only: %m", shown);
+        real[k] = 0;
+        return make_readonly_walk(real);
+}
+
+int make_readonly_recursive(const char *path) {
+        _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC | O_DIRECTORY);
+
+        if (fd < 0)
+                return log_error_errno(-errno, "make %s read-only: %m", path);
+        return make_readonly_fd(fd, path);
+}
+
+static int openat2_in_root(int root, const char *path) {
+        struct open_how how = {
+                .flags = O_PATH | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd;
+
+        /* a path relative to root: openat2() takes "/x" as root's "/x" too,
+         * but "" would name root itself only with AT_EMPTY_PATH */
+        fd = (int) syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+        return fd < 0 ? -errno : fd;
+}
+
+int open_in_root(int root, const char *path, CreateMode create, const char *what) {
+        char prefix[PATH_MAX];
+        int fd;
+
+        fd = openat2_in_root(root, path);
+        if (fd >= 0 || fd != -ENOENT || create == CREATE_NONE) {
+                if (fd < 0 && create != CREATE_NONE)
+                        log_error_errno(fd, "%s: open %s in the sandbox: %m", what, path);
+                return fd;
+        }
+        if (strlen(path) >= sizeof(prefix))
+                return log_error_errno(-ENAMETOOLONG, "%s: %s: %m", what, path);
+
+        /* make the missing components one at a time, each below the
+         * directory already resolved inside root */
+        for (const char *c = path;;) {
+                _cleanup_close_ int parent = -EBADF;
+                const char *next;
+                size_t len;
+                bool last;
+                int r;
+
+                c += strspn(c, "/");
+                next = c + strcspn(c, "/");
+                last = next[strspn(next, "/")] == 0;
+                len = (size_t) (c - path);
+                memcpy(prefix, path, len);
+                prefix[len] = 0;
+                parent = openat2_in_root(root, prefix);
+                if (parent < 0)
+                        return log_error_errno(parent, "%s: open %s in the sandbox: %m", what, *prefix ? prefix : "/");
+
+                char name[NAME_MAX + 1];
+                if ((size_t) (next - c) > NAME_MAX)
+                        return log_error_errno(-ENAMETOOLONG, "%s: %s: %m", what, path);
+                memcpy(name, c, (size_t) (next - c));
+                name[next - c] = 0;
+
+                if (last && create == CREATE_FILE) {
+                        r = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                        if (r < 0 && errno != EEXIST)
+                                return log_error_errno(-errno, "%s: create %s in the sandbox: %m", what, path);
+                        if (r >= 0)
+                                close(r);
+                } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+                        return log_error_errno(-errno, "%s: create %s in the sandbox: %m", what, path);
+                if (last)
+                        break;
+                c = next;
+        }
+        fd = openat2_in_root(root, path);
+        if (fd < 0)
+                return log_error_errno(fd, "%s: open %s in the sandbox: %m", what, path);
+        return fd;
+}
+
+int bind_in_root(int root, const char *source, const char *target, bool readonly, const char *what) {
+        _cleanup_close_ int src = -EBADF, dst = -EBADF, top = -EBADF;
+        char s[FD_PATH_MAX], d[FD_PATH_MAX];
+        struct stat st;
+        int r;
+
+        /* the source is the host's: an admin's path, resolved as such */
+        src = open(source, O_PATH | O_CLOEXEC);
+        if (src < 0 || fstat(src, &st) < 0)
+                return log_error_errno(-errno, "%s: source %s: %m", what, source);
+        dst = open_in_root(root, target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, what);
+        if (dst < 0)
+                return dst;
+        fd_path(src, s);
+        fd_path(dst, d);
+        if (mount(s, d, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return log_error_errno(-errno, "%s: bind %s on %s: %m", what, source, target);
+        if (!readonly)
+                return 0;
+        /* dst still names what lies under the new mount: open the mount */
+        top = open_in_root(root, target, CREATE_NONE, what);
+        if (top < 0)
+                return log_error_errno(top, "%s: open %s in the sandbox: %m", what, target);
+        r = make_readonly_fd(top, target);
+        return r;
+}
+
+int tmpfs_in_root(int root, const char *target, unsigned long flags, const char *options, const char *what) {
+        _cleanup_close_ int dst = open_in_root(root, target, CREATE_DIR, what);
+        char d[FD_PATH_MAX];
+
+        if (dst < 0)
+                return dst;
+        fd_path(dst, d);
+        if (mount("tmpfs", d, "tmpfs", flags, options) < 0)
+                return log_error_errno(-errno, "%s: tmpfs on %s%s%s: %m", what, target, options ? " with " : "", options ? options : "");
+        return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Mounting inside the sandbox's root. Every function here logs its own
+ * failure (what, where, why) and returns -errno; callers only pass the
+ * error on. */
+
+#include <stdbool.h>
+#include <sys/mount.h>
+
+/* "/proc/self/fd/N": a path naming exactly the file fd was opened on. */
+#define FD_PATH_MAX sizeof("/proc/self/fd/-2147483648")
+void fd_path(int fd, char buf[static FD_PATH_MAX]);
+
+int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
+
+/* Read-only on path and every mount below it. */
+int make_readonly_recursive(const char *path);
+
+typedef enum CreateMode {
+        CREATE_NONE,  /* the path must exist */
+        CREATE_DIR,   /* missing components are made as directories */
+        CREATE_FILE,  /* the same, and the last one an empty file */
+} CreateMode;
+
+/* Opens path below root (an O_PATH fd of the sandbox's root) as O_PATH,
+ * resolving every symlink as if root were "/", so nothing leads out of
+ * the sandbox's tree. what names the step for messages. */
+int open_in_root(int root, const char *path, CreateMode create, const char *what);
+
+/* Bind source (a host path) on target inside root, recursively; read-only
+ * on every submount when readonly. */
+int bind_in_root(int root, const char *source, const char *target, bool readonly, const char *what);
+
+/* A tmpfs on target inside root, created when missing. */
+int tmpfs_in_root(int root, const char *target, unsigned long flags, const char *options, const char *what);

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The sandbox's file system, built in the helper's own mount namespace
+ * (nothing here is ever seen by the host) and entered with pivot_root():
+ * the host's / read-only on every submount, /etc and /var by their mode,
+ * fresh /tmp, /run, /dev and /proc, the profile's mounts, then masks.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper-config.h"
+#include "log.h"
+#include "mount-util.h"
+#include "rootfs.h"
+#include "state.h"
+#include "strv.h"
+
+/* What a fresh /proc must not show (masked) or let change (read-only),
+ * after the lists runc and crun use. */
+static const char *const proc_masked[] = {
+        "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+        "/proc/timer_stats", "/proc/acpi", "/proc/scsi", "/proc/asound", "/proc/interrupts",
+};
+static const char *const proc_readonly[] = {
+        "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs",
+};
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-" };
+
+typedef struct Build {
+        const HelperConfig *c;
+        const char *state_root;
+        int root;               /* O_PATH fd of the new root */
+        char mask_file[PATH_MAX + 8], mask_dir[PATH_MAX + 8];
+} Build;
+
+static int mask_in_root(Build *b, const char *path, bool must_exist) {
+        _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
+        struct stat st;
+
+        if (fd == -ENOENT && !must_exist)
+                return 0;
+        if (fd < 0)
+                return log_error_errno(fd, "mask %s: %m", path);
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "mask %s: %m", path);
+        return bind_in_root(b->root, S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, path, true, "mask");
+}
+
+static int readonly_in_root(Build *b, const char *path) {
+        _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "read-only");
+        char p[FD_PATH_MAX];
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return log_error_errno(fd, "read-only %s: %m", path);
+        fd_path(fd, p);
+        if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return log_error_errno(-errno, "read-only %s: bind: %m", path);
+        close(fd);
+        fd = open_in_root(b->root, path, CREATE_NONE, "read-only");
+        if (fd < 0)
+                return log_error_errno(fd, "read-only %s: %m", path);
+        fd_path(fd, p);
+        return make_readonly_recursive(p);
+}
+
+/* Empty, unreadable file and directory that masks are bound from; they
+ * live on a tmpfs of the helper's namespace outside the new root. */
+static int make_mask_sources(Build *b, const char *rundir) {
+        char dir[PATH_MAX];
+        int fd;
+
+        snprintf(dir, sizeof(dir), "%s/mask", rundir);
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "create %s: %m", dir);
+        if (mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") < 0)
+                return -EIO;
+        snprintf(b->mask_file, sizeof(b->mask_file), "%s/file", dir);
+        snprintf(b->mask_dir, sizeof(b->mask_dir), "%s/dir", dir);
+        fd = open(b->mask_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
+        if (fd < 0)
+                return log_error_errno(-errno, "create %s: %m", b->mask_file);
+        close(fd);
+        if (mkdir(b->mask_dir, 0000) < 0)
+                return log_error_errno(-errno, "create %s: %m", b->mask_dir);
+        return mount_logged(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+/* The top of an overlay shows its upper dir's owner and mode: give it the
+ * host directory's, or /etc would be 0700 like the state directory. The
+ * state directory above it (0700) keeps others out on the host. */
+static int take_attributes(int dir, int from, const char *what) {
+        char p[FD_PATH_MAX];
+        struct stat st;
+
+        if (fstat(from, &st) < 0)
+                return log_error_errno(-errno, "%s: %m", what);
+        fd_path(dir, p);
+        if (chown(p, st.st_uid, st.st_gid) < 0 || chmod(p, st.st_mode & 01777) < 0)
+                return log_error_errno(-errno, "%s: set owner and mode of the state directory: %m", what);
+        return 0;
+}
+
+static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
+        char target[16], what[32];
+
+        snprintf(target, sizeof(target), "/%s", dir);
+        snprintf(what, sizeof(what), "%s=%s", dir, mode);
+        if (streq(mode, "host"))
+                return 0; /* the read-only view the root already gives */
+        if (streq(mode, "tmpfs"))
+                return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, "mode=0755", what);
+
+        const char *sub_private[] = { dir, "private", NULL };
+        const char *sub_upper[] = { dir, "upper", NULL };
+        const char *sub_work[] = { dir, "work", NULL };
+        _cleanup_close_ int lower = -EBADF, upper = -EBADF, work = -EBADF;
+        char l[FD_PATH_MAX], u[FD_PATH_MAX], w[FD_PATH_MAX], options[3 * FD_PATH_MAX + 64];
+
+        if (streq(mode, "private")) {
+                _cleanup_close_ int data = state_dir_open(b->state_root, b->c->name, sub_private);
+                char d[FD_PATH_MAX];
+
+                if (data < 0)
+                        return data;
+                lower = open_in_root(b->root, target, CREATE_DIR, what);
+                if (lower < 0)
+                        return lower;
+                if (take_attributes(data, lower, what) < 0)
+                        return -EPERM;
+                fd_path(data, d);
+                fd_path(lower, l);
+                if (mount(d, l, NULL, MS_BIND, NULL) < 0)
+                        return log_error_errno(-errno, "%s: bind the state directory on %s: %m", what, target);
+                return 0;
+        }
+
+        /* overlay: the host's directory below, the sandbox's own changes
+         * above; paths by fd, so a symlink swapped in cannot redirect them */
+        upper = state_dir_open(b->state_root, b->c->name, sub_upper);
+        if (upper < 0)
+                return upper;
+        work = state_dir_open(b->state_root, b->c->name, sub_work);
+        if (work < 0)
+                return work;
+        lower = open_in_root(b->root, target, CREATE_NONE, what);
+        if (lower < 0)
+                return log_error_errno(lower, "%s: the root has no %s: %m", what, target);
+        if (take_attributes(upper, lower, what) < 0)
+                return -EPERM;
+        fd_path(lower, l);
+        fd_path(upper, u);
+        fd_path(work, w);
+        snprintf(options, sizeof(options), "lowerdir=%s,upperdir=%s,workdir=%s", l, u, w);
+        if (mount("overlay", l, "overlay", MS_NOSUID | MS_NODEV, options) < 0)
+                return log_error_errno(-errno, "%s: overlay on %s: %m", what, target);
+        return 0;
+}
+
+static int mount_dev(Build *b) {
+        _cleanup_close_ int dev = -EBADF, pts = -EBADF;
+        char p[FD_PATH_MAX];
+        int r;
+
+        r = tmpfs_in_root(b->root, "/dev", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k", "dev");
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+                char host[32];
+
+                snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+                r = bind_in_root(b->root, host, host, false, "dev");
+                if (r < 0)
+                        return r;
+        }
+        pts = open_in_root(b->root, "/dev/pts", CREATE_DIR, "dev");
+        if (pts < 0)
+                return pts;
+        fd_path(pts, p);
+        if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
+                return log_error_errno(-errno, "dev: devpts on /dev/pts: %m");
+        r = tmpfs_in_root(b->root, "/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777", "dev");
+        if (r < 0)
+                return r;
+
+        dev = open_in_root(b->root, "/dev", CREATE_NONE, "dev");
+        if (dev < 0)
+                return log_error_errno(dev, "dev: %m");
+        static const char *const links[][2] = {
+                { "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+                { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(links); i++)
+                if (symlinkat(links[i][1], dev, links[i][0]) < 0)
+                        return log_error_errno(-errno, "dev: symlink /dev/%s: %m", links[i][0]);
+        /* nothing more may be created in /dev; pts and shm stay writable */
+        fd_path(dev, p);
+        if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return log_error_errno(-errno, "dev: make /dev read-only: %m");
+        return 0;
+}
+
+static int mount_proc(Build *b) {
+        _cleanup_close_ int proc = open_in_root(b->root, "/proc", CREATE_DIR, "proc");
+        char p[FD_PATH_MAX];
+        int r;
+
+        if (proc < 0)
+                return proc;
+        fd_path(proc, p);
+        /* the host's /proc under it stays hidden: nothing can reach it */
+        if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return log_error_errno(-errno, "proc: mount /proc: %m");
+        for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
+                r = mask_in_root(b, proc_masked[i], false);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
+                r = readonly_in_root(b, proc_readonly[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* With its own network namespace the sandbox gets a fresh sysfs, which
+ * shows its own interfaces; the host's cgroup hierarchies are bound back
+ * in below it, read-only like the rest. In the host's network namespace
+ * the read-only view of the host's /sys stays. */
+static int mount_sys(Build *b) {
+        if (!b->c->network || streq(b->c->network, "host"))
+                return 0;
+
+        _cleanup_close_ int sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
+        _cleanup_close_ int cgroup = -EBADF, top = -EBADF;
+        char p[FD_PATH_MAX], g[FD_PATH_MAX];
+
+        if (sys < 0)
+                return log_error_errno(sys, "sys: %m");
+        cgroup = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        fd_path(sys, p);
+        /* read-only only after the mount: in the host's network namespace
+         * the superblock is the host's, and asking it for ro is EBUSY */
+        if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return log_error_errno(-errno, "sys: mount /sys: %m");
+        close(sys);
+        sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
+        if (sys < 0)
+                return log_error_errno(sys, "sys: %m");
+        fd_path(sys, p);
+        if (make_readonly_recursive(p) < 0)
+                return -EIO;
+        if (cgroup < 0)
+                return 0;
+        top = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        if (top < 0)
+                return 0;
+        fd_path(cgroup, g);
+        fd_path(top, p);
+        if (mount(g, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return log_error_errno(-errno, "sys: bind /sys/fs/cgroup: %m");
+        return 0;
+}
+
+static size_t depth(const char *path) {
+        size_t n = 0;
+
+        for (; *path; path++)
+                n += *path == '/';
+        return n;
+}
+
+static int by_depth(const void *a, const void *b) {
+        const HelperMount *x = *(const HelperMount *const *) a, *y = *(const HelperMount *const *) b;
+        size_t dx = depth(x->target), dy = depth(y->target);
+
+        return dx < dy ? -1 : dx > dy;
+}
+
+static int mount_profile(Build *b) {
+        const HelperConfig *c = b->c;
+        _cleanup_free_ const HelperMount **order = NULL;
+        int r = 0;
+
+        if (c->n_mounts == 0)
+                return 0;
+        order = calloc(c->n_mounts, sizeof(*order));
+        if (!order)
+                return log_oom();
+        for (size_t i = 0; i < c->n_mounts; i++)
+                order[i] = &c->mounts[i];
+        /* a parent before what is mounted below it, else in the given order */
+        qsort(order, c->n_mounts, sizeof(*order), by_depth);
+
+        for (size_t i = 0; i < c->n_mounts && r >= 0; i++) {
+                const HelperMount *m = order[i];
+                char what[64], options[128];
+
+                switch (m->kind) {
+                case HELPER_MOUNT_BIND:
+                        snprintf(what, sizeof(what), "--bind%s", m->readonly ? "-ro" : "");
+                        r = bind_in_root(b->root, m->source, m->target, m->readonly, what);
+                        break;
+                case HELPER_MOUNT_TMPFS:
+                        snprintf(options, sizeof(options), "mode=%s%s%s", *m->mode ? m->mode : "0755",
+                                 *m->size ? ",size=" : "", m->size);
+                        r = tmpfs_in_root(b->root, m->target, MS_NOSUID | MS_NODEV, options, "--tmpfs");
+                        break;
+                case HELPER_MOUNT_IMAGE:
+                case HELPER_MOUNT_BLOCK:
+                        /* refused before anything was done; see main.c */
+                        r = log_error_errno(-EOPNOTSUPP, "%s: %m", m->target);
+                        break;
+                }
+        }
+        return r;
+}
+
+static int mask_ssh_keys(Build *b) {
+        _cleanup_close_ int ssh = open_in_root(b->root, "/etc/ssh", CREATE_NONE, "mask");
+        char p[FD_PATH_MAX];
+        DIR *d;
+        int r = 0;
+
+        if (ssh < 0)
+                return 0;
+        fd_path(ssh, p);
+        d = opendir(p);
+        if (!d)
+                return 0;
+        for (struct dirent *e; r >= 0 && (e = readdir(d));) {
+                size_t n = strlen(e->d_name);
+                char path[300];
+
+                if (n <= 4 || !streq(e->d_name + n - 4, "_key"))
+                        continue;
+                snprintf(path, sizeof(path), "/etc/ssh/%s", e->d_name);
+                r = mask_in_root(b, path, false);
+        }
+        closedir(d);
+        return r;
+}
+
+static int mount_masks(Build *b) {
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(default_masks); i++) {
+                r = mask_in_root(b, default_masks[i], false);
+                if (r < 0)
+                        return r;
+        }
+        r = mask_ssh_keys(b);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(m, b->c->masks) {
+                r = mask_in_root(b, *m, false);
+                if (r < 0)
+                        return r;
+        }
+        /* every sandbox's state: not this one's business, not even read */
+        return mask_in_root(b, b->state_root, false);
+}
+
+/* systemd's notification socket lives in the host's /run, which the
+ * sandbox's own /run hides: bind the socket itself in, at its path. */
+static int mount_notify_socket(Build *b) {
+        const char *s = getenv("NOTIFY_SOCKET");
+
+        if (!s || s[0] != '/')
+                return 0; /* unset, or abstract: reachable without a file */
+        return bind_in_root(b->root, s, s, false, "NOTIFY_SOCKET");
+}
+
+static int enter_root(Build *b) {
+        if (fchdir(b->root) < 0)
+                return log_error_errno(-errno, "pivot_root: enter the new root: %m");
+        /* the old root ends up stacked below the new one: detach it */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return log_error_errno(-errno, "pivot_root: %m");
+        if (umount2(".", MNT_DETACH) < 0)
+                return log_error_errno(-errno, "pivot_root: detach the old root: %m");
+        if (chdir("/") < 0)
+                return log_error_errno(-errno, "pivot_root: %m");
+        return 0;
+}
+
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t) {
+        Build b = { .c = c, .state_root = state_root, .root = -EBADF };
+        char root[PATH_MAX], options[64];
+        int r;
+
+        step_begin(t, "propagation");
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return log_error_errno(-errno, "make / private: %m");
+
+        step_begin(t, "root");
+        snprintf(root, sizeof(root), "%s/root", rundir);
+        if (mkdir(root, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "create %s: %m", root);
+        r = mount_logged(c->root_directory ? c->root_directory : "/", root, NULL, MS_BIND | MS_REC, NULL);
+        if (r < 0)
+                return r;
+        r = make_readonly_recursive(root);
+        if (r < 0)
+                return r;
+        b.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b.root < 0)
+                return log_error_errno(-errno, "open %s: %m", root);
+        r = make_mask_sources(&b, rundir);
+        if (r < 0)
+                goto finish;
+
+        step_begin(t, "etc");
+        r = mount_dir_mode(&b, "etc", c->etc ? c->etc : "overlay");
+        if (r < 0)
+                goto finish;
+        step_begin(t, "var");
+        r = mount_dir_mode(&b, "var", c->var ? c->var : "overlay");
+        if (r < 0)
+                goto finish;
+
+        step_begin(t, "tmp");
+        snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
+        r = tmpfs_in_root(b.root, "/tmp", MS_NOSUID | MS_NODEV, options, "tmp");
+        if (r < 0)
+                goto finish;
+        snprintf(options, sizeof(options), "mode=0755,size=%s", c->run_size ? c->run_size : RUN_SIZE_DEFAULT);
+        r = tmpfs_in_root(b.root, "/run", MS_NOSUID | MS_NODEV, options, "run");
+        if (r < 0)
+                goto finish;
+
+        step_begin(t, "dev");
+        r = mount_dev(&b);
+        if (r < 0)
+                goto finish;
+        step_begin(t, "proc");
+        r = mount_proc(&b);
+        if (r < 0)
+                goto finish;
+        step_begin(t, "sys");
+        r = mount_sys(&b);
+        if (r < 0)
+                goto finish;
+        step_begin(t, "mounts");
+        r = mount_profile(&b);
+        if (r < 0)
+                goto finish;
+        step_begin(t, "masks");
+        r = mount_masks(&b);
+        if (r < 0)
+                goto finish;
+        r = mount_notify_socket(&b);
+        if (r < 0)
+                goto finish;
+        step_begin(t, "pivot_root");
+        r = enter_root(&b);
+finish:
+        close(b.root);
+        return r;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "helper-config.h"
+#include "step.h"
+
+/* Sizes of /tmp and /run when the profile gives none (tmpfs takes a
+ * share of memory). */
+#define TMP_SIZE_DEFAULT "25%"
+#define RUN_SIZE_DEFAULT "10%"
+
+/* Builds the sandbox's file system in the calling process's mount
+ * namespace (which must be its own) under RUNDIR/root, and pivots into
+ * it. Logs what failed; returns 0 or -errno. */
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* The sandbox's persistent state, STATE_ROOT/NAME/{etc,var}/..., which
+ * the service itself can change between runs (its overlay upper dirs
+ * are its own /etc and /var): every component is opened with O_NOFOLLOW
+ * below the previous one and must be a root-owned directory that only
+ * root can write. */
+
+/* Opens (creating 0700 where missing) STATE_ROOT/NAME/sub... and returns
+ * an O_PATH fd of the last directory, or -errno after logging. subs is
+ * NULL-terminated. */
+int state_dir_open(const char *state_root, const char *name, const char *const *subs);
