@@ -35,7 +35,7 @@ void helper_print_plan(const HelperConfig *c) {
         unsigned n = 0;
 
         printf("sandbox %s%s%s\n", c->name, c->profile ? " from " : "", c->profile ? c->profile : "");
-        snprintf(detail, sizeof detail, "mount uts ipc pid cgroup%s; / made recursively slave",
+        snprintf(detail, sizeof detail, "mount uts ipc pid cgroup%s; / made recursively private",
                  streq(network, "host") ? "" : " net");
         step(&n, "namespaces", detail);
         snprintf(detail, sizeof detail, "%s%s, read-only on every submount, at /run/sandbox/%s/root",
@@ -46,7 +46,7 @@ void helper_print_plan(const HelperConfig *c) {
         snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
         step(&n, "tmpfs", detail);
-        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only");
+        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only (fresh with its own network)");
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const HelperMount *m = &c->mounts[i];

@@ -64,11 +64,11 @@ check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
 check "bash: sourcing it registers a function for sandboxctl" \
         bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
 
-expect "bash: the commands at position 1" "$(words validate list show)" "$(bash_complete 'sandboxctl ')"
+expect "bash: the commands at position 1" "$(words validate list show run)" "$(bash_complete 'sandboxctl ')"
 expect "bash: a prefix filters the commands" "$(words show)" "$(bash_complete 'sandboxctl sh')"
 expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
 expect "bash: a prefix filters the options" "$(words --json)" "$(bash_complete 'sandboxctl --j')"
-expect "bash: the commands after an option" "$(words validate list show)" "$(bash_complete 'sandboxctl --json ')"
+expect "bash: the commands after an option" "$(words validate list show run)" "$(bash_complete 'sandboxctl --json ')"
 expect "bash: list's options after it" "$(words --help --json)" "$(bash_complete 'sandboxctl list --')"
 expect "bash: nothing after list" "" "$(bash_complete 'sandboxctl list ')"
 expect "bash: show completes the profile names sandboxctl lists, and .xml files and directories here" \
@@ -80,6 +80,16 @@ check "bash: a name in both directories is offered once" \
 expect "bash: a prefix filters the names" "$(words nginx nightly-report)" "$(bash_complete 'sandboxctl show n')"
 expect "bash: a longer prefix leaves one name" "$(words nginx)" "$(bash_complete 'sandboxctl show ng')"
 expect "bash: a name only in the second directory is offered" "$(words zz-second-only)" "$(bash_complete 'sandboxctl show zz')"
+# run: a profile, then after "--" a command, then its arguments
+expect "bash: run takes a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl run ng')"
+expect "bash: run's options" "$(words --debug)" "$(bash_complete 'sandboxctl run --d')"
+expect "bash: run --state-root=DIR: still the profile next" "$(words nginx)" \
+        "$(bash_complete 'sandboxctl run --state-root=/tmp ng')"
+expect "bash: run PROFILE -- : a command" "$(compgen -c -- base | sorted)" \
+        "$(bash_complete 'sandboxctl run nginx -- base')"
+expect "bash: run PROFILE -- COMMAND: its arguments are files" "$(words local.xml)" \
+        "$(bash_complete 'sandboxctl run nginx -- /bin/cat loc')"
+expect "bash: run PROFILE: nothing more before --" "" "$(bash_complete 'sandboxctl run nginx ng')"
 expect "bash: validate takes more than one profile" "$(words redis)" "$(bash_complete 'sandboxctl validate nginx re')"
 expect "bash: show takes only one profile" "" "$(bash_complete 'sandboxctl show nginx ')"
 expect "bash: after \"--\", profiles again (no options)" "$(words $NAMES)" "$(bash_complete 'sandboxctl validate -- ' "$TMP/empty")"
@@ -159,7 +169,7 @@ if ! "$ZSH" -f -c 'zmodload zsh/zpty' 2>/dev/null; then
                 skip "zsh: completion in a pseudo-terminal (the zsh/zpty module is missing)"
         done
 else
-        expect "zsh: the commands at position 1" "$(words validate list show)" "$(zsh_complete 'sandboxctl ')"
+        expect "zsh: the commands at position 1" "$(words validate list show run)" "$(zsh_complete 'sandboxctl ')"
         expect "zsh: a prefix filters the commands" "$(words show)" "$(zsh_complete 'sandboxctl sh')"
         expect "zsh: the options on --" "$(words --help --version --json)" "$(zsh_complete 'sandboxctl --')"
         expect "zsh: show completes the profile names sandboxctl lists, and .xml files and directories here" \
