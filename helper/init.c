@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "identity.h"
@@ -13,62 +14,12 @@
 #include "rootfs.h"
 #include "step.h"
 
-static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-
-void init_signal_set(sigset_t *set) {
-        sigemptyset(set);
-        sigaddset(set, SIGCHLD);
-        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                sigaddset(set, forwarded[i]);
-}
-
-static int exit_status(int status) {
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        if (WIFSIGNALED(status))
-                return 128 + WTERMSIG(status);
-        return EXIT_SETUP;
-}
-
-/* Reaps every child that has ended (as PID 1, orphans are ours too);
- * returns the status of child once it is among them, else -1. */
-static int reap(pid_t child) {
-        int status, result = -1;
-        pid_t p;
-
-        while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-                if (p == child)
-                        result = exit_status(status);
-        return result;
-}
-
-int wait_forwarding(pid_t child, const sigset_t *set) {
-        for (;;) {
-                siginfo_t si;
-                int r;
-
-                r = reap(child);
-                if (r >= 0)
-                        return r;
-                if (sigwaitinfo(set, &si) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        log_error_errno(-errno, "wait for signals: %m");
-                        return EXIT_SETUP;
-                }
-                if (si.si_signo != SIGCHLD)
-                        (void) kill(child, si.si_signo);
-        }
-}
-
 static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
         extern char **environ;
         int r;
 
-        /* the service starts with the signal state of a fresh process */
-        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                signal(forwarded[i], SIG_DFL);
-        signal(SIGCHLD, SIG_DFL);
+        /* the service starts with no signal blocked, as a fresh process
+         * (none has a handler: the helper only ever blocked them) */
         sigprocmask(SIG_UNBLOCK, set, NULL);
 
         r = lsm_arm_exec(c);
@@ -83,7 +34,52 @@ static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
         _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
+int reaper_open(void) {
+        char self[PATH_MAX], path[PATH_MAX + 32];
+        ssize_t k;
+        char *slash;
+        int fd;
+
+        /* beside the helper's own binary, opened while the host's file
+         * system is still in view */
+        k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (k < 0)
+                return -errno;
+        self[k] = 0;
+        slash = strrchr(self, '/');
+        if (!slash)
+                return -ENOENT;
+        *slash = 0;
+        snprintf(path, sizeof(path), "%s/sandbox-reaper", self);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+                log_debug("no %s (%m); the helper waits itself", path);
+                return -errno;
+        }
+        return fd;
+}
+
+int wait_as_reaper(int reaper, pid_t child, const sigset_t *set) {
+        char pid[16];
+        char *argv[] = { (char *) "sandbox-reaper", pid, NULL };
+        char *envp[] = { NULL };
+        int r;
+
+        if (reaper >= 0) {
+                snprintf(pid, sizeof(pid), "%d", (int) child);
+                execveat(reaper, "", argv, envp, AT_EMPTY_PATH);
+                log_debug("execute sandbox-reaper: %m; the helper waits itself");
+        }
+        r = wait_forwarding(child, set);
+        if (r < 0) {
+                log_error_errno(r, "wait for PID %d: %m", (int) child);
+                return EXIT_SETUP;
+        }
+        return r;
+}
+
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set) {
+        _cleanup_close_ int reaper = reaper_open();
         StepTimer t = {};
         pid_t service;
 
@@ -106,5 +102,5 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         if (service == 0)
                 exec_service(c, set);
         step_begin(&t, NULL);
-        return wait_forwarding(service, set);
+        return wait_as_reaper(reaper, service, set);
 }

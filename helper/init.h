@@ -5,21 +5,15 @@
 #include <sys/types.h>
 
 #include "helper-config.h"
+#include "reap.h"
 
-/* Exit statuses of the helper itself, after env(1) and the container
- * tools: the sandbox could not be built, the command could not be
- * executed, the command was not found. */
-#define EXIT_SETUP 125
-#define EXIT_CANNOT_EXECUTE 126
-#define EXIT_NOT_FOUND 127
+/* An fd of sandbox-reaper, found beside the helper's binary, or -errno. */
+int reaper_open(void);
 
-/* The signals passed on to the service, and SIGCHLD; blocked in the
- * helper so that it takes them with sigwaitinfo(). */
-void init_signal_set(sigset_t *set);
-
-/* Waits for child, passing the forwarded signals on to it; returns its
- * exit status, or 128+N when signal N ended it. */
-int wait_forwarding(pid_t child, const sigset_t *set);
+/* Waits for child as wait_forwarding() does: by becoming sandbox-reaper
+ * (reaper, when >= 0), whose memory is a fraction of the helper's, or
+ * else in this process. Returns the status to exit with. */
+int wait_as_reaper(int reaper, pid_t child, const sigset_t *set);
 
 /* PID 1 of the new PID namespace: builds the sandbox, starts the service
  * in it and stays as its init (reaping and forwarding) until it ends.

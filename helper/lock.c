@@ -39,9 +39,9 @@ int instance_lock(const char *name, char *rundir, size_t size) {
                 k = pread(fd, holder, sizeof(holder) - 1, 0);
                 holder[k > 0 ? k : 0] = 0;
                 holder[strcspn(holder, "\n")] = 0;
-                return log_error_errno(-EBUSY, "lock: sandbox %s is already running%s%s%s (lock %s); "
-                                       "one instance per name", name, *holder ? " (helper PID " : "", holder,
-                                       *holder ? ")" : "", path);
+                return log_error_errno(-EBUSY, "lock: sandbox %s is already running (%s%s%slock %s); "
+                                       "one instance per name", name, *holder ? "helper PID " : "", holder,
+                                       *holder ? ", " : "", path);
         }
         if (ftruncate(fd, 0) == 0)
                 dprintf(fd, "%d\n", (int) getpid());

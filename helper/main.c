@@ -7,6 +7,7 @@
  * namespace builds the rest (init.c, rootfs.c, identity.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ static int run(const HelperConfig *c) {
                 flags |= CLONE_NEWNET;
 
         /* blocked before the fork, so none is lost in between */
-        init_signal_set(&set);
+        reap_signal_set(&set);
         if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
@@ -134,7 +135,12 @@ static int run(const HelperConfig *c) {
                         _exit(EXIT_SETUP);
                 _exit(sandbox_init(c, rundir, state_root, &set));
         }
-        return wait_forwarding(init, &set);
+        /* the lock goes on with the waiting process, across its exec */
+        if (fcntl(lock, F_SETFD, 0) < 0) {
+                log_error_errno(-errno, "lock: %m");
+                return EXIT_SETUP;
+        }
+        return wait_as_reaper(reaper_open(), init, &set);
 }
 
 int main(int argc, char *argv[]) {

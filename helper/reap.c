@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <sys/wait.h>
+
+#include "reap.h"
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+void reap_signal_set(sigset_t *set) {
+        sigemptyset(set);
+        sigaddset(set, SIGCHLD);
+        for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+                sigaddset(set, forwarded[i]);
+}
+
+static int exit_status(int status) {
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        if (WIFSIGNALED(status))
+                return 128 + WTERMSIG(status);
+        return EXIT_SETUP;
+}
+
+int wait_forwarding(pid_t child, const sigset_t *set) {
+        for (;;) {
+                siginfo_t si;
+                int status;
+                pid_t p;
+
+                while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+                        if (p == child)
+                                return exit_status(status);
+                if (p < 0 && errno != ECHILD && errno != EINTR)
+                        return -errno;
+                if (sigwaitinfo(set, &si) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (si.si_signo != SIGCHLD)
+                        (void) kill(child, si.si_signo);
+        }
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Waiting for a child while passing signals on to it: what the helper's
+ * two resident processes do once the service runs. Plain libc only, so
+ * that sandbox-reaper can be small. */
+
+#include <signal.h>
+#include <sys/types.h>
+
+/* Exit statuses of the helper itself, after env(1) and the container
+ * tools: the sandbox could not be built, the command could not be
+ * executed, the command was not found. */
+#define EXIT_SETUP 125
+#define EXIT_CANNOT_EXECUTE 126
+#define EXIT_NOT_FOUND 127
+
+/* The signals passed on to the service, and SIGCHLD; blocked, so that
+ * they are taken with sigwaitinfo(). */
+void reap_signal_set(sigset_t *set);
+
+/* Reaps every child that ends (as PID 1, orphans included) and passes
+ * the forwarded signals on to child, until child ends; returns its exit
+ * status, or 128+N when signal N ended it; -errno when waiting failed. */
+int wait_forwarding(pid_t child, const sigset_t *set);
