@@ -69,13 +69,6 @@ static int preflight(const HelperConfig *c) {
                 log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
                 return -EPERM;
         }
-        for (size_t i = 0; i < c->n_mounts; i++)
-                if (c->mounts[i].kind == HELPER_MOUNT_IMAGE || c->mounts[i].kind == HELPER_MOUNT_BLOCK) {
-                        log_error("%s %s: image and block device mounts are not supported by this version; "
-                                  "refusing to start without them", c->mounts[i].kind == HELPER_MOUNT_IMAGE ? "--image" : "--block",
-                                  c->mounts[i].source);
-                        return -EOPNOTSUPP;
-                }
         if (c->selinux_label && !selinux_available()) {
                 if (!c->selinux_optional) {
                         log_error("selinux: the label %s was asked for, but SELinux is not enabled on this system%s; "

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "devices.h"
 #include "helper-config.h"
 #include "log.h"
 #include "mount-util.h"
@@ -37,6 +38,7 @@ static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/et
 
 typedef struct Build {
         const HelperConfig *c;
+        const char *rundir;
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
         char mask_file[PATH_MAX + 8], mask_dir[PATH_MAX + 8];
@@ -167,6 +169,29 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         return 0;
 }
 
+static int add_block_devices(Build *b) {
+        char dir[PATH_MAX];
+        bool prepared = false;
+        int r;
+
+        for (size_t i = 0; i < b->c->n_mounts; i++) {
+                const HelperMount *m = &b->c->mounts[i];
+
+                if (m->kind != HELPER_MOUNT_BLOCK)
+                        continue;
+                if (!prepared) {
+                        r = block_devices_prepare(b->rundir, dir, sizeof(dir));
+                        if (r < 0)
+                                return r;
+                        prepared = true;
+                }
+                r = block_device_add(b->root, dir, m->tag, m->source, m->readonly);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int mount_dev(Build *b) {
         _cleanup_close_ int dev = -EBADF, pts = -EBADF;
         char p[FD_PATH_MAX];
@@ -190,6 +215,10 @@ static int mount_dev(Build *b) {
         if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
                 return log_error_errno(-errno, "dev: devpts on /dev/pts: %m");
         r = tmpfs_in_root(b->root, "/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777", "dev");
+        if (r < 0)
+                return r;
+
+        r = add_block_devices(b);
         if (r < 0)
                 return r;
 
@@ -318,10 +347,10 @@ static int mount_profile(Build *b) {
                         r = tmpfs_in_root(b->root, m->target, MS_NOSUID | MS_NODEV, options, "--tmpfs");
                         break;
                 case HELPER_MOUNT_IMAGE:
-                case HELPER_MOUNT_BLOCK:
-                        /* refused before anything was done; see main.c */
-                        r = log_error_errno(-EOPNOTSUPP, "%s: %m", m->target);
+                        r = image_mount(b->root, m->source, m->target, m->readonly);
                         break;
+                case HELPER_MOUNT_BLOCK:
+                        break; /* in /dev, before it was made read-only */
                 }
         }
         return r;
@@ -396,7 +425,7 @@ static int enter_root(Build *b) {
 }
 
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t) {
-        Build b = { .c = c, .state_root = state_root, .root = -EBADF };
+        Build b = { .c = c, .rundir = rundir, .state_root = state_root, .root = -EBADF };
         char root[PATH_MAX], options[64];
         int r;
 
