@@ -22,6 +22,13 @@ static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
          * (none has a handler: the helper only ever blocked them) */
         sigprocmask(SIG_UNBLOCK, set, NULL);
 
+        /* a session of its own, without a controlling terminal: the
+         * service cannot push input into a terminal it was started from
+         * (TIOCSTI); keys typed there reach it through the helper */
+        if (setsid() < 0) {
+                log_error_errno(-errno, "new session: %m");
+                _exit(EXIT_SETUP);
+        }
         r = lsm_arm_exec(c);
         if (r >= 0)
                 r = identity_apply(c);
