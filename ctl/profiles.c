@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "paths.h"
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "strv.h"
@@ -42,4 +43,19 @@ int load_profile_verbose(const char *path, char * const *dirs, Profile **ret) {
         if (r < 0 && r != -EINVAL)
                 return log_error_errno(r, "%s: cannot load: %m", path);
         return r;
+}
+
+int load_profile_absolute(const char *arg, char * const *dirs, Profile **ret) {
+        _cleanup_free_ char *path = NULL, *absolute = NULL;
+        int r;
+
+        r = resolve_profile(arg, dirs, &path);
+        if (r < 0)
+                return r;
+        /* the generator works from absolute paths; so do show and run, so
+         * that what they compile is the generator's byte for byte */
+        r = path_make_absolute(path, &absolute);
+        if (r < 0)
+                return log_error_errno(r, "%s: %m", path);
+        return load_profile_verbose(absolute, dirs, ret);
 }

@@ -19,6 +19,9 @@ int resolve_profile(const char *arg, char * const *dirs, char **ret_path);
  * Returns 0, -EINVAL for an invalid profile, or another -errno. */
 int load_profile_verbose(const char *path, char * const *dirs, Profile **ret);
 
+/* resolve_profile(), its path made absolute, load_profile_verbose(). */
+int load_profile_absolute(const char *arg, char * const *dirs, Profile **ret);
+
 int verb_validate(int argc, char *argv[], char * const *dirs);
 int verb_list(int argc, char *argv[], char * const *dirs);
 int verb_show(int argc, char *argv[], char * const *dirs);

@@ -53,7 +53,7 @@ static void help_run(void) {
 
 int verb_run(int argc, char *argv[], char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
-        _cleanup_free_ char *path = NULL, *absolute = NULL, *state_root = NULL, *command = NULL;
+        _cleanup_free_ char *state_root = NULL, *command = NULL;
         _cleanup_strv_free_ char **args = NULL, **full = NULL;
         const char *helper = getenv("SANDBOX_HELPER");
         const char *profile = NULL;
@@ -98,16 +98,11 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
                 fprintf(stderr, "sandboxctl run: expected a profile path or name\n");
                 return EXIT_USAGE;
         }
-        if (resolve_profile(profile, dirs, &path) < 0)
-                return EXIT_INVALID;
-        r = path_make_absolute(path, &absolute);
-        if (r < 0)
-                return log_error_errno(r, "%s: %m", path), EXIT_INVALID;
-        if (load_profile_verbose(absolute, dirs, &p) < 0)
+        if (load_profile_absolute(profile, dirs, &p) < 0)
                 return EXIT_INVALID;
         r = profile_compile_helper_argv(p, helper ? helper : SANDBOX_HELPER_PATH, &args);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot compile: %m", path), EXIT_INVALID;
+                return log_error_errno(r, "%s: cannot compile: %m", p->path), EXIT_INVALID;
 
         /* the compiled options, ours, then "--" and the command */
         size_t dashdash = 0;

@@ -6,30 +6,22 @@
 #include "compile.h"
 #include "config.h"
 #include "log.h"
-#include "paths.h"
 #include "sandboxctl.h"
 
 int verb_show(int argc, char *argv[], char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
-        _cleanup_free_ char *path = NULL, *absolute = NULL, *dropin = NULL;
+        _cleanup_free_ char *dropin = NULL;
         int r;
 
         if (argc != 1) {
                 fprintf(stderr, "sandboxctl show: expected exactly one profile path or name\n");
                 return EXIT_USAGE;
         }
-        if (resolve_profile(argv[0], dirs, &path) < 0)
-                return EXIT_INVALID;
-        /* the generator works from absolute paths; so does show, so that
-         * its output is the drop-in byte for byte */
-        r = path_make_absolute(path, &absolute);
-        if (r < 0)
-                return log_error_errno(r, "%s: %m", path), EXIT_INVALID;
-        if (load_profile_verbose(absolute, dirs, &p) < 0)
+        if (load_profile_absolute(argv[0], dirs, &p) < 0)
                 return EXIT_INVALID;
         r = profile_compile_dropin(p, SANDBOX_HELPER_PATH, &dropin);
         if (r < 0)
-                return log_error_errno(r, "%s: cannot compile: %m", path), EXIT_INVALID;
+                return log_error_errno(r, "%s: cannot compile: %m", p->path), EXIT_INVALID;
         fputs(dropin, stdout);
         return 0;
 }
