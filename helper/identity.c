@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -85,6 +86,56 @@ int lsm_arm_exec(const HelperConfig *c) {
 #endif
         (void) c;
         return 0;
+}
+
+/* The sandbox's files (tmpfs and overlays) are labelled as the policy's
+ * container files ("file" in lxc_contexts), at the level (MCS categories)
+ * of the service's label, the way container engines pair the two. */
+char *selinux_mount_context(const HelperConfig *c) {
+#if HAVE_SELINUX
+        _cleanup_fclose_ FILE *f = NULL;
+        char line[512], *file = NULL, *result = NULL;
+        const char *level = NULL, *p = c->selinux_label;
+
+        if (!c->selinux_label || is_selinux_enabled() <= 0)
+                return NULL;
+        for (int colons = 0; p && *p && colons < 3; p++)
+                if (*p == ':' && ++colons == 3)
+                        level = p + 1;
+        f = fopen(selinux_lxc_contexts_path(), "re");
+        if (!f) {
+                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", selinux_lxc_contexts_path());
+                return NULL;
+        }
+        while (!file && fgets(line, sizeof(line), f)) {
+                char *k = line + strspn(line, " \t"), *q, *e;
+
+                if (strncmp(k, "file", 4) != 0 || !(q = strchr(k, '"')) || !(e = strchr(q + 1, '"')))
+                        continue;
+                k += 4;
+                if (k[strspn(k, " \t")] != '=')
+                        continue;
+                *e = 0;
+                file = q + 1;
+        }
+        if (!file)
+                return NULL;
+        if (level) {
+                /* user:role:type of the file context, level of the service */
+                const char *t = file;
+                int colons = 0;
+
+                for (; *t && colons < 3; t++)
+                        colons += *t == ':';
+                if (asprintf(&result, "%.*s:%s", (int) (colons == 3 ? t - file - 1 : (long) strlen(file)), file, level) < 0)
+                        result = NULL;
+        } else
+                result = strdup(file);
+        return result;
+#else
+        (void) c;
+        return NULL;
+#endif
 }
 
 static int keep_caps(const HelperConfig *c, capng_type_t type) {

@@ -8,6 +8,10 @@
  * unless optional). */
 int lsm_arm_exec(const HelperConfig *c);
 
+/* With SELinux enabled and a label asked for: the context for the
+ * sandbox's tmpfs and overlay mounts (malloc'd), else NULL. */
+char *selinux_mount_context(const HelperConfig *c);
+
 /* Supplementary groups, group, user, capabilities (bounding, permitted,
  * effective, inheritable, and ambient for a non-root user), no_new_privs
  * and the working directory. Logs what failed. */

@@ -10,6 +10,7 @@
 #include "identity.h"
 #include "init.h"
 #include "log.h"
+#include "mount-util.h"
 #include "network.h"
 #include "rootfs.h"
 #include "step.h"
@@ -91,6 +92,8 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         pid_t service;
 
         step_begin(&t, "start");
+        _cleanup_free_ char *context = selinux_mount_context(c);
+        mount_set_context(context);
         if (rootfs_build(c, rundir, state_root, &t) < 0)
                 return EXIT_SETUP;
         step_begin(&t, "network");

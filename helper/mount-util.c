@@ -15,6 +15,19 @@
 #include "log.h"
 #include "mount-util.h"
 
+static char context_option[512];
+
+void mount_set_context(const char *context) {
+        if (context)
+                snprintf(context_option, sizeof(context_option), ",context=\"%s\"", context);
+        else
+                context_option[0] = 0;
+}
+
+const char *mount_context_option(void) {
+        return context_option;
+}
+
 void fd_path(int fd, char buf[static FD_PATH_MAX]) {
         snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
 }
@@ -204,12 +217,13 @@ int bind_in_root(int root, const char *source, const char *target, bool readonly
 
 int tmpfs_in_root(int root, const char *target, unsigned long flags, const char *options, const char *what) {
         _cleanup_close_ int dst = open_in_root(root, target, CREATE_DIR, what);
-        char d[FD_PATH_MAX];
+        char d[FD_PATH_MAX], all[1024];
 
         if (dst < 0)
                 return dst;
         fd_path(dst, d);
-        if (mount("tmpfs", d, "tmpfs", flags, options) < 0)
-                return log_error_errno(-errno, "%s: tmpfs on %s%s%s: %m", what, target, options ? " with " : "", options ? options : "");
+        snprintf(all, sizeof(all), "%s%s", options, context_option);
+        if (mount("tmpfs", d, "tmpfs", flags, all) < 0)
+                return log_error_errno(-errno, "%s: tmpfs on %s with %s: %m", what, target, all);
         return 0;
 }

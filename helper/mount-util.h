@@ -32,5 +32,12 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
  * on every submount when readonly. */
 int bind_in_root(int root, const char *source, const char *target, bool readonly, const char *what);
 
+/* With SELinux: the context every tmpfs and overlay of the sandbox gets
+ * (context= mount option), so that the service's label may use them;
+ * NULL (the default) for none. mount_context_option() gives ""
+ * or ",context=\"...\"" to append to mount options. */
+void mount_set_context(const char *context);
+const char *mount_context_option(void);
+
 /* A tmpfs on target inside root, created when missing. */
 int tmpfs_in_root(int root, const char *target, unsigned long flags, const char *options, const char *what);

@@ -127,7 +127,7 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         const char *sub_upper[] = { dir, "upper", NULL };
         const char *sub_work[] = { dir, "work", NULL };
         _cleanup_close_ int lower = -EBADF, upper = -EBADF, work = -EBADF;
-        char l[FD_PATH_MAX], u[FD_PATH_MAX], w[FD_PATH_MAX], options[3 * FD_PATH_MAX + 64];
+        char l[FD_PATH_MAX], u[FD_PATH_MAX], w[FD_PATH_MAX], options[3 * FD_PATH_MAX + 600];
 
         if (streq(mode, "private")) {
                 _cleanup_close_ int data = state_dir_open(b->state_root, b->c->name, sub_private);
@@ -163,7 +163,7 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         fd_path(lower, l);
         fd_path(upper, u);
         fd_path(work, w);
-        snprintf(options, sizeof(options), "lowerdir=%s,upperdir=%s,workdir=%s", l, u, w);
+        snprintf(options, sizeof(options), "lowerdir=%s,upperdir=%s,workdir=%s%s", l, u, w, mount_context_option());
         if (mount("overlay", l, "overlay", MS_NOSUID | MS_NODEV, options) < 0)
                 return log_error_errno(-errno, "%s: overlay on %s: %m", what, target);
         return 0;
