@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "log.h"
 #include "quantities.h"
+#include "seccomp-default.h"
 #include "strv.h"
 
 #if HAVE_SELINUX
@@ -166,6 +167,10 @@ int identity_apply(const HelperConfig *c) {
                 if (r < 0)
                         return r;
         }
+
+        r = seccomp_load_default();
+        if (r < 0)
+                return r;
 
         /* the bounding set first, while CAP_SETPCAP is still effective */
         capng_clear(CAPNG_SELECT_BOUNDS);

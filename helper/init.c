@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cap-ng.h>
+
 #include "identity.h"
 #include "init.h"
 #include "log.h"
@@ -67,12 +69,27 @@ int reaper_open(void) {
         return fd;
 }
 
+/* Waiting needs no privilege but CAP_KILL (the service may run as
+ * another user); as PID 1 inside the sandbox, the waiter is better off
+ * without the rest. */
+static int drop_to_kill_only(void) {
+        capng_clear(CAPNG_SELECT_ALL);
+        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, CAP_KILL) < 0 ||
+            capng_apply(CAPNG_SELECT_ALL) < 0)
+                return log_error_errno(-EPERM, "capabilities: drop all but CAP_KILL: failed");
+        return 0;
+}
+
 int wait_as_reaper(int reaper, pid_t child, const sigset_t *set) {
         char pid[16];
         char *argv[] = { (char *) "sandbox-reaper", pid, NULL };
         char *envp[] = { NULL };
         int r;
 
+        if (drop_to_kill_only() < 0) {
+                (void) kill(child, SIGKILL);
+                return EXIT_SETUP;
+        }
         if (reaper >= 0) {
                 snprintf(pid, sizeof(pid), "%d", (int) child);
                 execveat(reaper, "", argv, envp, AT_EMPTY_PATH);

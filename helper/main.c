@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "init.h"
 #include "lock.h"
 #include "log.h"
+#include "quantities.h"
 #include "search-path.h"
 #include "strv.h"
 
@@ -44,6 +46,15 @@ static int report_missing_profile(const char *name) {
                   "\"sandboxctl list\" shows the profiles found and why any was skipped.",
                   name, name, PROFILE_SUFFIX, searched ? searched : PROFILE_SEARCH_PATH_DEFAULT, name, PROFILE_SUFFIX);
         return EXIT_FAILURE;
+}
+
+static unsigned parse_listen_fds(void) {
+        const char *e = getenv("LISTEN_FDS");
+        uint64_t n;
+
+        if (!e || parse_uint_range(e, 1, 1024, &n) < 0)
+                return 0;
+        return (unsigned) n;
 }
 
 static bool selinux_available(void) {
@@ -139,6 +150,7 @@ static int run(const HelperConfig *c) {
 int main(int argc, char *argv[]) {
         HelperConfig c = {};
         static char program[128];
+        unsigned keep_fds;
         int r;
 
         log_set_program("sandbox-helper");
@@ -159,6 +171,12 @@ int main(int argc, char *argv[]) {
                 helper_config_done(&c);
                 return EXIT_SUCCESS;
         }
+        /* what the helper was handed beyond stdio is not the service's,
+         * but for sockets passed on by systemd (LISTEN_FDS) */
+        keep_fds = parse_listen_fds();
+        if (close_range(3 + keep_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                log_debug("close_range: %m; inherited file descriptors stay open");
+
         /* every message from here on says which sandbox it is about */
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.name);
         log_set_program(program);

@@ -204,7 +204,9 @@ static int mount_dev(Build *b) {
                 char host[32];
 
                 snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-                r = bind_in_root(b->root, host, host, false, "dev");
+                /* read-only: the node can be read and written, but not
+                 * changed (mode, owner, times are the host's node's) */
+                r = bind_in_root(b->root, host, host, true, "dev");
                 if (r < 0)
                         return r;
         }
