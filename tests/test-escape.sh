@@ -1,0 +1,818 @@
+#!/usr/bin/env bash
+# Escape attempts from inside a default sandbox: the helper given nothing
+# but --name and --state-root. Each probe in tests/escape/ makes one real
+# attempt to get out (remount, mount, chroot, kernel interfaces, devices,
+# signals, namespaces, capabilities, the state directory, ...) and every
+# attempt must fail, asserted on how it fails: the error the kernel gave
+# for each step, and where it matters the host checked from outside.
+# Finally the host's mount table must be as it was. Needs root and cc;
+# everything it writes is under $TMP, plus /run/sandbox/NAME, removed at
+# the end.
+. "$(dirname "$0")/tap.sh"
+# debug output would mix with the probes' reports
+unset SANDBOX_DEBUG
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "1..0 # SKIP the helper builds sandboxes only as root"
+        exit 0
+fi
+if ! command -v cc >/dev/null; then
+        echo "1..0 # SKIP no C compiler (cc) to build the probes"
+        exit 0
+fi
+
+# descriptors inherited from whoever started this script are not the
+# helper's to close: close them here, so that a descriptor found open in
+# the sandbox is one the helper leaked
+for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ] && eval "exec $fd>&-"
+done
+
+PROBES=$SOURCE_ROOT/tests/escape
+BIN=$TMP/bin
+STATE=$TMP/state
+# unique per run: the names of the sandboxes, and of everything an
+# attempt would leave on the host if it got through
+NAME=escape-$$
+TOKEN=$$-$RANDOM
+MARKER=/run/escape-marker-$TOKEN
+NAMES=("$NAME" "$NAME-link" "$NAME-upper" "$NAME-self" "$NAME-preload")
+RUN_SANDBOX_EXISTED=no
+[ -e /run/sandbox ] && RUN_SANDBOX_EXISTED=yes
+SLEEP_PID=
+SHM_ID=
+CORE_PATTERN=$(cat /proc/sys/kernel/core_pattern)
+DEV_NULL_MTIME=$(stat -c %Y /dev/null)
+DEV_TTY_MTIME=$(stat -c %Y /dev/tty)
+
+# mount_table: the host's mounts, as mount point, mount options, type,
+# source and super-block options, sorted (ids left out: they are reused)
+mount_table() {
+        awk '{ for (i = 7; $i != "-"; i++) ; print $5, $6, $(i + 1), $(i + 2), $(i + 3) }' /proc/self/mountinfo | sort
+}
+mount_table >"$TMP/mounts.before"
+
+# remove_rundir DIR: removes a sandbox's /run/sandbox/NAME, but never
+# through something still mounted below it
+remove_rundir() {
+        local d=$1
+        [ -e "$d" ] || return 0
+        if awk -v d="$d" '$5 == d || index($5, d "/") == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+                echo "# not removing $d: something is still mounted below it"
+                return
+        fi
+        rm -rf "$d"
+}
+
+cleanup() {
+        local n
+        # only the process this script started, by PID
+        [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null && wait "$SLEEP_PID" 2>/dev/null
+        # the shared memory segment made on the host
+        [ -n "$SHM_ID" ] && "$BIN/sysv-ipc" host-remove "$SHM_ID"
+        # root's keyring is the host's: the key put there, and one that an
+        # attempt that got through added
+        if [ -x "$BIN/keyring" ]; then
+                "$BIN/keyring" host-remove "escape-host-$TOKEN"
+                "$BIN/keyring" host-remove "escape-in-$TOKEN"
+        fi
+        # what an attempt that got through changed on the host
+        [ "$(cat /proc/sys/kernel/core_pattern)" = "$CORE_PATTERN" ] ||
+                printf '%s\n' "$CORE_PATTERN" >/proc/sys/kernel/core_pattern
+        [ "$(stat -c %Y /dev/null)" = "$DEV_NULL_MTIME" ] || touch -m -d "@$DEV_NULL_MTIME" /dev/null
+        [ "$(stat -c %Y /dev/tty)" = "$DEV_TTY_MTIME" ] || touch -m -d "@$DEV_TTY_MTIME" /dev/tty
+        if [ -f "$TMP/net.before" ] && ! grep -q '^198\.51\.100\.0/24 dev lo' "$TMP/net.before"; then
+                ip -4 route del 198.51.100.0/24 dev lo 2>/dev/null
+        fi
+        rm -f "$MARKER"
+        rm -f /escape-"$TOKEN" /usr/escape-"$TOKEN" /root/escape-"$TOKEN" /opt/escape-"$TOKEN" \
+                /etc/escape-"$TOKEN" /var/tmp/escape-"$TOKEN" /dev/escape-"$TOKEN" "$SOURCE_ROOT/escape-$TOKEN"
+        for n in "${NAMES[@]}"; do
+                remove_rundir "/run/sandbox/$n"
+        done
+        [ "$RUN_SANDBOX_EXISTED" = no ] && rmdir /run/sandbox 2>/dev/null
+        rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# skip_attempt DESCRIPTION REASON: an attempt that cannot be made here
+skip_attempt() {
+        tap_n=$((tap_n + 1))
+        echo "ok $tap_n - $1 # SKIP $2"
+}
+
+# Build the probes. They are shipped into the sandbox's own /tmp to run:
+# $TMP need not be visible in there (below the host's /tmp, it is not).
+mkdir -p "$BIN"
+for c in "$PROBES"/*.c; do
+        out=$BIN/$(basename "$c" .c)
+        flags=()
+        # not a program: the library planted as /etc/ld.so.preload
+        [ "$(basename "$c")" = preload.c ] && out=$out.so && flags=(-shared -fPIC)
+        if ! cc -std=gnu11 -O2 -Wall "${flags[@]}" -o "$out" "$c" 2>"$TMP/cc.log"; then
+                echo "Bail out! cannot compile $c: $(head -n 5 "$TMP/cc.log")"
+                exit 1
+        fi
+done
+
+# run_helper [NAME=...] COMMAND...: runs COMMAND in a default sandbox;
+# sets RC, the command's output is in $TMP/out, the helper's in $TMP/err
+run_helper() {
+        local name=$NAME
+        case $1 in NAME=*) name=${1#NAME=}; shift ;; esac
+        timeout -k 5 60 "$HELPER" --name="$name" --state-root="$STATE" -- "$@" >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+}
+
+# SHIP: the command that copies a probe from standard input into the
+# sandbox's /tmp and runs it there with the arguments given after it
+SHIP=(/bin/sh -c 'cat >/tmp/probe && chmod 0755 /tmp/probe && exec /tmp/probe "$@"' probe)
+
+# in_sandbox PROBE [ARGUMENT...]: runs a probe in a default sandbox: a C
+# probe after it is shipped in, a shell probe read by sh
+in_sandbox() {
+        local probe=$1
+        shift
+        if [ -f "$PROBES/$probe.sh" ]; then
+                run_helper /bin/sh -s -- "$@" <"$PROBES/$probe.sh"
+        else
+                run_helper "${SHIP[@]}" "$@" <"$BIN/$probe"
+        fi
+}
+
+# outside PROBE KEY [ARGUMENT...]: what step KEY of PROBE gives on the
+# host, outside any sandbox: tells whether this kernel has the feature
+outside() {
+        local probe=$1 key=$2
+        shift 2
+        "$BIN/$probe" "$@" 2>/dev/null | awk -v k="$key" '$1 == k { print $2 }'
+}
+
+# An attempt is one assertion: "begin" names it, a probe runs, "want" and
+# "host" add conditions, "finish" prints ok, or not ok with every
+# condition that did not hold and the probe's whole report.
+begin() {
+        DESC=$1
+        BAD=()
+        EXPECT_RC=0
+}
+
+# want KEY RESULT[|RESULT...]: the probe reported step KEY with one of
+# the RESULTs; a KEY ending in "*" stands for every step of that prefix
+# (at least one)
+want() {
+        local key=$1 allowed=$2 k v n=0
+        while read -r k v; do
+                if [[ $key == *'*' ]]; then
+                        [[ $k == "${key%\*}"* ]] || continue
+                else
+                        [ "$k" = "$key" ] || continue
+                fi
+                n=$((n + 1))
+                [[ "|$allowed|" == *"|$v|"* ]] || BAD+=("$k gave $v; expected $allowed")
+        done <"$TMP/out"
+        [ "$n" -gt 0 ] || BAD+=("$key: not reported; expected $allowed")
+}
+
+# host WHAT COMMAND...: a condition checked on the host, outside
+host() {
+        local what=$1
+        shift
+        "$@" || BAD+=("on the host: $what")
+}
+
+finish() {
+        [ "$RC" -eq "$EXPECT_RC" ] || BAD+=("the sandbox exited with status $RC; expected $EXPECT_RC")
+        if [ ${#BAD[@]} -eq 0 ]; then
+                ok "$DESC"
+                # with ESCAPE_VERBOSE set, every report: what each attempt did
+                if [ -n "${ESCAPE_VERBOSE:-}" ]; then
+                        diag "probe report:" "$(cat "$TMP/out")" "helper messages:" "$(cat "$TMP/err")"
+                fi
+        else
+                not_ok "$DESC"
+                diag "${BAD[@]}" "probe report:" "$(cat "$TMP/out")" "helper messages:" "$(cat "$TMP/err")"
+        fi
+}
+
+# absent PATH: nothing at PATH (used for "host" conditions)
+absent() {
+        [ ! -e "$1" ] && [ ! -L "$1" ]
+}
+
+# alive PID: PID runs (killed, it would be a zombie until waited for)
+alive() {
+        [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]
+}
+
+# file_sum FILE: FILE's checksum, or "none" when there is no FILE
+file_sum() {
+        if [ -e "$1" ]; then sha256sum <"$1"; else echo none; fi
+}
+
+# tree_digest DIR: names, modes and contents of everything below DIR
+tree_digest() {
+        (cd "$1" && find . -printf '%p %y %m %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+
+# a file only the host has, for the attempts that climb out of the root:
+# in /run, which a sandbox replaces with its own (as it does /tmp, but
+# $TMP need not be in /tmp): $MARKER
+echo host >"$MARKER"
+
+# Not one attempt means anything unless the sandbox runs its command,
+# as a sandbox: in its own PID namespace, without the host's /run.
+run_helper /bin/sh -c 'test $$ -lt 10 && test ! -e "$1"' sh "$MARKER"
+if [ "$RC" -ne 0 ]; then
+        echo "Bail out! a default sandbox does not run its command (status $RC): $(head -n 3 "$TMP/err")"
+        exit 1
+fi
+ok "a default sandbox runs its command, in its own PID namespace, without the host's /run"
+
+# --- the read-only root and mounting ---
+
+begin "remount / read-write (mount(2) and mount_setattr(2)): EPERM; / stays read-only (EROFS)"
+in_sandbox remount / /escape-"$TOKEN"
+want remount-bind-rw EPERM
+want remount-rw EPERM
+want setattr-rw EPERM
+want write-after EROFS
+host "no /escape-$TOKEN" absent /escape-"$TOKEN"
+finish
+
+begin "remount /etc read-write: EPERM"
+in_sandbox remount /etc
+want remount-bind-rw EPERM
+want remount-rw EPERM
+want setattr-rw EPERM
+finish
+
+begin "remount /proc/sys read-write: EPERM; it stays read-only (EROFS)"
+in_sandbox remount /proc/sys /proc/sys/kernel/core_pattern
+want remount-bind-rw EPERM
+want remount-rw EPERM
+want setattr-rw EPERM
+want write-after EROFS
+finish
+
+paths=(/usr/escape-"$TOKEN" /root/escape-"$TOKEN" /opt/escape-"$TOKEN" "$SOURCE_ROOT/escape-$TOKEN")
+begin "create files on the host's file systems (/usr, /root, /opt, the source tree): EROFS"
+in_sandbox write-host "${paths[@]}"
+want 'create:*' EROFS
+for p in "${paths[@]}"; do
+        host "no $p" absent "$p"
+done
+finish
+
+begin "mount a tmpfs, or make a mount namespace to mount in: EPERM"
+in_sandbox mount-tmpfs
+want tmpfs-on-usr EPERM
+want tmpfs-on-tmp EPERM
+want unshare-mount-ns EPERM
+finish
+
+begin "mount another proc, sysfs or devtmpfs: EPERM"
+in_sandbox mount-proc
+want proc EPERM
+want sysfs EPERM
+want devtmpfs EPERM
+finish
+
+begin "bind mount / writable elsewhere, bind over /usr, move /tmp: EPERM"
+in_sandbox mount-bind
+want bind-root EPERM
+want bind-over-usr EPERM
+want move-tmp EPERM
+finish
+
+begin "new mount API: clone the tree (open_tree), fsopen, fspick: EPERM"
+in_sandbox mount-api
+want open-tree-clone EPERM
+want fsopen-tmpfs EPERM
+want fspick-root EPERM
+finish
+
+begin "unmount the /etc/shadow mask, /proc/sys, /sys, /proc: EPERM; /etc/shadow still unreadable (EACCES)"
+in_sandbox umount-mask
+want 'umount-*' EPERM
+want read-shadow-after EACCES
+finish
+
+# --- the way up: /proc/PID/root, chroot, pivot_root, file handles ---
+
+begin "write to the host through /proc/1/root (process 1 is the helper's): EACCES; host /usr and /etc unchanged"
+in_sandbox proc-root 1 "$TOKEN" "$MARKER"
+want create-usr EACCES
+want create-etc EACCES
+want host-marker EACCES
+host "no /usr/escape-$TOKEN" absent /usr/escape-"$TOKEN"
+host "no /etc/escape-$TOKEN" absent /etc/escape-"$TOKEN"
+finish
+
+begin "write to the host through /proc/self/root: /usr EROFS, /etc only in the overlay, no way above /"
+in_sandbox proc-root self "$TOKEN" "$MARKER"
+want root-link /
+want create-usr EROFS
+want host-marker ENOENT
+host "no /usr/escape-$TOKEN" absent /usr/escape-"$TOKEN"
+host "no /etc/escape-$TOKEN" absent /etc/escape-"$TOKEN"
+finish
+
+begin "chroot, climb with .. and chroot(\".\"): EPERM; still at the sandbox's /, no host file visible"
+in_sandbox chroot "$MARKER"
+want chroot EPERM
+want chroot-dot EPERM
+want climb stayed
+want host-marker ENOENT
+finish
+
+begin "pivot_root to another root: EPERM"
+in_sandbox pivot-root
+want pivot-root-tmp EPERM
+want pivot-root-dot EPERM
+finish
+
+begin "open_by_handle_at, with a real and a forged (inode 2) handle: EPERM"
+in_sandbox open-by-handle
+want open-by-handle EPERM
+want open-forged-handle EPERM
+finish
+
+# --- kernel settings ---
+
+begin "set /proc/sys/kernel/core_pattern to a pipe (run as root on the host): EROFS; unchanged"
+in_sandbox proc-sys-write /proc/sys/kernel/core_pattern "|/tmp/escape-$TOKEN %p"
+want open EROFS
+host "core_pattern is still \"$CORE_PATTERN\"" test "$(cat /proc/sys/kernel/core_pattern)" = "$CORE_PATTERN"
+finish
+
+begin "open every writable setting in /proc/sys/kernel for writing: all EROFS"
+in_sandbox open-tree-write /proc/sys/kernel
+want opened 0
+want error EROFS
+finish
+
+begin "open every writable setting in /proc/sys/net (the host's network) for writing: all EROFS"
+in_sandbox open-tree-write /proc/sys/net
+want opened 0
+want error EROFS
+finish
+
+# /proc/sys/user/* refuses writers without CAP_SYS_RESOURCE itself
+begin "open every writable setting in the rest of /proc/sys (vm, fs, dev, user, ...) for writing: EROFS, or EACCES"
+in_sandbox open-tree-write /proc/sys
+want opened 0
+want error 'EROFS|EACCES'
+finish
+
+if [ -e /proc/sysrq-trigger ]; then
+        begin "write /proc/sysrq-trigger: EROFS"
+        in_sandbox proc-sys-write /proc/sysrq-trigger h
+        want open EROFS
+        finish
+else
+        skip_attempt "write /proc/sysrq-trigger" "this kernel has no /proc/sysrq-trigger (built without magic SysRq)"
+fi
+
+begin "open every writable file in /sys for writing: all EROFS"
+in_sandbox open-tree-write /sys
+want opened 0
+want error EROFS
+finish
+
+# every hierarchy's release_agent as it is now, to see that none changed
+for f in /sys/fs/cgroup/*/release_agent; do
+        [ -f "$f" ] && printf '%s %s\n' "$f" "$(cat "$f")"
+done >"$TMP/release_agent.before"
+if [ -s "$TMP/release_agent.before" ]; then
+        begin "cgroup v1 release_agent: write it, notify_on_release, mkdir (EROFS); mount a hierarchy (EPERM)"
+        in_sandbox cgroup-release-agent "$TOKEN"
+        want 'release-agent:*' EROFS
+        want 'notify-on-release:*' EROFS
+        want 'mkdir:*' EROFS
+        want mount-cgroup-v1 EPERM
+        want mount-cgroup-v1-none EPERM
+        want mount-cgroup2 EPERM
+        for f in /sys/fs/cgroup/*/release_agent; do
+                [ -f "$f" ] && printf '%s %s\n' "$f" "$(cat "$f")"
+        done >"$TMP/release_agent.after"
+        host "every release_agent unchanged" cmp -s "$TMP/release_agent.before" "$TMP/release_agent.after"
+        host "no escape-$TOKEN cgroup" test -z "$(find /sys/fs/cgroup -maxdepth 2 -name "escape-$TOKEN")"
+        finish
+else
+        skip_attempt "cgroup v1 release_agent" "no cgroup v1 hierarchy under /sys/fs/cgroup"
+fi
+
+# binfmt_misc_has ENTRY: is ENTRY registered on the host? Looked up in
+# a private mount namespace, so the host's mount table stays as it is.
+binfmt_misc_has() {
+        unshare -m --propagation private sh -c \
+                'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null && test -e "/proc/sys/fs/binfmt_misc/$1"' \
+                sh "$1"
+}
+begin "register a binfmt_misc interpreter: mount EPERM, no register file (ENOENT); nothing registered"
+in_sandbox binfmt-misc "$TOKEN"
+want mount-proc-binfmt EPERM
+want mount-tmp-binfmt EPERM
+want open-register ENOENT
+host "no binfmt_misc entry escape-$TOKEN" eval '! binfmt_misc_has "escape-$TOKEN"'
+finish
+
+if [ "$(outside kernel-module init-module)" = ENOSYS ]; then
+        skip_attempt "load a kernel module" "this kernel has no module support (init_module gives ENOSYS on the host too)"
+else
+        begin "load a kernel module (init_module, finit_module): EPERM"
+        in_sandbox kernel-module
+        want init-module EPERM
+        want finit-module EPERM
+        finish
+fi
+
+if [ "$(outside kexec kexec-load)" = ENOSYS ]; then
+        skip_attempt "load a kernel to boot (kexec_load)" "this kernel has no kexec (ENOSYS on the host too)"
+else
+        begin "load a kernel to boot (kexec_load, kexec_file_load): EPERM"
+        in_sandbox kexec
+        want kexec-load EPERM
+        want kexec-file-load EPERM
+        finish
+fi
+
+if [ "$(outside swapon swapon)" = ENOSYS ]; then
+        skip_attempt "swapon" "this kernel has no swap (ENOSYS on the host too)"
+else
+        begin "swapon and swapoff: EPERM"
+        in_sandbox swapon
+        want swapon EPERM
+        want swapoff EPERM
+        finish
+fi
+
+begin "set the clock (clock_settime, settimeofday, adjtimex): EPERM"
+in_sandbox clock
+want clock-settime EPERM
+want settimeofday EPERM
+want adjtimex-tick EPERM
+finish
+
+HOSTNAME_BEFORE=$(cat /proc/sys/kernel/hostname)
+DOMAINNAME_BEFORE=$(cat /proc/sys/kernel/domainname)
+begin "rename the host (sethostname, setdomainname: EPERM; /proc/sys/kernel/hostname: EROFS); unchanged"
+in_sandbox hostname "escape-$TOKEN"
+want sethostname EPERM
+want setdomainname EPERM
+want proc-hostname EROFS
+want proc-domainname EROFS
+host "host name still $HOSTNAME_BEFORE" test "$(cat /proc/sys/kernel/hostname)" = "$HOSTNAME_BEFORE"
+host "domain name still $DOMAINNAME_BEFORE" test "$(cat /proc/sys/kernel/domainname)" = "$DOMAINNAME_BEFORE"
+finish
+
+begin "reboot(2): EPERM"
+in_sandbox reboot
+want reboot EPERM
+finish
+
+if [ "$(outside io-ports ioperm)" = ENOSYS ]; then
+        skip_attempt "I/O port access (iopl, ioperm)" "this kernel has no iopl/ioperm (ENOSYS on the host too)"
+else
+        begin "I/O port access (iopl, ioperm): EPERM"
+        in_sandbox io-ports
+        want iopl EPERM
+        want ioperm EPERM
+        finish
+fi
+
+begin "read the kernel log (syslog(2)): EPERM"
+in_sandbox syslog
+want syslog-read-all EPERM
+want syslog-size EPERM
+finish
+
+if [ "$(outside bpf map-create)" != ok ]; then
+        skip_attempt "bpf()" "bpf(2) does not work on the host either ($(outside bpf map-create))"
+else
+        begin "bpf(): create a map, load a program: EPERM"
+        in_sandbox bpf
+        want map-create EPERM
+        want prog-load EPERM
+        finish
+fi
+
+if [ "$(outside perf cpu-wide)" != ok ]; then
+        skip_attempt "perf_event_open" "perf events do not work on the host either ($(outside perf cpu-wide))"
+else
+        begin "perf_event_open, CPU-wide and with the kernel: EACCES"
+        in_sandbox perf
+        want cpu-wide EACCES
+        want self-with-kernel EACCES
+        finish
+fi
+
+# --- devices and the network ---
+
+begin "mknod the host's disk and /dev/mem (EPERM), in /dev (EROFS); the disk's /dev node is absent"
+in_sandbox mknod
+want mknod-disk EPERM
+want open-disk-node ENOENT
+want mknod-mem EPERM
+want mknod-in-dev EROFS
+want open-dev-disk ENOENT
+finish
+
+begin "open the host's other device nodes (mem, port, kmsg, loop, fuse, console, ...): ENOENT"
+in_sandbox dev-nodes
+want 'open:*' ENOENT
+finish
+
+begin "change the host's /dev through the sandbox's nodes (times, mode, owner, names): EROFS; host /dev unchanged"
+in_sandbox dev-write "$TOKEN"
+want create-in-dev EROFS
+want utimens-null EROFS
+want chmod-null EROFS
+want chown-null EROFS
+want rename-null EROFS
+want unlink-zero EROFS
+want utimens-tty EROFS
+host "/dev/null keeps its time" test "$(stat -c %Y /dev/null)" = "$DEV_NULL_MTIME"
+host "/dev/tty keeps its time" test "$(stat -c %Y /dev/tty)" = "$DEV_TTY_MTIME"
+host "/dev/null still mode 666" test "$(stat -c %a /dev/null)" = 666
+host "no /dev/escape-$TOKEN" absent /dev/escape-"$TOKEN"
+finish
+# put the host's times back at once where the attempt got through
+touch -m -d "@$DEV_NULL_MTIME" /dev/null
+touch -m -d "@$DEV_TTY_MTIME" /dev/tty
+
+# the host's routes and links, to see that none changed
+net_state() {
+        ip -4 route show table all 2>/dev/null
+        ip -o link show 2>/dev/null | sed 's/ state .*//'
+}
+net_state >"$TMP/net.before"
+begin "reconfigure the host's network (loopback MTU and flags, a route): EPERM; routes and links unchanged"
+in_sandbox net-config
+want set-mtu EPERM
+want set-flags EPERM
+want add-route EPERM
+net_state >"$TMP/net.after"
+host "routes and links unchanged" cmp -s "$TMP/net.before" "$TMP/net.after"
+finish
+
+begin "raw sockets (AF_PACKET raw and datagram, AF_INET/AF_INET6 SOCK_RAW): EPERM"
+in_sandbox raw-socket
+want packet-raw EPERM
+want packet-dgram EPERM
+want inet-raw EPERM
+want inet6-raw EPERM
+finish
+
+# --- processes ---
+
+# a host process for the sandbox to find: it must survive
+sleep 1000 &
+SLEEP_PID=$!
+begin "signal and trace a host process by its PID (kill, ptrace, pidfd_open): ESRCH; it lives on"
+in_sandbox kill-host "$SLEEP_PID"
+want proc-entry ENOENT
+want kill-0 ESRCH
+want kill-term ESRCH
+want kill-kill ESRCH
+want ptrace-attach ESRCH
+want ptrace-seize ESRCH
+want pidfd-open ESRCH
+host "the sleep (PID $SLEEP_PID) still runs" alive "$SLEEP_PID"
+finish
+
+# process 1 is the helper's resident process, which keeps its capabilities
+begin "trace the sandbox's process 1, write its memory, take its fds, use its cwd and root: EPERM/EACCES"
+in_sandbox ptrace-init
+want ptrace-attach EPERM
+want ptrace-seize EPERM
+want open-mem EACCES
+want vm-writev EPERM
+want open-environ EACCES
+want pidfd-getfd EPERM
+want open-cwd EACCES
+want open-root EACCES
+want 'open-fd:*' EACCES
+finish
+
+# the helper's binaries: itself, and what its resident processes execute
+binaries=("$(readlink -f "$HELPER")")
+[ -e "$BUILD_ROOT/helper/sandbox-reaper" ] && binaries+=("$(readlink -f "$BUILD_ROOT/helper/sandbox-reaper")")
+sha256sum "${binaries[@]}" >"$TMP/binaries.sum"
+begin "overwrite the helper through /proc/1/exe (CVE-2019-5736) or by its path: refused; binaries unchanged"
+in_sandbox proc-exe "${binaries[@]}"
+want self-exe ETXTBSY
+want init-exe EACCES
+want init-exe-path EACCES
+# a binary being executed (the resident process's) is busy before it is read-only
+want 'binary:*' 'EROFS|ETXTBSY'
+want 'binary-trunc:*' EROFS
+host "the binaries' checksums are unchanged" sha256sum --quiet -c "$TMP/binaries.sum"
+finish
+
+begin "leaked file descriptors to climb out from (CVE-2024-21626): none beyond 0, 1, 2"
+in_sandbox leaked-fds
+want leaked 0
+finish
+
+if command -v script >/dev/null; then
+        begin "TIOCSTI into the terminal the sandbox was started from: EPERM"
+        # script(1) gives the helper a terminal, as an interactive start would
+        cmd=$(printf '%q ' timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" -- "${SHIP[@]}")
+        script -qec "$cmd <$(printf '%q' "$BIN/tiocsti")" /dev/null </dev/null >"$TMP/out.raw" 2>"$TMP/err"
+        RC=$?
+        # a character that got through is echoed before the next line
+        tr -d '\r' <"$TMP/out.raw" | sed 's/^#*//' >"$TMP/out"
+        if awk '$1 == "terminals" && $2 > 0 { found = 1 } END { exit !found }' "$TMP/out"; then
+                # EPERM: not the caller's controlling terminal (a new session)
+                # or refused by a filter; EIO: the kernel refuses TIOCSTI to
+                # everyone without CAP_SYS_ADMIN (dev.tty.legacy_tiocsti=0)
+                want 'tiocsti:*' 'EPERM|EIO'
+                finish
+        else
+                skip_attempt "TIOCSTI into the terminal" "the sandbox got no terminal under script(1)"
+        fi
+else
+        skip_attempt "TIOCSTI into the terminal" "no script(1) to give the sandbox a terminal"
+fi
+
+# --- capabilities and identity ---
+
+begin "regain capabilities through a setuid-root copy (in /tmp, /dev/shm, /run, /var/tmp, /etc): none"
+in_sandbox setuid
+want NoNewPrivs:before 1
+want CapEff:before 0000000000000000
+want CapBnd:before 0000000000000000
+want CapEff:/tmp 0000000000000000
+want 'CapEff:*' 0000000000000000
+want 'CapPrm:*' 0000000000000000
+want 'CapAmb:*' 0000000000000000
+finish
+
+begin "regain capabilities through file capabilities (security.capability): EPERM"
+in_sandbox file-caps
+want setxattr-tmp EPERM
+want setxattr-etc EPERM
+finish
+
+begin "the host's setuid-root programs: mount(8) mounts nothing, su(1) gives no capabilities"
+in_sandbox host-setuid
+want mount failed
+want mounted no
+want su-capeff '0000000000000000|failed'
+finish
+
+begin "join the namespaces of process 1 and its own through /proc/PID/ns (setns): refused"
+in_sandbox setns
+want 'setns:1:*' EACCES
+want 'setns:self:*' EPERM
+finish
+
+begin "unshare a user namespace to regain capabilities: EPERM"
+in_sandbox userns
+want unshare-user EPERM
+finish
+if grep -q '^unshare-user ok$' "$TMP/out"; then
+        # the attempt above got through; what it can do with it
+        begin "in a user namespace of its own: / stays read-only, the masks stay on (locked mounts)"
+        want locked-remount-root-rw EPERM
+        want locked-umount-mask EINVAL
+        want locked-read-shadow EACCES
+        want locked-write-usr EROFS
+        want locked-umount-proc-sys EINVAL
+        finish
+else
+        skip_attempt "in a user namespace of its own: the mounts stay locked" "no user namespace could be made"
+fi
+
+# a key that a root process of the host keeps in root's user keyring
+if ! "$BIN/keyring" host-add "$TOKEN" >/dev/null; then
+        skip_attempt "keyctl" "no key can be added to root's user keyring on the host"
+else
+        begin "keyctl: find and read a host key in root's user keyring, add one to it: refused; keyring unchanged"
+        in_sandbox keyring probe "$TOKEN"
+        want search-host-key 'EPERM|ENOSYS|ENOKEY'
+        want add-user-key 'EPERM|ENOSYS'
+        host "no key escape-in-$TOKEN in root's user keyring" eval '! "$BIN/keyring" host-find "escape-in-$TOKEN"'
+        finish
+fi
+
+# --- secrets and state ---
+
+secrets=()
+for f in /etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/ssh/ssh_host_*_key; do
+        [ -e "$f" ] && secrets+=("$f")
+done
+begin "read ${secrets[*]}, directly and through /proc/self/root: EACCES"
+in_sandbox read-secret "${secrets[@]}"
+want 'open:*' EACCES
+want 'chmod:*' EROFS
+finish
+
+# another sandbox's state, as the helper would have made it
+mkdir -p "$STATE/other/etc/upper" "$STATE/other/etc/work"
+chmod 0700 "$STATE/other" "$STATE/other/etc"
+echo "other's file" >"$STATE/other/etc/upper/file"
+tree_digest "$STATE/other" >"$TMP/other.before"
+# ENOENT where the state root is below a directory the sandbox replaces
+# (the host's /tmp, with the default TMPDIR); EACCES where it is visible
+# and the helper's mask (an empty directory of mode 0) covers it
+begin "reach the state root and another sandbox's upper dir by their host paths: ENOENT/EACCES; untouched"
+in_sandbox other-state "$STATE" "$STATE/other/etc/upper"
+want 'open-dir:*' 'ENOENT|EACCES'
+want 'create:*' 'ENOENT|EACCES'
+want 'create-via-proc:*' 'ENOENT|EACCES'
+tree_digest "$STATE/other" >"$TMP/other.after"
+host "the other sandbox's state is unchanged" cmp -s "$TMP/other.before" "$TMP/other.after"
+host "no file named escape anywhere in the state root" test -z "$(find "$STATE" -name escape)"
+finish
+
+# state_symlink DESC SANDBOX WHAT: WHAT (a path in SANDBOX's state dir)
+# replaced by a symbolic link to a host directory between two runs: the
+# second run must refuse to start and leave the directory as it was
+state_symlink() {
+        local desc=$1 sandbox=$2 what=$3 victim=$TMP/victim-$2
+        mkdir -p "$victim/upper" "$victim/work"
+        echo precious >"$victim/upper/file"
+        tree_digest "$victim" >"$TMP/victim.before"
+        run_helper NAME="$sandbox" /bin/true
+        begin "$desc"
+        if [ "$RC" -ne 0 ]; then
+                BAD+=("the first run, which makes the state directory, exited with status $RC")
+        fi
+        local link=$STATE/$sandbox
+        [ "$what" = . ] || link=$link/$what
+        rm -rf "$link"
+        ln -s "$victim" "$link"
+        run_helper NAME="$sandbox" /bin/sh -c 'echo escape >/etc/escape; echo escape >/var/escape'
+        EXPECT_RC=125
+        grep -qF "$link: is a symbolic link" "$TMP/err" ||
+                BAD+=("the helper did not say that $link is a symbolic link")
+        tree_digest "$victim" >"$TMP/victim.after"
+        host "$victim is unchanged" cmp -s "$TMP/victim.before" "$TMP/victim.after"
+        finish
+}
+state_symlink "state dir etc replaced by a symlink to a host dir before a restart: exit 125, target unchanged" \
+        "$NAME-link" etc
+state_symlink "state dir etc/upper replaced by a symlink: exit 125, target unchanged" "$NAME-upper" etc/upper
+state_symlink "the sandbox's whole state dir replaced by a symlink: exit 125, target unchanged" "$NAME-self" .
+
+# a library planted in the sandbox's persistent /etc as a preload for the
+# next start: no process the helper runs in there with its privileges
+# may load it (the resident process 1 is a statically linked binary);
+# the service does, unless /etc stops it (noexec)
+PRELOAD_SUM=$(file_sum /etc/ld.so.preload)
+begin "plant /etc/ld.so.preload in the persistent /etc and restart: loaded only without capabilities"
+run_helper NAME="$NAME-preload" /bin/sh -c 'cat >/etc/escape-preload.so && echo /etc/escape-preload.so >/etc/ld.so.preload' \
+        <"$BIN/preload.so"
+[ "$RC" -eq 0 ] || BAD+=("planting it: the sandbox exited with status $RC")
+host "the preload is in the sandbox's upper dir" test -s "$STATE/$NAME-preload/etc/upper/ld.so.preload"
+run_helper NAME="$NAME-preload" /bin/true
+preload_log=$STATE/$NAME-preload/etc/upper/escape-preload.log
+if [ -e "$preload_log" ]; then
+        cp "$preload_log" "$TMP/out"
+        want 'loaded-by:*' 0000000000000000
+fi
+host "/etc/ld.so.preload unchanged" test "$(file_sum /etc/ld.so.preload)" = "$PRELOAD_SUM"
+finish
+
+# a System V shared memory segment of the host's, with a key of this run
+SHM_KEY=$((0x5e000000 + $$ % 65536))
+SHM_ID=$("$BIN/sysv-ipc" host-create "$SHM_KEY") || SHM_ID=
+if [ -z "$SHM_ID" ]; then
+        skip_attempt "the host's System V shared memory" "no segment can be made on the host"
+else
+        begin "the host's System V shared memory by key and by id: ENOENT, EINVAL; it stays, unattached"
+        in_sandbox sysv-ipc probe "$SHM_KEY" "$SHM_ID"
+        want shmget-key ENOENT
+        want shmat-id EINVAL
+        want shmctl-stat-id EINVAL
+        want shmctl-remove-id EINVAL
+        host "segment $SHM_ID is still there, attached by none" test "$("$BIN/sysv-ipc" host-attached "$SHM_ID")" = 0
+        finish
+fi
+
+HOSTNAME_SUM=$(sha256sum </etc/hostname)
+begin "write /etc and /var (overlays): the host's /etc and /var are unchanged"
+in_sandbox etc-var-overlay "$TOKEN"
+want etc-create ok
+want var-create ok
+host "no /etc/escape-$TOKEN" absent /etc/escape-"$TOKEN"
+host "/etc/hostname unchanged" test "$(sha256sum </etc/hostname)" = "$HOSTNAME_SUM"
+host "no /var/tmp/escape-$TOKEN" absent /var/tmp/escape-"$TOKEN"
+host "/etc/hosts still there" test -e /etc/hosts
+finish
+
+# --- after all of them ---
+
+mount_table >"$TMP/mounts.after"
+if cmp -s "$TMP/mounts.before" "$TMP/mounts.after"; then
+        ok "the host's mount table (mount points and options) is as it was before the attempts"
+else
+        not_ok "the host's mount table (mount points and options) is as it was before the attempts"
+        diag "$(diff "$TMP/mounts.before" "$TMP/mounts.after")"
+fi
+
+done_testing
