@@ -149,7 +149,7 @@ static int keep_caps(const HelperConfig *c, capng_type_t type) {
         return 0;
 }
 
-int identity_apply(const HelperConfig *c) {
+int identity_apply(const HelperConfig *c, StepTimer *t) {
         _cleanup_free_ gid_t *groups = NULL;
         size_t n_groups = strv_length(c->supplementary_groups);
         uid_t uid;
@@ -168,10 +168,12 @@ int identity_apply(const HelperConfig *c) {
                         return r;
         }
 
+        step_begin(t, "seccomp");
         r = seccomp_load_default();
         if (r < 0)
                 return r;
 
+        step_begin(t, "capabilities");
         /* the bounding set first, while CAP_SETPCAP is still effective */
         capng_clear(CAPNG_SELECT_BOUNDS);
         r = keep_caps(c, CAPNG_BOUNDING_SET);
@@ -180,6 +182,7 @@ int identity_apply(const HelperConfig *c) {
         if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
                 return log_error_errno(-EPERM, "capabilities: reduce the bounding set: failed");
 
+        step_begin(t, "identity");
         if (setgroups(n_groups, groups) < 0)
                 return log_error_errno(-errno, "identity: supplementary groups: %m");
         if (setresgid(gid, gid, gid) < 0)
@@ -192,6 +195,7 @@ int identity_apply(const HelperConfig *c) {
                         return log_error_errno(-errno, "identity: user %u: %m", (unsigned) uid);
         }
 
+        step_begin(t, "capabilities");
         capng_clear(CAPNG_SELECT_CAPS);
         r = keep_caps(c, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
         if (r < 0)
@@ -208,6 +212,7 @@ int identity_apply(const HelperConfig *c) {
                                 return log_error_errno(-errno, "capabilities: make %s ambient: %m", *k);
                 }
 
+        step_begin(t, "no_new_privs");
         if (!c->allow_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "no_new_privs: %m");
         if (chdir(c->workdir ? c->workdir : "/") < 0)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "helper-config.h"
+#include "step.h"
 
 /* SELinux/AppArmor: the label or profile the service gets at execve(),
  * where the kernel has that LSM (main.c has refused a label it lacks
@@ -15,4 +16,4 @@ char *selinux_mount_context(const HelperConfig *c);
 /* Supplementary groups, group, user, capabilities (bounding, permitted,
  * effective, inheritable, and ambient for a non-root user), no_new_privs
  * and the working directory. Logs what failed. */
-int identity_apply(const HelperConfig *c);
+int identity_apply(const HelperConfig *c, StepTimer *t);

@@ -32,11 +32,16 @@ static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
                 log_error_errno(-errno, "new session: %m");
                 _exit(EXIT_SETUP);
         }
+        StepTimer t = {};
+
+        if (c->selinux_label || c->apparmor_profile)
+                step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
         r = lsm_arm_exec(c);
         if (r >= 0)
-                r = identity_apply(c);
+                r = identity_apply(c, &t);
         if (r < 0)
                 _exit(EXIT_SETUP);
+        step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
         execve(c->argv[0], c->argv, environ);
         r = errno;
@@ -108,7 +113,7 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         StepTimer t = {};
         pid_t service;
 
-        step_begin(&t, "start");
+        step_begin(&t, "propagation");
         _cleanup_free_ char *context = selinux_mount_context(c);
         mount_set_context(context);
         if (rootfs_build(c, rundir, state_root, &t) < 0)
@@ -116,11 +121,13 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         step_begin(&t, "network");
         if (c->network && !streq(c->network, "host") && loopback_up() < 0)
                 return EXIT_SETUP;
+        if (c->hostname)
+                step_begin(&t, "hostname");
         if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
                 log_error_errno(-errno, "hostname %s: %m", c->hostname);
                 return EXIT_SETUP;
         }
-        step_begin(&t, "service");
+        step_begin(&t, "init");
         service = fork();
         if (service < 0) {
                 log_error_errno(-errno, "start the service: %m");

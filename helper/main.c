@@ -24,6 +24,7 @@
 #include "log.h"
 #include "quantities.h"
 #include "search-path.h"
+#include "step.h"
 #include "strv.h"
 
 #if HAVE_SELINUX
@@ -109,8 +110,12 @@ static int run(const HelperConfig *c) {
         sigset_t set;
         pid_t init;
 
+        StepTimer t = {};
+
+        step_begin(&t, "preflight");
         if (preflight(c) < 0)
                 return EXIT_SETUP;
+        step_begin(&t, "lock");
         lock = instance_lock(c->name, rundir, sizeof(rundir));
         if (lock < 0)
                 return EXIT_SETUP;
@@ -123,10 +128,12 @@ static int run(const HelperConfig *c) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
         }
+        step_begin(&t, "namespaces");
         if (unshare(flags) < 0) {
                 log_error_errno(-errno, "namespaces: unshare: %m");
                 return EXIT_SETUP;
         }
+        step_begin(&t, NULL);
         init = fork();
         if (init < 0) {
                 log_error_errno(-errno, "namespaces: start PID 1: %m");

@@ -88,6 +88,7 @@ void helper_print_plan(const HelperConfig *c) {
                 snprintf(detail, sizeof detail, "change_onexec %s%s", c->apparmor_profile, c->apparmor_optional ? " (optional)" : "");
                 step(&n, "apparmor", detail);
         }
+        step(&n, "seccomp", "the default filter: no user namespaces, no kernel keyrings");
         step(&n, "no_new_privs", c->allow_new_privileges ? "not set (the profile allows new privileges)" : "set");
         snprintf(detail, sizeof detail, "user %s, group %s", c->user ? c->user : "root", c->group ? c->group : "(the user's)");
         step(&n, "identity", detail);

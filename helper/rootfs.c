@@ -319,7 +319,7 @@ static int by_depth(const void *a, const void *b) {
         return dx < dy ? -1 : dx > dy;
 }
 
-static int mount_profile(Build *b) {
+static int mount_profile(Build *b, StepTimer *t) {
         const HelperConfig *c = b->c;
         _cleanup_free_ const HelperMount **order = NULL;
         int r = 0;
@@ -336,8 +336,13 @@ static int mount_profile(Build *b) {
 
         for (size_t i = 0; i < c->n_mounts && r >= 0; i++) {
                 const HelperMount *m = order[i];
+                static const char *const kinds[] = {
+                        [HELPER_MOUNT_BIND] = "bind", [HELPER_MOUNT_TMPFS] = "tmpfs",
+                        [HELPER_MOUNT_IMAGE] = "image", [HELPER_MOUNT_BLOCK] = "block",
+                };
                 char what[64], options[128];
 
+                step_begin(t, kinds[m->kind]);
                 switch (m->kind) {
                 case HELPER_MOUNT_BIND:
                         snprintf(what, sizeof(what), "--bind%s", m->readonly ? "-ro" : "");
@@ -431,7 +436,6 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         char root[PATH_MAX], options[64];
         int r;
 
-        step_begin(t, "propagation");
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_error_errno(-errno, "make / private: %m");
 
@@ -461,7 +465,7 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         if (r < 0)
                 goto finish;
 
-        step_begin(t, "tmp");
+        step_begin(t, "tmpfs");
         snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
         r = tmpfs_in_root(b.root, "/tmp", MS_NOSUID | MS_NODEV, options, "tmp");
         if (r < 0)
@@ -479,15 +483,13 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         r = mount_proc(&b);
         if (r < 0)
                 goto finish;
-        step_begin(t, "sys");
-        r = mount_sys(&b);
+        r = mount_sys(&b); /* the plan's "proc" step too */
         if (r < 0)
                 goto finish;
-        step_begin(t, "mounts");
-        r = mount_profile(&b);
+        r = mount_profile(&b, t);
         if (r < 0)
                 goto finish;
-        step_begin(t, "masks");
+        step_begin(t, "mask");
         r = mount_masks(&b);
         if (r < 0)
                 goto finish;

@@ -22,6 +22,9 @@ int seccomp_load_default(void) {
         /* the native architecture only: SystemCallArchitectures=native in
          * the template, and the filter's default for other ABIs is kill */
         r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+        /* loaded with CAP_SYS_ADMIN: no_new_privs stays the profile's choice */
+        if (r >= 0)
+                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
         if (r >= 0)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
                                      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
