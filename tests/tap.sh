@@ -31,9 +31,10 @@ not_ok() {
         echo "not ok $tap_n - $*"
 }
 
+# skip DESCRIPTION [REASON]: an assertion that cannot be made here
 skip() {
         tap_n=$((tap_n + 1))
-        echo "ok $tap_n - $* # SKIP"
+        echo "ok $tap_n - $1 # SKIP${2:+ $2}"
 }
 
 # check DESCRIPTION COMMAND...: one assertion from a command's status.

@@ -1,0 +1,85 @@
+# Shared by the tests that run real sandboxes (test-sandbox.sh,
+# test-persistence.sh, test-leaks.sh); sourced after tap.sh, with PREFIX
+# set to a name unique to the script and run.
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "1..0 # SKIP the helper builds sandboxes only as root"
+        exit 0
+fi
+# debug output would add lines to the messages checked
+unset SANDBOX_DEBUG
+
+STATE=$TMP/state
+NAMES=()
+RUN_SANDBOX_EXISTED=no
+[ -e /run/sandbox ] && RUN_SANDBOX_EXISTED=yes
+
+# mounts_under DIR: the mount points at or below DIR, deepest first
+mounts_under() {
+        awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r
+}
+
+# safe_remove DIR: removes DIR, but never through a mount left on or
+# below it (a leaked bind of the host's / would be deleted otherwise)
+safe_remove() {
+        local d=$1 m
+        [ -e "$d" ] || return 0
+        for m in $(mounts_under "$d"); do
+                umount -l "$m" 2>/dev/null
+        done
+        if [ -n "$(mounts_under "$d")" ]; then
+                echo "# not removing $d: something is still mounted below it"
+                return
+        fi
+        rm -rf --one-file-system "$d"
+}
+
+# ident PID: "PID:START-TIME", which a later process with the same PID
+# does not share
+ident() {
+        local s
+        s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+        s=${s##*) }
+        set -- "$1" $s
+        echo "$1:${21}"
+}
+
+# remove_sandbox_dirs: the /run/sandbox/NAME of every name of this run,
+# and /run/sandbox itself when this run made it; then $TMP
+remove_sandbox_dirs() {
+        local n
+        for n in "${NAMES[@]}"; do
+                safe_remove "/run/sandbox/$n"
+        done
+        [ "$RUN_SANDBOX_EXISTED" = yes ] || rmdir /run/sandbox 2>/dev/null
+        safe_remove "$TMP"
+}
+
+# name LABEL: sets n to a sandbox name of this run, remembered for the
+# clean-up
+name() {
+        n=$PREFIX-$1
+        NAMES+=("$n")
+}
+
+# sb NAME OPTIONS... -- COMMAND...: runs the helper in the foreground with a
+# time limit; the status is in $rc, the output in $TMP/out and $TMP/err
+sb() {
+        local n=$1
+        shift
+        timeout -k 5 60 "$HELPER" --name="$n" --state-root="$STATE" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+
+# check_eq DESCRIPTION GOT EXPECTED: one assertion that two strings are
+# equal; on failure the log shows both and the last run's stderr
+check_eq() {
+        if [ "$2" = "$3" ]; then
+                ok "$1"
+        else
+                not_ok "$1"
+                diag "got: $2" "expected: $3"
+                [ -s "$TMP/err" ] && diag "stderr: $(head -c 2000 "$TMP/err")"
+        fi
+        return 0
+}
