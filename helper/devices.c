@@ -17,8 +17,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <blkid.h>
-
 #include "devices.h"
 #include "log.h"
 #include "mount-util.h"
@@ -58,22 +56,33 @@ static int loop_attach(const char *image, bool readonly, char *dev, size_t size)
         return log_error_errno(-EBUSY, "--image: %s: every free loop device was taken first", image);
 }
 
-/* The image's own bytes, not the loop device's, which may not show
- * them yet when it has just been attached. */
-static int probe_type(const char *image, char *type, size_t size) {
-        blkid_probe pr = blkid_new_probe_from_filename(image);
-        const char *t = NULL;
-        int r;
+/* As mount(8) does without a type: each block file system the kernel has
+ * (/proc/filesystems), until one takes the device; the others refuse a
+ * superblock that is not theirs. -ENOENT when none does. */
+static int mount_any_type(const char *dev, const char *target, unsigned long flags, char *type, size_t size) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/filesystems", "re");
+        char line[128];
 
-        if (!pr)
-                return log_error_errno(-errno ? -errno : -EIO, "--image: %s: probe it: %m", image);
-        r = blkid_do_safeprobe(pr);
-        if (r == 0 && blkid_probe_lookup_value(pr, "TYPE", &t, NULL) == 0 && t)
-                snprintf(type, size, "%s", t);
-        blkid_free_probe(pr);
-        if (r != 0 || !t)
-                return log_error_errno(-EINVAL, "--image: %s: no file system found in it", image);
-        return 0;
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f)) {
+                char *name = line + strspn(line, "\t");
+
+                if (strncmp(line, "nodev", 5) == 0)
+                        continue;
+                name[strcspn(name, "\n")] = 0;
+                if (!*name)
+                        continue;
+                snprintf(type, size, "%s", name);
+                if (mount(dev, target, type, flags, NULL) == 0)
+                        return 0;
+                /* wrong type: EINVAL; a superblock it cannot read: others */
+                if (errno != EINVAL && errno != ENOTBLK && errno != ENODEV && errno != EIO && errno != EUCLEAN &&
+                    errno != ENOEXEC && errno != EBADMSG)
+                        return -errno;
+        }
+        snprintf(type, size, "unknown");
+        return -ENOENT;
 }
 
 int image_mount(int root, const char *image, const char *target, bool readonly) {
@@ -81,9 +90,6 @@ int image_mount(int root, const char *image, const char *target, bool readonly) 
         char dev[64], type[64], d[FD_PATH_MAX];
         int r;
 
-        r = probe_type(image, type, sizeof(type));
-        if (r < 0)
-                return r;
         loop = loop_attach(image, readonly, dev, sizeof(dev));
         if (loop < 0)
                 return loop;
@@ -91,8 +97,12 @@ int image_mount(int root, const char *image, const char *target, bool readonly) 
         if (dst < 0)
                 return dst;
         fd_path(dst, d);
-        if (mount(dev, d, type, MS_NOSUID | MS_NODEV | (readonly ? MS_RDONLY : 0), NULL) < 0)
-                return log_error_errno(-errno, "--image: mount %s (%s on %s) on %s: %m", image, type, dev, target);
+        r = mount_any_type(dev, d, MS_NOSUID | MS_NODEV | (readonly ? MS_RDONLY : 0), type, sizeof(type));
+        if (r == -ENOENT)
+                return log_error_errno(-EINVAL, "--image: %s: no file system this kernel can mount is in it", image);
+        if (r < 0)
+                return log_error_errno(r, "--image: mount %s (%s on %s) on %s: %m", image, type, dev, target);
+        log_debug("--image: %s is %s, on %s", image, type, dev);
         return 0;
 }
 

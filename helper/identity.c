@@ -20,16 +20,11 @@
 #include "helper-config.h"
 #include "identity.h"
 #include "log.h"
+#include "lsm.h"
 #include "quantities.h"
 #include "seccomp-default.h"
 #include "strv.h"
 
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
-#if HAVE_APPARMOR
-#include <sys/apparmor.h>
-#endif
 
 static int parse_id(const char *s, unsigned *ret) {
         uint64_t v;
@@ -40,52 +35,85 @@ static int parse_id(const char *s, unsigned *ret) {
         return 0;
 }
 
-static int resolve_group(const char *name, gid_t *ret) {
+/* The sandbox's own /etc/passwd and /etc/group, read directly: no NSS
+ * modules, nscd or directory services, which would be the host's, not the
+ * sandbox's (and cost every start a configuration parse). */
+static int find_group(const char *name, gid_t *ret) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/group", "re");
         struct group *g;
+
+        if (!f)
+                return -errno;
+        while ((g = fgetgrent(f)))
+                if (streq(g->gr_name, name)) {
+                        *ret = g->gr_gid;
+                        return 0;
+                }
+        return -ESRCH;
+}
+
+static int find_user(const char *name, uid_t *uid, gid_t *gid) {
+        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+        struct passwd *pw;
+
+        if (!f)
+                return -errno;
+        while ((pw = fgetpwent(f)))
+                if (streq(pw->pw_name, name)) {
+                        *uid = pw->pw_uid;
+                        *gid = pw->pw_gid;
+                        return 0;
+                }
+        return -ESRCH;
+}
+
+static int resolve_group(const char *name, gid_t *ret) {
         unsigned id;
+        int r;
 
         if (parse_id(name, &id) == 0) {
                 *ret = id;
                 return 0;
         }
-        errno = 0;
-        g = getgrnam(name);
-        if (!g)
-                return log_error_errno(errno > 0 ? -errno : -ESRCH, "identity: group \"%s\": not in the sandbox's /etc/group", name);
-        *ret = g->gr_gid;
+        r = find_group(name, ret);
+        if (r == -ESRCH)
+                return log_error_errno(r, "identity: group \"%s\": not in the sandbox's /etc/group", name);
+        if (r < 0)
+                return log_error_errno(r, "identity: group \"%s\": cannot read /etc/group: %m", name);
         return 0;
 }
 
 static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
-        struct passwd *pw;
         unsigned id;
+        int r;
 
         *uid = 0;
         *gid = 0;
         if (c->user && parse_id(c->user, &id) == 0)
                 *uid = *gid = id;
         else if (c->user) {
-                errno = 0;
-                pw = getpwnam(c->user);
-                if (!pw)
-                        return log_error_errno(errno > 0 ? -errno : -ESRCH, "identity: user \"%s\": not in the sandbox's /etc/passwd",
-                                               c->user);
-                *uid = pw->pw_uid;
-                *gid = pw->pw_gid;
+                r = find_user(c->user, uid, gid);
+                if (r == -ESRCH)
+                        return log_error_errno(r, "identity: user \"%s\": not in the sandbox's /etc/passwd", c->user);
+                if (r < 0)
+                        return log_error_errno(r, "identity: user \"%s\": cannot read /etc/passwd: %m", c->user);
         }
         return c->group ? resolve_group(c->group, gid) : 0;
 }
 
 int lsm_arm_exec(const HelperConfig *c) {
-#if HAVE_SELINUX
-        if (c->selinux_label && is_selinux_enabled() > 0 && setexeccon(c->selinux_label) < 0)
-                return log_error_errno(-errno, "selinux: set the exec label %s: %m", c->selinux_label);
-#endif
-#if HAVE_APPARMOR
-        if (c->apparmor_profile && aa_is_enabled() > 0 && aa_change_onexec(c->apparmor_profile) < 0)
-                return log_error_errno(-errno, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
-#endif
-        (void) c;
+        int r;
+
+        if (c->selinux_label && selinux_enabled()) {
+                r = selinux_set_exec_label(c->selinux_label);
+                if (r < 0)
+                        return log_error_errno(r, "selinux: set the exec label %s: %m", c->selinux_label);
+        }
+        if (c->apparmor_profile && apparmor_enabled()) {
+                r = apparmor_change_on_exec(c->apparmor_profile);
+                if (r < 0)
+                        return log_error_errno(r, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
+        }
         return 0;
 }
 
@@ -93,19 +121,18 @@ int lsm_arm_exec(const HelperConfig *c) {
  * container files ("file" in lxc_contexts), at the level (MCS categories)
  * of the service's label, the way container engines pair the two. */
 char *selinux_mount_context(const HelperConfig *c) {
-#if HAVE_SELINUX
         _cleanup_fclose_ FILE *f = NULL;
         char line[512], *file = NULL, *result = NULL;
         const char *level = NULL, *p = c->selinux_label;
 
-        if (!c->selinux_label || is_selinux_enabled() <= 0)
+        if (!c->selinux_label || !selinux_enabled() || !selinux_lxc_contexts())
                 return NULL;
         for (int colons = 0; p && *p && colons < 3; p++)
                 if (*p == ':' && ++colons == 3)
                         level = p + 1;
-        f = fopen(selinux_lxc_contexts_path(), "re");
+        f = fopen(selinux_lxc_contexts(), "re");
         if (!f) {
-                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", selinux_lxc_contexts_path());
+                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", selinux_lxc_contexts());
                 return NULL;
         }
         while (!file && fgets(line, sizeof(line), f)) {
@@ -133,10 +160,6 @@ char *selinux_mount_context(const HelperConfig *c) {
         } else
                 result = strdup(file);
         return result;
-#else
-        (void) c;
-        return NULL;
-#endif
 }
 
 static int keep_caps(const HelperConfig *c, capng_type_t type) {

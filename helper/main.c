@@ -22,17 +22,12 @@
 #include "init.h"
 #include "lock.h"
 #include "log.h"
+#include "lsm.h"
 #include "quantities.h"
 #include "search-path.h"
 #include "step.h"
 #include "strv.h"
 
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
-#if HAVE_APPARMOR
-#include <sys/apparmor.h>
-#endif
 
 #define STATE_ROOT_DEFAULT "/var/lib/sandbox"
 
@@ -58,22 +53,6 @@ static unsigned parse_listen_fds(void) {
         return (unsigned) n;
 }
 
-static bool selinux_available(void) {
-#if HAVE_SELINUX
-        return is_selinux_enabled() > 0;
-#else
-        return false;
-#endif
-}
-
-static bool apparmor_available(void) {
-#if HAVE_APPARMOR
-        return aa_is_enabled() > 0;
-#else
-        return false;
-#endif
-}
-
 /* What would make the sandbox weaker than asked is refused here, before
  * any namespace or mount exists. */
 static int preflight(const HelperConfig *c) {
@@ -81,7 +60,7 @@ static int preflight(const HelperConfig *c) {
                 log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
                 return -EPERM;
         }
-        if (c->selinux_label && !selinux_available()) {
+        if (c->selinux_label && !selinux_enabled()) {
                 if (!c->selinux_optional) {
                         log_error("selinux: the label %s was asked for, but SELinux is not enabled on this system%s; "
                                   "refusing to start unconfined (mark it optional in the profile to allow that)",
@@ -90,7 +69,7 @@ static int preflight(const HelperConfig *c) {
                 }
                 log_debug("selinux: not enabled; the optional label %s is not applied", c->selinux_label);
         }
-        if (c->apparmor_profile && !apparmor_available()) {
+        if (c->apparmor_profile && !apparmor_enabled()) {
                 if (!c->apparmor_optional) {
                         log_error("apparmor: the profile %s was asked for, but AppArmor is not enabled on this system%s; "
                                   "refusing to start unconfined (mark it optional in the profile to allow that)",

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mntent.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,8 +10,6 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <libmount.h>
 
 #include "log.h"
 #include "mount-util.h"
@@ -60,37 +59,25 @@ static unsigned long statvfs_to_mount_flags(unsigned long f) {
 /* For kernels before 5.12: remount each mount at or below path, keeping
  * the flags it has, since a bind remount sets them all at once. */
 static int make_readonly_walk(const char *path) {
-        struct libmnt_table *t = mnt_new_table();
-        struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-        struct libmnt_fs *fs;
+        FILE *f = setmntent("/proc/self/mounts", "re");
         size_t n = strlen(path);
+        struct mntent *m;
         int r = 0;
 
-        if (!t || !it) {
-                r = log_oom();
-                goto finish;
-        }
-        r = mnt_table_parse_file(t, "/proc/self/mountinfo");
-        if (r < 0) {
-                r = log_error_errno(r, "read /proc/self/mountinfo: %m");
-                goto finish;
-        }
-        while (mnt_table_next_fs(t, it, &fs) == 0) {
-                const char *target = mnt_fs_get_target(fs);
+        if (!f)
+                return log_error_errno(-errno, "read /proc/self/mounts: %m");
+        while (r >= 0 && (m = getmntent(f))) {
+                const char *target = m->mnt_dir;
                 struct statvfs sv;
 
-                if (!target || strncmp(target, path, n) != 0 || (target[n] != 0 && target[n] != '/' && n > 1))
+                if (strncmp(target, path, n) != 0 || (target[n] != 0 && target[n] != '/' && n > 1))
                         continue;
                 if (statvfs(target, &sv) < 0)
                         continue; /* hidden under a later mount */
-                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | statvfs_to_mount_flags(sv.f_flag), NULL) < 0) {
+                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | statvfs_to_mount_flags(sv.f_flag), NULL) < 0)
                         r = log_error_errno(-errno, "make %s read-only: %m", target);
-                        goto finish;
-                }
         }
-finish:
-        mnt_free_iter(it);
-        mnt_unref_table(t);
+        endmntent(f);
         return r;
 }
 
