@@ -172,24 +172,34 @@ static int keep_caps(const HelperConfig *c, capng_type_t type) {
         return 0;
 }
 
-int identity_apply(const HelperConfig *c, StepTimer *t) {
-        _cleanup_free_ gid_t *groups = NULL;
-        size_t n_groups = strv_length(c->supplementary_groups);
-        uid_t uid;
-        gid_t gid;
+int identity_resolve(const HelperConfig *c, Identity *id) {
+        size_t n = strv_length(c->supplementary_groups);
         int r;
 
-        r = resolve_user(c, &uid, &gid);
+        *id = (Identity) {};
+        r = resolve_user(c, &id->uid, &id->gid);
         if (r < 0)
                 return r;
-        groups = calloc(n_groups + 1, sizeof(gid_t));
-        if (!groups)
+        id->groups = calloc(n + 1, sizeof(gid_t));
+        if (!id->groups)
                 return log_oom();
-        for (size_t i = 0; i < n_groups; i++) {
-                r = resolve_group(c->supplementary_groups[i], &groups[i]);
+        for (; id->n_groups < n; id->n_groups++) {
+                r = resolve_group(c->supplementary_groups[id->n_groups], &id->groups[id->n_groups]);
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+void identity_done(Identity *id) {
+        free(id->groups);
+        *id = (Identity) {};
+}
+
+int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
+        const uid_t uid = id->uid;
+        const gid_t gid = id->gid;
+        int r;
 
         step_begin(t, "seccomp");
         r = seccomp_load_default();
@@ -197,6 +207,8 @@ int identity_apply(const HelperConfig *c, StepTimer *t) {
                 return r;
 
         step_begin(t, "capabilities");
+        /* this process shares the helper's memory: libcap-ng's PID too */
+        capng_setpid(getpid());
         /* the bounding set first, while CAP_SETPCAP is still effective */
         capng_clear(CAPNG_SELECT_BOUNDS);
         r = keep_caps(c, CAPNG_BOUNDING_SET);
@@ -206,7 +218,7 @@ int identity_apply(const HelperConfig *c, StepTimer *t) {
                 return log_error_errno(-EPERM, "capabilities: reduce the bounding set: failed");
 
         step_begin(t, "identity");
-        if (setgroups(n_groups, groups) < 0)
+        if (setgroups(id->n_groups, id->groups) < 0)
                 return log_error_errno(-errno, "identity: supplementary groups: %m");
         if (setresgid(gid, gid, gid) < 0)
                 return log_error_errno(-errno, "identity: group %u: %m", (unsigned) gid);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <sys/types.h>
+
 #include "helper-config.h"
 #include "step.h"
 
@@ -13,7 +15,20 @@ int lsm_arm_exec(const HelperConfig *c);
  * sandbox's tmpfs and overlay mounts (malloc'd), else NULL. */
 char *selinux_mount_context(const HelperConfig *c);
 
-/* Supplementary groups, group, user, capabilities (bounding, permitted,
- * effective, inheritable, and ambient for a non-root user), no_new_privs
- * and the working directory. Logs what failed. */
-int identity_apply(const HelperConfig *c, StepTimer *t);
+typedef struct Identity {
+        uid_t uid;
+        gid_t gid;
+        gid_t *groups;
+        size_t n_groups;
+} Identity;
+
+/* The user, group and supplementary groups, looked up in the sandbox's
+ * /etc (after pivot_root). Logs what failed. */
+int identity_resolve(const HelperConfig *c, Identity *id);
+void identity_done(Identity *id);
+
+/* The default seccomp filter, supplementary groups, group, user,
+ * capabilities (bounding, permitted, effective, inheritable, and ambient
+ * for a non-root user), no_new_privs and the working directory: system
+ * calls only, for the service's process. Logs what failed. */
+int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t);

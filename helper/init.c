@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
@@ -17,13 +19,27 @@
 #include "rootfs.h"
 #include "step.h"
 
-static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
+typedef struct Service {
+        const HelperConfig *c;
+        const Identity *id;
+        const sigset_t *set;
+} Service;
+
+/* The service's own process. It shares the helper's memory and the
+ * helper waits until it has executed (or exited): no page is copied,
+ * which on these machines is most of what a fork costs. So it writes
+ * nothing the helper still needs, and makes only system calls, but for
+ * messages on the way out. */
+static int exec_service(void *userdata) {
+        const Service *s = userdata;
+        const HelperConfig *c = s->c;
         extern char **environ;
+        StepTimer t = {};
         int r;
 
         /* the service starts with no signal blocked, as a fresh process
          * (none has a handler: the helper only ever blocked them) */
-        sigprocmask(SIG_UNBLOCK, set, NULL);
+        sigprocmask(SIG_UNBLOCK, s->set, NULL);
 
         /* a session of its own, without a controlling terminal: the
          * service cannot push input into a terminal it was started from
@@ -32,13 +48,11 @@ static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
                 log_error_errno(-errno, "new session: %m");
                 _exit(EXIT_SETUP);
         }
-        StepTimer t = {};
-
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
         r = lsm_arm_exec(c);
         if (r >= 0)
-                r = identity_apply(c, &t);
+                r = identity_apply(c, s->id, &t);
         if (r < 0)
                 _exit(EXIT_SETUP);
         step_begin(&t, NULL);
@@ -47,6 +61,22 @@ static _Noreturn void exec_service(const HelperConfig *c, const sigset_t *set) {
         r = errno;
         log_error_errno(-r, "execute %s: %m", c->argv[0]);
         _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+}
+
+#define SERVICE_STACK_SIZE (256 * 1024)
+
+static pid_t start_service(const Service *s) {
+        void *stack;
+        pid_t pid;
+
+        stack = mmap(NULL, SERVICE_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED)
+                return -errno;
+        pid = clone(exec_service, (char *) stack + SERVICE_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) s);
+        if (pid < 0)
+                pid = -errno;
+        (void) munmap(stack, SERVICE_STACK_SIZE);
+        return pid;
 }
 
 int reaper_open(void) {
@@ -78,6 +108,9 @@ int reaper_open(void) {
  * another user); as PID 1 inside the sandbox, the waiter is better off
  * without the rest. */
 static int drop_to_kill_only(void) {
+        /* libcap-ng remembers a PID; the service's process, which shared
+         * this memory, has left its own there */
+        capng_setpid(getpid());
         capng_clear(CAPNG_SELECT_ALL);
         if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, CAP_KILL) < 0 ||
             capng_apply(CAPNG_SELECT_ALL) < 0)
@@ -108,8 +141,9 @@ int wait_as_reaper(int reaper, pid_t child, const sigset_t *set) {
         return r;
 }
 
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set) {
-        _cleanup_close_ int reaper = reaper_open();
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int reaper,
+                 int started) {
+        _cleanup_(identity_done) Identity id = {};
         StepTimer t = {};
         pid_t service;
 
@@ -128,13 +162,14 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 return EXIT_SETUP;
         }
         step_begin(&t, "init");
-        service = fork();
+        if (identity_resolve(c, &id) < 0)
+                return EXIT_SETUP;
+        service = start_service(&(Service) { c, &id, set });
         if (service < 0) {
-                log_error_errno(-errno, "start the service: %m");
+                log_error_errno(service, "start the service: %m");
                 return EXIT_SETUP;
         }
-        if (service == 0)
-                exec_service(c, set);
         step_begin(&t, NULL);
+        close(started);
         return wait_as_reaper(reaper, service, set);
 }

@@ -16,6 +16,8 @@ int reaper_open(void);
 int wait_as_reaper(int reaper, pid_t child, const sigset_t *set);
 
 /* PID 1 of the new PID namespace: builds the sandbox, starts the service
- * in it and stays as its init (reaping and forwarding) until it ends.
- * Returns the status to exit with. */
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set);
+ * in it (then closes started) and stays as its init (reaping and
+ * forwarding, as reaper when >= 0) until it ends. Returns the status to
+ * exit with. */
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int reaper,
+                 int started);

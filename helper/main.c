@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -86,6 +87,8 @@ static int run(const HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
+        _cleanup_close_ int reaper = -EBADF;
+        int started[2];
         sigset_t set;
         pid_t init;
 
@@ -107,30 +110,46 @@ static int run(const HelperConfig *c) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
         }
+        /* opened while the host's file system is in view */
+        reaper = reaper_open();
+        /* closed by PID 1 once the service runs: only then does this
+         * process become the reaper, not while the sandbox is built on
+         * the same CPUs */
+        if (pipe2(started, O_CLOEXEC) < 0) {
+                log_error_errno(-errno, "namespaces: %m");
+                return EXIT_SETUP;
+        }
+        /* only PID 1 enters the new namespaces: this process, which
+         * systemd sees as the service's main process, stays in the host's
+         * (pivot_root would move it into the sandbox's root too) */
         step_begin(&t, "namespaces");
-        if (unshare(flags) < 0) {
-                log_error_errno(-errno, "namespaces: unshare: %m");
-                return EXIT_SETUP;
-        }
-        step_begin(&t, NULL);
-        init = fork();
+        init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (init < 0) {
-                log_error_errno(-errno, "namespaces: start PID 1: %m");
+                log_error_errno(-errno, "namespaces: clone: %m");
                 return EXIT_SETUP;
         }
+        if (init > 0)
+                step_begin(&t, NULL);
         if (init == 0) {
+                close(started[0]);
                 /* the sandbox ends with the helper that started it (its
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set));
+                _exit(sandbox_init(c, rundir, state_root, &set, reaper, started[1]));
         }
+        close(started[1]);
+        /* the signals stay blocked and pending meanwhile: the reaper
+         * forwards them */
+        while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
+                ;
+        close(started[0]);
         /* the lock goes on with the waiting process, across its exec */
         if (fcntl(lock, F_SETFD, 0) < 0) {
                 log_error_errno(-errno, "lock: %m");
                 return EXIT_SETUP;
         }
-        return wait_as_reaper(reaper_open(), init, &set);
+        return wait_as_reaper(reaper, init, &set);
 }
 
 int main(int argc, char *argv[]) {
