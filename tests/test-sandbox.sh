@@ -643,6 +643,62 @@ check "tmpfs: --tmpfs=/srv:1M: has size=1024k" has_opt "$super" size=1024k
 check "tmpfs: the host's /srv is untouched" [ ! -e "/srv/sandbox-probe-$n" ]
 
 # ---------------------------------------------------------------------------
+# --image, --image-ro, --block, --block-ro: a small ext4 image of this
+# test's own, attached by the helper (image) or by the test (block)
+
+IMG=$TMP/image.ext4
+if ! command -v mkfs.ext4 >/dev/null || ! truncate -s 8M "$IMG" || ! mkfs.ext4 -q -F "$IMG" 2>/dev/null; then
+        skip "image: --image mounts an ext4 image" "mkfs.ext4 cannot make a test image here"
+else
+        name image
+        sb "$n" --image="$IMG":/mnt -- /bin/sh -c 'grep " /mnt " /proc/self/mountinfo; echo written >/mnt/probe && cat /mnt/probe'
+        check_eq "image: --image runs the command (status 0)" "$rc" 0
+        read -r opts fstype super <<<"$(mount_of "$TMP/out" /mnt)"
+        check_eq "image: --image is mounted with the image's file system" "$fstype" ext4
+        check "image: --image is writable" grep -qx written "$TMP/out"
+        check "image: the loop device went with the sandbox" \
+                bash -c '! losetup -j "$1" | grep -q .' _ "$IMG"
+
+        name image-ro
+        sb "$n" --image-ro="$IMG":/mnt -- /bin/sh -c 'cat /mnt/probe; echo x >/mnt/other'
+        check "image: --image-ro shows what an earlier run wrote" grep -qx written "$TMP/out"
+        check "image: --image-ro refuses writes (EROFS)" grep -q 'Read-only file system' "$TMP/err"
+        # the image's root as e2fsprogs reads it: the first run's file, not the second's
+        debugfs -R "ls -l /" "$IMG" >"$TMP/image-ls" 2>/dev/null
+        check "image: nothing was written through --image-ro" \
+                bash -c 'grep -qw probe "$1" && ! grep -qw other "$1"' _ "$TMP/image-ls"
+
+        name image-bad
+        sb "$n" --image=/etc/hostname:/mnt -- /bin/true
+        check "image: a file without a file system: exit 125, one line naming it" \
+                bash -c '[ "$1" -eq 125 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "no file system" "$2"' _ "$rc" "$TMP/err"
+
+        LOOP=$(losetup -f --show "$IMG" 2>/dev/null)
+        if [ -z "$LOOP" ]; then
+                skip "block: --block-ro exposes a loop device as /dev/disk/by-tag/TAG" "no loop device could be attached"
+        else
+                base=${LOOP##*/}
+                name block-ro
+                sb "$n" --block-ro=data:"$LOOP" -- /bin/sh -c '
+                        readlink /dev/disk/by-tag/data
+                        stat -L -c "%F %a %t:%T" /dev/disk/by-tag/data
+                        dd if=/dev/disk/by-tag/data bs=1024 skip=1 count=1 2>/dev/null | od -An -tx1 -j56 -N2
+                        echo x >/dev/disk/by-tag/data || echo write refused'
+                check_eq "block: /dev/disk/by-tag/data links to the device's own name" "$(sed -n 1p "$TMP/out")" "../../$base"
+                check_eq "block: a read-only block node of mode 0440 with the device's numbers" "$(sed -n 2p "$TMP/out")" \
+                        "block special file 440 $(stat -c '%t:%T' "$LOOP")"
+                check_eq "block: the ext4 magic reads through the tag" "$(sed -n 3p "$TMP/out" | tr -d ' ')" 53ef
+                check "block: --block-ro refuses to open it for writing" grep -qx 'write refused' "$TMP/out"
+
+                name block
+                sb "$n" --block=data:"$LOOP" -- /bin/sh -c 'stat -L -c "%a" /dev/disk/by-tag/data
+                        dd if=/dev/disk/by-tag/data of=/dev/disk/by-tag/data bs=512 count=1 conv=notrunc 2>/dev/null && echo write ok'
+                check_eq "block: --block makes a node of mode 0660 that can be written" "$(tr '\n' ' ' <"$TMP/out")" "660 write ok "
+                losetup -d "$LOOP"
+        fi
+fi
+
+# ---------------------------------------------------------------------------
 # exit statuses
 
 for c in "exit 0:0" "exit 7:7" "exit 255:255" 'kill -TERM $$:143' 'kill -KILL $$:137'; do
