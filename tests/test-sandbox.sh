@@ -643,6 +643,29 @@ check "tmpfs: --tmpfs=/srv:1M: has size=1024k" has_opt "$super" size=1024k
 check "tmpfs: the host's /srv is untouched" [ ! -e "/srv/sandbox-probe-$n" ]
 
 # ---------------------------------------------------------------------------
+# --root-directory: a root of the test's own, with only a shell and the
+# libraries it needs, instead of the host's /
+
+ROOTDIR=$TMP/rootdir
+mkdir -p "$ROOTDIR"/{bin,etc,var,tmp,proc,dev,sys,run}
+cp /bin/dash "$ROOTDIR/bin/sh"
+for lib in $(ldd /bin/dash | grep -o '/[^ ]*'); do
+        mkdir -p "$ROOTDIR$(dirname "$lib")"
+        cp -L "$lib" "$ROOTDIR$lib"
+done
+echo "own root" >"$ROOTDIR/etc/marker"
+name rootdir
+sb "$n" --root-directory="$ROOTDIR" -- /bin/sh -c 'read -r m </etc/marker; echo "$m"
+        [ -e /usr/bin/env ] && echo "host /usr seen" || echo "no host /usr"
+        echo x >/bin/probe 2>/dev/null || echo "root read-only"
+        echo y >/etc/probe && echo "etc writable"'
+check_eq "root-directory: the command runs from the given root (status 0)" "$rc" 0
+check_eq "root-directory: its /etc, none of the host's /usr, read-only, /etc an overlay" \
+        "$(tr '\n' '|' <"$TMP/out")" "own root|no host /usr|root read-only|etc writable|"
+check "root-directory: the root itself is unchanged" [ ! -e "$ROOTDIR/bin/probe" -a ! -e "$ROOTDIR/etc/probe" ]
+check "root-directory: the sandbox's own /etc change is kept in the state root" [ -f "$STATE/$n/etc/upper/probe" ]
+
+# ---------------------------------------------------------------------------
 # --image, --image-ro, --block, --block-ro: a small ext4 image of this
 # test's own, attached by the helper (image) or by the test (block)
 
