@@ -795,6 +795,7 @@ else
 fi
 
 HOSTNAME_SUM=$(sha256sum </etc/hostname)
+PASSWD_SUM=$(sha256sum </etc/passwd)
 begin "write /etc and /var (overlays): the host's /etc and /var are unchanged"
 in_sandbox etc-var-overlay "$TOKEN"
 want etc-create ok
@@ -802,7 +803,7 @@ want var-create ok
 host "no /etc/escape-$TOKEN" absent /etc/escape-"$TOKEN"
 host "/etc/hostname unchanged" test "$(sha256sum </etc/hostname)" = "$HOSTNAME_SUM"
 host "no /var/tmp/escape-$TOKEN" absent /var/tmp/escape-"$TOKEN"
-host "/etc/hosts still there" test -e /etc/hosts
+host "/etc/passwd unchanged" test "$(sha256sum </etc/passwd)" = "$PASSWD_SUM"
 finish
 
 # --- after all of them ---
