@@ -43,7 +43,9 @@ int instance_lock(const char *name, char *rundir, size_t size) {
                                        "one instance per name", name, *holder ? "helper PID " : "", holder,
                                        *holder ? ", " : "", path);
         }
-        if (ftruncate(fd, 0) == 0)
-                dprintf(fd, "%d\n", (int) getpid());
+        char pid[16];
+        int len = snprintf(pid, sizeof(pid), "%d\n", (int) getpid());
+        if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t) len, 0) < 0)
+                log_debug("lock: note the PID in %s: %m", path);
         return TAKE_FD(fd);
 }

@@ -123,14 +123,20 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         if (streq(mode, "tmpfs"))
                 return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, "mode=0755", what);
 
-        const char *sub_private[] = { dir, "private", NULL };
-        const char *sub_upper[] = { dir, "upper", NULL };
-        const char *sub_work[] = { dir, "work", NULL };
-        _cleanup_close_ int lower = -EBADF, upper = -EBADF, work = -EBADF;
+        const char *sub_dir[] = { dir, NULL }, *sub_private[] = { "private", NULL };
+        const char *sub_upper[] = { "upper", NULL }, *sub_work[] = { "work", NULL };
+        _cleanup_close_ int state = -EBADF, lower = -EBADF, upper = -EBADF, work = -EBADF;
+        char path[PATH_MAX];
+
+        /* STATE_ROOT/NAME/DIR walked once, for its subdirectories */
+        state = state_dir_open(b->state_root, b->c->name, sub_dir);
+        if (state < 0)
+                return state;
+        snprintf(path, sizeof(path), "%s/%s/%s", b->state_root, b->c->name, dir);
         char l[FD_PATH_MAX], u[FD_PATH_MAX], w[FD_PATH_MAX], options[3 * FD_PATH_MAX + 600];
 
         if (streq(mode, "private")) {
-                _cleanup_close_ int data = state_dir_open(b->state_root, b->c->name, sub_private);
+                _cleanup_close_ int data = state_dir_below(state, path, sub_private);
                 char d[FD_PATH_MAX];
 
                 if (data < 0)
@@ -149,10 +155,10 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
 
         /* overlay: the host's directory below, the sandbox's own changes
          * above; paths by fd, so a symlink swapped in cannot redirect them */
-        upper = state_dir_open(b->state_root, b->c->name, sub_upper);
+        upper = state_dir_below(state, path, sub_upper);
         if (upper < 0)
                 return upper;
-        work = state_dir_open(b->state_root, b->c->name, sub_work);
+        work = state_dir_below(state, path, sub_work);
         if (work < 0)
                 return work;
         lower = open_in_root(b->root, target, CREATE_NONE, what);

@@ -47,7 +47,6 @@ int state_dir_open(const char *state_root, const char *name, const char *const *
         char shown[PATH_MAX];
         size_t n = 0;
         int fd, r;
-        struct statfs sf;
 
         if (state_root[0] != '/' || strlen(state_root) >= sizeof(shown))
                 return log_error_errno(-EINVAL, "state root %s: must be an absolute path", state_root);
@@ -83,11 +82,28 @@ int state_dir_open(const char *state_root, const char *name, const char *const *
                 c = next;
         }
 
-        for (size_t i = 0; i == 0 || (subs && subs[i - 1]); i++) {
-                const char *s = i == 0 ? name : subs[i - 1];
+        n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", name);
+        r = step_down(fd, name, shown, true);
+        close(fd);
+        if (r < 0)
+                return r;
+        fd = r;
+        r = state_dir_below(fd, shown, subs);
+        close(fd);
+        return r;
+}
 
-                n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", s);
-                r = step_down(fd, s, shown, true);
+int state_dir_below(int dir, const char *path, const char *const *subs) {
+        char shown[PATH_MAX];
+        size_t n = (size_t) snprintf(shown, sizeof(shown), "%s", path);
+        struct statfs sf;
+        int fd = dup(dir), r;
+
+        if (fd < 0)
+                return log_error_errno(-errno, "state directory %s: %m", path);
+        for (const char *const *s = subs; s && *s; s++) {
+                n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", *s);
+                r = step_down(fd, *s, shown, true);
                 close(fd);
                 if (r < 0)
                         return r;

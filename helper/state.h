@@ -11,3 +11,6 @@
  * an O_PATH fd of the last directory, or -errno after logging. subs is
  * NULL-terminated. */
 int state_dir_open(const char *state_root, const char *name, const char *const *subs);
+
+/* The same below dir, an fd state_dir_open() gave for path. */
+int state_dir_below(int dir, const char *path, const char *const *subs);
