@@ -72,8 +72,13 @@ static int make_readonly_walk(const char *path) {
 
                 if (strncmp(target, path, n) != 0 || (target[n] != 0 && target[n] != '/' && n > 1))
                         continue;
-                if (statvfs(target, &sv) < 0)
-                        continue; /* hidden under a later mount */
+                if (statvfs(target, &sv) < 0) {
+                        /* gone since the table was read: nothing to reach */
+                        if (errno == ENOENT)
+                                continue;
+                        r = log_error_errno(-errno, "make %s read-only: %m", target);
+                        break;
+                }
                 if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | statvfs_to_mount_flags(sv.f_flag), NULL) < 0)
                         r = log_error_errno(-errno, "make %s read-only: %m", target);
         }
@@ -124,7 +129,7 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
         int fd;
 
         fd = openat2_in_root(root, path);
-        if (fd >= 0 || fd != -ENOENT || create == CREATE_NONE) {
+        if (fd != -ENOENT || create == CREATE_NONE) {
                 if (fd < 0 && create != CREATE_NONE)
                         log_error_errno(fd, "%s: open %s in the sandbox: %m", what, path);
                 return fd;

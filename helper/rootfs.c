@@ -44,11 +44,13 @@ typedef struct Build {
         char mask_file[PATH_MAX + 8], mask_dir[PATH_MAX + 8];
 } Build;
 
-static int mask_in_root(Build *b, const char *path, bool must_exist) {
+/* A path missing from the sandbox has nothing to hide; any other error
+ * stops the start, rather than leave the path readable. */
+static int mask_in_root(Build *b, const char *path) {
         _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
         struct stat st;
 
-        if (fd == -ENOENT && !must_exist)
+        if (fd == -ENOENT)
                 return 0;
         if (fd < 0)
                 return log_error_errno(fd, "mask %s: %m", path);
@@ -80,13 +82,14 @@ static int readonly_in_root(Build *b, const char *path) {
  * live on a tmpfs of the helper's namespace outside the new root. */
 static int make_mask_sources(Build *b, const char *rundir) {
         char dir[PATH_MAX];
-        int fd;
+        int fd, r;
 
         snprintf(dir, sizeof(dir), "%s/mask", rundir);
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "create %s: %m", dir);
-        if (mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") < 0)
-                return -EIO;
+        r = mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k");
+        if (r < 0)
+                return r;
         snprintf(b->mask_file, sizeof(b->mask_file), "%s/file", dir);
         snprintf(b->mask_dir, sizeof(b->mask_dir), "%s/dir", dir);
         fd = open(b->mask_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
@@ -259,7 +262,7 @@ static int mount_proc(Build *b) {
         if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 return log_error_errno(-errno, "proc: mount /proc: %m");
         for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
-                r = mask_in_root(b, proc_masked[i], false);
+                r = mask_in_root(b, proc_masked[i]);
                 if (r < 0)
                         return r;
         }
@@ -287,17 +290,10 @@ static int mount_sys(Build *b) {
                 return log_error_errno(sys, "sys: %m");
         cgroup = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
         fd_path(sys, p);
-        /* read-only only after the mount: in the host's network namespace
-         * the superblock is the host's, and asking it for ro is EBUSY */
-        if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        /* a superblock of the new network namespace's own, so it can be
+         * read-only from the start (the host's one says EBUSY to that) */
+        if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 return log_error_errno(-errno, "sys: mount /sys: %m");
-        close(sys);
-        sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
-        if (sys < 0)
-                return log_error_errno(sys, "sys: %m");
-        fd_path(sys, p);
-        if (make_readonly_recursive(p) < 0)
-                return -EIO;
         if (cgroup < 0)
                 return 0;
         top = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
@@ -322,7 +318,10 @@ static int by_depth(const void *a, const void *b) {
         const HelperMount *x = *(const HelperMount *const *) a, *y = *(const HelperMount *const *) b;
         size_t dx = depth(x->target), dy = depth(y->target);
 
-        return dx < dy ? -1 : dx > dy;
+        /* qsort() is not stable: at equal depth, the command line's order */
+        if (dx != dy)
+                return dx < dy ? -1 : 1;
+        return x < y ? -1 : x > y;
 }
 
 static int mount_profile(Build *b, StepTimer *t) {
@@ -375,12 +374,14 @@ static int mask_ssh_keys(Build *b) {
         DIR *d;
         int r = 0;
 
-        if (ssh < 0)
+        if (ssh == -ENOENT)
                 return 0;
+        if (ssh < 0)
+                return log_error_errno(ssh, "mask the SSH host keys: /etc/ssh: %m");
         fd_path(ssh, p);
         d = opendir(p);
         if (!d)
-                return 0;
+                return log_error_errno(-errno, "mask the SSH host keys: /etc/ssh: %m");
         for (struct dirent *e; r >= 0 && (e = readdir(d));) {
                 size_t n = strlen(e->d_name);
                 char path[300];
@@ -388,7 +389,7 @@ static int mask_ssh_keys(Build *b) {
                 if (n <= 4 || !streq(e->d_name + n - 4, "_key"))
                         continue;
                 snprintf(path, sizeof(path), "/etc/ssh/%s", e->d_name);
-                r = mask_in_root(b, path, false);
+                r = mask_in_root(b, path);
         }
         closedir(d);
         return r;
@@ -398,7 +399,7 @@ static int mount_masks(Build *b) {
         int r;
 
         for (size_t i = 0; i < ELEMENTSOF(default_masks); i++) {
-                r = mask_in_root(b, default_masks[i], false);
+                r = mask_in_root(b, default_masks[i]);
                 if (r < 0)
                         return r;
         }
@@ -406,12 +407,12 @@ static int mount_masks(Build *b) {
         if (r < 0)
                 return r;
         STRV_FOREACH(m, b->c->masks) {
-                r = mask_in_root(b, *m, false);
+                r = mask_in_root(b, *m);
                 if (r < 0)
                         return r;
         }
         /* every sandbox's state: not this one's business, not even read */
-        return mask_in_root(b, b->state_root, false);
+        return mask_in_root(b, b->state_root);
 }
 
 /* systemd's notification socket lives in the host's /run, which the

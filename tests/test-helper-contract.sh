@@ -281,6 +281,7 @@ refuse "--block with a device outside /dev" "--block" --name=t --dry-run --block
 refuse "--block with an invalid tag" "--block" --name=t --dry-run --block=a/b:/dev/vdb -- /bin/true
 refuse "--keep-caps=net_admin (lower case, without CAP_)" "--keep-caps" --name=t --dry-run --keep-caps=net_admin -- /bin/true
 refuse "--keep-caps with one bad name in the list" "--keep-caps" --name=t --dry-run --keep-caps=CAP_CHOWN,chown -- /bin/true
+refuse "--keep-caps with a capability this system does not know" "--keep-caps" --name=t --dry-run --keep-caps=CAP_NO_SUCH_THING -- /bin/true
 refuse "an invalid --hostname" "--hostname" --name=t --dry-run --hostname=-bad-.example -- /bin/true
 refuse "an invalid --user" "--user" --name=t --dry-run "--user=no body" -- /bin/true
 refuse "an invalid --group" "--group" --name=t --dry-run --group=a:b -- /bin/true

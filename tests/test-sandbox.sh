@@ -643,6 +643,33 @@ check "tmpfs: --tmpfs=/srv:1M: has size=1024k" has_opt "$super" size=1024k
 check "tmpfs: the host's /srv is untouched" [ ! -e "/srv/sandbox-probe-$n" ]
 
 # ---------------------------------------------------------------------------
+# NOTIFY_SOCKET: the service's sd_notify() reaches a socket on the host
+# that the sandbox's own /run or /tmp would otherwise hide
+
+if ! command -v systemd-notify >/dev/null; then
+        skip "notify: READY=1 from inside reaches NOTIFY_SOCKET" "no systemd-notify here"
+else
+        name notify
+        NOTIFY=$TMP/notify.sock
+        python3 - "$NOTIFY" >"$TMP/notify.got" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+try:
+    print(s.recv(4096).decode())
+except socket.timeout:
+    print("timeout")
+EOF
+        listener=$!
+        for _ in $(seq 50); do [ -S "$NOTIFY" ] && break; sleep 0.1; done
+        NOTIFY_SOCKET=$NOTIFY sb "$n" -- "$(command -v systemd-notify)" --ready --status=probe
+        wait "$listener"
+        check_eq "notify: systemd-notify inside exits 0" "$rc" 0
+        check "notify: READY=1 from inside reaches the host's NOTIFY_SOCKET" grep -q 'READY=1' "$TMP/notify.got"
+fi
+
+# ---------------------------------------------------------------------------
 # --root-directory: a root of the test's own, with only a shell and the
 # libraries it needs, instead of the host's /
 
