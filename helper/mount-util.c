@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "mount-util.h"
+#include "paths.h"
 
 static char context_option[512];
 
@@ -141,27 +142,21 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
          * directory already resolved inside root */
         for (const char *c = path;;) {
                 _cleanup_close_ int parent = -EBADF;
-                const char *next;
-                size_t len;
+                char name[NAME_MAX + 1];
+                size_t len = (size_t) (c - path);
                 bool last;
                 int r;
 
-                c += strspn(c, "/");
-                next = c + strcspn(c, "/");
-                last = next[strspn(next, "/")] == 0;
-                len = (size_t) (c - path);
                 memcpy(prefix, path, len);
                 prefix[len] = 0;
+                r = path_next_component(&c, name, &last);
+                if (r == 0)
+                        break;
+                if (r < 0)
+                        return log_error_errno(r, "%s: %s: %m", what, path);
                 parent = openat2_in_root(root, prefix);
                 if (parent < 0)
                         return log_error_errno(parent, "%s: open %s in the sandbox: %m", what, *prefix ? prefix : "/");
-
-                char name[NAME_MAX + 1];
-                if ((size_t) (next - c) > NAME_MAX)
-                        return log_error_errno(-ENAMETOOLONG, "%s: %s: %m", what, path);
-                memcpy(name, c, (size_t) (next - c));
-                name[next - c] = 0;
-
                 if (last && create == CREATE_FILE) {
                         r = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
                         if (r < 0 && errno != EEXIST)
@@ -170,9 +165,6 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
                                 close(r);
                 } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
                         return log_error_errno(-errno, "%s: create %s in the sandbox: %m", what, path);
-                if (last)
-                        break;
-                c = next;
         }
         fd = openat2_in_root(root, path);
         if (fd < 0)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "state.h"
 
 #define OVERLAYFS_MAGIC 0x794c7630
@@ -59,27 +60,21 @@ int state_dir_open(const char *state_root, const char *name, const char *const *
          * the last one is made when missing (a fresh /var/lib/sandbox) */
         for (const char *c = state_root;;) {
                 char comp[NAME_MAX + 1];
-                const char *next;
                 bool last;
 
-                c += strspn(c, "/");
-                if (!*c)
+                r = path_next_component(&c, comp, &last);
+                if (r == 0)
                         break;
-                next = c + strcspn(c, "/");
-                last = next[strspn(next, "/")] == 0;
-                if ((size_t) (next - c) > NAME_MAX) {
+                if (r < 0) {
                         close(fd);
-                        return log_error_errno(-ENAMETOOLONG, "state root %s: %m", state_root);
+                        return log_error_errno(r, "state root %s: %m", state_root);
                 }
-                memcpy(comp, c, (size_t) (next - c));
-                comp[next - c] = 0;
                 n += (size_t) snprintf(shown + n, sizeof(shown) - n, "/%s", comp);
                 r = step_down(fd, comp, shown, last);
                 close(fd);
                 if (r < 0)
                         return r;
                 fd = r;
-                c = next;
         }
 
         n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", name);

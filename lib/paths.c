@@ -76,3 +76,18 @@ int path_make_absolute(const char *p, char **ret) {
         *ret = r;
         return 0;
 }
+
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *last) {
+        const char *c = *p + strspn(*p, "/"), *next;
+
+        if (!*c)
+                return 0;
+        next = c + strcspn(c, "/");
+        if ((size_t) (next - c) > NAME_MAX)
+                return -ENAMETOOLONG;
+        memcpy(name, c, (size_t) (next - c));
+        name[next - c] = 0;
+        *last = next[strspn(next, "/")] == 0;
+        *p = next;
+        return 1;
+}

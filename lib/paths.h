@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 
 #define SANDBOX_PATH_MAX 4095
@@ -15,3 +16,8 @@ bool path_is_at_or_below(const char *path, const char *prefix);
 /* p joined to the working directory unless absolute, with "//", "/./" and
  * a trailing "/" removed (not resolved: symlinks and ".." stay). */
 int path_make_absolute(const char *p, char **ret);
+
+/* Walks a path component by component: copies the next one into name and
+ * moves *p past it. Returns 1 (with *last true when no other follows), 0
+ * when there is none left, or -ENAMETOOLONG. */
+int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *last);

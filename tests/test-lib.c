@@ -23,7 +23,7 @@
 
 static unsigned tap_n, tap_failed;
 
-static void _printf_(2, 3) tap(bool good, const char *fmt, ...) {
+static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
         va_list ap;
 
         tap_n++;
@@ -36,7 +36,6 @@ static void _printf_(2, 3) tap(bool good, const char *fmt, ...) {
         printf("\n");
 }
 
-#define check(good, ...) tap((good), __VA_ARGS__)
 
 static void diag(const char *fmt, ...) _printf_(1, 2);
 static void diag(const char *fmt, ...) {
@@ -136,7 +135,7 @@ static void test_parse_size(void) {
                 int r = parse_size(cases[i].s, &v);
                 bool good = r == cases[i].r && (r < 0 || v == cases[i].value);
 
-                tap(good, "parse_size(%s) = %s%s", show(cases[i].s), errname(cases[i].r),
+                check(good, "parse_size(%s) = %s%s", show(cases[i].s), errname(cases[i].r),
                     cases[i].r == 0 ? ", value right" : "");
                 if (!good)
                         diag("got %s, %llu", errname(r), (unsigned long long) v);
@@ -212,7 +211,7 @@ static void test_parse_uint_range(void) {
                 int r = parse_uint_range(cases[i].s, cases[i].min, cases[i].max, &v);
                 bool good = r == cases[i].r && (r < 0 || v == cases[i].value);
 
-                tap(good, "parse_uint_range(%s, %llu, %llu) = %s%s", show(cases[i].s),
+                check(good, "parse_uint_range(%s, %llu, %llu) = %s%s", show(cases[i].s),
                     (unsigned long long) cases[i].min, (unsigned long long) cases[i].max, errname(cases[i].r),
                     cases[i].r == 0 ? ", value right" : "");
                 if (!good)
@@ -296,7 +295,7 @@ static void test_parse_timespan(void) {
                 int r = parse_timespan(cases[i].s);
                 bool good = cases[i].valid ? r == 0 : r < 0;
 
-                tap(good, "parse_timespan(%s) %s", show(cases[i].s),
+                check(good, "parse_timespan(%s) %s", show(cases[i].s),
                     cases[i].valid ? "is valid" : "fails");
                 if (!good)
                         diag("got %s", errname(r));
@@ -478,6 +477,30 @@ static void test_paths(void) {
                       "path_is_at_or_below(%s, %s) is %s", show(below[i].path), show(below[i].prefix),
                       below[i].below ? "true" : "false");
 
+        /* path_next_component: every component in order, the last marked */
+        {
+                const char *p = "//etc/./ssh//", *expected[] = { "etc", ".", "ssh" };
+                char name[NAME_MAX + 1];
+                bool last = false, good = true;
+                size_t n = 0;
+                int r;
+
+                while ((r = path_next_component(&p, name, &last)) > 0) {
+                        good = good && n < ELEMENTSOF(expected) && streq(name, expected[n]) &&
+                               last == (n == ELEMENTSOF(expected) - 1);
+                        n++;
+                }
+                check(good && r == 0 && n == 3, "path_next_component(\"//etc/./ssh//\") gives etc, ., ssh (last)");
+
+                char longname[NAME_MAX + 3] = "/";
+                memset(longname + 1, 'x', NAME_MAX + 1);
+                p = longname;
+                check(path_next_component(&p, name, &last) == -ENAMETOOLONG,
+                      "path_next_component() refuses a component longer than NAME_MAX");
+                p = "/";
+                check(path_next_component(&p, name, &last) == 0, "path_next_component(\"/\") has no component");
+        }
+
         /* path_make_absolute, from a known working directory */
         _cleanup_free_ char *cwd = getcwd(NULL, 0);
         static const struct {
@@ -498,14 +521,14 @@ static void test_paths(void) {
                 { .in = ".hidden/.x", .out = "/tmp/.hidden/.x" },
         };
         if (!cwd || chdir("/tmp") < 0) {
-                tap(false, "chdir(\"/tmp\") for path_make_absolute()");
+                check(false, "chdir(\"/tmp\") for path_make_absolute()");
                 return;
         }
         for (size_t i = 0; i < ELEMENTSOF(abs); i++) {
                 _cleanup_free_ char *r = NULL;
                 int k = path_make_absolute(abs[i].in, &r);
 
-                tap(k == 0 && r && streq(r, abs[i].out), "path_make_absolute(%s) in /tmp = %s",
+                check(k == 0 && r && streq(r, abs[i].out), "path_make_absolute(%s) in /tmp = %s",
                     show(abs[i].in), show(abs[i].out));
                 if (k < 0 || !r || !streq(r, abs[i].out))
                         diag("got %s, %s", errname(k), show(r));
