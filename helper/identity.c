@@ -6,12 +6,13 @@
  * names in the sandbox's /etc, not the host's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
@@ -35,36 +36,79 @@ static int parse_id(const char *s, unsigned *ret) {
         return 0;
 }
 
+#define DB_SIZE_MAX (16U << 20)
+
 /* The sandbox's own /etc/passwd and /etc/group, read directly: no NSS
  * modules, nscd or directory services, which would be the host's, not the
- * sandbox's (and cost every start a configuration parse). */
-static int find_group(const char *name, gid_t *ret) {
-        _cleanup_fclose_ FILE *f = fopen("/etc/group", "re");
-        struct group *g;
+ * sandbox's (and cost every start a configuration parse). Read whole in
+ * one go: stdio's fgetpwent() seeks once per entry. Finds the first
+ * well-formed entry for name and returns its fields 3 and 4 (ids), or
+ * -ESRCH. */
+static int find_entry(const char *path, const char *name, unsigned *id3, unsigned *id4) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, len = strlen(name);
+        struct stat st;
 
-        if (!f)
+        if (fd < 0 || fstat(fd, &st) < 0)
                 return -errno;
-        while ((g = fgetgrent(f)))
-                if (streq(g->gr_name, name)) {
-                        *ret = g->gr_gid;
-                        return 0;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if ((uint64_t) st.st_size > DB_SIZE_MAX)
+                return -EFBIG;
+        buf = malloc((size_t) st.st_size + 1);
+        if (!buf)
+                return -ENOMEM;
+        /* no more than stat() said: a file that grows meanwhile is read
+         * as it was */
+        while (size < (size_t) st.st_size) {
+                ssize_t k = read(fd, buf + size, (size_t) st.st_size - size);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                size += (size_t) k;
+        }
+        buf[size] = 0;
+
+        for (char *line = buf, *next; line; line = next) {
+                char *f[4] = {};
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                if (strncmp(line, name, len) != 0 || line[len] != ':')
+                        continue;
+                /* name:password:field3:field4[:...] */
+                f[0] = line + len + 1;
+                for (int i = 1; i < 3 && f[i - 1]; i++) {
+                        f[i] = strchr(f[i - 1], ':');
+                        if (f[i])
+                                *f[i]++ = 0;
                 }
+                if (!f[1] || parse_id(f[1], id3) < 0)
+                        continue;
+                if (id4) {
+                        if (!f[2])
+                                continue;
+                        f[2][strcspn(f[2], ":")] = 0;
+                        if (parse_id(f[2], id4) < 0)
+                                continue;
+                }
+                return 0;
+        }
         return -ESRCH;
 }
 
-static int find_user(const char *name, uid_t *uid, gid_t *gid) {
-        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-        struct passwd *pw;
+static int find_group(const char *name, gid_t *ret) {
+        return find_entry("/etc/group", name, ret, NULL);
+}
 
-        if (!f)
-                return -errno;
-        while ((pw = fgetpwent(f)))
-                if (streq(pw->pw_name, name)) {
-                        *uid = pw->pw_uid;
-                        *gid = pw->pw_gid;
-                        return 0;
-                }
-        return -ESRCH;
+static int find_user(const char *name, uid_t *uid, gid_t *gid) {
+        return find_entry("/etc/passwd", name, uid, gid);
 }
 
 static int resolve_group(const char *name, gid_t *ret) {
@@ -122,17 +166,17 @@ int lsm_arm_exec(const HelperConfig *c) {
  * of the service's label, the way container engines pair the two. */
 char *selinux_mount_context(const HelperConfig *c) {
         _cleanup_fclose_ FILE *f = NULL;
-        char line[512], *file = NULL, *result = NULL;
+        char line[512], contexts[512], *file = NULL, *result = NULL;
         const char *level = NULL, *p = c->selinux_label;
 
-        if (!c->selinux_label || !selinux_enabled() || !selinux_lxc_contexts())
+        if (!c->selinux_label || !selinux_enabled() || selinux_lxc_contexts(contexts, sizeof(contexts)) < 0)
                 return NULL;
         for (int colons = 0; p && *p && colons < 3; p++)
                 if (*p == ':' && ++colons == 3)
                         level = p + 1;
-        f = fopen(selinux_lxc_contexts(), "re");
+        f = fopen(contexts, "re");
         if (!f) {
-                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", selinux_lxc_contexts());
+                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", contexts);
                 return NULL;
         }
         while (!file && fgets(line, sizeof(line), f)) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <link.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
@@ -88,60 +90,60 @@ static pid_t start_service(const Service *s) {
         return pid;
 }
 
-int reaper_open(void) {
-        char self[PATH_MAX], path[PATH_MAX + 32];
-        ssize_t k;
-        char *slash;
-        int fd;
-
-        /* beside the helper's own binary, opened while the host's file
-         * system is still in view */
-        k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-        if (k < 0)
-                return -errno;
-        self[k] = 0;
-        slash = strrchr(self, '/');
-        if (!slash)
-                return -ENOENT;
-        *slash = 0;
-        snprintf(path, sizeof(path), "%s/sandbox-reaper", self);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-                log_debug("no %s (%m); the helper waits itself", path);
-                return -errno;
-        }
-        return fd;
-}
-
 /* Waiting needs no privilege but CAP_KILL (the service may run as
  * another user); as PID 1 inside the sandbox, the waiter is better off
- * without the rest. */
+ * without the rest. It never executes anything, so its bounding set
+ * (forty system calls to clear) would guard nothing that no_new_privs
+ * does not: with it, no execve() could give back what is dropped here.
+ * Not dumpable, a service that keeps CAP_KILL still cannot ptrace it or
+ * read its memory. */
 static int drop_to_kill_only(void) {
         /* libcap-ng remembers a PID; the service's process, which shared
          * this memory, has left its own there */
         capng_setpid(getpid());
-        capng_clear(CAPNG_SELECT_ALL);
-        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, CAP_KILL) < 0 ||
-            capng_apply(CAPNG_SELECT_ALL) < 0)
+        capng_clear(CAPNG_SELECT_CAPS);
+        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0 ||
+            capng_apply(CAPNG_SELECT_CAPS) < 0)
                 return log_error_errno(-EPERM, "capabilities: drop all but CAP_KILL: failed");
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "capabilities: no_new_privs, not dumpable: %m");
         return 0;
 }
 
-int wait_as_reaper(int reaper, pid_t child, const sigset_t *set) {
-        char pid[16];
-        char *argv[] = { (char *) "sandbox-reaper", pid, NULL };
-        char *envp[] = { NULL };
+/* The helper's own code and read-only data are mapped in whole once the
+ * sandbox is built (the kernel maps the pages around each one touched),
+ * but waiting runs through few of them: unmapped from this process, they
+ * come back as they are touched, and the process that stays holds a
+ * fraction of that memory. Only segments that are never written: their
+ * pages are the file's. */
+static int drop_program_pages(struct dl_phdr_info *info, size_t size, void *userdata) {
+        const uintptr_t page = (uintptr_t) sysconf(_SC_PAGESIZE);
+
+        (void) size;
+        (void) userdata;
+        for (size_t i = 0; i < info->dlpi_phnum; i++) {
+                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+                uintptr_t start, end;
+
+                if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+                        continue;
+                /* whole pages only, none shared with a writable segment */
+                start = (info->dlpi_addr + ph->p_vaddr + page - 1) & ~(page - 1);
+                end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
+                if (end > start)
+                        (void) madvise((void *) start, end - start, MADV_DONTNEED);
+        }
+        return 1; /* the first object is the program itself */
+}
+
+int wait_as_init(pid_t child, const sigset_t *set) {
         int r;
 
         if (drop_to_kill_only() < 0) {
                 (void) kill(child, SIGKILL);
                 return EXIT_SETUP;
         }
-        if (reaper >= 0) {
-                snprintf(pid, sizeof(pid), "%d", (int) child);
-                execveat(reaper, "", argv, envp, AT_EMPTY_PATH);
-                log_debug("execute sandbox-reaper: %m; the helper waits itself");
-        }
+        (void) dl_iterate_phdr(drop_program_pages, NULL);
         r = wait_forwarding(child, set);
         if (r < 0) {
                 log_error_errno(r, "wait for PID %d: %m", (int) child);
@@ -150,8 +152,7 @@ int wait_as_reaper(int reaper, pid_t child, const sigset_t *set) {
         return r;
 }
 
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int reaper,
-                 int started) {
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started) {
         _cleanup_(identity_done) Identity id = {};
         StepTimer t = {};
         pid_t service;
@@ -180,5 +181,5 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         }
         step_begin(&t, NULL);
         close(started);
-        return wait_as_reaper(reaper, service, set);
+        return wait_as_init(service, set);
 }

@@ -45,7 +45,10 @@ int instance_lock(const char *name, char *rundir, size_t size) {
         }
         char pid[16];
         int len = snprintf(pid, sizeof(pid), "%d\n", (int) getpid());
-        if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t) len, 0) < 0)
+        /* truncated only when an older, longer PID would show past the
+         * new one: on a journalling /run a truncation costs a transaction */
+        if (pwrite(fd, pid, (size_t) len, 0) != len ||
+            (fstat(fd, &st) == 0 && st.st_size > len && ftruncate(fd, len) < 0))
                 log_debug("lock: note the PID in %s: %m", path);
         return TAKE_FD(fd);
 }

@@ -1,40 +1,46 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <dlfcn.h>
+/*
+ * The two LSM operations the helper needs, through the kernel's own
+ * interfaces rather than libselinux and libapparmor: those libraries
+ * would cost every start (libselinux reads /proc and /etc/selinux as it
+ * loads and brings pcre2), and the helper is linked statically. What
+ * they would do here is one write to /proc/thread-self/attr.
+ */
 #include <errno.h>
-#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "lsm.h"
+#include "macro.h"
 
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
+#define SELINUX_MAGIC 0xf97cff8cU
 
-static struct {
-        bool tried;
-        __typeof__(is_selinux_enabled) *enabled;
-        __typeof__(setexeccon) *setexeccon;
-        __typeof__(selinux_lxc_contexts_path) *lxc_contexts_path;
-} se;
+/* Writes value to the calling thread's file of attr/ in one write(), as
+ * the kernel takes it (a short write would be a different label). */
+static int write_attr(const char *path, const char *value) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        size_t n = strlen(value);
+        ssize_t k;
 
-static bool selinux_load(void) {
-        void *h;
-
-        if (!se.tried) {
-                se.tried = true;
-                h = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
-                if (h) {
-                        se.enabled = (__typeof__(se.enabled)) dlsym(h, "is_selinux_enabled");
-                        se.setexeccon = (__typeof__(se.setexeccon)) dlsym(h, "setexeccon");
-                        se.lxc_contexts_path = (__typeof__(se.lxc_contexts_path)) dlsym(h, "selinux_lxc_contexts_path");
-                }
-        }
-        return se.enabled && se.setexeccon && se.lxc_contexts_path;
+        if (fd < 0)
+                return -errno;
+        k = write(fd, value, n);
+        if (k < 0)
+                return -errno;
+        return (size_t) k == n ? 0 : -EIO;
 }
-#endif
 
+/* SELinux is enabled when its file system is mounted where the policy
+ * tools and libselinux expect it. */
 bool selinux_enabled(void) {
 #if HAVE_SELINUX
-        return selinux_load() && se.enabled() > 0;
+        struct statfs s;
+
+        return statfs("/sys/fs/selinux", &s) == 0 && (unsigned) s.f_type == SELINUX_MAGIC;
 #else
         return false;
 #endif
@@ -42,50 +48,48 @@ bool selinux_enabled(void) {
 
 int selinux_set_exec_label(const char *label) {
 #if HAVE_SELINUX
-        if (!selinux_load())
-                return -EOPNOTSUPP;
-        return se.setexeccon(label) < 0 ? -errno : 0;
+        return write_attr("/proc/thread-self/attr/exec", label);
 #else
         (void) label;
         return -EOPNOTSUPP;
 #endif
 }
 
-const char *selinux_lxc_contexts(void) {
+/* The policy's lxc_contexts: the policy named by SELINUXTYPE= in
+ * /etc/selinux/config (the host's, read before the sandbox's /etc is in
+ * place). */
+int selinux_lxc_contexts(char *path, size_t size) {
 #if HAVE_SELINUX
-        return selinux_load() ? se.lxc_contexts_path() : NULL;
-#else
-        return NULL;
-#endif
-}
+        _cleanup_fclose_ FILE *f = fopen("/etc/selinux/config", "re");
+        char line[256];
 
-#if HAVE_APPARMOR
-#include <sys/apparmor.h>
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f)) {
+                char *v = line + strspn(line, " \t");
 
-static struct {
-        bool tried;
-        __typeof__(aa_is_enabled) *enabled;
-        __typeof__(aa_change_onexec) *change_onexec;
-} aa;
-
-static bool apparmor_load(void) {
-        void *h;
-
-        if (!aa.tried) {
-                aa.tried = true;
-                h = dlopen("libapparmor.so.1", RTLD_NOW | RTLD_LOCAL);
-                if (h) {
-                        aa.enabled = (__typeof__(aa.enabled)) dlsym(h, "aa_is_enabled");
-                        aa.change_onexec = (__typeof__(aa.change_onexec)) dlsym(h, "aa_change_onexec");
-                }
+                if (strncmp(v, "SELINUXTYPE=", 12) != 0)
+                        continue;
+                v += 12;
+                v[strcspn(v, " \t\r\n")] = 0;
+                if (!*v || strchr(v, '/'))
+                        return -EINVAL;
+                return snprintf(path, size, "/etc/selinux/%s/contexts/lxc_contexts", v) < (int) size ? 0 : -ENAMETOOLONG;
         }
-        return aa.enabled && aa.change_onexec;
-}
+        return -ENOENT;
+#else
+        (void) path;
+        (void) size;
+        return -EOPNOTSUPP;
 #endif
+}
 
 bool apparmor_enabled(void) {
 #if HAVE_APPARMOR
-        return apparmor_load() && aa.enabled() > 0;
+        char c = 0;
+        _cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+
+        return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 #else
         return false;
 #endif
@@ -93,9 +97,17 @@ bool apparmor_enabled(void) {
 
 int apparmor_change_on_exec(const char *profile) {
 #if HAVE_APPARMOR
-        if (!apparmor_load())
-                return -EOPNOTSUPP;
-        return aa.change_onexec(profile) < 0 ? -errno : 0;
+        char cmd[4200];
+        int r;
+
+        if (snprintf(cmd, sizeof(cmd), "exec %s", profile) >= (int) sizeof(cmd))
+                return -ENAMETOOLONG;
+        /* the interface of AppArmor's own, where the kernel has it, else
+         * the one shared by the LSMs */
+        r = write_attr("/proc/thread-self/attr/apparmor/exec", cmd);
+        if (r == -ENOENT)
+                r = write_attr("/proc/thread-self/attr/exec", cmd);
+        return r;
 #else
         (void) profile;
         return -EOPNOTSUPP;

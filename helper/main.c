@@ -87,7 +87,6 @@ static int run(const HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        _cleanup_close_ int reaper = -EBADF;
         int started[2];
         sigset_t set;
         pid_t init;
@@ -110,11 +109,8 @@ static int run(const HelperConfig *c) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
         }
-        /* opened while the host's file system is in view */
-        reaper = reaper_open();
         /* closed by PID 1 once the service runs: only then does this
-         * process become the reaper, not while the sandbox is built on
-         * the same CPUs */
+         * process drop its capabilities and wait */
         if (pipe2(started, O_CLOEXEC) < 0) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
@@ -136,20 +132,15 @@ static int run(const HelperConfig *c) {
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, reaper, started[1]));
+                _exit(sandbox_init(c, rundir, state_root, &set, started[1]));
         }
         close(started[1]);
-        /* the signals stay blocked and pending meanwhile: the reaper
-         * forwards them */
+        /* the signals stay blocked and pending meanwhile: the waiting
+         * process forwards them */
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        /* the lock goes on with the waiting process, across its exec */
-        if (fcntl(lock, F_SETFD, 0) < 0) {
-                log_error_errno(-errno, "lock: %m");
-                return EXIT_SETUP;
-        }
-        return wait_as_reaper(reaper, init, &set);
+        return wait_as_init(init, &set);
 }
 
 int main(int argc, char *argv[]) {

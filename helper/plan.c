@@ -77,7 +77,7 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "pivot_root", "into the new root; the old root detached");
         snprintf(detail, sizeof detail, "%s", network);
         step(&n, "network", detail);
-        step(&n, "init", "PID 1 (sandbox-reaper once the service runs): reaps, forwards signals, exits with the service's status");
+        step(&n, "init", "PID 1: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);
         if (c->selinux_label) {

@@ -2,8 +2,7 @@
 #pragma once
 
 /* Waiting for a child while passing signals on to it: what the helper's
- * two resident processes do once the service runs. Plain libc only, so
- * that sandbox-reaper can be small. */
+ * two resident processes do once the service runs. */
 
 #include <signal.h>
 #include <sys/types.h>

@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,7 @@ typedef struct Build {
  * stops the start, rather than leave the path readable. */
 static int mask_in_root(Build *b, const char *path) {
         _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
+        char p[FD_PATH_MAX];
         struct stat st;
 
         if (fd == -ENOENT)
@@ -56,7 +59,12 @@ static int mask_in_root(Build *b, const char *path) {
                 return log_error_errno(fd, "mask %s: %m", path);
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "mask %s: %m", path);
-        return bind_in_root(b->root, S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, path, true, "mask");
+        fd_path(fd, p);
+        /* a bind from the mask sources' mount, which is read-only, is
+         * read-only as well (the kernel copies the flag) */
+        if (mount(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, p, NULL, MS_BIND, NULL) < 0)
+                return log_error_errno(-errno, "mask %s: %m", path);
+        return 0;
 }
 
 static int readonly_in_root(Build *b, const char *path) {
@@ -206,18 +214,30 @@ static int mount_dev(Build *b) {
         char p[FD_PATH_MAX];
         int r;
 
-        r = tmpfs_in_root(b->root, "/dev", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k", "dev");
+        /* without nodev, for the nodes made here; read-only at the end,
+         * so no other can be made */
+        r = tmpfs_in_root(b->root, "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k", "dev");
         if (r < 0)
                 return r;
+        dev = open_in_root(b->root, "/dev", CREATE_NONE, "dev");
+        if (dev < 0)
+                return log_error_errno(dev, "dev: %m");
         for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
                 char host[32];
+                struct stat st;
 
+                /* nodes of the sandbox's own with the host's numbers, not
+                 * the host's nodes bound in: what the service does to them
+                 * (mode, times) stays in the sandbox, and a node costs no
+                 * mount */
                 snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-                /* read-only: the node can be read and written, but not
-                 * changed (mode, owner, times are the host's node's) */
-                r = bind_in_root(b->root, host, host, true, "dev");
-                if (r < 0)
-                        return r;
+                if (stat(host, &st) < 0)
+                        return log_error_errno(-errno, "dev: %s: %m", host);
+                if (!S_ISCHR(st.st_mode))
+                        return log_error_errno(-ENODEV, "dev: %s on the host is not a character device", host);
+                if (mknodat(dev, dev_nodes[i], S_IFCHR | 0600, st.st_rdev) < 0 ||
+                    fchmodat(dev, dev_nodes[i], 0666, 0) < 0)
+                        return log_error_errno(-errno, "dev: make %s: %m", host);
         }
         pts = open_in_root(b->root, "/dev/pts", CREATE_DIR, "dev");
         if (pts < 0)
@@ -233,9 +253,6 @@ static int mount_dev(Build *b) {
         if (r < 0)
                 return r;
 
-        dev = open_in_root(b->root, "/dev", CREATE_NONE, "dev");
-        if (dev < 0)
-                return log_error_errno(dev, "dev: %m");
         static const char *const links[][2] = {
                 { "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
                 { "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
@@ -245,7 +262,7 @@ static int mount_dev(Build *b) {
                         return log_error_errno(-errno, "dev: symlink /dev/%s: %m", links[i][0]);
         /* nothing more may be created in /dev; pts and shm stay writable */
         fd_path(dev, p);
-        if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL) < 0)
                 return log_error_errno(-errno, "dev: make /dev read-only: %m");
         return 0;
 }
@@ -438,9 +455,49 @@ static int enter_root(Build *b) {
         return 0;
 }
 
+/* /etc and /var by their modes: a job of its own, as most of its time
+ * is spent in the file system of the state directories (overlayfs makes
+ * its work directory anew on each mount), while the other API mounts
+ * need only memory. */
+typedef struct DirJob {
+        Build *b;
+        int r;
+} DirJob;
+
+static void *mount_etc_var(void *userdata) {
+        DirJob *j = userdata;
+        const HelperConfig *c = j->b->c;
+        StepTimer t = {};
+
+        step_begin(&t, "etc");
+        j->r = mount_dir_mode(j->b, "etc", c->etc ? c->etc : "overlay");
+        if (j->r >= 0) {
+                step_begin(&t, "var");
+                j->r = mount_dir_mode(j->b, "var", c->var ? c->var : "overlay");
+        }
+        step_begin(&t, NULL);
+        return NULL;
+}
+
+/* The two jobs may only run side by side when neither can reach into
+ * the other's part of the tree: in a root directory of the profile's,
+ * /tmp, /run, /dev or /proc could be a symlink to below /etc or /var. */
+static bool api_dirs_are_dirs(Build *b) {
+        static const char *const dirs[] = { "tmp", "run", "dev", "proc" };
+        struct stat st;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                if (fstatat(b->root, dirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                        return false;
+        return true;
+}
+
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t) {
         Build b = { .c = c, .rundir = rundir, .state_root = state_root, .root = -EBADF };
+        DirJob job = { .b = &b };
         char root[PATH_MAX], options[64];
+        bool parallel = false;
+        pthread_t thread;
         int r;
 
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -463,14 +520,14 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         if (r < 0)
                 goto finish;
 
-        step_begin(t, "etc");
-        r = mount_dir_mode(&b, "etc", c->etc ? c->etc : "overlay");
-        if (r < 0)
-                goto finish;
-        step_begin(t, "var");
-        r = mount_dir_mode(&b, "var", c->var ? c->var : "overlay");
-        if (r < 0)
-                goto finish;
+        /* /etc and /var alongside /tmp, /run, /dev and /proc */
+        parallel = api_dirs_are_dirs(&b) && pthread_create(&thread, NULL, mount_etc_var, &job) == 0;
+        if (!parallel) {
+                mount_etc_var(&job);
+                r = job.r;
+                if (r < 0)
+                        goto finish;
+        }
 
         step_begin(t, "tmpfs");
         snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
@@ -493,6 +550,14 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         r = mount_sys(&b); /* the plan's "proc" step too */
         if (r < 0)
                 goto finish;
+        if (parallel) {
+                step_begin(t, NULL);
+                pthread_join(thread, NULL);
+                parallel = false;
+                r = job.r;
+                if (r < 0)
+                        goto finish;
+        }
         r = mount_profile(&b, t);
         if (r < 0)
                 goto finish;
@@ -506,6 +571,8 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         step_begin(t, "pivot_root");
         r = enter_root(&b);
 finish:
+        if (parallel)
+                pthread_join(thread, NULL);
         close(b.root);
         return r;
 }

@@ -242,21 +242,28 @@ else
         diag "listed: $(echo $pids | head -c 300)" "expected: $expected"
 fi
 check_eq "/proc: the command's parent is PID 1" "$(awk '$1 == "ppid" { print $2 }' "$TMP/out")" 1
-check_eq "/proc: the command is PID 2" "$self" 2
 
-# PID 1 is the helper's own: sandbox-helper itself, or the sandbox-reaper
-# it becomes once the service runs, waiting for the command
+# PID 1 is the helper's own process, waiting for the command with no
+# capability but CAP_KILL, no_new_privs and not dumpable (so that even a
+# command that kept CAP_KILL cannot read its memory or environment)
 name pid1
-sb "$n" -- /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo; echo "self $$"'
-read -r argv0 arg1 rest <<<"$(head -n 1 "$TMP/out")"
+sb "$n" -- /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo; echo "self $$"
+        grep -E "^(CapInh|CapPrm|CapEff|CapAmb|NoNewPrivs):" /proc/1/status
+        cat /proc/1/environ >/dev/null 2>&1 && echo "environ readable" || echo "environ refused"'
+read -r argv0 rest <<<"$(head -n 1 "$TMP/out")"
 self=$(awk '$1 == "self" { print $2 }' "$TMP/out")
-if [ "$rc" -eq 0 ] && { [ "${argv0##*/}" = sandbox-helper ] ||
-        [ "${argv0##*/} $arg1 $rest" = "sandbox-reaper $self " ]; }; then
-        ok "/proc: PID 1 in the sandbox is the helper (or its reaper waiting for the command)"
+if [ "$rc" -eq 0 ] && [ "${argv0##*/}" = "${HELPER##*/}" ] && [ "$self" != 1 ]; then
+        ok "/proc: PID 1 in the sandbox is the helper, waiting for the command"
 else
-        not_ok "/proc: PID 1 in the sandbox is the helper (or its reaper waiting for the command)"
+        not_ok "/proc: PID 1 in the sandbox is the helper, waiting for the command"
         diag "status $rc, /proc/1/cmdline: $(head -n 1 "$TMP/out"), command: PID $self" "$(cat "$TMP/err")"
 fi
+check_eq "/proc: PID 1 holds CAP_KILL only (permitted, effective), none inheritable or ambient" \
+        "$(status_field "$TMP/out" CapPrm) $(status_field "$TMP/out" CapEff) $(status_field "$TMP/out" CapInh) $(status_field "$TMP/out" CapAmb)" \
+        "$(cap_mask 5) $(cap_mask 5) $NOCAPS $NOCAPS"
+check_eq "/proc: PID 1 has no_new_privs" "$(status_field "$TMP/out" NoNewPrivs)" 1
+check "/proc: PID 1 is not dumpable: its environment cannot be read, even by root in the sandbox" \
+        grep -qx "environ refused" "$TMP/out"
 
 name procsys
 HOST_DOMAIN=$(cat /proc/sys/kernel/domainname)
@@ -652,12 +659,25 @@ else
         name notify
         NOTIFY=$TMP/notify.sock
         python3 - "$NOTIFY" >"$TMP/notify.got" <<'EOF' &
-import socket, sys
+import array, os, socket, sys
+# as systemd does: every message until the sender's barrier (BARRIER=1,
+# with a pipe that is closed to answer it), so that the sender does not
+# find the socket gone half-way
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 s.settimeout(20)
 try:
-    print(s.recv(4096).decode())
+    while True:
+        msg, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds = array.array("i")
+                fds.frombytes(data[:len(data) - len(data) % fds.itemsize])
+                for fd in fds:
+                    os.close(fd)
+        print(msg.decode(), flush=True)
+        if b"BARRIER=1" in msg.split(b"\n"):
+            break
 except socket.timeout:
     print("timeout")
 EOF
