@@ -82,6 +82,30 @@ static int preflight(const HelperConfig *c) {
         return 0;
 }
 
+/* PID 1 of the sandbox can only say 128+N when signal N ended the
+ * service. The helper that systemd sees ends by that signal itself when
+ * it is one that ends a process without a core dump, so that "systemctl
+ * stop" (SIGTERM) leaves the unit inactive rather than failed, as it
+ * would for the service outside a sandbox; a shell sees 128+N either
+ * way. Otherwise it returns status. */
+static int end_like(int status) {
+        static const int clean[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGKILL, SIGUSR1, SIGUSR2, SIGALRM };
+        sigset_t one;
+
+        for (size_t i = 0; i < ELEMENTSOF(clean); i++) {
+                if (status != 128 + clean[i])
+                        continue;
+                fflush(NULL);
+                signal(clean[i], SIG_DFL);
+                sigemptyset(&one);
+                sigaddset(&one, clean[i]);
+                sigprocmask(SIG_UNBLOCK, &one, NULL);
+                kill(getpid(), clean[i]);
+                break;
+        }
+        return status;
+}
+
 static int run(const HelperConfig *c) {
         _cleanup_close_ int lock = -EBADF;
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
@@ -140,7 +164,7 @@ static int run(const HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return wait_as_init(init, &set);
+        return end_like(wait_as_init(init, &set));
 }
 
 int main(int argc, char *argv[]) {

@@ -112,16 +112,101 @@ int make_readonly_recursive(const char *path) {
         return make_readonly_fd(fd, path);
 }
 
+#define SYMLINKS_MAX 40
+
+static bool same_inode(int a, const struct stat *b) {
+        struct stat st;
+
+        return fstat(a, &st) == 0 && st.st_dev == b->st_dev && st.st_ino == b->st_ino;
+}
+
+/* What openat2(RESOLVE_IN_ROOT) does, one component at a time with
+ * O_NOFOLLOW: a symlink's target is resolved again from root when
+ * absolute, ".." stops at root, and a magic link of /proc is read as the
+ * path it shows, never followed. For where openat2() is refused: kernels
+ * before 5.6, and systemd's RestrictSUIDSGID=, whose filter cannot see
+ * openat2()'s flags and so answers ENOSYS to every call. */
+static int walk_in_root(int root, const char *path) {
+        _cleanup_close_ int cur = fcntl(root, F_DUPFD_CLOEXEC, 3);
+        char rest[2 * PATH_MAX], target[PATH_MAX], name[NAME_MAX + 1];
+        struct stat top;
+        unsigned links = 0;
+        const char *c;
+        bool last;
+        int r;
+
+        if (cur < 0 || fstat(root, &top) < 0)
+                return -errno;
+        if (strlen(path) >= sizeof(rest))
+                return -ENAMETOOLONG;
+        strcpy(rest, path);
+        c = rest;
+        while ((r = path_next_component(&c, name, &last)) > 0) {
+                _cleanup_close_ int next = -EBADF;
+                struct stat st;
+
+                if (streq(name, "."))
+                        continue;
+                if (streq(name, "..")) {
+                        if (same_inode(cur, &top))
+                                continue;
+                        next = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (next < 0)
+                                return -errno;
+                        close(cur);
+                        cur = TAKE_FD(next);
+                        continue;
+                }
+                next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0 || fstat(next, &st) < 0)
+                        return -errno;
+                if (!S_ISLNK(st.st_mode)) {
+                        close(cur);
+                        cur = TAKE_FD(next);
+                        continue;
+                }
+                ssize_t k = readlinkat(next, "", target, sizeof(target) - 1);
+                if (k < 0)
+                        return -errno;
+                target[k] = 0;
+                if (++links > SYMLINKS_MAX)
+                        return -ELOOP;
+                /* the target, then what was left after the link */
+                if ((size_t) k + 1 + strlen(c) >= sizeof(rest))
+                        return -ENAMETOOLONG;
+                memmove(rest + k + 1, c, strlen(c) + 1);
+                memcpy(rest, target, (size_t) k);
+                rest[k] = '/';
+                c = rest;
+                if (target[0] == '/') {
+                        close(cur);
+                        cur = fcntl(root, F_DUPFD_CLOEXEC, 3);
+                        if (cur < 0)
+                                return -errno;
+                }
+        }
+        if (r < 0)
+                return r;
+        return TAKE_FD(cur);
+}
+
 static int openat2_in_root(int root, const char *path) {
         struct open_how how = {
                 .flags = O_PATH | O_CLOEXEC,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
+        static bool refused;
         int fd;
 
+        if (refused)
+                return walk_in_root(root, path);
         /* a path relative to root: openat2() takes "/x" as root's "/x" too,
          * but "" would name root itself only with AT_EMPTY_PATH */
         fd = (int) syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+        if (fd < 0 && errno == ENOSYS) {
+                refused = true;
+                return walk_in_root(root, path);
+        }
         return fd < 0 ? -errno : fd;
 }
 

@@ -71,15 +71,3 @@ sb() {
         rc=$?
 }
 
-# check_eq DESCRIPTION GOT EXPECTED: one assertion that two strings are
-# equal; on failure the log shows both and the last run's stderr
-check_eq() {
-        if [ "$2" = "$3" ]; then
-                ok "$1"
-        else
-                not_ok "$1"
-                diag "got: $2" "expected: $3"
-                [ -s "$TMP/err" ] && diag "stderr: $(head -c 2000 "$TMP/err")"
-        fi
-        return 0
-}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# launch.sh DIR MACHINE [INIT-ARG...]: boots systemd in a container, for
+# the end-to-end tests (tests/e2e/lib.sh starts it; nothing else should).
+# Runs in a mount namespace of its own (unshare -m --propagation private),
+# so that every mount made here dies with it:
+#   - the container's root is an overlay: the host's / read-only below,
+#     a tmpfs above that starts as a copy of DIR/layer (the build installed
+#     with meson install --destdir, the tests' profiles and programs), so
+#     each boot is fresh and nothing is written to the host;
+#   - a tmpfs on the host's /run, where systemd-nspawn keeps its own state;
+#   - DIR/state (on the host's file system, as an overlay's upper directory
+#     cannot be on overlayfs) becomes the container's /var/lib/sandbox.
+# Then executes systemd-nspawn, which boots the host's systemd as PID 1;
+# INIT-ARG... are passed to it (systemd.mask=..., and the like).
+set -eu
+
+DIR=$1
+MACHINE=$2
+shift 2
+
+mount -t tmpfs -o mode=0755,size=2G e2e "$DIR/t"
+mkdir "$DIR/t/upper" "$DIR/t/work"
+cp -a "$DIR/layer/." "$DIR/t/upper/"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$DIR/t/upper,workdir=$DIR/t/work" "$DIR/root"
+mount -t tmpfs -o mode=0755 e2e-run /run
+
+export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
+# the console only read, not "passive": with nothing reading it, the
+# container's PID 1 can block on it
+exec systemd-nspawn -q -D "$DIR/root" -M "$MACHINE" --register=no --keep-unit --private-network \
+        --console=read-only --bind="$DIR/state:/var/lib/sandbox" -b "$@"

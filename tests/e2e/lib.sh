@@ -1,0 +1,258 @@
+# The end-to-end harness: a real systemd booted as PID 1 in a container,
+# with this build installed, for tests that drive it with systemctl.
+# Source it after tap.sh:
+#
+#   e2e_init                 checks what it needs (or says why the whole
+#                            test is skipped), installs the build into a
+#                            layer of the container's root
+#   e2e_profile FILE [NAME]  puts a profile in the container's
+#                            /etc/sandbox/profiles (before e2e_boot)
+#   e2e_file SRC DEST [MODE] puts a file in the container's root (before
+#                            e2e_boot)
+#   e2e_boot                 boots, and waits until systemd is up
+#   c CMD...                 runs CMD in the container (all its
+#                            namespaces, as root); CMD's exit status
+#   e2e_stop                 halts the container and removes all of it
+#                            (also done at exit, whatever happened)
+#
+# Everything lives below $TMP: the container's root is an overlay of the
+# host's / in a mount namespace of its own (e2e/launch.sh), so the host's
+# files, units and mount table never change; the container's processes
+# run in a cgroup of the harness's own, so that cleanup ends exactly what
+# it started.
+
+E2E_DIR=$TMP/e2e
+E2E_MACHINE=sandbox-e2e-$$
+E2E_CGROUPS=()
+E2E_LAUNCHER=
+E2E_PID1=
+E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-60}
+
+# units of the host's Debian that a boot would start and that have nothing
+# to do with the tests (and would only slow them down)
+E2E_MASKS=(apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service
+        man-db.timer man-db.service fstrim.timer e2scrub_all.timer e2scrub_reap.service
+        postgresql.service redis-server.service nginx.service memcached.service ssh.service
+        cron.service systemd-networkd-wait-online.service)
+
+# e2e_skip_all REASON: the whole test cannot run here
+e2e_skip_all() {
+        echo "1..0 # SKIP $1"
+        exit 0
+}
+
+e2e_init() {
+        local c
+        [ "$(id -u)" -eq 0 ] || e2e_skip_all "needs root"
+        for c in systemd-nspawn nsenter unshare timeout; do
+                command -v "$c" >/dev/null || e2e_skip_all "no $c here (apt-get install systemd-container util-linux)"
+        done
+        [ -x /lib/systemd/systemd ] || e2e_skip_all "no systemd to boot (/lib/systemd/systemd)"
+        [ -d /sys/fs/cgroup/unified ] || [ -f /sys/fs/cgroup/cgroup.controllers ] ||
+                e2e_skip_all "no cgroup2 hierarchy for the container"
+        grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
+                e2e_skip_all "no overlayfs for the container's root"
+
+        trap e2e_cleanup EXIT
+        mkdir -p "$E2E_DIR"/{layer,t,root,state}
+        chmod 0700 "$E2E_DIR/state"
+        if ! meson install -C "$BUILD_ROOT" --destdir "$E2E_DIR/layer" --no-rebuild --quiet >"$E2E_DIR/install.log" 2>&1; then
+                echo "Bail out! meson install --destdir failed: $(tail -n 3 "$E2E_DIR/install.log")"
+                exit 1
+        fi
+        # a top directory that is a symlink on the host (/lib -> usr/lib
+        # on a merged /usr) must stay one: what was installed there goes
+        # where it points
+        local d
+        for d in "$E2E_DIR/layer"/*; do
+                [ -L "/${d##*/}" ] || continue
+                mkdir -p "$E2E_DIR/layer$(readlink -f "/${d##*/}")"
+                cp -a "$d/." "$E2E_DIR/layer$(readlink -f "/${d##*/}")/"
+                rm -rf "$d"
+        done
+        mkdir -p "$E2E_DIR/layer/etc/sandbox/profiles" "$E2E_DIR/layer/etc/tmpfiles.d"
+        # a machine ID of its own: systemd-nspawn refuses the host's
+        od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$E2E_DIR/layer/etc/machine-id"
+        echo >>"$E2E_DIR/layer/etc/machine-id"
+        # the tmpfiles snippet of systemd-nspawn's own: a second of boot
+        ln -sf /dev/null "$E2E_DIR/layer/etc/tmpfiles.d/systemd-nspawn.conf"
+}
+
+# e2e_profile FILE [NAME]: FILE becomes the container's
+# /etc/sandbox/profiles/NAME.xml (default: FILE's own name)
+e2e_profile() {
+        local name=${2:-$(basename "$1" .xml)}
+        install -m 0644 "$1" "$E2E_DIR/layer/etc/sandbox/profiles/$name.xml"
+        # the example profiles include their base profiles from beside them
+        if grep -q '<include' "$1" && [ -d "$(dirname "$1")/base" ] &&
+                [ ! -d "$E2E_DIR/layer/etc/sandbox/profiles/base" ]; then
+                cp -R "$(dirname "$1")/base" "$E2E_DIR/layer/etc/sandbox/profiles/base"
+        fi
+}
+
+# e2e_file SRC DEST [MODE]
+e2e_file() {
+        install -D -m "${3:-0644}" "$1" "$E2E_DIR/layer$2"
+}
+
+# e2e_cgroup_pids: every process in the harness's cgroups
+e2e_cgroup_pids() {
+        local g
+        for g in "${E2E_CGROUPS[@]}"; do
+                find "$g" -name cgroup.procs -exec cat {} + 2>/dev/null
+        done | sort -un
+}
+
+# e2e_find_pid1: the container's PID 1, in the host's PID numbers: the
+# process of the harness's cgroups whose innermost PID is 1
+e2e_find_pid1() {
+        local p ids
+        for p in $(e2e_cgroup_pids); do
+                ids=$(awk '$1 == "NSpid:" { $1 = ""; print }' "/proc/$p/status" 2>/dev/null)
+                # two PID namespaces deep, and 1 in the inner one
+                set -- $ids
+                if [ $# -ge 2 ] && [ "${!#}" = 1 ]; then
+                        echo "$p"
+                        return 0
+                fi
+        done
+        return 1
+}
+
+e2e_boot() {
+        local g i state=
+        for g in /sys/fs/cgroup/unified /sys/fs/cgroup/systemd; do
+                if [ -d "$g" ] && mkdir "$g/$E2E_MACHINE" 2>/dev/null; then
+                        E2E_CGROUPS+=("$g/$E2E_MACHINE")
+                fi
+        done
+        if [ ${#E2E_CGROUPS[@]} -eq 0 ] && mkdir "/sys/fs/cgroup/$E2E_MACHINE" 2>/dev/null; then
+                E2E_CGROUPS+=("/sys/fs/cgroup/$E2E_MACHINE")
+        fi
+        [ ${#E2E_CGROUPS[@]} -gt 0 ] || { echo "Bail out! cannot make a cgroup for the container"; exit 1; }
+
+        local masks=()
+        for i in "${E2E_MASKS[@]}"; do
+                masks+=("systemd.mask=$i")
+        done
+        (
+                for g in "${E2E_CGROUPS[@]}"; do
+                        echo "$BASHPID" >"$g/cgroup.procs"
+                done
+                # a dead test cannot leave it running for long
+                exec timeout -k 10 "${E2E_TIMEOUT:-900}" unshare -m --propagation private \
+                        "$SOURCE_ROOT/tests/e2e/launch.sh" "$E2E_DIR" "$E2E_MACHINE" "${masks[@]}"
+        ) </dev/null >"$E2E_DIR/console.log" 2>&1 &
+        E2E_LAUNCHER=$!
+
+        for ((i = 0; i < E2E_BOOT_TIMEOUT * 10; i++)); do
+                E2E_PID1=$(e2e_find_pid1) && break
+                if ! kill -0 "$E2E_LAUNCHER" 2>/dev/null; then
+                        echo "Bail out! the container did not start: $(tail -n 5 "$E2E_DIR/console.log" | tr '\n' ' ')"
+                        exit 1
+                fi
+                sleep 0.1
+        done
+        [ -n "$E2E_PID1" ] || { echo "Bail out! no PID 1 in the container after ${E2E_BOOT_TIMEOUT}s"; exit 1; }
+        # until systemd answers on its bus, and then until the boot is done
+        for ((i = 0; i < E2E_BOOT_TIMEOUT * 10; i++)); do
+                state=$(c systemctl is-system-running 2>&1)
+                case $state in
+                running | degraded) return 0 ;;
+                esac
+                sleep 0.1
+        done
+        echo "Bail out! systemd in the container is \"$state\" after ${E2E_BOOT_TIMEOUT}s: $(tail -n 5 "$E2E_DIR/console.log" | tr '\n' ' ')"
+        exit 1
+}
+
+# c CMD...: CMD in the container, as root, in all its namespaces
+c() {
+        nsenter -t "$E2E_PID1" -a "$@"
+}
+
+# c_wait_active UNIT [SECONDS]: waits until UNIT is active; its last state
+# is printed when it does not get there
+c_wait_active() {
+        local i s
+        for ((i = 0; i < ${2:-20} * 10; i++)); do
+                s=$(c systemctl is-active "$1" 2>/dev/null)
+                [ "$s" = active ] && return 0
+                sleep 0.1
+        done
+        echo "$s"
+        return 1
+}
+
+e2e_stop() {
+        local i
+        if [ -n "$E2E_LAUNCHER" ]; then
+                # nspawn turns SIGTERM into a clean halt of the container
+                kill -TERM "$E2E_LAUNCHER" 2>/dev/null
+                for ((i = 0; i < 150; i++)); do
+                        kill -0 "$E2E_LAUNCHER" 2>/dev/null || break
+                        sleep 0.1
+                done
+                # what is left of the harness's own cgroups, and nothing else
+                for i in 1 2 3; do
+                        local pids
+                        pids=$(e2e_cgroup_pids)
+                        [ -z "$pids" ] && break
+                        kill -KILL $pids 2>/dev/null
+                        sleep 0.2
+                done
+                wait "$E2E_LAUNCHER" 2>/dev/null
+                E2E_LAUNCHER=
+                E2E_PID1=
+        fi
+        local g
+        for g in "${E2E_CGROUPS[@]}"; do
+                # deepest first
+                find "$g" -depth -type d -exec rmdir {} + 2>/dev/null
+        done
+        E2E_CGROUPS=()
+}
+
+e2e_cleanup() {
+        e2e_stop
+        # the container's mounts were in its launcher's namespace, gone
+        # with it; should one show on the host, leave the files be
+        if grep -q " $TMP[/ ]" /proc/self/mountinfo; then
+                echo "# left in place: $TMP has mounts below it on the host"
+        else
+                rm -rf "$TMP"
+        fi
+}
+
+# c_profile NAME: the profile on standard input becomes the running
+# container's /etc/sandbox/profiles/NAME.xml (then "daemon-reload")
+c_profile() {
+        c sh -c "mkdir -p /etc/sandbox/profiles && cat >/etc/sandbox/profiles/$1.xml && chmod 0644 /etc/sandbox/profiles/$1.xml"
+}
+
+# c_service_pid UNIT: the PID (in the container) of the sandboxed service
+# itself: the unit's main process is the helper, its child PID 1 of the
+# sandbox, and that one's child the service
+c_service_pid() {
+        local main init
+        main=$(c systemctl show -p MainPID --value "$1") || return 1
+        [ -n "$main" ] && [ "$main" != 0 ] || return 1
+        init=$(c cat "/proc/$main/task/$main/children" 2>/dev/null | awk '{ print $1 }')
+        [ -n "$init" ] || return 1
+        c cat "/proc/$init/task/$init/children" 2>/dev/null | awk '{ print $1 }'
+}
+
+# in_sandbox UNIT CMD...: CMD, as root with all privileges, in the mount,
+# PID, UTS and IPC namespaces (and so the root) of UNIT's service: to look
+# at the sandbox from inside, not to test what the service may do
+in_sandbox() {
+        local unit=$1 pid
+        shift
+        pid=$(c_service_pid "$unit") && [ -n "$pid" ] || { echo "no service process in $unit" >&2; return 125; }
+        c nsenter -t "$pid" -m -p -u -i "$@"
+}
+
+# the container's mount table, without its mount IDs (which change)
+c_mounts() {
+        c cat /proc/1/mountinfo | cut -d' ' -f4- | sort
+}

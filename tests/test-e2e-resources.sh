@@ -1,0 +1,38 @@
+#!/bin/bash
+# End-to-end: the profile's resource settings reach the unit as systemd
+# loaded it. (Whether they are enforced is for a machine whose cgroup v2
+# has the controllers; the test machines' containers do not.)
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/e2e/lib.sh"
+
+e2e_init
+cat >"$TMP/limited.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sleep</arg><arg>infinity</arg></exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <resources memory="96M" cpu="150%" tasks="17" io-weight="321"/>
+</sandbox>
+XML
+e2e_profile "$TMP/limited.xml" limited
+e2e_profile "$EXAMPLES/http-server.xml" web
+e2e_boot
+
+show() {
+        c systemctl show -p "$2" --value "$1"
+}
+check_eq "memory=\"96M\" is MemoryMax=100663296" "$(show sandbox@limited MemoryMax)" 100663296
+check_eq "tasks=\"17\" is TasksMax=17" "$(show sandbox@limited TasksMax)" 17
+check_eq "cpu=\"150%\" is CPUQuotaPerSecUSec=1.500000s" "$(show sandbox@limited CPUQuotaPerSecUSec)" 1.500000s
+check_eq "io-weight=\"321\" is IOWeight=321" "$(show sandbox@limited IOWeight)" 321
+check_eq "the example http-server.xml: MemoryMax, TasksMax, CPU quota" \
+        "$(show sandbox@web MemoryMax) $(show sandbox@web TasksMax) $(show sandbox@web CPUQuotaPerSecUSec)" \
+        "134217728 32 250ms"
+c systemctl start sandbox@limited
+check_eq "the limited sandbox starts" "$(c systemctl is-active sandbox@limited)" active
+check_eq "it runs in its own cgroup below sandbox.slice" "$(show sandbox@limited ControlGroup)" /sandbox.slice/sandbox@limited.service
+check_eq "a unit without resource settings keeps systemd's defaults (MemoryMax=infinity)" \
+        "$(show sandbox@nothing-set MemoryMax)" infinity
+c systemctl stop sandbox@limited
+
+done_testing
