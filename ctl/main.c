@@ -26,6 +26,9 @@ static const struct {
         { "list",     verb_list, false },
         { "show",     verb_show, false },
         { "run",      verb_run, true },
+        { "diff",     verb_diff, true },
+        { "delete",   verb_delete, true },
+        { "clone",    verb_clone, true },
 };
 
 static void help(void) {
@@ -36,11 +39,14 @@ static void help(void) {
                "  list                   List the profiles on the search path\n"
                "  show PATH|NAME         Print the drop-in the generator writes for a profile\n"
                "  run PATH|NAME [-- COMMAND...]\n"
-               "                         Run a profile's sandbox in the foreground (as root)\n\n"
+               "                         Run a profile's sandbox in the foreground (as root)\n"
+               "  diff NAME              Show what a sandbox changed in its /etc and /var\n"
+               "  delete NAME            Delete a sandbox's state\n"
+               "  clone SRC DST          Copy a sandbox's profile and state to a new name\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
-               "     --json              Print list output as JSON\n\n"
+               "     --json              Print the output of list and diff as JSON\n\n"
                "Profiles are found in %s,\n"
                "or along the colon-separated $SANDBOX_PROFILE_PATH. See sandboxctl(1).\n",
                PROFILE_SEARCH_PATH_DEFAULT);
@@ -72,6 +78,37 @@ static int parse_argv(int argc, char *argv[]) {
                         return -EINVAL;
                 }
         return 1;
+}
+
+char **verb_args_new(const char *verb, int argc, char *argv[], char **ret_program) {
+        char **args;
+
+        if (asprintf(ret_program, "sandboxctl %s", verb) < 0)
+                return NULL;
+        args = calloc((size_t) argc + 2, sizeof(char *));
+        if (!args) {
+                free(*ret_program);
+                return NULL;
+        }
+        args[0] = *ret_program;
+        for (int i = 0; i < argc; i++)
+                args[i + 1] = argv[i];
+        /* a fresh scan of the new vector, with getopt's messages left to us */
+        optind = 0;
+        opterr = 0;
+        return args;
+}
+
+int verb_usage_error(const char *verb, int c, char *args[]) {
+        const char *arg = optind > 0 ? args[optind - 1] : "";
+
+        if (c == ':')
+                fprintf(stderr, "sandboxctl %s: option \"%s\" needs a value; see sandboxctl %s --help\n", verb, arg, verb);
+        else if (optopt > ' ' && optopt < 0x7f && (optind < 1 || args[optind - 1][1] != '-'))
+                fprintf(stderr, "sandboxctl %s: unknown option \"-%c\"; see sandboxctl %s --help\n", verb, optopt, verb);
+        else
+                fprintf(stderr, "sandboxctl %s: unknown option \"%s\"; see sandboxctl %s --help\n", verb, arg, verb);
+        return EXIT_USAGE;
 }
 
 int main(int argc, char *argv[]) {
@@ -124,6 +161,6 @@ int main(int argc, char *argv[]) {
                         xmlCleanupParser();
                         return r;
                 }
-        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run\n", argv[optind]);
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone\n", argv[optind]);
         return EXIT_USAGE;
 }

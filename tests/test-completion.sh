@@ -25,6 +25,12 @@ touch "$CWD/local.xml" "$CWD/notes.txt"
 mkdir "$TMP/odd"
 touch "$TMP/odd/-odd.xml"
 export SANDBOX_PROFILE_PATH=$D1:$D2
+# a state root: two sandboxes with state, and what is not one: a hidden
+# clone under way, a file, a symbolic link, a name sandboxctl refuses
+SR=$TMP/state
+mkdir -p "$SR/web-one" "$SR/web-two" "$SR/.web-three.clone-0123" "$SR/bad name"
+touch "$SR/web-file"
+ln -s web-one "$SR/web-link"
 
 # the profile names sandboxctl itself finds on the search path
 NAMES=$("$SANDBOXCTL" list --json | "$PYTHON" -c 'import json, sys; print("\n".join(o["name"] for o in json.load(sys.stdin)))')
@@ -64,11 +70,12 @@ check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
 check "bash: sourcing it registers a function for sandboxctl" \
         bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
 
-expect "bash: the commands at position 1" "$(words validate list show run)" "$(bash_complete 'sandboxctl ')"
+COMMANDS="validate list show run diff delete clone"
+expect "bash: the commands at position 1" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl ')"
 expect "bash: a prefix filters the commands" "$(words show)" "$(bash_complete 'sandboxctl sh')"
 expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
 expect "bash: a prefix filters the options" "$(words --json)" "$(bash_complete 'sandboxctl --j')"
-expect "bash: the commands after an option" "$(words validate list show run)" "$(bash_complete 'sandboxctl --json ')"
+expect "bash: the commands after an option" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl --json ')"
 expect "bash: list's options after it" "$(words --help --json)" "$(bash_complete 'sandboxctl list --')"
 expect "bash: nothing after list" "" "$(bash_complete 'sandboxctl list ')"
 expect "bash: show completes the profile names sandboxctl lists, and .xml files and directories here" \
@@ -98,6 +105,30 @@ expect "bash: show after \"--\" and one profile offers nothing" "" "$(bash_compl
 expect "bash: after a slash, .xml files and directories only" "$(words ./local.xml ./sub)" "$(bash_complete 'sandboxctl show ./')"
 expect "bash: an empty SANDBOX_PROFILE_PATH offers no names" "" \
         "$(SANDBOX_PROFILE_PATH= bash_complete 'sandboxctl show ' "$TMP/empty")"
+# diff and delete: one sandbox with state; clone: a profile, then a new name
+expect "bash: diff's options" "$(words --help --json --state-root=)" "$(bash_complete 'sandboxctl diff --')"
+expect "bash: delete's options" "$(words --help --force --state-root=)" "$(bash_complete 'sandboxctl delete --')"
+expect "bash: clone's options" "$(words --help --state-root= --profile-dir=)" "$(bash_complete 'sandboxctl clone --')"
+expect "bash: diff --state-root=DIR completes the sandboxes with state there (directories with sandbox names)" \
+        "$(words web-one web-two)" "$(bash_complete "sandboxctl diff --state-root=$SR ")"
+expect "bash: delete --state-root=DIR: a prefix filters them" "$(words web-two)" \
+        "$(bash_complete "sandboxctl delete --state-root=$SR web-t")"
+expect "bash: --state-root = DIR, as bash splits it at \"=\"" "$(words web-one web-two)" \
+        "$(bash_complete "sandboxctl diff --state-root = $SR w")"
+expect "bash: --state-root DIR, as two words" "$(words web-one)" \
+        "$(bash_complete "sandboxctl delete --state-root $SR web-o")"
+expect "bash: the state root given after the name counts too" "$(words web-one web-two)" \
+        "$(bash_complete "sandboxctl delete --force --state-root=$SR ")"
+expect "bash: diff takes only one sandbox" "" "$(bash_complete "sandboxctl diff --state-root=$SR web-one ")"
+expect "bash: --state-root=: directories" "$(words "--state-root=$SR")" "$(bash_complete "sandboxctl diff --state-root=$TMP/sta")"
+expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "sandboxctl clone --profile-dir = $TMP/fir")"
+expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
+expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
+STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/ctl/state.h")
+check "bash: the default state root is sandboxctl's (${STATE_ROOT_DEFAULT:-none found})" \
+        grep -qF "root=\${1:-$STATE_ROOT_DEFAULT}" "$BASH_COMPLETION"
+check "zsh: the default state root is sandboxctl's" \
+        grep -qF "root=\${1:-$STATE_ROOT_DEFAULT}" "$ZSH_COMPLETION_DIR/_sandboxctl"
 expect "bash: SANDBOX_PROFILE_PATH is read at completion time" "$(words nginx zz-second-only)" \
         "$(SANDBOX_PROFILE_PATH=$D2 bash_complete 'sandboxctl show ' "$TMP/empty")"
 
@@ -123,7 +154,7 @@ fi
 
 # ---- zsh ----------------------------------------------------------------
 ZSH=$(command -v zsh)
-zsh_tests=12
+zsh_tests=16
 if [ -z "$ZSH" ]; then
         for ((i = 0; i < zsh_tests; i++)); do
                 skip "zsh: not installed"
@@ -169,7 +200,7 @@ if ! "$ZSH" -f -c 'zmodload zsh/zpty' 2>/dev/null; then
                 skip "zsh: completion in a pseudo-terminal (the zsh/zpty module is missing)"
         done
 else
-        expect "zsh: the commands at position 1" "$(words validate list show run)" "$(zsh_complete 'sandboxctl ')"
+        expect "zsh: the commands at position 1" "$(words $COMMANDS)" "$(zsh_complete 'sandboxctl ')"
         expect "zsh: a prefix filters the commands" "$(words show)" "$(zsh_complete 'sandboxctl sh')"
         expect "zsh: the options on --" "$(words --help --version --json)" "$(zsh_complete 'sandboxctl --')"
         expect "zsh: show completes the profile names sandboxctl lists, and .xml files and directories here" \
@@ -182,6 +213,14 @@ else
                 "$(zsh_complete 'sandboxctl show nginx ')"
         expect "zsh: an empty SANDBOX_PROFILE_PATH offers no names" "" \
                 "$(SANDBOX_PROFILE_PATH= zsh_complete 'sandboxctl show ' "$TMP/empty")"
+        expect "zsh: diff --state-root=DIR completes the sandboxes with state there" "$(words web-one web-two)" \
+                "$(zsh_complete "sandboxctl diff --state-root=$SR " "$TMP/empty")"
+        expect "zsh: delete --state-root=DIR: a prefix filters them" "$(words web-two)" \
+                "$(zsh_complete "sandboxctl delete --state-root=$SR web-t" "$TMP/empty")"
+        # zsh adds the "=" of --state-root= itself, after the match
+        expect "zsh: delete's options" "$(words --help --force --state-root)" \
+                "$(zsh_complete 'sandboxctl delete --' "$TMP/empty")"
+        expect "zsh: clone's source is a profile name" "$(words nginx)" "$(zsh_complete 'sandboxctl clone ng' "$TMP/empty")"
 fi
 
 done_testing

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "paths.h"
+#include "state.h"
+#include "strv.h"
+
+int state_root_absolute(const char *state_root, char **ret) {
+        _cleanup_free_ char *a = NULL;
+        int r;
+
+        r = path_make_absolute(state_root, &a);
+        if (r < 0)
+                return log_error_errno(r, "state root %s: %m", state_root);
+        /* mount points are compared by path: the path must be the one walked */
+        if (!path_is_normalized_absolute(a))
+                return log_error_errno(-EINVAL, "state root %s: must be a path without \"..\" or control characters",
+                                       state_root);
+        *ret = TAKE_PTR(a);
+        return 0;
+}
+
+/* One component down, without following a symbolic link. */
+static int step_down(int dir, const char *name, const char *shown) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return -ENOENT;
+                if (errno == ENOTDIR || errno == ELOOP)
+                        return log_error_errno(-ENOTDIR, "%s: is a symbolic link or not a directory; refusing to use it",
+                                               shown);
+                return log_error_errno(-errno, "%s: %m", shown);
+        }
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "%s: %m", shown);
+        /* what the helper insists on too: nobody else may have put it there */
+        if (st.st_uid != 0)
+                return log_error_errno(-EPERM, "%s: owned by uid %u, not root; refusing to use it", shown,
+                                       (unsigned) st.st_uid);
+        return TAKE_FD(fd);
+}
+
+int state_root_open(const char *state_root) {
+        _cleanup_close_ int fd = -EBADF;
+        char shown[PATH_MAX] = "";
+        size_t n = 0;
+        int r;
+
+        fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "open /: %m");
+        for (const char *c = state_root;;) {
+                char comp[NAME_MAX + 1];
+                bool last;
+
+                r = path_next_component(&c, comp, &last);
+                if (r == 0)
+                        break;
+                if (r < 0)
+                        return log_error_errno(r, "state root %s: %m", state_root);
+                n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", comp);
+                r = step_down(fd, comp, shown);
+                if (r < 0)
+                        return r;
+                closep(&fd);
+                fd = r;
+        }
+        return TAKE_FD(fd);
+}
+
+int state_dir_open_at(int root, const char *name, const char *shown) {
+        return step_down(root, name, shown);
+}
+
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
+        _cleanup_close_ int run = -EBADF, dir = -EBADF, fd = -EBADF;
+        ssize_t k;
+
+        holder[0] = 0;
+        *ret_lock = -EBADF;
+        /* opened step by step so that none of it is made or followed */
+        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (run >= 0)
+                dir = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir >= 0)
+                fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+                k = pread(fd, holder, LOCK_HOLDER_MAX - 1, 0);
+                holder[k > 0 ? k : 0] = 0;
+                holder[strcspn(holder, "\n")] = 0;
+                if (holder[strspn(holder, "0123456789")] != 0)
+                        holder[0] = 0;
+                return -EBUSY;
+        }
+        *ret_lock = TAKE_FD(fd);
+        return 0;
+}
+
+/* Undoes the octal escapes (\040 for a space) of a mountinfo field. */
+static void unescape_octal(char *s) {
+        char *w = s;
+
+        for (const char *r = s; *r;) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+                        *w++ = (char) (((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+                        r += 4;
+                } else
+                        *w++ = *r++;
+        }
+        *w = 0;
+}
+
+int mount_below(const char *path, char **ret_mount) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+
+        f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return log_error_errno(-errno, "read /proc/self/mountinfo: %m");
+        while (getline(&line, &size, f) > 0) {
+                char *field = line, *mp = NULL;
+
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+                for (int i = 0; i < 5 && field; i++) {
+                        char *next = strchr(field, ' ');
+
+                        if (next)
+                                *next++ = 0;
+                        if (i == 4)
+                                mp = field;
+                        field = next;
+                }
+                if (!mp)
+                        continue;
+                unescape_octal(mp);
+                if (path_is_at_or_below(mp, path)) {
+                        *ret_mount = strdup(mp);
+                        return *ret_mount ? 1 : log_oom();
+                }
+        }
+        if (ferror(f))
+                return log_error_errno(-EIO, "read /proc/self/mountinfo: %m");
+        return 0;
+}
+
+int dir_is_other_mount(int fd, dev_t parent_dev) {
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
+                return -errno;
+        if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != parent_dev)
+                return 1;
+#ifdef STATX_ATTR_MOUNT_ROOT
+        if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+                return 1;
+#endif
+        return 0;
+}
+
+static int names_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+int dir_names(int dir, char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        size_t n = 0, allocated = 0;
+        struct dirent *de;
+        DIR *d;
+        int fd, r = 0;
+
+        fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        for (;;) {
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        r = errno ? -errno : 0;
+                        break;
+                }
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (n + 2 > allocated) {
+                        size_t k = allocated ? allocated * 2 : 16;
+                        char **t = realloc(names, k * sizeof(char *));
+
+                        if (!t) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        names = t;
+                        allocated = k;
+                }
+                names[n] = strdup(de->d_name);
+                if (!names[n]) {
+                        r = -ENOMEM;
+                        break;
+                }
+                names[++n] = NULL;
+        }
+        closedir(d);
+        if (r < 0)
+                return r;
+        if (!names) {
+                names = calloc(1, sizeof(char *));
+                if (!names)
+                        return -ENOMEM;
+        }
+        qsort(names, n, sizeof(char *), names_compare);
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+char *path_join2(const char *dir, const char *name) {
+        char *p;
+
+        if (asprintf(&p, "%s/%s", streq(dir, "/") ? "" : dir, name) < 0)
+                return NULL;
+        return p;
+}
+
+static int remove_at(int dir, const char *name, const char *shown, dev_t dev, unsigned depth) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return log_error_errno(-errno, "delete %s: %m", shown);
+        if (!S_ISDIR(st.st_mode)) {
+                if (unlinkat(dir, name, 0) < 0)
+                        return log_error_errno(-errno, "delete %s: %m", shown);
+                return 0;
+        }
+        if (depth >= STATE_DEPTH_MAX)
+                return log_error_errno(-ELOOP, "delete %s: more than %d directories deep; refusing to go on", shown,
+                                       STATE_DEPTH_MAX);
+        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "delete %s: %m", shown);
+        r = dir_is_other_mount(fd, dev);
+        if (r < 0)
+                return log_error_errno(r, "delete %s: %m", shown);
+        if (r > 0)
+                return log_error_errno(-EBUSY, "delete %s: another file system is mounted there; refusing to delete "
+                                       "into it (unmount it first)", shown);
+        r = dir_names(fd, &names);
+        if (r < 0)
+                return log_error_errno(r, "delete %s: read the directory: %m", shown);
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *child = path_join2(shown, *n);
+
+                if (!child)
+                        return log_oom();
+                r = remove_at(fd, *n, child, dev, depth + 1);
+                if (r < 0)
+                        return r;
+        }
+        if (unlinkat(dir, name, AT_REMOVEDIR) < 0)
+                return log_error_errno(-errno, "delete %s: %m", shown);
+        return 0;
+}
+
+int tree_remove(int dir, const char *name, const char *shown) {
+        struct stat st;
+
+        if (fstat(dir, &st) < 0)
+                return log_error_errno(-errno, "delete %s: %m", shown);
+        return remove_at(dir, name, shown, st.st_dev, 0);
+}

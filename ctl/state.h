@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A sandbox's files outside its profile, as diff, delete and clone see
+ * them: its state STATE_ROOT/NAME/ (the overlay upper and work dirs of
+ * its /etc and /var, or their private copies) and its runtime directory
+ * /run/sandbox/NAME/ with the lock a running helper holds. The state is
+ * written by the sandboxed service itself, so nothing in it is trusted:
+ * it is walked by file descriptor, never through a symbolic link, and
+ * never into another mount.
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
+#define RUNTIME_ROOT "/run/sandbox"
+/* How deep the walks below STATE_ROOT/NAME go before they refuse: each
+ * level keeps one or two descriptors open. */
+#define STATE_DEPTH_MAX 128
+#define LOCK_HOLDER_MAX 32
+
+/* STATE_ROOT made absolute; it must then be normalized (no ".."), so
+ * that it names the directory the walk opens. Logs; -EINVAL or -ENOMEM. */
+int state_root_absolute(const char *state_root, char **ret);
+
+/* Opens STATE_ROOT (absolute, from state_root_absolute()) component by
+ * component without following symbolic links; each component must be a
+ * directory owned by root. Returns an O_RDONLY directory fd; -ENOENT
+ * (not logged) when a component is missing; another -errno after
+ * logging. */
+int state_root_open(const char *state_root);
+
+/* Opens NAME below the state root's fd the same way: -ENOENT (not
+ * logged) when there is none; shown is its path, for messages. */
+int state_dir_open_at(int root, const char *name, const char *shown);
+
+/* Tries the lock of sandbox NAME on a fresh open of
+ * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
+ * (*ret_lock then holds it, or is -EBADF when there is no lock file),
+ * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
+ * file says, or ""), another -errno after logging. */
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
+
+/* The first mount point at or below path (absolute, without symbolic
+ * links) in /proc/self/mountinfo: 1 and *ret_mount, 0 when there is
+ * none, -errno after logging. */
+int mount_below(const char *path, char **ret_mount);
+
+/* Removes name below dir and, for a directory, all of it: by descriptor,
+ * without following symbolic links, refusing to descend into another
+ * mount or deeper than STATE_DEPTH_MAX. shown: its path, for messages.
+ * Logs; returns 0 or -errno. */
+int tree_remove(int dir, const char *name, const char *shown);
+
+/* The names in directory fd dir but "." and "..", sorted (strcmp).
+ * Returns -errno without logging. */
+int dir_names(int dir, char ***ret);
+
+/* "dir/name" (or "/name" below "/"); NULL when out of memory. */
+char *path_join2(const char *dir, const char *name);
+
+/* Whether fd, a directory reached from a directory on device parent_dev,
+ * is the root of another mount: another device, or the same file system
+ * mounted once more (a bind mount). Returns 1, 0 or -errno. */
+int dir_is_other_mount(int fd, dev_t parent_dev);
+
+/* Copies from_name below from_dir, all of it, to to_name below to_dir,
+ * which must not exist yet: owners, modes, timestamps, extended
+ * attributes, whiteouts and symbolic links as they are (tree-copy.c).
+ * Refuses to descend into another mount or deeper than STATE_DEPTH_MAX.
+ * shown: the source's path, for messages. Logs; on failure the part
+ * copied is left for the caller to remove. */
+int tree_copy(int from_dir, const char *from_name, int to_dir, const char *to_name, const char *shown);

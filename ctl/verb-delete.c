@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sandboxctl delete: removes a sandbox's state, STATE_ROOT/NAME, and its
+ * runtime directory /run/sandbox/NAME. Never while it runs: the helper's
+ * lock is taken first and held until the end, so that the sandbox cannot
+ * start on half-deleted state either. With --force a running sandbox is
+ * stopped first, through systemd, which runs it as sandbox@NAME.service.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-bus.h>
+
+#include "log.h"
+#include "names.h"
+#include "sandboxctl.h"
+#include "state.h"
+
+#define STOP_TIMEOUT_SEC 90
+#define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
+
+static uint64_t now_msec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+static const char *bus_error_text(const sd_bus_error *e, int r) {
+        return e && e->message ? e->message : strerror(r < 0 ? -r : r);
+}
+
+/* As root, systemd's own socket first, as systemctl does, so that no bus
+ * daemon is needed; an address given for the system bus wins. */
+static int bus_open(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+
+        if (geteuid() == 0 && !getenv("DBUS_SYSTEM_BUS_ADDRESS") && sd_bus_new(&bus) >= 0 &&
+            sd_bus_set_address(bus, "unix:path=" SYSTEMD_PRIVATE_SOCKET) >= 0 && sd_bus_start(bus) >= 0) {
+                *ret = TAKE_PTR(bus);
+                return 0;
+        }
+        return sd_bus_open_system(ret);
+}
+
+/* Whether a failed call means that there is no systemd to ask: no bus,
+ * or nobody on it who owns systemd's name. */
+static bool manager_unreachable(const sd_bus_error *e) {
+        return !sd_bus_error_is_set(e) ||
+                sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                                       SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_DISCONNECTED);
+}
+
+/* The unit systemd runs pid in, in *ret (NULL when none). */
+static int unit_of_pid(sd_bus *bus, const char *pid, sd_bus_error *error, char **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *path;
+        int r;
+
+        *ret = NULL;
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnitByPID", error, &reply, "u",
+                               (uint32_t) strtoul(pid, NULL, 10));
+        if (r < 0 && sd_bus_error_has_name(error, "org.freedesktop.systemd1.NoUnitForPID")) {
+                sd_bus_error_free(error);
+                return 0;
+        }
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "o", &path);
+        if (r >= 0)
+                r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit",
+                                               "Id", error, ret);
+        return r;
+}
+
+/* Logs a failed call to systemd for stop_sandbox(); returns r. */
+static int bus_failure(const char *name, const char *holder, const char *what, const sd_bus_error *e, int r) {
+        if (r == -ENOMEM)
+                return log_oom();
+        if (manager_unreachable(e))
+                return log_error_errno(r, "delete: sandbox %s is running%s%s%s and no systemd manager is reachable to "
+                                       "stop it (system bus: %s); nothing deleted", name, *holder ? " (helper PID " : "", holder,
+                                       *holder ? ")" : "", bus_error_text(e, r));
+        return log_error_errno(r, "delete: %s: %s; nothing deleted", what, bus_error_text(e, r));
+}
+
+/* Stops sandbox@NAME.service and waits until the helper has let go of
+ * the lock, which *ret_lock then holds. */
+static int stop_sandbox(const char *name, char holder[static LOCK_HOLDER_MAX], int *ret_lock) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *unit = NULL, *holder_unit = NULL, *what = NULL;
+        uint64_t deadline;
+        int r;
+
+        if (asprintf(&unit, "sandbox@%s.service", name) < 0 || asprintf(&what, "stop %s", unit) < 0)
+                return log_oom();
+        r = bus_open(&bus);
+        if (r >= 0 && *holder)
+                r = unit_of_pid(bus, holder, &error, &holder_unit);
+        if (r < 0)
+                return bus_failure(name, holder, "ask systemd which unit runs the sandbox", &error, r);
+        /* stopping the unit would not stop a sandbox that runs outside it */
+        if (*holder && (!holder_unit || !streq(holder_unit, unit)))
+                return log_error_errno(-EBUSY, "delete: sandbox %s is running (helper PID %s), but not as %s%s%s; "
+                                       "stop that process first; nothing deleted", name, holder, unit,
+                                       holder_unit ? ": it is in " : "", holder_unit ? holder_unit : "");
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "StopUnit", &error, NULL, "ss", unit, "replace");
+        if (r < 0)
+                return bus_failure(name, holder, what, &error, r);
+
+        deadline = now_msec() + STOP_TIMEOUT_SEC * 1000;
+        for (;;) {
+                r = sandbox_lock_try(name, ret_lock, holder);
+                if (r != -EBUSY)
+                        return r;
+                if (now_msec() >= deadline)
+                        return log_error_errno(-ETIMEDOUT, "delete: %s did not stop within %d s (helper PID %s); "
+                                               "nothing deleted", unit, STOP_TIMEOUT_SEC, *holder ? holder : "unknown");
+                usleep(100 * 1000);
+        }
+}
+
+static void help_delete(void) {
+        printf("sandboxctl delete [--state-root=DIR] [--force] NAME\n\n"
+               "Deletes the state of sandbox NAME, DIR/NAME, and its runtime directory\n"
+               "%s/NAME. Refuses while the sandbox runs; with --force, stops\n"
+               "sandbox@NAME.service through systemd first.\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --state-root=DIR    The sandboxes' state (default %s)\n"
+               "     --force             Stop the sandbox first when it runs\n", RUNTIME_ROOT, STATE_ROOT_DEFAULT);
+}
+
+int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
+        enum { ARG_STATE_ROOT = 0x100, ARG_FORCE };
+        static const struct option options[] = {
+                { "help",       no_argument,       NULL, 'h' },
+                { "state-root", required_argument, NULL, ARG_STATE_ROOT },
+                { "force",      no_argument,       NULL, ARG_FORCE },
+                {}
+        };
+        _cleanup_free_ char *program = NULL, *state_root = NULL, *state_path = NULL, *run_path = NULL, *mount = NULL;
+        _cleanup_free_ char **args = NULL;
+        _cleanup_close_ int root = -EBADF, state = -EBADF, lock = -EBADF, run = -EBADF;
+        const char *name, *root_arg = STATE_ROOT_DEFAULT;
+        char holder[LOCK_HOLDER_MAX];
+        bool force = false;
+        struct stat st;
+        int c, r;
+
+        args = verb_args_new("delete", argc, argv, &program);
+        if (!args)
+                return log_oom(), EXIT_INVALID;
+        while ((c = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help_delete();
+                        return EXIT_SUCCESS;
+                case ARG_STATE_ROOT:
+                        root_arg = optarg;
+                        break;
+                case ARG_FORCE:
+                        force = true;
+                        break;
+                default:
+                        return verb_usage_error("delete", c, args);
+                }
+        if (optind != argc) {
+                fprintf(stderr, "sandboxctl delete: expected exactly one sandbox name; see sandboxctl delete --help\n");
+                return EXIT_USAGE;
+        }
+        name = args[argc];
+        if (!sandbox_name_is_valid(name)) {
+                log_error("delete: \"%s\" is not a valid sandbox name (letters, digits, \"_\", \".\", \"-\", "
+                          "starting with a letter or digit, at most %d characters)", name, SANDBOX_NAME_MAX);
+                return EXIT_INVALID;
+        }
+        if (state_root_absolute(root_arg, &state_root) < 0)
+                return EXIT_INVALID;
+        state_path = path_join2(state_root, name);
+        if (!state_path || asprintf(&run_path, "%s/%s", RUNTIME_ROOT, name) < 0)
+                return log_oom(), EXIT_INVALID;
+
+        root = state_root_open(state_root);
+        if (root >= 0)
+                state = state_dir_open_at(root, name, state_path);
+        if (root == -ENOENT || state == -ENOENT) {
+                log_error("delete: sandbox %s has no state: there is no %s", name, state_path);
+                return EXIT_INVALID;
+        }
+        if (root < 0 || state < 0)
+                return EXIT_INVALID;
+
+        r = sandbox_lock_try(name, &lock, holder);
+        if (r == -EBUSY && !force) {
+                log_error("delete: sandbox %s is running%s%s%s; stop it first (systemctl stop sandbox@%s.service), "
+                          "or use --force; nothing deleted", name, *holder ? " (helper PID " : "", holder,
+                          *holder ? ")" : "", name);
+                return EXIT_INVALID;
+        }
+        if (r == -EBUSY)
+                r = stop_sandbox(name, holder, &lock);
+        if (r < 0)
+                return EXIT_INVALID;
+
+        /* a mount below would have its contents deleted, or stop the
+         * deletion half-way: refuse before anything is removed */
+        r = mount_below(state_path, &mount);
+        if (r == 0)
+                r = mount_below(run_path, &mount);
+        if (r > 0)
+                log_error("delete: %s is a mount point below the sandbox's directories; unmount it first; nothing deleted",
+                          mount);
+        if (r != 0)
+                return EXIT_INVALID;
+
+        if (tree_remove(root, name, state_path) < 0)
+                return EXIT_INVALID;
+
+        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (run < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+        if (run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && tree_remove(run, name, run_path) < 0)
+                return EXIT_INVALID;
+        return EXIT_SUCCESS;
+}

@@ -1,0 +1,602 @@
+#!/usr/bin/env bash
+# sandboxctl diff, delete and clone on the state that real sandboxes
+# leave: what "diff" reports after a sandbox added, changed and deleted
+# files in its /etc and /var; that "delete" and "clone" refuse while a
+# sandbox runs, and that "delete --force" stops it through systemd (a
+# stand-in for systemd's manager on a private bus); what "delete"
+# removes and what it leaves alone; what "clone" copies and what it
+# changes. Needs root. Everything is under $TMP, but /run/sandbox/NAME
+# for this run's own names.
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "1..0 # SKIP the helper builds sandboxes only as root"
+        exit 0
+fi
+# in a mount namespace of its own (see below), before anything is made
+if [ -z "${SANDBOX_TEST_PRIVATE_NS:-}" ]; then
+        SANDBOX_TEST_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
+        echo "1..0 # SKIP cannot make a private mount namespace here"
+        exit 0
+fi
+. "$(dirname "$0")/tap.sh"
+
+# unique per run, so that two runs of the suite do not share a lock
+PREFIX=sbstate$$
+. "$(dirname "$0")/sandbox-lib.sh"
+PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
+
+BACKGROUND=()
+cleanup() {
+        local pid
+        for pid in "${BACKGROUND[@]}"; do
+                kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        done
+        umount "$STATE/$PREFIX-main/etc/upper/$PREFIX-main-newdir" 2>/dev/null
+        umount /etc /var 2>/dev/null
+        remove_sandbox_dirs
+}
+trap cleanup EXIT
+
+# The sandboxes' host is the test's: /etc and /var are overlays on the
+# host's, with their upper layers under $TMP, so that the test can give
+# the host the files it needs without writing to the real ones.
+for d in etc var; do
+        mkdir -p "$TMP/host/$d-up" "$TMP/host/$d-work"
+        if ! mount -t overlay overlay -o "lowerdir=/$d,upperdir=$TMP/host/$d-up,workdir=$TMP/host/$d-work" "/$d"; then
+                echo "1..0 # SKIP cannot put a test /etc and /var over the host's here"
+                exit 0
+        fi
+done
+
+PROFILES=$TMP/profiles
+mkdir -p "$PROFILES/base"
+export SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER
+NO_BUS=unix:path=$TMP/no-bus
+
+# profile NAME [ETC-MODE VAR-MODE [MORE XML]]: $PROFILES/NAME.xml, named
+# and with NAME as its host name
+profile() {
+        cat >"$PROFILES/$1.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- $1: a sandbox of test-sandboxctl-state.sh -->
+<sandbox name="$1">
+  <description>State of $1</description>${4:-}
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem>
+    <etc mode="${2:-overlay}"/>
+    <var mode="${3:-overlay}"/>
+  </filesystem>
+  <hostname>$1</hostname>
+</sandbox>
+EOF
+}
+
+# in_sandbox NAME SCRIPT [ARG...]: runs sh -c SCRIPT in NAME's sandbox;
+# status in $rc, output in $TMP/out and $TMP/err
+in_sandbox() {
+        local n=$1 script=$2
+        shift 2
+        timeout -k 5 60 "$SANDBOXCTL" run --state-root="$STATE" "$n" -- /bin/sh -c "$script" sh "$@" \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+
+# ctl ARG...: sandboxctl; status in $rc, output in $TMP/out and $TMP/err
+ctl() {
+        timeout -k 5 150 "$SANDBOXCTL" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+
+# one_line_error WORD: the last command failed with status 1, printed
+# nothing, and said why in one line on stderr that contains WORD
+one_line_error() {
+        [ "$rc" -eq 1 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -qF -- "$1" "$TMP/err"
+}
+# usage_error: status 2, one line on stderr, nothing on stdout
+usage_error() {
+        [ "$rc" -eq 2 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]
+}
+check_error() { # check_error DESCRIPTION WORD: one assertion of one_line_error
+        if one_line_error "$2"; then ok "$1"; else not_ok "$1"; diag "status $rc" "$(cat "$TMP/out" "$TMP/err")"; fi
+}
+
+# start_sandbox NAME: runs NAME's sandbox in the background (sleeping)
+# and waits until its helper holds the lock; its PID in $bg
+start_sandbox() {
+        "$SANDBOXCTL" run --state-root="$STATE" "$1" -- /bin/sleep 300 </dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" &
+        bg=$!
+        BACKGROUND+=("$bg")
+        local i
+        # the helper writes its PID into the lock file once it holds it
+        for ((i = 0; i < 200; i++)); do
+                [ "$(cat "/run/sandbox/$1/lock" 2>/dev/null)" = "$bg" ] && return 0
+                kill -0 "$bg" 2>/dev/null || break
+                sleep 0.05
+        done
+        return 1
+}
+stop_sandbox() { # stop_sandbox PID
+        kill -TERM "$1" 2>/dev/null
+        wait "$1" 2>/dev/null
+}
+
+# tree_listing DIR: every entry below DIR with its type, mode, owner,
+# times, device, link target, content and extended attributes; one a line
+tree_listing() {
+        "$PYTHON" - "$1" <<'EOF'
+import hashlib, os, stat, sys
+top = sys.argv[1]
+paths = [top] + [os.path.join(d, n) for d, dirs, files in os.walk(top) for n in dirs + files]
+for p in sorted(paths):
+    st = os.lstat(p)
+    x = sorted((a, os.getxattr(p, a, follow_symlinks=False).hex()) for a in os.listxattr(p, follow_symlinks=False))
+    link = os.readlink(p) if stat.S_ISLNK(st.st_mode) else ""
+    data = hashlib.sha256(open(p, "rb").read()).hexdigest() if stat.S_ISREG(st.st_mode) else ""
+    print(repr(os.path.relpath(p, top)), oct(st.st_mode), st.st_uid, st.st_gid, st.st_mtime_ns,
+          os.major(st.st_rdev), os.minor(st.st_rdev), link, data, x)
+EOF
+}
+
+# ---------------------------------------------------------------------------
+# a sandbox that adds, changes and deletes files of the host's
+
+name main
+A=$n
+H=/etc/$A-host
+profile "$A"
+# the host as the sandbox finds it (in the test's /etc and /var only)
+rm -f /etc/machine-id /etc/hostname
+echo 0123456789abcdef0123456789abcdef >/etc/machine-id
+echo testhost >/etc/hostname
+echo keep >"$H-keep"
+echo host >"$H-mod"
+echo same >"$H-same"
+echo c >"$H-chmod" && chmod 0644 "$H-chmod"
+echo del >"$H-del"
+echo later >"$H-later"
+mkdir "$H-dir" && echo a >"$H-dir/a" && echo b >"$H-dir/b"
+mkdir -p "$H-gone/sub" && echo g >"$H-gone/sub/f"
+ln -s target-one "$H-link"
+ln -s target "$H-samelink"
+mkdir -p "/var/lib/$A" && echo v1 >"/var/lib/$A/host-var"
+ID_A=fedcba9876543210fedcba9876543210
+
+# (no capabilities in the sandbox: a file root cannot write is replaced)
+in_sandbox "$A" '
+        set -e
+        A=$1 H=$2
+        rm -f /etc/machine-id && echo "$3" >/etc/machine-id
+        rm -f /etc/hostname && echo "$A" >/etc/hostname
+        echo sandbox >"$H-mod"
+        echo same >"$H-same"
+        chmod 0600 "$H-chmod"
+        rm "$H-del" "$H-later"
+        rm -r "$H-dir" && mkdir "$H-dir" && echo a >"$H-dir/a" && echo c >"$H-dir/c"
+        rm -r "$H-gone"
+        ln -sfn target-two "$H-link"
+        rm "$H-samelink" && ln -s target "$H-samelink"
+        echo new >"/etc/$A-new"
+        mkdir -p "/etc/$A-newdir/sub" && echo f >"/etc/$A-newdir/sub/f"
+        ln -s / "/etc/$A-newlink"
+        echo sp >"/etc/$A-sp ace"
+        printf "nl\n" >"/etc/$A-nl
+x"
+        echo v2 >>"/var/lib/$A/host-var"
+        echo new >"/var/$A-new"' "$A" "$H" "$ID_A"
+check_eq "a sandbox changes its /etc and /var (status 0)" "$rc" 0
+# the host then deletes a file the sandbox deleted too, and adds one to
+# the directory the sandbox replaced
+rm "$H-later"
+echo late >"$H-dir/late"
+
+# What the test did, as diff reports it: "PATH<tab>LETTER", sorted by
+# path (escaped or not: the names differ before the escaped newline).
+expected_changes() {
+        printf '%s\tM\n' /etc/hostname /etc/machine-id "$H-chmod" "$H-link" "$H-mod" "/var/lib/$A/host-var"
+        printf '%s\tD\n' "$H-del" "$H-dir/b" "$H-dir/late" "$H-gone"
+        printf '%s\tR\n' "$H-dir"
+        printf '%s\tA\n' "$H-dir/c" "/etc/$A-new" "/etc/$A-newdir" "/etc/$A-newdir/sub" "/etc/$A-newdir/sub/f" \
+                "/etc/$A-newlink" "/etc/$A-sp ace" '/etc/'"$A"'-nl\nx' "/var/$A-new"
+}
+EXPECTED=$(expected_changes | LC_ALL=C sort -t "$(printf '\t')" -k1,1 | awk -F '\t' '{ print $2 " " $1 }')
+
+before=$(tree_listing "$STATE/$A")
+ctl diff --state-root="$STATE" "$A"
+check_eq "diff: status 0" "$rc" 0
+check_eq "diff: one line per change, A/M/D/R and the path, sorted; unchanged files, a rewrite with the same content, \
+a recreated identical symlink, copied-up directories and a deletion the host made too are not listed; a host file \
+hidden by the replaced directory is" "$(cat "$TMP/out")" "$EXPECTED"
+check "diff: nothing on stderr" test ! -s "$TMP/err"
+check_eq "diff: reads the state without changing it (types, modes, times, content, xattrs)" \
+        "$(tree_listing "$STATE/$A")" "$before"
+cp "$TMP/out" "$TMP/diff-$A"
+
+ctl diff --json --state-root="$STATE" "$A"
+cp "$TMP/out" "$TMP/json1"
+check "diff --json: status 0, valid JSON" \
+        bash -c '[ "$1" -eq 0 ] && "$2" -c "import json, sys; json.load(sys.stdin)" <"$3"' _ "$rc" "$PYTHON" "$TMP/json1"
+check "diff --json: exactly {change, path} per change, the same changes as the text" "$PYTHON" -c '
+import json, sys
+words = {"A": "added", "M": "modified", "D": "deleted", "R": "replaced"}
+want = [{"change": words[l[0]], "path": l[2:].replace("\\n", "\n")} for l in sys.argv[2].split("\n")]
+sys.exit(0 if json.load(open(sys.argv[1])) == want else 1)' "$TMP/json1" "$EXPECTED"
+ctl --json diff --state-root="$STATE" "$A"
+check "--json diff prints the same as diff --json" cmp -s "$TMP/out" "$TMP/json1"
+
+# /etc private, /var an overlay: only /var can be compared
+name private
+P=$n
+profile "$P" private overlay
+in_sandbox "$P" 'echo p >/etc/p && echo new >"/var/$1-new"' "$P"
+check_eq "private /etc: the sandbox runs (status 0)" "$rc" 0
+ctl diff --state-root="$STATE" "$P"
+check_eq "diff of a private /etc and an overlay /var: the changes in /var only, status 0" \
+        "$rc $(cat "$TMP/out")" "0 A /var/$P-new"
+check "diff of a private /etc: one line on stderr says it is private and not compared" \
+        bash -c '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "/etc is kept whole in private mode" "$1"' _ "$TMP/err"
+
+# /etc a tmpfs, /var the host's: nothing is kept
+name tmpfs
+T=$n
+profile "$T" tmpfs host
+in_sandbox "$T" 'echo t >/etc/t'
+check_eq "tmpfs /etc, host /var: the sandbox runs (status 0)" "$rc" 0
+check "tmpfs /etc, host /var: the helper keeps no state" test ! -e "$STATE/$T"
+ctl diff --state-root="$STATE" "$T"
+check "diff of a sandbox without state: status 0, nothing on stdout, one line on stderr naming its modes" \
+        bash -c '[ "$1" -eq 0 ] && [ ! -s "$2" ] && [ "$(wc -l <"$3")" -eq 1 ] && grep -q "no state.*/etc tmpfs, /var host" "$3"' \
+        _ "$rc" "$TMP/out" "$TMP/err"
+ctl diff --json --state-root="$STATE" "$T"
+check_eq "diff --json of a sandbox without state prints []" "$rc $(cat "$TMP/out")" "0 []"
+
+# bad input
+ctl diff --state-root="$STATE" "$PREFIX-unknown"
+check_error "diff of a name with neither state nor profile: status 1, one line naming it" "$PREFIX-unknown"
+ctl diff --state-root="$STATE" 'bad/name'
+check_error "diff of an invalid name: status 1, one line" "not a valid sandbox name"
+ctl diff --state-root="$STATE"
+check "diff without a name: usage error (status 2), one line" usage_error
+ctl diff --state-root="$STATE" "$A" "$P"
+check "diff with two names: usage error (status 2), one line" usage_error
+ctl diff --no-such-option "$A"
+check "diff with an unknown option: usage error (status 2), one line" usage_error
+ctl diff --help
+check "diff --help: status 0, the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandboxctl diff " "$2"' _ "$rc" "$TMP/out"
+ln -s "$A" "$STATE/$PREFIX-link"
+ctl diff --state-root="$STATE" "$PREFIX-link"
+check_error "diff refuses a state directory that is a symbolic link: status 1, one line" "symbolic link"
+ctl delete --state-root="$STATE" "$PREFIX-link"
+check_error "delete refuses it too" "symbolic link"
+check "... and leaves the link and what it points to" test -L "$STATE/$PREFIX-link" -a -f "$STATE/$A/etc/upper/$A-new"
+rm "$STATE/$PREFIX-link"
+
+# ---------------------------------------------------------------------------
+# while the sandbox runs
+
+if start_sandbox "$A"; then
+        ok "a sandbox runs in the background, its helper holding the lock"
+else
+        not_ok "a sandbox runs in the background, its helper holding the lock"
+        diag "$(cat "$TMP/bg.err")"
+fi
+RUNNING=$bg
+running_before=$(tree_listing "$STATE/$A")
+ctl delete --state-root="$STATE" "$A"
+check_error "delete refuses while the sandbox runs: status 1, one line naming the helper's PID" "helper PID $RUNNING"
+DBUS_SYSTEM_BUS_ADDRESS=$NO_BUS ctl delete --force --state-root="$STATE" "$A"
+check_error "delete --force without a systemd manager to reach: status 1, one line saying so" \
+        "no systemd manager is reachable"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "$PREFIX-busy"
+check_error "clone refuses while the source runs: status 1, one line" "is running"
+check "clone made nothing while the source runs" test ! -e "$PROFILES/$PREFIX-busy.xml" -a ! -e "$STATE/$PREFIX-busy"
+
+# a stand-in for systemd's manager on a private bus: answers Hello,
+# GetUnitByPID (with the unit given, or "-" for none), the unit's Id, and
+# StopUnit, which it carries out by sending SIGTERM to the PID in the
+# lock file; logs each call
+cat >"$TMP/manager.py" <<'EOF'
+import os, signal, socket, struct, sys
+
+path, unit_id, lock, log = sys.argv[1:5]
+
+def align(b, n):
+    return b + b"\0" * (-len(b) % n)
+
+def get(data, off, t):
+    if t in "so":
+        off += -off % 4
+        n, = struct.unpack_from("<I", data, off)
+        return data[off + 4:off + 4 + n].decode(), off + 5 + n
+    if t == "g":
+        return data[off + 1:off + 1 + data[off]].decode(), off + 2 + data[off]
+    if t == "u":
+        off += -off % 4
+        return struct.unpack_from("<I", data, off)[0], off + 4
+    raise ValueError(t)
+
+def put(b, t, v):
+    if t in "so":
+        v = v.encode()
+        return align(b, 4) + struct.pack("<I", len(v)) + v + b"\0"
+    if t == "g":
+        return b + bytes([len(v)]) + v.encode() + b"\0"
+    if t == "u":
+        return align(b, 4) + struct.pack("<I", v)
+    if t == "v":
+        return put(put(b, "g", "s"), "s", v)
+    raise ValueError(t)
+
+serial = 0
+def reply(to, sig, values, error=None):
+    global serial
+    serial += 1
+    body = b""
+    for t, v in zip(sig, values):
+        body = put(body, t, v)
+    fields = b""
+    for code, t, v in [(5, "u", to), (8, "g", sig)] + ([(4, "s", error)] if error else []):
+        fields = put(put(align(fields, 8) + bytes([code]), "g", t), t, v)
+    head = struct.pack("<cBBBIII", b"l", 3 if error else 2, 0, 1, len(body), serial, len(fields)) + fields
+    return align(head, 8) + body
+
+def answer(member, args):
+    if member == "Hello":
+        return ("s", [":1.1"])
+    if member == "GetUnitByPID":
+        if unit_id == "-":
+            return ("s", ["no unit"], "org.freedesktop.systemd1.NoUnitForPID")
+        return ("o", ["/org/freedesktop/systemd1/unit/test"])
+    if member == "Get":
+        return ("v", [unit_id])
+    if member == "StopUnit":
+        os.kill(int(open(lock).read().split()[0]), signal.SIGTERM)
+        return ("o", ["/org/freedesktop/systemd1/job/1"])
+    return ("s", [member], "org.freedesktop.DBus.Error.UnknownMethod")
+
+def serve(conn):
+    data = b""
+    while b"BEGIN\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        data += chunk
+    # AUTH EXTERNAL without an initial response is answered with DATA
+    conn.sendall(b"DATA\r\nOK " + b"0123456789abcdef" * 2 + b"\r\n" +
+                 (b"AGREE_UNIX_FD\r\n" if b"NEGOTIATE_UNIX_FD" in data else b""))
+    data = data.split(b"BEGIN\r\n", 1)[1]
+    while True:
+        while len(data) < 16 or len(data) < 16 + struct.unpack_from("<I", data, 12)[0]:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        _, kind, _, _, size, ser, flen = struct.unpack_from("<cBBBIII", data, 0)
+        start = 16 + flen + (-(16 + flen) % 8)
+        while len(data) < start + size:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        fields, off = {}, 16
+        while off < 16 + flen:
+            off += -off % 8
+            t, off2 = get(data, off + 1, "g")
+            fields[data[off]], off = get(data, off2, t)
+        body, args, off = data[start:start + size], [], 0
+        for t in fields.get(8, ""):
+            v, off = get(body, off, t)
+            args.append(v)
+        data = data[start + size:]
+        if kind != 1:
+            continue
+        with open(log, "a") as f:
+            f.write(" ".join([fields.get(3, "")] + [str(a) for a in args]) + "\n")
+        a = answer(fields.get(3), args)
+        conn.sendall(reply(ser, *a))
+
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(8)
+while True:
+    conn, _ = srv.accept()
+    try:
+        serve(conn)
+    finally:
+        conn.close()
+EOF
+# manager UNIT-ID NAME: starts the stand-in for sandbox NAME on
+# $TMP/bus-N; its address in $bus, its log in $bus_log
+managers=0
+manager() {
+        managers=$((managers + 1))
+        local socket=$TMP/bus-$managers i
+        bus_log=$TMP/bus-$managers.log
+        bus=unix:path=$socket
+        : >"$bus_log"
+        "$PYTHON" "$TMP/manager.py" "$socket" "$1" "/run/sandbox/$2/lock" "$bus_log" 2>"$TMP/bus-$managers.err" &
+        BACKGROUND+=("$!")
+        for ((i = 0; i < 100; i++)); do
+                [ -S "$socket" ] && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+manager "user@0.service" "$A"
+DBUS_SYSTEM_BUS_ADDRESS=$bus ctl delete --force --state-root="$STATE" "$A"
+check_error "delete --force of a sandbox that systemd does not run as sandbox@NAME.service: status 1, one line" \
+        "but not as sandbox@$A.service: it is in user@0.service"
+check_eq "... systemd was asked which unit runs the helper, and nothing was stopped" \
+        "$(cut -d ' ' -f 1,2 "$bus_log")" "$(printf 'Hello\nGetUnitByPID %s\nGet org.freedesktop.systemd1.Unit' "$RUNNING")"
+manager - "$A"
+DBUS_SYSTEM_BUS_ADDRESS=$bus ctl delete --force --state-root="$STATE" "$A"
+check_error "delete --force of a sandbox that runs in no unit of systemd's: status 1, one line" \
+        "but not as sandbox@$A.service; stop that process first"
+check_eq "the state is all still there after the refusals" "$(tree_listing "$STATE/$A")" "$running_before"
+stop_sandbox "$RUNNING"
+check "the sandbox stopped" test ! -e "/proc/$RUNNING"
+
+# ---------------------------------------------------------------------------
+# clone
+
+name clone
+C=$n
+# an extended attribute of the user's own, besides the overlay's
+"$PYTHON" -c 'import os, sys; os.setxattr(sys.argv[1], "user.sandbox-test", b"kept")' \
+        "$STATE/$A/etc/upper/$A-new" 2>/dev/null
+before=$(tree_listing "$STATE/$A")
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "$C"
+check_eq "clone: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+check_eq "clone: the new profile is the source's with the name and the host name changed, nothing else" \
+        "$(cat "$PROFILES/$C.xml" 2>&1)" \
+        "$(sed -e "s|<sandbox name=\"$A\">|<sandbox name=\"$C\">|" -e "s|<hostname>$A</hostname>|<hostname>$C</hostname>|" \
+                "$PROFILES/$A.xml")"
+check_eq "clone: the new profile is owned by root, mode 0644" "$(stat -c '%u %a' "$PROFILES/$C.xml")" "0 644"
+ctl validate "$C"
+check_eq "clone: the new profile is valid under its name" "$rc $(cat "$TMP/out")" "0 $PROFILES/$C.xml: valid"
+check_eq "clone: the source's state is unchanged" "$(tree_listing "$STATE/$A")" "$before"
+check_eq "clone: the copy has every entry with its type, mode, owner, times, device, link, content and xattrs, \
+but for the machine ID and host name" \
+        "$(tree_listing "$STATE/$C" | grep -v -e "^'etc/upper/machine-id' " -e "^'etc/upper/hostname' ")" \
+        "$(grep -v -e "^'etc/upper/machine-id' " -e "^'etc/upper/hostname' " <<<"$before")"
+check_eq "clone: the copy kept the whiteouts (character devices 0:0), as many as the source has" \
+        "$(stat -c '%F %t:%T' "$STATE/$C/etc/upper/${H#/etc/}-del") $(find "$STATE/$C" -type c | wc -l)" \
+        "character special file 0:0 $(find "$STATE/$A" -type c | wc -l)"
+check_eq "clone: the copy kept the opaque directory's trusted.overlay.opaque" \
+        "$("$PYTHON" -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' \
+                "$STATE/$C/etc/upper/${H#/etc/}-dir" 2>&1)" y
+check_eq "clone: the copy kept the symbolic link to / as a link" "$(readlink "$STATE/$C/etc/upper/$A-newlink")" /
+NEW_ID=$(cat "$STATE/$C/etc/upper/machine-id")
+if [[ $NEW_ID =~ ^[0-9a-f]{32}$ ]] && [ "$NEW_ID" != "$ID_A" ]; then
+        ok "clone: the copy has a new machine ID of 32 hex digits"
+else
+        not_ok "clone: the copy has a new machine ID of 32 hex digits"
+        diag "got: $NEW_ID"
+fi
+check_eq "clone: the copy's /etc/hostname is the new name" "$(cat "$STATE/$C/etc/upper/hostname")" "$C"
+ctl diff --state-root="$STATE" "$C"
+check_eq "clone: diff of the copy reports what diff of the source does" \
+        "$(cat "$TMP/out")" "$(cat "$TMP/diff-$A")"
+in_sandbox "$C" '
+        echo "hostname: $(cat /proc/sys/kernel/hostname) $(cat /etc/hostname)"
+        echo "machine-id: $(cat /etc/machine-id)"
+        [ -e "$1-del" ] && echo "deleted: back" || echo "deleted: gone"
+        echo "dir: $(ls "$1-dir" | tr "\n" " ")"' "$H"
+check_eq "clone: the copy's sandbox runs (status 0)" "$rc" 0
+check_eq "clone: ... its host name is the new name, from the profile and from /etc/hostname" \
+        "$(sed -n 's/^hostname: //p' "$TMP/out")" "$C $C"
+check_eq "clone: ... it sees the new machine ID" "$(sed -n 's/^machine-id: //p' "$TMP/out")" "$NEW_ID"
+check_eq "clone: ... a file deleted in the source stays deleted" "$(sed -n 's/^deleted: //p' "$TMP/out")" gone
+check_eq "clone: ... the replaced directory has the source's entries only" "$(sed -n 's/^dir: //p' "$TMP/out")" "a c "
+
+sum=$(sha256sum "$PROFILES/$C.xml")
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "$C"
+check_error "clone to a name that has a profile: status 1, one line" "already has a profile"
+check_eq "... the existing profile is untouched" "$(sha256sum "$PROFILES/$C.xml")" "$sum"
+mkdir -m 0700 "$STATE/$PREFIX-taken"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "$PREFIX-taken"
+check_error "clone to a name that has state but no profile: status 1, one line" "already has state"
+check "... and made no profile" test ! -e "$PROFILES/$PREFIX-taken.xml"
+rmdir "$STATE/$PREFIX-taken"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" 'bad name'
+check_error "clone to an invalid name: status 1, one line" "not a valid sandbox name"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$PREFIX-unknown" "$PREFIX-new"
+check_error "clone of a name without a profile: status 1, one line" "no profile named"
+ctl clone --state-root="$STATE" "$A"
+check "clone with one name: usage error (status 2), one line" usage_error
+ctl clone --help
+check "clone --help: status 0, the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandboxctl clone " "$2"' _ "$rc" "$TMP/out"
+
+# a source without state: only the profile is made
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$T" "$T-copy"
+check "clone of a sandbox without state: status 0, a profile and no state" \
+        test "$rc" -eq 0 -a -f "$PROFILES/$T-copy.xml" -a ! -e "$STATE/$T-copy"
+rm -f "$PROFILES/$T-copy.xml"
+
+# A failure after the state is copied leaves nothing: the profile
+# directory is read-only.
+mkdir "$TMP/ro" && mount -t tmpfs -o ro tmpfs "$TMP/ro"
+ctl clone --state-root="$STATE" --profile-dir="$TMP/ro" "$A" "$PREFIX-failed"
+check_error "clone to a profile directory it cannot write: status 1, one line" "Read-only file system"
+check_eq "... and leaves no state, no hidden copy, no profile" \
+        "$(ls -A "$STATE" | grep -F -- "$PREFIX-failed"; ls -A "$TMP/ro")" ""
+umount "$TMP/ro"
+# ... or a bind mount of the same file system met half-way through the copy
+mkdir "$TMP/bind-source" && echo b >"$TMP/bind-source/b"
+mount --bind "$TMP/bind-source" "$STATE/$A/etc/upper/$A-newdir"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "$PREFIX-failed"
+check_error "clone with a bind mount inside the source's state: status 1, one line naming it" \
+        "copy $STATE/$A/etc/upper/$A-newdir: another file system is mounted there"
+check_eq "... and leaves no state, no hidden copy, no profile" \
+        "$(ls -A "$STATE" "$PROFILES" | grep -F -- "$PREFIX-failed")" ""
+umount "$STATE/$A/etc/upper/$A-newdir"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$A" "${PREFIX}_underscore"
+check_error "clone to a name that is no host name, where the host name must be set: status 1, one line" \
+        "not a valid host name"
+
+# a host name that is the source's name, set in a base profile: the new
+# profile sets its own
+name base
+B=$n
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <hostname>%s</hostname>\n</sandbox>\n' "$B" \
+        >"$PROFILES/base/$B-base.xml"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <include name="%s-base"/>\n  <exec><arg>/bin/true</arg></exec>\n</sandbox>\n' \
+        "$B" >"$PROFILES/$B.xml"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$B" "$B-copy"
+check_eq "clone of a profile whose host name comes from a base profile: status 0" "$rc" 0
+check_eq "... the new profile adds <hostname> with the new name before </sandbox>, and is otherwise the same" \
+        "$(cat "$PROFILES/$B-copy.xml" 2>&1)" "$(sed "s|^</sandbox>|  <hostname>$B-copy</hostname>\n</sandbox>|" "$PROFILES/$B.xml")"
+ctl show "$B-copy"
+check "... which the helper is given" grep -q -- " --hostname=$B-copy " "$TMP/out"
+
+# ---------------------------------------------------------------------------
+# delete --force through systemd
+
+if start_sandbox "$C"; then
+        ok "the copy runs in the background"
+else
+        not_ok "the copy runs in the background"
+        diag "$(cat "$TMP/bg.err")"
+fi
+RUNNING=$bg
+manager "sandbox@$C.service" "$C"
+DBUS_SYSTEM_BUS_ADDRESS=$bus ctl delete --force --state-root="$STATE" "$C"
+check_eq "delete --force of a running sandbox: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+check_eq "... systemd was asked to stop sandbox@NAME.service, mode replace" \
+        "$(grep '^StopUnit' "$bus_log")" "StopUnit sandbox@$C.service replace"
+wait "$RUNNING" 2>/dev/null
+check "... the sandbox stopped" test ! -e "/proc/$RUNNING"
+check "... its state and runtime directory are gone" test ! -e "$STATE/$C" -a ! -e "/run/sandbox/$C"
+
+# ---------------------------------------------------------------------------
+# delete
+
+mkdir -p "$TMP/outside" && echo outside >"$TMP/outside/file"
+ln -s "$TMP/outside" "$STATE/$A/etc/upper/$A-outside"
+ln -s "$TMP/outside/file" "$STATE/$A/var/upper/$A-outside-file"
+mount -t tmpfs tmpfs "$STATE/$A/etc/upper/$A-newdir"
+ctl delete --state-root="$STATE" "$A"
+check_error "delete with a file system mounted below the state: status 1, one line naming the mount point" \
+        "$STATE/$A/etc/upper/$A-newdir is a mount point"
+check "... nothing was deleted" test -f "$STATE/$A/etc/upper/$A-new" -a -d "/run/sandbox/$A"
+umount "$STATE/$A/etc/upper/$A-newdir"
+
+private_before=$(tree_listing "$STATE/$P")
+check "before delete: the sandbox has state and a runtime directory" test -d "$STATE/$A" -a -d "/run/sandbox/$A"
+ctl delete --state-root="$STATE" "$A"
+check_eq "delete: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+check "delete: the state is gone, all of it" test ! -e "$STATE/$A"
+check "delete: the runtime directory is gone" test ! -e "/run/sandbox/$A"
+check_eq "delete: symbolic links in the state were removed, not followed" "$(cat "$TMP/outside/file")" outside
+check_eq "delete: other sandboxes' state is untouched" "$(tree_listing "$STATE/$P")" "$private_before"
+check "delete: the profile stays" test -f "$PROFILES/$A.xml"
+ctl delete --state-root="$STATE" "$A"
+check_error "delete of a sandbox without state: status 1, one line" "has no state"
+ctl delete --state-root="$STATE" 'bad/name'
+check_error "delete of an invalid name: status 1, one line" "not a valid sandbox name"
+ctl delete --state-root="$STATE"
+check "delete without a name: usage error (status 2), one line" usage_error
+ctl delete --help
+check "delete --help: status 0, the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandboxctl delete " "$2"' _ "$rc" "$TMP/out"
+
+done_testing
