@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "names.h"
 #include "sandboxctl.h"
 #include "schema.h"
 #include "search-path.h"
@@ -109,6 +110,13 @@ int verb_usage_error(const char *verb, int c, char *args[]) {
         else
                 fprintf(stderr, "sandboxctl %s: unknown option \"%s\"; see sandboxctl %s --help\n", verb, arg, verb);
         return EXIT_USAGE;
+}
+
+int verb_name_check(const char *verb, const char *name) {
+        if (sandbox_name_is_valid(name))
+                return 0;
+        log_error("%s: \"%s\" is not a valid sandbox name (" SANDBOX_NAME_RULE ")", verb, name);
+        return EXIT_INVALID;
 }
 
 int main(int argc, char *argv[]) {

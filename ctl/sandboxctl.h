@@ -45,3 +45,6 @@ int verb_clone(int argc, char *argv[], char * const *dirs);
 char **verb_args_new(const char *verb, int argc, char *argv[], char **ret_program);
 /* The one-line message for getopt_long()'s '?' or ':'; returns EXIT_USAGE. */
 int verb_usage_error(const char *verb, int c, char *args[]);
+/* 0 for a valid sandbox name; else logs "VERB: ... is not a valid
+ * sandbox name (the rule)" and returns EXIT_INVALID. */
+int verb_name_check(const char *verb, const char *name);

@@ -31,64 +31,8 @@ int state_root_absolute(const char *state_root, char **ret) {
         return 0;
 }
 
-/* One component down, without following a symbolic link. */
-static int step_down(int dir, const char *name, const char *shown) {
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-
-        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return -ENOENT;
-                if (errno == ENOTDIR || errno == ELOOP)
-                        return log_error_errno(-ENOTDIR, "%s: is a symbolic link or not a directory; refusing to use it",
-                                               shown);
-                return log_error_errno(-errno, "%s: %m", shown);
-        }
-        if (fstat(fd, &st) < 0)
-                return log_error_errno(-errno, "%s: %m", shown);
-        /* what the helper insists on too: nobody else may have put it there */
-        if (st.st_uid != 0)
-                return log_error_errno(-EPERM, "%s: owned by uid %u, not root; refusing to use it", shown,
-                                       (unsigned) st.st_uid);
-        return TAKE_FD(fd);
-}
-
-int state_root_open(const char *state_root) {
-        _cleanup_close_ int fd = -EBADF;
-        char shown[PATH_MAX] = "";
-        size_t n = 0;
-        int r;
-
-        fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return log_error_errno(-errno, "open /: %m");
-        for (const char *c = state_root;;) {
-                char comp[NAME_MAX + 1];
-                bool last;
-
-                r = path_next_component(&c, comp, &last);
-                if (r == 0)
-                        break;
-                if (r < 0)
-                        return log_error_errno(r, "state root %s: %m", state_root);
-                n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", comp);
-                r = step_down(fd, comp, shown);
-                if (r < 0)
-                        return r;
-                closep(&fd);
-                fd = r;
-        }
-        return TAKE_FD(fd);
-}
-
-int state_dir_open_at(int root, const char *name, const char *shown) {
-        return step_down(root, name, shown);
-}
-
 int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
         _cleanup_close_ int run = -EBADF, dir = -EBADF, fd = -EBADF;
-        ssize_t k;
 
         holder[0] = 0;
         *ret_lock = -EBADF;
@@ -106,11 +50,7 @@ int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HO
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 if (errno != EWOULDBLOCK)
                         return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
-                k = pread(fd, holder, LOCK_HOLDER_MAX - 1, 0);
-                holder[k > 0 ? k : 0] = 0;
-                holder[strcspn(holder, "\n")] = 0;
-                if (holder[strspn(holder, "0123456789")] != 0)
-                        holder[0] = 0;
+                lock_holder_read(fd, holder);
                 return -EBUSY;
         }
         *ret_lock = TAKE_FD(fd);

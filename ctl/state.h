@@ -14,27 +14,19 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
-#define RUNTIME_ROOT "/run/sandbox"
+#include "state-dir.h"
+
 /* How deep the walks below STATE_ROOT/NAME go before they refuse: each
  * level keeps one or two descriptors open. */
 #define STATE_DEPTH_MAX 128
-#define LOCK_HOLDER_MAX 32
 
 /* STATE_ROOT made absolute; it must then be normalized (no ".."), so
  * that it names the directory the walk opens. Logs; -EINVAL or -ENOMEM. */
 int state_root_absolute(const char *state_root, char **ret);
 
-/* Opens STATE_ROOT (absolute, from state_root_absolute()) component by
- * component without following symbolic links; each component must be a
- * directory owned by root. Returns an O_RDONLY directory fd; -ENOENT
- * (not logged) when a component is missing; another -errno after
- * logging. */
-int state_root_open(const char *state_root);
-
-/* Opens NAME below the state root's fd the same way: -ENOENT (not
- * logged) when there is none; shown is its path, for messages. */
-int state_dir_open_at(int root, const char *name, const char *shown);
+/* STATE_ROOT (absolute, from state_root_absolute()) and NAME below it
+ * are opened with state_root_walk() and state_step_down() (state-dir.h),
+ * without flags: O_RDONLY, nothing made, -ENOENT not logged. */
 
 /* Tries the lock of sandbox NAME on a fresh open of
  * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free

@@ -281,13 +281,13 @@ static int clone_run(Clone *c, char * const *dirs) {
         dst_state = path_join2(c->state_root, c->dst);
         if (!src_state || !dst_state)
                 return log_oom();
-        c->root = state_root_open(c->state_root);
+        c->root = state_root_walk(c->state_root, 0);
         if (c->root < 0 && c->root != -ENOENT)
                 return c->root;
         if (c->root >= 0 && fstatat(c->root, c->dst, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 return log_error_errno(-EEXIST, "clone: sandbox %s already has state, %s", c->dst, dst_state);
         if (c->root >= 0) {
-                state = state_dir_open_at(c->root, c->src, src_state);
+                state = state_step_down(c->root, c->src, src_state, 0);
                 if (state < 0 && state != -ENOENT)
                         return state;
         }
@@ -425,15 +425,8 @@ int verb_clone(int argc, char *argv[], char * const *dirs) {
         }
         c.src = args[optind];
         c.dst = args[optind + 1];
-        for (int i = 0; i < 2; i++) {
-                const char *n = i ? c.dst : c.src;
-
-                if (!sandbox_name_is_valid(n)) {
-                        log_error("clone: \"%s\" is not a valid sandbox name (letters, digits, \"_\", \".\", \"-\", "
-                                  "starting with a letter or digit, at most %d characters)", n, SANDBOX_NAME_MAX);
-                        return EXIT_INVALID;
-                }
-        }
+        if (verb_name_check("clone", c.src) != 0 || verb_name_check("clone", c.dst) != 0)
+                return EXIT_INVALID;
         if (streq(c.src, c.dst)) {
                 log_error("clone: the source and the new name are both \"%s\"", c.src);
                 return EXIT_INVALID;

@@ -179,20 +179,17 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (!sandbox_name_is_valid(name)) {
-                log_error("delete: \"%s\" is not a valid sandbox name (letters, digits, \"_\", \".\", \"-\", "
-                          "starting with a letter or digit, at most %d characters)", name, SANDBOX_NAME_MAX);
+        if (verb_name_check("delete", name) != 0)
                 return EXIT_INVALID;
-        }
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
         state_path = path_join2(state_root, name);
         if (!state_path || asprintf(&run_path, "%s/%s", RUNTIME_ROOT, name) < 0)
                 return log_oom(), EXIT_INVALID;
 
-        root = state_root_open(state_root);
+        root = state_root_walk(state_root, 0);
         if (root >= 0)
-                state = state_dir_open_at(root, name, state_path);
+                state = state_step_down(root, name, state_path, 0);
         if (root == -ENOENT || state == -ENOENT) {
                 log_error("delete: sandbox %s has no state: there is no %s", name, state_path);
                 return EXIT_INVALID;

@@ -305,9 +305,9 @@ static int diff_one(Walk *w, int state, const char *state_path, const char *name
         if (!upper_path || !top)
                 return log_oom();
 
-        d = state_dir_open_at(state, dir, dir_path);
+        d = state_step_down(state, dir, dir_path, 0);
         if (d >= 0)
-                upper = state_dir_open_at(d, "upper", upper_path);
+                upper = state_step_down(d, "upper", upper_path, 0);
         if (d == -ENOENT || upper == -ENOENT) {
                 struct stat st;
 
@@ -464,11 +464,8 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (!sandbox_name_is_valid(name)) {
-                log_error("diff: \"%s\" is not a valid sandbox name (letters, digits, \"_\", \".\", \"-\", "
-                          "starting with a letter or digit, at most %d characters)", name, SANDBOX_NAME_MAX);
+        if (verb_name_check("diff", name) != 0)
                 return EXIT_INVALID;
-        }
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
         state_path = path_join2(state_root, name);
@@ -489,9 +486,9 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
                                     "host's own /etc and /var", name, profile_path, name);
         }
 
-        root = state_root_open(state_root);
+        root = state_root_walk(state_root, 0);
         if (root >= 0)
-                state = state_dir_open_at(root, name, state_path);
+                state = state_step_down(root, name, state_path, 0);
         if (root == -ENOENT || state == -ENOENT) {
                 if (!profile_path) {
                         log_error("diff: no sandbox named \"%s\": no state in %s and no profile %s%s on the search path",

@@ -32,6 +32,22 @@ typedef struct Service {
  * which on these machines is most of what a fork costs. So it writes
  * nothing the helper still needs, and makes only system calls, but for
  * messages on the way out. */
+/* Sockets passed on by systemd are the service's only when LISTEN_PID
+ * names it (sd_listen_fds() checks): systemd set the helper's PID there.
+ * Rewritten in place, the environment's slot pointing to memory that
+ * outlives this process's stack. */
+static void listen_pid_to_self(void) {
+        static char value[32];
+        extern char **environ;
+
+        for (char **e = environ; e && *e; e++)
+                if (strncmp(*e, "LISTEN_PID=", 11) == 0) {
+                        snprintf(value, sizeof(value), "LISTEN_PID=%d", (int) getpid());
+                        *e = value;
+                        return;
+                }
+}
+
 static int exec_service(void *userdata) {
         const Service *s = userdata;
         const HelperConfig *c = s->c;
@@ -50,6 +66,7 @@ static int exec_service(void *userdata) {
                 log_error_errno(-errno, "new session: %m");
                 _exit(EXIT_SETUP);
         }
+        listen_pid_to_self();
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
         r = lsm_arm_exec(c);

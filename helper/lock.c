@@ -9,14 +9,13 @@
 
 #include "lock.h"
 #include "log.h"
+#include "state-dir.h"
 
-#define RUNTIME_ROOT "/run/sandbox"
 
 int instance_lock(const char *name, char *rundir, size_t size) {
         _cleanup_close_ int fd = -EBADF;
-        char path[4200], holder[32] = "";
+        char path[4200], holder[LOCK_HOLDER_MAX] = "";
         struct stat st;
-        ssize_t k;
 
         if (mkdir(RUNTIME_ROOT, 0755) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "lock: create %s: %m", RUNTIME_ROOT);
@@ -36,9 +35,7 @@ int instance_lock(const char *name, char *rundir, size_t size) {
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 if (errno != EWOULDBLOCK)
                         return log_error_errno(-errno, "lock: %s: %m", path);
-                k = pread(fd, holder, sizeof(holder) - 1, 0);
-                holder[k > 0 ? k : 0] = 0;
-                holder[strcspn(holder, "\n")] = 0;
+                lock_holder_read(fd, holder);
                 return log_error_errno(-EBUSY, "lock: sandbox %s is already running (%s%s%slock %s); "
                                        "one instance per name", name, *holder ? "helper PID " : "", holder,
                                        *holder ? ", " : "", path);

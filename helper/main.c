@@ -6,7 +6,9 @@
  * anything changes; then the namespaces, and PID 1 of the new PID
  * namespace builds the rest (init.c, rootfs.c, identity.c).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
@@ -26,11 +28,11 @@
 #include "lsm.h"
 #include "quantities.h"
 #include "search-path.h"
+#include "state-dir.h"
 #include "step.h"
 #include "strv.h"
 
 
-#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
 
 static int report_missing_profile(const char *name) {
         _cleanup_strv_free_ char **dirs = NULL;
@@ -52,6 +54,32 @@ static unsigned parse_listen_fds(void) {
         if (!e || parse_uint_range(e, 1, 1024, &n) < 0)
                 return 0;
         return (unsigned) n;
+}
+
+/* Marks every file descriptor from first on close-on-exec: with
+ * close_range() (Linux 5.11), else one by one as /proc/self/fd lists
+ * them. A descriptor the service could inherit is a way out of the
+ * sandbox (CVE-2024-21626), so failing here stops the start. */
+static int inherited_fds_cloexec(unsigned first) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        if (close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return 0;
+        if (errno != ENOSYS && errno != EINVAL)
+                return -errno;
+        d = opendir("/proc/self/fd");
+        if (!d)
+                return -errno;
+        while ((errno = 0, de = readdir(d))) {
+                uint64_t fd;
+
+                if (parse_uint_range(de->d_name, first, INT_MAX, &fd) < 0 || (int) fd == dirfd(d))
+                        continue;
+                if (fcntl((int) fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+                        return -errno;
+        }
+        return errno ? -errno : 0;
 }
 
 /* What would make the sandbox weaker than asked is refused here, before
@@ -194,8 +222,12 @@ int main(int argc, char *argv[]) {
         /* what the helper was handed beyond stdio is not the service's,
          * but for sockets passed on by systemd (LISTEN_FDS) */
         keep_fds = parse_listen_fds();
-        if (close_range(3 + keep_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                log_debug("close_range: %m; inherited file descriptors stay open");
+        r = inherited_fds_cloexec(3 + keep_fds);
+        if (r < 0) {
+                log_error_errno(r, "inherited file descriptors: cannot keep them from the service: %m");
+                helper_config_done(&c);
+                return EXIT_SETUP;
+        }
 
         /* every message from here on says which sandbox it is about */
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.name);

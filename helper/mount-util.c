@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <mntent.h>
 #include <linux/openat2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,7 +196,7 @@ static int openat2_in_root(int root, const char *path) {
                 .flags = O_PATH | O_CLOEXEC,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
-        static bool refused;
+        static atomic_bool refused;
         int fd;
 
         if (refused)

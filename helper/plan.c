@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "helper-config.h"
+#include "state-dir.h"
 #include "strv.h"
-
-#define STATE_ROOT_DEFAULT "/var/lib/sandbox"
 
 static void step(unsigned *n, const char *what, const char *detail) {
         printf("%2u. %-12s %s\n", ++*n, what, detail);

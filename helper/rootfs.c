@@ -387,8 +387,8 @@ static int mount_profile(Build *b, StepTimer *t) {
 
 static int mask_ssh_keys(Build *b) {
         _cleanup_close_ int ssh = open_in_root(b->root, "/etc/ssh", CREATE_NONE, "mask");
+        _cleanup_closedir_ DIR *d = NULL;
         char p[FD_PATH_MAX];
-        DIR *d;
         int r = 0;
 
         if (ssh == -ENOENT)
@@ -399,7 +399,7 @@ static int mask_ssh_keys(Build *b) {
         d = opendir(p);
         if (!d)
                 return log_error_errno(-errno, "mask the SSH host keys: /etc/ssh: %m");
-        for (struct dirent *e; r >= 0 && (e = readdir(d));) {
+        for (struct dirent *e; r >= 0 && (errno = 0, e = readdir(d));) {
                 size_t n = strlen(e->d_name);
                 char path[300];
 
@@ -408,7 +408,9 @@ static int mask_ssh_keys(Build *b) {
                 snprintf(path, sizeof(path), "/etc/ssh/%s", e->d_name);
                 r = mask_in_root(b, path);
         }
-        closedir(d);
+        /* a key not listed would be a key not masked */
+        if (r >= 0 && errno != 0)
+                return log_error_errno(-errno, "mask the SSH host keys: read /etc/ssh: %m");
         return r;
 }
 
@@ -551,8 +553,10 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         if (r < 0)
                 goto finish;
         if (parallel) {
-                step_begin(t, NULL);
+                /* the time the other steps left the etc and var job */
+                step_begin(t, "join");
                 pthread_join(thread, NULL);
+                step_begin(t, NULL);
                 parallel = false;
                 r = job.r;
                 if (r < 0)

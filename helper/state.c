@@ -2,115 +2,55 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <string.h>
-#include <sys/stat.h>
+#include <stdio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "paths.h"
+#include "state-dir.h"
 #include "state.h"
 
 #define OVERLAYFS_MAGIC 0x794c7630
 
-/* One step down: name below dir, made when missing and create is set. */
-static int step_down(int dir, const char *name, const char *shown, bool create) {
-        struct stat st;
-        int fd;
-
-        fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT && create) {
-                if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
-                        return log_error_errno(-errno, "state directory %s: cannot create it: %m", shown);
-                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (fd < 0) {
-                if (errno == ENOTDIR || errno == ELOOP)
-                        return log_error_errno(-ENOTDIR, "state directory %s: is a symbolic link or not a directory; "
-                                               "refusing to use it (remove it to start afresh)", shown);
-                return log_error_errno(-errno, "state directory %s: %m", shown);
-        }
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-                close(fd);
-                return log_error_errno(r, "state directory %s: %m", shown);
-        }
-        if (st.st_uid != 0 || (create && (st.st_mode & (S_IWGRP | S_IWOTH)))) {
-                close(fd);
-                return log_error_errno(-EPERM, "state directory %s: owned by uid %u with mode %04o; it must be owned by "
-                                       "root and writable only by root", shown, (unsigned) st.st_uid,
-                                       (unsigned) (st.st_mode & 07777));
-        }
-        return fd;
-}
-
 int state_dir_open(const char *state_root, const char *name, const char *const *subs) {
+        _cleanup_close_ int root = -EBADF, fd = -EBADF;
         char shown[PATH_MAX];
-        size_t n = 0;
-        int fd, r;
 
-        if (state_root[0] != '/' || strlen(state_root) >= sizeof(shown))
-                return log_error_errno(-EINVAL, "state root %s: must be an absolute path", state_root);
-
-        fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        root = state_root_walk(state_root, STATE_CREATE | STATE_PATH);
+        if (root == -ENOENT)
+                return log_error_errno(root, "state root %s: a directory above it is missing", state_root);
+        if (root < 0)
+                return root;
+        snprintf(shown, sizeof(shown), "%s/%s", state_root, name);
+        fd = state_step_down(root, name, shown, STATE_CREATE | STATE_PATH);
         if (fd < 0)
-                return log_error_errno(-errno, "open /: %m");
-        shown[0] = 0;
-        /* the state root's own components: existing, root-owned, no symlinks;
-         * the last one is made when missing (a fresh /var/lib/sandbox) */
-        for (const char *c = state_root;;) {
-                char comp[NAME_MAX + 1];
-                bool last;
-
-                r = path_next_component(&c, comp, &last);
-                if (r == 0)
-                        break;
-                if (r < 0) {
-                        close(fd);
-                        return log_error_errno(r, "state root %s: %m", state_root);
-                }
-                n += (size_t) snprintf(shown + n, sizeof(shown) - n, "/%s", comp);
-                r = step_down(fd, comp, shown, last);
-                close(fd);
-                if (r < 0)
-                        return r;
-                fd = r;
-        }
-
-        n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", name);
-        r = step_down(fd, name, shown, true);
-        close(fd);
-        if (r < 0)
-                return r;
-        fd = r;
-        r = state_dir_below(fd, shown, subs);
-        close(fd);
-        return r;
+                return fd;
+        return state_dir_below(fd, shown, subs);
 }
 
 int state_dir_below(int dir, const char *path, const char *const *subs) {
+        _cleanup_close_ int fd = fcntl(dir, F_DUPFD_CLOEXEC, 3);
         char shown[PATH_MAX];
         size_t n = (size_t) snprintf(shown, sizeof(shown), "%s", path);
         struct statfs sf;
-        int fd = dup(dir), r;
 
         if (fd < 0)
                 return log_error_errno(-errno, "state directory %s: %m", path);
         for (const char *const *s = subs; s && *s; s++) {
+                int r;
+
                 n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", *s);
-                r = step_down(fd, *s, shown, true);
-                close(fd);
+                r = state_step_down(fd, *s, shown, STATE_CREATE | STATE_PATH);
                 if (r < 0)
                         return r;
+                close(fd);
                 fd = r;
         }
 
         /* overlayfs cannot take its upper and work dirs from an overlay */
-        if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_MAGIC) {
-                close(fd);
+        if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_MAGIC)
                 return log_error_errno(-EOPNOTSUPP, "state directory %s is on an overlay file system, which cannot hold "
                                        "overlay upper directories; use --state-root= on another file system (ext4, xfs, tmpfs)",
                                        shown);
-        }
-        return fd;
+        return TAKE_FD(fd);
 }

@@ -4,6 +4,8 @@
 
 #include "names.h"
 
+_Static_assert(SANDBOX_NAME_MAX == 64, "SANDBOX_NAME_RULE says 64");
+
 static bool is_alnum(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }

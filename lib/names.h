@@ -6,6 +6,9 @@
 #include <stdbool.h>
 
 #define SANDBOX_NAME_MAX 64
+/* What the messages that refuse a sandbox or tag name say is allowed. */
+#define NAME_CHARS_RULE "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit"
+#define SANDBOX_NAME_RULE NAME_CHARS_RULE ", at most 64 characters"
 
 /* A sandbox name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters, so
  * that sandbox@NAME.service, /var/lib/sandbox/NAME and /run/sandbox/NAME

@@ -246,8 +246,7 @@ static int load_include(Loader *l, xmlNodePtr n, const char *file) {
                 return 0; /* reported by the schema */
         if (!sandbox_name_is_valid((const char *) name)) {
                 diag_add(l->diags, file, line, "<include>: name \"%s\" is not a valid profile name; "
-                         "allowed: letters, digits, \"_\", \".\", \"-\", starting with a letter or digit, at most %d characters",
-                         (const char *) name, SANDBOX_NAME_MAX);
+                         "allowed: " SANDBOX_NAME_RULE, (const char *) name);
                 l->problems++;
                 return 0;
         }
@@ -395,8 +394,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         }
         if (!sandbox_name_is_valid(p->name)) {
                 diag_add(diags, path, 0, "\"%s\" is not a valid sandbox name; the file name must be NAME%s with a NAME of "
-                         "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit, at most %d characters",
-                         p->name, PROFILE_SUFFIX, SANDBOX_NAME_MAX);
+                         SANDBOX_NAME_RULE, p->name, PROFILE_SUFFIX);
                 return -EINVAL;
         }
 

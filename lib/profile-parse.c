@@ -20,7 +20,6 @@
 #include "strv.h"
 
 #define PATH_RULE "absolute and normalised (no \"//\", \".\", \"..\" or trailing \"/\")"
-#define NAME_RULE "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit"
 
 static unsigned line_of(xmlNodePtr n) {
         long l = xmlGetLineNo(n);
@@ -302,7 +301,7 @@ static void parse_block(ParseContext *c, xmlNodePtr n) {
                 replace(&m.source, NULL);
         }
         if (tag && !tag_is_valid(tag)) {
-                problem(c, n, "tag \"%s\" is not valid; allowed: " NAME_RULE ", at most 64 characters", tag);
+                problem(c, n, "tag \"%s\" is not valid; allowed: " SANDBOX_NAME_RULE, tag);
                 replace(&tag, NULL);
         }
         if (!m.source || !tag) {

@@ -55,6 +55,26 @@ remove_sandbox_dirs() {
         safe_remove "$TMP"
 }
 
+# host_overlay DIR: in a test's private mount namespace (private-ns.sh),
+# the test's /etc and /var become overlays on the host's with their upper
+# layers in DIR, so that whatever a sandbox (or a broken helper) writes
+# there never reaches the real files; those stay visible, for checks, at
+# $REAL_ETC and $REAL_VAR (binds below DIR). Skips the whole test where
+# that cannot be done.
+host_overlay() {
+        local d
+        for d in etc var; do
+                mkdir -p "$1/real-$d" "$1/$d-up" "$1/$d-work"
+                if ! mount --bind "/$d" "$1/real-$d" ||
+                        ! mount -t overlay overlay -o "lowerdir=/$d,upperdir=$1/$d-up,workdir=$1/$d-work" "/$d"; then
+                        echo "1..0 # SKIP cannot put a test /etc and /var over the host's here"
+                        exit 0
+                fi
+        done
+        REAL_ETC=$1/real-etc
+        REAL_VAR=$1/real-var
+}
+
 # name LABEL: sets n to a sandbox name of this run, remembered for the
 # clean-up
 name() {

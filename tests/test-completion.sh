@@ -124,7 +124,7 @@ expect "bash: --state-root=: directories" "$(words "--state-root=$SR")" "$(bash_
 expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "sandboxctl clone --profile-dir = $TMP/fir")"
 expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
-STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/ctl/state.h")
+STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/state-dir.h")
 check "bash: the default state root is sandboxctl's (${STATE_ROOT_DEFAULT:-none found})" \
         grep -qF "root=\${1:-$STATE_ROOT_DEFAULT}" "$BASH_COMPLETION"
 check "zsh: the default state root is sandboxctl's" \

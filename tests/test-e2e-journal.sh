@@ -29,12 +29,11 @@ c systemctl stop sandbox@talker
 c mkdir -p /etc/systemd/system/sandbox@talker.service.d
 printf '[Service]\nEnvironment=SANDBOX_DEBUG=1\n' | c sh -c 'cat >/etc/systemd/system/sandbox@talker.service.d/debug.conf'
 c systemctl daemon-reload
-c journalctl --rotate >/dev/null 2>&1
-since=$(c date '+%Y-%m-%d %H:%M:%S')
-sleep 1
 c systemctl start sandbox@talker
+# this start's lines only: the first run's are as recent, to the second
+invocation=$(c systemctl show -p InvocationID --value sandbox@talker)
 for _ in $(seq 50); do
-        c journalctl -u sandbox@talker -o cat --no-pager --since "$since" >"$TMP/journal"
+        c journalctl -o cat --no-pager "_SYSTEMD_INVOCATION_ID=$invocation" >"$TMP/journal"
         grep -q 'to stderr' "$TMP/journal" && break
         sleep 0.1
 done

@@ -6,11 +6,7 @@
 # and /var never change. Needs root; everything it writes is under $TMP.
 
 # in a mount namespace of its own (see below), before anything is made
-if [ -z "${SANDBOX_TEST_PRIVATE_NS:-}" ]; then
-        SANDBOX_TEST_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-        echo "1..0 # SKIP cannot make a private mount namespace here"
-        exit 0
-fi
+. "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
@@ -42,17 +38,7 @@ mount_type() {
 # writes to it lands in those upper layers, never in the host's real files,
 # which stay visible, for the checks at the end, through binds under $TMP.
 HOSTVIEW=$TMP/host
-mkdir -p "$HOSTVIEW/real-etc" "$HOSTVIEW/real-var"
-for d in etc var; do
-        mkdir -p "$HOSTVIEW/$d-up" "$HOSTVIEW/$d-work"
-        if ! mount --bind "/$d" "$HOSTVIEW/real-$d" ||
-                ! mount -t overlay overlay -o "lowerdir=/$d,upperdir=$HOSTVIEW/$d-up,workdir=$HOSTVIEW/$d-work" "/$d"; then
-                echo "1..0 # SKIP cannot put a test /etc and /var over the host's here"
-                exit 0
-        fi
-done
-REAL_ETC=$HOSTVIEW/real-etc
-REAL_VAR=$HOSTVIEW/real-var
+host_overlay "$HOSTVIEW"
 
 # The host as it is before any sandbox runs: a marker for "changed since",
 # checksums of some files, a listing of /etc, the top of /var.

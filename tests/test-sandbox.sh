@@ -712,6 +712,59 @@ check_eq "root-directory: its /etc, none of the host's /usr, read-only, /etc an 
 check "root-directory: the root itself is unchanged" [ ! -e "$ROOTDIR/bin/probe" -a ! -e "$ROOTDIR/etc/probe" ]
 check "root-directory: the sandbox's own /etc change is kept in the state root" [ -f "$STATE/$n/etc/upper/probe" ]
 
+# Symbolic links in the root are resolved inside it, as the sandbox would
+# see them: an absolute link from the root's own /, a relative one that
+# climbs above it stops at it. Once with openat2(RESOLVE_IN_ROOT), once
+# where openat2() answers ENOSYS (systemd's RestrictSUIDSGID=, kernels
+# before 5.6) and the helper walks the path itself.
+U=sandbox-test-$$
+mkdir -p "$ROOTDIR/$U/www" "$ROOTDIR/escape" "$TMP/bindsrc"
+ln -s "/$U" "$ROOTDIR/srv"
+ln -s ../../../../../../.. "$ROOTDIR/up"
+echo bound >"$TMP/bindsrc/file"
+WALKERS=(direct)
+# enosys: system calls made to answer ENOSYS, for the helper's ways
+# around them
+if command -v cc >/dev/null && cc -O2 -o "$TMP/enosys" "$SOURCE_ROOT/tests/enosys.c" 2>/dev/null; then
+        WALKERS+=(walk)
+else
+        skip "root-directory: symlinks resolved without openat2()" "no C compiler for tests/enosys.c"
+        skip "fds: inherited file descriptors kept from the service without close_range()" "no C compiler for tests/enosys.c"
+fi
+for how in "${WALKERS[@]}"; do
+        name "symlinks-$how"
+        wrap=()
+        [ "$how" = walk ] && wrap=("$TMP/enosys" openat2)
+        timeout -k 5 60 "${wrap[@]}" "$HELPER" --name="$n" --state-root="$STATE" --root-directory="$ROOTDIR" \
+                --bind-ro="$TMP/bindsrc:/srv/www" --bind-ro="$TMP/bindsrc:/up/escape" --mask=/srv/www/file \
+                -- /bin/sh -c "read -r a </$U/www/file 2>/dev/null && echo \"www \$a\"; read -r b </escape/file && echo \"escape \$b\"" \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        check_eq "root-directory ($how): a bind target through an absolute symlink lands in the root, and its mask too" \
+                "$rc $(tr '\n' '|' <"$TMP/out")" "0 escape bound|"
+        check "root-directory ($how): nothing was made or mounted outside the root" \
+                [ ! -e "/$U" -a ! -e /escape -a -z "$(ls -A "$ROOTDIR/$U/www")" ]
+done
+
+# Inherited file descriptors: those beyond standard input, output and
+# error stay with the helper; sockets systemd passes on (LISTEN_FDS) reach
+# the service, with LISTEN_PID naming it. With close_range() and, as on
+# kernels before 5.11, without it.
+FD_HOWS=(close_range)
+[ -x "$TMP/enosys" ] && FD_HOWS+=(without)
+for how in "${FD_HOWS[@]}"; do
+        name "fds-$how"
+        wrap=()
+        [ "$how" = without ] && wrap=("$TMP/enosys" close_range)
+        LISTEN_FDS=2 LISTEN_PID=$$ timeout -k 5 60 "${wrap[@]}" "$HELPER" --name="$n" --state-root="$STATE" -- \
+                /bin/sh -c 'for f in 3 4 7; do [ -e /proc/$$/fd/$f ] && echo "fd $f"; done
+                        [ "$LISTEN_PID" = $$ ] && echo "LISTEN_PID names the service"' \
+                3</dev/null 4</dev/null 7</dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        check_eq "fds ($how): the LISTEN_FDS sockets (3, 4) are passed on, fd 7 is not, LISTEN_PID is the service's" \
+                "$rc $(tr '\n' '|' <"$TMP/out")" "0 fd 3|fd 4|LISTEN_PID names the service|"
+done
+
 # ---------------------------------------------------------------------------
 # --image, --image-ro, --block, --block-ro: a small ext4 image of this
 # test's own, attached by the helper (image) or by the test (block)

@@ -13,11 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 0
 fi
 # in a mount namespace of its own (see below), before anything is made
-if [ -z "${SANDBOX_TEST_PRIVATE_NS:-}" ]; then
-        SANDBOX_TEST_PRIVATE_NS=1 exec unshare -m --propagation private "$0" "$@"
-        echo "1..0 # SKIP cannot make a private mount namespace here"
-        exit 0
-fi
+. "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
@@ -40,13 +36,7 @@ trap cleanup EXIT
 # The sandboxes' host is the test's: /etc and /var are overlays on the
 # host's, with their upper layers under $TMP, so that the test can give
 # the host the files it needs without writing to the real ones.
-for d in etc var; do
-        mkdir -p "$TMP/host/$d-up" "$TMP/host/$d-work"
-        if ! mount -t overlay overlay -o "lowerdir=/$d,upperdir=$TMP/host/$d-up,workdir=$TMP/host/$d-work" "/$d"; then
-                echo "1..0 # SKIP cannot put a test /etc and /var over the host's here"
-                exit 0
-        fi
-done
+host_overlay "$TMP/host"
 
 PROFILES=$TMP/profiles
 mkdir -p "$PROFILES/base"
