@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -28,32 +27,6 @@ int state_root_absolute(const char *state_root, char **ret) {
                 return log_error_errno(-EINVAL, "state root %s: must be a path without \"..\" or control characters",
                                        state_root);
         *ret = TAKE_PTR(a);
-        return 0;
-}
-
-int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
-        _cleanup_close_ int run = -EBADF, dir = -EBADF, fd = -EBADF;
-
-        holder[0] = 0;
-        *ret_lock = -EBADF;
-        /* opened step by step so that none of it is made or followed */
-        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (run >= 0)
-                dir = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (dir >= 0)
-                fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return 0;
-                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
-        }
-        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-                if (errno != EWOULDBLOCK)
-                        return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
-                lock_holder_read(fd, holder);
-                return -EBUSY;
-        }
-        *ret_lock = TAKE_FD(fd);
         return 0;
 }
 

@@ -28,13 +28,6 @@ int state_root_absolute(const char *state_root, char **ret);
  * are opened with state_root_walk() and state_step_down() (state-dir.h),
  * without flags: O_RDONLY, nothing made, -ENOENT not logged. */
 
-/* Tries the lock of sandbox NAME on a fresh open of
- * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
- * (*ret_lock then holds it, or is -EBADF when there is no lock file),
- * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
- * file says, or ""), another -errno after logging. */
-int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
-
 /* The first mount point at or below path (absolute, without symbolic
  * links) in /proc/self/mountinfo: 1 and *ret_mount, 0 when there is
  * none, -errno after logging. */

@@ -18,30 +18,12 @@
 #include "sandboxctl.h"
 #include "strv.h"
 
-/* systemd's default PATH for services */
-#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* CMD as the helper needs it: absolute, looked up in SERVICE_PATH when it
  * is a bare name (the sandbox's root is the host's, read-only). */
 static int command_path(const char *cmd, char **ret) {
-        _cleanup_strv_free_ char **dirs = NULL;
-
         if (strchr(cmd, '/'))
                 return path_make_absolute(cmd, ret);
-        if (strv_split(SERVICE_PATH, ":", &dirs) < 0)
-                return -ENOMEM;
-        STRV_FOREACH(d, dirs) {
-                char *p;
-
-                if (asprintf(&p, "%s/%s", *d, cmd) < 0)
-                        return -ENOMEM;
-                if (access(p, X_OK) == 0) {
-                        *ret = p;
-                        return 0;
-                }
-                free(p);
-        }
-        return -ENOENT;
+        return path_search(SERVICE_PATH, cmd, ret);
 }
 
 static void help_run(void) {

@@ -33,6 +33,7 @@ typedef struct HelperConfig {
         char *selinux_label, *apparmor_profile;
         bool selinux_optional, apparmor_optional;
         char *missing_profile;
+        char *join; /* the running sandbox to run argv in */
         bool debug, dry_run;
         char **argv;
 } HelperConfig;

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "helper-config.h"
 #include "init.h"
+#include "join.h"
 #include "lock.h"
 #include "log.h"
 #include "lsm.h"
@@ -221,7 +222,7 @@ int main(int argc, char *argv[]) {
         }
         /* what the helper was handed beyond stdio is not the service's,
          * but for sockets passed on by systemd (LISTEN_FDS) */
-        keep_fds = parse_listen_fds();
+        keep_fds = c.join ? 0 : parse_listen_fds();
         r = inherited_fds_cloexec(3 + keep_fds);
         if (r < 0) {
                 log_error_errno(r, "inherited file descriptors: cannot keep them from the service: %m");
@@ -230,9 +231,9 @@ int main(int argc, char *argv[]) {
         }
 
         /* every message from here on says which sandbox it is about */
-        snprintf(program, sizeof(program), "sandbox-helper: %s", c.name);
+        snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
-        r = run(&c);
+        r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);
         return r;
 }

@@ -182,6 +182,8 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return 0;
         case HELPER_OPT_MISSING_PROFILE:
                 return set_string(&c->missing_profile, v);
+        case HELPER_OPT_JOIN:
+                return sandbox_name_is_valid(v) ? set_string(&c->join, v) : bad("join", v, "a sandbox name");
         case HELPER_OPT_DEBUG:
                 c->debug = true;
                 return 0;
@@ -193,7 +195,29 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         }
 }
 
+/* --join=NAME takes the sandbox as it runs, so nothing but --debug and
+ * the command may come with it: an option that seemed to change the
+ * sandbox would change nothing. The command is looked up in the
+ * sandbox's PATH, and /bin/sh when there is none. */
+static int join_argv(int argc, char *argv[], HelperConfig *c, unsigned other_options) {
+        if (other_options > 0) {
+                log_error("--join=%s: no option but --debug goes with it (the sandbox is the running one)", c->join);
+                return -EINVAL;
+        }
+        if (optind < argc && !streq(argv[optind - 1], "--")) {
+                log_error("--join=%s: the command goes after \"--\"", c->join);
+                return -EINVAL;
+        }
+        if (optind >= argc)
+                return strv_append(&c->argv, "/bin/sh") < 0 ? log_oom() : 1;
+        for (int i = optind; i < argc; i++)
+                if (strv_append(&c->argv, argv[i]) < 0)
+                        return log_oom();
+        return 1;
+}
+
 int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
+        unsigned other_options = 0;
         int o, r;
 
         while ((o = getopt_long(argc, argv, "+", helper_options, NULL)) >= 0) {
@@ -208,7 +232,10 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 r = parse_option(c, o, optarg);
                 if (r < 0)
                         return r;
+                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG;
         }
+        if (c->join)
+                return join_argv(argc, argv, c, other_options);
         if (c->missing_profile)
                 return 1;
         if (!c->name) {
@@ -242,6 +269,7 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);
         free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
+        free(c->join);
         strv_free(c->argv);
         *c = (HelperConfig) {};
 }

@@ -9,6 +9,7 @@
 
 #include "names.h"
 #include "paths.h"
+#include "strv.h"
 
 bool path_is_normalized_absolute(const char *p) {
         size_t n = strlen(p);
@@ -90,4 +91,27 @@ int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *la
         *last = next[strspn(next, "/")] == 0;
         *p = next;
         return 1;
+}
+
+int path_search(const char *search, const char *cmd, char **ret) {
+        _cleanup_strv_free_ char **dirs = NULL;
+
+        if (strchr(cmd, '/'))
+                return (*ret = strdup(cmd)) ? 0 : -ENOMEM;
+        if (strv_split(search, ":", &dirs) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(d, dirs) {
+                char *p;
+
+                if (**d != '/')
+                        continue;
+                if (asprintf(&p, "%s/%s", *d, cmd) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        return -ENOENT;
 }

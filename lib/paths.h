@@ -21,3 +21,11 @@ int path_make_absolute(const char *p, char **ret);
  * moves *p past it. Returns 1 (with *last true when no other follows), 0
  * when there is none left, or -ENAMETOOLONG. */
 int path_next_component(const char **p, char name[static NAME_MAX + 1], bool *last);
+
+/* systemd's default PATH for services, which sandboxes get too */
+#define SERVICE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* cmd, when it has a "/", as it is; else the first executable cmd in
+ * the absolute directories of the colon-separated search (as execvp()
+ * would find it). Returns 0, -ENOENT or -ENOMEM. */
+int path_search(const char *search, const char *cmd, char **ret);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,4 +79,30 @@ void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]) {
         holder[strcspn(holder, "\n")] = 0;
         if (holder[strspn(holder, "0123456789")] != 0)
                 holder[0] = 0;
+}
+
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
+        _cleanup_close_ int run = -EBADF, dir = -EBADF, fd = -EBADF;
+
+        holder[0] = 0;
+        *ret_lock = -EBADF;
+        /* opened step by step so that none of it is made or followed */
+        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (run >= 0)
+                dir = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir >= 0)
+                fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+                lock_holder_read(fd, holder);
+                return -EBUSY;
+        }
+        *ret_lock = TAKE_FD(fd);
+        return 0;
 }

@@ -38,3 +38,10 @@ int state_root_walk(const char *state_root, StateOpen flags);
 /* The helper's PID as the lock file fd holds it, into holder ("" when it
  * does not hold a number). */
 void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]);
+
+/* Tries the lock of sandbox NAME on a fresh open of
+ * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
+ * (*ret_lock then holds it, or is -EBADF when there is no lock file),
+ * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
+ * file says, or ""), another -errno after logging. */
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);

@@ -70,9 +70,9 @@ check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
 check "bash: sourcing it registers a function for sandboxctl" \
         bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
 
-COMMANDS="validate list show run diff delete clone"
+COMMANDS="validate list show run diff delete clone exec shell"
 expect "bash: the commands at position 1" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl ')"
-expect "bash: a prefix filters the commands" "$(words show)" "$(bash_complete 'sandboxctl sh')"
+expect "bash: a prefix filters the commands" "$(words shell show)" "$(bash_complete 'sandboxctl sh')"
 expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
 expect "bash: a prefix filters the options" "$(words --json)" "$(bash_complete 'sandboxctl --j')"
 expect "bash: the commands after an option" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl --json ')"
@@ -124,6 +124,12 @@ expect "bash: --state-root=: directories" "$(words "--state-root=$SR")" "$(bash_
 expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "sandboxctl clone --profile-dir = $TMP/fir")"
 expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
+# exec: a sandbox, then after "--" a command; shell: a sandbox only
+expect "bash: exec takes a sandbox by its profile's name" "$(words nginx)" "$(bash_complete 'sandboxctl exec ng')"
+expect "bash: exec's options" "$(words --help --debug --state-root=)" "$(bash_complete 'sandboxctl exec --')"
+expect "bash: exec NAME -- : a command" "$(compgen -c -- base | sorted)" "$(bash_complete 'sandboxctl exec nginx -- base')"
+expect "bash: shell takes a sandbox" "$(words nginx nightly-report)" "$(bash_complete 'sandboxctl shell n')"
+expect "bash: shell takes one sandbox only" "" "$(bash_complete 'sandboxctl shell nginx ' "$TMP/empty")"
 STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/state-dir.h")
 check "bash: the default state root is sandboxctl's (${STATE_ROOT_DEFAULT:-none found})" \
         grep -qF "root=\${1:-$STATE_ROOT_DEFAULT}" "$BASH_COMPLETION"
@@ -154,7 +160,7 @@ fi
 
 # ---- zsh ----------------------------------------------------------------
 ZSH=$(command -v zsh)
-zsh_tests=16
+zsh_tests=18
 if [ -z "$ZSH" ]; then
         for ((i = 0; i < zsh_tests; i++)); do
                 skip "zsh: not installed"
@@ -201,7 +207,7 @@ if ! "$ZSH" -f -c 'zmodload zsh/zpty' 2>/dev/null; then
         done
 else
         expect "zsh: the commands at position 1" "$(words $COMMANDS)" "$(zsh_complete 'sandboxctl ')"
-        expect "zsh: a prefix filters the commands" "$(words show)" "$(zsh_complete 'sandboxctl sh')"
+        expect "zsh: a prefix filters the commands" "$(words shell show)" "$(zsh_complete 'sandboxctl sh')"
         expect "zsh: the options on --" "$(words --help --version --json)" "$(zsh_complete 'sandboxctl --')"
         expect "zsh: show completes the profile names sandboxctl lists, and .xml files and directories here" \
                 "$(words $NAMES local.xml sub)" "$(zsh_complete 'sandboxctl show ')"
@@ -221,6 +227,8 @@ else
         expect "zsh: delete's options" "$(words --help --force --state-root)" \
                 "$(zsh_complete 'sandboxctl delete --' "$TMP/empty")"
         expect "zsh: clone's source is a profile name" "$(words nginx)" "$(zsh_complete 'sandboxctl clone ng' "$TMP/empty")"
+        expect "zsh: exec takes a sandbox by its profile's name" "$(words nginx)" "$(zsh_complete 'sandboxctl exec ng' "$TMP/empty")"
+        expect "zsh: shell takes a sandbox" "$(words nginx)" "$(zsh_complete 'sandboxctl shell ng' "$TMP/empty")"
 fi
 
 done_testing

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sandbox-helper --join=NAME: a command in a sandbox that runs, as one
+ * more of its processes. The settings are the running helper's own (its
+ * command line, as the kernel keeps it), not the profile's as it may
+ * have been edited since: the command gets the service's user, groups,
+ * capabilities, seccomp filter, labels, working directory and
+ * environment, its namespaces and its cgroups.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/magic.h>
+
+#include "identity.h"
+#include "join.h"
+#include "log.h"
+#include "paths.h"
+#include "quantities.h"
+#include "reap.h"
+#include "state-dir.h"
+#include "strv.h"
+
+/* bounds on what is read from /proc */
+#define PROC_FILE_MAX (1U << 20)
+#define CGROUPS_MAX 32
+
+typedef struct Target {
+        pid_t helper, init;
+        int helper_fd, init_fd; /* pidfds: the PIDs cannot be reused meanwhile */
+        HelperConfig service;   /* the running helper's command line */
+        char **env;
+        int cgroups[CGROUPS_MAX];
+        size_t n_cgroups;
+} Target;
+
+static void target_done(Target *t) {
+        closep(&t->helper_fd);
+        closep(&t->init_fd);
+        helper_config_done(&t->service);
+        strv_free(t->env);
+        for (size_t i = 0; i < t->n_cgroups; i++)
+                closep(&t->cgroups[i]);
+}
+
+/* /proc/PID/name whole, NUL-terminated (*ret_size without that NUL). */
+static int read_proc(pid_t pid, const char *name, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        char path[64];
+        size_t n = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        buf = malloc(PROC_FILE_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k = read(fd, buf + n, PROC_FILE_MAX - n);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n == PROC_FILE_MAX)
+                        return -EFBIG;
+        }
+        buf[n] = 0;
+        *ret = TAKE_PTR(buf);
+        *ret_size = n;
+        return 0;
+}
+
+/* The NUL-separated strings of /proc/PID/name as a vector. */
+static int read_proc_strv(pid_t pid, const char *name, char ***ret) {
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        size_t n;
+        int r;
+
+        r = read_proc(pid, name, &buf, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+                if (strv_append(&l, buf + i) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+static int pidfd_open(pid_t pid) {
+        int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+
+        return fd < 0 ? -errno : fd;
+}
+
+static bool still_runs(int pidfd) {
+        return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+}
+
+/* The helper that holds the sandbox's lock, and its settings. */
+static int find_helper(const char *name, Target *t) {
+        _cleanup_close_ int lock = -EBADF;
+        _cleanup_strv_free_ char **argv = NULL;
+        char holder[LOCK_HOLDER_MAX];
+        uint64_t pid;
+        int r;
+
+        r = sandbox_lock_try(name, &lock, holder);
+        if (r == 0)
+                return log_error_errno(-ESRCH, "join: sandbox %s is not running", name);
+        if (r != -EBUSY)
+                return r;
+        if (parse_uint_range(holder, 2, INT_MAX, &pid) < 0)
+                return log_error_errno(-ESRCH, "join: sandbox %s is locked, but its lock names no helper", name);
+        t->helper = (pid_t) pid;
+        t->helper_fd = pidfd_open(t->helper);
+        if (t->helper_fd < 0)
+                return log_error_errno(t->helper_fd, "join: sandbox %s: helper PID %d: %m", name, (int) t->helper);
+        r = read_proc_strv(t->helper, "cmdline", &argv);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: read the command line of helper PID %d: %m", name, (int) t->helper);
+        optind = 0;
+        if (helper_parse_argv((int) strv_length(argv), argv, &t->service) <= 0 || !t->service.name ||
+            !streq(t->service.name, name) || t->service.join)
+                return log_error_errno(-ESRCH, "join: PID %d, which holds the lock of sandbox %s, is not its helper",
+                                       (int) t->helper, name);
+        return 0;
+}
+
+/* A "Key:\tvalue" line of /proc/PID/status. */
+static const char *status_field(const char *status, const char *key) {
+        size_t k = strlen(key);
+
+        for (const char *l = status; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+                if (strncmp(l, key, k) == 0 && l[k] == ':')
+                        return l + k + 1 + strspn(l + k + 1, " \t");
+        return NULL;
+}
+
+/* PID 1 of the sandbox: the helper's only child. It is ready to be
+ * joined once it has dropped to CAP_KILL with no_new_privs, which it
+ * does only when the service runs in the finished sandbox: before, its
+ * mount namespace still has the host's root. */
+static int find_init(const char *name, Target *t) {
+        _cleanup_free_ char *children = NULL, *status = NULL;
+        char path[64];
+        const char *ppid, *cap, *nnp;
+        uint64_t pid;
+        size_t n;
+        int r;
+
+        snprintf(path, sizeof(path), "task/%d/children", (int) t->helper);
+        r = read_proc(t->helper, path, &children, &n);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: the children of helper PID %d: %m", name, (int) t->helper);
+        children[strcspn(children, " \n")] = 0;
+        if (parse_uint_range(children, 2, INT_MAX, &pid) < 0)
+                return log_error_errno(-ESRCH, "join: sandbox %s is starting or stopping: its helper has no init", name);
+        t->init = (pid_t) pid;
+        t->init_fd = pidfd_open(t->init);
+        if (t->init_fd < 0)
+                return log_error_errno(t->init_fd, "join: sandbox %s: init PID %d: %m", name, (int) t->init);
+        r = read_proc(t->init, "status", &status, &n);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: init PID %d: %m", name, (int) t->init);
+        ppid = status_field(status, "PPid");
+        cap = status_field(status, "CapEff");
+        nnp = status_field(status, "NoNewPrivs");
+        if (!ppid || strtol(ppid, NULL, 10) != t->helper)
+                return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
+        if (!cap || strtoull(cap, NULL, 16) != 1ULL << CAP_KILL || !nnp || *nnp != '1')
+                return log_error_errno(-EAGAIN, "join: sandbox %s is still being built; try again", name);
+        /* both alive after the reads: the reads were of them */
+        if (!still_runs(t->helper_fd) || !still_runs(t->init_fd))
+                return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
+        return 0;
+}
+
+/* The cgroup file system a line of /proc/PID/cgroup names, where
+ * systemd mounts it: "0::" the unified one, "N:name=X:" and
+ * "N:CONTROLLERS:" the legacy ones. -ENOENT when it is not mounted here:
+ * the kernel lists every hierarchy, also those only another mount
+ * namespace (a container's host) has, and those no manager here uses. */
+static int cgroup_mount(const char *hierarchy, char *buf, size_t size) {
+        struct statfs sfs;
+
+        if (!*hierarchy) {
+                snprintf(buf, size, "/sys/fs/cgroup");
+                if (statfs(buf, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
+                        return 0;
+                snprintf(buf, size, "/sys/fs/cgroup/unified");
+        } else {
+                if (strncmp(hierarchy, "name=", 5) == 0)
+                        hierarchy += 5;
+                if (!*hierarchy || strchr(hierarchy, '/') || streq(hierarchy, "..") || streq(hierarchy, "."))
+                        return -EINVAL;
+                snprintf(buf, size, "/sys/fs/cgroup/%s", hierarchy);
+        }
+        if (statfs(buf, &sfs) < 0)
+                return -errno;
+        if (sfs.f_type != (*hierarchy ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC))
+                return -ENOENT;
+        return 0;
+}
+
+/* cgroup.procs of every cgroup the sandbox's init is in, opened here,
+ * in this cgroup namespace: the command writes itself into them before
+ * it enters the sandbox's. The sandbox's limits are its limits too. */
+static int open_cgroups(const char *name, Target *t) {
+        _cleanup_free_ char *text = NULL;
+        size_t n;
+        int r;
+
+        r = read_proc(t->init, "cgroup", &text, &n);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: the cgroups of init PID %d: %m", name, (int) t->init);
+        for (char *l = text, *next; l && *l; l = next) {
+                char mount[PATH_MAX], path[PATH_MAX + 64], *hierarchy, *cgroup;
+
+                next = strchr(l, '\n');
+                if (next)
+                        *next++ = 0;
+                hierarchy = strchr(l, ':');
+                cgroup = hierarchy ? strchr(hierarchy + 1, ':') : NULL;
+                if (!cgroup || cgroup[1] != '/' || strstr(cgroup, "/.."))
+                        return log_error_errno(-EINVAL, "join: sandbox %s: unexpected line in /proc/%d/cgroup: %s",
+                                               name, (int) t->init, l);
+                *cgroup++ = 0;
+                hierarchy++;
+                if (t->n_cgroups == CGROUPS_MAX)
+                        return log_error_errno(-E2BIG, "join: sandbox %s: more than %d cgroup hierarchies", name, CGROUPS_MAX);
+                r = cgroup_mount(hierarchy, mount, sizeof(mount));
+                if (r == -ENOENT) {
+                        log_debug("join: the cgroup hierarchy \"%s\" is not mounted here", hierarchy);
+                        continue;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "join: sandbox %s: the cgroup hierarchy \"%s\": %m",
+                                               name, hierarchy);
+                snprintf(path, sizeof(path), "%s%s/cgroup.procs", mount, streq(cgroup, "/") ? "" : cgroup);
+                t->cgroups[t->n_cgroups] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (t->cgroups[t->n_cgroups] < 0)
+                        return log_error_errno(-errno, "join: sandbox %s: open %s: %m", name, path);
+                t->n_cgroups++;
+        }
+        return 0;
+}
+
+/* The service's environment: the helper's, without what systemd gave
+ * the service alone (its sockets, its notification and watchdog), and
+ * with the caller's TERM, for a command on a terminal. */
+static int service_environment(const char *name, Target *t) {
+        static const char *const own[] = { "NOTIFY_SOCKET=", "LISTEN_", "WATCHDOG_", "INVOCATION_ID=", "JOURNAL_STREAM=",
+                                           "MAINPID=", "MANAGERPID=", "SYSTEMD_EXEC_PID=", "TRIGGER_", "MONITOR_",
+                                           "SANDBOX_DEBUG=", "TERM=" };
+        _cleanup_strv_free_ char **all = NULL;
+        const char *term = getenv("TERM");
+        int r;
+
+        r = read_proc_strv(t->helper, "environ", &all);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: the environment of helper PID %d: %m", name, (int) t->helper);
+        STRV_FOREACH(e, all) {
+                bool skip = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(own) && !skip; i++)
+                        skip = strncmp(*e, own[i], strlen(own[i])) == 0;
+                if (!skip && strv_append(&t->env, *e) < 0)
+                        return log_oom();
+        }
+        if (term) {
+                char *e;
+
+                if (asprintf(&e, "TERM=%s", term) < 0 || strv_consume(&t->env, e) < 0)
+                        return log_oom();
+        }
+        return t->env ? 0 : (t->env = calloc(1, sizeof(char *))) ? 0 : log_oom();
+}
+
+/* A command without "/" from the environment's PATH, in the sandbox. */
+static int command_path(char **env, const char *cmd, char **ret) {
+        const char *search = SERVICE_PATH;
+
+        STRV_FOREACH(e, env)
+                if (strncmp(*e, "PATH=", 5) == 0)
+                        search = *e + 5;
+        return path_search(search, cmd, ret);
+}
+
+/* The command's own process, in the sandbox's PID namespace already:
+ * into the cgroups, then the other namespaces, then the steps of the
+ * service's own process (init.c), then execve(). */
+__attribute__((noreturn)) static void exec_joined(Target *t, char **argv, const sigset_t *set) {
+        _cleanup_(identity_done) Identity id = {};
+        _cleanup_free_ char *command = NULL;
+        StepTimer st = {};
+        int r;
+
+        sigprocmask(SIG_UNBLOCK, set, NULL);
+        step_begin(&st, "cgroups");
+        for (size_t i = 0; i < t->n_cgroups; i++)
+                if (write(t->cgroups[i], "0", 1) != 1) {
+                        log_error_errno(-errno, "join: enter the sandbox's cgroups: %m");
+                        _exit(EXIT_SETUP);
+                }
+        step_begin(&st, "namespaces");
+        if (setns(t->init_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
+                log_error_errno(-errno, "join: enter the sandbox's namespaces: %m");
+                _exit(EXIT_SETUP);
+        }
+        /* no terminal to push input into (TIOCSTI), as the service */
+        if (setsid() < 0 || chdir("/") < 0) {
+                log_error_errno(-errno, "join: new session: %m");
+                _exit(EXIT_SETUP);
+        }
+        step_begin(&st, t->service.selinux_label ? "selinux" : t->service.apparmor_profile ? "apparmor" : "identity");
+        r = lsm_arm_exec(&t->service);
+        if (r >= 0)
+                r = identity_resolve(&t->service, &id);
+        if (r >= 0)
+                r = identity_apply(&t->service, &id, &st);
+        if (r < 0)
+                _exit(EXIT_SETUP);
+        step_begin(&st, NULL);
+        r = command_path(t->env, argv[0], &command);
+        if (r < 0) {
+                log_error_errno(r, "execute %s: %m", argv[0]);
+                _exit(r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP);
+        }
+        log_debug("execute %s", command);
+        execve(command, argv, t->env);
+        r = errno;
+        log_error_errno(-r, "execute %s: %m", command);
+        _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+}
+
+int join_sandbox(const char *name, char **argv) {
+        _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
+        StepTimer st = {};
+        sigset_t set;
+        pid_t pid;
+
+        /* the service cannot read this process's memory or trace it,
+         * nor the command's until it executes */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "join: not dumpable: %m"), EXIT_SETUP;
+        step_begin(&st, "find");
+        if (find_helper(name, &t) < 0 || find_init(name, &t) < 0 || open_cgroups(name, &t) < 0 ||
+            service_environment(name, &t) < 0)
+                return EXIT_SETUP;
+
+        reap_signal_set(&set);
+        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+                return log_error_errno(-errno, "join: block signals: %m"), EXIT_SETUP;
+        /* for the child only: this process stays where it is */
+        step_begin(&st, "pid namespace");
+        if (setns(t.init_fd, CLONE_NEWPID) < 0)
+                return log_error_errno(-errno, "join: enter the sandbox's PID namespace: %m"), EXIT_SETUP;
+        step_begin(&st, NULL);
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "join: fork: %m"), EXIT_SETUP;
+        if (pid == 0) {
+                /* ends with the sandbox, or with this process */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                        _exit(EXIT_SETUP);
+                exec_joined(&t, argv, &set);
+        }
+        int r = wait_forwarding(pid, &set);
+        if (r < 0)
+                return log_error_errno(r, "join: wait for PID %d: %m", (int) pid), EXIT_SETUP;
+        return r;
+}
