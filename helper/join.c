@@ -36,6 +36,8 @@
 /* bounds on what is read from /proc */
 #define PROC_FILE_MAX (1U << 20)
 #define CGROUPS_MAX 32
+/* how long a sandbox being built is waited for */
+#define JOIN_WAIT_MS 5000
 
 typedef struct Target {
         pid_t helper, init;
@@ -158,7 +160,8 @@ static const char *status_field(const char *status, const char *key) {
 /* PID 1 of the sandbox: the helper's only child. It is ready to be
  * joined once it has dropped to CAP_KILL with no_new_privs, which it
  * does only when the service runs in the finished sandbox: before, its
- * mount namespace still has the host's root. */
+ * mount namespace still has the host's root. -EAGAIN, not logged, until
+ * then. */
 static int find_init(const char *name, Target *t) {
         _cleanup_free_ char *children = NULL, *status = NULL;
         char path[64];
@@ -187,7 +190,7 @@ static int find_init(const char *name, Target *t) {
         if (!ppid || strtol(ppid, NULL, 10) != t->helper)
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
         if (!cap || strtoull(cap, NULL, 16) != 1ULL << CAP_KILL || !nnp || *nnp != '1')
-                return log_error_errno(-EAGAIN, "join: sandbox %s is still being built; try again", name);
+                return -EAGAIN; /* not logged: the caller waits */
         /* both alive after the reads: the reads were of them */
         if (!still_runs(t->helper_fd) || !still_runs(t->init_fd))
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
@@ -357,14 +360,23 @@ int join_sandbox(const char *name, char **argv) {
         StepTimer st = {};
         sigset_t set;
         pid_t pid;
+        int r;
 
         /* the service cannot read this process's memory or trace it,
          * nor the command's until it executes */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "join: not dumpable: %m"), EXIT_SETUP;
         step_begin(&st, "find");
-        if (find_helper(name, &t) < 0 || find_init(name, &t) < 0 || open_cgroups(name, &t) < 0 ||
-            service_environment(name, &t) < 0)
+        if (find_helper(name, &t) < 0)
+                return EXIT_SETUP;
+        /* a sandbox that is being built is waited for, a little */
+        for (unsigned i = 0; (r = find_init(name, &t)) == -EAGAIN && i < JOIN_WAIT_MS / 20; i++) {
+                closep(&t.init_fd);
+                (void) usleep(20 * 1000);
+        }
+        if (r == -EAGAIN)
+                log_error("join: sandbox %s is still being built after %u ms; try again", name, JOIN_WAIT_MS);
+        if (r < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0)
                 return EXIT_SETUP;
 
         reap_signal_set(&set);
@@ -384,7 +396,7 @@ int join_sandbox(const char *name, char **argv) {
                         _exit(EXIT_SETUP);
                 exec_joined(&t, argv, &set);
         }
-        int r = wait_forwarding(pid, &set);
+        r = wait_forwarding(pid, &set);
         if (r < 0)
                 return log_error_errno(r, "join: wait for PID %d: %m", (int) pid), EXIT_SETUP;
         return r;
