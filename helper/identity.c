@@ -45,7 +45,9 @@ static int parse_id(const char *s, unsigned *ret) {
  * well-formed entry for name and returns its fields 3 and 4 (ids), or
  * -ESRCH. */
 static int find_entry(const char *path, const char *name, unsigned *id3, unsigned *id4) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* the sandbox's own file, which its service may have made a FIFO:
+         * opened without waiting for a writer, then refused */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, len = strlen(name);
         struct stat st;
