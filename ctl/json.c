@@ -39,6 +39,10 @@ static size_t utf8_sequence(const unsigned char *s) {
 void json_append_path(Buffer *b, const char *path) {
         _cleanup_buffer_ Buffer clean = {};
 
+        if (!path) {
+                buffer_append(b, "null");
+                return;
+        }
         for (const unsigned char *s = (const unsigned char *) path; *s;) {
                 size_t n = utf8_sequence(s);
 

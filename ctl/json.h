@@ -11,7 +11,7 @@
 /* Appends s as a JSON string literal, or null for NULL. */
 void json_append_string(Buffer *b, const char *s);
 
-/* Appends path as a JSON string literal; a byte that is not UTF-8
+/* Appends path as a JSON string literal, or null for NULL; a byte that is not UTF-8
  * becomes U+FFFD (JSON strings are Unicode). */
 void json_append_path(Buffer *b, const char *path);
 

@@ -30,6 +30,7 @@ static const struct {
         { "diff",     verb_diff, true },
         { "delete",   verb_delete, true },
         { "clone",    verb_clone, true },
+        { "status",   verb_status, true },
 };
 
 static void help(void) {
@@ -43,7 +44,8 @@ static void help(void) {
                "                         Run a profile's sandbox in the foreground (as root)\n"
                "  diff NAME              Show what a sandbox changed in its /etc and /var\n"
                "  delete NAME            Delete a sandbox's state\n"
-               "  clone SRC DST          Copy a sandbox's profile and state to a new name\n\n"
+               "  clone SRC DST          Copy a sandbox's profile and state to a new name\n"
+               "  status NAME            Show a sandbox's unit, whether it runs, its mounts and state\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
@@ -169,6 +171,6 @@ int main(int argc, char *argv[]) {
                         xmlCleanupParser();
                         return r;
                 }
-        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone\n", argv[optind]);
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone, status\n", argv[optind]);
         return EXIT_USAGE;
 }

@@ -31,22 +31,34 @@ int state_root_absolute(const char *state_root, char **ret) {
         return 0;
 }
 
-int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
-        _cleanup_close_ int run = -EBADF, dir = -EBADF, fd = -EBADF;
+/* /run/sandbox/NAME/lock, opened step by step so that none of it is
+ * made or followed: 1 and *ret_fd, 0 when there is none, or -errno
+ * after logging. holder is emptied. */
+static int lock_open(const char *name, char holder[static LOCK_HOLDER_MAX], int *ret_fd) {
+        _cleanup_close_ int run = -EBADF, dir = -EBADF;
+        int fd = -EBADF;
 
         holder[0] = 0;
-        *ret_lock = -EBADF;
-        /* opened step by step so that none of it is made or followed */
+
         run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (run >= 0)
                 dir = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir >= 0)
                 fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return 0;
+        if (fd < 0 && errno != ENOENT)
                 return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
-        }
+        *ret_fd = fd;
+        return fd >= 0;
+}
+
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret_lock = -EBADF;
+        r = lock_open(name, holder, &fd);
+        if (r <= 0)
+                return r;
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 if (errno != EWOULDBLOCK)
                         return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
@@ -55,6 +67,45 @@ int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HO
         }
         *ret_lock = TAKE_FD(fd);
         return 0;
+}
+
+/* Whether /proc/locks has a flock() lock (not a waiter for one) on the
+ * file st describes: 1, 0, or -errno. Its lines are
+ * "ID: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END", the device
+ * numbers in hex. */
+static int flock_listed(const struct stat *st) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        char want[64];
+        size_t size = 0;
+
+        snprintf(want, sizeof(want), " %02x:%02x:%llu ", major(st->st_dev), minor(st->st_dev),
+                 (unsigned long long) st->st_ino);
+        f = fopen("/proc/locks", "re");
+        if (!f)
+                return -errno;
+        while (getline(&line, &size, f) > 0)
+                if (strstr(line, " FLOCK ") && !strstr(line, " -> ") && strstr(line, want))
+                        return 1;
+        return ferror(f) ? -EIO : 0;
+}
+
+int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        r = lock_open(name, holder, &fd);
+        if (r <= 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+        r = flock_listed(&st);
+        if (r < 0)
+                return log_error_errno(r, "lock %s/%s/lock: read /proc/locks: %m", RUNTIME_ROOT, name);
+        if (r > 0)
+                lock_holder_read(fd, holder);
+        return r;
 }
 
 /* Undoes the octal escapes (\040 for a space) of a mountinfo field. */
@@ -273,3 +324,128 @@ int tree_remove(int dir, const char *name, const char *shown) {
         return remove_at(dir, name, shown, st.st_dev, 0);
 }
 
+/* The disk space counted so far; inodes with more than one name are
+ * kept aside, to be counted once at the end. */
+typedef struct Usage {
+        uint64_t bytes;
+        struct Linked {
+                ino_t ino;
+                uint64_t bytes;
+        } *linked;
+        size_t n_linked, allocated;
+} Usage;
+
+static int usage_count(Usage *u, const struct stat *st) {
+        uint64_t bytes = (uint64_t) st->st_blocks * 512;
+
+        if (S_ISDIR(st->st_mode) || st->st_nlink <= 1) {
+                u->bytes += bytes;
+                return 0;
+        }
+        if (u->n_linked == u->allocated) {
+                size_t k = u->allocated ? u->allocated * 2 : 16;
+                struct Linked *t = realloc(u->linked, k * sizeof(*t));
+
+                if (!t)
+                        return log_oom();
+                u->linked = t;
+                u->allocated = k;
+        }
+        u->linked[u->n_linked++] = (struct Linked) { st->st_ino, bytes };
+        return 0;
+}
+
+static int linked_compare(const void *a, const void *b) {
+        ino_t x = ((const struct Linked *) a)->ino, y = ((const struct Linked *) b)->ino;
+
+        return x < y ? -1 : x > y;
+}
+
+static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth);
+
+/* Every entry of directory fd (owned: closed here), below shown. */
+static int usage_dir(Usage *u, int fd, const char *shown, dev_t dev, unsigned depth) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        d = fdopendir(fd);
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return log_error_errno(r, "size of %s: %m", shown);
+        }
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *child = NULL;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                child = path_join2(shown, de->d_name);
+                if (!child)
+                        return log_oom();
+                r = usage_entry(u, dirfd(d), de->d_name, child, dev, depth + 1);
+                if (r < 0)
+                        return r;
+        }
+        if (errno != 0)
+                return log_error_errno(-errno, "size of %s: read the directory: %m", shown);
+        return 0;
+}
+
+static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
+        if (st.st_dev != dev)
+                return 0;
+        if (!S_ISDIR(st.st_mode))
+                return usage_count(u, &st);
+        if (depth >= STATE_DEPTH_MAX)
+                return log_error_errno(-ELOOP, "size of %s: more than %d directories deep; refusing to go on", shown,
+                                       STATE_DEPTH_MAX);
+        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
+        /* a bind mount of the same file system is no part of it either */
+        r = dir_is_other_mount(fd, dev);
+        if (r != 0)
+                return r < 0 ? log_error_errno(r, "size of %s: %m", shown) : 0;
+        r = usage_count(u, &st);
+        if (r < 0)
+                return r;
+        return usage_dir(u, TAKE_FD(fd), shown, dev, depth);
+}
+
+int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes) {
+        Usage u = {};
+        struct stat st;
+        int again, r;
+
+        /* opened anew: the walk reads it from its start, on a position of its own */
+        again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (again < 0 || fstat(again, &st) < 0) {
+                r = -errno;
+                if (again >= 0)
+                        close(again);
+                return log_error_errno(r, "size of %s: %m", shown);
+        }
+        r = usage_count(&u, &st);
+        if (r >= 0)
+                r = usage_dir(&u, again, shown, st.st_dev, 0);
+        else
+                close(again);
+        if (r >= 0 && u.n_linked > 0) {
+                qsort(u.linked, u.n_linked, sizeof(*u.linked), linked_compare);
+                for (size_t i = 0; i < u.n_linked; i++)
+                        if (i == 0 || u.linked[i].ino != u.linked[i - 1].ino)
+                                u.bytes += u.linked[i].bytes;
+        }
+        free(u.linked);
+        if (r < 0)
+                return r;
+        *ret_bytes = u.bytes;
+        return 0;
+}

@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -35,6 +36,12 @@ int state_root_absolute(const char *state_root, char **ret);
  * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
  * file says, or ""), another -errno after logging. */
 int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
+
+/* Whether sandbox NAME runs, without taking its lock (a sandbox that
+ * starts meanwhile would find it taken): by the kernel's list of locks.
+ * Returns 1 when the lock is held (holder: as for sandbox_lock_try()),
+ * 0 when not or when there is no lock file, -errno after logging. */
+int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]);
 
 /* A line of a mountinfo file, its fields pointing into that line. */
 typedef struct MountEntry {
@@ -63,6 +70,14 @@ int mount_below(const char *path, char **ret_mount);
  * mount or deeper than STATE_DEPTH_MAX. shown: its path, for messages.
  * Logs; returns 0 or -errno. */
 int tree_remove(int dir, const char *name, const char *shown);
+
+/* The disk space of directory fd and all that is in it, as du -x counts
+ * it: allocated blocks, an inode with several names once, without
+ * following symbolic links. A directory where another file system is
+ * mounted is left out; an entry that vanishes meanwhile too (the sandbox
+ * may be running). Refuses to go deeper than STATE_DEPTH_MAX. shown: its
+ * path, for messages. Logs; returns 0 or -errno. */
+int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes);
 
 /* The names in directory fd dir but "." and "..", sorted (strcmp).
  * Returns -errno without logging. */
