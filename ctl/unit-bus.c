@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "macro.h"
+#include "strv.h"
 #include "unit-bus.h"
 
 #define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
@@ -125,4 +126,42 @@ int unit_info_get(sd_bus *bus, const char *unit, UnitInfo *ret, sd_bus_error *er
         }
         *ret = u;
         return 0;
+}
+
+int unit_active_states(sd_bus *bus, char ***ret, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **pairs = NULL;
+        const char *id, *active, *s;
+        uint32_t job;
+        int r;
+
+        /* no state to filter on, one pattern */
+        r = sd_bus_call_method(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "ListUnitsByPatterns", error,
+                               &reply, "asas", 0, 1, "sandbox@*.service");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        if (r < 0)
+                return r;
+        /* name, description, load, active and sub state, followed unit,
+         * unit path, job ID, type and path */
+        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &id, &s, &s, &active, &s, &s, &s, &job, &s, &s)) > 0)
+                if (strv_append(&pairs, id) < 0 || strv_append(&pairs, active) < 0)
+                        return -ENOMEM;
+        if (r < 0)
+                return r;
+        if (!pairs) {
+                pairs = calloc(1, sizeof(char *));
+                if (!pairs)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(pairs);
+        return 0;
+}
+
+const char *unit_active_state_of(char * const *pairs, const char *unit) {
+        for (char * const *p = pairs; p && p[0] && p[1]; p += 2)
+                if (streq(p[0], unit))
+                        return p[1];
+        return "inactive";
 }

@@ -4,7 +4,7 @@
 /*
  * What sandboxctl asks systemd's manager about sandbox@NAME.service, over
  * sd-bus: the unit's states, its main process and since when it is
- * active. Nothing here
+ * active, or the active state of all sandboxes at once. Nothing here
  * logs: the callers say what failed, once, where they handle it.
  */
 
@@ -51,3 +51,11 @@ char *sandbox_unit_name(const char *name);
 /* The states of unit (loaded first if systemd has not yet), into *ret.
  * Returns 0 or -errno with error set by the failed call. */
 int unit_info_get(sd_bus *bus, const char *unit, UnitInfo *ret, sd_bus_error *error);
+
+/* Every sandbox@*.service that systemd has loaded, as pairs of unit name
+ * and ActiveState in one vector (name, state, name, state, ...): a unit
+ * not among them is inactive. One call for any number of sandboxes. */
+int unit_active_states(sd_bus *bus, char ***ret, sd_bus_error *error);
+
+/* The ActiveState of unit in the pairs of unit_active_states(). */
+const char *unit_active_state_of(char * const *pairs, const char *unit);
