@@ -21,3 +21,54 @@ void json_append_string(Buffer *b, const char *s) {
         }
         buffer_append_char(b, '"');
 }
+
+/* Length of the valid UTF-8 sequence at s, 0 when there is none. */
+static size_t utf8_sequence(const unsigned char *s) {
+        size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+                : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+        for (size_t i = 1; i < n; i++)
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+        if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) ||
+            (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))))
+                return 0;
+        return n;
+}
+
+void json_append_path(Buffer *b, const char *path) {
+        _cleanup_buffer_ Buffer clean = {};
+
+        if (!path) {
+                buffer_append(b, "null");
+                return;
+        }
+        for (const unsigned char *s = (const unsigned char *) path; *s;) {
+                size_t n = utf8_sequence(s);
+
+                if (n == 0) {
+                        buffer_append(&clean, "\xef\xbf\xbd");
+                        s++;
+                } else {
+                        buffer_append_n(&clean, (const char *) s, n);
+                        s += n;
+                }
+        }
+        json_append_string(b, clean.data ? clean.data : "");
+        if (clean.oom)
+                b->oom = true;
+}
+
+void print_escaped(const char *s, FILE *f) {
+        for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+                if (*c == '\\')
+                        fputs("\\\\", f);
+                else if (*c == '\n')
+                        fputs("\\n", f);
+                else if (*c == '\t')
+                        fputs("\\t", f);
+                else if (*c < 0x20 || *c == 0x7f)
+                        fprintf(f, "\\%03o", *c);
+                else
+                        putc(*c, f);
+}

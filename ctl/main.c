@@ -30,6 +30,7 @@ static const struct {
         { "diff",     verb_diff, true },
         { "delete",   verb_delete, true },
         { "clone",    verb_clone, true },
+        { "status",   verb_status, true },
         { "exec",     verb_exec, true },
         { "shell",    verb_shell, true },
 };
@@ -46,6 +47,7 @@ static void help(void) {
                "  diff NAME              Show what a sandbox changed in its /etc and /var\n"
                "  delete NAME            Delete a sandbox's state\n"
                "  clone SRC DST          Copy a sandbox's profile and state to a new name\n"
+               "  status NAME            Show a sandbox's unit, whether it runs, its mounts and state\n"
                "  exec NAME [-- COMMAND...]\n"
                "                         Run a command in a sandbox, joining it when it runs\n"
                "  shell NAME             Run a shell in a sandbox, joining it when it runs\n\n"
@@ -174,6 +176,6 @@ int main(int argc, char *argv[]) {
                         xmlCleanupParser();
                         return r;
                 }
-        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone, exec, shell\n", argv[optind]);
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone, status, exec, shell\n", argv[optind]);
         return EXIT_USAGE;
 }

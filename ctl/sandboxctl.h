@@ -37,6 +37,7 @@ int verb_run(int argc, char *argv[], char * const *dirs);
 int verb_diff(int argc, char *argv[], char * const *dirs);
 int verb_delete(int argc, char *argv[], char * const *dirs);
 int verb_clone(int argc, char *argv[], char * const *dirs);
+int verb_status(int argc, char *argv[], char * const *dirs);
 int verb_exec(int argc, char *argv[], char * const *dirs);
 int verb_shell(int argc, char *argv[], char * const *dirs);
 

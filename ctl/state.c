@@ -44,37 +44,73 @@ static void unescape_octal(char *s) {
         *w = 0;
 }
 
+/* Splits s at single spaces in place: up to max fields into fields;
+ * returns how many there are. */
+static size_t split_fields(char *s, char **fields, size_t max) {
+        size_t n = 0;
+
+        while (s && n < max) {
+                char *next = strchr(s, ' ');
+
+                if (next)
+                        *next++ = 0;
+                fields[n++] = s;
+                s = next;
+        }
+        return n;
+}
+
+static bool options_say_ro(const char *options) {
+        return strncmp(options, "ro", 2) == 0 && (options[2] == 0 || options[2] == ',');
+}
+
+int mountinfo_next(FILE *f, char **line, size_t *size, MountEntry *ret) {
+        char *fields[64];
+        ssize_t k;
+        size_t n, dash;
+
+        for (;;) {
+                errno = 0;
+                k = getline(line, size, f);
+                if (k < 0)
+                        return errno ? -errno : ferror(f) ? -EIO : 0;
+                if (k > MOUNTINFO_LINE_MAX)
+                        return -EBADMSG;
+                (*line)[strcspn(*line, "\n")] = 0;
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS */
+                n = split_fields(*line, fields, ELEMENTSOF(fields));
+                for (dash = 6; dash < n && !streq(fields[dash], "-"); dash++)
+                        ;
+                if (dash + 3 < n)
+                        break;
+        }
+        unescape_octal(fields[4]);
+        unescape_octal(fields[dash + 1]);
+        *ret = (MountEntry) {
+                .mount_point = fields[4],
+                .fstype = fields[dash + 1],
+                .read_only = options_say_ro(fields[5]) || options_say_ro(fields[dash + 3]),
+        };
+        return 1;
+}
+
 int mount_below(const char *path, char **ret_mount) {
         _cleanup_fclose_ FILE *f = NULL;
         _cleanup_free_ char *line = NULL;
         size_t size = 0;
+        MountEntry m;
+        int r;
 
         f = fopen("/proc/self/mountinfo", "re");
         if (!f)
                 return log_error_errno(-errno, "read /proc/self/mountinfo: %m");
-        while (getline(&line, &size, f) > 0) {
-                char *field = line, *mp = NULL;
-
-                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
-                for (int i = 0; i < 5 && field; i++) {
-                        char *next = strchr(field, ' ');
-
-                        if (next)
-                                *next++ = 0;
-                        if (i == 4)
-                                mp = field;
-                        field = next;
-                }
-                if (!mp)
-                        continue;
-                unescape_octal(mp);
-                if (path_is_at_or_below(mp, path)) {
-                        *ret_mount = strdup(mp);
+        while ((r = mountinfo_next(f, &line, &size, &m)) > 0)
+                if (path_is_at_or_below(m.mount_point, path)) {
+                        *ret_mount = strdup(m.mount_point);
                         return *ret_mount ? 1 : log_oom();
                 }
-        }
-        if (ferror(f))
-                return log_error_errno(-EIO, "read /proc/self/mountinfo: %m");
+        if (r < 0)
+                return log_error_errno(r, "read /proc/self/mountinfo: %m");
         return 0;
 }
 
@@ -208,4 +244,130 @@ int tree_remove(int dir, const char *name, const char *shown) {
         if (fstat(dir, &st) < 0)
                 return log_error_errno(-errno, "delete %s: %m", shown);
         return remove_at(dir, name, shown, st.st_dev, 0);
+}
+
+/* The disk space counted so far; inodes with more than one name are
+ * kept aside, to be counted once at the end. */
+typedef struct Usage {
+        uint64_t bytes;
+        struct Linked {
+                ino_t ino;
+                uint64_t bytes;
+        } *linked;
+        size_t n_linked, allocated;
+} Usage;
+
+static int usage_count(Usage *u, const struct stat *st) {
+        uint64_t bytes = (uint64_t) st->st_blocks * 512;
+
+        if (S_ISDIR(st->st_mode) || st->st_nlink <= 1) {
+                u->bytes += bytes;
+                return 0;
+        }
+        if (u->n_linked == u->allocated) {
+                size_t k = u->allocated ? u->allocated * 2 : 16;
+                struct Linked *t = realloc(u->linked, k * sizeof(*t));
+
+                if (!t)
+                        return log_oom();
+                u->linked = t;
+                u->allocated = k;
+        }
+        u->linked[u->n_linked++] = (struct Linked) { st->st_ino, bytes };
+        return 0;
+}
+
+static int linked_compare(const void *a, const void *b) {
+        ino_t x = ((const struct Linked *) a)->ino, y = ((const struct Linked *) b)->ino;
+
+        return x < y ? -1 : x > y;
+}
+
+static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth);
+
+/* Every entry of directory fd (owned: closed here), below shown. */
+static int usage_dir(Usage *u, int fd, const char *shown, dev_t dev, unsigned depth) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        d = fdopendir(fd);
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return log_error_errno(r, "size of %s: %m", shown);
+        }
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *child = NULL;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                child = path_join2(shown, de->d_name);
+                if (!child)
+                        return log_oom();
+                r = usage_entry(u, dirfd(d), de->d_name, child, dev, depth + 1);
+                if (r < 0)
+                        return r;
+        }
+        if (errno != 0)
+                return log_error_errno(-errno, "size of %s: read the directory: %m", shown);
+        return 0;
+}
+
+static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
+        if (st.st_dev != dev)
+                return 0;
+        if (!S_ISDIR(st.st_mode))
+                return usage_count(u, &st);
+        if (depth >= STATE_DEPTH_MAX)
+                return log_error_errno(-ELOOP, "size of %s: more than %d directories deep; refusing to go on", shown,
+                                       STATE_DEPTH_MAX);
+        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
+        /* a bind mount of the same file system is no part of it either */
+        r = dir_is_other_mount(fd, dev);
+        if (r != 0)
+                return r < 0 ? log_error_errno(r, "size of %s: %m", shown) : 0;
+        r = usage_count(u, &st);
+        if (r < 0)
+                return r;
+        return usage_dir(u, TAKE_FD(fd), shown, dev, depth);
+}
+
+int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes) {
+        Usage u = {};
+        struct stat st;
+        int again, r;
+
+        /* opened anew: the walk reads it from its start, on a position of its own */
+        again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (again < 0 || fstat(again, &st) < 0) {
+                r = -errno;
+                if (again >= 0)
+                        close(again);
+                return log_error_errno(r, "size of %s: %m", shown);
+        }
+        r = usage_count(&u, &st);
+        if (r >= 0)
+                r = usage_dir(&u, again, shown, st.st_dev, 0);
+        else
+                close(again);
+        if (r >= 0 && u.n_linked > 0) {
+                qsort(u.linked, u.n_linked, sizeof(*u.linked), linked_compare);
+                for (size_t i = 0; i < u.n_linked; i++)
+                        if (i == 0 || u.linked[i].ino != u.linked[i - 1].ino)
+                                u.bytes += u.linked[i].bytes;
+        }
+        free(u.linked);
+        if (r < 0)
+                return r;
+        *ret_bytes = u.bytes;
+        return 0;
 }

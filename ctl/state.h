@@ -12,6 +12,8 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "state-dir.h"
@@ -28,6 +30,23 @@ int state_root_absolute(const char *state_root, char **ret);
  * are opened with state_root_walk() and state_step_down() (state-dir.h),
  * without flags: O_RDONLY, nothing made, -ENOENT not logged. */
 
+/* A line of a mountinfo file, its fields pointing into that line. */
+typedef struct MountEntry {
+        const char *mount_point; /* octal escapes undone */
+        const char *fstype;
+        bool read_only;          /* the mount, or its file system, is "ro" */
+} MountEntry;
+
+/* The longest mountinfo line read: the kernel writes each of its paths
+ * (up to PATH_MAX) with some characters escaped to four. */
+#define MOUNTINFO_LINE_MAX (64 * 1024)
+
+/* The next mount of the mountinfo file f, its line read into *line with
+ * getline(): 1 and *ret, 0 at the end, -errno (-EBADMSG for a line
+ * longer than MOUNTINFO_LINE_MAX). Lines without the fields are
+ * skipped. Does not log. */
+int mountinfo_next(FILE *f, char **line, size_t *size, MountEntry *ret);
+
 /* The first mount point at or below path (absolute, without symbolic
  * links) in /proc/self/mountinfo: 1 and *ret_mount, 0 when there is
  * none, -errno after logging. */
@@ -38,6 +57,14 @@ int mount_below(const char *path, char **ret_mount);
  * mount or deeper than STATE_DEPTH_MAX. shown: its path, for messages.
  * Logs; returns 0 or -errno. */
 int tree_remove(int dir, const char *name, const char *shown);
+
+/* The disk space of directory fd and all that is in it, as du -x counts
+ * it: allocated blocks, an inode with several names once, without
+ * following symbolic links. A directory where another file system is
+ * mounted is left out; an entry that vanishes meanwhile too (the sandbox
+ * may be running). Refuses to go deeper than STATE_DEPTH_MAX. shown: its
+ * path, for messages. Logs; returns 0 or -errno. */
+int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes);
 
 /* The names in directory fd dir but "." and "..", sorted (strcmp).
  * Returns -errno without logging. */

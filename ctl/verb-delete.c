@@ -16,46 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-bus.h>
-
 #include "log.h"
 #include "names.h"
 #include "sandboxctl.h"
 #include "state.h"
+#include "unit-bus.h"
 
 #define STOP_TIMEOUT_SEC 90
-#define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
 
 static uint64_t now_msec(void) {
         struct timespec ts;
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
-}
-
-static const char *bus_error_text(const sd_bus_error *e, int r) {
-        return e && e->message ? e->message : strerror(r < 0 ? -r : r);
-}
-
-/* As root, systemd's own socket first, as systemctl does, so that no bus
- * daemon is needed; an address given for the system bus wins. */
-static int bus_open(sd_bus **ret) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-
-        if (geteuid() == 0 && !getenv("DBUS_SYSTEM_BUS_ADDRESS") && sd_bus_new(&bus) >= 0 &&
-            sd_bus_set_address(bus, "unix:path=" SYSTEMD_PRIVATE_SOCKET) >= 0 && sd_bus_start(bus) >= 0) {
-                *ret = TAKE_PTR(bus);
-                return 0;
-        }
-        return sd_bus_open_system(ret);
-}
-
-/* Whether a failed call means that there is no systemd to ask: no bus,
- * or nobody on it who owns systemd's name. */
-static bool manager_unreachable(const sd_bus_error *e) {
-        return !sd_bus_error_is_set(e) ||
-                sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
-                                       SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_DISCONNECTED);
 }
 
 /* The unit systemd runs pid in, in *ret (NULL when none). */
@@ -84,11 +57,11 @@ static int unit_of_pid(sd_bus *bus, const char *pid, sd_bus_error *error, char *
 static int bus_failure(const char *name, const char *holder, const char *what, const sd_bus_error *e, int r) {
         if (r == -ENOMEM)
                 return log_oom();
-        if (manager_unreachable(e))
+        if (unit_bus_unreachable(e))
                 return log_error_errno(r, "delete: sandbox %s is running%s%s%s and no systemd manager is reachable to "
                                        "stop it (system bus: %s); nothing deleted", name, *holder ? " (helper PID " : "", holder,
-                                       *holder ? ")" : "", bus_error_text(e, r));
-        return log_error_errno(r, "delete: %s: %s; nothing deleted", what, bus_error_text(e, r));
+                                       *holder ? ")" : "", unit_bus_error_text(e, r));
+        return log_error_errno(r, "delete: %s: %s; nothing deleted", what, unit_bus_error_text(e, r));
 }
 
 /* Stops sandbox@NAME.service and waits until the helper has let go of
@@ -100,9 +73,10 @@ static int stop_sandbox(const char *name, char holder[static LOCK_HOLDER_MAX], i
         uint64_t deadline;
         int r;
 
-        if (asprintf(&unit, "sandbox@%s.service", name) < 0 || asprintf(&what, "stop %s", unit) < 0)
+        unit = sandbox_unit_name(name);
+        if (!unit || asprintf(&what, "stop %s", unit) < 0)
                 return log_oom();
-        r = bus_open(&bus);
+        r = unit_bus_open(&bus);
         if (r >= 0 && *holder)
                 r = unit_of_pid(bus, holder, &error, &holder_unit);
         if (r < 0)

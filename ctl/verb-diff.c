@@ -338,60 +338,11 @@ static int change_compare(const void *a, const void *b) {
         return strcmp(((const Change *) a)->path, ((const Change *) b)->path);
 }
 
-/* The path as one line: control characters and "\" as C escapes. */
-static void print_path(const char *s) {
-        for (const unsigned char *c = (const unsigned char *) s; *c; c++)
-                if (*c == '\\')
-                        fputs("\\\\", stdout);
-                else if (*c == '\n')
-                        fputs("\\n", stdout);
-                else if (*c == '\t')
-                        fputs("\\t", stdout);
-                else if (*c < 0x20 || *c == 0x7f)
-                        printf("\\%03o", *c);
-                else
-                        putchar(*c);
-}
-
-/* Length of the valid UTF-8 sequence at s, 0 when there is none. */
-static size_t utf8_sequence(const unsigned char *s) {
-        size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-                : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-
-        for (size_t i = 1; i < n; i++)
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-        if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) ||
-            (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))))
-                return 0;
-        return n;
-}
-
-/* JSON strings are Unicode: a byte that is not UTF-8 becomes U+FFFD. */
-static void json_append_path(Buffer *b, const char *path) {
-        _cleanup_buffer_ Buffer clean = {};
-
-        for (const unsigned char *s = (const unsigned char *) path; *s;) {
-                size_t n = utf8_sequence(s);
-
-                if (n == 0) {
-                        buffer_append(&clean, "\xef\xbf\xbd");
-                        s++;
-                } else {
-                        buffer_append_n(&clean, (const char *) s, n);
-                        s += n;
-                }
-        }
-        json_append_string(b, clean.data ? clean.data : "");
-        if (clean.oom)
-                b->oom = true;
-}
-
 static int print_changes(const Walk *w) {
         if (!arg_json) {
                 for (size_t i = 0; i < w->n; i++) {
                         printf("%c ", (char) w->items[i].kind);
-                        print_path(w->items[i].path);
+                        print_escaped(w->items[i].path, stdout);
                         putchar('\n');
                 }
                 return 0;

@@ -77,7 +77,7 @@ static int verb_exec_or_shell(const char *verb, int argc, char *argv[], char * c
         const char *state_root = NULL, *name;
         char holder[LOCK_HOLDER_MAX], **cmd = shell;
         bool debug = false;
-        int c, r, lock = -EBADF;
+        int c, r;
 
         if (!args)
                 return log_oom(), EXIT_INVALID;
@@ -111,14 +111,12 @@ static int verb_exec_or_shell(const char *verb, int argc, char *argv[], char * c
         r = verb_name_check(verb, name);
         if (r != 0)
                 return r;
-        r = sandbox_lock_try(name, &lock, holder);
-        if (r == -EBUSY)
-                return exec_join(name, debug, cmd);
+        /* looked up, not taken: a sandbox starting meanwhile would fail */
+        r = sandbox_lock_held(name, holder);
         if (r < 0)
                 return EXIT_INVALID;
-        /* free: released, so that the fresh sandbox can take it */
-        if (lock >= 0)
-                close(lock);
+        if (r > 0)
+                return exec_join(name, debug, cmd);
         return exec_fresh(name, state_root, debug, cmd, dirs);
 }
 

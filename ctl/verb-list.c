@@ -8,12 +8,14 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "strv.h"
+#include "unit-bus.h"
 
 typedef struct Row {
         const ProfileEntry *entry;
         bool valid;
         char *error;      /* the first problem, when invalid */
         char **wanted_by; /* autostart: the units that want it */
+        const char *unit_state; /* ActiveState of sandbox@NAME.service; NULL without systemd */
 } Row;
 
 static void load_row(Row *row, char * const *dirs) {
@@ -30,6 +32,43 @@ static void load_row(Row *row, char * const *dirs) {
         else
                 (void) asprintf(&row->error, "%s: cannot load: %s", row->entry->path, strerror(-r));
         diagnostics_done(&diags);
+}
+
+/* The ActiveState of each row's unit, from one question to systemd for
+ * all of them; none without systemd, and none (after a warning) when it
+ * cannot say: the list is what matters. Returns the states, which the
+ * rows point into, for the caller to free. */
+static char **load_unit_states(Row *rows, size_t n) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *why = NULL;
+        char **states = NULL;
+        int r;
+
+        if (n == 0)
+                return NULL;
+        r = unit_bus_open_manager(&bus, &why);
+        if (r <= 0)
+                return NULL;
+        r = unit_active_states(bus, &states, &error);
+        if (r < 0) {
+                if (r == -ENOMEM)
+                        log_oom();
+                else if (!unit_bus_unreachable(&error))
+                        log_warning("list: cannot ask systemd for the sandboxes' unit states: %s",
+                                    unit_bus_error_text(&error, r));
+                return NULL;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *unit = sandbox_unit_name(rows[i].entry->name);
+
+                if (!unit) {
+                        log_oom();
+                        break;
+                }
+                rows[i].unit_state = unit_active_state_of(states, unit);
+        }
+        return states;
 }
 
 static void print_json(Row *rows, size_t n) {
@@ -50,7 +89,9 @@ static void print_json(Row *rows, size_t n) {
                                 buffer_append(&b, ", ");
                         json_append_string(&b, *w);
                 }
-                buffer_append(&b, "]}");
+                buffer_append(&b, "], \"unit_state\": ");
+                json_append_string(&b, rows[i].unit_state);
+                buffer_append_char(&b, '}');
         }
         buffer_append(&b, n ? "\n]\n" : "]\n");
         if (b.oom)
@@ -60,7 +101,7 @@ static void print_json(Row *rows, size_t n) {
 }
 
 static void print_table(Row *rows, size_t n) {
-        int wname = 4, wauto = 9;
+        int wname = 4, wauto = 9, wunit = 4;
 
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *w = strv_join(rows[i].wanted_by, ",");
@@ -69,13 +110,15 @@ static void print_table(Row *rows, size_t n) {
                         wname = k;
                 if (w && (int) strlen(w) > wauto)
                         wauto = (int) strlen(w);
+                if (rows[i].unit_state && (int) strlen(rows[i].unit_state) > wunit)
+                        wunit = (int) strlen(rows[i].unit_state);
         }
-        printf("%-*s %-7s %-*s %s\n", wname, "NAME", "STATE", wauto, "AUTOSTART", "PATH");
+        printf("%-*s %-7s %-*s %-*s %s\n", wname, "NAME", "STATE", wauto, "AUTOSTART", wunit, "UNIT", "PATH");
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *w = strv_join(rows[i].wanted_by, ",");
 
-                printf("%-*s %-7s %-*s %s\n", wname, rows[i].entry->name, rows[i].valid ? "valid" : "invalid",
-                       wauto, w && *w ? w : "-", rows[i].entry->path);
+                printf("%-*s %-7s %-*s %-*s %s\n", wname, rows[i].entry->name, rows[i].valid ? "valid" : "invalid",
+                       wauto, w && *w ? w : "-", wunit, rows[i].unit_state ? rows[i].unit_state : "-", rows[i].entry->path);
                 if (!rows[i].valid && rows[i].error)
                         printf("%*s  %s\n", wname, "", rows[i].error);
         }
@@ -83,6 +126,7 @@ static void print_table(Row *rows, size_t n) {
 }
 
 int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
+        _cleanup_strv_free_ char **states = NULL;
         ProfileEntry *entries = NULL;
         Row *rows;
         size_t n = 0;
@@ -104,6 +148,7 @@ int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
                 rows[i].entry = &entries[i];
                 load_row(&rows[i], dirs);
         }
+        states = load_unit_states(rows, n);
         if (arg_json)
                 print_json(rows, n);
         else

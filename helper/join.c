@@ -119,16 +119,16 @@ static bool still_runs(int pidfd) {
 
 /* The helper that holds the sandbox's lock, and its settings. */
 static int find_helper(const char *name, Target *t) {
-        _cleanup_close_ int lock = -EBADF;
         _cleanup_strv_free_ char **argv = NULL;
         char holder[LOCK_HOLDER_MAX];
         uint64_t pid;
         int r;
 
-        r = sandbox_lock_try(name, &lock, holder);
+        /* looked up, not taken: a sandbox starting meanwhile would fail */
+        r = sandbox_lock_held(name, holder);
         if (r == 0)
                 return log_error_errno(-ESRCH, "join: sandbox %s is not running", name);
-        if (r != -EBUSY)
+        if (r < 0)
                 return r;
         if (parse_uint_range(holder, 2, INT_MAX, &pid) < 0)
                 return log_error_errno(-ESRCH, "join: sandbox %s is locked, but its lock names no helper", name);

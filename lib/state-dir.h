@@ -45,3 +45,9 @@ void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]);
  * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
  * file says, or ""), another -errno after logging. */
 int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
+
+/* Whether sandbox NAME runs, without taking its lock (a sandbox that
+ * starts meanwhile would find it taken): by the kernel's list of locks.
+ * Returns 1 when the lock is held (holder: as for sandbox_lock_try()),
+ * 0 when not or when there is no lock file, -errno after logging. */
+int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]);

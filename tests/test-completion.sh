@@ -31,6 +31,9 @@ SR=$TMP/state
 mkdir -p "$SR/web-one" "$SR/web-two" "$SR/.web-three.clone-0123" "$SR/bad name"
 touch "$SR/web-file"
 ln -s web-one "$SR/web-link"
+# another: a sandbox with state and a profile, and one with state only
+SR2=$TMP/more-state
+mkdir -p "$SR2/nginx" "$SR2/web-three"
 
 # the profile names sandboxctl itself finds on the search path
 NAMES=$("$SANDBOXCTL" list --json | "$PYTHON" -c 'import json, sys; print("\n".join(o["name"] for o in json.load(sys.stdin)))')
@@ -51,6 +54,10 @@ expect() {
 # bash_complete LINE [DIR]: COMPREPLY, sorted, for the cursor at the end of
 # LINE, from a fresh bash that has only sourced the completion file.
 bash_complete() {
+        bash_complete_raw "$@" | sorted
+}
+# bash_complete_raw LINE [DIR]: the same, one a line, as it is
+bash_complete_raw() {
         (cd "${2:-$CWD}" && bash --norc --noprofile -c '
                 source "$1" || exit 3
                 line=$2
@@ -63,14 +70,14 @@ bash_complete() {
                 func=${spec#*-F }
                 func=${func%% *}
                 "$func" sandboxctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-                printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMPLETION" "$1" || echo "(completion failed)") | sorted
+                printf "%s\n" "${COMPREPLY[@]}"' _ "$BASH_COMPLETION" "$1" || echo "(completion failed)")
 }
 
 check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
 check "bash: sourcing it registers a function for sandboxctl" \
         bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
 
-COMMANDS="validate list show run diff delete clone exec shell"
+COMMANDS="validate list show run diff delete clone status exec shell"
 expect "bash: the commands at position 1" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl ')"
 expect "bash: a prefix filters the commands" "$(words shell show)" "$(bash_complete 'sandboxctl sh')"
 expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
@@ -109,6 +116,14 @@ expect "bash: an empty SANDBOX_PROFILE_PATH offers no names" "" \
 expect "bash: diff's options" "$(words --help --json --state-root=)" "$(bash_complete 'sandboxctl diff --')"
 expect "bash: delete's options" "$(words --help --force --state-root=)" "$(bash_complete 'sandboxctl delete --')"
 expect "bash: clone's options" "$(words --help --state-root= --profile-dir=)" "$(bash_complete 'sandboxctl clone --')"
+expect "bash: status's options" "$(words --help --json --state-root=)" "$(bash_complete 'sandboxctl status --')"
+expect "bash: status completes the profile names and the sandboxes with state in the state root" \
+        "$(words $NAMES web-three)" "$(bash_complete "sandboxctl status --state-root=$SR2 " "$TMP/empty")"
+expect "bash: status: a prefix filters them" "$(words web-three)" \
+        "$(bash_complete "sandboxctl status --state-root $SR2 web" "$TMP/empty")"
+check "bash: status offers a name with a profile and state once" \
+        test "$(bash_complete_raw "sandboxctl status --state-root=$SR2 ng" "$TMP/empty" | grep -cx nginx)" -eq 1
+expect "bash: status takes only one sandbox" "" "$(bash_complete "sandboxctl status --state-root=$SR2 nginx " "$TMP/empty")"
 expect "bash: diff --state-root=DIR completes the sandboxes with state there (directories with sandbox names)" \
         "$(words web-one web-two)" "$(bash_complete "sandboxctl diff --state-root=$SR ")"
 expect "bash: delete --state-root=DIR: a prefix filters them" "$(words web-two)" \
@@ -160,7 +175,7 @@ fi
 
 # ---- zsh ----------------------------------------------------------------
 ZSH=$(command -v zsh)
-zsh_tests=18
+zsh_tests=20
 if [ -z "$ZSH" ]; then
         for ((i = 0; i < zsh_tests; i++)); do
                 skip "zsh: not installed"
@@ -227,6 +242,10 @@ else
         expect "zsh: delete's options" "$(words --help --force --state-root)" \
                 "$(zsh_complete 'sandboxctl delete --' "$TMP/empty")"
         expect "zsh: clone's source is a profile name" "$(words nginx)" "$(zsh_complete 'sandboxctl clone ng' "$TMP/empty")"
+        expect "zsh: status completes the profile names and the sandboxes with state in the state root" \
+                "$(words $NAMES web-three)" "$(zsh_complete "sandboxctl status --state-root=$SR2 " "$TMP/empty")"
+        expect "zsh: status's options" "$(words --help --json --state-root)" \
+                "$(zsh_complete 'sandboxctl status --' "$TMP/empty")"
         expect "zsh: exec takes a sandbox by its profile's name" "$(words nginx)" "$(zsh_complete 'sandboxctl exec ng' "$TMP/empty")"
         expect "zsh: shell takes a sandbox" "$(words nginx)" "$(zsh_complete 'sandboxctl shell ng' "$TMP/empty")"
 fi

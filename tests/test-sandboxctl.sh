@@ -84,16 +84,26 @@ run() { # run OUT ERR COMMAND...: status in $rc
         rc=$?
 }
 
+# unit_state NAME: the ActiveState of sandbox@NAME.service as systemctl
+# says it, or "-" where systemd is not the init system to ask
+unit_state() {
+        if [ -d /run/systemd/system ] && [ -z "${DBUS_SYSTEM_BUS_ADDRESS:-}" ]; then
+                systemctl is-active "sandbox@$1.service" 2>/dev/null
+        else
+                echo -
+        fi
+}
+
 # ---- list (table) -------------------------------------------------------
 run "$TMP/list.out" "$TMP/list.err" "$SANDBOXCTL" list
 check "list exits 0 with an invalid profile among the valid ones" test "$rc" -eq 0
-check "list prints the header NAME STATE AUTOSTART PATH" \
-        grep -Eq '^NAME +STATE +AUTOSTART +PATH$' <(head -n 1 "$TMP/list.out")
+check "list prints the header NAME STATE AUTOSTART UNIT PATH" \
+        grep -Eq '^NAME +STATE +AUTOSTART +UNIT +PATH$' <(head -n 1 "$TMP/list.out")
 
 # rows: the lines after the header that do not start with a space, up to
 # the blank line
 awk 'NR > 1 && /^$/ { exit } NR > 1 && !/^ / { print }' "$TMP/list.out" >"$TMP/rows"
-if diff <(expected_names) <(awk '{ print $1, $4 }' "$TMP/rows" | sort) >"$TMP/diff"; then
+if diff <(expected_names) <(awk '{ print $1, $5 }' "$TMP/rows" | sort) >"$TMP/diff"; then
         ok "list prints one row per profile name, with the path of the first directory that has it"
 else
         not_ok "list prints one row per profile name, with the path of the first directory that has it"
@@ -106,20 +116,22 @@ check "list ends with the count of profiles" \
 while read -r name path; do
         [ "$name" = broken ] && want_state=invalid || want_state=valid
         want_auto=$(wanted_by_of "$path")
+        want_unit=$(unit_state "$name")
         row=$(awk -v n="$name" '$1 == n' "$TMP/rows")
-        read -r _ state auto rowpath <<<"$row"
-        if [ "$state" = "$want_state" ] && [ "$auto" = "${want_auto:--}" ] && [ "$rowpath" = "$path" ]; then
-                ok "list: $name is $want_state, AUTOSTART ${want_auto:--}"
+        read -r _ state auto unit rowpath <<<"$row"
+        if [ "$state" = "$want_state" ] && [ "$auto" = "${want_auto:--}" ] && [ "$unit" = "$want_unit" ] &&
+                [ "$rowpath" = "$path" ]; then
+                ok "list: $name is $want_state, AUTOSTART ${want_auto:--}, UNIT $want_unit"
         else
-                not_ok "list: $name is $want_state, AUTOSTART ${want_auto:--}"
+                not_ok "list: $name is $want_state, AUTOSTART ${want_auto:--}, UNIT $want_unit"
                 diag "row: $row"
         fi
 done < <(expected_names)
 
 check "list: the name in both directories has the first directory's path" \
-        grep -Eq "^nginx +valid +sandbox.target +$D1/nginx.xml$" "$TMP/rows"
+        grep -Eq "^nginx +valid +sandbox.target +$(unit_state nginx) +$D1/nginx.xml$" "$TMP/rows"
 check "list: a name only in the second directory has the second directory's path (and its own settings)" \
-        grep -Eq "^second-only +valid +multi-user.target +$D2/second-only.xml$" "$TMP/rows"
+        grep -Eq "^second-only +valid +multi-user.target +$(unit_state second-only) +$D2/second-only.xml$" "$TMP/rows"
 error_line=$(awk '/^broken / { getline; print; exit }' "$TMP/list.out")
 if [[ $error_line =~ ^\ +"$D1/broken.xml:$BROKEN_LINE: ".*network.*bogus ]]; then
         ok "list: the invalid profile's row is followed by its first PATH:LINE: error"
@@ -143,8 +155,8 @@ check "list --json writes nothing to stderr" test ! -s "$TMP/json1.err"
 # the expected objects, from the fixture and the profiles' XML
 : >"$TMP/expected.tsv"
 while read -r name path; do
-        printf '%s\t%s\t%s\t%s\n' "$name" "$path" "$([ "$name" = broken ] && echo false || echo true)" \
-                "$(wanted_by_of "$path")" >>"$TMP/expected.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$path" "$([ "$name" = broken ] && echo false || echo true)" \
+                "$(wanted_by_of "$path")" "$(unit_state "$name")" >>"$TMP/expected.tsv"
 done < <(expected_names)
 
 check_json() { # check_json FILE EXPECTED.TSV: exits 1 and explains when a value is wrong
@@ -159,8 +171,8 @@ if not isinstance(got, list):
     sys.exit("# not a JSON array")
 if [o.get("name") for o in got] != [e[0] for e in expected]:
     problems.append("names %r, expected %r" % ([o.get("name") for o in got], [e[0] for e in expected]))
-fields = {"name", "path", "valid", "error", "autostart", "wanted_by"}
-for o, (name, path, valid, wanted) in zip(got, expected):
+fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state"}
+for o, (name, path, valid, wanted, unit) in zip(got, expected):
     wanted = wanted.split(",") if wanted else []
     if set(o) != fields:
         problems.append("%s: fields %s" % (name, sorted(o)))
@@ -177,12 +189,14 @@ for o, (name, path, valid, wanted) in zip(got, expected):
         problems.append("%s: wanted_by %r, expected %r" % (name, o["wanted_by"], wanted))
     if o["autostart"] is not bool(wanted):
         problems.append("%s: autostart %r" % (name, o["autostart"]))
+    if o["unit_state"] != (None if unit == "-" else unit):
+        problems.append("%s: unit_state %r, expected %r" % (name, o["unit_state"], unit))
 for p in problems:
     print("# " + p)
 sys.exit(1 if problems else 0)
 EOF
 }
-check "list --json: exactly name, path, valid, error, autostart, wanted_by, with each profile's values" \
+check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, with each profile's values" \
         check_json "$TMP/json1" "$TMP/expected.tsv"
 check "list --json: the invalid profile's error is its first problem, as in the table" \
         "$PYTHON" -c '

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "macro.h"
+#include "strv.h"
+#include "unit-bus.h"
+
+#define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
+#define MANAGER_SERVICE "org.freedesktop.systemd1"
+#define MANAGER_PATH "/org/freedesktop/systemd1"
+#define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
+#define UNIT_INTERFACE "org.freedesktop.systemd1.Unit"
+#define SERVICE_INTERFACE "org.freedesktop.systemd1.Service"
+
+void unit_info_done(UnitInfo *u) {
+        free(u->load_state);
+        free(u->active_state);
+        free(u->sub_state);
+        *u = (UnitInfo) {};
+}
+
+int unit_bus_open(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+
+        if (geteuid() == 0 && !getenv("DBUS_SYSTEM_BUS_ADDRESS") && sd_bus_new(&bus) >= 0 &&
+            sd_bus_set_address(bus, "unix:path=" SYSTEMD_PRIVATE_SOCKET) >= 0 && sd_bus_start(bus) >= 0) {
+                *ret = TAKE_PTR(bus);
+                return 0;
+        }
+        return sd_bus_open_system(ret);
+}
+
+int unit_bus_open_manager(sd_bus **ret, char **ret_why) {
+        sd_bus *bus = NULL;
+        int r;
+
+        /* no systemd as PID 1, unless a bus to ask was named all the same */
+        if (!getenv("DBUS_SYSTEM_BUS_ADDRESS") && sd_booted() <= 0) {
+                *ret_why = strdup("the system was not booted with systemd");
+                return *ret_why ? 0 : -ENOMEM;
+        }
+        r = unit_bus_open(&bus);
+        if (r < 0)
+                return asprintf(ret_why, "system bus: %s", strerror(-r)) < 0 ? -ENOMEM : 0;
+        *ret = bus;
+        return 1;
+}
+
+bool unit_bus_unreachable(const sd_bus_error *e) {
+        return !sd_bus_error_is_set(e) ||
+                sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER,
+                                       SD_BUS_ERROR_NO_SERVER, SD_BUS_ERROR_DISCONNECTED);
+}
+
+const char *unit_bus_error_text(const sd_bus_error *e, int r) {
+        return e && e->message ? e->message : strerror(r < 0 ? -r : r);
+}
+
+char *sandbox_unit_name(const char *name) {
+        char *unit;
+
+        if (asprintf(&unit, "sandbox@%s.service", name) < 0)
+                return NULL;
+        return unit;
+}
+
+/* The unit's object path: GetUnit when systemd has it loaded, else
+ * LoadUnit, which loads it (from the template) to answer. */
+static int unit_path(sd_bus *bus, const char *unit, sd_bus_error *error, char **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *path;
+        int r;
+
+        r = sd_bus_call_method(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "GetUnit", error, &reply, "s",
+                               unit);
+        if (r < 0 && sd_bus_error_has_name(error, "org.freedesktop.systemd1.NoSuchUnit")) {
+                sd_bus_error_free(error);
+                r = sd_bus_call_method(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "LoadUnit", error, &reply,
+                                       "s", unit);
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return r;
+        *ret = strdup(path);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int get_string(sd_bus *bus, const char *path, const char *property, sd_bus_error *error, char **ret) {
+        return sd_bus_get_property_string(bus, MANAGER_SERVICE, path, UNIT_INTERFACE, property, error, ret);
+}
+
+static int get_usec(sd_bus *bus, const char *path, const char *property, sd_bus_error *error, uint64_t *ret) {
+        return sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, UNIT_INTERFACE, property, error, 't', ret);
+}
+
+int unit_info_get(sd_bus *bus, const char *unit, UnitInfo *ret, sd_bus_error *error) {
+        _cleanup_free_ char *path = NULL;
+        UnitInfo u = {};
+        int r;
+
+        r = unit_path(bus, unit, error, &path);
+        if (r >= 0)
+                r = get_string(bus, path, "LoadState", error, &u.load_state);
+        if (r >= 0)
+                r = get_string(bus, path, "ActiveState", error, &u.active_state);
+        if (r >= 0)
+                r = get_string(bus, path, "SubState", error, &u.sub_state);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, SERVICE_INTERFACE, "MainPID", error, 'u',
+                                                &u.main_pid);
+        if (r >= 0)
+                r = get_usec(bus, path, "ActiveEnterTimestamp", error, &u.active_enter_realtime);
+        if (r >= 0)
+                r = get_usec(bus, path, "ActiveEnterTimestampMonotonic", error, &u.active_enter_monotonic);
+        if (r < 0) {
+                unit_info_done(&u);
+                return r;
+        }
+        *ret = u;
+        return 0;
+}
+
+int unit_active_states(sd_bus *bus, char ***ret, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **pairs = NULL;
+        const char *id, *active, *s;
+        uint32_t job;
+        int r;
+
+        /* no state to filter on, one pattern */
+        r = sd_bus_call_method(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "ListUnitsByPatterns", error,
+                               &reply, "asas", 0, 1, "sandbox@*.service");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        if (r < 0)
+                return r;
+        /* name, description, load, active and sub state, followed unit,
+         * unit path, job ID, type and path */
+        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &id, &s, &s, &active, &s, &s, &s, &job, &s, &s)) > 0)
+                if (strv_append(&pairs, id) < 0 || strv_append(&pairs, active) < 0)
+                        return -ENOMEM;
+        if (r < 0)
+                return r;
+        if (!pairs) {
+                pairs = calloc(1, sizeof(char *));
+                if (!pairs)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(pairs);
+        return 0;
+}
+
+const char *unit_active_state_of(char * const *pairs, const char *unit) {
+        for (char * const *p = pairs; p && p[0] && p[1]; p += 2)
+                if (streq(p[0], unit))
+                        return p[1];
+        return "inactive";
+}

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sandboxctl status: what is known about a sandbox, systemctl-status
+ * style: its profile, its unit as systemd's manager sees it (when there
+ * is one to ask), whether it runs by its helper's lock (also when started
+ * by "sandboxctl run"), the mounts its PID 1 sees, and the size of its
+ * state. Nothing is changed, and the lock is let go of at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "log.h"
+#include "quantities.h"
+#include "sandboxctl.h"
+#include "search-path.h"
+#include "state.h"
+#include "strv.h"
+#include "unit-bus.h"
+
+/* "systemctl status" says 3 for a unit that is not active */
+#define EXIT_NOT_RUNNING 3
+/* the most mounts listed; a sandbox has a few dozen */
+#define MOUNTS_MAX 4096
+#define USEC_PER_SEC UINT64_C(1000000)
+
+typedef struct Mount {
+        char *path, *fstype;
+        bool read_only;
+} Mount;
+
+typedef struct Status {
+        const char *name;
+        char *unit;
+        char *profile;      /* NULL: none on the search path */
+        bool profile_valid;
+        char *description;
+
+        UnitInfo info;
+        bool has_info;
+        char *unit_error;   /* why there is no info: no systemd, or what failed */
+        uint64_t uptime;    /* µs, while active */
+
+        bool running;
+        pid_t helper, init; /* 0: not known */
+        Mount *mounts;
+        size_t n_mounts;
+        bool has_mounts, mounts_truncated;
+
+        char *state_path;
+        bool has_state, has_size;
+        uint64_t state_bytes;
+
+        bool failed;        /* something could not be found out (logged) */
+} Status;
+
+static void status_done(Status *s) {
+        free(s->unit);
+        free(s->profile);
+        free(s->description);
+        unit_info_done(&s->info);
+        free(s->unit_error);
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                free(s->mounts[i].path);
+                free(s->mounts[i].fstype);
+        }
+        free(s->mounts);
+        free(s->state_path);
+}
+
+/* The profile on the search path, when there is one, and whether it is
+ * valid; its problems are sandboxctl validate's to print. */
+static int status_profile(Status *s, char * const *dirs) {
+        _cleanup_profile_ Profile *p = NULL;
+        Diagnostics diags = {};
+        int r;
+
+        r = profile_find(dirs, s->name, &s->profile);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "status: look up profile %s: %m", s->name);
+        r = profile_load(s->profile, dirs, &p, &diags);
+        diagnostics_done(&diags);
+        if (r == -ENOMEM)
+                return log_oom();
+        s->profile_valid = r >= 0;
+        if (p && p->description)
+                s->description = TAKE_PTR(p->description);
+        return 0;
+}
+
+static uint64_t now_usec(clockid_t clock) {
+        struct timespec ts;
+
+        clock_gettime(clock, &ts);
+        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
+}
+
+static bool unit_is_active(const UnitInfo *u) {
+        return u->active_state && (streq(u->active_state, "active") || streq(u->active_state, "reloading"));
+}
+
+/* How long the unit has been active, on the clock that does not jump
+ * (the wall clock's timestamp is for showing only); 0 when it is not. */
+static uint64_t unit_uptime(const UnitInfo *u) {
+        uint64_t now = now_usec(CLOCK_MONOTONIC);
+
+        if (!unit_is_active(u) || u->active_enter_monotonic == 0 || now < u->active_enter_monotonic)
+                return 0;
+        return now - u->active_enter_monotonic;
+}
+
+/* The unit as systemd's manager sees it; without one, why not. */
+static int status_unit(Status *s) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        r = unit_bus_open_manager(&bus, &why);
+        if (r < 0)
+                return log_oom();
+        if (r > 0) {
+                r = unit_info_get(bus, s->unit, &s->info, &error);
+                if (r >= 0) {
+                        s->has_info = true;
+                        s->uptime = unit_uptime(&s->info);
+                        return 0;
+                }
+                if (r == -ENOMEM)
+                        return log_oom();
+                if (!unit_bus_unreachable(&error)) {
+                        s->unit_error = strdup(unit_bus_error_text(&error, r));
+                        return log_error_errno(r, "status: ask systemd about %s: %s", s->unit,
+                                               unit_bus_error_text(&error, r));
+                }
+                why = strdup(unit_bus_error_text(&error, r));
+        }
+        if (!why || asprintf(&s->unit_error, "no systemd: %s", why) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* Up to size - 1 bytes of path, NUL-terminated: what a /proc file
+ * says about a process. -errno without logging. */
+static ssize_t read_small_file(const char *path, char *buf, size_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        size_t got = 0;
+
+        fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        while (got < size - 1) {
+                ssize_t k = read(fd, buf + got, size - 1 - got);
+
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                got += (size_t) k;
+        }
+        buf[got] = 0;
+        return (ssize_t) got;
+}
+
+/* Whether pid is PID 1 of a PID namespace (its innermost PID is 1, and
+ * it has another) and a child of helper. */
+static bool is_sandbox_init(pid_t pid, pid_t helper) {
+        char path[64], status[8192], *ppid, *nspid;
+        size_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+        if (read_small_file(path, status, sizeof(status)) < 0)
+                return false;
+        ppid = strstr(status, "\nPPid:\t");
+        nspid = strstr(status, "\nNSpid:\t");
+        if (!ppid || !nspid || strtol(ppid + 7, NULL, 10) != helper)
+                return false;
+        nspid += 8;
+        n = strcspn(nspid, "\n");
+        nspid[n] = 0;
+        /* "HOST-PID ... 1" */
+        return strchr(nspid, '\t') && n >= 2 && streq(nspid + n - 2, "\t1");
+}
+
+/* The sandbox's PID 1, the helper's child in the new PID namespace: from
+ * the helper's list of children, or where the kernel keeps none, from
+ * the parent of every process. 0 when there is none (yet, or any more). */
+static pid_t find_sandbox_init(pid_t helper) {
+        _cleanup_closedir_ DIR *d = NULL;
+        char path[64], children[512];
+        struct dirent *de;
+
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) helper, (int) helper);
+        if (read_small_file(path, children, sizeof(children)) >= 0) {
+                for (char *c = children, *end; *c; c = end) {
+                        long pid = strtol(c, &end, 10);
+
+                        if (end == c)
+                                break;
+                        if (pid > 0 && is_sandbox_init((pid_t) pid, helper))
+                                return (pid_t) pid;
+                }
+                return 0;
+        }
+        d = opendir("/proc");
+        while (d && (de = readdir(d))) {
+                uint64_t pid;
+
+                if (parse_uint_range(de->d_name, 1, INT32_MAX, &pid) >= 0 && is_sandbox_init((pid_t) pid, helper))
+                        return (pid_t) pid;
+        }
+        return 0;
+}
+
+static int mounts_add(Status *s, const MountEntry *m) {
+        Mount *t;
+
+        t = realloc(s->mounts, (s->n_mounts + 1) * sizeof(Mount));
+        if (!t)
+                return log_oom();
+        s->mounts = t;
+        t[s->n_mounts] = (Mount) { strdup(m->mount_point), strdup(m->fstype), m->read_only };
+        if (!t[s->n_mounts].path || !t[s->n_mounts].fstype) {
+                free(t[s->n_mounts].path);
+                free(t[s->n_mounts].fstype);
+                return log_oom();
+        }
+        s->n_mounts++;
+        return 0;
+}
+
+/* The mounts as the sandbox's PID 1 sees them: its mountinfo, whose
+ * paths are relative to its root. */
+static int status_mounts(Status *s) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        char path[64];
+        size_t size = 0;
+        MountEntry m;
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) s->init);
+        f = fopen(path, "re");
+        if (!f && errno == ENOENT)
+                return 0; /* it has just ended */
+        if (!f)
+                return log_error_errno(-errno, "status: read %s: %m", path);
+        while ((r = mountinfo_next(f, &line, &size, &m)) > 0) {
+                if (s->n_mounts >= MOUNTS_MAX) {
+                        s->mounts_truncated = true;
+                        break;
+                }
+                r = mounts_add(s, &m);
+                if (r < 0)
+                        return r;
+        }
+        /* ESRCH, EINVAL: it ended while being read */
+        if (r < 0 && r != -ESRCH && r != -EINVAL)
+                return log_error_errno(r, "status: read %s: %m", path);
+        s->has_mounts = r >= 0;
+        return 0;
+}
+
+/* Whether the sandbox runs: its helper holds the lock. Then its PID 1 and
+ * the mounts that one sees. */
+static int status_running(Status *s) {
+        char holder[LOCK_HOLDER_MAX];
+        uint64_t pid;
+        int r;
+
+        r = sandbox_lock_held(s->name, holder);
+        if (r <= 0)
+                return r;
+        s->running = true;
+        if (parse_uint_range(holder, 1, INT32_MAX, &pid) < 0)
+                return 0;
+        s->helper = (pid_t) pid;
+        s->init = find_sandbox_init(s->helper);
+        if (s->init > 0 && status_mounts(s) < 0)
+                s->failed = true; /* logged; the rest is still shown */
+        return 0;
+}
+
+/* The size of STATE_ROOT/NAME, when it exists. */
+static int status_state(Status *s, const char *state_root) {
+        _cleanup_close_ int root = -EBADF, state = -EBADF;
+        int r;
+
+        s->state_path = path_join2(state_root, s->name);
+        if (!s->state_path)
+                return log_oom();
+        root = state_root_walk(state_root, 0);
+        if (root >= 0)
+                state = state_step_down(root, s->name, s->state_path, 0);
+        if (root == -ENOENT || state == -ENOENT)
+                return 0;
+        /* there, or where it cannot be told: its size is unknown */
+        s->has_state = true;
+        if (root < 0)
+                return root;
+        if (state < 0)
+                return state;
+        r = tree_disk_usage(state, s->state_path, &s->state_bytes);
+        s->has_size = r >= 0;
+        return r;
+}
+
+/* "12.0K", "3.4M": powers of 1024, as du -h */
+static void format_bytes(char buf[static 32], uint64_t bytes) {
+        static const char suffixes[] = "KMGTPE";
+        double v = (double) bytes;
+        size_t i = 0;
+
+        if (bytes < 1024) {
+                snprintf(buf, 32, "%" PRIu64 "B", bytes);
+                return;
+        }
+        for (v /= 1024; v >= 1024 && i + 1 < sizeof(suffixes) - 1; i++)
+                v /= 1024;
+        snprintf(buf, 32, "%.1f%c", v, suffixes[i]);
+}
+
+/* "2h 5min", "3min 2s", "250ms": the two largest units */
+static void format_timespan(char buf[static 64], uint64_t usec) {
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } units[] = {
+                { "d", 86400 * USEC_PER_SEC }, { "h", 3600 * USEC_PER_SEC }, { "min", 60 * USEC_PER_SEC },
+                { "s", USEC_PER_SEC }, { "ms", 1000 },
+        };
+        size_t n = 0;
+        int shown = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(units) && shown < 2; i++) {
+                if (usec < units[i].usec || (shown && units[i].usec < USEC_PER_SEC))
+                        continue;
+                n += (size_t) snprintf(buf + n, 64 - n, "%s%" PRIu64 "%s", shown ? " " : "", usec / units[i].usec,
+                                       units[i].suffix);
+                usec %= units[i].usec;
+                shown++;
+        }
+        if (!shown)
+                snprintf(buf, 64, "%" PRIu64 "us", usec);
+}
+
+static void print_unit_text(const Status *s) {
+        const UnitInfo *u = &s->info;
+
+        if (!s->has_info) {
+                printf("       unit: unknown (%s)\n", s->unit_error ? s->unit_error : "not asked");
+                return;
+        }
+        printf("       unit: %s: %s, %s (%s)", s->unit, u->load_state, u->active_state, u->sub_state);
+        if (unit_is_active(u) && u->active_enter_realtime > 0) {
+                time_t t = (time_t) (u->active_enter_realtime / USEC_PER_SEC);
+                char since[64] = "?", ago[64];
+                struct tm tm;
+
+                if (localtime_r(&t, &tm))
+                        strftime(since, sizeof(since), "%a %Y-%m-%d %H:%M:%S %Z", &tm);
+                format_timespan(ago, s->uptime);
+                printf(" since %s; %s ago", since, ago);
+        }
+        putchar('\n');
+        if (u->main_pid > 0)
+                printf("   main PID: %" PRIu32 "\n", u->main_pid);
+}
+
+static void print_mounts_text(const Status *s) {
+        int width = 1;
+
+        printf("     mounts: %zu%s\n", s->n_mounts, s->mounts_truncated ? " (more not shown)" : "");
+        for (size_t i = 0; i < s->n_mounts; i++)
+                if ((int) strlen(s->mounts[i].path) > width)
+                        width = (int) strlen(s->mounts[i].path);
+        if (width > 40)
+                width = 40;
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                int pad = width - (int) strlen(s->mounts[i].path);
+
+                fputs("             ", stdout);
+                print_escaped(s->mounts[i].path, stdout);
+                printf("%*s  %-10s %s\n", pad > 0 ? pad : 0, "", s->mounts[i].fstype,
+                       s->mounts[i].read_only ? "ro" : "rw");
+        }
+}
+
+static void print_text(const Status *s) {
+        char size[32];
+
+        printf("%s%s%s\n", s->name, s->description ? " - " : "", s->description ? s->description : "");
+        if (!s->profile)
+                printf("    profile: none (no %s%s on the search path)\n", s->name, PROFILE_SUFFIX);
+        else
+                printf("    profile: %s%s\n", s->profile, s->profile_valid ? "" : " (invalid; see sandboxctl validate)");
+        print_unit_text(s);
+        if (!s->running)
+                printf("    sandbox: not running\n");
+        else if (!s->helper)
+                printf("    sandbox: running (helper PID unknown)\n");
+        else if (!s->init)
+                printf("    sandbox: running (helper PID %d; its PID 1 not found)\n", (int) s->helper);
+        else
+                printf("    sandbox: running (helper PID %d, the sandbox's PID 1 is %d)\n", (int) s->helper,
+                       (int) s->init);
+        if (!s->has_state)
+                printf("      state: none (no %s)\n", s->state_path);
+        else if (!s->has_size)
+                printf("      state: %s, size unknown\n", s->state_path);
+        else {
+                format_bytes(size, s->state_bytes);
+                printf("      state: %s, %s\n", s->state_path, size);
+        }
+        if (s->has_mounts)
+                print_mounts_text(s);
+}
+
+/* ", KEY: N", or null when not known */
+static void json_append_number(Buffer *b, const char *key, uint64_t n, bool known) {
+        if (known)
+                buffer_printf(b, ", \"%s\": %" PRIu64, key, n);
+        else
+                buffer_printf(b, ", \"%s\": null", key);
+}
+
+static void json_append_unit(Buffer *b, const Status *s) {
+        const UnitInfo *u = &s->info;
+
+        buffer_append(b, ",\n \"unit\": {\"name\": ");
+        json_append_string(b, s->unit);
+        buffer_append(b, ", \"load_state\": ");
+        json_append_string(b, u->load_state);
+        buffer_append(b, ", \"active_state\": ");
+        json_append_string(b, u->active_state);
+        buffer_append(b, ", \"sub_state\": ");
+        json_append_string(b, u->sub_state);
+        json_append_number(b, "main_pid", u->main_pid, u->main_pid > 0);
+        json_append_number(b, "active_enter_realtime_usec", u->active_enter_realtime, u->active_enter_realtime > 0);
+        json_append_number(b, "uptime_usec", s->uptime, s->has_info && unit_is_active(u));
+        buffer_append(b, ", \"error\": ");
+        json_append_string(b, s->unit_error);
+        buffer_append_char(b, '}');
+}
+
+static int print_json(const Status *s) {
+        _cleanup_buffer_ Buffer b = {};
+
+        buffer_append(&b, "{\"name\": ");
+        json_append_string(&b, s->name);
+        buffer_append(&b, ",\n \"profile\": ");
+        json_append_path(&b, s->profile);
+        buffer_printf(&b, ", \"profile_valid\": %s, \"description\": ",
+                      !s->profile ? "null" : s->profile_valid ? "true" : "false");
+        json_append_string(&b, s->description);
+        json_append_unit(&b, s);
+        buffer_printf(&b, ",\n \"running\": %s", s->running ? "true" : "false");
+        json_append_number(&b, "helper_pid", (uint64_t) s->helper, s->helper > 0);
+        json_append_number(&b, "init_pid", (uint64_t) s->init, s->init > 0);
+        buffer_append(&b, ",\n \"state_path\": ");
+        json_append_path(&b, s->state_path);
+        json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);
+        buffer_append(&b, ",\n \"mounts\": ");
+        if (!s->has_mounts)
+                buffer_append(&b, "null");
+        for (size_t i = 0; s->has_mounts && i <= s->n_mounts; i++) {
+                if (i == s->n_mounts) {
+                        buffer_append(&b, i ? "\n ]" : "[]");
+                        break;
+                }
+                buffer_append(&b, i ? ",\n  {\"path\": " : "[\n  {\"path\": ");
+                json_append_path(&b, s->mounts[i].path);
+                buffer_append(&b, ", \"fstype\": ");
+                json_append_path(&b, s->mounts[i].fstype);
+                buffer_printf(&b, ", \"read_only\": %s}", s->mounts[i].read_only ? "true" : "false");
+        }
+        buffer_printf(&b, ", \"mounts_truncated\": %s}\n", s->mounts_truncated ? "true" : "false");
+        if (b.oom)
+                return log_oom();
+        fputs(b.data, stdout);
+        return 0;
+}
+
+static void help_status(void) {
+        printf("sandboxctl status [--state-root=DIR] [--json] NAME\n\n"
+               "Shows sandbox NAME: its profile, its unit sandbox@NAME.service as systemd\n"
+               "sees it, whether it runs (its helper holds %s/NAME/lock), the mounts\n"
+               "in it, and the size of its state. Exit status 0 when it runs, 3 when not.\n\n"
+               "Options:\n"
+               "  -h --help              Show this help\n"
+               "     --state-root=DIR    The sandboxes' state (default %s)\n"
+               "     --json              Print a JSON object\n", RUNTIME_ROOT, STATE_ROOT_DEFAULT);
+}
+
+/* The options; the name in *ret_name. Returns 1 to go on, else the exit
+ * status. */
+static int parse_status_argv(int argc, char *argv[], const char **ret_root, const char **ret_name) {
+        enum { ARG_STATE_ROOT = 0x100, ARG_JSON };
+        static const struct option options[] = {
+                { "help",       no_argument,       NULL, 'h' },
+                { "state-root", required_argument, NULL, ARG_STATE_ROOT },
+                { "json",       no_argument,       NULL, ARG_JSON },
+                {}
+        };
+        _cleanup_free_ char *program = NULL;
+        _cleanup_free_ char **args = NULL;
+        int c;
+
+        args = verb_args_new("status", argc, argv, &program);
+        if (!args)
+                return log_oom(), EXIT_INVALID;
+        while ((c = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        help_status();
+                        return EXIT_SUCCESS;
+                case ARG_STATE_ROOT:
+                        *ret_root = optarg;
+                        break;
+                case ARG_JSON:
+                        arg_json = true;
+                        break;
+                default:
+                        return verb_usage_error("status", c, args);
+                }
+        if (optind != argc) {
+                fprintf(stderr, "sandboxctl status: expected exactly one sandbox name; see sandboxctl status --help\n");
+                return EXIT_USAGE;
+        }
+        *ret_name = args[argc];
+        return 1;
+}
+
+int verb_status(int argc, char *argv[], char * const *dirs) {
+        _cleanup_free_ char *state_root = NULL;
+        _cleanup_(status_done) Status s = {};
+        const char *root_arg = STATE_ROOT_DEFAULT;
+        int r;
+
+        r = parse_status_argv(argc, argv, &root_arg, &s.name);
+        if (r != 1)
+                return r;
+        if (verb_name_check("status", s.name) != 0 || state_root_absolute(root_arg, &state_root) < 0)
+                return EXIT_INVALID;
+        s.unit = sandbox_unit_name(s.name);
+        if (!s.unit)
+                return log_oom(), EXIT_INVALID;
+
+        if (status_profile(&s, dirs) < 0 || status_running(&s) < 0)
+                return EXIT_INVALID;
+        if (status_state(&s, state_root) < 0)
+                s.failed = true;
+        if (!s.profile && !s.has_state && !s.running && !s.failed) {
+                log_error("status: no sandbox named \"%s\": no profile %s%s on the search path, no state in %s, "
+                          "and none running", s.name, s.name, PROFILE_SUFFIX, s.state_path);
+                return EXIT_INVALID;
+        }
+        if (status_unit(&s) < 0)
+                s.failed = true;
+
+        if (arg_json)
+                r = print_json(&s);
+        else
+                print_text(&s);
+        if (r < 0 || s.failed)
+                return EXIT_INVALID;
+        return s.running ? EXIT_SUCCESS : EXIT_NOT_RUNNING;
+}
