@@ -216,6 +216,8 @@ check "show NAME prints SourcePath= with the absolute path of the first director
         grep -qx "SourcePath=$D1/nginx.xml" "$TMP/show.out"
 check "show NAME resets ExecStart= and then sets it to the configured helper ($HELPER_PATH)" \
         bash -c 'grep -A1 -x "ExecStart=" "$1" | grep -q "^ExecStart=$2 --name=nginx "' _ "$TMP/show.out" "$HELPER_PATH"
+check "show NAME resets the template's ExecStartPre= before ExecStart=" \
+        bash -c 'grep -B1 -x "ExecStart=" "$1" | grep -qx "ExecStartPre="' _ "$TMP/show.out"
 check "show NAME passes the profile's path to the helper" grep -q -- " --profile=$D1/nginx.xml " "$TMP/show.out"
 check "show NAME has [Unit] and [Service] sections" \
         bash -c 'grep -qx "\[Unit\]" "$1" && grep -qx "\[Service\]" "$1"' _ "$TMP/show.out"
