@@ -282,6 +282,19 @@ c_mounts() {
         c cat /proc/1/mountinfo | cut -d' ' -f4- | sort
 }
 
+# check_mounts_as DESCRIPTION BEFORE: an assertion that the container's
+# mount table is BEFORE (an earlier c_mounts), showing the difference
+check_mounts_as() {
+        local now
+        now=$(c_mounts)
+        if [ "$2" = "$now" ]; then
+                ok "$1"
+        else
+                not_ok "$1"
+                diag "$(diff <(echo "$2") <(echo "$now"))"
+        fi
+}
+
 # e2e_sleep_profile [XML...]: a light profile on standard output, whose
 # service sleeps, with /etc and /var overlays (the real mounts) and XML,
 # lines of its own, in <sandbox>
