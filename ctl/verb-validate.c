@@ -2,24 +2,49 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "log.h"
 #include "sandboxctl.h"
+#include "search-path.h"
+
+/* "PATH: valid" on standard output, or every problem on standard error */
+static int validate_path(const char *path, char * const *dirs) {
+        _cleanup_profile_ Profile *p = NULL;
+
+        if (load_profile_verbose(path, dirs, &p) < 0)
+                return EXIT_INVALID;
+        printf("%s: valid\n", path);
+        /* in the order of the problems on stderr, also into a journal */
+        fflush(stdout);
+        return 0;
+}
+
+/* Without arguments: every profile the generator reads, as "list" finds
+ * them (the first of each name along the search path). */
+static int validate_all(char * const *dirs) {
+        ProfileEntry *entries = NULL;
+        size_t n = 0;
+        int r, ret = 0;
+
+        r = profile_enumerate(dirs, &entries, &n);
+        if (r < 0)
+                return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;
+        for (size_t i = 0; i < n; i++)
+                if (validate_path(entries[i].path, dirs) != 0)
+                        ret = EXIT_INVALID;
+        profile_entries_free(entries, n);
+        return ret;
+}
 
 int verb_validate(int argc, char *argv[], char * const *dirs) {
         int ret = 0;
 
-        if (argc < 1) {
-                fprintf(stderr, "sandboxctl validate: expected one or more profile paths or names\n");
-                return EXIT_USAGE;
-        }
+        if (argc < 1)
+                return validate_all(dirs);
         for (int i = 0; i < argc; i++) {
-                _cleanup_profile_ Profile *p = NULL;
                 _cleanup_free_ char *path = NULL;
 
-                if (resolve_profile(argv[i], dirs, &path) < 0 || load_profile_verbose(path, dirs, &p) < 0) {
+                if (resolve_profile(argv[i], dirs, &path) < 0 || validate_path(path, dirs) != 0)
                         ret = EXIT_INVALID;
-                        continue;
-                }
-                printf("%s: valid\n", path);
         }
         return ret;
 }

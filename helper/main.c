@@ -33,18 +33,26 @@
 #include "step.h"
 #include "strv.h"
 
-
-
+/* The template's fallback for an instance without a drop-in: a NAME.xml
+ * that is there was skipped as invalid, or came after the last reload. */
 static int report_missing_profile(const char *name) {
         _cleanup_strv_free_ char **dirs = NULL;
-        _cleanup_free_ char *searched = NULL;
+        _cleanup_free_ char *searched = NULL, *found = NULL;
 
-        if (profile_search_path(&dirs) >= 0)
+        if (profile_search_path(&dirs) >= 0) {
                 searched = strv_join(dirs, ", ");
-        log_error("sandbox@%s.service has no profile: there is no %s%s in %s. "
-                  "Create /etc/sandbox/profiles/%s%s and run \"systemctl daemon-reload\"; "
-                  "\"sandboxctl list\" shows the profiles found and why any was skipped.",
-                  name, name, PROFILE_SUFFIX, searched ? searched : PROFILE_SEARCH_PATH_DEFAULT, name, PROFILE_SUFFIX);
+                (void) profile_find(dirs, name, &found);
+        }
+        if (found)
+                log_error("sandbox@%s.service has no drop-in from its profile %s: the generator skipped it as invalid "
+                          "(\"sandboxctl validate %s\" says why), or it was added after the last \"systemctl daemon-reload\". "
+                          "Fix it and run \"systemctl daemon-reload\".", name, found, name);
+        else
+                log_error("sandbox@%s.service has no profile: there is no %s%s in %s. "
+                          "Create /etc/sandbox/profiles/%s%s and run \"systemctl daemon-reload\"; "
+                          "\"sandboxctl list\" shows the profiles found and why any was skipped.",
+                          name, name, PROFILE_SUFFIX, searched ? searched : PROFILE_SEARCH_PATH_DEFAULT, name,
+                          PROFILE_SUFFIX);
         return EXIT_FAILURE;
 }
 

@@ -54,7 +54,10 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         setting(&b, "TasksMax", p->tasks_max);
         setting(&b, "IOWeight", p->io_weight);
 
-        buffer_append(&b, "ExecStart=\nExecStart=");
+        /* the template's ExecStartPre= says that the profile is missing;
+         * reset before ExecStart=, so that an admin's own ExecStartPre= in
+         * a later drop-in (override.conf) still applies */
+        buffer_append(&b, "ExecStartPre=\nExecStart=\nExecStart=");
         STRV_FOREACH(a, argv) {
                 if (a != argv)
                         buffer_append_char(&b, ' ');

@@ -77,13 +77,7 @@ check_eq "inside: /proc shows the sandbox's processes only (the helper, the serv
 c systemctl stop sandbox@web
 check_eq "stop: systemctl stop succeeds, the unit is inactive (not failed)" \
         "$?:$(c systemctl is-active sandbox@web)" "0:inactive"
-after=$(c_mounts)
-if [ "$before" = "$after" ]; then
-        ok "stop: the container's mount table is as before the start"
-else
-        not_ok "stop: the container's mount table is as before the start"
-        diag "$(diff <(echo "$before") <(echo "$after"))"
-fi
+check_mounts_as "stop: the container's mount table is as before the start" "$before"
 check "stop: no process of the unit is left" [ -z "$(c systemctl show -p MainPID --value sandbox@web | grep -v '^0$')" ]
 
 done_testing

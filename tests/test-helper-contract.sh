@@ -317,6 +317,15 @@ check "--missing-profile takes precedence over --dry-run: exit 1, no plan" \
 check "--missing-profile without SANDBOX_PROFILE_PATH names the default directories" \
         bash -c 'grep -qF /etc/sandbox/profiles "$1" && grep -qF /run/sandbox/profiles "$1" && grep -qF /usr/lib/sandbox/profiles "$1"' \
         _ "$TMP/mp2.err"
+# a profile that is there, but has no drop-in: skipped, or not yet loaded
+mkdir -p "$TMP/two"
+printf '<sandbox>\n  <firewall/>\n</sandbox>\n' >"$TMP/two/web.xml"
+SANDBOX_PROFILE_PATH="$TMP/one:$TMP/two" "$HELPER" --missing-profile=web >/dev/null 2>"$TMP/mp4.err"
+rc=$?
+check "--missing-profile=web with a web.xml on the path: exits 1, names that file and \"sandboxctl validate web\"" \
+        bash -c '[ "$1" -eq 1 ] && grep -qF "its profile $2/two/web.xml:" "$3" && grep -qF "sandboxctl validate web" "$3"' \
+        _ "$rc" "$TMP" "$TMP/mp4.err"
+rm -r "$TMP/two"
 
 # ---- without --dry-run: the sandbox is built, the command runs ----------
 # (the sandbox itself is tested in test-sandbox.sh; here: the contract's

@@ -230,6 +230,8 @@ check "show NAME prints SourcePath= with the absolute path of the first director
         grep -qx "SourcePath=$D1/nginx.xml" "$TMP/show.out"
 check "show NAME resets ExecStart= and then sets it to the configured helper ($HELPER_PATH)" \
         bash -c 'grep -A1 -x "ExecStart=" "$1" | grep -q "^ExecStart=$2 --name=nginx "' _ "$TMP/show.out" "$HELPER_PATH"
+check "show NAME resets the template's ExecStartPre= before ExecStart=" \
+        bash -c 'grep -B1 -x "ExecStart=" "$1" | grep -qx "ExecStartPre="' _ "$TMP/show.out"
 check "show NAME passes the profile's path to the helper" grep -q -- " --profile=$D1/nginx.xml " "$TMP/show.out"
 check "show NAME has [Unit] and [Service] sections" \
         bash -c 'grep -qx "\[Unit\]" "$1" && grep -qx "\[Service\]" "$1"' _ "$TMP/show.out"
@@ -289,8 +291,26 @@ check "--version exits 0" test "$rc" -eq 0
 check "--version prints sandboxctl ${VERSION:-VERSION}" grep -qx "sandboxctl ${VERSION:-.*}" "$TMP/o"
 
 # ---- validate -----------------------------------------------------------
+# without arguments: every profile on the search path, as list finds them
 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate
-check "validate without arguments exits 2" test "$rc" -eq 2
+check "validate without arguments exits 1 when one profile on the path is invalid" test "$rc" -eq 1
+check "validate without arguments says \"PATH: valid\" for every valid profile on the path, first of each name" \
+        test "$(sed -n 's/: valid$//p' "$TMP/o")" = "$(expected_names | awk '$1 != "broken" { print $2 }')"
+check "validate without arguments reports the invalid one's problems as PATH:LINE:" \
+        bash -c '[ "$(grep -c "^$2/broken.xml:[0-9]*: " "$1")" -ge 2 ] && grep -q "^$2/broken.xml:$3: " "$1"' \
+        _ "$TMP/e" "$D1" "$BROKEN_LINE"
+check "validate without arguments names no valid profile on stderr" \
+        test -z "$(grep -v "^$D1/broken.xml:" "$TMP/e")"
+SANDBOX_PROFILE_PATH=$D2 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate
+check "validate without arguments exits 0 when every profile on the path is valid" \
+        bash -c '[ "$1" -eq 0 ] && [ "$(wc -l <"$2")" -eq "$(ls "$3"/*.xml | wc -l)" ] && [ ! -s "$4" ]' \
+        _ "$rc" "$TMP/o" "$D2" "$TMP/e"
+SANDBOX_PROFILE_PATH="$EMPTY:$TMP/no-such-dir" run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate
+check "validate without arguments on a path without profiles exits 0 and prints nothing" \
+        bash -c '[ "$1" -eq 0 ] && [ ! -s "$2" ] && [ ! -s "$3" ]' _ "$rc" "$TMP/o" "$TMP/e"
+SANDBOX_PROFILE_PATH=$D1 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate --
+check "validate -- without more arguments is validate without arguments" \
+        bash -c '[ "$1" -eq 1 ] && grep -qx "$2/nginx.xml: valid" "$3"' _ "$rc" "$D1" "$TMP/o"
 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate no-such-profile
 check "validate of a missing name exits 1" test "$rc" -eq 1
 check "validate of a missing name names it and every searched directory" \

@@ -92,6 +92,13 @@ verify_unit() {
 verify_unit "sandbox@nosuch.service"
 verify_unit "sandbox.slice"
 verify_unit "sandbox.target"
+verify_unit "sandbox-profiles.service"
+check "sandbox-profiles.service runs the installed sandboxctl" \
+        bash -c 'p=$(sed -n "s/^ExecStart=\([^ ]*\) validate\$/\1/p" "$1$2/sandbox-profiles.service") &&
+                [ -n "$p" ] && [ -x "$1$p" ] && [ "$p" = "$3" ]' _ "$DEST" "$UNIT_DIR" \
+        "$(meson introspect --installed "$BUILD_ROOT" | python3 -c 'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$BUILD_ROOT/ctl/sandboxctl")"
+check "sandbox-profiles.service is linked into sandbox.target.wants/" \
+        test "$(readlink "$DEST$UNIT_DIR/sandbox.target.wants/sandbox-profiles.service")" = ../sandbox-profiles.service
 
 # --- the generated drop-ins --------------------------------------------
 

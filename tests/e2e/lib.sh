@@ -14,6 +14,9 @@
 #                            namespaces, as root); CMD's exit status
 #   e2e_stop                 halts the container and removes all of it
 #                            (also done at exit, whatever happened)
+#   e2e_keep PATH...         copies PATH from the running container into
+#                            the layer: a later e2e_stop and e2e_boot
+#                            boot again with it, as a reboot keeps /etc
 #
 # Everything lives below $TMP: the container's root is an overlay of the
 # host's / in a mount namespace of its own (e2e/launch.sh), so the host's
@@ -224,6 +227,18 @@ e2e_cleanup() {
         fi
 }
 
+# e2e_keep PATH...: each PATH (absolute; a file, a symbolic link or a
+# directory) as it is in the running container, copied into the layer
+# that the next boot starts from
+e2e_keep() {
+        local p
+        for p; do
+                rm -rf "$E2E_DIR/layer$p"
+                mkdir -p "$E2E_DIR/layer${p%/*}"
+                cp -a "/proc/$E2E_PID1/root$p" "$E2E_DIR/layer$p" || return 1
+        done
+}
+
 # c_profile NAME: the profile on standard input becomes the running
 # container's /etc/sandbox/profiles/NAME.xml (then "daemon-reload")
 c_profile() {
@@ -242,6 +257,16 @@ c_service_pid() {
         c cat "/proc/$init/task/$init/children" 2>/dev/null | awk '{ print $1 }'
 }
 
+# c_service_comm UNIT: the command name of UNIT's service process, once
+# the helper has built the sandbox and executed it (waits up to 10 s)
+c_service_comm() {
+        local pid
+        for _ in $(seq 100); do
+                pid=$(c_service_pid "$1") && [ -n "$pid" ] && c cat "/proc/$pid/comm" 2>/dev/null && return
+                sleep 0.1
+        done
+}
+
 # in_sandbox UNIT CMD...: CMD, as root with all privileges, in the mount,
 # PID, UTS and IPC namespaces (and so the root) of UNIT's service: to look
 # at the sandbox from inside, not to test what the service may do
@@ -255,4 +280,26 @@ in_sandbox() {
 # the container's mount table, without its mount IDs (which change)
 c_mounts() {
         c cat /proc/1/mountinfo | cut -d' ' -f4- | sort
+}
+
+# check_mounts_as DESCRIPTION BEFORE: an assertion that the container's
+# mount table is BEFORE (an earlier c_mounts), showing the difference
+check_mounts_as() {
+        local now
+        now=$(c_mounts)
+        if [ "$2" = "$now" ]; then
+                ok "$1"
+        else
+                not_ok "$1"
+                diag "$(diff <(echo "$2") <(echo "$now"))"
+        fi
+}
+
+# e2e_sleep_profile [XML...]: a light profile on standard output, whose
+# service sleeps, with /etc and /var overlays (the real mounts) and XML,
+# lines of its own, in <sandbox>
+e2e_sleep_profile() {
+        printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<sandbox>' \
+                '  <exec><arg>/bin/sleep</arg><arg>infinity</arg></exec>' \
+                '  <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>' "$@" '</sandbox>'
 }
