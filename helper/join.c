@@ -357,6 +357,7 @@ __attribute__((noreturn)) static void exec_joined(Target *t, char **argv, const 
 
 int join_sandbox(const char *name, char **argv) {
         _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
+        _cleanup_close_ int own_pid_ns = -EBADF;
         StepTimer st = {};
         sigset_t set;
         pid_t pid;
@@ -382,8 +383,13 @@ int join_sandbox(const char *name, char **argv) {
         reap_signal_set(&set);
         if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
                 return log_error_errno(-errno, "join: block signals: %m"), EXIT_SETUP;
-        /* for the child only: this process stays where it is */
+        /* for the next child only: this process stays where it is, and
+         * what else it starts (as a sanitizer's helper thread at exit)
+         * stays here too */
         step_begin(&st, "pid namespace");
+        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own_pid_ns < 0)
+                return log_error_errno(-errno, "join: /proc/self/ns/pid: %m"), EXIT_SETUP;
         if (setns(t.init_fd, CLONE_NEWPID) < 0)
                 return log_error_errno(-errno, "join: enter the sandbox's PID namespace: %m"), EXIT_SETUP;
         step_begin(&st, NULL);
@@ -395,6 +401,10 @@ int join_sandbox(const char *name, char **argv) {
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
                 exec_joined(&t, argv, &set);
+        }
+        if (setns(own_pid_ns, CLONE_NEWPID) < 0) {
+                log_error_errno(-errno, "join: back to this PID namespace: %m");
+                (void) kill(pid, SIGKILL);
         }
         r = wait_forwarding(pid, &set);
         if (r < 0)
