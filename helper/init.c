@@ -169,16 +169,16 @@ int wait_as_init(pid_t child, const sigset_t *set) {
         return r;
 }
 
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started) {
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
+                 int overlays) {
         _cleanup_(identity_done) Identity id = {};
         StepTimer t = {};
         pid_t service;
 
         step_begin(&t, "propagation");
-        _cleanup_free_ char *context = selinux_mount_context(c);
-        mount_set_context(context);
-        if (rootfs_build(c, rundir, state_root, &t) < 0)
+        if (rootfs_build(c, rundir, state_root, overlays, &t) < 0)
                 return EXIT_SETUP;
+        close(overlays);
         step_begin(&t, "network");
         if (c->network && !streq(c->network, "host") && loopback_up() < 0)
                 return EXIT_SETUP;
