@@ -84,7 +84,7 @@ static int exec_service(void *userdata) {
 
 #define SERVICE_STACK_SIZE (256 * 1024)
 
-static pid_t start_service(const Service *s) {
+static pid_t start_service_process(const Service *s) {
         void *stack;
         pid_t pid;
 
@@ -169,9 +169,26 @@ int wait_as_init(pid_t child, const sigset_t *set) {
         return r;
 }
 
+/* The service's user and groups, looked up in the sandbox's /etc, and
+ * its process. The lookup's memory is freed here, before the waiting
+ * starts: on the way out, free() would fault back in code that
+ * wait_as_init() gave back. Returns the PID, or -errno after logging. */
+static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
+        _cleanup_(identity_done) Identity id = {};
+        pid_t pid;
+        int r;
+
+        r = identity_resolve(c, &id);
+        if (r < 0)
+                return r;
+        pid = start_service_process(&(Service) { c, &id, set });
+        if (pid < 0)
+                return log_error_errno(pid, "start the service: %m");
+        return pid;
+}
+
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
                  int overlays) {
-        _cleanup_(identity_done) Identity id = {};
         StepTimer t = {};
         pid_t service;
 
@@ -189,13 +206,9 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 return EXIT_SETUP;
         }
         step_begin(&t, "init");
-        if (identity_resolve(c, &id) < 0)
+        service = start_service(c, set);
+        if (service < 0)
                 return EXIT_SETUP;
-        service = start_service(&(Service) { c, &id, set });
-        if (service < 0) {
-                log_error_errno(service, "start the service: %m");
-                return EXIT_SETUP;
-        }
         step_begin(&t, NULL);
         close(started);
         return wait_as_init(service, set);
