@@ -106,6 +106,17 @@ static int overlay_detached(const OverlayLayers *l, const char *dir) {
         return mnt;
 }
 
+/* An overlay's unmount syncs its upper file system, and the sandbox's
+ * stop waits for it; what the mounts themselves changed there (overlayfs
+ * makes its work directory anew, with test files made and removed) is
+ * written back now instead, while process 1 goes on and the service
+ * starts, so that the stop finds only the service's own changes. Not
+ * needed for any guarantee: an error here would show again there. */
+static void write_back(int fd) {
+        if (fd >= 0 && syncfs(fd) < 0)
+                log_debug("etc and var: write back the state directories' file system: %m");
+}
+
 static const char *const dirs[2] = { "etc", "var" };
 
 typedef struct DirMounts {
@@ -152,6 +163,7 @@ static int send_mounts(int sock, const DirMounts *m) {
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t) {
         const char *modes[2] = { c->etc ? c->etc : "overlay", c->var ? c->var : "overlay" };
         _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } };
+        _cleanup_close_ int state_fs = -EBADF;
         int r = 0;
 
         for (size_t i = 0; i < 2 && r >= 0; i++) {
@@ -172,9 +184,15 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 if (r < 0)
                         return r;
                 m.fd[i] = r;
+                if (state_fs < 0)
+                        state_fs = openat(l.upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
         step_begin(t, NULL);
-        return send_mounts(sock, &m);
+        r = send_mounts(sock, &m);
+        if (r < 0)
+                return r;
+        write_back(state_fs);
+        return 0;
 }
 
 /* the fds a message carried, into m; returns how many (more are closed) */

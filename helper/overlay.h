@@ -29,9 +29,10 @@ int overlay_mount(const OverlayLayers *l, const char *dir);
 /* In the helper's first process: makes the overlays the modes of /etc and
  * /var ask for, each a mount attached nowhere, their lower directories
  * below root (an O_PATH fd of the tree the new root binds), and sends
- * them on sock. Sends none, so that process 1 mounts them itself, where
- * the kernel has no new mount API. On failure logs and sends nothing:
- * process 1 sees the socket closed. Returns 0 or -errno. */
+ * them on sock, then writes back the state directories' file system.
+ * Sends none, so that process 1 mounts them itself, where the kernel has
+ * no new mount API. On failure logs and sends nothing: process 1 sees
+ * the socket closed. Returns 0 or -errno. */
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t);
 
 /* In process 1: receives what overlays_send() sent, into ret[0] (/etc)
