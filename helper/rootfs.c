@@ -44,14 +44,14 @@ typedef struct Build {
         const char *rundir;
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
-        char mask_file[PATH_MAX + 8], mask_dir[PATH_MAX + 8];
+        int mask_file, mask_dir; /* O_PATH fds of the mask sources */
 } Build;
 
 /* A path missing from the sandbox has nothing to hide; any other error
  * stops the start, rather than leave the path readable. */
 static int mask_in_root(Build *b, const char *path) {
         _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
-        char p[FD_PATH_MAX];
+        char p[FD_PATH_MAX], source[FD_PATH_MAX];
         struct stat st;
 
         if (fd == -ENOENT)
@@ -61,9 +61,10 @@ static int mask_in_root(Build *b, const char *path) {
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "mask %s: %m", path);
         fd_path(fd, p);
+        fd_path(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, source);
         /* a bind from the mask sources' mount, which is read-only, is
          * read-only as well (the kernel copies the flag) */
-        if (mount(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, p, NULL, MS_BIND, NULL) < 0)
+        if (mount(source, p, NULL, MS_BIND, NULL) < 0)
                 return log_error_errno(-errno, "mask %s: %m", path);
         return 0;
 }
@@ -88,10 +89,12 @@ static int readonly_in_root(Build *b, const char *path) {
 }
 
 /* Empty, unreadable file and directory that masks are bound from; they
- * live on a tmpfs of the helper's namespace outside the new root. */
+ * live on a tmpfs of the helper's namespace outside the new root, and
+ * are kept as O_PATH fds (closed with the root's in rootfs_build()). */
 static int make_mask_sources(Build *b, const char *rundir) {
+        _cleanup_close_ int top = -EBADF;
         char dir[PATH_MAX];
-        int fd, r;
+        int r;
 
         snprintf(dir, sizeof(dir), "%s/mask", rundir);
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
@@ -99,14 +102,19 @@ static int make_mask_sources(Build *b, const char *rundir) {
         r = mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k");
         if (r < 0)
                 return r;
-        snprintf(b->mask_file, sizeof(b->mask_file), "%s/file", dir);
-        snprintf(b->mask_dir, sizeof(b->mask_dir), "%s/dir", dir);
-        fd = open(b->mask_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
-        if (fd < 0)
-                return log_error_errno(-errno, "create %s: %m", b->mask_file);
-        close(fd);
-        if (mkdir(b->mask_dir, 0000) < 0)
-                return log_error_errno(-errno, "create %s: %m", b->mask_dir);
+        top = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+                return log_error_errno(-errno, "open %s: %m", dir);
+        r = openat(top, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
+        if (r < 0)
+                return log_error_errno(-errno, "create %s/file: %m", dir);
+        close(r);
+        if (mkdirat(top, "dir", 0000) < 0)
+                return log_error_errno(-errno, "create %s/dir: %m", dir);
+        b->mask_file = openat(top, "file", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        b->mask_dir = openat(top, "dir", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (b->mask_file < 0 || b->mask_dir < 0)
+                return log_error_errno(-errno, "open the mask sources in %s: %m", dir);
         return mount_logged(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
@@ -495,7 +503,10 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
 }
 
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t) {
-        Build b = { .c = c, .rundir = rundir, .state_root = state_root, .root = -EBADF };
+        Build b = {
+                .c = c, .rundir = rundir, .state_root = state_root,
+                .root = -EBADF, .mask_file = -EBADF, .mask_dir = -EBADF,
+        };
         char root[PATH_MAX];
         bool last;
         int r;
@@ -551,6 +562,8 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         step_begin(t, "pivot_root");
         r = enter_root(&b);
 finish:
+        closep(&b.mask_file);
+        closep(&b.mask_dir);
         close(b.root);
         return r;
 }
