@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <link.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,8 +11,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-#include <cap-ng.h>
 
 #include "identity.h"
 #include "init.h"
@@ -115,13 +114,10 @@ static pid_t start_service_process(const Service *s) {
  * Not dumpable, a service that keeps CAP_KILL still cannot ptrace it or
  * read its memory. */
 static int drop_to_kill_only(void) {
-        /* libcap-ng remembers a PID; the service's process, which shared
-         * this memory, has left its own there */
-        capng_setpid(getpid());
-        capng_clear(CAPNG_SELECT_CAPS);
-        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0 ||
-            capng_apply(CAPNG_SELECT_CAPS) < 0)
-                return log_error_errno(-EPERM, "capabilities: drop all but CAP_KILL: failed");
+        int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
+
+        if (r < 0)
+                return log_error_errno(r, "capabilities: drop all but CAP_KILL: %m");
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "capabilities: no_new_privs, not dumpable: %m");
         return 0;
