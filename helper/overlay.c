@@ -126,6 +126,7 @@ typedef struct DirMounts {
 static void dir_mounts_done(DirMounts *m) {
         closep(&m->fd[0]);
         closep(&m->fd[1]);
+        *m = (DirMounts) { { -EBADF, -EBADF } };
 }
 
 static int send_mounts(int sock, const DirMounts *m) {
@@ -191,6 +192,8 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
         r = send_mounts(sock, &m);
         if (r < 0)
                 return r;
+        /* process 1 has them: none stays open out here */
+        dir_mounts_done(&m);
         write_back(state_fs);
         return 0;
 }
