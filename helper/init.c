@@ -148,15 +148,26 @@ static int drop_program_pages(struct dl_phdr_info *info, size_t size, void *user
         return 1; /* the first object is the program itself */
 }
 
+/* The pages are given back once the service has run for this long: its
+ * own start, when it needs the machine most, does not compete with the
+ * unmapping and with the faults that bring back what waiting touches,
+ * and a service that ends sooner (a check, a short job) spares both
+ * processes that work altogether. */
+#define PAGES_KEPT_MS 100
+
 int wait_as_init(pid_t child, const sigset_t *set) {
+        const struct timespec kept = { .tv_nsec = PAGES_KEPT_MS * 1000000L };
         int r;
 
         if (drop_to_kill_only() < 0) {
                 (void) kill(child, SIGKILL);
                 return EXIT_SETUP;
         }
-        (void) dl_iterate_phdr(drop_program_pages, NULL);
-        r = wait_forwarding(child, set);
+        r = wait_forwarding(child, set, &kept);
+        if (r == -EAGAIN) {
+                (void) dl_iterate_phdr(drop_program_pages, NULL);
+                r = wait_forwarding(child, set, NULL);
+        }
         if (r < 0) {
                 log_error_errno(r, "wait for PID %d: %m", (int) child);
                 return EXIT_SETUP;

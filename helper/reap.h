@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Exit statuses of the helper itself, after env(1) and the container
  * tools: the sandbox could not be built, the command could not be
@@ -20,5 +21,6 @@ void reap_signal_set(sigset_t *set);
 
 /* Reaps every child that ends (as PID 1, orphans included) and passes
  * the forwarded signals on to child, until child ends; returns its exit
- * status, or 128+N when signal N ended it; -errno when waiting failed. */
-int wait_forwarding(pid_t child, const sigset_t *set);
+ * status, or 128+N when signal N ended it; -errno when waiting failed,
+ * -EAGAIN when timeout (NULL: none) passed without a signal. */
+int wait_forwarding(pid_t child, const sigset_t *set, const struct timespec *timeout);
