@@ -163,10 +163,10 @@ int wait_as_init(pid_t child, const sigset_t *set) {
                 (void) kill(child, SIGKILL);
                 return EXIT_SETUP;
         }
-        r = wait_forwarding(child, set, &kept);
+        r = wait_forwarding_for(child, set, &kept);
         if (r == -EAGAIN) {
                 (void) dl_iterate_phdr(drop_program_pages, NULL);
-                r = wait_forwarding(child, set, NULL);
+                r = wait_forwarding(child, set);
         }
         if (r < 0) {
                 log_error_errno(r, "wait for PID %d: %m", (int) child);

@@ -21,7 +21,11 @@ static int exit_status(int status) {
         return EXIT_SETUP;
 }
 
-int wait_forwarding(pid_t child, const sigset_t *set, const struct timespec *timeout) {
+int wait_forwarding(pid_t child, const sigset_t *set) {
+        return wait_forwarding_for(child, set, NULL);
+}
+
+int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout) {
         for (;;) {
                 siginfo_t si;
                 int status;

@@ -21,6 +21,9 @@ void reap_signal_set(sigset_t *set);
 
 /* Reaps every child that ends (as PID 1, orphans included) and passes
  * the forwarded signals on to child, until child ends; returns its exit
- * status, or 128+N when signal N ended it; -errno when waiting failed,
- * -EAGAIN when timeout (NULL: none) passed without a signal. */
-int wait_forwarding(pid_t child, const sigset_t *set, const struct timespec *timeout);
+ * status, or 128+N when signal N ended it; -errno when waiting failed. */
+int wait_forwarding(pid_t child, const sigset_t *set);
+
+/* The same, or -EAGAIN when timeout (NULL: none) passes without a
+ * signal. */
+int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout);
