@@ -161,9 +161,18 @@ static int send_mounts(int sock, const DirMounts *m) {
         return 0;
 }
 
+/* The work directory overlayfs made at the last start (WORK/work), which
+ * this start's mount removes and makes anew, held open: its inode, and
+ * the freeing of its block, is let go only when the fd is closed (on a
+ * file system mounted with discard and without a journal, freeing a
+ * block waits for the device). -EBADF when there is none. */
+static int hold_old_work(const OverlayLayers *l) {
+        return openat(l->work, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t) {
         const char *modes[2] = { c->etc ? c->etc : "overlay", c->var ? c->var : "overlay" };
-        _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } };
+        _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } }, old = { { -EBADF, -EBADF } };
         _cleanup_close_ int state_fs = -EBADF;
         int r = 0;
 
@@ -176,6 +185,7 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 r = overlay_layers_open(root, state_root, c->name, dirs[i], &l);
                 if (r < 0)
                         return r;
+                old.fd[i] = hold_old_work(&l);
                 r = overlay_detached(&l, dirs[i]);
                 if (r == -ENOSYS) {
                         /* process 1 mounts them all, in place */
@@ -192,8 +202,11 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
         r = send_mounts(sock, &m);
         if (r < 0)
                 return r;
-        /* process 1 has them: none stays open out here */
+        /* process 1 has them: none stays open out here; the old work
+         * directories go now, while process 1 goes on, and the write-back
+         * takes their removal too */
         dir_mounts_done(&m);
+        dir_mounts_done(&old);
         write_back(state_fs);
         return 0;
 }
