@@ -267,9 +267,10 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- where the helper's time goes -----------------------------------------
 
 # Starts of (c) with --debug, which logs each set-up step with its duration
-# ("step NAME: N ms"). "etc" and "var" run in a thread of their own while
-# PID 1 builds /tmp, /run, /dev and /proc, and "join" is what PID 1 then
-# waits for them: they are listed but not added up. The rest of the total
+# ("step NAME: N ms"). "etc" and "var" are made by the helper outside the
+# sandbox while PID 1 builds the root, /tmp, /run, /dev and /proc, and
+# "join" is what PID 1 then waits for them: they are listed but not added
+# up. The rest of the total
 # is outside the logged steps: the start of the helper's own process, the
 # forks and execs between the steps (PID 1, the service's process), the
 # command's own run and exit, and the teardown of the sandbox's

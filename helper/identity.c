@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
@@ -208,14 +211,44 @@ char *selinux_mount_context(const HelperConfig *c) {
         return result;
 }
 
-static int keep_caps(const HelperConfig *c, capng_type_t type) {
+/* The keep-list as a mask of capability numbers; each must be known to
+ * the kernel (PR_CAPBSET_READ says EINVAL for one it does not know). */
+static int resolve_caps(const HelperConfig *c, uint64_t *ret) {
+        uint64_t caps = 0;
+
         STRV_FOREACH(k, c->keep_caps) {
                 int cap = capng_name_to_capability(*k + 4); /* past "CAP_" */
 
-                if (cap < 0 || capng_update(CAPNG_ADD, type, (unsigned) cap) < 0)
+                if (cap < 0 || cap >= 64 || prctl(PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0) < 0)
                         return log_error_errno(-EINVAL, "capabilities: %s: unknown to this system", *k);
+                caps |= UINT64_C(1) << cap;
+        }
+        *ret = caps;
+        return 0;
+}
+
+/* Every capability the kernel knows but keep, dropped from the bounding
+ * set (which needs CAP_SETPCAP): PR_CAPBSET_DROP says EINVAL past the
+ * last one. libcap-ng does the same, after reading /proc/PID/status
+ * twice. */
+static int reduce_bounding_set(uint64_t keep) {
+        for (unsigned long cap = 0; cap < 64; cap++) {
+                if (keep & (UINT64_C(1) << cap))
+                        continue;
+                if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+                        return errno == EINVAL ? 0 : -errno;
         }
         return 0;
+}
+
+int capabilities_set(uint64_t caps, uint64_t inheritable) {
+        struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct data[2] = {
+                { (uint32_t) caps, (uint32_t) caps, (uint32_t) inheritable },
+                { (uint32_t) (caps >> 32), (uint32_t) (caps >> 32), (uint32_t) (inheritable >> 32) },
+        };
+
+        return syscall(SYS_capset, &header, data) < 0 ? -errno : 0;
 }
 
 int identity_resolve(const HelperConfig *c, Identity *id) {
@@ -223,6 +256,9 @@ int identity_resolve(const HelperConfig *c, Identity *id) {
         int r;
 
         *id = (Identity) {};
+        r = resolve_caps(c, &id->caps);
+        if (r < 0)
+                return r;
         r = resolve_user(c, &id->uid, &id->gid);
         if (r < 0)
                 return r;
@@ -253,15 +289,10 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
                 return r;
 
         step_begin(t, "capabilities");
-        /* this process shares the helper's memory: libcap-ng's PID too */
-        capng_setpid(getpid());
         /* the bounding set first, while CAP_SETPCAP is still effective */
-        capng_clear(CAPNG_SELECT_BOUNDS);
-        r = keep_caps(c, CAPNG_BOUNDING_SET);
+        r = reduce_bounding_set(id->caps);
         if (r < 0)
-                return r;
-        if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-                return log_error_errno(-EPERM, "capabilities: reduce the bounding set: failed");
+                return log_error_errno(r, "capabilities: reduce the bounding set: %m");
 
         step_begin(t, "identity");
         if (setgroups(id->n_groups, id->groups) < 0)
@@ -277,12 +308,9 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
         }
 
         step_begin(t, "capabilities");
-        capng_clear(CAPNG_SELECT_CAPS);
-        r = keep_caps(c, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE);
+        r = capabilities_set(id->caps, id->caps);
         if (r < 0)
-                return r;
-        if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-                return log_error_errno(-EPERM, "capabilities: reduce to the keep-list: failed");
+                return log_error_errno(r, "capabilities: reduce to the keep-list: %m");
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_error_errno(-errno, "capabilities: clear the ambient set: %m");
         if (uid != 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "helper-config.h"
@@ -20,12 +21,19 @@ typedef struct Identity {
         gid_t gid;
         gid_t *groups;
         size_t n_groups;
+        uint64_t caps; /* the keep-list, a mask of capability numbers */
 } Identity;
 
 /* The user, group and supplementary groups, looked up in the sandbox's
- * /etc (after pivot_root). Logs what failed. */
+ * /etc (after pivot_root), and the capabilities to keep. Logs what
+ * failed. */
 int identity_resolve(const HelperConfig *c, Identity *id);
 void identity_done(Identity *id);
+
+/* The effective and permitted sets set to caps, the inheritable set to
+ * inheritable (masks of capability numbers), with one capset(). Returns
+ * 0 or -errno. */
+int capabilities_set(uint64_t caps, uint64_t inheritable);
 
 /* The default seccomp filter, supplementary groups, group, user,
  * capabilities (bounding, permitted, effective, inheritable, and ambient

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <link.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,8 +11,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
-
-#include <cap-ng.h>
 
 #include "identity.h"
 #include "init.h"
@@ -82,10 +81,15 @@ static int exec_service(void *userdata) {
         _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
-#define SERVICE_STACK_SIZE (256 * 1024)
+/* The service's process runs, until its execve(), on a stack below this
+ * process's frame: this process waits meanwhile (CLONE_VFORK), and the
+ * set-up has already touched those pages, so there is no mapping to make
+ * and unmake and no page to fault in. Its deepest path, an error logged
+ * through stdio, needs less than half of it. */
+#define SERVICE_STACK_SIZE (32 * 1024)
 
-static pid_t start_service(const Service *s) {
-        void *stack;
+static pid_t start_service_process(const Service *s) {
+        _Alignas(16) char stack[SERVICE_STACK_SIZE];
         pid_t pid;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -97,14 +101,8 @@ static pid_t start_service(const Service *s) {
         return pid < 0 ? -errno : pid;
 #endif
 
-        stack = mmap(NULL, SERVICE_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-        if (stack == MAP_FAILED)
-                return -errno;
-        pid = clone(exec_service, (char *) stack + SERVICE_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) s);
-        if (pid < 0)
-                pid = -errno;
-        (void) munmap(stack, SERVICE_STACK_SIZE);
-        return pid;
+        pid = clone(exec_service, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) s);
+        return pid < 0 ? -errno : pid;
 }
 
 /* Waiting needs no privilege but CAP_KILL (the service may run as
@@ -115,13 +113,10 @@ static pid_t start_service(const Service *s) {
  * Not dumpable, a service that keeps CAP_KILL still cannot ptrace it or
  * read its memory. */
 static int drop_to_kill_only(void) {
-        /* libcap-ng remembers a PID; the service's process, which shared
-         * this memory, has left its own there */
-        capng_setpid(getpid());
-        capng_clear(CAPNG_SELECT_CAPS);
-        if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0 ||
-            capng_apply(CAPNG_SELECT_CAPS) < 0)
-                return log_error_errno(-EPERM, "capabilities: drop all but CAP_KILL: failed");
+        int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
+
+        if (r < 0)
+                return log_error_errno(r, "capabilities: drop all but CAP_KILL: %m");
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "capabilities: no_new_privs, not dumpable: %m");
         return 0;
@@ -153,15 +148,26 @@ static int drop_program_pages(struct dl_phdr_info *info, size_t size, void *user
         return 1; /* the first object is the program itself */
 }
 
+/* The pages are given back once the service has run for this long: its
+ * own start, when it needs the machine most, does not compete with the
+ * unmapping and with the faults that bring back what waiting touches,
+ * and a service that ends sooner (a check, a short job) spares both
+ * processes that work altogether. */
+#define PAGES_KEPT_MS 100
+
 int wait_as_init(pid_t child, const sigset_t *set) {
+        const struct timespec kept = { .tv_nsec = PAGES_KEPT_MS * 1000000L };
         int r;
 
         if (drop_to_kill_only() < 0) {
                 (void) kill(child, SIGKILL);
                 return EXIT_SETUP;
         }
-        (void) dl_iterate_phdr(drop_program_pages, NULL);
-        r = wait_forwarding(child, set);
+        r = wait_forwarding_for(child, set, &kept);
+        if (r == -EAGAIN) {
+                (void) dl_iterate_phdr(drop_program_pages, NULL);
+                r = wait_forwarding(child, set);
+        }
         if (r < 0) {
                 log_error_errno(r, "wait for PID %d: %m", (int) child);
                 return EXIT_SETUP;
@@ -169,16 +175,33 @@ int wait_as_init(pid_t child, const sigset_t *set) {
         return r;
 }
 
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started) {
+/* The service's user and groups, looked up in the sandbox's /etc, and
+ * its process. The lookup's memory is freed here, before the waiting
+ * starts: on the way out, free() would fault back in code that
+ * wait_as_init() gave back. Returns the PID, or -errno after logging. */
+static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
         _cleanup_(identity_done) Identity id = {};
+        pid_t pid;
+        int r;
+
+        r = identity_resolve(c, &id);
+        if (r < 0)
+                return r;
+        pid = start_service_process(&(Service) { c, &id, set });
+        if (pid < 0)
+                return log_error_errno(pid, "start the service: %m");
+        return pid;
+}
+
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
+                 int overlays) {
         StepTimer t = {};
         pid_t service;
 
         step_begin(&t, "propagation");
-        _cleanup_free_ char *context = selinux_mount_context(c);
-        mount_set_context(context);
-        if (rootfs_build(c, rundir, state_root, &t) < 0)
+        if (rootfs_build(c, rundir, state_root, overlays, &t) < 0)
                 return EXIT_SETUP;
+        close(overlays);
         step_begin(&t, "network");
         if (c->network && !streq(c->network, "host") && loopback_up() < 0)
                 return EXIT_SETUP;
@@ -189,13 +212,9 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 return EXIT_SETUP;
         }
         step_begin(&t, "init");
-        if (identity_resolve(c, &id) < 0)
+        service = start_service(c, set);
+        if (service < 0)
                 return EXIT_SETUP;
-        service = start_service(&(Service) { c, &id, set });
-        if (service < 0) {
-                log_error_errno(service, "start the service: %m");
-                return EXIT_SETUP;
-        }
         step_begin(&t, NULL);
         close(started);
         return wait_as_init(service, set);

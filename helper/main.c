@@ -17,16 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "helper-config.h"
+#include "identity.h"
 #include "init.h"
 #include "join.h"
 #include "lock.h"
 #include "log.h"
 #include "lsm.h"
+#include "mount-util.h"
+#include "overlay.h"
 #include "quantities.h"
 #include "search-path.h"
 #include "state-dir.h"
@@ -143,12 +147,26 @@ static int end_like(int status) {
         return status;
 }
 
+/* Once the sandbox has ended there is nothing left to do: the helper
+ * exits at once, without freeing its memory or running exit handlers,
+ * which would only fault back in the code wait_as_init() gave back, page
+ * by page, while systemd waits for the helper to end. Nothing is left
+ * buffered: messages go to standard error, which has no buffer. With
+ * AddressSanitizer it returns, for the leak check at exit. */
+static int end_now(int status) {
+#if !defined(__SANITIZE_ADDRESS__)
+        _exit(status);
+#endif
+        return status;
+}
+
 static int run(const HelperConfig *c) {
-        _cleanup_close_ int lock = -EBADF;
+        _cleanup_close_ int lock = -EBADF, root = -EBADF;
+        const char *root_directory = c->root_directory ? c->root_directory : "/";
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2];
+        int started[2], overlays[2];
         sigset_t set;
         pid_t init;
 
@@ -157,6 +175,15 @@ static int run(const HelperConfig *c) {
         step_begin(&t, "preflight");
         if (preflight(c) < 0)
                 return EXIT_SETUP;
+        /* for both processes that mount: this one makes the overlays,
+         * their lower directories below the tree the new root binds */
+        _cleanup_free_ char *context = selinux_mount_context(c);
+        mount_set_context(context);
+        root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0) {
+                log_error_errno(-errno, "root %s: %m", root_directory);
+                return EXIT_SETUP;
+        }
         step_begin(&t, "lock");
         lock = instance_lock(c->name, rundir, sizeof(rundir));
         if (lock < 0)
@@ -172,7 +199,7 @@ static int run(const HelperConfig *c) {
         }
         /* closed by PID 1 once the service runs: only then does this
          * process drop its capabilities and wait */
-        if (pipe2(started, O_CLOEXEC) < 0) {
+        if (pipe2(started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, overlays) < 0) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
         }
@@ -189,19 +216,28 @@ static int run(const HelperConfig *c) {
                 step_begin(&t, NULL);
         if (init == 0) {
                 close(started[0]);
+                close(overlays[0]);
+                /* a way back to the host's tree: not for the sandbox */
+                close(TAKE_FD(root));
                 /* the sandbox ends with the helper that started it (its
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, started[1]));
+                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1]));
         }
         close(started[1]);
+        close(overlays[1]);
+        /* while process 1 builds the root; when this fails, process 1
+         * finds the socket closed and stops */
+        (void) overlays_send(c, root, state_root, overlays[0], &t);
+        close(overlays[0]);
+        close(TAKE_FD(root));
         /* the signals stay blocked and pending meanwhile: the waiting
          * process forwards them */
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_like(wait_as_init(init, &set));
+        return end_now(end_like(wait_as_init(init, &set)));
 }
 
 int main(int argc, char *argv[]) {

@@ -16,13 +16,18 @@
 #include "mount-util.h"
 #include "paths.h"
 
-static char context_option[512];
+static char context[480], context_option[512];
 
-void mount_set_context(const char *context) {
-        if (context)
-                snprintf(context_option, sizeof(context_option), ",context=\"%s\"", context);
+void mount_set_context(const char *c) {
+        snprintf(context, sizeof(context), "%s", c ? c : "");
+        if (c)
+                snprintf(context_option, sizeof(context_option), ",context=\"%s\"", c);
         else
                 context_option[0] = 0;
+}
+
+const char *mount_context(void) {
+        return context[0] ? context : NULL;
 }
 
 const char *mount_context_option(void) {

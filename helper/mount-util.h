@@ -34,9 +34,11 @@ int bind_in_root(int root, const char *source, const char *target, bool readonly
 
 /* With SELinux: the context every tmpfs and overlay of the sandbox gets
  * (context= mount option), so that the service's label may use them;
- * NULL (the default) for none. mount_context_option() gives ""
- * or ",context=\"...\"" to append to mount options. */
+ * NULL (the default) for none. mount_context() gives it back (NULL for
+ * none), mount_context_option() "" or ",context=\"...\"" to append to
+ * mount options. */
 void mount_set_context(const char *context);
+const char *mount_context(void);
 const char *mount_context_option(void);
 
 /* A tmpfs on target inside root, created when missing. */

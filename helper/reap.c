@@ -22,6 +22,10 @@ static int exit_status(int status) {
 }
 
 int wait_forwarding(pid_t child, const sigset_t *set) {
+        return wait_forwarding_for(child, set, NULL);
+}
+
+int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout) {
         for (;;) {
                 siginfo_t si;
                 int status;
@@ -32,7 +36,7 @@ int wait_forwarding(pid_t child, const sigset_t *set) {
                                 return exit_status(status);
                 if (p < 0 && errno != ECHILD && errno != EINTR)
                         return -errno;
-                if (sigwaitinfo(set, &si) < 0) {
+                if (sigtimedwait(set, &si, timeout) < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -errno;

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Exit statuses of the helper itself, after env(1) and the container
  * tools: the sandbox could not be built, the command could not be
@@ -22,3 +23,7 @@ void reap_signal_set(sigset_t *set);
  * the forwarded signals on to child, until child ends; returns its exit
  * status, or 128+N when signal N ended it; -errno when waiting failed. */
 int wait_forwarding(pid_t child, const sigset_t *set);
+
+/* The same, or -EAGAIN when timeout (NULL: none) passes without a
+ * signal. */
+int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout);

@@ -2,13 +2,13 @@
 /*
  * The sandbox's file system, built in the helper's own mount namespace
  * (nothing here is ever seen by the host) and entered with pivot_root():
- * the host's / read-only on every submount, /etc and /var by their mode,
- * fresh /tmp, /run, /dev and /proc, the profile's mounts, then masks.
+ * the host's / read-only on every submount, /etc and /var by their mode
+ * (overlays the helper's first process made, overlay.c), fresh /tmp,
+ * /run, /dev and /proc, the profile's mounts, then masks.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 #include "helper-config.h"
 #include "log.h"
 #include "mount-util.h"
+#include "overlay.h"
 #include "rootfs.h"
 #include "state.h"
 #include "strv.h"
@@ -43,14 +44,14 @@ typedef struct Build {
         const char *rundir;
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
-        char mask_file[PATH_MAX + 8], mask_dir[PATH_MAX + 8];
+        int mask_file, mask_dir; /* O_PATH fds of the mask sources */
 } Build;
 
 /* A path missing from the sandbox has nothing to hide; any other error
  * stops the start, rather than leave the path readable. */
 static int mask_in_root(Build *b, const char *path) {
         _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
-        char p[FD_PATH_MAX];
+        char p[FD_PATH_MAX], source[FD_PATH_MAX];
         struct stat st;
 
         if (fd == -ENOENT)
@@ -60,9 +61,10 @@ static int mask_in_root(Build *b, const char *path) {
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "mask %s: %m", path);
         fd_path(fd, p);
+        fd_path(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, source);
         /* a bind from the mask sources' mount, which is read-only, is
          * read-only as well (the kernel copies the flag) */
-        if (mount(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, p, NULL, MS_BIND, NULL) < 0)
+        if (mount(source, p, NULL, MS_BIND, NULL) < 0)
                 return log_error_errno(-errno, "mask %s: %m", path);
         return 0;
 }
@@ -87,10 +89,12 @@ static int readonly_in_root(Build *b, const char *path) {
 }
 
 /* Empty, unreadable file and directory that masks are bound from; they
- * live on a tmpfs of the helper's namespace outside the new root. */
+ * live on a tmpfs of the helper's namespace outside the new root, and
+ * are kept as O_PATH fds (closed with the root's in rootfs_build()). */
 static int make_mask_sources(Build *b, const char *rundir) {
+        _cleanup_close_ int top = -EBADF;
         char dir[PATH_MAX];
-        int fd, r;
+        int r;
 
         snprintf(dir, sizeof(dir), "%s/mask", rundir);
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
@@ -98,32 +102,23 @@ static int make_mask_sources(Build *b, const char *rundir) {
         r = mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k");
         if (r < 0)
                 return r;
-        snprintf(b->mask_file, sizeof(b->mask_file), "%s/file", dir);
-        snprintf(b->mask_dir, sizeof(b->mask_dir), "%s/dir", dir);
-        fd = open(b->mask_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
-        if (fd < 0)
-                return log_error_errno(-errno, "create %s: %m", b->mask_file);
-        close(fd);
-        if (mkdir(b->mask_dir, 0000) < 0)
-                return log_error_errno(-errno, "create %s: %m", b->mask_dir);
+        top = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (top < 0)
+                return log_error_errno(-errno, "open %s: %m", dir);
+        r = openat(top, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
+        if (r < 0)
+                return log_error_errno(-errno, "create %s/file: %m", dir);
+        close(r);
+        if (mkdirat(top, "dir", 0000) < 0)
+                return log_error_errno(-errno, "create %s/dir: %m", dir);
+        b->mask_file = openat(top, "file", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        b->mask_dir = openat(top, "dir", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (b->mask_file < 0 || b->mask_dir < 0)
+                return log_error_errno(-errno, "open the mask sources in %s: %m", dir);
         return mount_logged(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
-/* The top of an overlay shows its upper dir's owner and mode: give it the
- * host directory's, or /etc would be 0700 like the state directory. The
- * state directory above it (0700) keeps others out on the host. */
-static int take_attributes(int dir, int from, const char *what) {
-        char p[FD_PATH_MAX];
-        struct stat st;
-
-        if (fstat(from, &st) < 0)
-                return log_error_errno(-errno, "%s: %m", what);
-        fd_path(dir, p);
-        if (chown(p, st.st_uid, st.st_gid) < 0 || chmod(p, st.st_mode & 01777) < 0)
-                return log_error_errno(-errno, "%s: set owner and mode of the state directory: %m", what);
-        return 0;
-}
-
+/* /DIR by its mode, in place */
 static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         char target[16], what[32];
 
@@ -133,57 +128,67 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
                 return 0; /* the read-only view the root already gives */
         if (streq(mode, "tmpfs"))
                 return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, "mode=0755", what);
+        if (streq(mode, "overlay")) {
+                _cleanup_(overlay_layers_done) OverlayLayers l = { -EBADF, -EBADF, -EBADF };
+                int r = overlay_layers_open(b->root, b->state_root, b->c->name, dir, &l);
+
+                return r < 0 ? r : overlay_mount(&l, dir);
+        }
 
         const char *sub_dir[] = { dir, NULL }, *sub_private[] = { "private", NULL };
-        const char *sub_upper[] = { "upper", NULL }, *sub_work[] = { "work", NULL };
-        _cleanup_close_ int state = -EBADF, lower = -EBADF, upper = -EBADF, work = -EBADF;
-        char path[PATH_MAX];
+        _cleanup_close_ int state = -EBADF, data = -EBADF, lower = -EBADF;
+        char path[PATH_MAX], d[FD_PATH_MAX], l[FD_PATH_MAX];
 
-        /* STATE_ROOT/NAME/DIR walked once, for its subdirectories */
+        /* STATE_ROOT/NAME/DIR/private, bound on /DIR */
         state = state_dir_open(b->state_root, b->c->name, sub_dir);
         if (state < 0)
                 return state;
         snprintf(path, sizeof(path), "%s/%s/%s", b->state_root, b->c->name, dir);
-        char l[FD_PATH_MAX], u[FD_PATH_MAX], w[FD_PATH_MAX], options[3 * FD_PATH_MAX + 600];
-
-        if (streq(mode, "private")) {
-                _cleanup_close_ int data = state_dir_below(state, path, sub_private);
-                char d[FD_PATH_MAX];
-
-                if (data < 0)
-                        return data;
-                lower = open_in_root(b->root, target, CREATE_DIR, what);
-                if (lower < 0)
-                        return lower;
-                if (take_attributes(data, lower, what) < 0)
-                        return -EPERM;
-                fd_path(data, d);
-                fd_path(lower, l);
-                if (mount(d, l, NULL, MS_BIND, NULL) < 0)
-                        return log_error_errno(-errno, "%s: bind the state directory on %s: %m", what, target);
-                return 0;
-        }
-
-        /* overlay: the host's directory below, the sandbox's own changes
-         * above; paths by fd, so a symlink swapped in cannot redirect them */
-        upper = state_dir_below(state, path, sub_upper);
-        if (upper < 0)
-                return upper;
-        work = state_dir_below(state, path, sub_work);
-        if (work < 0)
-                return work;
-        lower = open_in_root(b->root, target, CREATE_NONE, what);
+        data = state_dir_below(state, path, sub_private);
+        if (data < 0)
+                return data;
+        lower = open_in_root(b->root, target, CREATE_DIR, what);
         if (lower < 0)
-                return log_error_errno(lower, "%s: the root has no %s: %m", what, target);
-        if (take_attributes(upper, lower, what) < 0)
+                return lower;
+        if (state_dir_take_attributes(data, lower, what) < 0)
                 return -EPERM;
+        fd_path(data, d);
         fd_path(lower, l);
-        fd_path(upper, u);
-        fd_path(work, w);
-        snprintf(options, sizeof(options), "lowerdir=%s,upperdir=%s,workdir=%s%s", l, u, w, mount_context_option());
-        if (mount("overlay", l, "overlay", MS_NOSUID | MS_NODEV, options) < 0)
-                return log_error_errno(-errno, "%s: overlay on %s: %m", what, target);
+        if (mount(d, l, NULL, MS_BIND, NULL) < 0)
+                return log_error_errno(-errno, "%s: bind the state directory on %s: %m", what, target);
         return 0;
+}
+
+/* An overlay the first process made, moved onto /DIR */
+static int move_into_root(Build *b, int mnt, const char *dir) {
+        _cleanup_close_ int target = -EBADF;
+        char path[16];
+
+        snprintf(path, sizeof(path), "/%s", dir);
+        target = open_in_root(b->root, path, CREATE_NONE, dir);
+        if (target < 0)
+                return log_error_errno(target, "%s=overlay: the root has no %s: %m", dir, path);
+        if (move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return log_error_errno(-errno, "%s=overlay: move the overlay onto %s: %m", dir, path);
+        return 0;
+}
+
+/* /etc and /var: what the first process made moved into place, the rest
+ * mounted here */
+static int mount_etc_var(Build *b, int overlays) {
+        const char *const dirs[2] = { "etc", "var" };
+        const char *modes[2] = { b->c->etc ? b->c->etc : "overlay", b->c->var ? b->c->var : "overlay" };
+        _cleanup_close_ int etc = -EBADF, var = -EBADF;
+        int fds[2], r;
+
+        r = overlays_receive(overlays, fds);
+        if (r < 0)
+                return r;
+        etc = fds[0];
+        var = fds[1];
+        for (size_t i = 0; i < 2 && r >= 0; i++)
+                r = fds[i] >= 0 ? move_into_root(b, fds[i], dirs[i]) : mount_dir_mode(b, dirs[i], modes[i]);
+        return r;
 }
 
 static int add_block_devices(Build *b) {
@@ -457,33 +462,10 @@ static int enter_root(Build *b) {
         return 0;
 }
 
-/* /etc and /var by their modes: a job of its own, as most of its time
- * is spent in the file system of the state directories (overlayfs makes
- * its work directory anew on each mount), while the other API mounts
- * need only memory. */
-typedef struct DirJob {
-        Build *b;
-        int r;
-} DirJob;
-
-static void *mount_etc_var(void *userdata) {
-        DirJob *j = userdata;
-        const HelperConfig *c = j->b->c;
-        StepTimer t = {};
-
-        step_begin(&t, "etc");
-        j->r = mount_dir_mode(j->b, "etc", c->etc ? c->etc : "overlay");
-        if (j->r >= 0) {
-                step_begin(&t, "var");
-                j->r = mount_dir_mode(j->b, "var", c->var ? c->var : "overlay");
-        }
-        step_begin(&t, NULL);
-        return NULL;
-}
-
-/* The two jobs may only run side by side when neither can reach into
- * the other's part of the tree: in a root directory of the profile's,
- * /tmp, /run, /dev or /proc could be a symlink to below /etc or /var. */
+/* /etc and /var come last when nothing else can land in them: in a root
+ * directory of the profile's, /tmp, /run, /dev or /proc could be a
+ * symlink to below /etc or /var, and then they are mounted first, as an
+ * overlay mounted later would hide what was mounted there. */
 static bool api_dirs_are_dirs(Build *b) {
         static const char *const dirs[] = { "tmp", "run", "dev", "proc" };
         struct stat st;
@@ -494,12 +476,39 @@ static bool api_dirs_are_dirs(Build *b) {
         return true;
 }
 
-int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t) {
-        Build b = { .c = c, .rundir = rundir, .state_root = state_root, .root = -EBADF };
-        DirJob job = { .b = &b };
-        char root[PATH_MAX], options[64];
-        bool parallel = false;
-        pthread_t thread;
+static int mount_api_dirs(Build *b, StepTimer *t) {
+        const HelperConfig *c = b->c;
+        char options[64];
+        int r;
+
+        step_begin(t, "tmpfs");
+        snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
+        r = tmpfs_in_root(b->root, "/tmp", MS_NOSUID | MS_NODEV, options, "tmp");
+        if (r < 0)
+                return r;
+        snprintf(options, sizeof(options), "mode=0755,size=%s", c->run_size ? c->run_size : RUN_SIZE_DEFAULT);
+        r = tmpfs_in_root(b->root, "/run", MS_NOSUID | MS_NODEV, options, "run");
+        if (r < 0)
+                return r;
+
+        step_begin(t, "dev");
+        r = mount_dev(b);
+        if (r < 0)
+                return r;
+        step_begin(t, "proc");
+        r = mount_proc(b);
+        if (r < 0)
+                return r;
+        return mount_sys(b); /* the plan's "proc" step too */
+}
+
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t) {
+        Build b = {
+                .c = c, .rundir = rundir, .state_root = state_root,
+                .root = -EBADF, .mask_file = -EBADF, .mask_dir = -EBADF,
+        };
+        char root[PATH_MAX];
+        bool last;
         int r;
 
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -522,43 +531,21 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         if (r < 0)
                 goto finish;
 
-        /* /etc and /var alongside /tmp, /run, /dev and /proc */
-        parallel = api_dirs_are_dirs(&b) && pthread_create(&thread, NULL, mount_etc_var, &job) == 0;
-        if (!parallel) {
-                mount_etc_var(&job);
-                r = job.r;
+        /* meanwhile the first process makes the overlays: what process 1
+         * waits for them is "join" */
+        last = api_dirs_are_dirs(&b);
+        if (!last) {
+                step_begin(t, "join");
+                r = mount_etc_var(&b, overlays);
                 if (r < 0)
                         goto finish;
         }
-
-        step_begin(t, "tmpfs");
-        snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
-        r = tmpfs_in_root(b.root, "/tmp", MS_NOSUID | MS_NODEV, options, "tmp");
+        r = mount_api_dirs(&b, t);
         if (r < 0)
                 goto finish;
-        snprintf(options, sizeof(options), "mode=0755,size=%s", c->run_size ? c->run_size : RUN_SIZE_DEFAULT);
-        r = tmpfs_in_root(b.root, "/run", MS_NOSUID | MS_NODEV, options, "run");
-        if (r < 0)
-                goto finish;
-
-        step_begin(t, "dev");
-        r = mount_dev(&b);
-        if (r < 0)
-                goto finish;
-        step_begin(t, "proc");
-        r = mount_proc(&b);
-        if (r < 0)
-                goto finish;
-        r = mount_sys(&b); /* the plan's "proc" step too */
-        if (r < 0)
-                goto finish;
-        if (parallel) {
-                /* the time the other steps left the etc and var job */
+        if (last) {
                 step_begin(t, "join");
-                pthread_join(thread, NULL);
-                step_begin(t, NULL);
-                parallel = false;
-                r = job.r;
+                r = mount_etc_var(&b, overlays);
                 if (r < 0)
                         goto finish;
         }
@@ -575,8 +562,8 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         step_begin(t, "pivot_root");
         r = enter_root(&b);
 finish:
-        if (parallel)
-                pthread_join(thread, NULL);
+        closep(&b.mask_file);
+        closep(&b.mask_dir);
         close(b.root);
         return r;
 }

@@ -10,6 +10,7 @@
 #define RUN_SIZE_DEFAULT "10%"
 
 /* Builds the sandbox's file system in the calling process's mount
- * namespace (which must be its own) under RUNDIR/root, and pivots into
+ * namespace (which must be its own) under RUNDIR/root, with the /etc and
+ * /var overlays received on overlays (overlays_send()), and pivots into
  * it. Logs what failed; returns 0 or -errno. */
-int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, StepTimer *t);
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t);

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mount-util.h"
 #include "state-dir.h"
 #include "state.h"
 
@@ -53,4 +55,21 @@ int state_dir_below(int dir, const char *path, const char *const *subs) {
                                        "overlay upper directories; use --state-root= on another file system (ext4, xfs, tmpfs)",
                                        shown);
         return TAKE_FD(fd);
+}
+
+int state_dir_take_attributes(int dir, int from, const char *what) {
+        char p[FD_PATH_MAX];
+        struct stat st, now;
+
+        if (fstat(from, &st) < 0 || fstat(dir, &now) < 0)
+                return log_error_errno(-errno, "%s: %m", what);
+        /* as at every start but the first: a change would change the
+         * directory's ctime, a metadata write to the state file system
+         * for nothing */
+        if (now.st_uid == st.st_uid && now.st_gid == st.st_gid && (now.st_mode & 07777) == (st.st_mode & 01777))
+                return 0;
+        fd_path(dir, p);
+        if (chown(p, st.st_uid, st.st_gid) < 0 || chmod(p, st.st_mode & 01777) < 0)
+                return log_error_errno(-errno, "%s: set owner and mode of the state directory: %m", what);
+        return 0;
 }

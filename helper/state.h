@@ -14,3 +14,11 @@ int state_dir_open(const char *state_root, const char *name, const char *const *
 
 /* The same below dir, an fd state_dir_open() gave for path. */
 int state_dir_below(int dir, const char *path, const char *const *subs);
+
+/* The top of an overlay shows its upper dir's owner and mode, and a bind
+ * its source's: gives dir (a state directory) those of from, the host's
+ * directory it stands for, or /etc would be 0700 like the state
+ * directory. The state directory above it (0700) keeps others out on the
+ * host. what names the step for messages. Returns 0 or -errno after
+ * logging. */
+int state_dir_take_attributes(int dir, int from, const char *what);

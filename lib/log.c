@@ -61,6 +61,9 @@ static void log_vformat(int level, int error, const char *fmt, va_list ap) {
 void log_msg(int level, const char *fmt, ...) {
         va_list ap;
 
+        /* not even formatted: a debugging message costs nothing when off */
+        if (level >= LOG_LEVEL_DEBUG && !debug_on)
+                return;
         va_start(ap, fmt);
         log_vformat(level, 0, fmt, ap);
         va_end(ap);
