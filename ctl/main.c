@@ -33,6 +33,7 @@ static const struct {
         { "status",   verb_status, true },
         { "exec",     verb_exec, true },
         { "shell",    verb_shell, true },
+        { "convert",  verb_convert, true },
 };
 
 static void help(void) {
@@ -52,7 +53,8 @@ static void help(void) {
                "  status NAME            Show a sandbox's unit, whether it runs, its mounts and state\n"
                "  exec NAME [-- COMMAND...]\n"
                "                         Run a command in a sandbox, joining it when it runs\n"
-               "  shell NAME             Run a shell in a sandbox, joining it when it runs\n\n"
+               "  shell NAME             Run a shell in a sandbox, joining it when it runs\n"
+               "  convert UNIT           Write a profile that runs a service unit in a sandbox\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
@@ -178,6 +180,6 @@ int main(int argc, char *argv[]) {
                         xmlCleanupParser();
                         return r;
                 }
-        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone, status, exec, shell\n", argv[optind]);
+        fprintf(stderr, "sandboxctl: unknown command \"%s\"; commands: validate, list, show, run, diff, delete, clone, status, exec, shell, convert\n", argv[optind]);
         return EXIT_USAGE;
 }

@@ -40,6 +40,7 @@ int verb_clone(int argc, char *argv[], char * const *dirs);
 int verb_status(int argc, char *argv[], char * const *dirs);
 int verb_exec(int argc, char *argv[], char * const *dirs);
 int verb_shell(int argc, char *argv[], char * const *dirs);
+int verb_convert(int argc, char *argv[], char * const *dirs);
 
 /* For a command that reads its own options with getopt_long(): a new
  * vector of "sandboxctl VERB" (in *ret_program, freed by the caller) and

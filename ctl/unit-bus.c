@@ -12,9 +12,6 @@
 #include "unit-bus.h"
 
 #define SYSTEMD_PRIVATE_SOCKET "/run/systemd/private"
-#define MANAGER_SERVICE "org.freedesktop.systemd1"
-#define MANAGER_PATH "/org/freedesktop/systemd1"
-#define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
 #define UNIT_INTERFACE "org.freedesktop.systemd1.Unit"
 #define SERVICE_INTERFACE "org.freedesktop.systemd1.Service"
 
@@ -70,9 +67,7 @@ char *sandbox_unit_name(const char *name) {
         return unit;
 }
 
-/* The unit's object path: GetUnit when systemd has it loaded, else
- * LoadUnit, which loads it (from the template) to answer. */
-static int unit_path(sd_bus *bus, const char *unit, sd_bus_error *error, char **ret) {
+int unit_object_path(sd_bus *bus, const char *unit, sd_bus_error *error, char **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         const char *path;
         int r;
@@ -106,7 +101,7 @@ int unit_info_get(sd_bus *bus, const char *unit, UnitInfo *ret, sd_bus_error *er
         UnitInfo u = {};
         int r;
 
-        r = unit_path(bus, unit, error, &path);
+        r = unit_object_path(bus, unit, error, &path);
         if (r >= 0)
                 r = get_string(bus, path, "LoadState", error, &u.load_state);
         if (r >= 0)

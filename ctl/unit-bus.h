@@ -13,6 +13,10 @@
 
 #include <systemd/sd-bus.h>
 
+#define MANAGER_SERVICE "org.freedesktop.systemd1"
+#define MANAGER_PATH "/org/freedesktop/systemd1"
+#define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
+
 /* sandbox@NAME.service as systemd's manager sees it. */
 typedef struct UnitInfo {
         char *load_state;   /* "loaded", "not-found", ... */
@@ -47,6 +51,10 @@ const char *unit_bus_error_text(const sd_bus_error *e, int r);
 
 /* "sandbox@NAME.service", or NULL when out of memory. */
 char *sandbox_unit_name(const char *name);
+
+/* unit's object path: GetUnit when systemd has it loaded, else LoadUnit,
+ * which loads it (from a template, or as not found) to answer. */
+int unit_object_path(sd_bus *bus, const char *unit, sd_bus_error *error, char **ret);
 
 /* The states of unit (loaded first if systemd has not yet), into *ret.
  * Returns 0 or -errno with error set by the failed call. */

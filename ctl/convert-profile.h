@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "unit-props.h"
+
+/* Refuses, with one line on stderr, a unit a sandbox cannot run as the
+ * unit says (not loaded, masked, a oneshot, socket-activated, dynamic
+ * user, a shell command line with variables, ...): -EINVAL. */
+int convert_check(const UnitProps *u);
+
+/* The profile of sandbox name that runs u's service: its command, user,
+ * environment, type and restart, its writable paths (in the /etc and /var
+ * overlays or bound), capabilities, network and resources. Every setting
+ * of u without a profile equivalent is one line of *ret_notes, and also
+ * in a comment at the top of the profile. Returns 0, -ENOMEM, or -EINVAL
+ * after saying why. */
+int convert_profile(const UnitProps *u, const char *name, char **ret_text, char ***ret_notes);

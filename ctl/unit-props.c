@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "macro.h"
+#include "strv.h"
+#include "unit-bus.h"
+#include "unit-props.h"
+
+
+typedef enum Kind { STRING, STRV, BOOL, U64, COMMANDS, ENV_FILES, BINDS } Kind;
+
+typedef struct Property {
+        const char *name;
+        Kind kind;
+        size_t offset;
+} Property;
+
+#define P(name, kind, field) { name, kind, offsetof(UnitProps, field) }
+
+static const Property unit_properties[] = {
+        P("Id", STRING, id),
+        P("Description", STRING, description),
+        P("LoadState", STRING, load_state),
+        P("ActiveState", STRING, active_state),
+        P("UnitFileState", STRING, unit_file_state),
+        P("FragmentPath", STRING, fragment_path),
+        P("TriggeredBy", STRV, triggered_by),
+        P("WantedBy", STRV, wanted_by),
+};
+
+static const Property service_properties[] = {
+        P("Type", STRING, type),
+        P("Restart", STRING, restart),
+        P("User", STRING, user),
+        P("Group", STRING, group),
+        P("WorkingDirectory", STRING, working_directory),
+        P("RootDirectory", STRING, root_directory),
+        P("PIDFile", STRING, pid_file),
+        P("BusName", STRING, bus_name),
+        P("SupplementaryGroups", STRV, supplementary_groups),
+        P("Environment", STRV, environment),
+        P("EnvironmentFiles", ENV_FILES, environment_files),
+        P("ExecStart", COMMANDS, exec_start),
+        P("ExecStartPre", COMMANDS, exec_start_pre),
+        P("ExecStartPost", COMMANDS, exec_start_post),
+        P("ExecReload", COMMANDS, exec_reload),
+        P("ExecStop", COMMANDS, exec_stop),
+        P("ExecStopPost", COMMANDS, exec_stop_post),
+        P("ExecCondition", COMMANDS, exec_condition),
+        P("StateDirectory", STRV, state_directory),
+        P("CacheDirectory", STRV, cache_directory),
+        P("LogsDirectory", STRV, logs_directory),
+        P("RuntimeDirectory", STRV, runtime_directory),
+        P("ConfigurationDirectory", STRV, configuration_directory),
+        P("ReadWritePaths", STRV, read_write_paths),
+        P("ReadOnlyPaths", STRV, read_only_paths),
+        P("InaccessiblePaths", STRV, inaccessible_paths),
+        P("BindPaths", BINDS, bind_paths),
+        P("BindReadOnlyPaths", BINDS, bind_read_only_paths),
+        P("PrivateTmp", BOOL, private_tmp),
+        P("PrivateNetwork", BOOL, private_network),
+        P("PrivateDevices", BOOL, private_devices),
+        P("NoNewPrivileges", BOOL, no_new_privileges),
+        P("DynamicUser", BOOL, dynamic_user),
+        P("RemainAfterExit", BOOL, remain_after_exit),
+        P("CapabilityBoundingSet", U64, capability_bounding_set),
+        P("AmbientCapabilities", U64, ambient_capabilities),
+        P("MemoryMax", U64, memory_max),
+        P("TasksMax", U64, tasks_max),
+        P("CPUQuotaPerSecUSec", U64, cpu_quota_per_sec_usec),
+        P("IOWeight", U64, io_weight),
+        P("RestartUSec", U64, restart_usec),
+        P("TimeoutStartUSec", U64, timeout_start_usec),
+        P("TimeoutStopUSec", U64, timeout_stop_usec),
+        P("ProtectSystem", STRING, protect_system),
+        P("ProtectHome", STRING, protect_home),
+};
+
+static void commands_done(UnitCommands *c) {
+        for (size_t i = 0; i < c->n; i++) {
+                free(c->items[i].path);
+                strv_free(c->items[i].argv);
+        }
+        free(c->items);
+        *c = (UnitCommands) {};
+}
+
+static void binds_done(UnitBinds *b) {
+        for (size_t i = 0; i < b->n; i++) {
+                free(b->items[i].source);
+                free(b->items[i].target);
+        }
+        free(b->items);
+        *b = (UnitBinds) {};
+}
+
+void unit_props_done(UnitProps *u) {
+        const Property *tables[] = { unit_properties, service_properties };
+        const size_t sizes[] = { ELEMENTSOF(unit_properties), ELEMENTSOF(service_properties) };
+
+        for (size_t t = 0; t < 2; t++)
+                for (size_t i = 0; i < sizes[t]; i++) {
+                        void *field = (char *) u + tables[t][i].offset;
+
+                        switch (tables[t][i].kind) {
+                        case STRING:
+                                free(*(char **) field);
+                                break;
+                        case STRV:
+                        case ENV_FILES:
+                                strv_free(*(char ***) field);
+                                break;
+                        case COMMANDS:
+                                commands_done(field);
+                                break;
+                        case BINDS:
+                                binds_done(field);
+                                break;
+                        default:
+                                break;
+                        }
+                }
+        *u = (UnitProps) {};
+}
+
+/* a(sasbttttuii): path, argv, ignore failure, then times and status */
+static int read_commands(sd_bus_message *m, UnitCommands *ret) {
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(sasbttttuii)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'r', "sasbttttuii")) > 0) {
+                UnitCommand c = {};
+                const char *path;
+                int ignore;
+                UnitCommand *t;
+
+                r = sd_bus_message_read(m, "s", &path);
+                if (r >= 0)
+                        r = sd_bus_message_read_strv(m, &c.argv);
+                if (r >= 0)
+                        r = sd_bus_message_read(m, "b", &ignore);
+                if (r >= 0)
+                        r = sd_bus_message_skip(m, "ttttuii");
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+                c.path = r >= 0 ? strdup(path) : NULL;
+                t = c.path ? realloc(ret->items, (ret->n + 1) * sizeof(*t)) : NULL;
+                if (!t) {
+                        free(c.path);
+                        strv_free(c.argv);
+                        return r < 0 ? r : -ENOMEM;
+                }
+                c.ignore_failure = ignore;
+                ret->items = t;
+                ret->items[ret->n++] = c;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* a(sb): path, whether it may be missing */
+static int read_env_files(sd_bus_message *m, char ***ret) {
+        const char *path;
+        int missing_ok, r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(sb)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(sb)", &path, &missing_ok)) > 0) {
+                char *e;
+
+                if (asprintf(&e, "%s%s", missing_ok ? "-" : "", path) < 0 || strv_consume(ret, e) < 0)
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* a(ssbt): source, target, whether the source may be missing, flags */
+static int read_binds(sd_bus_message *m, UnitBinds *ret) {
+        const char *source, *target;
+        uint64_t flags;
+        int missing_ok, r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(ssbt)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(ssbt)", &source, &target, &missing_ok, &flags)) > 0) {
+                UnitBind *t = realloc(ret->items, (ret->n + 1) * sizeof(*t));
+
+                if (!t)
+                        return -ENOMEM;
+                ret->items = t;
+                t[ret->n] = (UnitBind) { strdup(source), strdup(target), missing_ok };
+                if (!t[ret->n].source || !t[ret->n].target) {
+                        free(t[ret->n].source);
+                        free(t[ret->n].target);
+                        return -ENOMEM;
+                }
+                ret->n++;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static const char *const signatures[] = {
+        [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U64] = "t",
+        [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)",
+};
+
+static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
+        void *field = (char *) u + p->offset;
+        const char *s;
+        int b = 0, r;
+
+        r = sd_bus_message_enter_container(m, 'v', signatures[p->kind]);
+        if (r < 0)
+                return r;
+        switch (p->kind) {
+        case STRING:
+                r = sd_bus_message_read(m, "s", &s);
+                if (r >= 0 && !(*(char **) field = strdup(s)))
+                        r = -ENOMEM;
+                break;
+        case STRV:
+                r = sd_bus_message_read_strv(m, (char ***) field);
+                break;
+        case BOOL:
+                r = sd_bus_message_read(m, "b", &b);
+                *(bool *) field = b;
+                break;
+        case U64:
+                r = sd_bus_message_read(m, "t", (uint64_t *) field);
+                break;
+        case COMMANDS:
+                r = read_commands(m, field);
+                break;
+        case ENV_FILES:
+                r = read_env_files(m, field);
+                break;
+        case BINDS:
+                r = read_binds(m, field);
+                break;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int get_all(sd_bus *bus, const char *path, const char *interface, const Property *props, size_t n, UnitProps *u,
+                   sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *name;
+        int r;
+
+        r = sd_bus_call_method(bus, MANAGER_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", error, &reply,
+                               "s", interface);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                const Property *p = NULL;
+
+                r = sd_bus_message_read(reply, "s", &name);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < n && !p; i++)
+                        if (streq(props[i].name, name))
+                                p = &props[i];
+                r = p ? read_value(reply, p, u) : sd_bus_message_skip(reply, "v");
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(reply);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(reply);
+}
+
+static int get_manager_u64(sd_bus *bus, const char *property, sd_bus_error *error, uint64_t *ret) {
+        return sd_bus_get_property_trivial(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, property, error, 't',
+                                           ret);
+}
+
+int unit_props_get(sd_bus *bus, const char *unit, UnitProps *ret, sd_bus_error *error) {
+        _cleanup_free_ char *path = NULL;
+        UnitProps u = {};
+        int r;
+
+        r = unit_object_path(bus, unit, error, &path);
+        if (r >= 0)
+                r = get_all(bus, path, "org.freedesktop.systemd1.Unit", unit_properties, ELEMENTSOF(unit_properties), &u,
+                            error);
+        /* a unit not found or masked has no Service interface to ask */
+        if (r >= 0 && u.load_state && streq(u.load_state, "loaded"))
+                r = get_all(bus, path, "org.freedesktop.systemd1.Service", service_properties,
+                            ELEMENTSOF(service_properties), &u, error);
+        if (r >= 0)
+                r = get_manager_u64(bus, "DefaultTasksMax", error, &u.default_tasks_max);
+        if (r >= 0)
+                r = get_manager_u64(bus, "DefaultTimeoutStartUSec", error, &u.default_timeout_start_usec);
+        if (r >= 0)
+                r = get_manager_u64(bus, "DefaultTimeoutStopUSec", error, &u.default_timeout_stop_usec);
+        if (r < 0) {
+                unit_props_done(&u);
+                return r;
+        }
+        *ret = u;
+        return 0;
+}
