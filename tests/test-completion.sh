@@ -77,7 +77,7 @@ check "bash: the completion file parses" bash -n "$BASH_COMPLETION"
 check "bash: sourcing it registers a function for sandboxctl" \
         bash --norc --noprofile -c 'source "$1" && complete -p sandboxctl | grep -q -- "-F _sandboxctl sandboxctl$"' _ "$BASH_COMPLETION"
 
-COMMANDS="validate list show run diff delete clone status exec shell"
+COMMANDS="validate list show run diff delete clone status exec shell convert"
 expect "bash: the commands at position 1" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl ')"
 expect "bash: a prefix filters the commands" "$(words shell show)" "$(bash_complete 'sandboxctl sh')"
 expect "bash: the options on -" "$(words --help --version --json)" "$(bash_complete 'sandboxctl -')"
@@ -139,6 +139,17 @@ expect "bash: --state-root=: directories" "$(words "--state-root=$SR")" "$(bash_
 expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "sandboxctl clone --profile-dir = $TMP/fir")"
 expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
+# convert: a service unit systemd knows (not a template), and its options
+expect "bash: convert's options" "$(words --help --name= --output= --replace --enable)" "$(bash_complete 'sandboxctl convert --')"
+if command -v systemctl >/dev/null && [ -n "$(systemctl list-unit-files --type=service --no-legend --plain 2>/dev/null | head -n 1)" ]; then
+        first=$(systemctl list-unit-files --type=service --no-legend --plain | awk '$1 !~ /@\.service$/ { print $1; exit }')
+        check "bash: convert completes the service units systemd knows ($first)" \
+                grep -qx "$first" <<<"$(bash_complete "sandboxctl convert ${first:0:3}")"
+        check "bash: but no template" test -z "$(bash_complete 'sandboxctl convert ' | grep '@\.service$')"
+else
+        skip "bash: convert completes the service units systemd knows" "systemctl lists no unit files here"
+        skip "bash: but no template" "systemctl lists no unit files here"
+fi
 # exec: a sandbox, then after "--" a command; shell: a sandbox only
 expect "bash: exec takes a sandbox by its profile's name" "$(words nginx)" "$(bash_complete 'sandboxctl exec ng')"
 expect "bash: exec's options" "$(words --help --debug --state-root=)" "$(bash_complete 'sandboxctl exec --')"
