@@ -337,10 +337,12 @@ static void bind_element(Buffer *b, const char *source, const char *target, bool
 
 static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
-        STRV_FOREACH(d, u->runtime_directory)
-                if (note(notes, "RuntimeDirectory=%s: the sandbox has a /run of its own, where /run/%s does not exist "
-                         "unless the service makes it", *d, *d) < 0)
-                        return -ENOMEM;
+        /* the sandbox's /run is its own: made there, as systemd would */
+        STRV_FOREACH(d, u->runtime_directory) {
+                buffer_append(b, "    <runtime-directory name=\"");
+                xml_escaped(b, *d);
+                buffer_printf(b, "\" mode=\"%04o\"/>\n", (unsigned) (u->runtime_directory_mode & 07777));
+        }
         STRV_FOREACH(p, u->read_write_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
 

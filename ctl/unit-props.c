@@ -10,7 +10,7 @@
 #include "unit-props.h"
 
 
-typedef enum Kind { STRING, STRV, BOOL, U64, COMMANDS, ENV_FILES, BINDS } Kind;
+typedef enum Kind { STRING, STRV, BOOL, U32, U64, COMMANDS, ENV_FILES, BINDS } Kind;
 
 typedef struct Property {
         const char *name;
@@ -54,6 +54,7 @@ static const Property service_properties[] = {
         P("CacheDirectory", STRV, cache_directory),
         P("LogsDirectory", STRV, logs_directory),
         P("RuntimeDirectory", STRV, runtime_directory),
+        P("RuntimeDirectoryMode", U32, runtime_directory_mode),
         P("ConfigurationDirectory", STRV, configuration_directory),
         P("ReadWritePaths", STRV, read_write_paths),
         P("ReadOnlyPaths", STRV, read_only_paths),
@@ -212,7 +213,7 @@ static int read_binds(sd_bus_message *m, UnitBinds *ret) {
 }
 
 static const char *const signatures[] = {
-        [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U64] = "t",
+        [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U32] = "u", [U64] = "t",
         [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)",
 };
 
@@ -236,6 +237,9 @@ static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
         case BOOL:
                 r = sd_bus_message_read(m, "b", &b);
                 *(bool *) field = b;
+                break;
+        case U32:
+                r = sd_bus_message_read(m, "u", (uint32_t *) field);
                 break;
         case U64:
                 r = sd_bus_message_read(m, "t", (uint64_t *) field);

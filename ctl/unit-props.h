@@ -44,6 +44,7 @@ typedef struct UnitProps {
         char **read_write_paths, **read_only_paths, **inaccessible_paths;
         UnitBinds bind_paths, bind_read_only_paths;
         bool private_tmp, private_network, no_new_privileges, dynamic_user, remain_after_exit, private_devices;
+        uint32_t runtime_directory_mode;
         uint64_t capability_bounding_set, ambient_capabilities;
         uint64_t memory_max, tasks_max, cpu_quota_per_sec_usec, io_weight;
         uint64_t restart_usec, timeout_start_usec, timeout_stop_usec;

@@ -26,6 +26,7 @@ typedef struct HelperConfig {
         HelperMount *mounts;
         size_t n_mounts;
         char **masks;
+        char **runtime_dirs; /* "NAME:MODE" */
         char *hostname, *user, *group, *workdir;
         char **supplementary_groups;
         char **keep_caps;

@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include "mount-util.h"
 #include "network.h"
 #include "rootfs.h"
+#include "strv.h"
 #include "step.h"
 
 typedef struct Service {
@@ -175,6 +178,31 @@ int wait_as_init(pid_t child, const sigset_t *set) {
         return r;
 }
 
+/* /run/NAME for each --runtime-dir=NAME:MODE, as systemd's
+ * RuntimeDirectory= makes it: the directories above it root's, itself
+ * the service's user's and group's with MODE. /run is the sandbox's own,
+ * fresh tmpfs, which nothing but this process has written yet. */
+static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
+        STRV_FOREACH(d, c->runtime_dirs) {
+                char path[PATH_MAX];
+                const char *colon = strrchr(*d, ':');
+                unsigned mode = (unsigned) strtoul(colon + 1, NULL, 8);
+
+                snprintf(path, sizeof(path), "/run/%.*s", (int) (colon - *d), *d);
+                for (char *s = path + 5; (s = strchr(s, '/')); s++) {
+                        *s = 0;
+                        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+                                return log_error_errno(-errno, "runtime directory %s: %m", path);
+                        *s = '/';
+                }
+                if (mkdir(path, 0700) < 0 && errno != EEXIST)
+                        return log_error_errno(-errno, "runtime directory %s: %m", path);
+                if (chown(path, id->uid, id->gid) < 0 || chmod(path, mode) < 0)
+                        return log_error_errno(-errno, "runtime directory %s: %m", path);
+        }
+        return 0;
+}
+
 /* The service's user and groups, looked up in the sandbox's /etc, and
  * its process. The lookup's memory is freed here, before the waiting
  * starts: on the way out, free() would fault back in code that
@@ -185,6 +213,8 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
         int r;
 
         r = identity_resolve(c, &id);
+        if (r >= 0)
+                r = make_runtime_dirs(c, &id);
         if (r < 0)
                 return r;
         pid = start_service_process(&(Service) { c, &id, set });

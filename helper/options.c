@@ -110,6 +110,19 @@ static bool is_capability(const char *s) {
         return capng_name_to_capability(s + 4) >= 0;
 }
 
+/* NAME:MODE, NAME relative and normalised, MODE octal */
+static bool runtime_dir_is_valid(const char *v) {
+        const char *colon = strrchr(v, ':');
+        _cleanup_free_ char *abs = NULL;
+        unsigned mode;
+
+        if (!colon || colon == v || parse_mode(colon + 1, &mode) < 0)
+                return false;
+        if (asprintf(&abs, "/%.*s", (int) (colon - v), v) < 0)
+                return false;
+        return path_is_normalized_absolute(abs) && !strchr(abs, ':');
+}
+
 static void help(void) {
         printf("sandbox-helper [OPTIONS...] -- COMMAND [ARGUMENT...]\n\n"
                "Builds the sandbox its options describe and executes COMMAND in it.\n"
@@ -150,6 +163,10 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!path_is_normalized_absolute(v) || streq(v, "/"))
                         return bad("mask", v, "an absolute path other than /");
                 return strv_append(&c->masks, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_RUNTIME_DIR:
+                if (!runtime_dir_is_valid(v))
+                        return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
+                return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_NETWORK:
                 if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
                         return bad("network", v, "host, none, private");
@@ -265,6 +282,7 @@ void helper_config_done(HelperConfig *c) {
         }
         free(c->mounts);
         strv_free(c->masks);
+        strv_free(c->runtime_dirs);
         free(c->hostname), free(c->user), free(c->group), free(c->workdir);
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);

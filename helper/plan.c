@@ -76,6 +76,10 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "pivot_root", "into the new root; the old root detached");
         snprintf(detail, sizeof detail, "%s", network);
         step(&n, "network", detail);
+        STRV_FOREACH(d, c->runtime_dirs) {
+                snprintf(detail, sizeof detail, "/run/%s (the service's user's)", *d);
+                step(&n, "runtime directory", detail);
+        }
         step(&n, "init", "PID 1: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);

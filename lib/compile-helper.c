@@ -78,6 +78,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_mount(&a, &p->mounts[i]);
         for (size_t i = 0; i < p->n_masks; i++)
                 add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
+        STRV_FOREACH(d, p->runtime_dirs)
+                add_option(&a, HELPER_OPT_RUNTIME_DIR, *d);
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);

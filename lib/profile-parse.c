@@ -339,6 +339,32 @@ static void parse_mask(ParseContext *c, xmlNodePtr n) {
         p->masks[p->n_masks++] = (ProfileMask) { path, { c->file, line_of(n) } };
 }
 
+/* A directory below the sandbox's /run for the service, as systemd's
+ * RuntimeDirectory= makes one: NAME relative, without "." or "..". */
+static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *name = attr(n, "name"), *mode = attr(n, "mode"), *abs = NULL;
+        unsigned m = 0755;
+        char *v;
+
+        if (!name)
+                return;
+        if (asprintf(&abs, "/%s", name) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        if (!*name || !path_is_normalized_absolute(abs) || strchr(name, ':')) {
+                problem(c, n, "name \"%s\" is not valid; allowed: a relative path below /run without \".\" or \"..\", "
+                        "e.g. \"postgresql\"", name);
+                return;
+        }
+        if (mode && parse_mode(mode, &m) < 0) {
+                problem(c, n, "mode \"%s\" is not a valid file mode; allowed: octal from 0 to 7777, e.g. \"0755\"", mode);
+                return;
+        }
+        if (asprintf(&v, "%s:%04o", name, m) < 0 || strv_consume(&c->profile->runtime_dirs, v) < 0)
+                c->diags->error = -ENOMEM;
+}
+
 static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
 
@@ -366,6 +392,8 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                         parse_block(c, k);
                 else if (is(k, "mask"))
                         parse_mask(c, k);
+                else if (is(k, "runtime-directory"))
+                        parse_runtime_directory(c, k);
         }
 }
 

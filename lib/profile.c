@@ -37,6 +37,7 @@ Profile *profile_free(Profile *p) {
         free(p->mounts);
         for (size_t i = 0; i < p->n_masks; i++)
                 free(p->masks[i].path);
+        strv_free(p->runtime_dirs);
         free(p->masks);
         free(p->hostname);
         strv_free(p->keep_caps);

@@ -101,6 +101,7 @@ typedef struct Profile {
         size_t n_mounts;
         ProfileMask *masks;
         size_t n_masks;
+        char **runtime_dirs; /* "NAME:MODE", MODE four octal digits */
 
         NetworkMode network;
         char *hostname;

@@ -25,6 +25,8 @@ ExecStartPre=/bin/true
 ExecStart=/usr/bin/python3 -m http.server --bind 127.0.0.1 $WEBAPP_PORT --directory /var/lib/webapp
 ExecReload=/bin/kill -HUP $MAINPID
 StateDirectory=webapp
+RuntimeDirectory=webapp
+RuntimeDirectoryMode=0750
 ReadWritePaths=/srv/webapp
 MemoryMax=200M
 Restart=on-failure
@@ -66,6 +68,7 @@ check "the command, with \$WEBAPP_PORT from the EnvironmentFile" grep -q '<arg>8
 check "its user and group" grep -q '<exec user="nobody" group="nogroup"' <<<"$out"
 check "its environment" grep -q '<env name="PYTHONUNBUFFERED" value="1"/>' <<<"$out"
 check "the /etc and /var overlays (StateDirectory= is in /var)" grep -q '<var mode="overlay"/>' <<<"$out"
+check "RuntimeDirectory= in the sandbox's own /run" grep -q '<runtime-directory name="webapp" mode="0750"/>' <<<"$out"
 check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp"/>' <<<"$out"
 check "no capability for a non-root user without ambient ones" grep -q '<capabilities keep=""/>' <<<"$out"
 check "MemoryMax= as memory" grep -q 'memory="209715200"' <<<"$out"
@@ -92,6 +95,8 @@ for _ in $(seq 50); do
 done
 check "the sandbox serves on the same port" [ -n "$ok_serving" ]
 check_eq "the service runs as nobody" "$(c ps -o user= -C python3)" nobody
+check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
+        "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
 check "the host's /usr is read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
 
