@@ -17,6 +17,17 @@
 #   e2e_keep PATH...         copies PATH from the running container into
 #                            the layer: a later e2e_stop and e2e_boot
 #                            boot again with it, as a reboot keeps /etc
+#   e2e_debs PKG...          downloads, on the host, the Debian packages
+#                            PKG... and those of their dependencies that
+#                            the host lacks, and puts them in the layer
+#                            (before e2e_boot; skips the whole test when
+#                            Debian's archive cannot be reached)
+#   e2e_unmask UNIT...       boots without UNIT in E2E_MASKS (before
+#                            e2e_boot)
+#   e2e_install_debs         installs them in the container (after
+#                            e2e_boot), offline, as an administrator's
+#                            apt-get would: their units are enabled and
+#                            started by their postinst unless masked
 #
 # Everything lives below $TMP: the container's root is an overlay of the
 # host's / in a mount namespace of its own (e2e/launch.sh), so the host's
@@ -37,6 +48,16 @@ E2E_MASKS=(apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-u
         man-db.timer man-db.service fstrim.timer e2scrub_all.timer e2scrub_reap.service
         postgresql.service redis-server.service nginx.service memcached.service ssh.service
         cron.service systemd-networkd-wait-online.service)
+
+# The masks are the kernel command line's (systemd.mask=UNIT): runtime
+# masks, links to /dev/null that a generator makes below /run/systemd at
+# every boot, before any unit file is read. "systemctl unmask" does not
+# remove them (it only removes links from /etc/systemd/system and
+# /run/systemd/system), and a package's postinst cannot start a unit
+# masked that way (deb-systemd-invoke start fails, which the postinst
+# ignores: the package is installed but its service stays down). A test
+# that installs a service and wants it running as Debian would run it
+# calls e2e_unmask UNIT before e2e_boot.
 
 # e2e_skip_all REASON: the whole test cannot run here
 e2e_skip_all() {
@@ -96,6 +117,69 @@ e2e_profile() {
 # e2e_file SRC DEST [MODE]
 e2e_file() {
         install -D -m "${3:-0644}" "$1" "$E2E_DIR/layer$2"
+}
+
+# e2e_unmask UNIT...: the next boot does not mask UNIT...
+e2e_unmask() {
+        local u m keep=()
+        for m in "${E2E_MASKS[@]}"; do
+                for u; do [ "$m" = "$u" ] && continue 2; done
+                keep+=("$m")
+        done
+        E2E_MASKS=("${keep[@]}")
+}
+
+# apt-get on the host, with a state of its own below $E2E_DIR/apt: its
+# own cache of packages and lists, no lock, no log, downloads as root (the
+# _apt user cannot write below $TMP); it reads the host's sources, keys,
+# package lists (unless the test's own are there) and dpkg status, and
+# writes nothing of the host's
+e2e_apt() {
+        local lists=()
+        [ -d "$E2E_DIR/apt/lists/partial" ] &&
+                lists=(-o "Dir::State::Lists=$E2E_DIR/apt/lists")
+        apt-get -q -o Debug::NoLocking=1 -o APT::Sandbox::User=root \
+                -o "Dir::Cache=$E2E_DIR/apt/cache" -o "Dir::Cache::archives=$E2E_DIR/apt/cache/archives" \
+                -o "Dir::Log=$E2E_DIR/apt/log" -o Dir::Log::Terminal=/dev/null \
+                "${lists[@]}" "$@"
+}
+
+# e2e_debs PKG...: PKG... and the dependencies the host lacks, downloaded
+# from Debian's archive as "apt-get install --download-only" would (the
+# host's dpkg status says what is already there: that is the container's
+# too), into the layer's /var/cache/e2e-debs. With the host's package
+# lists first; should those be out of date (a file gone from the mirror),
+# with lists of the test's own, fetched with "apt-get update".
+e2e_debs() {
+        command -v apt-get >/dev/null || e2e_skip_all "no apt-get to download $* with"
+        mkdir -p "$E2E_DIR/apt/cache/archives/partial" "$E2E_DIR/apt/log"
+        if ! e2e_apt install -y --download-only --no-install-recommends "$@" >"$E2E_DIR/apt.log" 2>&1; then
+                mkdir -p "$E2E_DIR/apt/lists/partial"
+                if ! e2e_apt update >>"$E2E_DIR/apt.log" 2>&1 ||
+                        ! e2e_apt install -y --download-only --no-install-recommends "$@" >>"$E2E_DIR/apt.log" 2>&1; then
+                        e2e_skip_all "cannot download $* from Debian's archive: $(grep -E '^(E|W):' "$E2E_DIR/apt.log" | tail -n 2 | tr '\n' ' ')"
+                fi
+        fi
+        mkdir -p "$E2E_DIR/layer/var/cache/e2e-debs"
+        find "$E2E_DIR/apt/cache/archives" -maxdepth 1 -name '*.deb' -exec cp -t "$E2E_DIR/layer/var/cache/e2e-debs" {} +
+}
+
+# e2e_install_debs: what e2e_debs downloaded, installed in the running
+# container, from the files alone (the container has no network); the
+# packages' maintainer scripts run under the container's systemd
+e2e_install_debs() {
+        local debs
+        debs=$(c sh -c 'ls /var/cache/e2e-debs/*.deb 2>/dev/null')
+        [ -n "$debs" ] || return 0
+        # a policy-rc.d of a container image's (Docker's says 101: start
+        # nothing) would keep the postinsts from starting their services
+        # as on a Debian machine; the container's copy of the host's root
+        # goes without it
+        c rm -f /usr/sbin/policy-rc.d
+        # shellcheck disable=SC2086
+        c env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+                -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $debs \
+                >"$E2E_DIR/install-debs.log" 2>&1
 }
 
 # e2e_cgroup_pids: every process in the harness's cgroups
