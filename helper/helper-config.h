@@ -35,6 +35,7 @@ typedef struct HelperConfig {
         bool selinux_optional, apparmor_optional;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
+        bool forking; /* the command forks a daemon and exits 0 once it is ready */
         bool debug, dry_run;
         char **argv;
 } HelperConfig;

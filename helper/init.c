@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mount-util.h"
 #include "network.h"
+#include "notify.h"
 #include "rootfs.h"
 #include "strv.h"
 #include "step.h"
@@ -158,24 +159,68 @@ static int drop_program_pages(struct dl_phdr_info *info, size_t size, void *user
  * processes that work altogether. */
 #define PAGES_KEPT_MS 100
 
-int wait_as_init(pid_t child, const sigset_t *set) {
+/* Waits as reap_forwarding_for() does; the first time the waiting
+ * takes PAGES_KEPT_MS, the pages are given back (*dropped says so). */
+static int reap_dropping_pages(Reaping *w, const sigset_t *set, bool *dropped) {
         const struct timespec kept = { .tv_nsec = PAGES_KEPT_MS * 1000000L };
+        int r;
+
+        if (!*dropped) {
+                r = reap_forwarding_for(w, set, &kept);
+                if (r != -EAGAIN)
+                        return r;
+                (void) dl_iterate_phdr(drop_program_pages, NULL);
+                *dropped = true;
+        }
+        return reap_forwarding_for(w, set, NULL);
+}
+
+static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
+        int r = reap_dropping_pages(w, set, dropped);
+
+        if (r < 0 && w->until == REAP_ALL)
+                log_error_errno(r, "wait for the sandbox's processes: %m");
+        else if (r < 0)
+                log_error_errno(r, "wait for PID %d: %m", (int) w->until);
+        return r < 0 ? EXIT_SETUP : r;
+}
+
+int wait_as_init(pid_t child, const sigset_t *set) {
+        Reaping w = { .until = child, .signal_to = child };
+        bool dropped = false;
+
+        if (drop_to_kill_only() < 0) {
+                (void) kill(child, SIGKILL);
+                return EXIT_SETUP;
+        }
+        return wait_reaping(&w, set, &dropped);
+}
+
+/* --forking: the command's process starts the daemon and exits 0 once
+ * it is ready, which is then told to systemd (the helper outside stays
+ * the unit's main process: Type=notify). Any other end of the command
+ * is the failed start. From then on the daemon is whatever processes are
+ * left: the sandbox lasts as long as any of them does, they all get the
+ * forwarded signals, and the last one to end gives the status, so that
+ * a daemon that crashes fails the unit and one that stops cleanly does
+ * not. Signals go to every process from the start: the command may have
+ * forked before it ends. */
+static int wait_as_forking_init(pid_t child, const sigset_t *set, int notify) {
+        Reaping w = { .until = child, .signal_to = REAP_ALL };
+        bool dropped = false;
         int r;
 
         if (drop_to_kill_only() < 0) {
                 (void) kill(child, SIGKILL);
                 return EXIT_SETUP;
         }
-        r = wait_forwarding_for(child, set, &kept);
-        if (r == -EAGAIN) {
-                (void) dl_iterate_phdr(drop_program_pages, NULL);
-                r = wait_forwarding(child, set);
-        }
-        if (r < 0) {
-                log_error_errno(r, "wait for PID %d: %m", (int) child);
+        r = wait_reaping(&w, set, &dropped);
+        if (r != 0)
+                return r;
+        if (notify_ready(notify) < 0)
                 return EXIT_SETUP;
-        }
-        return r;
+        w.until = REAP_ALL;
+        return wait_reaping(&w, set, &dropped);
 }
 
 /* /run/NAME for each --runtime-dir=NAME:MODE, as systemd's
@@ -224,7 +269,7 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays) {
+                 int overlays, int notify) {
         StepTimer t = {};
         pid_t service;
 
@@ -247,5 +292,5 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 return EXIT_SETUP;
         step_begin(&t, NULL);
         close(started);
-        return wait_as_init(service, set);
+        return c->forking ? wait_as_forking_init(service, set, notify) : wait_as_init(service, set);
 }

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "mount-util.h"
+#include "notify.h"
 #include "overlay.h"
 #include "quantities.h"
 #include "search-path.h"
@@ -161,7 +162,7 @@ static int end_now(int status) {
 }
 
 static int run(const HelperConfig *c) {
-        _cleanup_close_ int lock = -EBADF, root = -EBADF;
+        _cleanup_close_ int lock = -EBADF, root = -EBADF, notify = -EBADF;
         const char *root_directory = c->root_directory ? c->root_directory : "/";
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
@@ -190,6 +191,11 @@ static int run(const HelperConfig *c) {
                 return EXIT_SETUP;
         if (c->network && !streq(c->network, "host"))
                 flags |= CLONE_NEWNET;
+        if (c->forking) {
+                notify = notify_socket_open();
+                if (notify < 0 && notify != -EBADF)
+                        return EXIT_SETUP;
+        }
 
         /* blocked before the fork, so none is lost in between */
         reap_signal_set(&set);
@@ -223,10 +229,13 @@ static int run(const HelperConfig *c) {
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1]));
+                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], notify));
         }
         close(started[1]);
         close(overlays[1]);
+        /* process 1's, to send on */
+        if (notify >= 0)
+                close(TAKE_FD(notify));
         /* while process 1 builds the root; when this fails, process 1
          * finds the socket closed and stops */
         (void) overlays_send(c, root, state_root, overlays[0], &t);

@@ -201,6 +201,9 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return set_string(&c->missing_profile, v);
         case HELPER_OPT_JOIN:
                 return sandbox_name_is_valid(v) ? set_string(&c->join, v) : bad("join", v, "a sandbox name");
+        case HELPER_OPT_FORKING:
+                c->forking = true;
+                return 0;
         case HELPER_OPT_DEBUG:
                 c->debug = true;
                 return 0;

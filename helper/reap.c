@@ -26,14 +26,24 @@ int wait_forwarding(pid_t child, const sigset_t *set) {
 }
 
 int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout) {
+        Reaping w = { .until = child, .signal_to = child };
+
+        return reap_forwarding_for(&w, set, timeout);
+}
+
+int reap_forwarding_for(Reaping *w, const sigset_t *set, const struct timespec *timeout) {
         for (;;) {
                 siginfo_t si;
                 int status;
                 pid_t p;
 
-                while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-                        if (p == child)
-                                return exit_status(status);
+                while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+                        w->last_status = exit_status(status);
+                        if (p == w->until)
+                                return w->last_status;
+                }
+                if (p < 0 && errno == ECHILD && w->until == REAP_ALL)
+                        return w->last_status;
                 if (p < 0 && errno != ECHILD && errno != EINTR)
                         return -errno;
                 if (sigtimedwait(set, &si, timeout) < 0) {
@@ -42,6 +52,6 @@ int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec 
                         return -errno;
                 }
                 if (si.si_signo != SIGCHLD)
-                        (void) kill(child, si.si_signo);
+                        (void) kill(w->signal_to, si.si_signo);
         }
 }

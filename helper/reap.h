@@ -27,3 +27,19 @@ int wait_forwarding(pid_t child, const sigset_t *set);
 /* The same, or -EAGAIN when timeout (NULL: none) passes without a
  * signal. */
 int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout);
+
+/* Every process of a PID namespace, as its PID 1 reaches them: kill(-1)
+ * from there spares only PID 1 itself. */
+#define REAP_ALL ((pid_t) -1)
+
+typedef struct Reaping {
+        pid_t until;     /* the child whose end ends the waiting; REAP_ALL: until no child is left */
+        pid_t signal_to; /* where the forwarded signals go: a PID, or REAP_ALL */
+        int last_status; /* of the last child reaped, as returned below */
+} Reaping;
+
+/* What wait_forwarding_for() does, for the processes w names. Returns
+ * the exit status of w->until, or (REAP_ALL) of the last child reaped,
+ * w->last_status when none is left to reap at all; -EAGAIN when timeout
+ * passes without a signal; -errno when waiting failed. */
+int reap_forwarding_for(Reaping *w, const sigset_t *set, const struct timespec *timeout);

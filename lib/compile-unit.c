@@ -36,7 +36,10 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         unit_append_text(&b, p->path);
         buffer_append(&b, "\n\n[Service]\n");
 
-        setting(&b, "Type", service_type_to_string(p->service_type));
+        /* a forking daemon's first process ends in the sandbox, not as
+         * systemd's main process: the helper stays that, and reports the
+         * daemon ready when the first process has exited 0 (--forking) */
+        setting(&b, "Type", p->service_type == SERVICE_FORKING ? "notify" : service_type_to_string(p->service_type));
         setting(&b, "Restart", p->restart);
         setting(&b, "RestartSec", p->restart_sec);
         setting(&b, "TimeoutStartSec", p->timeout_start_sec);

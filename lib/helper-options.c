@@ -39,6 +39,7 @@ const struct option helper_options[] = {
         { "apparmor-optional",    no_argument,       NULL, HELPER_OPT_APPARMOR_OPTIONAL },
         { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
         { "join",                 required_argument, NULL, HELPER_OPT_JOIN },
+        { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },
         { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
         { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },
         { "help",                 no_argument,       NULL, HELPER_OPT_HELP },

@@ -1,6 +1,6 @@
 # Shared by the tests that run real sandboxes (test-sandbox.sh,
-# test-persistence.sh, test-leaks.sh); sourced after tap.sh, with PREFIX
-# set to a name unique to the script and run.
+# test-forking.sh, test-persistence.sh, test-leaks.sh); sourced after
+# tap.sh, with PREFIX set to a name unique to the script and run.
 
 if [ "$(id -u)" -ne 0 ]; then
         echo "1..0 # SKIP the helper builds sandboxes only as root"
@@ -11,6 +11,7 @@ unset SANDBOX_DEBUG
 
 STATE=$TMP/state
 NAMES=()
+BG_PIDS=()
 RUN_SANDBOX_EXISTED=no
 [ -e /run/sandbox ] && RUN_SANDBOX_EXISTED=yes
 
@@ -91,3 +92,51 @@ sb() {
         rc=$?
 }
 
+# sb_bg NAME OPTIONS... -- COMMAND...: starts the helper in the
+# background; its PID is in $bg, its output in $TMP/NAME.out and .err.
+# SIGINT and SIGQUIT get back the default disposition that bash takes
+# away from background commands, as a service manager would give them.
+sb_bg() {
+        local n=$1
+        shift
+        env --default-signal=INT,QUIT "$HELPER" --name="$n" --state-root="$STATE" "$@" </dev/null >"$TMP/$n.out" 2>"$TMP/$n.err" &
+        bg=$!
+        BG_PIDS+=("$(ident "$bg")")
+}
+
+# wait_for FILE [SECONDS]: waits until FILE exists
+wait_for() {
+        local i limit=$(( ${2:-20} * 20 ))
+        for ((i = 0; i < limit; i++)); do
+                [ -e "$1" ] && return 0
+                sleep 0.05
+        done
+        return 1
+}
+
+# reap PID [SECONDS]: waits for a background helper to end and sets rc to
+# its status; one that hangs is killed (and the status says so)
+reap() {
+        local pid=$1 i limit=$(( ${2:-30} * 20 )) s
+        for ((i = 0; i < limit; i++)); do
+                s=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+                s=${s##*) }
+                [ "${s%% *}" = Z ] && break
+                sleep 0.05
+        done
+        if [ "$i" -ge "$limit" ]; then
+                diag "helper $pid still running after ${2:-30} s; killed"
+                kill -KILL "$pid" 2>/dev/null
+        fi
+        wait "$pid" 2>/dev/null
+        rc=$?
+}
+
+# kill_bg_helpers: for the clean-up, the helpers sb_bg started that
+# still run, by PID and start time
+kill_bg_helpers() {
+        local p
+        for p in "${BG_PIDS[@]}"; do
+                [ "$(ident "${p%:*}")" = "$p" ] && kill -KILL "${p%:*}" 2>/dev/null
+        done
+}

@@ -34,6 +34,14 @@ cat >"$PROFILES/awkward.xml" <<'EOF'
   <network mode="none"/>
 </sandbox>
 EOF
+# and a daemon that forks, which the helper waits for as --forking says
+cat >"$PROFILES/forking.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/usr/sbin/daemonizing-server</arg></exec>
+  <service type="forking"/>
+</sandbox>
+EOF
 export SANDBOX_PROFILE_PATH=$PROFILES
 HELPER_PATH=$(sed -n 's/^#define SANDBOX_HELPER_PATH "\(.*\)"$/\1/p' "$BUILD_ROOT/config.h")
 
@@ -133,7 +141,7 @@ EOF
 
 # expect.py WHAT PROFILE PLAN: checks that the helper's plan mentions
 # what the profile (with its includes from base/) asks for; WHAT is one of
-# name, mounts, masks, network, user, command. Prints what is missing.
+# name, mounts, masks, network, user, service, command. Prints what is missing.
 cat >"$TMP/expect.py" <<'EOF'
 import os, re, sys
 import xml.etree.ElementTree as ET
@@ -142,7 +150,7 @@ what, path, plan_file = sys.argv[1:4]
 plan = open(plan_file, encoding="utf-8").read().splitlines()
 name = os.path.basename(path)[:-len(".xml")]
 base = os.path.join(os.path.dirname(path), "base")
-p = {"mounts": [], "masks": [], "network": "host", "user": None, "argv": None, "workdir": None}
+p = {"mounts": [], "masks": [], "network": "host", "user": None, "argv": None, "workdir": None, "type": "simple"}
 
 def load(f):
     for el in ET.parse(f).getroot():
@@ -167,6 +175,8 @@ def load(f):
                     p["masks"].append(m.get("path"))
         elif el.tag == "network" and el.get("mode"):
             p["network"] = el.get("mode")
+        elif el.tag == "service" and el.get("type"):
+            p["type"] = el.get("type")
 
 load(path)
 
@@ -200,6 +210,10 @@ elif what == "user":
     user = p["user"] or "root"
     if not any(re.match(r"^ *\d+\. identity +user %s," % re.escape(user), l) for l in plan):
         missing.append("identity user " + user)
+elif what == "service":
+    forking = any(re.match(r"^ *\d+\. init +.*once the command exits 0", l) for l in plan)
+    if forking != (p["type"] == "forking"):
+        missing.append("init %s a forking daemon" % ("for" if p["type"] == "forking" else "not for"))
 elif what == "command":
     d = " ".join(p["argv"]) + (" in " + p["workdir"] if p["workdir"] else "")
     if not step("execve", d):
@@ -212,7 +226,7 @@ sys.exit(1 if missing else 0)
 EOF
 
 # ---- every example profile's command line, planned ----------------------
-for profile in "$EXAMPLES"/*.xml "$PROFILES/awkward.xml"; do
+for profile in "$EXAMPLES"/*.xml "$PROFILES/awkward.xml" "$PROFILES/forking.xml"; do
         name=$(basename "$profile" .xml)
         path=$PROFILES/$name.xml
         if ! "$SANDBOXCTL" show "$name" >"$TMP/$name.conf" 2>"$TMP/$name.show.err"; then
@@ -236,7 +250,7 @@ for profile in "$EXAMPLES"/*.xml "$PROFILES/awkward.xml"; do
                 diag "status $rc" "$(cat "$TMP/$name.plan.err")"
                 continue
         fi
-        for what in name mounts masks network user command; do
+        for what in name mounts masks network user service command; do
                 check "$name: the plan shows the profile's $what" "$PYTHON" "$TMP/expect.py" "$what" "$path" "$TMP/$name.plan"
         done
 done

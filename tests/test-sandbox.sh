@@ -11,45 +11,19 @@
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbtest$$
 . "$(dirname "$0")/sandbox-lib.sh"
-BG_PIDS=()
 # files the sandboxes write where a broken helper would let them reach
 # the host: removed from the host at the end if they got there
 HOST_PROBES=()
 
 cleanup() {
-        local p n
-        # only the helpers this script started and that still run, by PID
-        for p in "${BG_PIDS[@]}"; do
-                [ "$(ident "${p%:*}")" = "$p" ] && kill -KILL "${p%:*}" 2>/dev/null
-        done
+        local p
+        kill_bg_helpers
         for p in "${HOST_PROBES[@]}"; do
                 [ -f "$p" ] && rm -f -- "$p"
         done
         remove_sandbox_dirs
 }
 trap cleanup EXIT
-
-# sb_bg NAME OPTIONS... -- COMMAND...: starts the helper in the
-# background; its PID is in $bg, its output in $TMP/NAME.out and .err.
-# SIGINT and SIGQUIT get back the default disposition that bash takes
-# away from background commands, as a service manager would give them.
-sb_bg() {
-        local n=$1
-        shift
-        env --default-signal=INT,QUIT "$HELPER" --name="$n" --state-root="$STATE" "$@" </dev/null >"$TMP/$n.out" 2>"$TMP/$n.err" &
-        bg=$!
-        BG_PIDS+=("$(ident "$bg")")
-}
-
-# wait_for FILE [SECONDS]: waits until FILE exists
-wait_for() {
-        local i limit=$(( ${2:-20} * 20 ))
-        for ((i = 0; i < limit; i++)); do
-                [ -e "$1" ] && return 0
-                sleep 0.05
-        done
-        return 1
-}
 
 # wait_for_line FILE LINE [SECONDS]: waits until FILE has the line LINE
 wait_for_line() {
@@ -59,24 +33,6 @@ wait_for_line() {
                 sleep 0.05
         done
         return 1
-}
-
-# reap PID [SECONDS]: waits for a background helper to end and sets rc to
-# its status; one that hangs is killed (and the status says so)
-reap() {
-        local pid=$1 i limit=$(( ${2:-30} * 20 )) s
-        for ((i = 0; i < limit; i++)); do
-                s=$(cat "/proc/$pid/stat" 2>/dev/null) || break
-                s=${s##*) }
-                [ "${s%% *}" = Z ] && break
-                sleep 0.05
-        done
-        if [ "$i" -ge "$limit" ]; then
-                diag "helper $pid still running after ${2:-30} s; killed"
-                kill -KILL "$pid" 2>/dev/null
-        fi
-        wait "$pid" 2>/dev/null
-        rc=$?
 }
 
 # status_field FILE FIELD: the value of "FIELD:" in a saved /proc/PID/status
