@@ -386,6 +386,52 @@ static void resources_element(Buffer *b, const UnitProps *u) {
         }
 }
 
+static int note_list(char ***notes, const char *setting, char * const *l, const char *why) {
+        _cleanup_free_ char *v = NULL;
+
+        if (!l || !*l)
+                return 0;
+        v = strv_join(l, " ");
+        return v ? note(notes, "%s=%s: %s", setting, v, why) : -ENOMEM;
+}
+
+/* The unit's process settings and its own hardening: none has a profile
+ * equivalent; the hardening's place is taken by the sandbox's own. */
+static int other_settings_notes(const UnitProps *u, char ***notes) {
+        static const char *const instead = "the unit's own hardening; the sandbox's confinement applies instead";
+
+        if ((u->umask != 0022 && note(notes, "UMask=%04o: not set; the service starts with 0022", u->umask) < 0) ||
+            (u->limit_nofile != u->default_limit_nofile && u->default_limit_nofile &&
+             note(notes, "LimitNOFILE=%llu: not set; the sandbox's unit has the default", (unsigned long long) u->limit_nofile) < 0) ||
+            (u->oom_score_adjust && note(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
+            (u->nice && note(notes, "Nice=%d: not set", (int) u->nice) < 0) ||
+            (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
+             note(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
+            (!isempty(u->syslog_identifier) && note(notes, "SyslogIdentifier=%s: the journal names the helper instead",
+                                                    u->syslog_identifier) < 0))
+                return -ENOMEM;
+        if (note_list(notes, "SystemCallFilter", u->system_call_filter, instead) < 0 ||
+            note_list(notes, "RestrictAddressFamilies", u->restrict_address_families, instead) < 0 ||
+            note_list(notes, "NoExecPaths", u->no_exec_paths, instead) < 0 ||
+            note_list(notes, "ExecPaths", u->exec_paths, instead) < 0)
+                return -ENOMEM;
+        if ((u->memory_deny_write_execute && note(notes, "MemoryDenyWriteExecute=yes: %s", instead) < 0) ||
+            (u->private_users && note(notes, "PrivateUsers=yes: %s", instead) < 0) ||
+            (u->restrict_namespaces != UINT64_MAX && u->restrict_namespaces != 0 &&
+             note(notes, "RestrictNamespaces=: %s (it cannot make user namespaces in any case)", instead) < 0) ||
+            (u->protect_kernel_tunables && note(notes, "ProtectKernelTunables=yes: the sandbox's /proc/sys and /sys are "
+                                                "read-only anyway") < 0) ||
+            (u->protect_control_groups && note(notes, "ProtectControlGroups=yes: the sandbox's /sys is read-only anyway") < 0) ||
+            (u->protect_clock && note(notes, "ProtectClock=yes: %s", instead) < 0) ||
+            (!isempty(u->protect_system) && !streq(u->protect_system, "no") &&
+             note(notes, "ProtectSystem=%s: the sandbox's root is read-only anyway", u->protect_system) < 0) ||
+            (!isempty(u->protect_home) && !streq(u->protect_home, "no") &&
+             note(notes, "ProtectHome=%s: not carried; mask /home, /root and /run/user with <mask> if wanted",
+                  u->protect_home) < 0))
+                return -ENOMEM;
+        return 0;
+}
+
 static int other_notes(const UnitProps *u, char ***notes) {
         if (note_commands(notes, "ExecStartPre", &u->exec_start_pre, "not run in the sandbox") < 0 ||
             note_commands(notes, "ExecStartPost", &u->exec_start_post, "not run in the sandbox") < 0 ||
@@ -403,11 +449,11 @@ static int other_notes(const UnitProps *u, char ***notes) {
                 return -ENOMEM;
         if (u->private_devices && note(notes, "PrivateDevices=yes: the sandbox's /dev is minimal anyway") < 0)
                 return -ENOMEM;
-        if (!isempty(u->user) && u->ambient_capabilities == 0 && (u->capability_bounding_set & ~UINT64_C(0)) &&
+        if (!isempty(u->user) && u->ambient_capabilities == 0 && u->capability_bounding_set != 0 &&
             note(notes, "CapabilityBoundingSet=: with User=%s and no AmbientCapabilities=, the service has no "
                  "capability; none kept", u->user) < 0)
                 return -ENOMEM;
-        return 0;
+        return other_settings_notes(u, notes);
 }
 
 static void header(Buffer *b, const UnitProps *u, char * const *notes) {
@@ -460,6 +506,10 @@ int convert_profile(const UnitProps *u, const char *name, char **ret_text, char 
                 buffer_append(&body, " timeout-start-sec=\"infinity\"");
         else if (u->timeout_start_usec != u->default_timeout_start_usec)
                 buffer_printf(&body, " timeout-start-sec=\"%llums\"", (unsigned long long) (u->timeout_start_usec / 1000));
+        if (u->timeout_stop_usec == UINT64_MAX)
+                buffer_append(&body, " timeout-stop-sec=\"infinity\"");
+        else if (u->timeout_stop_usec != u->default_timeout_stop_usec)
+                buffer_printf(&body, " timeout-stop-sec=\"%llums\"", (unsigned long long) (u->timeout_stop_usec / 1000));
         buffer_append(&body, "/>\n");
         r = filesystem_element(&body, u, &notes);
         if (r < 0)

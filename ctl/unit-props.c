@@ -10,7 +10,7 @@
 #include "unit-props.h"
 
 
-typedef enum Kind { STRING, STRV, BOOL, U32, U64, COMMANDS, ENV_FILES, BINDS } Kind;
+typedef enum Kind { STRING, STRV, BOOL, U32, I32, U64, COMMANDS, ENV_FILES, BINDS, LIST } Kind;
 
 typedef struct Property {
         const char *name;
@@ -78,6 +78,22 @@ static const Property service_properties[] = {
         P("TimeoutStopUSec", U64, timeout_stop_usec),
         P("ProtectSystem", STRING, protect_system),
         P("ProtectHome", STRING, protect_home),
+        P("KillMode", STRING, kill_mode),
+        P("SyslogIdentifier", STRING, syslog_identifier),
+        P("UMask", U32, umask),
+        P("OOMScoreAdjust", I32, oom_score_adjust),
+        P("Nice", I32, nice),
+        P("LimitNOFILE", U64, limit_nofile),
+        P("RestrictNamespaces", U64, restrict_namespaces),
+        P("SystemCallFilter", LIST, system_call_filter),
+        P("RestrictAddressFamilies", LIST, restrict_address_families),
+        P("NoExecPaths", STRV, no_exec_paths),
+        P("ExecPaths", STRV, exec_paths),
+        P("MemoryDenyWriteExecute", BOOL, memory_deny_write_execute),
+        P("PrivateUsers", BOOL, private_users),
+        P("ProtectKernelTunables", BOOL, protect_kernel_tunables),
+        P("ProtectControlGroups", BOOL, protect_control_groups),
+        P("ProtectClock", BOOL, protect_clock),
 };
 
 static void commands_done(UnitCommands *c) {
@@ -112,6 +128,7 @@ void unit_props_done(UnitProps *u) {
                                 break;
                         case STRV:
                         case ENV_FILES:
+                        case LIST:
                                 strv_free(*(char ***) field);
                                 break;
                         case COMMANDS:
@@ -212,8 +229,32 @@ static int read_binds(sd_bus_message *m, UnitBinds *ret) {
         return sd_bus_message_exit_container(m);
 }
 
+/* (bas): whether the list allows (else it denies), the list; a deny-list
+ * is kept with "~" first, as systemd writes it */
+static int read_list(sd_bus_message *m, char ***ret) {
+        int allow, r;
+
+        r = sd_bus_message_enter_container(m, 'r', "bas");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "b", &allow);
+        if (r >= 0)
+                r = sd_bus_message_read_strv(m, ret);
+        if (r >= 0 && !allow && *ret && **ret) {
+                char *first;
+
+                if (asprintf(&first, "~%s", (*ret)[0]) < 0)
+                        return -ENOMEM;
+                free((*ret)[0]);
+                (*ret)[0] = first;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
 static const char *const signatures[] = {
-        [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U32] = "u", [U64] = "t",
+        [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U32] = "u", [I32] = "i", [U64] = "t", [LIST] = "(bas)",
         [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)",
 };
 
@@ -240,6 +281,12 @@ static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
                 break;
         case U32:
                 r = sd_bus_message_read(m, "u", (uint32_t *) field);
+                break;
+        case I32:
+                r = sd_bus_message_read(m, "i", (int32_t *) field);
+                break;
+        case LIST:
+                r = read_list(m, field);
                 break;
         case U64:
                 r = sd_bus_message_read(m, "t", (uint64_t *) field);
@@ -317,6 +364,8 @@ int unit_props_get(sd_bus *bus, const char *unit, UnitProps *ret, sd_bus_error *
                 r = get_manager_u64(bus, "DefaultTimeoutStartUSec", error, &u.default_timeout_start_usec);
         if (r >= 0)
                 r = get_manager_u64(bus, "DefaultTimeoutStopUSec", error, &u.default_timeout_stop_usec);
+        if (r >= 0)
+                r = get_manager_u64(bus, "DefaultLimitNOFILE", error, &u.default_limit_nofile);
         if (r < 0) {
                 unit_props_done(&u);
                 return r;

@@ -48,7 +48,14 @@ typedef struct UnitProps {
         uint64_t capability_bounding_set, ambient_capabilities;
         uint64_t memory_max, tasks_max, cpu_quota_per_sec_usec, io_weight;
         uint64_t restart_usec, timeout_start_usec, timeout_stop_usec;
-        char *protect_system, *protect_home;
+        char *protect_system, *protect_home, *kill_mode, *syslog_identifier;
+        uint32_t umask;
+        int32_t oom_score_adjust, nice;
+        uint64_t limit_nofile, restrict_namespaces;
+        char **system_call_filter, **restrict_address_families; /* "~" first: a deny-list */
+        char **no_exec_paths, **exec_paths;
+        bool memory_deny_write_execute, private_users, protect_kernel_tunables, protect_control_groups, protect_clock;
+        uint64_t default_limit_nofile;
         /* the manager's defaults, to tell a unit's own settings from them */
         uint64_t default_tasks_max, default_timeout_start_usec, default_timeout_stop_usec;
 } UnitProps;

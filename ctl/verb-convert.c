@@ -276,12 +276,18 @@ static int enable(sd_bus *bus, const UnitProps *u, const char *name, const char 
         if (call(bus, "StopUnit", "stop the original", "ss", u->id, "replace") < 0 ||
             wait_state(bus, u->id, "inactive failed", state) <= 0)
                 return log_error_errno(-EIO, "convert: %s did not stop (%s); nothing else changed", u->id, state);
+        /* a generator's or a runtime link is not the administrator's to disable */
+        if (u->unit_file_state && (streq(u->unit_file_state, "enabled-runtime") || streq(u->unit_file_state, "generated")))
+                fprintf(stderr, "sandboxctl convert: %s is %s (a generator or a runtime link wants it): it cannot be "
+                        "disabled here and may start again at the next boot beside its sandbox; turn it off where it "
+                        "is configured\n", u->id, u->unit_file_state);
         if (was_enabled && unit_files(bus, "DisableUnitFiles", u->id) < 0) {
                 roll_back(bus, u, sandbox, profile, false, was_active);
                 return -EIO;
         }
+        /* "inactive" until its start job runs: only "active" or "failed" end the wait */
         if (call(bus, "StartUnit", "start the sandbox", "ss", sandbox, "replace") >= 0 &&
-            wait_state(bus, sandbox, "active failed inactive", state) > 0 && streq(state, "active")) {
+            wait_state(bus, sandbox, "active failed", state) > 0 && streq(state, "active")) {
                 usleep(SETTLE_MS * 1000);
                 active_state(bus, sandbox, state);
                 if (streq(state, "active")) {

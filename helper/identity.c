@@ -211,19 +211,44 @@ char *selinux_mount_context(const HelperConfig *c) {
         return result;
 }
 
+char *capabilities_names(uint64_t mask) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (unsigned i = 0; i < 64; i++) {
+                const char *n = (mask & (UINT64_C(1) << i)) ? capng_capability_to_name(i) : NULL;
+                char *s;
+
+                if (!n)
+                        continue;
+                if (asprintf(&s, "CAP_%s", n) < 0 || strv_consume(&l, s) < 0)
+                        return NULL;
+                for (char *p = s + 4; *p; p++)
+                        *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        }
+        return strv_join(l, " ");
+}
+
 /* The keep-list as a mask of capability numbers; each must be known to
  * the kernel (PR_CAPBSET_READ says EINVAL for one it does not know). */
-static int resolve_caps(const HelperConfig *c, uint64_t *ret) {
-        uint64_t caps = 0;
+static int resolve_caps(const HelperConfig *c, uint64_t *ret, uint64_t *ret_missing) {
+        uint64_t caps = 0, missing = 0;
+        int have;
 
         STRV_FOREACH(k, c->keep_caps) {
                 int cap = capng_name_to_capability(*k + 4); /* past "CAP_" */
 
-                if (cap < 0 || cap >= 64 || prctl(PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0) < 0)
+                if (cap < 0 || cap >= 64 || (have = prctl(PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0)) < 0)
                         return log_error_errno(-EINVAL, "capabilities: %s: unknown to this system", *k);
-                caps |= UINT64_C(1) << cap;
+                /* one the unit's or a container's bounding set took
+                 * away cannot be given back: kept out, which only
+                 * confines the service more, and said */
+                if (!have)
+                        missing |= UINT64_C(1) << cap;
+                else
+                        caps |= UINT64_C(1) << cap;
         }
         *ret = caps;
+        *ret_missing = missing;
         return 0;
 }
 
@@ -256,7 +281,7 @@ int identity_resolve(const HelperConfig *c, Identity *id) {
         int r;
 
         *id = (Identity) {};
-        r = resolve_caps(c, &id->caps);
+        r = resolve_caps(c, &id->caps, &id->caps_missing);
         if (r < 0)
                 return r;
         r = resolve_user(c, &id->uid, &id->gid);

@@ -22,6 +22,9 @@ typedef struct Identity {
         gid_t *groups;
         size_t n_groups;
         uint64_t caps; /* the keep-list, a mask of capability numbers */
+        /* asked for, but not in the bounding set this process was given
+         * (by the unit or a container): kept out, which only confines more */
+        uint64_t caps_missing;
 } Identity;
 
 /* The user, group and supplementary groups, looked up in the sandbox's
@@ -29,6 +32,9 @@ typedef struct Identity {
  * failed. */
 int identity_resolve(const HelperConfig *c, Identity *id);
 void identity_done(Identity *id);
+
+/* "CAP_A CAP_B" for a mask of capability numbers; NULL when out of memory. */
+char *capabilities_names(uint64_t mask);
 
 /* The effective and permitted sets set to caps, the inheritable set to
  * inheritable (masks of capability numbers), with one capset(). Returns

@@ -258,6 +258,10 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
         int r;
 
         r = identity_resolve(c, &id);
+        if (r >= 0 && id.caps_missing) {
+                _cleanup_free_ char *names = capabilities_names(id.caps_missing);
+                log_info("capabilities: not in the bounding set given here, so not kept: %s", names ? names : "(out of memory)");
+        }
         if (r >= 0)
                 r = make_runtime_dirs(c, &id);
         if (r < 0)

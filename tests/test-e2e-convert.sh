@@ -30,6 +30,10 @@ RuntimeDirectoryMode=0750
 ReadWritePaths=/srv/webapp
 MemoryMax=200M
 Restart=on-failure
+TimeoutStopSec=7
+UMask=0027
+SystemCallFilter=@system-service
+ProtectSystem=strict
 
 [Install]
 WantedBy=multi-user.target
@@ -77,6 +81,11 @@ check "autostart through sandbox.target" grep -q '<install wanted-by="sandbox.ta
 check "ExecStartPre= listed in the profile's comment" grep -q 'ExecStartPre=/bin/true: not run' <<<"$out"
 check "... and on stderr" grep -q 'webapp.service: ExecStartPre=/bin/true' "$TMP/notes"
 check "ExecReload= listed" grep -q 'ExecReload=' "$TMP/notes"
+check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
+check "UMask= listed" grep -q 'UMask=0027: not set' "$TMP/notes"
+check "the unit's own hardening listed (SystemCallFilter=, ProtectSystem=)" \
+        grep -q 'SystemCallFilter=@\|SystemCallFilter=.*: the unit.s own hardening' "$TMP/notes"
+check "... ProtectSystem=" grep -q 'ProtectSystem=strict: the sandbox.s root is read-only anyway' "$TMP/notes"
 check_eq "--output=- writes no profile" "$(c ls /etc/sandbox/profiles 2>/dev/null | grep -c webapp)" 0
 
 # --enable: the sandbox takes the unit's place

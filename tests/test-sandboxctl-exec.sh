@@ -73,6 +73,13 @@ sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs" || exit 99; shift; exec "$@"' s
 BG=$!
 BACKGROUND+=("$BG")
 
+# its helper holds the lock (before that, exec would start a fresh
+# sandbox of its own, and take the lock from it)
+for ((i = 0; i < 200; i++)); do
+        [ "$(cat "/run/sandbox/$SVC/lock" 2>/dev/null)" = "$BG" ] && break
+        kill -0 "$BG" 2>/dev/null || break
+        sleep 0.05
+done
 # ready once a join succeeds (the sandbox is joined only when built)
 for ((i = 0; i < 200; i++)); do
         ctl exec "$SVC" -- /bin/true
