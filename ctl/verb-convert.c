@@ -24,6 +24,7 @@
 #include "search-path.h"
 #include "strv.h"
 #include "unit-bus.h"
+#include "unit-files.h"
 #include "unit-props.h"
 
 #define PROFILE_DIR "/etc/sandbox/profiles"
@@ -323,12 +324,26 @@ int verb_convert(int argc, char *argv[], char * const *dirs) {
                                  existing), EXIT_INVALID;
 
         r = unit_bus_open_manager(&bus, &why);
-        if (r <= 0)
-                return log_error("convert: %s: no systemd manager to ask about it (%s)", unit,
-                                 r < 0 ? strerror(-r) : why), EXIT_INVALID;
-        r = unit_props_get(bus, unit, &u, &error);
         if (r < 0)
-                return log_error("convert: %s: %s", unit, unit_bus_error_text(&error, r)), EXIT_INVALID;
+                return log_oom(), EXIT_INVALID;
+        if (r > 0) {
+                r = unit_props_get(bus, unit, &u, &error);
+                if (r < 0)
+                        return log_error("convert: %s: %s", unit, unit_bus_error_text(&error, r)), EXIT_INVALID;
+        } else {
+                _cleanup_free_ char *source = NULL;
+                size_t n_dropins = 0;
+
+                if (a.enable)
+                        return log_error("convert: --enable needs systemd's manager, and there is none to ask (%s)",
+                                         why), EXIT_INVALID;
+                if (unit_props_from_files(unit, &u, &source, &n_dropins) < 0)
+                        return EXIT_INVALID;
+                if (source)
+                        fprintf(stderr, "sandboxctl convert: warning: no systemd manager to ask (%s); %s read from %s "
+                                "and %zu drop-in%s, without what the manager adds (its defaults, generators, most "
+                                "specifiers)\n", why, unit, source, n_dropins, n_dropins == 1 ? "" : "s");
+        }
         if (convert_check(&u) < 0 || convert_profile(&u, name, &text, &notes) < 0)
                 return EXIT_INVALID;
         STRV_FOREACH(n, notes)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# sandboxctl convert without a systemd manager to ask: the unit is read
+# from its files (tests/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
+# continuation lines included, with a warning; the same refusals as with
+# a manager; --enable refused. The bus is one that does not exist, so
+# that a manager on this machine is not asked.
+. "$(dirname "$0")/tap.sh"
+
+UNITS=$TMP/units
+cp -R "$SOURCE_ROOT/tests/units" "$UNITS"
+ln -s /dev/null "$UNITS/masked.service"
+mkdir -p "$TMP/profiles"
+export SYSTEMD_UNIT_PATH=$UNITS SANDBOX_PROFILE_PATH=$TMP/profiles DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TMP/no-bus
+
+ctl() { "$SANDBOXCTL" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+
+ctl convert web --output=-
+check_eq "convert from the files: exit 0" "$rc" 0
+check "a warning says where it was read from, and what is missing" \
+        grep -q "warning: no systemd manager to ask (.*); web.service read from $UNITS/web.service and 1 drop-in" "$TMP/err"
+check "a continued ExecStart= line, \$PORT from Environment=" \
+        grep -qz '<arg>--bind</arg>.*<arg>127.0.0.1</arg>.*<arg>8080</arg>' "$TMP/out"
+check "a quoted Environment= word" grep -q '<env name="GREETING" value="hello world"/>' "$TMP/out"
+check "the drop-in's MemoryMax= wins over the unit's" grep -q 'memory="209715200"' "$TMP/out"
+check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient set of a non-root user is kept" \
+        grep -q '<capabilities keep="CAP_NET_BIND_SERVICE"/>' "$TMP/out"
+check "RuntimeDirectory= with its mode" grep -q '<runtime-directory name="web" mode="0750"/>' "$TMP/out"
+check "%n expanded" grep -q '<description>Web web.service</description>' "$TMP/out"
+check "ExecStartPre= listed" grep -q 'ExecStartPre=-/bin/true: not run' "$TMP/err"
+
+ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
+check_eq "an instance of a template, written to a file: exit 0" "$rc" 0
+check "%i is the instance" grep -q '<arg>30</arg>' "$TMP/profiles/tmpl-30.xml"
+check "the file is a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/profiles/tmpl-30.xml"
+
+for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" "sock:socket-activated" \
+        "nosuch:nosuch.service: no such unit" "tmpl@:is a template"; do
+        ctl convert "${bad%%:*}" --output=-
+        if [ "$rc" -eq 1 ] && grep -q "${bad#*:}" "$TMP/err" && [ ! -s "$TMP/out" ]; then
+                ok "refused: ${bad%%:*} (${bad#*:})"
+        else
+                not_ok "refused: ${bad%%:*} (${bad#*:})"
+                diag "status $rc" "$(cat "$TMP/err")"
+        fi
+done
+ctl convert web --enable
+check_eq "--enable without a manager: refused" "$rc" 1
+check "... saying why" grep -q -- "--enable needs systemd's manager" "$TMP/err"
+check_eq "... and no profile written" "$(ls "$TMP/profiles")" "tmpl-30.xml"
+
+done_testing
