@@ -353,6 +353,14 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                          path) < 0)
                         return -ENOMEM;
         }
+        /* read-only everywhere else already; in the overlays, not */
+        STRV_FOREACH(p, u->read_only_paths) {
+                const char *path = *p + (**p == '-' || **p == '+');
+
+                if (covered(path) && note(notes, "ReadOnlyPaths=%s: writable in the sandbox's own %s (its overlay or "
+                                          "tmpfs, never the host's)", path, path) < 0)
+                        return -ENOMEM;
+        }
         for (size_t i = 0; i < u->bind_paths.n; i++)
                 bind_element(b, u->bind_paths.items[i].source, u->bind_paths.items[i].target, false);
         for (size_t i = 0; i < u->bind_read_only_paths.n; i++)

@@ -27,6 +27,8 @@ check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient 
 check "RuntimeDirectory= with its mode" grep -q '<runtime-directory name="web" mode="0750"/>' "$TMP/out"
 check "%n expanded" grep -q '<description>Web web.service</description>' "$TMP/out"
 check "ExecStartPre= listed" grep -q 'ExecStartPre=-/bin/true: not run' "$TMP/err"
+check "ReadOnlyPaths= in an overlay listed" grep -q 'ReadOnlyPaths=/etc/web: writable in the sandbox' "$TMP/err"
+check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q "ReadOnlyPaths=/usr" "$0"' "$TMP/err"
 
 ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
 check_eq "an instance of a template, written to a file: exit 0" "$rc" 0
