@@ -53,8 +53,11 @@ retry() {
 # the requests, from the container, outside any sandbox
 http_get() { c curl -fsS -A "${1:-e2e}" http://127.0.0.1/; }
 redis() { c redis-cli -h 127.0.0.1 "$@"; }
+# (fails while nothing listens, so that retry waits)
 memcached_stats() {
-        c bash -c 'exec 3<>/dev/tcp/127.0.0.1/11211 && printf "stats\r\nquit\r\n" >&3 && cat <&3' | tr -d '\r'
+        local out
+        out=$(c bash -c 'exec 3<>/dev/tcp/127.0.0.1/11211 && printf "stats\r\nquit\r\n" >&3 && cat <&3') || return 1
+        printf '%s\n' "$out" | tr -d '\r'
 }
 psql_c() { c runuser -u postgres -- psql -XAtq -c "$1"; }
 # in the sandbox, where its socket is (in the sandbox's own /run)
@@ -158,8 +161,10 @@ check_read_only memcached
 restart memcached
 # an in-memory cache: nothing to keep; it answers again, with a fresh
 # process
+out=$(retry memcached_stats)
 check "sandbox@memcached: stats after a restart (no data to keep: memcached has no persistence)" \
-        grep -q '^STAT uptime ' <<<"$(retry memcached_stats)"
+        grep -q '^STAT uptime ' <<<"$out"
+grep -q "^STAT uptime " <<<"$out" || diag "$out" "$(c journalctl -q --no-pager -u sandbox@memcached -o short-precise | tail -n 60)"
 
 ### postgresql: postgresql.service only starts the clusters' units
 check_eq "postgresql@15-main.service: select 1" "$(retry psql_c 'select 1')" 1
