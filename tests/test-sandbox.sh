@@ -721,6 +721,27 @@ for how in "${FD_HOWS[@]}"; do
                 "$rc $(tr '\n' '|' <"$TMP/out")" "0 fd 3|fd 4|LISTEN_PID names the service|"
 done
 
+# The /etc and /var overlays: made by the helper's first process with
+# fsopen() and handed to process 1, or, where fsopen() answers ENOSYS
+# (kernels before 5.2), mounted by process 1 itself. Either way they are
+# overlays whose upper layers are the state's.
+OVERLAY_HOWS=(fsopen)
+[ -x "$TMP/enosys" ] && OVERLAY_HOWS+=(mount)
+for how in "${OVERLAY_HOWS[@]}"; do
+        name "overlays-$how"
+        wrap=()
+        [ "$how" = mount ] && wrap=("$TMP/enosys" fsopen)
+        timeout -k 5 60 "${wrap[@]}" "$HELPER" --name="$n" --state-root="$STATE" --etc=overlay --var=overlay -- \
+                /bin/sh -c 'echo e >/etc/probe-'"$how"'; echo v >/var/probe-'"$how"'
+                        awk '"'"'$5 == "/etc" || $5 == "/var" { print $5, $9 }'"'"' /proc/self/mountinfo' \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        check_eq "overlays ($how): /etc and /var are overlays the service writes to" \
+                "$rc $(tr '\n' '|' <"$TMP/out")" "0 /etc overlay|/var overlay|"
+        check "overlays ($how): what it wrote is in the state's upper layers" \
+                [ -f "$STATE/$n/etc/upper/probe-$how" -a -f "$STATE/$n/var/upper/probe-$how" ]
+done
+
 # ---------------------------------------------------------------------------
 # --image, --image-ro, --block, --block-ro: a small ext4 image of this
 # test's own, attached by the helper (image) or by the test (block)
