@@ -58,7 +58,7 @@ static void help(void) {
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --version           Show the version\n"
-               "     --json              Print the output of list and diff as JSON\n\n"
+               "     --json              Print the output of list, diff and status as JSON\n\n"
                "Profiles are found in %s,\n"
                "or along the colon-separated $SANDBOX_PROFILE_PATH. See sandboxctl(1).\n",
                PROFILE_SEARCH_PATH_DEFAULT);

@@ -16,6 +16,7 @@
 
 #include <cap-ng.h>
 
+#include "buffer.h"
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
@@ -66,30 +67,25 @@ static int split_words(const char *v, char ***ret) {
 
 /* %i %I %n %N %p %P %% replaced; others left as they are */
 static char *specifiers(const Names *n, const char *v) {
-        size_t size = strlen(v) * 4 + 256;
-        char *out = malloc(size), *o = out;
+        _cleanup_buffer_ Buffer b = {};
 
-        if (!out)
-                return NULL;
-        for (const char *p = v; *p && (size_t) (o - out) < size - 128; p++) {
-                const char *s = NULL;
-
+        for (const char *p = v; *p; p++) {
                 if (*p != '%' || !p[1]) {
-                        *o++ = *p;
+                        buffer_append_char(&b, *p);
                         continue;
                 }
                 switch (*++p) {
-                case 'i': case 'I': s = n->instance ? n->instance : ""; break;
-                case 'n': s = n->unit; break;
-                case 'p': case 'P': s = n->prefix; break;
-                case 'N': s = n->unit; break; /* close enough: only names */
-                case '%': s = "%"; break;
-                default: *o++ = '%'; *o++ = *p; continue;
+                case 'i': case 'I': buffer_append(&b, n->instance ? n->instance : ""); break;
+                case 'n': buffer_append(&b, n->unit); break;
+                case 'N': buffer_append_n(&b, n->unit, strlen(n->unit) - strlen(".service")); break;
+                case 'p': case 'P': buffer_append(&b, n->prefix); break;
+                case '%': buffer_append_char(&b, '%'); break;
+                default: buffer_append_char(&b, '%'); buffer_append_char(&b, *p); break;
                 }
-                o += snprintf(o, size - (size_t) (o - out), "%.100s", s);
         }
-        *o = 0;
-        return out;
+        if (b.oom)
+                return NULL;
+        return b.data ? TAKE_PTR(b.data) : strdup("");
 }
 
 static uint64_t parse_usec(const char *v, uint64_t fallback) {

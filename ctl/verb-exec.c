@@ -81,7 +81,11 @@ static int verb_exec_or_shell(const char *verb, int argc, char *argv[], char * c
 
         if (!args)
                 return log_oom(), EXIT_INVALID;
-        while ((c = getopt_long(argc + 1, args, "+h", options, NULL)) >= 0)
+        /* options anywhere before "--", the command after it */
+        int end = 1;
+        while (end < argc + 1 && !streq(args[end], "--"))
+                end++;
+        while ((c = getopt_long(end, args, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
                         help_exec(verb);
@@ -95,19 +99,20 @@ static int verb_exec_or_shell(const char *verb, int argc, char *argv[], char * c
                 default:
                         return verb_usage_error(verb, c, args);
                 }
-        if (optind >= argc + 1) {
+        if (optind >= end) {
                 fprintf(stderr, "sandboxctl %s: expected a sandbox name\n", verb);
                 return EXIT_USAGE;
         }
         name = args[optind++];
-        if (optind < argc + 1) {
-                if (streq(verb, "shell") || !streq(args[optind], "--") || optind + 1 >= argc + 1) {
-                        fprintf(stderr, "sandboxctl %s: unexpected \"%s\"; %s\n", verb, args[optind],
-                                streq(verb, "shell") ? "shell takes only a name" : "a command goes after \"--\"");
-                        return EXIT_USAGE;
-                }
-                cmd = args + optind + 1;
+        if (optind < end || (end < argc + 1 && (streq(verb, "shell") || end + 1 >= argc + 1))) {
+                const char *what = optind < end ? args[optind] : "--";
+
+                fprintf(stderr, "sandboxctl %s: unexpected \"%s\"; %s\n", verb, what,
+                        streq(verb, "shell") ? "shell takes only a name" : "a command goes after \"--\"");
+                return EXIT_USAGE;
         }
+        if (end < argc + 1)
+                cmd = args + end + 1;
         r = verb_name_check(verb, name);
         if (r != 0)
                 return r;

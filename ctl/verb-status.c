@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "json.h"
 #include "log.h"
 #include "quantities.h"
@@ -152,23 +153,9 @@ static int status_unit(Status *s) {
 /* Up to size - 1 bytes of path, NUL-terminated: what a /proc file
  * says about a process. -errno without logging. */
 static ssize_t read_small_file(const char *path, char *buf, size_t size) {
-        _cleanup_close_ int fd = -EBADF;
-        size_t got = 0;
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 
-        fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        while (got < size - 1) {
-                ssize_t k = read(fd, buf + got, size - 1 - got);
-
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                got += (size_t) k;
-        }
-        buf[got] = 0;
-        return (ssize_t) got;
+        return fd < 0 ? -errno : read_fd_into(fd, buf, size);
 }
 
 /* Whether pid is PID 1 of a PID namespace (its innermost PID is 1, and

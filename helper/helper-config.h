@@ -33,6 +33,10 @@ typedef struct HelperConfig {
         bool allow_new_privileges;
         char *selinux_label, *apparmor_profile;
         bool selinux_optional, apparmor_optional;
+        /* whether the label and the profile asked for are applied: decided
+         * once on the host (lsm_decide()), where /sys shows the LSMs; the
+         * sandbox's own /sys may not */
+        bool selinux_on, apparmor_on;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */

@@ -21,6 +21,7 @@
 #include <cap-ng.h>
 
 #include "config.h"
+#include "fileio.h"
 #include "helper-config.h"
 #include "identity.h"
 #include "log.h"
@@ -52,8 +53,9 @@ static int find_entry(const char *path, const char *name, unsigned *id3, unsigne
          * opened without waiting for a writer, then refused */
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         _cleanup_free_ char *buf = NULL;
-        size_t size = 0, len = strlen(name);
+        size_t len = strlen(name);
         struct stat st;
+        ssize_t k;
 
         if (fd < 0 || fstat(fd, &st) < 0)
                 return -errno;
@@ -66,18 +68,9 @@ static int find_entry(const char *path, const char *name, unsigned *id3, unsigne
                 return -ENOMEM;
         /* no more than stat() said: a file that grows meanwhile is read
          * as it was */
-        while (size < (size_t) st.st_size) {
-                ssize_t k = read(fd, buf + size, (size_t) st.st_size - size);
-
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                size += (size_t) k;
-        }
-        buf[size] = 0;
+        k = read_fd_into(fd, buf, (size_t) st.st_size + 1);
+        if (k < 0)
+                return (int) k;
 
         for (char *line = buf, *next; line; line = next) {
                 char *f[4] = {};
@@ -150,15 +143,20 @@ static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
         return c->group ? resolve_group(c->group, gid) : 0;
 }
 
+void lsm_decide(HelperConfig *c) {
+        c->selinux_on = c->selinux_label && selinux_enabled();
+        c->apparmor_on = c->apparmor_profile && apparmor_enabled();
+}
+
 int lsm_arm_exec(const HelperConfig *c) {
         int r;
 
-        if (c->selinux_label && selinux_enabled()) {
+        if (c->selinux_label && c->selinux_on) {
                 r = selinux_set_exec_label(c->selinux_label);
                 if (r < 0)
                         return log_error_errno(r, "selinux: set the exec label %s: %m", c->selinux_label);
         }
-        if (c->apparmor_profile && apparmor_enabled()) {
+        if (c->apparmor_profile && c->apparmor_on) {
                 r = apparmor_change_on_exec(c->apparmor_profile);
                 if (r < 0)
                         return log_error_errno(r, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
@@ -174,7 +172,7 @@ char *selinux_mount_context(const HelperConfig *c) {
         char line[512], contexts[512], *file = NULL, *result = NULL;
         const char *level = NULL, *p = c->selinux_label;
 
-        if (!c->selinux_label || !selinux_enabled() || selinux_lxc_contexts(contexts, sizeof(contexts)) < 0)
+        if (!c->selinux_label || !c->selinux_on || selinux_lxc_contexts(contexts, sizeof(contexts)) < 0)
                 return NULL;
         for (int colons = 0; p && *p && colons < 3; p++)
                 if (*p == ':' && ++colons == 3)
@@ -338,13 +336,10 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
                 return log_error_errno(r, "capabilities: reduce to the keep-list: %m");
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_error_errno(-errno, "capabilities: clear the ambient set: %m");
-        if (uid != 0)
-                STRV_FOREACH(k, c->keep_caps) {
-                        int cap = capng_name_to_capability(*k + 4);
-
-                        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-                                return log_error_errno(-errno, "capabilities: make %s ambient: %m", *k);
-                }
+        /* the kept ones only: those the bounding set lacked are not */
+        for (unsigned long cap = 0; uid != 0 && cap < 64; cap++)
+                if ((id->caps & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+                        return log_error_errno(-errno, "capabilities: make capability %lu ambient: %m", cap);
 
         step_begin(t, "no_new_privs");
         if (!c->allow_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

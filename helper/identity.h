@@ -7,6 +7,10 @@
 #include "helper-config.h"
 #include "step.h"
 
+/* Whether the label and the profile asked for can be applied: on the
+ * host, before any namespace, into c->selinux_on and c->apparmor_on. */
+void lsm_decide(HelperConfig *c);
+
 /* SELinux/AppArmor: the label or profile the service gets at execve(),
  * where the kernel has that LSM (main.c has refused a label it lacks
  * unless optional). */

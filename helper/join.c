@@ -24,6 +24,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#include "fileio.h"
 #include "identity.h"
 #include "join.h"
 #include "log.h"
@@ -62,7 +63,8 @@ static int read_proc(pid_t pid, const char *name, char **ret, size_t *ret_size) 
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         char path[64];
-        size_t n = 0;
+        size_t n;
+        ssize_t k;
 
         snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name);
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -71,20 +73,13 @@ static int read_proc(pid_t pid, const char *name, char **ret, size_t *ret_size) 
         buf = malloc(PROC_FILE_MAX + 1);
         if (!buf)
                 return -ENOMEM;
-        for (;;) {
-                ssize_t k = read(fd, buf + n, PROC_FILE_MAX - n);
-
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-                if (n == PROC_FILE_MAX)
-                        return -EFBIG;
-        }
-        buf[n] = 0;
+        k = read_fd_into(fd, buf, PROC_FILE_MAX + 1);
+        if (k < 0)
+                return (int) k;
+        /* as much as fits: perhaps not all of it */
+        if ((size_t) k == PROC_FILE_MAX)
+                return -EFBIG;
+        n = (size_t) k;
         *ret = TAKE_PTR(buf);
         *ret_size = n;
         return 0;
@@ -144,6 +139,8 @@ static int find_helper(const char *name, Target *t) {
             !streq(t->service.name, name) || t->service.join)
                 return log_error_errno(-ESRCH, "join: PID %d, which holds the lock of sandbox %s, is not its helper",
                                        (int) t->helper, name);
+        /* here, on the host's /sys, as the helper decided at its start */
+        lsm_decide(&t->service);
         return 0;
 }
 
@@ -224,6 +221,40 @@ static int cgroup_mount(const char *hierarchy, char *buf, size_t size) {
         return 0;
 }
 
+/* Whether this mount namespace has the hierarchy mounted anywhere: a
+ * cgroup2 file system for "", a cgroup one whose options name every
+ * controller (or "name=X") of the list. 1, 0, or -errno. */
+static int cgroup_hierarchy_mounted(const char *hierarchy) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+
+        if (!f)
+                return -errno;
+        while (getline(&line, &size, f) > 0) {
+                char *sep = strstr(line, " - "), fstype[32], source[256], options[1024];
+                _cleanup_strv_free_ char **want = NULL, **have = NULL;
+                bool all = true;
+
+                if (!sep || sscanf(sep + 3, "%31s %255s %1023s", fstype, source, options) != 3)
+                        continue;
+                if (!*hierarchy) {
+                        if (streq(fstype, "cgroup2"))
+                                return 1;
+                        continue;
+                }
+                if (!streq(fstype, "cgroup"))
+                        continue;
+                if (strv_split(hierarchy, ",", &want) < 0 || strv_split(options, ",", &have) < 0)
+                        return -ENOMEM;
+                STRV_FOREACH(w, want)
+                        all = all && strv_contains(have, *w);
+                if (all)
+                        return 1;
+        }
+        return 0;
+}
+
 /* cgroup.procs of every cgroup the sandbox's init is in, opened here,
  * in this cgroup namespace: the command writes itself into them before
  * it enters the sandbox's. The sandbox's limits are its limits too. */
@@ -251,10 +282,16 @@ static int open_cgroups(const char *name, Target *t) {
                 if (t->n_cgroups == CGROUPS_MAX)
                         return log_error_errno(-E2BIG, "join: sandbox %s: more than %d cgroup hierarchies", name, CGROUPS_MAX);
                 r = cgroup_mount(hierarchy, mount, sizeof(mount));
-                if (r == -ENOENT) {
+                /* not mounted where systemd mounts it: if nowhere here,
+                 * nobody here puts limits on it; if elsewhere, joining
+                 * without it would leave the command out of limits */
+                if (r == -ENOENT && (r = cgroup_hierarchy_mounted(hierarchy)) == 0) {
                         log_debug("join: the cgroup hierarchy \"%s\" is not mounted here", hierarchy);
                         continue;
                 }
+                if (r > 0)
+                        return log_error_errno(-EXDEV, "join: sandbox %s: the cgroup hierarchy \"%s\" is mounted, but not "
+                                               "at %s; not joining without it", name, hierarchy, mount);
                 if (r < 0)
                         return log_error_errno(r, "join: sandbox %s: the cgroup hierarchy \"%s\": %m",
                                                name, hierarchy);

@@ -61,13 +61,19 @@ static int report_missing_profile(const char *name) {
         return EXIT_FAILURE;
 }
 
+/* Sockets systemd passed to this process (LISTEN_PID names it); others'
+ * leftovers in the environment are not the service's, and are unset. */
 static unsigned parse_listen_fds(void) {
-        const char *e = getenv("LISTEN_FDS");
-        uint64_t n;
+        const char *e = getenv("LISTEN_FDS"), *p = getenv("LISTEN_PID");
+        uint64_t n, pid;
 
-        if (!e || parse_uint_range(e, 1, 1024, &n) < 0)
-                return 0;
-        return (unsigned) n;
+        if (e && parse_uint_range(e, 1, 1024, &n) >= 0 && p && parse_uint_range(p, 1, INT_MAX, &pid) >= 0 &&
+            (pid_t) pid == getpid())
+                return (unsigned) n;
+        unsetenv("LISTEN_FDS");
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDNAMES");
+        return 0;
 }
 
 /* Marks every file descriptor from first on close-on-exec: with
@@ -103,7 +109,7 @@ static int preflight(const HelperConfig *c) {
                 log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
                 return -EPERM;
         }
-        if (c->selinux_label && !selinux_enabled()) {
+        if (c->selinux_label && !c->selinux_on) {
                 if (!c->selinux_optional) {
                         log_error("selinux: the label %s was asked for, but SELinux is not enabled on this system%s; "
                                   "refusing to start unconfined (mark it optional in the profile to allow that)",
@@ -112,7 +118,7 @@ static int preflight(const HelperConfig *c) {
                 }
                 log_debug("selinux: not enabled; the optional label %s is not applied", c->selinux_label);
         }
-        if (c->apparmor_profile && !apparmor_enabled()) {
+        if (c->apparmor_profile && !c->apparmor_on) {
                 if (!c->apparmor_optional) {
                         log_error("apparmor: the profile %s was asked for, but AppArmor is not enabled on this system%s; "
                                   "refusing to start unconfined (mark it optional in the profile to allow that)",
@@ -286,6 +292,7 @@ int main(int argc, char *argv[]) {
         /* every message from here on says which sandbox it is about */
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
+        lsm_decide(&c);
         r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);
         return r;

@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <mntent.h>
 #include <linux/openat2.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -201,7 +200,7 @@ static int openat2_in_root(int root, const char *path) {
                 .flags = O_PATH | O_CLOEXEC,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
-        static atomic_bool refused;
+        static bool refused;
         int fd;
 
         if (refused)

@@ -22,13 +22,9 @@ static int exit_status(int status) {
 }
 
 int wait_forwarding(pid_t child, const sigset_t *set) {
-        return wait_forwarding_for(child, set, NULL);
-}
-
-int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout) {
         Reaping w = { .until = child, .signal_to = child };
 
-        return reap_forwarding_for(&w, set, timeout);
+        return reap_forwarding_for(&w, set, NULL);
 }
 
 int reap_forwarding_for(Reaping *w, const sigset_t *set, const struct timespec *timeout) {

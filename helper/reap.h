@@ -24,10 +24,6 @@ void reap_signal_set(sigset_t *set);
  * status, or 128+N when signal N ended it; -errno when waiting failed. */
 int wait_forwarding(pid_t child, const sigset_t *set);
 
-/* The same, or -EAGAIN when timeout (NULL: none) passes without a
- * signal. */
-int wait_forwarding_for(pid_t child, const sigset_t *set, const struct timespec *timeout);
-
 /* Every process of a PID namespace, as its PID 1 reaches them: kill(-1)
  * from there spares only PID 1 itself. */
 #define REAP_ALL ((pid_t) -1)
@@ -38,7 +34,8 @@ typedef struct Reaping {
         int last_status; /* of the last child reaped, as returned below */
 } Reaping;
 
-/* What wait_forwarding_for() does, for the processes w names. Returns
+/* What wait_forwarding() does, for the processes w names, or -EAGAIN
+ * when timeout (NULL: none) passes without a signal. Returns
  * the exit status of w->until, or (REAP_ALL) of the last child reaped,
  * w->last_status when none is left to reap at all; -EAGAIN when timeout
  * passes without a signal; -errno when waiting failed. */

@@ -33,7 +33,21 @@ check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q 
 ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
 check_eq "an instance of a template, written to a file: exit 0" "$rc" 0
 check "%i is the instance" grep -q '<arg>30</arg>' "$TMP/profiles/tmpl-30.xml"
+long=$(printf 'x%.0s' $(seq 150))
+ctl convert "tmpl@$long.service" --name=tmpl-long --output=-
+check "a long instance is expanded whole, every time (%i%i)" grep -q "<arg>$long$long</arg>" "$TMP/out"
 check "the file is a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/profiles/tmpl-30.xml"
+
+ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
+check_eq "the same file again without --replace: refused" "$rc" 1
+check "... saying --replace overwrites it" grep -q -- "--replace overwrites it" "$TMP/err"
+ctl convert tmpl@31.service --name=tmpl-30 --output="$TMP/profiles/tmpl-30.xml" --replace
+check_eq "with --replace: written" "$rc" 0
+check "... with the new unit's command" grep -q '<arg>31</arg>' "$TMP/profiles/tmpl-30.xml"
+ctl convert web --output="$TMP/profiles/other.xml"
+check_eq "--output=FILE not named NAME.xml: refused" "$rc" 1
+check "... saying what it must be named" grep -q "must be named web.xml" "$TMP/err"
+check "... and nothing written" test ! -e "$TMP/profiles/other.xml"
 
 for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" "sock:socket-activated" \
         "nosuch:nosuch.service: no such unit" "tmpl@:is a template"; do

@@ -40,4 +40,16 @@ check "--runtime-dir with a bad mode: refused" grep -q 'invalid value' "$TMP/err
 "$HELPER" --name="$n" --runtime-dir=x:0755 --dry-run -- /bin/true >"$TMP/plan"
 check "--dry-run shows it" grep -q 'runtime directory.*/run/x:0755' "$TMP/plan"
 
+# a profile's bind below /run is not the sandbox's to chown: its source is
+# the host's
+mkdir -p "$TMP/hostdir"
+chmod 0755 "$TMP/hostdir"
+name bound
+"$HELPER" --name="$n" --state-root="$STATE" --etc=host --var=tmpfs --user=nobody --group=nogroup \
+        --bind="$TMP/hostdir:/run/app" --runtime-dir=app:0700 -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check_eq "a runtime directory on a bind mount: refused (125)" "$rc" 125
+check "... saying it is another mount" grep -q "runtime directory /run/app: app is another mount" "$TMP/err"
+check_eq "... and the host's directory keeps its owner and mode" "$(stat -c '%U %a' "$TMP/hostdir")" "root 755"
+
 done_testing

@@ -712,7 +712,9 @@ for how in "${FD_HOWS[@]}"; do
         name "fds-$how"
         wrap=()
         [ "$how" = without ] && wrap=("$TMP/enosys" close_range)
-        LISTEN_FDS=2 LISTEN_PID=$$ timeout -k 5 60 "${wrap[@]}" "$HELPER" --name="$n" --state-root="$STATE" -- \
+        # LISTEN_PID names the helper, as systemd sets it (the shell execs it)
+        LISTEN_FDS=2 timeout -k 5 60 /bin/sh -c 'LISTEN_PID=$$ exec "$@"' sh "${wrap[@]}" "$HELPER" --name="$n" \
+                --state-root="$STATE" -- \
                 /bin/sh -c 'for f in 3 4 7; do [ -e /proc/$$/fd/$f ] && echo "fd $f"; done
                         [ "$LISTEN_PID" = $$ ] && echo "LISTEN_PID names the service"' \
                 3</dev/null 4</dev/null 7</dev/null >"$TMP/out" 2>"$TMP/err"
@@ -720,6 +722,13 @@ for how in "${FD_HOWS[@]}"; do
         check_eq "fds ($how): the LISTEN_FDS sockets (3, 4) are passed on, fd 7 is not, LISTEN_PID is the service's" \
                 "$rc $(tr '\n' '|' <"$TMP/out")" "0 fd 3|fd 4|LISTEN_PID names the service|"
 done
+# LISTEN_FDS with a LISTEN_PID that is not the helper's: a leftover, not
+# sockets for this service
+name fds-stale
+LISTEN_FDS=2 LISTEN_PID=$$ timeout -k 5 60 "$HELPER" --name="$n" --state-root="$STATE" -- \
+        /bin/sh -c 'for f in 3 4; do [ -e /proc/$$/fd/$f ] && echo "fd $f"; done; echo "${LISTEN_FDS:-unset}"' \
+        3</dev/null 4</dev/null >"$TMP/out" 2>"$TMP/err"
+check_eq "fds: LISTEN_FDS for another PID passes nothing on, and is unset" "$? $(tr '\n' '|' <"$TMP/out")" "0 unset|"
 
 # The /etc and /var overlays: made by the helper's first process with
 # fsopen() and handed to process 1, or, where fsopen() answers ENOSYS

@@ -161,6 +161,9 @@ left=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$ns"
 check_eq "exec: the commands are gone once they end (init and service remain)" "$left" "$(printf '%s\n' "$INIT" "$SERVICE" | sort -n | tr '\n' ' ')"
 
 # usage and errors
+ctl exec "$SVC" --debug -- /bin/true
+check_eq "exec NAME --debug -- CMD: an option after the name" "$rc" 0
+check "... logs the join's steps" grep -q "step find" "$TMP/err"
 ctl exec "$SVC" extra
 check_eq "exec NAME extra: usage error" "$rc" 2
 ctl shell "$SVC" -- /bin/true
