@@ -74,6 +74,20 @@ host_unit_dir() {
         done
 }
 
+# follow_host_links DIR: DIR holds a tree to lay over a root like the
+# host's (a "meson install --destdir" tree); what it has below a top
+# directory that is a symbolic link on the host (/lib -> usr/lib on a
+# merged /usr) is moved to where that points, so that the link stays one
+follow_host_links() {
+        local d
+        for d in "$1"/*; do
+                [ -L "/${d##*/}" ] || continue
+                mkdir -p "$1$(readlink -f "/${d##*/}")"
+                cp -a "$d/." "$1$(readlink -f "/${d##*/}")/"
+                rm -rf "$d"
+        done
+}
+
 done_testing() {
         echo "1..$tap_n"
         [ "$tap_failed" -eq 0 ]

@@ -84,16 +84,7 @@ e2e_init() {
                 echo "Bail out! meson install --destdir failed: $(tail -n 3 "$E2E_DIR/install.log")"
                 exit 1
         fi
-        # a top directory that is a symlink on the host (/lib -> usr/lib
-        # on a merged /usr) must stay one: what was installed there goes
-        # where it points
-        local d
-        for d in "$E2E_DIR/layer"/*; do
-                [ -L "/${d##*/}" ] || continue
-                mkdir -p "$E2E_DIR/layer$(readlink -f "/${d##*/}")"
-                cp -a "$d/." "$E2E_DIR/layer$(readlink -f "/${d##*/}")/"
-                rm -rf "$d"
-        done
+        follow_host_links "$E2E_DIR/layer"
         mkdir -p "$E2E_DIR/layer/etc/sandbox/profiles" "$E2E_DIR/layer/etc/tmpfiles.d"
         # a machine ID of its own: systemd-nspawn refuses the host's
         od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$E2E_DIR/layer/etc/machine-id"
