@@ -110,7 +110,7 @@ static int make_readonly_fd(int fd, const char *shown) {
 }
 
 int make_readonly_recursive(const char *path) {
-        _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC | O_DIRECTORY);
+        _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 
         if (fd < 0)
                 return log_error_errno(-errno, "make %s read-only: %m", path);
