@@ -93,7 +93,7 @@ vm_image() {
                 if ! bash "$recipe" "$dir.new" "$mirror" "$suite" >"$log" 2>&1; then
                         rm -rf "$dir.new"
                         exec {lock}>&-
-                        vm_skip_all "cannot build the VM image (log: $log): $(grep -E '^(E|W):' "$log" | tail -n 2 | tr '\n' ' ')$(tail -n 1 "$log")"
+                        vm_skip_all "cannot build the VM image (log: $log): $(tail -n 2 "$log" | tr '\n' ' ')"
                 fi
                 date -u +%FT%TZ >"$dir.new/ready"
                 mv "$dir.new" "$dir"
