@@ -37,6 +37,10 @@ typedef struct HelperConfig {
          * once on the host (lsm_decide()), where /sys shows the LSMs; the
          * sandbox's own /sys may not */
         bool selinux_on, apparmor_on;
+        bool seccomp_no_default;
+        char **seccomp_allow, **seccomp_deny; /* as in the profile: names, @sets, "NAME:ERRNO" */
+        char **landlock_ro, **landlock_rw;
+        bool landlock_optional;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */

@@ -27,7 +27,8 @@
 #include "log.h"
 #include "lsm.h"
 #include "quantities.h"
-#include "seccomp-default.h"
+#include "landlock.h"
+#include "syscall-filter.h"
 #include "strv.h"
 
 
@@ -301,15 +302,33 @@ void identity_done(Identity *id) {
         *id = (Identity) {};
 }
 
+static int confine(const HelperConfig *c, StepTimer *t) {
+        int r;
+
+        step_begin(t, "landlock");
+        r = landlock_apply(c);
+        if (r < 0)
+                return r;
+        step_begin(t, "seccomp");
+        return seccomp_apply(c);
+}
+
 int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
         const uid_t uid = id->uid;
         const gid_t gid = id->gid;
         int r;
 
-        step_begin(t, "seccomp");
-        r = seccomp_load_default();
-        if (r < 0)
-                return r;
+        /* Landlock and the filter come last, so that the profile's rules
+         * cannot refuse the helper's own calls below; both need
+         * no_new_privs there. A profile that allows new privileges gets
+         * them here, while CAP_SYS_ADMIN is still effective. */
+        const bool early = c->allow_new_privileges;
+
+        if (early) {
+                r = confine(c, t);
+                if (r < 0)
+                        return r;
+        }
 
         step_begin(t, "capabilities");
         /* the bounding set first, while CAP_SETPCAP is still effective */
@@ -346,5 +365,5 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
                 return log_error_errno(-errno, "no_new_privs: %m");
         if (chdir(c->workdir ? c->workdir : "/") < 0)
                 return log_error_errno(-errno, "workdir %s: %m", c->workdir ? c->workdir : "/");
-        return 0;
+        return early ? 0 : confine(c, t);
 }

@@ -93,6 +93,18 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 if (p->apparmor_optional)
                         add_option(&a, HELPER_OPT_APPARMOR_OPTIONAL, NULL);
         }
+        if (!p->seccomp_default)
+                add_option(&a, HELPER_OPT_SECCOMP_DEFAULT, "no");
+        STRV_FOREACH(s, p->seccomp_allow)
+                add_option(&a, HELPER_OPT_SECCOMP_ALLOW, *s);
+        STRV_FOREACH(s, p->seccomp_deny)
+                add_option(&a, HELPER_OPT_SECCOMP_DENY, *s);
+        STRV_FOREACH(s, p->landlock_ro)
+                add_option(&a, HELPER_OPT_LANDLOCK_RO, *s);
+        STRV_FOREACH(s, p->landlock_rw)
+                add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
+        if (p->landlock_optional)
+                add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
         if (p->keep_caps && p->keep_caps[0]) {
                 _cleanup_free_ char *caps = strv_join(p->keep_caps, ",");
                 if (!caps)
