@@ -33,6 +33,7 @@
 #include "notify.h"
 #include "overlay.h"
 #include "quantities.h"
+#include "rootfs.h"
 #include "search-path.h"
 #include "state-dir.h"
 #include "step.h"
@@ -186,6 +187,7 @@ static int run(const HelperConfig *c) {
          * their lower directories below the tree the new root binds */
         _cleanup_free_ char *context = selinux_mount_context(c);
         mount_set_context(context);
+        rootfs_find_unit_cgroup();
         root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0) {
                 log_error_errno(-errno, "root %s: %m", root_directory);
