@@ -33,6 +33,7 @@ typedef struct HelperConfig {
         bool allow_new_privileges;
         char *selinux_label, *apparmor_profile;
         bool selinux_optional, apparmor_optional;
+        bool selinux_mcs; /* the label is made at start: selinux-mcs.c */
         /* whether the label and the profile asked for are applied: decided
          * once on the host (lsm_decide()), where /sys shows the LSMs; the
          * sandbox's own /sys may not */

@@ -145,7 +145,7 @@ static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
 }
 
 void lsm_decide(HelperConfig *c) {
-        c->selinux_on = c->selinux_label && selinux_enabled();
+        c->selinux_on = (c->selinux_label || c->selinux_mcs) && selinux_enabled();
         c->apparmor_on = c->apparmor_profile && apparmor_enabled();
 }
 
@@ -169,45 +169,20 @@ int lsm_arm_exec(const HelperConfig *c) {
  * container files ("file" in lxc_contexts), at the level (MCS categories)
  * of the service's label, the way container engines pair the two. */
 char *selinux_mount_context(const HelperConfig *c) {
-        _cleanup_fclose_ FILE *f = NULL;
-        char line[512], contexts[512], *file = NULL, *result = NULL;
+        char file[256];
         const char *level = NULL, *p = c->selinux_label;
 
-        if (!c->selinux_label || !c->selinux_on || selinux_lxc_contexts(contexts, sizeof(contexts)) < 0)
+        if (!c->selinux_label || !c->selinux_on)
                 return NULL;
+        if (selinux_container_context("file", file, sizeof(file)) < 0) {
+                log_debug("selinux: the policy has no container file context; the sandbox's mounts keep their default labels");
+                return NULL;
+        }
         for (int colons = 0; p && *p && colons < 3; p++)
                 if (*p == ':' && ++colons == 3)
                         level = p + 1;
-        f = fopen(contexts, "re");
-        if (!f) {
-                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", contexts);
-                return NULL;
-        }
-        while (!file && fgets(line, sizeof(line), f)) {
-                char *k = line + strspn(line, " \t"), *q, *e;
-
-                if (strncmp(k, "file", 4) != 0 || !(q = strchr(k, '"')) || !(e = strchr(q + 1, '"')))
-                        continue;
-                k += 4;
-                if (k[strspn(k, " \t")] != '=')
-                        continue;
-                *e = 0;
-                file = q + 1;
-        }
-        if (!file)
-                return NULL;
-        if (level) {
-                /* user:role:type of the file context, level of the service */
-                const char *t = file;
-                int colons = 0;
-
-                for (; *t && colons < 3; t++)
-                        colons += *t == ':';
-                if (asprintf(&result, "%.*s:%s", (int) (colons == 3 ? t - file - 1 : (long) strlen(file)), file, level) < 0)
-                        result = NULL;
-        } else
-                result = strdup(file);
-        return result;
+        /* user:role:type of the file context, level of the service */
+        return level ? selinux_context_at_level(file, level) : strdup(file);
 }
 
 char *capabilities_names(uint64_t mask) {

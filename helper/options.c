@@ -210,6 +210,9 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_SELINUX_OPTIONAL:
                 c->selinux_optional = true;
                 return 0;
+        case HELPER_OPT_SELINUX_MCS:
+                c->selinux_mcs = true;
+                return 0;
         case HELPER_OPT_APPARMOR_PROFILE:
                 return set_string(&c->apparmor_profile, v);
         case HELPER_OPT_APPARMOR_OPTIONAL:

@@ -106,7 +106,11 @@ void helper_print_plan(const HelperConfig *c) {
                                     : "PID 1: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);
-        if (c->selinux_label) {
+        if (c->selinux_mcs && !c->selinux_label) {
+                snprintf(detail, sizeof detail, "setexeccon: the policy's container process context at the sandbox's own "
+                         "MCS categories (recorded in the state root's .selinux-mcs)%s", c->selinux_optional ? " (optional)" : "");
+                step(&n, "selinux", detail);
+        } else if (c->selinux_label) {
                 snprintf(detail, sizeof detail, "setexeccon %s%s", c->selinux_label, c->selinux_optional ? " (optional)" : "");
                 step(&n, "selinux", detail);
         }

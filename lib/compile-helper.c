@@ -83,8 +83,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
-        if (p->selinux_label) {
-                add_option(&a, HELPER_OPT_SELINUX_LABEL, p->selinux_label);
+        if (p->selinux_label || p->selinux_mcs) {
+                add_option(&a, p->selinux_mcs ? HELPER_OPT_SELINUX_MCS : HELPER_OPT_SELINUX_LABEL, p->selinux_label);
                 if (p->selinux_optional)
                         add_option(&a, HELPER_OPT_SELINUX_OPTIONAL, NULL);
         }

@@ -35,6 +35,7 @@ const struct option helper_options[] = {
         { "allow-new-privileges", no_argument,       NULL, HELPER_OPT_ALLOW_NEW_PRIVILEGES },
         { "selinux-label",        required_argument, NULL, HELPER_OPT_SELINUX_LABEL },
         { "selinux-optional",     no_argument,       NULL, HELPER_OPT_SELINUX_OPTIONAL },
+        { "selinux-mcs",          no_argument,       NULL, HELPER_OPT_SELINUX_MCS },
         { "apparmor-profile",     required_argument, NULL, HELPER_OPT_APPARMOR_PROFILE },
         { "apparmor-optional",    no_argument,       NULL, HELPER_OPT_APPARMOR_OPTIONAL },
         { "seccomp-default",      required_argument, NULL, HELPER_OPT_SECCOMP_DEFAULT },

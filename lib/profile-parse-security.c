@@ -158,14 +158,6 @@ static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
         c->profile->keep_caps = TAKE_PTR(caps);
 }
 
-/* Elements whose enforcement the helper does not have yet. Refusing them
- * is what keeps a profile from starting with less confinement than it
- * asks for. */
-static void refuse_unsupported(ParseContext *c, xmlNodePtr n, const char *what) {
-        problem(c, n, "%s is not supported by this version of sandbox; remove it or upgrade "
-                "(a sandbox never starts with less confinement than its profile asks for)", what);
-}
-
 void profile_parse_security(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
 
@@ -183,8 +175,10 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                                 continue;
                         }
                         if (mcs) {
-                                refuse_unsupported(c, k, "mcs=\"dynamic\" (per-sandbox MCS categories)");
-                                free(label);
+                                free(p->selinux_label);
+                                p->selinux_label = NULL;
+                                p->selinux_mcs = true;
+                                p->selinux_optional = yes(k, "optional", false);
                                 continue;
                         }
                         const char *colon = label ? strchr(label, ':') : NULL;
@@ -196,6 +190,7 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                                 continue;
                         }
                         replace(&p->selinux_label, label);
+                        p->selinux_mcs = false;
                         p->selinux_optional = yes(k, "optional", false);
                 } else if (is(k, "apparmor")) {
                         char *profile = attr(k, "profile");

@@ -111,6 +111,7 @@ typedef struct Profile {
         bool no_new_privileges;
         char *selinux_label;
         bool selinux_optional;
+        bool selinux_mcs;       /* mcs="dynamic": the helper makes the label */
         char *apparmor_profile;
         bool apparmor_optional;
         bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
