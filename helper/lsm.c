@@ -106,6 +106,14 @@ static int first_line(FILE *f, char *buf, size_t size) {
         return *buf ? 0 : -ENOENT;
 }
 
+/* Whether the loaded policy knows context, as the kernel says through
+ * selinuxfs (what security_check_context() of libselinux asks). */
+static bool context_valid(const char *context) {
+        _cleanup_close_ int fd = open("/sys/fs/selinux/context", O_RDWR | O_CLOEXEC);
+
+        return fd >= 0 && write(fd, context, strlen(context) + 1) >= 0;
+}
+
 int selinux_container_context(const char *key, char *buf, size_t size) {
 #if HAVE_SELINUX
         char dir[256], path[512];
@@ -114,9 +122,11 @@ int selinux_container_context(const char *key, char *buf, size_t size) {
 
         if (r < 0)
                 return r;
+        /* a policy may name a type in lxc_contexts that it lacks
+         * (Debian's names container_t): then libvirt's contexts */
         snprintf(path, sizeof(path), "%s/contexts/lxc_contexts", dir);
         f = fopen(path, "re");
-        if (f && lxc_contexts_get(f, key, buf, size) == 0)
+        if (f && lxc_contexts_get(f, key, buf, size) == 0 && context_valid(buf))
                 return 0;
         if (f)
                 fclose(TAKE_PTR(f));
@@ -125,7 +135,8 @@ int selinux_container_context(const char *key, char *buf, size_t size) {
         f = fopen(path, "re");
         if (!f)
                 return -ENOENT;
-        return first_line(f, buf, size);
+        r = first_line(f, buf, size);
+        return r < 0 ? r : context_valid(buf) ? 0 : -EINVAL;
 #else
         (void) key;
         (void) buf;

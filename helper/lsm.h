@@ -13,7 +13,8 @@ bool selinux_enabled(void);
 int selinux_set_exec_label(const char *label);
 /* The policy's context for containers' "process" or "file": from its
  * lxc_contexts, else libvirt's virtual_domain_context or
- * virtual_image_context (their first line). 0 or -errno. */
+ * virtual_image_context (their first line), the first that the loaded
+ * policy knows. 0 or -errno. */
 int selinux_container_context(const char *key, char *buf, size_t size);
 /* user:role:type of context at level (malloc'ed), or NULL. */
 char *selinux_context_at_level(const char *context, const char *level);
