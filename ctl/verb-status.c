@@ -3,8 +3,9 @@
  * sandboxctl status: what is known about a sandbox, systemctl-status
  * style: its profile, its unit as systemd's manager sees it (when there
  * is one to ask), whether it runs by its helper's lock (also when started
- * by "sandboxctl run"), the mounts its PID 1 sees, and the size of its
- * state. Nothing is changed, and the lock is let go of at once.
+ * by "sandboxctl run"), the mounts its PID 1 sees, the security label of
+ * its service, and the size of its state. Nothing is changed, and the
+ * lock is let go of at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,8 @@
 #define EXIT_NOT_RUNNING 3
 /* the most mounts listed; a sandbox has a few dozen */
 #define MOUNTS_MAX 4096
+/* the longest label read; SELinux allows a page */
+#define LABEL_MAX 4096
 #define USEC_PER_SEC UINT64_C(1000000)
 
 typedef struct Mount {
@@ -51,6 +54,9 @@ typedef struct Status {
 
         bool running;
         pid_t helper, init; /* 0: not known */
+        pid_t service;      /* the oldest child of init, 0: none */
+        char *label;        /* the service's, NULL: none (no LSM says one) */
+        bool label_known;   /* its label could be read (or there is none) */
         Mount *mounts;
         size_t n_mounts;
         bool has_mounts, mounts_truncated;
@@ -68,6 +74,7 @@ static void status_done(Status *s) {
         free(s->description);
         unit_info_done(&s->info);
         free(s->unit_error);
+        free(s->label);
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].path);
                 free(s->mounts[i].fstype);
@@ -158,9 +165,51 @@ static ssize_t read_small_file(const char *path, char *buf, size_t size) {
         return fd < 0 ? -errno : read_fd_into(fd, buf, size);
 }
 
+typedef struct ChildSearch {
+        pid_t parent;
+        pid_t found;    /* 0: none (yet) */
+        uint64_t start; /* the found one's start time */
+} ChildSearch;
+
+/* The child of parent that visit picks, 0 when none: visit is called on
+ * each child as the kernel lists them, or where it keeps no such list
+ * (CONFIG_PROC_CHILDREN) on every process, until it returns true. It
+ * makes sure of the parent itself: a PID may also have been reused
+ * since it was listed. */
+static pid_t find_child(pid_t parent, bool (*visit)(pid_t pid, ChildSearch *search)) {
+        ChildSearch search = { .parent = parent };
+        _cleanup_closedir_ DIR *d = NULL;
+        char path[64], children[4096], *last;
+        struct dirent *de;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) parent, (int) parent);
+        n = read_small_file(path, children, sizeof(children));
+        if (n >= 0) {
+                /* a longer list: the number cut off at the end is no PID */
+                if ((size_t) n == sizeof(children) - 1 && (last = strrchr(children, ' ')))
+                        *last = 0;
+                for (char *c = children, *end; *c; c = end) {
+                        long pid = strtol(c, &end, 10);
+
+                        if (end == c || (pid > 0 && pid <= INT32_MAX && visit((pid_t) pid, &search)))
+                                break;
+                }
+                return search.found;
+        }
+        d = opendir("/proc");
+        while (d && (de = readdir(d))) {
+                uint64_t pid;
+
+                if (parse_uint_range(de->d_name, 1, INT32_MAX, &pid) >= 0 && visit((pid_t) pid, &search))
+                        break;
+        }
+        return search.found;
+}
+
 /* Whether pid is PID 1 of a PID namespace (its innermost PID is 1, and
- * it has another) and a child of helper. */
-static bool is_sandbox_init(pid_t pid, pid_t helper) {
+ * it has another) and a child of the helper; then it is the one found. */
+static bool is_sandbox_init(pid_t pid, ChildSearch *search) {
         char path[64], status[8192], *ppid, *nspid;
         size_t n;
 
@@ -169,42 +218,92 @@ static bool is_sandbox_init(pid_t pid, pid_t helper) {
                 return false;
         ppid = strstr(status, "\nPPid:\t");
         nspid = strstr(status, "\nNSpid:\t");
-        if (!ppid || !nspid || strtol(ppid + 7, NULL, 10) != helper)
+        if (!ppid || !nspid || strtol(ppid + 7, NULL, 10) != search->parent)
                 return false;
         nspid += 8;
         n = strcspn(nspid, "\n");
         nspid[n] = 0;
         /* "HOST-PID ... 1" */
-        return strchr(nspid, '\t') && n >= 2 && streq(nspid + n - 2, "\t1");
+        if (!strchr(nspid, '\t') || n < 2 || !streq(nspid + n - 2, "\t1"))
+                return false;
+        search->found = pid;
+        return true;
 }
 
-/* The sandbox's PID 1, the helper's child in the new PID namespace: from
- * the helper's list of children, or where the kernel keeps none, from
- * the parent of every process. 0 when there is none (yet, or any more). */
-static pid_t find_sandbox_init(pid_t helper) {
-        _cleanup_closedir_ DIR *d = NULL;
-        char path[64], children[512];
-        struct dirent *de;
+/* The parent of pid and its start time (clock ticks after boot), fields
+ * 4 and 22 of /proc/PID/stat, counted from the end of the command's name
+ * (the last ")"), which may hold any character. */
+static int read_parent_and_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
+        char path[64], stat[1024], *p;
+        long parent = 0;
+        uint64_t start = 0;
+        ssize_t n;
 
-        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) helper, (int) helper);
-        if (read_small_file(path, children, sizeof(children)) >= 0) {
-                for (char *c = children, *end; *c; c = end) {
-                        long pid = strtol(c, &end, 10);
-
-                        if (end == c)
-                                break;
-                        if (pid > 0 && is_sandbox_init((pid_t) pid, helper))
-                                return (pid_t) pid;
-                }
-                return 0;
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        n = read_small_file(path, stat, sizeof(stat));
+        if (n < 0)
+                return (int) n;
+        p = strrchr(stat, ')');
+        for (int field = 3; p && field <= 22; field++) {
+                p = strchr(p, ' ');
+                if (!p)
+                        break;
+                p++;
+                if (field == 4)
+                        parent = strtol(p, NULL, 10);
+                else if (field == 22)
+                        start = strtoull(p, NULL, 10);
         }
-        d = opendir("/proc");
-        while (d && (de = readdir(d))) {
-                uint64_t pid;
+        if (!p || parent <= 0)
+                return -EINVAL;
+        *ret_parent = (pid_t) parent;
+        *ret_start = start;
+        return 0;
+}
 
-                if (parse_uint_range(de->d_name, 1, INT32_MAX, &pid) >= 0 && is_sandbox_init((pid_t) pid, helper))
-                        return (pid_t) pid;
+/* Keeps the oldest of the children visited: the service's process,
+ * which PID 1 starts first (for a forking service, the daemon that its
+ * command left); others are orphans left to PID 1 later. */
+static bool keep_oldest_child(pid_t pid, ChildSearch *search) {
+        uint64_t start;
+        pid_t parent;
+
+        if (read_parent_and_start(pid, &parent, &start) < 0 || parent != search->parent)
+                return false;
+        if (!search->found || start < search->start || (start == search->start && pid < search->found)) {
+                search->found = pid;
+                search->start = start;
         }
+        return false;
+}
+
+/* The service's security label, as its LSM shows it: AppArmor's own file
+ * where that gives one, else the one the LSMs share. None without an
+ * LSM that gives one (ENOENT, EINVAL, an empty file), or once the
+ * process has ended (ESRCH). */
+static int status_label(Status *s) {
+        static const char *const files[] = { "attr/apparmor/current", "attr/current" };
+        char path[64], label[LABEL_MAX];
+        ssize_t n;
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                snprintf(path, sizeof(path), "/proc/%d/%s", (int) s->service, files[i]);
+                n = read_small_file(path, label, sizeof(label));
+                if (n == -ENOENT || n == -EINVAL || n == -ESRCH)
+                        continue;
+                if (n < 0)
+                        return log_error_errno((int) n, "status: read %s: %m", path);
+                /* SELinux ends it with a NUL, AppArmor with a newline */
+                while (n > 0 && (label[n - 1] == 0 || label[n - 1] == '\n'))
+                        label[--n] = 0;
+                if (n == 0)
+                        continue;
+                s->label = strdup(label);
+                if (!s->label)
+                        return log_oom();
+                break;
+        }
+        s->label_known = true;
         return 0;
 }
 
@@ -257,8 +356,8 @@ static int status_mounts(Status *s) {
         return 0;
 }
 
-/* Whether the sandbox runs: its helper holds the lock. Then its PID 1 and
- * the mounts that one sees. */
+/* Whether the sandbox runs: its helper holds the lock. Then its PID 1,
+ * the mounts that one sees, and its service's label. */
 static int status_running(Status *s) {
         char holder[LOCK_HOLDER_MAX];
         uint64_t pid;
@@ -271,9 +370,16 @@ static int status_running(Status *s) {
         if (parse_uint_range(holder, 1, INT32_MAX, &pid) < 0)
                 return 0;
         s->helper = (pid_t) pid;
-        s->init = find_sandbox_init(s->helper);
-        if (s->init > 0 && status_mounts(s) < 0)
-                s->failed = true; /* logged; the rest is still shown */
+        /* the helper's child in the new PID namespace (none yet, or any more: 0) */
+        s->init = find_child(s->helper, is_sandbox_init);
+        if (s->init <= 0)
+                return 0;
+        /* logged; the rest is still shown */
+        if (status_mounts(s) < 0)
+                s->failed = true;
+        s->service = find_child(s->init, keep_oldest_child);
+        if (s->service > 0 && status_label(s) < 0)
+                s->failed = true;
         return 0;
 }
 
@@ -400,6 +506,15 @@ static void print_text(const Status *s) {
         else
                 printf("    sandbox: running (helper PID %d, the sandbox's PID 1 is %d)\n", (int) s->helper,
                        (int) s->init);
+        if (s->init && !s->service)
+                printf("      label: unknown (no service process)\n");
+        else if (s->init && !s->label_known)
+                printf("      label: unknown (it could not be read)\n");
+        else if (s->init) {
+                fputs("      label: ", stdout);
+                print_escaped(s->label ? s->label : "none", stdout);
+                putchar('\n');
+        }
         if (!s->has_state)
                 printf("      state: none (no %s)\n", s->state_path);
         else if (!s->has_size)
@@ -453,6 +568,9 @@ static int print_json(const Status *s) {
         buffer_printf(&b, ",\n \"running\": %s", s->running ? "true" : "false");
         json_append_number(&b, "helper_pid", (uint64_t) s->helper, s->helper > 0);
         json_append_number(&b, "init_pid", (uint64_t) s->init, s->init > 0);
+        json_append_number(&b, "service_pid", (uint64_t) s->service, s->service > 0);
+        buffer_append(&b, ", \"label\": ");
+        json_append_path(&b, s->label);
         buffer_append(&b, ",\n \"state_path\": ");
         json_append_path(&b, s->state_path);
         json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);
@@ -481,7 +599,8 @@ static void help_status(void) {
         printf("sandboxctl status [--state-root=DIR] [--json] NAME\n\n"
                "Shows sandbox NAME: its profile, its unit sandbox@NAME.service as systemd\n"
                "sees it, whether it runs (its helper holds %s/NAME/lock), the mounts\n"
-               "in it, and the size of its state. Exit status 0 when it runs, 3 when not.\n\n"
+               "in it, its service's security label, and the size of its state.\n"
+               "Exit status 0 when it runs, 3 when not.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"

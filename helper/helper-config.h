@@ -33,10 +33,15 @@ typedef struct HelperConfig {
         bool allow_new_privileges;
         char *selinux_label, *apparmor_profile;
         bool selinux_optional, apparmor_optional;
+        bool selinux_mcs; /* the label is made at start: selinux-mcs.c */
         /* whether the label and the profile asked for are applied: decided
          * once on the host (lsm_decide()), where /sys shows the LSMs; the
          * sandbox's own /sys may not */
         bool selinux_on, apparmor_on;
+        bool seccomp_no_default;
+        char **seccomp_allow, **seccomp_deny; /* as in the profile: names, @sets, "NAME:ERRNO" */
+        char **landlock_ro, **landlock_rw;
+        bool landlock_optional;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */

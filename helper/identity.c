@@ -27,7 +27,8 @@
 #include "log.h"
 #include "lsm.h"
 #include "quantities.h"
-#include "seccomp-default.h"
+#include "landlock.h"
+#include "syscall-filter.h"
 #include "strv.h"
 
 
@@ -144,7 +145,7 @@ static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
 }
 
 void lsm_decide(HelperConfig *c) {
-        c->selinux_on = c->selinux_label && selinux_enabled();
+        c->selinux_on = (c->selinux_label || c->selinux_mcs) && selinux_enabled();
         c->apparmor_on = c->apparmor_profile && apparmor_enabled();
 }
 
@@ -168,45 +169,20 @@ int lsm_arm_exec(const HelperConfig *c) {
  * container files ("file" in lxc_contexts), at the level (MCS categories)
  * of the service's label, the way container engines pair the two. */
 char *selinux_mount_context(const HelperConfig *c) {
-        _cleanup_fclose_ FILE *f = NULL;
-        char line[512], contexts[512], *file = NULL, *result = NULL;
+        char file[256];
         const char *level = NULL, *p = c->selinux_label;
 
-        if (!c->selinux_label || !c->selinux_on || selinux_lxc_contexts(contexts, sizeof(contexts)) < 0)
+        if (!c->selinux_label || !c->selinux_on)
                 return NULL;
+        if (selinux_container_context("file", file, sizeof(file)) < 0) {
+                log_debug("selinux: the policy has no container file context; the sandbox's mounts keep their default labels");
+                return NULL;
+        }
         for (int colons = 0; p && *p && colons < 3; p++)
                 if (*p == ':' && ++colons == 3)
                         level = p + 1;
-        f = fopen(contexts, "re");
-        if (!f) {
-                log_debug("selinux: no %s (%m); the sandbox's mounts keep their default labels", contexts);
-                return NULL;
-        }
-        while (!file && fgets(line, sizeof(line), f)) {
-                char *k = line + strspn(line, " \t"), *q, *e;
-
-                if (strncmp(k, "file", 4) != 0 || !(q = strchr(k, '"')) || !(e = strchr(q + 1, '"')))
-                        continue;
-                k += 4;
-                if (k[strspn(k, " \t")] != '=')
-                        continue;
-                *e = 0;
-                file = q + 1;
-        }
-        if (!file)
-                return NULL;
-        if (level) {
-                /* user:role:type of the file context, level of the service */
-                const char *t = file;
-                int colons = 0;
-
-                for (; *t && colons < 3; t++)
-                        colons += *t == ':';
-                if (asprintf(&result, "%.*s:%s", (int) (colons == 3 ? t - file - 1 : (long) strlen(file)), file, level) < 0)
-                        result = NULL;
-        } else
-                result = strdup(file);
-        return result;
+        /* user:role:type of the file context, level of the service */
+        return level ? selinux_context_at_level(file, level) : strdup(file);
 }
 
 char *capabilities_names(uint64_t mask) {
@@ -301,15 +277,33 @@ void identity_done(Identity *id) {
         *id = (Identity) {};
 }
 
+static int confine(const HelperConfig *c, StepTimer *t) {
+        int r;
+
+        step_begin(t, "landlock");
+        r = landlock_apply(c);
+        if (r < 0)
+                return r;
+        step_begin(t, "seccomp");
+        return seccomp_apply(c);
+}
+
 int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
         const uid_t uid = id->uid;
         const gid_t gid = id->gid;
         int r;
 
-        step_begin(t, "seccomp");
-        r = seccomp_load_default();
-        if (r < 0)
-                return r;
+        /* Landlock and the filter come last, so that the profile's rules
+         * cannot refuse the helper's own calls below; both need
+         * no_new_privs there. A profile that allows new privileges gets
+         * them here, while CAP_SYS_ADMIN is still effective. */
+        const bool early = c->allow_new_privileges;
+
+        if (early) {
+                r = confine(c, t);
+                if (r < 0)
+                        return r;
+        }
 
         step_begin(t, "capabilities");
         /* the bounding set first, while CAP_SETPCAP is still effective */
@@ -346,5 +340,5 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
                 return log_error_errno(-errno, "no_new_privs: %m");
         if (chdir(c->workdir ? c->workdir : "/") < 0)
                 return log_error_errno(-errno, "workdir %s: %m", c->workdir ? c->workdir : "/");
-        return 0;
+        return early ? 0 : confine(c, t);
 }

@@ -28,6 +28,7 @@
 #include "identity.h"
 #include "join.h"
 #include "log.h"
+#include "selinux-mcs.h"
 #include "paths.h"
 #include "quantities.h"
 #include "reap.h"
@@ -141,6 +142,9 @@ static int find_helper(const char *name, Target *t) {
                                        (int) t->helper, name);
         /* here, on the host's /sys, as the helper decided at its start */
         lsm_decide(&t->service);
+        if (t->service.selinux_mcs && t->service.selinux_on)
+                return selinux_mcs_resolve(&t->service, t->service.state_root ? t->service.state_root : STATE_ROOT_DEFAULT,
+                                           false);
         return 0;
 }
 

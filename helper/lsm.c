@@ -55,11 +55,10 @@ int selinux_set_exec_label(const char *label) {
 #endif
 }
 
-/* The policy's lxc_contexts: the policy named by SELINUXTYPE= in
+/* The directory of the policy named by SELINUXTYPE= in
  * /etc/selinux/config (the host's, read before the sandbox's /etc is in
  * place). */
-int selinux_lxc_contexts(char *path, size_t size) {
-#if HAVE_SELINUX
+static int selinux_policy_dir(char *path, size_t size) {
         _cleanup_fclose_ FILE *f = fopen("/etc/selinux/config", "re");
         char line[256];
 
@@ -74,14 +73,88 @@ int selinux_lxc_contexts(char *path, size_t size) {
                 v[strcspn(v, " \t\r\n")] = 0;
                 if (!*v || strchr(v, '/'))
                         return -EINVAL;
-                return snprintf(path, size, "/etc/selinux/%s/contexts/lxc_contexts", v) < (int) size ? 0 : -ENAMETOOLONG;
+                return snprintf(path, size, "/etc/selinux/%s", v) < (int) size ? 0 : -ENAMETOOLONG;
         }
         return -ENOENT;
+}
+
+/* KEY = "CONTEXT" in an lxc_contexts file */
+static int lxc_contexts_get(FILE *f, const char *key, char *buf, size_t size) {
+        char line[512];
+        size_t k = strlen(key);
+
+        while (fgets(line, sizeof(line), f)) {
+                char *p = line + strspn(line, " \t"), *q, *e;
+
+                if (strncmp(p, key, k) != 0)
+                        continue;
+                p += k;
+                p += strspn(p, " \t");
+                if (*p != '=' || !(q = strchr(p, '"')) || !(e = strchr(q + 1, '"')))
+                        continue;
+                *e = 0;
+                return snprintf(buf, size, "%s", q + 1) < (int) size ? 0 : -ENAMETOOLONG;
+        }
+        return -ENOENT;
+}
+
+/* the first line of a file of contexts */
+static int first_line(FILE *f, char *buf, size_t size) {
+        if (!fgets(buf, (int) size, f))
+                return -ENOENT;
+        buf[strcspn(buf, " \t\r\n")] = 0;
+        return *buf ? 0 : -ENOENT;
+}
+
+/* Whether the loaded policy knows context, as the kernel says through
+ * selinuxfs (what security_check_context() of libselinux asks). */
+static bool context_valid(const char *context) {
+        _cleanup_close_ int fd = open("/sys/fs/selinux/context", O_RDWR | O_CLOEXEC);
+
+        return fd >= 0 && write(fd, context, strlen(context) + 1) >= 0;
+}
+
+int selinux_container_context(const char *key, char *buf, size_t size) {
+#if HAVE_SELINUX
+        char dir[256], path[512];
+        _cleanup_fclose_ FILE *f = NULL;
+        int r = selinux_policy_dir(dir, sizeof(dir));
+
+        if (r < 0)
+                return r;
+        /* a policy may name a type in lxc_contexts that it lacks
+         * (Debian's names container_t): then libvirt's contexts */
+        snprintf(path, sizeof(path), "%s/contexts/lxc_contexts", dir);
+        f = fopen(path, "re");
+        if (f && lxc_contexts_get(f, key, buf, size) == 0 && context_valid(buf))
+                return 0;
+        if (f)
+                fclose(TAKE_PTR(f));
+        snprintf(path, sizeof(path), "%s/contexts/%s", dir,
+                 streq(key, "process") ? "virtual_domain_context" : "virtual_image_context");
+        f = fopen(path, "re");
+        if (!f)
+                return -ENOENT;
+        r = first_line(f, buf, size);
+        return r < 0 ? r : context_valid(buf) ? 0 : -EINVAL;
 #else
-        (void) path;
+        (void) key;
+        (void) buf;
         (void) size;
         return -EOPNOTSUPP;
 #endif
+}
+
+char *selinux_context_at_level(const char *context, const char *level) {
+        const char *t = context;
+        int colons = 0;
+        char *result;
+
+        for (; *t && colons < 3; t++)
+                colons += *t == ':';
+        if (asprintf(&result, "%.*s:%s", (int) (colons == 3 ? t - context - 1 : (long) strlen(context)), context, level) < 0)
+                return NULL;
+        return result;
 }
 
 bool apparmor_enabled(void) {

@@ -33,6 +33,8 @@
 #include "notify.h"
 #include "overlay.h"
 #include "quantities.h"
+#include "rootfs.h"
+#include "selinux-mcs.h"
 #include "search-path.h"
 #include "state-dir.h"
 #include "step.h"
@@ -109,14 +111,16 @@ static int preflight(const HelperConfig *c) {
                 log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
                 return -EPERM;
         }
-        if (c->selinux_label && !c->selinux_on) {
+        if ((c->selinux_label || c->selinux_mcs) && !c->selinux_on) {
+                const char *what = c->selinux_label ? c->selinux_label : "of MCS categories of its own";
+
                 if (!c->selinux_optional) {
-                        log_error("selinux: the label %s was asked for, but SELinux is not enabled on this system%s; "
+                        log_error("selinux: a label %s was asked for, but SELinux is not enabled on this system%s; "
                                   "refusing to start unconfined (mark it optional in the profile to allow that)",
-                                  c->selinux_label, HAVE_SELINUX ? "" : " (or this build lacks SELinux support)");
+                                  what, HAVE_SELINUX ? "" : " (or this build lacks SELinux support)");
                         return -EOPNOTSUPP;
                 }
-                log_debug("selinux: not enabled; the optional label %s is not applied", c->selinux_label);
+                log_debug("selinux: not enabled; the optional label %s is not applied", what);
         }
         if (c->apparmor_profile && !c->apparmor_on) {
                 if (!c->apparmor_optional) {
@@ -186,6 +190,7 @@ static int run(const HelperConfig *c) {
          * their lower directories below the tree the new root binds */
         _cleanup_free_ char *context = selinux_mount_context(c);
         mount_set_context(context);
+        rootfs_find_unit_cgroup();
         root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0) {
                 log_error_errno(-errno, "root %s: %m", root_directory);
@@ -293,6 +298,11 @@ int main(int argc, char *argv[]) {
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
         lsm_decide(&c);
+        if (!c.join && c.selinux_mcs && c.selinux_on &&
+            selinux_mcs_resolve(&c, c.state_root ? c.state_root : STATE_ROOT_DEFAULT, true) < 0) {
+                helper_config_done(&c);
+                return EXIT_SETUP;
+        }
         r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);
         return r;

@@ -17,6 +17,7 @@
 #include "quantities.h"
 #include "search-path.h"
 #include "strv.h"
+#include "syscall-sets.h"
 
 static int bad(const char *option, const char *value, const char *allowed) {
         log_error("--%s=%s: invalid value; allowed: %s", option, value, allowed);
@@ -110,6 +111,23 @@ static bool is_capability(const char *s) {
         return capng_name_to_capability(s + 4) >= 0;
 }
 
+/* A system call name or a known @set, with ":ERRNO" when with_errno;
+ * whether the name is a system call of this architecture is libseccomp's
+ * to say when the filter is built. */
+static bool syscall_spec_is_valid(const char *v, bool with_errno) {
+        const char *colon = strchr(v, ':');
+        size_t n = colon ? (size_t) (colon - v) : strlen(v);
+        char name[64];
+
+        if (!!colon != with_errno || n == 0 || n >= sizeof(name))
+                return false;
+        memcpy(name, v, n);
+        name[n] = 0;
+        if (name[0] == '@' ? !syscall_set_find(name) : strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+                return false;
+        return !colon || streq(colon + 1, "kill") || seccomp_errno_from_string(colon + 1) > 0;
+}
+
 /* NAME:MODE, NAME relative and normalised, MODE octal */
 static bool runtime_dir_is_valid(const char *v) {
         const char *colon = strrchr(v, ':');
@@ -192,10 +210,34 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_SELINUX_OPTIONAL:
                 c->selinux_optional = true;
                 return 0;
+        case HELPER_OPT_SELINUX_MCS:
+                c->selinux_mcs = true;
+                return 0;
         case HELPER_OPT_APPARMOR_PROFILE:
                 return set_string(&c->apparmor_profile, v);
         case HELPER_OPT_APPARMOR_OPTIONAL:
                 c->apparmor_optional = true;
+                return 0;
+        case HELPER_OPT_SECCOMP_DEFAULT:
+                if (!streq(v, "yes") && !streq(v, "no"))
+                        return bad("seccomp-default", v, "yes, no");
+                c->seccomp_no_default = streq(v, "no");
+                return 0;
+        case HELPER_OPT_SECCOMP_ALLOW:
+                if (!syscall_spec_is_valid(v, false))
+                        return bad("seccomp-allow", v, "a system call name or a set such as @mount");
+                return strv_append(&c->seccomp_allow, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_SECCOMP_DENY:
+                if (!syscall_spec_is_valid(v, true))
+                        return bad("seccomp-deny", v, "NAME:ERRNO, a system call or set and an errno name, number or \"kill\"");
+                return strv_append(&c->seccomp_deny, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_LANDLOCK_RO:
+        case HELPER_OPT_LANDLOCK_RW:
+                if (!path_is_normalized_absolute(v))
+                        return bad(o == HELPER_OPT_LANDLOCK_RO ? "landlock-ro" : "landlock-rw", v, "an absolute path");
+                return strv_append(o == HELPER_OPT_LANDLOCK_RO ? &c->landlock_ro : &c->landlock_rw, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_LANDLOCK_OPTIONAL:
+                c->landlock_optional = true;
                 return 0;
         case HELPER_OPT_MISSING_PROFILE:
                 return set_string(&c->missing_profile, v);
@@ -285,6 +327,10 @@ void helper_config_done(HelperConfig *c) {
         }
         free(c->mounts);
         strv_free(c->masks);
+        strv_free(c->seccomp_allow);
+        strv_free(c->seccomp_deny);
+        strv_free(c->landlock_ro);
+        strv_free(c->landlock_rw);
         strv_free(c->runtime_dirs);
         free(c->hostname), free(c->user), free(c->group), free(c->workdir);
         strv_free(c->supplementary_groups);

@@ -26,6 +26,27 @@ static void dir_step(unsigned *n, const char *dir, const char *mode, const char 
         step(n, dir, detail);
 }
 
+/* Landlock, then the system call filter: the last steps before execve(),
+ * or the first of the service's own when new privileges are allowed. */
+static void plan_confinement(const HelperConfig *c, unsigned *n) {
+        _cleanup_free_ char *ro = c->landlock_ro ? strv_join(c->landlock_ro, " ") : NULL;
+        _cleanup_free_ char *rw = c->landlock_rw ? strv_join(c->landlock_rw, " ") : NULL;
+        _cleanup_free_ char *allow = c->seccomp_allow ? strv_join(c->seccomp_allow, " ") : NULL;
+        _cleanup_free_ char *deny = c->seccomp_deny ? strv_join(c->seccomp_deny, " ") : NULL;
+        char detail[4096];
+
+        if (ro || rw) {
+                snprintf(detail, sizeof detail, "read-only: %s; read-write: %s%s", ro ? ro : "none", rw ? rw : "none",
+                         c->landlock_optional ? " (optional)" : "");
+                step(n, "landlock", detail);
+        }
+        snprintf(detail, sizeof detail, "%s%s%s%s%s",
+                 c->seccomp_no_default ? "no default deny-list" : "the default deny-list (sandbox-helper(8))",
+                 allow ? "; allowed: " : "", allow ? allow : "", deny ? "; denied: " : "", deny ? deny : "");
+        if (!c->seccomp_no_default || deny)
+                step(n, "seccomp", detail);
+}
+
 void helper_print_plan(const HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         const char *network = c->network ? c->network : "host";
@@ -85,7 +106,11 @@ void helper_print_plan(const HelperConfig *c) {
                                     : "PID 1: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);
-        if (c->selinux_label) {
+        if (c->selinux_mcs && !c->selinux_label) {
+                snprintf(detail, sizeof detail, "setexeccon: the policy's container process context at the sandbox's own "
+                         "MCS categories (recorded in the state root's .selinux-mcs)%s", c->selinux_optional ? " (optional)" : "");
+                step(&n, "selinux", detail);
+        } else if (c->selinux_label) {
                 snprintf(detail, sizeof detail, "setexeccon %s%s", c->selinux_label, c->selinux_optional ? " (optional)" : "");
                 step(&n, "selinux", detail);
         }
@@ -93,7 +118,8 @@ void helper_print_plan(const HelperConfig *c) {
                 snprintf(detail, sizeof detail, "change_onexec %s%s", c->apparmor_profile, c->apparmor_optional ? " (optional)" : "");
                 step(&n, "apparmor", detail);
         }
-        step(&n, "seccomp", "the default filter: no user namespaces, no kernel keyrings");
+        if (c->allow_new_privileges)
+                plan_confinement(c, &n);
         step(&n, "no_new_privs", c->allow_new_privileges ? "not set (the profile allows new privileges)" : "set");
         snprintf(detail, sizeof detail, "user %s, group %s", c->user ? c->user : "root", c->group ? c->group : "(the user's)");
         step(&n, "identity", detail);
@@ -101,6 +127,8 @@ void helper_print_plan(const HelperConfig *c) {
                 _cleanup_free_ char *caps = c->keep_caps ? strv_join(c->keep_caps, " ") : NULL;
                 step(&n, "capabilities", caps && *caps ? caps : "none");
         }
+        if (!c->allow_new_privileges)
+                plan_confinement(c, &n);
         snprintf(detail, sizeof detail, "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
         step(&n, "execve", detail);
 }

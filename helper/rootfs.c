@@ -9,16 +9,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "devices.h"
+#include "fileio.h"
 #include "helper-config.h"
 #include "log.h"
 #include "mount-util.h"
@@ -328,6 +332,61 @@ static int mount_sys(Build *b) {
         return 0;
 }
 
+/* The unit's cgroup directory in the host's cgroup2, found before the
+ * sandbox's cgroup namespace exists (inside it, the path reads "/"). A
+ * path: the mount namespace of process 1 has a copy of the host's mounts,
+ * and the old mount API binds only from one's own; cgroupfs has no
+ * symbolic links for the service to plant. */
+static char unit_cgroup[PATH_MAX];
+
+void rootfs_find_unit_cgroup(void) {
+        char text[4096];
+        _cleanup_close_ int fd = -EBADF;
+        struct statfs s;
+        ssize_t n;
+        char *line;
+
+        if (statfs("/sys/fs/cgroup", &s) < 0 || s.f_type != CGROUP2_SUPER_MAGIC)
+                return;
+        fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || (n = read_fd_into(fd, text, sizeof(text))) <= 0)
+                return;
+        line = strstr(text, "0::/");
+        if (!line || (line != text && line[-1] != '\n'))
+                return;
+        line[strcspn(line, "\n")] = 0;
+        if (strstr(line, "/..") || snprintf(unit_cgroup, sizeof(unit_cgroup), "/sys/fs/cgroup%s", line + 3) >= (int) sizeof(unit_cgroup))
+                unit_cgroup[0] = 0;
+}
+
+/* Where the host has systemd's unified layout (cgroup2 on
+ * /sys/fs/cgroup), the sandbox's /sys/fs/cgroup is the unit's own
+ * cgroup, as a mount of its cgroup namespace would show it: the service
+ * sees its own limits (memory.max, pids.max), usage and processes, and
+ * nothing of the host's tree. Read-only, as the rest of /sys. */
+static int mount_cgroup(Build *b) {
+        _cleanup_close_ int fd = -EBADF;
+        char p[FD_PATH_MAX];
+
+        if (!unit_cgroup[0])
+                return 0;
+        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        if (fd < 0)
+                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
+        fd_path(fd, p);
+        if (mount(unit_cgroup, p, NULL, MS_BIND, NULL) < 0)
+                return log_error_errno(-errno, "sys: bind the unit's cgroup %s on /sys/fs/cgroup: %m", unit_cgroup);
+        /* the fd is of the directory below: the new mount is opened anew */
+        closep(&fd);
+        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        if (fd < 0)
+                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
+        fd_path(fd, p);
+        if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return log_error_errno(-errno, "sys: make /sys/fs/cgroup read-only: %m");
+        return 0;
+}
+
 static size_t depth(const char *path) {
         size_t n = 0;
 
@@ -499,7 +558,10 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         r = mount_proc(b);
         if (r < 0)
                 return r;
-        return mount_sys(b); /* the plan's "proc" step too */
+        r = mount_sys(b); /* the plan's "proc" step too */
+        if (r < 0)
+                return r;
+        return mount_cgroup(b);
 }
 
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t) {

@@ -83,8 +83,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
-        if (p->selinux_label) {
-                add_option(&a, HELPER_OPT_SELINUX_LABEL, p->selinux_label);
+        if (p->selinux_label || p->selinux_mcs) {
+                add_option(&a, p->selinux_mcs ? HELPER_OPT_SELINUX_MCS : HELPER_OPT_SELINUX_LABEL, p->selinux_label);
                 if (p->selinux_optional)
                         add_option(&a, HELPER_OPT_SELINUX_OPTIONAL, NULL);
         }
@@ -93,6 +93,18 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 if (p->apparmor_optional)
                         add_option(&a, HELPER_OPT_APPARMOR_OPTIONAL, NULL);
         }
+        if (!p->seccomp_default)
+                add_option(&a, HELPER_OPT_SECCOMP_DEFAULT, "no");
+        STRV_FOREACH(s, p->seccomp_allow)
+                add_option(&a, HELPER_OPT_SECCOMP_ALLOW, *s);
+        STRV_FOREACH(s, p->seccomp_deny)
+                add_option(&a, HELPER_OPT_SECCOMP_DENY, *s);
+        STRV_FOREACH(s, p->landlock_ro)
+                add_option(&a, HELPER_OPT_LANDLOCK_RO, *s);
+        STRV_FOREACH(s, p->landlock_rw)
+                add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
+        if (p->landlock_optional)
+                add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
         if (p->keep_caps && p->keep_caps[0]) {
                 _cleanup_free_ char *caps = strv_join(p->keep_caps, ",");
                 if (!caps)

@@ -85,5 +85,11 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
                          "(here or in an included base profile)");
                 problems++;
         }
+        if (complete && p->landlock && !p->landlock_ro && !p->landlock_rw) {
+                diag_add(d, p->landlock_origin.file, p->landlock_origin.line,
+                         "<landlock>: no paths; with none the service could not even run its program: add "
+                         "<read-only path=\"/usr\"/> and the other paths it needs");
+                problems++;
+        }
         return problems;
 }

@@ -383,6 +383,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         if (!p)
                 return -ENOMEM;
         p->no_new_privileges = true;
+        p->seccomp_default = true;
         p->path = strdup(path);
         p->name = profile_name_from_path(path);
         if (!p->path)

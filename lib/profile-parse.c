@@ -19,63 +19,6 @@
 #include "quantities.h"
 #include "strv.h"
 
-#define PATH_RULE "absolute and normalised (no \"//\", \".\", \"..\" or trailing \"/\")"
-
-static unsigned line_of(xmlNodePtr n) {
-        long l = xmlGetLineNo(n);
-        return l > 0 ? (unsigned) l : 0;
-}
-
-/* "<element>: " and the message, at the element's line */
-#define problem(c, n, fmt, ...)                                                                         \
-        do {                                                                                            \
-                diag_add((c)->diags, (c)->file, line_of(n), "<%s>: " fmt, (const char *) (n)->name,     \
-                         ##__VA_ARGS__);                                                                \
-                (c)->problems++;                                                                        \
-        } while (0)
-
-static bool is(xmlNodePtr n, const char *name) {
-        return n->type == XML_ELEMENT_NODE && !n->ns && streq((const char *) n->name, name);
-}
-
-/* The attribute's value (caller frees), or NULL when absent. */
-static char *attr(xmlNodePtr n, const char *name) {
-        return (char *) xmlGetNoNsProp(n, (const xmlChar *) name);
-}
-
-static char *text_of(xmlNodePtr n) {
-        return (char *) xmlNodeGetContent(n);
-}
-
-static void replace(char **field, char *value) {
-        free(*field);
-        *field = value;
-}
-
-static bool yes(xmlNodePtr n, const char *name, bool dflt) {
-        _cleanup_free_ char *v = attr(n, name);
-        return v ? streq(v, "yes") : dflt;
-}
-
-/* Reads an attribute that must be a path; NULL when absent or invalid. */
-static char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
-        char *v = attr(n, name);
-
-        if (!v)
-                return NULL;
-        if (v[0] != '/') {
-                problem(c, n, "%s \"%s\" must be an absolute path", name, v);
-                free(v);
-                return NULL;
-        }
-        if (!path_is_normalized_absolute(v)) {
-                problem(c, n, "%s \"%s\" is not a normalised path; it must be " PATH_RULE, name, v);
-                free(v);
-                return NULL;
-        }
-        return v;
-}
-
 static char *size_attr(ParseContext *c, xmlNodePtr n, const char *name, bool infinity_ok) {
         char *v = attr(n, name);
         uint64_t bytes;
@@ -397,106 +340,6 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
         }
 }
 
-static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
-        _cleanup_free_ char *keep = attr(n, "keep");
-        _cleanup_strv_free_ char **words = NULL, **caps = NULL;
-
-        if (!keep)
-                return;
-        if (strv_split(keep, " \t\r\n,", &words) < 0) {
-                c->diags->error = -ENOMEM;
-                return;
-        }
-        STRV_FOREACH(w, words) {
-                _cleanup_free_ char *upper = strdup(*w);
-
-                if (!upper) {
-                        c->diags->error = -ENOMEM;
-                        return;
-                }
-                for (char *s = upper; *s; s++)
-                        *s = (char) toupper((unsigned char) *s);
-                if (strncmp(upper, "CAP_", 4) != 0 && capng_name_to_capability(upper) >= 0) {
-                        problem(c, n, "unknown capability \"%s\"; capability names start with CAP_: did you mean CAP_%s?", *w, upper);
-                        continue;
-                }
-                if (strncmp(upper, "CAP_", 4) != 0 || capng_name_to_capability(upper + 4) < 0) {
-                        problem(c, n, "unknown capability \"%s\"; allowed: names such as CAP_NET_BIND_SERVICE "
-                                "(see capabilities(7)), separated by spaces", *w);
-                        continue;
-                }
-                if (strv_contains(caps, upper))
-                        continue;
-                if (strv_consume(&caps, TAKE_PTR(upper)) < 0) {
-                        c->diags->error = -ENOMEM;
-                        return;
-                }
-        }
-        if (!caps && strv_split("", " ", &caps) < 0) { /* keep="" keeps none */
-                c->diags->error = -ENOMEM;
-                return;
-        }
-        strv_free(c->profile->keep_caps);
-        c->profile->keep_caps = TAKE_PTR(caps);
-}
-
-/* Elements whose enforcement the helper does not have yet. Refusing them
- * is what keeps a profile from starting with less confinement than it
- * asks for. */
-static void refuse_unsupported(ParseContext *c, xmlNodePtr n, const char *what) {
-        problem(c, n, "%s is not supported by this version of sandbox; remove it or upgrade "
-                "(a sandbox never starts with less confinement than its profile asks for)", what);
-}
-
-static void parse_security(ParseContext *c, xmlNodePtr n) {
-        Profile *p = c->profile;
-
-        for (xmlNodePtr k = n->children; k; k = k->next) {
-                if (is(k, "capabilities"))
-                        parse_capabilities(c, k);
-                else if (is(k, "no-new-privileges"))
-                        p->no_new_privileges = yes(k, "enabled", true);
-                else if (is(k, "selinux")) {
-                        _cleanup_free_ char *mcs = attr(k, "mcs");
-                        char *label = attr(k, "label");
-
-                        if (mcs && label) {
-                                free(label); /* the schema reported the pair */
-                                continue;
-                        }
-                        if (mcs) {
-                                refuse_unsupported(c, k, "mcs=\"dynamic\" (per-sandbox MCS categories)");
-                                free(label);
-                                continue;
-                        }
-                        const char *colon = label ? strchr(label, ':') : NULL;
-
-                        if (label && (!text_is_printable(label) || strchr(label, ' ') || !colon || !strchr(colon + 1, ':'))) {
-                                problem(c, k, "label \"%s\" is not an SELinux context; allowed: user:role:type[:level], "
-                                        "e.g. \"system_u:system_r:svirt_lxc_net_t:s0:c1,c2\"", label);
-                                free(label);
-                                continue;
-                        }
-                        replace(&p->selinux_label, label);
-                        p->selinux_optional = yes(k, "optional", false);
-                } else if (is(k, "apparmor")) {
-                        char *profile = attr(k, "profile");
-
-                        if (profile && (!*profile || !text_is_printable(profile) || strchr(profile, ' '))) {
-                                problem(c, k, "profile \"%s\" is not an AppArmor profile name; allowed: a name without spaces, "
-                                        "e.g. \"sandbox-default\"", profile);
-                                free(profile);
-                                continue;
-                        }
-                        replace(&p->apparmor_profile, profile);
-                        p->apparmor_optional = yes(k, "optional", false);
-                } else if (is(k, "seccomp"))
-                        refuse_unsupported(c, k, "<seccomp> (system call filtering)");
-                else if (is(k, "landlock"))
-                        refuse_unsupported(c, k, "<landlock> (Landlock filesystem rules)");
-        }
-}
-
 static void parse_resources(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_free_ char *cpu = attr(n, "cpu"), *tasks = attr(n, "tasks"), *io = attr(n, "io-weight");
@@ -613,7 +456,7 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                         else if (h)
                                 replace(&p->hostname, TAKE_PTR(h));
                 } else if (is(n, "security"))
-                        parse_security(c, n);
+                        profile_parse_security(c, n);
                 else if (is(n, "resources"))
                         parse_resources(c, n);
                 else if (is(n, "install"))

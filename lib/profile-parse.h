@@ -4,6 +4,10 @@
 /* Internal to the profile model: from one file's XML tree to Profile. */
 
 #include <libxml/tree.h>
+#include <stdlib.h>
+
+#include "macro.h"
+#include "paths.h"
 
 #include "profile.h"
 
@@ -25,3 +29,65 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root);
  * problems were found already, so that missing pieces are not reported
  * twice. Returns the number of problems added. */
 unsigned profile_check(Profile *p, Diagnostics *diags, bool complete);
+
+/* For the element handlers in profile-parse*.c. */
+
+#define PATH_RULE "absolute and normalised (no \"//\", \".\", \"..\" or trailing \"/\")"
+
+static inline unsigned line_of(xmlNodePtr n) {
+        long l = xmlGetLineNo(n);
+        return l > 0 ? (unsigned) l : 0;
+}
+
+/* "<element>: " and the message, at the element's line */
+#define problem(c, n, fmt, ...)                                                                         \
+        do {                                                                                            \
+                diag_add((c)->diags, (c)->file, line_of(n), "<%s>: " fmt, (const char *) (n)->name,     \
+                         ##__VA_ARGS__);                                                                \
+                (c)->problems++;                                                                        \
+        } while (0)
+
+static inline bool is(xmlNodePtr n, const char *name) {
+        return n->type == XML_ELEMENT_NODE && !n->ns && streq((const char *) n->name, name);
+}
+
+/* The attribute's value (caller frees), or NULL when absent. */
+static inline char *attr(xmlNodePtr n, const char *name) {
+        return (char *) xmlGetNoNsProp(n, (const xmlChar *) name);
+}
+
+static inline char *text_of(xmlNodePtr n) {
+        return (char *) xmlNodeGetContent(n);
+}
+
+static inline void replace(char **field, char *value) {
+        free(*field);
+        *field = value;
+}
+
+static inline bool yes(xmlNodePtr n, const char *name, bool dflt) {
+        _cleanup_free_ char *v = attr(n, name);
+        return v ? streq(v, "yes") : dflt;
+}
+
+/* Reads an attribute that must be a path; NULL when absent or invalid. */
+static inline char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
+        char *v = attr(n, name);
+
+        if (!v)
+                return NULL;
+        if (v[0] != '/') {
+                problem(c, n, "%s \"%s\" must be an absolute path", name, v);
+                free(v);
+                return NULL;
+        }
+        if (!path_is_normalized_absolute(v)) {
+                problem(c, n, "%s \"%s\" is not a normalised path; it must be " PATH_RULE, name, v);
+                free(v);
+                return NULL;
+        }
+        return v;
+}
+
+/* <security>, in profile-parse-security.c */
+void profile_parse_security(ParseContext *c, xmlNodePtr n);

@@ -43,6 +43,10 @@ Profile *profile_free(Profile *p) {
         strv_free(p->keep_caps);
         free(p->selinux_label);
         free(p->apparmor_profile);
+        strv_free(p->seccomp_allow);
+        strv_free(p->seccomp_deny);
+        strv_free(p->landlock_ro);
+        strv_free(p->landlock_rw);
         free(p->memory_max);
         free(p->cpu_quota);
         free(p->tasks_max);

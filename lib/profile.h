@@ -111,8 +111,15 @@ typedef struct Profile {
         bool no_new_privileges;
         char *selinux_label;
         bool selinux_optional;
+        bool selinux_mcs;       /* mcs="dynamic": the helper makes the label */
         char *apparmor_profile;
         bool apparmor_optional;
+        bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
+        char **seccomp_allow;   /* system calls and @sets taken off it */
+        char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
+        bool landlock, landlock_optional;
+        Origin landlock_origin;
+        char **landlock_ro, **landlock_rw;
 
         /* <resources>, as written, each NULL when not given */
         char *memory_max, *cpu_quota, *tasks_max, *io_weight;

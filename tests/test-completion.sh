@@ -141,14 +141,21 @@ expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complet
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
 # convert: a service unit systemd knows (not a template), and its options
 expect "bash: convert's options" "$(words --help --name= --output= --replace --enable)" "$(bash_complete 'sandboxctl convert --')"
+mkdir -p "$TMP/out-dir" && touch "$TMP/out-dir/web.xml"
+expect "bash: convert --output FILE: a file" "$(words web.xml)" "$(bash_complete 'sandboxctl convert --output we' "$TMP/out-dir")"
+expect "bash: convert --output=FILE: a file" "$(words --output=web.xml)" "$(bash_complete 'sandboxctl convert --output=we' "$TMP/out-dir")"
+expect "bash: convert --name NAME: nothing to offer" "" "$(bash_complete 'sandboxctl convert --name ' "$TMP/out-dir")"
 if command -v systemctl >/dev/null && [ -n "$(systemctl list-unit-files --type=service --no-legend --plain 2>/dev/null | head -n 1)" ]; then
         first=$(systemctl list-unit-files --type=service --no-legend --plain | awk '$1 !~ /@\.service$/ { print $1; exit }')
         check "bash: convert completes the service units systemd knows ($first)" \
                 grep -qx "$first" <<<"$(bash_complete "sandboxctl convert ${first:0:3}")"
         check "bash: but no template" test -z "$(bash_complete 'sandboxctl convert ' | grep '@\.service$')"
+        check "bash: after --output FILE, still the unit ($first)" \
+                grep -qx "$first" <<<"$(bash_complete "sandboxctl convert --output x.xml --name web ${first:0:3}")"
 else
         skip "bash: convert completes the service units systemd knows" "systemctl lists no unit files here"
         skip "bash: but no template" "systemctl lists no unit files here"
+        skip "bash: after --output FILE, still the unit" "systemctl lists no unit files here"
 fi
 # exec: a sandbox, then after "--" a command; shell: a sandbox only
 expect "bash: exec takes a sandbox by its profile's name" "$(words nginx)" "$(bash_complete 'sandboxctl exec ng')"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end: the profile's resource settings reach the unit as systemd
-# loaded it. (Whether they are enforced is for a machine whose cgroup v2
-# has the controllers; the test machines' containers do not.)
+# loaded it, and the sandbox's /sys/fs/cgroup is its unit's cgroup.
+# (Whether they are enforced is for a machine whose cgroup v2 has the
+# controllers, tests/vm/; the test machines' containers do not.)
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -33,6 +34,23 @@ check_eq "the limited sandbox starts" "$(c systemctl is-active sandbox@limited)"
 check_eq "it runs in its own cgroup below sandbox.slice" "$(show sandbox@limited ControlGroup)" /sandbox.slice/sandbox@limited.service
 check_eq "a unit without resource settings keeps systemd's defaults (MemoryMax=infinity)" \
         "$(show sandbox@nothing-set MemoryMax)" infinity
+# the sandbox's own cgroup2, of its cgroup namespace (the container has
+# systemd's unified layout), seen by a command run in it
+inside() {
+        c sandboxctl exec limited -- /bin/sh -c "$1" 2>&1
+}
+check_eq "inside: the service's cgroup is the root of its cgroup namespace" "$(inside 'grep "^0::" /proc/1/cgroup')" "0::/"
+# mountinfo: mount point in field 5, options in 6, the file system type
+# first after " - "
+check_eq "inside: /sys/fs/cgroup is a read-only cgroup2" \
+        "$(inside "grep ' /sys/fs/cgroup ' /proc/self/mountinfo | tail -n 1 | sed 's/^[^ ]* [^ ]* [^ ]* [^ ]* [^ ]* \([^, ]*\).* - \([^ ]*\) .*/\2 \1/'")" "cgroup2 ro"
+check_eq "inside: its root is the unit's cgroup (cgroup.procs there, no sandbox.slice)" \
+        "$(inside 'test -e /sys/fs/cgroup/cgroup.procs && echo procs; test -e /sys/fs/cgroup/sandbox.slice || echo no-slice')" \
+        "procs
+no-slice"
+check "inside: the service's sleep is listed in it" bash -c 'grep -qx 1 <<<"$0"' "$(inside 'cat /sys/fs/cgroup/cgroup.procs')"
+check "inside: it cannot be written" bash -c '[ -n "$0" ] && ! grep -qx written <<<"$0"' \
+        "$(inside 'mkdir /sys/fs/cgroup/escape && echo written')"
 c systemctl stop sandbox@limited
 
 done_testing

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sandboxctl status on a real sandbox run with "sandboxctl run": while it
-# runs, the helper's PID, the sandbox's PID 1, the mounts that one sees
-# and the size of the state, as text and as JSON, exit status 0; once
+# runs, the helper's PID, the sandbox's PID 1, the mounts that one sees,
+# the service's security label and the size of the state, as text and as
+# JSON, exit status 0; once
 # stopped, "not running" and exit status 3; a sandbox whose profile is
 # gone; unknown and bad names and usage errors. There is no systemd to
 # ask here (the system bus is pointed at nothing), so the unit is
@@ -102,6 +103,20 @@ import json, sys
 for m in json.load(open(sys.argv[1]))["mounts"] or []:
     print(m["path"], m["fstype"], "ro" if m["read_only"] else "rw")' "$1"
 }
+# label_of PID: PID's security label as the kernel shows it, read here
+# independently of sandboxctl: AppArmor's own file, else the one the LSMs
+# share; "none" when neither gives one (missing, EINVAL, empty)
+label_of() {
+        local f l
+        for f in "/proc/$1/attr/apparmor/current" "/proc/$1/attr/current"; do
+                l=$(tr -d '\0' <"$f" 2>/dev/null) || continue
+                if [ -n "$l" ]; then
+                        printf '%s\n' "$l"
+                        return
+                fi
+        done
+        echo none
+}
 # json_field FILE EXPRESSION: a value of sandboxctl's JSON, printed by
 # Python (None for null)
 json_field() {
@@ -136,6 +151,12 @@ init=$(for c in $(cat "/proc/$bg/task/$bg/children" 2>/dev/null); do
         [ "$(awk '$1 == "NSpid:" { print $NF }' "/proc/$c/status")" = 1 ] && echo "$c"
 done)
 check "the sandbox's PID 1 is found below the helper" test -n "$init"
+# the service: PID 1's only child, the shell that became sleep
+service=$(cat "/proc/$init/task/$init/children" 2>/dev/null)
+service=${service% }
+check "the sandbox's PID 1 has one child, the service" test -n "$service" -a "${service// /}" = "$service"
+label=$(label_of "$service")
+diag "the kernel's label of the service's process $service: $label"
 
 ctl status --state-root="$STATE" "$A"
 check_eq "status of a running sandbox: exit status 0, nothing on stderr" "$rc $(cat "$TMP/err")" "0 "
@@ -147,6 +168,10 @@ check_eq "status: running, with the helper's PID (the lock's) and the sandbox's 
         "running (helper PID $bg, the sandbox's PID 1 is $init)"
 state_line=$(line state)
 check "status: the state's path and a size" test "${state_line%%, *}" = "$STATE/$A" -a -n "${state_line#*, }"
+check_eq "status: the service's label, as the kernel shows it (\"none\" without an LSM to show one)" \
+        "$(line label)" "$label"
+check_eq "status: one label line, after the sandbox line" \
+        "$(grep -A1 '^ *sandbox: ' "$TMP/out" | sed -n 's/^ *label: .*/label/p')$(grep -c '^ *label: ' "$TMP/out")" "label1"
 check_eq "status: the number of mounts is that of the sandbox's PID 1" "$(line mounts)" "$(mounts_of "$init" | wc -l)"
 awk '/^ *mounts: / { m = 1; next } m' "$TMP/out" | awk '{ print $1, $2, $3 }' >"$TMP/text-mounts"
 check_eq "status: the mounts listed are the sandbox's PID 1's, with type and ro/rw" \
@@ -162,11 +187,18 @@ cp "$TMP/out" "$TMP/running.json"
 check_eq "status --json of a running sandbox: exit status 0, nothing on stderr" "$rc $(cat "$TMP/err")" "0 "
 check "status --json: valid JSON" "$PYTHON" -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/running.json"
 check_eq "status --json: exactly its fields" "$(json_field "$TMP/running.json" 'sorted(o)')" \
-        "['description', 'helper_pid', 'init_pid', 'mounts', 'mounts_truncated', 'name', 'profile', 'profile_valid', 'running', 'state_bytes', 'state_path', 'unit']"
+        "['description', 'helper_pid', 'init_pid', 'label', 'mounts', 'mounts_truncated', 'name', 'profile', 'profile_valid', 'running', 'service_pid', 'state_bytes', 'state_path', 'unit']"
 check_eq "status --json: name, profile, valid" \
         "$(json_field "$TMP/running.json" '(o["name"], o["profile"], o["profile_valid"])')" "('$A', '$PROFILES/$A.xml', True)"
 check_eq "status --json: running, the helper's PID and the sandbox's PID 1" \
         "$(json_field "$TMP/running.json" '(o["running"], o["helper_pid"], o["init_pid"])')" "(True, $bg, $init)"
+if [ "$label" = none ]; then
+        expected_label=None
+else
+        expected_label=$("$PYTHON" -c 'import sys; print(repr(sys.argv[1]))' "$label")
+fi
+check_eq "status --json: the service's PID and its label as the kernel shows it (null without one)" \
+        "$(json_field "$TMP/running.json" '(o["service_pid"], o["label"])')" "($service, $expected_label)"
 check_eq "status --json: the unit's name and states unknown, and why" \
         "$(json_field "$TMP/running.json" '(o["unit"]["name"], o["unit"]["active_state"], o["unit"]["main_pid"], o["unit"]["error"])')" \
         "('sandbox@$A.service', None, None, 'no systemd: system bus: No such file or directory')"
@@ -237,11 +269,13 @@ ctl status --state-root="$STATE" "$A"
 check_eq "status of a stopped sandbox: exit status 3, nothing on stderr" "$rc $(cat "$TMP/err")" "3 "
 check_eq "status: not running" "$(line sandbox)" "not running"
 check "status: no mounts listed" test -z "$(line mounts)"
+check "status: no label line" test -z "$(grep '^ *label: ' "$TMP/out")"
 check_eq "status: the state is still there" "$(line state | cut -d, -f1)" "$STATE/$A"
 ctl status --json --state-root="$STATE" "$A"
 check_eq "status --json of a stopped sandbox: exit status 3" "$rc" 3
-check_eq "status --json: not running, no PIDs, no mounts" \
-        "$(json_field "$TMP/out" '(o["running"], o["helper_pid"], o["init_pid"], o["mounts"])')" "(False, None, None, None)"
+check_eq "status --json: not running, no PIDs, no label, no mounts" \
+        "$(json_field "$TMP/out" '(o["running"], o["helper_pid"], o["init_pid"], o["service_pid"], o["label"], o["mounts"])')" \
+        "(False, None, None, None, None, None)"
 check_eq "status --json: the state's size is what du -sx says" "$(json_field "$TMP/out" 'o["state_bytes"]')" \
         "$(du_bytes "$STATE/$A")"
 

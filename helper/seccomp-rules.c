@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "macro.h"
+#include "seccomp-rules.h"
+#include "syscall-sets.h"
+
+#define RULES_MAX 512
+
+typedef struct Rule {
+        const char *name;
+        uint32_t action;
+} Rule;
+
+typedef struct Rules {
+        Rule r[RULES_MAX];
+        size_t n;
+} Rules;
+
+static Rule *rule_find(Rules *rs, const char *name) {
+        for (size_t i = 0; i < rs->n; i++)
+                if (streq(rs->r[i].name, name))
+                        return &rs->r[i];
+        return NULL;
+}
+
+/* Sets the action for name; action 0 takes its rule away. */
+static int rule_set(Rules *rs, const char *name, uint32_t action) {
+        Rule *r = rule_find(rs, name);
+
+        if (action == 0) { /* not SCMP_ACT_KILL_THREAD, which is 0 too: never used here */
+                if (r)
+                        *r = rs->r[--rs->n];
+                return 0;
+        }
+        if (!r) {
+                if (rs->n == RULES_MAX)
+                        return -E2BIG;
+                r = &rs->r[rs->n++];
+                r->name = name;
+        }
+        r->action = action;
+        return 0;
+}
+
+/* name, or each system call of the @set it names */
+static int rules_set(Rules *rs, const char *name, uint32_t action) {
+        const SyscallSet *s = name[0] == '@' ? syscall_set_find(name) : NULL;
+        int r = 0;
+
+        if (name[0] == '@' && !s)
+                return log_error_errno(-EINVAL, "seccomp: unknown system call set %s", name);
+        if (!s)
+                return rule_set(rs, name, action);
+        for (const char *const *k = s->syscalls; *k && r >= 0; k++)
+                r = rule_set(rs, *k, action);
+        return r;
+}
+
+int seccomp_rules_new(scmp_filter_ctx *ret) {
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+        if (!ctx)
+                return log_oom();
+        if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+            seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
+                seccomp_release(ctx);
+                return log_error_errno(-EINVAL, "seccomp: cannot set the filter's attributes");
+        }
+        *ret = ctx;
+        return 0;
+}
+
+/* No new user namespace, where dropped capabilities come back and much
+ * of the kernel opens up: clone() and unshare() with CLONE_NEWUSER are
+ * refused, and clone3(), whose flags a filter cannot see, says ENOSYS so
+ * that libc falls back to clone(). Each only where no rule of the
+ * profile names the call already. */
+static int add_userns_rules(scmp_filter_ctx ctx, Rules *rs) {
+        int r = 0;
+
+        if (!rule_find(rs, "clone3"))
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+        if (r >= 0 && !rule_find(rs, "unshare"))
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+                                     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+        /* clone()'s flags are its first argument on the architectures the
+         * helper is built for, except s390, where they are the second */
+        if (r >= 0 && !rule_find(rs, "clone"))
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+#if defined(__s390__) || defined(__s390x__)
+                                     SCMP_A1(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#else
+                                     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+#endif
+        return r < 0 ? log_error_errno(r, "seccomp: the user namespace rules: %m") : 0;
+}
+
+static int deny_action(const char *spec, const char **ret_name, char *buf, size_t size, uint32_t *ret_action) {
+        const char *colon = strchr(spec, ':');
+        size_t n = colon ? (size_t) (colon - spec) : 0;
+        int e;
+
+        if (!colon || n == 0 || n >= size)
+                return -EINVAL;
+        memcpy(buf, spec, n);
+        buf[n] = 0;
+        *ret_name = buf;
+        if (streq(colon + 1, "kill")) {
+                *ret_action = SCMP_ACT_KILL_PROCESS;
+                return 0;
+        }
+        e = seccomp_errno_from_string(colon + 1);
+        if (e < 0)
+                return e;
+        *ret_action = SCMP_ACT_ERRNO((uint32_t) e);
+        return 0;
+}
+
+int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny) {
+        _cleanup_free_ Rules *rs = calloc(1, sizeof(Rules));
+        size_t n_deny = 0;
+        int r;
+
+        if (!rs)
+                return log_oom();
+        for (const char *const *d = seccomp_default_deny; use_default && *d; d++) {
+                r = rules_set(rs, *d, SCMP_ACT_ERRNO(EPERM));
+                if (r < 0)
+                        return log_error_errno(r, "seccomp: the default deny-list: %m");
+        }
+        for (char *const *a = allow; a && *a; a++) {
+                r = rules_set(rs, *a, 0);
+                if (r < 0)
+                        return r;
+        }
+        for (char *const *d = deny; d && *d; d++)
+                n_deny++;
+        /* the names of rs point into these, which live until the end */
+        _cleanup_free_ char *names = calloc(n_deny + 1, 64);
+        if (!names)
+                return log_oom();
+        for (size_t i = 0; i < n_deny; i++) {
+                const char *name;
+                uint32_t action;
+
+                if (deny_action(deny[i], &name, names + 64 * i, 64, &action) < 0)
+                        return log_error_errno(-EINVAL, "seccomp: \"%s\" is not NAME:ERRNO", deny[i]);
+                r = rules_set(rs, name, action);
+                if (r < 0)
+                        return log_error_errno(r, "seccomp: %s: %m", deny[i]);
+        }
+        for (size_t i = 0; i < rs->n; i++) {
+                int nr = seccomp_syscall_resolve_name(rs->r[i].name);
+
+                if (nr == __NR_SCMP_ERROR)
+                        return log_error_errno(-EINVAL, "seccomp: unknown system call %s", rs->r[i].name);
+                /* a call this architecture does not have needs no rule */
+                r = seccomp_rule_add(ctx, rs->r[i].action, nr, 0);
+                if (r < 0)
+                        return log_error_errno(r, "seccomp: the rule for %s: %m", rs->r[i].name);
+        }
+        return use_default ? add_userns_rules(ctx, rs) : 0;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * <security>: capabilities, labels, system call filter and Landlock
+ * rules. System call names are checked against libseccomp's table for
+ * this machine's architecture, the one the helper builds its filter for.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include <cap-ng.h>
+#include <seccomp.h>
+
+#include "names.h"
+#include "profile-parse.h"
+#include "strv.h"
+#include "syscall-sets.h"
+
+static void oom(ParseContext *c) {
+        c->diags->error = -ENOMEM;
+}
+
+/* A system call libseccomp knows, or a set of syscall-sets.c. */
+static bool syscall_name_check(ParseContext *c, xmlNodePtr n, const char *name) {
+        if (name[0] == '@') {
+                if (syscall_set_find(name))
+                        return true;
+                _cleanup_free_ char *sets = NULL;
+                size_t len = 0;
+                for (const SyscallSet *s = syscall_sets; s->name; s++) {
+                        char *t = realloc(sets, len + strlen(s->name) + 3);
+                        if (!t)
+                                return oom(c), false;
+                        sets = t;
+                        len += (size_t) sprintf(sets + len, "%s%s", len ? ", " : "", s->name);
+                }
+                problem(c, n, "unknown system call set \"%s\"; allowed: %s", name, sets ? sets : "");
+                return false;
+        }
+        if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
+                problem(c, n, "unknown system call \"%s\"; allowed: a name from syscalls(2) that this "
+                        "architecture has, or a set such as @mount", name);
+                return false;
+        }
+        return true;
+}
+
+static bool listed(char **l, const char *name) {
+        size_t n = strlen(name);
+
+        STRV_FOREACH(s, l)
+                if (strncmp(*s, name, n) == 0 && ((*s)[n] == 0 || (*s)[n] == ':'))
+                        return true;
+        return false;
+}
+
+static void parse_seccomp(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+        _cleanup_free_ char *dflt = attr(n, "default");
+
+        if (dflt)
+                p->seccomp_default = streq(dflt, "yes");
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                bool deny = is(k, "deny");
+                _cleanup_free_ char *name = NULL, *err = NULL;
+                char *v;
+
+                if (!deny && !is(k, "allow"))
+                        continue;
+                name = attr(k, "syscall");
+                if (!name || !syscall_name_check(c, k, name))
+                        continue;
+                if (listed(deny ? p->seccomp_allow : p->seccomp_deny, name)) {
+                        problem(c, k, "system call \"%s\" is both allowed and denied", name);
+                        continue;
+                }
+                if (!deny) {
+                        if (!listed(p->seccomp_allow, name) && strv_append(&p->seccomp_allow, name) < 0)
+                                oom(c);
+                        continue;
+                }
+                err = attr(k, "errno");
+                if (err && !streq(err, "kill") && seccomp_errno_from_string(err) < 0) {
+                        problem(c, k, "errno \"%s\" is not valid; allowed: a name such as EPERM, ENOSYS or EACCES, "
+                                "a number from 1 to 4095, or \"kill\" to kill the process", err);
+                        continue;
+                }
+                if (asprintf(&v, "%s:%s", name, err ? err : "EPERM") < 0 || strv_consume(&p->seccomp_deny, v) < 0)
+                        oom(c);
+        }
+}
+
+static void parse_landlock(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+
+        p->landlock = true;
+        p->landlock_origin = (Origin) { c->file, line_of(n) };
+        p->landlock_optional = yes(n, "optional", false);
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                bool rw = is(k, "read-write");
+                _cleanup_free_ char *path = NULL;
+
+                if (!rw && !is(k, "read-only"))
+                        continue;
+                path = path_attr(c, k, "path");
+                if (!path)
+                        continue;
+                if (strv_contains(rw ? p->landlock_ro : p->landlock_rw, path)) {
+                        problem(c, k, "path \"%s\" is both read-only and read-write", path);
+                        continue;
+                }
+                if (!strv_contains(rw ? p->landlock_rw : p->landlock_ro, path) &&
+                    strv_append(rw ? &p->landlock_rw : &p->landlock_ro, path) < 0)
+                        oom(c);
+        }
+}
+
+static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *keep = attr(n, "keep");
+        _cleanup_strv_free_ char **words = NULL, **caps = NULL;
+
+        if (!keep)
+                return;
+        if (strv_split(keep, " \t\r\n,", &words) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        STRV_FOREACH(w, words) {
+                _cleanup_free_ char *upper = strdup(*w);
+
+                if (!upper) {
+                        c->diags->error = -ENOMEM;
+                        return;
+                }
+                for (char *s = upper; *s; s++)
+                        *s = (char) toupper((unsigned char) *s);
+                if (strncmp(upper, "CAP_", 4) != 0 && capng_name_to_capability(upper) >= 0) {
+                        problem(c, n, "unknown capability \"%s\"; capability names start with CAP_: did you mean CAP_%s?", *w, upper);
+                        continue;
+                }
+                if (strncmp(upper, "CAP_", 4) != 0 || capng_name_to_capability(upper + 4) < 0) {
+                        problem(c, n, "unknown capability \"%s\"; allowed: names such as CAP_NET_BIND_SERVICE "
+                                "(see capabilities(7)), separated by spaces", *w);
+                        continue;
+                }
+                if (strv_contains(caps, upper))
+                        continue;
+                if (strv_consume(&caps, TAKE_PTR(upper)) < 0) {
+                        c->diags->error = -ENOMEM;
+                        return;
+                }
+        }
+        if (!caps && strv_split("", " ", &caps) < 0) { /* keep="" keeps none */
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        strv_free(c->profile->keep_caps);
+        c->profile->keep_caps = TAKE_PTR(caps);
+}
+
+void profile_parse_security(ParseContext *c, xmlNodePtr n) {
+        Profile *p = c->profile;
+
+        for (xmlNodePtr k = n->children; k; k = k->next) {
+                if (is(k, "capabilities"))
+                        parse_capabilities(c, k);
+                else if (is(k, "no-new-privileges"))
+                        p->no_new_privileges = yes(k, "enabled", true);
+                else if (is(k, "selinux")) {
+                        _cleanup_free_ char *mcs = attr(k, "mcs");
+                        char *label = attr(k, "label");
+
+                        if (mcs && label) {
+                                free(label); /* the schema reported the pair */
+                                continue;
+                        }
+                        if (mcs) {
+                                free(p->selinux_label);
+                                p->selinux_label = NULL;
+                                p->selinux_mcs = true;
+                                p->selinux_optional = yes(k, "optional", false);
+                                continue;
+                        }
+                        const char *colon = label ? strchr(label, ':') : NULL;
+
+                        if (label && (!text_is_printable(label) || strchr(label, ' ') || !colon || !strchr(colon + 1, ':'))) {
+                                problem(c, k, "label \"%s\" is not an SELinux context; allowed: user:role:type[:level], "
+                                        "e.g. \"system_u:system_r:svirt_lxc_net_t:s0:c1,c2\"", label);
+                                free(label);
+                                continue;
+                        }
+                        replace(&p->selinux_label, label);
+                        p->selinux_mcs = false;
+                        p->selinux_optional = yes(k, "optional", false);
+                } else if (is(k, "apparmor")) {
+                        char *profile = attr(k, "profile");
+
+                        if (profile && (!*profile || !text_is_printable(profile) || strchr(profile, ' '))) {
+                                problem(c, k, "profile \"%s\" is not an AppArmor profile name; allowed: a name without spaces, "
+                                        "e.g. \"sandbox-default\"", profile);
+                                free(profile);
+                                continue;
+                        }
+                        replace(&p->apparmor_profile, profile);
+                        p->apparmor_optional = yes(k, "optional", false);
+                } else if (is(k, "seccomp"))
+                        parse_seccomp(c, k);
+                else if (is(k, "landlock"))
+                        parse_landlock(c, k);
+        }
+}
+

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Named sets of system calls for <seccomp> (sandbox.profile(5)), and the
+ * default deny-list the helper loads into every service. Names only: the
+ * numbers are libseccomp's, for the architecture the filter is built on.
+ */
+
+#include <stdbool.h>
+
+typedef struct SyscallSet {
+        const char *name;        /* "@mount" */
+        const char *description;
+        const char *const *syscalls;
+} SyscallSet;
+
+extern const SyscallSet syscall_sets[];
+
+/* The set called name ("@mount"), or NULL. */
+const SyscallSet *syscall_set_find(const char *name);
+
+/* What the default filter denies with EPERM: set names and system calls.
+ * Besides these it answers clone3() with ENOSYS (so that the flags of
+ * clone() can be checked) and refuses new user namespaces. */
+extern const char *const seccomp_default_deny[];
+
+/* Whether the default deny-list names syscall, directly or in a set. */
+bool seccomp_default_denies(const char *syscall);
+
+/* The errno a <deny errno=""> names: EPERM, ENOSYS, ... or a number from
+ * 1 to 4095. Returns it, or -EINVAL. "kill" is not an errno: callers
+ * check for it first. */
+int seccomp_errno_from_string(const char *s);
+const char *seccomp_errno_to_string(int e);

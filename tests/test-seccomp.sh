@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# The service's system call filter: the default deny-list answers EPERM
+# even where the capability is kept, <allow> takes calls off it, <deny>
+# answers the errno asked for or kills, default="no" loads no list, and
+# the filter comes last, after the helper's own calls. Probes run inside
+# real sandboxes, as root; x86-64 system call numbers.
+. "$(dirname "$0")/private-ns.sh"
+. "$(dirname "$0")/tap.sh"
+
+PREFIX=sbsecc$$
+. "$(dirname "$0")/sandbox-lib.sh"
+trap remove_sandbox_dirs EXIT
+
+[ "$(uname -m)" = x86_64 ] || { echo "1..0 # SKIP the probes use x86-64 system call numbers"; exit 0; }
+command -v python3 >/dev/null || { echo "1..0 # SKIP no python3 for the probes"; exit 0; }
+
+# PROBE: prints "NAME=ERRNO" (0 on success) for each system call it tries
+PROBE='
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+def call(name, nr, *args):
+    ctypes.set_errno(0)
+    r = libc.syscall(nr, *[ctypes.c_long(a) for a in args])
+    print("%s=%d" % (name, 0 if r >= 0 else ctypes.get_errno()))
+call("keyctl", 250, 0, -3, 0)          # KEYCTL_GET_KEYRING_ID, session
+call("uname", 63, 0)                   # a NULL buffer: EFAULT when allowed
+call("unshare_user", 272, 0x10000000)  # CLONE_NEWUSER
+call("unshare_uts", 272, 0x04000000)   # CLONE_NEWUTS, with CAP_SYS_ADMIN
+call("clone3", 435, 0, 0)
+call("bpf", 321, 0, 0, 0)
+call("perf_event_open", 298, 0, 0, -1, -1, 0)
+call("userfaultfd", 323, 0)
+call("reboot", 169, 0, 0, 0, 0)        # bad magic: EINVAL when allowed
+call("swapon", 167, 0, 0)
+call("init_module", 175, 0, 0, 0)
+call("kexec_load", 246, 0, 0, 0, 0)
+call("acct", 163, 0)
+call("umount2", 166, 0, 0)
+print("Seccomp=" + [l.split()[1] for l in open("/proc/self/status") if l.startswith("Seccomp:")][0])
+'
+
+# probe NAME OPTIONS...: runs PROBE in a sandbox that keeps CAP_SYS_ADMIN
+# (so that EPERM is the filter's, not the missing capability's); its
+# output in $out
+probe() {
+        local n=$1
+        shift
+        sb "$n" --etc=host --var=tmpfs --keep-caps=CAP_SYS_ADMIN,CAP_SYS_BOOT,CAP_SYS_MODULE,CAP_SYS_PACCT "$@" \
+                -- /usr/bin/python3 -c "$PROBE"
+        out=$(cat "$TMP/out")
+}
+
+# has KEY=VALUE: the last probe printed it
+has() {
+        grep -qx -- "$1" <<<"$out"
+}
+
+name default
+probe "$n"
+check_eq "default: the probe ran" "$rc" 0
+for c in keyctl unshare_user bpf perf_event_open userfaultfd reboot swapon init_module kexec_load acct umount2; do
+        check "default: $c answers EPERM" has "$c=1"
+done
+check "default: clone3 answers ENOSYS, so that libc falls back to clone()" has "clone3=38"
+check "default: unshare() without CLONE_NEWUSER is allowed (CAP_SYS_ADMIN is kept)" has "unshare_uts=0"
+check "default: uname is not filtered (EFAULT on a NULL buffer)" has "uname=14"
+check "default: the filter is on (Seccomp: 2)" has "Seccomp=2"
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/err")"
+
+name allow
+probe "$n" --seccomp-allow=@keyring --seccomp-allow=reboot --seccomp-allow=@mount
+check "allow @keyring: keyctl is no longer EPERM" bash -c '! grep -qx keyctl=1 <<<"$0"' "$out"
+check "allow reboot: the kernel's own answer (EINVAL for a bad magic number)" has "reboot=22"
+check "allow @mount: umount2 reaches the kernel (EFAULT on a NULL path)" has "umount2=14"
+check "allow: the rest of the default list stays (bpf EPERM)" has "bpf=1"
+check "allow: user namespaces stay refused" has "unshare_user=1"
+
+name deny
+probe "$n" --seccomp-deny=uname:ENOSYS --seccomp-deny=bpf:EACCES --seccomp-deny=@swap:13
+check "deny uname:ENOSYS: ENOSYS" has "uname=38"
+check "deny bpf:EACCES: the profile's errno replaces the default's" has "bpf=13"
+check "deny @swap:13: a number works, and for a set" has "swapon=13"
+check "deny: the default list stays (keyctl EPERM)" has "keyctl=1"
+
+name nodefault
+probe "$n" --seccomp-default=no
+check "default=no: no filter at all (Seccomp: 0)" has "Seccomp=0"
+check "default=no: bpf reaches the kernel" bash -c '! grep -qx bpf=1 <<<"$0"' "$out"
+
+name nodefault-deny
+probe "$n" --seccomp-default=no --seccomp-deny=uname:EPERM
+check "default=no with a deny: only that (uname EPERM, keyctl not)" \
+        bash -c 'grep -qx uname=1 <<<"$0" && ! grep -qx keyctl=1 <<<"$0" && grep -qx Seccomp=2 <<<"$0"' "$out"
+
+name kill
+sb "$n" --etc=host --var=tmpfs --seccomp-deny=getppid:kill -- /usr/bin/python3 -c 'import os; print("before"); os.getppid(); print("after")'
+check_eq "deny getppid:kill: the service is killed by SIGSYS (status 128+31)" "$rc" 159
+check_eq "deny getppid:kill: it ran until the call" "$(cat "$TMP/out")" "before"
+
+# last: the profile may deny what the helper itself calls after set-up
+name last
+sb "$n" --etc=host --var=tmpfs --user=nobody --group=nogroup \
+        --seccomp-deny=setresuid:EPERM --seccomp-deny=setgroups:EPERM --seccomp-deny=capset:EPERM -- /usr/bin/id -u
+check_eq "filter applied last: denying setresuid, setgroups and capset does not stop the helper" "$rc $(cat "$TMP/out")" "0 65534"
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/err")"
+
+name early
+sb "$n" --etc=host --var=tmpfs --user=nobody --group=nogroup --allow-new-privileges \
+        --seccomp-deny=setresuid:EPERM -- /usr/bin/id -u
+check "with new privileges allowed, the filter comes before the change of user: it fails closed" \
+        test "$rc" -ne 0 -a ! -s "$TMP/out"
+check "... and says which call" grep -q "identity: user 65534" "$TMP/err"
+
+# refused before anything is built
+for bad in --seccomp-deny=uname --seccomp-deny=uname:EBOGUS --seccomp-allow=@bogus --seccomp-allow=Uname \
+        --seccomp-default=maybe; do
+        name refused
+        sb "$n" "$bad" -- /bin/true
+        check "helper $bad: refused (status 1, invalid value)" \
+                bash -c '[ "$0" -eq 1 ] && grep -q "invalid value" "$1"' "$rc" "$TMP/err"
+done
+name unknown-call
+sb "$n" --etc=host --var=tmpfs --seccomp-deny=no_such_call:EPERM -- /bin/true
+check "an unknown system call: the sandbox does not start" test "$rc" -ne 0
+check "... and the message names it" grep -q "unknown system call no_such_call" "$TMP/err"
+
+# from a profile, through sandboxctl run: the compiled options reach the helper
+PROFILES=$TMP/profiles
+mkdir -p "$PROFILES"
+name profile
+cat >"$PROFILES/$n.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <security>
+    <seccomp><deny syscall="uname" errno="EACCES"/></seccomp>
+  </security>
+</sandbox>
+EOF
+out=$(SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$STATE" "$n" -- \
+        /usr/bin/python3 -c 'import os
+try:
+    os.uname(); print("allowed")
+except OSError as e:
+    print(e.errno)' 2>&1)
+check_eq "a profile's <deny syscall=\"uname\" errno=\"EACCES\">: EACCES in the service" "$out" 13
+
+done_testing
