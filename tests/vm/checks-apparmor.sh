@@ -10,8 +10,10 @@
 # (tests/vm/probe.c) is run in each with "sandboxctl exec": it prints
 # "ok" or the error, EACCES being AppArmor's.
 
-# the capabilities without which the control would be denied anyway
+# the capabilities, and the system calls of the helper's default
+# seccomp deny-list, without which the control would be denied anyway
 AA_KEEP="CAP_NET_RAW CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_SYS_ADMIN"
+AA_SECCOMP='<seccomp><allow syscall="@mount"/></seccomp>'
 
 # aa_profile [XML]: a sandbox's profile, with XML in its <security>
 aa_profile() {
@@ -24,7 +26,7 @@ aa_profile() {
     <bind source="/srv/outside" readonly="no"/>
   </filesystem>
   <network mode="private"/>
-  <security><capabilities keep="$AA_KEEP"/>$*</security>
+  <security><capabilities keep="$AA_KEEP"/>$AA_SECCOMP$*</security>
 </sandbox>
 EOF
 }
@@ -115,7 +117,8 @@ checks_apparmor() {
         check "sandboxctl status aa-default says it runs" g sh -c 'sandboxctl status aa-default >/dev/null'
         check_eq "sandboxctl status aa-default: its first line names it" \
                 "$(g sandboxctl status aa-default | head -n 1 | cut -d' ' -f1)" aa-default
-        diag "sandboxctl status aa-default:" "$(g sandboxctl status aa-default | head -n 12)"
+        check_eq "sandboxctl status aa-default shows its label" \
+                "$(g sandboxctl status aa-default | sed -n 's/^ *label: //p')" "sandbox-default (enforce)"
 
         for name in aa-default aa-raw aa-none; do
                 g systemctl stop "sandbox@$name"
