@@ -4,7 +4,8 @@
 # Three sandboxes alike but for their AppArmor profile run "sleep
 # infinity" under systemd: aa-default (sandbox-default), aa-raw
 # (sandbox-net-raw) and aa-none (no profile: the control, showing that
-# it is AppArmor that denies, and not the mounts, masks or capabilities).
+# it is AppArmor that denies, and not the mounts, masks, capabilities or
+# seccomp filter).
 # They keep the capabilities that would let them do what AppArmor is to
 # deny (read past file modes, mount, open raw sockets), and probe
 # (tests/vm/probe.c) is run in each with "sandboxctl exec": it prints

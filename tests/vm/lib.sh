@@ -162,12 +162,12 @@ vm_boot() {
                 -o ControlMaster=auto -o "ControlPath=$VM_DIR/ssh-%p" -o ControlPersist=600 root@127.0.0.1)
         install -m 0600 "$VM_IMAGE/id_ed25519" "$VM_DIR/id"
 
-        for ((i = 0; i < VM_BOOT_TIMEOUT; i += 2)); do
+        local deadline=$((SECONDS + VM_BOOT_TIMEOUT))
+        until timeout 20 "${VM_SSH[@]}" true </dev/null 2>/dev/null; do
                 vm_qemu_running || { echo "Bail out! the guest stopped while booting: $(tail -n 5 "$VM_DIR/console-$1.log" | tr '\n' ' ')"; exit 1; }
-                timeout 20 "${VM_SSH[@]}" true </dev/null 2>/dev/null && break
+                ((SECONDS < deadline)) || { echo "Bail out! no ssh into the guest after ${VM_BOOT_TIMEOUT}s: $(tail -n 5 "$VM_DIR/console-$1.log" | tr '\n' ' ')"; exit 1; }
                 sleep 2
         done
-        ((i < VM_BOOT_TIMEOUT)) || { echo "Bail out! no ssh into the guest after ${VM_BOOT_TIMEOUT}s: $(tail -n 5 "$VM_DIR/console-$1.log" | tr '\n' ' ')"; exit 1; }
         s=$(g timeout "$VM_BOOT_TIMEOUT" systemctl is-system-running --wait 2>&1)
         case $s in
         running | degraded) ;;
