@@ -168,12 +168,31 @@ int lsm_arm_exec(const HelperConfig *c) {
 /* The sandbox's files (tmpfs and overlays) are labelled as the policy's
  * container files ("file" in lxc_contexts), at the level (MCS categories)
  * of the service's label, the way container engines pair the two. */
+/* the type field of an SELinux context, as a length-counted string */
+static size_t context_type(const char *context, const char **ret) {
+        const char *t = context;
+
+        for (int colons = 0; *t && colons < 2; t++)
+                colons += *t == ':';
+        *ret = t;
+        return strcspn(t, ":");
+}
+
 char *selinux_mount_context(const HelperConfig *c) {
-        char file[256];
-        const char *level = NULL, *p = c->selinux_label;
+        char file[256], process[256];
+        const char *level = NULL, *p = c->selinux_label, *t1, *t2;
+        size_t n1, n2;
 
         if (!c->selinux_label || !c->selinux_on)
                 return NULL;
+        /* only a service in the container domain may use the container
+         * files; a label of another domain keeps the files' own labels */
+        if (selinux_container_context("process", process, sizeof(process)) < 0 ||
+            (n1 = context_type(process, &t1)) != (n2 = context_type(c->selinux_label, &t2)) || strncmp(t1, t2, n1) != 0) {
+                log_debug("selinux: %s is not the policy's container domain; the sandbox's mounts keep their default labels",
+                          c->selinux_label);
+                return NULL;
+        }
         if (selinux_container_context("file", file, sizeof(file)) < 0) {
                 log_debug("selinux: the policy has no container file context; the sandbox's mounts keep their default labels");
                 return NULL;
