@@ -165,9 +165,6 @@ int lsm_arm_exec(const HelperConfig *c) {
         return 0;
 }
 
-/* The sandbox's files (tmpfs and overlays) are labelled as the policy's
- * container files ("file" in lxc_contexts), at the level (MCS categories)
- * of the service's label, the way container engines pair the two. */
 /* the type field of an SELinux context, as a length-counted string */
 static size_t context_type(const char *context, const char **ret) {
         const char *t = context;
@@ -178,6 +175,9 @@ static size_t context_type(const char *context, const char **ret) {
         return strcspn(t, ":");
 }
 
+/* The sandbox's files (tmpfs and overlays) are labelled as the policy's
+ * container files, at the level (MCS categories) of the service's label,
+ * the way container engines pair the two. */
 char *selinux_mount_context(const HelperConfig *c) {
         char file[256], process[256];
         const char *level = NULL, *p = c->selinux_label, *t1, *t2;
@@ -304,7 +304,10 @@ static int confine(const HelperConfig *c, StepTimer *t) {
         if (r < 0)
                 return r;
         step_begin(t, "seccomp");
-        return seccomp_apply(c);
+        /* where Landlock cannot keep a read-only file from truncate(2),
+         * the filter does, for every path: ftruncate() and O_TRUNC need a
+         * file opened for writing, which Landlock does check */
+        return seccomp_apply(c, r > 0 ? "truncate:EACCES" : NULL);
 }
 
 int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {

@@ -143,8 +143,7 @@ static int find_helper(const char *name, Target *t) {
         /* here, on the host's /sys, as the helper decided at its start */
         lsm_decide(&t->service);
         if (t->service.selinux_mcs && t->service.selinux_on)
-                return selinux_mcs_resolve(&t->service, t->service.state_root ? t->service.state_root : STATE_ROOT_DEFAULT,
-                                           false);
+                return selinux_mcs_resolve(&t->service, false);
         return 0;
 }
 

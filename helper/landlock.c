@@ -76,8 +76,6 @@ int landlock_apply(const HelperConfig *c) {
                                        "not starting with less confinement (optional=\"yes\" would start without)", why);
         }
         attr.handled_access_fs = handled_access(abi);
-        if (abi < 3)
-                log_info("landlock: Landlock ABI %d: truncating files is not restricted (ABI 3, Linux 6.2, restricts it)", abi);
         ruleset = (int) syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
         if (ruleset < 0)
                 return log_error_errno(-errno, "landlock: create the rule set: %m");
@@ -95,5 +93,5 @@ int landlock_apply(const HelperConfig *c) {
                 return log_error_errno(-errno, "landlock: restrict the service: %m");
         log_debug("landlock: ABI %d, %zu read-only and %zu read-write paths", abi,
                   strv_length(c->landlock_ro), strv_length(c->landlock_rw));
-        return 0;
+        return abi < 3;
 }

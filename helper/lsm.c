@@ -4,7 +4,9 @@
  * interfaces rather than libselinux and libapparmor: those libraries
  * would cost every start (libselinux reads /proc and /etc/selinux as it
  * loads and brings pcre2), and the helper is linked statically. What
- * they would do here is one write to /proc/thread-self/attr.
+ * they would do here is one write to /proc/thread-self/attr. In a build
+ * without the support of one, it is never enabled, so that the rest here
+ * is never called for it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,12 +49,7 @@ bool selinux_enabled(void) {
 }
 
 int selinux_set_exec_label(const char *label) {
-#if HAVE_SELINUX
         return write_attr("/proc/thread-self/attr/exec", label);
-#else
-        (void) label;
-        return -EOPNOTSUPP;
-#endif
 }
 
 /* The directory of the policy named by SELINUXTYPE= in
@@ -115,7 +112,6 @@ static bool context_valid(const char *context) {
 }
 
 int selinux_container_context(const char *key, char *buf, size_t size) {
-#if HAVE_SELINUX
         char dir[256], path[512];
         _cleanup_fclose_ FILE *f = NULL;
         int r = selinux_policy_dir(dir, sizeof(dir));
@@ -137,12 +133,6 @@ int selinux_container_context(const char *key, char *buf, size_t size) {
                 return -ENOENT;
         r = first_line(f, buf, size);
         return r < 0 ? r : context_valid(buf) ? 0 : -EINVAL;
-#else
-        (void) key;
-        (void) buf;
-        (void) size;
-        return -EOPNOTSUPP;
-#endif
 }
 
 char *selinux_context_at_level(const char *context, const char *level) {
@@ -169,7 +159,6 @@ bool apparmor_enabled(void) {
 }
 
 int apparmor_change_on_exec(const char *profile) {
-#if HAVE_APPARMOR
         char cmd[4200];
         int r;
 
@@ -181,8 +170,4 @@ int apparmor_change_on_exec(const char *profile) {
         if (r == -ENOENT)
                 r = write_attr("/proc/thread-self/attr/exec", cmd);
         return r;
-#else
-        (void) profile;
-        return -EOPNOTSUPP;
-#endif
 }

@@ -171,7 +171,8 @@ static int end_now(int status) {
         return status;
 }
 
-static int run(const HelperConfig *c) {
+/* c is changed only by the label that <selinux mcs="dynamic"/> makes */
+static int run(HelperConfig *c) {
         _cleanup_close_ int lock = -EBADF, root = -EBADF, notify = -EBADF;
         const char *root_directory = c->root_directory ? c->root_directory : "/";
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
@@ -186,6 +187,13 @@ static int run(const HelperConfig *c) {
         step_begin(&t, "preflight");
         if (preflight(c) < 0)
                 return EXIT_SETUP;
+        step_begin(&t, "lock");
+        lock = instance_lock(c->name, rundir, sizeof(rundir));
+        if (lock < 0)
+                return EXIT_SETUP;
+        /* the sandbox's own categories, labelling its state: under its lock */
+        if (c->selinux_mcs && c->selinux_on && selinux_mcs_resolve(c, true) < 0)
+                return EXIT_SETUP;
         /* for both processes that mount: this one makes the overlays,
          * their lower directories below the tree the new root binds */
         _cleanup_free_ char *context = selinux_mount_context(c);
@@ -196,10 +204,6 @@ static int run(const HelperConfig *c) {
                 log_error_errno(-errno, "root %s: %m", root_directory);
                 return EXIT_SETUP;
         }
-        step_begin(&t, "lock");
-        lock = instance_lock(c->name, rundir, sizeof(rundir));
-        if (lock < 0)
-                return EXIT_SETUP;
         if (c->network && !streq(c->network, "host"))
                 flags |= CLONE_NEWNET;
         if (c->forking) {
@@ -298,11 +302,6 @@ int main(int argc, char *argv[]) {
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
         lsm_decide(&c);
-        if (!c.join && c.selinux_mcs && c.selinux_on &&
-            selinux_mcs_resolve(&c, c.state_root ? c.state_root : STATE_ROOT_DEFAULT, true) < 0) {
-                helper_config_done(&c);
-                return EXIT_SETUP;
-        }
         r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);
         return r;

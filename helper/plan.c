@@ -66,7 +66,8 @@ void helper_print_plan(const HelperConfig *c) {
         snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
         step(&n, "tmpfs", detail);
-        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only (fresh with its own network)");
+        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only (fresh with its own network), "
+                          "its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const HelperMount *m = &c->mounts[i];
@@ -91,9 +92,11 @@ void helper_print_plan(const HelperConfig *c) {
                         break;
                 }
         }
-        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/ssh/*_key (default)");
+        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/ssh/*_key (default)");
         STRV_FOREACH(m, c->masks)
                 step(&n, "mask", *m);
+        snprintf(detail, sizeof detail, "%s (every sandbox's state)", state_root);
+        step(&n, "mask", detail);
         step(&n, "pivot_root", "into the new root; the old root detached");
         snprintf(detail, sizeof detail, "%s", network);
         step(&n, "network", detail);

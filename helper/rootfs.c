@@ -73,6 +73,18 @@ static int mask_in_root(Build *b, const char *path) {
         return 0;
 }
 
+/* The mount just made on path, opened anew (an fd taken before it is of
+ * what lies below), made read-only with all below it. */
+static int mount_made_readonly(Build *b, const char *path) {
+        _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "read-only");
+        char p[FD_PATH_MAX];
+
+        if (fd < 0)
+                return log_error_errno(fd, "read-only %s: %m", path);
+        fd_path(fd, p);
+        return make_readonly_recursive(p);
+}
+
 static int readonly_in_root(Build *b, const char *path) {
         _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "read-only");
         char p[FD_PATH_MAX];
@@ -84,12 +96,7 @@ static int readonly_in_root(Build *b, const char *path) {
         fd_path(fd, p);
         if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return log_error_errno(-errno, "read-only %s: bind: %m", path);
-        close(fd);
-        fd = open_in_root(b->root, path, CREATE_NONE, "read-only");
-        if (fd < 0)
-                return log_error_errno(fd, "read-only %s: %m", path);
-        fd_path(fd, p);
-        return make_readonly_recursive(p);
+        return mount_made_readonly(b, path);
 }
 
 /* Empty, unreadable file and directory that masks are bound from; they
@@ -376,15 +383,7 @@ static int mount_cgroup(Build *b) {
         fd_path(fd, p);
         if (mount(unit_cgroup, p, NULL, MS_BIND, NULL) < 0)
                 return log_error_errno(-errno, "sys: bind the unit's cgroup %s on /sys/fs/cgroup: %m", unit_cgroup);
-        /* the fd is of the directory below: the new mount is opened anew */
-        closep(&fd);
-        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
-        if (fd < 0)
-                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
-        fd_path(fd, p);
-        if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-                return log_error_errno(-errno, "sys: make /sys/fs/cgroup read-only: %m");
-        return 0;
+        return mount_made_readonly(b, "/sys/fs/cgroup");
 }
 
 static size_t depth(const char *path) {

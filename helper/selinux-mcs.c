@@ -19,6 +19,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "identity.h"
 #include "log.h"
 #include "lsm.h"
@@ -67,7 +68,7 @@ static uint32_t name_hash(const char *s) {
 static int record_read(int fd, char **ret) {
         struct stat st;
         _cleanup_free_ char *text = NULL;
-        size_t n = 0;
+        ssize_t k;
 
         if (fstat(fd, &st) < 0)
                 return -errno;
@@ -76,21 +77,16 @@ static int record_read(int fd, char **ret) {
         text = malloc((size_t) st.st_size + 1);
         if (!text)
                 return -ENOMEM;
-        while (n < (size_t) st.st_size) {
-                ssize_t k = pread(fd, text + n, (size_t) st.st_size - n, (off_t) n);
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-        }
-        text[n] = 0;
+        k = read_fd_into(fd, text, (size_t) st.st_size + 1);
+        if (k < 0)
+                return (int) k;
         *ret = TAKE_PTR(text);
         return 0;
 }
 
-/* The sandbox's pair from the record, or a new one added to it. */
-static int allocate(const char *state_root, const char *name, unsigned *ret_a, unsigned *ret_b) {
+/* The sandbox's pair from the record, or, with add, a new one added to
+ * it; without, -ENOENT when it has none. */
+static int find_pair(const char *state_root, const char *name, bool add, unsigned *ret_a, unsigned *ret_b) {
         _cleanup_close_ int root = -EBADF, fd = -EBADF;
         _cleanup_free_ char *text = NULL;
         _cleanup_free_ uint8_t *used = NULL;
@@ -99,10 +95,10 @@ static int allocate(const char *state_root, const char *name, unsigned *ret_a, u
         uint32_t n;
         int r, len;
 
-        root = state_root_walk(state_root, STATE_CREATE);
+        root = state_root_walk(state_root, add ? STATE_CREATE : 0);
         if (root < 0)
                 return log_error_errno(root, "selinux: state root %s: %m", state_root);
-        fd = openat(root, RECORD, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+        fd = openat(root, RECORD, (add ? O_RDWR | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
         if (fd < 0)
                 return log_error_errno(-errno, "selinux: %s/%s: %m", state_root, RECORD);
         if (flock(fd, LOCK_EX) < 0)
@@ -130,6 +126,8 @@ static int allocate(const char *state_root, const char *name, unsigned *ret_a, u
                 n = pair_number(a, b);
                 used[n / 8] |= (uint8_t) (1U << (n % 8));
         }
+        if (!add)
+                return log_error_errno(-ENOENT, "selinux: %s/%s has no categories for sandbox %s", state_root, RECORD, name);
         n = name_hash(name) % PAIRS;
         for (uint32_t tries = 0; used[n / 8] & (1U << (n % 8)); tries++) {
                 if (tries == PAIRS)
@@ -146,7 +144,8 @@ static int allocate(const char *state_root, const char *name, unsigned *ret_a, u
         return 0;
 }
 
-int selinux_mcs_resolve(HelperConfig *c, const char *state_root, bool label_state) {
+int selinux_mcs_resolve(HelperConfig *c, bool starting) {
+        const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         char process[256], level[32], *label;
         _cleanup_free_ char *file = NULL;
         unsigned a = 0, b = 0;
@@ -156,7 +155,7 @@ int selinux_mcs_resolve(HelperConfig *c, const char *state_root, bool label_stat
         if (r < 0)
                 return log_error_errno(r, "selinux: mcs=\"dynamic\" needs the policy's container process context "
                                        "(\"process\" in its lxc_contexts, or its virtual_domain_context): %m");
-        r = allocate(state_root, c->name, &a, &b);
+        r = find_pair(state_root, c->name, starting, &a, &b);
         if (r < 0)
                 return r;
         snprintf(level, sizeof(level), "s0:c%u,c%u", a, b);
@@ -165,7 +164,7 @@ int selinux_mcs_resolve(HelperConfig *c, const char *state_root, bool label_stat
                 return log_oom();
         free(c->selinux_label);
         c->selinux_label = label;
-        if (!label_state)
+        if (!starting)
                 return 0;
 
         /* the top of its state: what is below is reached through it */

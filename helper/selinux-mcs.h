@@ -7,7 +7,9 @@
 
 /* For --selinux-mcs: the sandbox's own pair of MCS categories (see
  * selinux-mcs.c), and from it c->selinux_label, the policy's container
- * process context at that level. With label_state, the sandbox's state
- * directory is labelled as the policy's container files at that level.
- * Logs what fails and returns -errno. */
-int selinux_mcs_resolve(HelperConfig *c, const char *state_root, bool label_state);
+ * process context at that level. starting: the sandbox is being built,
+ * so a pair is allocated if it has none yet, and its state directory is
+ * labelled as the policy's container files at that level; else (joining
+ * a running one) the recorded pair is only read. Logs what fails and
+ * returns -errno. */
+int selinux_mcs_resolve(HelperConfig *c, bool starting);

@@ -9,6 +9,7 @@
 #include "macro.h"
 #include "seccomp-default-filter.h"
 #include "seccomp-rules.h"
+#include "strv.h"
 #include "syscall-filter.h"
 
 static int load_default(void) {
@@ -22,17 +23,20 @@ static int load_default(void) {
         return 0;
 }
 
-int seccomp_apply(const HelperConfig *c) {
+int seccomp_apply(const HelperConfig *c, const char *deny_too) {
+        _cleanup_strv_free_ char **deny = NULL;
         scmp_filter_ctx ctx = NULL;
         int r;
 
-        if (!c->seccomp_allow && !c->seccomp_deny)
+        if (!c->seccomp_allow && !c->seccomp_deny && !deny_too)
                 return c->seccomp_no_default ? 0 : load_default();
 
+        if (strv_extend(&deny, c->seccomp_deny) < 0 || (deny_too && strv_append(&deny, deny_too) < 0))
+                return log_oom();
         r = seccomp_rules_new(&ctx);
         if (r < 0)
                 return r;
-        r = seccomp_rules_add(ctx, !c->seccomp_no_default, c->seccomp_allow, c->seccomp_deny);
+        r = seccomp_rules_add(ctx, !c->seccomp_no_default, c->seccomp_allow, deny);
         if (r >= 0) {
                 r = seccomp_load(ctx);
                 if (r < 0)

@@ -83,6 +83,26 @@ name() {
         NAMES+=("$n")
 }
 
+# profile_run NAME SECURITY -- COMMAND...: writes a profile NAME whose
+# <security> holds SECURITY (host /etc, tmpfs /var), and runs COMMAND in
+# its sandbox with "sandboxctl run", so that the compiled options reach
+# the helper; its output (both streams) in $out
+profile_run() {
+        local n=$1 security=$2
+        shift 3
+        mkdir -p "$TMP/profiles"
+        cat >"$TMP/profiles/$n.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <security>$security</security>
+</sandbox>
+EOF
+        out=$(SANDBOX_PROFILE_PATH=$TMP/profiles SANDBOX_HELPER=$HELPER timeout 60 \
+                "$SANDBOXCTL" run --state-root="$STATE" "$n" -- "$@" 2>&1)
+}
+
 # sb NAME OPTIONS... -- COMMAND...: runs the helper in the foreground with a
 # time limit; the status is in $rc, the output in $TMP/out and $TMP/err
 sb() {

@@ -78,25 +78,9 @@ else
 fi
 
 # from a profile, through sandboxctl run
-PROFILES=$TMP/profiles
-mkdir -p "$PROFILES"
 name profile
-cat >"$PROFILES/$n.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<sandbox>
-  <exec><arg>/bin/true</arg></exec>
-  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
-  <security>
-    <landlock>
-      <read-only path="/usr"/>
-      <read-write path="/tmp"/>
-      <read-write path="/dev/null"/>
-    </landlock>
-  </security>
-</sandbox>
-EOF
-out=$(SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$STATE" "$n" -- \
-        /bin/sh -c 'echo x >/tmp/f && echo tmp-written; cat /etc/hostname >/dev/null 2>&1 || echo etc-denied' 2>&1)
+profile_run "$n" '<landlock><read-only path="/usr"/><read-write path="/tmp"/><read-write path="/dev/null"/></landlock>' -- \
+        /bin/sh -c 'echo x >/tmp/f && echo tmp-written; cat /etc/hostname >/dev/null 2>&1 || echo etc-denied'
 check_eq "a profile's <landlock>: /tmp writable, /etc not readable" "$out" "tmp-written
 etc-denied"
 

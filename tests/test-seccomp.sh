@@ -125,25 +125,13 @@ check "an unknown system call: the sandbox does not start" test "$rc" -ne 0
 check "... and the message names it" grep -q "unknown system call no_such_call" "$TMP/err"
 
 # from a profile, through sandboxctl run: the compiled options reach the helper
-PROFILES=$TMP/profiles
-mkdir -p "$PROFILES"
 name profile
-cat >"$PROFILES/$n.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<sandbox>
-  <exec><arg>/bin/true</arg></exec>
-  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
-  <security>
-    <seccomp><deny syscall="uname" errno="EACCES"/></seccomp>
-  </security>
-</sandbox>
-EOF
-out=$(SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$STATE" "$n" -- \
+profile_run "$n" '<seccomp><deny syscall="uname" errno="EACCES"/></seccomp>' -- \
         /usr/bin/python3 -c 'import os
 try:
     os.uname(); print("allowed")
 except OSError as e:
-    print(e.errno)' 2>&1)
+    print(e.errno)'
 check_eq "a profile's <deny syscall=\"uname\" errno=\"EACCES\">: EACCES in the service" "$out" 13
 
 done_testing

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../tap.sh"
 . "$SOURCE_ROOT/tests/vm/lib.sh"
 . "$SOURCE_ROOT/tests/vm/checks-apparmor.sh"
+. "$SOURCE_ROOT/tests/vm/checks-landlock.sh"
 . "$SOURCE_ROOT/tests/vm/checks-resources.sh"
 . "$SOURCE_ROOT/tests/vm/checks-selinux.sh"
 
@@ -25,6 +26,7 @@ for lsm in ${VM_BOOTS:-apparmor selinux}; do
         apparmor)
                 checks_apparmor
                 checks_resources
+                checks_landlock
                 ;;
         selinux) checks_selinux ;;
         esac
