@@ -20,7 +20,8 @@ static bool all_chars_in(const char *s, const char *extra) {
 bool sandbox_name_is_valid(const char *s) {
         size_t n = strlen(s);
 
-        return n > 0 && n <= SANDBOX_NAME_MAX && is_alnum(s[0]) && all_chars_in(s, "_.-");
+        return n > 0 && n <= SANDBOX_NAME_MAX && is_alnum(s[0]) && all_chars_in(s, "_.-") &&
+               strcmp(s, "profiles") != 0;
 }
 
 bool unit_name_is_valid(const char *s) {

@@ -386,7 +386,8 @@ static void test_names(void) {
                    { "a.b-c_d", true }, { "nightly-report", true }, { "a..b", true },
                    { "", false }, { "-a", false }, { "_a", false }, { ".a", false },
                    { "a b", false }, { "a/b", false }, { "a@b", false }, { "a:b", false },
-                   { "a\\b", false }, { "a%b", false }, { "\xc3\xa9", false }, { "a\n", false });
+                   { "a\\b", false }, { "a%b", false }, { "\xc3\xa9", false }, { "a\n", false },
+                   { "profiles", false }, { "profiles2", true }, { "Profiles", true });
         long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 64, "", "", true);
         long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 65, "", "", false);
 
