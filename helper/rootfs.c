@@ -343,10 +343,14 @@ static int mount_sys(Build *b) {
  * sandbox's cgroup namespace exists (inside it, the path reads "/"). A
  * path: the mount namespace of process 1 has a copy of the host's mounts,
  * and the old mount API binds only from one's own; cgroupfs has no
- * symbolic links for the service to plant. */
+ * symbolic links for the service to plant. Empty, with hide_cgroup set,
+ * when the helper's cgroup lies outside its cgroup namespace (a "/.."
+ * path: "sandboxctl run" from a process nsenter(1) moved into another
+ * container's namespaces), where there is nothing of its own to show. */
 static char unit_cgroup[PATH_MAX];
+static bool hide_cgroup;
 
-void rootfs_find_unit_cgroup(void) {
+int rootfs_find_unit_cgroup(void) {
         char text[4096];
         _cleanup_close_ int fd = -EBADF;
         struct statfs s;
@@ -354,16 +358,30 @@ void rootfs_find_unit_cgroup(void) {
         char *line;
 
         if (statfs("/sys/fs/cgroup", &s) < 0 || s.f_type != CGROUP2_SUPER_MAGIC)
-                return;
+                return 0;
+        /* fail closed: without a path, the fallback would be the host's
+         * whole tree */
         fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || (n = read_fd_into(fd, text, sizeof(text))) <= 0)
-                return;
+        if (fd < 0)
+                return log_error_errno(-errno, "sys: /proc/self/cgroup: %m");
+        n = read_fd_into(fd, text, sizeof(text));
+        if (n < 0)
+                return log_error_errno(n, "sys: /proc/self/cgroup: %m");
         line = strstr(text, "0::/");
         if (!line || (line != text && line[-1] != '\n'))
-                return;
+                return log_error_errno(-EBADMSG, "sys: /proc/self/cgroup has no cgroup2 line");
         line[strcspn(line, "\n")] = 0;
-        if (strstr(line, "/..") || snprintf(unit_cgroup, sizeof(unit_cgroup), "/sys/fs/cgroup%s", line + 3) >= (int) sizeof(unit_cgroup))
+        /* outside the namespace, the kernel shows the path from its root
+         * up: "/../.."; no cgroup can be named ".." */
+        if (strncmp(line + 3, "/..", 3) == 0 && (line[6] == 0 || line[6] == '/')) {
+                hide_cgroup = true;
+                return 0;
+        }
+        if (snprintf(unit_cgroup, sizeof(unit_cgroup), "/sys/fs/cgroup%s", line + 3) >= (int) sizeof(unit_cgroup)) {
                 unit_cgroup[0] = 0;
+                return log_error_errno(-ENAMETOOLONG, "sys: the helper's cgroup %s: %m", line + 3);
+        }
+        return 0;
 }
 
 /* Where the host has systemd's unified layout (cgroup2 on
@@ -375,6 +393,8 @@ static int mount_cgroup(Build *b) {
         _cleanup_close_ int fd = -EBADF;
         char p[FD_PATH_MAX];
 
+        if (hide_cgroup)
+                return mask_in_root(b, "/sys/fs/cgroup");
         if (!unit_cgroup[0])
                 return 0;
         fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");

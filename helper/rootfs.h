@@ -15,6 +15,6 @@
  * it. Logs what failed; returns 0 or -errno. */
 /* Before the clone into the sandbox's namespaces: notes the unit's
  * cgroup for its /sys/fs/cgroup, where the host's is cgroup2. */
-void rootfs_find_unit_cgroup(void);
+int rootfs_find_unit_cgroup(void);
 
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t);

@@ -47,7 +47,7 @@ check_eq "start: systemctl start sandbox@web succeeds, the unit is active" \
         "$?:$(c systemctl is-active sandbox@web)" "0:active"
 check_eq "start: the unit's cgroup is sandbox.slice/sandbox@web.service" \
         "$(c systemctl show -p ControlGroup --value sandbox@web)" "/sandbox.slice/sandbox@web.service"
-pid=$(c_service_pid sandbox@web)
+pid=$(c_service_executed sandbox@web)
 check "start: the service is a process of its own below the helper" [ -n "$pid" ]
 check_eq "start: the service's process is in the unit's cgroup" \
         "$(c cat "/proc/$pid/cgroup" 2>/dev/null | awk -F: '$1 == "0" { print $3 }')" "/sandbox.slice/sandbox@web.service"

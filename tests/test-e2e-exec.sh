@@ -32,7 +32,7 @@ admin() {
 
 c systemctl start sandbox@web
 check_eq "start: active" "$(c systemctl is-active sandbox@web)" active
-for _ in $(seq 50); do [ -n "$(c_service_pid sandbox@web)" ] && break; sleep 0.1; done
+c_service_executed sandbox@web >/dev/null
 main=$(c systemctl show -p MainPID --value sandbox@web)
 
 out=$(admin sandboxctl exec web -- cat /proc/1/cmdline </dev/null | tr '\0' ' ')

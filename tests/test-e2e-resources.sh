@@ -53,4 +53,20 @@ check "inside: it cannot be written" bash -c '[ -n "$0" ] && ! grep -qx written 
         "$(inside 'mkdir /sys/fs/cgroup/escape && echo written')"
 c systemctl stop sandbox@limited
 
+# "sandboxctl run" from a process that nsenter(1) moved into the
+# container's namespaces but not into its cgroup tree: its cgroup is
+# outside the namespace, there is no cgroup of its own to show, and the
+# sandbox's /sys/fs/cgroup is masked (as a masked directory is: empty,
+# read-only, no access) rather than the container's tree
+if c grep -q '^0::/\.\.' /proc/self/cgroup; then
+        check_eq "sandboxctl run from outside the container's cgroups: /sys/fs/cgroup is masked" \
+                "$(c sandboxctl run limited -- /bin/sh -c 'ls -A /sys/fs/cgroup 2>/dev/null; echo listed
+test -e /sys/fs/cgroup/cgroup.procs || echo hidden; touch /sys/fs/cgroup/x 2>/dev/null || echo refused' 2>&1)" \
+                "listed
+hidden
+refused"
+else
+        skip "sandboxctl run from outside the container's cgroups" "this process's cgroup is inside the container's namespace"
+fi
+
 done_testing

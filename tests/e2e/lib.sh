@@ -332,14 +332,25 @@ c_service_pid() {
         c cat "/proc/$init/task/$init/children" 2>/dev/null | awk '{ print $1 }'
 }
 
-# c_service_comm UNIT: the command name of UNIT's service process, once
-# the helper has built the sandbox and executed it (waits up to 10 s)
-c_service_comm() {
-        local pid
+# c_service_executed UNIT: the PID of UNIT's service once the helper has
+# built the sandbox and executed it (before, the process is still the
+# helper). The unit is Type=simple: "systemctl start" returns before
+# that, so this waits, up to 10 s.
+c_service_executed() {
+        local pid comm
         for _ in $(seq 100); do
-                pid=$(c_service_pid "$1") && [ -n "$pid" ] && c cat "/proc/$pid/comm" 2>/dev/null && return
+                pid=$(c_service_pid "$1") && [ -n "$pid" ] &&
+                        comm=$(c cat "/proc/$pid/comm" 2>/dev/null) && [ "$comm" != sandbox-helper ] &&
+                        { echo "$pid"; return 0; }
                 sleep 0.1
         done
+        return 1
+}
+
+# c_service_comm UNIT: the command name of UNIT's executed service
+c_service_comm() {
+        local pid
+        pid=$(c_service_executed "$1") && c cat "/proc/$pid/comm" 2>/dev/null
 }
 
 # in_sandbox UNIT CMD...: CMD, as root with all privileges, in the mount,
@@ -348,7 +359,7 @@ c_service_comm() {
 in_sandbox() {
         local unit=$1 pid
         shift
-        pid=$(c_service_pid "$unit") && [ -n "$pid" ] || { echo "no service process in $unit" >&2; return 125; }
+        pid=$(c_service_executed "$unit") || { echo "no service process in $unit" >&2; return 125; }
         c nsenter -t "$pid" -m -p -u -i "$@"
 }
 
