@@ -198,8 +198,6 @@ static int run(HelperConfig *c) {
          * their lower directories below the tree the new root binds */
         _cleanup_free_ char *context = selinux_mount_context(c);
         mount_set_context(context);
-        if (rootfs_find_unit_cgroup() < 0)
-                return EXIT_SETUP;
         root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0) {
                 log_error_errno(-errno, "root %s: %m", root_directory);

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "devices.h"
-#include "fileio.h"
 #include "helper-config.h"
 #include "log.h"
 #include "mount-util.h"
@@ -339,70 +338,36 @@ static int mount_sys(Build *b) {
         return 0;
 }
 
-/* The unit's cgroup directory in the host's cgroup2, found before the
- * sandbox's cgroup namespace exists (inside it, the path reads "/"). A
- * path: the mount namespace of process 1 has a copy of the host's mounts,
- * and the old mount API binds only from one's own; cgroupfs has no
- * symbolic links for the service to plant. Empty, with hide_cgroup set,
- * when the helper's cgroup lies outside its cgroup namespace (a "/.."
- * path: "sandboxctl run" from a process nsenter(1) moved into another
- * container's namespaces), where there is nothing of its own to show. */
-static char unit_cgroup[PATH_MAX];
-static bool hide_cgroup;
-
-int rootfs_find_unit_cgroup(void) {
-        char text[4096];
+/* Where the host has systemd's unified layout (cgroup2 on
+ * /sys/fs/cgroup), the sandbox's /sys/fs/cgroup is a cgroup2 mount of
+ * its own cgroup namespace, whose root is the cgroup the helper ran in
+ * at the clone: the unit's. The service sees its own limits (memory.max,
+ * pids.max), usage and processes, and nothing of the host's tree.
+ * Read-only, as the rest of /sys. Until the pivot, "/" is the host's. */
+static int mount_cgroup(Build *b) {
         _cleanup_close_ int fd = -EBADF;
         struct statfs s;
-        ssize_t n;
-        char *line;
+        char p[FD_PATH_MAX];
 
         if (statfs("/sys/fs/cgroup", &s) < 0 || s.f_type != CGROUP2_SUPER_MAGIC)
                 return 0;
-        /* fail closed: without a path, the fallback would be the host's
-         * whole tree */
-        fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return log_error_errno(-errno, "sys: /proc/self/cgroup: %m");
-        n = read_fd_into(fd, text, sizeof(text));
-        if (n < 0)
-                return log_error_errno(n, "sys: /proc/self/cgroup: %m");
-        line = strstr(text, "0::/");
-        if (!line || (line != text && line[-1] != '\n'))
-                return log_error_errno(-EBADMSG, "sys: /proc/self/cgroup has no cgroup2 line");
-        line[strcspn(line, "\n")] = 0;
-        /* outside the namespace, the kernel shows the path from its root
-         * up: "/../.."; no cgroup can be named ".." */
-        if (strncmp(line + 3, "/..", 3) == 0 && (line[6] == 0 || line[6] == '/')) {
-                hide_cgroup = true;
-                return 0;
-        }
-        if (snprintf(unit_cgroup, sizeof(unit_cgroup), "/sys/fs/cgroup%s", line + 3) >= (int) sizeof(unit_cgroup)) {
-                unit_cgroup[0] = 0;
-                return log_error_errno(-ENAMETOOLONG, "sys: the helper's cgroup %s: %m", line + 3);
-        }
-        return 0;
-}
-
-/* Where the host has systemd's unified layout (cgroup2 on
- * /sys/fs/cgroup), the sandbox's /sys/fs/cgroup is the unit's own
- * cgroup, as a mount of its cgroup namespace would show it: the service
- * sees its own limits (memory.max, pids.max), usage and processes, and
- * nothing of the host's tree. Read-only, as the rest of /sys. */
-static int mount_cgroup(Build *b) {
-        _cleanup_close_ int fd = -EBADF;
-        char p[FD_PATH_MAX];
-
-        if (hide_cgroup)
-                return mask_in_root(b, "/sys/fs/cgroup");
-        if (!unit_cgroup[0])
-                return 0;
+        /* the kernel refuses a file system on a mount point of its own
+         * superblock (EBUSY): the host's view goes first */
         fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
         if (fd < 0)
                 return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
         fd_path(fd, p);
-        if (mount(unit_cgroup, p, NULL, MS_BIND, NULL) < 0)
-                return log_error_errno(-errno, "sys: bind the unit's cgroup %s on /sys/fs/cgroup: %m", unit_cgroup);
+        if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
+                return log_error_errno(-errno, "sys: unmount the host's /sys/fs/cgroup: %m");
+        close(TAKE_FD(fd));
+        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        if (fd < 0)
+                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
+        fd_path(fd, p);
+        /* read-only as a mount: as a superblock flag, it would be the
+         * host's too (EBUSY) */
+        if (mount("cgroup2", p, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return log_error_errno(-errno, "sys: mount the sandbox's cgroup2 on /sys/fs/cgroup: %m");
         return mount_made_readonly(b, "/sys/fs/cgroup");
 }
 

@@ -13,8 +13,4 @@
  * namespace (which must be its own) under RUNDIR/root, with the /etc and
  * /var overlays received on overlays (overlays_send()), and pivots into
  * it. Logs what failed; returns 0 or -errno. */
-/* Before the clone into the sandbox's namespaces: notes the unit's
- * cgroup for its /sys/fs/cgroup, where the host's is cgroup2. */
-int rootfs_find_unit_cgroup(void);
-
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t);

@@ -17,11 +17,14 @@ static bool all_chars_in(const char *s, const char *extra) {
         return true;
 }
 
-bool sandbox_name_is_valid(const char *s) {
+bool profile_name_is_valid(const char *s) {
         size_t n = strlen(s);
 
-        return n > 0 && n <= SANDBOX_NAME_MAX && is_alnum(s[0]) && all_chars_in(s, "_.-") &&
-               strcmp(s, "profiles") != 0;
+        return n > 0 && n <= SANDBOX_NAME_MAX && is_alnum(s[0]) && all_chars_in(s, "_.-");
+}
+
+bool sandbox_name_is_valid(const char *s) {
+        return profile_name_is_valid(s) && strcmp(s, "profiles") != 0;
 }
 
 bool unit_name_is_valid(const char *s) {
@@ -90,9 +93,8 @@ bool env_name_is_valid(const char *s) {
 }
 
 bool tag_is_valid(const char *s) {
-        size_t n = strlen(s);
-
-        return n > 0 && n <= 64 && is_alnum(s[0]) && all_chars_in(s, "_.-");
+        /* the same rule, so that one message (NAME_RULE) says it */
+        return profile_name_is_valid(s);
 }
 
 bool text_is_printable(const char *s) {

@@ -8,13 +8,17 @@
 #define SANDBOX_NAME_MAX 64
 /* What the messages that refuse a sandbox or tag name say is allowed. */
 #define NAME_CHARS_RULE "letters, digits, \"_\", \".\", \"-\", starting with a letter or digit"
-#define TAG_RULE NAME_CHARS_RULE ", at most 64 characters"
-#define SANDBOX_NAME_RULE TAG_RULE ", not \"profiles\""
+#define NAME_RULE NAME_CHARS_RULE ", at most 64 characters"
+#define SANDBOX_NAME_RULE NAME_RULE ", not \"profiles\""
 
-/* A sandbox name: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 64 characters, so
- * that sandbox@NAME.service, /var/lib/sandbox/NAME and /run/sandbox/NAME
- * are all well-formed without escaping. "profiles" is taken: its
- * /run/sandbox/profiles is where runtime profiles are searched. */
+/* A profile's name, as <include> names one: [A-Za-z0-9][A-Za-z0-9_.-]*,
+ * at most 64 characters. */
+bool profile_name_is_valid(const char *s);
+
+/* A sandbox name: a profile name, so that sandbox@NAME.service,
+ * /var/lib/sandbox/NAME and /run/sandbox/NAME are all well-formed
+ * without escaping, but "profiles": /run/sandbox/profiles is where
+ * runtime profiles are searched. */
 bool sandbox_name_is_valid(const char *s);
 
 /* A unit name such as "multi-user.target" or "sandbox@web.service". */

@@ -244,9 +244,9 @@ static int load_include(Loader *l, xmlNodePtr n, const char *file) {
 
         if (!name)
                 return 0; /* reported by the schema */
-        if (!sandbox_name_is_valid((const char *) name)) {
+        if (!profile_name_is_valid((const char *) name)) {
                 diag_add(l->diags, file, line, "<include>: name \"%s\" is not a valid profile name; "
-                         "allowed: " SANDBOX_NAME_RULE, (const char *) name);
+                         "allowed: " NAME_RULE, (const char *) name);
                 l->problems++;
                 return 0;
         }

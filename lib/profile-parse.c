@@ -244,7 +244,7 @@ static void parse_block(ParseContext *c, xmlNodePtr n) {
                 replace(&m.source, NULL);
         }
         if (tag && !tag_is_valid(tag)) {
-                problem(c, n, "tag \"%s\" is not valid; allowed: " TAG_RULE, tag);
+                problem(c, n, "tag \"%s\" is not valid; allowed: " NAME_RULE, tag);
                 replace(&tag, NULL);
         }
         if (!m.source || !tag) {

@@ -16,6 +16,10 @@ cat >"$TMP/limited.xml" <<'XML'
 </sandbox>
 XML
 e2e_profile "$TMP/limited.xml" limited
+# with a network namespace, /sys is a fresh sysfs, and /sys/fs/cgroup
+# is made anew on it
+sed 's|<resources |<network mode="none"/><resources |' "$TMP/limited.xml" >"$TMP/limited-nonet.xml"
+e2e_profile "$TMP/limited-nonet.xml" limited-nonet
 e2e_profile "$EXAMPLES/http-server.xml" web
 e2e_boot
 
@@ -52,18 +56,31 @@ check "inside: the service's sleep is listed in it" bash -c 'grep -qx 1 <<<"$0"'
 check "inside: it cannot be written" bash -c '[ -n "$0" ] && ! grep -qx written <<<"$0"' \
         "$(inside 'mkdir /sys/fs/cgroup/escape && echo written')"
 c systemctl stop sandbox@limited
+c systemctl start sandbox@limited-nonet
+c_service_executed sandbox@limited-nonet >/dev/null
+check_eq "with its own network too: /sys/fs/cgroup is the unit's, read-only" \
+        "$(c sandboxctl exec limited-nonet -- /bin/sh -c 'stat -f -c %T /sys/fs/cgroup; grep -x 1 /sys/fs/cgroup/cgroup.procs
+test -e /sys/fs/cgroup/sandbox.slice || echo no-slice; mkdir /sys/fs/cgroup/x 2>/dev/null || echo refused' 2>&1)" \
+        "cgroup2fs
+1
+no-slice
+refused"
+c systemctl stop sandbox@limited-nonet
 
 # "sandboxctl run" from a process that nsenter(1) moved into the
-# container's namespaces but not into its cgroup tree: its cgroup is
-# outside the namespace, there is no cgroup of its own to show, and the
-# sandbox's /sys/fs/cgroup is masked (as a masked directory is: empty,
-# read-only, no access) rather than the container's tree
+# container's namespaces but not into its cgroup tree: its cgroup lies
+# outside the container's namespace. The sandbox's /sys/fs/cgroup is
+# still the cgroup it runs in, and not the container's tree (no
+# init.scope, no sandbox.slice).
 if c grep -q '^0::/\.\.' /proc/self/cgroup; then
-        check_eq "sandboxctl run from outside the container's cgroups: /sys/fs/cgroup is masked" \
-                "$(c sandboxctl run limited -- /bin/sh -c 'ls -A /sys/fs/cgroup 2>/dev/null; echo listed
-test -e /sys/fs/cgroup/cgroup.procs || echo hidden; touch /sys/fs/cgroup/x 2>/dev/null || echo refused' 2>&1)" \
-                "listed
-hidden
+        check_eq "sandboxctl run from outside the container's cgroups: /sys/fs/cgroup is its own cgroup, read-only" \
+                "$(c sandboxctl run limited -- /bin/sh -c 'grep "^0::" /proc/self/cgroup
+test -e /sys/fs/cgroup/cgroup.procs && echo procs
+test -e /sys/fs/cgroup/init.scope || test -e /sys/fs/cgroup/sandbox.slice || echo not-the-tree
+mkdir /sys/fs/cgroup/x 2>/dev/null || echo refused' 2>&1)" \
+                "0::/
+procs
+not-the-tree
 refused"
 else
         skip "sandboxctl run from outside the container's cgroups" "this process's cgroup is inside the container's namespace"

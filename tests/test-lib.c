@@ -388,6 +388,7 @@ static void test_names(void) {
                    { "a b", false }, { "a/b", false }, { "a@b", false }, { "a:b", false },
                    { "a\\b", false }, { "a%b", false }, { "\xc3\xa9", false }, { "a\n", false },
                    { "profiles", false }, { "profiles2", true }, { "Profiles", true });
+        NAME_CASES(profile_name_is_valid, { "profiles", true }, { "web", true }, { "-a", false }, { "a/b", false });
         long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 64, "", "", true);
         long_name("sandbox_name_is_valid", sandbox_name_is_valid, 'a', 65, "", "", false);
 

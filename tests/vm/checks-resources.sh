@@ -30,7 +30,7 @@ g_journal() {
 }
 
 checks_resources() {
-        local cg out n fstype
+        local cg out n
 
         res_profile /bin/sleep infinity | g_profile res-view
         res_profile "$VM_PROBE" hog | g_profile res-memory
@@ -48,20 +48,19 @@ checks_resources() {
         check_eq "the unit's cgroup has pids.max 32" "$(g cat "/sys/fs/cgroup$cg/pids.max")" 32
         check_eq "inside, /proc/self/cgroup is the root of its cgroup namespace" \
                 "$(g sandboxctl exec res-view -- cat /proc/self/cgroup)" "0::/"
-        # a cgroup2 of the sandbox's own (its cgroup namespace's root,
-        # the unit's cgroup) has the limits in its root directory; the
-        # hierarchy's own root (the host's, bound read-only) has none
-        fstype=$(g sandboxctl exec res-view -- stat -f -c %T /sys/fs/cgroup)
-        diag "inside, /sys/fs/cgroup is a $fstype; its cgroup.procs has $(g sandboxctl exec res-view -- cat /sys/fs/cgroup/cgroup.procs | wc -l) processes"
-        if g sandboxctl exec res-view -- test -e /sys/fs/cgroup/memory.max; then
-                check_eq "inside, /sys/fs/cgroup/memory.max is 64 MiB" \
-                        "$(g sandboxctl exec res-view -- cat /sys/fs/cgroup/memory.max 2>&1)" 67108864
-                check_eq "inside, /sys/fs/cgroup/pids.max is 32" \
-                        "$(g sandboxctl exec res-view -- cat /sys/fs/cgroup/pids.max 2>&1)" 32
-        else
-                skip "inside, /sys/fs/cgroup/memory.max is 64 MiB" "/sys/fs/cgroup there is the whole hierarchy, not the sandbox's cgroup"
-                skip "inside, /sys/fs/cgroup/pids.max is 32" "/sys/fs/cgroup there is the whole hierarchy, not the sandbox's cgroup"
-        fi
+        # the guest has systemd's unified layout: the sandbox's
+        # /sys/fs/cgroup is a read-only cgroup2 of its cgroup namespace,
+        # whose root is the unit's cgroup, with the limits in it
+        check_eq "inside, /sys/fs/cgroup is a read-only cgroup2" \
+                "$(g sandboxctl exec res-view -- sh -c 'stat -f -c %T /sys/fs/cgroup; mkdir /sys/fs/cgroup/x 2>/dev/null || echo refused')" \
+                "cgroup2fs
+refused"
+        check_eq "inside, /sys/fs/cgroup is the unit's cgroup: no system.slice" \
+                "$(g sandboxctl exec res-view -- sh -c 'test -e /sys/fs/cgroup/system.slice || echo absent')" absent
+        check_eq "inside, /sys/fs/cgroup/memory.max is 64 MiB" \
+                "$(g sandboxctl exec res-view -- cat /sys/fs/cgroup/memory.max 2>&1)" 67108864
+        check_eq "inside, /sys/fs/cgroup/pids.max is 32" \
+                "$(g sandboxctl exec res-view -- cat /sys/fs/cgroup/pids.max 2>&1)" 32
         g systemctl stop sandbox@res-view
 
         # memory: killed by the OOM killer at MemoryMax=, and systemd
