@@ -332,7 +332,8 @@ static void bind_element(Buffer *b, const char *source, const char *target, bool
                 buffer_append(b, "\" target=\"");
                 xml_escaped(b, target);
         }
-        buffer_append(b, readonly ? "\" readonly=\"yes\"/>\n" : "\"/>\n");
+        /* said either way: a <bind> is read-only unless it says otherwise */
+        buffer_append(b, readonly ? "\" readonly=\"yes\"/>\n" : "\" readonly=\"no\"/>\n");
 }
 
 static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {

@@ -73,7 +73,7 @@ check "its user and group" grep -q '<exec user="nobody" group="nogroup"' <<<"$ou
 check "its environment" grep -q '<env name="PYTHONUNBUFFERED" value="1"/>' <<<"$out"
 check "the /etc and /var overlays (StateDirectory= is in /var)" grep -q '<var mode="overlay"/>' <<<"$out"
 check "RuntimeDirectory= in the sandbox's own /run" grep -q '<runtime-directory name="webapp" mode="0750"/>' <<<"$out"
-check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp"/>' <<<"$out"
+check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp" readonly="no"/>' <<<"$out"
 check "no capability for a non-root user without ambient ones" grep -q '<capabilities keep=""/>' <<<"$out"
 check "MemoryMax= as memory" grep -q 'memory="209715200"' <<<"$out"
 check "restart" grep -q 'restart="on-failure"' <<<"$out"
