@@ -306,36 +306,61 @@ static int mount_proc(Build *b) {
         return 0;
 }
 
-/* With its own network namespace the sandbox gets a fresh sysfs, which
- * shows its own interfaces; the host's cgroup hierarchies are bound back
- * in below it, read-only like the rest. In the host's network namespace
- * the read-only view of the host's /sys stays. */
+/* The sandbox's /sys is a sysfs mount of its own: it shows the network
+ * namespace's interfaces, and none of the file systems the host mounts
+ * below its /sys (debugfs, tracefs, securityfs, efivarfs, pstore, bpf,
+ * configfs), which the recursive bind of the host's root carries in,
+ * read-only but readable: the kernel's internals, trace buffers, firmware
+ * variables. The host's cgroup hierarchies are bound back in below it,
+ * read-only like the rest. The new sysfs is made beside the root and
+ * moved in: in the host's network namespace it is the host's superblock,
+ * which the kernel refuses to mount on a mount point of its own (EBUSY). */
 static int mount_sys(Build *b) {
-        if (!b->c->network || streq(b->c->network, "host"))
-                return 0;
-
+        const bool own_net = b->c->network && !streq(b->c->network, "host");
         _cleanup_close_ int sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
-        _cleanup_close_ int cgroup = -EBADF, top = -EBADF;
-        char p[FD_PATH_MAX], g[FD_PATH_MAX];
+        _cleanup_close_ int cgroup = -EBADF, fresh = -EBADF;
+        char p[FD_PATH_MAX], g[FD_PATH_MAX], dir[PATH_MAX], sub[PATH_MAX + 16];
+        int r;
 
+        /* a root of the profile's own may have no /sys at all */
+        if (sys == -ENOENT)
+                return 0;
         if (sys < 0)
                 return log_error_errno(sys, "sys: %m");
+        snprintf(dir, sizeof(dir), "%s/sys", b->rundir);
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "sys: create %s: %m", dir);
+        /* a new network namespace's sysfs is a superblock of its own, so
+         * it can be read-only from the start; the host's says EBUSY to
+         * that, and is made read-only as a mount once in place */
+        r = mount_logged("sysfs", dir, "sysfs", (own_net ? MS_RDONLY : 0) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r < 0)
+                return r;
         cgroup = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        snprintf(sub, sizeof(sub), "%s/fs/cgroup", dir);
+        if (cgroup >= 0) {
+                fd_path(cgroup, g);
+                r = mount_logged(g, sub, NULL, MS_BIND | MS_REC, NULL);
+                if (r < 0)
+                        return r;
+        }
+        fresh = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fresh < 0)
+                return log_error_errno(-errno, "sys: open %s: %m", dir);
         fd_path(sys, p);
-        /* a superblock of the new network namespace's own, so it can be
-         * read-only from the start (the host's one says EBUSY to that) */
-        if (mount("sysfs", p, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-                return log_error_errno(-errno, "sys: mount /sys: %m");
-        if (cgroup < 0)
-                return 0;
-        top = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
-        if (top < 0)
-                return 0;
-        fd_path(cgroup, g);
-        fd_path(top, p);
-        if (mount(g, p, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return log_error_errno(-errno, "sys: bind /sys/fs/cgroup: %m");
-        return 0;
+        /* EINVAL: not a mount point (a root of the profile's own) */
+        if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
+                return log_error_errno(-errno, "sys: unmount the host's /sys: %m");
+        close(TAKE_FD(sys));
+        sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
+        if (sys < 0)
+                return log_error_errno(sys, "sys: %m");
+        fd_path(fresh, g);
+        fd_path(sys, p);
+        if (mount(g, p, NULL, MS_MOVE, NULL) < 0)
+                return log_error_errno(-errno, "sys: move the sandbox's sysfs to /sys: %m");
+        (void) rmdir(dir);
+        return own_net ? 0 : mount_made_readonly(b, "/sys");
 }
 
 /* Where the host has systemd's unified layout (cgroup2 on

@@ -205,6 +205,29 @@ else
         skip_attempt "cgroup v1 release_agent" "no cgroup v1 hierarchy under /sys/fs/cgroup"
 fi
 
+# The host's file systems below its /sys (debugfs, tracefs, securityfs,
+# pstore, efivarfs, bpf): here, a tmpfs on /sys/kernel/debug of a mount
+# namespace of the test's own, holding a file; the sandbox's /sys is a
+# sysfs of its own, which has none of them.
+if [ -d /sys/kernel/debug ]; then
+        begin "the host's file systems below /sys (debugfs, tracefs, ...) are not in the sandbox's /sys"
+        timeout -k 5 60 unshare -m --propagation private sh -c \
+                'mount -t tmpfs escape /sys/kernel/debug && echo host >/sys/kernel/debug/escape-marker && exec "$@"' sh \
+                "$HELPER" --name="$NAME" --state-root="$STATE" -- /bin/sh -c \
+                'if [ -e /sys/kernel/debug/escape-marker ]; then echo debug-marker visible; else echo debug-marker absent; fi
+                 grep -c " /sys/kernel/debug " /proc/self/mountinfo | sed "s/^/debug-mounts /"
+                 awk "\$5 == \"/sys\" { print \"sys-type\", \$9; print \"sys-options\", \$6 }" /proc/self/mountinfo' \
+                >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+        want debug-marker absent
+        want debug-mounts 0
+        want sys-type sysfs
+        want sys-options 'ro,nosuid,nodev,noexec,relatime'
+        finish
+else
+        skip_attempt "the host's file systems below /sys" "no /sys/kernel/debug here"
+fi
+
 # binfmt_misc_has ENTRY: is ENTRY registered on the host? Looked up in
 # a private mount namespace, so the host's mount table stays as it is.
 binfmt_misc_has() {
