@@ -2,8 +2,9 @@
 /*
  * A service unit, as systemd loaded it, made into a sandbox profile that
  * keeps the service working: what the unit lets it write becomes the
- * sandbox's overlays or binds, its capabilities the keep-list, its user
- * stays. What has no equivalent is said, never dropped silently.
+ * sandbox's overlays or binds, its capabilities the keep-list (but those
+ * that reach past the sandbox), its user stays. What has no equivalent
+ * is said, never dropped silently.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <cap-ng.h>
 
 #include "buffer.h"
+#include "capabilities.h"
 #include "convert-profile.h"
 #include "log.h"
 #include "macro.h"
@@ -240,21 +242,51 @@ static bool covered(const char *p) {
         return false;
 }
 
-static void capabilities(Buffer *b, uint64_t mask) {
-        bool first = true;
+static void cap_names(Buffer *b, char * const *caps) {
+        STRV_FOREACH(c, caps) {
+                if (c != caps)
+                        buffer_append_char(b, ' ');
+                buffer_append(b, *c);
+        }
+}
 
-        buffer_append(b, "    <capabilities keep=\"");
+/* The capabilities of mask into keep=. Those that reach past the
+ * sandbox's namespaces (capabilities.h) are left out, each a note, unless
+ * keep_unsafe: then they go into keep-unsafe=, each a note too. */
+static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_unsafe, char ***notes) {
+        _cleanup_strv_free_ char **keep = NULL, **unsafe = NULL;
+
         for (unsigned i = 0; i < 64; i++) {
-                const char *n;
+                _cleanup_free_ char *name = NULL;
+                const char *n, *why;
 
                 if (!(mask & (UINT64_C(1) << i)) || !(n = capng_capability_to_name(i)))
                         continue;
-                buffer_append(b, first ? "CAP_" : " CAP_");
-                for (; *n; n++)
-                        buffer_append_char(b, (char) (*n >= 'a' && *n <= 'z' ? *n - 'a' + 'A' : *n));
-                first = false;
+                if (asprintf(&name, "CAP_%s", n) < 0)
+                        return -ENOMEM;
+                for (char *c = name; *c; c++)
+                        *c = (char) (*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+                why = capability_unsafe_why(name, host_network);
+                if (!why) {
+                        if (strv_consume(&keep, TAKE_PTR(name)) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (keep_unsafe ? note(notes, "%s kept with keep-unsafe=, as asked: it lets the service %s", name, why) < 0 :
+                                  note(notes, "%s left out: it lets the service %s; add keep-unsafe=\"%s\" if the "
+                                       "service needs it", name, why, name) < 0)
+                        return -ENOMEM;
+                if (keep_unsafe && strv_consume(&unsafe, TAKE_PTR(name)) < 0)
+                        return -ENOMEM;
+        }
+        buffer_append(b, "    <capabilities keep=\"");
+        cap_names(b, keep);
+        if (unsafe) {
+                buffer_append(b, "\" keep-unsafe=\"");
+                cap_names(b, unsafe);
         }
         buffer_append(b, "\"/>\n");
+        return 0;
 }
 
 static const char *service_type(const UnitProps *u, char ***notes) {
@@ -486,7 +518,7 @@ static void header(Buffer *b, const UnitProps *u, char * const *notes) {
         buffer_append(b, "-->\n");
 }
 
-int convert_profile(const UnitProps *u, const char *name, char **ret_text, char ***ret_notes) {
+int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char **ret_text, char ***ret_notes) {
         _cleanup_buffer_ Buffer body = {}, text = {};
         _cleanup_strv_free_ char **notes = NULL;
         Env env = {};
@@ -525,8 +557,11 @@ int convert_profile(const UnitProps *u, const char *name, char **ret_text, char 
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", u->private_network ? "none" : "host");
         buffer_append(&body, "  <security>\n");
-        capabilities(&body, isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
-                                u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set);
+        r = capabilities(&body, isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
+                                u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set,
+                         !u->private_network, keep_unsafe, &notes);
+        if (r < 0)
+                goto finish;
         buffer_append(&body, "  </security>\n");
         resources_element(&body, u);
         if (u->wanted_by) {

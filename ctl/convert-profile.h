@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 #include "unit-props.h"
 
 /* Refuses, with one line on stderr, a unit a sandbox cannot run as the
@@ -10,8 +12,10 @@ int convert_check(const UnitProps *u);
 
 /* The profile of sandbox name that runs u's service: its command, user,
  * environment, type and restart, its writable paths (in the /etc and /var
- * overlays or bound), capabilities, network and resources. Every setting
- * of u without a profile equivalent is one line of *ret_notes, and also
- * in a comment at the top of the profile. Returns 0, -ENOMEM, or -EINVAL
- * after saying why. */
-int convert_profile(const UnitProps *u, const char *name, char **ret_text, char ***ret_notes);
+ * overlays or bound), capabilities, network and resources. Capabilities
+ * that reach past the sandbox (capabilities.h) are left out, or with
+ * keep_unsafe kept in keep-unsafe=. Every setting of u without a profile
+ * equivalent, and every such capability, is one line of *ret_notes, and
+ * also in a comment at the top of the profile. Returns 0, -ENOMEM, or
+ * -EINVAL after saying why. */
+int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char **ret_text, char ***ret_notes);

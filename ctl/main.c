@@ -43,6 +43,7 @@ static void help(void) {
                "  validate [PATH|NAME...]\n"
                "                         Check profiles (without arguments, every profile on\n"
                "                         the search path); print every problem as PATH:LINE: ...\n"
+               "                         and a warning for each capability kept with keep-unsafe=\n"
                "  list                   List the profiles on the search path\n"
                "  show PATH|NAME         Print the drop-in the generator writes for a profile\n"
                "  run PATH|NAME [-- COMMAND...]\n"

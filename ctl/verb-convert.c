@@ -35,27 +35,32 @@
 
 typedef struct Args {
         const char *unit_arg, *name, *output;
-        bool enable, replace;
+        bool enable, replace, keep_unsafe;
 } Args;
 
 static void help_convert(void) {
-        printf("sandboxctl convert UNIT [--name=NAME] [--output=FILE|-] [--replace] [--enable]\n\n"
+        printf("sandboxctl convert UNIT [--name=NAME] [--output=FILE|-] [--replace] [--enable]\n"
+               "                        [--keep-unsafe-caps]\n\n"
                "Writes a sandbox profile that runs service UNIT as systemd loaded it, to\n"
                "%s/NAME.xml (NAME: the unit's name; --output elsewhere, \"-\" for standard\n"
                "output). Settings without an equivalent are listed on standard error and in a\n"
                "comment in the profile. --replace overwrites an existing profile; --enable then\n"
                "stops and disables UNIT and starts sandbox@NAME, and puts UNIT back when that\n"
-               "does not become active.\n", PROFILE_DIR);
+               "does not become active.\n\n"
+               "The capabilities that reach past the sandbox into the host (CAP_SYS_ADMIN,\n"
+               "CAP_SYS_PTRACE, ...; see sandbox.profile(5)) are left out and listed, unless\n"
+               "--keep-unsafe-caps keeps those the unit has, with keep-unsafe=.\n", PROFILE_DIR);
 }
 
 static int parse(int argc, char *argv[], Args *a) {
-        enum { ARG_NAME = 0x100, ARG_OUTPUT, ARG_ENABLE, ARG_REPLACE };
+        enum { ARG_NAME = 0x100, ARG_OUTPUT, ARG_ENABLE, ARG_REPLACE, ARG_KEEP_UNSAFE };
         static const struct option options[] = {
                 { "help",    no_argument,       NULL, 'h' },
                 { "name",    required_argument, NULL, ARG_NAME },
                 { "output",  required_argument, NULL, ARG_OUTPUT },
                 { "enable",  no_argument,       NULL, ARG_ENABLE },
                 { "replace", no_argument,       NULL, ARG_REPLACE },
+                { "keep-unsafe-caps", no_argument, NULL, ARG_KEEP_UNSAFE },
                 {}
         };
         _cleanup_free_ char *program = NULL;
@@ -80,6 +85,9 @@ static int parse(int argc, char *argv[], Args *a) {
                         break;
                 case ARG_REPLACE:
                         a->replace = true;
+                        break;
+                case ARG_KEEP_UNSAFE:
+                        a->keep_unsafe = true;
                         break;
                 default:
                         return verb_usage_error("convert", c, args);
@@ -344,7 +352,7 @@ int verb_convert(int argc, char *argv[], char * const *dirs) {
                                 "and %zu drop-in%s, without what the manager adds (its defaults, generators, most "
                                 "specifiers)\n", why, unit, source, n_dropins, n_dropins == 1 ? "" : "s");
         }
-        if (convert_check(&u) < 0 || convert_profile(&u, name, &text, &notes) < 0)
+        if (convert_check(&u) < 0 || convert_profile(&u, name, a.keep_unsafe, &text, &notes) < 0)
                 return EXIT_INVALID;
         STRV_FOREACH(n, notes)
                 fprintf(stderr, "sandboxctl convert: %s: %s\n", unit, *n);

@@ -2,16 +2,23 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "capabilities.h"
 #include "log.h"
 #include "sandboxctl.h"
 #include "search-path.h"
 
-/* "PATH: valid" on standard output, or every problem on standard error */
+/* "PATH: valid" on standard output, or every problem on standard error.
+ * A valid profile that keeps a capability reaching past the sandbox (its
+ * keep-unsafe=) is still valid: a warning for each, on standard error. */
 static int validate_path(const char *path, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
+        Diagnostics warnings = {};
 
         if (load_profile_verbose(path, dirs, &p) < 0)
                 return EXIT_INVALID;
+        capability_unsafe_warnings(p, &warnings);
+        diagnostics_print(&warnings, stderr);
+        diagnostics_done(&warnings);
         printf("%s: valid\n", path);
         /* in the order of the problems on stderr, also into a journal */
         fflush(stdout);

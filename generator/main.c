@@ -127,6 +127,19 @@ static int emit(int outfd, const char *outdir, const Profile *p, const char *dro
         return r;
 }
 
+/* One line per profile that keeps capabilities reaching past the
+ * sandbox (keep-unsafe=): compiled as asked, but not silently. */
+static void warn_unsafe_capabilities(const Profile *p) {
+        _cleanup_free_ char *caps = NULL;
+
+        if (strv_length(p->keep_caps_unsafe) == 0)
+                return;
+        caps = strv_join(p->keep_caps_unsafe, " ");
+        log_warning("%s:%u: warning: <capabilities>: keep-unsafe=\"%s\": the service keeps capabilities that reach "
+                    "past the sandbox's namespaces into the host; see sandbox.profile(5)", p->caps_origin.file,
+                    p->caps_origin.line, caps ? caps : "...");
+}
+
 static int generate_one(int outfd, const char *outdir, const ProfileEntry *e, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
         _cleanup_free_ char *dropin = NULL;
@@ -146,6 +159,7 @@ static int generate_one(int outfd, const char *outdir, const ProfileEntry *e, ch
         if (r < 0)
                 return log_error_errno(r, "%s: cannot load: %m", e->path);
 
+        warn_unsafe_capabilities(p);
         r = profile_compile_dropin(p, SANDBOX_HELPER_PATH, &dropin);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot compile: %m", e->path);

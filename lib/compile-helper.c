@@ -105,9 +105,13 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
         if (p->landlock_optional)
                 add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
-        if (p->keep_caps && p->keep_caps[0]) {
-                _cleanup_free_ char *caps = strv_join(p->keep_caps, ",");
-                if (!caps)
+        if (strv_length(p->keep_caps) + strv_length(p->keep_caps_unsafe) > 0) {
+                /* both lists: keep-unsafe= is the profile's opt-in, not the helper's */
+                _cleanup_strv_free_ char **all = NULL;
+                _cleanup_free_ char *caps = NULL;
+
+                if (strv_extend(&all, p->keep_caps) < 0 || strv_extend(&all, p->keep_caps_unsafe) < 0 ||
+                    !(caps = strv_join(all, ",")))
                         a.error = -ENOMEM;
                 else
                         add_option(&a, HELPER_OPT_KEEP_CAPS, caps);

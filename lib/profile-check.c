@@ -80,6 +80,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
 
         problems += check_mount_targets(p, d);
         problems += check_service(p, d);
+        problems += profile_check_capabilities(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
                          "(here or in an included base profile)");

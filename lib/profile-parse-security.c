@@ -11,6 +11,7 @@
 #include <cap-ng.h>
 #include <seccomp.h>
 
+#include "capabilities.h"
 #include "names.h"
 #include "profile-parse.h"
 #include "strv.h"
@@ -115,23 +116,21 @@ static void parse_landlock(ParseContext *c, xmlNodePtr n) {
         }
 }
 
-static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
-        _cleanup_free_ char *keep = attr(n, "keep");
+/* The capabilities named in attribute name of n, upper case, each once;
+ * an empty list when the attribute is absent or empty; NULL when memory
+ * ran out. An unknown name is reported and left out: the profile is
+ * refused, and the others are still checked. */
+static char **capability_list(ParseContext *c, xmlNodePtr n, const char *name) {
+        _cleanup_free_ char *value = attr(n, name);
         _cleanup_strv_free_ char **words = NULL, **caps = NULL;
 
-        if (!keep)
-                return;
-        if (strv_split(keep, " \t\r\n,", &words) < 0) {
-                c->diags->error = -ENOMEM;
-                return;
-        }
+        if (value && strv_split(value, " \t\r\n,", &words) < 0)
+                return oom(c), NULL;
         STRV_FOREACH(w, words) {
                 _cleanup_free_ char *upper = strdup(*w);
 
-                if (!upper) {
-                        c->diags->error = -ENOMEM;
-                        return;
-                }
+                if (!upper)
+                        return oom(c), NULL;
                 for (char *s = upper; *s; s++)
                         *s = (char) toupper((unsigned char) *s);
                 if (strncmp(upper, "CAP_", 4) != 0 && capng_name_to_capability(upper) >= 0) {
@@ -145,17 +144,59 @@ static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
                 }
                 if (strv_contains(caps, upper))
                         continue;
-                if (strv_consume(&caps, TAKE_PTR(upper)) < 0) {
-                        c->diags->error = -ENOMEM;
-                        return;
-                }
+                if (strv_consume(&caps, TAKE_PTR(upper)) < 0)
+                        return oom(c), NULL;
         }
-        if (!caps && strv_split("", " ", &caps) < 0) { /* keep="" keeps none */
-                c->diags->error = -ENOMEM;
+        if (!caps && strv_split("", " ", &caps) < 0) /* keep="" keeps none */
+                return oom(c), NULL;
+        return TAKE_PTR(caps);
+}
+
+/* An element replaces both lists of an included one: what a base kept
+ * with keep-unsafe= is not kept unless this file says so again. Which
+ * capability belongs in which list is checked on the merged profile
+ * (profile_check_capabilities()), where the network is known. */
+static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
+        _cleanup_strv_free_ char **keep = capability_list(c, n, "keep");
+        _cleanup_strv_free_ char **unsafe = capability_list(c, n, "keep-unsafe");
+        Profile *p = c->profile;
+
+        if (!keep || !unsafe)
                 return;
+        strv_free(p->keep_caps);
+        strv_free(p->keep_caps_unsafe);
+        p->keep_caps = TAKE_PTR(keep);
+        p->keep_caps_unsafe = TAKE_PTR(unsafe);
+        p->caps_origin = (Origin) { c->file, line_of(n) };
+}
+
+unsigned profile_check_capabilities(const Profile *p, Diagnostics *d) {
+        bool host_network = p->network == NETWORK_HOST;
+        const char *file = p->caps_origin.file;
+        unsigned line = p->caps_origin.line, problems = 0;
+
+        STRV_FOREACH(k, p->keep_caps) {
+                const char *why = capability_unsafe_why(*k, host_network);
+
+                if (!why)
+                        continue;
+                diag_add(d, file, line, "<capabilities>: %s lets the service %s; keep it only with keep-unsafe=\"%s\"%s",
+                         *k, why, *k, streq(*k, "CAP_NET_ADMIN") ? ", or give the sandbox a network of its own" : "");
+                problems++;
         }
-        strv_free(c->profile->keep_caps);
-        c->profile->keep_caps = TAKE_PTR(caps);
+        STRV_FOREACH(k, p->keep_caps_unsafe) {
+                if (capability_unsafe_why(*k, host_network))
+                        continue;
+                if (streq(*k, "CAP_NET_ADMIN"))
+                        diag_add(d, file, line, "<capabilities>: keep-unsafe= is for the capabilities that reach past the "
+                                 "sandbox, and CAP_NET_ADMIN is one only with the host's network (here <network mode=\"%s\">); "
+                                 "keep it with keep=", network_mode_to_string(p->network));
+                else
+                        diag_add(d, file, line, "<capabilities>: keep-unsafe= is for the capabilities that reach past the "
+                                 "sandbox, and %s is none of them; keep it with keep=", *k);
+                problems++;
+        }
+        return problems;
 }
 
 void profile_parse_security(ParseContext *c, xmlNodePtr n) {

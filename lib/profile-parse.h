@@ -91,3 +91,6 @@ static inline char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
 
 /* <security>, in profile-parse-security.c */
 void profile_parse_security(ParseContext *c, xmlNodePtr n);
+/* Capabilities of capabilities.h's list only in keep-unsafe=, and only
+ * they: returns the number of problems added. */
+unsigned profile_check_capabilities(const Profile *p, Diagnostics *diags);

@@ -41,6 +41,7 @@ Profile *profile_free(Profile *p) {
         free(p->masks);
         free(p->hostname);
         strv_free(p->keep_caps);
+        strv_free(p->keep_caps_unsafe);
         free(p->selinux_label);
         free(p->apparmor_profile);
         strv_free(p->seccomp_allow);

@@ -107,7 +107,9 @@ typedef struct Profile {
         char *hostname;
 
         /* <security> */
-        char **keep_caps;       /* upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
+        char **keep_caps;       /* keep=, upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
+        char **keep_caps_unsafe; /* keep-unsafe=: of capabilities.h's list, kept on purpose */
+        Origin caps_origin;     /* the <capabilities> that set both */
         bool no_new_privileges;
         char *selinux_label;
         bool selinux_optional;

@@ -30,6 +30,63 @@ check "ExecStartPre= listed" grep -q 'ExecStartPre=-/bin/true: not run' "$TMP/er
 check "ReadOnlyPaths= in an overlay listed" grep -q 'ReadOnlyPaths=/etc/web: writable in the sandbox' "$TMP/err"
 check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q "ReadOnlyPaths=/usr" "$0"' "$TMP/err"
 
+# The capabilities that reach past the sandbox (sandbox.profile(5)):
+# never written to keep= by default. CAP_NET_ADMIN is one of them with the
+# host's network only.
+UNSAFE="CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_MKNOD CAP_SYS_RAWIO CAP_SYS_MODULE CAP_SYSLOG CAP_SYS_TIME
+        CAP_DAC_READ_SEARCH CAP_BPF CAP_PERFMON CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_SYS_BOOT CAP_SETFCAP
+        CAP_AUDIT_CONTROL CAP_NET_ADMIN"
+# caps_in ATTRIBUTE FILE: the capabilities of ATTRIBUTE (keep or
+# keep-unsafe) of FILE's <capabilities>, one a line
+caps_in() {
+        sed -n "s/.*<capabilities .*\b$1=\"\([^\"]*\)\".*/\1/p" "$2" | tr ' ' '\n' | grep .
+}
+# left_out_of FILE: for each capability of $UNSAFE, whether FILE keeps it
+# (in keep=) and whether its comment says it was left out; prints the
+# capabilities that are not as they should be
+left_out_of() {
+        local cap
+        for cap in $UNSAFE; do
+                if caps_in keep "$1" | grep -qx "$cap" ||
+                   ! grep -q "^ *$cap left out: it lets the service .*; add keep-unsafe=\"$cap\" if the service needs it$" "$1"; then
+                        echo "$cap"
+                fi
+        done
+}
+
+ctl convert rootd --output=-
+check_eq "a root unit without CapabilityBoundingSet=: exit 0" "$rc" 0
+check "... keep= has the capabilities that stay in the sandbox (CAP_CHOWN, CAP_NET_BIND_SERVICE, CAP_SYS_RESOURCE)" \
+        sh -c 'for c in CAP_CHOWN CAP_NET_BIND_SERVICE CAP_SYS_RESOURCE; do grep -q "<capabilities keep=\"[^\"]*\b$c\b" "$0" || exit 1; done' "$TMP/out"
+check_eq "... it writes none of the capabilities that reach past the sandbox, and its comment names each one left out" \
+        "$(left_out_of "$TMP/out")" ""
+check "... and no keep-unsafe=" sh -c '! grep -q "<capabilities .*keep-unsafe=" "$0"' "$TMP/out"
+check_eq "... each one left out is a line on stderr too" \
+        "$(grep -c '^sandboxctl convert: rootd.service: CAP_[A-Z_]* left out: ' "$TMP/err")" "$(wc -w <<<"$UNSAFE")"
+cp "$TMP/out" "$TMP/profiles/rootd.xml"
+"$SANDBOXCTL" validate "$TMP/profiles/rootd.xml" >"$TMP/validate.out" 2>"$TMP/validate.err"
+check_eq "... the profile is valid, without a warning" "$?:$(cat "$TMP/validate.err")" "0:"
+rm "$TMP/profiles/rootd.xml"
+
+ctl convert rootd --output=- --keep-unsafe-caps
+check_eq "--keep-unsafe-caps: exit 0" "$rc" 0
+check_eq "... keep-unsafe= has each capability that reaches past the sandbox" \
+        "$(caps_in keep-unsafe "$TMP/out" | sort)" "$(tr -s ' \n' '\n' <<<"$UNSAFE" | grep . | sort)"
+check "... keep= none of them" sh -c 'for c in $1; do grep -q "<capabilities keep=\"[^\"]*\b$c\b" "$0" && exit 1; done; exit 0' \
+        "$TMP/out" "$UNSAFE"
+check "... each a line in the comment" grep -q '^ *CAP_SYS_ADMIN kept with keep-unsafe=, as asked: it lets the service ' "$TMP/out"
+cp "$TMP/out" "$TMP/profiles/rootd.xml"
+"$SANDBOXCTL" validate "$TMP/profiles/rootd.xml" >"$TMP/validate.out" 2>"$TMP/validate.err"
+check_eq "... the profile is valid" "$?" 0
+check_eq "... with one warning each from validate" "$(grep -c ': warning: <capabilities>: CAP_[A-Z_]* is kept (keep-unsafe): it lets the service ' "$TMP/validate.err")" \
+        "$(wc -w <<<"$UNSAFE")"
+rm "$TMP/profiles/rootd.xml"
+
+ctl convert rootd-own-net --output=-
+check_eq "a root unit with PrivateNetwork=yes: CAP_NET_ADMIN acts on its own network and is kept; CAP_SYS_TIME is not" \
+        "$(caps_in keep "$TMP/out" | sort | tr '\n' ' ')" "CAP_NET_ADMIN CAP_NET_BIND_SERVICE "
+check "... CAP_SYS_TIME is listed as left out" grep -q '^ *CAP_SYS_TIME left out: it lets the service set the host.s clock' "$TMP/out"
+
 ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
 check_eq "an instance of a template, written to a file: exit 0" "$rc" 0
 check "%i is the instance" grep -q '<arg>30</arg>' "$TMP/profiles/tmpl-30.xml"

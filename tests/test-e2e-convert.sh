@@ -114,6 +114,25 @@ c sandboxctl convert webapp >/dev/null 2>"$TMP/err"
 check_eq "convert again without --replace: refused" "$?" 1
 check "... naming the existing profile" grep -q "already has a profile, /etc/sandbox/profiles/webapp.xml; --replace" "$TMP/err"
 
+# a root unit without CapabilityBoundingSet=, as the manager loads it (it
+# reports every capability): none that reaches past the sandbox is kept,
+# and the comment names each one left out
+UNSAFE="CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_MKNOD CAP_SYS_RAWIO CAP_SYS_MODULE CAP_SYSLOG CAP_SYS_TIME
+        CAP_DAC_READ_SEARCH CAP_BPF CAP_PERFMON CAP_MAC_ADMIN CAP_MAC_OVERRIDE CAP_SYS_BOOT CAP_SETFCAP
+        CAP_AUDIT_CONTROL CAP_NET_ADMIN"
+out=$(c sandboxctl convert brokenapp --output=- 2>/dev/null)
+keep=$(sed -n 's/.*<capabilities keep="\([^"]*\)".*/\1/p' <<<"$out")
+check "a root unit without CapabilityBoundingSet=: keep= has the others (CAP_CHOWN, CAP_SETUID)" \
+        sh -c 'case " $0 " in *" CAP_CHOWN "*" CAP_SETUID "*) exit 0;; esac; exit 1' "$keep"
+wrong=
+for cap in $UNSAFE; do
+        if grep -qw "$cap" <<<"$keep" || ! grep -q "^ *$cap left out: it lets the service " <<<"$out"; then
+                wrong+=" $cap"
+        fi
+done
+check_eq "... none of the capabilities that reach past the sandbox in it, each named in the comment" "$wrong" ""
+check "... and no keep-unsafe=" bash -c '! grep -q "<capabilities .*keep-unsafe=" <<<"$0"' "$out"
+
 # rollback: a unit whose sandbox cannot start
 c systemctl enable --now brokenapp.service >/dev/null 2>&1
 c sandboxctl convert brokenapp --enable >"$TMP/out" 2>&1

@@ -129,6 +129,15 @@ restart() {
 ### nginx
 check "nginx.service: HTTP GET / answers" grep -q 'Welcome to nginx' <<<"$(retry http_get)"
 check_converted nginx.service nginx
+# a root unit without CapabilityBoundingSet=: none of the capabilities
+# that reach past the sandbox is kept, and nginx serves without them
+profile=$(c cat /etc/sandbox/profiles/nginx.xml)
+keep=$(sed -n 's/.*<capabilities keep="\([^"]*\)".*/\1/p' <<<"$profile")
+check "nginx.service: the profile keeps CAP_NET_BIND_SERVICE, CAP_SETUID and CAP_SETGID" \
+        bash -c 'for c in CAP_NET_BIND_SERVICE CAP_SETUID CAP_SETGID; do grep -qw "$c" <<<"$0" || exit 1; done' "$keep"
+check_eq "nginx.service: ... and none that reaches past the sandbox (CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_MKNOD, ...)" \
+        "$(grep -owE 'CAP_(SYS_ADMIN|SYS_PTRACE|MKNOD|SYS_RAWIO|SYS_MODULE|SYSLOG|SYS_TIME|DAC_READ_SEARCH|BPF|PERFMON|MAC_ADMIN|MAC_OVERRIDE|SYS_BOOT|SETFCAP|AUDIT_CONTROL|NET_ADMIN)' <<<"$keep"; grep -o '<capabilities .*keep-unsafe=' <<<"$profile")" ""
+check "nginx.service: ... each one left out named in its comment" grep -q "CAP_SYS_ADMIN left out: it lets the service" <<<"$profile"
 check "sandbox@nginx: HTTP GET / answers" grep -q 'Welcome to nginx' <<<"$(retry http_get e2e-probe-before)"
 check_read_only nginx
 restart nginx

@@ -227,6 +227,29 @@ EOF
 check "stderr names no good profile" \
         test -z "$(grep -e '/good/' -e '/second/' "$TMP/bad.err")"
 
+# --- capabilities kept with keep-unsafe= ------------------------------
+# compiled as asked (the helper keeps both lists), with one warning line
+# for the profile, naming them
+
+UNSAFE_DIR=$TMP/unsafe
+mkdir -p "$UNSAFE_DIR" "$TMP/out-unsafe"
+cat >"$UNSAFE_DIR/tracer.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/usr/bin/tracer</arg></exec>
+  <security>
+    <capabilities keep="CAP_CHOWN" keep-unsafe="CAP_SYS_PTRACE CAP_SYS_ADMIN"/>
+  </security>
+</sandbox>
+EOF
+chmod -R go-w "$UNSAFE_DIR"
+SANDBOX_PROFILE_PATH=$UNSAFE_DIR run_generator "$TMP/unsafe" "$TMP/out-unsafe"
+check_eq "keep-unsafe=: the generator exits 0" "$rc" 0
+check "keep-unsafe=: the drop-in keeps both lists" \
+        grep -q -- " --keep-caps=CAP_CHOWN,CAP_SYS_PTRACE,CAP_SYS_ADMIN " "$TMP/out-unsafe/sandbox@tracer.service.d/50-profile.conf"
+check_eq "keep-unsafe=: one warning, naming the capabilities, and nothing else" "$(cat "$TMP/unsafe.err")" \
+        "sandbox-generator: $UNSAFE_DIR/tracer.xml:5: warning: <capabilities>: keep-unsafe=\"CAP_SYS_PTRACE CAP_SYS_ADMIN\": the service keeps capabilities that reach past the sandbox's namespaces into the host; see sandbox.profile(5)"
+
 # --- an output directory that already has a drop-in -------------------
 
 OUT=$TMP/out-dup

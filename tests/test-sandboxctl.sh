@@ -325,6 +325,36 @@ check "validate of a valid and an invalid profile exits 1 and reports both" \
 check "validate reports every problem of the invalid profile, not only the first" \
         test "$(grep -c "^$D1/broken.xml:" "$TMP/e")" -ge 2
 
+# ---- capabilities that reach past the sandbox ---------------------------
+# kept with keep-unsafe=: valid, with a warning for each on stderr; in
+# keep=: refused, naming the capability, what it does and the opt-in
+UNSAFE=$TMP/unsafe
+mkdir -p "$UNSAFE"
+unsafe_profile() { # unsafe_profile NAME CAPABILITIES-ELEMENT
+        printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <exec><arg>/bin/true</arg></exec>\n  <security>\n    %s\n  </security>\n</sandbox>\n' \
+                "$2" >"$UNSAFE/$1.xml"
+}
+unsafe_profile opted-in '<capabilities keep="CAP_CHOWN" keep-unsafe="CAP_SYS_PTRACE CAP_SYS_ADMIN"/>'
+unsafe_profile in-keep '<capabilities keep="CAP_CHOWN CAP_SYS_PTRACE"/>'
+chmod -R go-w "$UNSAFE"
+run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate "$UNSAFE/opted-in.xml"
+check_eq "validate, keep-unsafe=: exit 0" "$rc" 0
+check_eq "validate, keep-unsafe=: the profile is valid" "$(cat "$TMP/o")" "$UNSAFE/opted-in.xml: valid"
+check_eq "validate, keep-unsafe=: a warning for each capability, at the element's line, on stderr" \
+        "$(sed 's/: it lets the service .*//' "$TMP/e")" \
+        "$(printf '%s\n' "$UNSAFE/opted-in.xml:5: warning: <capabilities>: CAP_SYS_PTRACE is kept (keep-unsafe)" \
+                "$UNSAFE/opted-in.xml:5: warning: <capabilities>: CAP_SYS_ADMIN is kept (keep-unsafe)")"
+check "validate, keep-unsafe=: the warning says what the capability lets the service do" \
+        grep -q "CAP_SYS_PTRACE is kept (keep-unsafe): it lets the service trace any process it sees" "$TMP/e"
+SANDBOX_PROFILE_PATH=$UNSAFE:$D1 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate opted-in nginx
+check_eq "validate, keep-unsafe= and another profile: exit 0" "$rc" 0
+run "$TMP/o" "$TMP/e" "$SANDBOXCTL" show "$UNSAFE/opted-in.xml"
+check "show, keep-unsafe=: the helper keeps both lists" grep -q -- "--keep-caps=CAP_CHOWN,CAP_SYS_PTRACE,CAP_SYS_ADMIN " "$TMP/o"
+run "$TMP/o" "$TMP/e" "$SANDBOXCTL" validate "$UNSAFE/in-keep.xml"
+check_eq "validate, CAP_SYS_PTRACE in keep=: exit 1, nothing on stdout" "$rc:$(cat "$TMP/o")" "1:"
+check "validate, CAP_SYS_PTRACE in keep=: names it, what it lets the service do, and the opt-in" \
+        grep -qx "$UNSAFE/in-keep.xml:5: <capabilities>: CAP_SYS_PTRACE lets the service trace any process it sees, .*; keep it only with keep-unsafe=\"CAP_SYS_PTRACE\"" "$TMP/e"
+
 # ---- a base shared by several profiles ---------------------------------
 # each profile that includes a base gets its settings, and each reports a
 # problem in it, however many are checked in one run

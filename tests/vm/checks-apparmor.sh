@@ -13,7 +13,9 @@
 
 # the capabilities, and the system calls of the helper's default
 # seccomp deny-list, without which the control would be denied anyway
-AA_KEEP="CAP_NET_RAW CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_SYS_ADMIN"
+# (CAP_DAC_READ_SEARCH and CAP_SYS_ADMIN reach past the sandbox: kept
+# with keep-unsafe=, on purpose, for AppArmor to deny them)
+AA_KEEP='keep="CAP_NET_RAW CAP_DAC_OVERRIDE" keep-unsafe="CAP_DAC_READ_SEARCH CAP_SYS_ADMIN"'
 AA_SECCOMP='<seccomp><allow syscall="@mount"/></seccomp>'
 
 # aa_profile [XML]: a sandbox's profile, with XML in its <security>
@@ -27,7 +29,7 @@ aa_profile() {
     <bind source="/srv/outside" readonly="no"/>
   </filesystem>
   <network mode="private"/>
-  <security><capabilities keep="$AA_KEEP"/>$AA_SECCOMP$*</security>
+  <security><capabilities $AA_KEEP/>$AA_SECCOMP$*</security>
 </sandbox>
 EOF
 }

@@ -22,7 +22,9 @@
 # one from an ssh session: unconfined_t has no transition to it.)
 
 SEL_LABEL=${SEL_LABEL:-system_u:system_r:matrixd_t:s0}
-SEL_KEEP="CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH"
+# (CAP_DAC_READ_SEARCH reaches past the sandbox: kept with keep-unsafe=,
+# on purpose, for the label to deny what it would read)
+SEL_KEEP='keep="CAP_DAC_OVERRIDE" keep-unsafe="CAP_DAC_READ_SEARCH"'
 # what probe does in each: "CMD ARG" LABELLED CONTROL, the results
 # expected in the labelled sandbox and in the control (the helper hides
 # every sandbox's state under an empty /var/lib/sandbox: a directory,
@@ -49,7 +51,7 @@ sel_profile() {
 <sandbox>
   <exec><arg>$VM_PROBE</arg><arg>each</arg>$args</exec>
   <filesystem><etc mode="$mode"/><var mode="$mode"/></filesystem>
-  <security><capabilities keep="$SEL_KEEP"/>$*</security>
+  <security><capabilities $SEL_KEEP/>$*</security>
 </sandbox>
 EOF
 }
