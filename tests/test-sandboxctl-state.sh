@@ -735,7 +735,7 @@ rm -f "$TMP/fifo-opened"
 ( exec 3>"$STATE/$R/spare/fifo"; echo opened >"$TMP/fifo-opened" ) 2>/dev/null &
 WRITER=$!
 BACKGROUND+=("$WRITER")
-"$PYTHON" - "$STATE/$R/etc/upper/$R-race" "$STATE/$R/spare/fifo" "$TMP/swaps" <<'EOF' &
+"$PYTHON" - "$STATE/$R/etc/upper/$R-race" "$STATE/$R/spare/fifo" "$TMP/swaps" <<'EOF' 2>"$TMP/swapper.err" &
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
 a, b = os.fsencode(sys.argv[1]), os.fsencode(sys.argv[2])
@@ -744,11 +744,17 @@ while True:
     if libc.renameat2(-100, a, -100, b, 2) != 0:  # AT_FDCWD, RENAME_EXCHANGE
         sys.exit("renameat2: " + os.strerror(ctypes.get_errno()))
     n += 1
-    if n % 1000 == 0:
-        open(sys.argv[3], "w").write("%d\n" % n)
+    if n % 100 == 1:  # whole, whenever the test reads it
+        open(sys.argv[3] + ".new", "w").write("%d\n" % n)
+        os.replace(sys.argv[3] + ".new", sys.argv[3])
 EOF
 SWAPPER=$!
 BACKGROUND+=("$SWAPPER")
+# from its first swap on
+for ((i = 0; i < 400; i++)); do
+        [ -s "$TMP/swaps" ] || ! kill -0 "$SWAPPER" 2>/dev/null && break
+        sleep 0.05
+done
 blocked=0 bad=0 regular=0 fifo=0 stale=0
 for ((i = 0; i < 50; i++)); do
         timeout -k 1 10 "$SANDBOXCTL" diff --state-root="$STATE" "$R" </dev/null >"$TMP/out" 2>"$TMP/err"
@@ -771,6 +777,7 @@ if [ -d "/proc/$SWAPPER" ] && [ "${swaps:-0}" -gt 0 ]; then
         ok "race: the file was swapped with the FIFO all along (${swaps}+ times)"
 else
         not_ok "race: the file was swapped with the FIFO all along"
+        diag "swaps: ${swaps:-none}" "$(cat "$TMP/swapper.err")"
 fi
 kill "$SWAPPER" 2>/dev/null
 wait "$SWAPPER" 2>/dev/null
@@ -813,6 +820,57 @@ else
         skip "immutable files: delete clears the flags" "$STATE's file system has no immutable flag"
         ctl delete --state-root="$STATE" "$I"
 fi
+
+# A directory moved while clone is deep below it, where the walk holds
+# its directories closed: clone is held at the open of the deepest file
+# (a fanotify permission event) while the test moves a directory near
+# the top elsewhere; climbing back, the walk must find that ".." is no
+# longer the directory it came from, and stop.
+name moved
+V=$n
+profile "$V"
+state_of "$V"
+U=$STATE/$V/etc/upper
+mkdir "$U/a" "$U/b"
+deep_tree "$U/a" 100
+"$PYTHON" - "$U/a$(printf '/d%.0s' $(seq 100))/file" "$U/a/d/d/d" "$U/b/moved" "$TMP/held" <<'EOF' \
+        >"$TMP/fanotify.out" 2>&1 &
+import ctypes, os, select, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p]
+fan = libc.fanotify_init(0x4 | 0x1, os.O_RDONLY)  # FAN_CLASS_CONTENT | FAN_CLOEXEC
+if fan < 0 or libc.fanotify_mark(fan, 0x1, 0x10000, -100, os.fsencode(sys.argv[1])) < 0:  # FAN_OPEN_PERM
+    print("no fanotify permission events:", os.strerror(ctypes.get_errno()))
+    sys.exit(0)
+open(sys.argv[4], "w").close()
+if not select.select([fan], [], [], 60)[0]:
+    sys.exit("no open of the file")
+_, _, _, _, mask, fd, pid = struct.unpack("IBBHQii", os.read(fan, 4096)[:24])
+os.rename(sys.argv[2], sys.argv[3])
+os.write(fan, struct.pack("iI", fd, 0x1))  # FAN_ALLOW
+os.close(fd)
+print("held and moved")
+EOF
+HOLDER=$!
+BACKGROUND+=("$HOLDER")
+for ((i = 0; i < 400; i++)); do
+        [ -e "$TMP/held" ] || ! kill -0 "$HOLDER" 2>/dev/null && break
+        sleep 0.05
+done
+if [ -e "$TMP/held" ]; then
+        ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$V" "$V-copy"
+        wait "$HOLDER"
+        check_eq "moved directory: clone was held at the deepest file while a directory above it was moved" \
+                "$(cat "$TMP/fanotify.out")" "held and moved"
+        check_error "moved directory: clone stops (status 1) in one line: the directory is no longer where the walk \
+came from" "copy $U/a/d/d/d: open the directory it is in: changed while being read (replaced or moved); refusing to go on"
+        check_eq "... and leaves nothing of the copy" "$(ls -A "$STATE" "$PROFILES" | grep -F -- "$V-copy")" ""
+else
+        wait "$HOLDER"
+        skip "moved directory: clone stops" "$(cat "$TMP/fanotify.out")"
+fi
+ctl delete --state-root="$STATE" "$V"
+check_eq "moved directory: delete: status 0, nothing left" "$rc $(ls -A "$STATE" | grep -F -- "$V")" "0 "
 
 # delete killed half-way: 300 directories of 100 files; it is killed
 # once the first directory (in the order it deletes) is gone
