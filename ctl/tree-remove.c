@@ -29,12 +29,11 @@
 #define __NR_file_getattr 468
 #define __NR_file_setattr 469
 #endif
+/* struct file_attr of <linux/fs.h> from 6.17 on, its first version */
 struct file_attr_v0 {
         uint64_t fa_xflags;
         uint32_t fa_extsize, fa_nextents, fa_projid, fa_cowextsize;
 };
-#define XFLAG_IMMUTABLE 0x00000008
-#define XFLAG_APPEND 0x00000010
 
 #define FLAGS_IN_THE_WAY (FS_IMMUTABLE_FL | FS_APPEND_FL)
 
@@ -60,9 +59,9 @@ static int clear_flags_at(int dir, const char *name) {
 
         if (syscall(__NR_file_getattr, dir, name, &a, sizeof(a), AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOSYS || errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL ? 0 : -errno;
-        if (!(a.fa_xflags & (XFLAG_IMMUTABLE | XFLAG_APPEND)))
+        if (!(a.fa_xflags & (FS_XFLAG_IMMUTABLE | FS_XFLAG_APPEND)))
                 return 0;
-        a.fa_xflags &= ~(uint64_t) (XFLAG_IMMUTABLE | XFLAG_APPEND);
+        a.fa_xflags &= ~(uint64_t) (FS_XFLAG_IMMUTABLE | FS_XFLAG_APPEND);
         if (syscall(__NR_file_setattr, dir, name, &a, sizeof(a), AT_SYMLINK_NOFOLLOW) < 0)
                 return -errno;
         return 1;
