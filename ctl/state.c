@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "state-walk.h"
 #include "state.h"
 #include "strv.h"
 
@@ -114,20 +115,6 @@ int mount_below(const char *path, char **ret_mount) {
         return 0;
 }
 
-int dir_is_other_mount(int fd, dev_t parent_dev) {
-        struct statx sx;
-
-        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-                return -errno;
-        if (makedev(sx.stx_dev_major, sx.stx_dev_minor) != parent_dev)
-                return 1;
-#ifdef STATX_ATTR_MOUNT_ROOT
-        if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-                return 1;
-#endif
-        return 0;
-}
-
 static int names_compare(const void *a, const void *b) {
         return strcmp(*(char * const *) a, *(char * const *) b);
 }
@@ -196,56 +183,6 @@ char *path_join2(const char *dir, const char *name) {
         return p;
 }
 
-static int remove_at(int dir, const char *name, const char *shown, dev_t dev, unsigned depth) {
-        _cleanup_strv_free_ char **names = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        int r;
-
-        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return log_error_errno(-errno, "delete %s: %m", shown);
-        if (!S_ISDIR(st.st_mode)) {
-                if (unlinkat(dir, name, 0) < 0)
-                        return log_error_errno(-errno, "delete %s: %m", shown);
-                return 0;
-        }
-        if (depth >= STATE_DEPTH_MAX)
-                return log_error_errno(-ELOOP, "delete %s: more than %d directories deep; refusing to go on", shown,
-                                       STATE_DEPTH_MAX);
-        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return log_error_errno(-errno, "delete %s: %m", shown);
-        r = dir_is_other_mount(fd, dev);
-        if (r < 0)
-                return log_error_errno(r, "delete %s: %m", shown);
-        if (r > 0)
-                return log_error_errno(-EBUSY, "delete %s: another file system is mounted there; refusing to delete "
-                                       "into it (unmount it first)", shown);
-        r = dir_names(fd, &names);
-        if (r < 0)
-                return log_error_errno(r, "delete %s: read the directory: %m", shown);
-        STRV_FOREACH(n, names) {
-                _cleanup_free_ char *child = path_join2(shown, *n);
-
-                if (!child)
-                        return log_oom();
-                r = remove_at(fd, *n, child, dev, depth + 1);
-                if (r < 0)
-                        return r;
-        }
-        if (unlinkat(dir, name, AT_REMOVEDIR) < 0)
-                return log_error_errno(-errno, "delete %s: %m", shown);
-        return 0;
-}
-
-int tree_remove(int dir, const char *name, const char *shown) {
-        struct stat st;
-
-        if (fstat(dir, &st) < 0)
-                return log_error_errno(-errno, "delete %s: %m", shown);
-        return remove_at(dir, name, shown, st.st_dev, 0);
-}
-
 /* The disk space counted so far; inodes with more than one name are
  * kept aside, to be counted once at the end. */
 typedef struct Usage {
@@ -283,82 +220,18 @@ static int linked_compare(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth);
-
-/* Every entry of directory fd (owned: closed here), below shown. */
-static int usage_dir(Usage *u, int fd, const char *shown, dev_t dev, unsigned depth) {
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int r;
-
-        d = fdopendir(fd);
-        if (!d) {
-                r = -errno;
-                close(fd);
-                return log_error_errno(r, "size of %s: %m", shown);
-        }
-        while ((errno = 0, de = readdir(d))) {
-                _cleanup_free_ char *child = NULL;
-
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                child = path_join2(shown, de->d_name);
-                if (!child)
-                        return log_oom();
-                r = usage_entry(u, dirfd(d), de->d_name, child, dev, depth + 1);
-                if (r < 0)
-                        return r;
-        }
-        if (errno != 0)
-                return log_error_errno(-errno, "size of %s: read the directory: %m", shown);
-        return 0;
-}
-
-static int usage_entry(Usage *u, int dir, const char *name, const char *shown, dev_t dev, unsigned depth) {
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        int r;
-
-        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
-        if (st.st_dev != dev)
+static int usage_entry(const StateEntry *e, void *userdata) {
+        /* another file system mounted in the state is no part of it */
+        if (e->event == STATE_LEAVE || e->other_mount)
                 return 0;
-        if (!S_ISDIR(st.st_mode))
-                return usage_count(u, &st);
-        if (depth >= STATE_DEPTH_MAX)
-                return log_error_errno(-ELOOP, "size of %s: more than %d directories deep; refusing to go on", shown,
-                                       STATE_DEPTH_MAX);
-        fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ENOENT ? 0 : log_error_errno(-errno, "size of %s: %m", shown);
-        /* a bind mount of the same file system is no part of it either */
-        r = dir_is_other_mount(fd, dev);
-        if (r != 0)
-                return r < 0 ? log_error_errno(r, "size of %s: %m", shown) : 0;
-        r = usage_count(u, &st);
-        if (r < 0)
-                return r;
-        return usage_dir(u, TAKE_FD(fd), shown, dev, depth);
+        return usage_count(userdata, &e->st);
 }
 
 int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes) {
         Usage u = {};
-        struct stat st;
-        int again, r;
+        int r;
 
-        /* opened anew: the walk reads it from its start, on a position of its own */
-        again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (again < 0 || fstat(again, &st) < 0) {
-                r = -errno;
-                if (again >= 0)
-                        close(again);
-                return log_error_errno(r, "size of %s: %m", shown);
-        }
-        r = usage_count(&u, &st);
-        if (r >= 0)
-                r = usage_dir(&u, again, shown, st.st_dev, 0);
-        else
-                close(again);
+        r = state_walk(fd, ".", shown, "size of", usage_entry, &u);
         if (r >= 0 && u.n_linked > 0) {
                 qsort(u.linked, u.n_linked, sizeof(*u.linked), linked_compare);
                 for (size_t i = 0; i < u.n_linked; i++)

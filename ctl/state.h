@@ -7,8 +7,8 @@
  * its /etc and /var, or their private copies) and its runtime directory
  * /run/sandbox/NAME/ with the lock a running helper holds. The state is
  * written by the sandboxed service itself, so nothing in it is trusted:
- * it is walked by file descriptor, never through a symbolic link, and
- * never into another mount.
+ * it is walked by file descriptor with state_walk() (state-walk.h),
+ * never through a symbolic link, and never into another mount.
  */
 
 #include <stdbool.h>
@@ -17,10 +17,6 @@
 #include <sys/types.h>
 
 #include "state-dir.h"
-
-/* How deep the walks below STATE_ROOT/NAME go before they refuse: each
- * level keeps one or two descriptors open. */
-#define STATE_DEPTH_MAX 128
 
 /* STATE_ROOT made absolute; it must then be normalized (no ".."), so
  * that it names the directory the walk opens. Logs; -EINVAL or -ENOMEM. */
@@ -52,18 +48,21 @@ int mountinfo_next(FILE *f, char **line, size_t *size, MountEntry *ret);
  * none, -errno after logging. */
 int mount_below(const char *path, char **ret_mount);
 
-/* Removes name below dir and, for a directory, all of it: by descriptor,
- * without following symbolic links, refusing to descend into another
- * mount or deeper than STATE_DEPTH_MAX. shown: its path, for messages.
- * Logs; returns 0 or -errno. */
+/* Removes name below dir and, for a directory, all of it, the deepest
+ * first, walked with state_walk() (state-walk.h): without following
+ * symbolic links, to any depth, refusing to go into another mount.
+ * Immutable and append-only flags in the way are cleared. What is left
+ * after a failure or an interruption is a smaller tree that another
+ * call removes. shown: its path, for messages (tree-remove.c). Logs;
+ * returns 0 or -errno. */
 int tree_remove(int dir, const char *name, const char *shown);
 
 /* The disk space of directory fd and all that is in it, as du -x counts
  * it: allocated blocks, an inode with several names once, without
- * following symbolic links. A directory where another file system is
- * mounted is left out; an entry that vanishes meanwhile too (the sandbox
- * may be running). Refuses to go deeper than STATE_DEPTH_MAX. shown: its
- * path, for messages. Logs; returns 0 or -errno. */
+ * following symbolic links, walked with state_walk(). Another file
+ * system mounted in it is left out; an entry that vanishes meanwhile too
+ * (the sandbox may be running). shown: its path, for messages. Logs;
+ * returns 0 or -errno. */
 int tree_disk_usage(int fd, const char *shown, uint64_t *ret_bytes);
 
 /* The names in directory fd dir but "." and "..", sorted (strcmp).
@@ -73,15 +72,11 @@ int dir_names(int dir, char ***ret);
 /* "dir/name" (or "/name" below "/"); NULL when out of memory. */
 char *path_join2(const char *dir, const char *name);
 
-/* Whether fd, a directory reached from a directory on device parent_dev,
- * is the root of another mount: another device, or the same file system
- * mounted once more (a bind mount). Returns 1, 0 or -errno. */
-int dir_is_other_mount(int fd, dev_t parent_dev);
-
 /* Copies from_name below from_dir, all of it, to to_name below to_dir,
  * which must not exist yet: owners, modes, timestamps, extended
- * attributes, whiteouts and symbolic links as they are (tree-copy.c).
- * Refuses to descend into another mount or deeper than STATE_DEPTH_MAX.
+ * attributes, whiteouts, fifos, sockets and symbolic links as they are,
+ * no other device node (tree-copy.c). Walked with state_walk(), to any
+ * depth; refuses to descend into another mount.
  * shown: the source's path, for messages. Logs; on failure the part
  * copied is left for the caller to remove. */
 int tree_copy(int from_dir, const char *from_name, int to_dir, const char *to_name, const char *shown);

@@ -3,8 +3,10 @@
  * A copy of a state directory that an overlay can use as it used the
  * original: owners, modes, timestamps and extended attributes (the
  * overlay's own trusted.overlay.* among them) are kept, and so are
- * whiteouts (character devices 0:0) and symbolic links, which are copied,
- * never followed. Hard links become separate copies.
+ * whiteouts (character devices 0:0), fifos, sockets and symbolic links,
+ * which are copied, never followed nor opened. Other device nodes are
+ * left out. Hard links become separate copies. The source is walked
+ * with state_walk(), to any depth.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,12 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "state-walk.h"
 #include "state.h"
-#include "strv.h"
 
 typedef struct Node {
         int from_dir, to_dir;
@@ -28,7 +31,15 @@ typedef struct Node {
 } Node;
 
 static int copy_error(const Node *n, int error, const char *what) {
-        return log_error_errno(error, "copy %s: %s: %m", n->shown, what);
+        return state_log_error(error, "copy", n->shown, what);
+}
+
+static int xattr_error(const Node *n, int error, const char *verb, const char *name) {
+        _cleanup_free_ char *what = NULL, *shown = state_path_shown(name);
+
+        if (!shown || asprintf(&what, "%s extended attribute %s", verb, shown) < 0)
+                return log_oom();
+        return copy_error(n, error, what);
 }
 
 /* Copies every extended attribute from one /proc/self/fd path to
@@ -55,7 +66,7 @@ static int copy_xattrs(const Node *n, const char *from, const char *to, bool fol
         for (const char *a = list; a < list + size; a += strlen(a) + 1) {
                 k = follow ? getxattr(from, a, NULL, 0) : lgetxattr(from, a, NULL, 0);
                 if (k < 0)
-                        return log_error_errno(-errno, "copy %s: read extended attribute %s: %m", n->shown, a);
+                        return xattr_error(n, -errno, "read", a);
                 if ((size_t) k > value_size) {
                         free(value);
                         value = malloc((size_t) k);
@@ -65,9 +76,9 @@ static int copy_xattrs(const Node *n, const char *from, const char *to, bool fol
                 }
                 k = follow ? getxattr(from, a, value, value_size) : lgetxattr(from, a, value, value_size);
                 if (k < 0)
-                        return log_error_errno(-errno, "copy %s: read extended attribute %s: %m", n->shown, a);
+                        return xattr_error(n, -errno, "read", a);
                 if ((follow ? setxattr(to, a, value, (size_t) k, 0) : lsetxattr(to, a, value, (size_t) k, 0)) < 0)
-                        return log_error_errno(-errno, "copy %s: set extended attribute %s: %m", n->shown, a);
+                        return xattr_error(n, -errno, "set", a);
         }
         return 0;
 }
@@ -158,16 +169,13 @@ static int copy_bytes(const Node *n, int from, int to) {
         }
 }
 
-static int copy_regular(const Node *n) {
+static int copy_regular(const Node *n, const StateEntry *e) {
         _cleanup_close_ int from = -EBADF, to = -EBADF;
-        struct stat st;
         int r;
 
-        from = openat(n->from_dir, n->from_name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        from = state_entry_open(e, O_RDONLY);
         if (from < 0)
-                return copy_error(n, -errno, "open");
-        if (fstat(from, &st) < 0 || !S_ISREG(st.st_mode))
-                return copy_error(n, -EAGAIN, "changed while being copied");
+                return copy_error(n, from, "open");
         to = openat(n->to_dir, n->to_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (to < 0)
                 return copy_error(n, -errno, "create the copy");
@@ -177,16 +185,13 @@ static int copy_regular(const Node *n) {
         return finish_fd(n, from, to);
 }
 
-static int copy_symlink(const Node *n) {
+static int copy_symlink(const Node *n, const StateEntry *e) {
         char target[PATH_MAX];
         ssize_t k;
 
-        k = readlinkat(n->from_dir, n->from_name, target, sizeof(target));
+        k = state_entry_readlink(e, target, sizeof(target));
         if (k < 0)
-                return copy_error(n, -errno, "read the symbolic link");
-        if ((size_t) k >= sizeof(target))
-                return copy_error(n, -ENAMETOOLONG, "read the symbolic link");
-        target[k] = 0;
+                return copy_error(n, (int) k, "read the symbolic link");
         if (symlinkat(target, n->to_dir, n->to_name) < 0)
                 return copy_error(n, -errno, "create the copy");
         return finish_at(n, false);
@@ -198,69 +203,78 @@ static int copy_node(const Node *n) {
         return finish_at(n, true);
 }
 
-static int copy_at(int from_dir, const char *from_name, int to_dir, const char *to_name, const char *shown, dev_t dev,
-                   unsigned depth);
+/* A device node is never made on the host from what a service left: the
+ * overlays are nodev, so it served the sandbox nothing, and outside one
+ * it would give access to the device. */
+static int skip_device(const StateEntry *e) {
+        _cleanup_free_ char *p = state_path_shown(e->path);
 
-static int copy_directory(const Node *n, dev_t dev, unsigned depth) {
-        _cleanup_strv_free_ char **names = NULL;
-        _cleanup_close_ int from = -EBADF, to = -EBADF;
-        int r;
-
-        if (depth >= STATE_DEPTH_MAX)
-                return log_error_errno(-ELOOP, "copy %s: more than %d directories deep; refusing to go on", n->shown,
-                                       STATE_DEPTH_MAX);
-        from = openat(n->from_dir, n->from_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (from < 0)
-                return copy_error(n, -errno, "open");
-        r = dir_is_other_mount(from, dev);
-        if (r < 0)
-                return copy_error(n, r, "stat");
-        if (r > 0)
-                return log_error_errno(-EBUSY, "copy %s: another file system is mounted there; refusing to copy it "
-                                       "(unmount it first)", n->shown);
-        if (mkdirat(n->to_dir, n->to_name, 0700) < 0)
-                return copy_error(n, -errno, "create the copy");
-        to = openat(n->to_dir, n->to_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (to < 0)
-                return copy_error(n, -errno, "open the copy");
-        r = dir_names(from, &names);
-        if (r < 0)
-                return copy_error(n, r, "read the directory");
-        STRV_FOREACH(c, names) {
-                _cleanup_free_ char *child = path_join2(n->shown, *c);
-
-                if (!child)
-                        return log_oom();
-                r = copy_at(from, *c, to, *c, child, dev, depth + 1);
-                if (r < 0)
-                        return r;
-        }
-        return finish_fd(n, from, to);
+        if (!p)
+                return log_oom();
+        log_warning("copy %s: a %s (%u:%u), not copied: device nodes made in a sandbox are left out", p,
+                    state_type_name(e->st.st_mode), major(e->st.st_rdev), minor(e->st.st_rdev));
+        return 0;
 }
 
-static int copy_at(int from_dir, const char *from_name, int to_dir, const char *to_name, const char *shown, dev_t dev,
-                   unsigned depth) {
-        Node n = { .from_dir = from_dir, .to_dir = to_dir, .from_name = from_name, .to_name = to_name, .shown = shown };
+typedef struct Copy {
+        int to_dir;          /* where the copy of the top goes */
+        const char *to_name;
+        DirStack to;         /* the copy's directories, as deep as the walk is */
+} Copy;
 
-        if (fstatat(from_dir, from_name, &n.st, AT_SYMLINK_NOFOLLOW) < 0)
-                return copy_error(&n, -errno, "stat");
-        switch (n.st.st_mode & S_IFMT) {
-        case S_IFDIR:
-                return copy_directory(&n, dev, depth);
+static int copy_entry(const StateEntry *e, void *userdata) {
+        Copy *c = userdata;
+        Node n = {
+                .from_dir = e->dir, .from_name = e->name, .st = e->st, .shown = e->path,
+                .to_dir = e->depth == 0 ? c->to_dir : dir_stack_top(&c->to),
+                .to_name = e->depth == 0 ? c->to_name : e->name,
+        };
+        _cleanup_close_ int to = -EBADF;
+        int r;
+
+        if (e->other_mount)
+                return copy_error(&n, -EBUSY, "another file system is mounted there; refusing to copy it (unmount it "
+                                  "first)");
+        switch (e->event) {
+        case STATE_ENTER:
+                if (mkdirat(n.to_dir, n.to_name, 0700) < 0)
+                        return copy_error(&n, -errno, "create the copy");
+                to = openat(n.to_dir, n.to_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (to < 0)
+                        return copy_error(&n, -errno, "open the copy");
+                r = dir_stack_push(&c->to, TAKE_FD(to));
+                return r < 0 ? copy_error(&n, r, "open the copy") : 0;
+        case STATE_LEAVE:
+                /* last: every entry made in it moved its times */
+                r = finish_fd(&n, e->fd, dir_stack_top(&c->to));
+                if (r < 0)
+                        return r;
+                r = dir_stack_pop(&c->to);
+                return r < 0 ? copy_error(&n, r, "open the copy of the directory it is in") : 0;
+        case STATE_ENTRY:
+                break;
+        }
+        switch (e->st.st_mode & S_IFMT) {
         case S_IFREG:
-                return copy_regular(&n);
+                return copy_regular(&n, e);
         case S_IFLNK:
-                return copy_symlink(&n);
+                return copy_symlink(&n, e);
+        case S_IFCHR:
+        case S_IFBLK:
+                if (S_ISCHR(e->st.st_mode) && e->st.st_rdev == makedev(0, 0))
+                        return copy_node(&n); /* a whiteout */
+                return skip_device(e);
         default:
-                /* whiteouts (0:0) and any other device, fifo or socket */
+                /* fifos and sockets: nothing but the node */
                 return copy_node(&n);
         }
 }
 
 int tree_copy(int from_dir, const char *from_name, int to_dir, const char *to_name, const char *shown) {
-        struct stat st;
+        Copy c = { .to_dir = to_dir, .to_name = to_name };
+        int r;
 
-        if (fstat(from_dir, &st) < 0)
-                return log_error_errno(-errno, "copy %s: %m", shown);
-        return copy_at(from_dir, from_name, to_dir, to_name, shown, st.st_dev, 0);
+        r = state_walk(from_dir, from_name, shown, "copy", copy_entry, &c);
+        dir_stack_done(&c.to);
+        return r;
 }

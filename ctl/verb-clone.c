@@ -380,7 +380,7 @@ static void help_clone(void) {
         printf("sandboxctl clone [--state-root=DIR] [--profile-dir=DIR] SRC DST\n\n"
                "Makes sandbox DST from sandbox SRC, which must not be running: DST.xml, SRC's\n"
                "profile with the name changed, and a copy of SRC's state with a new machine ID\n"
-               "and host name.\n\n"
+               "and host name. Device nodes, but the overlay's whiteouts, are not copied.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"

@@ -5,6 +5,9 @@
  * lock is taken first and held until the end, so that the sandbox cannot
  * start on half-deleted state either. With --force a running sandbox is
  * stopped first, through systemd, which runs it as sandbox@NAME.service.
+ * The state is removed the deepest first (tree-remove.c): a delete that
+ * fails or is killed half-way leaves less state, which the next delete
+ * removes, the runtime directory last of all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +110,8 @@ static void help_delete(void) {
         printf("sandboxctl delete [--state-root=DIR] [--force] NAME\n\n"
                "Deletes the state of sandbox NAME, DIR/NAME, and its runtime directory\n"
                "%s/NAME. Refuses while the sandbox runs; with --force, stops\n"
-               "sandbox@NAME.service through systemd first.\n\n"
+               "sandbox@NAME.service through systemd first. The deepest entries go first: a\n"
+               "delete that fails or is interrupted leaves less, which the next one removes.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"
@@ -127,7 +131,7 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
         _cleanup_close_ int root = -EBADF, state = -EBADF, lock = -EBADF, run = -EBADF;
         const char *name, *root_arg = STATE_ROOT_DEFAULT;
         char holder[LOCK_HOLDER_MAX];
-        bool force = false;
+        bool force = false, has_run;
         struct stat st;
         int c, r;
 
@@ -164,12 +168,20 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
         root = state_root_walk(state_root, 0);
         if (root >= 0)
                 state = state_step_down(root, name, state_path, 0);
-        if (root == -ENOENT || state == -ENOENT) {
+        if (root < 0 && root != -ENOENT)
+                return EXIT_INVALID;
+        if (state < 0 && state != -ENOENT && root >= 0)
+                return EXIT_INVALID;
+        /* a delete that stopped after the state was gone left the runtime
+         * directory: that is all there is to finish */
+        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (run < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+        has_run = run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (state < 0 && !has_run) {
                 log_error("delete: sandbox %s has no state: there is no %s", name, state_path);
                 return EXIT_INVALID;
         }
-        if (root < 0 || state < 0)
-                return EXIT_INVALID;
 
         r = sandbox_lock_try(name, &lock, holder);
         if (r == -EBUSY && !force) {
@@ -194,12 +206,9 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
         if (r != 0)
                 return EXIT_INVALID;
 
-        if (tree_remove(root, name, state_path) < 0)
+        if (state >= 0 && tree_remove(root, name, state_path) < 0)
                 return EXIT_INVALID;
-
-        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (run < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+        /* the lock in it is let go of with it: nothing is left to start on */
         if (run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && tree_remove(run, name, run_path) < 0)
                 return EXIT_INVALID;
         return EXIT_SUCCESS;

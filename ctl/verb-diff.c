@@ -23,6 +23,7 @@
 #include "names.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state-walk.h"
 #include "state.h"
 #include "strv.h"
 
@@ -36,15 +37,23 @@ typedef enum ChangeKind {
 typedef struct Change {
         ChangeKind kind;
         char *path;
+        mode_t type; /* a device node, fifo or socket: its type, else 0 */
+        dev_t rdev;
 } Change;
 
-/* The changes found so far, and the overlay being compared (for messages). */
-typedef struct Walk {
+/* The changes found so far, and the overlay being compared. */
+typedef struct Diff {
         Change *items;
         size_t n, allocated;
-        const char *top;   /* "/etc" */
-        const char *upper; /* STATE_ROOT/NAME/etc/upper */
-} Walk;
+        /* The host's directories that match the upper dir's, as deep as
+         * the host has them: the one of the upper dir's directory at
+         * depth d is the stack's top while the stack is d + 1 deep. */
+        DirStack host;
+        /* per depth of the walk: below an opaque directory, where the
+         * host's files never show again */
+        bool *replaced;
+        size_t replaced_size;
+} Diff;
 
 static const char *change_word(ChangeKind k) {
         switch (k) {
@@ -60,33 +69,37 @@ static const char *change_word(ChangeKind k) {
         return "unknown";
 }
 
-static int walk_add(Walk *w, ChangeKind kind, const char *path) {
-        if (w->n == w->allocated) {
-                size_t k = w->allocated ? w->allocated * 2 : 32;
-                Change *t = realloc(w->items, k * sizeof(Change));
+static int diff_add(Diff *d, ChangeKind kind, const char *path, const struct stat *special) {
+        if (d->n == d->allocated) {
+                size_t k = d->allocated ? d->allocated * 2 : 32;
+                Change *t = realloc(d->items, k * sizeof(Change));
 
                 if (!t)
                         return log_oom();
-                w->items = t;
-                w->allocated = k;
+                d->items = t;
+                d->allocated = k;
         }
-        w->items[w->n].path = strdup(path);
-        if (!w->items[w->n].path)
+        d->items[d->n] = (Change) { .kind = kind, .path = strdup(path) };
+        if (!d->items[d->n].path)
                 return log_oom();
-        w->items[w->n++].kind = kind;
+        if (special) {
+                d->items[d->n].type = special->st_mode & S_IFMT;
+                d->items[d->n].rdev = special->st_rdev;
+        }
+        d->n++;
         return 0;
 }
 
-static void walk_done(Walk *w) {
-        for (size_t i = 0; i < w->n; i++)
-                free(w->items[i].path);
-        free(w->items);
+static void diff_done(Diff *d) {
+        for (size_t i = 0; i < d->n; i++)
+                free(d->items[i].path);
+        free(d->items);
+        free(d->replaced);
+        dir_stack_done(&d->host);
 }
 
-/* A failure to read a changed entry, named as the sandbox sees it and as
- * it is kept in the state. */
-static int walk_error(const Walk *w, int error, const char *path, const char *what) {
-        return log_error_errno(error, "diff %s (%s%s): %s: %m", path, w->upper, path + strlen(w->top), what);
+static bool is_special(mode_t mode) {
+        return S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode) || S_ISSOCK(mode);
 }
 
 static bool xattr_says(int fd, const char *name, const char *value) {
@@ -126,7 +139,9 @@ static int same_content(int a, int b) {
         }
 }
 
-static int open_regular(int dir, const char *name) {
+/* The host's regular file (the host's tree is not the service's, but
+ * nothing but a regular file is read there either). */
+static int open_host_regular(int dir, const char *name) {
         struct stat st;
         int fd;
 
@@ -135,15 +150,16 @@ static int open_regular(int dir, const char *name) {
                 return -errno;
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
                 close(fd);
-                return -EAGAIN; /* replaced while being compared */
+                return -ESTALE;
         }
         return fd;
 }
 
-/* Whether a non-directory entry of the upper dir differs from the host's
- * entry of the same name: 1, 0, or -errno after logging. */
-static int entry_differs(const Walk *w, int upper, int host, const char *name, const struct stat *u,
-                         const struct stat *h, const char *path) {
+/* Whether the non-directory e of the upper dir differs from the host's
+ * entry h of the same name in host: 1, 0, -ESTALE when e changed
+ * meanwhile (not logged), or another -errno after logging. */
+static int entry_differs(const StateEntry *e, int host, const struct stat *h) {
+        const struct stat *u = &e->st;
         _cleanup_close_ int fu = -EBADF, fh = -EBADF;
         int r;
 
@@ -154,147 +170,207 @@ static int entry_differs(const Walk *w, int upper, int host, const char *name, c
                 return u->st_rdev != h->st_rdev;
         if (S_ISLNK(u->st_mode)) {
                 char a[PATH_MAX], b[PATH_MAX];
-                ssize_t ka = readlinkat(upper, name, a, sizeof(a)), kb;
+                ssize_t ka = state_entry_readlink(e, a, sizeof(a)), kb;
 
+                if (ka == -EINVAL)
+                        return -ESTALE;
                 if (ka < 0)
-                        return walk_error(w, -errno, path, "read the symbolic link");
-                kb = readlinkat(host, name, b, sizeof(b));
+                        return state_log_error((int) ka, "diff", e->path, "read the symbolic link");
+                kb = readlinkat(host, e->name, b, sizeof(b));
                 if (kb < 0)
-                        return walk_error(w, -errno, path, "read the host's symbolic link");
+                        return state_log_error(-errno, "diff", e->path, "read the host's symbolic link");
                 return ka != kb || memcmp(a, b, (size_t) ka) != 0;
         }
         if (!S_ISREG(u->st_mode))
                 return 0; /* fifos and sockets: nothing but their metadata */
         if (u->st_size != h->st_size)
                 return 1;
-        fu = open_regular(upper, name);
+        fu = state_entry_open(e, O_RDONLY);
+        if (fu == -ESTALE)
+                return fu;
         if (fu < 0)
-                return walk_error(w, fu, path, "open");
+                return state_log_error(fu, "diff", e->path, "open");
         /* metadata copied up alone: the content is still the host's */
         if (xattr_present(fu, "trusted.overlay.metacopy"))
                 return 0;
-        fh = open_regular(host, name);
+        fh = open_host_regular(host, e->name);
         if (fh < 0)
-                return walk_error(w, fh, path, "open the host's file");
+                return state_log_error(fh, "diff", e->path, "open the host's file");
         r = same_content(fu, fh);
         if (r < 0)
-                return walk_error(w, r, path, "compare with the host's file");
+                return state_log_error(r, "diff", e->path, "compare with the host's file");
         return !r;
 }
 
-static int walk_dir(Walk *w, int upper, int host, const char *path, bool replaced, unsigned depth);
+/* The host's directory that holds what e's name is on the host, or
+ * -EBADF when the host has none. */
+static int host_dir_of(const Diff *d, const StateEntry *e) {
+        return dir_stack_depth(&d->host) == e->depth ? dir_stack_top(&d->host) : -EBADF;
+}
 
-static int name_compare(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
+/* The host's entry of e's name: 1 and *h, 0 when it has none. */
+static int host_entry(const Diff *d, const StateEntry *e, struct stat *h) {
+        int host = host_dir_of(d, e);
+
+        if (host < 0)
+                return 0;
+        if (fstatat(host, e->name, h, AT_SYMLINK_NOFOLLOW) == 0)
+                return 1;
+        if (errno == ENOENT || errno == ENOTDIR)
+                return 0;
+        return state_log_error(-errno, "diff", e->path, "stat the host's file");
+}
+
+static int set_replaced(Diff *d, size_t depth, bool replaced) {
+        if (depth >= d->replaced_size) {
+                size_t k = (depth + 1) * 2;
+                bool *t = realloc(d->replaced, k * sizeof(bool));
+
+                if (!t)
+                        return log_oom();
+                d->replaced = t;
+                d->replaced_size = k;
+        }
+        d->replaced[depth] = replaced;
+        return 0;
 }
 
 /* A directory of the upper dir: added, replaced (opaque: the host's
  * contents are hidden), changed in its own metadata, or only holding
  * changes further down. */
-static int walk_subdir(Walk *w, int upper, int host, const char *name, const struct stat *h, bool has_host,
-                       const char *path, bool replaced, unsigned depth) {
-        _cleanup_close_ int fd = -EBADF, hfd = -EBADF;
-        struct stat st;
-        bool opaque;
-        int r;
+static int diff_enter(Diff *d, const StateEntry *e) {
+        _cleanup_close_ int hfd = -EBADF;
+        bool opaque, parent_replaced;
+        struct stat h;
+        int has_host, r;
 
-        if (depth >= STATE_DEPTH_MAX)
-                return log_error_errno(-ELOOP, "diff %s: more than %d directories deep; refusing to go on", path,
-                                       STATE_DEPTH_MAX);
-        fd = openat(upper, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &st) < 0)
-                return walk_error(w, -errno, path, "open");
-        opaque = xattr_says(fd, "trusted.overlay.opaque", "y");
+        if (e->depth == 0)
+                return set_replaced(d, 0, false);
+        parent_replaced = d->replaced[e->depth - 1];
+        has_host = host_entry(d, e, &h);
+        if (has_host < 0)
+                return has_host;
+        opaque = xattr_says(e->fd, "trusted.overlay.opaque", "y");
 
         if (!has_host)
-                r = walk_add(w, CHANGE_ADDED, path);
-        else if (!S_ISDIR(h->st_mode))
-                r = walk_add(w, CHANGE_MODIFIED, path);
+                r = diff_add(d, CHANGE_ADDED, e->path, NULL);
+        else if (!S_ISDIR(h.st_mode))
+                r = diff_add(d, CHANGE_MODIFIED, e->path, NULL);
         else if (opaque)
-                r = walk_add(w, CHANGE_REPLACED, path);
-        else if ((st.st_mode & 07777) != (h->st_mode & 07777) || st.st_uid != h->st_uid || st.st_gid != h->st_gid)
-                r = walk_add(w, CHANGE_MODIFIED, path);
+                r = diff_add(d, CHANGE_REPLACED, e->path, NULL);
+        else if ((e->st.st_mode & 07777) != (h.st_mode & 07777) || e->st.st_uid != h.st_uid || e->st.st_gid != h.st_gid)
+                r = diff_add(d, CHANGE_MODIFIED, e->path, NULL);
         else
                 r = 0;
-        if (r < 0)
+        if (r >= 0)
+                r = set_replaced(d, e->depth, parent_replaced || opaque);
+        if (r < 0 || !has_host || !S_ISDIR(h.st_mode))
                 return r;
 
-        if (has_host && S_ISDIR(h->st_mode)) {
-                hfd = openat(host, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (hfd < 0)
-                        return walk_error(w, -errno, path, "open the host's directory");
-        }
-        /* below an opaque directory the host's files never show again */
-        return walk_dir(w, fd, hfd, path, replaced || opaque, depth + 1);
+        hfd = openat(host_dir_of(d, e), e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (hfd < 0)
+                return state_log_error(-errno, "diff", e->path, "open the host's directory");
+        r = dir_stack_push(&d->host, TAKE_FD(hfd));
+        return r < 0 ? state_log_error(r, "diff", e->path, "open the host's directory") : 0;
 }
 
-/* Compares the upper directory upper with the host's directory host
- * (-EBADF when the host has none). In a replaced directory, the host's
- * entries that the upper dir lacks are deleted too. */
-static int walk_dir(Walk *w, int upper, int host, const char *path, bool replaced, unsigned depth) {
-        _cleanup_strv_free_ char **names = NULL, **host_names = NULL;
+static int name_compare(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+/* After the entries of a directory: in a replaced one, the host's
+ * entries that it lacks are deleted too. */
+static int diff_leave(Diff *d, const StateEntry *e) {
+        _cleanup_strv_free_ char **host_names = NULL;
+        bool has_host = dir_stack_depth(&d->host) == e->depth + 1;
         int r;
 
-        r = dir_names(upper, &names);
-        if (r < 0)
-                return walk_error(w, r, path, "read the directory");
-        STRV_FOREACH(n, names) {
-                _cleanup_free_ char *child = path_join2(path, *n);
-                struct stat u, h = {};
-                bool has_host = false;
-
-                if (!child)
-                        return log_oom();
-                if (fstatat(upper, *n, &u, AT_SYMLINK_NOFOLLOW) < 0)
-                        return walk_error(w, -errno, child, "stat");
-                if (host >= 0) {
-                        if (fstatat(host, *n, &h, AT_SYMLINK_NOFOLLOW) == 0)
-                                has_host = true;
-                        else if (errno != ENOENT)
-                                return walk_error(w, -errno, child, "stat the host's file");
-                }
-
-                if (S_ISCHR(u.st_mode) && u.st_rdev == makedev(0, 0))
-                        /* a whiteout: only a deletion while the host has the file */
-                        r = has_host ? walk_add(w, CHANGE_DELETED, child) : 0;
-                else if (S_ISDIR(u.st_mode))
-                        r = walk_subdir(w, upper, host, *n, &h, has_host, child, replaced, depth);
-                else if (!has_host)
-                        r = walk_add(w, CHANGE_ADDED, child);
-                else {
-                        r = entry_differs(w, upper, host, *n, &u, &h, child);
-                        if (r > 0)
-                                r = walk_add(w, CHANGE_MODIFIED, child);
-                }
-                if (r < 0)
-                        return r;
-        }
-
-        if (!replaced || host < 0)
+        if (e->depth == 0 || !has_host)
                 return 0;
-        r = dir_names(host, &host_names);
-        if (r < 0)
-                return log_error_errno(r, "diff %s: read the host's directory: %m", path);
-        /* both sorted by dir_names(): a lookup, not a scan, per host entry */
-        size_t count = strv_length(names);
-        STRV_FOREACH(n, host_names)
-                if (!bsearch(n, names, count, sizeof(char *), name_compare)) {
-                        _cleanup_free_ char *child = path_join2(path, *n);
+        if (d->replaced[e->depth]) {
+                r = dir_names(dir_stack_top(&d->host), &host_names);
+                if (r < 0)
+                        return state_log_error(r, "diff", e->path, "read the host's directory");
+                /* both sorted by dir_names(): a lookup, not a scan, per host entry */
+                size_t count = strv_length(e->names);
+                STRV_FOREACH(n, host_names)
+                        if (!bsearch(n, e->names, count, sizeof(char *), name_compare)) {
+                                _cleanup_free_ char *child = path_join2(e->path, *n);
 
-                        if (!child)
-                                return log_oom();
-                        r = walk_add(w, CHANGE_DELETED, child);
-                        if (r < 0)
-                                return r;
+                                if (!child)
+                                        return log_oom();
+                                r = diff_add(d, CHANGE_DELETED, child, NULL);
+                                if (r < 0)
+                                        return r;
+                        }
+        }
+        r = dir_stack_pop(&d->host);
+        return r < 0 ? state_log_error(r, "diff", e->path, "open the host's directory it is in") : 0;
+}
+
+/* Anything else of the upper dir. -ESTALE (not logged) when it changed
+ * since it was listed. */
+static int diff_other(Diff *d, const StateEntry *e) {
+        struct stat h;
+        int has_host, r;
+
+        has_host = host_entry(d, e, &h);
+        if (has_host < 0)
+                return has_host;
+        if (S_ISCHR(e->st.st_mode) && e->st.st_rdev == makedev(0, 0))
+                /* a whiteout: only a deletion while the host has the file */
+                return has_host ? diff_add(d, CHANGE_DELETED, e->path, NULL) : 0;
+        if (!has_host)
+                return diff_add(d, CHANGE_ADDED, e->path, is_special(e->st.st_mode) ? &e->st : NULL);
+        r = entry_differs(e, host_dir_of(d, e), &h);
+        if (r <= 0)
+                return r;
+        return diff_add(d, CHANGE_MODIFIED, e->path, is_special(e->st.st_mode) ? &e->st : NULL);
+}
+
+/* How often an entry that changes while it is compared is looked at
+ * again (the sandbox may be running) before diff gives up. */
+#define DIFF_TRIES 4
+
+static int diff_entry(const StateEntry *e, void *userdata) {
+        Diff *d = userdata;
+        StateEntry again;
+        int r;
+
+        if (e->other_mount)
+                return state_log_error(-EBUSY, "diff", e->path, "another file system is mounted there; refusing to "
+                                       "compare it (unmount it first)");
+        switch (e->event) {
+        case STATE_ENTER:
+                return diff_enter(d, e);
+        case STATE_LEAVE:
+                return diff_leave(d, e);
+        case STATE_ENTRY:
+                break;
+        }
+        again = *e;
+        for (unsigned i = 1;; i++) {
+                r = diff_other(d, &again);
+                if (r != -ESTALE)
+                        return r;
+                if (i == DIFF_TRIES)
+                        break;
+                if (fstatat(e->dir, e->name, &again.st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno == ENOENT)
+                                return 0; /* gone: no change any more */
+                        break;
                 }
-        return 0;
+                if (S_ISDIR(again.st.st_mode))
+                        break;
+        }
+        return state_log_error(-ESTALE, "diff", e->path, NULL);
 }
 
 /* STATE/NAME/DIR: its overlay upper dir compared with the host's /DIR,
  * or a note on stderr about why there is nothing to compare. */
-static int diff_one(Walk *w, int state, const char *state_path, const char *name, const char *dir, int host_root,
+static int diff_one(Diff *d, int state, const char *state_path, const char *name, const char *dir, int host_root,
                     const Profile *p) {
-        _cleanup_close_ int d = -EBADF, upper = -EBADF, host = -EBADF;
+        _cleanup_close_ int dfd = -EBADF, upper = -EBADF, host = -EBADF;
         _cleanup_free_ char *dir_path = NULL, *upper_path = NULL, *top = NULL;
         DirMode mode = p ? (streq(dir, "etc") ? p->etc_mode : p->var_mode) : DIR_OVERLAY;
         int r;
@@ -305,13 +381,13 @@ static int diff_one(Walk *w, int state, const char *state_path, const char *name
         if (!upper_path || !top)
                 return log_oom();
 
-        d = state_step_down(state, dir, dir_path, 0);
-        if (d >= 0)
-                upper = state_step_down(d, "upper", upper_path, 0);
-        if (d == -ENOENT || upper == -ENOENT) {
+        dfd = state_step_down(state, dir, dir_path, 0);
+        if (dfd >= 0)
+                upper = state_step_down(dfd, "upper", upper_path, 0);
+        if (dfd == -ENOENT || upper == -ENOENT) {
                 struct stat st;
 
-                if (d >= 0 && fstatat(d, "private", &st, AT_SYMLINK_NOFOLLOW) == 0)
+                if (dfd >= 0 && fstatat(dfd, "private", &st, AT_SYMLINK_NOFOLLOW) == 0)
                         log_info("%s: %s is kept whole in private mode (%s/private), not as changes to the host's; "
                                  "nothing to compare", name, top, dir_path);
                 else if (mode == DIR_TMPFS || mode == DIR_HOST)
@@ -319,18 +395,22 @@ static int diff_one(Walk *w, int state, const char *state_path, const char *name
                                  mode == DIR_TMPFS ? "a fresh tmpfs at every start" : "the host's own, read-only");
                 return 0;
         }
-        if (d < 0)
-                return d;
+        if (dfd < 0)
+                return dfd;
         if (upper < 0)
                 return upper;
 
         host = openat(host_root, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (host < 0 && errno != ENOENT)
                 return log_error_errno(-errno, "diff: open the host's %s: %m", top);
-        w->top = top;
-        w->upper = upper_path;
-        r = walk_dir(w, upper, host, top, false, 0);
-        w->top = w->upper = NULL;
+        if (host >= 0) {
+                r = dir_stack_push(&d->host, TAKE_FD(host));
+                if (r < 0)
+                        return log_oom();
+        }
+        /* the upper dir, walked as "/etc" */
+        r = state_walk(upper, ".", top, "diff", diff_entry, d);
+        dir_stack_done(&d->host);
         return r;
 }
 
@@ -338,11 +418,18 @@ static int change_compare(const void *a, const void *b) {
         return strcmp(((const Change *) a)->path, ((const Change *) b)->path);
 }
 
-static int print_changes(const Walk *w) {
+static int print_changes(const Diff *d) {
         if (!arg_json) {
-                for (size_t i = 0; i < w->n; i++) {
-                        printf("%c ", (char) w->items[i].kind);
-                        print_escaped(w->items[i].path, stdout);
+                for (size_t i = 0; i < d->n; i++) {
+                        const Change *c = &d->items[i];
+
+                        printf("%c ", (char) c->kind);
+                        print_escaped(c->path, stdout);
+                        /* after a tab, which a path escaped never has */
+                        if (c->type)
+                                printf("\t%s", state_type_name(c->type));
+                        if (S_ISCHR(c->type) || S_ISBLK(c->type))
+                                printf(" %u:%u", major(c->rdev), minor(c->rdev));
                         putchar('\n');
                 }
                 return 0;
@@ -351,14 +438,22 @@ static int print_changes(const Walk *w) {
         _cleanup_buffer_ Buffer b = {};
 
         buffer_append_char(&b, '[');
-        for (size_t i = 0; i < w->n; i++) {
+        for (size_t i = 0; i < d->n; i++) {
+                const Change *c = &d->items[i];
+
                 buffer_append(&b, i ? ",\n {\"change\": " : "\n {\"change\": ");
-                json_append_string(&b, change_word(w->items[i].kind));
+                json_append_string(&b, change_word(c->kind));
                 buffer_append(&b, ", \"path\": ");
-                json_append_path(&b, w->items[i].path);
+                json_append_path(&b, c->path);
+                if (c->type) {
+                        buffer_append(&b, ", \"type\": ");
+                        json_append_string(&b, state_type_name(c->type));
+                }
+                if (S_ISCHR(c->type) || S_ISBLK(c->type))
+                        buffer_printf(&b, ", \"device\": \"%u:%u\"", major(c->rdev), minor(c->rdev));
                 buffer_append_char(&b, '}');
         }
-        buffer_append(&b, w->n ? "\n]\n" : "]\n");
+        buffer_append(&b, d->n ? "\n]\n" : "]\n");
         if (b.oom)
                 return log_oom();
         fputs(b.data, stdout);
@@ -369,7 +464,8 @@ static void help_diff(void) {
         printf("sandboxctl diff [--state-root=DIR] [--json] NAME\n\n"
                "Shows what sandbox NAME changed in its /etc and /var overlays, compared with\n"
                "the host's files: one line per path, sorted, \"A\" added, \"M\" modified,\n"
-               "\"D\" deleted, \"R\" replaced (a directory whose host contents are hidden).\n\n"
+               "\"D\" deleted, \"R\" replaced (a directory whose host contents are hidden).\n"
+               "A device node, FIFO or socket has its type after a tab; none is opened.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"
@@ -390,7 +486,7 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
         _cleanup_close_ int root = -EBADF, state = -EBADF, host_root = -EBADF;
         _cleanup_profile_ Profile *p = NULL;
         const char *name, *root_arg = STATE_ROOT_DEFAULT;
-        Walk w = {};
+        Diff d = {};
         int c, r;
 
         args = verb_args_new("diff", argc, argv, &program);
@@ -453,7 +549,7 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
                 else
                         log_info("%s: no state in %s (it has not run, or keeps nothing); nothing to compare", name,
                                  state_path);
-                return print_changes(&w) < 0 ? EXIT_INVALID : EXIT_SUCCESS;
+                return print_changes(&d) < 0 ? EXIT_INVALID : EXIT_SUCCESS;
         }
         if (root < 0 || state < 0)
                 return EXIT_INVALID;
@@ -463,14 +559,14 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
         if (host_root < 0)
                 return log_error_errno(-errno, "diff: open the sandbox's root %s: %m", lower), EXIT_INVALID;
 
-        r = diff_one(&w, state, state_path, name, "etc", host_root, p);
+        r = diff_one(&d, state, state_path, name, "etc", host_root, p);
         if (r >= 0)
-                r = diff_one(&w, state, state_path, name, "var", host_root, p);
+                r = diff_one(&d, state, state_path, name, "var", host_root, p);
         if (r >= 0) {
-                if (w.n > 0)
-                        qsort(w.items, w.n, sizeof(Change), change_compare);
-                r = print_changes(&w);
+                if (d.n > 0)
+                        qsort(d.items, d.n, sizeof(Change), change_compare);
+                r = print_changes(&d);
         }
-        walk_done(&w);
+        diff_done(&d);
         return r < 0 ? EXIT_INVALID : EXIT_SUCCESS;
 }

@@ -5,7 +5,10 @@
 # sandbox runs, and that "delete --force" stops it through systemd (a
 # stand-in for systemd's manager on a private bus); what "delete"
 # removes and what it leaves alone; what "clone" copies and what it
-# changes. Needs root. Everything is under $TMP, but /run/sandbox/NAME
+# changes. Then state shaped against them, as a service can shape it:
+# deeper than a path can name, device nodes, FIFOs and sockets, a file
+# swapped for a FIFO while diff reads it, immutable files, and a delete
+# killed half-way. Needs root. Everything is under $TMP, but /run/sandbox/NAME
 # for this run's own names.
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -22,11 +25,14 @@ PREFIX=sbstate$$
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 
 BACKGROUND=()
+IMMUTABLE=()
 cleanup() {
         local pid
         for pid in "${BACKGROUND[@]}"; do
                 kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
         done
+        # what a failed delete left (gone after one that worked)
+        [ "${#IMMUTABLE[@]}" -eq 0 ] || chattr -ia "${IMMUTABLE[@]}" 2>/dev/null
         umount "$STATE/$PREFIX-main/etc/upper/$PREFIX-main-newdir" 2>/dev/null
         umount /etc /var 2>/dev/null
         remove_sandbox_dirs
@@ -557,6 +563,348 @@ check_eq "... systemd was asked to stop sandbox@NAME.service, mode replace" \
 wait "$RUNNING" 2>/dev/null
 check "... the sandbox stopped" test ! -e "/proc/$RUNNING"
 check "... its state and runtime directory are gone" test ! -e "$STATE/$C" -a ! -e "/run/sandbox/$C"
+
+# ---------------------------------------------------------------------------
+# state the service shaped against the host-side verbs: deeper than a
+# path can name, device nodes, FIFOs and sockets, files swapped while
+# diff reads them, immutable files, an interrupted delete
+
+# tree_compare A B: the trees below A and B, walked by descriptor to any
+# depth, have the same names, types, modes, owners, link targets and
+# contents; prints the first difference, or how many entries they have
+tree_compare() {
+        "$PYTHON" - "$1" "$2" <<'EOF'
+import os, stat, sys
+def entries(top):
+    out, stack = [], [(os.open(top, os.O_RDONLY | os.O_DIRECTORY), "")]
+    while stack:
+        fd, rel = stack.pop()
+        for n in sorted(os.listdir(fd)):
+            st = os.stat(n, dir_fd=fd, follow_symlinks=False)
+            data = b""
+            if stat.S_ISREG(st.st_mode):
+                f = os.open(n, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+                data = os.read(f, 1 << 20)
+                os.close(f)
+            elif stat.S_ISLNK(st.st_mode):
+                data = os.readlink(n, dir_fd=fd).encode()
+            out.append((rel + "/" + n, st.st_mode, st.st_uid, st.st_gid, st.st_rdev, data))
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((os.open(n, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd), rel + "/" + n))
+        os.close(fd)
+    return out
+a, b = entries(sys.argv[1]), entries(sys.argv[2])
+for x, y in zip(a, b):
+    if x != y:
+        print("differ:", x[0][-200:], y[0][-200:])
+        sys.exit(1)
+print("same" if len(a) == len(b) else "differ in number", len(a), len(b))
+EOF
+}
+
+# deep_tree DIR DEPTH: DEPTH directories "d" one in the other below DIR,
+# made by descriptor (the path grows longer than PATH_MAX), and a file
+# "file" in the deepest, holding "deep DEPTH"
+deep_tree() {
+        "$PYTHON" - "$1" "$2" <<'EOF'
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+for i in range(int(sys.argv[2])):
+    os.mkdir("d", 0o755, dir_fd=fd)
+    nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+    os.close(fd)
+    fd = nfd
+f = os.open("file", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=fd)
+os.write(f, b"deep %s\n" % sys.argv[2].encode())
+EOF
+}
+
+# state_of NAME: an empty state of NAME's, as a helper makes it
+state_of() {
+        mkdir -m 0700 "$STATE/$1"
+        mkdir -m 0755 -p "$STATE/$1/etc/upper" "$STATE/$1/etc/work" "$STATE/$1/var/upper" "$STATE/$1/var/work"
+}
+
+name deep
+D=$n
+profile "$D"
+for depth in 200 5000; do
+        state_of "$D"
+        deep_tree "$STATE/$D/etc/upper" "$depth"
+        deep_path="/etc$(printf '/d%.0s' $(seq "$depth"))/file"
+
+        ctl diff --state-root="$STATE" "$D"
+        check_eq "$depth deep: diff: status 0, nothing on stderr" "$rc $(cat "$TMP/err")" "0 "
+        check_eq "$depth deep: diff lists every directory and the deepest file as added" \
+                "$(wc -l <"$TMP/out") $(grep -c '^A /etc/d' "$TMP/out")" "$((depth + 1)) $((depth + 1))"
+        check "$depth deep: ... the last line is the file, by its whole path" \
+                test "$(tail -n 1 "$TMP/out")" = "A $deep_path"
+
+        ctl status --json --state-root="$STATE" "$D"
+        bytes=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["state_bytes"])' "$TMP/out" 2>&1)
+        check_eq "$depth deep: status: not running (status 3), the state's size what du -sx says" \
+                "$rc $bytes" "3 $(du -sx -B1 "$STATE/$D" | cut -f1)"
+
+        ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$D" "$D-copy"
+        check_eq "$depth deep: clone: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+        check_eq "$depth deep: clone: the copy has every directory and the file, with its content" \
+                "$(tree_compare "$STATE/$D" "$STATE/$D-copy")" "same $((depth + 7)) $((depth + 7))"
+
+        ctl delete --state-root="$STATE" "$D-copy"
+        check_eq "$depth deep: delete of the copy: status 0, nothing printed, nothing left" \
+                "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$D-copy")" "0 "
+        rm -f "$PROFILES/$D-copy.xml"
+        ctl delete --state-root="$STATE" "$D"
+        check_eq "$depth deep: delete: status 0, nothing printed, nothing left" \
+                "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$D")" "0 "
+done
+
+# device nodes, a FIFO and a socket in the upper dir, as a service with
+# CAP_MKNOD makes them; a writer waits on the FIFO, and would go on (and
+# leave a mark) the moment anything opened it for reading
+name special
+X=$n
+profile "$X"
+state_of "$X"
+U=$STATE/$X/etc/upper
+mkfifo "$U/$X-fifo"
+mkfifo "$U/$X-was-file"
+echo host >"/etc/$X-was-file"
+chmod 0644 "$U/$X-was-file" "/etc/$X-was-file"
+"$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$U/$X-sock"
+null=$(stat -c '%t %T' /dev/null)
+null_dev=$((16#${null% *})):$((16#${null#* }))
+mknod "$U/$X-null" c $((16#${null% *})) $((16#${null#* }))
+block=$(ls /sys/dev/block 2>/dev/null | head -n 1)
+devices=1
+[ -n "$block" ] && mknod "$U/$X-block" b "${block%:*}" "${block#*:}" && devices=2
+( exec 3>"$U/$X-fifo"; echo opened >"$TMP/fifo-opened" ) 2>/dev/null &
+WRITER=$!
+BACKGROUND+=("$WRITER")
+
+timeout -k 1 10 "$SANDBOXCTL" diff --state-root="$STATE" "$X" </dev/null >"$TMP/out" 2>"$TMP/err"
+rc=$?
+expected=$(printf 'A /etc/%s\n' "$X-fifo	fifo" "$X-null	character device $null_dev" "$X-sock	socket"
+        printf 'M /etc/%s\n' "$X-was-file	fifo")
+[ -n "$block" ] && expected=$(printf 'A /etc/%s\tblock device %s\n%s' "$X-block" "$block" "$expected")
+check_eq "special files: diff does not block (status 0) and lists each by its type, a device with its number, \
+after a tab" "$rc $(cat "$TMP/out")" "0 $expected"
+timeout -k 1 10 "$SANDBOXCTL" diff --json --state-root="$STATE" "$X" </dev/null >"$TMP/out" 2>"$TMP/err"
+check "special files: diff --json gives the type, and a device's number" "$PYTHON" -c '
+import json, sys
+c = {x["path"].rsplit("-", 1)[1]: x for x in json.load(open(sys.argv[1]))}
+sys.exit(0 if c["fifo"]["type"] == "fifo" and c["sock"]["type"] == "socket" and c["file"]["change"] == "modified"
+         and c["null"] == {"change": "added", "path": c["null"]["path"], "type": "character device",
+                           "device": sys.argv[2]} else 1)' "$TMP/out" "$null_dev"
+
+timeout -k 1 10 "$SANDBOXCTL" status --state-root="$STATE" "$X" </dev/null >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check_eq "special files: status does not block (status 3) and gives the state's size" \
+        "$rc $(grep -c "state: $STATE/$X, [0-9]" "$TMP/out")" "3 1"
+
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$X" "$X-copy"
+check_eq "special files: clone: status 0, a warning per device node, which it does not copy" \
+        "$rc $(grep -c 'not copied: device nodes made in a sandbox are left out' "$TMP/err") $(wc -l <"$TMP/err")" \
+        "0 $devices $devices"
+check_eq "special files: ... the copy has the FIFOs and the socket, and no device node" \
+        "$(cd "$STATE/$X-copy/etc/upper" && find . -mindepth 1 -printf '%y %p\n' | sort)" \
+        "$(printf 'p ./%s\n' "$X-fifo" "$X-was-file"; printf 's ./%s' "$X-sock")"
+ctl delete --state-root="$STATE" "$X-copy"
+rm -f "$PROFILES/$X-copy.xml"
+ctl delete --state-root="$STATE" "$X"
+check_eq "special files: delete: status 0, nothing printed, nothing left" \
+        "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$X")" "0 "
+check "special files: the FIFO was never opened: its writer still waits, and left no mark" \
+        test ! -e "$TMP/fifo-opened" -a -d "/proc/$WRITER"
+kill "$WRITER" 2>/dev/null
+wait "$WRITER" 2>/dev/null
+
+# A regular file of the upper dir that has the host's size, so that
+# diff opens it to compare the content, is swapped with a FIFO (a
+# rename that exchanges the two, as fast as it goes) while diff runs.
+name race
+R=$n
+profile "$R"
+state_of "$R"
+mkdir -m 0700 "$STATE/$R/spare"
+echo host >"/etc/$R-race"
+echo uppr >"$STATE/$R/etc/upper/$R-race"
+mkfifo -m 0644 "$STATE/$R/spare/fifo"
+chmod 0644 "/etc/$R-race" "$STATE/$R/etc/upper/$R-race"
+rm -f "$TMP/fifo-opened"
+( exec 3>"$STATE/$R/spare/fifo"; echo opened >"$TMP/fifo-opened" ) 2>/dev/null &
+WRITER=$!
+BACKGROUND+=("$WRITER")
+"$PYTHON" - "$STATE/$R/etc/upper/$R-race" "$STATE/$R/spare/fifo" "$TMP/swaps" <<'EOF' 2>"$TMP/swapper.err" &
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = os.fsencode(sys.argv[1]), os.fsencode(sys.argv[2])
+n = 0
+while True:
+    if libc.renameat2(-100, a, -100, b, 2) != 0:  # AT_FDCWD, RENAME_EXCHANGE
+        sys.exit("renameat2: " + os.strerror(ctypes.get_errno()))
+    n += 1
+    if n % 100 == 1:  # whole, whenever the test reads it
+        open(sys.argv[3] + ".new", "w").write("%d\n" % n)
+        os.replace(sys.argv[3] + ".new", sys.argv[3])
+EOF
+SWAPPER=$!
+BACKGROUND+=("$SWAPPER")
+# from its first swap on
+for ((i = 0; i < 400; i++)); do
+        [ -s "$TMP/swaps" ] || ! kill -0 "$SWAPPER" 2>/dev/null && break
+        sleep 0.05
+done
+blocked=0 bad=0 regular=0 fifo=0 stale=0
+for ((i = 0; i < 50; i++)); do
+        timeout -k 1 10 "$SANDBOXCTL" diff --state-root="$STATE" "$R" </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        if [ "$rc" -ge 124 ]; then
+                blocked=$((blocked + 1))
+        elif [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "M /etc/$R-race" ] && [ ! -s "$TMP/err" ]; then
+                regular=$((regular + 1))
+        elif [ "$rc" -eq 0 ] && [ "$(cat "$TMP/out")" = "M /etc/$R-race	fifo" ] && [ ! -s "$TMP/err" ]; then
+                fifo=$((fifo + 1))
+        elif [ "$rc" -eq 1 ] && [ ! -s "$TMP/out" ] && grep -q "diff /etc/$R-race: changed while being read" "$TMP/err"; then
+                stale=$((stale + 1))
+        else
+                bad=$((bad + 1))
+                diag "diff $i: status $rc: $(cat "$TMP/out" "$TMP/err")"
+        fi
+done
+swaps=$(cat "$TMP/swaps" 2>/dev/null)
+if [ -d "/proc/$SWAPPER" ] && [ "${swaps:-0}" -gt 0 ]; then
+        ok "race: the file was swapped with the FIFO all along (${swaps}+ times)"
+else
+        not_ok "race: the file was swapped with the FIFO all along"
+        diag "swaps: ${swaps:-none}" "$(cat "$TMP/swapper.err")"
+fi
+kill "$SWAPPER" 2>/dev/null
+wait "$SWAPPER" 2>/dev/null
+check_eq "race: 50 diffs, none blocked, each found the file or the FIFO by its type, or said it changed while \
+being read ($regular file, $fifo FIFO, $stale changed)" "$blocked $bad $((regular + fifo + stale))" "0 0 50"
+check "race: the FIFO was never opened: its writer still waits, and left no mark" \
+        test ! -e "$TMP/fifo-opened" -a -d "/proc/$WRITER"
+kill "$WRITER" 2>/dev/null
+wait "$WRITER" 2>/dev/null
+ctl delete --state-root="$STATE" "$R"
+check_eq "race: delete: status 0, nothing left" "$rc $(ls -A "$STATE" | grep -F -- "$R")" "0 "
+
+# immutable and append-only files and directories, where the file
+# system has the flags
+name immutable
+I=$n
+profile "$I"
+state_of "$I"
+U=$STATE/$I/var/upper
+mkdir -p "$U/0" "$U/a/b" "$U/z"
+echo x >"$U/0/x"
+echo f >"$U/a/b/f"
+echo g >"$U/a/g"
+echo z >"$U/z/z"
+if chattr +i "$U/a/b/f" 2>/dev/null; then
+        IMMUTABLE=("$U/a/b/f" "$U/a/g" "$U/a" "$U/z")
+        chattr +a "$U/a/g" && chattr +a "$U/a" && chattr +i "$U/z"
+        # without CAP_LINUX_IMMUTABLE the flags stay: delete removes what
+        # it can before, says which one is in the way, and leaves a tree
+        setpriv --bounding-set=-linux_immutable "$SANDBOXCTL" delete --state-root="$STATE" "$I" \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        check_error "immutable files, without CAP_LINUX_IMMUTABLE: delete fails (status 1) in one line naming the \
+append-only directory" "delete $U/a: clear its immutable or append-only flag: Operation not permitted"
+        check "... and leaves a tree of what it could not remove yet" test ! -e "$U/0" -a -f "$U/a/b/f" -a -d "$U/z"
+        ctl delete --state-root="$STATE" "$I"
+        check_eq "immutable files: a second delete clears the flags and finishes: status 0, nothing printed, \
+nothing left" "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$I")" "0 "
+else
+        skip "immutable files: delete clears the flags" "$STATE's file system has no immutable flag"
+        ctl delete --state-root="$STATE" "$I"
+fi
+
+# A directory moved while clone is deep below it, where the walk holds
+# its directories closed: clone is held at the open of the deepest file
+# (a fanotify permission event) while the test moves a directory near
+# the top elsewhere; climbing back, the walk must find that ".." is no
+# longer the directory it came from, and stop.
+name moved
+V=$n
+profile "$V"
+state_of "$V"
+U=$STATE/$V/etc/upper
+mkdir "$U/a" "$U/b"
+deep_tree "$U/a" 100
+"$PYTHON" - "$U/a$(printf '/d%.0s' $(seq 100))/file" "$U/a/d/d/d" "$U/b/moved" "$TMP/held" <<'EOF' \
+        >"$TMP/fanotify.out" 2>&1 &
+import ctypes, os, select, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fanotify_mark.argtypes = [ctypes.c_int, ctypes.c_uint, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p]
+fan = libc.fanotify_init(0x4 | 0x1, os.O_RDONLY)  # FAN_CLASS_CONTENT | FAN_CLOEXEC
+if fan < 0 or libc.fanotify_mark(fan, 0x1, 0x10000, -100, os.fsencode(sys.argv[1])) < 0:  # FAN_OPEN_PERM
+    print("no fanotify permission events:", os.strerror(ctypes.get_errno()))
+    sys.exit(0)
+open(sys.argv[4], "w").close()
+if not select.select([fan], [], [], 60)[0]:
+    sys.exit("no open of the file")
+_, _, _, _, mask, fd, pid = struct.unpack("IBBHQii", os.read(fan, 4096)[:24])
+os.rename(sys.argv[2], sys.argv[3])
+os.write(fan, struct.pack("iI", fd, 0x1))  # FAN_ALLOW
+os.close(fd)
+print("held and moved")
+EOF
+HOLDER=$!
+BACKGROUND+=("$HOLDER")
+for ((i = 0; i < 400; i++)); do
+        [ -e "$TMP/held" ] || ! kill -0 "$HOLDER" 2>/dev/null && break
+        sleep 0.05
+done
+if [ -e "$TMP/held" ]; then
+        ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$V" "$V-copy"
+        wait "$HOLDER"
+        check_eq "moved directory: clone was held at the deepest file while a directory above it was moved" \
+                "$(cat "$TMP/fanotify.out")" "held and moved"
+        check_error "moved directory: clone stops (status 1) in one line: the directory is no longer where the walk \
+came from" "copy $U/a/d/d/d: open the directory it is in: changed while being read (replaced or moved); refusing to go on"
+        check_eq "... and leaves nothing of the copy" "$(ls -A "$STATE" "$PROFILES" | grep -F -- "$V-copy")" ""
+else
+        wait "$HOLDER"
+        skip "moved directory: clone stops" "$(cat "$TMP/fanotify.out")"
+fi
+ctl delete --state-root="$STATE" "$V"
+check_eq "moved directory: delete: status 0, nothing left" "$rc $(ls -A "$STATE" | grep -F -- "$V")" "0 "
+
+# delete killed half-way: 300 directories of 100 files; it is killed
+# once the first directory (in the order it deletes) is gone
+name killed
+K=$n
+profile "$K"
+state_of "$K"
+"$PYTHON" - "$STATE/$K/var/upper" <<'EOF'
+import os, sys
+for d in range(300):
+    p = os.path.join(sys.argv[1], "d%03d" % d)
+    os.mkdir(p)
+    for f in range(100):
+        open(os.path.join(p, "f%03d" % f), "w").close()
+EOF
+"$SANDBOXCTL" delete --state-root="$STATE" "$K" </dev/null >"$TMP/out" 2>"$TMP/err" &
+DELETER=$!
+BACKGROUND+=("$DELETER")
+for ((i = 0; i < 2000; i++)); do
+        [ -e "$STATE/$K/var/upper/d000" ] || break
+        sleep 0.005
+done
+kill -KILL "$DELETER" 2>/dev/null
+wait "$DELETER" 2>/dev/null
+left=$(find "$STATE/$K" -mindepth 1 | wc -l)
+if [ -d "$STATE/$K" ] && [ "$left" -lt 30306 ]; then
+        ok "delete killed (SIGKILL) half-way: part of the state is gone, $left entries are left"
+else
+        not_ok "delete killed (SIGKILL) half-way: part of the state is gone"
+        diag "left: $left"
+fi
+ctl delete --state-root="$STATE" "$K"
+check_eq "... a second delete finishes: status 0, nothing printed, nothing left" \
+        "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$K")" "0 "
 
 # ---------------------------------------------------------------------------
 # delete
