@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -170,10 +171,22 @@ static int add_setid(scmp_filter_ctx ctx, uint32_t action, seccomp_has_rule_t ha
         return 0;
 }
 
+/* socket(2) of an address family: AF_VSOCK reaches the hypervisor and
+ * other guests whatever the sandbox's network namespace; AF_ALG is the
+ * kernel's crypto API, a surface of its own. The family is an int. */
+static int add_family(scmp_filter_ctx ctx, uint32_t action, int family) {
+        const struct scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, UINT32_MAX, (uint32_t) family);
+
+        return rule(ctx, action, "socket", 1, &cmp);
+}
+
 int seccomp_args_add(scmp_filter_ctx ctx, const char *name, uint32_t action, seccomp_has_rule_t has_rule,
                      void *userdata) {
         if (streq(name, "@setid"))
                 return add_setid(ctx, action, has_rule, userdata);
+        if (streq(name, "@af-alg") || streq(name, "@af-vsock"))
+                return has_rule(userdata, "socket") ? 0 :
+                        add_family(ctx, action, streq(name, "@af-alg") ? AF_ALG : AF_VSOCK);
         /* the ioctl sets: an allow or deny of ioctl itself replaces them */
         if (has_rule(userdata, "ioctl"))
                 return 0;

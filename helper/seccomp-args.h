@@ -4,8 +4,9 @@
 /*
  * The rules of the sets that refuse calls only with certain arguments
  * (by_argument in syscall-sets.h): @fs-admin and @tty-inject, ioctl
- * requests; @setid, mode arguments with S_ISUID or S_ISGID, and openat2(),
- * whose mode a filter cannot read.
+ * requests; @af-alg and @af-vsock, socket()'s address family; @setid,
+ * mode arguments with S_ISUID or S_ISGID, and openat2(), whose mode a
+ * filter cannot read.
  */
 
 #include <seccomp.h>

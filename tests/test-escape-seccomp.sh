@@ -5,8 +5,8 @@
 # the filter's and not the missing capability's. fanotify on the shared
 # root file system, file-system-wide ioctls through a read-only bind of a
 # loop-mounted ext4 image, terminal injection, set-ID files in a writable
-# bind, io_uring, the clock, the kernel log, ptrace and its kin, and the
-# calls a service never needs. Each asserts the errno and, where it
+# bind, io_uring, the clock, the kernel log, ptrace and its kin, AF_VSOCK
+# and AF_ALG sockets, and the calls a service never needs. Each asserts the errno and, where it
 # matters, the host from outside; one shows that an allow gives a call
 # back. Needs root and cc; runs in a mount namespace of its own, with
 # everything under $TMP.
@@ -198,6 +198,16 @@ want pidfd-open ok
 want pidfd-getfd EPERM
 want kcmp-file ok
 finish
+
+HELPER_ARGS=(--keep-caps="$CAPS" --network=none)
+begin "AF_VSOCK (the hypervisor, past <network mode=\"none\">) and AF_ALG sockets: EPERM; AF_UNIX stays"
+in_sandbox vsock-alg
+want socket-vsock-stream EPERM
+want socket-vsock-dgram EPERM
+want socket-alg EPERM
+want socket-unix ok
+finish
+HELPER_ARGS=(--keep-caps="$CAPS")
 
 begin "quotactl, quotactl_fd, vhangup, uselib, lookup_dcookie, nfsservctl, open_tree_attr (a writable clone of /): EPERM"
 in_sandbox admin-calls

@@ -51,6 +51,9 @@ call("chmod_plain", 90, 0, 0o755)
 call("open_creat_suid", 2, 0, os.O_CREAT | os.O_WRONLY, 0o4755)
 call("open_suid_no_creat", 2, 0, os.O_RDONLY, 0o4755)
 call("mknod_sgid", 133, 0, 0o102755, 0)
+call("socket_vsock", 41, 40, 1, 0)     # AF_VSOCK, SOCK_STREAM
+call("socket_alg", 41, 38, 5, 0)       # AF_ALG, SOCK_SEQPACKET
+call("socketpair_unix", 53, 1, 1, 0, 0)  # not filtered: EFAULT on a NULL array
 print("Seccomp=" + [l.split()[1] for l in open("/proc/self/status") if l.startswith("Seccomp:")][0])
 '
 
@@ -77,11 +80,12 @@ for c in keyctl unshare_user bpf perf_event_open userfaultfd reboot swapon init_
         check "default: $c answers EPERM" has "$c=1"
 done
 for c in fanotify_init io_uring_setup ptrace quotactl ioctl_fifreeze ioctl_fifreeze_high ioctl_tiocsti \
-        chmod_suid chmod_sgid open_creat_suid mknod_sgid; do
+        chmod_suid chmod_sgid open_creat_suid mknod_sgid socket_vsock socket_alg; do
         check "default: $c answers EPERM" has "$c=1"
 done
 check "default: openat2 answers ENOSYS, so that libc falls back to openat()" has "openat2=38"
 check "default: ioctl FIONREAD is not filtered (EBADF on fd -1)" has "ioctl_fionread=9"
+check "default: socketpair(AF_UNIX) is not filtered (EFAULT)" has "socketpair_unix=14"
 check "default: chmod without a set-ID bit is not filtered (EFAULT)" has "chmod_plain=14"
 check "default: open without O_CREAT is not filtered, whatever its mode (EFAULT)" has "open_suid_no_creat=14"
 check "default: clone3 answers ENOSYS, so that libc falls back to clone()" has "clone3=38"
@@ -109,8 +113,10 @@ check "allow io_uring_setup by name: the kernel's answer (not EPERM)" bash -c '!
 check "allow clone3 by name: it replaces the ENOSYS rule (EINVAL for a size of 0)" has "clone3=22"
 
 name allow-ioctl
-probe "$n" --seccomp-allow=ioctl --seccomp-allow=openat
+probe "$n" --seccomp-allow=ioctl --seccomp-allow=openat --seccomp-allow=@af-alg
 check "allow ioctl by name: no ioctl rule stays (TIOCSTI not EPERM)" bash -c '! grep -qx ioctl_tiocsti=1 <<<"$0"' "$out"
+check "allow @af-alg: AF_ALG reaches the kernel, AF_VSOCK stays refused" \
+        bash -c '! grep -qx socket_alg=1 <<<"$0" && grep -qx socket_vsock=1 <<<"$0"' "$out"
 check "allow openat by name: the other calls of @setid stay refused (chmod 4755)" has "chmod_suid=1"
 
 name deny
