@@ -15,7 +15,7 @@
 const SyscallSet syscall_sets[] = {
         BY_ARGUMENT("@af-alg", "the kernel's crypto API sockets (AF_ALG)",
             "socket"),
-        BY_ARGUMENT("@af-vsock", "sockets to the hypervisor and its guests (AF_VSOCK), which no network namespace separates",
+        BY_ARGUMENT("@af-vsock", "sockets to the hypervisor and its guests (AF_VSOCK), past any network namespace",
             "socket"),
         SET("@clock", "setting the system clock",
             "adjtimex", "clock_adjtime", "clock_settime", "settimeofday"),
@@ -52,10 +52,10 @@ const SyscallSet syscall_sets[] = {
 
 /* kcmp stays: it compares the kernel objects of two processes the caller
  * may already read (PTRACE_MODE_READ, in the sandbox's PID namespace),
- * and libdrm and event loops use it to compare descriptors */
+ * and Mesa uses it to compare descriptors */
 const char *const seccomp_default_deny[] = {
-        "@af-alg", "@af-vsock", "@clock", "@fanotify", "@fs-admin", "@io-uring", "@keyring", "@module", "@mount", "@quota",
-        "@raw-io", "@reboot", "@setid", "@swap", "@tty-inject",
+        "@af-alg", "@af-vsock", "@clock", "@fanotify", "@fs-admin", "@io-uring", "@keyring", "@module",
+        "@mount", "@quota", "@raw-io", "@reboot", "@setid", "@swap", "@tty-inject",
         "acct", "bpf", "lookup_dcookie", "nfsservctl", "open_by_handle_at", "perf_event_open",
         "pidfd_getfd", "process_vm_readv", "process_vm_writev", "ptrace", "syslog", "uselib",
         "userfaultfd", "vhangup",

@@ -54,8 +54,8 @@ int main(int argc, char *argv[]) {
          * comes before the kernel's EBADF */
         marks += step("mark-filesystem", fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
                                                        FAN_OPEN | FAN_CLOSE_WRITE, AT_FDCWD, "/")) == 0;
-        marks += step("mark-mount",
-                      fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN | FAN_CLOSE_WRITE, AT_FDCWD, "/")) == 0;
+        marks += step("mark-mount", fanotify_mark(fan, FAN_MARK_ADD | FAN_MARK_MOUNT,
+                                                  FAN_OPEN | FAN_CLOSE_WRITE, AT_FDCWD, "/")) == 0;
         marks += step("mark-inode", fanotify_mark(fan, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, "/etc/passwd")) == 0;
         if (fan >= 0 && marks > 0)
                 watch(fan, wait, inode);
