@@ -62,6 +62,7 @@ static const unsigned long fs_admin_ioctls[] = {
         _IOW('f', 7, unsigned long),                /* EXT4_IOC_GROUP_EXTEND */
         _IOW('f', 8, struct ext4_new_group_input_abi), /* EXT4_IOC_GROUP_ADD */
         _IOW('f', 16, uint64_t),                    /* EXT4_IOC_RESIZE_FS */
+        _IO('f', 17),                               /* EXT4_IOC_SWAP_BOOT (the boot loader inode) */
         _IOW('f', 43, uint32_t),                    /* EXT4_IOC_CHECKPOINT (discards the journal) */
         _IOW('f', 44, struct ext4_fsuuid_abi),      /* EXT4_IOC_SETFSUUID */
         _IOW('X', 110, struct xfs_growfs_data_abi), /* XFS_IOC_FSGROWFSDATA */
