@@ -6,11 +6,15 @@
 
 #include "log.h"
 #include "macro.h"
+#include "seccomp-args.h"
 #include "seccomp-rules.h"
 #include "syscall-sets.h"
 
 #define RULES_MAX 512
+#define ARG_SETS_MAX 8
 
+/* action SCMP_ACT_ALLOW: an allow of the whole call, which takes every
+ * default rule for it away and adds none */
 typedef struct Rule {
         const char *name;
         uint32_t action;
@@ -19,46 +23,96 @@ typedef struct Rule {
 typedef struct Rules {
         Rule r[RULES_MAX];
         size_t n;
+        /* the by_argument sets the filter has, and their actions */
+        Rule args[ARG_SETS_MAX];
+        size_t n_args;
 } Rules;
 
-static Rule *rule_find(Rules *rs, const char *name) {
-        for (size_t i = 0; i < rs->n; i++)
-                if (streq(rs->r[i].name, name))
-                        return &rs->r[i];
+static Rule *rule_find_in(Rule *r, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(r[i].name, name))
+                        return &r[i];
         return NULL;
 }
 
-/* Sets the action for name; action 0 takes its rule away. */
-static int rule_set(Rules *rs, const char *name, uint32_t action) {
-        Rule *r = rule_find(rs, name);
+static Rule *rule_find(Rules *rs, const char *name) {
+        return rule_find_in(rs->r, rs->n, name);
+}
+
+static bool has_rule(void *userdata, const char *syscall) {
+        return rule_find(userdata, syscall);
+}
+
+/* Sets the action for name in r (n of them, max at most); action 0
+ * takes the rule away. */
+static int rule_set_in(Rule *r, size_t *n, size_t max, const char *name, uint32_t action) {
+        Rule *f = rule_find_in(r, *n, name);
 
         if (action == 0) { /* not SCMP_ACT_KILL_THREAD, which is 0 too: never used here */
-                if (r)
-                        *r = rs->r[--rs->n];
+                if (f)
+                        *f = r[--*n];
                 return 0;
         }
-        if (!r) {
-                if (rs->n == RULES_MAX)
+        if (!f) {
+                if (*n == max)
                         return -E2BIG;
-                r = &rs->r[rs->n++];
-                r->name = name;
+                f = &r[(*n)++];
+                f->name = name;
         }
-        r->action = action;
+        f->action = action;
         return 0;
 }
 
-/* name, or each system call of the @set it names */
+/* name, or each system call of the @set it names; allow is action 0 */
 static int rules_set(Rules *rs, const char *name, uint32_t action) {
         const SyscallSet *s = name[0] == '@' ? syscall_set_find(name) : NULL;
         int r = 0;
 
         if (name[0] == '@' && !s)
                 return log_error_errno(-EINVAL, "seccomp: unknown system call set %s", name);
+        if (s && s->by_argument)
+                return rule_set_in(rs->args, &rs->n_args, ARG_SETS_MAX, s->name, action);
         if (!s)
-                return rule_set(rs, name, action);
+                return rule_set_in(rs->r, &rs->n, RULES_MAX, name, action ?: SCMP_ACT_ALLOW);
+        /* a set's allow takes its calls off, but leaves no rule that would
+         * keep the argument rules of another set from them */
         for (const char *const *k = s->syscalls; *k && r >= 0; k++)
-                r = rule_set(rs, *k, action);
+                r = rule_set_in(rs->r, &rs->n, RULES_MAX, *k, action);
         return r;
+}
+
+/* System calls newer than some libseccomp that the rules name: since
+ * Linux 5.1 a new call has one number on every architecture, but for an
+ * offset on alpha and MIPS. */
+#if defined(__alpha__)
+#define NEW_SYSCALL_BASE 110
+#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_ABI32
+#define NEW_SYSCALL_BASE 4000
+#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_ABI64
+#define NEW_SYSCALL_BASE 5000
+#elif defined(__mips__) && _MIPS_SIM == _MIPS_SIM_NABI32
+#define NEW_SYSCALL_BASE 6000
+#else
+#define NEW_SYSCALL_BASE 0
+#endif
+
+static const struct {
+        const char *name;
+        int nr;
+} newer_syscalls[] = {
+        { "fchmodat2", 452 },      /* Linux 6.6, libseccomp 2.5.5 */
+        { "open_tree_attr", 467 }, /* Linux 6.15 */
+};
+
+int seccomp_syscall_number(const char *name) {
+        int nr = seccomp_syscall_resolve_name(name);
+
+        if (nr != __NR_SCMP_ERROR)
+                return nr;
+        for (size_t i = 0; i < ELEMENTSOF(newer_syscalls); i++)
+                if (streq(newer_syscalls[i].name, name))
+                        return NEW_SYSCALL_BASE + newer_syscalls[i].nr;
+        return __NR_SCMP_ERROR;
 }
 
 int seccomp_rules_new(scmp_filter_ctx *ret) {
@@ -155,14 +209,21 @@ int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow,
                         return log_error_errno(r, "seccomp: %s: %m", deny[i]);
         }
         for (size_t i = 0; i < rs->n; i++) {
-                int nr = seccomp_syscall_resolve_name(rs->r[i].name);
+                int nr = seccomp_syscall_number(rs->r[i].name);
 
                 if (nr == __NR_SCMP_ERROR)
                         return log_error_errno(-EINVAL, "seccomp: unknown system call %s", rs->r[i].name);
+                if (rs->r[i].action == SCMP_ACT_ALLOW)
+                        continue;
                 /* a call this architecture does not have needs no rule */
                 r = seccomp_rule_add(ctx, rs->r[i].action, nr, 0);
                 if (r < 0)
                         return log_error_errno(r, "seccomp: the rule for %s: %m", rs->r[i].name);
+        }
+        for (size_t i = 0; i < rs->n_args; i++) {
+                r = seccomp_args_add(ctx, rs->args[i].name, rs->args[i].action, has_rule, rs);
+                if (r < 0)
+                        return r;
         }
         return use_default ? add_userns_rules(ctx, rs) : 0;
 }

@@ -16,6 +16,10 @@
  * foreign architecture, and leaves no_new_privs to the caller. */
 int seccomp_rules_new(scmp_filter_ctx *ret);
 
+/* name's number on this architecture, also for the calls newer than
+ * libseccomp that the rules name; __NR_SCMP_ERROR if unknown. */
+int seccomp_syscall_number(const char *name);
+
 /* Logs what is wrong (an unknown system call, a rule libseccomp refuses)
  * and returns -errno. */
 int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny);

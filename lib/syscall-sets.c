@@ -9,31 +9,56 @@
 #include "syscall-sets.h"
 
 #define SYSCALLS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+#define SET(name, description, ...) { name, description, SYSCALLS(__VA_ARGS__), false }
+#define BY_ARGUMENT(name, description, ...) { name, description, SYSCALLS(__VA_ARGS__), true }
 
 const SyscallSet syscall_sets[] = {
-        { "@clock", "setting the system clock",
-          SYSCALLS("adjtimex", "clock_adjtime", "clock_settime", "settimeofday") },
-        { "@debug", "tracing and reading other processes",
-          SYSCALLS("ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd") },
-        { "@keyring", "the kernel's key rings",
-          SYSCALLS("keyctl", "add_key", "request_key") },
-        { "@module", "loading and unloading kernel modules",
-          SYSCALLS("init_module", "finit_module", "delete_module") },
-        { "@mount", "mounting, unmounting and changing the root",
-          SYSCALLS("mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
-                   "fsconfig", "fsmount", "fspick", "mount_setattr") },
-        { "@raw-io", "raw I/O ports and PCI configuration",
-          SYSCALLS("ioperm", "iopl", "pciconfig_iobase", "pciconfig_read", "pciconfig_write") },
-        { "@reboot", "rebooting and loading a new kernel",
-          SYSCALLS("reboot", "kexec_load", "kexec_file_load") },
-        { "@swap", "enabling and disabling swap",
-          SYSCALLS("swapon", "swapoff") },
+        BY_ARGUMENT("@af-alg", "the kernel's crypto API sockets (AF_ALG)",
+            "socket"),
+        BY_ARGUMENT("@af-vsock", "sockets to the hypervisor and its guests (AF_VSOCK), past any network namespace",
+            "socket"),
+        SET("@clock", "setting the system clock",
+            "adjtimex", "clock_adjtime", "clock_settime", "settimeofday"),
+        SET("@debug", "tracing and reading other processes",
+            "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd"),
+        SET("@fanotify", "watching a whole file system's or mount's files (fanotify)",
+            "fanotify_init", "fanotify_mark"),
+        BY_ARGUMENT("@fs-admin", "ioctls on a whole file system: freeze, thaw, trim, shut down, resize, relabel",
+            "ioctl"),
+        SET("@io-uring", "io_uring, whose operations no system call filter sees",
+            "io_uring_setup", "io_uring_enter", "io_uring_register"),
+        SET("@keyring", "the kernel's key rings",
+            "keyctl", "add_key", "request_key"),
+        SET("@module", "loading and unloading kernel modules",
+            "init_module", "finit_module", "delete_module"),
+        SET("@mount", "mounting, unmounting and changing the root",
+            "mount", "umount2", "pivot_root", "move_mount", "open_tree", "open_tree_attr", "fsopen",
+            "fsconfig", "fsmount", "fspick", "mount_setattr"),
+        SET("@quota", "file system quotas",
+            "quotactl", "quotactl_fd"),
+        SET("@raw-io", "raw I/O ports and PCI configuration",
+            "ioperm", "iopl", "pciconfig_iobase", "pciconfig_read", "pciconfig_write"),
+        SET("@reboot", "rebooting and loading a new kernel",
+            "reboot", "kexec_load", "kexec_file_load"),
+        BY_ARGUMENT("@setid", "making set-user-ID and set-group-ID files",
+            "chmod", "fchmod", "fchmodat", "fchmodat2", "creat", "open", "openat", "openat2",
+            "mknod", "mknodat"),
+        SET("@swap", "enabling and disabling swap",
+            "swapon", "swapoff"),
+        BY_ARGUMENT("@tty-inject", "pushing input into a terminal, taking the console (TIOCSTI, TIOCLINUX, TIOCCONS)",
+            "ioctl"),
         {}
 };
 
+/* kcmp stays: it compares the kernel objects of two processes the caller
+ * may already read (PTRACE_MODE_READ, in the sandbox's PID namespace),
+ * and Mesa uses it to compare descriptors */
 const char *const seccomp_default_deny[] = {
-        "@keyring", "@module", "@mount", "@raw-io", "@reboot", "@swap",
-        "acct", "bpf", "open_by_handle_at", "perf_event_open", "userfaultfd",
+        "@af-alg", "@af-vsock", "@clock", "@fanotify", "@fs-admin", "@io-uring", "@keyring", "@module",
+        "@mount", "@quota", "@raw-io", "@reboot", "@setid", "@swap", "@tty-inject",
+        "acct", "bpf", "lookup_dcookie", "nfsservctl", "open_by_handle_at", "perf_event_open",
+        "pidfd_getfd", "process_vm_readv", "process_vm_writev", "ptrace", "syslog", "uselib",
+        "userfaultfd", "vhangup",
         NULL,
 };
 
@@ -53,6 +78,8 @@ bool seccomp_default_denies(const char *syscall) {
                                 return true;
                         continue;
                 }
+                if (s->by_argument)
+                        continue;
                 for (const char *const *k = s->syscalls; *k; k++)
                         if (streq(*k, syscall))
                                 return true;

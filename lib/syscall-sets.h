@@ -13,6 +13,10 @@ typedef struct SyscallSet {
         const char *name;        /* "@mount" */
         const char *description;
         const char *const *syscalls;
+        /* The set refuses its calls only with certain arguments (ioctl
+         * requests, set-ID mode bits: the helper's seccomp-args.c), not
+         * the calls themselves; syscalls names the calls it looks at. */
+        bool by_argument;
 } SyscallSet;
 
 extern const SyscallSet syscall_sets[];
@@ -22,10 +26,12 @@ const SyscallSet *syscall_set_find(const char *name);
 
 /* What the default filter denies with EPERM: set names and system calls.
  * Besides these it answers clone3() with ENOSYS (so that the flags of
- * clone() can be checked) and refuses new user namespaces. */
+ * clone() can be checked) and refuses new user namespaces; @setid answers
+ * openat2() with ENOSYS (so that libc falls back to openat()). */
 extern const char *const seccomp_default_deny[];
 
-/* Whether the default deny-list names syscall, directly or in a set. */
+/* Whether the default deny-list refuses syscall whatever its arguments,
+ * named directly or in a set (not in a set that is by_argument). */
 bool seccomp_default_denies(const char *syscall);
 
 /* The errno a <deny errno=""> names: EPERM, ENOSYS, ... or a number from

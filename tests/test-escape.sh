@@ -273,11 +273,12 @@ else
         finish
 fi
 
-begin "set the clock (clock_settime, settimeofday, adjtimex): EPERM"
+# the default filter refuses adjtimex() even to read, so the probe never
+# tries the tick: test-escape-seccomp.sh does, with CAP_SYS_TIME kept
+begin "set the clock (clock_settime, settimeofday): EPERM"
 in_sandbox clock
 want clock-settime EPERM
 want settimeofday EPERM
-want adjtimex-tick EPERM
 finish
 
 HOSTNAME_BEFORE=$(cat /proc/sys/kernel/hostname)
@@ -397,14 +398,15 @@ finish
 # a host process for the sandbox to find: it must survive
 sleep 1000 &
 SLEEP_PID=$!
-begin "signal and trace a host process by its PID (kill, ptrace, pidfd_open): ESRCH; it lives on"
+# ptrace() is refused by the default filter before the kernel looks the PID up
+begin "signal and trace a host process by its PID (kill, pidfd_open: ESRCH; ptrace: EPERM); it lives on"
 in_sandbox kill-host "$SLEEP_PID"
 want proc-entry ENOENT
 want kill-0 ESRCH
 want kill-term ESRCH
 want kill-kill ESRCH
-want ptrace-attach ESRCH
-want ptrace-seize ESRCH
+want ptrace-attach EPERM
+want ptrace-seize EPERM
 want pidfd-open ESRCH
 host "the sleep (PID $SLEEP_PID) still runs" alive "$SLEEP_PID"
 finish
