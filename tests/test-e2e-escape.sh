@@ -40,6 +40,9 @@ mkdir -p "$R"
 "$P/read-secret" /root/escape-secret /etc/ssh/escape-sub/escape_key >"$R/read-secret"
 "$P/tiocsti" >"$R/tiocsti"
 "$P/file-caps" >"$R/file-caps"
+mkdir -p /srv/rootd/setid
+"$P/setid-bits" /srv/rootd/setid >"$R/setid-bits"
+"$P/io-uring" >"$R/io-uring"
 echo done >"$R/done"
 exec sleep infinity
 EOF
@@ -107,6 +110,12 @@ check "service: syslog(2) reads no kernel log" one_of "$(report syslog syslog-re
 check "service: setting the clock is refused" one_of "$(report clock clock-settime)" EPERM
 check "service: no device node of the host's disk" one_of "$(report mknod mknod-disk)" EPERM
 check "service: no file capabilities on a file it made" one_of "$(report file-caps setxattr-tmp)" EPERM
+for k in chmod:suid fchmod:suid open-creat:suid chmod:sgid mknod:suid; do
+        check "service: set-ID bits in its writable bind ($k) are refused" one_of "$(report setid-bits "$k")" EPERM
+done
+check_eq "... and no set-ID file is in the bind, seen from outside" \
+        "$(c find /srv/rootd/setid -perm /6000 -type f)" ""
+check "service: io_uring is refused" one_of "$(report io-uring io-uring-setup)" EPERM
 check "service: /root is masked" one_of "$(report read-secret open:/root/escape-secret)" ENOENT EACCES
 check "service: a private key in a subdirectory of /etc/ssh is masked" \
         one_of "$(report read-secret open:/etc/ssh/escape-sub/escape_key)" ENOENT EACCES
