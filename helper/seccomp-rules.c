@@ -121,7 +121,10 @@ int seccomp_rules_new(scmp_filter_ctx *ret) {
         if (!ctx)
                 return log_oom();
         if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
-            seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
+            seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+            /* a binary tree of the calls: a few hundred rules cost every
+             * call a few comparisons, not a pass over all of them */
+            seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0) {
                 seccomp_release(ctx);
                 return log_error_errno(-EINVAL, "seccomp: cannot set the filter's attributes");
         }
@@ -175,6 +178,47 @@ static int deny_action(const char *spec, const char **ret_name, char *buf, size_
         return 0;
 }
 
+/* Calls newer than this build knows say ENOSYS, as a kernel without them
+ * would: a deny-list lets a new call through until it is named, and
+ * open_tree_attr() (Linux 6.15) cleared a bind's read-only flag that way.
+ * Since Linux 5.1 (call 424) a new call has the same number on every
+ * architecture, past an offset on some; those from there to NEWER_MAX
+ * that neither libseccomp nor newer_syscalls[] names get the rule. The
+ * C library falls back where a call it tries says ENOSYS. */
+#define NEWER_FIRST 424
+#define NEWER_MAX 512
+
+static bool syscall_is_named(int nr) {
+        char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+        if (name) {
+                free(name);
+                return true;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(newer_syscalls); i++)
+                if (NEW_SYSCALL_BASE + newer_syscalls[i].nr == nr)
+                        return true;
+        return false;
+}
+
+static int add_newer_rules(scmp_filter_ctx ctx) {
+        int last = NEW_SYSCALL_BASE + NEWER_FIRST, r;
+
+        /* named calls are looked for only up to the last one named: the
+         * numbers after it are all new, and cheap to skip */
+        for (int nr = last; nr < NEW_SYSCALL_BASE + NEWER_MAX; nr++)
+                if (syscall_is_named(nr))
+                        last = nr;
+        for (int nr = NEW_SYSCALL_BASE + NEWER_FIRST; nr < NEW_SYSCALL_BASE + NEWER_MAX; nr++) {
+                if (nr <= last && syscall_is_named(nr))
+                        continue;
+                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+                if (r < 0)
+                        return log_error_errno(r, "seccomp: the rule for system call %d: %m", nr);
+        }
+        return 0;
+}
+
 int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny) {
         _cleanup_free_ Rules *rs = calloc(1, sizeof(Rules));
         size_t n_deny = 0;
@@ -225,5 +269,8 @@ int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow,
                 if (r < 0)
                         return r;
         }
-        return use_default ? add_userns_rules(ctx, rs) : 0;
+        if (!use_default)
+                return 0;
+        r = add_userns_rules(ctx, rs);
+        return r < 0 ? r : add_newer_rules(ctx);
 }
