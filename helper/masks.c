@@ -34,6 +34,7 @@ static const char *const sys_masked[] = { "/sys/firmware", "/sys/devices/virtual
 static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-" };
 /* masked before the profile's mounts, which may lie below them */
 static const char *const home_masks[] = { "/root", "/home" };
+_Static_assert(ELEMENTSOF(home_masks) == ELEMENTSOF(((Masks *) NULL)->home), "one fd per mask of /root and /home");
 
 /* Masks what fd (O_PATH, in the new root) is, shown as path. */
 static int mask_fd(Masks *m, int fd, const char *path) {
@@ -65,7 +66,7 @@ int mask_path(Masks *m, const char *path) {
 
 /* Empty, unreadable file and directory that masks are bound from; they
  * live on a tmpfs of the helper's namespace outside the new root, and
- * are kept as O_PATH fds (closed with the root's in rootfs_build()). */
+ * are kept as O_PATH fds (closed by masks_done()). */
 int masks_prepare(Masks *m, const char *rundir) {
         _cleanup_close_ int top = -EBADF;
         char dir[PATH_MAX];

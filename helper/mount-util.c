@@ -62,8 +62,8 @@ static unsigned long statvfs_to_mount_flags(unsigned long f) {
         return r;
 }
 
-/* The flags of a mount as statvfs() shows them, for a check that what
- * was asked for stuck; the mount(2) flags not reported are left out. */
+/* Which of the wanted MS_RDONLY, MS_NOSUID, MS_NODEV and MS_NOEXEC the
+ * mount that statvfs() described lacks: what did not stick. */
 static unsigned long mount_flags_missing(const struct statvfs *sv, unsigned long wanted) {
         unsigned long have = statvfs_to_mount_flags(sv->f_flag) | (sv->f_flag & ST_RDONLY ? MS_RDONLY : 0);
 
@@ -96,10 +96,10 @@ static int add_flags_walk(const char *path, unsigned long flags) {
                         break;
                 }
                 keep = statvfs_to_mount_flags(sv.f_flag) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0);
-                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | keep | flags, NULL) < 0)
+                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | keep | flags, NULL) < 0 || statvfs(target, &sv) < 0)
                         r = log_error_errno(-errno, "set the flags of %s: %m", target);
-                else if (statvfs(target, &sv) < 0 || mount_flags_missing(&sv, flags))
-                        r = log_error_errno(errno ? -errno : -EPERM, "set the flags of %s: they did not stick", target);
+                else if (mount_flags_missing(&sv, flags))
+                        r = log_error_errno(-EPERM, "set the flags of %s: they did not stick", target);
         }
         endmntent(f);
         return r;
