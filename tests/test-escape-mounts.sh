@@ -71,7 +71,27 @@ for how in "${HOWS[@]}"; do
         want rw-nodev:/var yes
         want rw-nodev:/run/escape-tmpfs yes
         finish
+
+        HELPER_ARGS=(--etc=private --var=private)
+        begin "mounts ($how): a private /etc and /var, nodev and nosuid"
+        in_sandbox mount-flags
+        want rw-nodev:/etc yes
+        want rw-nosuid:/etc yes
+        want rw-nodev:/var yes
+        want rw-nosuid:/var yes
+        finish
 done
+# an image of the test's own, writable
+if command -v mkfs.ext4 >/dev/null && truncate -s 4M "$TMP/fs.img" && mkfs.ext4 -q -F "$TMP/fs.img" 2>/dev/null; then
+        HELPER_ARGS=(--image="$TMP/fs.img":/var/escape-image --var=tmpfs)
+        begin "mounts: a writable <image>, nodev and nosuid"
+        in_sandbox mount-flags
+        want rw-nodev:/var/escape-image yes
+        want rw-nosuid:/var/escape-image yes
+        finish
+else
+        skip_attempt "mounts: a writable <image>, nodev and nosuid" "no mkfs.ext4 here"
+fi
 [ "$ENOSYS" = yes ] || skip_attempt "mounts (remount): flags without mount_setattr(2)" "no enosys helper"
 
 # a bind of a noexec mount keeps noexec: flags are added, never cleared
