@@ -8,8 +8,9 @@
 # read-only paths, /proc/mtrr, /root, /home (a bind below them still
 # seen) and every private key below /etc/ssh. What needs a /root, /home
 # or /etc/ssh of its own is made in a mount namespace of the test's
-# own, never on the host. Needs root and cc; everything it writes is
-# under $TMP, plus /run/sandbox/NAME, removed at the end.
+# own, never on the host. The helper is run by hand, and from a profile
+# with sandboxctl run. Needs root and cc; everything it writes is under
+# $TMP, plus /run/sandbox/NAME, removed at the end.
 . "$(dirname "$0")/escape-lib.sh"
 
 REAL_HELPER=$HELPER
@@ -348,6 +349,45 @@ else
                 "$RC $(grep -c 'more than 4096 entries' "$TMP/err")" "125 1"
 fi
 without_ns
+
+# --- the same from a profile, under sandboxctl run ---
+
+PROFILES=$TMP/profiles
+mkdir -p "$PROFILES"
+cat >"$PROFILES/$NAME.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <description>The writable places of a converted service</description>
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem>
+    <var mode="private"/>
+    <bind source="$BIND" target="/var/escape-bind" readonly="no"/>
+    <tmpfs target="/run/escape-tmpfs"/>
+  </filesystem>
+</sandbox>
+EOF
+# ctl_run PROBE [ARGUMENT...]: the probe in the profile's sandbox
+ctl_run() {
+        local probe=$1
+        shift
+        SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$REAL_HELPER timeout -k 5 60 "$SANDBOXCTL" run --state-root="$STATE" \
+                "$NAME" -- "${SHIP[@]}" "$@" <"$BIN/$probe" >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+}
+begin "sandboxctl run: a profile's writable <bind>, private <var> and <tmpfs> are nodev and nosuid"
+ctl_run mount-flags
+want 'rw-nodev:*' yes
+want 'rw-nosuid:*' yes
+want rw-nodev:/var/escape-bind yes
+want rw-nodev:/var yes
+want rw-nodev:/run/escape-tmpfs yes
+finish
+begin "sandboxctl run: /root, /home, /proc/mtrr and /sys/firmware masked (EACCES)"
+ctl_run masked-paths /root /home /proc/mtrr /sys/firmware
+for p in /root /home /proc/mtrr /sys/firmware; do
+        if [ -e "$p" ]; then want "read:$p" EACCES; else want "read:$p" ENOENT; fi
+done
+finish
 
 # nothing of this was left mounted on the host
 mount_table >"$TMP/mounts.after"
