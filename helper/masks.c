@@ -106,9 +106,9 @@ static bool ends_with_key(const char *name) {
 }
 
 /* A private key by its first line: PEM ("-----BEGIN ... PRIVATE
- * KEY-----", which OpenSSH's own format uses too) or SSH1's. */
+ * KEY-----", which OpenSSH's own format uses too), SSH1's or PuTTY's. */
 static bool private_key_header(const char *line) {
-        if (strncmp(line, "SSH PRIVATE KEY FILE FORMAT", 27) == 0)
+        if (strncmp(line, "SSH PRIVATE KEY FILE FORMAT", 27) == 0 || strncmp(line, "PuTTY-User-Key-File-", 20) == 0)
                 return true;
         if (strncmp(line, "-----BEGIN ", 11) != 0)
                 return false;
