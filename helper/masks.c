@@ -30,7 +30,13 @@ static const char *const proc_masked[] = {
         "/proc/timer_stats", "/proc/acpi", "/proc/scsi", "/proc/asound", "/proc/interrupts",
         "/proc/mtrr",
 };
-static const char *const sys_masked[] = { "/sys/firmware", "/sys/devices/virtual/powercap" };
+/* With the host's network, /sys is the host's with what is mounted
+ * below it: debugfs and tracefs (kernel addresses, every process's
+ * traced events) and pstore (the kernel log of the last crashes) are
+ * root's to read, and root in the sandbox would read them. */
+static const char *const sys_masked[] = {
+        "/sys/firmware", "/sys/devices/virtual/powercap", "/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/pstore",
+};
 static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-" };
 /* masked before the profile's mounts, which may lie below them */
 static const char *const home_masks[] = { "/root", "/home" };

@@ -215,9 +215,11 @@ fi
 
 HELPER_ARGS=()
 without_ns
-# runc's default masked paths, and /proc/mtrr
+# runc's default masked paths, /proc/mtrr, and what the host may have
+# mounted below its /sys (the sandbox's, with the host's network)
 MASKED=(/proc/acpi /proc/asound /proc/kcore /proc/keys /proc/latency_stats /proc/timer_list /proc/timer_stats
-        /proc/sched_debug /sys/firmware /proc/scsi /proc/interrupts /sys/devices/virtual/powercap /proc/mtrr)
+        /proc/sched_debug /sys/firmware /proc/scsi /proc/interrupts /sys/devices/virtual/powercap /proc/mtrr
+        /sys/kernel/debug /sys/kernel/tracing /sys/fs/pstore)
 # masked_want HOW: for each masked path, HOW (EACCES or empty) when the
 # host has it, ENOENT when not (nothing to hide)
 masked_want() {
@@ -226,13 +228,13 @@ masked_want() {
                 if [ -e "$p" ]; then want "read:$p" "$1"; else want "read:$p" ENOENT; fi
         done
 }
-begin "masked paths (the OCI defaults, /proc/mtrr): unreadable by root without capabilities (EACCES)"
+begin "masked paths (the OCI defaults, /proc/mtrr, debugfs, tracefs, pstore): unreadable by root without capabilities (EACCES)"
 in_sandbox masked-paths "${MASKED[@]}"
 masked_want EACCES
 finish
 
 HELPER_ARGS=(--keep-caps=CAP_DAC_OVERRIDE,CAP_DAC_READ_SEARCH)
-begin "masked paths (the OCI defaults, /proc/mtrr): empty with CAP_DAC_OVERRIDE"
+begin "masked paths (the OCI defaults, /proc/mtrr, debugfs, tracefs, pstore): empty with CAP_DAC_OVERRIDE"
 in_sandbox masked-paths "${MASKED[@]}"
 masked_want empty
 finish
