@@ -37,7 +37,12 @@ static const char *const proc_masked[] = {
 static const char *const sys_masked[] = {
         "/sys/firmware", "/sys/devices/virtual/powercap", "/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/pstore",
 };
-static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-" };
+/* password hashes, where the host keeps them and their copies (the
+ * sandbox's /var has the host's as its lower layer) */
+static const char *const default_masks[] = {
+        "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd",
+        "/var/backups/shadow.bak", "/var/backups/gshadow.bak",
+};
 /* masked before the profile's mounts, which may lie below them */
 static const char *const home_masks[] = { "/root", "/home" };
 _Static_assert(ELEMENTSOF(home_masks) == ELEMENTSOF(((Masks *) NULL)->home), "one fd per mask of /root and /home");

@@ -98,7 +98,8 @@ void helper_print_plan(const HelperConfig *c) {
                         break;
                 }
         }
-        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- (default)");
+        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/security/opasswd "
+                         "/var/backups/shadow.bak /var/backups/gshadow.bak (default)");
         step(&n, "mask", "every private key below /etc/ssh: *_key, a private key's first line, or readable only by root "
                          "(default)");
         STRV_FOREACH(m, c->masks)

@@ -297,6 +297,23 @@ else
 fi
 without_ns
 
+# copies of the password hashes: Debian's in /var/backups, in a /var of
+# the test's own (an overlay whose upper layer is under $TMP)
+mkdir -p "$TMP/var-up" "$TMP/var-work"
+with_ns "mount -t overlay escape-var -o lowerdir=/var,upperdir=$TMP/var-up,workdir=$TMP/var-work /var || exit 99
+mkdir -p /var/backups && echo secret >/var/backups/shadow.bak && chmod 0600 /var/backups/shadow.bak || exit 99"
+HELPER_ARGS=()
+begin "copies of the password hashes (/var/backups/shadow.bak, /etc/security/opasswd): unreadable by root (EACCES)"
+in_sandbox masked-paths /var/backups/shadow.bak /etc/security/opasswd
+if [ "$RC" -eq 99 ]; then
+        skip_attempt "$DESC" "cannot build a test /var here"
+else
+        want read:/var/backups/shadow.bak EACCES
+        if [ -e /etc/security/opasswd ]; then want read:/etc/security/opasswd EACCES; else want read:/etc/security/opasswd ENOENT; fi
+        finish
+fi
+without_ns
+
 # private keys below /etc/ssh: an /etc of the test's own (an overlay
 # whose upper layer is under $TMP)
 mkdir -p "$TMP/etc-up" "$TMP/etc-work"
