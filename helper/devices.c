@@ -147,7 +147,9 @@ int block_device_add(int root, const char *dir, const char *tag, const char *dev
         if (chmod(node, readonly ? 0440 : 0660) < 0)
                 return log_error_errno(-errno, "--block: %s: %m", node);
         snprintf(in_root, sizeof(in_root), "/dev/%s", base);
-        r = bind_in_root(root, node, in_root, readonly, "--block");
+        /* the node itself keeps working: a bind of a device node keeps
+         * nodes usable, and holds no other */
+        r = bind_in_root(root, node, in_root, MS_NOSUID | MS_NOEXEC | (readonly ? MS_RDONLY : 0), "--block");
         if (r < 0)
                 return r;
 link:

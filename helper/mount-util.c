@@ -62,9 +62,18 @@ static unsigned long statvfs_to_mount_flags(unsigned long f) {
         return r;
 }
 
+/* Which of the wanted MS_RDONLY, MS_NOSUID, MS_NODEV and MS_NOEXEC the
+ * mount that statvfs() described lacks: what did not stick. */
+static unsigned long mount_flags_missing(const struct statvfs *sv, unsigned long wanted) {
+        unsigned long have = statvfs_to_mount_flags(sv->f_flag) | (sv->f_flag & ST_RDONLY ? MS_RDONLY : 0);
+
+        return wanted & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC) & ~have;
+}
+
 /* For kernels before 5.12: remount each mount at or below path, keeping
- * the flags it has, since a bind remount sets them all at once. */
-static int make_readonly_walk(const char *path) {
+ * the flags it has (a bind remount sets them all at once, so a flag left
+ * out would be cleared: the host's noexec, say), with flags added. */
+static int add_flags_walk(const char *path, unsigned long flags) {
         FILE *f = setmntent("/proc/self/mounts", "re");
         size_t n = strlen(path);
         struct mntent *m;
@@ -75,6 +84,7 @@ static int make_readonly_walk(const char *path) {
         while (r >= 0 && (m = getmntent(f))) {
                 const char *target = m->mnt_dir;
                 struct statvfs sv;
+                unsigned long keep;
 
                 if (strncmp(target, path, n) != 0 || (target[n] != 0 && target[n] != '/' && n > 1))
                         continue;
@@ -82,39 +92,60 @@ static int make_readonly_walk(const char *path) {
                         /* gone since the table was read: nothing to reach */
                         if (errno == ENOENT)
                                 continue;
-                        r = log_error_errno(-errno, "make %s read-only: %m", target);
+                        r = log_error_errno(-errno, "set the flags of %s: %m", target);
                         break;
                 }
-                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | statvfs_to_mount_flags(sv.f_flag), NULL) < 0)
-                        r = log_error_errno(-errno, "make %s read-only: %m", target);
+                keep = statvfs_to_mount_flags(sv.f_flag) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0);
+                if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | keep | flags, NULL) < 0 || statvfs(target, &sv) < 0)
+                        r = log_error_errno(-errno, "set the flags of %s: %m", target);
+                else if (mount_flags_missing(&sv, flags))
+                        r = log_error_errno(-EPERM, "set the flags of %s: they did not stick", target);
         }
         endmntent(f);
         return r;
 }
 
-static int make_readonly_fd(int fd, const char *shown) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-        char p[FD_PATH_MAX], real[PATH_MAX];
-        ssize_t k;
-
-        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
-                return 0;
-        if (errno != ENOSYS)
-                return log_error_errno(-errno, "make %s read-only: %m", shown);
-        fd_path(fd, p);
-        k = readlink(p, real, sizeof(real) - 1);
-        if (k < 0)
-                return log_error_errno(-errno, "make %s read-only: %m", shown);
-        real[k] = 0;
-        return make_readonly_walk(real);
+static uint64_t mount_attr_of(unsigned long flags) {
+        return (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+               (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
 }
 
-int make_readonly_recursive(const char *path) {
+int mount_add_flags(int fd, unsigned long flags, const char *shown) {
+        struct mount_attr attr = { .attr_set = mount_attr_of(flags) };
+        char p[FD_PATH_MAX], real[PATH_MAX];
+        struct statvfs sv;
+        ssize_t k;
+
+        /* only set, never cleared: whatever the mounts had stays */
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+                int r;
+
+                if (errno != ENOSYS)
+                        return log_error_errno(-errno, "set the flags of %s: %m", shown);
+                fd_path(fd, p);
+                k = readlink(p, real, sizeof(real) - 1);
+                if (k < 0)
+                        return log_error_errno(-errno, "set the flags of %s: %m", shown);
+                real[k] = 0;
+                r = add_flags_walk(real, flags);
+                if (r < 0)
+                        return r;
+        }
+        /* a flag that did not stick would be a mount with less than was
+         * asked for */
+        if (fstatvfs(fd, &sv) < 0)
+                return log_error_errno(-errno, "set the flags of %s: %m", shown);
+        if (mount_flags_missing(&sv, flags))
+                return log_error_errno(-EPERM, "set the flags of %s: they did not stick", shown);
+        return 0;
+}
+
+int make_readonly_recursive(const char *path, unsigned long flags) {
         _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 
         if (fd < 0)
                 return log_error_errno(-errno, "make %s read-only: %m", path);
-        return make_readonly_fd(fd, path);
+        return mount_add_flags(fd, MS_RDONLY | flags, path);
 }
 
 #define SYMLINKS_MAX 40
@@ -262,16 +293,36 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
         return fd;
 }
 
-int bind_in_root(int root, const char *source, const char *target, bool readonly, const char *what) {
+/* A device bound on purpose: a device node itself (a bind of a file
+ * holds no other node), or a read-only bind of what lies below the
+ * host's /dev, where no new node can be made. */
+static bool bound_device(int src, const struct stat *st, unsigned long flags) {
+        char p[FD_PATH_MAX], real[PATH_MAX];
+        ssize_t k;
+
+        if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+                return true;
+        if (!(flags & MS_RDONLY))
+                return false;
+        fd_path(src, p);
+        k = readlink(p, real, sizeof(real) - 1);
+        if (k < 0)
+                return false;
+        real[k] = 0;
+        return streq(real, "/dev") || strncmp(real, "/dev/", 5) == 0;
+}
+
+int bind_in_root(int root, const char *source, const char *target, unsigned long flags, const char *what) {
         _cleanup_close_ int src = -EBADF, dst = -EBADF, top = -EBADF;
         char s[FD_PATH_MAX], d[FD_PATH_MAX];
         struct stat st;
-        int r;
 
         /* the source is the host's: an admin's path, resolved as such */
         src = open(source, O_PATH | O_CLOEXEC);
         if (src < 0 || fstat(src, &st) < 0)
                 return log_error_errno(-errno, "%s: source %s: %m", what, source);
+        if (bound_device(src, &st, flags))
+                flags &= ~MS_NODEV;
         dst = open_in_root(root, target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, what);
         if (dst < 0)
                 return dst;
@@ -279,14 +330,13 @@ int bind_in_root(int root, const char *source, const char *target, bool readonly
         fd_path(dst, d);
         if (mount(s, d, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return log_error_errno(-errno, "%s: bind %s on %s: %m", what, source, target);
-        if (!readonly)
-                return 0;
-        /* dst still names what lies under the new mount: open the mount */
+        /* a bind has the flags of the source's mount, the host's: the
+         * sandbox's are added on every submount. dst still names what
+         * lies under the new mount: open the mount */
         top = open_in_root(root, target, CREATE_NONE, what);
         if (top < 0)
                 return log_error_errno(top, "%s: open %s in the sandbox: %m", what, target);
-        r = make_readonly_fd(top, target);
-        return r;
+        return mount_add_flags(top, flags, target);
 }
 
 int tmpfs_in_root(int root, const char *target, unsigned long flags, const char *options, const char *what) {

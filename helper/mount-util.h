@@ -14,8 +14,14 @@ void fd_path(int fd, char buf[static FD_PATH_MAX]);
 
 int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 
-/* Read-only on path and every mount below it. */
-int make_readonly_recursive(const char *path);
+/* Adds flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) to the mount
+ * fd is the top of (an O_PATH fd) and every mount below it. Flags the
+ * mounts already have are kept, never cleared; a flag asked for that
+ * the mount then does not show fails with -EPERM. */
+int mount_add_flags(int fd, unsigned long flags, const char *shown);
+
+/* Read-only, and flags added, on path and every mount below it. */
+int make_readonly_recursive(const char *path, unsigned long flags);
 
 typedef enum CreateMode {
         CREATE_NONE,  /* the path must exist */
@@ -28,9 +34,11 @@ typedef enum CreateMode {
  * the sandbox's tree. what names the step for messages. */
 int open_in_root(int root, const char *path, CreateMode create, const char *what);
 
-/* Bind source (a host path) on target inside root, recursively; read-only
- * on every submount when readonly. */
-int bind_in_root(int root, const char *source, const char *target, bool readonly, const char *what);
+/* Bind source (a host path) on target inside root, recursively, with
+ * flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added on every
+ * submount. MS_NODEV is left out for a device bound on purpose: a
+ * device node, or a read-only bind of a path below the host's /dev. */
+int bind_in_root(int root, const char *source, const char *target, unsigned long flags, const char *what);
 
 /* With SELinux: the context every tmpfs and overlay of the sandbox gets
  * (context= mount option), so that the service's label may use them;

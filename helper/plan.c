@@ -15,14 +15,15 @@ static void dir_step(unsigned *n, const char *dir, const char *mode, const char 
         char detail[4400];
 
         if (streq(mode, "overlay"))
-                snprintf(detail, sizeof detail, "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s",
+                snprintf(detail, sizeof detail, "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s, nosuid nodev",
                          dir, dir, state_root, name, dir);
         else if (streq(mode, "host"))
                 snprintf(detail, sizeof detail, "/%s of the root, read-only", dir);
         else if (streq(mode, "private"))
-                snprintf(detail, sizeof detail, "/%s from %s/%s/%s, persistent and empty at first", dir, state_root, name, dir);
+                snprintf(detail, sizeof detail, "/%s from %s/%s/%s, persistent and empty at first, nosuid nodev", dir,
+                         state_root, name, dir);
         else
-                snprintf(detail, sizeof detail, "tmpfs on /%s, empty at every start", dir);
+                snprintf(detail, sizeof detail, "tmpfs on /%s, empty at every start, nosuid nodev", dir);
         step(n, dir, detail);
 }
 
@@ -58,27 +59,32 @@ void helper_print_plan(const HelperConfig *c) {
         snprintf(detail, sizeof detail, "mount uts ipc pid cgroup%s; / made recursively private",
                  streq(network, "host") ? "" : " net");
         step(&n, "namespaces", detail);
-        snprintf(detail, sizeof detail, "%s%s, read-only on every submount, at /run/sandbox/%s/root",
+        snprintf(detail, sizeof detail, "%s%s, read-only and nodev on every submount, at /run/sandbox/%s/root",
                  c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
         step(&n, "root", detail);
         dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
         dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
-        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm", c->tmp_size ? " size=" : "",
+        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm, nosuid nodev", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
         step(&n, "tmpfs", detail);
-        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only; /sys read-only (fresh with its own network), "
-                          "its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
+        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys read-only (fresh with "
+                          "its own network), /sys/firmware, /sys/devices/virtual/powercap, /sys/kernel/debug, "
+                          "/sys/kernel/tracing and /sys/fs/pstore masked, its /sys/fs/cgroup "
+                          "the unit's cgroup where that is cgroup2");
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
+        step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const HelperMount *m = &c->mounts[i];
 
                 switch (m->kind) {
                 case HELPER_MOUNT_BIND:
-                        snprintf(detail, sizeof detail, "%s on %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        snprintf(detail, sizeof detail, "%s on %s, %snosuid nodev", m->source, m->target,
+                                 m->readonly ? "read-only, " : "");
                         step(&n, "bind", detail);
                         break;
                 case HELPER_MOUNT_IMAGE:
-                        snprintf(detail, sizeof detail, "%s on a loop device on %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        snprintf(detail, sizeof detail, "%s on a loop device on %s, %snosuid nodev", m->source, m->target,
+                                 m->readonly ? "read-only, " : "");
                         step(&n, "image", detail);
                         break;
                 case HELPER_MOUNT_BLOCK:
@@ -86,13 +92,16 @@ void helper_print_plan(const HelperConfig *c) {
                         step(&n, "block", detail);
                         break;
                 case HELPER_MOUNT_TMPFS:
-                        snprintf(detail, sizeof detail, "tmpfs on %s%s%s%s%s", m->target, *m->size ? " size=" : "", m->size,
-                                 *m->mode ? " mode=" : "", m->mode);
+                        snprintf(detail, sizeof detail, "tmpfs on %s%s%s%s%s, nosuid nodev", m->target, *m->size ? " size=" : "",
+                                 m->size, *m->mode ? " mode=" : "", m->mode);
                         step(&n, "tmpfs", detail);
                         break;
                 }
         }
-        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/ssh/*_key (default)");
+        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/security/opasswd "
+                         "/var/backups/shadow.bak /var/backups/gshadow.bak (default)");
+        step(&n, "mask", "every private key below /etc/ssh: *_key, a private key's first line, or readable only by root "
+                         "(default)");
         STRV_FOREACH(m, c->masks)
                 step(&n, "mask", *m);
         snprintf(detail, sizeof detail, "%s (every sandbox's state)", state_root);

@@ -6,7 +6,6 @@
  * (overlays the helper's first process made, overlay.c), fresh /tmp,
  * /run, /dev and /proc, the profile's mounts, then masks.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,53 +23,27 @@
 #include "devices.h"
 #include "helper-config.h"
 #include "log.h"
+#include "masks.h"
 #include "mount-util.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "state.h"
 #include "strv.h"
 
-/* What a fresh /proc must not show (masked) or let change (read-only),
- * after the lists runc and crun use. */
-static const char *const proc_masked[] = {
-        "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
-        "/proc/timer_stats", "/proc/acpi", "/proc/scsi", "/proc/asound", "/proc/interrupts",
-};
+/* What a fresh /proc must not let change: at least the OCI runtime's
+ * default read-only paths (runc's); what it must not show is masks.c's. */
 static const char *const proc_readonly[] = {
         "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs",
 };
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
-static const char *const default_masks[] = { "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-" };
 
 typedef struct Build {
         const HelperConfig *c;
         const char *rundir;
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
-        int mask_file, mask_dir; /* O_PATH fds of the mask sources */
+        Masks masks;
 } Build;
-
-/* A path missing from the sandbox has nothing to hide; any other error
- * stops the start, rather than leave the path readable. */
-static int mask_in_root(Build *b, const char *path) {
-        _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, "mask");
-        char p[FD_PATH_MAX], source[FD_PATH_MAX];
-        struct stat st;
-
-        if (fd == -ENOENT)
-                return 0;
-        if (fd < 0)
-                return log_error_errno(fd, "mask %s: %m", path);
-        if (fstat(fd, &st) < 0)
-                return log_error_errno(-errno, "mask %s: %m", path);
-        fd_path(fd, p);
-        fd_path(S_ISDIR(st.st_mode) ? b->mask_dir : b->mask_file, source);
-        /* a bind from the mask sources' mount, which is read-only, is
-         * read-only as well (the kernel copies the flag) */
-        if (mount(source, p, NULL, MS_BIND, NULL) < 0)
-                return log_error_errno(-errno, "mask %s: %m", path);
-        return 0;
-}
 
 /* The mount just made on path, opened anew (an fd taken before it is of
  * what lies below), made read-only with all below it. */
@@ -81,7 +54,7 @@ static int mount_made_readonly(Build *b, const char *path) {
         if (fd < 0)
                 return log_error_errno(fd, "read-only %s: %m", path);
         fd_path(fd, p);
-        return make_readonly_recursive(p);
+        return make_readonly_recursive(p, 0);
 }
 
 static int readonly_in_root(Build *b, const char *path) {
@@ -96,36 +69,6 @@ static int readonly_in_root(Build *b, const char *path) {
         if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return log_error_errno(-errno, "read-only %s: bind: %m", path);
         return mount_made_readonly(b, path);
-}
-
-/* Empty, unreadable file and directory that masks are bound from; they
- * live on a tmpfs of the helper's namespace outside the new root, and
- * are kept as O_PATH fds (closed with the root's in rootfs_build()). */
-static int make_mask_sources(Build *b, const char *rundir) {
-        _cleanup_close_ int top = -EBADF;
-        char dir[PATH_MAX];
-        int r;
-
-        snprintf(dir, sizeof(dir), "%s/mask", rundir);
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                return log_error_errno(-errno, "create %s: %m", dir);
-        r = mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k");
-        if (r < 0)
-                return r;
-        top = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (top < 0)
-                return log_error_errno(-errno, "open %s: %m", dir);
-        r = openat(top, "file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
-        if (r < 0)
-                return log_error_errno(-errno, "create %s/file: %m", dir);
-        close(r);
-        if (mkdirat(top, "dir", 0000) < 0)
-                return log_error_errno(-errno, "create %s/dir: %m", dir);
-        b->mask_file = openat(top, "file", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        b->mask_dir = openat(top, "dir", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (b->mask_file < 0 || b->mask_dir < 0)
-                return log_error_errno(-errno, "open the mask sources in %s: %m", dir);
-        return mount_logged(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 /* /DIR by its mode, in place */
@@ -146,7 +89,7 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         }
 
         const char *sub_dir[] = { dir, NULL }, *sub_private[] = { "private", NULL };
-        _cleanup_close_ int state = -EBADF, data = -EBADF, lower = -EBADF;
+        _cleanup_close_ int state = -EBADF, data = -EBADF, lower = -EBADF, top = -EBADF;
         char path[PATH_MAX], d[FD_PATH_MAX], l[FD_PATH_MAX];
 
         /* STATE_ROOT/NAME/DIR/private, bound on /DIR */
@@ -166,7 +109,12 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         fd_path(lower, l);
         if (mount(d, l, NULL, MS_BIND, NULL) < 0)
                 return log_error_errno(-errno, "%s: bind the state directory on %s: %m", what, target);
-        return 0;
+        /* the bind has the flags of the state root's mount, the host's:
+         * no device node or set-ID file made there may work */
+        top = open_in_root(b->root, target, CREATE_NONE, what);
+        if (top < 0)
+                return log_error_errno(top, "%s: open %s in the sandbox: %m", what, target);
+        return mount_add_flags(top, MS_NOSUID | MS_NODEV, target);
 }
 
 /* An overlay the first process made, moved onto /DIR */
@@ -293,11 +241,9 @@ static int mount_proc(Build *b) {
         /* the host's /proc under it stays hidden: nothing can reach it */
         if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 return log_error_errno(-errno, "proc: mount /proc: %m");
-        for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
-                r = mask_in_root(b, proc_masked[i]);
-                if (r < 0)
-                        return r;
-        }
+        r = masks_proc(&b->masks);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
                 r = readonly_in_root(b, proc_readonly[i]);
                 if (r < 0)
@@ -441,7 +387,11 @@ static int mount_profile(Build *b, StepTimer *t) {
                 switch (m->kind) {
                 case HELPER_MOUNT_BIND:
                         snprintf(what, sizeof(what), "--bind%s", m->readonly ? "-ro" : "");
-                        r = bind_in_root(b->root, m->source, m->target, m->readonly, what);
+                        /* never a set-ID file or a device node of the
+                         * host's, nor one made there, unless a device is
+                         * bound on purpose (bind_in_root()) */
+                        r = bind_in_root(b->root, m->source, m->target,
+                                         MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0), what);
                         break;
                 case HELPER_MOUNT_TMPFS:
                         snprintf(options, sizeof(options), "mode=%s%s%s", *m->mode ? m->mode : "0755",
@@ -458,53 +408,19 @@ static int mount_profile(Build *b, StepTimer *t) {
         return r;
 }
 
-static int mask_ssh_keys(Build *b) {
-        _cleanup_close_ int ssh = open_in_root(b->root, "/etc/ssh", CREATE_NONE, "mask");
-        _cleanup_closedir_ DIR *d = NULL;
-        char p[FD_PATH_MAX];
-        int r = 0;
-
-        if (ssh == -ENOENT)
-                return 0;
-        if (ssh < 0)
-                return log_error_errno(ssh, "mask the SSH host keys: /etc/ssh: %m");
-        fd_path(ssh, p);
-        d = opendir(p);
-        if (!d)
-                return log_error_errno(-errno, "mask the SSH host keys: /etc/ssh: %m");
-        for (struct dirent *e; r >= 0 && (errno = 0, e = readdir(d));) {
-                size_t n = strlen(e->d_name);
-                char path[300];
-
-                if (n <= 4 || !streq(e->d_name + n - 4, "_key"))
-                        continue;
-                snprintf(path, sizeof(path), "/etc/ssh/%s", e->d_name);
-                r = mask_in_root(b, path);
-        }
-        /* a key not listed would be a key not masked */
-        if (r >= 0 && errno != 0)
-                return log_error_errno(-errno, "mask the SSH host keys: read /etc/ssh: %m");
-        return r;
-}
-
 static int mount_masks(Build *b) {
         int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(default_masks); i++) {
-                r = mask_in_root(b, default_masks[i]);
-                if (r < 0)
-                        return r;
-        }
-        r = mask_ssh_keys(b);
+        r = masks_default(&b->masks);
         if (r < 0)
                 return r;
         STRV_FOREACH(m, b->c->masks) {
-                r = mask_in_root(b, *m);
+                r = mask_path(&b->masks, *m);
                 if (r < 0)
                         return r;
         }
         /* every sandbox's state: not this one's business, not even read */
-        return mask_in_root(b, b->state_root);
+        return mask_path(&b->masks, b->state_root);
 }
 
 /* systemd's notification socket lives in the host's /run, which the
@@ -514,7 +430,7 @@ static int mount_notify_socket(Build *b) {
 
         if (!s || s[0] != '/')
                 return 0; /* unset, or abstract: reachable without a file */
-        return bind_in_root(b->root, s, s, false, "NOTIFY_SOCKET");
+        return bind_in_root(b->root, s, s, MS_NOSUID | MS_NODEV | MS_NOEXEC, "NOTIFY_SOCKET");
 }
 
 static int enter_root(Build *b) {
@@ -570,13 +486,16 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         r = mount_sys(b); /* the plan's "proc" step too */
         if (r < 0)
                 return r;
-        return mount_cgroup(b);
+        r = mount_cgroup(b);
+        if (r < 0)
+                return r;
+        return masks_sys(&b->masks);
 }
 
 int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t) {
         Build b = {
                 .c = c, .rundir = rundir, .state_root = state_root,
-                .root = -EBADF, .mask_file = -EBADF, .mask_dir = -EBADF,
+                .root = -EBADF, .masks = MASKS_INIT(-EBADF),
         };
         char root[PATH_MAX];
         bool last;
@@ -592,13 +511,18 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         r = mount_logged(c->root_directory ? c->root_directory : "/", root, NULL, MS_BIND | MS_REC, NULL);
         if (r < 0)
                 return r;
-        r = make_readonly_recursive(root);
+        /* nodev: a node of the host's file systems would be a way to
+         * their disks; not nosuid, which would also take their file
+         * capabilities from the host's programs (no_new_privs does that
+         * unless the profile allows new privileges) */
+        r = make_readonly_recursive(root, MS_NODEV);
         if (r < 0)
                 return r;
         b.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (b.root < 0)
                 return log_error_errno(-errno, "open %s: %m", root);
-        r = make_mask_sources(&b, rundir);
+        b.masks.root = b.root;
+        r = masks_prepare(&b.masks, rundir);
         if (r < 0)
                 goto finish;
 
@@ -620,10 +544,17 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
                 if (r < 0)
                         goto finish;
         }
+        step_begin(t, "mask");
+        r = masks_home_mount(&b.masks);
+        if (r < 0)
+                goto finish;
         r = mount_profile(&b, t);
         if (r < 0)
                 goto finish;
         step_begin(t, "mask");
+        r = masks_home_seal(&b.masks);
+        if (r < 0)
+                goto finish;
         r = mount_masks(&b);
         if (r < 0)
                 goto finish;
@@ -633,8 +564,7 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         step_begin(t, "pivot_root");
         r = enter_root(&b);
 finish:
-        closep(&b.mask_file);
-        closep(&b.mask_dir);
+        masks_done(&b.masks);
         close(b.root);
         return r;
 }

@@ -3,7 +3,8 @@
  * calls answering ENOSYS, as on an older kernel or under a seccomp
  * filter of systemd's (RestrictSUIDSGID= does so to openat2()), so that
  * the tests see the helper's way around them. Knows openat2,
- * close_range, fsopen and landlock_create_ruleset; x86-64 only. */
+ * close_range, fsopen, landlock_create_ruleset and mount_setattr;
+ * x86-64 only. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -19,7 +20,7 @@ static const struct {
         const char *name;
         long nr;
 } known[] = { { "openat2", SYS_openat2 }, { "close_range", SYS_close_range }, { "fsopen", SYS_fsopen },
-                 { "landlock_create_ruleset", SYS_landlock_create_ruleset } };
+                 { "landlock_create_ruleset", SYS_landlock_create_ruleset }, { "mount_setattr", SYS_mount_setattr } };
 
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

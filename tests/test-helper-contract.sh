@@ -192,11 +192,11 @@ if what == "name":
 elif what == "mounts":
     for m in p["mounts"]:
         if m[0] == "bind":
-            d = "%s on %s%s" % (m[1], m[2], ", read-only" if m[3] else "")
+            d = "%s on %s, %snosuid nodev" % (m[1], m[2], "read-only, " if m[3] else "")
             if not step("bind", d):
                 missing.append("bind " + d)
         else:
-            d = "tmpfs on %s%s%s" % (m[1], " size=" + m[2] if m[2] else "", " mode=" + m[3] if m[3] else "")
+            d = "tmpfs on %s%s%s, nosuid nodev" % (m[1], " size=" + m[2] if m[2] else "", " mode=" + m[3] if m[3] else "")
             if not step("tmpfs", d):
                 missing.append("tmpfs " + d)
 elif what == "masks":
@@ -309,12 +309,12 @@ refuse "an option without its value" "--etc" --name=t --dry-run --etc
 rc=$?
 check "--bind='/a\\:b:/c' (escaped colon) is accepted" test "$rc" -eq 0
 check "--bind='/a\\:b:/c' plans source /a:b on target /c" \
-        grep -Eq '^ *[0-9]+\. bind +/a:b on /c$' "$TMP/esc.plan"
+        grep -Eq '^ *[0-9]+\. bind +/a:b on /c, nosuid nodev$' "$TMP/esc.plan"
 "$HELPER" --name=t --dry-run '--tmpfs=/x\:y::1777' '--bind-ro=/back\\slash:/t' -- /bin/true >"$TMP/esc2.plan" 2>"$TMP/esc2.err"
 rc=$?
 check "escaped colon in a tmpfs target and escaped backslash in a bind source are accepted and unescaped" \
-        bash -c '[ "$1" -eq 0 ] && grep -Eq "^ *[0-9]+\. tmpfs +tmpfs on /x:y mode=1777$" "$2" &&
-                grep -Eq "^ *[0-9]+\. bind +/back\\\\slash on /t, read-only$" "$2"' _ "$rc" "$TMP/esc2.plan"
+        bash -c '[ "$1" -eq 0 ] && grep -Eq "^ *[0-9]+\. tmpfs +tmpfs on /x:y mode=1777, nosuid nodev$" "$2" &&
+                grep -Eq "^ *[0-9]+\. bind +/back\\\\slash on /t, read-only, nosuid nodev$" "$2"' _ "$rc" "$TMP/esc2.plan"
 
 # ---- the template's fallback: --missing-profile -------------------------
 SANDBOX_PROFILE_PATH="$TMP/one:$TMP/two" "$HELPER" --missing-profile=web >"$TMP/mp.out" 2>"$TMP/mp.err"
