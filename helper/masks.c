@@ -30,12 +30,12 @@ static const char *const proc_masked[] = {
         "/proc/timer_stats", "/proc/acpi", "/proc/scsi", "/proc/asound", "/proc/interrupts",
         "/proc/mtrr",
 };
-/* With the host's network, /sys is the host's with what is mounted
- * below it: debugfs and tracefs (kernel addresses, every process's
- * traced events) and pstore (the kernel log of the last crashes) are
- * root's to read, and root in the sandbox would read them. */
+/* The sandbox's /sys is a sysfs of its own, without what the host
+ * mounts below its /sys (debugfs, tracefs, pstore: rootfs.c); of sysfs
+ * itself, the firmware's tables and variables, and the power meters
+ * whose readings leak what other processes compute (Platypus). */
 static const char *const sys_masked[] = {
-        "/sys/firmware", "/sys/devices/virtual/powercap", "/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/pstore",
+        "/sys/firmware", "/sys/devices/virtual/powercap",
 };
 /* password hashes, where the host keeps them and their copies (the
  * sandbox's /var has the host's as its lower layer) */

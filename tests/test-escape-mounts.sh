@@ -215,27 +215,32 @@ fi
 
 HELPER_ARGS=()
 without_ns
-# runc's default masked paths, /proc/mtrr, and what the host may have
-# mounted below its /sys (the sandbox's, with the host's network)
+# runc's default masked paths, /proc/mtrr, and the mount points of what
+# the host may have mounted below its /sys: the sandbox's /sys is a sysfs
+# of its own, where they are empty directories
 MASKED=(/proc/acpi /proc/asound /proc/kcore /proc/keys /proc/latency_stats /proc/timer_list /proc/timer_stats
-        /proc/sched_debug /sys/firmware /proc/scsi /proc/interrupts /sys/devices/virtual/powercap /proc/mtrr
-        /sys/kernel/debug /sys/kernel/tracing /sys/fs/pstore)
+        /proc/sched_debug /sys/firmware /proc/scsi /proc/interrupts /sys/devices/virtual/powercap /proc/mtrr)
+SYS_EMPTY=(/sys/kernel/debug /sys/kernel/tracing /sys/fs/pstore)
 # masked_want HOW: for each masked path, HOW (EACCES or empty) when the
-# host has it, ENOENT when not (nothing to hide)
+# host has it, ENOENT when not (nothing to hide); the mount points below
+# /sys empty, or absent
 masked_want() {
         local p
         for p in "${MASKED[@]}"; do
                 if [ -e "$p" ]; then want "read:$p" "$1"; else want "read:$p" ENOENT; fi
         done
+        for p in "${SYS_EMPTY[@]}"; do
+                want "read:$p" "empty|ENOENT"
+        done
 }
 begin "masked paths (the OCI defaults, /proc/mtrr, debugfs, tracefs, pstore): unreadable by root without capabilities (EACCES)"
-in_sandbox masked-paths "${MASKED[@]}"
+in_sandbox masked-paths "${MASKED[@]}" "${SYS_EMPTY[@]}"
 masked_want EACCES
 finish
 
 HELPER_ARGS=(--keep-caps=CAP_DAC_OVERRIDE,CAP_DAC_READ_SEARCH)
 begin "masked paths (the OCI defaults, /proc/mtrr, debugfs, tracefs, pstore): empty with CAP_DAC_OVERRIDE"
-in_sandbox masked-paths "${MASKED[@]}"
+in_sandbox masked-paths "${MASKED[@]}" "${SYS_EMPTY[@]}"
 masked_want empty
 finish
 
