@@ -105,6 +105,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
         if (p->landlock_optional)
                 add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
+        if (!p->landlock_default)
+                add_option(&a, HELPER_OPT_LANDLOCK_DEFAULT, "no");
         if (p->keep_caps && p->keep_caps[0]) {
                 _cleanup_free_ char *caps = strv_join(p->keep_caps, ",");
                 if (!caps)
