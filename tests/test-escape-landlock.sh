@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Escape attempts that the default Landlock domain refuses, each against
-# the domain turned off (--landlock-default=no) too, which shows the old
-# behaviour and that the refusal is Landlock's: a host process's abstract
-# unix socket reached through the host network (the containerd
+# Escape attempts that the default Landlock domain refuses, most of them
+# against the domain turned off (--landlock-default=no) too, which shows
+# the old behaviour and that the refusal is Landlock's: a host process's
+# abstract unix socket reached through the host network (the containerd
 # CVE-2020-15257 class) and signals to process 1 (Landlock ABI 6, skipped
 # below it); process 1's root, descriptors and ptrace (ABI 1); writes
 # through descriptors that lead out of the sandbox's tree, below a
-# writable bind that the profile's rules narrow to read-only, and mounts,
-# with the writes a service makes as a matter of course still working;
-# and a command joined to a running sandbox (--join, as sandboxctl exec),
-# which gets the same domain. Needs root and cc; everything it writes is
+# writable bind that the profile's rules narrow to read-only, and to /
+# after mount_setattr(2) has made it writable; mounts; the writes a
+# service makes as a matter of course, which must work; and a command
+# joined to a running sandbox (--join, as sandboxctl exec), which gets
+# the same domain. Needs root and cc; everything it writes is
 # under $TMP, plus /run/sandbox/NAME, removed at the end.
 . "$(dirname "$0")/escape-lib.sh"
 
@@ -170,6 +171,24 @@ want mount-tmpfs ok
 host "the file made in the host directory" test -f "$TMP/hostdir/escape-$TOKEN"
 finish
 rm -f "$TMP/hostdir/escape-$TOKEN"
+
+# mount_setattr(2) has no Landlock hook: with CAP_SYS_ADMIN and no
+# filter it makes the sandbox's / (the host's root file system) writable
+# as a mount, and Landlock alone keeps the write out. Not tried without
+# the domain: that write would be the host's.
+HELPER_ARGS=(--keep-caps=CAP_SYS_ADMIN --seccomp-default=no)
+begin "/ made read-write with mount_setattr(2) (CAP_SYS_ADMIN, no filter): writing there is still refused (EACCES)"
+in_sandbox remount / /escape-"$TOKEN"
+want remount-bind-rw EPERM
+want remount-rw EPERM
+if grep -qx 'setattr-rw ok' "$TMP/out"; then
+        want write-after EACCES
+else
+        want setattr-rw EPERM
+        want write-after EROFS
+fi
+host "no /escape-$TOKEN" absent /escape-"$TOKEN"
+finish
 
 # --- a command joined to a running sandbox ---
 
