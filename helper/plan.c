@@ -35,10 +35,10 @@ typedef struct Grants {
 
 static int plan_grant(const char *path, LandlockGrant grant, bool follow, void *userdata) {
         Grants *g = userdata;
-        (void) follow;
         char *to = grant == LANDLOCK_GRANT_DEVICE_RO ? g->device : g->write;
         size_t size = grant == LANDLOCK_GRANT_DEVICE_RO ? sizeof(g->device) : sizeof(g->write), len = strlen(to);
 
+        (void) follow;
         if (grant != LANDLOCK_GRANT_READ) /* the root, whole */
                 snprintf(to + len, size - len, "%s%s", len ? " " : "", path);
         return 0;
