@@ -151,7 +151,7 @@ static int add_default_rule(const char *path, LandlockGrant grant, bool follow, 
 }
 
 /* The default domain: best effort, as the mounts already make the root
- * read-only; what this kernel's ABI lacks is said, at debug level. */
+ * read-only; what this kernel's ABI lacks is said at debug level. */
 static int apply_default(const HelperConfig *c, int abi) {
         RulesetAttr attr = { .handled_access_fs = handled_access(abi) };
         _cleanup_close_ int ruleset = -EBADF;
@@ -220,9 +220,11 @@ int landlock_apply(const HelperConfig *c) {
                                                "not starting with less confinement (optional=\"yes\" would start without)", why);
                 if (rules)
                         log_info("landlock: Landlock %s; <landlock optional=\"yes\">: the service runs without its rules", why);
+                /* not worth a line at every start and every joined
+                 * command where it is so */
                 if (!c->landlock_no_default)
-                        log_info("landlock: Landlock %s; the service runs without the default domain, under its "
-                                 "read-only mounts alone", why);
+                        log_debug("landlock: Landlock %s; the service runs without the default domain, under its "
+                                  "read-only mounts alone", why);
                 return 0;
         }
         if (!c->landlock_no_default) {
