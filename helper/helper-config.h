@@ -42,6 +42,7 @@ typedef struct HelperConfig {
         char **seccomp_allow, **seccomp_deny; /* as in the profile: names, @sets, "NAME:ERRNO" */
         char **landlock_ro, **landlock_rw;
         bool landlock_optional;
+        bool landlock_no_default; /* no default domain (landlock-default.h) */
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */

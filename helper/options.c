@@ -239,6 +239,11 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_LANDLOCK_OPTIONAL:
                 c->landlock_optional = true;
                 return 0;
+        case HELPER_OPT_LANDLOCK_DEFAULT:
+                if (!streq(v, "yes") && !streq(v, "no"))
+                        return bad("landlock-default", v, "yes, no");
+                c->landlock_no_default = streq(v, "no");
+                return 0;
         case HELPER_OPT_MISSING_PROFILE:
                 return set_string(&c->missing_profile, v);
         case HELPER_OPT_JOIN:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helper-config.h"
+#include "landlock-default.h"
 #include "state-dir.h"
 #include "strv.h"
 
@@ -27,6 +28,23 @@ static void dir_step(unsigned *n, const char *dir, const char *mode, const char 
         step(n, dir, detail);
 }
 
+/* the default domain's paths: those written, and those whose device
+ * nodes are only read and used (ioctls) */
+typedef struct Grants {
+        char write[2048], device[1024];
+} Grants;
+
+static int plan_grant(const char *path, LandlockGrant grant, bool follow, void *userdata) {
+        Grants *g = userdata;
+        char *to = grant == LANDLOCK_GRANT_DEVICE_RO ? g->device : g->write;
+        size_t size = grant == LANDLOCK_GRANT_DEVICE_RO ? sizeof(g->device) : sizeof(g->write), len = strlen(to);
+
+        (void) follow;
+        if (grant != LANDLOCK_GRANT_READ) /* the root, whole */
+                snprintf(to + len, size - len, "%s%s", len ? " " : "", path);
+        return 0;
+}
+
 /* Landlock, then the system call filter: the last steps before execve(),
  * or the first of the service's own when new privileges are allowed. */
 static void plan_confinement(const HelperConfig *c, unsigned *n) {
@@ -36,6 +54,15 @@ static void plan_confinement(const HelperConfig *c, unsigned *n) {
         _cleanup_free_ char *deny = c->seccomp_deny ? strv_join(c->seccomp_deny, " ") : NULL;
         char detail[4096];
 
+        if (!c->landlock_no_default) {
+                Grants g = {};
+
+                (void) landlock_default_rules(c, plan_grant, &g);
+                snprintf(detail, sizeof detail, "default domain (where the kernel has Landlock): read everywhere; write "
+                         "below %s; device ioctls below %s; abstract unix sockets and signals scoped to the sandbox "
+                         "(Landlock ABI 6)", g.write, g.device);
+                step(n, "landlock", detail);
+        }
         if (ro || rw) {
                 snprintf(detail, sizeof detail, "read-only: %s; read-write: %s%s", ro ? ro : "none", rw ? rw : "none",
                          c->landlock_optional ? " (optional)" : "");

@@ -105,6 +105,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
         if (p->landlock_optional)
                 add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
+        if (!p->landlock_default)
+                add_option(&a, HELPER_OPT_LANDLOCK_DEFAULT, "no");
         if (strv_length(p->keep_caps) + strv_length(p->keep_caps_unsafe) > 0) {
                 /* both lists: keep-unsafe= is the profile's opt-in, not the helper's */
                 _cleanup_strv_free_ char **all = NULL;

@@ -44,6 +44,7 @@ const struct option helper_options[] = {
         { "landlock-ro",          required_argument, NULL, HELPER_OPT_LANDLOCK_RO },
         { "landlock-rw",          required_argument, NULL, HELPER_OPT_LANDLOCK_RW },
         { "landlock-optional",    no_argument,       NULL, HELPER_OPT_LANDLOCK_OPTIONAL },
+        { "landlock-default",     required_argument, NULL, HELPER_OPT_LANDLOCK_DEFAULT },
         { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
         { "join",                 required_argument, NULL, HELPER_OPT_JOIN },
         { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },

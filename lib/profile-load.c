@@ -384,6 +384,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
                 return -ENOMEM;
         p->no_new_privileges = true;
         p->seccomp_default = true;
+        p->landlock_default = true;
         p->path = strdup(path);
         p->name = profile_name_from_path(path);
         if (!p->path)

@@ -93,10 +93,23 @@ static void parse_seccomp(ParseContext *c, xmlNodePtr n) {
 
 static void parse_landlock(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
+        _cleanup_free_ char *dflt = attr(n, "default");
+        bool rules = false;
 
-        p->landlock = true;
-        p->landlock_origin = (Origin) { c->file, line_of(n) };
-        p->landlock_optional = yes(n, "optional", false);
+        for (xmlNodePtr k = n->children; k; k = k->next)
+                rules = rules || is(k, "read-write") || is(k, "read-only");
+        /* <landlock default="no"/> needs no paths: an element with rules,
+         * or without "default", is one for rules, which must name some,
+         * and says whether they are optional; one with "default" alone
+         * changes that only when it says so */
+        if (dflt)
+                p->landlock_default = streq(dflt, "yes");
+        if (rules || !dflt) {
+                p->landlock = true;
+                p->landlock_origin = (Origin) { c->file, line_of(n) };
+        }
+        if (rules || !dflt || xmlHasProp(n, (const xmlChar *) "optional"))
+                p->landlock_optional = yes(n, "optional", false);
         for (xmlNodePtr k = n->children; k; k = k->next) {
                 bool rw = is(k, "read-write");
                 _cleanup_free_ char *path = NULL;

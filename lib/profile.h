@@ -119,7 +119,8 @@ typedef struct Profile {
         bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
         char **seccomp_allow;   /* system calls and @sets taken off it */
         char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
-        bool landlock, landlock_optional;
+        bool landlock, landlock_optional; /* landlock: an element for rules */
+        bool landlock_default;  /* the default Landlock domain (sandbox-helper(8)) */
         Origin landlock_origin;
         char **landlock_ro, **landlock_rw;
 

@@ -80,4 +80,16 @@ check_eq "stop: systemctl stop succeeds, the unit is inactive (not failed)" \
 check_mounts_as "stop: the container's mount table is as before the start" "$before"
 check "stop: no process of the unit is left" [ -z "$(c systemctl show -p MainPID --value sandbox@web | grep -v '^0$')" ]
 
+# --- kill: systemd signals the helper alone, which passes it on through
+# process 1, outside the service's Landlock domain, to the service
+c systemctl start sandbox@web
+c_service_executed sandbox@web >/dev/null
+c systemctl kill --kill-whom=main --signal=SIGTERM sandbox@web
+for _ in $(seq 50); do
+        [ "$(c systemctl is-active sandbox@web)" = active ] || break
+        sleep 0.1
+done
+check_eq "kill: systemctl kill --kill-whom=main (SIGTERM) reaches the service; the unit is inactive (not failed)" \
+        "$(c systemctl is-active sandbox@web)" inactive
+
 done_testing

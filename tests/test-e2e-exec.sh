@@ -61,6 +61,21 @@ check "exec: it is in the unit's cgroup" \
 check_eq "exec: one more process of the unit (helper, init, service and the command)" \
         "$(c cat /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs | wc -l)" 4
 
+# a domain of its own, with the service's rules (here the container lets
+# its sandboxes have Landlock, tests/e2e/launch.sh): from ABI 6 on, it
+# cannot signal the service, though both are nobody ("${...}" would be
+# systemd-run's to expand)
+abi=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
+if [ "${abi:-0}" -ge 6 ] 2>/dev/null; then
+        out=$(admin sandboxctl exec web -- /bin/sh -c 'for p in /proc/[0-9]*; do
+                [ "$(tr "\0" " " <"$p/cmdline")" = "/bin/sleep infinity " ] &&
+                        { kill -0 "$(basename "$p")" 2>/dev/null && echo signalled || echo refused; }; done' </dev/null)
+        check_eq "exec: a Landlock domain of its own: the service, of the same user, cannot be signalled" "$out" refused
+else
+        skip "exec: a Landlock domain of its own: the service, of the same user, cannot be signalled" \
+                "Landlock ABI ${abi:-none} here: signals are scoped from ABI 6"
+fi
+
 check_eq "exec: the command's exit status" "$(admin sandboxctl exec web -- /bin/sh -c 'exit 5' </dev/null; echo $?)" 5
 check_eq "shell: a shell in the sandbox, reading stdin" "$(echo 'hostname; id -un' | admin sandboxctl shell web)" "web-box
 nobody"

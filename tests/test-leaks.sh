@@ -247,9 +247,10 @@ fi
 
 name inner-mount
 before=$(mounts)
-# (the default system call filter denies @mount: allowed back here)
+# (the default system call filter denies @mount, and the default Landlock
+# domain every mount: both allowed back here)
 timeout -k 5 60 "$HELPER" --name="$n" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN --seccomp-allow=@mount \
-        -- /bin/sh -c 'mount -t tmpfs -o size=1M sandbox-inner /media && grep -c sandbox-inner /proc/self/mountinfo' \
+        --landlock-default=no -- /bin/sh -c 'mount -t tmpfs -o size=1M sandbox-inner /media && grep -c sandbox-inner /proc/self/mountinfo' \
         </dev/null >"$TMP/out" 2>"$TMP/err"
 check_eq "inner mount: the service mounts a tmpfs on /media" "$? $(cat "$TMP/out")" "0 1"
 same_mounts "inner mount: the mount table is unchanged" "$before"
@@ -322,7 +323,7 @@ T=$1 HELPER=$2 STATE=$3 n=$4
 mount --make-rshared / || exit 99
 cat /proc/self/mountinfo >"$T/shared-before"
 timeout -k 5 60 "$HELPER" --name="$n" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN --seccomp-allow=@mount \
-        -- /bin/sh -c 'mount -t tmpfs -o size=1M sandbox-inner /media' </dev/null >"$T/shared.out" 2>&1
+        --landlock-default=no -- /bin/sh -c 'mount -t tmpfs -o size=1M sandbox-inner /media' </dev/null >"$T/shared.out" 2>&1
 echo $? >"$T/shared-1.rc"
 cat /proc/self/mountinfo >"$T/shared-after-1"
 timeout -k 5 60 "$HELPER" --name="$n" --state-root="$STATE" --bind="$T/missing":/srv -- /bin/true \

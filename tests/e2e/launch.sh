@@ -27,5 +27,9 @@ mount -t tmpfs -o mode=0755 e2e-run /run
 export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
 # the console only read, not "passive": with nothing reading it, the
 # container's PID 1 can block on it
+# Landlock's calls are not in systemd-nspawn's own allow-list (they
+# would fail with ENOSYS, as on a kernel without Landlock): the sandboxes
+# get their default Landlock domain as on the host
 exec systemd-nspawn -q -D "$DIR/root" -M "$MACHINE" --register=no --keep-unit --private-network \
+        --system-call-filter="landlock_create_ruleset landlock_add_rule landlock_restrict_self" \
         --console=read-only --bind="$DIR/state:/var/lib/sandbox" -b "$@"
