@@ -14,9 +14,10 @@
 # the capabilities, and the system calls of the helper's default
 # seccomp deny-list, without which the control would be denied anyway
 # (CAP_DAC_READ_SEARCH and CAP_SYS_ADMIN reach past the sandbox: kept
-# with keep-unsafe=, on purpose, for AppArmor to deny them)
+# with keep-unsafe=, on purpose, for AppArmor to deny them); no default
+# Landlock domain either, which refuses every mount
 AA_KEEP='keep="CAP_NET_RAW CAP_DAC_OVERRIDE" keep-unsafe="CAP_DAC_READ_SEARCH CAP_SYS_ADMIN"'
-AA_SECCOMP='<seccomp><allow syscall="@mount"/></seccomp>'
+AA_SECCOMP='<seccomp><allow syscall="@mount"/><allow syscall="ptrace"/></seccomp><landlock default="no"/>'
 
 # aa_profile [XML]: a sandbox's profile, with XML in its <security>
 aa_profile() {
