@@ -239,6 +239,21 @@ static int run(HelperConfig *c) {
                 close(overlays[0]);
                 /* a way back to the host's tree: not for the sandbox */
                 close(TAKE_FD(root));
+                /* The instance lock is this process's alone. Process 1
+                 * has a copy only because clone() gave it one (O_CLOEXEC
+                 * acts on execve() alone), and that copy would be a host
+                 * file, open read-write, that a service allowed to trace
+                 * process 1 opens anew through /proc/1/fd/N: whatever
+                 * else holds it, process 1 must not. Nor does it need
+                 * to: the lock is to outlive the sandbox's processes and
+                 * mounts, and this process waits for process 1 to be
+                 * reaped, which the kernel does only once every process
+                 * of its PID namespace has ended. Should this process be
+                 * killed, process 1 is too (PR_SET_PDEATHSIG), and a copy
+                 * there would cover no more: an ending process closes its
+                 * files before, as init, it ends the rest of its
+                 * namespace. */
+                close(TAKE_FD(lock));
                 /* the sandbox ends with the helper that started it (its
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
