@@ -116,14 +116,20 @@ int main(int argc, char **argv) {
         step("init-exe-write", open("/proc/1/exe", O_WRONLY | O_CLOEXEC));
         /* every file process 1 has mapped: the helper and, built
          * dynamically, its libraries, all the host's */
+        struct stat exe = {};
+        stat("/proc/1/exe", &exe);
         d = opendir("/proc/1/map_files");
         if (!d)
                 step("init-map-files", -1);
         while (d && (e = readdir(d))) {
+                struct stat st = {};
+
                 if (e->d_name[0] == '.')
                         continue;
                 snprintf(path, sizeof(path), "/proc/1/map_files/%s", e->d_name);
-                stepf(open(path, O_WRONLY | O_CLOEXEC), "init-map-write:%s", e->d_name);
+                stat(path, &st);
+                stepf(open(path, O_WRONLY | O_CLOEXEC), "init-map-write-%s:%s",
+                      st.st_dev == exe.st_dev && st.st_ino == exe.st_ino ? "exe" : "lib", e->d_name);
         }
         if (d)
                 closedir(d);
