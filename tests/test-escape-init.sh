@@ -36,12 +36,20 @@ if [ "$(uname -m)" != x86_64 ]; then
         skip_attempt "system calls injected into process 1" "the injection probe is written for x86_64"
 else
         HELPER_ARGS=("${TRACER[@]}")
-        begin "system calls injected into a traced process 1: its own answered, namespaces, opens, mounts, maps, exec EPERM; it ends cleanly"
-        in_sandbox init-inject
+        begin "system calls injected into a traced process 1: its own answered, namespaces, opens, mounts, maps, exec EPERM; its process group its own; it ends cleanly"
+        # a process of the host in the helper's process group, which a
+        # kill(0, ...) from process 1 would reach if it shared that group
+        timeout -k 5 60 sh -c 'sleep 60 & echo $! >"$1"; shift; exec "$@"' sh "$TMP/sentinel" \
+                "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- "${SHIP[@]}" \
+                <"$BIN/init-inject" >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+        SLEEP_PID=$(cat "$TMP/sentinel")
         want seize ok
         want entry-stop ok
         # the injection works: a call process 1 makes itself is answered in it
         want inject-getpid 1
+        want inject-kill-group ok
+        host "the sleep in the helper's process group (PID $SLEEP_PID) still runs" alive "$SLEEP_PID"
         want inject-unshare-user EPERM
         want inject-unshare-ns EPERM
         want inject-setns EPERM
@@ -63,6 +71,8 @@ else
         want detach ok
         host "the helper logged nothing" quiet
         finish
+        kill "$SLEEP_PID" 2>/dev/null
+        SLEEP_PID=
 fi
 
 # --- what process 1 holds ---

@@ -111,6 +111,11 @@ int main(void) {
 
         /* the control: a call process 1 makes itself, answered in it */
         say("inject-getpid", "%ld", inject("inject-getpid-call", SYS_getpid, 0, 0, 0, 0, 0, 0));
+        /* process 1's process group: its own, or (were it the helper's
+         * outside) a signal to processes of the host; process 1 passes
+         * SIGUSR2 on to this process, which ignores it */
+        signal(SIGUSR2, SIG_IGN);
+        inject("inject-kill-group", SYS_kill, 0, SIGUSR2, 0, 0, 0, 0);
         inject("inject-unshare-user", SYS_unshare, CLONE_NEWUSER, 0, 0, 0, 0, 0);
         inject("inject-unshare-ns", SYS_unshare, CLONE_NEWNS, 0, 0, 0, 0, 0);
         inject("inject-setns", SYS_setns, 2, 0, 0, 0, 0, 0);
