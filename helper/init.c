@@ -32,7 +32,8 @@ typedef struct Service {
         const Identity *id;
         const sigset_t *set;
         int gate;    /* the service's end: a byte on it once process 1 is confined */
-        int keep[2]; /* process 1's to keep while it waits (started, notify), or -EBADF */
+        int started; /* closed once process 1 is confined */
+        int notify;  /* process 1's to keep while it waits, or -EBADF */
 } Service;
 
 static int confine_init(const Service *s, int gate);
@@ -232,13 +233,13 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  * dumpable flag says. So, before the service's process may execute:
  *
  * - every descriptor is closed but standard error, which the service has
- *   too, started (the pipe the helper outside waits on, closed once the
- *   service executed) and with --forking notify (the socket READY=1 goes
- *   out on, closed once it is sent). The instance lock above all: a
- *   host file, which /proc/1/fd/N would open anew, read-write (see run()
- *   in main.c for why process 1 need not hold it); so are whatever the
- *   helper was handed and the service's sockets (LISTEN_FDS), which it
- *   has from before;
+ *   too, and with --forking notify (the socket READY=1 goes out on,
+ *   closed once it is sent). The instance lock above all: a host file,
+ *   which /proc/1/fd/N would open anew, read-write (see run() in main.c
+ *   for why process 1 need not hold it); so are whatever the helper was
+ *   handed, the service's sockets (LISTEN_FDS), which it has from
+ *   before, and started, which tells the helper outside that the
+ *   service is about to execute;
  * - a session and process group of its own: process 1 was in the
  *   helper's, outside, so kill(0, ...) from it reached the helper and
  *   whatever else shares its group on the host (a pipeline's other
@@ -253,7 +254,7 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  * the service's own, its executable the helper (being executed: not
  * writable). */
 static int confine_init(const Service *s, int gate) {
-        const int keep[] = { s->keep[0], s->keep[1], gate };
+        const int keep[] = { s->started, s->notify, gate };
         int r;
 
         r = init_close_fds(keep, ELEMENTSOF(keep));
@@ -263,6 +264,7 @@ static int confine_init(const Service *s, int gate) {
                 r = drop_to_kill_only();
         if (r >= 0)
                 r = init_filter_load(s->c->forking);
+        close(s->started);
         return r;
 }
 
@@ -367,7 +369,8 @@ static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
  * its process. The lookup's memory is freed here, before the waiting
  * starts: on the way out, free() would fault back in code that
  * the waiting gave back. Returns the PID, or -errno after logging;
- * either way, process 1 has let go of all but started and notify. */
+ * either way, process 1 has let go of all but notify, started among
+ * them. */
 static pid_t start_service(const HelperConfig *c, const sigset_t *set, int started, int notify) {
         _cleanup_(identity_done) Identity id = {};
         int r;
@@ -381,7 +384,7 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set, int start
                 r = make_runtime_dirs(c, &id);
         if (r < 0)
                 return r;
-        return start_service_process(&(Service) { c, &id, set, -EBADF, { started, notify } });
+        return start_service_process(&(Service) { c, &id, set, -EBADF, started, notify });
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
@@ -407,7 +410,6 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         if (service < 0)
                 return EXIT_SETUP;
         step_begin(&t, NULL);
-        close(started);
         if (c->forking)
                 return wait_as_forking_init(service, set, notify);
         return wait_reaping(&(Reaping) { .until = service, .signal_to = service }, set, &(bool) { false });

@@ -217,8 +217,9 @@ static int run(HelperConfig *c) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
         }
-        /* closed by PID 1 once the service runs: only then does this
-         * process drop its capabilities and wait */
+        /* closed by PID 1 once it is confined, as the service is about
+         * to execute: only then does this process drop its capabilities
+         * and wait */
         if (pipe2(started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, overlays) < 0) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;

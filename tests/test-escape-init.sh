@@ -30,6 +30,17 @@ want NoNewPrivs: 1
 want Seccomp: 2
 finish
 
+# the probe executed as the service itself, its first look at process 1:
+# no time for process 1 to confine itself after the service has started
+HELPER_ARGS=(--keep-caps=CAP_SYS_PTRACE --bind-ro="$BIN":/mnt)
+begin "process 1 seen by the service's first instructions: already confined (filter, CAP_KILL, standard error only)"
+run_helper /mnt/init-first
+want Seccomp: 2
+want CapEff: 0000000000000020
+want NoNewPrivs: 1
+want first-fds 1
+finish
+
 # --- code made to run in process 1 ---
 
 if [ "$(uname -m)" != x86_64 ]; then
