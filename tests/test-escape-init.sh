@@ -14,7 +14,16 @@ TRACER=(--keep-caps=CAP_SYS_PTRACE,CAP_SYS_ADMIN,CAP_DAC_OVERRIDE,CAP_DAC_READ_S
         --seccomp-allow=ptrace --seccomp-allow=process_vm_writev --seccomp-allow=process_vm_readv
         --seccomp-allow=pidfd_getfd)
 LISTENER=
-trap '[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null; cleanup' EXIT
+HELPER_PID=
+# the helper of the injection's sandbox, should an injection that got
+# through have killed the timeout(1) above it, and the listener below
+stop_started() {
+        [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
+        if [ -n "$HELPER_PID" ] && grep -q sandbox-helper "/proc/$HELPER_PID/cmdline" 2>/dev/null; then
+                kill -KILL "$HELPER_PID"
+        fi
+}
+trap 'stop_started; cleanup' EXIT
 
 # quiet: the helper said nothing (no failure of process 1 while it waits)
 quiet() {
@@ -38,7 +47,7 @@ run_helper /mnt/init-first
 want Seccomp: 2
 want CapEff: 0000000000000020
 want NoNewPrivs: 1
-want first-fds 1
+want first-fds-other 0
 finish
 
 # --- code made to run in process 1 ---
@@ -50,11 +59,12 @@ else
         begin "system calls injected into a traced process 1: its own answered, namespaces, opens, mounts, maps, exec EPERM; its process group its own; it ends cleanly"
         # a process of the host in the helper's process group, which a
         # kill(0, ...) from process 1 would reach if it shared that group
-        timeout -k 5 60 sh -c 'sleep 60 & echo $! >"$1"; shift; exec "$@"' sh "$TMP/sentinel" \
+        timeout -k 5 60 sh -c 'echo $$ >"$1.helper"; sleep 60 & echo $! >"$1"; shift; exec "$@"' sh "$TMP/sentinel" \
                 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- "${SHIP[@]}" \
                 <"$BIN/init-inject" >"$TMP/out" 2>"$TMP/err"
         RC=$?
         SLEEP_PID=$(cat "$TMP/sentinel")
+        HELPER_PID=$(cat "$TMP/sentinel.helper")
         want seize ok
         want entry-stop ok
         # the injection works: a call process 1 makes itself is answered in it
@@ -84,6 +94,8 @@ else
         finish
         kill "$SLEEP_PID" 2>/dev/null
         SLEEP_PID=
+        stop_started
+        HELPER_PID=
 fi
 
 # --- what process 1 holds ---
@@ -142,8 +154,23 @@ fds_case "overlays, binds, a tmpfs, a mask, a runtime directory"
 HELPER_ARGS=("${TRACER[@]}" --network=private --hostname=escape-init)
 fds_case "network and host name of its own"
 
-# --forking with NOTIFY_SOCKET: the socket READY=1 goes out on is closed
-# once it is sent
+# a descriptor passed on to the service (LISTEN_FDS, with LISTEN_PID the
+# helper's): the service's alone, no copy left in process 1
+HELPER_ARGS=("${TRACER[@]}")
+begin "process 1's descriptors (a LISTEN_FDS descriptor passed on): only standard error; the service has its own"
+echo listen >"$TMP/listen"
+timeout -k 5 60 sh -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$@" 3<>"$0"' "$TMP/listen" \
+        "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- \
+        /bin/sh -c 'cat >/tmp/probe && chmod 0755 /tmp/probe && test -e /proc/self/fd/3 && echo service-fd3 ok && exec /tmp/probe' \
+        <"$BIN/init-fds" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+want service-fd3 ok
+want init-fd-list 2
+want init-fd-own 0
+finish
+
+# with NOTIFY_SOCKET; with --forking, the socket READY=1 goes out on is
+# closed once it is sent
 if command -v python3 >/dev/null; then
         python3 -c '
 import socket, sys
@@ -154,8 +181,12 @@ s.settimeout(60)
 print(s.recv(64).decode())' "$TMP/notify" >"$TMP/notify.got" &
         LISTENER=$!
         for _ in $(seq 100); do [ -e "$TMP/notify.bound" ] && break; sleep 0.05; done
-        HELPER_ARGS=("${TRACER[@]}" --forking)
         export NOTIFY_SOCKET=$TMP/notify
+        # a notify service (Type=notify): the socket bound in is the
+        # service's to send on, process 1 has none
+        HELPER_ARGS=("${TRACER[@]}")
+        fds_case "NOTIFY_SOCKET, without --forking"
+        HELPER_ARGS=("${TRACER[@]}" --forking)
         fds_case "--forking, after READY=1" 300
         unset NOTIFY_SOCKET
         wait "$LISTENER"
