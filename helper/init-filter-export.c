@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Run at build time: prints the system call filters of the sandbox's
- * process 1 (init-filter.h) as the BPF programs libseccomp makes of them,
- * C arrays for init-filter.c, which loads one with a single seccomp(2)
- * call once process 1 is left with nothing to do but wait.
+ * process 1 as the BPF programs libseccomp makes of them, C arrays
+ * (init-filter-program.h) for init-confine.c, which loads one with a
+ * single seccomp(2) call before the service executes.
  *
  * An allow-list, unlike the service's: process 1 runs only the helper's
  * own code, and from then on it reaps, passes signals on and writes its
@@ -24,10 +24,11 @@
 
 #include "macro.h"
 
-/* What process 1 calls once it is confined (init.c): reading the end of
- * the service's start, waiting (sigtimedwait, waitpid), passing signals
- * on (kill), messages on standard error, the clock of the step timer
- * where the vDSO falls back to a system call, and the way out. */
+/* What process 1 calls once it is confined (init.c): the gate to the
+ * service's process (write, read until its end, close), waiting
+ * (sigtimedwait, waitpid), passing signals on (kill), messages on
+ * standard error, the clock of the step timer where the vDSO falls back
+ * to a system call, and the way out. */
 static const char *const allowed[] = {
         "read", "write", "writev", "close",
         "rt_sigtimedwait", "rt_sigtimedwait_time64", "wait4", "waitid", "kill",
