@@ -12,9 +12,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "identity.h"
+#include "init-confine.h"
 #include "init.h"
 #include "log.h"
 #include "mount-util.h"
@@ -29,13 +31,13 @@ typedef struct Service {
         const HelperConfig *c;
         const Identity *id;
         const sigset_t *set;
+        int gate;    /* the service's end: a byte on it once process 1 is confined */
+        int started; /* closed once process 1 is confined */
+        int notify;  /* process 1's to keep while it waits, or -EBADF */
 } Service;
 
-/* The service's own process. It shares the helper's memory and the
- * helper waits until it has executed (or exited): no page is copied,
- * which on these machines is most of what a fork costs. So it writes
- * nothing the helper still needs, and makes only system calls, but for
- * messages on the way out. */
+static int confine_init(const Service *s, int gate);
+
 /* Sockets passed on by systemd are the service's only when LISTEN_PID
  * names it (sd_listen_fds() checks): systemd set the helper's PID there.
  * Rewritten in place, the environment's slot pointing to memory that
@@ -52,12 +54,26 @@ static void listen_pid_to_self(void) {
                 }
 }
 
+/* The service's own process. It shares the helper's memory and the
+ * helper waits until it has executed (or exited): no page is copied,
+ * which on these machines is most of what a fork costs. So it writes
+ * nothing the helper still needs, and makes only system calls, but for
+ * messages on the way out. It goes on only once process 1 is confined
+ * (confine_init()); the end of the gate, process 1's failure, stops it.
+ * Its own end stays open until its execve() closes it: process 1 waits
+ * for that. */
 static int exec_service(void *userdata) {
         const Service *s = userdata;
         const HelperConfig *c = s->c;
         extern char **environ;
         StepTimer t = {};
+        char go;
         int r;
+
+        while ((r = (int) read(s->gate, &go, 1)) < 0 && errno == EINTR)
+                ;
+        if (r != 1)
+                _exit(EXIT_SETUP);
 
         /* the service starts with no signal blocked, as a fresh process
          * (none has a handler: the helper only ever blocked them) */
@@ -87,36 +103,61 @@ static int exec_service(void *userdata) {
 }
 
 /* The service's process runs, until its execve(), on a stack below this
- * process's frame: this process waits meanwhile (CLONE_VFORK), and the
- * set-up has already touched those pages, so there is no mapping to make
- * and unmake and no page to fault in. Its deepest path, an error logged
- * through stdio, needs less than half of it. */
+ * process's frame: this process waits meanwhile (as CLONE_VFORK would,
+ * on the gate's end), and the set-up has already touched those pages, so
+ * there is no mapping to make and unmake and no page to fault in. Its
+ * deepest path, an error logged through stdio, needs less than half of
+ * it. The two take turns: the service's process waits on the gate from
+ * its start while this one confines itself, then this one waits for the
+ * gate's end; no memory is written by both at once. */
 #define SERVICE_STACK_SIZE (32 * 1024)
 
-static pid_t start_service_process(const Service *s) {
+static pid_t start_service_process(Service *s) {
+#if !defined(__SANITIZE_ADDRESS__)
         _Alignas(16) char stack[SERVICE_STACK_SIZE];
+#endif
+        _cleanup_close_ int gate = -EBADF;
+        int pair[2], r;
         pid_t pid;
 
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+                return log_error_errno(-errno, "start the service: %m");
+        gate = pair[0];
+        s->gate = pair[1];
 #if defined(__SANITIZE_ADDRESS__)
         /* AddressSanitizer cannot follow a process onto a stack of its
          * own: a plain fork there, which behaves the same, only slower */
         pid = fork();
         if (pid == 0)
-                _exit(exec_service((void *) s));
-        return pid < 0 ? -errno : pid;
+                _exit(exec_service(s));
+#else
+        pid = clone(exec_service, stack + sizeof(stack), CLONE_VM | SIGCHLD, s);
 #endif
-
-        pid = clone(exec_service, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) s);
-        return pid < 0 ? -errno : pid;
+        r = -errno;
+        close(s->gate);
+        if (pid < 0)
+                return log_error_errno(r, "start the service: %m");
+        r = confine_init(s, gate);
+        if (r >= 0 && write(gate, "g", 1) != 1)
+                r = log_error_errno(-errno, "start the service: %m");
+        /* else the service's process finds the gate's end, whatever
+         * copies of this end there are, and stops */
+        if (r < 0)
+                (void) shutdown(gate, SHUT_WR);
+        /* EOF: the service executed, or its process ended */
+        while (read(gate, &(char) { 0 }, 1) < 0 && errno == EINTR)
+                ;
+        return r < 0 ? r : pid;
 }
 
 /* Waiting needs no privilege but CAP_KILL (the service may run as
- * another user); as PID 1 inside the sandbox, the waiter is better off
- * without the rest. It never executes anything, so its bounding set
- * (forty system calls to clear) would guard nothing that no_new_privs
- * does not: with it, no execve() could give back what is dropped here.
- * Not dumpable, a service that keeps CAP_KILL still cannot ptrace it or
- * read its memory. */
+ * another user): both waiting processes drop the rest. Neither ever
+ * executes anything, so its bounding set (forty system calls to clear)
+ * would guard nothing that no_new_privs does not: with it, no execve()
+ * could give back what is dropped here. Not dumpable, a service that
+ * keeps CAP_KILL still cannot ptrace process 1 or read its memory; one
+ * that keeps CAP_SYS_PTRACE can, and process 1's filter is what stops
+ * it then (confine_init()). */
 static int drop_to_kill_only(void) {
         int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
 
@@ -186,6 +227,48 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
         return r < 0 ? EXIT_SETUP : r;
 }
 
+/* Process 1 before the service runs: a service that keeps
+ * CAP_SYS_PTRACE (or CAP_SYS_ADMIN, for /proc/1/map_files) can trace
+ * process 1, write its memory and take its descriptors, whatever its
+ * dumpable flag says. So, before the service's process may execute:
+ *
+ * - every descriptor is closed but standard error, which the service has
+ *   too, and with --forking notify (the socket READY=1 goes out on,
+ *   closed once it is sent). The instance lock above all: a host file,
+ *   which /proc/1/fd/N would open anew, read-write (see run() in main.c
+ *   for why process 1 need not hold it); so are whatever the helper was
+ *   handed, the service's sockets (LISTEN_FDS), which it has from
+ *   before, and started, which tells the helper outside that the
+ *   service is about to execute;
+ * - a session and process group of its own: process 1 was in the
+ *   helper's, outside, so kill(0, ...) from it reached the helper and
+ *   whatever else shares its group on the host (a pipeline's other
+ *   commands under "sandboxctl run"); keys typed at a terminal reach
+ *   the service through the helper outside, as before;
+ * - the capabilities go, but CAP_KILL, with no_new_privs;
+ * - its own filter (init-filter-export.c) refuses every call it does not
+ *   make while waiting: code put into it can make no namespace, open,
+ *   map or mount nothing, trace and execute nothing.
+ *
+ * Its root and working directory are the sandbox's /, its environment
+ * the service's own, its executable the helper (being executed: not
+ * writable). */
+static int confine_init(const Service *s, int gate) {
+        const int keep[] = { s->started, s->notify, gate };
+        int r;
+
+        r = init_close_fds(keep, ELEMENTSOF(keep));
+        if (r >= 0 && setsid() < 0)
+                r = log_error_errno(-errno, "process 1: a session of its own: %m");
+        if (r >= 0)
+                r = drop_to_kill_only();
+        if (r >= 0)
+                r = init_filter_load(s->c->forking);
+        close(s->started);
+        return r;
+}
+
+/* The helper outside, once process 1 has started the service. */
 int wait_as_init(pid_t child, const sigset_t *set) {
         Reaping w = { .until = child, .signal_to = child };
         bool dropped = false;
@@ -211,14 +294,13 @@ static int wait_as_forking_init(pid_t child, const sigset_t *set, int notify) {
         bool dropped = false;
         int r;
 
-        if (drop_to_kill_only() < 0) {
-                (void) kill(child, SIGKILL);
-                return EXIT_SETUP;
-        }
         r = wait_reaping(&w, set, &dropped);
         if (r != 0)
                 return r;
-        if (notify_ready(notify) < 0)
+        r = notify_ready(notify);
+        if (notify >= 0)
+                close(notify);
+        if (r < 0)
                 return EXIT_SETUP;
         w.until = REAP_ALL;
         return wait_reaping(&w, set, &dropped);
@@ -286,10 +368,11 @@ static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
 /* The service's user and groups, looked up in the sandbox's /etc, and
  * its process. The lookup's memory is freed here, before the waiting
  * starts: on the way out, free() would fault back in code that
- * wait_as_init() gave back. Returns the PID, or -errno after logging. */
-static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
+ * the waiting gave back. Returns the PID, or -errno after logging;
+ * either way, process 1 has let go of all but notify, started among
+ * them. */
+static pid_t start_service(const HelperConfig *c, const sigset_t *set, int started, int notify) {
         _cleanup_(identity_done) Identity id = {};
-        pid_t pid;
         int r;
 
         r = identity_resolve(c, &id);
@@ -301,10 +384,7 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
                 r = make_runtime_dirs(c, &id);
         if (r < 0)
                 return r;
-        pid = start_service_process(&(Service) { c, &id, set });
-        if (pid < 0)
-                return log_error_errno(pid, "start the service: %m");
-        return pid;
+        return start_service_process(&(Service) { c, &id, set, -EBADF, started, notify });
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
@@ -326,10 +406,11 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 return EXIT_SETUP;
         }
         step_begin(&t, "init");
-        service = start_service(c, set);
+        service = start_service(c, set, started, notify);
         if (service < 0)
                 return EXIT_SETUP;
         step_begin(&t, NULL);
-        close(started);
-        return c->forking ? wait_as_forking_init(service, set, notify) : wait_as_init(service, set);
+        if (c->forking)
+                return wait_as_forking_init(service, set, notify);
+        return wait_reaping(&(Reaping) { .until = service, .signal_to = service }, set, &(bool) { false });
 }

@@ -13,8 +13,9 @@ int wait_as_init(pid_t child, const sigset_t *set);
 
 /* PID 1 of the new PID namespace: builds the sandbox, with the overlays
  * the first process sends on overlays (overlay.h), starts the service in
- * it (then closes started) and stays as its init, reaping and
- * forwarding, until it ends; with --forking, until its daemon ends, its
- * readiness sent on notify (notify.h). Returns the status to exit with. */
+ * it (closing started once it is confined, just before the service
+ * executes) and stays as its init, reaping and forwarding, until it
+ * ends; with --forking, until its daemon ends, its readiness sent on
+ * notify (notify.h). Returns the status to exit with. */
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
                  int overlays, int notify);

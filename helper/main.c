@@ -217,8 +217,9 @@ static int run(HelperConfig *c) {
                 log_error_errno(-errno, "block signals: %m");
                 return EXIT_SETUP;
         }
-        /* closed by PID 1 once the service runs: only then does this
-         * process drop its capabilities and wait */
+        /* closed by PID 1 once it is confined, as the service is about
+         * to execute: only then does this process drop its capabilities
+         * and wait */
         if (pipe2(started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, overlays) < 0) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
@@ -239,6 +240,21 @@ static int run(HelperConfig *c) {
                 close(overlays[0]);
                 /* a way back to the host's tree: not for the sandbox */
                 close(TAKE_FD(root));
+                /* The instance lock is this process's alone. Process 1
+                 * has a copy only because clone() gave it one (O_CLOEXEC
+                 * acts on execve() alone), and that copy would be a host
+                 * file, open read-write, that a service allowed to trace
+                 * process 1 opens anew through /proc/1/fd/N: whatever
+                 * else holds it, process 1 must not. Nor does it need
+                 * to: the lock is to outlive the sandbox's processes and
+                 * mounts, and this process waits for process 1 to be
+                 * reaped, which the kernel does only once every process
+                 * of its PID namespace has ended. Should this process be
+                 * killed, process 1 is too (PR_SET_PDEATHSIG), and a copy
+                 * there would cover no more: an ending process closes its
+                 * files before, as init, it ends the rest of its
+                 * namespace. */
+                close(TAKE_FD(lock));
                 /* the sandbox ends with the helper that started it (its
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)

@@ -140,9 +140,11 @@ void helper_print_plan(const HelperConfig *c) {
                 snprintf(detail, sizeof detail, "/run/%s (the service's user's)", *d);
                 step(&n, "runtime directory", detail);
         }
-        step(&n, "init", c->forking ? "PID 1: reaps, forwards signals to every process; once the command exits 0, "
+        step(&n, "init", c->forking ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the command "
+                                      "executes: reaps, forwards signals to every process; once the command exits 0, "
                                       "READY=1 to NOTIFY_SOCKET, and exits with the status of the last process to end"
-                                    : "PID 1: reaps, forwards signals, exits with the service's status");
+                                    : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
+                                      "executes: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);
         if (c->selinux_mcs && !c->selinux_label) {
