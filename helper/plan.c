@@ -94,10 +94,9 @@ void helper_print_plan(const HelperConfig *c) {
         snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm, nosuid nodev", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
         step(&n, "tmpfs", detail);
-        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys read-only (fresh with "
-                          "its own network), /sys/firmware, /sys/devices/virtual/powercap, /sys/kernel/debug, "
-                          "/sys/kernel/tracing and /sys/fs/pstore masked, its /sys/fs/cgroup "
-                          "the unit's cgroup where that is cgroup2");
+        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
+                          "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
+                          "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
         for (size_t i = 0; i < c->n_mounts; i++) {
