@@ -25,6 +25,9 @@ int main(void) {
                         continue;
                 snprintf(path, sizeof(path), "/proc/1/fd/%s", e->d_name);
                 t = readlink(path, target, sizeof(target) - 1);
+                /* listed, then closed before it was read: that socket */
+                if (t < 0 && errno == ENOENT)
+                        continue;
                 target[t < 0 ? 0 : t] = 0;
                 if (strncmp(target, "socket:", 7) == 0)
                         continue;
