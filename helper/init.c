@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "identity.h"
 #include "init.h"
 #include "log.h"
@@ -70,6 +71,9 @@ static int exec_service(void *userdata) {
                 log_error_errno(-errno, "new session: %m");
                 _exit(EXIT_SETUP);
         }
+        /* the sandbox's own pty, if it has one, is its terminal */
+        if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
+                _exit(EXIT_SETUP);
         listen_pid_to_self();
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
@@ -308,7 +312,7 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set) {
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int notify) {
+                 int overlays, int notify, Console *console) {
         StepTimer t = {};
         pid_t service;
 
@@ -325,6 +329,11 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 log_error_errno(-errno, "hostname %s: %m", c->hostname);
                 return EXIT_SETUP;
         }
+        /* the sandbox's pty in place of the admin's terminal, before
+         * anything runs in the sandbox */
+        step_begin(&t, "terminal");
+        if (console_make(console) < 0)
+                return EXIT_SETUP;
         step_begin(&t, "init");
         service = start_service(c, set);
         if (service < 0)
