@@ -109,6 +109,16 @@ int console_make(Console *con) {
         peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (peer < 0)
                 return log_error_errno(-errno, "terminal: open the pty's peer: %m");
+        /* the admin's window size from the start, before anything
+         * in the sandbox asks: the relay follows its changes */
+        for (int fd = 0; fd < 3; fd++) {
+                struct winsize ws;
+
+                if ((con->terminals & (1U << fd)) && ioctl(fd, TIOCGWINSZ, &ws) == 0) {
+                        (void) ioctl(master, TIOCSWINSZ, &ws);
+                        break;
+                }
+        }
         r = send_fd(con->sandbox, master);
         if (r < 0)
                 return log_error_errno(r, "terminal: pass the pty on: %m");

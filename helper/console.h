@@ -27,7 +27,8 @@ void console_done(Console *con);
 /* In the sandbox's mount namespace, before the service's or command's
  * process exists: a new pty from /dev/pts/ptmx, checked to be a devpts
  * ptmx other than the host's; its master sent to the host end and
- * closed here, its peer put in place of every fd that was a terminal.
+ * closed here, its peer put in place of every fd that was a terminal,
+ * with the terminal's window size.
  * Returns 0 or -errno after logging. */
 int console_make(Console *con);
 
