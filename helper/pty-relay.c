@@ -29,7 +29,7 @@
 typedef struct Relay {
         int in, out, master; /* in, out: the admin's terminal, -1 where none */
         struct termios saved_in, saved_out;
-        bool restore_in, restore_out;
+        bool restore_in, restore_out, out_background;
         char to_pty[RELAY_BUFFER], to_term[RELAY_BUFFER];
         size_t n_to_pty, n_to_term;
 } Relay;
@@ -68,7 +68,7 @@ static int raw_mode(Relay *r) {
                         return log_error_errno(-errno, "terminal: raw mode: %m");
                 r->restore_in = true;
         }
-        if (r->out >= 0 && (r->in < 0 || !same_terminal(r->in, r->out))) {
+        if (r->out >= 0 && !r->out_background && (r->in < 0 || !same_terminal(r->in, r->out))) {
                 if (tcgetattr(r->out, &r->saved_out) < 0)
                         return log_error_errno(-errno, "terminal: read the modes of the output: %m");
                 t = r->saved_out;
@@ -213,6 +213,14 @@ int pty_relay(int master, pid_t child, const sigset_t *set) {
         _cleanup_close_ int sfd = -EBADF;
         int status;
 
+        /* started in the background (a shell's "&"): the terminal is
+         * left as it is, and its keys to the foreground, as a command
+         * that does not read it would; changing its modes would stop
+         * this process (SIGTTOU) */
+        if (r.in >= 0 && tcgetpgrp(r.in) != getpgrp())
+                r.in = -1;
+        if (r.out >= 0 && tcgetpgrp(r.out) != getpgrp())
+                r.out_background = true;
         sfd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
         if (sfd < 0 || fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
                 status = log_error_errno(-errno, "terminal: %m");
