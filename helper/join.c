@@ -396,7 +396,8 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         /* through the host's /proc, which names this process: the
          * sandbox's does not. The label waits in the credentials for the
          * command's execve(), and fork() copies it. */
-        step_begin(&st, t->service.selinux_label ? "selinux" : t->service.apparmor_profile ? "apparmor" : "cgroups");
+        if (t->service.selinux_label || t->service.apparmor_profile)
+                step_begin(&st, t->service.selinux_label ? "selinux" : "apparmor");
         if (lsm_arm_exec(&t->service) < 0)
                 return EXIT_SETUP;
         step_begin(&st, "cgroups");

@@ -161,12 +161,6 @@ static int end_like(int status) {
         return status;
 }
 
-/* Once the sandbox has ended there is nothing left to do: the helper
- * exits at once, without freeing its memory or running exit handlers,
- * which would only fault back in the code wait_as_init() gave back, page
- * by page, while systemd waits for the helper to end. Nothing is left
- * buffered: messages go to standard error, which has no buffer. With
- * AddressSanitizer it returns, for the leak check at exit. */
 /* The first process, with the sandbox's pty: the admin's terminal
  * relayed to it, with no more privilege than wait_as_init() keeps. */
 static int relay_as_init(int master, pid_t init, const sigset_t *set) {
@@ -192,11 +186,19 @@ static int wait_service(Console *con, pid_t init, const sigset_t *set) {
         if (master >= 0)
                 return relay_as_init(master, init, set);
         /* -EPIPE: process 1 ended before it sent one, and said why */
-        if (master != -EPIPE)
-                (void) kill(init, SIGKILL);
-        return wait_as_init(init, set);
+        if (master == -EPIPE)
+                return wait_as_init(init, set);
+        (void) kill(init, SIGKILL);
+        (void) wait_as_init(init, set);
+        return EXIT_SETUP;
 }
 
+/* Once the sandbox has ended there is nothing left to do: the helper
+ * exits at once, without freeing its memory or running exit handlers,
+ * which would only fault back in the code wait_as_init() gave back, page
+ * by page, while systemd waits for the helper to end. Nothing is left
+ * buffered: messages go to standard error, which has no buffer. With
+ * AddressSanitizer it returns, for the leak check at exit. */
 static int end_now(int status) {
 #if !defined(__SANITIZE_ADDRESS__)
         _exit(status);
