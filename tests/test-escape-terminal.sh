@@ -31,7 +31,7 @@ trap 'stop_background; cleanup' EXIT
 PROBE_BIND=--bind-ro=$BIN:/tmp/bin
 
 # on_tty STEP...: an administrator's interactive shell (sh -i) on a
-# terminal of its own, driven by STEPs: "send:LINE" types LINE and a
+# terminal of its own, without echo, driven by STEPs: "send:LINE" types LINE and a
 # newline, "wait:TEXT" waits (up to 30 s) until the terminal has shown
 # TEXT, "sleep:SECONDS" waits, "size:ROWSxCOLS" resizes the terminal.
 # What the terminal showed is in $TMP/tty, carriage returns and the
@@ -42,7 +42,12 @@ import fcntl, os, pty, select, struct, sys, termios, time
 
 pid, fd = pty.fork()
 if pid == 0:
-    os.execve("/bin/sh", ["/bin/sh", "-i"], dict(os.environ, PS1="$ ", ENV=""))
+    # without job control, which would write through the host's /dev/tty
+    os.execve("/bin/sh", ["/bin/sh", "-i", "+m"], dict(os.environ, PS1="$ ", ENV=""))
+# what is typed is not shown: what the terminal shows is output only
+attrs = termios.tcgetattr(fd)
+attrs[3] &= ~termios.ECHO
+termios.tcsetattr(fd, termios.TCSANOW, attrs)
 shown = b""
 
 def pump(seconds):
@@ -248,7 +253,7 @@ on_tty "send:$STTY" \
         "send:SANDBOX_HELPER=$HELPER $SANDBOXCTL exec $NAME-grab -- /bin/sh -c 'echo exec-tty \$(tty); echo exec-dev \$(stat -c %d /proc/self/fd/0)'; echo \"exec-ended \$?\"" \
         "wait:exec-ended" "sleep:0.5" \
         "send:SANDBOX_HELPER=$HELPER $SANDBOXCTL shell $NAME-grab" "sleep:1" \
-        "send:echo shell-tty \$(tty); echo shell-dev \$(stat -c %d /proc/self/fd/0)" "wait:shell-dev" "sleep:0.5" \
+        "send:echo shell-tty \$(tty); echo shell-dev \$(stat -c %d /proc/self/fd/0); echo in-shell-\$((6 * 7))" "wait:in-shell-42" "sleep:0.5" \
         "send:exit" "sleep:1.5" \
         "send:$STTY_AFTER; echo after-$TOKEN" "wait:after-$TOKEN"
 stop_background
