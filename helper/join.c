@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -351,6 +352,24 @@ static int command_path(char **env, const char *cmd, char **ret) {
         return path_search(search, cmd, ret);
 }
 
+/* Every fd from first on; where close_range() is missing (Linux before
+ * 5.9), one by one up to the limit on open files: /proc/self/fd, which
+ * main.c lists there, is the sandbox's here and does not show this
+ * process. */
+static int close_from(unsigned first) {
+        struct rlimit rl;
+
+        if (close_range(first, ~0U, 0) == 0)
+                return 0;
+        if (errno != ENOSYS && errno != EINVAL)
+                return -errno;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return -errno;
+        for (rlim_t fd = first; fd < rl.rlim_max && fd < (rlim_t) INT_MAX; fd++)
+                (void) close((int) fd);
+        return 0;
+}
+
 /* The command's process, forked by a parent that is already in every
  * namespace of the sandbox and under all of its confinement: it is born
  * confined, and nothing is left to do but execve(). Between its fork and
@@ -418,7 +437,7 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
                 return EXIT_SETUP;
         /* nothing of the host's beyond the stdio the admin passed:
          * pidfds, cgroup.procs, the socket */
-        if (close_range(3, ~0U, 0) < 0)
+        if (close_from(3) < 0)
                 return log_error_errno(-errno, "join: close the file descriptors: %m"), EXIT_SETUP;
         t->helper_fd = t->init_fd = -EBADF;
         t->n_cgroups = 0;
