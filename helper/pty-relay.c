@@ -124,11 +124,20 @@ static int read_master(Relay *r) {
 }
 
 /* What is left in the pty once the command has ended: as much as there
- * is, without waiting for processes it left behind in the sandbox. */
+ * is, up to a bound, without waiting for processes it left behind in
+ * the sandbox, which may write on and on. */
+#define DRAIN_MAX (64 * RELAY_BUFFER)
+
 static void drain(Relay *r) {
-        while (r->master >= 0 && r->n_to_term < sizeof(r->to_term) && read_master(r) == 0)
+        for (size_t total = 0; r->master >= 0 && total < DRAIN_MAX && r->n_to_term < sizeof(r->to_term); ) {
+                size_t before = r->n_to_term;
+
+                if (read_master(r) < 0)
+                        break;
+                total += r->n_to_term - before;
                 while (r->n_to_term > 0 && r->out >= 0)
                         write_out(r);
+        }
 }
 
 /* Takes the signals pending; *status set once child has been reaped. */
