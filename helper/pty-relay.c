@@ -129,14 +129,16 @@ static int read_master(Relay *r) {
 #define DRAIN_MAX (64 * RELAY_BUFFER)
 
 static void drain(Relay *r) {
-        for (size_t total = 0; r->master >= 0 && total < DRAIN_MAX && r->n_to_term < sizeof(r->to_term); ) {
-                size_t before = r->n_to_term;
+        size_t total = 0;
 
-                if (read_master(r) < 0)
-                        break;
-                total += r->n_to_term - before;
+        for (;;) {
+                /* what the loop read last, first */
                 while (r->n_to_term > 0 && r->out >= 0)
                         write_out(r);
+                r->n_to_term = 0;
+                if (r->master < 0 || total >= DRAIN_MAX || read_master(r) < 0)
+                        return;
+                total += r->n_to_term;
         }
 }
 
