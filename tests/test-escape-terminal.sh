@@ -250,7 +250,7 @@ rm -f "$TMP/pushed-c"
 RC=0
 started "$BG_PID" "$TMP/grab" || BAD+=("the service in wait did not start")
 on_tty "send:$STTY" \
-        "send:SANDBOX_HELPER=$HELPER $SANDBOXCTL exec $NAME-grab -- /bin/sh -c 'echo exec-tty \$(tty); echo exec-dev \$(stat -c %d /proc/self/fd/0)'; echo \"exec-ended \$?\"" \
+        "send:SANDBOX_HELPER=$HELPER $SANDBOXCTL exec $NAME-grab -- /bin/sh -c 'echo exec-tty \$(tty); echo exec-dev \$(stat -c %d /proc/self/fd/0)'; echo; echo \"exec-ended \$?\"" \
         "wait:exec-ended" "sleep:0.5" \
         "send:SANDBOX_HELPER=$HELPER $SANDBOXCTL shell $NAME-grab" "sleep:1" \
         "send:echo shell-tty \$(tty); echo shell-dev \$(stat -c %d /proc/self/fd/0); echo in-shell-\$((6 * 7))" "wait:in-shell-42" "sleep:0.5" \

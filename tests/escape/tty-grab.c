@@ -1,9 +1,11 @@
 /* A service lying in wait for an admin's "sandboxctl shell": it opens
- * /proc/PID/fd/0 of every new process that has a terminal there, and
- * once that process has ended (the admin left), pushes argv[1] and a
- * newline into the terminal with TIOCSTI, for the shell the admin came
- * from to run. Runs until SIGTERM, reporting each terminal it took and
- * each push. */
+ * /proc/PID/fd/0 of every new session leader (a joined command) that
+ * has a terminal there, and once that process has ended (the admin
+ * left), pushes argv[1] and a newline into the terminal with TIOCSTI,
+ * for the shell the admin came from to run. Not into the terminals of
+ * the commands a joined shell runs: pushed while the shell reads, the
+ * line would mix with what the admin types. Runs until SIGTERM,
+ * reporting each terminal it took and each push. */
 #include "probe.h"
 #include <dirent.h>
 #include <signal.h>
@@ -18,6 +20,24 @@ static unsigned char seen[PID_LIMIT / 8];
 static void on_term(int sig) {
         (void) sig;
         stop = 1;
+}
+
+/* whether PID leads its session: the fourth field after the command */
+static int session_leader(long pid) {
+        char path[64], buf[512], *p;
+        long session = 0;
+        ssize_t n;
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        buf[n > 0 ? n : 0] = 0;
+        p = strrchr(buf, ')');
+        return p && sscanf(p + 1, " %*c %*d %*d %ld", &session) == 1 && session == pid;
 }
 
 static long push(int fd, const char *line) {
@@ -47,6 +67,10 @@ int main(int argc, char *argv[]) {
                         int fd;
 
                         if (pid <= 0 || pid >= PID_LIMIT || (seen[pid / 8] & (1 << (pid % 8))))
+                                continue;
+                        /* looked at again until it leads a session: a
+                         * joined command starts one right after its fork */
+                        if (!first && pid != getpid() && !session_leader(pid))
                                 continue;
                         seen[pid / 8] |= (unsigned char) (1 << (pid % 8));
                         if (first || pid == getpid() || n == GRABS)
