@@ -239,9 +239,9 @@ finish
 
 # --- (c) exec and shell on a terminal ---
 
-# A service lying in wait: it takes /proc/PID/fd/0 of every new process
-# that has a terminal there and, once that process has ended, pushes a
-# line into it.
+# A service lying in wait: it takes /proc/PID/fd/0 of every joined
+# command (a new session leader) that has a terminal there and, once that
+# command has ended, pushes a line into it.
 begin "exec and shell on a terminal: the command's terminal is the sandbox's pty; a TIOCSTI into the joined shell's stdin after the admin left runs nothing on the host"
 "$HELPER" --name="$NAME-grab" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN,CAP_SYS_PTRACE "$PROBE_BIND" -- \
         /tmp/bin/tty-grab "touch $TMP/pushed-c" </dev/null >"$TMP/grab" 2>"$TMP/err" &
