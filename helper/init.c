@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "identity.h"
 #include "init-confine.h"
 #include "init.h"
@@ -86,6 +87,9 @@ static int exec_service(void *userdata) {
                 log_error_errno(-errno, "new session: %m");
                 _exit(EXIT_SETUP);
         }
+        /* the sandbox's own pty, if it has one, is its terminal */
+        if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
+                _exit(EXIT_SETUP);
         listen_pid_to_self();
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
@@ -388,7 +392,7 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set, int start
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int notify) {
+                 int overlays, int notify, Console *console) {
         StepTimer t = {};
         pid_t service;
 
@@ -405,6 +409,11 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
                 log_error_errno(-errno, "hostname %s: %m", c->hostname);
                 return EXIT_SETUP;
         }
+        /* the sandbox's pty in place of the admin's terminal, before
+         * anything runs in the sandbox */
+        step_begin(&t, "terminal");
+        if (console_make(console) < 0)
+                return EXIT_SETUP;
         step_begin(&t, "init");
         service = start_service(c, set, started, notify);
         if (service < 0)

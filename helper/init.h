@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "console.h"
 #include "helper-config.h"
 #include "reap.h"
 
@@ -16,6 +17,7 @@ int wait_as_init(pid_t child, const sigset_t *set);
  * it (closing started once it is confined, just before the service
  * executes) and stays as its init, reaping and forwarding, until it
  * ends; with --forking, until its daemon ends, its readiness sent on
- * notify (notify.h). Returns the status to exit with. */
+ * notify (notify.h); with the pty of console.h when the helper's stdio
+ * has a terminal. Returns the status to exit with. */
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int notify);
+                 int overlays, int notify, Console *console);

@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -24,12 +26,14 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#include "console.h"
 #include "fileio.h"
 #include "identity.h"
 #include "join.h"
 #include "log.h"
 #include "selinux-mcs.h"
 #include "paths.h"
+#include "pty-relay.h"
 #include "quantities.h"
 #include "reap.h"
 #include "state-dir.h"
@@ -348,63 +352,157 @@ static int command_path(char **env, const char *cmd, char **ret) {
         return path_search(search, cmd, ret);
 }
 
-/* The command's own process, in the sandbox's PID namespace already:
- * into the cgroups, then the other namespaces, then the steps of the
- * service's own process (init.c), then execve(). */
-__attribute__((noreturn)) static void exec_joined(Target *t, char **argv, const sigset_t *set) {
-        _cleanup_(identity_done) Identity id = {};
-        _cleanup_free_ char *command = NULL;
-        StepTimer st = {};
+/* Every fd from first on; where close_range() is missing (Linux before
+ * 5.9), one by one up to the limit on open files: /proc/self/fd, which
+ * main.c lists there, is the sandbox's here and does not show this
+ * process. */
+static int close_from(unsigned first) {
+        struct rlimit rl;
+
+        if (close_range(first, ~0U, 0) == 0)
+                return 0;
+        if (errno != ENOSYS && errno != EINVAL)
+                return -errno;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return -errno;
+        for (rlim_t fd = first; fd < rl.rlim_max && fd < (rlim_t) INT_MAX; fd++)
+                (void) close((int) fd);
+        return 0;
+}
+
+/* The command's process, forked by a parent that is already in every
+ * namespace of the sandbox and under all of its confinement: it is born
+ * confined, and nothing is left to do but execve(). Between its fork and
+ * its execve() it holds the joining process's memory, which has nothing
+ * the service does not know (the sandbox's own settings and
+ * environment), and the stdio the admin passed; every other fd is
+ * closed. */
+__attribute__((noreturn)) static void exec_command(const char *command, char **argv, char **env, const sigset_t *set) {
         int r;
 
+        /* ends with the joining process (and so with the caller); a
+         * session of its own, as the service's, led by a process the
+         * sandbox can see, with the sandbox's pty, if any */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || setsid() < 0) {
+                log_error_errno(-errno, "join: PR_SET_PDEATHSIG, new session: %m");
+                _exit(EXIT_SETUP);
+        }
+        if (console_take() < 0)
+                _exit(EXIT_SETUP);
         sigprocmask(SIG_UNBLOCK, set, NULL);
-        step_begin(&st, "cgroups");
-        for (size_t i = 0; i < t->n_cgroups; i++)
-                if (write(t->cgroups[i], "0", 1) != 1) {
-                        log_error_errno(-errno, "join: enter the sandbox's cgroups: %m");
-                        _exit(EXIT_SETUP);
-                }
-        step_begin(&st, "namespaces");
-        if (setns(t->init_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
-                log_error_errno(-errno, "join: enter the sandbox's namespaces: %m");
-                _exit(EXIT_SETUP);
-        }
-        /* no terminal to push input into (TIOCSTI), as the service */
-        if (setsid() < 0 || chdir("/") < 0) {
-                log_error_errno(-errno, "join: new session: %m");
-                _exit(EXIT_SETUP);
-        }
-        step_begin(&st, t->service.selinux_label ? "selinux" : t->service.apparmor_profile ? "apparmor" : "identity");
-        r = lsm_arm_exec(&t->service);
-        if (r >= 0)
-                r = identity_resolve(&t->service, &id);
-        if (r >= 0)
-                r = identity_apply(&t->service, &id, &st);
-        if (r < 0)
-                _exit(EXIT_SETUP);
-        step_begin(&st, NULL);
-        r = command_path(t->env, argv[0], &command);
-        if (r < 0) {
-                log_error_errno(r, "execute %s: %m", argv[0]);
-                _exit(r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP);
-        }
         log_debug("execute %s", command);
-        execve(command, argv, t->env);
+        execve(command, argv, env);
         r = errno;
         log_error_errno(-r, "execute %s: %m", command);
         _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
-int join_sandbox(const char *name, char **argv) {
-        _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
-        _cleanup_close_ int own_pid_ns = -EBADF;
+/* The joining process: in the host's PID namespace, so that nothing in
+ * the sandbox can see it or name it in /proc, ever. It writes itself
+ * into the sandbox's cgroups, enters its other namespaces (its children
+ * are born in its PID namespace), takes the sandbox's pty, and applies
+ * the steps of the service's own process (init.c): the exec label, user,
+ * groups, capabilities, no_new_privs, Landlock and the seccomp filter.
+ * Only then does it fork the command's process, and it stays to wait
+ * for it, under the same confinement. Returns the command's status. */
+static int join_confined(Target *t, Console *con, char **argv, const sigset_t *set) {
+        _cleanup_(identity_done) Identity id = {};
+        _cleanup_free_ char *command = NULL;
         StepTimer st = {};
-        sigset_t set;
         pid_t pid;
         int r;
 
+        /* through the host's /proc, which names this process: the
+         * sandbox's does not. The label waits in the credentials for the
+         * command's execve(), and fork() copies it. */
+        if (t->service.selinux_label || t->service.apparmor_profile)
+                step_begin(&st, t->service.selinux_label ? "selinux" : "apparmor");
+        if (lsm_arm_exec(&t->service) < 0)
+                return EXIT_SETUP;
+        step_begin(&st, "cgroups");
+        for (size_t i = 0; i < t->n_cgroups; i++)
+                if (write(t->cgroups[i], "0", 1) != 1)
+                        return log_error_errno(-errno, "join: enter the sandbox's cgroups: %m"), EXIT_SETUP;
+        step_begin(&st, "namespaces");
+        if (setns(t->init_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0)
+                return log_error_errno(-errno, "join: enter the sandbox's namespaces: %m"), EXIT_SETUP;
+        if (setns(t->init_fd, CLONE_NEWPID) < 0)
+                return log_error_errno(-errno, "join: enter the sandbox's PID namespace: %m"), EXIT_SETUP;
+        /* out of the caller's session: its controlling terminal is not
+         * the command's (/dev/tty) */
+        if (setsid() < 0 || chdir("/") < 0)
+                return log_error_errno(-errno, "join: new session: %m"), EXIT_SETUP;
+        step_begin(&st, "terminal");
+        if (console_make(con) < 0)
+                return EXIT_SETUP;
+        /* nothing of the host's beyond the stdio the admin passed:
+         * pidfds, cgroup.procs, the socket */
+        if (close_from(3) < 0)
+                return log_error_errno(-errno, "join: close the file descriptors: %m"), EXIT_SETUP;
+        t->helper_fd = t->init_fd = -EBADF;
+        t->n_cgroups = 0;
+        step_begin(&st, "identity");
+        r = identity_resolve(&t->service, &id);
+        if (r >= 0)
+                r = console_own(id.uid, id.gid);
+        if (r >= 0)
+                r = identity_apply(&t->service, &id, &st);
+        if (r < 0)
+                return EXIT_SETUP;
+        /* a change of user made it dumpable again where
+         * fs.suid_dumpable says so: the command's process, until its
+         * execve(), is not, for the service as for anyone */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "join: not dumpable: %m"), EXIT_SETUP;
+        step_begin(&st, NULL);
+        r = command_path(t->env, argv[0], &command);
+        if (r < 0) {
+                log_error_errno(r, "execute %s: %m", argv[0]);
+                return r == -ENOENT ? EXIT_NOT_FOUND : EXIT_SETUP;
+        }
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "join: fork: %m"), EXIT_SETUP;
+        if (pid == 0)
+                exec_command(command, argv, t->env, set);
+        r = wait_forwarding(pid, set);
+        if (r < 0)
+                return log_error_errno(r, "join: wait for the command: %m"), EXIT_SETUP;
+        return r;
+}
+
+/* The joining process's status, with the terminal relayed meanwhile
+ * when the caller has one. */
+static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
+        int master, r;
+
+        if (con->terminals) {
+                master = console_receive(con);
+                if (master >= 0)
+                        return pty_relay(master, pid, set);
+                /* else it ended before it sent one (-EPIPE), and said why */
+                if (master != -EPIPE) {
+                        (void) kill(pid, SIGKILL);
+                        (void) wait_forwarding(pid, set);
+                        return EXIT_SETUP;
+                }
+        }
+        r = wait_forwarding(pid, set);
+        if (r < 0)
+                return log_error_errno(r, "join: wait for PID %d: %m", (int) pid), EXIT_SETUP;
+        return r;
+}
+
+int join_sandbox(const char *name, char **argv) {
+        _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
+        _cleanup_(console_done) Console con = CONSOLE_NONE;
+        StepTimer st = {};
+        pid_t self = getpid(), pid;
+        sigset_t set;
+        int r;
+
         /* the service cannot read this process's memory or trace it,
-         * nor the command's until it executes */
+         * nor its children's */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "join: not dumpable: %m"), EXIT_SETUP;
         step_begin(&st, "find");
@@ -417,37 +515,26 @@ int join_sandbox(const char *name, char **argv) {
         }
         if (r == -EAGAIN)
                 log_error("join: sandbox %s is still being built after %u ms; try again", name, JOIN_WAIT_MS);
-        if (r < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0)
+        if (r < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
                 return EXIT_SETUP;
 
         reap_signal_set(&set);
         if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
                 return log_error_errno(-errno, "join: block signals: %m"), EXIT_SETUP;
-        /* for the next child only: this process stays where it is, and
-         * what else it starts (as a sanitizer's helper thread at exit)
-         * stays here too */
-        step_begin(&st, "pid namespace");
-        own_pid_ns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-        if (own_pid_ns < 0)
-                return log_error_errno(-errno, "join: /proc/self/ns/pid: %m"), EXIT_SETUP;
-        if (setns(t.init_fd, CLONE_NEWPID) < 0)
-                return log_error_errno(-errno, "join: enter the sandbox's PID namespace: %m"), EXIT_SETUP;
+        /* this process stays in the host's namespaces, unconfined, and
+         * waits: what else it starts (as a sanitizer's helper thread at
+         * exit) stays here too */
         step_begin(&st, NULL);
         pid = fork();
         if (pid < 0)
                 return log_error_errno(-errno, "join: fork: %m"), EXIT_SETUP;
         if (pid == 0) {
-                /* ends with the sandbox, or with this process */
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                /* ends with this process: checked after, it may have ended before */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != self)
                         _exit(EXIT_SETUP);
-                exec_joined(&t, argv, &set);
+                closep(&con.host);
+                _exit(join_confined(&t, &con, argv, &set));
         }
-        if (setns(own_pid_ns, CLONE_NEWPID) < 0) {
-                log_error_errno(-errno, "join: back to this PID namespace: %m");
-                (void) kill(pid, SIGKILL);
-        }
-        r = wait_forwarding(pid, &set);
-        if (r < 0)
-                return log_error_errno(r, "join: wait for PID %d: %m", (int) pid), EXIT_SETUP;
-        return r;
+        closep(&con.sandbox);
+        return wait_joined(pid, &con, &set);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "console.h"
 #include "helper-config.h"
 #include "identity.h"
 #include "init.h"
@@ -32,6 +34,7 @@
 #include "mount-util.h"
 #include "notify.h"
 #include "overlay.h"
+#include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
 #include "selinux-mcs.h"
@@ -158,6 +161,38 @@ static int end_like(int status) {
         return status;
 }
 
+/* The first process, with the sandbox's pty: the admin's terminal
+ * relayed to it, with no more privilege than wait_as_init() keeps. */
+static int relay_as_init(int master, pid_t init, const sigset_t *set) {
+        int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
+
+        if (r < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                log_error_errno(r < 0 ? r : -errno, "capabilities: drop all but CAP_KILL: %m");
+                close(master);
+                (void) kill(init, SIGKILL);
+                return EXIT_SETUP;
+        }
+        return pty_relay(master, init, set);
+}
+
+/* What the first process does once the service runs: waits, and relays
+ * the terminal when the sandbox has a pty. */
+static int wait_service(Console *con, pid_t init, const sigset_t *set) {
+        int master;
+
+        if (!con->terminals)
+                return wait_as_init(init, set);
+        master = console_receive(con);
+        if (master >= 0)
+                return relay_as_init(master, init, set);
+        /* -EPIPE: process 1 ended before it sent one, and said why */
+        if (master == -EPIPE)
+                return wait_as_init(init, set);
+        (void) kill(init, SIGKILL);
+        (void) wait_as_init(init, set);
+        return EXIT_SETUP;
+}
+
 /* Once the sandbox has ended there is nothing left to do: the helper
  * exits at once, without freeing its memory or running exit handlers,
  * which would only fault back in the code wait_as_init() gave back, page
@@ -174,6 +209,7 @@ static int end_now(int status) {
 /* c is changed only by the label that <selinux mcs="dynamic"/> makes */
 static int run(HelperConfig *c) {
         _cleanup_close_ int lock = -EBADF, root = -EBADF, notify = -EBADF;
+        _cleanup_(console_done) Console con = CONSOLE_NONE;
         const char *root_directory = c->root_directory ? c->root_directory : "/";
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
@@ -205,6 +241,9 @@ static int run(HelperConfig *c) {
         }
         if (c->network && !streq(c->network, "host"))
                 flags |= CLONE_NEWNET;
+        /* the admin's terminal stays here: the sandbox gets a pty */
+        if (console_prepare(&con) < 0)
+                return EXIT_SETUP;
         if (c->forking) {
                 notify = notify_socket_open();
                 if (notify < 0 && notify != -EBADF)
@@ -238,6 +277,7 @@ static int run(HelperConfig *c) {
         if (init == 0) {
                 close(started[0]);
                 close(overlays[0]);
+                closep(&con.host);
                 /* a way back to the host's tree: not for the sandbox */
                 close(TAKE_FD(root));
                 /* The instance lock is this process's alone. Process 1
@@ -259,10 +299,15 @@ static int run(HelperConfig *c) {
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], notify));
+                /* out of the caller's session: its controlling terminal,
+                 * if any, is not the sandbox's to open (/dev/tty) */
+                if (setsid() < 0)
+                        _exit(EXIT_SETUP);
+                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], notify, &con));
         }
         close(started[1]);
         close(overlays[1]);
+        closep(&con.sandbox);
         /* process 1's, to send on */
         if (notify >= 0)
                 close(TAKE_FD(notify));
@@ -276,7 +321,7 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_now(end_like(wait_as_init(init, &set)));
+        return end_now(end_like(wait_service(&con, init, &set)));
 }
 
 int main(int argc, char *argv[]) {

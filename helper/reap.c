@@ -13,7 +13,7 @@ void reap_signal_set(sigset_t *set) {
                 sigaddset(set, forwarded[i]);
 }
 
-static int exit_status(int status) {
+int reap_exit_status(int status) {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
         if (WIFSIGNALED(status))
@@ -34,7 +34,7 @@ int reap_forwarding_for(Reaping *w, const sigset_t *set, const struct timespec *
                 pid_t p;
 
                 while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
-                        w->last_status = exit_status(status);
+                        w->last_status = reap_exit_status(status);
                         if (p == w->until)
                                 return w->last_status;
                 }

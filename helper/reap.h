@@ -19,6 +19,9 @@
  * they are taken with sigwaitinfo(). */
 void reap_signal_set(sigset_t *set);
 
+/* A wait status as an exit status: 128+N after signal N. */
+int reap_exit_status(int status);
+
 /* Reaps every child that ends (as PID 1, orphans included) and passes
  * the forwarded signals on to child, until child ends; returns its exit
  * status, or 128+N when signal N ended it; -errno when waiting failed. */

@@ -58,8 +58,19 @@ done
 check "exec: the joined command runs" [ -n "$sleeper" ]
 check "exec: it is in the unit's cgroup" \
         c grep -qx "$sleeper" /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs
-check_eq "exec: one more process of the unit (helper, init, service and the command)" \
-        "$(c cat /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs | wc -l)" 4
+# the joining process, which waits for the command, is in the unit's
+# cgroup too: the command is born there, already confined
+check_eq "exec: two more processes of the unit (helper, init, service, the joining process and the command)" \
+        "$(c cat /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs | wc -l)" 5
+
+# on a terminal (script(1) gives the admin one, and types its EOF, shown
+# as ^@ once the terminal is in raw mode): the command's terminal is a pty
+# of the sandbox's own devpts, not the admin's
+out=$(admin script -qec "sandboxctl exec web -- /bin/sh -c 'echo tty \$(tty); echo dev \$(stat -c %d /proc/self/fd/0) \$(stat -c %d /dev/pts/ptmx)'" /dev/null </dev/null | tr -d '\r')
+check "exec on a terminal: the command's terminal is a pty of the sandbox's devpts (/dev/pts/N)" \
+        grep -Eq "(^|[^a-z])tty /dev/pts/[0-9]+$" <<<"$out"
+check "... its own devpts, not the host's" \
+        awk -v host="$(c stat -c %d /dev/pts/ptmx)" '$1 == "dev" { found = 1; if ($2 != $3 || $2 == host) exit 1 } END { exit !found }' <<<"$out"
 
 # a domain of its own, with the service's rules (here the container lets
 # its sandboxes have Landlock, tests/e2e/launch.sh): from ABI 6 on, it
