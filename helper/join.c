@@ -442,6 +442,7 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         t->helper_fd = t->init_fd = -EBADF;
         t->n_cgroups = 0;
         step_begin(&st, "identity");
+        t->service.joined = true;
         r = identity_resolve(&t->service, &id);
         if (r >= 0)
                 r = console_own(id.uid, id.gid);

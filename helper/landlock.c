@@ -157,8 +157,13 @@ static int apply_default(const HelperConfig *c, int abi) {
         _cleanup_close_ int ruleset = -EBADF;
         int r;
 
+        /* A joined command's domain is a sibling of the service's, not
+         * one within it: with signals scoped it could not signal the
+         * service, and a reload (kill -HUP, nginx -s reload) would fail.
+         * It is confined like the service otherwise; the PID namespace
+         * already keeps it from every process but the sandbox's. */
         if (abi >= ABI_SCOPED)
-                attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL;
+                attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | (c->joined ? 0 : LANDLOCK_SCOPE_SIGNAL);
         ruleset = create_ruleset(&attr);
         if (ruleset < 0)
                 return ruleset;
