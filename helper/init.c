@@ -244,11 +244,10 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  *   handed, the service's sockets (LISTEN_FDS), which it has from
  *   before, and started, which tells the helper outside that the
  *   service is about to execute;
- * - a session and process group of its own: process 1 was in the
- *   helper's, outside, so kill(0, ...) from it reached the helper and
- *   whatever else shares its group on the host (a pipeline's other
- *   commands under "sandboxctl run"); keys typed at a terminal reach
- *   the service through the helper outside, as before;
+ * - a session and process group of its own, from its clone on
+ *   (main.c): in the helper's, outside, kill(0, ...) from it would reach
+ *   the helper and whatever else shares its group on the host (a
+ *   pipeline's other commands under "sandboxctl run");
  * - the capabilities go, but CAP_KILL, with no_new_privs;
  * - its own filter (init-filter-export.c) refuses every call it does not
  *   make while waiting: code put into it can make no namespace, open,
@@ -262,8 +261,6 @@ static int confine_init(const Service *s, int gate) {
         int r;
 
         r = init_close_fds(keep, ELEMENTSOF(keep));
-        if (r >= 0 && setsid() < 0)
-                r = log_error_errno(-errno, "process 1: a session of its own: %m");
         if (r >= 0)
                 r = drop_to_kill_only();
         if (r >= 0)

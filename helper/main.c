@@ -299,8 +299,10 @@ static int run(HelperConfig *c) {
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         _exit(EXIT_SETUP);
-                /* out of the caller's session: its controlling terminal,
-                 * if any, is not the sandbox's to open (/dev/tty) */
+                /* out of the caller's session and process group: its
+                 * controlling terminal, if any, is not the sandbox's to
+                 * open (/dev/tty), and kill(0, ...) from here reaches
+                 * nothing of the host's */
                 if (setsid() < 0)
                         _exit(EXIT_SETUP);
                 _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], notify, &con));

@@ -64,6 +64,23 @@ e2e_file /dev/null /srv/rootd/.keep
 echo "root's secret" >"$TMP/secret"
 e2e_file "$TMP/secret" /root/escape-secret 0600
 e2e_file "$TMP/secret" /etc/ssh/escape-sub/escape_key 0600
+
+# the join race under systemd: a service that keeps CAP_SYS_PTRACE (an
+# opt-in), without the default Landlock domain (which would refuse the
+# climb on its own), watches /proc for processes that join it and tries
+# /proc/PID/root of each to a file only the container's /run has
+cat >"$TMP/watch.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <description>watches /proc for processes joining it</description>
+  <exec><arg>$PROBES/join-watch</arg><arg>/run/escape-marker</arg></exec>
+  <security>
+    <capabilities keep-unsafe="CAP_SYS_PTRACE"/>
+    <landlock default="no"/>
+  </security>
+</sandbox>
+EOF
+e2e_profile "$TMP/watch.xml" watch
 e2e_boot
 
 # report FILE KEY: the result of step KEY in report FILE, read from outside
@@ -140,5 +157,22 @@ check_eq "exec: /root and the keys below /etc/ssh are masked" \
 
 c systemctl stop sandbox@rootd
 check_eq "stop: inactive" "$(c systemctl is-active sandbox@rootd)" inactive
+
+c sh -c 'echo host >/run/escape-marker'
+c systemctl start sandbox@watch
+c_service_executed sandbox@watch >/dev/null
+failed=0
+for _ in $(seq 50); do
+        admin sandboxctl exec watch -- /bin/true </dev/null >/dev/null 2>&1 || failed=$((failed + 1))
+done
+check_eq "join race: 50 sandboxctl exec of a sandbox that watches for them" "$failed" 0
+c systemctl stop sandbox@watch
+watched=$(c journalctl -u sandbox@watch --no-pager -o cat)
+seen=$(awk '$1 == "new-pids" { print $2 }' <<<"$watched")
+check "join race: the service saw the joining processes (${seen:-none})" [ "${seen:-0}" -gt 0 ]
+check_eq "join race: none with a capability beyond the service's" \
+        "$(awk '$1 == "caps-beyond" { print $2 }' <<<"$watched")" 0
+check_eq "join race: none led it to the container's /run through /proc/PID/root" \
+        "$(awk '$1 == "marker-reached" { print $2 }' <<<"$watched")" 0
 
 done_testing
