@@ -197,6 +197,18 @@ finish() {
         fi
 }
 
+# mount_table_unchanged: the last assertion of an escape test, that the
+# host's mount table is as it was before the attempts
+mount_table_unchanged() {
+        mount_table >"$TMP/mounts.after"
+        if cmp -s "$TMP/mounts.before" "$TMP/mounts.after"; then
+                ok "the host's mount table (mount points and options) is as it was before the attempts"
+        else
+                not_ok "the host's mount table (mount points and options) is as it was before the attempts"
+                diag "$(diff "$TMP/mounts.before" "$TMP/mounts.after")"
+        fi
+}
+
 # absent PATH: nothing at PATH (used for "host" conditions)
 absent() {
         [ ! -e "$1" ] && [ ! -L "$1" ]

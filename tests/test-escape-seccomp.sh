@@ -246,12 +246,6 @@ fi
 if mountpoint -q "$FSMNT"; then
         umount "$FSMNT"
 fi
-mount_table >"$TMP/mounts.after"
-if cmp -s "$TMP/mounts.before" "$TMP/mounts.after"; then
-        ok "the mount table (mount points and options) is as it was before the attempts"
-else
-        not_ok "the mount table (mount points and options) is as it was before the attempts"
-        diag "$(diff "$TMP/mounts.before" "$TMP/mounts.after")"
-fi
+mount_table_unchanged
 
 done_testing

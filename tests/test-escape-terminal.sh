@@ -210,9 +210,12 @@ finish
 
 # A service that watches /proc as tightly as it can while the admin joins
 # its sandbox, again and again; it has CAP_SYS_PTRACE, which lets it into
-# /proc/PID/root of processes that are not its own.
+# /proc/PID/root of processes that are not its own. Without the default
+# Landlock domain, which refuses that on its own (a joined process is in
+# a domain of its own): the join's order is what is tested.
 begin "join race: 200 joins; a service with CAP_SYS_PTRACE never sees a joining process with more capabilities, nor reaches the host's / through /proc/PID/root"
-"$HELPER" --name="$NAME-race" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN,CAP_SYS_PTRACE "$PROBE_BIND" -- \
+"$HELPER" --name="$NAME-race" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN,CAP_SYS_PTRACE --landlock-default=no \
+        "$PROBE_BIND" -- \
         /tmp/bin/join-watch "$MARKER" </dev/null >"$TMP/out" 2>"$TMP/err" &
 BG_PID=$!
 RC=0
@@ -241,9 +244,11 @@ finish
 
 # A service lying in wait: it takes /proc/PID/fd/0 of every joined
 # command (a new session leader) that has a terminal there and, once that
-# command has ended, pushes a line into it.
+# command has ended, pushes a line into it (without the default Landlock
+# domain, which would keep it from the joined command's /proc/PID/fd).
 begin "exec and shell on a terminal: the command's terminal is the sandbox's pty; a TIOCSTI into the joined shell's stdin after the admin left runs nothing on the host"
-"$HELPER" --name="$NAME-grab" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN,CAP_SYS_PTRACE "$PROBE_BIND" -- \
+"$HELPER" --name="$NAME-grab" --state-root="$STATE" --keep-caps=CAP_SYS_ADMIN,CAP_SYS_PTRACE --landlock-default=no \
+        "$PROBE_BIND" -- \
         /tmp/bin/tty-grab "touch $TMP/pushed-c" </dev/null >"$TMP/grab" 2>"$TMP/err" &
 BG_PID=$!
 rm -f "$TMP/pushed-c"

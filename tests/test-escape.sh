@@ -639,12 +639,6 @@ finish
 
 # --- after all of them ---
 
-mount_table >"$TMP/mounts.after"
-if cmp -s "$TMP/mounts.before" "$TMP/mounts.after"; then
-        ok "the host's mount table (mount points and options) is as it was before the attempts"
-else
-        not_ok "the host's mount table (mount points and options) is as it was before the attempts"
-        diag "$(diff "$TMP/mounts.before" "$TMP/mounts.after")"
-fi
+mount_table_unchanged
 
 done_testing
