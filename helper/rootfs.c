@@ -278,17 +278,20 @@ static int mount_sys(Build *b) {
                 return log_error_errno(-errno, "sys: create %s: %m", dir);
         /* a new network namespace's sysfs is a superblock of its own, so
          * it can be read-only from the start; the host's says EBUSY to
-         * that, and is made read-only as a mount once in place */
+         * that, and is made read-only as a mount */
         r = mount_logged("sysfs", dir, "sysfs", (own_net ? MS_RDONLY : 0) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r >= 0 && !own_net)
+                r = mount_logged(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         if (r < 0)
                 return r;
+        /* the cgroup hierarchies are moved over, not copied: they are
+         * read-only already, as the whole root; EINVAL, not a mount */
         cgroup = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
         snprintf(sub, sizeof(sub), "%s/fs/cgroup", dir);
         if (cgroup >= 0) {
                 fd_path(cgroup, g);
-                r = mount_logged(g, sub, NULL, MS_BIND | MS_REC, NULL);
-                if (r < 0)
-                        return r;
+                if (mount(g, sub, NULL, MS_MOVE, NULL) < 0 && errno != EINVAL)
+                        return log_error_errno(-errno, "sys: move /sys/fs/cgroup: %m");
         }
         fresh = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fresh < 0)
@@ -306,7 +309,7 @@ static int mount_sys(Build *b) {
         if (mount(g, p, NULL, MS_MOVE, NULL) < 0)
                 return log_error_errno(-errno, "sys: move the sandbox's sysfs to /sys: %m");
         (void) rmdir(dir);
-        return own_net ? 0 : mount_made_readonly(b, "/sys");
+        return 0;
 }
 
 /* Where the host has systemd's unified layout (cgroup2 on
