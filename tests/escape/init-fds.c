@@ -128,8 +128,15 @@ int main(int argc, char **argv) {
                         continue;
                 snprintf(path, sizeof(path), "/proc/1/map_files/%s", e->d_name);
                 stat(path, &st);
-                stepf(open(path, O_WRONLY | O_CLOEXEC), "init-map-write-%s:%s",
-                      st.st_dev == exe.st_dev && st.st_ino == exe.st_ino ? "exe" : "lib", e->d_name);
+                /* the helper is opened for writing (ETXTBSY while it
+                 * runs); a library is only asked (access(2) says EROFS
+                 * on a read-only mount): opened for writing, a host
+                 * library would make every exec of a program that maps
+                 * it fail with ETXTBSY meanwhile */
+                if (st.st_dev == exe.st_dev && st.st_ino == exe.st_ino)
+                        stepf(open(path, O_WRONLY | O_CLOEXEC), "init-map-write-exe:%s", e->d_name);
+                else
+                        stepf(access(path, W_OK), "init-map-write-lib:%s", e->d_name);
         }
         if (d)
                 closedir(d);
