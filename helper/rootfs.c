@@ -252,12 +252,32 @@ static int mount_proc(Build *b) {
         return 0;
 }
 
+/* Detaches what is mounted on path in the new root, with what is below
+ * it, and opens the mount point: the kernel refuses a file system on a
+ * mount point of its own superblock (EBUSY), so the host's view goes
+ * first. EINVAL: nothing was mounted there (a root of the profile's own). */
+static int detach_in_root(Build *b, const char *path, const char *what) {
+        _cleanup_close_ int fd = open_in_root(b->root, path, CREATE_NONE, what);
+        char p[FD_PATH_MAX];
+
+        if (fd < 0)
+                return log_error_errno(fd, "%s: %s: %m", what, path);
+        fd_path(fd, p);
+        if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
+                return log_error_errno(-errno, "%s: unmount the host's %s: %m", what, path);
+        close(TAKE_FD(fd));
+        fd = open_in_root(b->root, path, CREATE_NONE, what);
+        if (fd < 0)
+                return log_error_errno(fd, "%s: %s: %m", what, path);
+        return TAKE_FD(fd);
+}
+
 /* The sandbox's /sys is a sysfs mount of its own: it shows the network
  * namespace's interfaces, and none of the file systems the host mounts
  * below its /sys (debugfs, tracefs, securityfs, efivarfs, pstore, bpf,
  * configfs), which the recursive bind of the host's root carries in,
  * read-only but readable: the kernel's internals, trace buffers, firmware
- * variables. The host's cgroup hierarchies are bound back in below it,
+ * variables. The host's cgroup hierarchies are moved in below it,
  * read-only like the rest. The new sysfs is made beside the root and
  * moved in: in the host's network namespace it is the host's superblock,
  * which the kernel refuses to mount on a mount point of its own (EBUSY). */
@@ -296,14 +316,10 @@ static int mount_sys(Build *b) {
         fresh = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fresh < 0)
                 return log_error_errno(-errno, "sys: open %s: %m", dir);
-        fd_path(sys, p);
-        /* EINVAL: not a mount point (a root of the profile's own) */
-        if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
-                return log_error_errno(-errno, "sys: unmount the host's /sys: %m");
         close(TAKE_FD(sys));
-        sys = open_in_root(b->root, "/sys", CREATE_NONE, "sys");
+        sys = detach_in_root(b, "/sys", "sys");
         if (sys < 0)
-                return log_error_errno(sys, "sys: %m");
+                return sys;
         fd_path(fresh, g);
         fd_path(sys, p);
         if (mount(g, p, NULL, MS_MOVE, NULL) < 0)
@@ -325,18 +341,9 @@ static int mount_cgroup(Build *b) {
 
         if (statfs("/sys/fs/cgroup", &s) < 0 || s.f_type != CGROUP2_SUPER_MAGIC)
                 return 0;
-        /* the kernel refuses a file system on a mount point of its own
-         * superblock (EBUSY): the host's view goes first */
-        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
+        fd = detach_in_root(b, "/sys/fs/cgroup", "sys");
         if (fd < 0)
-                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
-        fd_path(fd, p);
-        if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
-                return log_error_errno(-errno, "sys: unmount the host's /sys/fs/cgroup: %m");
-        close(TAKE_FD(fd));
-        fd = open_in_root(b->root, "/sys/fs/cgroup", CREATE_NONE, "sys");
-        if (fd < 0)
-                return log_error_errno(fd, "sys: /sys/fs/cgroup: %m");
+                return fd;
         fd_path(fd, p);
         /* read-only as a mount: as a superblock flag, it would be the
          * host's too (EBUSY) */
