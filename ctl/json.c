@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <string.h>
+
 #include "json.h"
+#include "macro.h"
 
 void json_append_string(Buffer *b, const char *s) {
         if (!s) {
@@ -59,16 +62,24 @@ void json_append_path(Buffer *b, const char *path) {
                 b->oom = true;
 }
 
-void print_escaped(const char *s, FILE *f) {
-        for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+void escaped_append(Buffer *b, const char *s, size_t n) {
+        for (const unsigned char *c = (const unsigned char *) s; c < (const unsigned char *) s + n; c++)
                 if (*c == '\\')
-                        fputs("\\\\", f);
+                        buffer_append(b, "\\\\");
                 else if (*c == '\n')
-                        fputs("\\n", f);
+                        buffer_append(b, "\\n");
                 else if (*c == '\t')
-                        fputs("\\t", f);
+                        buffer_append(b, "\\t");
                 else if (*c < 0x20 || *c == 0x7f)
-                        fprintf(f, "\\%03o", *c);
+                        buffer_printf(b, "\\%03o", *c);
                 else
-                        putc(*c, f);
+                        buffer_append_char(b, (char) *c);
+}
+
+void print_escaped(const char *s, FILE *f) {
+        _cleanup_(buffer_done) Buffer b = {};
+
+        escaped_append(&b, s, strlen(s));
+        if (b.data)
+                fputs(b.data, f);
 }

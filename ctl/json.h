@@ -18,3 +18,5 @@ void json_append_path(Buffer *b, const char *path);
 /* Writes s to f as one line: control characters and "\" as C escapes
  * ("\n", "\t", "\\", "\ooo"). */
 void print_escaped(const char *s, FILE *f);
+/* The same, the first n bytes of s, appended to b. */
+void escaped_append(Buffer *b, const char *s, size_t n);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "json.h"
 #include "log.h"
 #include "state-walk.h"
 #include "state.h"
@@ -133,20 +134,6 @@ const char *state_type_name(mode_t mode) {
         return "unknown";
 }
 
-static void append_escaped(Buffer *b, const char *s, size_t n) {
-        for (const unsigned char *c = (const unsigned char *) s; c < (const unsigned char *) s + n; c++)
-                if (*c == '\\')
-                        buffer_append(b, "\\\\");
-                else if (*c == '\n')
-                        buffer_append(b, "\\n");
-                else if (*c == '\t')
-                        buffer_append(b, "\\t");
-                else if (*c < 0x20 || *c == 0x7f)
-                        buffer_printf(b, "\\%03o", *c);
-                else
-                        buffer_append_char(b, (char) *c);
-}
-
 /* A message line holds about 1800 bytes: a path deep in a tree is shown
  * by its start and its end. */
 #define SHOWN_HEAD 160
@@ -157,11 +144,11 @@ char *state_path_shown(const char *path) {
         size_t n = strlen(path);
 
         if (n <= SHOWN_HEAD + SHOWN_TAIL)
-                append_escaped(&b, path, n);
+                escaped_append(&b, path, n);
         else {
-                append_escaped(&b, path, SHOWN_HEAD);
+                escaped_append(&b, path, SHOWN_HEAD);
                 buffer_printf(&b, "[... %zu bytes ...]", n - SHOWN_HEAD - SHOWN_TAIL);
-                append_escaped(&b, path + n - SHOWN_TAIL, SHOWN_TAIL);
+                escaped_append(&b, path + n - SHOWN_TAIL, SHOWN_TAIL);
         }
         if (!b.data)
                 buffer_append(&b, "");
@@ -179,7 +166,7 @@ int state_log_error(int error, const char *verb, const char *path, const char *w
         return log_error_errno(error, "%s %s: %s%s%m", verb, p ? p : "?", what ? what : "", what ? ": " : "");
 }
 
-int state_entry_open(const StateEntry *e, int flags) {
+int state_entry_open(const StateEntry *e) {
         _cleanup_close_ int path = -EBADF, fd = -EBADF;
         char proc[64];
         struct stat st;
@@ -194,7 +181,7 @@ int state_entry_open(const StateEntry *e, int flags) {
                 return -ESTALE;
         /* the inode checked, whatever the name now is */
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", path);
-        fd = open(proc, (flags & O_ACCMODE) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)
@@ -317,8 +304,8 @@ static int enter(Walk *w, StateEntry *e) {
         e->event = STATE_ENTER;
         e->fd = fd;
         r = w->f(e, w->userdata);
-        if (r != 0)
-                return r < 0 ? r : 0;
+        if (r < 0)
+                return r;
         r = dir_names(fd, &names);
         if (r < 0)
                 return state_log_error(r, w->verb, w->path, "read the directory");

@@ -71,10 +71,7 @@ typedef struct StateEntry {
         bool other_mount;    /* another file system is mounted there: never entered */
 } StateEntry;
 
-/* What a StateWalkFunc returns for STATE_ENTER: do not go into it (it
- * gets no STATE_LEAVE either). Any negative value stops the walk. */
-#define STATE_WALK_SKIP 1
-
+/* A negative value stops the walk. */
 typedef int (*StateWalkFunc)(const StateEntry *e, void *userdata);
 
 /* Walks name below dir, and all of it when it is a directory, depth
@@ -88,7 +85,7 @@ int state_walk(int dir, const char *name, const char *shown, const char *verb, S
 /* The regular file e opened for reading (O_NONBLOCK, O_NOCTTY), as
  * described above: its fd, -ENOENT when it vanished, -ESTALE when it is
  * no longer the regular file listed, another -errno. Does not log. */
-int state_entry_open(const StateEntry *e, int flags);
+int state_entry_open(const StateEntry *e);
 
 /* The target of symbolic link e, at most size - 1 bytes, NUL-terminated:
  * its length, -ENAMETOOLONG when longer, -EINVAL when e is no longer a

@@ -173,7 +173,7 @@ static int copy_regular(const Node *n, const StateEntry *e) {
         _cleanup_close_ int from = -EBADF, to = -EBADF;
         int r;
 
-        from = state_entry_open(e, O_RDONLY);
+        from = state_entry_open(e);
         if (from < 0)
                 return copy_error(n, from, "open");
         to = openat(n->to_dir, n->to_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -76,7 +76,7 @@ static int clear_entry_flags(const StateEntry *e) {
 
         if (!S_ISREG(e->st.st_mode))
                 return clear_flags_at(e->dir, e->name);
-        fd = state_entry_open(e, O_RDONLY);
+        fd = state_entry_open(e);
         if (fd < 0)
                 return fd == -ENOENT ? 0 : fd;
         return clear_flags_fd(fd);

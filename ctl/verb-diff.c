@@ -42,9 +42,16 @@ typedef struct Change {
 } Change;
 
 /* The changes found so far, and the overlay being compared. */
+/* The changes are sorted before they are printed, so they are all held:
+ * their paths, which the running service makes as long and as many as it
+ * likes (a chain of directories of 255-byte names grows them with the
+ * square of its depth), are bounded in all. */
+#define DIFF_PATHS_MAX (64U << 20)
+
 typedef struct Diff {
         Change *items;
         size_t n, allocated;
+        size_t bytes; /* of the paths held */
         /* The host's directories that match the upper dir's, as deep as
          * the host has them: the one of the upper dir's directory at
          * depth d is the stack's top while the stack is d + 1 deep. */
@@ -70,6 +77,10 @@ static const char *change_word(ChangeKind k) {
 }
 
 static int diff_add(Diff *d, ChangeKind kind, const char *path, const struct stat *special) {
+        d->bytes += strlen(path) + 1;
+        if (d->bytes > DIFF_PATHS_MAX)
+                return log_error_errno(-E2BIG, "diff: the changes' paths are more than %u MiB in all; not listing them",
+                                       DIFF_PATHS_MAX >> 20);
         if (d->n == d->allocated) {
                 size_t k = d->allocated ? d->allocated * 2 : 32;
                 Change *t = realloc(d->items, k * sizeof(Change));
@@ -185,7 +196,7 @@ static int entry_differs(const StateEntry *e, int host, const struct stat *h) {
                 return 0; /* fifos and sockets: nothing but their metadata */
         if (u->st_size != h->st_size)
                 return 1;
-        fu = state_entry_open(e, O_RDONLY);
+        fu = state_entry_open(e);
         if (fu == -ESTALE)
                 return fu;
         if (fu < 0)

@@ -16,6 +16,7 @@
 
 #include <libxml/parser.h>
 
+#include "capabilities.h"
 #include "compile.h"
 #include "config.h"
 #include "log.h"
@@ -127,17 +128,19 @@ static int emit(int outfd, const char *outdir, const Profile *p, const char *dro
         return r;
 }
 
-/* One line per profile that keeps capabilities reaching past the
- * sandbox (keep-unsafe=): compiled as asked, but not silently. */
+/* A profile that keeps capabilities reaching past the sandbox
+ * (keep-unsafe=) is compiled as asked, but not silently: the warnings
+ * "sandboxctl validate" prints, one for each. */
 static void warn_unsafe_capabilities(const Profile *p) {
-        _cleanup_free_ char *caps = NULL;
+        Diagnostics warnings = {};
 
-        if (strv_length(p->keep_caps_unsafe) == 0)
-                return;
-        caps = strv_join(p->keep_caps_unsafe, " ");
-        log_warning("%s:%u: warning: <capabilities>: keep-unsafe=\"%s\": the service keeps capabilities that reach "
-                    "past the sandbox's namespaces into the host; see sandbox.profile(5)", p->caps_origin.file,
-                    p->caps_origin.line, caps ? caps : "...");
+        capability_unsafe_warnings(p, &warnings);
+        for (size_t i = 0; i < warnings.n; i++) {
+                _cleanup_free_ char *line = diag_format(&warnings.items[i]);
+
+                log_warning("%s", line ? line : warnings.items[i].message);
+        }
+        diagnostics_done(&warnings);
 }
 
 static int generate_one(int outfd, const char *outdir, const ProfileEntry *e, char * const *dirs) {

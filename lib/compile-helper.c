@@ -103,7 +103,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_LANDLOCK_RO, *s);
         STRV_FOREACH(s, p->landlock_rw)
                 add_option(&a, HELPER_OPT_LANDLOCK_RW, *s);
-        if (p->landlock_optional)
+        /* of the profile's rules: without any, nothing to be optional */
+        if (p->landlock_optional && (p->landlock_ro || p->landlock_rw))
                 add_option(&a, HELPER_OPT_LANDLOCK_OPTIONAL, NULL);
         if (!p->landlock_default)
                 add_option(&a, HELPER_OPT_LANDLOCK_DEFAULT, "no");

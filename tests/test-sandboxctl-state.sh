@@ -602,16 +602,17 @@ print("same" if len(a) == len(b) else "differ in number", len(a), len(b))
 EOF
 }
 
-# deep_tree DIR DEPTH: DEPTH directories "d" one in the other below DIR,
-# made by descriptor (the path grows longer than PATH_MAX), and a file
-# "file" in the deepest, holding "deep DEPTH"
+# deep_tree DIR DEPTH [NAME]: DEPTH directories NAME (default "d") one in
+# the other below DIR, made by descriptor (the path grows longer than
+# PATH_MAX), and a file "file" in the deepest, holding "deep DEPTH"
 deep_tree() {
-        "$PYTHON" - "$1" "$2" <<'EOF'
+        "$PYTHON" - "$1" "$2" "${3:-d}" <<'EOF'
 import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+name = sys.argv[3]
 for i in range(int(sys.argv[2])):
-    os.mkdir("d", 0o755, dir_fd=fd)
-    nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+    os.mkdir(name, 0o755, dir_fd=fd)
+    nfd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
     os.close(fd)
     fd = nfd
 f = os.open("file", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=fd)
@@ -658,6 +659,18 @@ for depth in 200 5000; do
         check_eq "$depth deep: delete: status 0, nothing printed, nothing left" \
                 "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$D")" "0 "
 done
+
+# a chain of long names: the paths diff would hold grow with the square
+# of its depth (here about 125 MB); diff refuses past its bound, and
+# delete still removes it all
+state_of "$D"
+deep_tree "$STATE/$D/etc/upper" 1000 "$(printf 'n%.0s' $(seq 250))"
+ctl diff --state-root="$STATE" "$D"
+check_eq "1000 deep, 250-byte names: diff refuses (status 1), past its bound on the paths it holds" \
+        "$rc $(grep -c 'more than 64 MiB' "$TMP/err")" "1 1"
+ctl delete --state-root="$STATE" "$D"
+check_eq "1000 deep, 250-byte names: delete: status 0, nothing left" \
+        "$rc $(ls -A "$STATE" | grep -F -- "$D")" "0 "
 
 # device nodes, a FIFO and a socket in the upper dir, as a service with
 # CAP_MKNOD makes them; a writer waits on the FIFO, and would go on (and
