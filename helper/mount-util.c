@@ -293,23 +293,13 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
         return fd;
 }
 
-/* A device bound on purpose: a device node itself (a bind of a file
- * holds no other node), or a read-only bind of what lies below the
- * host's /dev, where no new node can be made. */
-static bool bound_device(int src, const struct stat *st, unsigned long flags) {
-        char p[FD_PATH_MAX], real[PATH_MAX];
-        ssize_t k;
-
-        if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-                return true;
-        if (!(flags & MS_RDONLY))
-                return false;
-        fd_path(src, p);
-        k = readlink(p, real, sizeof(real) - 1);
-        if (k < 0)
-                return false;
-        real[k] = 0;
-        return streq(real, "/dev") || strncmp(real, "/dev/", 5) == 0;
+/* A device bound on purpose: a device node itself, as a bind of a file
+ * holds no other node. Not a directory, even read-only and below /dev:
+ * a read-only mount does not keep a device node from being opened for
+ * writing (only nodev does), and a bind of /dev would give the service
+ * every disk of the host's. */
+static bool bound_device(const struct stat *st) {
+        return S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
 }
 
 int bind_in_root(int root, const char *source, const char *target, unsigned long flags, const char *what) {
@@ -321,7 +311,7 @@ int bind_in_root(int root, const char *source, const char *target, unsigned long
         src = open(source, O_PATH | O_CLOEXEC);
         if (src < 0 || fstat(src, &st) < 0)
                 return log_error_errno(-errno, "%s: source %s: %m", what, source);
-        if (bound_device(src, &st, flags))
+        if (bound_device(&st))
                 flags &= ~MS_NODEV;
         dst = open_in_root(root, target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, what);
         if (dst < 0)

@@ -68,7 +68,7 @@ static const unsigned long fs_admin_ioctls[] = {
         _IOW('X', 110, struct xfs_growfs_data_abi), /* XFS_IOC_FSGROWFSDATA */
         _IOW('X', 111, struct xfs_growfs_log_abi),  /* XFS_IOC_FSGROWFSLOG */
         _IOW('X', 112, struct xfs_growfs_rt_abi),   /* XFS_IOC_FSGROWFSRT */
-        _IOR('X', 114, struct xfs_fsop_resblks_abi), /* XFS_IOC_SET_RESBLKS */
+        _IOWR('X', 114, struct xfs_fsop_resblks_abi), /* XFS_IOC_SET_RESBLKS */
         _IOW(0xf5, 16, uint64_t),                   /* F2FS_IOC_RESIZE_FS */
         BTRFS_IOC_RESIZE,
         BTRFS_IOC_ADD_DEV,

@@ -202,15 +202,10 @@ static bool syscall_is_named(int nr) {
 }
 
 static int add_newer_rules(scmp_filter_ctx ctx) {
-        int last = NEW_SYSCALL_BASE + NEWER_FIRST, r;
+        int r;
 
-        /* named calls are looked for only up to the last one named: the
-         * numbers after it are all new, and cheap to skip */
-        for (int nr = last; nr < NEW_SYSCALL_BASE + NEWER_MAX; nr++)
-                if (syscall_is_named(nr))
-                        last = nr;
         for (int nr = NEW_SYSCALL_BASE + NEWER_FIRST; nr < NEW_SYSCALL_BASE + NEWER_MAX; nr++) {
-                if (nr <= last && syscall_is_named(nr))
+                if (syscall_is_named(nr))
                         continue;
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
                 if (r < 0)

@@ -69,24 +69,6 @@ const SyscallSet *syscall_set_find(const char *name) {
         return NULL;
 }
 
-bool seccomp_default_denies(const char *syscall) {
-        for (const char *const *d = seccomp_default_deny; *d; d++) {
-                const SyscallSet *s = syscall_set_find(*d);
-
-                if (!s) {
-                        if (streq(*d, syscall))
-                                return true;
-                        continue;
-                }
-                if (s->by_argument)
-                        continue;
-                for (const char *const *k = s->syscalls; *k; k++)
-                        if (streq(*k, syscall))
-                                return true;
-        }
-        return false;
-}
-
 static const struct {
         const char *name;
         int value;

@@ -30,9 +30,6 @@ const SyscallSet *syscall_set_find(const char *name);
  * openat2() with ENOSYS (so that libc falls back to openat()). */
 extern const char *const seccomp_default_deny[];
 
-/* Whether the default deny-list refuses syscall whatever its arguments,
- * named directly or in a set (not in a set that is by_argument). */
-bool seccomp_default_denies(const char *syscall);
 
 /* The errno a <deny errno=""> names: EPERM, ENOSYS, ... or a number from
  * 1 to 4095. Returns it, or -EINVAL. "kill" is not an errno: callers

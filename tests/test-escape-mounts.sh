@@ -150,6 +150,14 @@ else
         skip "a device bound on purpose (<block>, a bind of its node) opens and reads" "no loop device here"
 fi
 
+# a directory of devices is no device bound on purpose, even read-only:
+# a read-only mount does not keep a node from being opened for writing
+HELPER_ARGS=(--keep-caps=CAP_DAC_OVERRIDE --bind-ro=/dev:/run/escape-hostdev)
+run_helper /bin/sh -c 'grep -q " /run/escape-hostdev .*nodev" /proc/self/mountinfo && echo nodev-yes
+        true 2>/dev/null >>/run/escape-hostdev/null && echo null-write-ok || echo null-write-refused'
+check_eq "a read-only bind of the host's /dev: nodev, its nodes refuse to open (the host's /dev/null for writing)" \
+        "$RC $(tr '\n' ' ' <"$TMP/out")" "0 nodev-yes null-write-refused "
+
 # --- set-user-ID files (escape 5) ---
 
 SUID_CAPS=--keep-caps=CAP_SETUID,CAP_SETGID,CAP_CHOWN,CAP_FOWNER,CAP_FSETID,CAP_DAC_OVERRIDE
