@@ -17,8 +17,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include <linux/magic.h>
 
@@ -37,12 +40,16 @@ int console_prepare(Console *con) {
 
         *con = CONSOLE_NONE;
         for (int fd = 0; fd < 3; fd++)
-                if (isatty(fd))
+                if (isatty(fd)) {
                         con->terminals |= 1U << fd;
+                        /* the devpts of the caller's own terminal, which
+                         * the sandbox's must not be */
+                        if (fstat(fd, &st) < 0)
+                                return log_error_errno(-errno, "terminal: fd %d: %m", fd);
+                        con->host_pts = st.st_dev;
+                }
         if (!con->terminals)
                 return 0;
-        if (stat("/dev/pts", &st) == 0)
-                con->host_pts = st.st_dev;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
                 return log_error_errno(-errno, "terminal: socket pair: %m");
         con->host = pair[0];
@@ -57,12 +64,28 @@ void console_done(Console *con) {
 
 /* /dev/pts/ptmx of the devpts mounted there, and nothing else: a
  * service that could mount over /dev/pts, or replace it, must not get
- * a terminal of its choosing (or the host's) passed to the admin. */
+ * a terminal of its choosing (or the host's) passed to the admin, nor
+ * have a joining process, still root, open a device of its choosing:
+ * the directory is checked to be a devpts before anything in it is
+ * opened, and ptmx is opened in it without crossing a mount or a link. */
 static int open_ptmx(const Console *con) {
-        _cleanup_close_ int fd = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int dir = open("/dev/pts", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -EBADF;
+        struct open_how how = {
+                .flags = O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC,
+                .resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
         struct statfs sfs;
         struct stat st;
 
+        if (dir < 0 || fstatfs(dir, &sfs) < 0)
+                return log_error_errno(-errno, "terminal: the sandbox's /dev/pts: %m");
+        if (sfs.f_type != DEVPTS_SUPER_MAGIC)
+                return log_error_errno(-EPERM, "terminal: the sandbox's /dev/pts is not a devpts");
+        fd = (int) syscall(SYS_openat2, dir, "ptmx", &how, sizeof(how));
+        /* openat2() before Linux 5.6: the devpts is checked above, and
+         * O_NOFOLLOW keeps its last component */
+        if (fd < 0 && errno == ENOSYS)
+                fd = openat(dir, "ptmx", how.flags);
         if (fd < 0)
                 return log_error_errno(-errno, "terminal: open the sandbox's /dev/pts/ptmx: %m");
         if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
@@ -70,7 +93,7 @@ static int open_ptmx(const Console *con) {
         if (sfs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || st.st_ino != PTMX_INO ||
             st.st_rdev != makedev(PTMX_MAJOR, PTMX_MINOR))
                 return log_error_errno(-EPERM, "terminal: the sandbox's /dev/pts/ptmx is not a devpts ptmx");
-        if (con->host_pts != 0 && st.st_dev == con->host_pts)
+        if (st.st_dev == con->host_pts)
                 return log_error_errno(-EPERM, "terminal: the sandbox's /dev/pts is the host's");
         return TAKE_FD(fd);
 }

@@ -13,7 +13,7 @@ typedef struct Console {
         unsigned terminals; /* bit N: fd N was a terminal */
         int host;           /* socket end of the helper outside: the master arrives here */
         int sandbox;        /* socket end of the process that makes the pty */
-        dev_t host_pts;     /* the host's /dev/pts (0: none), which the pty must not come from */
+        dev_t host_pts;     /* the devpts of the caller's terminal, which the pty must not come from */
 } Console;
 
 #define CONSOLE_NONE ((Console) { .host = -EBADF, .sandbox = -EBADF })

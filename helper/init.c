@@ -162,7 +162,7 @@ static pid_t start_service_process(Service *s) {
  * keeps CAP_KILL still cannot ptrace process 1 or read its memory; one
  * that keeps CAP_SYS_PTRACE can, and process 1's filter is what stops
  * it then (confine_init()). */
-static int drop_to_kill_only(void) {
+int drop_to_kill_only(void) {
         int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
 
         if (r < 0)

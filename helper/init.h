@@ -12,6 +12,10 @@
  * wait_forwarding() does. Returns the status to exit with. */
 int wait_as_init(pid_t child, const sigset_t *set);
 
+/* What a process that only waits, reaps, forwards signals or relays a
+ * terminal keeps: CAP_KILL alone, no_new_privs, not dumpable. Logs. */
+int drop_to_kill_only(void);
+
 /* PID 1 of the new PID namespace: builds the sandbox, with the overlays
  * the first process sends on overlays (overlay.h), starts the service in
  * it (closing started once it is confined, just before the service

@@ -29,6 +29,7 @@
 #include "console.h"
 #include "fileio.h"
 #include "identity.h"
+#include "init.h"
 #include "join.h"
 #include "log.h"
 #include "selinux-mcs.h"
@@ -161,11 +162,41 @@ static const char *status_field(const char *status, const char *key) {
         return NULL;
 }
 
+/* Whether a child of process 1 runs another program than the helper:
+ * the service's process, until its execve(), is the helper's code with
+ * every capability and no filter yet, which a command joined then could
+ * trace. 1, 0 (not yet), or -errno. */
+static int service_executed(const Target *t) {
+        _cleanup_free_ char *children = NULL;
+        struct stat helper, st;
+        char path[64];
+        size_t n;
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/exe", (int) t->init);
+        if (stat(path, &helper) < 0)
+                return -errno;
+        snprintf(path, sizeof(path), "task/%d/children", (int) t->init);
+        r = read_proc(t->init, path, &children, &n);
+        if (r < 0)
+                return r;
+        for (char *p = children, *end; *p; p = end) {
+                long pid = strtol(p, &end, 10);
+
+                if (end == p)
+                        break;
+                snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino))
+                        return 1;
+        }
+        return 0;
+}
+
 /* PID 1 of the sandbox: the helper's only child. It is ready to be
  * joined once it has dropped to CAP_KILL with no_new_privs, which it
- * does only when the service runs in the finished sandbox: before, its
- * mount namespace still has the host's root. -EAGAIN, not logged, until
- * then. */
+ * does only once the sandbox is finished (before, its mount namespace
+ * still has the host's root), and once the service has executed.
+ * -EAGAIN, not logged, until then. */
 static int find_init(const char *name, Target *t) {
         _cleanup_free_ char *children = NULL, *status = NULL;
         char path[64];
@@ -195,6 +226,11 @@ static int find_init(const char *name, Target *t) {
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
         if (!cap || strtoull(cap, NULL, 16) != 1ULL << CAP_KILL || !nnp || *nnp != '1')
                 return -EAGAIN; /* not logged: the caller waits */
+        r = service_executed(t);
+        if (r < 0)
+                return log_error_errno(r, "join: sandbox %s: the processes of init PID %d: %m", name, (int) t->init);
+        if (r == 0)
+                return -EAGAIN;
         /* both alive after the reads: the reads were of them */
         if (!still_runs(t->helper_fd) || !still_runs(t->init_fd))
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
@@ -479,6 +515,14 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
 
         if (con->terminals) {
                 master = console_receive(con);
+                /* a byte stream from the sandbox: relayed with no more
+                 * privilege than the sandbox's own first process keeps */
+                if (master >= 0 && drop_to_kill_only() < 0) {
+                        close(master);
+                        (void) kill(pid, SIGKILL);
+                        (void) wait_forwarding(pid, set);
+                        return EXIT_SETUP;
+                }
                 if (master >= 0)
                         return pty_relay(master, pid, set);
                 /* else it ended before it sent one (-EPIPE), and said why */

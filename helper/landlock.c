@@ -160,8 +160,10 @@ static int apply_default(const HelperConfig *c, int abi) {
         /* A joined command's domain is a sibling of the service's, not
          * one within it: with signals scoped it could not signal the
          * service, and a reload (kill -HUP, nginx -s reload) would fail.
-         * It is confined like the service otherwise; the PID namespace
-         * already keeps it from every process but the sandbox's. */
+         * It is confined like the service otherwise. The command sees
+         * only the sandbox's processes (its PID namespace); the process
+         * that waits for it, outside, also in this domain, only waits and
+         * forwards signals to the command. */
         if (abi >= ABI_SCOPED)
                 attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | (c->joined ? 0 : LANDLOCK_SCOPE_SIGNAL);
         ruleset = create_ruleset(&attr);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -164,10 +163,7 @@ static int end_like(int status) {
 /* The first process, with the sandbox's pty: the admin's terminal
  * relayed to it, with no more privilege than wait_as_init() keeps. */
 static int relay_as_init(int master, pid_t init, const sigset_t *set) {
-        int r = capabilities_set(UINT64_C(1) << CAP_KILL, 0);
-
-        if (r < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-                log_error_errno(r < 0 ? r : -errno, "capabilities: drop all but CAP_KILL: %m");
+        if (drop_to_kill_only() < 0) {
                 close(master);
                 (void) kill(init, SIGKILL);
                 return EXIT_SETUP;

@@ -81,11 +81,14 @@ static int raw_mode(Relay *r) {
 }
 
 static void restore_modes(Relay *r) {
-        /* TCSADRAIN: what was written is shown with the modes it was written for */
+        /* TCSADRAIN: what was written is shown with the modes it was
+         * written for; TCSAFLUSH for the input: what the terminal answered
+         * to the sandbox's last output (a query's reply) is dropped, not
+         * left for the admin's shell to read as typed */
         if (r->restore_out)
                 (void) tcsetattr(r->out, TCSADRAIN, &r->saved_out);
         if (r->restore_in)
-                (void) tcsetattr(r->in, TCSADRAIN, &r->saved_in);
+                (void) tcsetattr(r->in, TCSAFLUSH, &r->saved_in);
         r->restore_in = r->restore_out = false;
 }
 
