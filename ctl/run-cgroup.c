@@ -191,8 +191,9 @@ static int make_v1(const char *leaf, const RunLimits *l, RunCgroup *c) {
                         continue;
                 r = cgroup1_mount(controllers[i], mount, sizeof(mount));
                 if (r == -ENOENT) {
-                        log_error("no cgroup hierarchy here has the %s controller (cgroup2 has not got it enabled, "
-                                  "and no cgroup v1 hierarchy is mounted with it)", controllers[i]);
+                        log_error("no cgroup hierarchy here has the %s controller: cgroup2 has not got it enabled "
+                                  "at its root (cgroup.subtree_control), and no cgroup v1 hierarchy is mounted with it",
+                                  controllers[i]);
                         return -EOPNOTSUPP;
                 }
                 if (r < 0)

@@ -106,12 +106,15 @@ static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
          * (DefaultTasksMax=, the slice's limits) apply as well */
         if (sd_booted() > 0) {
                 r = run_scope_enter(p->name, &l);
-                if (r < 0) {
-                        log_error("%s: refusing to run without the profile's <resources>; pass --without-limits "
-                                  "to run without them", p->name);
-                        return -EXIT_INVALID;
+                if (r >= 0)
+                        return 0;
+                if (!run_limits_any(&l)) {
+                        log_warning("%s: running outside a scope; the profile has no <resources>", p->name);
+                        return 0;
                 }
-                return 0;
+                log_error("%s: refusing to run without the profile's <resources>; pass --without-limits "
+                          "to run without them", p->name);
+                return -EXIT_INVALID;
         }
         if (!run_limits_any(&l))
                 return 0;
