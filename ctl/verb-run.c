@@ -3,18 +3,25 @@
  * sandboxctl run: the sandbox of a profile in the foreground, without
  * systemd. The helper's command line is compiled by the same code as the
  * generator's ExecStart=, and the environment is the one systemd would
- * give the service: a fixed PATH and the profile's <env>.
+ * give the service: a fixed PATH and the profile's <env>. The profile's
+ * <resources> apply as under systemd (run-limits.h), or the run is
+ * refused.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "compile.h"
 #include "config.h"
 #include "log.h"
 #include "paths.h"
+#include "run-limits.h"
 #include "sandboxctl.h"
 #include "strv.h"
 
@@ -27,10 +34,99 @@ static int command_path(const char *cmd, char **ret) {
 }
 
 static void help_run(void) {
-        printf("sandboxctl run [--state-root=DIR] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
-               "Runs the sandbox of a profile in the foreground, as root, without systemd; with\n"
+        printf("sandboxctl run [--state-root=DIR] [--without-limits] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
+               "Runs the sandbox of a profile in the foreground, as root, without its unit; with\n"
                "COMMAND, runs it instead of the profile's command, in the same sandbox. The exit\n"
-               "status is the command's; 125 when the sandbox could not be built.\n");
+               "status is the command's; 125 when the sandbox could not be built.\n"
+               "The profile's <resources> apply: in a transient scope of systemd's where systemd\n"
+               "runs, else in a cgroup of the run's own; where neither can be had, the run is\n"
+               "refused unless --without-limits says to run without them.\n");
+}
+
+static pid_t child_pid;
+
+static void forward_signal(int sig) {
+        if (child_pid > 0)
+                (void) kill(child_pid, sig);
+}
+
+/* The helper in the run's cgroups, from a child: the cgroups are removed
+ * once it has ended. The terminal's signals reach the child itself (the
+ * same process group); a signal sent to this process is passed on. */
+static int run_in_cgroup(char **argv, RunCgroup *cg) {
+        static const int forwarded[] = { SIGTERM, SIGHUP }, ignored[] = { SIGINT, SIGQUIT };
+        int status;
+        pid_t pid;
+
+        fflush(stdout);
+        fflush(stderr);
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "fork: %m"), EXIT_INVALID;
+        if (pid == 0) {
+                /* in before the helper runs a single instruction */
+                if (run_cgroup_enter(cg, getpid()) < 0)
+                        _exit(EXIT_INVALID);
+                execv(argv[0], argv);
+                log_error_errno(-errno, "execute %s: %m", argv[0]);
+                _exit(EXIT_INVALID);
+        }
+        child_pid = pid;
+        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+                (void) sigaction(forwarded[i], &(struct sigaction) { .sa_handler = forward_signal }, NULL);
+        for (size_t i = 0; i < ELEMENTSOF(ignored); i++)
+                (void) sigaction(ignored[i], &(struct sigaction) { .sa_handler = SIG_IGN }, NULL);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR) {
+                        log_error_errno(-errno, "wait for PID %d: %m", (int) pid);
+                        status = EXIT_INVALID << 8;
+                        break;
+                }
+        child_pid = 0;
+        run_cgroup_remove(cg);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The profile's <resources> on what is about to run the helper: 0 when
+ * this process runs it (in a scope, or without limits to apply), 1 when
+ * a child in cg does; or the exit status of a refusal, negated. */
+static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
+        RunLimits l;
+        int r;
+
+        r = run_limits_from_profile(p, &l);
+        if (r < 0)
+                return log_error_errno(r, "%s: <resources>: %m", p->path), -EXIT_INVALID;
+        if (without_limits) {
+                if (run_limits_any(&l))
+                        log_warning("%s: running without the profile's <resources> (--without-limits)", p->name);
+                return 0;
+        }
+        /* where systemd runs, always its scope: the unit's own defaults
+         * (DefaultTasksMax=, the slice's limits) apply as well */
+        if (sd_booted() > 0) {
+                r = run_scope_enter(p->name, &l);
+                if (r >= 0)
+                        return 0;
+                if (!run_limits_any(&l)) {
+                        log_warning("%s: running outside a scope; the profile has no <resources>", p->name);
+                        return 0;
+                }
+                log_error("%s: refusing to run without the profile's <resources>; pass --without-limits "
+                          "to run without them", p->name);
+                return -EXIT_INVALID;
+        }
+        if (!run_limits_any(&l))
+                return 0;
+        r = run_cgroup_make(p->name, &l, cg);
+        if (r < 0) {
+                log_error("%s: the profile's <resources> cannot be applied here: systemd is not running, and no cgroup "
+                          "of the run's own could be made with them. Refusing to run with less confinement than the "
+                          "profile asks for; start it as sandbox@%s.service under systemd, or pass --without-limits "
+                          "to run it without them", p->name, p->name);
+                return -EXIT_INVALID;
+        }
+        return 1;
 }
 
 int verb_run(int argc, char *argv[], char * const *dirs) {
@@ -38,8 +134,9 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
         _cleanup_free_ char *state_root = NULL, *command = NULL;
         _cleanup_strv_free_ char **args = NULL, **full = NULL;
         const char *helper = getenv("SANDBOX_HELPER");
+        _cleanup_(run_cgroup_remove) RunCgroup cg = {};
         const char *profile = NULL;
-        bool debug = false;
+        bool debug = false, without_limits = false;
         int i, r;
 
         /* options, then the profile, then "--" and the command */
@@ -51,6 +148,8 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
                         return EXIT_SUCCESS;
                 } else if (streq(a, "--debug"))
                         debug = true;
+                else if (streq(a, "--without-limits"))
+                        without_limits = true;
                 else if (strncmp(a, "--state-root=", 13) == 0 || (streq(a, "--state-root") && i + 1 < argc)) {
                         free(state_root);
                         state_root = strdup(a[12] == '=' ? a + 13 : argv[++i]);
@@ -109,6 +208,11 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
         } else if (args[dashdash] && strv_extend(&full, args + dashdash + 1) < 0)
                 return log_oom(), EXIT_INVALID;
 
+        /* before the environment is the service's: the bus's address */
+        int limited = apply_limits(p, without_limits, &cg);
+        if (limited < 0)
+                return -limited;
+
         /* what systemd gives a service: not the caller's environment */
         const char *term = getenv("TERM");
         _cleanup_free_ char *keep_term = term ? strdup(term) : NULL;
@@ -118,6 +222,8 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
                 if (putenv(*e) < 0)
                         return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
 
+        if (limited > 0)
+                return run_in_cgroup(full, &cg);
         fflush(stdout);
         execv(full[0], full);
         log_error_errno(-errno, "execute %s: %m", full[0]);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "capabilities.h"
+#include "compile.h"
 #include "log.h"
 #include "sandboxctl.h"
 #include "search-path.h"
@@ -17,6 +18,7 @@ static int validate_path(const char *path, char * const *dirs) {
         if (load_profile_verbose(path, dirs, &p) < 0)
                 return EXIT_INVALID;
         capability_unsafe_warnings(p, &warnings);
+        profile_size_warnings(p, &warnings);
         diagnostics_print(&warnings, stderr);
         diagnostics_done(&warnings);
         printf("%s: valid\n", path);

@@ -22,7 +22,9 @@ typedef struct HelperMount {
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
-        char *tmp_size, *run_size;
+        /* tmpfs sizes, parse_size() strings; NULL: the fixed default
+         * (tmpfs-size.h) */
+        char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;
         HelperMount *mounts;
         size_t n_mounts;
         char **masks;

@@ -163,11 +163,17 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                         return bad(o == HELPER_OPT_ETC ? "etc" : "var", v, "overlay, host, private, tmpfs");
                 return set_string(o == HELPER_OPT_ETC ? &c->etc : &c->var, v);
         case HELPER_OPT_TMP_SIZE:
-        case HELPER_OPT_RUN_SIZE: {
+        case HELPER_OPT_RUN_SIZE:
+        case HELPER_OPT_SHM_SIZE:
+        case HELPER_OPT_ETC_SIZE:
+        case HELPER_OPT_VAR_SIZE: {
+                char **field = o == HELPER_OPT_TMP_SIZE ? &c->tmp_size : o == HELPER_OPT_RUN_SIZE ? &c->run_size :
+                               o == HELPER_OPT_SHM_SIZE ? &c->shm_size : o == HELPER_OPT_ETC_SIZE ? &c->etc_size : &c->var_size;
                 uint64_t bytes;
+
                 if (parse_size(v, &bytes) < 0)
-                        return bad(o == HELPER_OPT_TMP_SIZE ? "tmp-size" : "run-size", v, "a size such as 64M");
-                return set_string(o == HELPER_OPT_TMP_SIZE ? &c->tmp_size : &c->run_size, v);
+                        return bad(helper_option_flag((HelperOption) o) + 2, v, "a size such as 64M");
+                return set_string(field, v);
         }
         case HELPER_OPT_BIND:
         case HELPER_OPT_BIND_RO:
@@ -326,6 +332,7 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
 void helper_config_done(HelperConfig *c) {
         free(c->name), free(c->profile), free(c->state_root), free(c->root_directory);
         free(c->etc), free(c->var), free(c->network), free(c->tmp_size), free(c->run_size);
+        free(c->shm_size), free(c->etc_size), free(c->var_size);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 HelperMount *m = &c->mounts[i];
                 free(m->source), free(m->target), free(m->tag), free(m->size), free(m->mode);

@@ -91,8 +91,9 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "root", detail);
         dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
         dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
-        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm, nosuid nodev", c->tmp_size ? " size=" : "",
-                 c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "");
+        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm%s%s, nosuid nodev", c->tmp_size ? " size=" : "",
+                 c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
+                 c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "");
         step(&n, "tmpfs", detail);
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "

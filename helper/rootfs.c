@@ -29,6 +29,7 @@
 #include "rootfs.h"
 #include "state.h"
 #include "strv.h"
+#include "tmpfs-size.h"
 
 /* What a fresh /proc must not let change: at least the OCI runtime's
  * default read-only paths (runc's); what it must not show is masks.c's. */
@@ -71,6 +72,17 @@ static int readonly_in_root(Build *b, const char *path) {
         return mount_made_readonly(b, path);
 }
 
+/* A tmpfs of kind on target, never without a size: size, or the kind's
+ * fixed default */
+static int tmpfs_sized(Build *b, const char *target, const char *mode, TmpfsKind kind, const char *size, const char *what) {
+        char limits[96], options[128];
+
+        if (tmpfs_limits(kind, size, limits, sizeof(limits)) < 0)
+                return log_error_errno(-EINVAL, "%s: size \"%s\" is not a size", what, size);
+        snprintf(options, sizeof(options), "mode=%s,%s", mode, limits);
+        return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, options, what);
+}
+
 /* /DIR by its mode, in place */
 static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         char target[16], what[32];
@@ -80,7 +92,8 @@ static int mount_dir_mode(Build *b, const char *dir, const char *mode) {
         if (streq(mode, "host"))
                 return 0; /* the read-only view the root already gives */
         if (streq(mode, "tmpfs"))
-                return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, "mode=0755", what);
+                return streq(dir, "etc") ? tmpfs_sized(b, target, "0755", TMPFS_ETC, b->c->etc_size, what)
+                                         : tmpfs_sized(b, target, "0755", TMPFS_VAR, b->c->var_size, what);
         if (streq(mode, "overlay")) {
                 _cleanup_(overlay_layers_done) OverlayLayers l = { -EBADF, -EBADF, -EBADF };
                 int r = overlay_layers_open(b->root, b->state_root, b->c->name, dir, &l);
@@ -179,7 +192,7 @@ static int mount_dev(Build *b) {
 
         /* without nodev, for the nodes made here; read-only at the end,
          * so no other can be made */
-        r = tmpfs_in_root(b->root, "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k", "dev");
+        r = tmpfs_in_root(b->root, "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=1k", "dev");
         if (r < 0)
                 return r;
         dev = open_in_root(b->root, "/dev", CREATE_NONE, "dev");
@@ -208,7 +221,7 @@ static int mount_dev(Build *b) {
         fd_path(pts, p);
         if (mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
                 return log_error_errno(-errno, "dev: devpts on /dev/pts: %m");
-        r = tmpfs_in_root(b->root, "/dev/shm", MS_NOSUID | MS_NODEV, "mode=1777", "dev");
+        r = tmpfs_sized(b, "/dev/shm", "1777", TMPFS_SHM, b->c->shm_size, "dev");
         if (r < 0)
                 return r;
 
@@ -391,7 +404,7 @@ static int mount_profile(Build *b, StepTimer *t) {
                         [HELPER_MOUNT_BIND] = "bind", [HELPER_MOUNT_TMPFS] = "tmpfs",
                         [HELPER_MOUNT_IMAGE] = "image", [HELPER_MOUNT_BLOCK] = "block",
                 };
-                char what[64], options[128];
+                char what[64];
 
                 step_begin(t, kinds[m->kind]);
                 switch (m->kind) {
@@ -404,9 +417,8 @@ static int mount_profile(Build *b, StepTimer *t) {
                                          MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0), what);
                         break;
                 case HELPER_MOUNT_TMPFS:
-                        snprintf(options, sizeof(options), "mode=%s%s%s", *m->mode ? m->mode : "0755",
-                                 *m->size ? ",size=" : "", m->size);
-                        r = tmpfs_in_root(b->root, m->target, MS_NOSUID | MS_NODEV, options, "--tmpfs");
+                        r = tmpfs_sized(b, m->target, *m->mode ? m->mode : "0755", TMPFS_MOUNT,
+                                        *m->size ? m->size : NULL, "--tmpfs");
                         break;
                 case HELPER_MOUNT_IMAGE:
                         r = image_mount(b->root, m->source, m->target, m->readonly);
@@ -472,16 +484,13 @@ static bool api_dirs_are_dirs(Build *b) {
 
 static int mount_api_dirs(Build *b, StepTimer *t) {
         const HelperConfig *c = b->c;
-        char options[64];
         int r;
 
         step_begin(t, "tmpfs");
-        snprintf(options, sizeof(options), "mode=1777,size=%s", c->tmp_size ? c->tmp_size : TMP_SIZE_DEFAULT);
-        r = tmpfs_in_root(b->root, "/tmp", MS_NOSUID | MS_NODEV, options, "tmp");
+        r = tmpfs_sized(b, "/tmp", "1777", TMPFS_TMP, c->tmp_size, "tmp");
         if (r < 0)
                 return r;
-        snprintf(options, sizeof(options), "mode=0755,size=%s", c->run_size ? c->run_size : RUN_SIZE_DEFAULT);
-        r = tmpfs_in_root(b->root, "/run", MS_NOSUID | MS_NODEV, options, "run");
+        r = tmpfs_sized(b, "/run", "0755", TMPFS_RUN, c->run_size, "run");
         if (r < 0)
                 return r;
 

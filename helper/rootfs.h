@@ -4,11 +4,6 @@
 #include "helper-config.h"
 #include "step.h"
 
-/* Sizes of /tmp and /run when the profile gives none (tmpfs takes a
- * share of memory). */
-#define TMP_SIZE_DEFAULT "25%"
-#define RUN_SIZE_DEFAULT "10%"
-
 /* Builds the sandbox's file system in the calling process's mount
  * namespace (which must be its own) under RUNDIR/root, with the /etc and
  * /var overlays received on overlays (overlays_send()), and pivots into

@@ -6,7 +6,9 @@
 
 #include "compile.h"
 #include "helper-options.h"
+#include "quantities.h"
 #include "strv.h"
+#include "tmpfs-size.h"
 
 typedef struct Args {
         char **argv;
@@ -38,7 +40,31 @@ static void add_spec(Args *a, HelperOption o, const char *const *fields, unsigne
                 add_option(a, o, v);
 }
 
-static void add_mount(Args *a, const ProfileMount *m) {
+/* The profile's memory limit in bytes; 0 without one */
+static uint64_t memory_limit(const Profile *p) {
+        uint64_t bytes;
+
+        if (!p->memory_max || parse_size(p->memory_max, &bytes) < 0)
+                return 0; /* not given, or "infinity" */
+        return bytes;
+}
+
+/* A tmpfs's size on the helper's command line: the profile's, else the
+ * kind's share of the memory limit; without either, none, and the helper
+ * takes the kind's fixed default. */
+static void add_size(Args *a, HelperOption o, const Profile *p, TmpfsKind kind, const char *size) {
+        uint64_t limit = memory_limit(p);
+        char buf[32];
+
+        if (size)
+                add_option(a, o, size);
+        else if (limit > 0) {
+                tmpfs_format_size(tmpfs_share_size(kind, limit), buf, sizeof(buf));
+                add_option(a, o, buf);
+        }
+}
+
+static void add_mount(Args *a, const Profile *p, const ProfileMount *m) {
         switch (m->kind) {
         case MOUNT_BIND:
                 add_spec(a, m->readonly ? HELPER_OPT_BIND_RO : HELPER_OPT_BIND, (const char *[]) { m->source, m->target }, 2);
@@ -50,11 +76,16 @@ static void add_mount(Args *a, const ProfileMount *m) {
                 add_spec(a, m->readonly ? HELPER_OPT_BLOCK_RO : HELPER_OPT_BLOCK, (const char *[]) { m->tag, m->source }, 2);
                 break;
         case MOUNT_TMPFS: {
-                char mode[8] = "";
+                uint64_t limit = memory_limit(p);
+                char mode[8] = "", size[32] = "";
 
                 if (m->has_mode)
                         snprintf(mode, sizeof mode, "%04o", m->mode);
-                add_spec(a, HELPER_OPT_TMPFS, (const char *[]) { m->target, m->size ? m->size : "", mode }, 3);
+                if (m->size)
+                        snprintf(size, sizeof(size), "%s", m->size);
+                else if (limit > 0)
+                        tmpfs_format_size(tmpfs_share_size(TMPFS_MOUNT, limit), size, sizeof(size));
+                add_spec(a, HELPER_OPT_TMPFS, (const char *[]) { m->target, size, mode }, 3);
                 break;
         }
         }
@@ -70,12 +101,15 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_ROOT_DIRECTORY, p->root_directory);
         add_option(&a, HELPER_OPT_ETC, dir_mode_to_string(p->etc_mode));
         add_option(&a, HELPER_OPT_VAR, dir_mode_to_string(p->var_mode));
-        if (p->tmp_size)
-                add_option(&a, HELPER_OPT_TMP_SIZE, p->tmp_size);
-        if (p->run_size)
-                add_option(&a, HELPER_OPT_RUN_SIZE, p->run_size);
+        add_size(&a, HELPER_OPT_TMP_SIZE, p, TMPFS_TMP, p->tmp_size);
+        add_size(&a, HELPER_OPT_RUN_SIZE, p, TMPFS_RUN, p->run_size);
+        add_size(&a, HELPER_OPT_SHM_SIZE, p, TMPFS_SHM, NULL);
+        if (p->etc_mode == DIR_TMPFS)
+                add_size(&a, HELPER_OPT_ETC_SIZE, p, TMPFS_ETC, NULL);
+        if (p->var_mode == DIR_TMPFS)
+                add_size(&a, HELPER_OPT_VAR_SIZE, p, TMPFS_VAR, NULL);
         for (size_t i = 0; i < p->n_mounts; i++)
-                add_mount(&a, &p->mounts[i]);
+                add_mount(&a, p, &p->mounts[i]);
         for (size_t i = 0; i < p->n_masks; i++)
                 add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
         STRV_FOREACH(d, p->runtime_dirs)
@@ -146,4 +180,23 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         }
         *ret = a.argv;
         return 0;
+}
+
+/* A size written in the profile that is larger than its memory limit:
+ * valid, as the limit bounds the tmpfs all the same, but the size says
+ * what it does not do. */
+static void size_warning(const Profile *p, Diagnostics *d, const char *file, unsigned line, const char *what, const char *size) {
+        uint64_t limit = memory_limit(p), bytes;
+
+        if (size && limit > 0 && parse_size(size, &bytes) >= 0 && bytes > limit)
+                diag_add(d, file, line, "warning: %s size \"%s\" is larger than the memory limit \"%s\" of <resources>; "
+                         "the tmpfs can never hold that much", what, size, p->memory_max);
+}
+
+void profile_size_warnings(const Profile *p, Diagnostics *d) {
+        size_warning(p, d, p->path, 0, "<tmp>", p->tmp_size);
+        size_warning(p, d, p->path, 0, "<run>", p->run_size);
+        for (size_t i = 0; i < p->n_mounts; i++)
+                if (p->mounts[i].kind == MOUNT_TMPFS)
+                        size_warning(p, d, p->mounts[i].origin.file, p->mounts[i].origin.line, "<tmpfs>", p->mounts[i].size);
 }

@@ -13,6 +13,10 @@
 /* argv for sandbox-helper at helper_path: options, "--", the command. */
 int profile_compile_helper_argv(const Profile *p, const char *helper_path, char ***ret);
 
+/* Warnings for sizes of the profile's tmpfs mounts larger than its
+ * memory limit, into d. */
+void profile_size_warnings(const Profile *p, Diagnostics *d);
+
 /* The text of sandbox@NAME.service.d/50-profile.conf. */
 int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret);
 

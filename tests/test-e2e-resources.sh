@@ -1,6 +1,8 @@
 #!/bin/bash
 # End-to-end: the profile's resource settings reach the unit as systemd
-# loaded it, and the sandbox's /sys/fs/cgroup is its unit's cgroup.
+# loaded it, and the sandbox's /sys/fs/cgroup is its unit's cgroup; every
+# tmpfs has its share of the memory limit; "sandboxctl run" takes a
+# transient scope with the unit's limits.
 # (Whether they are enforced is for a machine whose cgroup v2 has the
 # controllers, tests/vm/; the test machines' containers do not.)
 . "$(dirname "$0")/tap.sh"
@@ -21,6 +23,29 @@ e2e_profile "$TMP/limited.xml" limited
 sed 's|<resources |<network mode="none"/><resources |' "$TMP/limited.xml" >"$TMP/limited-nonet.xml"
 e2e_profile "$TMP/limited-nonet.xml" limited-nonet
 e2e_profile "$EXAMPLES/http-server.xml" web
+# memory="64M": every tmpfs has its share; tasks="32" for a bounded fork
+# bomb, under systemctl start and under sandboxctl run (a scope)
+cat >"$TMP/bounded.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sleep</arg><arg>infinity</arg></exec>
+  <filesystem><var mode="tmpfs"/><tmpfs target="/var/scratch"/></filesystem>
+  <resources memory="64M" tasks="32"/>
+</sandbox>
+XML
+e2e_profile "$TMP/bounded.xml" bounded
+PROBES=/usr/local/lib/sandbox-resources
+HAVE_PROBES=no
+if command -v cc >/dev/null; then
+        HAVE_PROBES=yes
+        for probe in run-fork-bound run-tmpfs-fill; do
+                if ! cc -std=gnu11 -O2 -Wall -o "$TMP/$probe" "$SOURCE_ROOT/tests/escape/$probe.c" 2>"$TMP/cc.log"; then
+                        echo "Bail out! cannot compile $probe.c: $(head -n 5 "$TMP/cc.log")"
+                        exit 1
+                fi
+                e2e_file "$TMP/$probe" "$PROBES/$probe" 0755
+        done
+fi
 e2e_boot
 
 show() {
@@ -84,6 +109,63 @@ not-the-tree
 refused"
 else
         skip "sandboxctl run from outside the container's cgroups" "this process's cgroup is inside the container's namespace"
+fi
+
+# --- the tmpfs sizes under systemd: the shares of memory="64M" ---
+
+if [ "$HAVE_PROBES" = yes ]; then
+        c systemctl start sandbox@bounded
+        c_service_executed sandbox@bounded >/dev/null
+        out=$(c sandboxctl exec bounded -- "$PROBES/run-tmpfs-fill" /dev/shm /tmp /run /var /var/scratch 2>&1)
+        for p in /dev/shm:16 /tmp:16 /run:8 /var:16 /var/scratch:16; do
+                mib=${p#*:}
+                p=${p%:*}
+                check_eq "systemctl start, memory=\"64M\": $p is $mib MiB, 1024 inodes, and full at that (ENOSPC)" \
+                        "$(awk -v p="$p" '$1 == "size:" p || $1 == "mount-inodes:" p || $1 == "write:" p || $1 == "create:" p { print $2 }' <<<"$out" | tr '\n' ' ')" \
+                        "$((mib * 1024 * 1024)) 1024 ENOSPC ENOSPC "
+        done
+        c systemctl stop sandbox@bounded
+else
+        skip "systemctl start: the tmpfs sizes" "no C compiler (cc) to build the probes"
+fi
+
+# --- sandboxctl run under systemd: a transient scope with the unit's limits ---
+
+c timeout 30 sandboxctl run bounded -- /bin/sleep 4 >"$TMP/run.out" 2>"$TMP/run.err" &
+RUN_PID=$!
+scope=
+for _ in $(seq 50); do
+        scope=$(c systemctl list-units --type=scope --state=active --no-legend --plain 'sandbox-run-bounded-*' | cut -d' ' -f1)
+        [ -n "$scope" ] && break
+        sleep 0.1
+done
+check "sandboxctl run: the scope sandbox-run-bounded-PID.scope is active while it runs" test -n "$scope"
+if [ -n "$scope" ]; then
+        check_eq "sandboxctl run: the scope is in sandbox.slice" "$(show "$scope" Slice)" sandbox.slice
+        check_eq "sandboxctl run: the scope has the profile's TasksMax= and MemoryMax=" \
+                "$(show "$scope" TasksMax) $(show "$scope" MemoryMax)" "32 67108864"
+        check "sandboxctl run: the sandbox's processes are in the scope's cgroup" \
+                bash -c '[ "$(wc -l <<<"$0")" -ge 2 ]' "$(c cat "/sys/fs/cgroup/sandbox.slice/$scope/cgroup.procs")"
+else
+        skip "sandboxctl run: the scope's slice and limits" "no scope"
+fi
+wait "$RUN_PID"
+check_eq "sandboxctl run: the command's status (sleep 4)" "$?" 0
+check_eq "sandboxctl run: the scope is gone after" \
+        "$(c systemctl list-units --type=scope --all --no-legend --plain 'sandbox-run-bounded-*')" ""
+
+if [ "$HAVE_PROBES" = yes ]; then
+        out=$(c sandboxctl run bounded -- "$PROBES/run-fork-bound" 200 2>&1)
+        if c grep -qw pids /sys/fs/cgroup/sandbox.slice/cgroup.controllers 2>/dev/null; then
+                check "sandboxctl run: a fork bomb stops before 32 (EAGAIN)" \
+                        bash -c 'grep -qx "fork-error EAGAIN" <<<"$0" && [ "$(sed -n "s/^forks //p" <<<"$0")" -lt 32 ]' "$out"
+        else
+                skip "sandboxctl run: a fork bomb stops before 32" "the container's cgroup2 has no pids controller: TasksMax= is not enforced here"
+        fi
+        check "sandboxctl run: the fork bomb's children all exit" \
+                bash -c '[ "$(sed -n "s/^forks //p" <<<"$0")" = "$(sed -n "s/^reaped //p" <<<"$0")" ]' "$out"
+else
+        skip "sandboxctl run: the fork bomb" "no C compiler (cc) to build the probes"
 fi
 
 done_testing
