@@ -453,7 +453,7 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
          * command's execve(), and fork() copies it. */
         /* names to numbers in the host's /etc, before entering the
          * sandbox's, which its service writes */
-        step_begin(&st, "identity");
+        step_begin(&st, "names");
         if (identity_resolve_names(&t->service) < 0)
                 return EXIT_SETUP;
         if (t->service.selinux_label || t->service.apparmor_profile)
