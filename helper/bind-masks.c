@@ -100,9 +100,14 @@ static int add(HostHidden *h, int fd, HiddenKind kind) {
 static int add_host(HostHidden *h, const char *path, HiddenKind kind) {
         _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 
+        int r;
+
         if (fd < 0)
                 return errno == ENOENT || errno == ENOTDIR ? 0 : log_error_errno(-errno, "bind: %s: %m", path);
-        return add(h, fd, kind);
+        r = add(h, fd, kind);
+        if (r == -ENOMEM)
+                return log_oom();
+        return r < 0 ? log_error_errno(r, "bind: %s: %m", path) : 0;
 }
 
 int host_hidden_collect(HostHidden *h, const HelperConfig *c, const char *state_root) {
@@ -125,7 +130,7 @@ int host_hidden_collect(HostHidden *h, const HelperConfig *c, const char *state_
         if (r >= 0 && !streq(state_root, STATE_ROOT_DEFAULT))
                 r = add_host(h, STATE_ROOT_DEFAULT, HIDDEN_SECRET);
         if (r < 0)
-                return r == -ENOMEM ? log_oom() : r;
+                return r;
         /* the profile's masks are paths of the sandbox's root: of the
          * host's, or below a root directory of its own */
         root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
