@@ -110,6 +110,22 @@ static int add_host(HostHidden *h, const char *path, HiddenKind kind) {
         return r < 0 ? log_error_errno(r, "bind: %s: %m", path) : 0;
 }
 
+/* path inside the root (an O_PATH fd of the host's / or of a root
+ * directory), as the host resolves it */
+static int add_in_root(HostHidden *h, int root, const char *path, HiddenKind kind) {
+        _cleanup_close_ int fd = open_in_root(root, path, CREATE_NONE, "mask");
+        int r;
+
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return 0;
+        if (fd < 0)
+                return log_error_errno(fd, "bind: %s: %m", path);
+        r = add(h, fd, kind);
+        if (r == -ENOMEM)
+                return log_oom();
+        return r < 0 ? log_error_errno(r, "bind: %s: %m", path) : 0;
+}
+
 int host_hidden_collect(HostHidden *h, const HelperConfig *c, const char *state_root) {
         const char *root_path = c->root_directory ? c->root_directory : "/";
         _cleanup_close_ int root = -EBADF;
@@ -136,18 +152,15 @@ int host_hidden_collect(HostHidden *h, const HelperConfig *c, const char *state_
         root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root < 0)
                 return log_error_errno(-errno, "bind: root %s: %m", root_path);
-        for (char **p = c->masks; p && *p; p++) {
-                _cleanup_close_ int fd = open_in_root(root, *p, CREATE_NONE, "mask");
-
-                if (fd == -ENOENT || fd == -ENOTDIR)
-                        continue;
-                if (fd < 0)
-                        return log_error_errno(fd, "bind: mask %s: %m", *p);
-                r = add(h, fd, HIDDEN_SECRET);
-                if (r < 0)
-                        return r == -ENOMEM ? log_oom() : log_error_errno(r, "bind: mask %s: %m", *p);
-        }
-        return 0;
+        for (char **p = c->masks; r >= 0 && p && *p; p++)
+                r = add_in_root(h, root, *p, HIDDEN_SECRET);
+        /* a root directory's own secrets, which a bind of a directory
+         * above it would show */
+        for (size_t i = 0; r >= 0 && c->root_directory && i < host_secret_paths_n; i++)
+                r = add_in_root(h, root, host_secret_paths[i], HIDDEN_SECRET);
+        if (r >= 0 && c->root_directory)
+                r = add_in_root(h, root, HOST_SSH_DIR, HIDDEN_SSH);
+        return r;
 }
 
 void host_hidden_done(HostHidden *h) {

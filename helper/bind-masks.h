@@ -17,7 +17,8 @@ typedef struct HostHidden {
 
 /* What the sandbox hides, resolved on the host before the binds: the
  * secrets, the kernel's interfaces, /root, /home, /tmp, /run and /dev,
- * /etc/ssh, the state root and the profile's masks. */
+ * /etc/ssh, both state roots, the profile's masks, and with a root
+ * directory its own secrets and /etc/ssh too. */
 int host_hidden_collect(HostHidden *h, const HelperConfig *c, const char *state_root);
 void host_hidden_done(HostHidden *h);
 

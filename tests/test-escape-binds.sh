@@ -161,6 +161,38 @@ else
         want read:/tmp/ssh/escape-only-root empty
         finish
 fi
+
+# a root directory of the profile's own: its /etc/shadow is masked where
+# a bind of a directory above it shows it
+ROOTDIR=$TMP/rootdir
+mkdir -p "$ROOTDIR/etc" "$ROOTDIR/usr" "$ROOTDIR/tmp" "$ROOTDIR/run" "$ROOTDIR/dev" "$ROOTDIR/proc" "$ROOTDIR/sys" \
+        "$ROOTDIR/var"
+ROOT_SETUP="$HOST_SETUP
+mount --bind /usr $ROOTDIR/usr || exit 99"
+for d in bin sbin lib lib32 lib64; do
+        if [ -L "/$d" ]; then
+                ln -s "$(readlink "/$d")" "$ROOTDIR/$d"
+        elif [ -d "/$d" ]; then
+                mkdir "$ROOTDIR/$d"
+                ROOT_SETUP="$ROOT_SETUP
+mount --bind /$d $ROOTDIR/$d || exit 99"
+        fi
+done
+echo "root:x:0:0::/:/bin/sh" >"$ROOTDIR/etc/passwd"
+echo "root:rootsecret:1:0:99999:7:::" >"$ROOTDIR/etc/shadow"
+chmod 0640 "$ROOTDIR/etc/shadow"
+with_ns "$ROOT_SETUP"
+HELPER_ARGS=(--root-directory="$ROOTDIR" --etc=host --var=tmpfs --keep-caps=CAP_DAC_OVERRIDE --bind-ro="$TMP":/tmp/t)
+begin "a root directory's own /etc/shadow masked where a bind of its parent shows it; its /etc/passwd not"
+in_sandbox masked-paths /etc/shadow /tmp/t/rootdir/etc/shadow /tmp/t/rootdir/etc/passwd
+if [ "$RC" -eq 99 ]; then
+        skip_attempt "$DESC" "cannot build a test root directory here"
+else
+        want read:/etc/shadow empty
+        want read:/tmp/t/rootdir/etc/shadow empty
+        want read:/tmp/t/rootdir/etc/passwd content
+        finish
+fi
 without_ns
 
 # sandboxctl validate: the source is known there, with its line
