@@ -3,10 +3,13 @@
  * The last steps before execve(), in the service's own process and inside
  * the new root: labels armed for the exec, then groups, user and
  * capabilities, no_new_privs, the working directory. Users and groups are
- * names in the sandbox's /etc, not the host's.
+ * names in the host's /etc (or a root directory's), looked up before the
+ * sandbox exists (identity_resolve_names()): never in the sandbox's own
+ * /etc, which the service writes.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <stdint.h>
@@ -25,6 +28,7 @@
 #include "helper-config.h"
 #include "identity.h"
 #include "log.h"
+#include "mount-util.h"
 #include "lsm.h"
 #include "quantities.h"
 #include "landlock.h"
@@ -43,21 +47,51 @@ static int parse_id(const char *s, unsigned *ret) {
 
 #define DB_SIZE_MAX (16U << 20)
 
-/* The sandbox's own /etc/passwd and /etc/group, read directly: no NSS
- * modules, nscd or directory services, which would be the host's, not the
- * sandbox's (and cost every start a configuration parse). Read whole in
- * one go: stdio's fgetpwent() seeks once per entry. Finds the first
- * well-formed entry for name and returns its fields 3 and 4 (ids), or
- * -ESRCH. */
-static int find_entry(const char *path, const char *name, unsigned *id3, unsigned *id4) {
-        /* the sandbox's own file, which its service may have made a FIFO:
-         * opened without waiting for a writer, then refused */
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+/* Where names are looked up: the host's /etc, or the /etc of a root
+ * directory of the profile's own, as it is on the host. Both are read
+ * before the sandbox exists, never the sandbox's /etc: that is an
+ * overlay whose upper layer the service writes and keeps, and a service
+ * that once ran as root could give "nobody" the uid 0 there. */
+typedef struct EtcSource {
+        int root;          /* O_PATH fd of the root the /etc is in */
+        const char *shown; /* for messages: "the host's /etc" or the path */
+        char buf[PATH_MAX + 16];
+} EtcSource;
+
+static int etc_source_open(const HelperConfig *c, EtcSource *e) {
+        const char *root = c->root_directory ? c->root_directory : "/";
+
+        if (c->root_directory) {
+                snprintf(e->buf, sizeof(e->buf), "%s/etc", c->root_directory);
+                e->shown = e->buf;
+        } else
+                e->shown = "the host's /etc";
+        e->root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (e->root < 0)
+                return log_error_errno(-errno, "identity: open %s: %m", root);
+        return 0;
+}
+
+/* /etc/passwd or /etc/group, read directly: no NSS modules, nscd or
+ * directory services (and no configuration parse at every start). Read
+ * whole in one go: stdio's fgetpwent() seeks once per entry. Finds the
+ * first well-formed entry for name and returns its fields 3 and 4 (ids),
+ * or -ESRCH. */
+static int find_entry(const EtcSource *e, const char *path, const char *name, unsigned *id3, unsigned *id4) {
+        /* resolved inside the root, so that a root directory's absolute
+         * link leads to its own files, not the host's; opened without
+         * waiting for a writer, should it be a FIFO, then refused */
+        _cleanup_close_ int at = open_in_root(e->root, path, CREATE_NONE, "identity"), fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         size_t len = strlen(name);
+        char p[FD_PATH_MAX];
         struct stat st;
         ssize_t k;
 
+        if (at < 0)
+                return at;
+        fd_path(at, p);
+        fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0 || fstat(fd, &st) < 0)
                 return -errno;
         if (!S_ISREG(st.st_mode))
@@ -102,46 +136,81 @@ static int find_entry(const char *path, const char *name, unsigned *id3, unsigne
         return -ESRCH;
 }
 
-static int find_group(const char *name, gid_t *ret) {
-        return find_entry("/etc/group", name, ret, NULL);
+static int set_id(char **s, unsigned id) {
+        char *n;
+
+        if (asprintf(&n, "%u", id) < 0)
+                return log_oom();
+        free(*s);
+        *s = n;
+        return 0;
 }
 
-static int find_user(const char *name, uid_t *uid, gid_t *gid) {
-        return find_entry("/etc/passwd", name, uid, gid);
-}
-
-static int resolve_group(const char *name, gid_t *ret) {
+/* A group name replaced by its number */
+static int group_to_id(const EtcSource *e, char **group) {
         unsigned id;
         int r;
 
-        if (parse_id(name, &id) == 0) {
-                *ret = id;
+        if (parse_id(*group, &id) == 0)
                 return 0;
-        }
-        r = find_group(name, ret);
+        r = find_entry(e, "/etc/group", *group, &id, NULL);
         if (r == -ESRCH)
-                return log_error_errno(r, "identity: group \"%s\": not in the sandbox's /etc/group", name);
+                return log_error_errno(r, "identity: group \"%s\": not in %s/group (names are looked up there, "
+                                       "never in the sandbox's own /etc)", *group, e->shown);
         if (r < 0)
-                return log_error_errno(r, "identity: group \"%s\": cannot read /etc/group: %m", name);
+                return log_error_errno(r, "identity: group \"%s\": cannot read %s/group: %m", *group, e->shown);
+        return set_id(group, id);
+}
+
+int identity_resolve_names(HelperConfig *c) {
+        EtcSource e = { .root = -EBADF };
+        unsigned uid, gid;
+        int r;
+
+        r = etc_source_open(c, &e);
+        if (r < 0)
+                return r;
+        if (c->user && parse_id(c->user, &uid) < 0) {
+                r = find_entry(&e, "/etc/passwd", c->user, &uid, &gid);
+                if (r == -ESRCH)
+                        r = log_error_errno(r, "identity: user \"%s\": not in %s/passwd (names are looked up there, "
+                                            "never in the sandbox's own /etc)", c->user, e.shown);
+                else if (r < 0)
+                        r = log_error_errno(r, "identity: user \"%s\": cannot read %s/passwd: %m", c->user, e.shown);
+                /* the user's own group unless one is given */
+                if (r >= 0 && !c->group)
+                        r = set_id(&c->group, gid);
+                if (r >= 0)
+                        r = set_id(&c->user, uid);
+        }
+        if (r >= 0 && c->group)
+                r = group_to_id(&e, &c->group);
+        for (size_t i = 0; r >= 0 && c->supplementary_groups && c->supplementary_groups[i]; i++)
+                r = group_to_id(&e, &c->supplementary_groups[i]);
+        close(e.root);
+        return r;
+}
+
+/* Only numbers are left by now (identity_resolve_names()); a name here
+ * would have to be looked up in the sandbox's /etc, and is refused. */
+static int resolve_number(const char *what, const char *s, unsigned *ret) {
+        if (parse_id(s, ret) < 0)
+                return log_error_errno(-EINVAL, "identity: %s \"%s\" was not resolved on the host", what, s);
         return 0;
 }
 
 static int resolve_user(const HelperConfig *c, uid_t *uid, gid_t *gid) {
-        unsigned id;
         int r;
 
         *uid = 0;
         *gid = 0;
-        if (c->user && parse_id(c->user, &id) == 0)
-                *uid = *gid = id;
-        else if (c->user) {
-                r = find_user(c->user, uid, gid);
-                if (r == -ESRCH)
-                        return log_error_errno(r, "identity: user \"%s\": not in the sandbox's /etc/passwd", c->user);
+        if (c->user) {
+                r = resolve_number("user", c->user, uid);
                 if (r < 0)
-                        return log_error_errno(r, "identity: user \"%s\": cannot read /etc/passwd: %m", c->user);
+                        return r;
+                *gid = *uid;
         }
-        return c->group ? resolve_group(c->group, gid) : 0;
+        return c->group ? resolve_number("group", c->group, gid) : 0;
 }
 
 void lsm_decide(HelperConfig *c) {
@@ -284,7 +353,7 @@ int identity_resolve(const HelperConfig *c, Identity *id) {
         if (!id->groups)
                 return log_oom();
         for (; id->n_groups < n; id->n_groups++) {
-                r = resolve_group(c->supplementary_groups[id->n_groups], &id->groups[id->n_groups]);
+                r = resolve_number("group", c->supplementary_groups[id->n_groups], &id->groups[id->n_groups]);
                 if (r < 0)
                         return r;
         }

@@ -31,9 +31,17 @@ typedef struct Identity {
         uint64_t caps_missing;
 } Identity;
 
-/* The user, group and supplementary groups, looked up in the sandbox's
- * /etc (after pivot_root), and the capabilities to keep. Logs what
- * failed. */
+/* On the host, before any namespace or mount: user=, group= and the
+ * supplementary groups given by name are replaced by their numbers, looked
+ * up in the host's /etc/passwd and /etc/group, or in those of the root
+ * directory (c->root_directory) as it is on the host. group= becomes the
+ * user's own group when none was given. Never the sandbox's own /etc: its
+ * service writes that. Logs what failed. */
+int identity_resolve_names(HelperConfig *c);
+
+/* The user, group and supplementary groups, as numbers
+ * (identity_resolve_names() has replaced the names), and the capabilities
+ * to keep. Logs what failed. */
 int identity_resolve(const HelperConfig *c, Identity *id);
 void identity_done(Identity *id);
 

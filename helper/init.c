@@ -366,8 +366,8 @@ static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
         return 0;
 }
 
-/* The service's user and groups, looked up in the sandbox's /etc, and
- * its process. The lookup's memory is freed here, before the waiting
+/* The service's user and groups, as numbers (the host's /etc named
+ * them, identity_resolve_names()), and its process. The lookup's memory is freed here, before the waiting
  * starts: on the way out, free() would fault back in code that
  * the waiting gave back. Returns the PID, or -errno after logging;
  * either way, process 1 has let go of all but notify, started among

@@ -451,6 +451,11 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         /* through the host's /proc, which names this process: the
          * sandbox's does not. The label waits in the credentials for the
          * command's execve(), and fork() copies it. */
+        /* names to numbers in the host's /etc, before entering the
+         * sandbox's, which its service writes */
+        step_begin(&st, "names");
+        if (identity_resolve_names(&t->service) < 0)
+                return EXIT_SETUP;
         if (t->service.selinux_label || t->service.apparmor_profile)
                 step_begin(&st, t->service.selinux_label ? "selinux" : "apparmor");
         if (lsm_arm_exec(&t->service) < 0)

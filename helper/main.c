@@ -219,6 +219,9 @@ static int run(HelperConfig *c) {
         step_begin(&t, "preflight");
         if (preflight(c) < 0)
                 return EXIT_SETUP;
+        /* names to numbers while the host's /etc is the only one there is */
+        if (identity_resolve_names(c) < 0)
+                return EXIT_SETUP;
         step_begin(&t, "lock");
         lock = instance_lock(c->name, rundir, sizeof(rundir));
         if (lock < 0)

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hidden-paths.h"
 #include "log.h"
 #include "masks.h"
 #include "mount-util.h"
@@ -36,12 +37,6 @@ static const char *const proc_masked[] = {
  * whose readings leak what other processes compute (Platypus). */
 static const char *const sys_masked[] = {
         "/sys/firmware", "/sys/devices/virtual/powercap",
-};
-/* password hashes, where the host keeps them and their copies (the
- * sandbox's /var has the host's as its lower layer) */
-static const char *const default_masks[] = {
-        "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd",
-        "/var/backups/shadow.bak", "/var/backups/gshadow.bak",
 };
 /* masked before the profile's mounts, which may lie below them */
 static const char *const home_masks[] = { "/root", "/home" };
@@ -110,12 +105,6 @@ int masks_prepare(Masks *m, const char *rundir) {
 #define SSH_DEPTH_MAX 8
 #define SSH_ENTRIES_MAX 4096
 
-static bool ends_with_key(const char *name) {
-        size_t n = strlen(name);
-
-        return n > 4 && streq(name + n - 4, "_key");
-}
-
 /* A private key by its first line: PEM ("-----BEGIN ... PRIVATE
  * KEY-----", which OpenSSH's own format uses too), SSH1's or PuTTY's. */
 static bool private_key_header(const char *line) {
@@ -127,15 +116,13 @@ static bool private_key_header(const char *line) {
         return line != NULL;
 }
 
-/* A regular file of /etc/ssh is a secret by its name (*_key), by who may
- * read it (its owner root, and no one else), or by its content. */
-static int ssh_secret(int dir, const char *name, const struct stat *st, const char *path) {
+int ssh_secret(int dir, const char *name, const struct stat *st, const char *path) {
         _cleanup_close_ int fd = -EBADF;
         char line[128];
         struct stat now;
         ssize_t n;
 
-        if (ends_with_key(name) || (st->st_uid == 0 && (st->st_mode & 0044) == 0))
+        if (ssh_key_name(name) || (st->st_uid == 0 && (st->st_mode & 0044) == 0))
                 return 1;
         /* not following a link, not blocking, and only the file stat()
          * saw: nothing but a regular file is opened */
@@ -181,8 +168,8 @@ static int mask_ssh_dir(Masks *m, int dir, const char *path, unsigned depth, uns
                 if (streq(e->d_name, ".") || streq(e->d_name, ".."))
                         continue;
                 if (++*entries > SSH_ENTRIES_MAX)
-                        return log_error_errno(-E2BIG, "mask the SSH keys: more than %d entries below /etc/ssh",
-                                               SSH_ENTRIES_MAX);
+                        return log_error_errno(-E2BIG, "mask the SSH keys: more than %d entries below %s",
+                                               SSH_ENTRIES_MAX, path);
                 if ((size_t) snprintf(child, sizeof(child), "%s/%s", path, e->d_name) >= sizeof(child))
                         return log_error_errno(-ENAMETOOLONG, "mask the SSH keys: %s/%s: %m", path, e->d_name);
                 if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -192,11 +179,11 @@ static int mask_ssh_dir(Masks *m, int dir, const char *path, unsigned depth, uns
                         /* what a key's name leads to, in the root; other
                          * links lead to what the walk sees elsewhere, or
                          * out of /etc/ssh */
-                        if (ends_with_key(e->d_name))
+                        if (ssh_key_name(e->d_name))
                                 r = mask_path(m, child);
                         continue;
                 }
-                if (S_ISDIR(st.st_mode) && !ends_with_key(e->d_name)) {
+                if (S_ISDIR(st.st_mode) && !ssh_key_name(e->d_name)) {
                         int sub;
 
                         if (depth + 1 > SSH_DEPTH_MAX)
@@ -212,7 +199,7 @@ static int mask_ssh_dir(Masks *m, int dir, const char *path, unsigned depth, uns
                         r = ssh_secret(dirfd(d), e->d_name, &st, child);
                         if (r > 0)
                                 r = mask_at(m, dirfd(d), e->d_name, child);
-                } else if (ends_with_key(e->d_name))
+                } else if (ssh_key_name(e->d_name))
                         r = mask_at(m, dirfd(d), e->d_name, child);
                 /* else a socket, FIFO or device node: no key's content */
         }
@@ -222,10 +209,8 @@ static int mask_ssh_dir(Masks *m, int dir, const char *path, unsigned depth, uns
         return r;
 }
 
-/* Every private key below /etc/ssh, at any depth (bounded): the host's
- * keys by their names, and any other by its content or its mode. */
-static int mask_ssh_keys(Masks *m) {
-        _cleanup_close_ int ssh = open_in_root(m->root, "/etc/ssh", CREATE_NONE, "mask");
+int masks_ssh_keys_at(Masks *m, const char *path) {
+        _cleanup_close_ int ssh = open_in_root(m->root, path, CREATE_NONE, "mask");
         unsigned entries = 0;
         struct stat st;
         int dir;
@@ -233,15 +218,15 @@ static int mask_ssh_keys(Masks *m) {
         if (ssh == -ENOENT)
                 return 0;
         if (ssh < 0)
-                return log_error_errno(ssh, "mask the SSH keys: /etc/ssh: %m");
+                return log_error_errno(ssh, "mask the SSH keys: %s: %m", path);
         if (fstat(ssh, &st) < 0)
-                return log_error_errno(-errno, "mask the SSH keys: /etc/ssh: %m");
+                return log_error_errno(-errno, "mask the SSH keys: %s: %m", path);
         if (!S_ISDIR(st.st_mode))
-                return mask_fd(m, ssh, "/etc/ssh");
+                return mask_fd(m, ssh, path);
         dir = openat(ssh, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir < 0)
-                return log_error_errno(-errno, "mask the SSH keys: /etc/ssh: %m");
-        return mask_ssh_dir(m, dir, "/etc/ssh", 0, &entries);
+                return log_error_errno(-errno, "mask the SSH keys: %s: %m", path);
+        return mask_ssh_dir(m, dir, path, 0, &entries);
 }
 
 /* /root and /home are masked before the profile's mounts, which may lie
@@ -324,9 +309,9 @@ int masks_sys(Masks *m) {
 }
 
 int masks_default(Masks *m) {
-        int r = mask_list(m, default_masks, ELEMENTSOF(default_masks));
+        int r = mask_list(m, host_secret_paths, host_secret_paths_n);
 
-        return r < 0 ? r : mask_ssh_keys(m);
+        return r < 0 ? r : masks_ssh_keys_at(m, HOST_SSH_DIR);
 }
 
 void masks_done(Masks *m) {

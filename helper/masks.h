@@ -33,4 +33,15 @@ int masks_home_seal(Masks *m);
  * /etc/ssh. */
 int masks_default(Masks *m);
 
+/* Every private key below the directory path in the new root (the host's
+ * /etc/ssh, or where a bind shows it): by its name (*_key), by who may
+ * read it (root alone) or by its first line; path itself when it is not
+ * a directory. A walk of bounded depth and size, beyond which it fails. */
+int masks_ssh_keys_at(Masks *m, const char *path);
+
+/* Whether the regular file name in dir (st its fstatat()) is a private
+ * key by the same rules, shown as path: 1, 0, or -errno after logging. */
+struct stat;
+int ssh_secret(int dir, const char *name, const struct stat *st, const char *path);
+
 void masks_done(Masks *m);

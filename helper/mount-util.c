@@ -303,13 +303,20 @@ static bool bound_device(const struct stat *st) {
 }
 
 int bind_in_root(int root, const char *source, const char *target, unsigned long flags, const char *what) {
-        _cleanup_close_ int src = -EBADF, dst = -EBADF, top = -EBADF;
+        /* the source is the host's: an admin's path, resolved as such */
+        _cleanup_close_ int src = open(source, O_PATH | O_CLOEXEC);
+
+        if (src < 0)
+                return log_error_errno(-errno, "%s: source %s: %m", what, source);
+        return bind_fd_in_root(root, src, source, target, flags, what);
+}
+
+int bind_fd_in_root(int root, int src, const char *source, const char *target, unsigned long flags, const char *what) {
+        _cleanup_close_ int dst = -EBADF, top = -EBADF;
         char s[FD_PATH_MAX], d[FD_PATH_MAX];
         struct stat st;
 
-        /* the source is the host's: an admin's path, resolved as such */
-        src = open(source, O_PATH | O_CLOEXEC);
-        if (src < 0 || fstat(src, &st) < 0)
+        if (fstat(src, &st) < 0)
                 return log_error_errno(-errno, "%s: source %s: %m", what, source);
         if (bound_device(&st))
                 flags &= ~MS_NODEV;

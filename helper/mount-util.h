@@ -40,6 +40,10 @@ int open_in_root(int root, const char *path, CreateMode create, const char *what
  * device node, or a read-only bind of a path below the host's /dev. */
 int bind_in_root(int root, const char *source, const char *target, unsigned long flags, const char *what);
 
+/* The same with the source already opened (src, an O_PATH fd; source
+ * names it in messages). */
+int bind_fd_in_root(int root, int src, const char *source, const char *target, unsigned long flags, const char *what);
+
 /* With SELinux: the context every tmpfs and overlay of the sandbox gets
  * (context= mount option), so that the service's label may use them;
  * NULL (the default) for none. mount_context() gives it back (NULL for

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bind-masks.h"
 #include "devices.h"
 #include "helper-config.h"
 #include "log.h"
@@ -28,6 +29,7 @@
 #include "overlay.h"
 #include "rootfs.h"
 #include "state.h"
+#include "state-dir.h"
 #include "strv.h"
 #include "tmpfs-size.h"
 
@@ -386,10 +388,14 @@ static int by_depth(const void *a, const void *b) {
 static int mount_profile(Build *b, StepTimer *t) {
         const HelperConfig *c = b->c;
         _cleanup_free_ const HelperMount **order = NULL;
+        _cleanup_(host_hidden_done) HostHidden hidden = {};
         int r = 0;
 
         if (c->n_mounts == 0)
                 return 0;
+        r = host_hidden_collect(&hidden, c, b->state_root);
+        if (r < 0)
+                return r;
         order = calloc(c->n_mounts, sizeof(*order));
         if (!order)
                 return log_oom();
@@ -413,8 +419,8 @@ static int mount_profile(Build *b, StepTimer *t) {
                         /* never a set-ID file or a device node of the
                          * host's, nor one made there, unless a device is
                          * bound on purpose (bind_in_root()) */
-                        r = bind_in_root(b->root, m->source, m->target,
-                                         MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0), what);
+                        r = bind_masked(&b->masks, &hidden, m, MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0),
+                                        what);
                         break;
                 case HELPER_MOUNT_TMPFS:
                         r = tmpfs_sized(b, m->target, *m->mode ? m->mode : "0755", TMPFS_MOUNT,
@@ -441,8 +447,12 @@ static int mount_masks(Build *b) {
                 if (r < 0)
                         return r;
         }
-        /* every sandbox's state: not this one's business, not even read */
-        return mask_path(&b->masks, b->state_root);
+        /* every sandbox's state: not this one's business, not even read;
+         * the default state root too, when this sandbox was given another */
+        r = mask_path(&b->masks, b->state_root);
+        if (r >= 0 && !streq(b->state_root, STATE_ROOT_DEFAULT))
+                r = mask_path(&b->masks, STATE_ROOT_DEFAULT);
+        return r;
 }
 
 /* systemd's notification socket lives in the host's /run, which the

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Checks over the merged profile, where settings from several files meet. */
+#include <stdio.h>
 #include <string.h>
 
+#include "hidden-paths.h"
 #include "paths.h"
 #include "profile-parse.h"
+#include "state-dir.h"
 #include "strv.h"
 
 static const char *mount_element(MountKind k) {
@@ -65,6 +68,46 @@ static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
         return problems;
 }
 
+/* A bind's source is the host's: one inside what the sandbox masks (the
+ * secrets, the sandboxes' state, the host's /proc and /sys, the profile's
+ * own masks) would show it again. The helper checks again, on the path
+ * as it resolves then; a bind of a parent is masked there instead. */
+static unsigned check_bind_sources(const Profile *p, Diagnostics *d) {
+        unsigned problems = 0;
+
+        for (size_t i = 0; i < p->n_mounts; i++) {
+                const ProfileMount *m = &p->mounts[i];
+                const char *why, *hidden = NULL;
+
+                if (m->kind != MOUNT_BIND)
+                        continue;
+                why = bind_source_hidden(m->source, STATE_ROOT_DEFAULT, &hidden);
+                if (why) {
+                        diag_add(d, m->origin.file, m->origin.line, "<bind>: source \"%s\" is inside %s, %s; "
+                                 "no bind may show it (bind a directory above it, in which it stays masked, or "
+                                 "another path)", m->source, hidden, why);
+                        problems++;
+                        continue;
+                }
+                for (size_t j = 0; j < p->n_masks; j++) {
+                        char host[SANDBOX_PATH_MAX * 2 + 2];
+
+                        /* a mask is a path of the sandbox's root, a source one of the host's */
+                        snprintf(host, sizeof(host), "%s%s",
+                                 p->root_type == ROOT_DIRECTORY && p->root_directory ? p->root_directory : "",
+                                 p->masks[j].path);
+                        if (path_is_at_or_below(m->source, host)) {
+                                diag_add(d, m->origin.file, m->origin.line, "<bind>: source \"%s\" is inside %s, "
+                                         "masked by <mask path=\"%s\"> at %s:%u; no bind may show it", m->source, host,
+                                         p->masks[j].path, p->masks[j].origin.file, p->masks[j].origin.line);
+                                problems++;
+                                break;
+                        }
+                }
+        }
+        return problems;
+}
+
 static unsigned check_service(const Profile *p, Diagnostics *d) {
         if (p->service_type == SERVICE_ONESHOT && p->restart &&
             (streq(p->restart, "always") || streq(p->restart, "on-success"))) {
@@ -79,6 +122,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         unsigned problems = 0;
 
         problems += check_mount_targets(p, d);
+        problems += check_bind_sources(p, d);
         problems += check_service(p, d);
         problems += profile_check_capabilities(p, d);
         if (complete && strv_length(p->argv) == 0) {
