@@ -126,7 +126,7 @@ static void print_table(Row *rows, size_t n) {
 }
 
 int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
-        _cleanup_strv_free_ char **states = NULL;
+        _cleanup_strv_free_ char **states = NULL, **skipped = NULL;
         ProfileEntry *entries = NULL;
         Row *rows;
         size_t n = 0;
@@ -136,9 +136,12 @@ int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
                 fprintf(stderr, "sandboxctl list: takes no arguments\n");
                 return EXIT_USAGE;
         }
-        r = profile_enumerate(dirs, &entries, &n);
+        r = profile_enumerate(dirs, &entries, &n, &skipped);
         if (r < 0)
                 return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;
+        /* on stderr, so that --json's output keeps its form */
+        STRV_FOREACH(m, skipped)
+                log_warning("%s; its profiles are not listed", *m);
         rows = calloc(n ? n : 1, sizeof(*rows));
         if (!rows) {
                 profile_entries_free(entries, n);
