@@ -23,6 +23,7 @@
 #include "names.h"
 #include "sandboxctl.h"
 #include "state.h"
+#include "state-walk.h"
 #include "unit-bus.h"
 
 #define STOP_TIMEOUT_SEC 90
@@ -200,9 +201,13 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
         r = mount_below(state_path, &mount);
         if (r == 0)
                 r = mount_below(run_path, &mount);
-        if (r > 0)
+        if (r > 0) {
+                /* a name the sandbox may have made */
+                _cleanup_free_ char *shown = state_path_shown(mount);
+
                 log_error("delete: %s is a mount point below the sandbox's directories; unmount it first; nothing deleted",
-                          mount);
+                          shown ? shown : "?");
+        }
         if (r != 0)
                 return EXIT_INVALID;
 

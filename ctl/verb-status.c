@@ -24,6 +24,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "state.h"
+#include "state-walk.h"
 #include "strv.h"
 #include "unit-bus.h"
 
@@ -482,8 +483,11 @@ static void print_mounts_text(const Status *s) {
                 int pad = width - (int) strlen(s->mounts[i].path);
 
                 fputs("             ", stdout);
+                _cleanup_free_ char *fstype = state_path_shown(s->mounts[i].fstype);
+
                 print_escaped(s->mounts[i].path, stdout);
-                printf("%*s  %-10s %s\n", pad > 0 ? pad : 0, "", s->mounts[i].fstype,
+                /* escaped too: a FUSE server names its own subtype */
+                printf("%*s  %-10s %s\n", pad > 0 ? pad : 0, "", fstype ? fstype : "?",
                        s->mounts[i].read_only ? "ro" : "rw");
         }
 }
