@@ -158,7 +158,7 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (verb_name_check("delete", name) != 0)
+        if (verb_name_check("delete", name) != 0 || verb_need_root("delete") != 0)
                 return EXIT_INVALID;
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;

@@ -522,7 +522,7 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (verb_name_check("diff", name) != 0)
+        if (verb_name_check("diff", name) != 0 || verb_need_root("diff") != 0)
                 return EXIT_INVALID;
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;

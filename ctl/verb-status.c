@@ -659,7 +659,7 @@ int verb_status(int argc, char *argv[], char * const *dirs) {
         r = parse_status_argv(argc, argv, &root_arg, &s.name);
         if (r != 1)
                 return r;
-        if (verb_name_check("status", s.name) != 0 || state_root_absolute(root_arg, &state_root) < 0)
+        if (verb_name_check("status", s.name) != 0 || verb_need_root("status") != 0 || state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
         s.unit = sandbox_unit_name(s.name);
         if (!s.unit)

@@ -384,6 +384,11 @@ int main(int argc, char *argv[]) {
         /* every message from here on says which sandbox it is about */
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
+        if (c.join && geteuid() != 0) {
+                log_error("joining a sandbox needs root (its namespaces and processes are root's); run it as root");
+                helper_config_done(&c);
+                return EXIT_SETUP;
+        }
         lsm_decide(&c);
         r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);

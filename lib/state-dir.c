@@ -31,6 +31,9 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
                 if (errno == ENOTDIR || errno == ELOOP)
                         return log_error_errno(-ENOTDIR, "state directory %s: is a symbolic link or not a directory; "
                                                "refusing to use it (remove it to start afresh)", shown);
+                if (errno == EACCES || errno == EPERM)
+                        return log_error_errno(-errno, "state directory %s: %m; sandboxes' state is root's, and this needs "
+                                               "root (run it as root, e.g. with sudo)", shown);
                 return log_error_errno(-errno, "state directory %s: %m", shown);
         }
         if (fstat(fd, &st) < 0)
