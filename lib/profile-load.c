@@ -16,6 +16,7 @@
 
 #include "dir-trust.h"
 #include "names.h"
+#include "profile-limits.h"
 #include "profile-parse.h"
 #include "schema.h"
 #include "search-path.h"
@@ -439,6 +440,9 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         if (r < 0)
                 return r;
         l.problems += profile_check(p, diags, l.problems == 0);
+        /* what systemd and the kernel would refuse at the start */
+        if (l.problems == 0)
+                l.problems += profile_check_limits(p, diags);
         diagnostics_sort(diags);
         if (diags->error < 0)
                 return diags->error;
