@@ -4,6 +4,7 @@
 
 #include "compile.h"
 #include "config.h"
+#include "paths.h"
 #include "profile-limits.h"
 #include "strv.h"
 
@@ -84,16 +85,23 @@ static unsigned check_lines(const Profile *p, const char *dropin, Diagnostics *d
 
 unsigned profile_check_limits(const Profile *p, Diagnostics *d) {
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *dropin = NULL;
+        _cleanup_free_ char *dropin = NULL, *absolute = NULL;
         unsigned problems;
 
         problems = check_strings(p, d);
-        if (profile_compile_helper_argv(p, SANDBOX_HELPER_PATH, &argv) < 0 ||
-            profile_compile_dropin(p, SANDBOX_HELPER_PATH, &dropin) < 0) {
+        /* the generator's paths are absolute, and the line holds the path */
+        Profile as_generated = *p;
+        if (path_make_absolute(p->path, &absolute) < 0) {
                 d->error = -ENOMEM;
                 return problems + 1;
         }
-        problems += check_total(p, argv, d);
-        problems += check_lines(p, dropin, d);
+        as_generated.path = absolute;
+        if (profile_compile_helper_argv(&as_generated, SANDBOX_HELPER_PATH, &argv) < 0 ||
+            profile_compile_dropin(&as_generated, SANDBOX_HELPER_PATH, &dropin) < 0) {
+                d->error = -ENOMEM;
+                return problems + 1;
+        }
+        problems += check_total(&as_generated, argv, d);
+        problems += check_lines(&as_generated, dropin, d);
         return problems;
 }
