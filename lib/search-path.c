@@ -45,8 +45,9 @@ char *profile_name_from_path(const char *path) {
         return strndup(base, n - k);
 }
 
-/* The directory d opened for reading once checked; 0 (and no fd) when it
- * does not exist; -errno after noting why it is skipped in *skipped. */
+/* The directory d, opened for reading once checked (dir-trust.h);
+ * -ENOENT when it does not exist; another -errno when it is skipped,
+ * after noting why in *skipped. */
 static int open_search_dir(const char *d, char ***skipped) {
         _cleanup_free_ char *why = NULL;
         int fd;
