@@ -177,7 +177,7 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
          * directory: that is all there is to finish */
         run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (run < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+                return log_error_errno(-errno, "delete: open %s: %m%s", RUNTIME_ROOT, log_root_hint(-errno)), EXIT_INVALID;
         has_run = run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
         if (state < 0 && !has_run) {
                 log_error("delete: sandbox %s has no state: there is no %s", name, state_path);

@@ -340,7 +340,7 @@ static int status_mounts(Status *s) {
         if (!f && errno == ENOENT)
                 return 0; /* it has just ended */
         if (!f)
-                return log_error_errno(-errno, "status: read %s: %m", path);
+                return log_error_errno(-errno, "status: read %s: %m%s", path, log_root_hint(-errno));
         while ((r = mountinfo_next(f, &line, &size, &m)) > 0) {
                 if (s->n_mounts >= MOUNTS_MAX) {
                         s->mounts_truncated = true;
