@@ -100,7 +100,7 @@ static void print_json(Row *rows, size_t n) {
                 fputs(b.data, stdout);
 }
 
-static void print_table(Row *rows, size_t n) {
+static void print_table(Row *rows, size_t n, size_t n_skipped) {
         int wname = 4, wauto = 9, wunit = 4;
 
         for (size_t i = 0; i < n; i++) {
@@ -122,7 +122,11 @@ static void print_table(Row *rows, size_t n) {
                 if (!rows[i].valid && rows[i].error)
                         printf("%*s  %s\n", wname, "", rows[i].error);
         }
-        printf("\n%zu profiles listed.\n", n);
+        if (n_skipped > 0)
+                printf("\n%zu profiles listed; %zu directories skipped, their profiles not listed (why: on standard error).\n",
+                       n, n_skipped);
+        else
+                printf("\n%zu profiles listed.\n", n);
 }
 
 int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
@@ -155,7 +159,7 @@ int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
         if (arg_json)
                 print_json(rows, n);
         else
-                print_table(rows, n);
+                print_table(rows, n, strv_length(skipped));
         for (size_t i = 0; i < n; i++) {
                 free(rows[i].error);
                 strv_free(rows[i].wanted_by);
