@@ -67,7 +67,7 @@ expect_skip() {
 
         run_ctl "$TMP/l" "$path" list
         if [ "$rc" -eq 0 ] && has "$TMP/l.err" "$dir: skipped: $why" && has "$TMP/l.out" "trusted " \
-                && ! grep -q '^untrusted ' "$TMP/l.out"; then
+                && ! grep -q '^untrusted ' "$TMP/l.out" && has "$TMP/l.out" "1 profiles listed; 1 directories skipped"; then
                 ok "$what: list skips it, saying why, and lists the others"
         else
                 not_ok "$what: list skips it, saying why, and lists the others"
