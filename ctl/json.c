@@ -63,17 +63,28 @@ void json_append_path(Buffer *b, const char *path) {
 }
 
 void escaped_append(Buffer *b, const char *s, size_t n) {
-        for (const unsigned char *c = (const unsigned char *) s; c < (const unsigned char *) s + n; c++)
+        const unsigned char *c = (const unsigned char *) s, *end = c + n;
+
+        while (c < end) {
+                size_t k = *c < 0x80 ? 1 : utf8_sequence(c);
+
                 if (*c == '\\')
                         buffer_append(b, "\\\\");
                 else if (*c == '\n')
                         buffer_append(b, "\\n");
                 else if (*c == '\t')
                         buffer_append(b, "\\t");
-                else if (*c < 0x20 || *c == 0x7f)
+                /* C0, DEL and C1 (U+0080-U+009F, which some terminals take
+                 * as CSI and the like), and bytes that are not UTF-8 */
+                else if (*c < 0x20 || *c == 0x7f || k == 0 || k > (size_t) (end - c) || (c[0] == 0xc2 && c[1] < 0xa0))
                         buffer_printf(b, "\\%03o", *c);
-                else
-                        buffer_append_char(b, (char) *c);
+                else {
+                        buffer_append_n(b, (const char *) c, k);
+                        c += k;
+                        continue;
+                }
+                c++;
+        }
 }
 
 void print_escaped(const char *s, FILE *f) {

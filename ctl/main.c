@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -128,6 +129,14 @@ int verb_name_check(const char *verb, const char *name) {
         if (sandbox_name_is_valid(name))
                 return 0;
         log_error("%s: \"%s\" is not a valid sandbox name (" SANDBOX_NAME_RULE ")", verb, name);
+        return EXIT_INVALID;
+}
+
+int verb_need_root(const char *verb) {
+        if (geteuid() == 0)
+                return 0;
+        log_error("%s: needs root: sandboxes' state, runtime directories and processes are root's; "
+                  "run \"sandboxctl %s\" as root (e.g. with sudo)", verb, verb);
         return EXIT_INVALID;
 }
 

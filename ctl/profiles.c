@@ -18,13 +18,16 @@ static bool looks_like_path(const char *arg) {
 
 int resolve_profile(const char *arg, char * const *dirs, char **ret_path) {
         _cleanup_free_ char *searched = NULL;
+        _cleanup_strv_free_ char **skipped = NULL;
         int r;
 
         if (looks_like_path(arg)) {
                 *ret_path = strdup(arg);
                 return *ret_path ? 0 : log_oom();
         }
-        r = profile_find(dirs, arg, ret_path);
+        r = profile_find_noting(dirs, arg, ret_path, &skipped);
+        STRV_FOREACH(m, skipped)
+                log_warning("%s", *m);
         if (r != -ENOENT)
                 return r < 0 ? log_error_errno(r, "cannot look up profile %s: %m", arg) : 0;
         searched = strv_join(dirs, ", ");

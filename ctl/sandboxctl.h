@@ -52,3 +52,6 @@ int verb_usage_error(const char *verb, int c, char *args[]);
 /* 0 for a valid sandbox name; else logs "VERB: ... is not a valid
  * sandbox name (the rule)" and returns EXIT_INVALID. */
 int verb_name_check(const char *verb, const char *name);
+/* 0 when running as root; else logs "VERB: needs root ..." and returns
+ * EXIT_INVALID, before a bare "Permission denied" would come. */
+int verb_need_root(const char *verb);

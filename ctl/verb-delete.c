@@ -23,6 +23,7 @@
 #include "names.h"
 #include "sandboxctl.h"
 #include "state.h"
+#include "state-walk.h"
 #include "unit-bus.h"
 
 #define STOP_TIMEOUT_SEC 90
@@ -157,7 +158,7 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (verb_name_check("delete", name) != 0)
+        if (verb_name_check("delete", name) != 0 || verb_need_root("delete") != 0)
                 return EXIT_INVALID;
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
@@ -176,7 +177,7 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
          * directory: that is all there is to finish */
         run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (run < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+                return log_error_errno(-errno, "delete: open %s: %m%s", RUNTIME_ROOT, log_root_hint(-errno)), EXIT_INVALID;
         has_run = run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
         if (state < 0 && !has_run) {
                 log_error("delete: sandbox %s has no state: there is no %s", name, state_path);
@@ -200,9 +201,13 @@ int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
         r = mount_below(state_path, &mount);
         if (r == 0)
                 r = mount_below(run_path, &mount);
-        if (r > 0)
+        if (r > 0) {
+                /* a name the sandbox may have made */
+                _cleanup_free_ char *shown = state_path_shown(mount);
+
                 log_error("delete: %s is a mount point below the sandbox's directories; unmount it first; nothing deleted",
-                          mount);
+                          shown ? shown : "?");
+        }
         if (r != 0)
                 return EXIT_INVALID;
 

@@ -522,7 +522,7 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
                 return EXIT_USAGE;
         }
         name = args[argc];
-        if (verb_name_check("diff", name) != 0)
+        if (verb_name_check("diff", name) != 0 || verb_need_root("diff") != 0)
                 return EXIT_INVALID;
         if (state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
@@ -568,7 +568,8 @@ int verb_diff(int argc, char *argv[], char * const *dirs) {
         const char *lower = p && p->root_type == ROOT_DIRECTORY ? p->root_directory : "/";
         host_root = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (host_root < 0)
-                return log_error_errno(-errno, "diff: open the sandbox's root %s: %m", lower), EXIT_INVALID;
+                return log_error_errno(-errno, "diff: open the sandbox's root %s: %m%s", lower, log_root_hint(-errno)),
+                       EXIT_INVALID;
 
         r = diff_one(&d, state, state_path, name, "etc", host_root, p);
         if (r >= 0)

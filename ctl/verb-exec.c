@@ -114,6 +114,8 @@ static int verb_exec_or_shell(const char *verb, int argc, char *argv[], char * c
         if (end < argc + 1)
                 cmd = args + end + 1;
         r = verb_name_check(verb, name);
+        if (r == 0)
+                r = verb_need_root(verb);
         if (r != 0)
                 return r;
         /* looked up, not taken: a sandbox starting meanwhile would fail */

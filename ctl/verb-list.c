@@ -100,7 +100,7 @@ static void print_json(Row *rows, size_t n) {
                 fputs(b.data, stdout);
 }
 
-static void print_table(Row *rows, size_t n) {
+static void print_table(Row *rows, size_t n, size_t n_skipped) {
         int wname = 4, wauto = 9, wunit = 4;
 
         for (size_t i = 0; i < n; i++) {
@@ -122,11 +122,15 @@ static void print_table(Row *rows, size_t n) {
                 if (!rows[i].valid && rows[i].error)
                         printf("%*s  %s\n", wname, "", rows[i].error);
         }
-        printf("\n%zu profiles listed.\n", n);
+        if (n_skipped > 0)
+                printf("\n%zu profiles listed; %zu directories skipped, their profiles not listed (why: on standard error).\n",
+                       n, n_skipped);
+        else
+                printf("\n%zu profiles listed.\n", n);
 }
 
 int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
-        _cleanup_strv_free_ char **states = NULL;
+        _cleanup_strv_free_ char **states = NULL, **skipped = NULL;
         ProfileEntry *entries = NULL;
         Row *rows;
         size_t n = 0;
@@ -136,9 +140,12 @@ int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
                 fprintf(stderr, "sandboxctl list: takes no arguments\n");
                 return EXIT_USAGE;
         }
-        r = profile_enumerate(dirs, &entries, &n);
+        r = profile_enumerate(dirs, &entries, &n, &skipped);
         if (r < 0)
                 return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;
+        /* on stderr, so that --json's output keeps its form */
+        STRV_FOREACH(m, skipped)
+                log_warning("%s; its profiles are not listed", *m);
         rows = calloc(n ? n : 1, sizeof(*rows));
         if (!rows) {
                 profile_entries_free(entries, n);
@@ -152,7 +159,7 @@ int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
         if (arg_json)
                 print_json(rows, n);
         else
-                print_table(rows, n);
+                print_table(rows, n, strv_length(skipped));
         for (size_t i = 0; i < n; i++) {
                 free(rows[i].error);
                 strv_free(rows[i].wanted_by);

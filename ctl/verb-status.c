@@ -24,6 +24,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "state.h"
+#include "state-walk.h"
 #include "strv.h"
 #include "unit-bus.h"
 
@@ -339,7 +340,7 @@ static int status_mounts(Status *s) {
         if (!f && errno == ENOENT)
                 return 0; /* it has just ended */
         if (!f)
-                return log_error_errno(-errno, "status: read %s: %m", path);
+                return log_error_errno(-errno, "status: read %s: %m%s", path, log_root_hint(-errno));
         while ((r = mountinfo_next(f, &line, &size, &m)) > 0) {
                 if (s->n_mounts >= MOUNTS_MAX) {
                         s->mounts_truncated = true;
@@ -482,8 +483,11 @@ static void print_mounts_text(const Status *s) {
                 int pad = width - (int) strlen(s->mounts[i].path);
 
                 fputs("             ", stdout);
+                _cleanup_free_ char *fstype = state_path_shown(s->mounts[i].fstype);
+
                 print_escaped(s->mounts[i].path, stdout);
-                printf("%*s  %-10s %s\n", pad > 0 ? pad : 0, "", s->mounts[i].fstype,
+                /* escaped too: a FUSE server names its own subtype */
+                printf("%*s  %-10s %s\n", pad > 0 ? pad : 0, "", fstype ? fstype : "?",
                        s->mounts[i].read_only ? "ro" : "rw");
         }
 }
@@ -655,7 +659,7 @@ int verb_status(int argc, char *argv[], char * const *dirs) {
         r = parse_status_argv(argc, argv, &root_arg, &s.name);
         if (r != 1)
                 return r;
-        if (verb_name_check("status", s.name) != 0 || state_root_absolute(root_arg, &state_root) < 0)
+        if (verb_name_check("status", s.name) != 0 || verb_need_root("status") != 0 || state_root_absolute(root_arg, &state_root) < 0)
                 return EXIT_INVALID;
         s.unit = sandbox_unit_name(s.name);
         if (!s.unit)

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "strv.h"
 
 /* "PATH: valid" on standard output, or every problem on standard error.
  * A valid profile that keeps a capability reaching past the sandbox (its
@@ -30,13 +31,18 @@ static int validate_path(const char *path, char * const *dirs) {
 /* Without arguments: every profile the generator reads, as "list" finds
  * them (the first of each name along the search path). */
 static int validate_all(char * const *dirs) {
+        _cleanup_strv_free_ char **skipped = NULL;
         ProfileEntry *entries = NULL;
         size_t n = 0;
         int r, ret = 0;
 
-        r = profile_enumerate(dirs, &entries, &n);
+        r = profile_enumerate(dirs, &entries, &n, &skipped);
         if (r < 0)
                 return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;
+        STRV_FOREACH(m, skipped) {
+                log_error("%s; its profiles are not used", *m);
+                ret = EXIT_INVALID;
+        }
         for (size_t i = 0; i < n; i++)
                 if (validate_path(entries[i].path, dirs) != 0)
                         ret = EXIT_INVALID;

@@ -214,7 +214,7 @@ static int parse_argv(int argc, char *argv[]) {
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_strv_free_ char **dirs = NULL;
+        _cleanup_strv_free_ char **dirs = NULL, **skipped = NULL;
         _cleanup_close_ int outfd = -EBADF;
         ProfileEntry *entries = NULL;
         size_t n = 0;
@@ -241,10 +241,15 @@ int main(int argc, char *argv[]) {
 
         r = profile_search_path(&dirs);
         if (r >= 0)
-                r = profile_enumerate(dirs, &entries, &n);
+                r = profile_enumerate(dirs, &entries, &n, &skipped);
         if (r < 0) {
                 log_error_errno(r, "cannot list profiles: %m");
                 return EXIT_FAILURE;
+        }
+        /* the other directories' profiles are still written */
+        STRV_FOREACH(m, skipped) {
+                log_error("%s; its profiles are not used", *m);
+                failed++;
         }
 
         for (size_t i = 0; i < n; i++)

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "lsm.h"
 #include "mount-util.h"
+#include "names.h"
 #include "notify.h"
 #include "overlay.h"
 #include "pty-relay.h"
@@ -42,16 +43,40 @@
 #include "step.h"
 #include "strv.h"
 
+/* name as a message shows it: the first 64 bytes, each one that a sandbox
+ * name may not hold as \xHH */
+static void name_shown(const char *name, char buf[static 64 * 4 + 4]) {
+        size_t n = 0, i;
+
+        for (i = 0; name[i] && i < 64; i++)
+                if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", name[i]))
+                        buf[n++] = name[i];
+                else
+                        n += (size_t) sprintf(buf + n, "\\x%02x", (unsigned char) name[i]);
+        strcpy(buf + n, name[i] ? "..." : "");
+}
+
 /* The template's fallback for an instance without a drop-in: a NAME.xml
  * that is there was skipped as invalid, or came after the last reload. */
 static int report_missing_profile(const char *name) {
-        _cleanup_strv_free_ char **dirs = NULL;
+        _cleanup_strv_free_ char **dirs = NULL, **skipped = NULL;
         _cleanup_free_ char *searched = NULL, *found = NULL;
 
+        /* the unit's instance, %i: no path, nothing for a terminal */
+        if (!sandbox_name_is_valid(name)) {
+                char shown[64 * 4 + 4];
+
+                name_shown(name, shown);
+                log_error("sandbox@%s.service: \"%s\" is not a valid sandbox name (" SANDBOX_NAME_RULE "), so it has no "
+                          "profile; a profile is NAME%s with a valid NAME", shown, shown, PROFILE_SUFFIX);
+                return EXIT_FAILURE;
+        }
         if (profile_search_path(&dirs) >= 0) {
                 searched = strv_join(dirs, ", ");
-                (void) profile_find(dirs, name, &found);
+                (void) profile_find_noting(dirs, name, &found, &skipped);
         }
+        STRV_FOREACH(m, skipped)
+                log_error("%s; its profiles are not used", *m);
         if (found)
                 log_error("sandbox@%s.service has no drop-in from its profile %s: the generator skipped it as invalid "
                           "(\"sandboxctl validate %s\" says why), or it was added after the last \"systemctl daemon-reload\". "
@@ -362,6 +387,11 @@ int main(int argc, char *argv[]) {
         /* every message from here on says which sandbox it is about */
         snprintf(program, sizeof(program), "sandbox-helper: %s", c.join ? c.join : c.name);
         log_set_program(program);
+        if (c.join && geteuid() != 0) {
+                log_error("joining a sandbox needs root (its namespaces and processes are root's); run it as root");
+                helper_config_done(&c);
+                return EXIT_SETUP;
+        }
         lsm_decide(&c);
         r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
         helper_config_done(&c);

@@ -47,6 +47,17 @@ static void log_write(int level, const char *text) {
         }
 }
 
+/* A message is one line, and nothing in it acts on a terminal: the
+ * callers escape what they print of names a sandbox made, and a control
+ * character that still got in is shown as "?" rather than sent. */
+static void neutralize_controls(char *text) {
+        for (unsigned char *c = (unsigned char *) text; *c; c++)
+                if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] < 0xa0)
+                        c[0] = c[1] = '?';
+                else if (*c < 0x20 || *c == 0x7f)
+                        *c = '?';
+}
+
 static void log_vformat(int level, int error, const char *fmt, va_list ap) {
         char text[1800];
         int saved = errno;
@@ -55,6 +66,7 @@ static void log_vformat(int level, int error, const char *fmt, va_list ap) {
                 errno = error < 0 ? -error : error; /* for %m */
         vsnprintf(text, sizeof text, fmt, ap);
         errno = saved;
+        neutralize_controls(text);
         log_write(level, text);
 }
 

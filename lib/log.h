@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <errno.h>
+
 /*
  * Logging for the programs. Each message is one line prefixed with the
  * program's name. Library-style code (the profile model) does not log: it
@@ -37,6 +39,13 @@ int log_errno(int level, int error, const char *fmt, ...) _printf_(3, 4);
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_error_errno(e, ...) log_errno(LOG_LEVEL_ERR, (e), __VA_ARGS__)
 #define log_warning_errno(e, ...) log_errno(LOG_LEVEL_WARNING, (e), __VA_ARGS__)
+
+/* For a message about an operation that failed with error: what to do
+ * when it was refused for want of root (EACCES, EPERM), else "". */
+static inline const char *log_root_hint(int error) {
+        return error == -EACCES || error == -EPERM || error == EACCES || error == EPERM ?
+                "; this needs root, with root's privileges: run it as root (e.g. with sudo)" : "";
+}
 
 /* Out of memory: logs and returns -ENOMEM. */
 int log_oom(void);

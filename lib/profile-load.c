@@ -14,7 +14,9 @@
 
 #include <libxml/parser.h>
 
+#include "dir-trust.h"
 #include "names.h"
+#include "profile-limits.h"
 #include "profile-parse.h"
 #include "schema.h"
 #include "search-path.h"
@@ -42,7 +44,28 @@ static int read_profile_file(Loader *l, const char *path, const char *shown, str
         struct stat st;
         size_t n = 0;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+        /* read relative to the directory checked, so that the directory
+         * read from is the one checked */
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
+        _cleanup_free_ char *why = NULL;
+        _cleanup_close_ int dfd = -EBADF;
+
+        if (!dir)
+                return -ENOMEM;
+        dfd = dir_open_trusted(dir, &why);
+        if (dfd == -ENOMEM)
+                return dfd;
+        if (dfd < 0) {
+                if (dfd == -EPERM)
+                        diag_add(l->diags, shown, 0, "not read: %s", why ? why : strerror(-dfd));
+                else if (dfd == -ENOENT || dfd == -ENOTDIR || !why)
+                        diag_add(l->diags, shown, 0, "cannot open: %s", strerror(-dfd));
+                else
+                        diag_add(l->diags, shown, 0, "cannot open: %s", why);
+                return -EINVAL;
+        }
+        fd = openat(dfd, slash ? slash + 1 : path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 if (errno == ELOOP)
                         diag_add(l->diags, shown, 0, "is a symbolic link; a profile must be a regular file (copy it instead of linking)");
@@ -239,6 +262,7 @@ void profile_load_release(void) {
 static int load_include(Loader *l, xmlNodePtr n, const char *file) {
         _cleanup_free_ xmlChar *name = xmlGetProp(n, (const xmlChar *) "name");
         _cleanup_free_ char *path = NULL, *searched = NULL;
+        _cleanup_strv_free_ char **skipped = NULL;
         unsigned line = (unsigned) xmlGetLineNo(n);
         int r;
 
@@ -250,7 +274,12 @@ static int load_include(Loader *l, xmlNodePtr n, const char *file) {
                 l->problems++;
                 return 0;
         }
-        r = profile_find(l->include_dirs, (const char *) name, &path);
+        r = profile_find_noting(l->include_dirs, (const char *) name, &path, &skipped);
+        /* a base directory skipped might have held the base meant */
+        STRV_FOREACH(m, skipped) {
+                diag_add(l->diags, file, line, "<include>: %s", *m);
+                l->problems++;
+        }
         if (r == -ENOENT) {
                 searched = strv_join(l->include_dirs, ", ");
                 diag_add(l->diags, file, line, "<include>: no base profile \"%s\"; looked for %s%s in %s",
@@ -411,6 +440,9 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         if (r < 0)
                 return r;
         l.problems += profile_check(p, diags, l.problems == 0);
+        /* what systemd and the kernel would refuse at the start */
+        if (l.problems == 0)
+                l.problems += profile_check_limits(p, diags);
         diagnostics_sort(diags);
         if (diags->error < 0)
                 return diags->error;

@@ -93,6 +93,7 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
         bool first = true;
         char *v;
 
+        p->exec_origin = (Origin) { c->file, line_of(n) };
         if ((v = user_attr(c, n, "user")))
                 replace(&p->user, v);
         if ((v = user_attr(c, n, "group")))

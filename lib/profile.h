@@ -83,6 +83,7 @@ typedef struct Profile {
         char *user, *group;
         char **supplementary_groups;
         char *workdir;
+        Origin exec_origin; /* the last <exec> read */
 
         /* <service> */
         ServiceType service_type;

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "dir-trust.h"
 #include "paths.h"
 #include "search-path.h"
 #include "strv.h"
@@ -43,21 +45,54 @@ char *profile_name_from_path(const char *path) {
         return strndup(base, n - k);
 }
 
-int profile_find(char * const *dirs, const char *name, char **ret_path) {
+/* The directory d, opened for reading once checked (dir-trust.h);
+ * -ENOENT when it does not exist; another -errno when it is skipped,
+ * after noting why in *skipped. */
+static int open_search_dir(const char *d, char ***skipped) {
+        _cleanup_free_ char *why = NULL;
+        int fd;
+
+        fd = dir_open_trusted(d, &why);
+        if (fd >= 0)
+                return fd;
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return -ENOENT;
+        if (fd == -ENOMEM)
+                return fd;
+        if (skipped) {
+                char *m;
+
+                if (asprintf(&m, "%s: skipped: %s", d, why ? why : strerror(-fd)) < 0 || strv_consume(skipped, m) < 0)
+                        return -ENOMEM;
+        }
+        return fd;
+}
+
+int profile_find_noting(char * const *dirs, const char *name, char **ret_path, char ***skipped) {
         STRV_FOREACH(d, dirs) {
-                _cleanup_free_ char *p = NULL;
+                _cleanup_free_ char *p = NULL, *file = NULL;
+                _cleanup_close_ int fd = -EBADF;
                 struct stat st;
 
-                if (asprintf(&p, "%s/%s%s", *d, name, PROFILE_SUFFIX) < 0)
+                fd = open_search_dir(*d, skipped);
+                if (fd == -ENOMEM)
+                        return fd;
+                if (fd < 0)
+                        continue;
+                if (asprintf(&file, "%s%s", name, PROFILE_SUFFIX) < 0 || asprintf(&p, "%s/%s", *d, file) < 0)
                         return -ENOMEM;
-                /* lstat: a symlink is found (and refused when loaded) rather
-                 * than silently skipped in favour of a later directory */
-                if (lstat(p, &st) == 0) {
+                /* no follow: a symlink is found (and refused when loaded)
+                 * rather than silently skipped in favour of a later directory */
+                if (fstatat(fd, file, &st, AT_SYMLINK_NOFOLLOW) == 0) {
                         *ret_path = TAKE_PTR(p);
                         return 0;
                 }
         }
         return -ENOENT;
+}
+
+int profile_find(char * const *dirs, const char *name, char **ret_path) {
+        return profile_find_noting(dirs, name, ret_path, NULL);
 }
 
 static int entry_compare(const void *a, const void *b) {
@@ -71,19 +106,27 @@ static bool entries_have(ProfileEntry *e, size_t n, const char *name) {
         return false;
 }
 
-int profile_enumerate(char * const *dirs, ProfileEntry **ret, size_t *ret_n) {
+int profile_enumerate(char * const *dirs, ProfileEntry **ret, size_t *ret_n, char ***skipped) {
         ProfileEntry *e = NULL;
         size_t n = 0;
         int r = 0;
 
         STRV_FOREACH(d, dirs) {
-                DIR *dir = opendir(*d);
                 struct dirent *de;
+                DIR *dir;
+                int fd;
 
+                fd = open_search_dir(*d, skipped);
+                if (fd == -ENOMEM) {
+                        r = fd;
+                        goto fail;
+                }
+                if (fd < 0)
+                        continue;
+                dir = fdopendir(fd);
                 if (!dir) {
-                        if (errno == ENOENT || errno == ENOTDIR)
-                                continue;
                         r = -errno;
+                        close(fd);
                         goto fail;
                 }
                 while ((de = readdir(dir))) {

@@ -16,7 +16,12 @@
 
 int profile_search_path(char ***ret);
 
-/* The path of NAME.xml in the first directory that has it, or -ENOENT. */
+/*
+ * The path of NAME.xml in the first directory that has it, or -ENOENT.
+ * A directory that fails the checks of dir-trust.h, or cannot be opened,
+ * is skipped, and "DIR: skipped: WHY" added to *skipped when not NULL.
+ */
+int profile_find_noting(char * const *dirs, const char *name, char **ret_path, char ***skipped);
 int profile_find(char * const *dirs, const char *name, char **ret_path);
 
 typedef struct ProfileEntry {
@@ -25,8 +30,9 @@ typedef struct ProfileEntry {
 } ProfileEntry;
 
 /* Every NAME.xml along the path, first of each name only, sorted by name.
- * Directories that do not exist are skipped. */
-int profile_enumerate(char * const *dirs, ProfileEntry **ret, size_t *ret_n);
+ * Directories that do not exist are passed over; those that fail the
+ * checks or cannot be read are skipped as profile_find_noting() does. */
+int profile_enumerate(char * const *dirs, ProfileEntry **ret, size_t *ret_n, char ***skipped);
 void profile_entries_free(ProfileEntry *e, size_t n);
 
 /* NAME for ".../NAME.xml", NULL when the file name does not end in .xml. */

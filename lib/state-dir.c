@@ -22,7 +22,8 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
         fd = openat(dir, name, mode);
         if (fd < 0 && errno == ENOENT && (flags & STATE_CREATE)) {
                 if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
-                        return log_error_errno(-errno, "state directory %s: cannot create it: %m", shown);
+                        return log_error_errno(-errno, "state directory %s: cannot create it: %m%s", shown,
+                                               log_root_hint(-errno));
                 fd = openat(dir, name, mode);
         }
         if (fd < 0) {
@@ -31,7 +32,7 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
                 if (errno == ENOTDIR || errno == ELOOP)
                         return log_error_errno(-ENOTDIR, "state directory %s: is a symbolic link or not a directory; "
                                                "refusing to use it (remove it to start afresh)", shown);
-                return log_error_errno(-errno, "state directory %s: %m", shown);
+                return log_error_errno(-errno, "state directory %s: %m%s", shown, log_root_hint(-errno));
         }
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "state directory %s: %m", shown);
@@ -98,7 +99,7 @@ static int lock_open(const char *name, char holder[static LOCK_HOLDER_MAX], int 
         if (dir >= 0)
                 fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+                return log_error_errno(-errno, "lock %s/%s/lock: %m%s", RUNTIME_ROOT, name, log_root_hint(-errno));
         *ret_fd = fd;
         return fd >= 0;
 }

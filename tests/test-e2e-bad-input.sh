@@ -4,7 +4,9 @@
 # and every good profile still starts; "systemctl start" of a sandbox
 # without a usable profile fails and says why. And the drop-ins that
 # "systemctl edit" writes apply after the generated one, as
-# sandbox@.service(8) says.
+# sandbox@.service(8) says. And the limits validate applies are systemd's
+# and the kernel's own: the longest unit file line systemd loads, the
+# longest argument a command executes with.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -154,5 +156,62 @@ check_eq "... its Environment= is kept, before the profile's" \
 c systemctl restart sandbox@good2
 check_eq "... its ExecStartPre= is reset by the generated drop-in and does not run" \
         "$(c test -e /run/e2e-pre10 || echo not-run):$(c systemctl is-active sandbox@good2)" not-run:active
+
+# --- systemd's own limit on a unit file line (LONG_LINE_MAX, 1 MiB),
+# which validate applies to the drop-in: a profile whose ExecStart= line
+# is one byte under it loads and starts; with one byte more validate
+# refuses it, and systemd refuses the same drop-in line.
+# lim_profile PERCENTS BS: eight arguments of 130000 bytes and a last one
+# of PERCENTS times "%" (written "%%") and BS times "b", under 1 MiB
+lim_profile() {
+        python3 -c 'import sys
+p, b = int(sys.argv[1]), int(sys.argv[2])
+args = "".join("    <arg>" + "a" * 130000 + "</arg>\n" for _ in range(8)) + "    <arg>" + "%" * p + "b" * b + "</arg>\n"
+sys.stdout.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sandbox>\n  <exec>\n    <arg>/bin/true</arg>\n" + args + "  </exec>\n</sandbox>\n")' "$1" "$2"
+}
+lim_profile 1000 0 | c_profile limit
+len=$(c sandboxctl show limit | awk '/^ExecStart=./ { print length($0) }')
+more=$((1048575 - len))
+lim_profile $((1000 + more / 2)) $((more % 2)) | c_profile limit
+# "limat" is as long as "limit": the line holds the name and the path
+lim_profile $((1000 + (more + 1) / 2)) $(((more + 1) % 2)) | c_profile limat
+c sandboxctl validate limat >/dev/null 2>"$TMP/limat.err"
+check_eq "LONG_LINE_MAX: validate refuses a profile whose ExecStart= line would be 1048576 bytes" \
+        "$?:$(grep -c "ExecStart= line would be 1048576 bytes; systemd rejects the unit .*(LONG_LINE_MAX)" "$TMP/limat.err")" 1:1
+c rm "$P/limat.xml"
+c systemctl daemon-reload
+D=/run/systemd/generator/sandbox@limit.service.d/50-profile.conf
+check_eq "LONG_LINE_MAX: the generator writes the valid one's 1048575-byte ExecStart= line" \
+        "$(c awk '/^ExecStart=./ { print length($0) }' "$D")" 1048575
+check_eq "... systemd loads it" "$(c systemctl show -p LoadState --value sandbox@limit)" loaded
+# --wait: its result, once it has run (and has been let go of)
+c systemctl start --wait sandbox@limit 2>"$TMP/limit.err"
+check_eq "... and the sandbox starts, and its command exits 0 (systemctl start --wait)" "$?" 0
+# the same drop-in, one byte longer, for an instance without a profile
+c mkdir -p /etc/systemd/system/sandbox@limat.service.d
+c sh -c "sed '/^ExecStart=./ s/\$/b/' $D >/etc/systemd/system/sandbox@limat.service.d/50-profile.conf"
+c systemctl daemon-reload
+check_eq "LONG_LINE_MAX: systemd refuses the same line with one byte more (1048576)" \
+        "$(c awk '/^ExecStart=./ { print length($0) }' /etc/systemd/system/sandbox@limat.service.d/50-profile.conf):$(c systemctl show -p LoadState --value sandbox@limat)" \
+        1048576:bad-setting
+c rm -r /etc/systemd/system/sandbox@limat.service.d "$P/limit.xml"
+c systemctl daemon-reload
+
+# --- the kernel's MAX_ARG_STRLEN, which validate applies to each <arg>:
+# systemd runs a command with an argument of 131071 bytes, and fails one
+# of 131072 with E2BIG
+for n in 131071 131072; do
+        python3 -c 'import sys; sys.stdout.write("[Service]\nType=oneshot\nExecStart=/bin/true " + "a" * int(sys.argv[1]) + "\n")' "$n" |
+                c sh -c "cat >/etc/systemd/system/e2e-arg$n.service"
+done
+c systemctl daemon-reload
+c systemctl start e2e-arg131071.service 2>/dev/null
+check_eq "MAX_ARG_STRLEN: systemd runs a command with an argument of 131071 bytes" "$?" 0
+c systemctl start e2e-arg131072.service 2>/dev/null
+rc=$?
+check_eq "MAX_ARG_STRLEN: one of 131072 bytes fails to execute (E2BIG)" \
+        "$([ "$rc" -ne 0 ] && echo failed):$(c journalctl -u e2e-arg131072.service -o cat --no-pager | grep -c 'Argument list too long' | awk '{ print ($1 > 0) }')" failed:1
+c rm /etc/systemd/system/e2e-arg131071.service /etc/systemd/system/e2e-arg131072.service
+c systemctl daemon-reload
 
 done_testing

@@ -341,6 +341,27 @@ check "--missing-profile=web with a web.xml on the path: exits 1, names that fil
         _ "$rc" "$TMP" "$TMP/mp4.err"
 rm -r "$TMP/two"
 
+# a name is checked as a sandbox name, and shown escaped: no path is
+# looked up from it, and nothing of it reaches a terminal raw
+mkdir -p "$TMP/one" "$TMP/etc-like"
+cp "$TMP/one/"*.xml "$TMP/etc-like/" 2>/dev/null
+printf '<sandbox/>\n' >"$TMP/etc-like/target.xml"
+for bad in "../etc-like/target" $'web\e]0;owned\a\e[31m' "profiles" "$(printf 'a%.0s' $(seq 300))" "-web" ""; do
+        SANDBOX_PROFILE_PATH="$TMP/one" "$HELPER" --missing-profile="$bad" >"$TMP/mpb.out" 2>"$TMP/mpb.err"
+        rc=$?
+        shown=$(printf '%q' "$bad" | head -c 40)
+        if [ "$rc" -eq 1 ] && [ ! -s "$TMP/mpb.out" ] && grep -qF "is not a valid sandbox name" "$TMP/mpb.err" \
+                && ! grep -qF -e "$TMP/etc-like" -e "its profile" "$TMP/mpb.err" && ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$TMP/mpb.err"; then
+                ok "--missing-profile=$shown: exit 1, refused as not a valid sandbox name, nothing looked up, nothing raw"
+        else
+                not_ok "--missing-profile=$shown: exit 1, refused as not a valid sandbox name, nothing looked up, nothing raw"
+                diag "status $rc" "$(cat -v "$TMP/mpb.err")"
+        fi
+done
+SANDBOX_PROFILE_PATH="$TMP/one" "$HELPER" --missing-profile=$'web\e[31m' >/dev/null 2>"$TMP/mpb.err"
+check "--missing-profile: the name's control characters are shown as \\xHH" grep -qF 'web\x1b\x5b31m' "$TMP/mpb.err"
+rm -r "$TMP/etc-like"
+
 # ---- without --dry-run: the sandbox is built, the command runs ----------
 # (the sandbox itself is tested in test-sandbox.sh; here: the contract's
 # exit statuses, with the state kept under $TMP)

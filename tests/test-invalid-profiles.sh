@@ -121,6 +121,89 @@ refused_with includes-unsafe-bases.xml \
         "./base/linked.xml: is a symbolic link; a profile must be a regular file (copy it instead of linking)" \
         "./base/group-writable.xml: is writable by its group (mode 0664); a profile must be writable only by its owner (chmod go-w)"
 
+# Profiles that are well-formed but could not start: what the kernel and
+# systemd take, named in the message with the line of <exec>.
+# limit_profile FILE PYTHON-EXPR-FOR-THE-BODY: FILE with an <exec> whose
+# inner XML the expression gives
+limit_profile() {
+        python3 -c 'import sys
+body = eval(sys.argv[2])
+open(sys.argv[1], "w").write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sandbox>\n  <exec>\n" + body + "  </exec>\n</sandbox>\n")' "$1" "$2"
+}
+ARG=' the kernel takes at most 131071 bytes for one argument (MAX_ARG_STRLEN, its NUL included), and the start would fail with E2BIG'
+limit_profile arg-200k.xml '"    <arg>/bin/echo</arg>\n    <arg>" + "a" * 204800 + "</arg>\n"'
+refused_with arg-200k.xml "arg-200k.xml:3: <exec>: argument 2 is 204800 bytes;$ARG"
+limit_profile arg-max-plus-1.xml '"    <arg>/bin/echo</arg>\n    <arg>" + "a" * 131072 + "</arg>\n"'
+refused_with arg-max-plus-1.xml "arg-max-plus-1.xml:3: <exec>: argument 2 is 131072 bytes;$ARG"
+limit_profile arg-max.xml '"    <arg>/bin/echo</arg>\n    <arg>" + "a" * 131071 + "</arg>\n"'
+check "an argument of 131071 bytes (MAX_ARG_STRLEN with its NUL) is valid" "$SANDBOXCTL" validate -- arg-max.xml
+limit_profile env-140k.xml '"    <arg>/bin/echo</arg>\n    <env name=\"BIG\" value=\"" + "e" * 140000 + "\"/>\n"'
+refused_with env-140k.xml "env-140k.xml:3: <env name=\"BIG\">: NAME=VALUE is 140004 bytes; the kernel takes at most 131071 bytes \
+for one environment variable (MAX_ARG_STRLEN, its NUL included), and the start would fail with E2BIG"
+# includes add up: eight bases of 130 variables of 2 KiB each, over 2 MiB in all
+mkdir -p base
+for i in 1 2 3 4 5 6 7 8; do
+        python3 -c 'import sys
+i = sys.argv[1]
+envs = "".join("    <env name=\"V%s_%d\" value=\"%s\"/>\n" % (i, k, "v" * 2048) for k in range(130))
+open("base/env-part%s.xml" % i, "w").write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sandbox>\n  <exec>\n" + envs + "  </exec>\n</sandbox>\n")' "$i"
+done
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' '<sandbox>' \
+        '  <include name="env-part1"/>' '  <include name="env-part2"/>' '  <include name="env-part3"/>' \
+        '  <include name="env-part4"/>' '  <include name="env-part5"/>' '  <include name="env-part6"/>' \
+        '  <include name="env-part7"/>' '  <include name="env-part8"/>' \
+        '  <exec>' '    <arg>/bin/echo</arg>' '  </exec>' '</sandbox>' >env-total.xml
+rc=0
+"$SANDBOXCTL" validate -- env-total.xml >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+check "a command line and environment over ARG_MAX (2 MiB, from includes): refused, naming ARG_MAX and E2BIG" \
+        test "$rc" -eq 1 -a "$(grep -c '^env-total\.xml:11: <exec>: the command line and environment come to .* (ARG_MAX: .* E2BIG$' "$TMP/stderr")" -eq 1
+# a profile near 1 MiB whose ExecStart= line is longer than systemd takes:
+# every "%" is written "%%"
+limit_profile percent.xml '"    <arg>/bin/echo</arg>\n" + "".join("    <arg>" + "%" * 100000 + "</arg>\n" for _ in range(9))'
+size=$(stat -c %s percent.xml)
+rc=0
+"$SANDBOXCTL" validate -- percent.xml >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+check "a profile of $size bytes whose ExecStart= line would be 1.8 MB: refused, naming LONG_LINE_MAX" \
+        test "$rc" -eq 1 -a "$(grep -c "^percent\.xml:3: <exec>: the drop-in's ExecStart= line would be [0-9]* bytes; systemd rejects the unit for a line of 1048576 bytes or more (LONG_LINE_MAX)" "$TMP/stderr")" -eq 1
+
+# The boundary is systemd's own: a profile whose ExecStart= line is one
+# byte under LONG_LINE_MAX is valid, one at it is refused; systemd's
+# parser loads the first line and rejects the second. The profile stays
+# under 1 MiB: its last argument is "%" (written "%%") and one "b" or none;
+# the names are as long as the probe's, which the line holds twice.
+# line_profile FILE PERCENTS BS: nine arguments, the last PERCENTS times
+# "%" and BS times "b"
+line_profile() {
+        limit_profile "$1" '"    <arg>/bin/echo</arg>\n" + "".join("    <arg>" + "a" * 130000 + "</arg>\n" for _ in range(8)) + "    <arg>" + "%" * '"$2"' + "b" * '"$3"' + "</arg>\n"'
+}
+line_profile probe.xml 1000 0
+len=$("$SANDBOXCTL" show -- probe.xml 2>/dev/null | awk '/^ExecStart=./ { print length($0) }')
+more=$((1048575 - len))
+line_profile under.xml $((1000 + more / 2)) $((more % 2))
+line_profile atlim.xml $((1000 + (more + 1) / 2)) $(((more + 1) % 2))
+rc=0
+"$SANDBOXCTL" show -- under.xml >"$TMP/under.conf" 2>"$TMP/stderr" || rc=$?
+check_eq "a profile whose ExecStart= line is 1048575 bytes is valid, and the line is that long" \
+        "$rc $(awk '/^ExecStart=./ { print length($0) }' "$TMP/under.conf")" "0 1048575"
+rc=0
+"$SANDBOXCTL" validate -- atlim.xml >"$TMP/stdout" 2>"$TMP/stderr" || rc=$?
+check "a profile whose ExecStart= line would be 1048576 bytes is refused, the length named" \
+        test "$rc" -eq 1 -a "$(grep -c "ExecStart= line would be 1048576 bytes" "$TMP/stderr")" -eq 1
+if command -v systemd-analyze >/dev/null; then
+        # the drop-in's lines as a unit of their own, and the same with one
+        # byte more on the ExecStart= line
+        { printf '[Unit]\nDescription=limit\n[Service]\n'; grep '^ExecStart=.' "$TMP/under.conf"; } >"$TMP/under.service"
+        { printf '[Unit]\nDescription=limit\n[Service]\n'; grep '^ExecStart=.' "$TMP/under.conf" | sed 's/$/b/'; } >"$TMP/at.service"
+        (cd "$TMP" && systemd-analyze verify --man=no ./under.service) >"$TMP/verify-under" 2>&1
+        (cd "$TMP" && systemd-analyze verify --man=no ./at.service) >"$TMP/verify-at" 2>&1
+        check "systemd loads the 1048575-byte ExecStart= line" \
+                bash -c '! grep -q "No buffer space available\|too long" "$1"' _ "$TMP/verify-under"
+        check "systemd refuses the 1048576-byte one (ENOBUFS)" grep -q "No buffer space available" "$TMP/verify-at"
+else
+        skip "systemd loads the 1048575-byte ExecStart= line" "no systemd-analyze"
+        skip "systemd refuses the 1048576-byte one (ENOBUFS)" "no systemd-analyze"
+fi
+
 # An entity bomb of just under 1 MiB: thousands of entities, each ten of
 # the one before. Refused quickly, whatever the parser's entity limits.
 awk 'BEGIN {

@@ -919,6 +919,48 @@ ctl delete --state-root="$STATE" "$K"
 check_eq "... a second delete finishes: status 0, nothing printed, nothing left" \
         "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -F -- "$K")" "0 "
 
+# Names a service made reach the admin's terminal escaped in messages, as
+# in diff's output: ESC, BEL and a C1 CSI (U+009B) in every directory of a
+# chain 40 deep; with few descriptors the walk of diff, status and delete
+# fails deep in that chain, and says where
+name escapes
+E=$n
+profile "$E"
+in_sandbox "$E" 'n=$(printf "x\033]0;owned\007\033[31m\302\233"); p=/etc; for i in $(seq 40); do p="$p/$1$i$n"; done; mkdir -p "$p"' "$E"
+check_eq "a service makes directories named with ESC, BEL and C1 controls (status 0)" "$rc" 0
+# raw_controls FILE: FILE holds a control character other than newline,
+# or a C1 control
+raw_controls() {
+        "$PYTHON" -c 'import sys; d = open(sys.argv[1], "rb").read().replace(b"\n", b"")
+sys.exit(0 if any(b < 0x20 or b == 0x7f for b in d) or b"\xc2\x9b" in d else 1)' "$1"
+}
+# few_fds VERB ARG...: sandboxctl VERB with 12 descriptors at most
+few_fds() {
+        (ulimit -n 12 && exec timeout -k 5 150 "$SANDBOXCTL" "$@") </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+ESCAPED="$E"'1x\033]0;owned\007\033[31m\302\233'
+for verb in diff status delete; do
+        few_fds "$verb" --state-root="$STATE" "$E"
+        if grep -qF -- "$ESCAPED" "$TMP/err" && ! raw_controls "$TMP/err" && ! raw_controls "$TMP/out"; then
+                ok "$verb: a message naming what the service made shows its control characters escaped"
+        else
+                not_ok "$verb: a message naming what the service made shows its control characters escaped"
+                diag "status $rc" "$(cat -v "$TMP/out" "$TMP/err" | head -c 2000)"
+        fi
+done
+check "... the failed delete stopped where it failed: the state is there" test -d "$STATE/$E"
+# a mount point below the state, named by the service
+M=$(ls -d "$STATE/$E/etc/upper/$E"1*)
+mount -t tmpfs tmpfs "$M"
+ctl delete --state-root="$STATE" "$E"
+check_error "delete with a file system mounted on a directory the service named: the name escaped" \
+        "$STATE/$E/etc/upper/$ESCAPED is a mount point"
+if raw_controls "$TMP/err"; then not_ok "... and no raw control character"; else ok "... and no raw control character"; fi
+umount "$M"
+ctl delete --state-root="$STATE" "$E"
+check_eq "delete with enough descriptors: status 0, nothing left" "$rc $(ls -A "$STATE" | grep -F -- "$E")" "0 "
+
 # ---------------------------------------------------------------------------
 # delete
 

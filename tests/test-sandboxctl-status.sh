@@ -326,4 +326,34 @@ check_error "status --state-root with \"..\": status 1, one line" 1 "state root"
 ctl status --help
 check "status --help: status 0, the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandboxctl status " "$2"' _ "$rc" "$TMP/out"
 
+# not root: one line that says root is needed, not a bare "Permission
+# denied"; nothing is changed
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+        for verb in status diff delete exec shell; do
+                rc=0
+                timeout -k 5 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+                        "$SANDBOXCTL" "$verb" --state-root="$STATE" "$A" </dev/null >"$TMP/out" 2>"$TMP/err" || rc=$?
+                check_error "$verb as nobody: status 1, one line saying root is needed" 1 "$verb: needs root"
+        done
+        check "... and delete as nobody deleted nothing" test -d "$STATE/$A"
+        # root without the privilege to read others' files: the real
+        # operation's "Permission denied" says what is needed
+        mkdir -p "$TMP/closed/$A"
+        chown -R nobody "$TMP/closed"
+        chmod 0700 "$TMP/closed"
+        for verb in status diff delete; do
+                rc=0
+                timeout -k 5 60 setpriv --bounding-set=-dac_override,-dac_read_search \
+                        "$SANDBOXCTL" "$verb" --state-root="$TMP/closed" "$A" </dev/null >"$TMP/out" 2>"$TMP/err" || rc=$?
+                if [ "$rc" -eq 1 ] && grep -qF "state directory $TMP/closed: Permission denied; this needs root" "$TMP/err"; then
+                        ok "$verb where root's privileges are missing: Permission denied, and that root's are needed"
+                else
+                        not_ok "$verb where root's privileges are missing: Permission denied, and that root's are needed"
+                        diag "status $rc" "$(cat "$TMP/err")"
+                fi
+        done
+else
+        skip "status, diff, delete, exec and shell as nobody say root is needed" "no setpriv or no user nobody"
+fi
+
 done_testing
