@@ -13,12 +13,16 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <ctype.h>
+#include <sys/utsname.h>
 
 #include <cap-ng.h>
 
 #include "buffer.h"
+#include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
+#include "regular-file.h"
 #include "strv.h"
 #include "unit-files.h"
 
@@ -30,62 +34,218 @@ typedef struct Names {
         const char *unit;     /* foo@bar.service */
         char *template;       /* foo@.service, or NULL */
         char *prefix, *instance;
+        const char *fragment; /* for %y and %Y */
+        const char *file;     /* where the line is, for messages */
+        unsigned line;
 } Names;
 
-/* The words of a value: whitespace-separated, "double" or 'single'
- * quoted, with backslash escapes. */
-static int split_words(const char *v, char ***ret) {
+/* unit_name_unescape(): "-" is "/", "\xNN" the byte */
+static void unit_unescaped(Buffer *b, const char *s) {
+        for (; *s; s++)
+                if (*s == '-')
+                        buffer_append_char(b, '/');
+                else if (s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char) s[2]) && isxdigit((unsigned char) s[3])) {
+                        char hex[3] = { s[2], s[3], 0 };
+
+                        buffer_append_char(b, (char) strtoul(hex, NULL, 16));
+                        s += 3;
+                } else
+                        buffer_append_char(b, *s);
+}
+
+/* the first line of file, up to max - 1 bytes */
+static void first_line(const char *file, char *buf, size_t max) {
+        _cleanup_free_ char *text = NULL;
+
+        buf[0] = 0;
+        if (read_regular_file(file, 4096, &text, NULL, NULL) >= 0)
+                snprintf(buf, max, "%.*s", (int) strcspn(text, "\n"), text);
+}
+
+/* A word's specifiers (systemd.unit(5), "Specifiers"), as the system
+ * manager resolves them: %u, %h, %s are the manager's user's, root's.
+ * Those that need what only the manager knows refuse the conversion,
+ * as does one systemd does not have (systemd ignores that line). */
+static int specifiers(const Names *n, const char *v, char **ret) {
+        _cleanup_buffer_ Buffer b = {};
+
+        for (const char *p = v; *p; p++) {
+                char buf[256];
+                struct utsname un;
+                const char *dash;
+
+                if (*p != '%') {
+                        buffer_append_char(&b, *p);
+                        continue;
+                }
+                switch (*++p) {
+                case 'i': buffer_append(&b, n->instance ? n->instance : ""); break;
+                case 'I': unit_unescaped(&b, n->instance ? n->instance : ""); break;
+                case 'n': buffer_append(&b, n->unit); break;
+                case 'N': buffer_append_n(&b, n->unit, strlen(n->unit) - strlen(".service")); break;
+                case 'p': buffer_append(&b, n->prefix); break;
+                case 'P': unit_unescaped(&b, n->prefix); break;
+                case 'j': case 'J':
+                        dash = strrchr(n->prefix, '-');
+                        if (*p == 'j')
+                                buffer_append(&b, dash ? dash + 1 : n->prefix);
+                        else
+                                unit_unescaped(&b, dash ? dash + 1 : n->prefix);
+                        break;
+                case 'f':
+                        buffer_append_char(&b, '/');
+                        unit_unescaped(&b, n->instance ? n->instance : n->prefix);
+                        break;
+                case 'C': buffer_append(&b, "/var/cache"); break;
+                case 'E': buffer_append(&b, "/etc"); break;
+                case 'L': buffer_append(&b, "/var/log"); break;
+                case 'S': buffer_append(&b, "/var/lib"); break;
+                case 't': buffer_append(&b, "/run"); break;
+                case 'T': buffer_append(&b, "/tmp"); break;
+                case 'V': buffer_append(&b, "/var/tmp"); break;
+                case 'd': buffer_printf(&b, "/run/credentials/%s", n->unit); break;
+                case 'u': case 'g': buffer_append(&b, "root"); break;
+                case 'U': case 'G': buffer_append(&b, "0"); break;
+                case 'h': buffer_append(&b, "/root"); break;
+                case 's': buffer_append(&b, "/bin/sh"); break;
+                case 'y': buffer_append(&b, n->fragment); break;
+                case 'Y': buffer_append_n(&b, n->fragment, (size_t) (strrchr(n->fragment, '/') - n->fragment)); break;
+                case 'H': case 'l':
+                        if (gethostname(buf, sizeof(buf)) < 0)
+                                return log_error_errno(-errno, "convert: %s:%u: %%%c: %m", n->file, n->line, *p);
+                        buf[sizeof(buf) - 1] = 0;
+                        buffer_append_n(&b, buf, *p == 'l' ? strcspn(buf, ".") : strlen(buf));
+                        break;
+                case 'm': case 'b':
+                        first_line(*p == 'm' ? "/etc/machine-id" : "/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+                        for (char *c = buf; *c; c++)
+                                if (*c != '-')
+                                        buffer_append_char(&b, *c);
+                        break;
+                case 'v':
+                        if (uname(&un) < 0)
+                                return -errno;
+                        buffer_append(&b, un.release);
+                        break;
+                case '%': buffer_append_char(&b, '%'); break;
+                case 'a': case 'A': case 'B': case 'M': case 'o': case 'q': case 'w': case 'W':
+                        return log_error_errno(-EINVAL, "convert: %s:%u: the specifier %%%c is resolved by the manager "
+                                               "only; convert with systemd running", n->file, n->line, *p);
+                default:
+                        return log_error_errno(-EINVAL, "convert: %s:%u: \"%%%.1s\" is not a specifier systemd knows "
+                                               "(systemd ignores the line); write %%%% for a %%", n->file, n->line, p);
+                }
+                if (!*p)
+                        break;
+        }
+        if (b.oom)
+                return -ENOMEM;
+        *ret = b.data ? TAKE_PTR(b.data) : strdup("");
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* the code point c as UTF-8 */
+static void utf8_append(Buffer *b, uint32_t c) {
+        if (c < 0x80)
+                buffer_append_char(b, (char) c);
+        else if (c < 0x800) {
+                buffer_append_char(b, (char) (0xc0 | (c >> 6)));
+                buffer_append_char(b, (char) (0x80 | (c & 0x3f)));
+        } else if (c < 0x10000) {
+                buffer_append_char(b, (char) (0xe0 | (c >> 12)));
+                buffer_append_char(b, (char) (0x80 | ((c >> 6) & 0x3f)));
+                buffer_append_char(b, (char) (0x80 | (c & 0x3f)));
+        } else {
+                buffer_append_char(b, (char) (0xf0 | (c >> 18)));
+                buffer_append_char(b, (char) (0x80 | ((c >> 12) & 0x3f)));
+                buffer_append_char(b, (char) (0x80 | ((c >> 6) & 0x3f)));
+                buffer_append_char(b, (char) (0x80 | (c & 0x3f)));
+        }
+}
+
+/* One C escape after a "\" (systemd.syntax(7)): its length, or -EINVAL
+ * for one systemd refuses (a NUL, an unknown letter) */
+static int c_escape(const char *p, Buffer *b) {
+        static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
+        unsigned digits = 0, base = 16;
+        uint32_t c = 0;
+
+        for (size_t i = 0; i + 1 < sizeof(simple); i += 2)
+                if (*p == simple[i]) {
+                        buffer_append_char(b, simple[i + 1]);
+                        return 1;
+                }
+        switch (*p) {
+        case 'x': digits = 2; break;
+        case 'u': digits = 4; break;
+        case 'U': digits = 8; break;
+        default:
+                if (*p >= '0' && *p <= '7') {
+                        digits = 3, base = 8;
+                        p--; /* the digits start here */
+                } else
+                        return -EINVAL;
+        }
+        for (unsigned i = 1; i <= digits; i++) {
+                char ch = p[i];
+                int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
+                        ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : 99;
+
+                if (d >= (int) base)
+                        return -EINVAL;
+                c = c * base + (uint32_t) d;
+        }
+        if (c == 0 || c > 0x10ffff || (base == 8 && c > 0377))
+                return -EINVAL;
+        if (*p == 'x' || base == 8)
+                buffer_append_char(b, (char) c);
+        else
+                utf8_append(b, c);
+        return base == 8 ? 3 : (int) digits + 1;
+}
+
+/* The words of a value as systemd extracts them: whitespace-separated,
+ * "double" or 'single' quoted anywhere in a word, C escapes resolved;
+ * then each word's specifiers. */
+static int split_words(const Names *n, const char *v, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
 
         for (const char *p = v;;) {
-                char *w, *o;
+                _cleanup_buffer_ Buffer w = {};
+                _cleanup_free_ char *word = NULL;
                 char quote = 0;
+                int k;
 
                 p += strspn(p, " \t");
                 if (!*p)
                         break;
-                w = o = malloc(strlen(p) + 1);
-                if (!w)
-                        return -ENOMEM;
                 for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
                         if (quote && *p == quote)
                                 quote = 0;
                         else if (!quote && (*p == '"' || *p == '\''))
                                 quote = *p;
-                        else if (*p == '\\' && p[1])
-                                *o++ = *++p;
-                        else
-                                *o++ = *p;
+                        else if (*p == '\\') {
+                                if (!p[1])
+                                        break;
+                                k = c_escape(p + 1, &w);
+                                if (k < 0)
+                                        return log_error_errno(k, "convert: %s:%u: \"\\%.1s\" is not an escape systemd "
+                                                               "knows (systemd ignores the line)", n->file, n->line, p + 1);
+                                p += k;
+                        } else
+                                buffer_append_char(&w, *p);
                 }
-                *o = 0;
-                if (strv_consume(&l, w) < 0)
+                buffer_append(&w, "");
+                if (w.oom)
+                        return -ENOMEM;
+                k = specifiers(n, w.data, &word);
+                if (k < 0)
+                        return k;
+                if (strv_consume(&l, TAKE_PTR(word)) < 0)
                         return -ENOMEM;
         }
         *ret = TAKE_PTR(l);
         return 0;
-}
-
-/* %i %I %n %N %p %P %% replaced; others left as they are */
-static char *specifiers(const Names *n, const char *v) {
-        _cleanup_buffer_ Buffer b = {};
-
-        for (const char *p = v; *p; p++) {
-                if (*p != '%' || !p[1]) {
-                        buffer_append_char(&b, *p);
-                        continue;
-                }
-                switch (*++p) {
-                case 'i': case 'I': buffer_append(&b, n->instance ? n->instance : ""); break;
-                case 'n': buffer_append(&b, n->unit); break;
-                case 'N': buffer_append_n(&b, n->unit, strlen(n->unit) - strlen(".service")); break;
-                case 'p': case 'P': buffer_append(&b, n->prefix); break;
-                case '%': buffer_append_char(&b, '%'); break;
-                default: buffer_append_char(&b, '%'); buffer_append_char(&b, *p); break;
-                }
-        }
-        if (b.oom)
-                return NULL;
-        return b.data ? TAKE_PTR(b.data) : strdup("");
 }
 
 static uint64_t parse_usec(const char *v, uint64_t fallback) {
@@ -142,8 +302,9 @@ static uint64_t parse_caps(char **words) {
 }
 
 /* the value of an Exec*= line as a command; "" resets the list */
-static int add_command(UnitCommands *c, const char *v) {
+static int add_command(const Names *n, UnitCommands *c, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
         UnitCommand cmd = {};
         UnitCommand *t;
         const char *p;
@@ -157,8 +318,11 @@ static int add_command(UnitCommands *c, const char *v) {
                 c->n = 0;
                 return 0;
         }
-        if (split_words(v, &words) < 0 || !words || !*words)
-                return words ? 0 : -ENOMEM;
+        r = split_words(n, v, &words);
+        if (r < 0)
+                return r;
+        if (!words || !*words)
+                return 0;
         for (p = words[0]; *p && strchr("@-:+!", *p); p++) {
                 if (*p == '-')
                         cmd.ignore_failure = true;
@@ -190,16 +354,17 @@ static int add_command(UnitCommands *c, const char *v) {
 }
 
 /* a list setting: "" resets, else the words are added */
-static int add_words(char ***l, const char *v) {
+static int add_words(const Names *n, char ***l, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
 
         if (!*v) {
                 strv_free(*l);
                 *l = NULL;
                 return 0;
         }
-        if (split_words(v, &words) < 0)
-                return -ENOMEM;
+        if ((r = split_words(n, v, &words)) < 0)
+                return r;
         return strv_extend(l, words);
 }
 
@@ -209,11 +374,25 @@ static int set_string(char **field, const char *v) {
         return *field ? 0 : -ENOMEM;
 }
 
-static int add_binds(UnitBinds *b, const char *v) {
-        _cleanup_strv_free_ char **words = NULL;
+/* a string setting, its specifiers resolved */
+static int set_spec(const Names *n, char **field, const char *v) {
+        char *e;
+        int r;
 
-        if (split_words(v, &words) < 0)
-                return -ENOMEM;
+        r = specifiers(n, v, &e);
+        if (r < 0)
+                return r;
+        free(*field);
+        *field = e;
+        return 0;
+}
+
+static int add_binds(const Names *n, UnitBinds *b, const char *v) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if ((r = split_words(n, v, &words)) < 0)
+                return r;
         STRV_FOREACH(w, words) {
                 char *src = *w + (**w == '-'), *colon = strchr(src, ':');
                 UnitBind *t = realloc(b->items, (b->n + 1) * sizeof(*t));
@@ -233,64 +412,111 @@ static int add_binds(UnitBinds *b, const char *v) {
         return 0;
 }
 
-static int apply(UnitProps *u, const char *section, const char *key, const char *v) {
+/* A confining setting without an element of its own (convert-widen.h),
+ * or a Limit*=: "KEY=VALUE" into u->confining, the last line winning; a
+ * value that does not confine (empty, "no", the default) takes it out */
+static int record_confining(UnitProps *u, const char *key, const char *v) {
+        const ConfiningSetting *c = confining_setting(key);
+        size_t k = strlen(key);
+        char *e;
+
+        for (char **i = u->confining; i && *i; i++)
+                if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
+                        free(*i);
+                        /* the vector stays whole: the last entry moves here */
+                        *i = u->confining[strv_length(u->confining) - 1];
+                        u->confining[strv_length(u->confining) - 1] = NULL;
+                        break;
+                }
+        if (!*v || (c && streq(c->signature, "b") && !parse_bool(v)) || (c && c->unset && streq(v, c->unset)))
+                return 0;
+        if (asprintf(&e, "%s=%s", key, v) < 0)
+                return -ENOMEM;
+        return strv_consume(&u->confining, e);
+}
+
+/* "PATH RWM" of DeviceAllow= as "PATH:RWM"; the label settings' "-" kept */
+static int add_device(const Names *n, UnitProps *u, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
+        char *e;
+
+        if (!*v)
+                return add_words(n, &u->device_allow, v);
+        if ((r = split_words(n, v, &words)) < 0)
+                return r;
+        if (!words || !words[0])
+                return 0;
+        if (asprintf(&e, "%s:%s", words[0], words[1] ? words[1] : "rwm") < 0)
+                return -ENOMEM;
+        return strv_consume(&u->device_allow, e);
+}
+
+static int apply(UnitProps *u, const Names *n, const char *section, const char *key, const char *v) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
 
         if (streq(section, "Unit"))
-                return streq(key, "Description") ? set_string(&u->description, v) : 0;
+                return streq(key, "Description") ? set_spec(n, &u->description, v) : 0;
         if (streq(section, "Install"))
-                return streq(key, "WantedBy") ? add_words(&u->wanted_by, v) : 0;
+                return streq(key, "WantedBy") ? add_words(n, &u->wanted_by, v) : 0;
         if (!streq(section, "Service"))
                 return 0;
-        if (streq(key, "ExecStart")) return add_command(&u->exec_start, v);
-        if (streq(key, "ExecStartPre")) return add_command(&u->exec_start_pre, v);
-        if (streq(key, "ExecStartPost")) return add_command(&u->exec_start_post, v);
-        if (streq(key, "ExecReload")) return add_command(&u->exec_reload, v);
-        if (streq(key, "ExecStop")) return add_command(&u->exec_stop, v);
-        if (streq(key, "ExecStopPost")) return add_command(&u->exec_stop_post, v);
-        if (streq(key, "ExecCondition")) return add_command(&u->exec_condition, v);
-        if (streq(key, "Type")) return set_string(&u->type, v);
-        if (streq(key, "Restart")) return set_string(&u->restart, v);
-        if (streq(key, "User")) return set_string(&u->user, v);
-        if (streq(key, "Group")) return set_string(&u->group, v);
-        if (streq(key, "WorkingDirectory")) return set_string(&u->working_directory, v);
-        if (streq(key, "RootDirectory")) return set_string(&u->root_directory, v);
-        if (streq(key, "PIDFile")) return set_string(&u->pid_file, v);
-        if (streq(key, "ProtectSystem")) return set_string(&u->protect_system, v);
-        if (streq(key, "ProtectHome")) return set_string(&u->protect_home, v);
-        if (streq(key, "KillMode")) return set_string(&u->kill_mode, v);
-        if (streq(key, "SyslogIdentifier")) return set_string(&u->syslog_identifier, v);
-        if (streq(key, "SupplementaryGroups")) return add_words(&u->supplementary_groups, v);
-        if (streq(key, "Environment")) return add_words(&u->environment, v);
-        if (streq(key, "EnvironmentFile")) return *v ? strv_append(&u->environment_files, v) : add_words(&u->environment_files, v);
-        if (streq(key, "StateDirectory")) return add_words(&u->state_directory, v);
-        if (streq(key, "CacheDirectory")) return add_words(&u->cache_directory, v);
-        if (streq(key, "LogsDirectory")) return add_words(&u->logs_directory, v);
-        if (streq(key, "RuntimeDirectory")) return add_words(&u->runtime_directory, v);
-        if (streq(key, "ConfigurationDirectory")) return add_words(&u->configuration_directory, v);
-        if (streq(key, "ReadWritePaths")) return add_words(&u->read_write_paths, v);
-        if (streq(key, "ReadOnlyPaths")) return add_words(&u->read_only_paths, v);
-        if (streq(key, "InaccessiblePaths")) return add_words(&u->inaccessible_paths, v);
-        if (streq(key, "NoExecPaths")) return add_words(&u->no_exec_paths, v);
-        if (streq(key, "ExecPaths")) return add_words(&u->exec_paths, v);
-        if (streq(key, "BindPaths")) return add_binds(&u->bind_paths, v);
-        if (streq(key, "BindReadOnlyPaths")) return add_binds(&u->bind_read_only_paths, v);
-        if (streq(key, "SystemCallFilter")) return add_words(&u->system_call_filter, v);
-        if (streq(key, "RestrictAddressFamilies")) return add_words(&u->restrict_address_families, v);
+        if (confining_setting(key) || (strncmp(key, "Limit", 5) == 0 && key[5]))
+                return record_confining(u, key, v);
+        if (streq(key, "IPAddressAllow")) return add_words(n, &u->ip_address_allow, v);
+        if (streq(key, "IPAddressDeny")) return add_words(n, &u->ip_address_deny, v);
+        if (streq(key, "TemporaryFileSystem")) return add_words(n, &u->temporary_filesystem, v);
+        if (streq(key, "DevicePolicy")) return set_spec(n, &u->device_policy, v);
+        if (streq(key, "DeviceAllow")) return add_device(n, u, v);
+        if (streq(key, "AppArmorProfile")) return set_spec(n, &u->apparmor_profile, v);
+        if (streq(key, "SELinuxContext")) return set_spec(n, &u->selinux_context, v);
+        if (streq(key, "ExecStart")) return add_command(n, &u->exec_start, v);
+        if (streq(key, "ExecStartPre")) return add_command(n, &u->exec_start_pre, v);
+        if (streq(key, "ExecStartPost")) return add_command(n, &u->exec_start_post, v);
+        if (streq(key, "ExecReload")) return add_command(n, &u->exec_reload, v);
+        if (streq(key, "ExecStop")) return add_command(n, &u->exec_stop, v);
+        if (streq(key, "ExecStopPost")) return add_command(n, &u->exec_stop_post, v);
+        if (streq(key, "ExecCondition")) return add_command(n, &u->exec_condition, v);
+        if (streq(key, "Type")) return set_spec(n, &u->type, v);
+        if (streq(key, "Restart")) return set_spec(n, &u->restart, v);
+        if (streq(key, "User")) return set_spec(n, &u->user, v);
+        if (streq(key, "Group")) return set_spec(n, &u->group, v);
+        if (streq(key, "WorkingDirectory")) return set_spec(n, &u->working_directory, v);
+        if (streq(key, "RootDirectory")) return set_spec(n, &u->root_directory, v);
+        if (streq(key, "PIDFile")) return set_spec(n, &u->pid_file, v);
+        if (streq(key, "KillMode")) return set_spec(n, &u->kill_mode, v);
+        if (streq(key, "SyslogIdentifier")) return set_spec(n, &u->syslog_identifier, v);
+        if (streq(key, "SupplementaryGroups")) return add_words(n, &u->supplementary_groups, v);
+        if (streq(key, "Environment")) return add_words(n, &u->environment, v);
+        if (streq(key, "EnvironmentFile")) {
+                char *e = NULL;
+
+                /* one path, its specifiers resolved, no escapes */
+                if (!*v)
+                        return add_words(n, &u->environment_files, v);
+                r = specifiers(n, v, &e);
+                return r < 0 ? r : strv_consume(&u->environment_files, e);
+        }
+        if (streq(key, "StateDirectory")) return add_words(n, &u->state_directory, v);
+        if (streq(key, "CacheDirectory")) return add_words(n, &u->cache_directory, v);
+        if (streq(key, "LogsDirectory")) return add_words(n, &u->logs_directory, v);
+        if (streq(key, "RuntimeDirectory")) return add_words(n, &u->runtime_directory, v);
+        if (streq(key, "ConfigurationDirectory")) return add_words(n, &u->configuration_directory, v);
+        if (streq(key, "ReadWritePaths")) return add_words(n, &u->read_write_paths, v);
+        if (streq(key, "ReadOnlyPaths")) return add_words(n, &u->read_only_paths, v);
+        if (streq(key, "InaccessiblePaths")) return add_words(n, &u->inaccessible_paths, v);
+        if (streq(key, "BindPaths")) return add_binds(n, &u->bind_paths, v);
+        if (streq(key, "BindReadOnlyPaths")) return add_binds(n, &u->bind_read_only_paths, v);
         if (streq(key, "RuntimeDirectoryMode")) return u->runtime_directory_mode = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "UMask")) return u->umask = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "Nice")) return u->nice = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "OOMScoreAdjust")) return u->oom_score_adjust = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "PrivateTmp")) return u->private_tmp = parse_bool(v), 0;
         if (streq(key, "PrivateNetwork")) return u->private_network = parse_bool(v), 0;
-        if (streq(key, "PrivateDevices")) return u->private_devices = parse_bool(v), 0;
-        if (streq(key, "PrivateUsers")) return u->private_users = parse_bool(v), 0;
         if (streq(key, "NoNewPrivileges")) return u->no_new_privileges = parse_bool(v), 0;
         if (streq(key, "DynamicUser")) return u->dynamic_user = parse_bool(v), 0;
         if (streq(key, "RemainAfterExit")) return u->remain_after_exit = parse_bool(v), 0;
-        if (streq(key, "MemoryDenyWriteExecute")) return u->memory_deny_write_execute = parse_bool(v), 0;
-        if (streq(key, "ProtectKernelTunables")) return u->protect_kernel_tunables = parse_bool(v), 0;
-        if (streq(key, "ProtectControlGroups")) return u->protect_control_groups = parse_bool(v), 0;
         if (streq(key, "ProtectClock")) return u->protect_clock = parse_bool(v), 0;
         if (streq(key, "MemoryMax")) return u->memory_max = parse_bytes(v), 0;
         if (streq(key, "TasksMax")) return u->tasks_max = streq(v, "infinity") ? UINT64_MAX : strtoull(v, NULL, 10), 0;
@@ -306,8 +532,8 @@ static int apply(UnitProps *u, const char *section, const char *key, const char 
         if (streq(key, "CapabilityBoundingSet") || streq(key, "AmbientCapabilities")) {
                 uint64_t *field = key[0] == 'C' ? &u->capability_bounding_set : &u->ambient_capabilities;
 
-                if (split_words(v, &words) < 0)
-                        return -ENOMEM;
+                if ((r = split_words(n, v, &words)) < 0)
+                        return r;
                 /* lines add up; "~" takes away; the bounding set is all
                  * until its first line, "" empties either */
                 if (!words || !*words)
@@ -321,23 +547,33 @@ static int apply(UnitProps *u, const char *section, const char *key, const char 
         return 0;
 }
 
-static int parse_file(UnitProps *u, const Names *n, const char *path) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        _cleanup_free_ char *line = NULL, *logical = NULL;
+static int parse_file(UnitProps *u, const Names *names, const char *path) {
+        _cleanup_free_ char *text = NULL, *logical = NULL;
+        Names n = *names;
         char section[64] = "";
-        size_t size = 0, total = 0;
-        ssize_t k;
+        unsigned first = 1;
+        int r;
 
-        if (!f)
-                return log_error_errno(-errno, "convert: %s: %m", path);
-        while ((k = getline(&line, &size, f)) > 0) {
-                char *l = line, *eq;
+        /* bounded, a regular file only (a unit linked to /dev/zero or a
+         * FIFO is refused, not read forever), a read error an error */
+        r = read_regular_file(path, UNIT_FILE_MAX, &text, NULL, NULL);
+        if (r == -EBADFD)
+                return log_error_errno(r, "convert: %s: not a regular file", path);
+        if (r == -EFBIG)
+                return log_error_errno(r, "convert: %s: larger than %u bytes", path, UNIT_FILE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "convert: %s: %m", path);
+        n.file = path;
+        n.line = 0;
+        for (char *l = text, *next; l; l = next) {
+                char *eq;
                 size_t len;
 
-                total += (size_t) k;
-                if (total > UNIT_FILE_MAX)
-                        return log_error_errno(-EFBIG, "convert: %s: too large", path);
-                l[strcspn(l, "\r\n")] = 0;
+                next = strchr(l, '\n');
+                if (next)
+                        *next++ = 0;
+                n.line++;
+                l[strcspn(l, "\r")] = 0;
                 len = strlen(l);
                 /* a "\" at the end continues the line */
                 if (logical) {
@@ -346,8 +582,11 @@ static int parse_file(UnitProps *u, const Names *n, const char *path) {
                                 return log_oom();
                         free(logical);
                         logical = j;
-                } else if (!(logical = strdup(l)))
-                        return log_oom();
+                } else {
+                        if (!(logical = strdup(l)))
+                                return log_oom();
+                        first = n.line;
+                }
                 if (len > 0 && l[len - 1] == '\\') {
                         logical[strlen(logical) - 1] = 0;
                         continue;
@@ -358,15 +597,19 @@ static int parse_file(UnitProps *u, const Names *n, const char *path) {
                 else if (*l == '[')
                         snprintf(section, sizeof(section), "%.*s", (int) strcspn(l + 1, "]"), l + 1);
                 else if ((eq = strchr(l, '='))) {
-                        _cleanup_free_ char *value = NULL;
                         char *key = l, *end = eq;
+                        unsigned last = n.line;
 
                         while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
                                 end--;
                         *end = 0;
-                        value = specifiers(n, eq + 1 + strspn(eq + 1, " \t"));
-                        if (!value || apply(u, section, key, value) < 0)
+                        n.line = first;
+                        r = apply(u, &n, section, key, eq + 1 + strspn(eq + 1, " \t"));
+                        n.line = last;
+                        if (r == -ENOMEM)
                                 return log_oom();
+                        if (r < 0)
+                                return r;
                 }
                 free(logical);
                 logical = NULL;
@@ -466,6 +709,7 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
                 r = set_string(&u.load_state, "masked");
                 goto done;
         }
+        n.fragment = fragment;
         if (set_string(&u.load_state, "loaded") < 0 || set_string(&u.type, "simple") < 0 ||
             set_string(&u.restart, "no") < 0 || set_string(&u.fragment_path, fragment) < 0)
                 goto finish;
@@ -480,6 +724,10 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
         STRV_FOREACH(p, paths)
                 if ((r = parse_file(&u, &n, *p)) < 0)
                         goto finish;
+        if (strv_extend(&u.dropin_paths, paths) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         r = -ENOMEM;
         /* a socket of the same name activates it */
         if (asprintf(&socket, "%s.socket", prefix) < 0)
