@@ -425,33 +425,48 @@ static int add_bind(Bind **binds, size_t *n, const char *source, const char *tar
         return 0;
 }
 
-static bool below_writable(const Bind *binds, size_t n, const char *path) {
+/* the writable bind deepest above path, or NULL */
+static const Bind *writable_above(const Bind *binds, size_t n, const char *path) {
+        const Bind *best = NULL;
+
         for (size_t i = 0; i < n; i++)
-                if (!binds[i].readonly && path_is_at_or_below(path, binds[i].target))
-                        return true;
-        return false;
+                if (!binds[i].readonly && path_is_at_or_below(path, binds[i].target) &&
+                    (!best || strlen(binds[i].target) > strlen(best->target)))
+                        best = &binds[i];
+        return best;
 }
 
 /* A ReadOnlyPaths= the sandbox does not make read-only on its own: in
- * its /etc or /var overlay, or below a writable bind. The host's path
- * read-only there, as the unit saw it; the helper mounts it after the
- * writable one above it (a parent before what is below it). */
-static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***notes) {
+ * its /etc or /var overlay, or below a writable bind. There, what the
+ * unit saw at that path (the host's, or what a BindPaths= above it put
+ * there) is bound read-only; the helper mounts it after the writable
+ * one above it (a parent before what is below it). *owned keeps the
+ * source made here. */
+static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***owned, char ***notes) {
         bool optional = spec[0] == '-';
         const char *path = spec + (spec[0] == '-' || spec[0] == '+');
+        const Bind *above = writable_above(*binds, *n, path);
+        char *source;
 
-        if (!below_writable(*binds, *n, path) && !path_is_at_or_below(path, "/etc") && !path_is_at_or_below(path, "/var"))
+        if (!above && !path_is_at_or_below(path, "/etc") && !path_is_at_or_below(path, "/var"))
                 return 0; /* the sandbox's root is read-only; /tmp, /run: convert_widening() */
-        if (optional && access(path, F_OK) < 0)
-                return note(notes, "ReadOnlyPaths=%s: missing on the host, so not bound (the unit allowed that with "
-                            "\"-\")", spec);
-        if (note(notes, "ReadOnlyPaths=%s: the host's %s bound read-only over the sandbox's own", spec, path) < 0)
+        if (!above)
+                source = strdup(path);
+        else if (asprintf(&source, "%s%s", above->source, path + strlen(above->target)) < 0)
+                source = NULL;
+        if (!source || strv_consume(owned, source) < 0)
                 return -ENOMEM;
-        return add_bind(binds, n, path, path, true);
+        if (optional && access(source, F_OK) < 0)
+                return note(notes, "ReadOnlyPaths=%s: %s is missing on the host, so not bound (the unit allowed that "
+                            "with \"-\")", spec, source);
+        if (note(notes, "ReadOnlyPaths=%s: %s bound read-only there, over the sandbox's own", spec, source) < 0)
+                return -ENOMEM;
+        return add_bind(binds, n, source, path, true);
 }
 
 static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         _cleanup_free_ Bind *binds = NULL;
+        _cleanup_strv_free_ char **owned = NULL;
         size_t n = 0;
 
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
@@ -479,7 +494,7 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                              true) < 0)
                         return -ENOMEM;
         STRV_FOREACH(p, u->read_only_paths)
-                if (read_only_path(&binds, &n, *p, notes) < 0)
+                if (read_only_path(&binds, &n, *p, &owned, notes) < 0)
                         return -ENOMEM;
         for (size_t i = 0; i < n; i++)
                 bind_element(b, binds[i].source, binds[i].target, binds[i].readonly);

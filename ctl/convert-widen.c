@@ -251,8 +251,13 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 const char *path = *p + (**p == '-' || **p == '+');
                 _cleanup_free_ char *s = NULL;
 
-                if (!path_is_at_or_below(path, "/tmp") && !path_is_at_or_below(path, "/run") &&
-                    !path_is_at_or_below(path, "/dev/shm"))
+                bool bound = false;
+
+                /* below a BindPaths= it is bound read-only (convert-profile.c) */
+                for (size_t i = 0; i < u->bind_paths.n && !bound; i++)
+                        bound = path_is_at_or_below(path, u->bind_paths.items[i].target);
+                if (bound || (!path_is_at_or_below(path, "/tmp") && !path_is_at_or_below(path, "/run") &&
+                              !path_is_at_or_below(path, "/dev/shm")))
                         continue;
                 if (asprintf(&s, "ReadOnlyPaths=%s", *p) < 0 ||
                     widen(&w, s, "it is in the sandbox's own tmpfs, which the service can write") < 0)
