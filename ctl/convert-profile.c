@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
 
 #include "buffer.h"
 #include "capabilities.h"
+#include "convert-env.h"
 #include "convert-profile.h"
 #include "convert-widen.h"
 #include "log.h"
@@ -74,127 +74,6 @@ int convert_check(const UnitProps *u) {
                         return log_error_errno(-EINVAL, "%s: ExecStart= runs a shell command line with variables "
                                                "(%s -c '%s'): what it runs and writes cannot be told from the unit; "
                                                "write the profile by hand", id, c->path, c->argv[i + 1]);
-        return 0;
-}
-
-/* Environment= values go into the profile, which every user can read:
- * only from unit files every user could read already */
-static int check_environment_readable(const UnitProps *u) {
-        const char *id = u->id ? u->id : "the unit";
-        _cleanup_strv_free_ char **files = NULL;
-
-        if (!u->environment)
-                return 0;
-        if ((u->fragment_path && strv_append(&files, u->fragment_path) < 0) || strv_extend(&files, u->dropin_paths) < 0)
-                return log_oom();
-        STRV_FOREACH(f, files) {
-                struct stat st;
-
-                if (stat(*f, &st) < 0)
-                        return log_error_errno(-errno, "%s: %s: %m", id, *f);
-                if (!(st.st_mode & S_IROTH))
-                        return log_error_errno(-EPERM, "%s: %s (mode %04o) is not readable by every user, and the "
-                                               "unit has Environment=: its values would be in a profile every user "
-                                               "can read; not converted (move them to an EnvironmentFile=, which "
-                                               "the profile refers to)", id, *f, (unsigned) (st.st_mode & 07777));
-        }
-        return 0;
-}
-
-typedef struct Env {
-        char **vars; /* NAME=VALUE, the unit's Environment= and EnvironmentFile= */
-} Env;
-
-static const char *env_get(const Env *e, const char *name, size_t n) {
-        const char *v = NULL;
-
-        STRV_FOREACH(i, e->vars)
-                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
-                        v = *i + n + 1; /* the last one wins, as in systemd */
-        return v;
-}
-
-/* The words of a variable's value, as systemd splits "$NAME" alone in a
- * command line: at whitespace, quotes taken off, a backslash keeping the
- * next character */
-static int value_words(const char *v, char ***out) {
-        for (const char *p = v;;) {
-                _cleanup_buffer_ Buffer w = {};
-                char quote = 0;
-
-                p += strspn(p, " \t\n\r");
-                if (!*p)
-                        return 0;
-                for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
-                        if (quote && *p == quote)
-                                quote = 0;
-                        else if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        else if (*p == '\\' && p[1])
-                                buffer_append_char(&w, *++p);
-                        else
-                                buffer_append_char(&w, *p);
-                }
-                if (w.oom || strv_append(out, w.data ? w.data : "") < 0)
-                        return -ENOMEM;
-        }
-}
-
-static int unset_variable(const char *id, const char *name, size_t n) {
-        return log_error_errno(-EINVAL, "%s: ExecStart= uses $%.*s, which no Environment= of the unit sets: systemd "
-                               "takes its value at each start (from an EnvironmentFile=, or the manager's own "
-                               "environment), and a profile's command is not expanded; not converted (set it with "
-                               "Environment=, or write the profile by hand)", id, (int) n, name);
-}
-
-/* An ExecStart= word as systemd expands it at start (systemd.service(5),
- * "Command lines"): "$NAME" alone becomes the value's words, "${NAME}"
- * (with ":-DEFAULT" or ":+ALTERNATE") anywhere the value, "$$" a "$";
- * any other "$" stays. Only the unit's Environment= is known here: a
- * variable it does not set refuses the conversion. */
-static int expand_word(const Env *e, const char *id, const char *w, char ***out) {
-        _cleanup_buffer_ Buffer b = {};
-
-        if (w[0] == '$' && w[1] && w[1] != '{' && w[1] != '$') {
-                const char *v = env_get(e, w + 1, strlen(w + 1));
-
-                if (!v)
-                        return unset_variable(id, w + 1, strlen(w + 1));
-                return value_words(v, out) < 0 ? log_oom() : 0;
-        }
-        for (const char *p = w; *p;) {
-                const char *end, *v, *op;
-                size_t n;
-
-                if (p[0] == '$' && p[1] == '$') {
-                        buffer_append_char(&b, '$');
-                        p += 2;
-                        continue;
-                }
-                if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
-                        buffer_append_char(&b, *p++);
-                        continue;
-                }
-                op = strstr(p + 2, ":-");
-                if (!op || op > end)
-                        op = strstr(p + 2, ":+");
-                if (op && op > end)
-                        op = NULL;
-                n = (size_t) ((op ? op : end) - (p + 2));
-                v = env_get(e, p + 2, n);
-                if (!v)
-                        return unset_variable(id, p + 2, n);
-                if (!op)
-                        buffer_append(&b, v);
-                else if (op[1] == '-')
-                        /* the default only for a variable unset or empty */
-                        buffer_append_n(&b, *v ? v : op + 2, *v ? strlen(v) : (size_t) (end - op - 2));
-                else if (*v)
-                        buffer_append_n(&b, op + 2, (size_t) (end - op - 2));
-                p = end + 1;
-        }
-        if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
-                return log_oom();
         return 0;
 }
 
@@ -324,14 +203,14 @@ static const char *service_type(const UnitProps *u, char ***notes) {
         return "simple";
 }
 
-static int exec_element(Buffer *b, const UnitProps *u, const Env *env, char ***notes) {
+static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
 
         if (strv_append(&args, c->path) < 0)
                 return -ENOMEM;
         for (size_t i = 1; c->argv && c->argv[i]; i++)
-                if (expand_word(env, u->id, c->argv[i], &args) < 0)
+                if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
                         return -EINVAL;
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
             note(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
@@ -363,7 +242,7 @@ static int exec_element(Buffer *b, const UnitProps *u, const Env *env, char ***n
                 xml_escaped(b, *a);
                 buffer_append(b, "</arg>\n");
         }
-        STRV_FOREACH(e, env->vars) {
+        STRV_FOREACH(e, u->environment) {
                 const char *eq = strchr(*e, '=');
 
                 if (!eq)
@@ -623,14 +502,11 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         _cleanup_strv_free_ char **notes = NULL;
         bool own_network = convert_own_network(u);
         uint64_t kept = 0;
-        Env env = {};
         int r = 0;
 
-        r = check_environment_readable(u);
+        r = convert_check_environment(u);
         if (r < 0)
                 return r;
-        if (strv_extend(&env.vars, u->environment) < 0)
-                return log_oom();
 
         buffer_printf(&body, "<sandbox name=\"%s\">\n", name);
         if (!isempty(u->description)) {
@@ -638,7 +514,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 xml_escaped(&body, u->description);
                 buffer_append(&body, "</description>\n");
         }
-        r = exec_element(&body, u, &env, &notes);
+        r = exec_element(&body, u, &notes);
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <service type=\"%s\"", service_type(u, &notes));
@@ -705,6 +581,5 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         *ret_text = TAKE_PTR(text.data);
         *ret_notes = TAKE_PTR(notes);
 finish:
-        strv_free(env.vars);
         return r == -ENOMEM ? log_oom() : r;
 }
