@@ -114,6 +114,12 @@ e2e_file "$TMP/narrow.service" /etc/systemd/system/narrow.service
 printf '[Service]\nExecStart=/bin/sleep infinity\nIPAddressDeny=any\nIPAddressAllow=localhost\n' >"$TMP/nonet.service"
 e2e_file "$TMP/nonet.service" /etc/systemd/system/nonet.service
 
+# Environment= in a drop-in that only root can read
+printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/secretenv.service"
+e2e_file "$TMP/secretenv.service" /etc/systemd/system/secretenv.service
+printf '[Service]\nEnvironment=TOKEN=s3cret-dropin\n' >"$TMP/secretenv.conf"
+e2e_file "$TMP/secretenv.conf" /etc/systemd/system/secretenv.service.d/token.conf 0600
+
 # bad input
 printf '[Service]\nType=oneshot\nExecStart=/bin/true\n' >"$TMP/job.service"
 e2e_file "$TMP/job.service" /etc/systemd/system/job.service
@@ -251,6 +257,13 @@ c sh -c 'cat >/tmp/zeroenv.xml' <<<"$out"
 out=$(c timeout 20 sandboxctl run --state-root=/tmp/run-state /tmp/zeroenv.xml 2>&1)
 check_eq "sandboxctl run of it: refused" "$?" 1
 check "... saying it is not a regular file" grep -q '<environment-file> /dev/zero: not a regular file' <<<"$out"
+
+# Environment= values would be readable by every user in the profile
+c sandboxctl convert secretenv --output=- >"$TMP/out" 2>"$TMP/err"
+check_eq "Environment= from a drop-in of mode 0600 (DropInPaths= of the manager): refused" "$?" 1
+check "... naming the drop-in and its mode" \
+        grep -q '/etc/systemd/system/secretenv.service.d/token.conf (mode 0600) is not readable by every user' "$TMP/err"
+check "... and the value is on neither stream" bash -c '! grep -q s3cret-dropin "$0" "$1"' "$TMP/out" "$TMP/err"
 
 # a variable that no Environment= sets: its value would come at start
 c sandboxctl convert unsetvar --output=- >/dev/null 2>"$TMP/err"
