@@ -212,7 +212,15 @@ static int limits(const UnitProps *u, Widening *w) {
         for (unsigned i = 0; u->have_limits && i < 2 * N_UNIT_LIMITS; i++) {
                 _cleanup_free_ char *s = NULL, *why = NULL;
 
-                if (u->limits[i] >= u->default_limits[i])
+                if (u->limits[i] > u->default_limits[i]) {
+                        /* stricter in the sandbox: said, for a service that needs it */
+                        if (note(w->notes, "%s%s=%llu: not carried; the sandbox's unit has the manager's default, %llu",
+                                 unit_limit_names[i / 2], i % 2 ? "Soft" : "", (unsigned long long) u->limits[i],
+                                 (unsigned long long) u->default_limits[i]) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (u->limits[i] == u->default_limits[i])
                         continue;
                 if (asprintf(&s, "%s%s=%llu", unit_limit_names[i / 2], i % 2 ? "Soft" : "",
                              (unsigned long long) u->limits[i]) < 0 ||
