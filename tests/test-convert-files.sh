@@ -3,7 +3,10 @@
 # from its files (tests/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
 # continuation lines included, with a warning; the same refusals as with
 # a manager; --enable refused. The bus is one that does not exist, so
-# that a manager on this machine is not asked.
+# that a manager on this machine is not asked. As root, the converted
+# profile also runs with "sandboxctl run": its writes through a writable
+# bind reach the host, a read-only path below it stays read-only, and
+# an <environment-file> is read by run's rules.
 . "$(dirname "$0")/tap.sh"
 
 UNITS=$TMP/units
@@ -150,6 +153,55 @@ if [ "$(id -u)" -eq 0 ]; then
         check "... the read-only path below it is not written (EROFS)" grep -q "Read-only file system" <<<"$out"
         check "... and stays empty on the host" [ ! -e "$TMP/rw/ro/file" ]
         rm -rf "$TMP/state"
+
+        # sandboxctl run reads an <environment-file> itself: a regular
+        # file of root's, bounded, without the variables the helper reads
+        envrun() { # envrun FILE-CONTENT-COMMAND...: runs env in a profile with $TMP/envfile
+                cat >"$TMP/profiles/envrun.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec>
+    <arg>/usr/bin/env</arg>
+    <env name="FROM_ENV" value="profile"/>
+    <environment-file path="$TMP/envfile"/>
+    <environment-file path="$TMP/no-such-envfile" optional="yes"/>
+  </exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+</sandbox>
+XML
+                out=$(SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$TMP/state" \
+                        "$TMP/profiles/envrun.xml" 2>&1)
+                rc=$?
+        }
+        printf 'FROM_ENV=file\nSECRET="s p"\n' >"$TMP/envfile"
+        chmod 0600 "$TMP/envfile"
+        envrun
+        check_eq "sandboxctl run: the service gets the file's variables, over <env>'s" \
+                "$rc:$(grep -E '^(FROM_ENV|SECRET)=' <<<"$out" | sort | tr '\n' ' ')" "0:FROM_ENV=file SECRET=s p "
+        chmod 0620 "$TMP/envfile"
+        envrun
+        check_eq "... a file its group can write: refused" "$rc" 1
+        check "... saying why" grep -q 'envfile: not root.s, or writable by its group or others' <<<"$out"
+        chmod 0600 "$TMP/envfile"
+        chown nobody "$TMP/envfile"
+        envrun
+        check "... a file of another user's: refused" grep -q 'envfile: not root.s' <<<"$out"
+        chown root "$TMP/envfile"
+        printf 'NOTIFY_SOCKET=/etc\n' >"$TMP/envfile"
+        envrun
+        check_eq "... a file that sets NOTIFY_SOCKET: refused" "$rc" 1
+        check "... naming it" grep -q 'envfile sets NOTIFY_SOCKET, which systemd or the helper gives meaning to' <<<"$out"
+        head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' a >"$TMP/envfile"
+        envrun
+        check "... a file over 1 MiB: refused" grep -q 'envfile: larger than 1048576 bytes' <<<"$out"
+        rm "$TMP/envfile"
+        mkfifo -m 0600 "$TMP/envfile"
+        envrun
+        check "... a FIFO: refused at once, not read" grep -q 'envfile: not a regular file' <<<"$out"
+        rm "$TMP/envfile"
+        envrun
+        check "... a missing file without optional=\"yes\": refused" grep -q 'envfile: No such file or directory' <<<"$out"
+        rm -rf "$TMP/state" "$TMP/profiles/envrun.xml"
 else
         skip "sandboxctl run of the converted profile" "needs root"
 fi
