@@ -541,8 +541,9 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 goto finish;
         }
         buffer_append(&body, "  <security>\n");
-        r = capabilities(&body, isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
-                                u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set,
+        r = capabilities(&body, (isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
+                                 u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set) &
+                                ~convert_dropped_capabilities(u),
                          !own_network, keep_unsafe, &notes, &kept);
         if (r < 0)
                 goto finish;

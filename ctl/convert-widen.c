@@ -26,15 +26,16 @@ const ConfiningSetting confining_settings[] = {
         { "ProtectSystem", "s", "no", "the sandbox's root is the host's, read-only; /etc and /var are its own" },
         { "ProtectHome", "s", "no", "/home and /root are masked in every sandbox" },
         { "PrivateDevices", "b", NULL, "the sandbox's /dev is its own, read-only, with only null, zero, full, random, "
-          "urandom, tty and a pty" },
+          "urandom, tty and a pty; CAP_MKNOD and CAP_SYS_RAWIO are not kept" },
         { "PrivateMounts", "b", NULL, "the sandbox has a mount namespace of its own" },
         { "PrivateIPC", "b", NULL, "the sandbox has an IPC namespace of its own" },
         { "RemoveIPC", "b", NULL, "the sandbox's IPC namespace goes with it" },
         { "ProtectHostname", "b", NULL, "the sandbox has a UTS namespace of its own" },
         { "ProtectKernelTunables", "b", NULL, "the sandbox's /proc/sys and /sys are read-only" },
-        { "ProtectKernelModules", "b", NULL, "the default seccomp filter refuses @module, and the template sets it too" },
+        { "ProtectKernelModules", "b", NULL, "the default seccomp filter refuses @module, CAP_SYS_MODULE is not kept, "
+          "and the template sets it too" },
         { "ProtectKernelLogs", "b", NULL, "the default seccomp filter refuses syslog(), /dev/kmsg is not in the "
-          "sandbox, and the template sets it too" },
+          "sandbox, CAP_SYSLOG is not kept, and the template sets it too" },
         { "ProtectControlGroups", "b", NULL, "the sandbox has a cgroup namespace, /sys/fs/cgroup read-only" },
         { "ProtectProc", "s", "default", "the sandbox's /proc shows only its own processes" },
         { "RestrictRealtime", "b", NULL, "the template sets it, for the service too" },
@@ -82,6 +83,29 @@ const ConfiningSetting *confining_setting(const char *name) {
                 if (streq(confining_settings[i].name, name))
                         return &confining_settings[i];
         return NULL;
+}
+
+static bool confining_set(const UnitProps *u, const char *name) {
+        size_t n = strlen(name);
+
+        STRV_FOREACH(c, u->confining)
+                if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
+                        return true;
+        return false;
+}
+
+uint64_t convert_dropped_capabilities(const UnitProps *u) {
+        uint64_t m = 0;
+
+        if (confining_set(u, "PrivateDevices"))
+                m |= UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO;
+        if (confining_set(u, "ProtectKernelModules"))
+                m |= UINT64_C(1) << CAP_SYS_MODULE;
+        if (confining_set(u, "ProtectKernelLogs"))
+                m |= UINT64_C(1) << CAP_SYSLOG;
+        if (u->protect_clock)
+                m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
+        return m;
 }
 
 typedef struct Widening {
@@ -137,25 +161,24 @@ bool convert_own_network(const UnitProps *u) {
  * network of its own does (convert-profile.c gives one): anything else
  * has no equivalent */
 static int addresses(const UnitProps *u, Widening *w) {
-        _cleanup_free_ char *deny = NULL, *allow = NULL;
+        _cleanup_free_ char *deny = NULL, *allow = NULL, *s = NULL;
 
         if (!u->ip_address_deny || convert_own_network(u))
                 return 0;
         deny = strv_join(u->ip_address_deny, " ");
         allow = strv_join(u->ip_address_allow, " ");
-        if (!deny || !allow)
-                return -ENOMEM;
-        _cleanup_free_ char *s = NULL;
-        if (asprintf(&s, "IPAddressDeny=%s IPAddressAllow=%s", deny, allow) < 0)
+        if (!deny || !allow || asprintf(&s, "IPAddressDeny=%s IPAddressAllow=%s", deny, allow) < 0)
                 return -ENOMEM;
         return widen(w, s, "a profile's network is the host's (every address) or its own (none but its own "
                      "loopback); it has no address filter");
 }
 
+/* DevicePolicy=strict lets the service open only what DeviceAllow= lists;
+ * every sandbox's /dev has these */
 static int devices(const UnitProps *u, Widening *w) {
         static const char *const pseudo[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
                                               "/dev/tty" };
-        _cleanup_free_ char *missing = NULL;
+        _cleanup_free_ char *missing = NULL, *why = NULL;
 
         if (!u->device_policy || !streq(u->device_policy, "strict"))
                 return 0; /* "closed" allows exactly the sandbox's pseudo-devices */
@@ -177,7 +200,6 @@ static int devices(const UnitProps *u, Widening *w) {
         }
         if (!missing)
                 return 0;
-        _cleanup_free_ char *why = NULL;
         if (asprintf(&why, "the sandbox's /dev has %s, which the unit did not allow, and no device rule", missing) < 0)
                 return -ENOMEM;
         return widen(w, "DevicePolicy=strict", why);
@@ -258,7 +280,6 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
         STRV_FOREACH(p, u->read_only_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
                 _cleanup_free_ char *s = NULL;
-
                 bool bound = false;
 
                 /* below a BindPaths= it is bound read-only (convert-profile.c) */
@@ -293,8 +314,10 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (widen(&w, s, "the service starts at the sandbox's unit's priority, 0") < 0)
                         return -ENOMEM;
         }
-        if (u->protect_clock && (HAS_CAP(keep, CAP_SYS_TIME) || HAS_CAP(keep, CAP_WAKE_ALARM)) &&
-            widen(&w, "ProtectClock=yes", "CAP_SYS_TIME or CAP_WAKE_ALARM is kept (keep-unsafe)") < 0)
+        /* its capabilities are not kept (convert_dropped_capabilities()) */
+        if (u->protect_clock &&
+            note(notes, "ProtectClock=yes: done by the sandbox: the default seccomp filter refuses @clock, and "
+                 "CAP_SYS_TIME and CAP_WAKE_ALARM are not kept") < 0)
                 return -ENOMEM;
         if (u->restrict_namespaces != UINT64_MAX && HAS_CAP(keep, CAP_SYS_ADMIN) &&
             widen(&w, "RestrictNamespaces=", "CAP_SYS_ADMIN is kept (keep-unsafe), and with it every namespace but "

@@ -31,6 +31,12 @@ extern const char *const unit_limit_names[];
  * IPAddressDeny=any with no more than the loopback allowed */
 bool convert_own_network(const UnitProps *u);
 
+/* The capabilities that u's settings take from its bounding set, as
+ * systemd does at start: CAP_MKNOD and CAP_SYS_RAWIO for PrivateDevices=,
+ * CAP_SYS_MODULE for ProtectKernelModules=, CAP_SYSLOG for
+ * ProtectKernelLogs=, CAP_SYS_TIME and CAP_WAKE_ALARM for ProtectClock= */
+uint64_t convert_dropped_capabilities(const UnitProps *u);
+
 /* Every setting of u that confines and that the profile does not carry:
  * an implied one a note; any other an error line each, 1 when there was
  * one and accept is false, or a note that says what is lost when it is

@@ -299,6 +299,9 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         if (streq(key, "DynamicUser")) return u->dynamic_user = parse_bool(v), 0;
         if (streq(key, "RemainAfterExit")) return u->remain_after_exit = parse_bool(v), 0;
         if (streq(key, "ProtectClock")) return u->protect_clock = parse_bool(v), 0;
+        /* which namespaces does not matter here (convert-widen.c), only whether any is refused */
+        if (streq(key, "RestrictNamespaces"))
+                return u->restrict_namespaces = !*v || streq(v, "no") || streq(v, "false") ? UINT64_MAX : 0, 0;
         if (streq(key, "MemoryMax")) return u->memory_max = parse_bytes(v), 0;
         if (streq(key, "TasksMax")) return u->tasks_max = streq(v, "infinity") ? UINT64_MAX : strtoull(v, NULL, 10), 0;
         if (streq(key, "CPUQuota")) return u->cpu_quota_per_sec_usec = strtoull(v, NULL, 10) * 10000, 0;

@@ -102,6 +102,8 @@ UMask=0077
 MemoryDenyWriteExecute=yes
 ProtectKernelTunables=yes
 PrivateDevices=yes
+RestrictNamespaces=yes
+ProtectClock=yes
 EOF
 ctl convert narrow --output=-
 check_eq "SystemCallFilter=, RestrictAddressFamilies=, LimitNOFILE=, UMask=, MemoryDenyWriteExecute=: refused" "$rc" 1
@@ -116,6 +118,13 @@ ctl convert narrow --output=- --accept-widening
 check_eq "--accept-widening: converted" "$rc" 0
 check "... each setting lost in the profile's comment" grep -q '^ *SystemCallFilter=@system-service: NOT CARRIED, the widening accepted on purpose' "$TMP/out"
 check "... what the sandbox does itself said so" grep -q '^ *ProtectKernelTunables=yes: done by the sandbox' "$TMP/out"
+check "... RestrictNamespaces= and ProtectClock= too, while CAP_SYS_ADMIN and CAP_SYS_TIME are not kept" \
+        sh -c 'grep -q "^ *RestrictNamespaces=: done by the sandbox" "$0" && grep -q "^ *ProtectClock=yes: done by the sandbox" "$0"' "$TMP/out"
+ctl convert narrow --output=- --accept-widening --keep-unsafe-caps
+check "... with --keep-unsafe-caps, CAP_SYS_ADMIN kept: RestrictNamespaces= lost, and said" \
+        grep -q '^ *RestrictNamespaces=: NOT CARRIED, the widening accepted on purpose: CAP_SYS_ADMIN is kept' "$TMP/out"
+check_eq "... but not the capabilities PrivateDevices= and ProtectClock= take from the unit (CAP_MKNOD, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_WAKE_ALARM)" \
+        "$(grep -ow 'CAP_MKNOD\|CAP_SYS_RAWIO\|CAP_SYS_TIME\|CAP_WAKE_ALARM' <<<"$(grep '<capabilities ' "$TMP/out")")" ""
 cp "$TMP/out" "$TMP/profiles/narrow.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
 rm "$TMP/profiles/narrow.xml"
