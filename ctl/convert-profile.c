@@ -3,8 +3,10 @@
  * A service unit, as systemd loaded it, made into a sandbox profile that
  * keeps the service working: what the unit lets it write becomes the
  * sandbox's overlays or binds, its capabilities the keep-list (but those
- * that reach past the sandbox), its user stays. What has no equivalent
- * is said, never dropped silently.
+ * that reach past the sandbox), its user stays, an EnvironmentFile= a
+ * reference read at each start. What has no equivalent is said, never
+ * dropped silently; what confines and has none refuses the conversion
+ * (convert-widen.c).
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -370,7 +370,7 @@ static int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProp
                                 r = -ENOMEM;
                 } else if (r >= 0 && l && !(value = strv_join(l, " ")))
                         r = -ENOMEM;
-        } else if (sig[0] == 'a' || streq(sig, "as")) {
+        } else if (sig[0] == 'a') {
                 unsigned n = 0;
 
                 r = sd_bus_message_enter_container(m, 'a', sig + 1);
