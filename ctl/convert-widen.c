@@ -58,6 +58,9 @@ const ConfiningSetting confining_settings[] = {
         { "IPIngressFilterPath", "as", NULL, NULL },
         { "IPEgressFilterPath", "as", NULL, NULL },
         { "BPFProgram", "a(ss)", NULL, NULL },
+        /* a namespace the unit joins: the sandbox makes its own, or has the host's */
+        { "NetworkNamespacePath", "s", NULL, NULL },
+        { "IPCNamespacePath", "s", NULL, NULL },
         { "MemoryHigh", "t", NULL, NULL },
         { "MemorySwapMax", "t", NULL, NULL },
         { "CPUWeight", "t", NULL, NULL },

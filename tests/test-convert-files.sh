@@ -104,11 +104,12 @@ ProtectKernelTunables=yes
 PrivateDevices=yes
 RestrictNamespaces=yes
 ProtectClock=yes
+NetworkNamespacePath=/run/netns/vpn
 EOF
 ctl convert narrow --output=-
 check_eq "SystemCallFilter=, RestrictAddressFamilies=, LimitNOFILE=, UMask=, MemoryDenyWriteExecute=: refused" "$rc" 1
 for s in "SystemCallFilter=@system-service" "RestrictAddressFamilies=AF_UNIX" "LimitNOFILE=64" "UMask=0077" \
-        "MemoryDenyWriteExecute=yes"; do
+        "MemoryDenyWriteExecute=yes" "NetworkNamespacePath=/run/netns/vpn"; do
         check "... a line for $s" grep -q "^sandboxctl: convert: narrow.service: $s: .*the profile would confine less than the unit (--accept-widening" "$TMP/err"
 done
 check "... what the sandbox does itself is not refused (ProtectKernelTunables=, PrivateDevices=)" \
