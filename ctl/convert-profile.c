@@ -3,26 +3,29 @@
  * A service unit, as systemd loaded it, made into a sandbox profile that
  * keeps the service working: what the unit lets it write becomes the
  * sandbox's overlays or binds, its capabilities the keep-list (but those
- * that reach past the sandbox), its user stays. What has no equivalent
- * is said, never dropped silently.
+ * that reach past the sandbox), its user stays, an EnvironmentFile= a
+ * reference read at each start. What has no equivalent is said, never
+ * dropped silently; what confines and has none refuses the conversion
+ * (convert-widen.c).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cap-ng.h>
 
 #include "buffer.h"
 #include "capabilities.h"
+#include "convert-env.h"
 #include "convert-profile.h"
+#include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
 #include "paths.h"
 #include "strv.h"
-
-#define ENV_FILE_MAX (1U << 20)
 
 static bool is_shell(const char *path) {
         const char *base = strrchr(path, '/');
@@ -74,106 +77,6 @@ int convert_check(const UnitProps *u) {
                                                "(%s -c '%s'): what it runs and writes cannot be told from the unit; "
                                                "write the profile by hand", id, c->path, c->argv[i + 1]);
         return 0;
-}
-
-typedef struct Env {
-        char **vars; /* NAME=VALUE, the unit's Environment= and EnvironmentFile= */
-} Env;
-
-static const char *env_get(const Env *e, const char *name, size_t n) {
-        const char *v = NULL;
-
-        STRV_FOREACH(i, e->vars)
-                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
-                        v = *i + n + 1; /* the last one wins, as in systemd */
-        return v;
-}
-
-/* A line "NAME=VALUE" of an environment file, with quotes around VALUE
- * taken off; NULL for comments and empty lines. */
-static char *env_file_line(char *line) {
-        char *eq, *v;
-        size_t n;
-
-        line += strspn(line, " \t");
-        if (!*line || *line == '#' || *line == ';')
-                return NULL;
-        if (strncmp(line, "export ", 7) == 0)
-                line += 7;
-        eq = strchr(line, '=');
-        if (!eq || eq == line)
-                return NULL;
-        v = eq + 1;
-        n = strlen(v);
-        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
-                v[--n] = 0;
-        if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-                memmove(v, v + 1, n - 2);
-                v[n - 2] = 0;
-        }
-        return line;
-}
-
-static int env_read_file(Env *e, const char *spec, char ***notes) {
-        bool missing_ok = spec[0] == '-';
-        const char *path = spec + missing_ok;
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        char line[4096];
-        size_t total = 0;
-
-        if (!f) {
-                if (missing_ok && errno == ENOENT)
-                        return 0;
-                return log_error_errno(-errno, "EnvironmentFile=%s: %m", path);
-        }
-        while (fgets(line, sizeof(line), f)) {
-                char *l;
-
-                total += strlen(line);
-                if (total > ENV_FILE_MAX)
-                        return log_error_errno(-EFBIG, "EnvironmentFile=%s: too large", path);
-                line[strcspn(line, "\n")] = 0;
-                l = env_file_line(line);
-                if (l && strv_append(&e->vars, l) < 0)
-                        return log_oom();
-        }
-        char *n;
-        if (asprintf(&n, "EnvironmentFile=%s: its variables as they are now, copied into <env>; later edits of "
-                     "the file do not reach the sandbox", path) < 0 || strv_consume(notes, n) < 0)
-                return log_oom();
-        return 0;
-}
-
-/* systemd's expansion of an ExecStart= word: "$NAME" alone becomes the
- * value's words, "${NAME}" anywhere the value. */
-static int expand_word(const Env *e, const char *w, char ***out) {
-        _cleanup_buffer_ Buffer b = {};
-
-        if (w[0] == '$' && w[1] != '{' && w[1]) {
-                const char *v = env_get(e, w + 1, strlen(w + 1));
-                _cleanup_strv_free_ char **words = NULL;
-
-                if (v && strv_split(v, " \t\n", &words) < 0)
-                        return -ENOMEM;
-                return strv_extend(out, words);
-        }
-        for (const char *p = w; *p;) {
-                const char *end;
-
-                if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}'))) {
-                        const char *v = env_get(e, p + 2, (size_t) (end - p - 2));
-
-                        buffer_append(&b, v ? v : "");
-                        p = end + 1;
-                } else if (p[0] == '$' && p[1] == '$') {
-                        buffer_append_char(&b, '$');
-                        p += 2;
-                } else
-                        buffer_append_char(&b, *p++);
-        }
-        if (b.oom)
-                return -ENOMEM;
-        return strv_append(out, b.data ? b.data : "");
 }
 
 static void xml_escaped(Buffer *b, const char *s) {
@@ -253,9 +156,11 @@ static void cap_names(Buffer *b, char * const *caps) {
 /* The capabilities of mask into keep=. Those that reach past the
  * sandbox's namespaces (capabilities.h) are left out, each a note, unless
  * keep_unsafe: then they go into keep-unsafe=, each a note too. */
-static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_unsafe, char ***notes) {
+static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_unsafe, char ***notes,
+                        uint64_t *ret_kept) {
         _cleanup_strv_free_ char **keep = NULL, **unsafe = NULL;
 
+        *ret_kept = 0;
         for (unsigned i = 0; i < 64; i++) {
                 _cleanup_free_ char *name = NULL;
                 const char *n, *why;
@@ -267,6 +172,8 @@ static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_u
                 for (char *c = name; *c; c++)
                         *c = (char) (*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
                 why = capability_unsafe_why(name, host_network);
+                if (!why || keep_unsafe)
+                        *ret_kept |= UINT64_C(1) << i;
                 if (!why) {
                         if (strv_consume(&keep, TAKE_PTR(name)) < 0)
                                 return -ENOMEM;
@@ -298,15 +205,15 @@ static const char *service_type(const UnitProps *u, char ***notes) {
         return "simple";
 }
 
-static int exec_element(Buffer *b, const UnitProps *u, const Env *env, char ***notes) {
+static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
 
         if (strv_append(&args, c->path) < 0)
                 return -ENOMEM;
         for (size_t i = 1; c->argv && c->argv[i]; i++)
-                if (expand_word(env, c->argv[i], &args) < 0)
-                        return -ENOMEM;
+                if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
+                        return -EINVAL;
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
             note(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
@@ -337,7 +244,7 @@ static int exec_element(Buffer *b, const UnitProps *u, const Env *env, char ***n
                 xml_escaped(b, *a);
                 buffer_append(b, "</arg>\n");
         }
-        STRV_FOREACH(e, env->vars) {
+        STRV_FOREACH(e, u->environment) {
                 const char *eq = strchr(*e, '=');
 
                 if (!eq)
@@ -347,6 +254,15 @@ static int exec_element(Buffer *b, const UnitProps *u, const Env *env, char ***n
                 buffer_append(b, "\" value=\"");
                 xml_escaped(b, eq + 1);
                 buffer_append(b, "\"/>\n");
+        }
+        /* a reference, read at each start as systemd reads it: never the
+         * contents, which the unit's file mode may keep from others */
+        STRV_FOREACH(f, u->environment_files) {
+                bool optional = **f == '-';
+
+                buffer_append(b, "    <environment-file path=\"");
+                xml_escaped(b, *f + optional);
+                buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
         }
         STRV_FOREACH(g, u->supplementary_groups) {
                 buffer_append(b, "    <supplementary-group name=\"");
@@ -368,7 +284,72 @@ static void bind_element(Buffer *b, const char *source, const char *target, bool
         buffer_append(b, readonly ? "\" readonly=\"yes\"/>\n" : "\" readonly=\"no\"/>\n");
 }
 
+typedef struct Bind {
+        const char *source, *target;
+        bool readonly;
+} Bind;
+
+static int add_bind(Bind **binds, size_t *n, const char *source, const char *target, bool readonly) {
+        Bind *t;
+
+        /* one mount per target: read-only wins, as in systemd */
+        for (size_t i = 0; i < *n; i++)
+                if (streq((*binds)[i].target, target)) {
+                        (*binds)[i].readonly = (*binds)[i].readonly || readonly;
+                        return 0;
+                }
+        t = realloc(*binds, (*n + 1) * sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        *binds = t;
+        t[(*n)++] = (Bind) { source, target, readonly };
+        return 0;
+}
+
+/* the writable bind deepest above path, or NULL */
+static const Bind *writable_above(const Bind *binds, size_t n, const char *path) {
+        const Bind *best = NULL;
+
+        for (size_t i = 0; i < n; i++)
+                if (!binds[i].readonly && path_is_at_or_below(path, binds[i].target) &&
+                    (!best || strlen(binds[i].target) > strlen(best->target)))
+                        best = &binds[i];
+        return best;
+}
+
+/* A ReadOnlyPaths= the sandbox does not make read-only on its own: in
+ * its /etc or /var overlay, or below a writable bind. There, what the
+ * unit saw at that path (the host's, or what a BindPaths= above it put
+ * there) is bound read-only; the helper mounts it after the writable
+ * one above it (a parent before what is below it). *owned keeps the
+ * source made here. */
+static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***owned, char ***notes) {
+        bool optional = spec[0] == '-';
+        const char *path = spec + (spec[0] == '-' || spec[0] == '+');
+        const Bind *above = writable_above(*binds, *n, path);
+        char *source;
+
+        if (!above && !path_is_at_or_below(path, "/etc") && !path_is_at_or_below(path, "/var"))
+                return 0; /* the sandbox's root is read-only; /tmp, /run: convert_widening() */
+        if (!above)
+                source = strdup(path);
+        else if (asprintf(&source, "%s%s", above->source, path + strlen(above->target)) < 0)
+                source = NULL;
+        if (!source || strv_consume(owned, source) < 0)
+                return -ENOMEM;
+        if (optional && access(source, F_OK) < 0)
+                return note(notes, "ReadOnlyPaths=%s: %s is missing on the host, so not bound (the unit allowed that "
+                            "with \"-\")", spec, source);
+        if (note(notes, "ReadOnlyPaths=%s: %s bound read-only there, over the sandbox's own", spec, source) < 0)
+                return -ENOMEM;
+        return add_bind(binds, n, source, path, true);
+}
+
 static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
+        _cleanup_free_ Bind *binds = NULL;
+        _cleanup_strv_free_ char **owned = NULL;
+        size_t n = 0;
+
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
         /* the sandbox's /run is its own: made there, as systemd would */
         STRV_FOREACH(d, u->runtime_directory) {
@@ -381,23 +362,47 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
 
                 if (covered(path))
                         continue; /* in the sandbox's own, writable and kept */
-                bind_element(b, path, NULL, false);
-                if (note(notes, "ReadWritePaths=%s: bound writable: the service changes the host's %s, as it did", path,
+                if (add_bind(&binds, &n, path, path, false) < 0 ||
+                    note(notes, "ReadWritePaths=%s: bound writable: the service changes the host's %s, as it did", path,
                          path) < 0)
                         return -ENOMEM;
         }
-        /* read-only everywhere else already; in the overlays, not */
-        STRV_FOREACH(p, u->read_only_paths) {
-                const char *path = *p + (**p == '-' || **p == '+');
+        for (size_t i = 0; i < u->bind_paths.n; i++)
+                if (add_bind(&binds, &n, u->bind_paths.items[i].source, u->bind_paths.items[i].target, false) < 0)
+                        return -ENOMEM;
+        for (size_t i = 0; i < u->bind_read_only_paths.n; i++)
+                if (add_bind(&binds, &n, u->bind_read_only_paths.items[i].source, u->bind_read_only_paths.items[i].target,
+                             true) < 0)
+                        return -ENOMEM;
+        STRV_FOREACH(p, u->read_only_paths)
+                if (read_only_path(&binds, &n, *p, &owned, notes) < 0)
+                        return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                bind_element(b, binds[i].source, binds[i].target, binds[i].readonly);
+        STRV_FOREACH(t, u->temporary_filesystem) {
+                _cleanup_free_ char *path = strndup(*t, strcspn(*t, ":"));
+                _cleanup_strv_free_ char **opts = NULL;
 
-                if (covered(path) && note(notes, "ReadOnlyPaths=%s: writable in the sandbox's own %s (its overlay or "
-                                          "tmpfs, never the host's)", path, path) < 0)
+                if (!path || ((*t)[strlen(path)] == ':' && strv_split(*t + strlen(path) + 1, ",", &opts) < 0))
+                        return -ENOMEM;
+                buffer_append(b, "    <tmpfs target=\"");
+                xml_escaped(b, path);
+                buffer_append_char(b, '"');
+                STRV_FOREACH(o, opts)
+                        if (strncmp(*o, "mode=", 5) == 0 || strncmp(*o, "size=", 5) == 0) {
+                                buffer_printf(b, " %.4s=\"", *o);
+                                xml_escaped(b, *o + 5);
+                                buffer_append_char(b, '"');
+                        }
+                buffer_append(b, "/>\n");
+        }
+        /* /tmp is the sandbox's own already; /var/tmp is in its /var, where
+         * the host's files show through the overlay */
+        if (u->private_tmp) {
+                buffer_append(b, "    <tmpfs target=\"/var/tmp\" mode=\"1777\"/>\n");
+                if (note(notes, "PrivateTmp=yes: /tmp is the sandbox's own; /var/tmp a tmpfs of its own") < 0)
                         return -ENOMEM;
         }
-        for (size_t i = 0; i < u->bind_paths.n; i++)
-                bind_element(b, u->bind_paths.items[i].source, u->bind_paths.items[i].target, false);
-        for (size_t i = 0; i < u->bind_read_only_paths.n; i++)
-                bind_element(b, u->bind_read_only_paths.items[i].source, u->bind_read_only_paths.items[i].target, true);
         STRV_FOREACH(p, u->inaccessible_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
 
@@ -427,48 +432,15 @@ static void resources_element(Buffer *b, const UnitProps *u) {
         }
 }
 
-static int note_list(char ***notes, const char *setting, char * const *l, const char *why) {
-        _cleanup_free_ char *v = NULL;
-
-        if (!l || !*l)
-                return 0;
-        v = strv_join(l, " ");
-        return v ? note(notes, "%s=%s: %s", setting, v, why) : -ENOMEM;
-}
-
-/* The unit's process settings and its own hardening: none has a profile
- * equivalent; the hardening's place is taken by the sandbox's own. */
+/* The unit's process settings that do not confine: none has a profile
+ * equivalent (convert-widen.c has those that confine). */
 static int other_settings_notes(const UnitProps *u, char ***notes) {
-        static const char *const instead = "the unit's own hardening; the sandbox's confinement applies instead";
-
-        if ((u->umask != 0022 && note(notes, "UMask=%04o: not set; the service starts with 0022", u->umask) < 0) ||
-            (u->limit_nofile != u->default_limit_nofile && u->default_limit_nofile &&
-             note(notes, "LimitNOFILE=%llu: not set; the sandbox's unit has the default", (unsigned long long) u->limit_nofile) < 0) ||
-            (u->oom_score_adjust && note(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
-            (u->nice && note(notes, "Nice=%d: not set", (int) u->nice) < 0) ||
+        if ((u->oom_score_adjust && note(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
+            (u->nice < 0 && note(notes, "Nice=%d: not set; the service starts at 0", (int) u->nice) < 0) ||
             (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
              note(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
             (!isempty(u->syslog_identifier) && note(notes, "SyslogIdentifier=%s: the journal names the helper instead",
                                                     u->syslog_identifier) < 0))
-                return -ENOMEM;
-        if (note_list(notes, "SystemCallFilter", u->system_call_filter, instead) < 0 ||
-            note_list(notes, "RestrictAddressFamilies", u->restrict_address_families, instead) < 0 ||
-            note_list(notes, "NoExecPaths", u->no_exec_paths, instead) < 0 ||
-            note_list(notes, "ExecPaths", u->exec_paths, instead) < 0)
-                return -ENOMEM;
-        if ((u->memory_deny_write_execute && note(notes, "MemoryDenyWriteExecute=yes: %s", instead) < 0) ||
-            (u->private_users && note(notes, "PrivateUsers=yes: %s", instead) < 0) ||
-            (u->restrict_namespaces != UINT64_MAX && u->restrict_namespaces != 0 &&
-             note(notes, "RestrictNamespaces=: %s (it cannot make user namespaces in any case)", instead) < 0) ||
-            (u->protect_kernel_tunables && note(notes, "ProtectKernelTunables=yes: the sandbox's /proc/sys and /sys are "
-                                                "read-only anyway") < 0) ||
-            (u->protect_control_groups && note(notes, "ProtectControlGroups=yes: the sandbox's /sys is read-only anyway") < 0) ||
-            (u->protect_clock && note(notes, "ProtectClock=yes: %s", instead) < 0) ||
-            (!isempty(u->protect_system) && !streq(u->protect_system, "no") &&
-             note(notes, "ProtectSystem=%s: the sandbox's root is read-only anyway", u->protect_system) < 0) ||
-            (!isempty(u->protect_home) && !streq(u->protect_home, "no") &&
-             note(notes, "ProtectHome=%s: not carried; mask /home, /root and /run/user with <mask> if wanted",
-                  u->protect_home) < 0))
                 return -ENOMEM;
         return 0;
 }
@@ -487,8 +459,6 @@ static int other_notes(const UnitProps *u, char ***notes) {
         if (!u->no_new_privileges &&
             note(notes, "NoNewPrivileges=no: the sandbox sets no_new_privs, so set-user-ID programs gain nothing; "
                  "add <no-new-privileges enabled=\"no\"/> if the service needs them") < 0)
-                return -ENOMEM;
-        if (u->private_devices && note(notes, "PrivateDevices=yes: the sandbox's /dev is minimal anyway") < 0)
                 return -ENOMEM;
         if (!isempty(u->user) && u->ambient_capabilities == 0 && u->capability_bounding_set != 0 &&
             note(notes, "CapabilityBoundingSet=: with User=%s and no AmbientCapabilities=, the service has no "
@@ -518,17 +488,27 @@ static void header(Buffer *b, const UnitProps *u, char * const *notes) {
         buffer_append(b, "-->\n");
 }
 
-int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char **ret_text, char ***ret_notes) {
+/* <apparmor> or <selinux> from AppArmorProfile= or SELinuxContext= ("-"
+ * first: optional="yes") */
+static void label_element(Buffer *b, const char *element, const char *attribute, const char *value) {
+        bool optional = value[0] == '-';
+
+        buffer_printf(b, "    <%s %s=\"", element, attribute);
+        xml_escaped(b, value + optional);
+        buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
+}
+
+int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool accept_widening, char **ret_text,
+                    char ***ret_notes) {
         _cleanup_buffer_ Buffer body = {}, text = {};
         _cleanup_strv_free_ char **notes = NULL;
-        Env env = {};
+        bool own_network = convert_own_network(u);
+        uint64_t kept = 0;
         int r = 0;
 
-        if (strv_extend(&env.vars, u->environment) < 0)
-                return log_oom();
-        STRV_FOREACH(f, u->environment_files)
-                if ((r = env_read_file(&env, *f, &notes)) < 0)
-                        goto finish;
+        r = convert_check_environment(u);
+        if (r < 0)
+                return r;
 
         buffer_printf(&body, "<sandbox name=\"%s\">\n", name);
         if (!isempty(u->description)) {
@@ -536,7 +516,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char
                 xml_escaped(&body, u->description);
                 buffer_append(&body, "</description>\n");
         }
-        r = exec_element(&body, u, &env, &notes);
+        r = exec_element(&body, u, &notes);
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <service type=\"%s\"", service_type(u, &notes));
@@ -555,13 +535,24 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char
         r = filesystem_element(&body, u, &notes);
         if (r < 0)
                 goto finish;
-        buffer_printf(&body, "  <network mode=\"%s\"/>\n", u->private_network ? "none" : "host");
+        buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
+        if (own_network && !u->private_network &&
+            note(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
+                 "its own lo (the host's loopback is not reached either)") < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         buffer_append(&body, "  <security>\n");
-        r = capabilities(&body, isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
-                                u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set,
-                         !u->private_network, keep_unsafe, &notes);
+        r = capabilities(&body, (isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
+                                 u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set) &
+                                ~convert_dropped_capabilities(u),
+                         !own_network, keep_unsafe, &notes, &kept);
         if (r < 0)
                 goto finish;
+        if (u->apparmor_profile)
+                label_element(&body, "apparmor", "profile", u->apparmor_profile);
+        if (u->selinux_context)
+                label_element(&body, "selinux", "label", u->selinux_context);
         buffer_append(&body, "  </security>\n");
         resources_element(&body, u);
         if (u->wanted_by) {
@@ -575,6 +566,15 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char
                 r = other_notes(u, &notes);
         if (r < 0)
                 goto finish;
+        /* last: what convert would lose is refused whatever else is wrong */
+        r = convert_widening(u, kept, accept_widening, &notes);
+        if (r < 0)
+                goto finish;
+        if (r > 0) {
+                r = log_error_errno(-EPERM, "convert: %s: not converted: the profile would confine less than the unit "
+                                    "(see above)", u->id);
+                goto finish;
+        }
         header(&text, u, notes);
         buffer_append(&text, body.data);
         if (body.oom || text.oom) {
@@ -584,6 +584,5 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char
         *ret_text = TAKE_PTR(text.data);
         *ret_notes = TAKE_PTR(notes);
 finish:
-        strv_free(env.vars);
         return r == -ENOMEM ? log_oom() : r;
 }

@@ -16,6 +16,9 @@ int convert_check(const UnitProps *u);
  * that reach past the sandbox (capabilities.h) are left out, or with
  * keep_unsafe kept in keep-unsafe=. Every setting of u without a profile
  * equivalent, and every such capability, is one line of *ret_notes, and
- * also in a comment at the top of the profile. Returns 0, -ENOMEM, or
- * -EINVAL after saying why. */
-int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, char **ret_text, char ***ret_notes);
+ * also in a comment at the top of the profile. A setting that confines
+ * and that the profile cannot carry refuses the conversion
+ * (convert-widen.h), unless accept_widening. Returns 0, -ENOMEM, or
+ * -EINVAL or -EPERM after saying why. */
+int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool accept_widening, char **ret_text,
+                    char ***ret_notes);

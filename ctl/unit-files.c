@@ -17,76 +17,17 @@
 #include <cap-ng.h>
 
 #include "buffer.h"
+#include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
+#include "regular-file.h"
 #include "strv.h"
 #include "unit-files.h"
+#include "unit-words.h"
 
 #define UNIT_DIRS "/etc/systemd/system:/run/systemd/system:/usr/local/lib/systemd/system:/usr/lib/systemd/system:/lib/systemd/system"
 #define UNIT_FILE_MAX (1U << 20)
 #define USEC_PER_SEC UINT64_C(1000000)
-
-typedef struct Names {
-        const char *unit;     /* foo@bar.service */
-        char *template;       /* foo@.service, or NULL */
-        char *prefix, *instance;
-} Names;
-
-/* The words of a value: whitespace-separated, "double" or 'single'
- * quoted, with backslash escapes. */
-static int split_words(const char *v, char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-
-        for (const char *p = v;;) {
-                char *w, *o;
-                char quote = 0;
-
-                p += strspn(p, " \t");
-                if (!*p)
-                        break;
-                w = o = malloc(strlen(p) + 1);
-                if (!w)
-                        return -ENOMEM;
-                for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
-                        if (quote && *p == quote)
-                                quote = 0;
-                        else if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        else if (*p == '\\' && p[1])
-                                *o++ = *++p;
-                        else
-                                *o++ = *p;
-                }
-                *o = 0;
-                if (strv_consume(&l, w) < 0)
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(l);
-        return 0;
-}
-
-/* %i %I %n %N %p %P %% replaced; others left as they are */
-static char *specifiers(const Names *n, const char *v) {
-        _cleanup_buffer_ Buffer b = {};
-
-        for (const char *p = v; *p; p++) {
-                if (*p != '%' || !p[1]) {
-                        buffer_append_char(&b, *p);
-                        continue;
-                }
-                switch (*++p) {
-                case 'i': case 'I': buffer_append(&b, n->instance ? n->instance : ""); break;
-                case 'n': buffer_append(&b, n->unit); break;
-                case 'N': buffer_append_n(&b, n->unit, strlen(n->unit) - strlen(".service")); break;
-                case 'p': case 'P': buffer_append(&b, n->prefix); break;
-                case '%': buffer_append_char(&b, '%'); break;
-                default: buffer_append_char(&b, '%'); buffer_append_char(&b, *p); break;
-                }
-        }
-        if (b.oom)
-                return NULL;
-        return b.data ? TAKE_PTR(b.data) : strdup("");
-}
 
 static uint64_t parse_usec(const char *v, uint64_t fallback) {
         char *end;
@@ -142,8 +83,9 @@ static uint64_t parse_caps(char **words) {
 }
 
 /* the value of an Exec*= line as a command; "" resets the list */
-static int add_command(UnitCommands *c, const char *v) {
+static int add_command(const Names *n, UnitCommands *c, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
         UnitCommand cmd = {};
         UnitCommand *t;
         const char *p;
@@ -157,8 +99,11 @@ static int add_command(UnitCommands *c, const char *v) {
                 c->n = 0;
                 return 0;
         }
-        if (split_words(v, &words) < 0 || !words || !*words)
-                return words ? 0 : -ENOMEM;
+        r = unit_split_words(n, v, &words);
+        if (r < 0)
+                return r;
+        if (!words || !*words)
+                return 0;
         for (p = words[0]; *p && strchr("@-:+!", *p); p++) {
                 if (*p == '-')
                         cmd.ignore_failure = true;
@@ -190,16 +135,17 @@ static int add_command(UnitCommands *c, const char *v) {
 }
 
 /* a list setting: "" resets, else the words are added */
-static int add_words(char ***l, const char *v) {
+static int add_words(const Names *n, char ***l, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
 
         if (!*v) {
                 strv_free(*l);
                 *l = NULL;
                 return 0;
         }
-        if (split_words(v, &words) < 0)
-                return -ENOMEM;
+        if ((r = unit_split_words(n, v, &words)) < 0)
+                return r;
         return strv_extend(l, words);
 }
 
@@ -209,11 +155,25 @@ static int set_string(char **field, const char *v) {
         return *field ? 0 : -ENOMEM;
 }
 
-static int add_binds(UnitBinds *b, const char *v) {
-        _cleanup_strv_free_ char **words = NULL;
+/* a string setting, its specifiers resolved */
+static int set_spec(const Names *n, char **field, const char *v) {
+        char *e;
+        int r;
 
-        if (split_words(v, &words) < 0)
-                return -ENOMEM;
+        r = unit_specifiers(n, v, &e);
+        if (r < 0)
+                return r;
+        free(*field);
+        *field = e;
+        return 0;
+}
+
+static int add_binds(const Names *n, UnitBinds *b, const char *v) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if ((r = unit_split_words(n, v, &words)) < 0)
+                return r;
         STRV_FOREACH(w, words) {
                 char *src = *w + (**w == '-'), *colon = strchr(src, ':');
                 UnitBind *t = realloc(b->items, (b->n + 1) * sizeof(*t));
@@ -233,65 +193,115 @@ static int add_binds(UnitBinds *b, const char *v) {
         return 0;
 }
 
-static int apply(UnitProps *u, const char *section, const char *key, const char *v) {
+/* A confining setting without an element of its own (convert-widen.h),
+ * or a Limit*=: "KEY=VALUE" into u->confining, the last line winning; a
+ * value that does not confine (empty, "no", the default) takes it out */
+static int record_confining(UnitProps *u, const char *key, const char *v) {
+        const ConfiningSetting *c = confining_setting(key);
+        size_t k = strlen(key);
+        char *e;
+
+        for (char **i = u->confining; i && *i; i++)
+                if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
+                        free(*i);
+                        /* the vector stays whole: the last entry moves here */
+                        *i = u->confining[strv_length(u->confining) - 1];
+                        u->confining[strv_length(u->confining) - 1] = NULL;
+                        break;
+                }
+        if (!*v || (c && streq(c->signature, "b") && !parse_bool(v)) || (c && c->unset && streq(v, c->unset)))
+                return 0;
+        if (asprintf(&e, "%s=%s", key, v) < 0)
+                return -ENOMEM;
+        return strv_consume(&u->confining, e);
+}
+
+/* "PATH RWM" of DeviceAllow= as "PATH:RWM"; the label settings' "-" kept */
+static int add_device(const Names *n, UnitProps *u, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
+        int r;
+        char *e;
+
+        if (!*v)
+                return add_words(n, &u->device_allow, v);
+        if ((r = unit_split_words(n, v, &words)) < 0)
+                return r;
+        if (!words || !words[0])
+                return 0;
+        if (asprintf(&e, "%s:%s", words[0], words[1] ? words[1] : "rwm") < 0)
+                return -ENOMEM;
+        return strv_consume(&u->device_allow, e);
+}
+
+static int apply(UnitProps *u, const Names *n, const char *section, const char *key, const char *v) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
 
         if (streq(section, "Unit"))
-                return streq(key, "Description") ? set_string(&u->description, v) : 0;
+                return streq(key, "Description") ? set_spec(n, &u->description, v) : 0;
         if (streq(section, "Install"))
-                return streq(key, "WantedBy") ? add_words(&u->wanted_by, v) : 0;
+                return streq(key, "WantedBy") ? add_words(n, &u->wanted_by, v) : 0;
         if (!streq(section, "Service"))
                 return 0;
-        if (streq(key, "ExecStart")) return add_command(&u->exec_start, v);
-        if (streq(key, "ExecStartPre")) return add_command(&u->exec_start_pre, v);
-        if (streq(key, "ExecStartPost")) return add_command(&u->exec_start_post, v);
-        if (streq(key, "ExecReload")) return add_command(&u->exec_reload, v);
-        if (streq(key, "ExecStop")) return add_command(&u->exec_stop, v);
-        if (streq(key, "ExecStopPost")) return add_command(&u->exec_stop_post, v);
-        if (streq(key, "ExecCondition")) return add_command(&u->exec_condition, v);
-        if (streq(key, "Type")) return set_string(&u->type, v);
-        if (streq(key, "Restart")) return set_string(&u->restart, v);
-        if (streq(key, "User")) return set_string(&u->user, v);
-        if (streq(key, "Group")) return set_string(&u->group, v);
-        if (streq(key, "WorkingDirectory")) return set_string(&u->working_directory, v);
-        if (streq(key, "RootDirectory")) return set_string(&u->root_directory, v);
-        if (streq(key, "PIDFile")) return set_string(&u->pid_file, v);
-        if (streq(key, "ProtectSystem")) return set_string(&u->protect_system, v);
-        if (streq(key, "ProtectHome")) return set_string(&u->protect_home, v);
-        if (streq(key, "KillMode")) return set_string(&u->kill_mode, v);
-        if (streq(key, "SyslogIdentifier")) return set_string(&u->syslog_identifier, v);
-        if (streq(key, "SupplementaryGroups")) return add_words(&u->supplementary_groups, v);
-        if (streq(key, "Environment")) return add_words(&u->environment, v);
-        if (streq(key, "EnvironmentFile")) return *v ? strv_append(&u->environment_files, v) : add_words(&u->environment_files, v);
-        if (streq(key, "StateDirectory")) return add_words(&u->state_directory, v);
-        if (streq(key, "CacheDirectory")) return add_words(&u->cache_directory, v);
-        if (streq(key, "LogsDirectory")) return add_words(&u->logs_directory, v);
-        if (streq(key, "RuntimeDirectory")) return add_words(&u->runtime_directory, v);
-        if (streq(key, "ConfigurationDirectory")) return add_words(&u->configuration_directory, v);
-        if (streq(key, "ReadWritePaths")) return add_words(&u->read_write_paths, v);
-        if (streq(key, "ReadOnlyPaths")) return add_words(&u->read_only_paths, v);
-        if (streq(key, "InaccessiblePaths")) return add_words(&u->inaccessible_paths, v);
-        if (streq(key, "NoExecPaths")) return add_words(&u->no_exec_paths, v);
-        if (streq(key, "ExecPaths")) return add_words(&u->exec_paths, v);
-        if (streq(key, "BindPaths")) return add_binds(&u->bind_paths, v);
-        if (streq(key, "BindReadOnlyPaths")) return add_binds(&u->bind_read_only_paths, v);
-        if (streq(key, "SystemCallFilter")) return add_words(&u->system_call_filter, v);
-        if (streq(key, "RestrictAddressFamilies")) return add_words(&u->restrict_address_families, v);
+        if (confining_setting(key) || (strncmp(key, "Limit", 5) == 0 && key[5]))
+                return record_confining(u, key, v);
+        if (streq(key, "IPAddressAllow")) return add_words(n, &u->ip_address_allow, v);
+        if (streq(key, "IPAddressDeny")) return add_words(n, &u->ip_address_deny, v);
+        if (streq(key, "TemporaryFileSystem")) return add_words(n, &u->temporary_filesystem, v);
+        if (streq(key, "DevicePolicy")) return set_spec(n, &u->device_policy, v);
+        if (streq(key, "DeviceAllow")) return add_device(n, u, v);
+        if (streq(key, "AppArmorProfile")) return set_spec(n, &u->apparmor_profile, v);
+        if (streq(key, "SELinuxContext")) return set_spec(n, &u->selinux_context, v);
+        if (streq(key, "ExecStart")) return add_command(n, &u->exec_start, v);
+        if (streq(key, "ExecStartPre")) return add_command(n, &u->exec_start_pre, v);
+        if (streq(key, "ExecStartPost")) return add_command(n, &u->exec_start_post, v);
+        if (streq(key, "ExecReload")) return add_command(n, &u->exec_reload, v);
+        if (streq(key, "ExecStop")) return add_command(n, &u->exec_stop, v);
+        if (streq(key, "ExecStopPost")) return add_command(n, &u->exec_stop_post, v);
+        if (streq(key, "ExecCondition")) return add_command(n, &u->exec_condition, v);
+        if (streq(key, "Type")) return set_spec(n, &u->type, v);
+        if (streq(key, "Restart")) return set_spec(n, &u->restart, v);
+        if (streq(key, "User")) return set_spec(n, &u->user, v);
+        if (streq(key, "Group")) return set_spec(n, &u->group, v);
+        if (streq(key, "WorkingDirectory")) return set_spec(n, &u->working_directory, v);
+        if (streq(key, "RootDirectory")) return set_spec(n, &u->root_directory, v);
+        if (streq(key, "PIDFile")) return set_spec(n, &u->pid_file, v);
+        if (streq(key, "KillMode")) return set_spec(n, &u->kill_mode, v);
+        if (streq(key, "SyslogIdentifier")) return set_spec(n, &u->syslog_identifier, v);
+        if (streq(key, "SupplementaryGroups")) return add_words(n, &u->supplementary_groups, v);
+        if (streq(key, "Environment")) return add_words(n, &u->environment, v);
+        if (streq(key, "EnvironmentFile")) {
+                char *e = NULL;
+
+                /* one path, its specifiers resolved, no escapes */
+                if (!*v)
+                        return add_words(n, &u->environment_files, v);
+                r = unit_specifiers(n, v, &e);
+                return r < 0 ? r : strv_consume(&u->environment_files, e);
+        }
+        if (streq(key, "StateDirectory")) return add_words(n, &u->state_directory, v);
+        if (streq(key, "CacheDirectory")) return add_words(n, &u->cache_directory, v);
+        if (streq(key, "LogsDirectory")) return add_words(n, &u->logs_directory, v);
+        if (streq(key, "RuntimeDirectory")) return add_words(n, &u->runtime_directory, v);
+        if (streq(key, "ConfigurationDirectory")) return add_words(n, &u->configuration_directory, v);
+        if (streq(key, "ReadWritePaths")) return add_words(n, &u->read_write_paths, v);
+        if (streq(key, "ReadOnlyPaths")) return add_words(n, &u->read_only_paths, v);
+        if (streq(key, "InaccessiblePaths")) return add_words(n, &u->inaccessible_paths, v);
+        if (streq(key, "BindPaths")) return add_binds(n, &u->bind_paths, v);
+        if (streq(key, "BindReadOnlyPaths")) return add_binds(n, &u->bind_read_only_paths, v);
         if (streq(key, "RuntimeDirectoryMode")) return u->runtime_directory_mode = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "UMask")) return u->umask = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "Nice")) return u->nice = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "OOMScoreAdjust")) return u->oom_score_adjust = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "PrivateTmp")) return u->private_tmp = parse_bool(v), 0;
         if (streq(key, "PrivateNetwork")) return u->private_network = parse_bool(v), 0;
-        if (streq(key, "PrivateDevices")) return u->private_devices = parse_bool(v), 0;
-        if (streq(key, "PrivateUsers")) return u->private_users = parse_bool(v), 0;
         if (streq(key, "NoNewPrivileges")) return u->no_new_privileges = parse_bool(v), 0;
         if (streq(key, "DynamicUser")) return u->dynamic_user = parse_bool(v), 0;
         if (streq(key, "RemainAfterExit")) return u->remain_after_exit = parse_bool(v), 0;
-        if (streq(key, "MemoryDenyWriteExecute")) return u->memory_deny_write_execute = parse_bool(v), 0;
-        if (streq(key, "ProtectKernelTunables")) return u->protect_kernel_tunables = parse_bool(v), 0;
-        if (streq(key, "ProtectControlGroups")) return u->protect_control_groups = parse_bool(v), 0;
         if (streq(key, "ProtectClock")) return u->protect_clock = parse_bool(v), 0;
+        /* which namespaces does not matter here (convert-widen.c), only whether any is refused */
+        if (streq(key, "RestrictNamespaces"))
+                return u->restrict_namespaces = !*v || streq(v, "no") || streq(v, "false") ? UINT64_MAX : 0, 0;
         if (streq(key, "MemoryMax")) return u->memory_max = parse_bytes(v), 0;
         if (streq(key, "TasksMax")) return u->tasks_max = streq(v, "infinity") ? UINT64_MAX : strtoull(v, NULL, 10), 0;
         if (streq(key, "CPUQuota")) return u->cpu_quota_per_sec_usec = strtoull(v, NULL, 10) * 10000, 0;
@@ -306,8 +316,8 @@ static int apply(UnitProps *u, const char *section, const char *key, const char 
         if (streq(key, "CapabilityBoundingSet") || streq(key, "AmbientCapabilities")) {
                 uint64_t *field = key[0] == 'C' ? &u->capability_bounding_set : &u->ambient_capabilities;
 
-                if (split_words(v, &words) < 0)
-                        return -ENOMEM;
+                if ((r = unit_split_words(n, v, &words)) < 0)
+                        return r;
                 /* lines add up; "~" takes away; the bounding set is all
                  * until its first line, "" empties either */
                 if (!words || !*words)
@@ -321,23 +331,33 @@ static int apply(UnitProps *u, const char *section, const char *key, const char 
         return 0;
 }
 
-static int parse_file(UnitProps *u, const Names *n, const char *path) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        _cleanup_free_ char *line = NULL, *logical = NULL;
+static int parse_file(UnitProps *u, const Names *names, const char *path) {
+        _cleanup_free_ char *text = NULL, *logical = NULL;
+        Names n = *names;
         char section[64] = "";
-        size_t size = 0, total = 0;
-        ssize_t k;
+        unsigned first = 1;
+        int r;
 
-        if (!f)
-                return log_error_errno(-errno, "convert: %s: %m", path);
-        while ((k = getline(&line, &size, f)) > 0) {
-                char *l = line, *eq;
+        /* bounded, a regular file only (a unit linked to /dev/zero or a
+         * FIFO is refused, not read forever), a read error an error */
+        r = read_regular_file(path, UNIT_FILE_MAX, &text, NULL, NULL);
+        if (r == -EBADFD)
+                return log_error_errno(r, "convert: %s: not a regular file", path);
+        if (r == -EFBIG)
+                return log_error_errno(r, "convert: %s: larger than %u bytes", path, UNIT_FILE_MAX);
+        if (r < 0)
+                return log_error_errno(r, "convert: %s: %m", path);
+        n.file = path;
+        n.line = 0;
+        for (char *l = text, *next; l; l = next) {
+                char *eq;
                 size_t len;
 
-                total += (size_t) k;
-                if (total > UNIT_FILE_MAX)
-                        return log_error_errno(-EFBIG, "convert: %s: too large", path);
-                l[strcspn(l, "\r\n")] = 0;
+                next = strchr(l, '\n');
+                if (next)
+                        *next++ = 0;
+                n.line++;
+                l[strcspn(l, "\r")] = 0;
                 len = strlen(l);
                 /* a "\" at the end continues the line */
                 if (logical) {
@@ -346,8 +366,11 @@ static int parse_file(UnitProps *u, const Names *n, const char *path) {
                                 return log_oom();
                         free(logical);
                         logical = j;
-                } else if (!(logical = strdup(l)))
-                        return log_oom();
+                } else {
+                        if (!(logical = strdup(l)))
+                                return log_oom();
+                        first = n.line;
+                }
                 if (len > 0 && l[len - 1] == '\\') {
                         logical[strlen(logical) - 1] = 0;
                         continue;
@@ -358,15 +381,19 @@ static int parse_file(UnitProps *u, const Names *n, const char *path) {
                 else if (*l == '[')
                         snprintf(section, sizeof(section), "%.*s", (int) strcspn(l + 1, "]"), l + 1);
                 else if ((eq = strchr(l, '='))) {
-                        _cleanup_free_ char *value = NULL;
                         char *key = l, *end = eq;
+                        unsigned last = n.line;
 
                         while (end > key && (end[-1] == ' ' || end[-1] == '\t'))
                                 end--;
                         *end = 0;
-                        value = specifiers(n, eq + 1 + strspn(eq + 1, " \t"));
-                        if (!value || apply(u, section, key, value) < 0)
+                        n.line = first;
+                        r = apply(u, &n, section, key, eq + 1 + strspn(eq + 1, " \t"));
+                        n.line = last;
+                        if (r == -ENOMEM)
                                 return log_oom();
+                        if (r < 0)
+                                return r;
                 }
                 free(logical);
                 logical = NULL;
@@ -466,6 +493,7 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
                 r = set_string(&u.load_state, "masked");
                 goto done;
         }
+        n.fragment = fragment;
         if (set_string(&u.load_state, "loaded") < 0 || set_string(&u.type, "simple") < 0 ||
             set_string(&u.restart, "no") < 0 || set_string(&u.fragment_path, fragment) < 0)
                 goto finish;
@@ -480,6 +508,10 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
         STRV_FOREACH(p, paths)
                 if ((r = parse_file(&u, &n, *p)) < 0)
                         goto finish;
+        if (strv_extend(&u.dropin_paths, paths) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         r = -ENOMEM;
         /* a socket of the same name activates it */
         if (asprintf(&socket, "%s.socket", prefix) < 0)

@@ -4,13 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "convert-widen.h"
 #include "macro.h"
 #include "strv.h"
 #include "unit-bus.h"
 #include "unit-props.h"
 
 
-typedef enum Kind { STRING, STRV, BOOL, U32, I32, U64, COMMANDS, ENV_FILES, BINDS, LIST } Kind;
+typedef enum Kind { STRING, STRV, BOOL, U32, I32, U64, COMMANDS, ENV_FILES, BINDS, LIST, ADDRESSES, PAIRS, LABEL } Kind;
 
 typedef struct Property {
         const char *name;
@@ -29,6 +34,7 @@ static const Property unit_properties[] = {
         P("FragmentPath", STRING, fragment_path),
         P("TriggeredBy", STRV, triggered_by),
         P("WantedBy", STRV, wanted_by),
+        P("DropInPaths", STRV, dropin_paths),
 };
 
 static const Property service_properties[] = {
@@ -63,7 +69,6 @@ static const Property service_properties[] = {
         P("BindReadOnlyPaths", BINDS, bind_read_only_paths),
         P("PrivateTmp", BOOL, private_tmp),
         P("PrivateNetwork", BOOL, private_network),
-        P("PrivateDevices", BOOL, private_devices),
         P("NoNewPrivileges", BOOL, no_new_privileges),
         P("DynamicUser", BOOL, dynamic_user),
         P("RemainAfterExit", BOOL, remain_after_exit),
@@ -76,24 +81,20 @@ static const Property service_properties[] = {
         P("RestartUSec", U64, restart_usec),
         P("TimeoutStartUSec", U64, timeout_start_usec),
         P("TimeoutStopUSec", U64, timeout_stop_usec),
-        P("ProtectSystem", STRING, protect_system),
-        P("ProtectHome", STRING, protect_home),
         P("KillMode", STRING, kill_mode),
         P("SyslogIdentifier", STRING, syslog_identifier),
         P("UMask", U32, umask),
         P("OOMScoreAdjust", I32, oom_score_adjust),
         P("Nice", I32, nice),
-        P("LimitNOFILE", U64, limit_nofile),
         P("RestrictNamespaces", U64, restrict_namespaces),
-        P("SystemCallFilter", LIST, system_call_filter),
-        P("RestrictAddressFamilies", LIST, restrict_address_families),
-        P("NoExecPaths", STRV, no_exec_paths),
-        P("ExecPaths", STRV, exec_paths),
-        P("MemoryDenyWriteExecute", BOOL, memory_deny_write_execute),
-        P("PrivateUsers", BOOL, private_users),
-        P("ProtectKernelTunables", BOOL, protect_kernel_tunables),
-        P("ProtectControlGroups", BOOL, protect_control_groups),
         P("ProtectClock", BOOL, protect_clock),
+        P("IPAddressAllow", ADDRESSES, ip_address_allow),
+        P("IPAddressDeny", ADDRESSES, ip_address_deny),
+        P("TemporaryFileSystem", PAIRS, temporary_filesystem),
+        P("DevicePolicy", STRING, device_policy),
+        P("DeviceAllow", PAIRS, device_allow),
+        P("AppArmorProfile", LABEL, apparmor_profile),
+        P("SELinuxContext", LABEL, selinux_context),
 };
 
 static void commands_done(UnitCommands *c) {
@@ -126,9 +127,14 @@ void unit_props_done(UnitProps *u) {
                         case STRING:
                                 free(*(char **) field);
                                 break;
+                        case LABEL:
+                                free(*(char **) field);
+                                break;
                         case STRV:
                         case ENV_FILES:
                         case LIST:
+                        case ADDRESSES:
+                        case PAIRS:
                                 strv_free(*(char ***) field);
                                 break;
                         case COMMANDS:
@@ -141,6 +147,7 @@ void unit_props_done(UnitProps *u) {
                                 break;
                         }
                 }
+        strv_free(u->confining);
         *u = (UnitProps) {};
 }
 
@@ -253,9 +260,154 @@ static int read_list(sd_bus_message *m, char ***ret) {
         return sd_bus_message_exit_container(m);
 }
 
+/* a(iayu): family, address, prefix length; as "ADDRESS/PREFIX" */
+static int read_addresses(sd_bus_message *m, char ***ret) {
+        int family, r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(iayu)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'r', "iayu")) > 0) {
+                char text[INET6_ADDRSTRLEN], *e;
+                const void *a;
+                size_t n;
+                uint32_t prefix;
+
+                r = sd_bus_message_read(m, "i", &family);
+                if (r >= 0)
+                        r = sd_bus_message_read_array(m, 'y', &a, &n);
+                if (r >= 0)
+                        r = sd_bus_message_read(m, "u", &prefix);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+                if (n != (family == AF_INET ? 4U : 16U) || !inet_ntop(family, a, text, sizeof(text)))
+                        return -EBADMSG;
+                if (asprintf(&e, "%s/%u", text, prefix) < 0 || strv_consume(ret, e) < 0)
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* a(ss): as "FIRST:SECOND", or "FIRST" when SECOND is empty */
+static int read_pairs(sd_bus_message *m, char ***ret) {
+        const char *a, *b;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(ss)", &a, &b)) > 0) {
+                char *e;
+
+                if (asprintf(&e, "%s%s%s", a, *b ? ":" : "", b) < 0 || strv_consume(ret, e) < 0)
+                        return -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+/* (bs): whether it may be missing, the label; NULL when empty */
+static int read_label(sd_bus_message *m, char **ret) {
+        const char *s;
+        int ignore, r;
+
+        r = sd_bus_message_read(m, "(bs)", &ignore, &s);
+        if (r < 0)
+                return r;
+        if (*s && asprintf(ret, "%s%s", ignore ? "-" : "", s) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* A setting of convert-widen.h's list, as "NAME=VALUE" into
+ * u->confining when it is set */
+static int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProps *u) {
+        _cleanup_free_ char *value = NULL;
+        const char *sig = c->signature;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'v', sig);
+        if (r < 0)
+                return r;
+        if (streq(sig, "b")) {
+                int b;
+
+                r = sd_bus_message_read(m, "b", &b);
+                if (r >= 0 && b && !(value = strdup("yes")))
+                        r = -ENOMEM;
+        } else if (streq(sig, "t")) {
+                uint64_t t;
+
+                r = sd_bus_message_read(m, "t", &t);
+                if (r >= 0 && t != UINT64_MAX && asprintf(&value, "%llu", (unsigned long long) t) < 0)
+                        r = -ENOMEM;
+        } else if (streq(sig, "s")) {
+                const char *s;
+
+                r = sd_bus_message_read(m, "s", &s);
+                if (r >= 0 && *s && !(c->unset && streq(s, c->unset)) && !(value = strdup(s)))
+                        r = -ENOMEM;
+        } else if (streq(sig, "(bas)")) {
+                _cleanup_strv_free_ char **l = NULL;
+
+                r = read_list(m, &l);
+                /* the manager lists every system call of a set: the
+                 * first few say enough in a message */
+                if (r >= 0 && strv_length(l) > 8) {
+                        _cleanup_free_ char *first = NULL;
+                        size_t n = strv_length(l);
+
+                        for (size_t i = 8; i < n; i++) {
+                                free(l[i]);
+                                l[i] = NULL;
+                        }
+                        if (!(first = strv_join(l, " ")) || asprintf(&value, "%s ... (%zu in all)", first, n) < 0)
+                                r = -ENOMEM;
+                } else if (r >= 0 && l && !(value = strv_join(l, " ")))
+                        r = -ENOMEM;
+        } else if (sig[0] == 'a') {
+                unsigned n = 0;
+
+                r = sd_bus_message_enter_container(m, 'a', sig + 1);
+                while (r >= 0 && (r = sd_bus_message_at_end(m, false)) == 0 && (r = sd_bus_message_skip(m, sig + 1)) >= 0)
+                        n++;
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+                if (r >= 0 && n > 0 && asprintf(&value, "(%u entr%s)", n, n == 1 ? "y" : "ies") < 0)
+                        r = -ENOMEM;
+        } else
+                r = sd_bus_message_skip(m, sig);
+        if (r < 0)
+                return r;
+        if (value) {
+                char *e;
+
+                if (asprintf(&e, "%s=%s", c->name, value) < 0 || strv_consume(&u->confining, e) < 0)
+                        return -ENOMEM;
+        }
+        return sd_bus_message_exit_container(m);
+}
+
+/* LimitX or LimitXSoft: its index in u->limits, or -1 */
+static int limit_index(const char *name) {
+        for (unsigned i = 0; i < N_UNIT_LIMITS; i++) {
+                size_t n = strlen(unit_limit_names[i]);
+
+                if (strncmp(name, unit_limit_names[i], n) == 0 && (!name[n] || streq(name + n, "Soft")))
+                        return (int) (2 * i + (name[n] != 0));
+        }
+        return -1;
+}
+
 static const char *const signatures[] = {
         [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U32] = "u", [I32] = "i", [U64] = "t", [LIST] = "(bas)",
-        [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)",
+        [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)", [ADDRESSES] = "a(iayu)",
+        [PAIRS] = "a(ss)", [LABEL] = "(bs)",
 };
 
 static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
@@ -300,6 +452,15 @@ static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
         case BINDS:
                 r = read_binds(m, field);
                 break;
+        case ADDRESSES:
+                r = read_addresses(m, field);
+                break;
+        case PAIRS:
+                r = read_pairs(m, field);
+                break;
+        case LABEL:
+                r = read_label(m, field);
+                break;
         }
         if (r < 0)
                 return r;
@@ -328,7 +489,15 @@ static int get_all(sd_bus *bus, const char *path, const char *interface, const P
                 for (size_t i = 0; i < n && !p; i++)
                         if (streq(props[i].name, name))
                                 p = &props[i];
-                r = p ? read_value(reply, p, u) : sd_bus_message_skip(reply, "v");
+                if (p)
+                        r = read_value(reply, p, u);
+                else if (props == service_properties && confining_setting(name))
+                        r = read_confining(reply, confining_setting(name), u);
+                else if (props == service_properties && limit_index(name) >= 0) {
+                        r = sd_bus_message_read(reply, "v", "t", &u->limits[limit_index(name)]);
+                        u->have_limits = true;
+                } else
+                        r = sd_bus_message_skip(reply, "v");
                 if (r < 0)
                         return r;
                 r = sd_bus_message_exit_container(reply);
@@ -364,8 +533,14 @@ int unit_props_get(sd_bus *bus, const char *unit, UnitProps *ret, sd_bus_error *
                 r = get_manager_u64(bus, "DefaultTimeoutStartUSec", error, &u.default_timeout_start_usec);
         if (r >= 0)
                 r = get_manager_u64(bus, "DefaultTimeoutStopUSec", error, &u.default_timeout_stop_usec);
-        if (r >= 0)
-                r = get_manager_u64(bus, "DefaultLimitNOFILE", error, &u.default_limit_nofile);
+        for (unsigned i = 0; r >= 0 && i < 2 * N_UNIT_LIMITS; i++) {
+                _cleanup_free_ char *name = NULL;
+
+                if (asprintf(&name, "Default%s%s", unit_limit_names[i / 2], i % 2 ? "Soft" : "") < 0)
+                        r = -ENOMEM;
+                else
+                        r = get_manager_u64(bus, name, error, &u.default_limits[i]);
+        }
         if (r < 0) {
                 unit_props_done(&u);
                 return r;

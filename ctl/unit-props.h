@@ -36,6 +36,7 @@ typedef struct UnitBinds {
 typedef struct UnitProps {
         char *id, *description, *load_state, *active_state, *unit_file_state, *fragment_path;
         char **triggered_by, **wanted_by;
+        char **dropin_paths;
         char *type, *restart, *user, *group, *working_directory, *root_directory, *pid_file, *bus_name;
         char **supplementary_groups, **environment;
         char **environment_files; /* each "PATH" or "-PATH" (missing allowed) */
@@ -43,19 +44,28 @@ typedef struct UnitProps {
         char **state_directory, **cache_directory, **logs_directory, **runtime_directory, **configuration_directory;
         char **read_write_paths, **read_only_paths, **inaccessible_paths;
         UnitBinds bind_paths, bind_read_only_paths;
-        bool private_tmp, private_network, no_new_privileges, dynamic_user, remain_after_exit, private_devices;
+        bool private_tmp, private_network, no_new_privileges, dynamic_user, remain_after_exit;
         uint32_t runtime_directory_mode;
         uint64_t capability_bounding_set, ambient_capabilities;
         uint64_t memory_max, tasks_max, cpu_quota_per_sec_usec, io_weight;
         uint64_t restart_usec, timeout_start_usec, timeout_stop_usec;
-        char *protect_system, *protect_home, *kill_mode, *syslog_identifier;
+        char *kill_mode, *syslog_identifier;
         uint32_t umask;
         int32_t oom_score_adjust, nice;
-        uint64_t limit_nofile, restrict_namespaces;
-        char **system_call_filter, **restrict_address_families; /* "~" first: a deny-list */
-        char **no_exec_paths, **exec_paths;
-        bool memory_deny_write_execute, private_users, protect_kernel_tunables, protect_control_groups, protect_clock;
-        uint64_t default_limit_nofile;
+        uint64_t restrict_namespaces;
+        bool protect_clock;
+        /* confining settings without a profile element of their own
+         * (convert-widen.h), each "NAME=VALUE" as set */
+        char **confining;
+        char **ip_address_allow, **ip_address_deny; /* "ADDRESS/PREFIX" */
+        char **temporary_filesystem;                /* "PATH" or "PATH:OPTIONS" */
+        char *device_policy;
+        char **device_allow;                        /* "PATH:RWM" */
+        char *apparmor_profile, *selinux_context;   /* "-" first: may be missing */
+        /* LimitX at 2i, LimitXSoft at 2i + 1 (unit_limit_names); read
+         * from files, none: a Limit*= line is in confining instead */
+        uint64_t limits[32], default_limits[32];
+        bool have_limits;
         /* the manager's defaults, to tell a unit's own settings from them */
         uint64_t default_tasks_max, default_timeout_start_usec, default_timeout_stop_usec;
 } UnitProps;

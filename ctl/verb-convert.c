@@ -35,12 +35,12 @@
 
 typedef struct Args {
         const char *unit_arg, *name, *output;
-        bool enable, replace, keep_unsafe;
+        bool enable, replace, keep_unsafe, accept_widening;
 } Args;
 
 static void help_convert(void) {
         printf("sandboxctl convert UNIT [--name=NAME] [--output=FILE|-] [--replace] [--enable]\n"
-               "                        [--keep-unsafe-caps]\n\n"
+               "                        [--keep-unsafe-caps] [--accept-widening]\n\n"
                "Writes a sandbox profile that runs service UNIT as systemd loaded it, to\n"
                "%s/NAME.xml (NAME: the unit's name; --output elsewhere, \"-\" for standard\n"
                "output). Settings without an equivalent are listed on standard error and in a\n"
@@ -49,11 +49,15 @@ static void help_convert(void) {
                "does not become active.\n\n"
                "The capabilities that reach past the sandbox into the host (CAP_SYS_ADMIN,\n"
                "CAP_SYS_PTRACE, ...; see sandbox.profile(5)) are left out and listed, unless\n"
-               "--keep-unsafe-caps keeps those the unit has, with keep-unsafe=.\n", PROFILE_DIR);
+               "--keep-unsafe-caps keeps those the unit has, with keep-unsafe=.\n\n"
+               "A setting of the unit that confines the service and that a profile cannot carry\n"
+               "(SystemCallFilter=, RestrictAddressFamilies=, a lower LimitNOFILE=, ...) refuses\n"
+               "the conversion, one line each; --accept-widening converts anyway, each setting\n"
+               "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n", PROFILE_DIR);
 }
 
 static int parse(int argc, char *argv[], Args *a) {
-        enum { ARG_NAME = 0x100, ARG_OUTPUT, ARG_ENABLE, ARG_REPLACE, ARG_KEEP_UNSAFE };
+        enum { ARG_NAME = 0x100, ARG_OUTPUT, ARG_ENABLE, ARG_REPLACE, ARG_KEEP_UNSAFE, ARG_ACCEPT_WIDENING };
         static const struct option options[] = {
                 { "help",    no_argument,       NULL, 'h' },
                 { "name",    required_argument, NULL, ARG_NAME },
@@ -61,6 +65,7 @@ static int parse(int argc, char *argv[], Args *a) {
                 { "enable",  no_argument,       NULL, ARG_ENABLE },
                 { "replace", no_argument,       NULL, ARG_REPLACE },
                 { "keep-unsafe-caps", no_argument, NULL, ARG_KEEP_UNSAFE },
+                { "accept-widening", no_argument, NULL, ARG_ACCEPT_WIDENING },
                 {}
         };
         _cleanup_free_ char *program = NULL;
@@ -88,6 +93,9 @@ static int parse(int argc, char *argv[], Args *a) {
                         break;
                 case ARG_KEEP_UNSAFE:
                         a->keep_unsafe = true;
+                        break;
+                case ARG_ACCEPT_WIDENING:
+                        a->accept_widening = true;
                         break;
                 default:
                         return verb_usage_error("convert", c, args);
@@ -352,7 +360,7 @@ int verb_convert(int argc, char *argv[], char * const *dirs) {
                                 "and %zu drop-in%s, without what the manager adds (its defaults, generators, most "
                                 "specifiers)\n", why, unit, source, n_dropins, n_dropins == 1 ? "" : "s");
         }
-        if (convert_check(&u) < 0 || convert_profile(&u, name, a.keep_unsafe, &text, &notes) < 0)
+        if (convert_check(&u) < 0 || convert_profile(&u, name, a.keep_unsafe, a.accept_widening, &text, &notes) < 0)
                 return EXIT_INVALID;
         STRV_FOREACH(n, notes)
                 fprintf(stderr, "sandboxctl convert: %s: %s\n", unit, *n);

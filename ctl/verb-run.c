@@ -3,9 +3,10 @@
  * sandboxctl run: the sandbox of a profile in the foreground, without
  * systemd. The helper's command line is compiled by the same code as the
  * generator's ExecStart=, and the environment is the one systemd would
- * give the service: a fixed PATH and the profile's <env>. The profile's
- * <resources> apply as under systemd (run-limits.h), or the run is
- * refused.
+ * give the service: a fixed PATH, the profile's <env>, then its
+ * <environment-file>s read as systemd reads them (env-file.h). The
+ * profile's <resources> apply as under systemd (run-limits.h), or the
+ * run is refused.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 
 #include "compile.h"
 #include "config.h"
+#include "env-file.h"
 #include "log.h"
 #include "paths.h"
 #include "run-limits.h"
@@ -31,6 +33,63 @@ static int command_path(const char *cmd, char **ret) {
         if (strchr(cmd, '/'))
                 return path_make_absolute(cmd, ret);
         return path_search(SERVICE_PATH, cmd, ret);
+}
+
+/* what the helper reads from its environment (systemd's sockets and its
+ * own switches): under systemd they come from systemd, never a file */
+static bool reserved(const char *assignment) {
+        static const char *const names[] = { "NOTIFY_SOCKET=", "LISTEN_", "SANDBOX_", "MAINPID=", "WATCHDOG_" };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (strncmp(assignment, names[i], strlen(names[i])) == 0)
+                        return true;
+        return false;
+}
+
+/* The profile's <environment-file>s, each over <env> and the one before,
+ * as systemd orders them, into p->environment */
+static int environment_files(Profile *p) {
+        STRV_FOREACH(f, p->environment_files) {
+                bool optional = **f == '-';
+                const char *path = *f + optional;
+                _cleanup_strv_free_ char **vars = NULL;
+                int r;
+
+                r = env_file_load(path, optional, &vars);
+                if (r == -EBADFD)
+                        return log_error_errno(r, "%s: <environment-file> %s: not a regular file", p->path, path);
+                if (r == -EFBIG)
+                        return log_error_errno(r, "%s: <environment-file> %s: larger than %u bytes", p->path, path,
+                                               ENV_FILE_MAX);
+                if (r == -EPERM)
+                        return log_error_errno(r, "%s: <environment-file> %s: not root's, or writable by its group "
+                                               "or others; whoever can write it sets the service's environment",
+                                               p->path, path);
+                if (r < 0)
+                        return log_error_errno(r, "%s: <environment-file> %s: %m", p->path, path);
+                STRV_FOREACH(v, vars) {
+                        size_t k = strcspn(*v, "=") + 1;
+                        bool replaced = false;
+
+                        if (reserved(*v))
+                                return log_error_errno(-EPERM, "%s: <environment-file> %s sets %.*s, which systemd "
+                                                       "or the helper gives meaning to; not started", p->path, path,
+                                                       (int) (k - 1), *v);
+                        for (char **e = p->environment; e && *e && !replaced; e++)
+                                if (strncmp(*e, *v, k) == 0) {
+                                        char *copy = strdup(*v);
+
+                                        if (!copy)
+                                                return log_oom();
+                                        free(*e);
+                                        *e = copy;
+                                        replaced = true;
+                                }
+                        if (!replaced && strv_append(&p->environment, *v) < 0)
+                                return log_oom();
+                }
+        }
+        return 0;
 }
 
 static void help_run(void) {
@@ -218,6 +277,9 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
         _cleanup_free_ char *keep_term = term ? strdup(term) : NULL;
         if (clearenv() != 0 || setenv("PATH", SERVICE_PATH, 1) < 0 || (keep_term && setenv("TERM", keep_term, 1) < 0))
                 return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
+        r = environment_files(p);
+        if (r < 0)
+                return EXIT_INVALID;
         STRV_FOREACH(e, p->environment)
                 if (putenv(*e) < 0)
                         return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;

@@ -49,6 +49,13 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
                 unit_append_word(&b, *e, UNIT_QUOTE_WORD);
                 buffer_append_char(&b, '\n');
         }
+        /* read by systemd at each start, after Environment= and over it;
+         * "%" is a specifier there, nothing else is special */
+        STRV_FOREACH(f, p->environment_files) {
+                buffer_append(&b, "EnvironmentFile=");
+                unit_append_text(&b, *f);
+                buffer_append_char(&b, '\n');
+        }
         /* network "none" is exactly what systemd's PrivateNetwork= gives */
         if (p->network == NETWORK_NONE)
                 setting(&b, "PrivateNetwork", "yes");

@@ -87,6 +87,33 @@ static void parse_env(ParseContext *c, xmlNodePtr n) {
                 c->diags->error = -ENOMEM;
 }
 
+/* A reference only: the file is read at each start, by systemd (the
+ * drop-in's EnvironmentFile=) or by "sandboxctl run", never copied in */
+static void parse_environment_file(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *path = path_attr(c, n, "path"), *entry = NULL;
+
+        if (!path)
+                return;
+        /* systemd expands these as a glob; a path here names one file */
+        if (strpbrk(path, "*?[")) {
+                problem(c, n, "path \"%s\" has a glob character (* ? [); allowed: the path of one file", path);
+                return;
+        }
+        /* a unit file's line would lose them */
+        if (strchr(" \t\\", path[strlen(path) - 1])) {
+                problem(c, n, "path \"%s\" ends in a space or \"\\\"; allowed: a path that does not", path);
+                return;
+        }
+        if (asprintf(&entry, "%s%s", yes(n, "optional", false) ? "-" : "", path) < 0) {
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        /* the same file twice would be read twice: once is enough */
+        if (!strv_contains(c->profile->environment_files, entry) &&
+            strv_consume(&c->profile->environment_files, TAKE_PTR(entry)) < 0)
+                c->diags->error = -ENOMEM;
+}
+
 static void parse_exec(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_strv_free_ char **argv = NULL, **groups = NULL;
@@ -126,6 +153,8 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
                                 c->diags->error = -ENOMEM;
                 } else if (is(k, "env"))
                         parse_env(c, k);
+                else if (is(k, "environment-file"))
+                        parse_environment_file(c, k);
                 else if (is(k, "supplementary-group")) {
                         char *g = user_attr(c, k, "name");
 

@@ -21,6 +21,7 @@ Profile *profile_free(Profile *p) {
         free(p->description);
         strv_free(p->argv);
         strv_free(p->environment);
+        strv_free(p->environment_files);
         free(p->user);
         free(p->group);
         strv_free(p->supplementary_groups);

@@ -80,6 +80,7 @@ typedef struct Profile {
         /* <exec> */
         char **argv;
         char **environment; /* NAME=VALUE */
+        char **environment_files; /* <environment-file>: "PATH", or "-PATH" when optional */
         char *user, *group;
         char **supplementary_groups;
         char *workdir;

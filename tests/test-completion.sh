@@ -140,7 +140,7 @@ expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "
 expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
 # convert: a service unit systemd knows (not a template), and its options
-expect "bash: convert's options" "$(words --help --name= --output= --replace --enable --keep-unsafe-caps)" "$(bash_complete 'sandboxctl convert --')"
+expect "bash: convert's options" "$(words --help --name= --output= --replace --enable --keep-unsafe-caps --accept-widening)" "$(bash_complete 'sandboxctl convert --')"
 mkdir -p "$TMP/out-dir" && touch "$TMP/out-dir/web.xml"
 expect "bash: convert --output FILE: a file" "$(words web.xml)" "$(bash_complete 'sandboxctl convert --output we' "$TMP/out-dir")"
 expect "bash: convert --output=FILE: a file" "$(words --output=web.xml)" "$(bash_complete 'sandboxctl convert --output=we' "$TMP/out-dir")"

@@ -3,7 +3,10 @@
 # from its files (tests/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
 # continuation lines included, with a warning; the same refusals as with
 # a manager; --enable refused. The bus is one that does not exist, so
-# that a manager on this machine is not asked.
+# that a manager on this machine is not asked. As root, the converted
+# profile also runs with "sandboxctl run": its writes through a writable
+# bind reach the host, a read-only path below it stays read-only, and
+# an <environment-file> is read by run's rules.
 . "$(dirname "$0")/tap.sh"
 
 UNITS=$TMP/units
@@ -27,8 +30,192 @@ check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient 
 check "RuntimeDirectory= with its mode" grep -q '<runtime-directory name="web" mode="0750"/>' "$TMP/out"
 check "%n expanded" grep -q '<description>Web web.service</description>' "$TMP/out"
 check "ExecStartPre= listed" grep -q 'ExecStartPre=-/bin/true: not run' "$TMP/err"
-check "ReadOnlyPaths= in an overlay listed" grep -q 'ReadOnlyPaths=/etc/web: writable in the sandbox' "$TMP/err"
+check "ReadOnlyPaths= in an overlay: the host's bound read-only over the sandbox's own" \
+        grep -q '<bind source="/etc/web" readonly="yes"/>' "$TMP/out"
+check "... and said" grep -q 'ReadOnlyPaths=/etc/web: /etc/web bound read-only there, over the sandbox.s own' "$TMP/err"
+check "EnvironmentFile=-PATH: a reference, optional" grep -q '<environment-file path="/nonexistent" optional="yes"/>' "$TMP/out"
 check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q "ReadOnlyPaths=/usr" "$0"' "$TMP/err"
+
+# ExecStart= as systemd runs it: the same line as tests/test-e2e-convert.sh's
+# dump.service, whose argv there is systemd's own
+cat >"$UNITS/esc.service" <<'EOF'
+[Service]
+User=nobody
+Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
+EnvironmentFile=/dev/zero
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+EOF
+ctl convert esc --output=-
+check_eq "C escapes, specifiers, \$\$ and variables: exit 0, /dev/zero not read" "$rc" 0
+check_eq "... the argv systemd 252 runs (tests/test-e2e-convert.sh compares them)" \
+        "$(sed -n 's|^ *<arg>\(.*\)</arg>$|\1|p' "$TMP/out" | tail -n +4)" \
+        "$(printf '%s\n' A /root '' % '$' '${T_WORD}' w -a -b 'c d' 'a$T_WORD' wx 'q w q' é A "$(printf '\t')")"
+check "... the EnvironmentFile= a reference, never read" grep -q '<environment-file path="/dev/zero"/>' "$TMP/out"
+cp "$TMP/out" "$TMP/profiles/esc.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/esc.xml"
+rm "$TMP/profiles/esc.xml"
+printf '[Service]\nExecStart=/bin/echo \\q\n' >"$UNITS/badesc.service"
+ctl convert badesc --output=-
+check_eq "an escape systemd does not know (\\q): refused" "$rc" 1
+check "... naming the file and line" grep -q "badesc.service:2: \"\\\\q\" is not an escape systemd knows" "$TMP/err"
+printf '[Service]\nExecStart=/bin/echo %%z\n' >"$UNITS/badspec.service"
+ctl convert badspec --output=-
+check_eq "a specifier systemd does not know (%z): refused" "$rc" 1
+check "... naming the file and line" grep -q 'badspec.service:2: "%z" is not a specifier' "$TMP/err"
+printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET\n' >"$UNITS/unset.service"
+ctl convert unset --output=-
+check_eq "a variable no Environment= sets: refused" "$rc" 1
+check "... naming it" grep -q 'ExecStart= uses \$UNSET, which no Environment= of the unit sets' "$TMP/err"
+
+# a unit that is not a regular file: refused at once, not read forever
+ln -s /dev/zero "$UNITS/zero.service"
+SECONDS=0
+ctl convert zero --output=-
+check_eq "a unit linked to /dev/zero: refused" "$rc" 1
+check "... at once" [ "$SECONDS" -lt 10 ]
+check "... saying it is not a regular file" grep -q "zero.service: not a regular file" "$TMP/err"
+mkfifo "$UNITS/fifo.service"
+ctl convert fifo --output=-
+check "a FIFO: refused, not waited on" grep -q "fifo.service: not a regular file" "$TMP/err"
+rm "$UNITS/zero.service" "$UNITS/fifo.service"
+
+# Environment= values go into a profile every user can read: only from
+# unit files every user could read
+mkdir -p "$UNITS/secret.service.d"
+printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$UNITS/secret.service"
+printf '[Service]\nEnvironment=TOKEN=s3cret\n' >"$UNITS/secret.service.d/token.conf"
+chmod 0600 "$UNITS/secret.service.d/token.conf"
+ctl convert secret --output=-
+check_eq "Environment= from a drop-in of mode 0600: refused" "$rc" 1
+check "... naming the file and its mode" grep -q "token.conf (mode 0600) is not readable by every user" "$TMP/err"
+check "... and no secret on either stream" sh -c '! grep -q s3cret "$0" "$1"' "$TMP/out" "$TMP/err"
+
+# never wider than the unit: a setting that confines and that a profile
+# cannot carry refuses, one line each; --accept-widening lists it as lost
+cat >"$UNITS/narrow.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+SystemCallFilter=@system-service
+RestrictAddressFamilies=AF_UNIX
+LimitNOFILE=64
+UMask=0077
+MemoryDenyWriteExecute=yes
+ProtectKernelTunables=yes
+PrivateDevices=yes
+RestrictNamespaces=yes
+ProtectClock=yes
+NetworkNamespacePath=/run/netns/vpn
+EOF
+ctl convert narrow --output=-
+check_eq "SystemCallFilter=, RestrictAddressFamilies=, LimitNOFILE=, UMask=, MemoryDenyWriteExecute=: refused" "$rc" 1
+for s in "SystemCallFilter=@system-service" "RestrictAddressFamilies=AF_UNIX" "LimitNOFILE=64" "UMask=0077" \
+        "MemoryDenyWriteExecute=yes" "NetworkNamespacePath=/run/netns/vpn"; do
+        check "... a line for $s" grep -q "^sandboxctl: convert: narrow.service: $s: .*the profile would confine less than the unit (--accept-widening" "$TMP/err"
+done
+check "... what the sandbox does itself is not refused (ProtectKernelTunables=, PrivateDevices=)" \
+        sh -c '! grep -q "ProtectKernelTunables\|PrivateDevices" "$0"' "$TMP/err"
+check_eq "... and nothing on standard output" "$(wc -c <"$TMP/out")" 0
+ctl convert narrow --output=- --accept-widening
+check_eq "--accept-widening: converted" "$rc" 0
+check "... each setting lost in the profile's comment" grep -q '^ *SystemCallFilter=@system-service: NOT CARRIED, the widening accepted on purpose' "$TMP/out"
+check "... what the sandbox does itself said so" grep -q '^ *ProtectKernelTunables=yes: done by the sandbox' "$TMP/out"
+check "... RestrictNamespaces= and ProtectClock= too, while CAP_SYS_ADMIN and CAP_SYS_TIME are not kept" \
+        sh -c 'grep -q "^ *RestrictNamespaces=: done by the sandbox" "$0" && grep -q "^ *ProtectClock=yes: done by the sandbox" "$0"' "$TMP/out"
+ctl convert narrow --output=- --accept-widening --keep-unsafe-caps
+check "... with --keep-unsafe-caps, CAP_SYS_ADMIN kept: RestrictNamespaces= lost, and said" \
+        grep -q '^ *RestrictNamespaces=: NOT CARRIED, the widening accepted on purpose: CAP_SYS_ADMIN is kept' "$TMP/out"
+check_eq "... but not the capabilities PrivateDevices= and ProtectClock= take from the unit (CAP_MKNOD, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_WAKE_ALARM)" \
+        "$(grep -ow 'CAP_MKNOD\|CAP_SYS_RAWIO\|CAP_SYS_TIME\|CAP_WAKE_ALARM' <<<"$(grep '<capabilities ' "$TMP/out")")" ""
+cp "$TMP/out" "$TMP/profiles/narrow.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
+rm "$TMP/profiles/narrow.xml"
+
+# the mounts the unit confines with: carried, in the order that keeps a
+# read-only path below a writable one read-only
+mkdir -p "$TMP/rw/ro"
+cat >"$UNITS/mounts.service" <<EOF
+[Service]
+ExecStart=/bin/sleep infinity
+BindPaths=$TMP/rw:/tmp/rw
+ReadOnlyPaths=/tmp/rw/ro
+TemporaryFileSystem=/tmp/scratch:mode=0700
+IPAddressDeny=any
+IPAddressAllow=localhost
+PrivateTmp=yes
+EOF
+ctl convert mounts --output=-
+check_eq "BindPaths=, ReadOnlyPaths= below it, TemporaryFileSystem=, IPAddressDeny=any: exit 0" "$rc" 0
+check_eq "... a writable bind, then the read-only one below it" \
+        "$(grep -o '<bind [^>]*>' "$TMP/out")" \
+        "$(printf '%s\n' "<bind source=\"$TMP/rw\" target=\"/tmp/rw\" readonly=\"no\"/>" \
+                "<bind source=\"$TMP/rw/ro\" target=\"/tmp/rw/ro\" readonly=\"yes\"/>")"
+check "... the TemporaryFileSystem= a <tmpfs> with its mode" grep -q '<tmpfs target="/tmp/scratch" mode="0700"/>' "$TMP/out"
+check "... PrivateTmp=: /var/tmp a tmpfs of its own" grep -q '<tmpfs target="/var/tmp" mode="1777"/>' "$TMP/out"
+check "... IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' "$TMP/out"
+cp "$TMP/out" "$TMP/profiles/mounts.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/mounts.xml"
+if [ "$(id -u)" -eq 0 ]; then
+        # the converted sandbox itself: its writes reach the host's
+        # directory, and not the read-only path below it
+        out=$(SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$TMP/state" "$TMP/profiles/mounts.xml" \
+                -- /bin/sh -c 'echo written >/tmp/rw/file; echo x >/tmp/rw/ro/file' 2>&1)
+        check_eq "sandboxctl run: the write through the writable bind reaches the host" "$(cat "$TMP/rw/file" 2>&1)" written
+        check "... the read-only path below it is not written (EROFS)" grep -q "Read-only file system" <<<"$out"
+        check "... and stays empty on the host" [ ! -e "$TMP/rw/ro/file" ]
+        rm -rf "$TMP/state"
+
+        # sandboxctl run reads an <environment-file> itself: a regular
+        # file of root's, bounded, without the variables the helper reads
+        envrun() { # envrun FILE-CONTENT-COMMAND...: runs env in a profile with $TMP/envfile
+                cat >"$TMP/profiles/envrun.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec>
+    <arg>/usr/bin/env</arg>
+    <env name="FROM_ENV" value="profile"/>
+    <environment-file path="$TMP/envfile"/>
+    <environment-file path="$TMP/no-such-envfile" optional="yes"/>
+  </exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+</sandbox>
+XML
+                out=$(SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$TMP/state" \
+                        "$TMP/profiles/envrun.xml" 2>&1)
+                rc=$?
+        }
+        printf 'FROM_ENV=file\nSECRET="s p"\n' >"$TMP/envfile"
+        chmod 0600 "$TMP/envfile"
+        envrun
+        check_eq "sandboxctl run: the service gets the file's variables, over <env>'s" \
+                "$rc:$(grep -E '^(FROM_ENV|SECRET)=' <<<"$out" | sort | tr '\n' ' ')" "0:FROM_ENV=file SECRET=s p "
+        chmod 0620 "$TMP/envfile"
+        envrun
+        check_eq "... a file its group can write: refused" "$rc" 1
+        check "... saying why" grep -q 'envfile: not root.s, or writable by its group or others' <<<"$out"
+        chmod 0600 "$TMP/envfile"
+        chown nobody "$TMP/envfile"
+        envrun
+        check "... a file of another user's: refused" grep -q 'envfile: not root.s' <<<"$out"
+        chown root "$TMP/envfile"
+        printf 'NOTIFY_SOCKET=/etc\n' >"$TMP/envfile"
+        envrun
+        check_eq "... a file that sets NOTIFY_SOCKET: refused" "$rc" 1
+        check "... naming it" grep -q 'envfile sets NOTIFY_SOCKET, which systemd or the helper gives meaning to' <<<"$out"
+        head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' a >"$TMP/envfile"
+        envrun
+        check "... a file over 1 MiB: refused" grep -q 'envfile: larger than 1048576 bytes' <<<"$out"
+        rm "$TMP/envfile"
+        mkfifo -m 0600 "$TMP/envfile"
+        envrun
+        check "... a FIFO: refused at once, not read" grep -q 'envfile: not a regular file' <<<"$out"
+        rm "$TMP/envfile"
+        envrun
+        check "... a missing file without optional=\"yes\": refused" grep -q 'envfile: No such file or directory' <<<"$out"
+        rm -rf "$TMP/state" "$TMP/profiles/envrun.xml"
+else
+        skip "sandboxctl run of the converted profile" "needs root"
+fi
+rm "$TMP/profiles/mounts.xml"
 
 # The capabilities that reach past the sandbox (sandbox.profile(5)):
 # never written to keep= by default. CAP_NET_ADMIN is one of them with the

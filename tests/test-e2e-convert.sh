@@ -4,6 +4,12 @@
 # sandbox, and rolls back when the sandbox does not become active; bad
 # input (unknown unit, template, oneshot, socket-activated, masked, a
 # shell command line with variables) gets one clear line and no profile.
+# What the converted service runs (its argv, and its environment from an
+# EnvironmentFile=) is compared with what systemd runs for the original,
+# and with what "sandboxctl run" runs; an EnvironmentFile= stays a
+# reference and its secrets stay out of the profile; a setting that
+# confines and that a profile cannot carry refuses the conversion; the
+# writes through a ReadWritePaths= reach the host's path.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -20,7 +26,7 @@ Type=simple
 User=nobody
 Group=nogroup
 EnvironmentFile=-/etc/default/webapp
-Environment=PYTHONUNBUFFERED=1
+Environment=PYTHONUNBUFFERED=1 WEBAPP_PORT=8123
 ExecStartPre=/bin/true
 ExecStart=/usr/bin/python3 -m http.server --bind 127.0.0.1 $WEBAPP_PORT --directory /var/lib/webapp
 ExecReload=/bin/kill -HUP $MAINPID
@@ -39,16 +45,88 @@ ProtectSystem=strict
 WantedBy=multi-user.target
 EOF
 e2e_file "$TMP/webapp.service" /etc/systemd/system/webapp.service
-printf 'WEBAPP_PORT=8123\n' >"$TMP/webapp.default"
-e2e_file "$TMP/webapp.default" /etc/default/webapp
-mkdir -p "$TMP/srv"
+# a secret, for root's eyes only
+printf 'WEBAPP_TOKEN=s3cret-token\n' >"$TMP/webapp.default"
+e2e_file "$TMP/webapp.default" /etc/default/webapp 0600
 e2e_file /dev/null /srv/webapp/.keep
+
+# dump: writes its argv and the T_* variables of its environment to
+# /srv/dump/out (its ReadWritePaths=), then stays.
+# Its command line has what systemd resolves itself (C escapes,
+# specifiers, "$$", "$VAR" and "${VAR}" from Environment=); its
+# environment file has the cases of systemd's parser.
+cat >"$TMP/dump-argv" <<'EOF'
+#!/usr/bin/python3
+import os, sys, time
+out = sys.argv[1]
+with open(out + ".tmp", "w") as f:
+    for a in sys.argv[2:]:
+        f.write("arg " + repr(a) + "\n")
+    for k in sorted(os.environ):
+        if k.startswith("T_"):
+            f.write("env " + k + "=" + repr(os.environ[k]) + "\n")
+os.rename(out + ".tmp", out)
+while True:
+    time.sleep(3600)
+EOF
+e2e_file "$TMP/dump-argv" /usr/local/bin/dump-argv 0755
+cat >"$TMP/dump.service" <<'EOF'
+[Service]
+User=nobody
+Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
+EnvironmentFile=/etc/default/dump
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ReadWritePaths=/srv/dump
+EOF
+e2e_file "$TMP/dump.service" /etc/systemd/system/dump.service
+# the last line without its newline
+printf '%s' "$(cat <<'EOF'
+T_PLAIN=plain value   
+T_DQ="a \" \$ \` \\ \n b"
+T_SQ='single \ quoted'
+T_MIX=a"b c"'d e'f
+T_CONT=first\
+second
+# a comment \
+T_AFTER_COMMENT=yes
+export T_EXPORT=1
+T_BAD KEY=1
+T_EMPTY=
+  T_SPACES  =  v  
+;T_SEMI=1
+T_NOEQ
+T_OVERRIDE=from-file
+T_UNICODE=é
+T_LAST=no newline at the end
+EOF
+)" >"$TMP/dump.default"
+e2e_file "$TMP/dump.default" /etc/default/dump 0600
+e2e_file /dev/null /srv/dump/.keep
+
+# an EnvironmentFile= that is not a regular file
+printf '[Service]\nEnvironmentFile=/dev/zero\nExecStart=/bin/sleep infinity\n' >"$TMP/zeroenv.service"
+e2e_file "$TMP/zeroenv.service" /etc/systemd/system/zeroenv.service
+# settings that confine, which a profile cannot carry
+printf '[Service]\nExecStart=/bin/sleep infinity\nIPAddressDeny=any\nIPAddressAllow=10.0.0.0/8\nLimitNOFILE=64\nTemporaryFileSystem=/srv/t:ro\n' \
+        >"$TMP/narrow.service"
+e2e_file "$TMP/narrow.service" /etc/systemd/system/narrow.service
+# IPAddressDeny=any with the loopback allowed: a network of its own
+printf '[Service]\nExecStart=/bin/sleep infinity\nIPAddressDeny=any\nIPAddressAllow=localhost\n' >"$TMP/nonet.service"
+e2e_file "$TMP/nonet.service" /etc/systemd/system/nonet.service
+
+# Environment= in a drop-in that only root can read
+printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/secretenv.service"
+e2e_file "$TMP/secretenv.service" /etc/systemd/system/secretenv.service
+printf '[Service]\nEnvironment=TOKEN=s3cret-dropin\n' >"$TMP/secretenv.conf"
+e2e_file "$TMP/secretenv.conf" /etc/systemd/system/secretenv.service.d/token.conf 0600
 
 # bad input
 printf '[Service]\nType=oneshot\nExecStart=/bin/true\n' >"$TMP/job.service"
 e2e_file "$TMP/job.service" /etc/systemd/system/job.service
 printf '[Service]\nExecStart=/bin/sh -c "exec sleep $DELAY"\n' >"$TMP/shellvar.service"
 e2e_file "$TMP/shellvar.service" /etc/systemd/system/shellvar.service
+printf '[Service]\nEnvironmentFile=-/etc/default/unsetvar\nExecStart=/bin/sleep $DELAY\n' >"$TMP/unsetvar.service"
+e2e_file "$TMP/unsetvar.service" /etc/systemd/system/unsetvar.service
 printf '[Socket]\nListenStream=127.0.0.1:8124\n' >"$TMP/sockact.socket"
 e2e_file "$TMP/sockact.socket" /etc/systemd/system/sockact.socket
 printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/sockact.service"
@@ -59,18 +137,32 @@ printf '[Service]\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n
 e2e_file "$TMP/broken.service" /etc/systemd/system/brokenapp.service
 e2e_boot
 
+c chown nobody /srv/webapp /srv/dump
 c systemctl enable --now webapp.service >/dev/null 2>&1
 c systemctl start sockact.socket
 c systemctl mask --quiet masked-one.service 2>/dev/null
 c systemctl daemon-reload
 check_eq "the original serves" "$(c curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8123/)" 200
 
-# convert --output=-: the profile, and the notes on stderr
-out=$(c sandboxctl convert webapp --output=- 2>"$TMP/notes")
-check_eq "convert --output=-: exit 0" "$?" 0
-check "the command, with \$WEBAPP_PORT from the EnvironmentFile" grep -q '<arg>8123</arg>' <<<"$out"
+# the settings that confine and that a profile cannot carry: refused,
+# one line each, and nothing written
+c sandboxctl convert webapp --output=- >"$TMP/out" 2>"$TMP/notes"
+check_eq "convert of a unit with SystemCallFilter= and UMask=0027: refused" "$?" 1
+check "... naming SystemCallFilter=, and how to accept it" \
+        grep -q '^sandboxctl: convert: webapp.service: SystemCallFilter=[a-z_0-9 ]* \.\.\. ([0-9]* in all): a profile has nothing that does this; the profile would confine less than the unit (--accept-widening' "$TMP/notes"
+check "... naming UMask=0027" grep -q 'webapp.service: UMask=0027: the service starts with 0022' "$TMP/notes"
+check_eq "... and no profile on standard output" "$(wc -c <"$TMP/out")" 0
+
+# --accept-widening: converted, each setting lost listed
+out=$(c sandboxctl convert webapp --accept-widening --output=- 2>"$TMP/notes")
+check_eq "convert --accept-widening --output=-: exit 0" "$?" 0
+check "the command, with \$WEBAPP_PORT from Environment=" grep -q '<arg>8123</arg>' <<<"$out"
 check "its user and group" grep -q '<exec user="nobody" group="nogroup"' <<<"$out"
 check "its environment" grep -q '<env name="PYTHONUNBUFFERED" value="1"/>' <<<"$out"
+check "the EnvironmentFile= a reference, optional as its \"-\" says" \
+        grep -q '<environment-file path="/etc/default/webapp" optional="yes"/>' <<<"$out"
+check "the 0600 file's secret is not in the profile" bash -c '! grep -q s3cret <<<"$0"' "$out"
+check "... nor in the notes" bash -c '! grep -q s3cret "$0"' "$TMP/notes"
 check "the /etc and /var overlays (StateDirectory= is in /var)" grep -q '<var mode="overlay"/>' <<<"$out"
 check "RuntimeDirectory= in the sandbox's own /run" grep -q '<runtime-directory name="webapp" mode="0750"/>' <<<"$out"
 check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp" readonly="no"/>' <<<"$out"
@@ -82,18 +174,23 @@ check "ExecStartPre= listed in the profile's comment" grep -q 'ExecStartPre=/bin
 check "... and on stderr" grep -q 'webapp.service: ExecStartPre=/bin/true' "$TMP/notes"
 check "ExecReload= listed" grep -q 'ExecReload=' "$TMP/notes"
 check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
-check "UMask= listed" grep -q 'UMask=0027: not set' "$TMP/notes"
-check "the unit's own hardening listed (SystemCallFilter=, ProtectSystem=)" \
-        grep -q 'SystemCallFilter=@\|SystemCallFilter=.*: the unit.s own hardening' "$TMP/notes"
-check "... ProtectSystem=" grep -q 'ProtectSystem=strict: the sandbox.s root is read-only anyway' "$TMP/notes"
+check "UMask= listed as lost" grep -q 'UMask=0027: NOT CARRIED, the widening accepted on purpose' <<<"$out"
+check "SystemCallFilter= listed as lost" grep -q 'SystemCallFilter=.*: NOT CARRIED, the widening accepted on purpose' <<<"$out"
+check "ProtectSystem= done by the sandbox" grep -q 'ProtectSystem=strict: done by the sandbox' "$TMP/notes"
 check_eq "--output=- writes no profile" "$(c ls /etc/sandbox/profiles 2>/dev/null | grep -c webapp)" 0
 
 # --enable: the sandbox takes the unit's place
-c sandboxctl convert webapp.service --enable >"$TMP/out" 2>&1
+c sandboxctl convert webapp.service --accept-widening --enable >"$TMP/out" 2>&1
 rc=$?
 check_eq "convert --enable: exit 0" "$rc" 0
 [ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@webapp)"
 check "the profile is in /etc/sandbox/profiles" c test -f /etc/sandbox/profiles/webapp.xml
+check "... and valid" c sandboxctl validate /etc/sandbox/profiles/webapp.xml
+check_eq "... mode 0644, root's" "$(c stat -c '%a %U' /etc/sandbox/profiles/webapp.xml)" "644 root"
+check "... without the secret" c sh -c '! grep -q s3cret /etc/sandbox/profiles/webapp.xml'
+check "the drop-in reads the file at start: EnvironmentFile=-/etc/default/webapp" \
+        c sh -c 'grep -qx "EnvironmentFile=-/etc/default/webapp" /run/systemd/generator/sandbox@webapp.service.d/*.conf'
+check "... and has no secret" c sh -c '! grep -rq s3cret /run/systemd/generator/sandbox@webapp.service.d'
 check_eq "sandbox@webapp is active" "$(c systemctl is-active sandbox@webapp)" active
 check_eq "webapp.service is inactive" "$(c systemctl is-active webapp.service)" inactive
 check_eq "webapp.service is disabled" "$(c systemctl is-enabled webapp.service)" disabled
@@ -104,15 +201,83 @@ for _ in $(seq 50); do
 done
 check "the sandbox serves on the same port" [ -n "$ok_serving" ]
 check_eq "the service runs as nobody" "$(c ps -o user= -C python3)" nobody
+check_eq "the service has the file's variable, read by systemd at start" \
+        "$(in_sandbox sandbox@webapp sh -c 'tr "\0" "\n" </proc/$(pgrep -x python3)/environ | grep ^WEBAPP_TOKEN=')" \
+        "WEBAPP_TOKEN=s3cret-token"
 check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
         "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
 check "the host's /usr is read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
 
 # a second conversion does not overwrite
-c sandboxctl convert webapp >/dev/null 2>"$TMP/err"
+c sandboxctl convert webapp --accept-widening >/dev/null 2>"$TMP/err"
 check_eq "convert again without --replace: refused" "$?" 1
 check "... naming the existing profile" grep -q "already has a profile, /etc/sandbox/profiles/webapp.xml; --replace" "$TMP/err"
+
+# What systemd runs for the original and what the sandbox runs, compared:
+# the argv and the environment the service writes to /srv/dump/out, read
+# from outside the sandbox
+# dump_out: /srv/dump/out once the service wrote it (then removed)
+dump_out() {
+        for _ in $(seq 100); do
+                c test -e /srv/dump/out && break
+                sleep 0.1
+        done
+        c cat /srv/dump/out && c rm -f /srv/dump/out
+}
+c systemctl start dump.service
+systemd_ran=$(dump_out)
+c systemctl stop dump.service
+check "systemd ran dump.service (its argv and environment written)" grep -q "^arg 'A'$" <<<"$systemd_ran"
+[ -n "$systemd_ran" ] || diag "$(c journalctl -q -n 20 -u dump.service)"
+c sandboxctl convert dump --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "dump converted and started in its sandbox" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")"
+sandbox_ran=$(dump_out)
+check "the sandbox's writes through ReadWritePaths= reach the host's /srv/dump, written by nobody" \
+        [ -n "$sandbox_ran" ]
+check_eq "the converted service ran the argv systemd ran (\\x41, %h, %i, %%, \$\$, \${VAR}, \$VAR split, \\u00e9, '\\101', \\t), with the environment systemd gave" \
+        "$sandbox_ran" "$systemd_ran"
+c systemctl stop sandbox@dump
+c mkdir -p /tmp/run-state
+run_pid=$(c sh -c 'sandboxctl run --state-root=/tmp/run-state dump </dev/null >/tmp/run.log 2>&1 & echo $!')
+run_ran=$(dump_out)
+c kill -TERM "$run_pid"
+check_eq "sandboxctl run ran the same, reading the EnvironmentFile= by systemd's rules" "$run_ran" "$systemd_ran"
+[ "$run_ran" = "$systemd_ran" ] || diag "$(c cat /tmp/run.log)"
+check "no variable of the file is in the profile" c sh -c '! grep -q "T_PLAIN\|T_DQ\|plain value" /etc/sandbox/profiles/dump.xml'
+
+# an EnvironmentFile= that is /dev/zero: convert does not read it, and
+# "sandboxctl run" refuses it, at once
+out=$(c timeout 20 sandboxctl convert zeroenv --output=- 2>/dev/null)
+check_eq "convert of EnvironmentFile=/dev/zero: exit 0, at once" "$?" 0
+check "... a reference" grep -q '<environment-file path="/dev/zero"/>' <<<"$out"
+c sh -c 'cat >/tmp/zeroenv.xml' <<<"$out"
+out=$(c timeout 20 sandboxctl run --state-root=/tmp/run-state /tmp/zeroenv.xml 2>&1)
+check_eq "sandboxctl run of it: refused" "$?" 1
+check "... saying it is not a regular file" grep -q '<environment-file> /dev/zero: not a regular file' <<<"$out"
+
+# Environment= values would be readable by every user in the profile
+c sandboxctl convert secretenv --output=- >"$TMP/out" 2>"$TMP/err"
+check_eq "Environment= from a drop-in of mode 0600 (DropInPaths= of the manager): refused" "$?" 1
+check "... naming the drop-in and its mode" \
+        grep -q '/etc/systemd/system/secretenv.service.d/token.conf (mode 0600) is not readable by every user' "$TMP/err"
+check "... and the value is on neither stream" bash -c '! grep -q s3cret-dropin "$0" "$1"' "$TMP/out" "$TMP/err"
+
+# a variable that no Environment= sets: its value would come at start
+c sandboxctl convert unsetvar --output=- >/dev/null 2>"$TMP/err"
+check_eq "ExecStart= with \$DELAY that only the EnvironmentFile= may set: refused" "$?" 1
+check "... naming the variable" grep -q 'ExecStart= uses \$DELAY, which no Environment= of the unit sets' "$TMP/err"
+
+# never wider than the unit
+c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
+check_eq "IPAddressAllow= of other addresses, a lower LimitNOFILE=, TemporaryFileSystem=:ro: refused" "$?" 1
+check "... IPAddressDeny= named" grep -q 'narrow.service: IPAddressDeny=.*IPAddressAllow=10.0.0.0/8: a profile' "$TMP/err"
+check "... LimitNOFILE= named" grep -q 'narrow.service: LimitNOFILE=64: the sandbox.s unit has the manager.s default' "$TMP/err"
+check "... TemporaryFileSystem=:ro named" grep -q 'narrow.service: TemporaryFileSystem=/srv/t:ro: ' "$TMP/err"
+out=$(c sandboxctl convert nonet --output=- 2>/dev/null)
+check "IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' <<<"$out"
 
 # a root unit without CapabilityBoundingSet=, as the manager loads it (it
 # reports every capability): none that reaches past the sandbox is kept,
@@ -162,6 +327,7 @@ bad "a masked unit" "masked; unmask it first" masked-one
 bad "a shell command line with variables" "runs a shell command line with variables" shellvar
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
-check_eq "no profile was left half-written" "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^brokenapp.xml.rejected$"')" ""
+check_eq "no profile was left half-written" \
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$"')" ""
 
 done_testing

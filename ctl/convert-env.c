@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The unit's environment in a converted profile: Environment= values only
+ * from unit files every user can read, and ExecStart= expanded from them
+ * as systemd expands it at start.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buffer.h"
+#include "convert-env.h"
+#include "log.h"
+#include "macro.h"
+#include "strv.h"
+
+/* Environment= values go into the profile, which every user can read:
+ * only from unit files every user could read already */
+int convert_check_environment(const UnitProps *u) {
+        const char *id = u->id ? u->id : "the unit";
+        _cleanup_strv_free_ char **files = NULL;
+
+        if (!u->environment)
+                return 0;
+        if ((u->fragment_path && strv_append(&files, u->fragment_path) < 0) || strv_extend(&files, u->dropin_paths) < 0)
+                return log_oom();
+        STRV_FOREACH(f, files) {
+                struct stat st;
+
+                if (stat(*f, &st) < 0)
+                        return log_error_errno(-errno, "%s: %s: %m", id, *f);
+                if (!(st.st_mode & S_IROTH))
+                        return log_error_errno(-EPERM, "%s: %s (mode %04o) is not readable by every user, and the "
+                                               "unit has Environment=: its values would be in a profile every user "
+                                               "can read; not converted (move them to an EnvironmentFile=, which "
+                                               "the profile refers to)", id, *f, (unsigned) (st.st_mode & 07777));
+        }
+        return 0;
+}
+
+static const char *env_get(char * const *env, const char *name, size_t n) {
+        const char *v = NULL;
+
+        STRV_FOREACH(i, env)
+                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
+                        v = *i + n + 1; /* the last one wins, as in systemd */
+        return v;
+}
+
+/* The words of a variable's value, as systemd splits "$NAME" alone in a
+ * command line: at whitespace, quotes taken off, a backslash keeping the
+ * next character */
+static int value_words(const char *v, char ***out) {
+        for (const char *p = v;;) {
+                _cleanup_buffer_ Buffer w = {};
+                char quote = 0;
+
+                p += strspn(p, " \t\n\r");
+                if (!*p)
+                        return 0;
+                for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
+                        if (quote && *p == quote)
+                                quote = 0;
+                        else if (!quote && (*p == '"' || *p == '\''))
+                                quote = *p;
+                        else if (*p == '\\' && p[1])
+                                buffer_append_char(&w, *++p);
+                        else
+                                buffer_append_char(&w, *p);
+                }
+                if (w.oom || strv_append(out, w.data ? w.data : "") < 0)
+                        return -ENOMEM;
+        }
+}
+
+static int unset_variable(const char *id, const char *name, size_t n) {
+        return log_error_errno(-EINVAL, "%s: ExecStart= uses $%.*s, which no Environment= of the unit sets: systemd "
+                               "takes its value at each start (from an EnvironmentFile=, or the manager's own "
+                               "environment), and a profile's command is not expanded; not converted (set it with "
+                               "Environment=, or write the profile by hand)", id, (int) n, name);
+}
+
+/* An ExecStart= word as systemd expands it at start (systemd.service(5),
+ * "Command lines"): "$NAME" alone becomes the value's words, "${NAME}"
+ * (with ":-DEFAULT" or ":+ALTERNATE") anywhere the value, "$$" a "$";
+ * any other "$" stays. Only the unit's Environment= is known here: a
+ * variable it does not set refuses the conversion. */
+int convert_expand_word(char * const *e, const char *id, const char *w, char ***out) {
+        _cleanup_buffer_ Buffer b = {};
+
+        if (w[0] == '$' && w[1] && w[1] != '{' && w[1] != '$') {
+                const char *v = env_get(e, w + 1, strlen(w + 1));
+
+                if (!v)
+                        return unset_variable(id, w + 1, strlen(w + 1));
+                return value_words(v, out) < 0 ? log_oom() : 0;
+        }
+        for (const char *p = w; *p;) {
+                const char *end, *v, *op;
+                size_t n;
+
+                if (p[0] == '$' && p[1] == '$') {
+                        buffer_append_char(&b, '$');
+                        p += 2;
+                        continue;
+                }
+                if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+                        buffer_append_char(&b, *p++);
+                        continue;
+                }
+                op = strstr(p + 2, ":-");
+                if (!op || op > end)
+                        op = strstr(p + 2, ":+");
+                if (op && op > end)
+                        op = NULL;
+                n = (size_t) ((op ? op : end) - (p + 2));
+                v = env_get(e, p + 2, n);
+                if (!v)
+                        return unset_variable(id, p + 2, n);
+                if (!op)
+                        buffer_append(&b, v);
+                else if (op[1] == '-')
+                        /* the default only for a variable unset or empty */
+                        buffer_append_n(&b, *v ? v : op + 2, *v ? strlen(v) : (size_t) (end - op - 2));
+                else if (*v)
+                        buffer_append_n(&b, op + 2, (size_t) (end - op - 2));
+                p = end + 1;
+        }
+        if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
+                return log_oom();
+        return 0;
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * convert never writes a profile that confines less than the unit did:
+ * every confining setting of the unit is carried by an element
+ * (convert-profile.c), implied by what every sandbox does, or refused
+ * here, one line each, unless the widening is accepted on purpose.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cap-ng.h>
+
+#include "convert-widen.h"
+#include "log.h"
+#include "macro.h"
+#include "paths.h"
+#include "strv.h"
+
+#define HAS_CAP(mask, cap) (((mask) >> (cap)) & 1)
+
+const ConfiningSetting confining_settings[] = {
+        /* what every sandbox does already (sandbox.profile(5), the template) */
+        { "ProtectSystem", "s", "no", "the sandbox's root is the host's, read-only; /etc and /var are its own" },
+        { "ProtectHome", "s", "no", "/home and /root are masked in every sandbox" },
+        { "PrivateDevices", "b", NULL, "the sandbox's /dev is its own, read-only, with only null, zero, full, random, "
+          "urandom, tty and a pty; CAP_MKNOD and CAP_SYS_RAWIO are not kept" },
+        { "PrivateMounts", "b", NULL, "the sandbox has a mount namespace of its own" },
+        { "PrivateIPC", "b", NULL, "the sandbox has an IPC namespace of its own" },
+        { "RemoveIPC", "b", NULL, "the sandbox's IPC namespace goes with it" },
+        { "ProtectHostname", "b", NULL, "the sandbox has a UTS namespace of its own" },
+        { "ProtectKernelTunables", "b", NULL, "the sandbox's /proc/sys and /sys are read-only" },
+        { "ProtectKernelModules", "b", NULL, "the default seccomp filter refuses @module, CAP_SYS_MODULE is not kept, "
+          "and the template sets it too" },
+        { "ProtectKernelLogs", "b", NULL, "the default seccomp filter refuses syslog(), /dev/kmsg is not in the "
+          "sandbox, CAP_SYSLOG is not kept, and the template sets it too" },
+        { "ProtectControlGroups", "b", NULL, "the sandbox has a cgroup namespace, /sys/fs/cgroup read-only" },
+        { "ProtectProc", "s", "default", "the sandbox's /proc shows only its own processes" },
+        { "RestrictRealtime", "b", NULL, "the template sets it, for the service too" },
+        { "LockPersonality", "b", NULL, "the template sets it, for the service too" },
+        { "SystemCallArchitectures", "as", NULL, "the default seccomp filter kills a call of another architecture; "
+          "the template sets SystemCallArchitectures=native" },
+        { "RestrictSUIDSGID", "b", NULL, "the default seccomp filter refuses set-user-ID and set-group-ID bits (@setid)" },
+        /* nothing in a profile does these */
+        { "SystemCallFilter", "(bas)", NULL, NULL },
+        { "RestrictAddressFamilies", "(bas)", NULL, NULL },
+        { "RestrictFileSystems", "(bas)", NULL, NULL },
+        { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
+        { "MemoryDenyWriteExecute", "b", NULL, NULL },
+        { "PrivateUsers", "b", NULL, NULL },
+        { "ProcSubset", "s", "all", NULL },
+        { "NoExecPaths", "as", NULL, NULL },
+        { "ExecPaths", "as", NULL, NULL },
+        { "SocketBindAllow", "a(iiqq)", NULL, NULL },
+        { "SocketBindDeny", "a(iiqq)", NULL, NULL },
+        { "IPIngressFilterPath", "as", NULL, NULL },
+        { "IPEgressFilterPath", "as", NULL, NULL },
+        { "BPFProgram", "a(ss)", NULL, NULL },
+        /* a namespace the unit joins: the sandbox makes its own, or has the host's */
+        { "NetworkNamespacePath", "s", NULL, NULL },
+        { "IPCNamespacePath", "s", NULL, NULL },
+        { "MemoryHigh", "t", NULL, NULL },
+        { "MemorySwapMax", "t", NULL, NULL },
+        { "CPUWeight", "t", NULL, NULL },
+        { "StartupCPUWeight", "t", NULL, NULL },
+        { "AllowedCPUs", "ay", NULL, NULL },
+        { "AllowedMemoryNodes", "ay", NULL, NULL },
+        { "IODeviceWeight", "a(st)", NULL, NULL },
+        { "IOReadBandwidthMax", "a(st)", NULL, NULL },
+        { "IOWriteBandwidthMax", "a(st)", NULL, NULL },
+        { "IOReadIOPSMax", "a(st)", NULL, NULL },
+        { "IOWriteIOPSMax", "a(st)", NULL, NULL },
+};
+const unsigned n_confining_settings = ELEMENTSOF(confining_settings);
+
+const char *const unit_limit_names[N_UNIT_LIMITS] = {
+        "LimitCPU", "LimitFSIZE", "LimitDATA", "LimitSTACK", "LimitCORE", "LimitRSS", "LimitNOFILE", "LimitAS",
+        "LimitNPROC", "LimitMEMLOCK", "LimitLOCKS", "LimitSIGPENDING", "LimitMSGQUEUE", "LimitNICE", "LimitRTPRIO",
+        "LimitRTTIME",
+};
+
+const ConfiningSetting *confining_setting(const char *name) {
+        for (unsigned i = 0; i < n_confining_settings; i++)
+                if (streq(confining_settings[i].name, name))
+                        return &confining_settings[i];
+        return NULL;
+}
+
+static bool confining_set(const UnitProps *u, const char *name) {
+        size_t n = strlen(name);
+
+        STRV_FOREACH(c, u->confining)
+                if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
+                        return true;
+        return false;
+}
+
+uint64_t convert_dropped_capabilities(const UnitProps *u) {
+        uint64_t m = 0;
+
+        if (confining_set(u, "PrivateDevices"))
+                m |= UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO;
+        if (confining_set(u, "ProtectKernelModules"))
+                m |= UINT64_C(1) << CAP_SYS_MODULE;
+        if (confining_set(u, "ProtectKernelLogs"))
+                m |= UINT64_C(1) << CAP_SYSLOG;
+        if (u->protect_clock)
+                m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
+        return m;
+}
+
+typedef struct Widening {
+        const char *id;
+        bool accept;
+        char ***notes;
+        unsigned refused;
+} Widening;
+
+static int note(char ***notes, const char *fmt, ...) _printf_(2, 3);
+static int note(char ***notes, const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return r < 0 ? -ENOMEM : strv_consume(notes, s);
+}
+
+/* one setting the profile cannot keep: refused, or lost on purpose */
+static int widen(Widening *w, const char *setting, const char *why) {
+        if (w->accept)
+                return note(w->notes, "%s: NOT CARRIED, the widening accepted on purpose: %s", setting, why);
+        log_error("convert: %s: %s: %s; the profile would confine less than the unit (--accept-widening converts "
+                  "it anyway, without it)", w->id, setting, why);
+        w->refused++;
+        return 0;
+}
+
+static bool is_loopback(const char *a) {
+        return strncmp(a, "127.", 4) == 0 || streq(a, "::1/128") || streq(a, "localhost");
+}
+
+static bool is_any(const char *a) {
+        return streq(a, "any") || streq(a, "0.0.0.0/0") || streq(a, "::/0");
+}
+
+bool convert_own_network(const UnitProps *u) {
+        bool any = false, loopback_only = true;
+
+        if (u->private_network)
+                return true;
+        STRV_FOREACH(a, u->ip_address_deny)
+                any = any || is_any(*a);
+        STRV_FOREACH(a, u->ip_address_allow)
+                loopback_only = loopback_only && is_loopback(*a);
+        return any && loopback_only;
+}
+
+/* IPAddressDeny=any with nothing but the loopback allowed is what a
+ * network of its own does (convert-profile.c gives one): anything else
+ * has no equivalent */
+static int addresses(const UnitProps *u, Widening *w) {
+        _cleanup_free_ char *deny = NULL, *allow = NULL, *s = NULL;
+
+        if (!u->ip_address_deny || convert_own_network(u))
+                return 0;
+        deny = strv_join(u->ip_address_deny, " ");
+        allow = strv_join(u->ip_address_allow, " ");
+        if (!deny || !allow || asprintf(&s, "IPAddressDeny=%s IPAddressAllow=%s", deny, allow) < 0)
+                return -ENOMEM;
+        return widen(w, s, "a profile's network is the host's (every address) or its own (none but its own "
+                     "loopback); it has no address filter");
+}
+
+/* DevicePolicy=strict lets the service open only what DeviceAllow= lists;
+ * every sandbox's /dev has these */
+static int devices(const UnitProps *u, Widening *w) {
+        static const char *const pseudo[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                              "/dev/tty" };
+        _cleanup_free_ char *missing = NULL, *why = NULL;
+
+        if (!u->device_policy || !streq(u->device_policy, "strict"))
+                return 0; /* "closed" allows exactly the sandbox's pseudo-devices */
+        for (size_t i = 0; i < ELEMENTSOF(pseudo); i++) {
+                bool found = false;
+
+                STRV_FOREACH(d, u->device_allow)
+                        found = found || (strncmp(*d, pseudo[i], strlen(pseudo[i])) == 0 &&
+                                          (*d)[strlen(pseudo[i])] == ':' && strchr(*d + strlen(pseudo[i]), 'r') &&
+                                          strchr(*d + strlen(pseudo[i]), 'w'));
+                if (!found) {
+                        char *m;
+
+                        if (asprintf(&m, "%s%s%s", missing ? missing : "", missing ? " " : "", pseudo[i]) < 0)
+                                return -ENOMEM;
+                        free(missing);
+                        missing = m;
+                }
+        }
+        if (!missing)
+                return 0;
+        if (asprintf(&why, "the sandbox's /dev has %s, which the unit did not allow, and no device rule", missing) < 0)
+                return -ENOMEM;
+        return widen(w, "DevicePolicy=strict", why);
+}
+
+static int temporary_filesystems(const UnitProps *u, Widening *w) {
+        STRV_FOREACH(t, u->temporary_filesystem) {
+                const char *opts = strchr(*t, ':');
+                _cleanup_strv_free_ char **l = NULL;
+
+                if (!opts)
+                        continue;
+                if (strv_split(opts + 1, ",", &l) < 0)
+                        return -ENOMEM;
+                STRV_FOREACH(o, l)
+                        if (!streq(*o, "rw") && !streq(*o, "nosuid") && !streq(*o, "nodev") &&
+                            strncmp(*o, "mode=", 5) != 0 && strncmp(*o, "size=", 5) != 0) {
+                                _cleanup_free_ char *s = NULL;
+
+                                if (asprintf(&s, "TemporaryFileSystem=%s", *t) < 0)
+                                        return -ENOMEM;
+                                if (widen(w, s, "a profile's <tmpfs> is writable, nosuid and nodev, with a mode and "
+                                          "a size only; the option is not carried") < 0)
+                                        return -ENOMEM;
+                                break;
+                        }
+        }
+        return 0;
+}
+
+static int limits(const UnitProps *u, Widening *w) {
+        for (unsigned i = 0; u->have_limits && i < 2 * N_UNIT_LIMITS; i++) {
+                _cleanup_free_ char *s = NULL, *why = NULL;
+
+                if (u->limits[i] > u->default_limits[i]) {
+                        /* stricter in the sandbox: said, for a service that needs it */
+                        if (note(w->notes, "%s%s=%llu: not carried; the sandbox's unit has the manager's default, %llu",
+                                 unit_limit_names[i / 2], i % 2 ? "Soft" : "", (unsigned long long) u->limits[i],
+                                 (unsigned long long) u->default_limits[i]) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (u->limits[i] == u->default_limits[i])
+                        continue;
+                if (asprintf(&s, "%s%s=%llu", unit_limit_names[i / 2], i % 2 ? "Soft" : "",
+                             (unsigned long long) u->limits[i]) < 0 ||
+                    asprintf(&why, "the sandbox's unit has the manager's default, %llu, and a profile no limit of "
+                             "its own", (unsigned long long) u->default_limits[i]) < 0)
+                        return -ENOMEM;
+                if (widen(w, s, why) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***notes) {
+        Widening w = { .id = u->id ? u->id : "the unit", .accept = accept, .notes = notes };
+
+        STRV_FOREACH(c, u->confining) {
+                size_t n = strcspn(*c, "=");
+                _cleanup_free_ char *name = strndup(*c, n);
+                const ConfiningSetting *s = name ? confining_setting(name) : NULL;
+
+                if (!name)
+                        return -ENOMEM;
+                if (s && s->implied) {
+                        if (note(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
+                                return -ENOMEM;
+                } else if (strncmp(*c, "Limit", 5) == 0) {
+                        /* read from files: the manager's default is not known */
+                        if (widen(&w, *c, "without the manager, its default (the sandbox's limit) is not known") < 0)
+                                return -ENOMEM;
+                } else if (widen(&w, *c, "a profile has nothing that does this") < 0)
+                        return -ENOMEM;
+        }
+        if (addresses(u, &w) < 0 || devices(u, &w) < 0 || temporary_filesystems(u, &w) < 0 || limits(u, &w) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(p, u->read_only_paths) {
+                const char *path = *p + (**p == '-' || **p == '+');
+                _cleanup_free_ char *s = NULL;
+                bool bound = false;
+
+                /* below a BindPaths= it is bound read-only (convert-profile.c) */
+                for (size_t i = 0; i < u->bind_paths.n && !bound; i++)
+                        bound = path_is_at_or_below(path, u->bind_paths.items[i].target);
+                if (bound || (!path_is_at_or_below(path, "/tmp") && !path_is_at_or_below(path, "/run") &&
+                              !path_is_at_or_below(path, "/dev/shm")))
+                        continue;
+                if (asprintf(&s, "ReadOnlyPaths=%s", *p) < 0 ||
+                    widen(&w, s, "it is in the sandbox's own tmpfs, which the service can write") < 0)
+                        return -ENOMEM;
+        }
+        if (u->cpu_quota_per_sec_usec != UINT64_MAX && u->cpu_quota_per_sec_usec < 10000) {
+                char s[64];
+
+                snprintf(s, sizeof(s), "CPUQuota=%llu.%02llu%%", (unsigned long long) (u->cpu_quota_per_sec_usec / 10000),
+                         (unsigned long long) (u->cpu_quota_per_sec_usec / 100 % 100));
+                if (widen(&w, s, "a profile's cpu= is at least 1%") < 0)
+                        return -ENOMEM;
+        }
+        if (u->umask & ~(uint32_t) 0022) {
+                char s[32];
+
+                snprintf(s, sizeof(s), "UMask=%04o", u->umask);
+                if (widen(&w, s, "the service starts with 0022, and its files are readable by more users") < 0)
+                        return -ENOMEM;
+        }
+        if (u->nice > 0) {
+                char s[32];
+
+                snprintf(s, sizeof(s), "Nice=%d", (int) u->nice);
+                if (widen(&w, s, "the service starts at the sandbox's unit's priority, 0") < 0)
+                        return -ENOMEM;
+        }
+        /* its capabilities are not kept (convert_dropped_capabilities()) */
+        if (u->protect_clock &&
+            note(notes, "ProtectClock=yes: done by the sandbox: the default seccomp filter refuses @clock, and "
+                 "CAP_SYS_TIME and CAP_WAKE_ALARM are not kept") < 0)
+                return -ENOMEM;
+        if (u->restrict_namespaces != UINT64_MAX && HAS_CAP(keep, CAP_SYS_ADMIN) &&
+            widen(&w, "RestrictNamespaces=", "CAP_SYS_ADMIN is kept (keep-unsafe), and with it every namespace but "
+                  "a user namespace") < 0)
+                return -ENOMEM;
+        if (u->restrict_namespaces != UINT64_MAX && !HAS_CAP(keep, CAP_SYS_ADMIN) &&
+            note(notes, "RestrictNamespaces=: done by the sandbox: user namespaces are refused by the default seccomp "
+                 "filter, the others need CAP_SYS_ADMIN, which it does not keep") < 0)
+                return -ENOMEM;
+        return w.refused > 0;
+}
