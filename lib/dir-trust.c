@@ -62,7 +62,7 @@ static int at_down(char **at, const char *name) {
         return 0;
 }
 
-int dir_open_trusted(const char *path, char **ret_why) {
+int dir_open_trusted(const char *path, bool sticky_ok, char **ret_why) {
         _cleanup_free_ char *todo = NULL, *at = NULL;
         _cleanup_close_ int cur = -EBADF;
         unsigned symlinks = 0;
@@ -89,7 +89,7 @@ int dir_open_trusted(const char *path, char **ret_why) {
                 /* todo + pos is what is left to walk, below cur */
                 while (todo[pos] == '/')
                         pos++;
-                r = check_dir(&st, at, todo[pos] == 0, ret_why);
+                r = check_dir(&st, at, todo[pos] == 0 && !sticky_ok, ret_why);
                 if (r < 0)
                         return r;
                 if (todo[pos] == 0)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 /*
  * Profile directories are trusted as profiles are: whoever can write a
  * directory, or any directory above it, can swap the profiles in it. A
@@ -17,6 +19,9 @@
  * ancestors) and every symlink's owner. Returns the fd, or -errno with
  * *ret_why saying which directory failed and why: -ENOENT or -ENOTDIR
  * when it does not exist, -EPERM when a check failed, another -errno when
- * it could not be opened.
+ * it could not be opened. With sticky_ok, the directory itself may be
+ * sticky and writable by others too (a profile named by its path in
+ * /tmp): only a lookup by name in a search-path directory must not find
+ * what others added there.
  */
-int dir_open_trusted(const char *path, char **ret_why);
+int dir_open_trusted(const char *path, bool sticky_ok, char **ret_why);

@@ -45,7 +45,9 @@ static int read_profile_file(Loader *l, const char *path, const char *shown, str
         size_t n = 0;
 
         /* read relative to the directory checked, so that the directory
-         * read from is the one checked */
+         * read from is the one checked; a sticky one is fine here, as the
+         * file itself must be root's (the search path refuses them, for
+         * what others add there) */
         const char *slash = strrchr(path, '/');
         _cleanup_free_ char *dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
         _cleanup_free_ char *why = NULL;
@@ -53,7 +55,7 @@ static int read_profile_file(Loader *l, const char *path, const char *shown, str
 
         if (!dir)
                 return -ENOMEM;
-        dfd = dir_open_trusted(dir, &why);
+        dfd = dir_open_trusted(dir, true, &why);
         if (dfd == -ENOMEM)
                 return dfd;
         if (dfd < 0) {

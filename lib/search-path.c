@@ -52,7 +52,7 @@ static int open_search_dir(const char *d, char ***skipped) {
         _cleanup_free_ char *why = NULL;
         int fd;
 
-        fd = dir_open_trusted(d, &why);
+        fd = dir_open_trusted(d, false, &why);
         if (fd >= 0)
                 return fd;
         if (fd == -ENOENT || fd == -ENOTDIR)

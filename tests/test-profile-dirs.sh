@@ -111,6 +111,16 @@ mkprofiles "$D/ws" untrusted
 chmod 1777 "$D/ws"
 expect_skip "a world-writable directory, even sticky" "$D/ws:$D/trusted" "$D/ws" \
         "directory $D/ws is writable by others (mode 1777)"
+# named by its path, a root-owned profile in a sticky directory (/tmp)
+# is read: no one else can replace it there, and no name is looked up
+run_ctl "$TMP/wsp" "$D/trusted" validate "$D/ws/untrusted.xml"
+check "a profile named by its path in a sticky directory: validated" \
+        test "$rc" -eq 0 -a -n "$(grep -F "$D/ws/untrusted.xml: valid" "$TMP/wsp.out")"
+chmod 0777 "$D/ws"
+run_ctl "$TMP/wsp" "$D/trusted" validate "$D/ws/untrusted.xml"
+check "... but not in a world-writable one that is not sticky" \
+        test "$rc" -ne 0 -a -n "$(grep -F "directory $D/ws is writable by others (mode 0777)" "$TMP/wsp.err" "$TMP/wsp.out")"
+chmod 1777 "$D/ws"
 
 # an ancestor: its owner or writers could swap the directory itself
 mkdir -p "$D/up-owned/a"
