@@ -91,11 +91,10 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "root", detail);
         dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
         dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
-        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm, nosuid nodev; with NOTIFY_SOCKET (a "
-                 "socket below /run/systemd/, or abstract), the sandbox's own /run/systemd/notify, relayed by the "
-                 "helper outside: never MAINPID%s", c->tmp_size ? " size=" : "", c->tmp_size ? c->tmp_size : "",
-                 c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
-                 c->fd_store ? "; the file descriptor store too" : ", nor the file descriptor store");
+        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm, nosuid nodev; with NOTIFY_SOCKET, "
+                 "/run/systemd/notify, relayed by the helper (no MAINPID, %s)", c->tmp_size ? " size=" : "",
+                 c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
+                 c->fd_store ? "the fd store too" : "no fd store");
         step(&n, "tmpfs", detail);
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
