@@ -234,7 +234,7 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2], r;
+        int started[2], overlays[2];
         sigset_t set;
         pid_t init;
 
@@ -346,9 +346,7 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        r = wait_service(&con, init, &set, &relay);
-        notify_relay_drain(&relay);
-        return end_now(end_like(r));
+        return end_now(end_like(wait_service(&con, init, &set, &relay)));
 }
 
 int main(int argc, char *argv[]) {

@@ -33,6 +33,10 @@
 /* messages relayed a second; more wait, and so does their sender once
  * the socket's queue is full */
 #define MESSAGES_PER_SECOND 256
+/* how long a message waits for room in systemd's queue before it is
+ * dropped: the relay's thread waits, the helper's waiting does not */
+#define SEND_TRIES 100
+#define SEND_RETRY_NS (10 * 1000 * 1000L)
 #define RELAY_STACK_SIZE (128 * 1024)
 
 typedef enum Verdict {
@@ -177,16 +181,24 @@ static int send_out(const NotifyRelay *r, const char *p, size_t n, const int *fd
                 c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
                 memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
         }
-        /* never waits for systemd: what its queue cannot take is dropped */
-        if (sendmsg(r->out, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-                return log_errno(LOG_LEVEL_DEBUG, -errno, "notification relay: to systemd: %m");
-        return 0;
+        /* never blocks on systemd: a full queue is tried again for a
+         * while, then the message is dropped */
+        for (unsigned i = 0;; i++) {
+                if (sendmsg(r->out, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+                        return 0;
+                if (errno != EAGAIN || i >= SEND_TRIES)
+                        return log_errno(LOG_LEVEL_DEBUG, -errno, "notification relay: to systemd: %m");
+                (void) nanosleep(&(struct timespec) { .tv_nsec = SEND_RETRY_NS }, NULL);
+        }
 }
 
 /* A process of this sandbox: one its PID namespace has a PID for. Where
  * the kernel cannot say (before Linux 6.10), the sender's own namespace
  * is compared, which needs to see it (a sender of another user is
- * refused then). */
+ * refused then). A sender that has ended already cannot be told from
+ * one outside and is refused too, as systemd refuses a notification it
+ * cannot attribute: sd_notify_barrier() waits until its messages are
+ * read. */
 static bool from_sandbox(const NotifyRelay *r, pid_t pid) {
         char path[64];
         struct stat a, b;
@@ -206,10 +218,6 @@ static bool is_pipe(int fd) {
 
         return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
-
-/* One message at a time, by the relay's thread or, at the end, by the
- * waiting one (notify_relay_drain()) */
-static pthread_mutex_t relaying = PTHREAD_MUTEX_INITIALIZER;
 
 /* Relays one message waiting on the socket. Returns false when there is none. */
 static bool relay_one(const NotifyRelay *r) {
@@ -296,9 +304,7 @@ static void *relay(void *userdata) {
                 if (poll(&(struct pollfd) { .fd = r->sandbox, .events = POLLIN }, 1, -1) < 0)
                         continue;
                 count++;
-                pthread_mutex_lock(&relaying);
                 (void) relay_one(r);
-                pthread_mutex_unlock(&relaying);
         }
         return NULL;
 }
@@ -360,17 +366,6 @@ int notify_relay_start(NotifyRelay *r) {
         if (e != 0)
                 return log_error_errno(-e, "notification relay: %m");
         return 0;
-}
-
-void notify_relay_drain(NotifyRelay *r) {
-        unsigned n = 0;
-
-        if (r->sandbox < 0 || r->pidns < 0)
-                return;
-        /* held from here on: the thread relays nothing after this */
-        pthread_mutex_lock(&relaying);
-        while (n++ < MESSAGES_PER_SECOND && relay_one(r))
-                ;
 }
 
 void notify_relay_done(NotifyRelay *r) {

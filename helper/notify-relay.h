@@ -38,8 +38,4 @@ int notify_relay_attach(NotifyRelay *r, pid_t init);
  * process's privileges as they are now (none but CAP_KILL). */
 int notify_relay_start(NotifyRelay *r);
 
-/* Once the sandbox has ended: what it sent last (STOPPING=1, STATUS=)
- * is passed on before the helper exits; the thread relays no more. */
-void notify_relay_drain(NotifyRelay *r);
-
 void notify_relay_done(NotifyRelay *r);

@@ -6,6 +6,7 @@
  * write end (as sd_notify_barrier() and the file descriptor store send
  * one); "+barrier" is sd_notify_barrier(): BARRIER=1 with a pipe, then
  * whether systemd's side closed it within 5 s. "+sleep:MS" waits.
+ * "+repeat:N:MESSAGE" sends MESSAGE N times, as fast as it can.
  *
  *     env NOTIFY_SOCKET-VALUE     what the service was given
  *     watchdog-pid self|other|unset
@@ -86,6 +87,16 @@ int main(int argc, char *argv[]) {
                         struct timespec ts = { .tv_sec = atoi(argv[i] + 7) / 1000,
                                                .tv_nsec = (atoi(argv[i] + 7) % 1000) * 1000000L };
                         nanosleep(&ts, NULL);
+                        continue;
+                }
+                if (strncmp(argv[i], "+repeat:", 8) == 0) {
+                        char *text = strchr(argv[i] + 8, ':');
+                        int n = atoi(argv[i] + 8), sent = 0;
+
+                        for (int j = 0; text && j < n; j++)
+                                if (send_one(to, text + 1, -1) >= 0)
+                                        sent++;
+                        printf("%s %s\n", key, text && sent == n ? "ok" : "short");
                         continue;
                 }
                 if (strcmp(argv[i], "+barrier") == 0) {
