@@ -101,14 +101,14 @@ static Verdict classify(const char *key, const char *v) {
         return DROP;
 }
 
-static void dropped(const char *line) {
+static void dropped(const NotifyRelay *r, const char *line) {
         static bool mainpid_said, store_said;
 
         if (strncmp(line, "MAINPID=", 8) == 0 && !mainpid_said) {
                 mainpid_said = true;
                 log_warning("notification relay: the service sent MAINPID=, which a sandbox does not pass on: "
                             "systemd's main process stays the helper");
-        } else if (strncmp(line, "FD", 2) == 0 && !store_said) {
+        } else if (strncmp(line, "FD", 2) == 0 && !r->fd_store && !store_said) {
                 store_said = true;
                 log_warning("notification relay: the service uses the file descriptor store, which its profile "
                             "does not allow (<service fd-store=\"N\">): not passed on");
@@ -154,7 +154,7 @@ static void filter(const NotifyRelay *r, char *buf, Message *m) {
                 if (v == BARRIER)
                         m->barrier = true;
                 if (v == DROP && n > 0)
-                        dropped(line);
+                        dropped(r, line);
                 line = end ? end + 1 : NULL;
         }
 }
@@ -219,8 +219,8 @@ static bool is_pipe(int fd) {
         return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
-/* Relays one message waiting on the socket. Returns false when there is none. */
-static bool relay_one(const NotifyRelay *r) {
+/* Relays the message waiting on the socket, if any. */
+static void relay_one(const NotifyRelay *r) {
         static char buf[MESSAGE_MAX + 1];
         static Message m;
         union {
@@ -235,7 +235,7 @@ static bool relay_one(const NotifyRelay *r) {
 
         n = recvmsg(r->sandbox, &mh, MSG_CMSG_CLOEXEC | MSG_TRUNC | MSG_DONTWAIT);
         if (n < 0)
-                return errno == EINTR;
+                return;
         m = (Message) {};
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
                 if (c->cmsg_level != SOL_SOCKET)
@@ -276,7 +276,6 @@ static bool relay_one(const NotifyRelay *r) {
         }
         for (size_t i = 0; i < m.n_fds; i++)
                 close(m.fds[i]);
-        return true;
 }
 
 static void *relay(void *userdata) {
@@ -304,7 +303,7 @@ static void *relay(void *userdata) {
                 if (poll(&(struct pollfd) { .fd = r->sandbox, .events = POLLIN }, 1, -1) < 0)
                         continue;
                 count++;
-                (void) relay_one(r);
+                relay_one(r);
         }
         return NULL;
 }
