@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "identity.h"
 #include "log.h"
 #include "macro.h"
 #include "notify-relay.h"
@@ -283,7 +284,16 @@ static void *relay(void *userdata) {
         struct timespec window = {}, now;
         unsigned count = 0;
         bool said = false;
+        int e;
 
+        /* what the sandbox sends is read with no capability at all, not
+         * even the waiting thread's CAP_KILL (capabilities are a
+         * thread's own); failing that, nothing is relayed */
+        e = capabilities_set(0, 0);
+        if (e < 0) {
+                log_error_errno(e, "notification relay: drop every capability: %m");
+                return NULL;
+        }
         for (;;) {
                 clock_gettime(CLOCK_MONOTONIC, &now);
                 if (now.tv_sec != window.tv_sec) {
