@@ -193,25 +193,48 @@ static int send_out(const NotifyRelay *r, const char *p, size_t n, const int *fd
         }
 }
 
-/* A process of this sandbox: one its PID namespace has a PID for. Where
- * the kernel cannot say (before Linux 6.10), the sender's own namespace
- * is compared, which needs to see it (a sender of another user is
- * refused then). A sender that has ended already cannot be told from
- * one outside and is refused too, as systemd refuses a notification it
- * cannot attribute: sd_notify_barrier() waits until its messages are
- * read. */
-static bool from_sandbox(const NotifyRelay *r, pid_t pid) {
-        char path[64];
-        struct stat a, b;
+/* pid's parent, from /proc/PID/stat (readable to all, unlike
+ * /proc/PID/ns/): the field after the state, which follows the last ")" */
+static pid_t parent_of(pid_t pid) {
+        char path[64], buf[512], *p;
+        _cleanup_close_ int fd = -EBADF;
+        ssize_t n;
+        int ppid;
 
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        n = read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return 0;
+        buf[n] = 0;
+        p = strrchr(buf, ')');
+        if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+                return 0;
+        return (pid_t) ppid;
+}
+
+/* A process of this sandbox: one its PID namespace has a PID for. Where
+ * the kernel cannot say (before Linux 6.10), a descendant of process 1:
+ * whatever the service starts, and what it orphans, which process 1
+ * reaps (a joined command, which has no NOTIFY_SOCKET, is not). A sender
+ * that has ended already cannot be told from one outside and is refused
+ * too, as systemd refuses a notification it cannot attribute:
+ * sd_notify_barrier() waits until its messages are read. */
+static bool from_sandbox(const NotifyRelay *r, pid_t pid) {
         if (pid <= 0)
                 return false;
         if (ioctl(r->pidns, NS_GET_TGID_IN_PIDNS, (unsigned long) pid) > 0)
                 return true;
-        if (errno != ENOTTY && errno != EINVAL)
+        if (errno != ENOTTY)
                 return false;
-        snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int) pid);
-        return stat(path, &a) == 0 && fstat(r->pidns, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+        for (unsigned depth = 0; pid > 1 && depth < 4096; depth++) {
+                if (pid == r->init)
+                        return true;
+                pid = parent_of(pid);
+        }
+        return false;
 }
 
 static bool is_pipe(int fd) {
@@ -345,6 +368,7 @@ int notify_relay_attach(NotifyRelay *r, pid_t init) {
 
         if (r->sandbox < 0)
                 return 0;
+        r->init = init;
         snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int) init);
         r->pidns = open(path, O_RDONLY | O_CLOEXEC);
         if (r->pidns < 0)

@@ -17,6 +17,7 @@ typedef struct NotifyRelay {
         int sandbox;  /* bound at /run/systemd/notify by process 1 */
         int out;      /* to systemd's socket */
         int pidns;    /* the sandbox's PID namespace: the senders allowed */
+        pid_t init;   /* its process 1 */
         struct sockaddr_un dest;
         socklen_t dest_len;
         bool fd_store;

@@ -147,6 +147,7 @@ svc=$(service_pid)
 if [ -n "$svc" ]; then
         "$BIN/notify-send" --to="/proc/$svc/root/run/systemd/notify" 'STATUS=from-host' >"$TMP/host-send"
         "$HELPER" --join="$NAME" -- /bin/sh -c 'echo "joined ${NOTIFY_SOCKET:-unset}"' >"$TMP/join" 2>&1
+        caps=$(for t in /proc/"$HELPER_PID"/task/*; do awk '$1 == "CapEff:" { print $2 }' "$t/status"; done | sort | tr '\n' ' ')
 fi
 wait "$HELPER_PID"
 RC=$?
@@ -179,6 +180,8 @@ if [ -n "$svc" ]; then
         check "relay: a message written into the socket from the host is dropped" \
                 eval "! grep -q from-host '$TMP/recv'"
         check_eq "join: a joined command has no NOTIFY_SOCKET" "$(cat "$TMP/join")" "joined unset"
+        check_eq "relay: the helper's relaying thread holds no capability, its waiting one CAP_KILL only" \
+                "$caps" "0000000000000000 0000000000000020 "
 else
         not_ok "relay: the service's process was found to write into its socket from the host"
 fi
