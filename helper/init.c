@@ -242,8 +242,8 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  *
  * - every descriptor is closed but standard error, which the service has
  *   too, and with --forking notify (the socket READY=1 goes out on, to
- *   the relay outside, closed once it is sent; the relay's own socket,
- *   which process 1 bound in /run, is closed with the rest). The instance lock above all: a host file,
+ *   the relay outside, closed once it is sent; the relay's own socket
+ *   was closed once bound). The instance lock above all: a host file,
  *   which /proc/1/fd/N would open anew, read-write (see run() in main.c
  *   for why process 1 need not hold it); so are whatever the helper was
  *   handed, the service's sockets (LISTEN_FDS), which it has from
