@@ -67,6 +67,14 @@ static bool is_bus_error(const char *v) {
         return n > 0 && n <= 255 && v[n] == 0;
 }
 
+/* no control character: systemctl shows STATUS= on the admin's terminal */
+static bool is_text(const char *v) {
+        for (; *v; v++)
+                if ((unsigned char) *v < ' ' || *v == 0x7f)
+                        return false;
+        return true;
+}
+
 /* as systemd's fdname_is_valid(): printable ASCII but ":", at most 255 */
 static bool is_fd_name(const char *v) {
         size_t n = 0;
@@ -83,7 +91,7 @@ static Verdict classify(const char *key, const char *v) {
         if (streq(key, "READY") || streq(key, "RELOADING") || streq(key, "STOPPING"))
                 return streq(v, "1") ? RELAY : DROP;
         if (streq(key, "STATUS"))
-                return RELAY;
+                return is_text(v) ? RELAY : DROP;
         if (streq(key, "WATCHDOG"))
                 return streq(v, "1") || streq(v, "trigger") ? RELAY : DROP;
         if (streq(key, "MONOTONIC_USEC") || streq(key, "WATCHDOG_USEC") || streq(key, "EXTEND_TIMEOUT_USEC") ||

@@ -138,7 +138,8 @@ WATCHDOG_PID=self WATCHDOG_USEC=30000000 NOTIFY_SOCKET=/run/systemd/notify \
         sh -c 'export WATCHDOG_PID=$$; exec "$@"' sh \
         "$HELPER" --name="$NAME" --state-root="$STATE" -- "${SHIP[@]}" \
         'READY=1\nMAINPID=1\nSTATUS=up' '+fd:FDSTORE=1\nFDNAME=kept\nSTATUS=store' +barrier 'WATCHDOG=1' \
-        'NOTIFYACCESS=all' 'MAINPID=1' +sleep:1500 'STATUS=late' 'STOPPING=1' +sleep:300 \
+        'NOTIFYACCESS=all' 'MAINPID=1' $'STATUS=\e]0;title\a\e[2Jescape' +sleep:1500 'STATUS=late' 'STOPPING=1' \
+        +sleep:300 \
         <"$BIN/notify-send" >"$TMP/out" 2>"$TMP/err" &
 HELPER_PID=$!
 for _ in $(seq 100); do grep -q 'READY=1' "$TMP/recv" && break; sleep 0.05; done
@@ -173,6 +174,8 @@ check "relay: no FDSTORE= or FDNAME= at all" eval "! grep -q FD '$TMP/recv'"
 check "relay: the barrier goes on, with its pipe" grep -qx "msg $helper 0 1 BARRIER=1" "$TMP/recv"
 check "relay: WATCHDOG=1" grep -qx "msg $helper 0 0 WATCHDOG=1" "$TMP/recv"
 check "relay: NOTIFYACCESS= is dropped" eval "! grep -q NOTIFYACCESS '$TMP/recv'"
+check "relay: a STATUS= with terminal escapes is dropped" eval "! grep -q escape '$TMP/recv'"
+check "relay: STATUS= after it goes on" grep -qx "msg $helper 0 0 STATUS=late" "$TMP/recv"
 check "relay: STOPPING=1 went on" \
         grep -qx "msg $helper 0 0 STOPPING=1" "$TMP/recv"
 if [ -n "$svc" ]; then
