@@ -6,9 +6,9 @@
 # Restart=on-failure. A service that says MAINPID= of another unit's
 # process does not become that process for systemd, and stopping it
 # leaves that process be; a profile's NOTIFY_SOCKET gets no drop-in, and
-# a unit file's makes the start fail, with /etc untouched; the watchdog
-# and a reload (RELOADING=1, Type=notify with ExecReload=) work through
-# the relay.
+# a unit file's makes the start fail, with /etc untouched; the watchdog,
+# a reload (RELOADING=1, Type=notify with ExecReload=) and, with
+# <service fd-store>, the file descriptor store work through the relay.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -19,16 +19,19 @@ if ! cc -o "$TMP/notify-probe" "$SOURCE_ROOT/tests/e2e/notify-probe.c" $(pkg-con
         exit 1
 fi
 e2e_file "$TMP/notify-probe" /usr/local/lib/sandbox-e2e/notify-probe 0755
-for name in notifier crasher watchdogger reloader; do
+for name in notifier crasher watchdogger reloader storer unstorer; do
         arg=; restart=no
         [ $name = crasher ] && { arg="<arg>crash</arg>"; restart=on-failure; }
         [ $name = watchdogger ] && arg="<arg>watchdog</arg>"
         [ $name = reloader ] && arg="<arg>reload</arg>"
+        service=
+        [ $name = storer ] && { arg="<arg>store</arg>"; restart=on-failure; service=' fd-store="4"'; }
+        [ $name = unstorer ] && { arg="<arg>store</arg>"; restart=on-failure; }
         cat >"$TMP/$name.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
   <exec user="nobody" group="nogroup"><arg>/usr/local/lib/sandbox-e2e/notify-probe</arg>$arg</exec>
-  <service type="notify" restart="$restart" restart-sec="200ms"/>
+  <service type="notify" restart="$restart" restart-sec="200ms"$service/>
   <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
 </sandbox>
 XML
@@ -151,6 +154,27 @@ check_eq "reload: systemctl reload returns 0, the unit is active" "$rc:$(c syste
 check_eq "reload: RELOADING=1 and READY=1 reached systemd (STATUS=reloaded 1)" \
         "$(c systemctl show -p StatusText --value sandbox@reloader)" "reloaded 1"
 c systemctl stop sandbox@reloader
+
+# --- the file descriptor store, through the relay, with <service fd-store> only ---
+check_eq "fd-store: the unit has FileDescriptorStoreMax=4" \
+        "$(c systemctl show -p FileDescriptorStoreMax --value sandbox@storer)" 4
+for name in storer unstorer; do
+        c systemctl start --no-block sandbox@$name
+        for _ in $(seq 100); do
+                c journalctl -u sandbox@$name -o cat --no-pager | grep -q 'given back [0-9]* stored descriptors' &&
+                        [ "$(c systemctl show -p NRestarts --value sandbox@$name)" -ge 1 ] && break
+                sleep 0.1
+        done
+        sleep 0.5
+        c journalctl -u sandbox@$name -o cat --no-pager >"$TMP/journal-$name"
+done
+check "fd-store: restarted, the service is given back the descriptor it stored, by name" \
+        grep -q "given back 1 stored descriptors named kept" "$TMP/journal-storer"
+check "fd-store: without fd-store in the profile, nothing was stored (given back 0, again)" \
+        eval "[ \"\$(grep -c 'given back 0 stored descriptors' '$TMP/journal-unstorer')\" -ge 2 ]"
+check "fd-store: the helper said the profile does not allow it" \
+        grep -q 'file descriptor store, which its profile does not allow' "$TMP/journal-unstorer"
+c systemctl stop sandbox@storer sandbox@unstorer
 
 c systemctl start --no-block sandbox@crasher
 restarts=0

@@ -9,7 +9,12 @@
  *   watchdog       pings the watchdog (WATCHDOG=1) while
  *                  sd_watchdog_enabled() says so, until SIGUSR1
  *   reload         on SIGHUP: RELOADING=1 with MONOTONIC_USEC=, then
- *                  READY=1 and STATUS=reloaded N */
+ *                  READY=1 and STATUS=reloaded N
+ *   store          says how many descriptors it was given back from the
+ *                  file descriptor store, and their names; given none,
+ *                  stores a pipe's end as "kept" (FDPOLL=0: its other
+ *                  end is gone with the process) and exits 1 (for
+ *                  Restart=on-failure to start it again) */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,20 @@ int main(int argc, char *argv[]) {
         if (strcmp(mode, "crash") == 0) {
                 usleep(200 * 1000);
                 raise(SIGSEGV);
+        }
+        if (strcmp(mode, "store") == 0) {
+                char **names = NULL;
+                int n = sd_listen_fds_with_names(0, &names), p[2];
+
+                printf("notify-probe: given back %d stored descriptors named %s\n", n, n > 0 ? names[0] : "-");
+                fflush(stdout);
+                if (n == 0) {
+                        if (pipe(p) < 0 || sd_pid_notify_with_fds(0, 0, "FDSTORE=1\nFDNAME=kept\nFDPOLL=0", &p[0], 1) <= 0)
+                                return 2;
+                        /* still running when the relay reads it */
+                        usleep(300 * 1000);
+                        return 1;
+                }
         }
         sigemptyset(&set);
         sigaddset(&set, SIGTERM);
