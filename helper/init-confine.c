@@ -70,10 +70,10 @@ int init_close_fds(const int *keep, size_t n) {
         return 0;
 }
 
-int init_filter_load(bool forking) {
+int init_filter_load(void) {
         const struct sock_fprog program = {
-                .len = forking ? ELEMENTSOF(init_forking_filter_program) : ELEMENTSOF(init_filter_program),
-                .filter = (struct sock_filter *) (forking ? init_forking_filter_program : init_filter_program),
+                .len = ELEMENTSOF(init_filter_program),
+                .filter = (struct sock_filter *) init_filter_program,
         };
 
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) < 0)

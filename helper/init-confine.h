@@ -11,7 +11,7 @@
 int init_close_fds(const int *keep, size_t n);
 
 /* Loads the system call filter of process 1, built in at build time
- * (init-filter-export.c): the calls it makes while it waits, and with
- * forking, sending READY=1. Needs no_new_privs. Returns 0 or -errno
- * after logging. */
-int init_filter_load(bool forking);
+ * (init-filter-export.c): the calls it makes while it waits (READY=1
+ * with --forking is a write() on a socket connected before). Needs
+ * no_new_privs. Returns 0 or -errno after logging. */
+int init_filter_load(void);

@@ -34,24 +34,28 @@ typedef struct Service {
         const sigset_t *set;
         int gate;    /* the service's end: a byte on it once process 1 is confined */
         int started; /* closed once process 1 is confined */
-        int notify;  /* process 1's to keep while it waits, or -EBADF */
+        int notify;  /* --forking: process 1's to keep while it waits, or -EBADF */
 } Service;
 
 static int confine_init(const Service *s, int gate);
 
 /* Sockets passed on by systemd are the service's only when LISTEN_PID
- * names it (sd_listen_fds() checks): systemd set the helper's PID there.
- * Rewritten in place, the environment's slot pointing to memory that
- * outlives this process's stack. */
-static void listen_pid_to_self(void) {
-        static char value[32];
+ * names it (sd_listen_fds() checks), and so is the watchdog when
+ * WATCHDOG_PID does (sd_watchdog_enabled()): systemd set the helper's
+ * PID there, which main.c has checked, and the service sees its own in
+ * its PID namespace. Rewritten in place, the environment's slot pointing
+ * to memory that outlives this process's stack. */
+static void pids_to_self(void) {
+        static char listen[32], watchdog[32];
         extern char **environ;
 
         for (char **e = environ; e && *e; e++)
                 if (strncmp(*e, "LISTEN_PID=", 11) == 0) {
-                        snprintf(value, sizeof(value), "LISTEN_PID=%d", (int) getpid());
-                        *e = value;
-                        return;
+                        snprintf(listen, sizeof(listen), "LISTEN_PID=%d", (int) getpid());
+                        *e = listen;
+                } else if (strncmp(*e, "WATCHDOG_PID=", 13) == 0) {
+                        snprintf(watchdog, sizeof(watchdog), "WATCHDOG_PID=%d", (int) getpid());
+                        *e = watchdog;
                 }
 }
 
@@ -90,7 +94,7 @@ static int exec_service(void *userdata) {
         /* the sandbox's own pty, if it has one, is its terminal */
         if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
                 _exit(EXIT_SETUP);
-        listen_pid_to_self();
+        pids_to_self();
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
         r = lsm_arm_exec(c);
@@ -237,8 +241,9 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  * dumpable flag says. So, before the service's process may execute:
  *
  * - every descriptor is closed but standard error, which the service has
- *   too, and with --forking notify (the socket READY=1 goes out on,
- *   closed once it is sent). The instance lock above all: a host file,
+ *   too, and with --forking notify (the socket READY=1 goes out on, to
+ *   the relay outside, closed once it is sent; the relay's own socket
+ *   was closed once bound). The instance lock above all: a host file,
  *   which /proc/1/fd/N would open anew, read-write (see run() in main.c
  *   for why process 1 need not hold it); so are whatever the helper was
  *   handed, the service's sockets (LISTEN_FDS), which it has from
@@ -264,7 +269,7 @@ static int confine_init(const Service *s, int gate) {
         if (r >= 0)
                 r = drop_to_kill_only();
         if (r >= 0)
-                r = init_filter_load(s->c->forking);
+                r = init_filter_load();
         close(s->started);
         return r;
 }
@@ -389,14 +394,23 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set, int start
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int notify, Console *console) {
+                 int overlays, int relay, Console *console) {
         StepTimer t = {};
+        int notify = -EBADF;
         pid_t service;
 
         step_begin(&t, "propagation");
-        if (rootfs_build(c, rundir, state_root, overlays, &t) < 0)
+        if (rootfs_build(c, rundir, state_root, overlays, relay, &t) < 0)
                 return EXIT_SETUP;
         close(overlays);
+        /* the relay's socket is bound: the helper outside reads it */
+        if (relay >= 0)
+                close(relay);
+        if (c->forking && relay >= 0) {
+                notify = notify_socket_connect();
+                if (notify < 0)
+                        return EXIT_SETUP;
+        }
         step_begin(&t, "network");
         if (c->network && !streq(c->network, "host") && loopback_up() < 0)
                 return EXIT_SETUP;

@@ -20,8 +20,10 @@ int drop_to_kill_only(void);
  * the first process sends on overlays (overlay.h), starts the service in
  * it (closing started once it is confined, just before the service
  * executes) and stays as its init, reaping and forwarding, until it
- * ends; with --forking, until its daemon ends, its readiness sent on
- * notify (notify.h); with the pty of console.h when the helper's stdio
- * has a terminal. Returns the status to exit with. */
+ * ends; with --forking, until its daemon ends, its readiness sent to
+ * the relay (notify.h); with the pty of console.h when the helper's
+ * stdio has a terminal. relay, the notification relay's socket
+ * (notify-relay.h) or -EBADF, is bound at /run/systemd/notify and
+ * closed. Returns the status to exit with. */
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int notify, Console *console);
+                 int overlays, int relay, Console *console);

@@ -32,7 +32,7 @@
 #include "lsm.h"
 #include "mount-util.h"
 #include "names.h"
-#include "notify.h"
+#include "notify-relay.h"
 #include "overlay.h"
 #include "pty-relay.h"
 #include "quantities.h"
@@ -103,6 +103,20 @@ static unsigned parse_listen_fds(void) {
         unsetenv("LISTEN_PID");
         unsetenv("LISTEN_FDNAMES");
         return 0;
+}
+
+/* The watchdog systemd set up is the service's only when WATCHDOG_PID
+ * names this process, as for LISTEN_PID; init.c gives the service its
+ * own PID there. */
+static void parse_watchdog(void) {
+        const char *u = getenv("WATCHDOG_USEC"), *p = getenv("WATCHDOG_PID");
+        uint64_t usec, pid;
+
+        if (u && parse_uint_range(u, 1, UINT64_MAX - 1, &usec) >= 0 && p &&
+            parse_uint_range(p, 1, INT_MAX, &pid) >= 0 && (pid_t) pid == getpid())
+                return;
+        unsetenv("WATCHDOG_USEC");
+        unsetenv("WATCHDOG_PID");
 }
 
 /* Marks every file descriptor from first on close-on-exec: with
@@ -196,10 +210,19 @@ static int relay_as_init(int master, pid_t init, const sigset_t *set) {
         return pty_relay(master, init, set);
 }
 
-/* What the first process does once the service runs: waits, and relays
- * the terminal when the sandbox has a pty. */
-static int wait_service(Console *con, pid_t init, const sigset_t *set) {
+/* What the first process does once the service runs: waits, relays
+ * the service's notifications, and the terminal when the sandbox has a
+ * pty. */
+static int wait_service(Console *con, pid_t init, const sigset_t *set, NotifyRelay *relay) {
         int master;
+
+        /* the relay reads what the sandbox sends: with no more privilege
+         * than the waiting keeps */
+        if (drop_to_kill_only() < 0 || notify_relay_start(relay) < 0) {
+                (void) kill(init, SIGKILL);
+                (void) wait_as_init(init, set);
+                return EXIT_SETUP;
+        }
 
         if (!con->terminals)
                 return wait_as_init(init, set);
@@ -229,7 +252,8 @@ static int end_now(int status) {
 
 /* c is changed only by the label that <selinux mcs="dynamic"/> makes */
 static int run(HelperConfig *c) {
-        _cleanup_close_ int lock = -EBADF, root = -EBADF, notify = -EBADF;
+        _cleanup_close_ int lock = -EBADF, root = -EBADF;
+        _cleanup_(notify_relay_done) NotifyRelay relay = NOTIFY_RELAY_NONE;
         _cleanup_(console_done) Console con = CONSOLE_NONE;
         const char *root_directory = c->root_directory ? c->root_directory : "/";
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
@@ -246,6 +270,10 @@ static int run(HelperConfig *c) {
                 return EXIT_SETUP;
         /* names to numbers while the host's /etc is the only one there is */
         if (identity_resolve_names(c) < 0)
+                return EXIT_SETUP;
+        /* NOTIFY_SOCKET is checked before anything is made: it decides
+         * where the relay sends, and nothing else */
+        if (notify_relay_prepare(&relay, c->fd_store) < 0)
                 return EXIT_SETUP;
         step_begin(&t, "lock");
         lock = instance_lock(c->name, rundir, sizeof(rundir));
@@ -268,12 +296,6 @@ static int run(HelperConfig *c) {
         /* the admin's terminal stays here: the sandbox gets a pty */
         if (console_prepare(&con) < 0)
                 return EXIT_SETUP;
-        if (c->forking) {
-                notify = notify_socket_open();
-                if (notify < 0 && notify != -EBADF)
-                        return EXIT_SETUP;
-        }
-
         /* blocked before the fork, so none is lost in between */
         reap_signal_set(&set);
         if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
@@ -319,6 +341,8 @@ static int run(HelperConfig *c) {
                  * files before, as init, it ends the rest of its
                  * namespace. */
                 close(TAKE_FD(lock));
+                /* systemd's socket is the helper's alone to send to */
+                closep(&relay.out);
                 /* the sandbox ends with the helper that started it (its
                  * parent is outside the namespace: getppid() says 0) */
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -329,14 +353,17 @@ static int run(HelperConfig *c) {
                  * nothing of the host's */
                 if (setsid() < 0)
                         _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], notify, &con));
+                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], relay.sandbox, &con));
         }
         close(started[1]);
         close(overlays[1]);
         closep(&con.sandbox);
-        /* process 1's, to send on */
-        if (notify >= 0)
-                close(TAKE_FD(notify));
+        /* who may notify: the processes of process 1's PID namespace */
+        if (notify_relay_attach(&relay, init) < 0) {
+                (void) kill(init, SIGKILL);
+                (void) wait_as_init(init, &set);
+                return EXIT_SETUP;
+        }
         /* while process 1 builds the root; when this fails, process 1
          * finds the socket closed and stops */
         (void) overlays_send(c, root, state_root, overlays[0], &t);
@@ -347,7 +374,7 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_now(end_like(wait_service(&con, init, &set)));
+        return end_now(end_like(wait_service(&con, init, &set, &relay)));
 }
 
 int main(int argc, char *argv[]) {
@@ -377,6 +404,8 @@ int main(int argc, char *argv[]) {
         /* what the helper was handed beyond stdio is not the service's,
          * but for sockets passed on by systemd (LISTEN_FDS) */
         keep_fds = c.join ? 0 : parse_listen_fds();
+        if (!c.join)
+                parse_watchdog();
         r = inherited_fds_cloexec(3 + keep_fds);
         if (r < 0) {
                 log_error_errno(r, "inherited file descriptors: cannot keep them from the service: %m");

@@ -257,6 +257,9 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_FORKING:
                 c->forking = true;
                 return 0;
+        case HELPER_OPT_FD_STORE:
+                c->fd_store = true;
+                return 0;
         case HELPER_OPT_DEBUG:
                 c->debug = true;
                 return 0;

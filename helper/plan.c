@@ -91,9 +91,10 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "root", detail);
         dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
         dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
-        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm%s%s, nosuid nodev", c->tmp_size ? " size=" : "",
+        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm%s%s, nosuid nodev; with NOTIFY_SOCKET, "
+                 "/run/systemd/notify, relayed by the helper (no MAINPID, %s)", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
-                 c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "");
+                 c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "", c->fd_store ? "the fd store too" : "no fd store");
         step(&n, "tmpfs", detail);
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
@@ -142,7 +143,7 @@ void helper_print_plan(const HelperConfig *c) {
         }
         step(&n, "init", c->forking ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the command "
                                       "executes: reaps, forwards signals to every process; once the command exits 0, "
-                                      "READY=1 to NOTIFY_SOCKET, and exits with the status of the last process to end"
+                                      "READY=1 to /run/systemd/notify, and exits with the status of the last process to end"
                                     : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
                                       "executes: reaps, forwards signals, exits with the service's status");
         if (c->hostname)

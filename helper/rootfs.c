@@ -26,6 +26,7 @@
 #include "log.h"
 #include "masks.h"
 #include "mount-util.h"
+#include "notify.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "state.h"
@@ -45,6 +46,7 @@ typedef struct Build {
         const char *rundir;
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
+        int notify;             /* the relay's socket, to bind in /run; or -EBADF */
         Masks masks;
 } Build;
 
@@ -455,14 +457,18 @@ static int mount_masks(Build *b) {
         return r;
 }
 
-/* systemd's notification socket lives in the host's /run, which the
- * sandbox's own /run hides: bind the socket itself in, at its path. */
-static int mount_notify_socket(Build *b) {
-        const char *s = getenv("NOTIFY_SOCKET");
+/* The service's notification socket, the relay's (notify-relay.h), in
+ * the fresh /run before anything else is mounted there: nothing of the
+ * host's, whatever the environment says, is bound in for it. */
+static int make_notify_socket(Build *b) {
+        _cleanup_close_ int run = -EBADF;
 
-        if (!s || s[0] != '/')
-                return 0; /* unset, or abstract: reachable without a file */
-        return bind_in_root(b->root, s, s, MS_NOSUID | MS_NODEV | MS_NOEXEC, "NOTIFY_SOCKET");
+        if (b->notify < 0)
+                return 0;
+        run = open_in_root(b->root, "/run", CREATE_NONE, "notification socket");
+        if (run < 0)
+                return run;
+        return notify_socket_bind(run, b->notify);
 }
 
 static int enter_root(Build *b) {
@@ -503,6 +509,9 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         r = tmpfs_sized(b, "/run", "0755", TMPFS_RUN, c->run_size, "run");
         if (r < 0)
                 return r;
+        r = make_notify_socket(b);
+        if (r < 0)
+                return r;
 
         step_begin(t, "dev");
         r = mount_dev(b);
@@ -521,10 +530,11 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         return masks_sys(&b->masks);
 }
 
-int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, StepTimer *t) {
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, int notify,
+                 StepTimer *t) {
         Build b = {
                 .c = c, .rundir = rundir, .state_root = state_root,
-                .root = -EBADF, .masks = MASKS_INIT(-EBADF),
+                .root = -EBADF, .notify = notify, .masks = MASKS_INIT(-EBADF),
         };
         char root[PATH_MAX];
         bool last;
@@ -585,9 +595,6 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         if (r < 0)
                 goto finish;
         r = mount_masks(&b);
-        if (r < 0)
-                goto finish;
-        r = mount_notify_socket(&b);
         if (r < 0)
                 goto finish;
         step_begin(t, "pivot_root");

@@ -170,6 +170,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_WORKDIR, p->workdir);
         if (p->service_type == SERVICE_FORKING)
                 add_option(&a, HELPER_OPT_FORKING, NULL);
+        if (p->fd_store)
+                add_option(&a, HELPER_OPT_FD_STORE, NULL);
         add(&a, "--");
         STRV_FOREACH(arg, p->argv)
                 add(&a, *arg);

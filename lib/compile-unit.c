@@ -44,6 +44,8 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         setting(&b, "RestartSec", p->restart_sec);
         setting(&b, "TimeoutStartSec", p->timeout_start_sec);
         setting(&b, "TimeoutStopSec", p->timeout_stop_sec);
+        /* the helper relays FDSTORE= only with --fd-store */
+        setting(&b, "FileDescriptorStoreMax", p->fd_store);
         STRV_FOREACH(e, p->environment) {
                 buffer_append(&b, "Environment=");
                 unit_append_word(&b, *e, UNIT_QUOTE_WORD);

@@ -92,6 +92,26 @@ bool env_name_is_valid(const char *s) {
         return strlen(s) <= 255 && all_chars_in(s, "_");
 }
 
+bool env_name_is_reserved(const char *s) {
+        static const char *const names[] = {
+                "NOTIFY_SOCKET", "MAINPID", "MANAGERPID", "SYSTEMD_EXEC_PID", "INVOCATION_ID", "JOURNAL_STREAM",
+                "CREDENTIALS_DIRECTORY", "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY",
+                "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY", "FDSTORE", "PIDFILE", "LOG_NAMESPACE",
+                "SERVICE_RESULT", "EXIT_CODE", "EXIT_STATUS", "REMOTE_ADDR", "REMOTE_PORT", "DEBUG_INVOCATION",
+        };
+        static const char *const prefixes[] = {
+                "LISTEN_", "WATCHDOG_", "SANDBOX_", "MEMORY_PRESSURE_", "TRIGGER_", "MONITOR_",
+        };
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                if (strcmp(s, names[i]) == 0)
+                        return true;
+        for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+                if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0)
+                        return true;
+        return false;
+}
+
 bool tag_is_valid(const char *s) {
         /* the same rule, so that one message (NAME_RULE) says it */
         return profile_name_is_valid(s);

@@ -33,6 +33,12 @@ bool user_name_is_valid(const char *s);
 /* An environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
 bool env_name_is_valid(const char *s);
 
+/* A variable systemd or the sandbox sets for a service and gives a
+ * meaning to (systemd.exec(5), "Environment Variables Set or Propagated
+ * by the Service Manager"; sandbox-helper(8)), which a profile may not
+ * set: sockets, PIDs, the watchdog, credentials, directories. */
+bool env_name_is_reserved(const char *s);
+
 /* A block device tag (a file name under /dev/disk/by-tag). */
 bool tag_is_valid(const char *s);
 

@@ -68,6 +68,11 @@ static void parse_env(ParseContext *c, xmlNodePtr n) {
                 problem(c, n, "name \"%s\" is not a valid variable name; allowed: letters, digits and \"_\", not starting with a digit", name);
                 return;
         }
+        /* NOTIFY_SOCKET=/etc was a host path bound into the sandbox */
+        if (env_name_is_reserved(name)) {
+                problem(c, n, "%s is set by systemd and the sandbox, not by a profile", name);
+                return;
+        }
         if (!text_is_printable(value)) {
                 problem(c, n, "value of %s contains a control character (such as a newline); allowed: printable text", name);
                 return;
@@ -189,6 +194,17 @@ static void parse_service(ParseContext *c, xmlNodePtr n) {
                 replace(&p->timeout_start_sec, v);
         if ((v = timespan_attr(c, n, "timeout-stop-sec")))
                 replace(&p->timeout_stop_sec, v);
+        if ((v = attr(n, "fd-store"))) {
+                uint64_t max;
+
+                if (parse_uint_range(v, 1, FD_STORE_MAX, &max) >= 0)
+                        replace(&p->fd_store, v);
+                else {
+                        problem(c, n, "fd-store \"%s\" is not a number of file descriptors; allowed: 1 to %d", v,
+                                FD_STORE_MAX);
+                        free(v);
+                }
+        }
 }
 
 static void parse_root(ParseContext *c, xmlNodePtr n) {

@@ -30,6 +30,7 @@ Profile *profile_free(Profile *p) {
         free(p->restart_sec);
         free(p->timeout_start_sec);
         free(p->timeout_stop_sec);
+        free(p->fd_store);
         free(p->root_directory);
         free(p->tmp_size);
         free(p->run_size);

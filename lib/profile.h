@@ -69,6 +69,10 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <service fd-store="N">: at most this many descriptors in systemd's
+ * store for the unit */
+#define FD_STORE_MAX 1024
+
 typedef struct Profile {
         char *name;
         char *path;     /* the profile file itself */
@@ -91,6 +95,7 @@ typedef struct Profile {
         Origin service_origin;
         char *restart;
         char *restart_sec, *timeout_start_sec, *timeout_stop_sec;
+        char *fd_store;     /* fd-store=: FileDescriptorStoreMax=, as written; NULL for none */
 
         /* <root> */
         RootType root_type;

@@ -7,8 +7,16 @@
 # namespace, open, map, mount or execute nothing) and what process 1
 # holds: nothing of the host's that the service does not have itself,
 # the instance lock above all. Needs root and cc; x86_64 for the
-# injection.
+# injection. In a mount namespace of its own, where /run/systemd, which
+# NOTIFY_SOCKET must be below, is one of $TMP's.
+. "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/escape-lib.sh"
+RUN_SYSTEMD=no
+if private_run_systemd "$TMP/run-systemd"; then
+        RUN_SYSTEMD=yes
+        # the test's own mount, not the sandboxes'
+        mount_table >"$TMP/mounts.before"
+fi
 
 # Without the default Landlock domain, which on its own keeps a service
 # from tracing or opening process 1 (outside its domain: see
@@ -176,18 +184,18 @@ finish
 
 # with NOTIFY_SOCKET; with --forking, the socket READY=1 goes out on is
 # closed once it is sent
-if command -v python3 >/dev/null; then
+if command -v python3 >/dev/null && [ "$RUN_SYSTEMD" = yes ]; then
         python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 open(sys.argv[1] + ".bound", "w").close()
 s.settimeout(60)
-print(s.recv(64).decode())' "$TMP/notify" >"$TMP/notify.got" &
+print(s.recv(64).decode())' /run/systemd/notify-init >"$TMP/notify.got" &
         LISTENER=$!
-        for _ in $(seq 100); do [ -e "$TMP/notify.bound" ] && break; sleep 0.05; done
-        export NOTIFY_SOCKET=$TMP/notify
-        # a notify service (Type=notify): the socket bound in is the
+        for _ in $(seq 100); do [ -e /run/systemd/notify-init.bound ] && break; sleep 0.05; done
+        export NOTIFY_SOCKET=/run/systemd/notify-init
+        # a notify service (Type=notify): the relay's socket is the
         # service's to send on, process 1 has none
         HELPER_ARGS=("${TRACER[@]}")
         fds_case "NOTIFY_SOCKET, without --forking"
@@ -198,7 +206,8 @@ print(s.recv(64).decode())' "$TMP/notify" >"$TMP/notify.got" &
         LISTENER=
         check_eq "--forking: READY=1 was sent before process 1 let go of its socket" "$(cat "$TMP/notify.got")" READY=1
 else
-        skip_attempt "process 1's descriptors (--forking, after READY=1)" "no python3 to listen on NOTIFY_SOCKET"
+        skip_attempt "process 1's descriptors (--forking, after READY=1)" \
+                "no python3 to listen on NOTIFY_SOCKET, or no /run/systemd of the test's"
 fi
 
 # --- after all of them ---

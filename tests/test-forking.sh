@@ -4,7 +4,10 @@
 # process, the last one's end is the helper's status, a failing command
 # fails at once, and READY=1 reaches NOTIFY_SOCKET (a path or an
 # abstract name) only once the command has exited 0. Needs root;
-# everything it writes is under $TMP.
+# everything it writes is under $TMP; /run/systemd, where the helper
+# alone sends notifications to, is one of $TMP's in a mount namespace of
+# the test's own.
+. "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
@@ -23,6 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 command -v python3 >/dev/null || { echo "1..0 # SKIP no python3 for the notification socket"; exit 0; }
+private_run_systemd "$TMP/run-systemd" || { echo "1..0 # SKIP cannot bind a directory of the test's at /run/systemd"; exit 0; }
 
 # The "systemd" end of NOTIFY_SOCKET: each datagram becomes a line of
 # OUT, followed by "after" when the file MARKER (which the command makes
@@ -122,18 +126,18 @@ check_eq "nothing: a command that exits 0 and leaves nothing behind gives 0" "$r
 # a command that fails ends the sandbox at once, daemon or not
 
 mkdir -p "$TMP/fail"
-listen "$TMP/fail/notify" "$TMP/fail/got" "$TMP/fail/none"
+listen /run/systemd/fail-notify "$TMP/fail/got" "$TMP/fail/none"
 name fail
 # a duration of this run's own, to find the sleep by
 long=$((300 + $$ % 1000))
 t0=$(date +%s%N)
-NOTIFY_SOCKET=$TMP/fail/notify sb "$n" --forking -- /bin/sh -c "/bin/sleep $long & exit 1"
+NOTIFY_SOCKET=/run/systemd/fail-notify sb "$n" --forking -- /bin/sh -c "/bin/sleep $long & exit 1"
 t1=$(date +%s%N)
 check_eq "fail: a command that exits 1 gives 1" "$rc" 1
 check "fail: at once, without waiting for what it started ($(((t1 - t0) / 1000000)) ms)" [ $(((t1 - t0) / 1000000)) -lt 10000 ]
 check "fail: the sleep it started is gone" [ -z "$(pgrep -xf "/bin/sleep $long")" ]
 name killed
-NOTIFY_SOCKET=$TMP/fail/notify sb "$n" --forking -- /bin/sh -c 'kill -KILL $$'
+NOTIFY_SOCKET=/run/systemd/fail-notify sb "$n" --forking -- /bin/sh -c 'kill -KILL $$'
 check_eq "fail: a command killed by SIGKILL gives 137" "$rc" 137
 sleep 0.2
 check "fail: no READY=1 was sent for either" [ ! -s "$TMP/fail/got" ]
@@ -156,20 +160,20 @@ notify_case() {
         check_eq "$label: READY=1 reached $address once, after the command exited" \
                 "$(cat "$TMP/$label/got" 2>/dev/null)" "READY=1 after"
 }
-notify_case notify-path "$TMP/notify-path.sock"
+notify_case notify-path /run/systemd/notify-path.sock
 notify_case notify-abstract "@$PREFIX-notify" --network=private
 
 mkdir -p "$TMP/plain"
-listen "$TMP/plain/notify" "$TMP/plain/got" "$TMP/plain/none"
+listen /run/systemd/plain-notify "$TMP/plain/got" "$TMP/plain/none"
 name plain
-NOTIFY_SOCKET=$TMP/plain/notify sb "$n" -- /bin/true
+NOTIFY_SOCKET=/run/systemd/plain-notify sb "$n" -- /bin/true
 sleep 0.2
 check_eq "plain: without --forking the helper sends nothing itself" "$rc:$(cat "$TMP/plain/got" 2>/dev/null)" 0:
 
 name bad-socket
 NOTIFY_SOCKET=relative sb "$n" --forking -- /bin/true
 check_eq "bad NOTIFY_SOCKET: refused before anything is built (125)" "$rc" 125
-check "bad NOTIFY_SOCKET: the message says what is wrong" grep -q 'NOTIFY_SOCKET=relative: not a socket address' "$TMP/err"
+check "bad NOTIFY_SOCKET: the message says what is wrong" grep -q "NOTIFY_SOCKET=relative is not systemd's notification socket" "$TMP/err"
 
 # ---------------------------------------------------------------------------
 # --dry-run

@@ -4,7 +4,9 @@
 # capabilities and no_new_privs, identity, host name, network, binds,
 # tmpfs, masks, exit statuses, signals, zombies, the lock, --debug,
 # --dry-run and failures; then each example profile through "sandboxctl
-# run". Needs root; everything it writes is under $TMP.
+# run". Needs root; everything it writes is under $TMP, and it runs in a
+# mount namespace of its own, where /run/systemd is one of $TMP's.
+. "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/tap.sh"
 
 
@@ -606,14 +608,16 @@ check "tmpfs: --tmpfs=/srv:1M: has size=1024k" has_opt "$super" size=1024k
 check "tmpfs: the host's /srv is untouched" [ ! -e "/srv/sandbox-probe-$n" ]
 
 # ---------------------------------------------------------------------------
-# NOTIFY_SOCKET: the service's sd_notify() reaches a socket on the host
-# that the sandbox's own /run or /tmp would otherwise hide
+# NOTIFY_SOCKET: the service's sd_notify() reaches, through the helper's
+# relay, a socket on the host below /run/systemd (here one of the test's)
 
 if ! command -v systemd-notify >/dev/null; then
         skip "notify: READY=1 from inside reaches NOTIFY_SOCKET" "no systemd-notify here"
+elif ! private_run_systemd "$TMP/run-systemd"; then
+        skip "notify: READY=1 from inside reaches NOTIFY_SOCKET" "cannot bind a directory at /run/systemd"
 else
         name notify
-        NOTIFY=$TMP/notify.sock
+        NOTIFY=/run/systemd/notify.sock
         python3 - "$NOTIFY" >"$TMP/notify.got" <<'EOF' &
 import array, os, socket, sys
 # as systemd does: every message until the sender's barrier (BARRIER=1,
