@@ -12,6 +12,7 @@
 #include "convert-env.h"
 #include "log.h"
 #include "macro.h"
+#include "names.h"
 #include "strv.h"
 
 /* Environment= values go into the profile, which every user can read:
@@ -22,6 +23,17 @@ int convert_check_environment(const UnitProps *u) {
 
         if (!u->environment)
                 return 0;
+        /* the names a profile may not set: validate would refuse the profile */
+        STRV_FOREACH(e, u->environment) {
+                _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+
+                if (!name)
+                        return log_oom();
+                if (env_name_is_reserved(name))
+                        return log_error_errno(-EPERM, "%s: Environment=%s: systemd and the sandbox set this variable "
+                                               "and give it a meaning, a profile may not; not converted (remove it "
+                                               "from the unit)", id, name);
+        }
         if ((u->fragment_path && strv_append(&files, u->fragment_path) < 0) || strv_extend(&files, u->dropin_paths) < 0)
                 return log_oom();
         STRV_FOREACH(f, files) {

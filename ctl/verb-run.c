@@ -22,6 +22,7 @@
 #include "config.h"
 #include "env-file.h"
 #include "log.h"
+#include "names.h"
 #include "paths.h"
 #include "run-limits.h"
 #include "sandboxctl.h"
@@ -33,17 +34,6 @@ static int command_path(const char *cmd, char **ret) {
         if (strchr(cmd, '/'))
                 return path_make_absolute(cmd, ret);
         return path_search(SERVICE_PATH, cmd, ret);
-}
-
-/* what the helper reads from its environment (systemd's sockets and its
- * own switches): under systemd they come from systemd, never a file */
-static bool reserved(const char *assignment) {
-        static const char *const names[] = { "NOTIFY_SOCKET=", "LISTEN_", "SANDBOX_", "MAINPID=", "WATCHDOG_" };
-
-        for (size_t i = 0; i < ELEMENTSOF(names); i++)
-                if (strncmp(assignment, names[i], strlen(names[i])) == 0)
-                        return true;
-        return false;
 }
 
 /* The profile's <environment-file>s, each over <env> and the one before,
@@ -69,9 +59,13 @@ static int environment_files(Profile *p) {
                         return log_error_errno(r, "%s: <environment-file> %s: %m", p->path, path);
                 STRV_FOREACH(v, vars) {
                         size_t k = strcspn(*v, "=") + 1;
+                        _cleanup_free_ char *name = strndup(*v, k - 1);
                         bool replaced = false;
 
-                        if (reserved(*v))
+                        if (!name)
+                                return log_oom();
+                        /* what systemd and the helper give a meaning to, as for <env> */
+                        if (env_name_is_reserved(name))
                                 return log_error_errno(-EPERM, "%s: <environment-file> %s sets %.*s, which systemd "
                                                        "or the helper gives meaning to; not started", p->path, path,
                                                        (int) (k - 1), *v);

@@ -66,6 +66,10 @@ printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET\n' >"$UNITS/un
 ctl convert unset --output=-
 check_eq "a variable no Environment= sets: refused" "$rc" 1
 check "... naming it" grep -q 'ExecStart= uses \$UNSET, which no Environment= of the unit sets' "$TMP/err"
+printf '[Service]\nEnvironment=LISTEN_FDS=3 T=1\nExecStart=/bin/true\n' >"$UNITS/listen.service"
+ctl convert listen --output=-
+check_eq "an Environment= that sets a variable of systemd's (LISTEN_FDS): refused" "$rc" 1
+check "... naming it" grep -q 'Environment=LISTEN_FDS: systemd and the sandbox set this variable' "$TMP/err"
 
 # a unit that is not a regular file: refused at once, not read forever
 ln -s /dev/zero "$UNITS/zero.service"
@@ -201,6 +205,9 @@ XML
         envrun
         check_eq "... a file that sets NOTIFY_SOCKET: refused" "$rc" 1
         check "... naming it" grep -q 'envfile sets NOTIFY_SOCKET, which systemd or the helper gives meaning to' <<<"$out"
+        printf 'CREDENTIALS_DIRECTORY=/etc\n' >"$TMP/envfile"
+        envrun
+        check_eq "... a file that sets CREDENTIALS_DIRECTORY, as <env> may not: refused" "$rc" 1
         head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' a >"$TMP/envfile"
         envrun
         check "... a file over 1 MiB: refused" grep -q 'envfile: larger than 1048576 bytes' <<<"$out"
