@@ -99,20 +99,6 @@ static void comment_escaped(Buffer *b, const char *s) {
         }
 }
 
-static int note(char ***notes, const char *fmt, ...) _printf_(2, 3);
-static int note(char ***notes, const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        return strv_consume(notes, s);
-}
-
 static char *command_line(const UnitCommand *c) {
         _cleanup_buffer_ Buffer b = {};
 
@@ -129,7 +115,7 @@ static int note_commands(char ***notes, const char *setting, const UnitCommands 
         for (size_t i = 0; i < c->n; i++) {
                 _cleanup_free_ char *line = command_line(&c->items[i]);
 
-                if (!line || note(notes, "%s=%s: %s", setting, line, why) < 0)
+                if (!line || strv_appendf(notes, "%s=%s: %s", setting, line, why) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -179,8 +165,8 @@ static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_u
                                 return -ENOMEM;
                         continue;
                 }
-                if (keep_unsafe ? note(notes, "%s kept with keep-unsafe=, as asked: it lets the service %s", name, why) < 0 :
-                                  note(notes, "%s left out: it lets the service %s; add keep-unsafe=\"%s\" if the "
+                if (keep_unsafe ? strv_appendf(notes, "%s kept with keep-unsafe=, as asked: it lets the service %s", name, why) < 0 :
+                                  strv_appendf(notes, "%s left out: it lets the service %s; add keep-unsafe=\"%s\" if the "
                                        "service needs it", name, why, name) < 0)
                         return -ENOMEM;
                 if (keep_unsafe && strv_consume(&unsafe, TAKE_PTR(name)) < 0)
@@ -199,7 +185,7 @@ static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_u
 static const char *service_type(const UnitProps *u, char ***notes) {
         if (streq(u->type, "simple") || streq(u->type, "exec") || streq(u->type, "notify") || streq(u->type, "forking"))
                 return u->type;
-        (void) note(notes, "Type=%s: started as Type=simple%s", u->type,
+        (void) strv_appendf(notes, "Type=%s: started as Type=simple%s", u->type,
                     streq(u->type, "dbus") ? "; its bus name is not waited for (and the system bus socket is in the "
                                              "host's /run, which the sandbox does not see)" : "");
         return "simple";
@@ -215,7 +201,7 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                 if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
                         return -EINVAL;
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
-            note(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
+            strv_appendf(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
         buffer_append(b, "  <exec");
         if (!isempty(u->user)) {
@@ -235,7 +221,7 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                         buffer_append(b, " workdir=\"");
                         xml_escaped(b, w);
                         buffer_append_char(b, '"');
-                } else if (note(notes, "WorkingDirectory=%s: not a path; the sandbox starts in /", u->working_directory) < 0)
+                } else if (strv_appendf(notes, "WorkingDirectory=%s: not a path; the sandbox starts in /", u->working_directory) < 0)
                         return -ENOMEM;
         }
         buffer_append(b, ">\n");
@@ -338,9 +324,9 @@ static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***own
         if (!source || strv_consume(owned, source) < 0)
                 return -ENOMEM;
         if (optional && access(source, F_OK) < 0)
-                return note(notes, "ReadOnlyPaths=%s: %s is missing on the host, so not bound (the unit allowed that "
+                return strv_appendf(notes, "ReadOnlyPaths=%s: %s is missing on the host, so not bound (the unit allowed that "
                             "with \"-\")", spec, source);
-        if (note(notes, "ReadOnlyPaths=%s: %s bound read-only there, over the sandbox's own", spec, source) < 0)
+        if (strv_appendf(notes, "ReadOnlyPaths=%s: %s bound read-only there, over the sandbox's own", spec, source) < 0)
                 return -ENOMEM;
         return add_bind(binds, n, source, path, true);
 }
@@ -363,7 +349,7 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                 if (covered(path))
                         continue; /* in the sandbox's own, writable and kept */
                 if (add_bind(&binds, &n, path, path, false) < 0 ||
-                    note(notes, "ReadWritePaths=%s: bound writable: the service changes the host's %s, as it did", path,
+                    strv_appendf(notes, "ReadWritePaths=%s: bound writable: the service changes the host's %s, as it did", path,
                          path) < 0)
                         return -ENOMEM;
         }
@@ -400,7 +386,7 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
          * the host's files show through the overlay */
         if (u->private_tmp) {
                 buffer_append(b, "    <tmpfs target=\"/var/tmp\" mode=\"1777\"/>\n");
-                if (note(notes, "PrivateTmp=yes: /tmp is the sandbox's own; /var/tmp a tmpfs of its own") < 0)
+                if (strv_appendf(notes, "PrivateTmp=yes: /tmp is the sandbox's own; /var/tmp a tmpfs of its own") < 0)
                         return -ENOMEM;
         }
         STRV_FOREACH(p, u->inaccessible_paths) {
@@ -435,11 +421,11 @@ static void resources_element(Buffer *b, const UnitProps *u) {
 /* The unit's process settings that do not confine: none has a profile
  * equivalent (convert-widen.c has those that confine). */
 static int other_settings_notes(const UnitProps *u, char ***notes) {
-        if ((u->oom_score_adjust && note(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
-            (u->nice < 0 && note(notes, "Nice=%d: not set; the service starts at 0", (int) u->nice) < 0) ||
+        if ((u->oom_score_adjust && strv_appendf(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
+            (u->nice < 0 && strv_appendf(notes, "Nice=%d: not set; the service starts at 0", (int) u->nice) < 0) ||
             (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
-             note(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
-            (!isempty(u->syslog_identifier) && note(notes, "SyslogIdentifier=%s: the journal names the helper instead",
+             strv_appendf(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
+            (!isempty(u->syslog_identifier) && strv_appendf(notes, "SyslogIdentifier=%s: the journal names the helper instead",
                                                     u->syslog_identifier) < 0))
                 return -ENOMEM;
         return 0;
@@ -453,15 +439,15 @@ static int other_notes(const UnitProps *u, char ***notes) {
             note_commands(notes, "ExecStop", &u->exec_stop, "not run; the sandbox's stop sends SIGTERM") < 0 ||
             note_commands(notes, "ExecStopPost", &u->exec_stop_post, "not run in the sandbox") < 0)
                 return -ENOMEM;
-        if (!isempty(u->pid_file) && note(notes, "PIDFile=%s: not needed, the sandbox's init follows the daemon",
+        if (!isempty(u->pid_file) && strv_appendf(notes, "PIDFile=%s: not needed, the sandbox's init follows the daemon",
                                           u->pid_file) < 0)
                 return -ENOMEM;
         if (!u->no_new_privileges &&
-            note(notes, "NoNewPrivileges=no: the sandbox sets no_new_privs, so set-user-ID programs gain nothing; "
+            strv_appendf(notes, "NoNewPrivileges=no: the sandbox sets no_new_privs, so set-user-ID programs gain nothing; "
                  "add <no-new-privileges enabled=\"no\"/> if the service needs them") < 0)
                 return -ENOMEM;
         if (!isempty(u->user) && u->ambient_capabilities == 0 && u->capability_bounding_set != 0 &&
-            note(notes, "CapabilityBoundingSet=: with User=%s and no AmbientCapabilities=, the service has no "
+            strv_appendf(notes, "CapabilityBoundingSet=: with User=%s and no AmbientCapabilities=, the service has no "
                  "capability; none kept", u->user) < 0)
                 return -ENOMEM;
         return other_settings_notes(u, notes);
@@ -537,7 +523,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
         if (own_network && !u->private_network &&
-            note(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
+            strv_appendf(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
                  "its own lo (the host's loopback is not reached either)") < 0) {
                 r = -ENOMEM;
                 goto finish;
@@ -558,7 +544,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         if (u->wanted_by) {
                 buffer_append(&body, "  <install wanted-by=\"sandbox.target\"/>\n");
                 _cleanup_free_ char *w = strv_join(u->wanted_by, " ");
-                if (!w || note(&notes, "WantedBy=%s: started at boot through sandbox.target instead", w) < 0)
+                if (!w || strv_appendf(&notes, "WantedBy=%s: started at boot through sandbox.target instead", w) < 0)
                         r = -ENOMEM;
         }
         buffer_append(&body, "</sandbox>\n");

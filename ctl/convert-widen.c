@@ -118,22 +118,10 @@ typedef struct Widening {
         unsigned refused;
 } Widening;
 
-static int note(char ***notes, const char *fmt, ...) _printf_(2, 3);
-static int note(char ***notes, const char *fmt, ...) {
-        va_list ap;
-        char *s;
-        int r;
-
-        va_start(ap, fmt);
-        r = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        return r < 0 ? -ENOMEM : strv_consume(notes, s);
-}
-
 /* one setting the profile cannot keep: refused, or lost on purpose */
 static int widen(Widening *w, const char *setting, const char *why) {
         if (w->accept)
-                return note(w->notes, "%s: NOT CARRIED, the widening accepted on purpose: %s", setting, why);
+                return strv_appendf(w->notes, "%s: NOT CARRIED, the widening accepted on purpose: %s", setting, why);
         log_error("convert: %s: %s: %s; the profile would confine less than the unit (--accept-widening converts "
                   "it anyway, without it)", w->id, setting, why);
         w->refused++;
@@ -239,7 +227,7 @@ static int limits(const UnitProps *u, Widening *w) {
 
                 if (u->limits[i] > u->default_limits[i]) {
                         /* stricter in the sandbox: said, for a service that needs it */
-                        if (note(w->notes, "%s%s=%llu: not carried; the sandbox's unit has the manager's default, %llu",
+                        if (strv_appendf(w->notes, "%s%s=%llu: not carried; the sandbox's unit has the manager's default, %llu",
                                  unit_limit_names[i / 2], i % 2 ? "Soft" : "", (unsigned long long) u->limits[i],
                                  (unsigned long long) u->default_limits[i]) < 0)
                                 return -ENOMEM;
@@ -269,7 +257,7 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (!name)
                         return -ENOMEM;
                 if (s && s->implied) {
-                        if (note(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
+                        if (strv_appendf(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
                                 return -ENOMEM;
                 } else if (strncmp(*c, "Limit", 5) == 0) {
                         /* read from files: the manager's default is not known */
@@ -319,7 +307,7 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
         }
         /* its capabilities are not kept (convert_dropped_capabilities()) */
         if (u->protect_clock &&
-            note(notes, "ProtectClock=yes: done by the sandbox: the default seccomp filter refuses @clock, and "
+            strv_appendf(notes, "ProtectClock=yes: done by the sandbox: the default seccomp filter refuses @clock, and "
                  "CAP_SYS_TIME and CAP_WAKE_ALARM are not kept") < 0)
                 return -ENOMEM;
         if (u->restrict_namespaces != UINT64_MAX && HAS_CAP(keep, CAP_SYS_ADMIN) &&
@@ -327,7 +315,7 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                   "a user namespace") < 0)
                 return -ENOMEM;
         if (u->restrict_namespaces != UINT64_MAX && !HAS_CAP(keep, CAP_SYS_ADMIN) &&
-            note(notes, "RestrictNamespaces=: done by the sandbox: user namespaces are refused by the default seccomp "
+            strv_appendf(notes, "RestrictNamespaces=: done by the sandbox: user namespaces are refused by the default seccomp "
                  "filter, the others need CAP_SYS_ADMIN, which it does not keep") < 0)
                 return -ENOMEM;
         return w.refused > 0;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "macro.h"
 #include "regular-file.h"
 
@@ -13,7 +14,7 @@ int read_regular_file(const char *path, size_t max, char **ret, size_t *ret_size
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *buf = NULL;
         struct stat st;
-        size_t got = 0;
+        ssize_t n;
 
         /* O_NONBLOCK: opening a FIFO must not wait for a writer */
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -29,22 +30,13 @@ int read_regular_file(const char *path, size_t max, char **ret, size_t *ret_size
         if (!buf)
                 return -ENOMEM;
         /* one byte more than max, to tell a file that grew */
-        while (got <= max) {
-                ssize_t k = read(fd, buf + got, max + 1 - got);
-
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                got += (size_t) k;
-        }
-        if (got > max)
+        n = read_fd_into(fd, buf, max + 2);
+        if (n < 0)
+                return (int) n;
+        if ((size_t) n > max)
                 return -EFBIG;
-        buf[got] = 0;
         if (ret_size)
-                *ret_size = got;
+                *ret_size = (size_t) n;
         if (ret_stat)
                 *ret_stat = st;
         *ret = TAKE_PTR(buf);

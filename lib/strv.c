@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,17 @@ int strv_consume(char ***l, char *s) {
 
 int strv_append(char ***l, const char *s) {
         return strv_consume(l, strdup(s));
+}
+
+int strv_appendf(char ***l, const char *fmt, ...) {
+        va_list ap;
+        char *s;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return r < 0 ? -ENOMEM : strv_consume(l, s);
 }
 
 int strv_extend(char ***l, char * const *other) {

@@ -15,6 +15,8 @@ bool strv_contains(char * const *l, const char *s);
 int strv_append(char ***l, const char *s);
 /* Appends s itself, taking ownership (freed on failure too). */
 int strv_consume(char ***l, char *s);
+/* Appends the text fmt formats; returns 0 or -ENOMEM. */
+int strv_appendf(char ***l, const char *fmt, ...) _printf_(2, 3);
 /* Appends copies of every element of other. */
 int strv_extend(char ***l, char * const *other);
 /* Splits at any of the separator characters, dropping empty words. */
