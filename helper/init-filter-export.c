@@ -63,6 +63,16 @@ static int build(scmp_filter_ctx ctx) {
         /* the program's pages given back while it waits: nothing else */
         if (r >= 0)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 1, SCMP_A2(SCMP_CMP_EQ, MADV_DONTNEED));
+#if defined(INIT_FILTER_SANITIZERS)
+        /* AddressSanitizer clears a large stack's shadow at _exit by
+         * mapping fresh zero pages over it (a service's argv of a MiB
+         * makes the stack that large): anonymous, fixed, read-write,
+         * never a file nor executable */
+        if (r >= 0)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
+                                     SCMP_A2(SCMP_CMP_EQ, PROT_READ | PROT_WRITE),
+                                     SCMP_A3(SCMP_CMP_EQ, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_NORESERVE));
+#endif
         return r;
 }
 

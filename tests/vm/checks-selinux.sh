@@ -128,17 +128,20 @@ level_of() {
 
 # checks_selinux_mcs: two sandboxes of <selinux mcs="dynamic"/>, mcs-a
 # and mcs-b, each labelled with categories of its own. mcs-a sees
-# mcs-b's state directory at /mnt, and a directory the test labels
+# mcs-b's state directory at /mnt (through a bind mount the test makes
+# on the guest, /srv/mcs-b-state: a profile's <bind> of the state root is
+# refused, and this is the layer behind that), and a directory the test labels
 # at mcs-a's own level at /media (existing directories of the host's root): the same type, svirt_image_t, where
 # only the categories differ. DAC allows both (CAP_DAC_OVERRIDE).
 checks_selinux_mcs() {
         local la lb lb2 record
-        g sh -c 'mkdir -p /srv/mcs-mine && echo mine >/srv/mcs-mine/file'
+        g sh -c 'mkdir -p /srv/mcs-mine /srv/mcs-b-state && echo mine >/srv/mcs-mine/file'
         mcs_profile mcs-b
         g systemctl daemon-reload
         g systemctl start sandbox@mcs-b
         check_active sandbox@mcs-b
-        mcs_profile mcs-a '<bind source="/var/lib/sandbox/mcs-b" target="/mnt" readonly="yes"/><bind source="/srv/mcs-mine" target="/media" readonly="yes"/>'
+        g mount --bind /var/lib/sandbox/mcs-b /srv/mcs-b-state
+        mcs_profile mcs-a '<bind source="/srv/mcs-b-state" target="/mnt" readonly="yes"/><bind source="/srv/mcs-mine" target="/media" readonly="yes"/>'
         g systemctl daemon-reload
         g systemctl start sandbox@mcs-a
         check_active sandbox@mcs-a
@@ -185,6 +188,7 @@ checks_selinux_mcs() {
         lb2=$(g cat "/proc/$(g_service_pid sandbox@mcs-b)/attr/current" | tr -d '\0')
         check_eq "restarted, mcs-b has the same categories" "$lb2" "$lb"
         g systemctl stop sandbox@mcs-a sandbox@mcs-b
+        g umount /srv/mcs-b-state
 }
 
 checks_selinux() {
