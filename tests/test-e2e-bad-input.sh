@@ -186,7 +186,9 @@ check_eq "LONG_LINE_MAX: the generator writes the valid one's 1048575-byte ExecS
 check_eq "... systemd loads it" "$(c systemctl show -p LoadState --value sandbox@limit)" loaded
 # --wait: its result, once it has run (and has been let go of)
 c systemctl start --wait sandbox@limit 2>"$TMP/limit.err"
-check_eq "... and the sandbox starts, and its command exits 0 (systemctl start --wait)" "$?" 0
+rc=$?
+check_eq "... and the sandbox starts, and its command exits 0 (systemctl start --wait)" "$rc" 0
+[ "$rc" = 0 ] || diag "$(cat "$TMP/limit.err")" "$(c journalctl -q --no-pager -u sandbox@limit | cut -c1-300 | tail -n 20)"
 # the same drop-in, one byte longer, for an instance without a profile
 c mkdir -p /etc/systemd/system/sandbox@limat.service.d
 c sh -c "sed '/^ExecStart=./ s/\$/b/' $D >/etc/systemd/system/sandbox@limat.service.d/50-profile.conf"
