@@ -122,18 +122,25 @@ t() {
         fi
 }
 
-# t_eq [--todo REASON] DESCRIPTION GOT EXPECTED
+# t_eq [--todo REASON [--when PATTERN]] DESCRIPTION GOT EXPECTED: with
+# --when, REASON explains a failure only when GOT (the client's error)
+# has PATTERN, an extended regular expression
 t_eq() {
         local opt=()
         if [ "$1" = --todo ]; then
                 opt=(--todo "$2")
                 shift 2
+                if [ "$1" = --when ]; then
+                        grep -qE "$2" <<<"$4" || opt=()
+                        shift 2
+                fi
         fi
         t "${opt[@]}" "$1" test "$2" = "$3" || diag "got: $(head -c 500 <<<"$2")" "expected: $3"
 }
 
 t_result() {
-        local failed=$1 what=$2 reason=${3:-$SVC_BLOCKED}
+        # while the conversion is blocked, that is why any check fails
+        local failed=$1 what=$2 reason=${SVC_BLOCKED:-${3:-}}
         SVC_N[$SVC]=$((${SVC_N[$SVC]} + 1))
         if [ "$failed" = 0 ]; then
                 ok "$what"
@@ -175,17 +182,21 @@ refused_settings() {
                 sort -u | tr '\n' ' '
 }
 
-# convert_service UNIT NAME [ENABLED [REASON]]: the conversion as an
-# administrator makes it: convert --enable; should convert refuse to lose
-# the unit's own hardening, that is noted (not clean) and it is converted
-# with --accept-widening. REASON: the missing part of the conversion that
-# explains a refusal; the checks of the sandboxed unit then fail for it
-# too. A refusal must leave the original as it was; the original is then
-# stopped, so that no check of the sandboxed unit is answered by it.
+# convert_service UNIT NAME [ENABLED [REASON PATTERN]...]: the conversion
+# as an administrator makes it: convert --enable; should convert refuse to
+# lose the unit's own hardening, that is noted (not clean) and it is
+# converted with --accept-widening. REASON: the missing part of the
+# conversion that explains a failure, when its words (PATTERN, an extended
+# regular expression) are in convert's error or the sandboxed unit's
+# journal (the first pair that matches); the checks of the sandboxed unit
+# then fail for it too. A refusal must leave the original as it was; the
+# original is then stopped, so that no check of the sandboxed unit is
+# answered by it.
 # ENABLED: what is-enabled says of the original afterwards (disabled,
 # unless a generator enables it; "-": not checked).
 convert_service() {
-        local unit=$1 name=$2 enabled=${3:-disabled} reason=${4:-} refused opt= rc before
+        local unit=$1 name=$2 enabled=${3:-disabled} reason= refused opt= rc before out
+        shift 3 2>/dev/null || shift $#
         before=$(c systemctl is-active "$unit")
         refused=$(refused_settings "$unit")
         if [ -n "$refused" ]; then
@@ -195,6 +206,13 @@ convert_service() {
         convert_enable "$unit" "$name" $opt
         rc=$?
         SVC_UNIT=sandbox@$name.service
+        if [ "$rc" != 0 ]; then
+                out=$(cat "$TMP/err"; c journalctl -q --no-pager -u "$SVC_UNIT" -o cat)
+                while [ $# -ge 2 ]; do
+                        grep -qE "$2" <<<"$out" && { reason=$1; break; }
+                        shift 2
+                done
+        fi
         if ! t ${reason:+--todo "$reason"} "$unit: sandboxctl convert --enable${opt:+ $opt} succeeds" test "$rc" = 0; then
                 diag "$(grep -v 'left out: it lets' "$TMP/err" | head -c 1500)"
                 t_eq "$unit: the refusal leaves it $before" "$(c systemctl is-active "$unit")" "$before"
@@ -237,9 +255,20 @@ restart() {
         c systemctl restart "sandbox@$1" && c_wait_active "sandbox@$1" >/dev/null
 }
 
-# reload UNIT: systemctl reload UNIT (its status)
+# reload UNIT: systemctl reload UNIT: "reloaded", or its error
 reload() {
-        c systemctl reload "$1" >"$TMP/err" 2>&1
+        c systemctl reload "$1" 2>&1 && echo reloaded
+}
+
+# check_reload NAME CHECK...: systemctl reload sandbox@NAME, then CHECK
+# (DESCRIPTION GOT-COMMAND EXPECTED), whose command runs after the reload.
+# Both are TODOs while the unit cannot reload at all.
+check_reload() {
+        local out why=
+        out=$(reload "sandbox@$1")
+        grep -q 'reload is not applicable' <<<"$out" && why=$NEEDS_RELOAD
+        t_eq ${why:+--todo "$why"} "sandbox@$1: systemctl reload" "$out" reloaded
+        t_eq ${why:+--todo "$why"} "sandbox@$1: ... $2" "$(sleep 1; retry "${@:3:$#-3}")" "${!#}"
 }
 
 # the parts of the conversion that a check's failure may be waiting for

@@ -27,19 +27,18 @@ apache2_checks() {
         service apache2 apache2.service
         t "apache2.service: HTTP GET / answers" grep -q 'Apache2 Debian Default Page' <<<"$(retry http_get 8080)"
         apache2_generation 1
-        t "apache2.service: systemctl reload" reload apache2.service
+        t_eq "apache2.service: systemctl reload" "$(reload apache2.service)" reloaded
         t_eq "apache2.service: ... and the reloaded configuration answers" \
                 "$(sleep 1; retry apache2_redirect)" http://e2e.test/generation-1
-        convert_service apache2.service apache2 disabled "$NEEDS_LOCK"
+        # without /run/lock in the sandbox, apachectl start fails, and so
+        # does convert --enable, which rolls back
+        convert_service apache2.service apache2 disabled "$NEEDS_LOCK" "template '/var/lock/apache2"
         check_active apache2 "$NEEDS_LOCK"
         t --todo "$NEEDS_LOCK" "sandbox@apache2: HTTP GET / answers" \
                 grep -q 'Apache2 Debian Default Page' <<<"$(retry http_get 8080)"
         check_read_only apache2 "$NEEDS_LOCK"
         apache2_generation 2
-        t --todo "$NEEDS_RELOAD" "sandbox@apache2: systemctl reload" reload sandbox@apache2.service ||
-                diag "$(cat "$TMP/err")"
-        t_eq --todo "$NEEDS_RELOAD" "sandbox@apache2: ... and the reloaded configuration answers" \
-                "$(sleep 1; retry apache2_redirect)" http://e2e.test/generation-2
+        check_reload apache2 "and the reloaded configuration answers" apache2_redirect http://e2e.test/generation-2
         restart apache2
         t --todo "$NEEDS_LOCK" "sandbox@apache2: answers after a restart" \
                 grep -q 'Apache2 Debian Default Page' <<<"$(retry http_get 8080)"

@@ -37,7 +37,7 @@ lighttpd_checks() {
         service lighttpd lighttpd.service
         t_eq "lighttpd.service: HTTP HEAD / answers, Server: e2e-1" "$(retry lighttpd_server)" e2e-1
         lighttpd_set 2
-        t "lighttpd.service: systemctl reload" reload lighttpd.service
+        t_eq "lighttpd.service: systemctl reload" "$(reload lighttpd.service)" reloaded
         t_eq "lighttpd.service: ... and the reloaded configuration answers" \
                 "$(sleep 1; retry lighttpd_server)" e2e-2
         convert_service lighttpd.service lighttpd
@@ -45,10 +45,7 @@ lighttpd_checks() {
         t_eq "sandbox@lighttpd: HTTP HEAD / answers" "$(retry lighttpd_server)" e2e-2
         check_read_only lighttpd
         lighttpd_set 3
-        t --todo "$NEEDS_RELOAD" "sandbox@lighttpd: systemctl reload" reload sandbox@lighttpd.service ||
-                diag "$(cat "$TMP/err")"
-        t_eq --todo "$NEEDS_RELOAD" "sandbox@lighttpd: ... and the reloaded configuration answers" \
-                "$(sleep 1; retry lighttpd_server)" e2e-3
+        check_reload lighttpd "and the reloaded configuration answers" lighttpd_server e2e-3
         restart lighttpd
         t_eq "sandbox@lighttpd: answers after a restart" "$(retry lighttpd_server)" e2e-3
 }

@@ -28,21 +28,27 @@ XML
 }
 
 ssh_checks() {
-        local now
+        local now rc
         service ssh ssh.service
         t "ssh.service: ssh-keyscan gets a host key" grep -q ssh-ed25519 <<<"$(retry keyscan)"
-        if convert_service ssh.service ssh disabled "$NEEDS_ENVFILE" &&
-                c_wait_active sandbox@ssh >/dev/null && grep -q ssh-ed25519 <<<"$(retry keyscan)"; then
+        convert_enable ssh.service ssh
+        rc=$?
+        SVC_UNIT=sandbox@ssh.service
+        if [ "$rc" = 0 ] && c_wait_active sandbox@ssh >/dev/null && grep -q ssh-ed25519 <<<"$(retry keyscan)"; then
                 t "sandbox@ssh (as converted): ssh-keyscan gets a host key" true
         else
-                # converted, it would not serve either: the sandbox masks the
-                # host keys
-                [ -n "$SVC_DOWN" ] ||
+                if grep -q 'ExecStart= uses \$SSHD_OPTS' "$TMP/err"; then
+                        t --todo "$NEEDS_ENVFILE" "ssh.service: sandboxctl convert --enable succeeds" false
+                        diag "$(head -c 600 "$TMP/err")"
+                        t_eq "ssh.service: the refusal leaves it active" "$(c systemctl is-active ssh.service)" active
+                        t "ssh.service: ... and no profile ssh" c test ! -e /etc/sandbox/profiles/ssh.xml
+                else
+                        # converted, it does not serve: sshd will not start
+                        # without a host key, and the sandbox masks them
                         t "sandbox@ssh (as converted): sshd finds no host key, which the sandbox masks" \
                                 grep -q 'no hostkeys available' <<<"$(c journalctl -q --no-pager -u sandbox@ssh -o cat)"
+                fi
                 note "manual edit: a host key of the sandbox's own (the sandbox masks /etc/ssh/*_key)"
-                SVC_BLOCKED=
-                SVC_DOWN=
                 ssh_hand_profile | c_profile ssh
                 c systemctl daemon-reload
                 c systemctl disable --now --quiet ssh.service
