@@ -131,7 +131,7 @@ t_eq() {
                 opt=(--todo "$2")
                 shift 2
                 if [ "$1" = --when ]; then
-                        grep -qE "$2" <<<"$4" || opt=()
+                        [ "$4" = "$5" ] || grep -qE "$2" <<<"$4" || opt=()
                         shift 2
                 fi
         fi
