@@ -42,6 +42,14 @@ redis_checks() {
         t_eq "sandbox@redis: GET after a restart" "$(retry redis get e2e-key)" e2e-value
         # the sandbox's /var starts as the container's: what the original saved
         t_eq "sandbox@redis: what the original unit saved is there" "$(redis get e2e-before-conversion)" kept
+        # what a unit that still names the original does now: said, not
+        # asserted (the conversion disables the original, it does not
+        # replace its name); the original cannot take the port the
+        # sandbox holds
+        local st
+        st=$(c systemctl start e2e-needs-redis-server.service 2>&1 && echo started)
+        diag "a unit that still Requires= redis-server.service, started after the conversion: ${st:-failed}; redis-server.service is then $(c systemctl is-active redis-server.service)"
+        c systemctl stop e2e-needs-redis-server.service redis-server.service
         # the dependent unit, stopped with its dependency: starting it
         # starts sandbox@redis first, then reaches it
         c systemctl stop sandbox@redis.service

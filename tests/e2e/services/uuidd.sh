@@ -5,7 +5,7 @@
 
 # uuidd_request UNIT: a UUID from the daemon, which UNIT must then be
 uuidd_request() {
-        c uuidd -t -s /run/uuidd/request | grep -E '[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-' &&
+        c uuidd -t -s /run/uuidd/request | grep -qE '[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-' &&
                 [ "$(c systemctl is-active "$1")" = active ]
 }
 
