@@ -48,6 +48,7 @@ typedef struct HelperConfig {
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */
+        bool ready_on_exec; /* READY=1 once the service has been executed */
         bool fd_store; /* the notification relay passes the file descriptor store on */
         bool joined;  /* set by a join on the running helper's settings, never from argv */
         bool debug, dry_run;

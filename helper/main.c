@@ -259,7 +259,7 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2];
+        int started[2], overlays[2], status;
         sigset_t set;
         pid_t init;
 
@@ -374,7 +374,9 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_now(end_like(wait_service(&con, init, &set, &relay)));
+        status = wait_service(&con, init, &set, &relay);
+        notify_relay_flush(&relay);
+        return end_now(end_like(status));
 }
 
 int main(int argc, char *argv[]) {

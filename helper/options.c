@@ -257,6 +257,9 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_FORKING:
                 c->forking = true;
                 return 0;
+        case HELPER_OPT_READY_ON_EXEC:
+                c->ready_on_exec = true;
+                return 0;
         case HELPER_OPT_FD_STORE:
                 c->fd_store = true;
                 return 0;
@@ -316,6 +319,11 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 return 1;
         if (!c->name) {
                 log_error("--name=NAME is required");
+                return -EINVAL;
+        }
+        if (c->forking && c->ready_on_exec) {
+                log_error("--forking and --ready-on-exec: the service is ready either when its command exits 0 or "
+                          "when it has been executed, not both");
                 return -EINVAL;
         }
         if (optind >= argc || !streq(argv[optind - 1], "--")) {

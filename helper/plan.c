@@ -144,6 +144,9 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "init", c->forking ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the command "
                                       "executes: reaps, forwards signals to every process; once the command exits 0, "
                                       "READY=1 to /run/systemd/notify, and exits with the status of the last process to end"
+                    : c->ready_on_exec ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
+                                         "executes: once it has been executed, READY=1 to /run/systemd/notify; reaps, "
+                                         "forwards signals, exits with the service's status"
                                     : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
                                       "executes: reaps, forwards signals, exits with the service's status");
         if (c->hostname)

@@ -170,6 +170,10 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_WORKDIR, p->workdir);
         if (p->service_type == SERVICE_FORKING)
                 add_option(&a, HELPER_OPT_FORKING, NULL);
+        /* the unit is Type=notify (compile-unit.c): the service's own
+         * READY=1 for notify, the helper's for these */
+        if (p->service_type == SERVICE_SIMPLE || p->service_type == SERVICE_EXEC)
+                add_option(&a, HELPER_OPT_READY_ON_EXEC, NULL);
         if (p->fd_store)
                 add_option(&a, HELPER_OPT_FD_STORE, NULL);
         add(&a, "--");

@@ -36,10 +36,14 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         unit_append_text(&b, p->path);
         buffer_append(&b, "\n\n[Service]\n");
 
-        /* a forking daemon's first process ends in the sandbox, not as
-         * systemd's main process: the helper stays that, and reports the
-         * daemon ready when the first process has exited 0 (--forking) */
-        setting(&b, "Type", p->service_type == SERVICE_FORKING ? "notify" : service_type_to_string(p->service_type));
+        /* The start is done once the sandbox is built and the service
+         * runs in it, which only the helper, systemd's main process, can
+         * tell: READY=1 through its relay once the service has been
+         * executed (simple, exec: --ready-on-exec), the service's own
+         * (notify), or once a forking daemon's first process has exited 0
+         * in the sandbox (--forking). A sandbox that cannot be built
+         * fails the start. */
+        setting(&b, "Type", p->service_type == SERVICE_ONESHOT ? "oneshot" : "notify");
         setting(&b, "Restart", p->restart);
         setting(&b, "RestartSec", p->restart_sec);
         setting(&b, "TimeoutStartSec", p->timeout_start_sec);

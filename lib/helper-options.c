@@ -51,6 +51,7 @@ const struct option helper_options[] = {
         { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
         { "join",                 required_argument, NULL, HELPER_OPT_JOIN },
         { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },
+        { "ready-on-exec",        no_argument,       NULL, HELPER_OPT_READY_ON_EXEC },
         { "fd-store",             no_argument,       NULL, HELPER_OPT_FD_STORE },
         { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
         { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },

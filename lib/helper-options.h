@@ -57,6 +57,7 @@ typedef enum HelperOption {
         HELPER_OPT_MISSING_PROFILE,
         HELPER_OPT_JOIN,
         HELPER_OPT_FORKING,
+        HELPER_OPT_READY_ON_EXEC,
         HELPER_OPT_FD_STORE,
         HELPER_OPT_DEBUG,
         HELPER_OPT_DRY_RUN,

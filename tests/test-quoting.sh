@@ -251,7 +251,7 @@ def spec(*fields):
 
 options = [helper, "--name=q", "--profile=" + profile, "--etc=overlay", "--var=overlay",
            "--bind-ro=" + spec(*cases["bind"]), "--mask=" + cases["mask"], "--network=host",
-           "--workdir=" + cases["workdir"]]
+           "--workdir=" + cases["workdir"], "--ready-on-exec"]
 expected = options + ["--"] + cases["args"]
 
 for o in options[1:]:
