@@ -6,6 +6,7 @@
 
 #include "compile.h"
 #include "helper-options.h"
+#include "interfaces.h"
 #include "quantities.h"
 #include "strv.h"
 #include "tmpfs-size.h"
@@ -117,6 +118,13 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
+        /* the helper's default is the profile's: given only when it differs */
+        if (p->interfaces != INTERFACES_DEFAULT) {
+                char set[64];
+
+                interfaces_format(p->interfaces, set, sizeof(set));
+                add_option(&a, HELPER_OPT_INTERFACES, set);
+        }
         if (p->selinux_label || p->selinux_mcs) {
                 add_option(&a, p->selinux_mcs ? HELPER_OPT_SELINUX_MCS : HELPER_OPT_SELINUX_LABEL, p->selinux_label);
                 if (p->selinux_optional)

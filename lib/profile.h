@@ -113,6 +113,9 @@ typedef struct Profile {
         NetworkMode network;
         char *hostname;
 
+        /* <interfaces>: interfaces.h's set */
+        unsigned interfaces;
+
         /* <security> */
         char **keep_caps;       /* keep=, upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
         char **keep_caps_unsafe; /* keep-unsafe=: of capabilities.h's list, kept on purpose */
