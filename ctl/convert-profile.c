@@ -523,8 +523,16 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
         /* a service that takes a bus name talks to the system bus: its
          * socket, alone; the other interfaces are the defaults */
-        if (streq(u->type, "dbus") || !isempty(u->bus_name))
+        if (streq(u->type, "dbus") || !isempty(u->bus_name)) {
                 buffer_append(&body, "  <interfaces dbus=\"yes\"/>\n");
+                if ((isempty(u->user) || streq(u->user, "root") || streq(u->user, "0")) &&
+                    strv_appendf(&notes, "BusName=, Type=dbus: the system bus's socket is in the sandbox, and the bus "
+                         "grants root every call, systemd's to start a unit outside the sandbox among them, as it "
+                         "did the unit") < 0) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+        }
         if (own_network && !u->private_network &&
             strv_appendf(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
                  "its own lo (the host's loopback is not reached either)") < 0) {

@@ -392,6 +392,7 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
 static void parse_interfaces(ParseContext *c, xmlNodePtr n) {
         static const Interface all[] = { INTERFACE_RUN_LOCK, INTERFACE_JOURNAL, INTERFACE_DEV_LOG, INTERFACE_DBUS };
 
+        c->profile->interfaces_origin = (Origin) { c->file, line_of(n) };
         for (size_t i = 0; i < ELEMENTSOF(all); i++) {
                 _cleanup_free_ char *v = attr(n, interface_to_string(all[i]));
 

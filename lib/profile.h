@@ -115,6 +115,7 @@ typedef struct Profile {
 
         /* <interfaces>: interfaces.h's set */
         unsigned interfaces;
+        Origin interfaces_origin; /* the last <interfaces> read */
 
         /* <security> */
         char **keep_caps;       /* keep=, upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */

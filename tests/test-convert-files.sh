@@ -42,6 +42,7 @@ for unit in 'Type=dbus\nBusName=org.example.Busd' 'BusName=org.example.Busd'; do
         printf "[Service]\n$unit\nExecStart=/usr/bin/true\n" >"$UNITS/busd.service"
         ctl convert busd --output=-
         check "$(printf "$unit" | tr '\n' ' '): <interfaces dbus=\"yes\"/>" grep -q '^  <interfaces dbus="yes"/>$' "$TMP/out"
+        check "... and as root, a note says what the bus grants root" grep -q 'BusName=, Type=dbus: .* grants root every call' "$TMP/err"
         cp "$TMP/out" "$TMP/profiles/busd.xml"
         check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/busd.xml"
         rm "$TMP/profiles/busd.xml"
