@@ -18,12 +18,15 @@ if ! cc -o "$TMP/journal-probe" "$SOURCE_ROOT/tests/e2e/journal-probe.c" $(pkg-c
 fi
 e2e_file "$TMP/journal-probe" /usr/local/lib/sandbox-e2e/journal-probe 0755
 TOKEN=$$-$RANDOM
+# logger and systemd-cat stay until their input ends: the journal learns a
+# sender's unit from its /proc/PID/cgroup, which a process that has
+# already exited no longer has (as for any unit's short-lived process)
 cat >"$TMP/syslogger.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
   <exec user="nobody" group="nogroup">
     <arg>/bin/sh</arg><arg>-c</arg>
-    <arg>logger -t myd "logger line \$1"; echo "cat line \$1" | systemd-cat -t myd; exec /usr/local/lib/sandbox-e2e/journal-probe "\$1"</arg>
+    <arg>{ echo "logger line \$1"; sleep 3; } | logger -t myd &amp; { echo "cat line \$1"; sleep 3; } | systemd-cat -t myd &amp; exec /usr/local/lib/sandbox-e2e/journal-probe "\$1"</arg>
     <arg>sh</arg><arg>$TOKEN</arg>
   </exec>
 </sandbox>
@@ -73,9 +76,13 @@ c systemctl start sandbox@syslogger
 syslogger() {
         c journalctl -u sandbox@syslogger -o cat --no-pager "$@"
 }
-for _ in $(seq 50); do
+for _ in $(seq 100); do
         syslogger >"$TMP/journal"
-        grep -q "ready $TOKEN" "$TMP/journal" && grep -q "print line $TOKEN" "$TMP/journal" && break
+        missing=no
+        for line in "ready $TOKEN" "print line $TOKEN" "logger line $TOKEN" "cat line $TOKEN"; do
+                grep -qx "$line" "$TMP/journal" || missing=yes
+        done
+        [ "$missing" = no ] && break
         sleep 0.1
 done
 # the daemon: the process of the unit's cgroup that runs the probe
