@@ -186,8 +186,7 @@ static const char *service_type(const UnitProps *u, char ***notes) {
         if (streq(u->type, "simple") || streq(u->type, "exec") || streq(u->type, "notify") || streq(u->type, "forking"))
                 return u->type;
         (void) strv_appendf(notes, "Type=%s: started as Type=simple%s", u->type,
-                    streq(u->type, "dbus") ? "; its bus name is not waited for (and the system bus socket is in the "
-                                             "host's /run, which the sandbox does not see)" : "");
+                    streq(u->type, "dbus") ? "; its bus name is not waited for" : "");
         return "simple";
 }
 
@@ -522,6 +521,18 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
+        /* a service that takes a bus name talks to the system bus: its
+         * socket, alone; the other interfaces are the defaults */
+        if (streq(u->type, "dbus") || !isempty(u->bus_name)) {
+                buffer_append(&body, "  <interfaces dbus=\"yes\"/>\n");
+                if ((isempty(u->user) || streq(u->user, "root") || streq(u->user, "0")) &&
+                    strv_appendf(&notes, "BusName=, Type=dbus: the system bus's socket is in the sandbox, and the bus "
+                         "grants root every call, systemd's to start a unit outside the sandbox among them, as it "
+                         "did the unit") < 0) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+        }
         if (own_network && !u->private_network &&
             strv_appendf(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
                  "its own lo (the host's loopback is not reached either)") < 0) {

@@ -266,6 +266,7 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         if (streq(key, "WorkingDirectory")) return set_spec(n, &u->working_directory, v);
         if (streq(key, "RootDirectory")) return set_spec(n, &u->root_directory, v);
         if (streq(key, "PIDFile")) return set_spec(n, &u->pid_file, v);
+        if (streq(key, "BusName")) return set_spec(n, &u->bus_name, v);
         if (streq(key, "KillMode")) return set_spec(n, &u->kill_mode, v);
         if (streq(key, "SyslogIdentifier")) return set_spec(n, &u->syslog_identifier, v);
         if (streq(key, "SupplementaryGroups")) return add_words(n, &u->supplementary_groups, v);

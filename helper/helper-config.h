@@ -45,6 +45,8 @@ typedef struct HelperConfig {
         char **landlock_ro, **landlock_rw;
         bool landlock_optional;
         bool landlock_no_default; /* no default domain (landlock-default.h) */
+        /* interfaces.h's set; INTERFACES_DEFAULT unless --interfaces */
+        unsigned interfaces;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "helper-config.h"
 #include "helper-options.h"
+#include "interfaces.h"
 #include "log.h"
 #include "names.h"
 #include "paths.h"
@@ -250,6 +251,11 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                         return bad("landlock-default", v, "yes, no");
                 c->landlock_no_default = streq(v, "no");
                 return 0;
+        case HELPER_OPT_INTERFACES:
+                if (interfaces_parse(v, &c->interfaces) < 0)
+                        return bad("interfaces", v, "\"none\", or names of run-lock, journal, dev-log, dbus "
+                                   "separated by \",\", each at most once");
+                return 0;
         case HELPER_OPT_MISSING_PROFILE:
                 return set_string(&c->missing_profile, v);
         case HELPER_OPT_JOIN:
@@ -299,6 +305,7 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
         unsigned other_options = 0;
         int o, r;
 
+        c->interfaces = INTERFACES_DEFAULT;
         while ((o = getopt_long(argc, argv, "+", helper_options, NULL)) >= 0) {
                 if (o == HELPER_OPT_HELP) {
                         help();

@@ -4,12 +4,33 @@
 #include <string.h>
 
 #include "helper-config.h"
+#include "interfaces.h"
 #include "landlock-default.h"
 #include "state-dir.h"
 #include "strv.h"
 
 static void step(unsigned *n, const char *what, const char *detail) {
         printf("%2u. %-12s %s\n", ++*n, what, detail);
+}
+
+static void plan_interfaces(const HelperConfig *c, unsigned *n) {
+        char detail[512] = "", set[64];
+
+        interfaces_format(c->interfaces, set, sizeof set);
+        if (c->interfaces & INTERFACE_RUN_LOCK)
+                strcat(detail, "/run/lock, mode 1777; ");
+        if (c->interfaces & INTERFACE_JOURNAL)
+                strcat(detail, "/run/systemd/journal/socket and stdout; ");
+        if (c->interfaces & INTERFACE_DEV_LOG)
+                strcat(detail, "/run/systemd/journal/dev-log, and /dev/log linked to it; ");
+        if (c->interfaces & INTERFACE_DBUS)
+                strcat(detail, "/run/dbus/system_bus_socket; ");
+        if (c->interfaces & ~INTERFACE_RUN_LOCK)
+                strcat(detail, "each socket the host's, where it has it, bound alone at its path, read-only nosuid nodev noexec; ");
+        if (!c->interfaces)
+                strcat(detail, "none; ");
+        snprintf(detail + strlen(detail) - 2, sizeof detail - strlen(detail) + 2, " (%s)", set);
+        step(n, "interfaces", detail);
 }
 
 static void dir_step(unsigned *n, const char *dir, const char *mode, const char *state_root, const char *name) {
@@ -96,6 +117,7 @@ void helper_print_plan(const HelperConfig *c) {
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
                  c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "", c->fd_store ? "the fd store too" : "no fd store");
         step(&n, "tmpfs", detail);
+        plan_interfaces(c, &n);
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
                           "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");

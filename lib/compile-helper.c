@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
 #include "helper-options.h"
+#include "interfaces.h"
 #include "quantities.h"
 #include "strv.h"
 #include "tmpfs-size.h"
@@ -117,6 +119,13 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
+        /* the helper's default is the profile's: given only when it differs */
+        if (p->interfaces != INTERFACES_DEFAULT) {
+                char set[64];
+
+                interfaces_format(p->interfaces, set, sizeof(set));
+                add_option(&a, HELPER_OPT_INTERFACES, set);
+        }
         if (p->selinux_label || p->selinux_mcs) {
                 add_option(&a, p->selinux_mcs ? HELPER_OPT_SELINUX_MCS : HELPER_OPT_SELINUX_LABEL, p->selinux_label);
                 if (p->selinux_optional)
@@ -197,6 +206,16 @@ static void size_warning(const Profile *p, Diagnostics *d, const char *file, uns
         if (size && limit > 0 && parse_size(size, &bytes) >= 0 && bytes > limit)
                 diag_add(d, file, line, "warning: %s size \"%s\" is larger than the memory limit \"%s\" of <resources>; "
                          "the tmpfs can never hold that much", what, size, p->memory_max);
+}
+
+void profile_interface_warnings(const Profile *p, Diagnostics *d) {
+        bool root = !p->user || streq(p->user, "root") || streq(p->user, "0");
+
+        if ((p->interfaces & INTERFACE_DBUS) && root)
+                diag_add(d, p->interfaces_origin.file ? p->interfaces_origin.file : p->path, p->interfaces_origin.line,
+                         "warning: <interfaces>: dbus=\"yes\" for a service that runs as root: the system bus grants "
+                         "root every call, systemd's to start a unit outside the sandbox among them; run the service "
+                         "as a user of its own (<exec user=>)");
 }
 
 void profile_size_warnings(const Profile *p, Diagnostics *d) {

@@ -48,6 +48,7 @@ const struct option helper_options[] = {
         { "landlock-rw",          required_argument, NULL, HELPER_OPT_LANDLOCK_RW },
         { "landlock-optional",    no_argument,       NULL, HELPER_OPT_LANDLOCK_OPTIONAL },
         { "landlock-default",     required_argument, NULL, HELPER_OPT_LANDLOCK_DEFAULT },
+        { "interfaces",           required_argument, NULL, HELPER_OPT_INTERFACES },
         { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
         { "join",                 required_argument, NULL, HELPER_OPT_JOIN },
         { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },

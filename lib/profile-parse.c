@@ -13,6 +13,7 @@
 
 #include <cap-ng.h>
 
+#include "interfaces.h"
 #include "names.h"
 #include "paths.h"
 #include "profile-parse.h"
@@ -386,6 +387,24 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
         }
 }
 
+/* Each attribute given turns its interface on or off; one not given
+ * keeps what an included profile, or the default, said. */
+static void parse_interfaces(ParseContext *c, xmlNodePtr n) {
+        static const Interface all[] = { INTERFACE_RUN_LOCK, INTERFACE_JOURNAL, INTERFACE_DEV_LOG, INTERFACE_DBUS };
+
+        c->profile->interfaces_origin = (Origin) { c->file, line_of(n) };
+        for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+                _cleanup_free_ char *v = attr(n, interface_to_string(all[i]));
+
+                if (!v)
+                        continue;
+                if (streq(v, "yes"))
+                        c->profile->interfaces |= all[i];
+                else
+                        c->profile->interfaces &= ~(unsigned) all[i];
+        }
+}
+
 static void parse_resources(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_free_ char *cpu = attr(n, "cpu"), *tasks = attr(n, "tasks"), *io = attr(n, "io-weight");
@@ -501,7 +520,9 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                                         "and \"-\" separated by \".\", at most 64 characters", h);
                         else if (h)
                                 replace(&p->hostname, TAKE_PTR(h));
-                } else if (is(n, "security"))
+                } else if (is(n, "interfaces"))
+                        parse_interfaces(c, n);
+                else if (is(n, "security"))
                         profile_parse_security(c, n);
                 else if (is(n, "resources"))
                         parse_resources(c, n);

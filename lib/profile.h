@@ -113,6 +113,10 @@ typedef struct Profile {
         NetworkMode network;
         char *hostname;
 
+        /* <interfaces>: interfaces.h's set */
+        unsigned interfaces;
+        Origin interfaces_origin; /* the last <interfaces> read */
+
         /* <security> */
         char **keep_caps;       /* keep=, upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
         char **keep_caps_unsafe; /* keep-unsafe=: of capabilities.h's list, kept on purpose */

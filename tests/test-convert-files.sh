@@ -35,6 +35,18 @@ check "ReadOnlyPaths= in an overlay: the host's bound read-only over the sandbox
 check "... and said" grep -q 'ReadOnlyPaths=/etc/web: /etc/web bound read-only there, over the sandbox.s own' "$TMP/err"
 check "EnvironmentFile=-PATH: a reference, optional" grep -q '<environment-file path="/nonexistent" optional="yes"/>' "$TMP/out"
 check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q "ReadOnlyPaths=/usr" "$0"' "$TMP/err"
+check "no bus name: the default interfaces, no <interfaces>" sh -c '! grep -q "<interfaces" "$0"' "$TMP/out"
+
+# a service that takes a bus name gets the system bus's socket
+for unit in 'Type=dbus\nBusName=org.example.Busd' 'BusName=org.example.Busd'; do
+        printf "[Service]\n$unit\nExecStart=/usr/bin/true\n" >"$UNITS/busd.service"
+        ctl convert busd --output=-
+        check "$(printf "$unit" | tr '\n' ' '): <interfaces dbus=\"yes\"/>" grep -q '^  <interfaces dbus="yes"/>$' "$TMP/out"
+        check "... and as root, a note says what the bus grants root" grep -q 'BusName=, Type=dbus: .* grants root every call' "$TMP/err"
+        cp "$TMP/out" "$TMP/profiles/busd.xml"
+        check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/busd.xml"
+        rm "$TMP/profiles/busd.xml"
+done
 
 # ExecStart= as systemd runs it: the same line as tests/test-e2e-convert.sh's
 # dump.service, whose argv there is systemd's own
