@@ -2,7 +2,8 @@
 /*
  * The unit's environment in a converted profile: Environment= values only
  * from unit files every user can read, and ExecStart= expanded from them
- * as systemd expands it at start.
+ * as systemd expands it at start; a word that needs what only the start
+ * knows is left to systemd, at each start.
  */
 #include <errno.h>
 #include <string.h>
@@ -83,6 +84,25 @@ static int value_words(const char *v, char ***out) {
                 if (w.oom || strv_append(out, w.data ? w.data : "") < 0)
                         return -ENOMEM;
         }
+}
+
+bool convert_word_at_start(const UnitProps *u, const char *w) {
+        bool any = false;
+
+        if (w[0] == '$' && w[1] != '{' && w[1] != '$')
+                return u->environment_files || !env_get(u->environment, w + 1, strlen(w + 1));
+        for (const char *p = w; *p; p++) {
+                if (p[0] == '$' && p[1] == '$') {
+                        p++;
+                        continue;
+                }
+                if (p[0] != '$' || p[1] != '{' || !strchr(p + 2, '}'))
+                        continue;
+                any = true;
+                if (!env_get(u->environment, p + 2, strcspn(p + 2, "}:")))
+                        return true;
+        }
+        return any && u->environment_files;
 }
 
 static int unset_variable(const char *id, const char *name, size_t n) {

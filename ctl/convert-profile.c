@@ -27,13 +27,6 @@
 #include "paths.h"
 #include "strv.h"
 
-static bool is_shell(const char *path) {
-        const char *base = strrchr(path, '/');
-
-        base = base ? base + 1 : path;
-        return streq(base, "sh") || streq(base, "bash") || streq(base, "dash") || streq(base, "zsh");
-}
-
 static bool strv_any_ends_with(char * const *l, const char *suffix) {
         STRV_FOREACH(i, l) {
                 size_t n = strlen(*i), k = strlen(suffix);
@@ -70,12 +63,8 @@ int convert_check(const UnitProps *u) {
         if (u->root_directory && *u->root_directory)
                 return log_error_errno(-EINVAL, "%s: RootDirectory=%s: write a profile with <root type=\"directory\"> "
                                        "by hand", id, u->root_directory);
-        const UnitCommand *c = &u->exec_start.items[0];
-        for (size_t i = 0; c->argv && c->argv[i]; i++)
-                if (is_shell(c->path) && streq(c->argv[i], "-c") && c->argv[i + 1] && strchr(c->argv[i + 1], '$'))
-                        return log_error_errno(-EINVAL, "%s: ExecStart= runs a shell command line with variables "
-                                               "(%s -c '%s'): what it runs and writes cannot be told from the unit; "
-                                               "write the profile by hand", id, c->path, c->argv[i + 1]);
+        /* a shell's command line runs as it is: its own "$" are the
+         * shell's, expanded by it from the environment the profile gives */
         return 0;
 }
 
@@ -194,12 +183,25 @@ static const char *service_type(const UnitProps *u, char ***notes) {
 static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
+        _cleanup_free_ bool *at_start = NULL;
+        size_t n = 0;
 
         if (strv_append(&args, c->path) < 0)
                 return -ENOMEM;
-        for (size_t i = 1; c->argv && c->argv[i]; i++)
-                if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
-                        return -EINVAL;
+        for (size_t i = 1; c->argv && c->argv[i]; i++) {
+                bool later = convert_word_at_start(u, c->argv[i]);
+                bool *t;
+
+                /* left to systemd, at each start, as the unit had it */
+                if (later ? strv_append(&args, c->argv[i]) < 0 : convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
+                        return later ? -ENOMEM : -EINVAL;
+                t = realloc(at_start, strv_length(args) * sizeof(bool));
+                if (!t)
+                        return -ENOMEM;
+                at_start = t;
+                for (; n < strv_length(args); n++)
+                        at_start[n] = later && n > 0;
+        }
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
             strv_appendf(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
@@ -225,9 +227,9 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                         return -ENOMEM;
         }
         buffer_append(b, ">\n");
-        STRV_FOREACH(a, args) {
-                buffer_append(b, "    <arg>");
-                xml_escaped(b, *a);
+        for (size_t i = 0; args[i]; i++) {
+                buffer_append(b, i < n && at_start[i] ? "    <arg expand=\"yes\">" : "    <arg>");
+                xml_escaped(b, args[i]);
                 buffer_append(b, "</arg>\n");
         }
         STRV_FOREACH(e, u->environment) {
