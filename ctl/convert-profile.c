@@ -51,9 +51,12 @@ int convert_check(const UnitProps *u) {
         if (streq(u->type, "oneshot"))
                 return log_error_errno(-EINVAL, "%s: Type=oneshot runs once and exits; a sandbox runs a service that "
                                        "stays (for a job, \"sandboxctl run\" a profile of your own)", id);
-        if (strv_any_ends_with(u->triggered_by, ".socket"))
-                return log_error_errno(-EINVAL, "%s: socket-activated (TriggeredBy=%s): its socket would still start "
-                                       "the unsandboxed unit; not converted", id, u->triggered_by[0]);
+        /* a socket that starts one service keeps doing so, for the
+         * sandbox (verb-convert.c); one per connection does not */
+        if (u->accept_sockets)
+                return log_error_errno(-EINVAL, "%s: socket-activated by %s with Accept=yes: each connection starts "
+                                       "an instance of its own, and a sandbox is one service; not converted", id,
+                                       u->accept_sockets[0]);
         if (u->dynamic_user)
                 return log_error_errno(-EINVAL, "%s: DynamicUser=yes: its user exists only while systemd runs it, not "
                                        "in a sandbox's /etc/passwd", id);
@@ -434,6 +437,12 @@ static int other_settings_notes(const UnitProps *u, char ***notes) {
 }
 
 static int other_notes(const UnitProps *u, char ***notes) {
+        STRV_FOREACH(t, u->triggered_by)
+                if (strv_any_ends_with((char *[]) { *t, NULL }, ".socket") &&
+                    strv_appendf(notes, "TriggeredBy=%s: the socket stays on the host and starts the sandbox instead, "
+                         "which gets its file descriptors (enabled: Service= in %s/%s.d/%s)", *t,
+                         SOCKET_DROPIN_DIR, *t, SOCKET_DROPIN_NAME) < 0)
+                        return -ENOMEM;
         if (note_commands(notes, "ExecStartPre", &u->exec_start_pre, "not run in the sandbox") < 0 ||
             note_commands(notes, "ExecStartPost", &u->exec_start_post, "not run in the sandbox") < 0 ||
             note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||

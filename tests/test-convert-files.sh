@@ -349,7 +349,24 @@ check_eq "--output=FILE not named NAME.xml: refused" "$rc" 1
 check "... saying what it must be named" grep -q "must be named web.xml" "$TMP/err"
 check "... and nothing written" test ! -e "$TMP/profiles/other.xml"
 
-for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" "sock:socket-activated" \
+# a socket-activated service converts: the socket stays and starts the
+# sandbox (--enable writes its drop-in; tests/test-e2e-convert.sh); one
+# that starts an instance per connection (Accept=yes) is refused
+ctl convert sock --output=-
+check_eq "a socket-activated service: exit 0" "$rc" 0
+check "... the note says the socket stays and starts the sandbox" \
+        grep -q 'sock.service: TriggeredBy=sock.socket: the socket stays on the host and starts the sandbox instead' "$TMP/err"
+mkdir -p "$UNITS/sock.socket.d"
+printf '[Socket]\nAccept=yes\n' >"$UNITS/sock.socket.d/accept.conf"
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' >"$UNITS/sock@.service"
+for unit in sock sock@0; do
+        ctl convert "$unit" --output=-
+        check "Accept=yes in the socket's drop-in: $unit refused" \
+                grep -q "$unit.service: socket-activated by sock.socket with Accept=yes" "$TMP/err"
+done
+rm -r "$UNITS/sock.socket.d" "$UNITS/sock@.service"
+
+for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" \
         "nosuch:nosuch.service: no such unit" "tmpl@:is a template"; do
         ctl convert "${bad%%:*}" --output=-
         if [ "$rc" -eq 1 ] && grep -q "${bad#*:}" "$TMP/err" && [ ! -s "$TMP/out" ]; then

@@ -2,14 +2,18 @@
 # End-to-end: sandboxctl convert reads a unit from systemd and writes a
 # profile that keeps the service working; --enable swaps the unit for its
 # sandbox, and rolls back when the sandbox does not become active; bad
-# input (unknown unit, template, oneshot, socket-activated, masked, a
-# shell command line with variables) gets one clear line and no profile.
+# input (unknown unit, template, oneshot, a socket with Accept=yes,
+# masked) gets one clear line and no profile.
 # What the converted service runs (its argv, and its environment from an
 # EnvironmentFile=) is compared with what systemd runs for the original,
 # and with what "sandboxctl run" runs; an EnvironmentFile= stays a
 # reference and its secrets stay out of the profile; a setting that
 # confines and that a profile cannot carry refuses the conversion; the
-# writes through a ReadWritePaths= reach the host's path.
+# writes through a ReadWritePaths= reach the host's path. What Debian
+# ships converts: a shell ExecStart= with variables from an
+# EnvironmentFile=, read at every start; a socket-activated service, whose
+# socket starts the sandbox and passes it its descriptor; an instance of
+# a template.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -135,11 +139,28 @@ e2e_file "$TMP/shellvar.service" /etc/systemd/system/shellvar.service
 printf 'X=one\nY=y-s3cret\n' >"$TMP/shellvar.default"
 e2e_file "$TMP/shellvar.default" /etc/default/shellvar 0600
 e2e_file /dev/null /srv/shellvar/.keep
-printf '[Socket]\nListenStream=127.0.0.1:8124\n' >"$TMP/sockact.socket"
+# socket activation: the service accepts on the socket systemd passes
+# (fd 3) and answers with its PID and the LISTEN_* variables it got
+printf '[Socket]\nListenStream=127.0.0.1:8124\n[Install]\nWantedBy=sockets.target\n' >"$TMP/sockact.socket"
 e2e_file "$TMP/sockact.socket" /etc/systemd/system/sockact.socket
-printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/sockact.service"
+printf '[Service]\nUser=nobody\nExecStart=/usr/local/bin/sock-answer\n' >"$TMP/sockact.service"
 e2e_file "$TMP/sockact.service" /etc/systemd/system/sockact.service
-printf '[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
+cat >"$TMP/sock-answer" <<'EOF'
+#!/usr/bin/python3
+import os, socket
+s = socket.socket(fileno=3)
+while True:
+    c, _ = s.accept()
+    e = os.environ
+    c.sendall(("%d %s %s %s\n" % (os.getpid(), e.get("LISTEN_PID"), e.get("LISTEN_FDS"), e.get("LISTEN_FDNAMES"))).encode())
+    c.close()
+EOF
+e2e_file "$TMP/sock-answer" /usr/local/bin/sock-answer 0755
+printf '[Socket]\nListenStream=127.0.0.1:8125\nAccept=yes\n' >"$TMP/peraccept.socket"
+e2e_file "$TMP/peraccept.socket" /etc/systemd/system/peraccept.socket
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' >"$TMP/peraccept.service"
+e2e_file "$TMP/peraccept.service" "/etc/systemd/system/peraccept@.service"
+printf '[Unit]\nDescription=Sleeper %%I\n[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
 e2e_file "$TMP/tmpl.service" "/etc/systemd/system/tmpl@.service"
 printf '[Service]\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n' >"$TMP/broken.service"
 e2e_file "$TMP/broken.service" /etc/systemd/system/brokenapp.service
@@ -296,6 +317,52 @@ c systemctl restart sandbox@shellvar
 check_eq "... the file changed and the sandbox restarted: the new values (read at every start)" "$(shellvar_out)" "three four"
 c systemctl stop sandbox@shellvar
 
+# a socket-activated service: its socket stays, and starts the sandbox
+sock_ask() {
+        c python3 -c 'import socket; s = socket.create_connection(("127.0.0.1", 8124), timeout=20); print(s.recv(200).decode().strip())'
+}
+check_eq "the original answers through its socket" "$(sock_ask | cut -d' ' -f3-)" "1 sockact.socket"
+c sandboxctl convert sockact --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "a socket-activated service: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@sockact)"
+check "... the note says the socket stays" grep -q 'TriggeredBy=sockact.socket: the socket stays on the host' "$TMP/out"
+check_eq "... the socket's drop-in points it at the sandbox" \
+        "$(c grep -v '^#' /etc/systemd/system/sockact.socket.d/sandbox.conf)" "$(printf '[Socket]\nService=sandbox@sockact.service')"
+check_eq "... systemd has it so" "$(c systemctl show -P Triggers sockact.socket)" "sandbox@sockact.service"
+answer=$(sock_ask)
+read -r spid lpid nfds names <<<"$answer"
+check_eq "... the sandboxed service answers through the socket: LISTEN_FDS=1, LISTEN_FDNAMES=sockact.socket" \
+        "$nfds $names" "1 sockact.socket"
+check "... LISTEN_PID is its own PID ($lpid = $spid)" [ -n "$spid" ] && [ "$spid" = "$lpid" ]
+# the interpreter's, not the helper's, whose arguments name the script too
+hostpid=$(c pgrep -f '^/usr/bin/python3 /usr/local/bin/sock-answer')
+check "... and it runs in sandbox@sockact" c grep -q 'sandbox@sockact.service' "/proc/$hostpid/cgroup"
+check_eq "... the original is inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+answer=$(sock_ask)
+check_eq "a connection to the socket starts the stopped sandbox again" "$(c systemctl is-active sandbox@sockact)" active
+check_eq "... which answers" "$(cut -d' ' -f3- <<<"$answer")" "1 sockact.socket"
+check_eq "... the original stays inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+c sandboxctl convert peraccept@0.service --output=- >/dev/null 2>"$TMP/err"
+check_eq "a service of a socket with Accept=yes: refused" "$?" 1
+check "... saying why" grep -q 'socket-activated by peraccept.socket with Accept=yes' "$TMP/err" || diag "$(cat "$TMP/err")"
+
+# an instance of a template: the profile is PREFIX-INSTANCE, %i resolved
+c systemctl start tmpl@4242.service
+c sandboxctl convert tmpl@4242.service --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "an instance of a template: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@tmpl-4242)"
+check "... as sandbox tmpl-4242, %i resolved" c grep -q '<arg>4242</arg>' /etc/sandbox/profiles/tmpl-4242.xml
+check "... %I in its description" c grep -q '<description>Sleeper 4242</description>' /etc/sandbox/profiles/tmpl-4242.xml
+check_eq "... sandbox@tmpl-4242 runs it" "$(c systemctl is-active sandbox@tmpl-4242)" active
+check_eq "... the instance is stopped" "$(c systemctl is-active tmpl@4242.service)" inactive
+hostpid=$(c pgrep -x -f '/bin/sleep 4242')
+check "... sleep 4242 runs in sandbox@tmpl-4242" c grep -q 'sandbox@tmpl-4242.service' "/proc/$hostpid/cgroup"
+c systemctl stop sandbox@tmpl-4242
+
 # never wider than the unit
 c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
 check_eq "IPAddressAllow= of other addresses, a lower LimitNOFILE=, TemporaryFileSystem=:ro: refused" "$?" 1
@@ -348,11 +415,10 @@ bad() { # bad DESCRIPTION PATTERN UNIT
 bad "an unknown unit" "no-such-unit.service: no such unit" no-such-unit
 bad "a template without instance" "is a template; give one of its instances" "tmpl@.service"
 bad "a oneshot" "Type=oneshot runs once" job
-bad "a socket-activated unit" "socket-activated" sockact
 bad "a masked unit" "masked; unmask it first" masked-one
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
-        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$"')" ""
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$"')" ""
 
 done_testing
