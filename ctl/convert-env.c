@@ -96,10 +96,15 @@ bool convert_word_at_start(const UnitProps *u, const char *w) {
                         p++;
                         continue;
                 }
-                if (p[0] != '$' || p[1] != '{' || !strchr(p + 2, '}'))
+                size_t n;
+
+                if (p[0] != '$' || p[1] != '{')
+                        continue;
+                n = strcspn(p + 2, "}:");
+                if (p[2 + n] != '}')
                         continue;
                 any = true;
-                if (!env_get(u->environment, p + 2, strcspn(p + 2, "}:")))
+                if (!env_get(u->environment, p + 2, n))
                         return true;
         }
         return any && u->environment_files;
@@ -113,10 +118,11 @@ static int unset_variable(const char *id, const char *name, size_t n) {
 }
 
 /* An ExecStart= word as systemd expands it at start (systemd.service(5),
- * "Command lines"): "$NAME" alone becomes the value's words, "${NAME}"
- * (with ":-DEFAULT" or ":+ALTERNATE") anywhere the value, "$$" a "$";
- * any other "$" stays. Only the unit's Environment= is known here: a
- * variable it does not set refuses the conversion. */
+ * "Command lines"; exec-expand.h): "$NAME" alone becomes the value's
+ * words, "${NAME}" anywhere the value, "$$" a "$"; any other "$" stays,
+ * "${NAME:-DEFAULT}" too, which systemd does not expand in a command
+ * line. Only the unit's Environment= is known here: a variable it does
+ * not set refuses the conversion. */
 int convert_expand_word(char * const *e, const char *id, const char *w, char ***out) {
         _cleanup_buffer_ Buffer b = {};
 
@@ -128,7 +134,7 @@ int convert_expand_word(char * const *e, const char *id, const char *w, char ***
                 return value_words(v, out) < 0 ? log_oom() : 0;
         }
         for (const char *p = w; *p;) {
-                const char *end, *v, *op;
+                const char *v;
                 size_t n;
 
                 if (p[0] == '$' && p[1] == '$') {
@@ -136,27 +142,17 @@ int convert_expand_word(char * const *e, const char *id, const char *w, char ***
                         p += 2;
                         continue;
                 }
-                if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+                /* "${NAME}" only: the first "}" or ":" after it ends NAME */
+                n = p[0] == '$' && p[1] == '{' ? strcspn(p + 2, "}:") : 0;
+                if (p[0] != '$' || p[1] != '{' || p[2 + n] != '}') {
                         buffer_append_char(&b, *p++);
                         continue;
                 }
-                op = strstr(p + 2, ":-");
-                if (!op || op > end)
-                        op = strstr(p + 2, ":+");
-                if (op && op > end)
-                        op = NULL;
-                n = (size_t) ((op ? op : end) - (p + 2));
                 v = env_get(e, p + 2, n);
                 if (!v)
                         return unset_variable(id, p + 2, n);
-                if (!op)
-                        buffer_append(&b, v);
-                else if (op[1] == '-')
-                        /* the default only for a variable unset or empty */
-                        buffer_append_n(&b, *v ? v : op + 2, *v ? strlen(v) : (size_t) (end - op - 2));
-                else if (*v)
-                        buffer_append_n(&b, op + 2, (size_t) (end - op - 2));
-                p = end + 1;
+                buffer_append(&b, v);
+                p += n + 3;
         }
         if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
                 return log_oom();

@@ -55,7 +55,8 @@ int exec_expand_word(const char *word, char * const *env, char ***out) {
                         p += 2;
                         continue;
                 }
-                n = strcspn(p + 2, "}:");
+                /* "${NAME}" only: the first "}" or ":" after it ends NAME */
+                n = p[0] == '$' && p[1] == '{' ? strcspn(p + 2, "}:") : 0;
                 if (p[0] != '$' || p[1] != '{' || p[2 + n] != '}') {
                         buffer_append_char(&b, *p++);
                         continue;

@@ -43,14 +43,14 @@ cat >"$UNITS/esc.service" <<'EOF'
 User=nobody
 Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
 EnvironmentFile=/dev/zero
-ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" ${T_WORD:-d} \u00e9 '\101' \t
 EOF
 ctl convert esc --output=-
 check_eq "C escapes, specifiers, \$\$ and variables: exit 0, /dev/zero not read" "$rc" 0
 check_eq "... the argv systemd 252 runs (tests/test-e2e-convert.sh compares them); with the EnvironmentFile=, what names a variable is left to systemd's start" \
         "$(sed -n 's|^ *<arg\( expand="yes"\)\?>\(.*\)</arg>$|\1\2|p' "$TMP/out" | tail -n +4)" \
         "$(printf '%s\n' A /root '' % '$' '${T_WORD}' ' expand="yes"${T_WORD}' ' expand="yes"$T_OPTS' 'a$T_WORD' \
-                ' expand="yes"${T_WORD}x' ' expand="yes"q ${T_WORD} q' é A "$(printf '\t')")"
+                ' expand="yes"${T_WORD}x' ' expand="yes"q ${T_WORD} q' '${T_WORD:-d}' é A "$(printf '\t')")"
 check "... the EnvironmentFile= a reference, never read" grep -q '<environment-file path="/dev/zero"/>' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/esc.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/esc.xml"
@@ -63,11 +63,12 @@ printf '[Service]\nExecStart=/bin/echo %%z\n' >"$UNITS/badspec.service"
 ctl convert badspec --output=-
 check_eq "a specifier systemd does not know (%z): refused" "$rc" 1
 check "... naming the file and line" grep -q 'badspec.service:2: "%z" is not a specifier' "$TMP/err"
-printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET ${T}\n' >"$UNITS/unset.service"
+printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET ${T} ${T:-d}\n' >"$UNITS/unset.service"
 ctl convert unset --output=-
 check_eq "a variable no Environment= sets: converted" "$rc" 0
 check "... left to systemd at each start; what Environment= sets, without an EnvironmentFile=, expanded" \
         grep -qz '<arg>1</arg>.*<arg expand="yes">\$UNSET</arg>.*<arg>1</arg>' "$TMP/out"
+check "... \${T:-d} as it is, as systemd leaves it in a command line" grep -qF '<arg>${T:-d}</arg>' "$TMP/out"
 
 # a shell's command line, as Debian's mariadb.service has it: the
 # shell's own "$" stay as they are (systemd does not expand "$VAR" within

@@ -79,7 +79,7 @@ cat >"$TMP/dump.service" <<'EOF'
 User=nobody
 Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
 EnvironmentFile=/etc/default/dump
-ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" ${T_WORD:-d} \u00e9 '\101' \t
 ReadWritePaths=/srv/dump
 EOF
 e2e_file "$TMP/dump.service" /etc/systemd/system/dump.service
