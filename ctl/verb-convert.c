@@ -2,8 +2,9 @@
 /*
  * sandboxctl convert: a profile from a service unit as systemd loaded it
  * (convert-profile.c), written whole or not at all; with --enable, the
- * sandbox takes the unit's place, and the unit gets it back when the
- * sandbox does not become active.
+ * sandbox takes the unit's place (and that of the service a socket unit
+ * starts), and the unit gets it back when the sandbox does not become
+ * active.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +54,9 @@ static void help_convert(void) {
                "A setting of the unit that confines the service and that a profile cannot carry\n"
                "(SystemCallFilter=, RestrictAddressFamilies=, a lower LimitNOFILE=, ...) refuses\n"
                "the conversion, one line each; --accept-widening converts anyway, each setting\n"
-               "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n", PROFILE_DIR);
+               "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n\n"
+               "A socket-activated service keeps its socket: with --enable, the socket starts\n"
+               "sandbox@NAME instead. An instance of a template is named PREFIX-INSTANCE.\n", PROFILE_DIR);
 }
 
 static int parse(int argc, char *argv[], Args *a) {
