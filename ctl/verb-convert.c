@@ -137,14 +137,15 @@ static int unit_name(const char *arg, char **ret) {
         return 0;
 }
 
-/* the unit's name without ".service", "@" made "-" */
+/* the unit's name without ".service", "@" and what else a sandbox's name
+ * cannot have in an instance ("\x2d", ":") made "-" */
 static int default_name(const char *unit, char **ret) {
         char *n = strndup(unit, strlen(unit) - 8);
 
         if (!n)
                 return log_oom();
         for (char *p = n; *p; p++)
-                if (*p == '@')
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
                         *p = '-';
         *ret = n;
         return 0;

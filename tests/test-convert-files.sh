@@ -338,6 +338,10 @@ long=$(printf 'x%.0s' $(seq 150))
 ctl convert "tmpl@$long.service" --name=tmpl-long --output=-
 check "a long instance is expanded whole, every time (%i%i)" grep -q "<arg>$long$long</arg>" "$TMP/out"
 check "the file is a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/profiles/tmpl-30.xml"
+ctl convert 'tmpl@a:b\x2dc.service' --output=-
+check_eq "an instance with characters a sandbox's name cannot have: exit 0" "$rc" 0
+check "... each one made \"-\" in the profile's name" grep -q '<sandbox name="tmpl-a-b-x2dc">' "$TMP/out"
+check "... %i the escaped instance, as systemd has it" grep -qF '<arg>a:b\x2dc</arg>' "$TMP/out"
 
 ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
 check_eq "the same file again without --replace: refused" "$rc" 1
