@@ -140,7 +140,8 @@ printf 'X=one\nY=y-s3cret\n' >"$TMP/shellvar.default"
 e2e_file "$TMP/shellvar.default" /etc/default/shellvar 0600
 e2e_file /dev/null /srv/shellvar/.keep
 # socket activation: the service accepts on the socket systemd passes
-# (fd 3) and answers with its PID and the LISTEN_* variables it got
+# (fd 3) and answers with its PID, the LISTEN_* variables it got and the
+# descriptors it had at its start
 printf '[Socket]\nListenStream=127.0.0.1:8124\n[Install]\nWantedBy=sockets.target\n' >"$TMP/sockact.socket"
 e2e_file "$TMP/sockact.socket" /etc/systemd/system/sockact.socket
 printf '[Service]\nUser=nobody\nExecStart=/usr/local/bin/sock-answer\n' >"$TMP/sockact.service"
@@ -148,11 +149,19 @@ e2e_file "$TMP/sockact.service" /etc/systemd/system/sockact.service
 cat >"$TMP/sock-answer" <<'EOF'
 #!/usr/bin/python3
 import os, socket
+def is_open(f):
+    try:
+        os.readlink("/proc/self/fd/" + f)
+        return True
+    except OSError:
+        return False
+# (the directory's own descriptor is closed once it is listed)
+fds = ",".join(sorted((f for f in os.listdir("/proc/self/fd") if is_open(f)), key=int))
 s = socket.socket(fileno=3)
 while True:
     c, _ = s.accept()
     e = os.environ
-    c.sendall(("%d %s %s %s\n" % (os.getpid(), e.get("LISTEN_PID"), e.get("LISTEN_FDS"), e.get("LISTEN_FDNAMES"))).encode())
+    c.sendall(("%d %s %s %s %s\n" % (os.getpid(), e.get("LISTEN_PID"), e.get("LISTEN_FDS"), e.get("LISTEN_FDNAMES"), fds)).encode())
     c.close()
 EOF
 e2e_file "$TMP/sock-answer" /usr/local/bin/sock-answer 0755
@@ -321,7 +330,7 @@ c systemctl stop sandbox@shellvar
 sock_ask() {
         c python3 -c 'import socket; s = socket.create_connection(("127.0.0.1", 8124), timeout=20); print(s.recv(200).decode().strip())'
 }
-check_eq "the original answers through its socket" "$(sock_ask | cut -d' ' -f3-)" "1 sockact.socket"
+check_eq "the original answers through its socket" "$(sock_ask | cut -d' ' -f3-4)" "1 sockact.socket"
 c sandboxctl convert sockact --enable >"$TMP/out" 2>&1
 rc=$?
 check_eq "a socket-activated service: converted and started" "$rc" 0
@@ -331,10 +340,11 @@ check_eq "... the socket's drop-in points it at the sandbox" \
         "$(c grep -v '^#' /etc/systemd/system/sockact.socket.d/sandbox.conf)" "$(printf '[Socket]\nService=sandbox@sockact.service')"
 check_eq "... systemd has it so" "$(c systemctl show -P Triggers sockact.socket)" "sandbox@sockact.service"
 answer=$(sock_ask)
-read -r spid lpid nfds names <<<"$answer"
+read -r spid lpid nfds names fds <<<"$answer"
 check_eq "... the sandboxed service answers through the socket: LISTEN_FDS=1, LISTEN_FDNAMES=sockact.socket" \
         "$nfds $names" "1 sockact.socket"
 check "... LISTEN_PID is its own PID ($lpid = $spid)" [ -n "$spid" ] && [ "$spid" = "$lpid" ]
+check_eq "... it started with standard input, output and error and the socket, no other descriptor" "$fds" "0,1,2,3"
 # the interpreter's, not the helper's, whose arguments name the script too
 hostpid=$(c pgrep -f '^/usr/bin/python3 /usr/local/bin/sock-answer')
 check "... and it runs in sandbox@sockact" c grep -q 'sandbox@sockact.service' "/proc/$hostpid/cgroup"
@@ -342,7 +352,7 @@ check_eq "... the original is inactive" "$(c systemctl is-active sockact.service
 c systemctl stop sandbox@sockact
 answer=$(sock_ask)
 check_eq "a connection to the socket starts the stopped sandbox again" "$(c systemctl is-active sandbox@sockact)" active
-check_eq "... which answers" "$(cut -d' ' -f3- <<<"$answer")" "1 sockact.socket"
+check_eq "... which answers" "$(cut -d' ' -f3-4 <<<"$answer")" "1 sockact.socket"
 check_eq "... the original stays inactive" "$(c systemctl is-active sockact.service)" inactive
 c systemctl stop sandbox@sockact
 c sandboxctl convert peraccept@0.service --output=- >/dev/null 2>"$TMP/err"
