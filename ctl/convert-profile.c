@@ -27,13 +27,6 @@
 #include "paths.h"
 #include "strv.h"
 
-static bool is_shell(const char *path) {
-        const char *base = strrchr(path, '/');
-
-        base = base ? base + 1 : path;
-        return streq(base, "sh") || streq(base, "bash") || streq(base, "dash") || streq(base, "zsh");
-}
-
 static bool strv_any_ends_with(char * const *l, const char *suffix) {
         STRV_FOREACH(i, l) {
                 size_t n = strlen(*i), k = strlen(suffix);
@@ -58,9 +51,12 @@ int convert_check(const UnitProps *u) {
         if (streq(u->type, "oneshot"))
                 return log_error_errno(-EINVAL, "%s: Type=oneshot runs once and exits; a sandbox runs a service that "
                                        "stays (for a job, \"sandboxctl run\" a profile of your own)", id);
-        if (strv_any_ends_with(u->triggered_by, ".socket"))
-                return log_error_errno(-EINVAL, "%s: socket-activated (TriggeredBy=%s): its socket would still start "
-                                       "the unsandboxed unit; not converted", id, u->triggered_by[0]);
+        /* a socket that starts one service keeps doing so, for the
+         * sandbox (verb-convert.c); one per connection does not */
+        if (u->accept_sockets)
+                return log_error_errno(-EINVAL, "%s: socket-activated by %s with Accept=yes: each connection starts "
+                                       "an instance of its own, and a sandbox is one service; not converted", id,
+                                       u->accept_sockets[0]);
         if (u->dynamic_user)
                 return log_error_errno(-EINVAL, "%s: DynamicUser=yes: its user exists only while systemd runs it, not "
                                        "in a sandbox's /etc/passwd", id);
@@ -70,12 +66,8 @@ int convert_check(const UnitProps *u) {
         if (u->root_directory && *u->root_directory)
                 return log_error_errno(-EINVAL, "%s: RootDirectory=%s: write a profile with <root type=\"directory\"> "
                                        "by hand", id, u->root_directory);
-        const UnitCommand *c = &u->exec_start.items[0];
-        for (size_t i = 0; c->argv && c->argv[i]; i++)
-                if (is_shell(c->path) && streq(c->argv[i], "-c") && c->argv[i + 1] && strchr(c->argv[i + 1], '$'))
-                        return log_error_errno(-EINVAL, "%s: ExecStart= runs a shell command line with variables "
-                                               "(%s -c '%s'): what it runs and writes cannot be told from the unit; "
-                                               "write the profile by hand", id, c->path, c->argv[i + 1]);
+        /* a shell's command line runs as it is: its own "$" are the
+         * shell's, expanded by it from the environment the profile gives */
         return 0;
 }
 
@@ -193,12 +185,25 @@ static const char *service_type(const UnitProps *u, char ***notes) {
 static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
+        _cleanup_free_ bool *at_start = NULL;
+        size_t n = 0;
 
         if (strv_append(&args, c->path) < 0)
                 return -ENOMEM;
-        for (size_t i = 1; c->argv && c->argv[i]; i++)
-                if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
-                        return -EINVAL;
+        for (size_t i = 1; c->argv && c->argv[i]; i++) {
+                bool later = convert_word_at_start(u, c->argv[i]);
+                bool *t;
+
+                /* left to systemd, at each start, as the unit had it */
+                if (later ? strv_append(&args, c->argv[i]) < 0 : convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
+                        return later ? -ENOMEM : -EINVAL;
+                t = realloc(at_start, strv_length(args) * sizeof(bool));
+                if (!t)
+                        return -ENOMEM;
+                at_start = t;
+                for (; n < strv_length(args); n++)
+                        at_start[n] = later && n > 0;
+        }
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
             strv_appendf(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
@@ -224,9 +229,9 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                         return -ENOMEM;
         }
         buffer_append(b, ">\n");
-        STRV_FOREACH(a, args) {
-                buffer_append(b, "    <arg>");
-                xml_escaped(b, *a);
+        for (size_t i = 0; args[i]; i++) {
+                buffer_append(b, i < n && at_start[i] ? "    <arg expand=\"yes\">" : "    <arg>");
+                xml_escaped(b, args[i]);
                 buffer_append(b, "</arg>\n");
         }
         STRV_FOREACH(e, u->environment) {
@@ -431,6 +436,12 @@ static int other_settings_notes(const UnitProps *u, char ***notes) {
 }
 
 static int other_notes(const UnitProps *u, char ***notes) {
+        STRV_FOREACH(t, u->triggered_by)
+                if (strv_any_ends_with((char *[]) { *t, NULL }, ".socket") &&
+                    strv_appendf(notes, "TriggeredBy=%s: the socket stays on the host and starts the sandbox instead, "
+                         "which gets its file descriptors (enabled: Service= in %s/%s.d/%s)", *t,
+                         SOCKET_DROPIN_DIR, *t, SOCKET_DROPIN_NAME) < 0)
+                        return -ENOMEM;
         if (note_commands(notes, "ExecStartPre", &u->exec_start_pre, "not run in the sandbox") < 0 ||
             note_commands(notes, "ExecStartPost", &u->exec_start_post, "not run in the sandbox") < 0 ||
             note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||

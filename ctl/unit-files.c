@@ -241,6 +241,18 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
                 return streq(key, "Description") ? set_spec(n, &u->description, v) : 0;
         if (streq(section, "Install"))
                 return streq(key, "WantedBy") ? add_words(n, &u->wanted_by, v) : 0;
+        /* of a socket unit, read for the service it starts */
+        if (streq(section, "Socket") && streq(key, "Accept")) {
+                bool yes = parse_bool(v);
+
+                if (yes == strv_contains(u->accept_sockets, n->unit))
+                        return 0;
+                if (yes)
+                        return strv_append(&u->accept_sockets, n->unit);
+                strv_free(u->accept_sockets); /* only ever this socket's */
+                u->accept_sockets = NULL;
+                return 0;
+        }
         if (!streq(section, "Service"))
                 return 0;
         if (confining_setting(key) || (strncmp(key, "Limit", 5) == 0 && key[5]))
@@ -520,6 +532,20 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
         socket_path = find_first(dirs, socket);
         if (socket_path && strv_append(&u.triggered_by, socket) < 0)
                 goto finish;
+        if (socket_path) {
+                _cleanup_strv_free_ char **socket_dropins = NULL;
+                UnitProps s = {};
+                Names sn = { .unit = socket, .prefix = prefix };
+
+                r = dropins(dirs, socket, &socket_dropins) < 0 ? -ENOMEM : parse_file(&s, &sn, socket_path);
+                STRV_FOREACH(p, socket_dropins)
+                        if (r >= 0)
+                                r = parse_file(&s, &sn, *p);
+                u.accept_sockets = TAKE_PTR(s.accept_sockets);
+                unit_props_done(&s);
+                if (r < 0)
+                        goto finish;
+        }
         r = 0;
 done:
         *ret_dropins = strv_length(paths);

@@ -148,6 +148,7 @@ void unit_props_done(UnitProps *u) {
                         }
                 }
         strv_free(u->confining);
+        strv_free(u->accept_sockets);
         *u = (UnitProps) {};
 }
 
@@ -509,6 +510,40 @@ static int get_all(sd_bus *bus, const char *path, const char *interface, const P
         return sd_bus_message_exit_container(reply);
 }
 
+/* The sockets that start the service with Accept=yes: each connection
+ * an instance of a template, which a sandbox is not. An instance that
+ * does not run yet is no socket's trigger, but PREFIX.socket starts it. */
+static int get_accept_sockets(sd_bus *bus, UnitProps *u, sd_bus_error *error) {
+        _cleanup_strv_free_ char **sockets = NULL;
+        const char *at = u->id ? strchr(u->id, '@') : NULL;
+
+        STRV_FOREACH(t, u->triggered_by) {
+                size_t n = strlen(*t);
+
+                if (n > 7 && streq(*t + n - 7, ".socket") && strv_append(&sockets, *t) < 0)
+                        return -ENOMEM;
+        }
+        if (at && strv_appendf(&sockets, "%.*s.socket", (int) (at - u->id), u->id) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(t, sockets) {
+                _cleanup_free_ char *path = NULL, *state = NULL;
+                int accept = 0, r;
+
+                r = unit_object_path(bus, *t, error, &path);
+                if (r >= 0)
+                        r = sd_bus_get_property_string(bus, MANAGER_SERVICE, path, "org.freedesktop.systemd1.Unit",
+                                                       "LoadState", error, &state);
+                if (r >= 0 && streq(state, "loaded"))
+                        r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, "org.freedesktop.systemd1.Socket",
+                                                        "Accept", error, 'b', &accept);
+                if (r < 0)
+                        return r;
+                if (accept && !strv_contains(u->accept_sockets, *t) && strv_append(&u->accept_sockets, *t) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int get_manager_u64(sd_bus *bus, const char *property, sd_bus_error *error, uint64_t *ret) {
         return sd_bus_get_property_trivial(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, property, error, 't',
                                            ret);
@@ -527,6 +562,8 @@ int unit_props_get(sd_bus *bus, const char *unit, UnitProps *ret, sd_bus_error *
         if (r >= 0 && u.load_state && streq(u.load_state, "loaded"))
                 r = get_all(bus, path, "org.freedesktop.systemd1.Service", service_properties,
                             ELEMENTSOF(service_properties), &u, error);
+        if (r >= 0)
+                r = get_accept_sockets(bus, &u, error);
         if (r >= 0)
                 r = get_manager_u64(bus, "DefaultTasksMax", error, &u.default_tasks_max);
         if (r >= 0)

@@ -36,6 +36,8 @@ typedef struct UnitBinds {
 typedef struct UnitProps {
         char *id, *description, *load_state, *active_state, *unit_file_state, *fragment_path;
         char **triggered_by, **wanted_by;
+        /* of the .socket units in triggered_by, those with Accept=yes */
+        char **accept_sockets;
         char **dropin_paths;
         char *type, *restart, *user, *group, *working_directory, *root_directory, *pid_file, *bus_name;
         char **supplementary_groups, **environment;

@@ -74,10 +74,14 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
          * reset before ExecStart=, so that an admin's own ExecStartPre= in
          * a later drop-in (override.conf) still applies */
         buffer_append(&b, "ExecStartPre=\nExecStart=\nExecStart=");
-        STRV_FOREACH(a, argv) {
-                if (a != argv)
+        /* the profile's command is argv's end, after "--" */
+        size_t n = strv_length(argv), first = n - strv_length(p->argv);
+        for (size_t i = 0; i < n; i++) {
+                bool expand = p->argv_expand && i >= first && p->argv_expand[i - first];
+
+                if (i > 0)
                         buffer_append_char(&b, ' ');
-                unit_append_word(&b, *a, UNIT_QUOTE_EXEC);
+                unit_append_word(&b, argv[i], expand ? UNIT_QUOTE_EXEC_EXPAND : UNIT_QUOTE_EXEC);
         }
         buffer_append_char(&b, '\n');
 

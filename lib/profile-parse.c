@@ -123,7 +123,8 @@ static void parse_environment_file(ParseContext *c, xmlNodePtr n) {
 static void parse_exec(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_strv_free_ char **argv = NULL, **groups = NULL;
-        bool first = true;
+        _cleanup_free_ bool *expand = NULL;
+        bool first = true, any_expand = false;
         char *v;
 
         p->exec_origin = (Origin) { c->file, line_of(n) };
@@ -155,8 +156,22 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
                                 problem(c, k, "argument contains a line break; allowed: any text on one line");
                                 continue;
                         }
-                        if (strv_consume(&argv, TAKE_PTR(a)) < 0)
+                        bool e = yes(k, "expand", false);
+                        /* the program is the profile's, never the environment's */
+                        if (command && e) {
+                                problem(c, k, "the command \"%s\" cannot be expanded; expand=\"yes\" is for its arguments", a);
+                                continue;
+                        }
+                        size_t n = strv_length(argv);
+                        bool *t = realloc(expand, (n + 1) * sizeof(bool));
+
+                        if (!t || strv_consume(&argv, TAKE_PTR(a)) < 0) {
                                 c->diags->error = -ENOMEM;
+                                continue;
+                        }
+                        expand = t;
+                        expand[n] = e;
+                        any_expand = any_expand || e;
                 } else if (is(k, "env"))
                         parse_env(c, k);
                 else if (is(k, "environment-file"))
@@ -172,6 +187,8 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
         if (argv) {
                 strv_free(p->argv);
                 p->argv = TAKE_PTR(argv);
+                free(p->argv_expand);
+                p->argv_expand = any_expand ? TAKE_PTR(expand) : NULL;
         }
         if (groups) {
                 strv_free(p->supplementary_groups);

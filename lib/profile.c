@@ -20,6 +20,7 @@ Profile *profile_free(Profile *p) {
         strv_free(p->files);
         free(p->description);
         strv_free(p->argv);
+        free(p->argv_expand);
         strv_free(p->environment);
         strv_free(p->environment_files);
         free(p->user);

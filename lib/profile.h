@@ -83,6 +83,10 @@ typedef struct Profile {
 
         /* <exec> */
         char **argv;
+        /* <arg expand="yes">: systemd expands "$NAME" and "${NAME}" in it
+         * at each start, from the service's environment (exec-expand.h);
+         * NULL when no argument is, else one entry for each of argv */
+        bool *argv_expand;
         char **environment; /* NAME=VALUE */
         char **environment_files; /* <environment-file>: "PATH", or "-PATH" when optional */
         char *user, *group;

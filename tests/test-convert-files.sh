@@ -21,8 +21,8 @@ ctl convert web --output=-
 check_eq "convert from the files: exit 0" "$rc" 0
 check "a warning says where it was read from, and what is missing" \
         grep -q "warning: no systemd manager to ask (.*); web.service read from $UNITS/web.service and 1 drop-in" "$TMP/err"
-check "a continued ExecStart= line, \$PORT from Environment=" \
-        grep -qz '<arg>--bind</arg>.*<arg>127.0.0.1</arg>.*<arg>8080</arg>' "$TMP/out"
+check "a continued ExecStart= line; \$PORT, which the EnvironmentFile= may set over Environment=, left to systemd" \
+        grep -qz '<arg>--bind</arg>.*<arg>127.0.0.1</arg>.*<arg expand="yes">\$PORT</arg>' "$TMP/out"
 check "a quoted Environment= word" grep -q '<env name="GREETING" value="hello world"/>' "$TMP/out"
 check "the drop-in's MemoryMax= wins over the unit's" grep -q 'memory="209715200"' "$TMP/out"
 check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient set of a non-root user is kept" \
@@ -55,13 +55,14 @@ cat >"$UNITS/esc.service" <<'EOF'
 User=nobody
 Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
 EnvironmentFile=/dev/zero
-ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" ${T_WORD:-d} \u00e9 '\101' \t
 EOF
 ctl convert esc --output=-
 check_eq "C escapes, specifiers, \$\$ and variables: exit 0, /dev/zero not read" "$rc" 0
-check_eq "... the argv systemd 252 runs (tests/test-e2e-convert.sh compares them)" \
-        "$(sed -n 's|^ *<arg>\(.*\)</arg>$|\1|p' "$TMP/out" | tail -n +4)" \
-        "$(printf '%s\n' A /root '' % '$' '${T_WORD}' w -a -b 'c d' 'a$T_WORD' wx 'q w q' é A "$(printf '\t')")"
+check_eq "... the argv systemd 252 runs (tests/test-e2e-convert.sh compares them); with the EnvironmentFile=, what names a variable is left to systemd's start" \
+        "$(sed -n 's|^ *<arg\( expand="yes"\)\?>\(.*\)</arg>$|\1\2|p' "$TMP/out" | tail -n +4)" \
+        "$(printf '%s\n' A /root '' % '$' '${T_WORD}' ' expand="yes"${T_WORD}' ' expand="yes"$T_OPTS' 'a$T_WORD' \
+                ' expand="yes"${T_WORD}x' ' expand="yes"q ${T_WORD} q' '${T_WORD:-d}' é A "$(printf '\t')")"
 check "... the EnvironmentFile= a reference, never read" grep -q '<environment-file path="/dev/zero"/>' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/esc.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/esc.xml"
@@ -74,10 +75,33 @@ printf '[Service]\nExecStart=/bin/echo %%z\n' >"$UNITS/badspec.service"
 ctl convert badspec --output=-
 check_eq "a specifier systemd does not know (%z): refused" "$rc" 1
 check "... naming the file and line" grep -q 'badspec.service:2: "%z" is not a specifier' "$TMP/err"
-printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET\n' >"$UNITS/unset.service"
+printf '[Service]\nEnvironment=T=1\nExecStart=/bin/echo $T $UNSET ${T} ${T:-d}\n' >"$UNITS/unset.service"
 ctl convert unset --output=-
-check_eq "a variable no Environment= sets: refused" "$rc" 1
-check "... naming it" grep -q 'ExecStart= uses \$UNSET, which no Environment= of the unit sets' "$TMP/err"
+check_eq "a variable no Environment= sets: converted" "$rc" 0
+check "... left to systemd at each start; what Environment= sets, without an EnvironmentFile=, expanded" \
+        grep -qz '<arg>1</arg>.*<arg expand="yes">\$UNSET</arg>.*<arg>1</arg>' "$TMP/out"
+check "... \${T:-d} as it is, as systemd leaves it in a command line" grep -qF '<arg>${T:-d}</arg>' "$TMP/out"
+
+# a shell's command line, as Debian's mariadb.service has it: the
+# shell's own "$" stay as they are (systemd does not expand "$VAR" within
+# a word), a "$VAR" alone only the EnvironmentFile= sets is left to
+# systemd; the file is never read
+printf 'SECRET_OPTS=--s3cret\n' >"$TMP/opts"
+chmod 0600 "$TMP/opts"
+cat >"$UNITS/shell.service" <<EOF
+[Service]
+EnvironmentFile=-$TMP/opts
+ExecStart=/bin/sh -c "set -f; [ \$\$? -eq 0 ] || exit 1; exec /bin/echo \$MYSQLD_OPTS \$VAR" sh \$SECRET_OPTS
+EOF
+ctl convert shell --output=-
+check_eq "a shell ExecStart= with \$VAR from an EnvironmentFile=: converted" "$rc" 0
+check "... the shell's script as it is" \
+        grep -qF '<arg>set -f; [ $? -eq 0 ] || exit 1; exec /bin/echo $MYSQLD_OPTS $VAR</arg>' "$TMP/out"
+check "... \$SECRET_OPTS left to systemd" grep -qF '<arg expand="yes">$SECRET_OPTS</arg>' "$TMP/out"
+check "... the file's value in neither the profile nor the notes" sh -c '! grep -q s3cret "$0" "$1"' "$TMP/out" "$TMP/err"
+cp "$TMP/out" "$TMP/profiles/shell.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/shell.xml"
+rm "$TMP/profiles/shell.xml"
 printf '[Service]\nEnvironment=LISTEN_FDS=3 T=1\nExecStart=/bin/true\n' >"$UNITS/listen.service"
 ctl convert listen --output=-
 check_eq "an Environment= that sets a variable of systemd's (LISTEN_FDS): refused" "$rc" 1
@@ -231,6 +255,32 @@ XML
         envrun
         check "... a missing file without optional=\"yes\": refused" grep -q 'envfile: No such file or directory' <<<"$out"
         rm -rf "$TMP/state" "$TMP/profiles/envrun.xml"
+
+        # <arg expand="yes">: sandboxctl run expands it from the
+        # environment it built, as systemd would at start
+        cat >"$TMP/profiles/expandrun.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec>
+    <arg>/usr/bin/printf</arg>
+    <arg>[%s]\n</arg>
+    <arg expand="yes">\$OPTS</arg>
+    <arg expand="yes">n=\${NAME} \$\$ \$NAME \${NAME:-d}</arg>
+    <arg expand="yes">\$UNSET</arg>
+    <arg>\$OPTS</arg>
+    <env name="NAME" value="from-env"/>
+    <environment-file path="$TMP/envfile"/>
+  </exec>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+</sandbox>
+XML
+        printf 'OPTS="-a '"'"'b c'"'"'"\nNAME=from-file\n' >"$TMP/envfile"
+        chmod 0600 "$TMP/envfile"
+        out=$(SANDBOX_HELPER=$HELPER timeout 60 "$SANDBOXCTL" run --state-root="$TMP/state" \
+                "$TMP/profiles/expandrun.xml" 2>&1)
+        check_eq "sandboxctl run expands <arg expand=\"yes\"> by systemd's rules, from the file over <env>" \
+                "$out" "$(printf '[%s]\n' -a 'b c' 'n=from-file $ $NAME ${NAME:-d}' '$OPTS')"
+        rm -rf "$TMP/state" "$TMP/profiles/expandrun.xml" "$TMP/envfile"
 else
         skip "sandboxctl run of the converted profile" "needs root"
 fi
@@ -300,6 +350,10 @@ long=$(printf 'x%.0s' $(seq 150))
 ctl convert "tmpl@$long.service" --name=tmpl-long --output=-
 check "a long instance is expanded whole, every time (%i%i)" grep -q "<arg>$long$long</arg>" "$TMP/out"
 check "the file is a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/profiles/tmpl-30.xml"
+ctl convert 'tmpl@a:b\x2dc.service' --output=-
+check_eq "an instance with characters a sandbox's name cannot have: exit 0" "$rc" 0
+check "... each one made \"-\" in the profile's name" grep -q '<sandbox name="tmpl-a-b-x2dc">' "$TMP/out"
+check "... %i the escaped instance, as systemd has it" grep -qF '<arg>a:b\x2dc</arg>' "$TMP/out"
 
 ctl convert tmpl@30.service --output="$TMP/profiles/tmpl-30.xml"
 check_eq "the same file again without --replace: refused" "$rc" 1
@@ -312,7 +366,24 @@ check_eq "--output=FILE not named NAME.xml: refused" "$rc" 1
 check "... saying what it must be named" grep -q "must be named web.xml" "$TMP/err"
 check "... and nothing written" test ! -e "$TMP/profiles/other.xml"
 
-for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" "sock:socket-activated" \
+# a socket-activated service converts: the socket stays and starts the
+# sandbox (--enable writes its drop-in; tests/test-e2e-convert.sh); one
+# that starts an instance per connection (Accept=yes) is refused
+ctl convert sock --output=-
+check_eq "a socket-activated service: exit 0" "$rc" 0
+check "... the note says the socket stays and starts the sandbox" \
+        grep -q 'sock.service: TriggeredBy=sock.socket: the socket stays on the host and starts the sandbox instead' "$TMP/err"
+mkdir -p "$UNITS/sock.socket.d"
+printf '[Socket]\nAccept=yes\n' >"$UNITS/sock.socket.d/accept.conf"
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' >"$UNITS/sock@.service"
+for unit in sock sock@0; do
+        ctl convert "$unit" --output=-
+        check "Accept=yes in the socket's drop-in: $unit refused" \
+                grep -q "$unit.service: socket-activated by sock.socket with Accept=yes" "$TMP/err"
+done
+rm -r "$UNITS/sock.socket.d" "$UNITS/sock@.service"
+
+for bad in "masked:masked; unmask it first" "job:Type=oneshot runs once" \
         "nosuch:nosuch.service: no such unit" "tmpl@:is a template"; do
         ctl convert "${bad%%:*}" --output=-
         if [ "$rc" -eq 1 ] && grep -q "${bad#*:}" "$TMP/err" && [ ! -s "$TMP/out" ]; then

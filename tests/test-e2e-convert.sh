@@ -2,14 +2,18 @@
 # End-to-end: sandboxctl convert reads a unit from systemd and writes a
 # profile that keeps the service working; --enable swaps the unit for its
 # sandbox, and rolls back when the sandbox does not become active; bad
-# input (unknown unit, template, oneshot, socket-activated, masked, a
-# shell command line with variables) gets one clear line and no profile.
+# input (unknown unit, template, oneshot, a socket with Accept=yes,
+# masked) gets one clear line and no profile.
 # What the converted service runs (its argv, and its environment from an
 # EnvironmentFile=) is compared with what systemd runs for the original,
 # and with what "sandboxctl run" runs; an EnvironmentFile= stays a
 # reference and its secrets stay out of the profile; a setting that
 # confines and that a profile cannot carry refuses the conversion; the
-# writes through a ReadWritePaths= reach the host's path.
+# writes through a ReadWritePaths= reach the host's path. What Debian
+# ships converts: a shell ExecStart= with variables from an
+# EnvironmentFile=, read at every start; a socket-activated service, whose
+# socket starts the sandbox and passes it its descriptor; an instance of
+# a template.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -75,7 +79,7 @@ cat >"$TMP/dump.service" <<'EOF'
 User=nobody
 Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
 EnvironmentFile=/etc/default/dump
-ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" ${T_WORD:-d} \u00e9 '\101' \t
 ReadWritePaths=/srv/dump
 EOF
 e2e_file "$TMP/dump.service" /etc/systemd/system/dump.service
@@ -123,15 +127,49 @@ e2e_file "$TMP/secretenv.conf" /etc/systemd/system/secretenv.service.d/token.con
 # bad input
 printf '[Service]\nType=oneshot\nExecStart=/bin/true\n' >"$TMP/job.service"
 e2e_file "$TMP/job.service" /etc/systemd/system/job.service
-printf '[Service]\nExecStart=/bin/sh -c "exec sleep $DELAY"\n' >"$TMP/shellvar.service"
+# a shell's command line with the shell's own $X, and a $Y alone that
+# only the EnvironmentFile= sets (as Debian's mariadb and ssh have them)
+cat >"$TMP/shellvar.service" <<'EOF'
+[Service]
+EnvironmentFile=/etc/default/shellvar
+ReadWritePaths=/srv/shellvar
+ExecStart=/bin/sh -c 'echo "$X" "$1" >/srv/shellvar/out.tmp; mv /srv/shellvar/out.tmp /srv/shellvar/out; exec sleep infinity' sh $Y
+EOF
 e2e_file "$TMP/shellvar.service" /etc/systemd/system/shellvar.service
-printf '[Service]\nEnvironmentFile=-/etc/default/unsetvar\nExecStart=/bin/sleep $DELAY\n' >"$TMP/unsetvar.service"
-e2e_file "$TMP/unsetvar.service" /etc/systemd/system/unsetvar.service
-printf '[Socket]\nListenStream=127.0.0.1:8124\n' >"$TMP/sockact.socket"
+printf 'X=one\nY=y-s3cret\n' >"$TMP/shellvar.default"
+e2e_file "$TMP/shellvar.default" /etc/default/shellvar 0600
+e2e_file /dev/null /srv/shellvar/.keep
+# socket activation: the service accepts on the socket systemd passes
+# (fd 3) and answers with its PID, the LISTEN_* variables it got and the
+# descriptors it had at its start
+printf '[Socket]\nListenStream=127.0.0.1:8124\n[Install]\nWantedBy=sockets.target\n' >"$TMP/sockact.socket"
 e2e_file "$TMP/sockact.socket" /etc/systemd/system/sockact.socket
-printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/sockact.service"
+printf '[Service]\nUser=nobody\nExecStart=/usr/local/bin/sock-answer\n' >"$TMP/sockact.service"
 e2e_file "$TMP/sockact.service" /etc/systemd/system/sockact.service
-printf '[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
+cat >"$TMP/sock-answer" <<'EOF'
+#!/usr/bin/python3
+import os, socket
+def is_open(f):
+    try:
+        os.readlink("/proc/self/fd/" + f)
+        return True
+    except OSError:
+        return False
+# (the directory's own descriptor is closed once it is listed)
+fds = ",".join(sorted((f for f in os.listdir("/proc/self/fd") if is_open(f)), key=int))
+s = socket.socket(fileno=3)
+while True:
+    c, _ = s.accept()
+    e = os.environ
+    c.sendall(("%d %s %s %s %s\n" % (os.getpid(), e.get("LISTEN_PID"), e.get("LISTEN_FDS"), e.get("LISTEN_FDNAMES"), fds)).encode())
+    c.close()
+EOF
+e2e_file "$TMP/sock-answer" /usr/local/bin/sock-answer 0755
+printf '[Socket]\nListenStream=127.0.0.1:8125\nAccept=yes\n' >"$TMP/peraccept.socket"
+e2e_file "$TMP/peraccept.socket" /etc/systemd/system/peraccept.socket
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' >"$TMP/peraccept.service"
+e2e_file "$TMP/peraccept.service" "/etc/systemd/system/peraccept@.service"
+printf '[Unit]\nDescription=Sleeper %%I\n[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
 e2e_file "$TMP/tmpl.service" "/etc/systemd/system/tmpl@.service"
 printf '[Service]\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n' >"$TMP/broken.service"
 e2e_file "$TMP/broken.service" /etc/systemd/system/brokenapp.service
@@ -156,7 +194,8 @@ check_eq "... and no profile on standard output" "$(wc -c <"$TMP/out")" 0
 # --accept-widening: converted, each setting lost listed
 out=$(c sandboxctl convert webapp --accept-widening --output=- 2>"$TMP/notes")
 check_eq "convert --accept-widening --output=-: exit 0" "$?" 0
-check "the command, with \$WEBAPP_PORT from Environment=" grep -q '<arg>8123</arg>' <<<"$out"
+check "the command, with \$WEBAPP_PORT, which the EnvironmentFile= may set over Environment=, left to systemd" \
+        grep -qF '<arg expand="yes">$WEBAPP_PORT</arg>' <<<"$out"
 check "its user and group" grep -q '<exec user="nobody" group="nogroup"' <<<"$out"
 check "its environment" grep -q '<env name="PYTHONUNBUFFERED" value="1"/>' <<<"$out"
 check "the EnvironmentFile= a reference, optional as its \"-\" says" \
@@ -265,10 +304,74 @@ check "... naming the drop-in and its mode" \
         grep -q '/etc/systemd/system/secretenv.service.d/token.conf (mode 0600) is not readable by every user' "$TMP/err"
 check "... and the value is on neither stream" bash -c '! grep -q s3cret-dropin "$0" "$1"' "$TMP/out" "$TMP/err"
 
-# a variable that no Environment= sets: its value would come at start
-c sandboxctl convert unsetvar --output=- >/dev/null 2>"$TMP/err"
-check_eq "ExecStart= with \$DELAY that only the EnvironmentFile= may set: refused" "$?" 1
-check "... naming the variable" grep -q 'ExecStart= uses \$DELAY, which no Environment= of the unit sets' "$TMP/err"
+# a shell ExecStart= with variables only the EnvironmentFile= sets: runs
+# as it is, the file read at every start
+shellvar_out() {
+        for _ in $(seq 100); do
+                c test -e /srv/shellvar/out && break
+                sleep 0.1
+        done
+        c cat /srv/shellvar/out && c rm -f /srv/shellvar/out
+}
+c sandboxctl convert shellvar --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "a shell ExecStart= with \$X and \$Y from an EnvironmentFile=: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@shellvar)"
+out=$(c cat /etc/sandbox/profiles/shellvar.xml)
+check "... \$Y in the profile, to be expanded at start" grep -qF '<arg expand="yes">$Y</arg>' <<<"$out"
+check "... and not its value" bash -c '! grep -q y-s3cret <<<"$0"' "$out"
+check_eq "... the shell got the file's values" "$(shellvar_out)" "one y-s3cret"
+printf 'X=three\nY=four\n' | c sh -c 'cat >/etc/default/shellvar'
+c systemctl restart sandbox@shellvar
+check_eq "... the file changed and the sandbox restarted: the new values (read at every start)" "$(shellvar_out)" "three four"
+c systemctl stop sandbox@shellvar
+
+# a socket-activated service: its socket stays, and starts the sandbox
+sock_ask() {
+        c python3 -c 'import socket; s = socket.create_connection(("127.0.0.1", 8124), timeout=20); print(s.recv(200).decode().strip())'
+}
+check_eq "the original answers through its socket" "$(sock_ask | cut -d' ' -f3-4)" "1 sockact.socket"
+c sandboxctl convert sockact --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "a socket-activated service: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@sockact)"
+check "... the note says the socket stays" grep -q 'TriggeredBy=sockact.socket: the socket stays on the host' "$TMP/out"
+check_eq "... the socket's drop-in points it at the sandbox" \
+        "$(c grep -v '^#' /etc/systemd/system/sockact.socket.d/sandbox.conf)" "$(printf '[Socket]\nService=sandbox@sockact.service')"
+check_eq "... systemd has it so" "$(c systemctl show -P Triggers sockact.socket)" "sandbox@sockact.service"
+answer=$(sock_ask)
+read -r spid lpid nfds names fds <<<"$answer"
+check_eq "... the sandboxed service answers through the socket: LISTEN_FDS=1, LISTEN_FDNAMES=sockact.socket" \
+        "$nfds $names" "1 sockact.socket"
+check "... LISTEN_PID is its own PID ($lpid = $spid)" [ -n "$spid" ] && [ "$spid" = "$lpid" ]
+check_eq "... it started with standard input, output and error and the socket, no other descriptor" "$fds" "0,1,2,3"
+# the interpreter's, not the helper's, whose arguments name the script too
+hostpid=$(c pgrep -f '^/usr/bin/python3 /usr/local/bin/sock-answer')
+check "... and it runs in sandbox@sockact" c grep -q 'sandbox@sockact.service' "/proc/$hostpid/cgroup"
+check_eq "... the original is inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+answer=$(sock_ask)
+check_eq "a connection to the socket starts the stopped sandbox again" "$(c systemctl is-active sandbox@sockact)" active
+check_eq "... which answers" "$(cut -d' ' -f3-4 <<<"$answer")" "1 sockact.socket"
+check_eq "... the original stays inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+c sandboxctl convert peraccept@0.service --output=- >/dev/null 2>"$TMP/err"
+check_eq "a service of a socket with Accept=yes: refused" "$?" 1
+check "... saying why" grep -q 'socket-activated by peraccept.socket with Accept=yes' "$TMP/err" || diag "$(cat "$TMP/err")"
+
+# an instance of a template: the profile is PREFIX-INSTANCE, %i resolved
+c systemctl start tmpl@4242.service
+c sandboxctl convert tmpl@4242.service --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "an instance of a template: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@tmpl-4242)"
+check "... as sandbox tmpl-4242, %i resolved" c grep -q '<arg>4242</arg>' /etc/sandbox/profiles/tmpl-4242.xml
+check "... %I in its description" c grep -q '<description>Sleeper 4242</description>' /etc/sandbox/profiles/tmpl-4242.xml
+check_eq "... sandbox@tmpl-4242 runs it" "$(c systemctl is-active sandbox@tmpl-4242)" active
+check_eq "... the instance is stopped" "$(c systemctl is-active tmpl@4242.service)" inactive
+hostpid=$(c pgrep -x -f '/bin/sleep 4242')
+check "... sleep 4242 runs in sandbox@tmpl-4242" c grep -q 'sandbox@tmpl-4242.service' "/proc/$hostpid/cgroup"
+c systemctl stop sandbox@tmpl-4242
 
 # never wider than the unit
 c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
@@ -322,12 +425,10 @@ bad() { # bad DESCRIPTION PATTERN UNIT
 bad "an unknown unit" "no-such-unit.service: no such unit" no-such-unit
 bad "a template without instance" "is a template; give one of its instances" "tmpl@.service"
 bad "a oneshot" "Type=oneshot runs once" job
-bad "a socket-activated unit" "socket-activated" sockact
 bad "a masked unit" "masked; unmask it first" masked-one
-bad "a shell command line with variables" "runs a shell command line with variables" shellvar
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
-        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$"')" ""
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$"')" ""
 
 done_testing
