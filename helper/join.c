@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#include "buffer.h"
 #include "console.h"
 #include "fileio.h"
 #include "identity.h"
@@ -53,6 +54,8 @@ typedef struct Target {
         char **env;
         int cgroups[CGROUPS_MAX];
         size_t n_cgroups;
+        pid_t main_pid;     /* the process of init's that executed the service, on the host */
+        char mainpid[16];   /* its PID in the sandbox's PID namespace; "" when unknown */
 } Target;
 
 static void target_done(Target *t) {
@@ -166,7 +169,7 @@ static const char *status_field(const char *status, const char *key) {
  * the service's process, until its execve(), is the helper's code with
  * every capability and no filter yet, which a command joined then could
  * trace. 1, 0 (not yet), or -errno. */
-static int service_executed(const Target *t) {
+static int service_executed(Target *t) {
         _cleanup_free_ char *children = NULL;
         struct stat helper, st;
         char path[64];
@@ -186,8 +189,10 @@ static int service_executed(const Target *t) {
                 if (end == p)
                         break;
                 snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino))
+                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino)) {
+                        t->main_pid = (pid_t) pid;
                         return 1;
+                }
         }
         return 0;
 }
@@ -234,6 +239,66 @@ static int find_init(const char *name, Target *t) {
         /* both alive after the reads: the reads were of them */
         if (!still_runs(t->helper_fd) || !still_runs(t->init_fd))
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
+        return 0;
+}
+
+/* $MAINPID for a command joined: the service's PID as the sandbox sees
+ * it, the last of NSpid, read while a pidfd holds the process and it is
+ * still init's child. Unknown (a forking service's first process has
+ * ended, and init's children are all the daemon's) is not an error:
+ * MAINPID is then unset, and $MAINPID expands to nothing, as systemd's. */
+static void find_mainpid(Target *t) {
+        _cleanup_free_ char *status = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *nspid, *ppid;
+        size_t n, len;
+
+        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 || read_proc(t->main_pid, "status", &status, &n) < 0)
+                return;
+        ppid = status_field(status, "PPid");
+        nspid = status_field(status, "NSpid");
+        if (!ppid || strtol(ppid, NULL, 10) != t->init || !nspid || !still_runs(fd))
+                return;
+        len = strcspn(nspid, "\n");
+        while (len > 0 && strchr("0123456789", nspid[len - 1]))
+                len--;
+        n = strspn(nspid + len, "0123456789");
+        if (n == 0 || n >= sizeof(t->mainpid))
+                return;
+        memcpy(t->mainpid, nspid + len, n);
+        t->mainpid[n] = 0;
+}
+
+/* systemd's rules, for MAINPID alone: a word that is "$MAINPID" is
+ * replaced by the value (no word at all when it is unknown), and
+ * "${MAINPID}" anywhere in a word by the value as it is. */
+static int expand_mainpid(const Target *t, char ***argv) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        STRV_FOREACH(a, *argv) {
+                _cleanup_buffer_ Buffer b = {};
+                const char *p = *a, *m;
+                char *w;
+
+                if (streq(*a, "$MAINPID")) {
+                        if (t->mainpid[0] && strv_append(&l, t->mainpid) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                while ((m = strstr(p, "${MAINPID}"))) {
+                        buffer_append_n(&b, p, (size_t) (m - p));
+                        buffer_append(&b, t->mainpid);
+                        p = m + strlen("${MAINPID}");
+                }
+                buffer_append(&b, p);
+                w = buffer_steal(&b);
+                if (!w || strv_consume(&l, w) < 0)
+                        return -ENOMEM;
+        }
+        if (!l || !l[0])
+                return -EINVAL;
+        strv_free(*argv);
+        *argv = TAKE_PTR(l);
         return 0;
 }
 
@@ -373,6 +438,14 @@ static int service_environment(const char *name, Target *t) {
                 char *e;
 
                 if (asprintf(&e, "TERM=%s", term) < 0 || strv_consume(&t->env, e) < 0)
+                        return log_oom();
+        }
+        /* as systemd sets it for a unit's commands, but as the sandbox
+         * sees it */
+        if (t->mainpid[0]) {
+                char *e;
+
+                if (asprintf(&e, "MAINPID=%s", t->mainpid) < 0 || strv_consume(&t->env, e) < 0)
                         return log_oom();
         }
         return t->env ? 0 : (t->env = calloc(1, sizeof(char *))) ? 0 : log_oom();
@@ -543,7 +616,7 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
         return r;
 }
 
-int join_sandbox(const char *name, char **argv) {
+int join_sandbox(const char *name, char ***argv, bool mainpid_words) {
         _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
         _cleanup_(console_done) Console con = CONSOLE_NONE;
         StepTimer st = {};
@@ -565,7 +638,13 @@ int join_sandbox(const char *name, char **argv) {
         }
         if (r == -EAGAIN)
                 log_error("join: sandbox %s is still being built after %u ms; try again", name, JOIN_WAIT_MS);
-        if (r < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
+        if (r < 0)
+                return EXIT_SETUP;
+        find_mainpid(&t);
+        if (mainpid_words && (r = expand_mainpid(&t, argv)) < 0)
+                return log_error_errno(r, "join: sandbox %s: $MAINPID in the command: %s", name,
+                                       r == -EINVAL ? "no command is left" : "out of memory"), EXIT_SETUP;
+        if (open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
                 return EXIT_SETUP;
 
         reap_signal_set(&set);
@@ -583,7 +662,7 @@ int join_sandbox(const char *name, char **argv) {
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != self)
                         _exit(EXIT_SETUP);
                 closep(&con.host);
-                _exit(join_confined(&t, &con, argv, &set));
+                _exit(join_confined(&t, &con, *argv, &set));
         }
         closep(&con.sandbox);
         return wait_joined(pid, &con, &set);
