@@ -57,7 +57,7 @@ typedef struct HelperConfig {
         bool fd_store; /* the notification relay passes the file descriptor store on */
         HelperHook *start_pre; /* in order */
         size_t n_start_pre;
-        bool expand_mainpid; /* --join: $MAINPID in the command's words, as systemd would */
+        bool unit_command; /* --join: one of the unit's commands (join.h) */
         bool joined;  /* set by a join on the running helper's settings, never from argv */
         bool debug, dry_run;
         char **argv;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -272,7 +273,7 @@ static void find_mainpid(Target *t) {
 /* systemd's rules, for MAINPID alone: a word that is "$MAINPID" is
  * replaced by the value (no word at all when it is unknown), and
  * "${MAINPID}" anywhere in a word by the value as it is. */
-static int expand_mainpid(const Target *t, char ***argv) {
+static int expand_mainpid_words(const Target *t, char ***argv) {
         _cleanup_strv_free_ char **l = NULL;
 
         STRV_FOREACH(a, *argv) {
@@ -300,6 +301,23 @@ static int expand_mainpid(const Target *t, char ***argv) {
         strv_free(*argv);
         *argv = TAKE_PTR(l);
         return 0;
+}
+
+/* Whether the sandbox's init ends within a moment: its pidfd is
+ * readable once it has. The kernel kills what is left in its PID
+ * namespace before init's own end, so that end follows a joined
+ * command's, not precedes it. */
+#define SANDBOX_END_WAIT_MS 1000
+
+static bool sandbox_ended(const Target *t) {
+        struct pollfd p = { .fd = t->init_fd, .events = POLLIN };
+        int r;
+
+        if (t->init_fd < 0)
+                return false;
+        while ((r = poll(&p, 1, SANDBOX_END_WAIT_MS)) < 0 && errno == EINTR)
+                ;
+        return r > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
 /* The cgroup file system a line of /proc/PID/cgroup names, where
@@ -616,7 +634,7 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
         return r;
 }
 
-int join_sandbox(const char *name, char ***argv, bool mainpid_words) {
+int join_sandbox(const char *name, char ***argv, bool unit_command) {
         _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
         _cleanup_(console_done) Console con = CONSOLE_NONE;
         StepTimer st = {};
@@ -641,7 +659,7 @@ int join_sandbox(const char *name, char ***argv, bool mainpid_words) {
         if (r < 0)
                 return EXIT_SETUP;
         find_mainpid(&t);
-        if (mainpid_words && (r = expand_mainpid(&t, argv)) < 0)
+        if (unit_command && (r = expand_mainpid_words(&t, argv)) < 0)
                 return log_error_errno(r, "join: sandbox %s: $MAINPID in the command: %s", name,
                                        r == -EINVAL ? "no command is left" : "out of memory"), EXIT_SETUP;
         if (open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
@@ -665,5 +683,14 @@ int join_sandbox(const char *name, char ***argv, bool mainpid_words) {
                 _exit(join_confined(&t, &con, *argv, &set));
         }
         closep(&con.sandbox);
-        return wait_joined(pid, &con, &set);
+        r = wait_joined(pid, &con, &set);
+        /* one of the unit's commands (a stop command that ended the
+         * service, most often) killed as the sandbox's PID namespace
+         * ended under it: it did what it was for; the unit's result is
+         * the service's own */
+        if (unit_command && r == 128 + SIGKILL && sandbox_ended(&t)) {
+                log_info("join: sandbox %s ended while the command ran", name);
+                return EXIT_SUCCESS;
+        }
+        return r;
 }

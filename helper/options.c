@@ -307,8 +307,8 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return 0;
         case HELPER_OPT_EXEC_START_PRE:
                 return add_start_pre(c, v);
-        case HELPER_OPT_EXPAND_MAINPID:
-                c->expand_mainpid = true;
+        case HELPER_OPT_UNIT_COMMAND:
+                c->unit_command = true;
                 return 0;
         case HELPER_OPT_DEBUG:
                 c->debug = true;
@@ -327,7 +327,7 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
  * sandbox's PATH, and /bin/sh when there is none. */
 static int join_argv(int argc, char *argv[], HelperConfig *c, unsigned other_options) {
         if (other_options > 0) {
-                log_error("--join=%s: no option but --debug and --expand-mainpid goes with it (the sandbox is the running one)", c->join);
+                log_error("--join=%s: no option but --debug and --unit-command goes with it (the sandbox is the running one)", c->join);
                 return -EINVAL;
         }
         if (optind < argc && !streq(argv[optind - 1], "--")) {
@@ -358,12 +358,12 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 r = parse_option(c, o, optarg);
                 if (r < 0)
                         return r;
-                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG && o != HELPER_OPT_EXPAND_MAINPID;
+                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG && o != HELPER_OPT_UNIT_COMMAND;
         }
         if (c->join)
                 return join_argv(argc, argv, c, other_options);
-        if (c->expand_mainpid) {
-                log_error("--expand-mainpid goes only with --join");
+        if (c->unit_command) {
+                log_error("--unit-command goes only with --join");
                 return -EINVAL;
         }
         if (c->missing_profile)

@@ -20,7 +20,7 @@ static const char *const hook_keys[_HOOK_KIND_MAX] = {
 /* Every word is escaped, "$" as "$$": systemd would expand $MAINPID to
  * the helper's PID on the host, which names nothing in the sandbox. The
  * join sets MAINPID to the service's PID there, and expands $MAINPID and
- * ${MAINPID} in the words itself (--expand-mainpid). */
+ * ${MAINPID} in the words itself (--unit-command). */
 void compile_hook_lines(const Profile *p, const char *helper_path, Buffer *b) {
         for (size_t i = 0; i < p->n_hooks; i++) {
                 const ProfileHook *h = &p->hooks[i];
@@ -31,7 +31,7 @@ void compile_hook_lines(const Profile *p, const char *helper_path, Buffer *b) {
                 unit_append_word(b, helper_path, UNIT_QUOTE_EXEC);
                 buffer_append(b, " --join=");
                 unit_append_word(b, p->name, UNIT_QUOTE_EXEC);
-                buffer_append(b, " --expand-mainpid --");
+                buffer_append(b, " --unit-command --");
                 STRV_FOREACH(a, h->argv) {
                         buffer_append_char(b, ' ');
                         unit_append_word(b, *a, UNIT_QUOTE_EXEC);

@@ -53,7 +53,7 @@ const struct option helper_options[] = {
         { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },
         { "fd-store",             no_argument,       NULL, HELPER_OPT_FD_STORE },
         { "exec-start-pre",       required_argument, NULL, HELPER_OPT_EXEC_START_PRE },
-        { "expand-mainpid",       no_argument,       NULL, HELPER_OPT_EXPAND_MAINPID },
+        { "unit-command",         no_argument,       NULL, HELPER_OPT_UNIT_COMMAND },
         { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
         { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },
         { "help",                 no_argument,       NULL, HELPER_OPT_HELP },

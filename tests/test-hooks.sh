@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The unit's other commands in the sandbox: <exec-start-pre> runs in it
 # before the service, one after the other, each to its end, and a
-# failure stops the start; a command joined with --expand-mainpid (the
+# failure stops the start; a command joined with --unit-command (the
 # drop-in's ExecReload=, ExecStop=, ExecStartPost=) reaches the service
 # as $MAINPID, and has the service's capabilities, seccomp filter, user
 # and cgroup, no more. Needs root; everything is under $TMP, but
@@ -53,7 +53,7 @@ out() { cat "$TMP/out"; }
 join() {
         local n=$1
         shift
-        timeout -k 5 60 "$HELPER" --join="$n" --expand-mainpid -- "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+        timeout -k 5 60 "$HELPER" --join="$n" --unit-command -- "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
         rc=$?
 }
 
@@ -172,8 +172,13 @@ fi
 join "$SVC" '$MAINPID'
 check_eq "join: a command that is \$MAINPID alone: executed as the PID, not found (127)" "$rc" 127
 
-kill -TERM "$BG"
+# a stop command that ends the service: the sandbox's end kills it, and
+# as one of the unit's commands it has done what it was for
+join "$SVC" /bin/sh -c 'kill -TERM "$MAINPID"; sleep 10'
+check_eq "stop: a unit's command killed as the sandbox ends under it: 0" "$rc" 0
+check "... and the join says so" grep -q "ended while the command ran" "$TMP/err"
 wait "$BG"
+check_eq "... the sandbox ended with the service's status (SIGTERM)" "$?" 143
 BACKGROUND=()
 
 # a pre-start command that fails: the service never runs, and the
@@ -204,8 +209,8 @@ check_eq "pre-start command not found: 127, the service not run" "$rc $(grep -c 
 "$HELPER" --name="$PREFIX-bad" --exec-start-pre=relative -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "helper: --exec-start-pre with a relative command is refused" [ "$rc" -ne 0 ] && grep -q "exec-start-pre=relative" "$TMP/err"
-"$HELPER" --name="$PREFIX-bad" --expand-mainpid -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"
+"$HELPER" --name="$PREFIX-bad" --unit-command -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"
 rc=$?
-check "helper: --expand-mainpid without --join is refused" [ "$rc" -ne 0 ] && grep -q "only with --join" "$TMP/err"
+check "helper: --unit-command without --join is refused" [ "$rc" -ne 0 ] && grep -q "only with --join" "$TMP/err"
 
 done_testing
