@@ -69,15 +69,15 @@ static int hook_element(Buffer *b, const UnitProps *u, char * const *env, const 
         return 0;
 }
 
-int convert_hooks(Buffer *b, const UnitProps *u) {
+int convert_hooks(Buffer *b, const UnitProps *u, char ***notes) {
         const struct {
-                const char *element;
+                const char *element, *setting;
                 const UnitCommands *commands;
         } kinds[] = {
-                { "exec-start-pre", &u->exec_start_pre },
-                { "exec-start-post", &u->exec_start_post },
-                { "exec-reload", &u->exec_reload },
-                { "exec-stop", &u->exec_stop },
+                { "exec-start-pre", "ExecStartPre", &u->exec_start_pre },
+                { "exec-start-post", "ExecStartPost", &u->exec_start_post },
+                { "exec-reload", "ExecReload", &u->exec_reload },
+                { "exec-stop", "ExecStop", &u->exec_stop },
         };
         _cleanup_strv_free_ char **env = NULL;
         int r;
@@ -90,6 +90,15 @@ int convert_hooks(Buffer *b, const UnitProps *u) {
                         r = hook_element(b, u, env, kinds[k].element, &kinds[k].commands->items[i]);
                         if (r < 0)
                                 return r;
+                        /* the unit may have run it with full privileges
+                         * ("+", which the manager does not say), or to
+                         * reach the host (systemctl): said, as a start
+                         * that now fails would be this command's */
+                        if (k <= 1 && strv_appendf(notes, "%s=%s: runs in the sandbox as the service does, with its user, "
+                                                   "capabilities and filter; if it needs more, the start fails: take "
+                                                   "it out of the profile", kinds[k].setting,
+                                                   kinds[k].commands->items[i].path) < 0)
+                                return -ENOMEM;
                 }
         return 0;
 }

@@ -546,7 +546,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                         r = -ENOMEM;
         }
         if (r >= 0)
-                r = convert_hooks(&body, u);
+                r = convert_hooks(&body, u, &notes);
         buffer_append(&body, "</sandbox>\n");
         if (r >= 0)
                 r = other_notes(u, &notes);

@@ -63,6 +63,8 @@ ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile /run/n
 EOF
 ctl convert nginx --output=-
 check_eq "nginx: converted" "$rc" 0
+check "nginx: the pre-start command said to run as the service does" \
+        grep -q "ExecStartPre=/usr/sbin/nginx: runs in the sandbox as the service does" "$TMP/err"
 check_eq "nginx: ExecStartPre=, ExecReload= and ExecStop= with their quoted words, \"-\" as ignore-failure" \
         "$(grep '^  <exec-' "$TMP/out")" \
         '  <exec-start-pre><arg>/usr/sbin/nginx</arg><arg>-t</arg><arg>-q</arg><arg>-g</arg><arg>daemon on; master_process on;</arg></exec-start-pre>
