@@ -56,7 +56,10 @@ int run_start_pre(const HelperConfig *c, char **env) {
         if (c->n_start_pre == 0)
                 return 0;
         /* this process's memory is process 1's (init.c): a command, as
-         * the same user, cannot trace it or read it through /proc */
+         * the same user, must not trace it or read it through /proc.
+         * The flag is the memory's, which process 1 has cleared already;
+         * cleared here too for the sanitizer builds, where this process
+         * is a fork with memory of its own */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "exec-start-pre: not dumpable: %m"), EXIT_SETUP;
         for (size_t i = 0; i < c->n_start_pre; i++) {

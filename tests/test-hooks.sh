@@ -70,7 +70,7 @@ cat >"$PROFILES/$SVC.xml" <<EOF
   </exec>
   <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>sleep 0.2; echo "one \$(id -un)" >/tmp/pre</arg></exec-start-pre>
   <exec-start-pre ignore-failure="yes"><arg>/bin/false</arg></exec-start-pre>
-  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo two >>/tmp/pre; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status >/tmp/pre-status</arg></exec-start-pre>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo two >>/tmp/pre; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status >/tmp/pre-status; { head -c1 /proc/\$PPID/maps >/dev/null 2>&amp;1 &amp;&amp; echo readable || echo refused; } >/tmp/pre-parent</arg></exec-start-pre>
   <exec-reload><arg>/bin/kill</arg><arg>-HUP</arg><arg>\$MAINPID</arg></exec-reload>
   <filesystem>
     <etc mode="host"/><var mode="tmpfs"/>
@@ -126,6 +126,9 @@ two"
 expected=$(grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" "/proc/$SERVICE/status")
 join "$SVC" cat /tmp/pre-status
 check_eq "pre-start: the service's capabilities, no_new_privs and seccomp filter" "$(out)" "$expected"
+
+join "$SVC" cat /tmp/pre-parent
+check_eq "pre-start: its parent, whose memory is process 1's, cannot be read through /proc" "$(out)" refused
 
 # $MAINPID: the service's PID in the sandbox
 inner=$(awk '/^NSpid:/ { print $NF }' "/proc/$SERVICE/status")
@@ -189,7 +192,7 @@ cat >"$PROFILES/$FAIL.xml" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
   <exec><arg>/bin/sh</arg><arg>-c</arg><arg>echo service-ran</arg></exec>
-  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran; exit 3</arg></exec-start-pre>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran; { head -c1 /proc/\$PPID/maps >/dev/null 2>&amp;1 &amp;&amp; echo parent-readable || echo parent-refused; }; exit 3</arg></exec-start-pre>
   <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
   <network mode="none"/>
 </sandbox>
@@ -197,11 +200,12 @@ EOF
 ctl run --state-root="$STATE" "$FAIL"
 check_eq "pre-start fails: the start fails with the command's status" "$rc" 3
 check "... the command ran" grep -q pre-ran "$TMP/out"
+check "... as root, it could not read its parent, whose memory is process 1's" grep -q parent-refused "$TMP/out"
 check "... the service did not" bash -c "! grep -q service-ran '$TMP/out'"
 check "... and the message names the command" grep -q "exec-start-pre /bin/sh: exited with status 3" "$TMP/err"
 
 # a pre-start command that is not there
-sed -i 's|<arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran; exit 3</arg>|<arg>/no/such/command</arg>|' "$PROFILES/$FAIL.xml"
+sed -i 's|<arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran;.*exit 3</arg>|<arg>/no/such/command</arg>|' "$PROFILES/$FAIL.xml"
 ctl run --state-root="$STATE" "$FAIL"
 check_eq "pre-start command not found: 127, the service not run" "$rc $(grep -c service-ran "$TMP/out")" "127 0"
 
