@@ -245,9 +245,11 @@ static int find_init(const char *name, Target *t) {
 
 /* $MAINPID for a command joined: the service's PID as the sandbox sees
  * it, the last of NSpid, read while a pidfd holds the process and it is
- * still init's child. Unknown (a forking service's first process has
- * ended, and init's children are all the daemon's) is not an error:
- * MAINPID is then unset, and $MAINPID expands to nothing, as systemd's. */
+ * still init's child. That is the first child of init's that
+ * service_executed() found: the service, or for a forking one whose
+ * first process has ended, the daemon init adopted. Unknown is not an
+ * error: MAINPID is then unset, and $MAINPID expands to nothing, as
+ * systemd's. */
 static void find_mainpid(Target *t) {
         _cleanup_free_ char *status = NULL;
         _cleanup_close_ int fd = -EBADF;

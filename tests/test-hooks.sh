@@ -184,6 +184,35 @@ wait "$BG"
 check_eq "... the sandbox ended with the service's status (SIGTERM)" "$?" 143
 BACKGROUND=()
 
+# a forking service: once its first process has ended, $MAINPID is the
+# daemon it left, which process 1 adopted
+name fork
+FORK=$n
+cat >"$PROFILES/$FORK.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sh</arg><arg>-c</arg><arg>/bin/sleep 300 &amp; exit 0</arg></exec>
+  <service type="forking"/>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <network mode="none"/>
+</sandbox>
+EOF
+"$SANDBOXCTL" run --state-root="$STATE" "$FORK" </dev/null >"$TMP/fork.out" 2>&1 &
+BG=$!
+BACKGROUND+=("$BG")
+for ((i = 0; i < 200; i++)); do
+        join "$FORK" /bin/sh -c 'tr "\0" " " </proc/$MAINPID/cmdline'
+        [ "$rc" -eq 0 ] && [ "$(out)" = "/bin/sleep 300 " ] && break
+        kill -0 "$BG" 2>/dev/null || break
+        sleep 0.05
+done
+check_eq "forking: \$MAINPID is the daemon the first process left" "$(out)" "/bin/sleep 300 "
+join "$FORK" /bin/kill -TERM '$MAINPID'
+check_eq "forking: kill -TERM \$MAINPID exits 0" "$rc" 0
+wait "$BG"
+check_eq "forking: the sandbox ended with its daemon (SIGTERM)" "$?" 143
+BACKGROUND=()
+
 # a pre-start command that fails: the service never runs, and the
 # helper's status is the command's
 name fail
