@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile-limits.h"
 #include "profile-parse.h"
 #include "strv.h"
 
 /* more would be a mistake, not a service */
 #define HOOKS_MAX 64
+/* within the kernel's MAX_ARG_STRLEN with the option's name */
+#define HOOK_BYTES_MAX (EXEC_STRING_MAX - 64)
 
 static const char *const hook_kinds[_HOOK_KIND_MAX] = {
         [HOOK_START_PRE] = "exec-start-pre",
@@ -71,6 +74,16 @@ bool profile_parse_hook(ParseContext *c, xmlNodePtr n) {
         /* none: the schema has said so */
         if (!argv)
                 return true;
+        /* a pre-start command is one argument of the helper's, each
+         * ":" and "\\" escaped: bounded as one, so that a valid profile
+         * does not fail its execve() with E2BIG */
+        size_t bytes = 0;
+        STRV_FOREACH(a, argv)
+                bytes += 2 * strlen(*a) + 1;
+        if (bytes > HOOK_BYTES_MAX) {
+                problem(c, n, "the command line comes to %zu bytes (escaped); allowed: at most %d", bytes, HOOK_BYTES_MAX);
+                return true;
+        }
         if (p->n_hooks >= HOOKS_MAX) {
                 problem(c, n, "more than %d commands of <exec-start-pre>, <exec-start-post>, <exec-reload> and "
                         "<exec-stop> together", HOOKS_MAX);
