@@ -327,7 +327,7 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
  * sandbox's PATH, and /bin/sh when there is none. */
 static int join_argv(int argc, char *argv[], HelperConfig *c, unsigned other_options) {
         if (other_options > 0) {
-                log_error("--join=%s: no option but --debug and --unit-command goes with it (the sandbox is the running one)", c->join);
+                log_error("--join=%s: no option but --debug and --unit-command go with it (the sandbox is the running one)", c->join);
                 return -EINVAL;
         }
         if (optind < argc && !streq(argv[optind - 1], "--")) {
