@@ -139,6 +139,9 @@ check_eq "join: \$MAINPID alone and \${MAINPID} anywhere are expanded, nothing e
         "$inner pid=$inner \$MAINPIDX \$\$MAINPID"
 
 # one at a time: two signals pending at once are one
+timeout -k 5 60 "$HELPER" --join="$SVC" -- /bin/echo '$MAINPID' </dev/null >"$TMP/out" 2>"$TMP/err"
+check_eq "join without --unit-command (sandboxctl exec): the words are left as they are" "$(out)" '$MAINPID'
+
 for k in 1 2; do
         join "$SVC" /bin/kill -HUP '$MAINPID'
         check_eq "reload $k: kill -HUP \$MAINPID exits 0" "$rc" 0
