@@ -20,6 +20,7 @@
 #include "buffer.h"
 #include "capabilities.h"
 #include "convert-env.h"
+#include "convert-hooks.h"
 #include "convert-profile.h"
 #include "convert-widen.h"
 #include "log.h"
@@ -442,11 +443,8 @@ static int other_notes(const UnitProps *u, char ***notes) {
                          "which gets its file descriptors (enabled: Service= in %s/%s.d/%s)", *t,
                          SOCKET_DROPIN_DIR, *t, SOCKET_DROPIN_NAME) < 0)
                         return -ENOMEM;
-        if (note_commands(notes, "ExecStartPre", &u->exec_start_pre, "not run in the sandbox") < 0 ||
-            note_commands(notes, "ExecStartPost", &u->exec_start_post, "not run in the sandbox") < 0 ||
-            note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||
-            note_commands(notes, "ExecReload", &u->exec_reload, "\"systemctl reload\" does not run it") < 0 ||
-            note_commands(notes, "ExecStop", &u->exec_stop, "not run; the sandbox's stop sends SIGTERM") < 0 ||
+        /* the others are the profile's (convert-hooks.c) */
+        if (note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||
             note_commands(notes, "ExecStopPost", &u->exec_stop_post, "not run in the sandbox") < 0)
                 return -ENOMEM;
         if (!isempty(u->pid_file) && strv_appendf(notes, "PIDFile=%s: not needed, the sandbox's init follows the daemon",
@@ -569,6 +567,8 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 if (!w || strv_appendf(&notes, "WantedBy=%s: started at boot through sandbox.target instead", w) < 0)
                         r = -ENOMEM;
         }
+        if (r >= 0)
+                r = convert_hooks(&body, u, &notes);
         buffer_append(&body, "</sandbox>\n");
         if (r >= 0)
                 r = other_notes(u, &notes);

@@ -19,6 +19,12 @@ typedef struct HelperMount {
         char *source, *target, *tag, *size, *mode;
 } HelperMount;
 
+/* --exec-start-pre: a command process 1 runs to its end before the service */
+typedef struct HelperHook {
+        char **argv;
+        bool ignore_failure;
+} HelperHook;
+
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
@@ -52,6 +58,9 @@ typedef struct HelperConfig {
         bool forking; /* the command forks a daemon and exits 0 once it is ready */
         bool ready_on_exec; /* READY=1 once the service has been executed */
         bool fd_store; /* the notification relay passes the file descriptor store on */
+        HelperHook *start_pre; /* in order */
+        size_t n_start_pre;
+        bool unit_command; /* --join: one of the unit's commands (join.h) */
         bool joined;  /* set by a join on the running helper's settings, never from argv */
         bool debug, dry_run;
         char **argv;

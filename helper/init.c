@@ -25,6 +25,7 @@
 #include "notify.h"
 #include "paths.h"
 #include "rootfs.h"
+#include "start-pre.h"
 #include "strv.h"
 #include "step.h"
 
@@ -112,6 +113,12 @@ static int exec_service(void *userdata) {
                 r = identity_apply(c, s->id, &t);
         if (r < 0)
                 service_not_executed(s, EXIT_SETUP);
+        if (c->n_start_pre > 0) {
+                step_begin(&t, "exec-start-pre");
+                r = run_start_pre(c, environ);
+                if (r != 0)
+                        service_not_executed(s, r);
+        }
         step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
         execve(c->argv[0], c->argv, environ);

@@ -424,7 +424,7 @@ int main(int argc, char *argv[]) {
                 return EXIT_SETUP;
         }
         lsm_decide(&c);
-        r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
+        r = c.join ? end_like(join_sandbox(c.join, &c.argv, c.unit_command)) : run(&c);
         helper_config_done(&c);
         return r;
 }

@@ -31,6 +31,51 @@ static int set_string(char **field, const char *value) {
         return *field ? 0 : log_oom();
 }
 
+/* the words of one --exec-start-pre */
+#define HOOK_ARGS_MAX 1024
+#define HOOKS_MAX 64
+
+/* --exec-start-pre=[-]COMMAND:ARG:...: fields joined as a mount's, the
+ * command absolute; "-" before it, as systemd's prefix, ignores its
+ * failure */
+static int add_start_pre(HelperConfig *c, const char *value) {
+        _cleanup_free_ char **f = NULL;
+        HelperHook *h;
+        unsigned n = 1;
+        int r;
+
+        for (const char *p = value; *p; p++)
+                if (*p == '\\' && p[1])
+                        p++;
+                else if (*p == ':')
+                        n++;
+        if (n > HOOK_ARGS_MAX || c->n_start_pre >= HOOKS_MAX)
+                return bad("exec-start-pre", value, "at most 64 commands of at most 1024 words");
+        f = calloc(n + 1, sizeof(char *));
+        if (!f)
+                return log_oom();
+        r = helper_spec_split(value, n, f);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return bad("exec-start-pre", value, "COMMAND:ARG:...");
+        h = reallocarray(c->start_pre, c->n_start_pre + 1, sizeof(*h));
+        if (!h) {
+                strv_free(TAKE_PTR(f));
+                return log_oom();
+        }
+        c->start_pre = h;
+        h = &c->start_pre[c->n_start_pre++];
+        *h = (HelperHook) { .argv = TAKE_PTR(f) };
+        if (h->argv[0][0] == '-') {
+                h->ignore_failure = true;
+                memmove(h->argv[0], h->argv[0] + 1, strlen(h->argv[0]));
+        }
+        if (!path_is_normalized_absolute(h->argv[0]))
+                return bad("exec-start-pre", value, "an absolute, normalised command, \"-\" before it to ignore its failure");
+        return 0;
+}
+
 static bool is_dir_mode(const char *v) {
         return streq(v, "overlay") || streq(v, "host") || streq(v, "private") || streq(v, "tmpfs");
 }
@@ -269,6 +314,11 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_FD_STORE:
                 c->fd_store = true;
                 return 0;
+        case HELPER_OPT_EXEC_START_PRE:
+                return add_start_pre(c, v);
+        case HELPER_OPT_UNIT_COMMAND:
+                c->unit_command = true;
+                return 0;
         case HELPER_OPT_DEBUG:
                 c->debug = true;
                 return 0;
@@ -286,7 +336,7 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
  * sandbox's PATH, and /bin/sh when there is none. */
 static int join_argv(int argc, char *argv[], HelperConfig *c, unsigned other_options) {
         if (other_options > 0) {
-                log_error("--join=%s: no option but --debug goes with it (the sandbox is the running one)", c->join);
+                log_error("--join=%s: no option but --debug and --unit-command go with it (the sandbox is the running one)", c->join);
                 return -EINVAL;
         }
         if (optind < argc && !streq(argv[optind - 1], "--")) {
@@ -318,10 +368,14 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 r = parse_option(c, o, optarg);
                 if (r < 0)
                         return r;
-                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG;
+                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG && o != HELPER_OPT_UNIT_COMMAND;
         }
         if (c->join)
                 return join_argv(argc, argv, c, other_options);
+        if (c->unit_command) {
+                log_error("--unit-command goes only with --join");
+                return -EINVAL;
+        }
         if (c->missing_profile)
                 return 1;
         if (!c->name) {
@@ -367,6 +421,9 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->keep_caps);
         free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
         free(c->join);
+        for (size_t i = 0; i < c->n_start_pre; i++)
+                strv_free(c->start_pre[i].argv);
+        free(c->start_pre);
         strv_free(c->argv);
         *c = (HelperConfig) {};
 }

@@ -196,6 +196,14 @@ void helper_print_plan(const HelperConfig *c) {
         }
         if (!c->allow_new_privileges)
                 plan_confinement(c, &n);
+        /* from the service's process, now confined as the service */
+        for (size_t i = 0; i < c->n_start_pre; i++) {
+                _cleanup_free_ char *words = strv_join(c->start_pre[i].argv, " ");
+
+                snprintf(detail, sizeof detail, "%s, to its end%s", words ? words : "(out of memory)",
+                         c->start_pre[i].ignore_failure ? ", its failure ignored" : "; a failure ends the start");
+                step(&n, "exec-start-pre", detail);
+        }
         snprintf(detail, sizeof detail, "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
         step(&n, "execve", detail);
 }

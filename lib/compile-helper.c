@@ -42,6 +42,28 @@ static void add_spec(Args *a, HelperOption o, const char *const *fields, unsigne
                 add_option(a, o, v);
 }
 
+/* <exec-start-pre>: process 1 runs each before the service, in order */
+static void add_start_pre(Args *a, const Profile *p) {
+        for (size_t i = 0; i < p->n_hooks; i++) {
+                const ProfileHook *h = &p->hooks[i];
+                _cleanup_free_ const char **fields = NULL;
+                _cleanup_free_ char *command = NULL;
+                size_t n = strv_length(h->argv);
+
+                if (h->kind != HOOK_START_PRE)
+                        continue;
+                fields = calloc(n, sizeof(char *));
+                if (!fields || asprintf(&command, "%s%s", h->ignore_failure ? "-" : "", h->argv[0]) < 0) {
+                        a->error = -ENOMEM;
+                        return;
+                }
+                fields[0] = command;
+                for (size_t k = 1; k < n; k++)
+                        fields[k] = h->argv[k];
+                add_spec(a, HELPER_OPT_EXEC_START_PRE, fields, (unsigned) n);
+        }
+}
+
 /* The profile's memory limit in bytes; 0 without one */
 static uint64_t memory_limit(const Profile *p) {
         uint64_t bytes;
@@ -185,6 +207,7 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_READY_ON_EXEC, NULL);
         if (p->fd_store)
                 add_option(&a, HELPER_OPT_FD_STORE, NULL);
+        add_start_pre(&a, p);
         add(&a, "--");
         STRV_FOREACH(arg, p->argv)
                 add(&a, *arg);

@@ -84,6 +84,7 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
                 unit_append_word(&b, argv[i], expand ? UNIT_QUOTE_EXEC_EXPAND : UNIT_QUOTE_EXEC);
         }
         buffer_append_char(&b, '\n');
+        compile_hook_lines(p, helper_path, &b);
 
         *ret = buffer_steal(&b);
         return *ret ? 0 : -ENOMEM;

@@ -54,6 +54,8 @@ const struct option helper_options[] = {
         { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },
         { "ready-on-exec",        no_argument,       NULL, HELPER_OPT_READY_ON_EXEC },
         { "fd-store",             no_argument,       NULL, HELPER_OPT_FD_STORE },
+        { "exec-start-pre",       required_argument, NULL, HELPER_OPT_EXEC_START_PRE },
+        { "unit-command",         no_argument,       NULL, HELPER_OPT_UNIT_COMMAND },
         { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
         { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },
         { "help",                 no_argument,       NULL, HELPER_OPT_HELP },

@@ -60,6 +60,8 @@ typedef enum HelperOption {
         HELPER_OPT_FORKING,
         HELPER_OPT_READY_ON_EXEC,
         HELPER_OPT_FD_STORE,
+        HELPER_OPT_EXEC_START_PRE,
+        HELPER_OPT_UNIT_COMMAND,
         HELPER_OPT_DEBUG,
         HELPER_OPT_DRY_RUN,
         HELPER_OPT_HELP,

@@ -545,5 +545,7 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                         parse_resources(c, n);
                 else if (is(n, "install"))
                         parse_install(c, n);
+                else
+                        (void) profile_parse_hook(c, n);
         }
 }

@@ -56,6 +56,7 @@ Profile *profile_free(Profile *p) {
         free(p->tasks_max);
         free(p->io_weight);
         strv_free(p->wanted_by);
+        profile_hooks_free(p->hooks, p->n_hooks);
         free(p);
         return NULL;
 }

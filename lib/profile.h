@@ -69,6 +69,24 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <exec-start-pre>, <exec-start-post>, <exec-reload>, <exec-stop>: the
+ * unit's other commands, each run in the sandbox with the service's
+ * confinement (profile-hooks.c) */
+typedef enum HookKind {
+        HOOK_START_PRE,
+        HOOK_START_POST,
+        HOOK_RELOAD,
+        HOOK_STOP,
+        _HOOK_KIND_MAX,
+} HookKind;
+
+typedef struct ProfileHook {
+        HookKind kind;
+        char **argv;
+        bool ignore_failure; /* ignore-failure="yes": systemd's "-" prefix */
+        Origin origin;
+} ProfileHook;
+
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
 #define FD_STORE_MAX 1024
@@ -144,6 +162,9 @@ typedef struct Profile {
 
         /* <install> */
         char **wanted_by;
+
+        ProfileHook *hooks; /* in the order written, includes first */
+        size_t n_hooks;
 } Profile;
 
 /*
@@ -162,6 +183,10 @@ DEFINE_POINTER_CLEANUP(Profile, profile_free);
 #define _cleanup_profile_ _cleanup_(profile_freep)
 
 const char *service_type_to_string(ServiceType t);
+/* "exec-start-pre" for HOOK_START_PRE: the element's name */
+const char *hook_kind_to_string(HookKind k);
+int hook_kind_from_string(const char *s);
+void profile_hooks_free(ProfileHook *hooks, size_t n);
 const char *dir_mode_to_string(DirMode m);
 const char *network_mode_to_string(NetworkMode m);
 /* -1 for a string that is not a keyword (the schema has refused it). */

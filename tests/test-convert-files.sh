@@ -29,7 +29,8 @@ check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient 
         grep -q '<capabilities keep="CAP_NET_BIND_SERVICE"/>' "$TMP/out"
 check "RuntimeDirectory= with its mode" grep -q '<runtime-directory name="web" mode="0750"/>' "$TMP/out"
 check "%n expanded" grep -q '<description>Web web.service</description>' "$TMP/out"
-check "ExecStartPre= listed" grep -q 'ExecStartPre=-/bin/true: not run' "$TMP/err"
+check "ExecStartPre= carried, its \"-\" as ignore-failure" \
+        grep -q '<exec-start-pre ignore-failure="yes"><arg>/bin/true</arg></exec-start-pre>' "$TMP/out"
 check "ReadOnlyPaths= in an overlay: the host's bound read-only over the sandbox's own" \
         grep -q '<bind source="/etc/web" readonly="yes"/>' "$TMP/out"
 check "... and said" grep -q 'ReadOnlyPaths=/etc/web: /etc/web bound read-only there, over the sandbox.s own' "$TMP/err"
@@ -47,6 +48,64 @@ for unit in 'Type=dbus\nBusName=org.example.Busd' 'BusName=org.example.Busd'; do
         check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/busd.xml"
         rm "$TMP/profiles/busd.xml"
 done
+
+# the unit's other commands, as Debian's units write them: each runs in
+# the sandbox, $MAINPID left for the join to expand
+cat >"$UNITS/apache2.service" <<'EOF'
+[Service]
+Type=forking
+Environment=APACHE_STARTED_BY_SYSTEMD=true
+ExecStart=/usr/sbin/apachectl start
+ExecStop=/usr/sbin/apachectl graceful-stop
+ExecReload=/usr/sbin/apachectl graceful
+EOF
+ctl convert apache2 --output=-
+check_eq "apache2: converted" "$rc" 0
+check "apache2: ExecReload= apachectl graceful, and ExecStop=, in the profile" \
+        grep -qz '<exec-reload><arg>/usr/sbin/apachectl</arg><arg>graceful</arg></exec-reload>.*<exec-stop><arg>/usr/sbin/apachectl</arg><arg>graceful-stop</arg></exec-stop>' "$TMP/out"
+check "apache2: and not listed as dropped" sh -c '! grep -q "ExecReload=\|ExecStop=" "$0"' "$TMP/err"
+cat >"$UNITS/nginx.service" <<'EOF'
+[Service]
+Type=forking
+PIDFile=/run/nginx.pid
+ExecStartPre=/usr/sbin/nginx -t -q -g 'daemon on; master_process on;'
+ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'
+ExecReload=/usr/sbin/nginx -g 'daemon on; master_process on;' -s reload
+ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile /run/nginx.pid
+EOF
+ctl convert nginx --output=-
+check_eq "nginx: converted" "$rc" 0
+check "nginx: the pre-start command said to run as the service does" \
+        grep -q "ExecStartPre=/usr/sbin/nginx: runs in the sandbox as the service does" "$TMP/err"
+check_eq "nginx: ExecStartPre=, ExecReload= and ExecStop= with their quoted words, \"-\" as ignore-failure" \
+        "$(grep '^  <exec-' "$TMP/out")" \
+        '  <exec-start-pre><arg>/usr/sbin/nginx</arg><arg>-t</arg><arg>-q</arg><arg>-g</arg><arg>daemon on; master_process on;</arg></exec-start-pre>
+  <exec-reload><arg>/usr/sbin/nginx</arg><arg>-g</arg><arg>daemon on; master_process on;</arg><arg>-s</arg><arg>reload</arg></exec-reload>
+  <exec-stop ignore-failure="yes"><arg>/sbin/start-stop-daemon</arg><arg>--quiet</arg><arg>--stop</arg><arg>--retry</arg><arg>QUIT/5</arg><arg>--pidfile</arg><arg>/run/nginx.pid</arg></exec-stop>'
+cp "$TMP/out" "$TMP/profiles/nginx.xml"
+check "nginx: a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/nginx.xml"
+rm "$TMP/profiles/nginx.xml"
+cat >"$UNITS/hup.service" <<'EOF'
+[Service]
+Environment=SIG=HUP
+ExecStart=/usr/sbin/hupd
+ExecReload=/bin/kill -${SIG} $MAINPID
+ExecReload=/bin/sh -c 'echo reloading ${MAINPID} $$MAINPID'
+ExecStartPost=/usr/bin/hupd-ctl --pid=${MAINPID} --sig=${SIG}
+ExecStopPost=/bin/rm -f /run/hupd.pid
+EOF
+ctl convert hup --output=-
+check_eq "kill -HUP \$MAINPID: converted" "$rc" 0
+check_eq "... \$MAINPID and \${MAINPID} kept for the join, the unit's variables expanded, \$\$ a \$" \
+        "$(grep '^  <exec-' "$TMP/out")" \
+        '  <exec-start-post><arg>/usr/bin/hupd-ctl</arg><arg>--pid=${MAINPID}</arg><arg>--sig=HUP</arg></exec-start-post>
+  <exec-reload><arg>/bin/kill</arg><arg>-HUP</arg><arg>$MAINPID</arg></exec-reload>
+  <exec-reload><arg>/bin/sh</arg><arg>-c</arg><arg>echo reloading ${MAINPID} $MAINPID</arg></exec-reload>'
+check "... ExecStopPost=, which has no sandbox to run in, listed" grep -q 'ExecStopPost=/bin/rm -f /run/hupd.pid: not run in the sandbox' "$TMP/err"
+printf '[Service]\nExecStart=/usr/sbin/hupd\nExecReload=/bin/kill -HUP $UNSET_HERE\n' >"$UNITS/hupunset.service"
+ctl convert hupunset --output=-
+check_eq "ExecReload= with a variable the unit does not set: refused" "$rc" 1
+check "... naming it" grep -q "UNSET_HERE" "$TMP/err"
 
 # ExecStart= as systemd runs it: the same line as tests/test-e2e-convert.sh's
 # dump.service, whose argv there is systemd's own

@@ -209,9 +209,12 @@ check "no capability for a non-root user without ambient ones" grep -q '<capabil
 check "MemoryMax= as memory" grep -q 'memory="209715200"' <<<"$out"
 check "restart" grep -q 'restart="on-failure"' <<<"$out"
 check "autostart through sandbox.target" grep -q '<install wanted-by="sandbox.target"/>' <<<"$out"
-check "ExecStartPre= listed in the profile's comment" grep -q 'ExecStartPre=/bin/true: not run' <<<"$out"
-check "... and on stderr" grep -q 'webapp.service: ExecStartPre=/bin/true' "$TMP/notes"
-check "ExecReload= listed" grep -q 'ExecReload=' "$TMP/notes"
+check "ExecStartPre= carried, to run in the sandbox" grep -q '<exec-start-pre><arg>/bin/true</arg></exec-start-pre>' <<<"$out"
+check "ExecReload= carried, \$MAINPID left for the join" \
+        grep -q '<exec-reload><arg>/bin/kill</arg><arg>-HUP</arg><arg>\$MAINPID</arg></exec-reload>' <<<"$out"
+check "... the pre-start command said to run as the service does" \
+        grep -q 'ExecStartPre=/bin/true: runs in the sandbox as the service does' "$TMP/notes"
+check "... and neither listed as dropped" bash -c '! grep -q "ExecReload=\|: not run" "$0"' "$TMP/notes"
 check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
 check "UMask= listed as lost" grep -q 'UMask=0027: NOT CARRIED, the widening accepted on purpose' <<<"$out"
 check "SystemCallFilter= listed as lost" grep -q 'SystemCallFilter=.*: NOT CARRIED, the widening accepted on purpose' <<<"$out"

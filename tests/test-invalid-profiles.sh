@@ -76,6 +76,12 @@ refused_with too-large.xml "too-large.xml: is 2097152 bytes; a profile may be at
 padded 1048577 >one-byte-too-large.xml
 refused_with one-byte-too-large.xml "one-byte-too-large.xml: is 1048577 bytes; a profile may be at most 1 MiB"
 
+# a pre-start command is one argument of the helper's: bounded as one
+printf '<sandbox><exec><arg>/bin/true</arg></exec><exec-start-pre><arg>/bin/echo</arg><arg>%s</arg></exec-start-pre></sandbox>\n' \
+        "$(head -c 70000 /dev/zero | tr '\0' x)" >hook-too-long.xml
+refused_with hook-too-long.xml \
+        "hook-too-long.xml:1: <exec-start-pre>: the command line comes to 140020 bytes (escaped); allowed: at most 131008"
+
 profile >group-writable.xml
 chmod 0664 group-writable.xml
 refused_with group-writable.xml \
