@@ -55,6 +55,9 @@ Profile *profile_free(Profile *p) {
         free(p->tasks_max);
         free(p->io_weight);
         strv_free(p->wanted_by);
+        for (size_t i = 0; i < p->n_unit_settings; i++)
+                free(p->unit_settings[i].section), free(p->unit_settings[i].name), free(p->unit_settings[i].value);
+        free(p->unit_settings);
         free(p);
         return NULL;
 }

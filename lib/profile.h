@@ -69,6 +69,13 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <unit-setting>: a key of unit-settings.c's list, passed through into
+ * the drop-in's section ("Unit" or "Service"), checked there */
+typedef struct UnitSetting {
+        char *section, *name, *value;
+        Origin origin;
+} UnitSetting;
+
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
 #define FD_STORE_MAX 1024
@@ -136,6 +143,11 @@ typedef struct Profile {
 
         /* <install> */
         char **wanted_by;
+
+        /* <unit-setting>, in order: a list key once per element, any other
+         * key once, the last one read */
+        UnitSetting *unit_settings;
+        size_t n_unit_settings;
 } Profile;
 
 /*
