@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bind-masks.h"
+#include "credentials.h"
 #include "devices.h"
 #include "helper-config.h"
 #include "log.h"
@@ -510,6 +511,9 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         if (r < 0)
                 return r;
         r = make_notify_socket(b);
+        if (r < 0)
+                return r;
+        r = credentials_copy(b->root, c);
         if (r < 0)
                 return r;
 
