@@ -150,11 +150,13 @@ static const Key *find_key(const char *name) {
         return NULL;
 }
 
-bool unit_setting_allowed(const char *name, const char **ret_section) {
+bool unit_setting_allowed(const char *name, const char **ret_section, bool *ret_list) {
         const Key *k = find_key(name);
 
         if (k && ret_section)
                 *ret_section = k->section;
+        if (k && ret_list)
+                *ret_list = k->list;
         return k;
 }
 

@@ -12,8 +12,9 @@
 #include "buffer.h"
 #include "profile-parse.h"
 
-/* Whether name (without "=") is a key that passes, in which section. */
-bool unit_setting_allowed(const char *name, const char **ret_section);
+/* Whether name (without "=") is a key that passes, in which section, and
+ * whether each line adds to a list (ret_list; NULL when not needed). */
+bool unit_setting_allowed(const char *name, const char **ret_section, bool *ret_list);
 
 /* NULL when value is one systemd takes for name, or a phrase saying what
  * is allowed. name must be allowed. */

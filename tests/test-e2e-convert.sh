@@ -20,6 +20,8 @@ e2e_init
 cat >"$TMP/webapp.service" <<'EOF'
 [Unit]
 Description=Web app serving its state directory
+After=time-sync.target
+Wants=time-sync.target
 
 [Service]
 Type=simple
@@ -38,6 +40,7 @@ MemoryMax=200M
 Restart=on-failure
 TimeoutStopSec=7
 UMask=0027
+LimitNOFILE=4096
 SystemCallFilter=@system-service
 ProtectSystem=strict
 
@@ -150,7 +153,7 @@ c sandboxctl convert webapp --output=- >"$TMP/out" 2>"$TMP/notes"
 check_eq "convert of a unit with SystemCallFilter= and UMask=0027: refused" "$?" 1
 check "... naming SystemCallFilter=, and how to accept it" \
         grep -q '^sandboxctl: convert: webapp.service: SystemCallFilter=[a-z_0-9 ]* \.\.\. ([0-9]* in all): a profile has nothing that does this; the profile would confine less than the unit (--accept-widening' "$TMP/notes"
-check "... naming UMask=0027" grep -q 'webapp.service: UMask=0027: the service starts with 0022' "$TMP/notes"
+check "... not UMask=0027 or LimitNOFILE=4096, which <unit-setting>s carry" bash -c '! grep -q "UMask\|LimitNOFILE" "$0"' "$TMP/notes"
 check_eq "... and no profile on standard output" "$(wc -c <"$TMP/out")" 0
 
 # --accept-widening: converted, each setting lost listed
@@ -174,7 +177,13 @@ check "ExecStartPre= listed in the profile's comment" grep -q 'ExecStartPre=/bin
 check "... and on stderr" grep -q 'webapp.service: ExecStartPre=/bin/true' "$TMP/notes"
 check "ExecReload= listed" grep -q 'ExecReload=' "$TMP/notes"
 check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
-check "UMask= listed as lost" grep -q 'UMask=0027: NOT CARRIED, the widening accepted on purpose' <<<"$out"
+check "UMask= carried" grep -qx '  <unit-setting section="Service" name="UMask" value="0027"/>' <<<"$out"
+check "LimitNOFILE=4096 carried, soft and hard, as the manager loaded it" \
+        grep -qx '  <unit-setting section="Service" name="LimitNOFILE" value="4096:4096"/>' <<<"$out"
+check "After= and Wants= carried, without systemd's default dependencies" bash -c \
+        'grep -qx "  <unit-setting section=\"Unit\" name=\"After\" value=\"[^\"]*time-sync.target[^\"]*\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Unit\" name=\"Wants\" value=\"time-sync.target\"/>" <<<"$0" &&
+         ! grep -q "sysinit.target\|basic.target\|system.slice\|shutdown.target" <<<"$0"' "$out"
 check "SystemCallFilter= listed as lost" grep -q 'SystemCallFilter=.*: NOT CARRIED, the widening accepted on purpose' <<<"$out"
 check "ProtectSystem= done by the sandbox" grep -q 'ProtectSystem=strict: done by the sandbox' "$TMP/notes"
 check_eq "--output=- writes no profile" "$(c ls /etc/sandbox/profiles 2>/dev/null | grep -c webapp)" 0
@@ -192,6 +201,8 @@ check "the drop-in reads the file at start: EnvironmentFile=-/etc/default/webapp
         c sh -c 'grep -qx "EnvironmentFile=-/etc/default/webapp" /run/systemd/generator/sandbox@webapp.service.d/*.conf'
 check "... and has no secret" c sh -c '! grep -rq s3cret /run/systemd/generator/sandbox@webapp.service.d'
 check_eq "sandbox@webapp is active" "$(c systemctl is-active sandbox@webapp)" active
+check_eq "... with the original's UMask= and LimitNOFILE=" \
+        "$(c systemctl show -p UMask --value sandbox@webapp) $(c systemctl show -p LimitNOFILE --value sandbox@webapp)" "0027 4096"
 check_eq "webapp.service is inactive" "$(c systemctl is-active webapp.service)" inactive
 check_eq "webapp.service is disabled" "$(c systemctl is-enabled webapp.service)" disabled
 ok_serving=
@@ -272,10 +283,15 @@ check "... naming the variable" grep -q 'ExecStart= uses \$DELAY, which no Envir
 
 # never wider than the unit
 c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
-check_eq "IPAddressAllow= of other addresses, a lower LimitNOFILE=, TemporaryFileSystem=:ro: refused" "$?" 1
-check "... IPAddressDeny= named" grep -q 'narrow.service: IPAddressDeny=.*IPAddressAllow=10.0.0.0/8: a profile' "$TMP/err"
-check "... LimitNOFILE= named" grep -q 'narrow.service: LimitNOFILE=64: the sandbox.s unit has the manager.s default' "$TMP/err"
+check_eq "TemporaryFileSystem=:ro: refused" "$?" 1
 check "... TemporaryFileSystem=:ro named" grep -q 'narrow.service: TemporaryFileSystem=/srv/t:ro: ' "$TMP/err"
+check "... not IPAddressAllow= of other addresses or a lower LimitNOFILE=: carried" \
+        bash -c '! grep -q "IPAddress\|LimitNOFILE" "$0"' "$TMP/err"
+out=$(c sandboxctl convert narrow --accept-widening --output=- 2>/dev/null)
+check "... as <unit-setting>s, the addresses as the manager has them" bash -c \
+        'grep -qx "  <unit-setting section=\"Service\" name=\"IPAddressDeny\" value=\"::/0 0.0.0.0/0\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"IPAddressAllow\" value=\"10.0.0.0/8\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"LimitNOFILE\" value=\"64:64\"/>" <<<"$0"' "$out"
 out=$(c sandboxctl convert nonet --output=- 2>/dev/null)
 check "IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' <<<"$out"
 
