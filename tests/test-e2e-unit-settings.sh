@@ -4,8 +4,10 @@
 # from outside in /proc; LoadCredential= and SetCredential= give the
 # service $CREDENTIALS_DIRECTORY with the files readable by its user and
 # the directory read-only; a unit that Requires= and After= another
-# starts it first. "sandboxctl run" refuses a profile with unit settings,
-# which only the unit applies.
+# starts it first; WatchdogSec= is kept by the service's pings through
+# the relay, also with a UMask= that would close the relay's socket to it
+# were the sandbox's own files made with it. "sandboxctl run" refuses a
+# profile with unit settings, which only the unit applies.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -28,6 +30,23 @@ e2e_profile "$TMP/base.xml" base
 e2e_sleep_profile '  <unit-setting section="Unit" name="Requires" value="sandbox@base.service"/>' \
         '  <unit-setting section="Unit" name="After" value="sandbox@base.service"/>' >"$TMP/dependent.xml"
 e2e_profile "$TMP/dependent.xml" dependent
+HAVE_PROBE=no
+if command -v cc >/dev/null &&
+        cc -o "$TMP/notify-probe" "$SOURCE_ROOT/tests/e2e/notify-probe.c" $(pkg-config --cflags --libs libsystemd) 2>"$TMP/cc.err"; then
+        HAVE_PROBE=yes
+        e2e_file "$TMP/notify-probe" /usr/local/lib/sandbox-e2e/notify-probe 0755
+        cat >"$TMP/watchdogger.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec user="nobody" group="nogroup"><arg>/usr/local/lib/sandbox-e2e/notify-probe</arg><arg>watchdog</arg></exec>
+  <service type="notify"/>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <unit-setting section="Service" name="WatchdogSec" value="1s"/>
+  <unit-setting section="Service" name="UMask" value="0077"/>
+</sandbox>
+XML
+        e2e_profile "$TMP/watchdogger.xml" watchdogger
+fi
 printf 'secret-token-42\n' >"$TMP/token"
 e2e_file "$TMP/token" /etc/credstore-test/token 0600
 e2e_boot
@@ -113,6 +132,27 @@ check_eq "starting sandbox@dependent starts sandbox@base too" \
 c systemctl stop sandbox@base
 check_eq "stopping sandbox@base stops sandbox@dependent (Requires=)" \
         "$(c systemctl is-active sandbox@dependent)" inactive
+
+# --- the watchdog ------------------------------------------------------
+
+if [ "$HAVE_PROBE" = yes ]; then
+        rc=0
+        c timeout 30 systemctl start sandbox@watchdogger || rc=$?
+        check_eq "WatchdogSec=1s, UMask=0077: the service (nobody) reaches the relay, READY=1: it starts" \
+                "$rc:$(c systemctl is-active sandbox@watchdogger)" "0:active"
+        sleep 2.5
+        check_eq "its pings keep it active past WatchdogSec=1s" \
+                "$(c systemctl is-active sandbox@watchdogger):$(c systemctl show -p NRestarts --value sandbox@watchdogger)" "active:0"
+        c systemctl kill -s USR1 --kill-whom=main sandbox@watchdogger
+        for _ in $(seq 50); do
+                [ "$(c systemctl show -p Result --value sandbox@watchdogger)" = watchdog ] && break
+                sleep 0.1
+        done
+        check_eq "without pings, systemd ends it (Result=watchdog)" \
+                "$(c systemctl show -p Result --value sandbox@watchdogger)" watchdog
+else
+        skip "WatchdogSec=: no C compiler or libsystemd for the notify probe"
+fi
 
 # --- sandboxctl run ----------------------------------------------------
 
