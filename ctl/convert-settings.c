@@ -180,6 +180,13 @@ int convert_unit_settings(Buffer *b, const UnitProps *u, char ***notes) {
                                                     "from a file", *c) < 0
                                      : carry(b, "SetCredential", *c, notes) < 0)
                         return -ENOMEM;
+        /* not carried, and nothing to refuse: the node is not in the
+         * sandbox's /dev, which confines more (DevicePolicy=strict:
+         * convert-widen.c) */
+        STRV_FOREACH(d, u->device_allow)
+                if (strv_appendf(notes, "DeviceAllow=%s: not carried; the sandbox's /dev has only its own "
+                                 "pseudo-devices and its <block> devices", *d) < 0)
+                        return -ENOMEM;
         /* a network of its own does what IPAddressDeny=any with only the
          * loopback allowed did (convert-profile.c) */
         if (u->ip_address_deny && !convert_own_network(u)) {

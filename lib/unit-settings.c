@@ -427,7 +427,7 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
                 }
         if (streq(name, "DeviceAllow")) {
                 problem(c, n, "DeviceAllow= is not passed through: the sandbox's /dev has no node but its own "
-                        "pseudo-devices, and the unit's device policy would close those too");
+                        "pseudo-devices and its <block> devices, so the device would not be there");
                 return;
         }
         k = find_key(name);

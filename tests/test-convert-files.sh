@@ -166,6 +166,7 @@ SetCredential=mode:replica of main
 SetCredential=escaped:a\x41
 IPAddressDeny=any
 IPAddressAllow=10.0.0.0/8
+DeviceAllow=/dev/fuse rw
 EOF
 ctl convert carried --output=-
 check_eq "a unit with Limit*=, UMask=, After=, Requires= and more: converted without --accept-widening" "$rc" 0
@@ -184,6 +185,8 @@ check "... network.target, which the sandbox's unit is after already, is not rep
         sh -c '! grep -q "network\.target" "$0"' "$TMP/out"
 check "... a SetCredential= whose data has an escape: not carried, and said so in the comment" \
         grep -q "^ *SetCredential=escaped: not carried; its data is not one line of text" "$TMP/out"
+check "... DeviceAllow=: not carried, the device not being in the sandbox, and said so" \
+        grep -q "^ *DeviceAllow=/dev/fuse:rw: not carried; the sandbox's /dev has only its own" "$TMP/out"
 check "... nothing on standard error about them" sh -c '! grep -q "Limit\|UMask\|IPAddress\|MemoryHigh" "$0"' "$TMP/err"
 cp "$TMP/out" "$TMP/profiles/carried.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/carried.xml"
