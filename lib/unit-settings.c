@@ -469,6 +469,34 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
         add_setting(c, n, k, TAKE_PTR(value));
 }
 
+/* Why systemd, reading path as root for the service at each start, could
+ * be led to what the sandbox hides: the path is where the service or
+ * other users write (a symbolic link planted there is followed), below a
+ * mask of the profile's, or resolves now into a hidden path. NULL when
+ * none of these. */
+static const char *credential_path_problem(const Profile *p, const char *path, char **ret_detail) {
+        static const char *const shared[] = { "/tmp", "/var/tmp", "/dev/shm", "/run/user" };
+        _cleanup_free_ char *real = NULL;
+        const char *hidden = NULL;
+
+        real = realpath(path, NULL);
+        if (real && !streq(real, path) && bind_source_hidden(real, STATE_ROOT_DEFAULT, &hidden)) {
+                *ret_detail = strdup(real);
+                return "resolves into a path the sandbox always masks";
+        }
+        for (size_t i = 0; i < ELEMENTSOF(shared); i++)
+                if (path_is_at_or_below(path, shared[i]))
+                        return "is in a directory every user can write";
+        for (size_t i = 0; i < p->n_mounts; i++)
+                if (p->mounts[i].kind == MOUNT_BIND && !p->mounts[i].readonly &&
+                    (path_is_at_or_below(path, p->mounts[i].source) || path_is_at_or_below(p->mounts[i].source, path)))
+                        return "is in or above a writable <bind> source, which the service writes";
+        for (size_t i = 0; i < p->n_masks; i++)
+                if (path_is_at_or_below(path, p->masks[i].path))
+                        return "is masked by a <mask> of the profile";
+        return NULL;
+}
+
 unsigned profile_check_unit_settings(const Profile *p, Diagnostics *d) {
         const struct {
                 const char *name, *element;
@@ -482,6 +510,21 @@ unsigned profile_check_unit_settings(const Profile *p, Diagnostics *d) {
         };
         unsigned problems = 0;
 
+        for (size_t i = 0; i < p->n_unit_settings; i++) {
+                const UnitSetting *u = &p->unit_settings[i];
+                const char *colon = strchr(u->value, ':'), *why;
+                _cleanup_free_ char *detail = NULL;
+
+                if (!streq(u->name, "LoadCredential") || !colon)
+                        continue;
+                why = credential_path_problem(p, colon + 1, &detail);
+                if (why) {
+                        diag_add(d, u->origin.file, u->origin.line, "<unit-setting>: LoadCredential= path \"%s\" %s%s%s; "
+                                 "systemd reads it as root at every start; allowed: a file only root can change",
+                                 colon + 1, why, detail ? ": " : "", detail ? detail : "");
+                        problems++;
+                }
+        }
         for (size_t i = 0; i < p->n_unit_settings; i++)
                 for (size_t j = 0; j < ELEMENTSOF(elements); j++)
                         if (elements[j].set && streq(p->unit_settings[i].name, elements[j].name)) {
