@@ -184,7 +184,7 @@ static bool limit_part(const char *s, ValueKind kind) {
         if (kind == V_LIMIT_TIME)
                 return parse_timespan(s) >= 0;
         if (kind == V_LIMIT_NICE)
-                return integer_in(s, -20, 40) && (s[0] != '-' || integer_in(s, -20, 19));
+                return strchr("+-", s[0]) ? integer_in(s, -20, 19) : integer_in(s, 0, 40);
         return n > 0 && n <= 19 && (!s[n] || (strchr("KMGTPE", s[n]) && !s[n + 1]));
 }
 
@@ -298,7 +298,7 @@ static bool io_value(const char *s, ValueKind kind) {
         if (!space)
                 return false;
         path = strndup(s, space - s);
-        if (!path || !path_is_normalized_absolute(path))
+        if (!path || strchr(path, ' ') || !path_is_normalized_absolute(path))
                 return false;
         if (streq(space + 1, "infinity"))
                 return true;
