@@ -41,6 +41,7 @@ Restart=on-failure
 TimeoutStopSec=7
 UMask=0027
 LimitNOFILE=4096
+SetCredential=webapp-mode:serving files
 SystemCallFilter=@system-service
 ProtectSystem=strict
 
@@ -180,6 +181,8 @@ check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' 
 check "UMask= carried" grep -qx '  <unit-setting section="Service" name="UMask" value="0027"/>' <<<"$out"
 check "LimitNOFILE=4096 carried, soft and hard, as the manager loaded it" \
         grep -qx '  <unit-setting section="Service" name="LimitNOFILE" value="4096:4096"/>' <<<"$out"
+check "SetCredential= carried, as the manager has it" \
+        grep -qx '  <unit-setting section="Service" name="SetCredential" value="webapp-mode:serving files"/>' <<<"$out"
 check "After= and Wants= carried, without systemd's default dependencies" bash -c \
         'grep -qx "  <unit-setting section=\"Unit\" name=\"After\" value=\"[^\"]*time-sync.target[^\"]*\"/>" <<<"$0" &&
          grep -qx "  <unit-setting section=\"Unit\" name=\"Wants\" value=\"time-sync.target\"/>" <<<"$0" &&
@@ -215,6 +218,10 @@ check_eq "the service runs as nobody" "$(c ps -o user= -C python3)" nobody
 check_eq "the service has the file's variable, read by systemd at start" \
         "$(in_sandbox sandbox@webapp sh -c 'tr "\0" "\n" </proc/$(pgrep -x python3)/environ | grep ^WEBAPP_TOKEN=')" \
         "WEBAPP_TOKEN=s3cret-token"
+check_eq "its SetCredential= reads inside, at \$CREDENTIALS_DIRECTORY, as nobody" \
+        "$(in_sandbox sandbox@webapp setpriv --reuid=nobody --regid=nogroup --clear-groups \
+                sh -c 'cat "$(tr "\0" "\n" </proc/$(pgrep -x python3)/environ | sed -n "s/^CREDENTIALS_DIRECTORY=//p")/webapp-mode"')" \
+        "serving files"
 check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
         "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
