@@ -22,6 +22,7 @@
 #include "convert-env.h"
 #include "convert-hooks.h"
 #include "convert-profile.h"
+#include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
@@ -423,15 +424,11 @@ static void resources_element(Buffer *b, const UnitProps *u) {
         }
 }
 
-/* The unit's process settings that do not confine: none has a profile
- * equivalent (convert-widen.c has those that confine). */
+/* The unit's process settings that do not confine and that no element or
+ * <unit-setting> carries (convert-widen.c has those that confine). */
 static int other_settings_notes(const UnitProps *u, char ***notes) {
-        if ((u->oom_score_adjust && strv_appendf(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
-            (u->nice < 0 && strv_appendf(notes, "Nice=%d: not set; the service starts at 0", (int) u->nice) < 0) ||
-            (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
-             strv_appendf(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
-            (!isempty(u->syslog_identifier) && strv_appendf(notes, "SyslogIdentifier=%s: the journal names the helper instead",
-                                                    u->syslog_identifier) < 0))
+        if (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
+            strv_appendf(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0)
                 return -ENOMEM;
         return 0;
 }
@@ -561,6 +558,10 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 label_element(&body, "selinux", "label", u->selinux_context);
         buffer_append(&body, "  </security>\n");
         resources_element(&body, u);
+        if (convert_unit_settings(&body, u, &notes) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         if (u->wanted_by) {
                 buffer_append(&body, "  <install wanted-by=\"sandbox.target\"/>\n");
                 _cleanup_free_ char *w = strv_join(u->wanted_by, " ");

@@ -155,7 +155,15 @@ static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
         if (without_limits) {
                 if (run_limits_any(&l))
                         log_warning("%s: running without the profile's <resources> (--without-limits)", p->name);
+                if (p->n_unit_settings > 0)
+                        log_warning("%s: running without the profile's <unit-setting>s (--without-limits)", p->name);
                 return 0;
+        }
+        /* limits and address filters that only systemd's unit applies */
+        if (p->n_unit_settings > 0) {
+                log_error("%s: the profile's <unit-setting>s apply only to its unit: start it as sandbox@%s.service, "
+                          "or pass --without-limits to run without them", p->name, p->name);
+                return -EXIT_INVALID;
         }
         /* where systemd runs, always its scope: the unit's own defaults
          * (DefaultTasksMax=, the slice's limits) apply as well */

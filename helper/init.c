@@ -41,6 +41,8 @@ typedef struct Service {
 
 static int confine_init(const Service *s, int gate);
 
+mode_t service_umask = 0022;
+
 /* Sockets passed on by systemd are the service's only when LISTEN_PID
  * names it (sd_listen_fds() checks), and so is the watchdog when
  * WATCHDOG_PID does (sd_watchdog_enabled()): systemd set the helper's
@@ -121,6 +123,7 @@ static int exec_service(void *userdata) {
         }
         step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
+        umask(service_umask);
         execve(c->argv[0], c->argv, environ);
         r = errno;
         log_error_errno(-r, "execute %s: %m", c->argv[0]);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -408,6 +409,10 @@ int main(int argc, char *argv[]) {
         keep_fds = c.join ? 0 : parse_listen_fds();
         if (!c.join)
                 parse_watchdog();
+        /* the unit's UMask= is the service's: the sandbox's own
+         * directories and sockets are made with 0022 */
+        if (!c.join)
+                service_umask = umask(0022);
         r = inherited_fds_cloexec(3 + keep_fds);
         if (r < 0) {
                 log_error_errno(r, "inherited file descriptors: cannot keep them from the service: %m");

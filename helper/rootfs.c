@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bind-masks.h"
+#include "credentials.h"
 #include "devices.h"
 #include "helper-config.h"
 #include "interfaces-mount.h"
@@ -522,6 +523,9 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         if (r < 0)
                 return r;
         b->interfaces = (unsigned) r;
+        r = credentials_copy(b->root, c);
+        if (r < 0)
+                return r;
 
         step_begin(t, "dev");
         r = mount_dev(b);

@@ -5,6 +5,7 @@
 #include "compile.h"
 #include "strv.h"
 #include "unit-escape.h"
+#include "unit-settings.h"
 
 static void setting(Buffer *b, const char *key, const char *value) {
         if (value)
@@ -34,7 +35,9 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         }
         buffer_append(&b, "\nSourcePath=");
         unit_append_text(&b, p->path);
-        buffer_append(&b, "\n\n[Service]\n");
+        buffer_append_char(&b, '\n');
+        unit_settings_append(&b, p, "Unit");
+        buffer_append(&b, "\n[Service]\n");
 
         /* The start is done once the sandbox is built and the service
          * runs in it, which only the helper, systemd's main process, can
@@ -69,6 +72,8 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         setting(&b, "CPUQuota", p->cpu_quota);
         setting(&b, "TasksMax", p->tasks_max);
         setting(&b, "IOWeight", p->io_weight);
+        /* <unit-setting>s: checked against unit-settings.c's list */
+        unit_settings_append(&b, p, "Service");
 
         /* the template's ExecStartPre= says that the profile is missing;
          * reset before ExecStart=, so that an admin's own ExecStartPre= in

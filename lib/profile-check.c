@@ -8,6 +8,7 @@
 #include "profile-parse.h"
 #include "state-dir.h"
 #include "strv.h"
+#include "unit-settings.h"
 
 static const char *mount_element(MountKind k) {
         static const char *const names[] = {
@@ -125,6 +126,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         problems += check_bind_sources(p, d);
         problems += check_service(p, d);
         problems += profile_check_capabilities(p, d);
+        problems += profile_check_unit_settings(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
                          "(here or in an included base profile)");

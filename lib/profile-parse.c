@@ -19,6 +19,7 @@
 #include "profile-parse.h"
 #include "quantities.h"
 #include "strv.h"
+#include "unit-settings.h"
 
 static char *size_attr(ParseContext *c, xmlNodePtr n, const char *name, bool infinity_ok) {
         char *v = attr(n, name);
@@ -545,6 +546,8 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                         parse_resources(c, n);
                 else if (is(n, "install"))
                         parse_install(c, n);
+                else if (is(n, "unit-setting"))
+                        profile_parse_unit_setting(c, n);
                 else
                         (void) profile_parse_hook(c, n);
         }

@@ -57,6 +57,9 @@ Profile *profile_free(Profile *p) {
         free(p->io_weight);
         strv_free(p->wanted_by);
         profile_hooks_free(p->hooks, p->n_hooks);
+        for (size_t i = 0; i < p->n_unit_settings; i++)
+                free(p->unit_settings[i].section), free(p->unit_settings[i].name), free(p->unit_settings[i].value);
+        free(p->unit_settings);
         free(p);
         return NULL;
 }

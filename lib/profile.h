@@ -86,6 +86,12 @@ typedef struct ProfileHook {
         bool ignore_failure; /* ignore-failure="yes": systemd's "-" prefix */
         Origin origin;
 } ProfileHook;
+/* <unit-setting>: a key of unit-settings.c's list, passed through into
+ * the drop-in's section ("Unit" or "Service"), checked there */
+typedef struct UnitSetting {
+        char *section, *name, *value;
+        Origin origin;
+} UnitSetting;
 
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
@@ -165,6 +171,10 @@ typedef struct Profile {
 
         ProfileHook *hooks; /* in the order written, includes first */
         size_t n_hooks;
+        /* <unit-setting>, in order: a list key once per element, any other
+         * key once, the last one read */
+        UnitSetting *unit_settings;
+        size_t n_unit_settings;
 } Profile;
 
 /*

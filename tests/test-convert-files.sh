@@ -206,13 +206,14 @@ ProtectClock=yes
 NetworkNamespacePath=/run/netns/vpn
 EOF
 ctl convert narrow --output=-
-check_eq "SystemCallFilter=, RestrictAddressFamilies=, LimitNOFILE=, UMask=, MemoryDenyWriteExecute=: refused" "$rc" 1
-for s in "SystemCallFilter=@system-service" "RestrictAddressFamilies=AF_UNIX" "LimitNOFILE=64" "UMask=0077" \
+check_eq "SystemCallFilter=, RestrictAddressFamilies=, MemoryDenyWriteExecute=, NetworkNamespacePath=: refused" "$rc" 1
+for s in "SystemCallFilter=@system-service" "RestrictAddressFamilies=AF_UNIX" \
         "MemoryDenyWriteExecute=yes" "NetworkNamespacePath=/run/netns/vpn"; do
         check "... a line for $s" grep -q "^sandboxctl: convert: narrow.service: $s: .*the profile would confine less than the unit (--accept-widening" "$TMP/err"
 done
 check "... what the sandbox does itself is not refused (ProtectKernelTunables=, PrivateDevices=)" \
         sh -c '! grep -q "ProtectKernelTunables\|PrivateDevices" "$0"' "$TMP/err"
+check "... nor what a <unit-setting> carries (LimitNOFILE=, UMask=)" sh -c '! grep -q "LimitNOFILE\|UMask" "$0"' "$TMP/err"
 check_eq "... and nothing on standard output" "$(wc -c <"$TMP/out")" 0
 ctl convert narrow --output=- --accept-widening
 check_eq "--accept-widening: converted" "$rc" 0
@@ -225,9 +226,66 @@ check "... with --keep-unsafe-caps, CAP_SYS_ADMIN kept: RestrictNamespaces= lost
         grep -q '^ *RestrictNamespaces=: NOT CARRIED, the widening accepted on purpose: CAP_SYS_ADMIN is kept' "$TMP/out"
 check_eq "... but not the capabilities PrivateDevices= and ProtectClock= take from the unit (CAP_MKNOD, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_WAKE_ALARM)" \
         "$(grep -ow 'CAP_MKNOD\|CAP_SYS_RAWIO\|CAP_SYS_TIME\|CAP_WAKE_ALARM' <<<"$(grep '<capabilities ' "$TMP/out")")" ""
+check "... LimitNOFILE= and UMask= carried as <unit-setting>s" sh -c \
+        'grep -qx "  <unit-setting section=\"Service\" name=\"LimitNOFILE\" value=\"64\"/>" "$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"UMask\" value=\"0077\"/>" "$0"' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/narrow.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
 rm "$TMP/profiles/narrow.xml"
+
+# the unit's settings that pass through are carried as <unit-setting>s,
+# without --accept-widening; its dependencies too, but systemd's defaults
+cat >"$UNITS/carried.service" <<'EOF'
+[Unit]
+Description=Carried settings
+After=network.target postgresql.service
+Requires=postgresql.service
+Wants=redis-server.service
+PartOf=app.target
+[Service]
+ExecStart=/bin/sleep infinity
+LimitNOFILE=65535
+LimitCORE=0:infinity
+UMask=0027
+KillSignal=SIGINT
+WatchdogSec=30s
+SyslogIdentifier=carried-daemon
+OOMScoreAdjust=-500
+Nice=5
+MemoryHigh=512M
+CPUWeight=200
+IOReadBandwidthMax=/dev/sda 10M
+IOReadBandwidthMax=/dev/sdb 20M
+LoadCredential=tls.key:/etc/carried/tls.key
+SetCredential=mode:replica of main
+SetCredential=escaped:a\x41
+IPAddressDeny=any
+IPAddressAllow=10.0.0.0/8
+DeviceAllow=/dev/fuse rw
+EOF
+ctl convert carried --output=-
+check_eq "a unit with Limit*=, UMask=, After=, Requires= and more: converted without --accept-widening" "$rc" 0
+for e in 'section="Unit" name="After" value="postgresql.service"' 'section="Unit" name="Requires" value="postgresql.service"' \
+        'section="Unit" name="Wants" value="redis-server.service"' 'section="Unit" name="PartOf" value="app.target"' \
+        'section="Service" name="LimitNOFILE" value="65535"' 'section="Service" name="LimitCORE" value="0:infinity"' 'section="Service" name="UMask" value="0027"' \
+        'section="Service" name="KillSignal" value="SIGINT"' 'section="Service" name="WatchdogSec" value="30000000us"' \
+        'section="Service" name="SyslogIdentifier" value="carried-daemon"' 'section="Service" name="OOMScoreAdjust" value="-500"' 'section="Service" name="Nice" value="5"' \
+        'section="Service" name="MemoryHigh" value="512M"' 'section="Service" name="CPUWeight" value="200"' \
+        'section="Service" name="IOReadBandwidthMax" value="/dev/sda 10M"' 'section="Service" name="IOReadBandwidthMax" value="/dev/sdb 20M"' \
+        'section="Service" name="LoadCredential" value="tls.key:/etc/carried/tls.key"' 'section="Service" name="SetCredential" value="mode:replica of main"' \
+        'section="Service" name="IPAddressDeny" value="any"' 'section="Service" name="IPAddressAllow" value="10.0.0.0/8"'; do
+        check "... <unit-setting $e/>" grep -qF "<unit-setting $e/>" "$TMP/out"
+done
+check "... network.target, which the sandbox's unit is after already, is not repeated" \
+        sh -c '! grep -q "network\.target" "$0"' "$TMP/out"
+check "... a SetCredential= whose data has an escape: not carried, and said so in the comment" \
+        grep -q "^ *SetCredential=escaped: not carried; its data is not one line of text" "$TMP/out"
+check "... DeviceAllow=: not carried, the device not being in the sandbox, and said so" \
+        grep -q "^ *DeviceAllow=/dev/fuse:rw: not carried; the sandbox's /dev has only its own" "$TMP/out"
+check "... nothing on standard error about them" sh -c '! grep -q "Limit\|UMask\|IPAddress\|MemoryHigh" "$0"' "$TMP/err"
+cp "$TMP/out" "$TMP/profiles/carried.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/carried.xml"
+rm "$TMP/profiles/carried.xml"
 
 # the mounts the unit confines with: carried, in the order that keeps a
 # read-only path below a writable one read-only

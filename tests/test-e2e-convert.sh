@@ -24,6 +24,8 @@ e2e_init
 cat >"$TMP/webapp.service" <<'EOF'
 [Unit]
 Description=Web app serving its state directory
+After=time-sync.target
+Wants=time-sync.target
 
 [Service]
 Type=simple
@@ -42,6 +44,8 @@ MemoryMax=200M
 Restart=on-failure
 TimeoutStopSec=7
 UMask=0027
+LimitNOFILE=4096
+SetCredential=webapp-mode:serving files
 SystemCallFilter=@system-service
 ProtectSystem=strict
 
@@ -188,7 +192,7 @@ c sandboxctl convert webapp --output=- >"$TMP/out" 2>"$TMP/notes"
 check_eq "convert of a unit with SystemCallFilter= and UMask=0027: refused" "$?" 1
 check "... naming SystemCallFilter=, and how to accept it" \
         grep -q '^sandboxctl: convert: webapp.service: SystemCallFilter=[a-z_0-9 ]* \.\.\. ([0-9]* in all): a profile has nothing that does this; the profile would confine less than the unit (--accept-widening' "$TMP/notes"
-check "... naming UMask=0027" grep -q 'webapp.service: UMask=0027: the service starts with 0022' "$TMP/notes"
+check "... not UMask=0027 or LimitNOFILE=4096, which <unit-setting>s carry" bash -c '! grep -q "UMask\|LimitNOFILE" "$0"' "$TMP/notes"
 check_eq "... and no profile on standard output" "$(wc -c <"$TMP/out")" 0
 
 # --accept-widening: converted, each setting lost listed
@@ -216,7 +220,15 @@ check "... the pre-start command said to run as the service does" \
         grep -q 'ExecStartPre=/bin/true: runs in the sandbox as the service does' "$TMP/notes"
 check "... and neither listed as dropped" bash -c '! grep -q "ExecReload=\|: not run" "$0"' "$TMP/notes"
 check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
-check "UMask= listed as lost" grep -q 'UMask=0027: NOT CARRIED, the widening accepted on purpose' <<<"$out"
+check "UMask= carried" grep -qx '  <unit-setting section="Service" name="UMask" value="0027"/>' <<<"$out"
+check "LimitNOFILE=4096 carried, soft and hard, as the manager loaded it" \
+        grep -qx '  <unit-setting section="Service" name="LimitNOFILE" value="4096:4096"/>' <<<"$out"
+check "SetCredential= carried, as the manager has it" \
+        grep -qx '  <unit-setting section="Service" name="SetCredential" value="webapp-mode:serving files"/>' <<<"$out"
+check "After= and Wants= carried, without systemd's default dependencies" bash -c \
+        'grep -qx "  <unit-setting section=\"Unit\" name=\"After\" value=\"[^\"]*time-sync.target[^\"]*\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Unit\" name=\"Wants\" value=\"time-sync.target\"/>" <<<"$0" &&
+         ! grep -q "sysinit.target\|basic.target\|system.slice\|shutdown.target" <<<"$0"' "$out"
 check "SystemCallFilter= listed as lost" grep -q 'SystemCallFilter=.*: NOT CARRIED, the widening accepted on purpose' <<<"$out"
 check "ProtectSystem= done by the sandbox" grep -q 'ProtectSystem=strict: done by the sandbox' "$TMP/notes"
 check_eq "--output=- writes no profile" "$(c ls /etc/sandbox/profiles 2>/dev/null | grep -c webapp)" 0
@@ -234,6 +246,8 @@ check "the drop-in reads the file at start: EnvironmentFile=-/etc/default/webapp
         c sh -c 'grep -qx "EnvironmentFile=-/etc/default/webapp" /run/systemd/generator/sandbox@webapp.service.d/*.conf'
 check "... and has no secret" c sh -c '! grep -rq s3cret /run/systemd/generator/sandbox@webapp.service.d'
 check_eq "sandbox@webapp is active" "$(c systemctl is-active sandbox@webapp)" active
+check_eq "... with the original's UMask= and LimitNOFILE=" \
+        "$(c systemctl show -p UMask --value sandbox@webapp) $(c systemctl show -p LimitNOFILE --value sandbox@webapp)" "0027 4096"
 check_eq "webapp.service is inactive" "$(c systemctl is-active webapp.service)" inactive
 check_eq "webapp.service is disabled" "$(c systemctl is-enabled webapp.service)" disabled
 ok_serving=
@@ -246,6 +260,10 @@ check_eq "the service runs as nobody" "$(c ps -o user= -C python3)" nobody
 check_eq "the service has the file's variable, read by systemd at start" \
         "$(in_sandbox sandbox@webapp sh -c 'tr "\0" "\n" </proc/$(pgrep -x python3)/environ | grep ^WEBAPP_TOKEN=')" \
         "WEBAPP_TOKEN=s3cret-token"
+check_eq "its SetCredential= reads inside, at \$CREDENTIALS_DIRECTORY, as nobody" \
+        "$(in_sandbox sandbox@webapp setpriv --reuid=nobody --regid=nogroup --clear-groups \
+                sh -c 'cat "$(tr "\0" "\n" </proc/$(pgrep -x python3)/environ | sed -n "s/^CREDENTIALS_DIRECTORY=//p")/webapp-mode"')" \
+        "serving files"
 check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
         "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
@@ -378,10 +396,15 @@ c systemctl stop sandbox@tmpl-4242
 
 # never wider than the unit
 c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
-check_eq "IPAddressAllow= of other addresses, a lower LimitNOFILE=, TemporaryFileSystem=:ro: refused" "$?" 1
-check "... IPAddressDeny= named" grep -q 'narrow.service: IPAddressDeny=.*IPAddressAllow=10.0.0.0/8: a profile' "$TMP/err"
-check "... LimitNOFILE= named" grep -q 'narrow.service: LimitNOFILE=64: the sandbox.s unit has the manager.s default' "$TMP/err"
+check_eq "TemporaryFileSystem=:ro: refused" "$?" 1
 check "... TemporaryFileSystem=:ro named" grep -q 'narrow.service: TemporaryFileSystem=/srv/t:ro: ' "$TMP/err"
+check "... not IPAddressAllow= of other addresses or a lower LimitNOFILE=: carried" \
+        bash -c '! grep -q "IPAddress\|LimitNOFILE" "$0"' "$TMP/err"
+out=$(c sandboxctl convert narrow --accept-widening --output=- 2>/dev/null)
+check "... as <unit-setting>s, the addresses as the manager has them (in either order)" bash -c \
+        'grep -qxE "  <unit-setting section=\"Service\" name=\"IPAddressDeny\" value=\"(::/0 0\.0\.0\.0/0|0\.0\.0\.0/0 ::/0)\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"IPAddressAllow\" value=\"10.0.0.0/8\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"LimitNOFILE\" value=\"64:64\"/>" <<<"$0"' "$out"
 out=$(c sandboxctl convert nonet --output=- 2>/dev/null)
 check "IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' <<<"$out"
 

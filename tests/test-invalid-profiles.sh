@@ -210,6 +210,22 @@ else
         skip "systemd refuses the 1048576-byte one (ENOBUFS)" "no systemd-analyze"
 fi
 
+# a LoadCredential= path that resolves, through a symbolic link, into
+# what every sandbox masks: systemd would follow it as root
+ln -s /proc/self/environ "$TMP/invalid/credential-link"
+cat >credential-link.xml <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/usr/bin/true</arg></exec>
+  <unit-setting section="Service" name="LoadCredential" value="env:$TMP/invalid/credential-link"/>
+</sandbox>
+XML
+chmod 0644 credential-link.xml
+"$SANDBOXCTL" validate -- credential-link.xml >"$TMP/stdout" 2>"$TMP/stderr"
+check_eq "LoadCredential= of a link into /proc: refused" "$?" 1
+check "... saying where it resolves" grep -q "^credential-link.xml:4: <unit-setting>: LoadCredential= path \"$TMP/invalid/credential-link\" resolves into a path the sandbox always masks: /proc/[0-9]*/environ;" "$TMP/stderr"
+rm credential-link.xml "$TMP/invalid/credential-link"
+
 # An entity bomb of just under 1 MiB: thousands of entities, each ten of
 # the one before. Refused quickly, whatever the parser's entity limits.
 awk 'BEGIN {
