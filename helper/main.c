@@ -37,6 +37,7 @@
 #include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
+#include "shared-dirs.h"
 #include "selinux-mcs.h"
 #include "search-path.h"
 #include "state-dir.h"
@@ -259,9 +260,9 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2];
+        int started[2], overlays[2], status;
         sigset_t set;
-        pid_t init;
+        pid_t init, remover;
 
         StepTimer t = {};
 
@@ -312,10 +313,15 @@ static int run(HelperConfig *c) {
         /* only PID 1 enters the new namespaces: this process, which
          * systemd sees as the service's main process, stays in the host's
          * (pivot_root would move it into the sandbox's root too) */
+        /* on the host, as late as can be: nothing else fails after it
+         * but what removes it again */
+        if (shared_dirs_make(c, state_root) < 0)
+                return EXIT_SETUP;
         step_begin(&t, "namespaces");
         init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (init < 0) {
                 log_error_errno(-errno, "namespaces: clone: %m");
+                shared_dirs_remove(c);
                 return EXIT_SETUP;
         }
         if (init > 0)
@@ -358,10 +364,15 @@ static int run(HelperConfig *c) {
         close(started[1]);
         close(overlays[1]);
         closep(&con.sandbox);
+        /* the shared runtime directories go once process 1 has ended */
+        remover = shared_dirs_remover(c, init);
         /* who may notify: the processes of process 1's PID namespace */
-        if (notify_relay_attach(&relay, init) < 0) {
+        if (remover < 0 || notify_relay_attach(&relay, init) < 0) {
                 (void) kill(init, SIGKILL);
+                if (remover < 0)
+                        shared_dirs_remove(c);
                 (void) wait_as_init(init, &set);
+                shared_dirs_remover_wait(remover);
                 return EXIT_SETUP;
         }
         /* while process 1 builds the root; when this fails, process 1
@@ -374,7 +385,9 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_now(end_like(wait_service(&con, init, &set, &relay)));
+        status = wait_service(&con, init, &set, &relay);
+        shared_dirs_remover_wait(remover);
+        return end_now(end_like(status));
 }
 
 int main(int argc, char *argv[]) {

@@ -15,6 +15,7 @@
 #include "names.h"
 #include "paths.h"
 #include "quantities.h"
+#include "runtime-share.h"
 #include "search-path.h"
 #include "strv.h"
 #include "syscall-sets.h"
@@ -141,6 +142,19 @@ static bool runtime_dir_is_valid(const char *v) {
         return path_is_normalized_absolute(abs) && !strchr(abs, ':');
 }
 
+/* NAME:MODE, NAME a plain name that may be shared (runtime-share.h) */
+static bool shared_runtime_dir_is_valid(const char *v) {
+        const char *colon = strrchr(v, ':');
+        char name[128];
+        unsigned mode;
+
+        if (!colon || (size_t) (colon - v) >= sizeof(name) || parse_mode(colon + 1, &mode) < 0)
+                return false;
+        memcpy(name, v, (size_t) (colon - v));
+        name[colon - v] = 0;
+        return !shared_runtime_name_refused(name);
+}
+
 static void help(void) {
         printf("sandbox-helper [OPTIONS...] -- COMMAND [ARGUMENT...]\n\n"
                "Builds the sandbox its options describe and executes COMMAND in it.\n"
@@ -191,6 +205,10 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!runtime_dir_is_valid(v))
                         return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
                 return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_SHARED_RUNTIME_DIR:
+                if (!shared_runtime_dir_is_valid(v))
+                        return bad("shared-runtime-dir", v, "NAME:MODE, NAME " SHARED_RUNTIME_NAME_RULE ", and an octal mode");
+                return strv_append(&c->shared_runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_NETWORK:
                 if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
                         return bad("network", v, "host, none, private");
@@ -347,6 +365,7 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->landlock_ro);
         strv_free(c->landlock_rw);
         strv_free(c->runtime_dirs);
+        strv_free(c->shared_runtime_dirs);
         free(c->hostname), free(c->user), free(c->group), free(c->workdir);
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);

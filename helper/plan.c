@@ -99,6 +99,12 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
                           "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
+        STRV_FOREACH(d, c->shared_runtime_dirs) {
+                snprintf(detail, sizeof detail, "/run/%.*s of the host's, made as RuntimeDirectory= makes it (mode %s, the "
+                         "service's user's), bound on /run/%.*s, nosuid nodev noexec; removed when the sandbox ends",
+                         (int) strcspn(*d, ":"), *d, strrchr(*d, ':') + 1, (int) strcspn(*d, ":"), *d);
+                step(&n, "shared runtime directory", detail);
+        }
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
         for (size_t i = 0; i < c->n_mounts; i++) {

@@ -69,6 +69,13 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <runtime-directory share="host">: /run/NAME of the host's, bound in */
+typedef struct ProfileSharedDir {
+        char *name;
+        unsigned mode;
+        Origin origin;
+} ProfileSharedDir;
+
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
 #define FD_STORE_MAX 1024
@@ -109,6 +116,8 @@ typedef struct Profile {
         ProfileMask *masks;
         size_t n_masks;
         char **runtime_dirs; /* "NAME:MODE", MODE four octal digits */
+        ProfileSharedDir *shared_dirs;
+        size_t n_shared_dirs;
 
         NetworkMode network;
         char *hostname;
