@@ -7,6 +7,8 @@
  * running original does; each one shared is noted with its source.
  */
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "convert-rundir.h"
 #include "macro.h"
+#include "names.h"
 #include "quantities.h"
 #include "regular-file.h"
 #include "runtime-share.h"
@@ -29,6 +32,8 @@
 typedef struct RunDir {
         char name[72];
         unsigned mode;
+        /* "": the service's */
+        char user[72], group[72];
 } RunDir;
 
 typedef struct RunDirs {
@@ -43,8 +48,9 @@ static bool have(const RunDirs *l, const char *name) {
         return false;
 }
 
-/* the first source of a directory gives its mode */
-static int add(RunDirs *l, const char *name, unsigned mode) {
+/* the first source of a directory gives its mode and owner (NULL: the
+ * service's) */
+static int add(RunDirs *l, const char *name, unsigned mode, const char *user, const char *group) {
         RunDir *t;
 
         if (have(l, name))
@@ -53,8 +59,11 @@ static int add(RunDirs *l, const char *name, unsigned mode) {
         if (!t)
                 return -ENOMEM;
         l->items = t;
-        snprintf(t[l->n].name, sizeof(t[l->n].name), "%s", name);
-        t[l->n++].mode = mode & 07777;
+        t += l->n++;
+        *t = (RunDir) { .mode = mode & 07777 };
+        snprintf(t->name, sizeof(t->name), "%s", name);
+        snprintf(t->user, sizeof(t->user), "%s", user ? user : "");
+        snprintf(t->group, sizeof(t->group), "%s", group ? group : "");
         return 1;
 }
 
@@ -151,7 +160,7 @@ static int from_unit(RunDirs *l, char ***own, const UnitProps *u, char ***notes)
                                 return -ENOMEM;
                         continue;
                 }
-                r = add(l, *d, u->runtime_directory_mode);
+                r = add(l, *d, u->runtime_directory_mode, NULL, NULL);
                 if (r < 0 || (r > 0 && strv_appendf(notes, "RuntimeDirectory=%s: shared with the host at /run/%s, the "
                                                     "service's user's, mode %04o, removed when the sandbox stops", *d, *d,
                                                     (unsigned) (u->runtime_directory_mode & 07777)) < 0))
@@ -225,7 +234,7 @@ static int tmpfiles_list(char ***ret) {
 
 static int tmpfiles_line(RunDirs *l, const UnitProps *u, const char *file, unsigned line, char *text, char ***notes) {
         char *f[5] = {}, *save = NULL, name[72];
-        const char *why, *owner;
+        const char *why, *user, *group;
         unsigned mode = 0755;
         size_t k = 0;
         int r;
@@ -249,15 +258,18 @@ static int tmpfiles_line(RunDirs *l, const UnitProps *u, const char *file, unsig
                 why = "the unit names that path";
         else
                 return 0;
-        r = add(l, name, mode);
+        /* the owner tmpfiles.d gives, where it is not the service's user:
+         * the service may be root and switch to that user, as
+         * pg_ctlcluster does for postgres */
+        user = k >= 4 && !streq(f[3], "-") && !streq(f[3], runs_as_root(u) ? "root" : u->user) ? f[3] : NULL;
+        group = k >= 5 && !streq(f[4], "-") && (user || (u->group && !streq(f[4], u->group))) ? f[4] : NULL;
+        r = add(l, name, mode, user, group);
         if (r <= 0)
                 return r;
-        /* the owner tmpfiles.d gives is not kept: the directory is the
-         * service's user's, as RuntimeDirectory= would make it */
-        owner = k >= 4 && !streq(f[3], "-") && !streq(f[3], runs_as_root(u) ? "root" : u->user) ? f[3] : NULL;
-        if (strv_appendf(notes, "%s:%u: %s %s %s %s: /run/%s shared with the host (%s), the service's user's%s%s, "
-                         "mode %04o, removed when the sandbox stops", file, line, f[0], f[1], k >= 3 ? f[2] : "-",
-                         k >= 4 ? f[3] : "-", name, why, owner ? " rather than " : "", owner ? owner : "", mode) < 0)
+        if (strv_appendf(notes, "%s:%u: %s %s %s %s: /run/%s shared with the host (%s), %s%s%s, mode %04o, removed when "
+                         "the sandbox stops", file, line, f[0], f[1], k >= 3 ? f[2] : "-", k >= 4 ? f[3] : "-", name, why,
+                         user ? "owned by " : "the service's user's", user ? user : "", user ? " as tmpfiles.d says" : "",
+                         mode) < 0)
                 return -ENOMEM;
         return 0;
 }
@@ -360,12 +372,31 @@ static bool has_inode(const Inodes *s, unsigned long ino) {
         return false;
 }
 
+/* The owner of the directory as it is, by name in the host's /etc (a
+ * number where it has none); "" when it is the service's user's */
+static int dir_owner(const UnitProps *u, const struct stat *st, char user[static 72], char group[static 72]) {
+        struct passwd *pw = getpwuid(st->st_uid);
+        struct group *gr = getgrgid(st->st_gid);
+
+        if (pw)
+                snprintf(user, 72, "%s", pw->pw_name);
+        else
+                snprintf(user, 72, "%u", (unsigned) st->st_uid);
+        if (gr)
+                snprintf(group, 72, "%s", gr->gr_name);
+        else
+                snprintf(group, 72, "%u", (unsigned) st->st_gid);
+        if (streq(user, runs_as_root(u) ? "root" : u->user) || !user_name_is_valid(user) || !user_name_is_valid(group))
+                user[0] = group[0] = 0;
+        return 0;
+}
+
 #define SO_ACCEPTCON_FLAG 0x10000UL
 #define UNIX_DGRAM 2U
 
 /* the unix sockets of s that listen (or, datagram, are bound) below
  * /run/NAME/, as pid's network namespace lists them */
-static int listening_below_run(RunDirs *l, const char *pid, const Inodes *s, char ***notes) {
+static int listening_below_run(RunDirs *l, const UnitProps *u, const char *pid, const Inodes *s, char ***notes) {
         _cleanup_free_ char *text = NULL;
         char path[300];
 
@@ -376,7 +407,7 @@ static int listening_below_run(RunDirs *l, const char *pid, const Inodes *s, cha
                 unsigned long flags, ino;
                 unsigned type, st;
                 int off = -1;
-                char name[72], dir[80];
+                char name[72], dir[80], user[72], group[72];
                 struct stat ds;
                 int r;
 
@@ -390,10 +421,15 @@ static int listening_below_run(RunDirs *l, const char *pid, const Inodes *s, cha
                 if (!run_child(line + off, true, name))
                         goto next_line;
                 snprintf(dir, sizeof(dir), "/run/%s", name);
-                r = add(l, name, stat(dir, &ds) == 0 ? ds.st_mode : 0755);
+                if (stat(dir, &ds) < 0)
+                        goto next_line;
+                r = dir_owner(u, &ds, user, group);
+                if (r >= 0)
+                        r = add(l, name, ds.st_mode, *user ? user : NULL, *user ? group : NULL);
                 if (r < 0 || (r > 0 && strv_appendf(notes, "the running service listens on %s: /run/%s shared with the host, "
-                                                    "the service's user's, with the mode it has now, removed when the "
-                                                    "sandbox stops", line + off, name) < 0))
+                                                    "%s%s, with the mode it has now, removed when the sandbox stops",
+                                                    line + off, name, *user ? "owned by " : "the service's user's",
+                                                    user) < 0))
                         return -ENOMEM;
         next_line:
                 if (next)
@@ -424,7 +460,7 @@ static int from_sockets(RunDirs *l, const UnitProps *u, char ***notes) {
                         continue;
                 r = socket_inodes(de->d_name, &s);
                 if (r >= 0 && s.n > 0)
-                        r = listening_below_run(l, de->d_name, &s, notes);
+                        r = listening_below_run(l, u, de->d_name, &s, notes);
                 free(s.v);
         }
         return r;
@@ -442,9 +478,16 @@ int convert_runtime_dirs(Buffer *b, const UnitProps *u, char ***notes) {
                 r = from_sockets(&l, u, notes);
         if (r >= 0)
                 r = own_dirs(b, &l, own, u, notes);
-        for (size_t i = 0; r >= 0 && i < l.n; i++)
-                buffer_printf(b, "    <runtime-directory name=\"%s\" mode=\"%04o\" share=\"host\"/>\n", l.items[i].name,
-                              l.items[i].mode);
+        for (size_t i = 0; r >= 0 && i < l.n; i++) {
+                const RunDir *d = &l.items[i];
+
+                buffer_printf(b, "    <runtime-directory name=\"%s\" mode=\"%04o\" share=\"host\"", d->name, d->mode);
+                if (*d->user)
+                        buffer_printf(b, " user=\"%s\"", d->user);
+                if (*d->group)
+                        buffer_printf(b, " group=\"%s\"", d->group);
+                buffer_append(b, "/>\n");
+        }
         free(l.items);
         return r;
 }

@@ -142,17 +142,21 @@ static bool runtime_dir_is_valid(const char *v) {
         return path_is_normalized_absolute(abs) && !strchr(abs, ':');
 }
 
-/* NAME:MODE, NAME a plain name that may be shared (runtime-share.h) */
+/* NAME:MODE or NAME:MODE:USER:GROUP, NAME a plain name that may be
+ * shared (runtime-share.h), USER and GROUP names, ids or empty (the
+ * service's) */
 static bool shared_runtime_dir_is_valid(const char *v) {
-        const char *colon = strrchr(v, ':');
-        char name[128];
+        char *f[4] = {};
         unsigned mode;
+        bool valid;
 
-        if (!colon || (size_t) (colon - v) >= sizeof(name) || parse_mode(colon + 1, &mode) < 0)
+        if (helper_spec_split(v, 4, f) < 0 && helper_spec_split(v, 2, f) < 0)
                 return false;
-        memcpy(name, v, (size_t) (colon - v));
-        name[colon - v] = 0;
-        return !shared_runtime_name_refused(name);
+        valid = f[0] && !shared_runtime_name_refused(f[0]) && parse_mode(f[1], &mode) >= 0 &&
+                (!f[2] || !*f[2] || user_name_is_valid(f[2])) && (!f[3] || !*f[3] || user_name_is_valid(f[3]));
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
+        return valid;
 }
 
 static void help(void) {
@@ -207,7 +211,7 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_SHARED_RUNTIME_DIR:
                 if (!shared_runtime_dir_is_valid(v))
-                        return bad("shared-runtime-dir", v, "NAME:MODE, NAME " SHARED_RUNTIME_NAME_RULE ", and an octal mode");
+                        return bad("shared-runtime-dir", v, "NAME:MODE[:USER:GROUP], NAME " SHARED_RUNTIME_NAME_RULE ", an octal mode, and a user and group (empty: the service's)");
                 return strv_append(&c->shared_runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_NETWORK:
                 if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))

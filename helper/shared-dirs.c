@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helper-options.h"
 #include "identity.h"
 #include "log.h"
 #include "mount-util.h"
@@ -42,14 +43,42 @@ static struct {
         ino_t ino;
 } made[SHARED_DIRS_MAX];
 
-static void split(const char *spec, char name[static 80], unsigned *mode) {
-        const char *colon = strrchr(spec, ':');
-        size_t n = (size_t) (colon - spec);
+/* The id of the mount fd is on, or 0 where the kernel does not say
+ * (before Linux 5.8): a bind mount of /run's own file system has the
+ * same device as /run, and only this tells it apart. */
+static uint64_t mount_id(int fd) {
+        struct statx sx;
 
-        /* options.c has checked: a name of at most 64 bytes, a mode */
-        memcpy(name, spec, n < 79 ? n : 79);
-        name[n < 79 ? n : 79] = 0;
-        (void) parse_mode(colon + 1, mode);
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
+typedef struct SharedDir {
+        char name[80];
+        unsigned mode;
+        /* the owner the profile gives, as numbers (identity_resolve_names());
+         * -1: the service's */
+        long long uid, gid;
+} SharedDir;
+
+/* options.c has checked NAME:MODE or NAME:MODE:USER:GROUP, and
+ * identity_resolve_names() made USER and GROUP numbers */
+static void split(const char *spec, SharedDir *d) {
+        char *f[4] = {};
+        uint64_t v;
+
+        *d = (SharedDir) { .mode = 0755, .uid = -1, .gid = -1 };
+        if (helper_spec_split(spec, 4, f) < 0 && helper_spec_split(spec, 2, f) < 0)
+                return;
+        snprintf(d->name, sizeof(d->name), "%s", f[0]);
+        (void) parse_mode(f[1], &d->mode);
+        if (f[2] && *f[2] && parse_uint_range(f[2], 0, 0xfffffffe, &v) >= 0)
+                d->uid = (long long) v;
+        if (f[3] && *f[3] && parse_uint_range(f[3], 0, 0xfffffffe, &v) >= 0)
+                d->gid = (long long) v;
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
 }
 
 static int service_ids(const HelperConfig *c, uid_t *uid, gid_t *gid) {
@@ -120,12 +149,12 @@ static int make_one(int run, const struct stat *run_st, size_t i, const char *na
                                        "(a symbolic link or another file): refusing it", name);
         if (fd < 0 || fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "shared runtime directory /run/%s: %m", name);
-        if (st.st_dev != run_st->st_dev)
+        if (st.st_dev != run_st->st_dev || mount_id(fd) != mount_id(run))
                 return log_error_errno(-EXDEV, "shared runtime directory /run/%s: is another mount, not a directory "
                                        "of /run: refusing it", name);
         if (st.st_uid != 0 && st.st_uid != uid)
                 return log_error_errno(-EPERM, "shared runtime directory /run/%s: belongs to uid %u, neither root nor "
-                                       "the service's user (%u): refusing it", name, (unsigned) st.st_uid, (unsigned) uid);
+                                       "the user it is for (%u): refusing it", name, (unsigned) st.st_uid, (unsigned) uid);
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
                 return log_error_errno(-errno, "shared runtime directory /run/%s: %m", name);
         made[i].dev = st.st_dev;
@@ -150,13 +179,13 @@ int shared_dirs_make(const HelperConfig *c, const char *state_root) {
         if (run < 0)
                 return run;
         for (size_t i = 0; r >= 0 && c->shared_runtime_dirs[i]; i++) {
-                char name[80];
-                unsigned mode = 0755;
+                SharedDir d;
 
-                split(c->shared_runtime_dirs[i], name, &mode);
-                r = check_inside(c, i, name, state_root);
+                split(c->shared_runtime_dirs[i], &d);
+                r = check_inside(c, i, d.name, state_root);
                 if (r >= 0)
-                        r = make_one(run, &st, i, name, mode, uid, gid);
+                        r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) d.uid : uid,
+                                     d.gid >= 0 ? (gid_t) d.gid : gid);
         }
         if (r < 0)
                 shared_dirs_remove(c);
@@ -176,13 +205,13 @@ int shared_dirs_bind(const HelperConfig *c, int root) {
                 return run;
         for (size_t i = 0; c->shared_runtime_dirs[i]; i++) {
                 _cleanup_close_ int fd = -EBADF;
-                char name[80], path[96];
-                unsigned mode;
+                char path[96];
+                SharedDir d;
                 int r;
 
-                split(c->shared_runtime_dirs[i], name, &mode);
-                snprintf(path, sizeof(path), "/run/%s", name);
-                fd = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                split(c->shared_runtime_dirs[i], &d);
+                snprintf(path, sizeof(path), "/run/%s", d.name);
+                fd = openat(run, d.name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0 || fstat(fd, &st) < 0)
                         return log_error_errno(-errno, "shared runtime directory %s: %m", path);
                 if (st.st_dev != made[i].dev || st.st_ino != made[i].ino)
@@ -201,6 +230,7 @@ int shared_dirs_bind(const HelperConfig *c, int root) {
 static void remove_below(int dir, dev_t dev, unsigned depth) {
         _cleanup_closedir_ DIR *d = NULL;
         int copy = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+        uint64_t mnt = mount_id(dir);
         struct dirent *de;
 
         if (copy < 0 || !(d = fdopendir(copy))) {
@@ -221,7 +251,7 @@ static void remove_below(int dir, dev_t dev, unsigned depth) {
                         if (st.st_dev != dev || depth >= REMOVE_DEPTH_MAX)
                                 continue;
                         sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev)
+                        if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev || mount_id(sub) != mnt)
                                 continue;
                         remove_below(sub, dev, depth + 1);
                         (void) unlinkat(dir, de->d_name, AT_REMOVEDIR);
@@ -241,20 +271,20 @@ void shared_dirs_remove(const HelperConfig *c) {
                 return;
         for (size_t i = 0; c->shared_runtime_dirs[i]; i++) {
                 _cleanup_close_ int fd = -EBADF;
-                char name[80];
-                unsigned mode;
                 struct stat st;
+                SharedDir d;
 
                 /* only what this sandbox made or took */
                 if (!made[i].ino)
                         continue;
-                split(c->shared_runtime_dirs[i], name, &mode);
-                fd = openat(run, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != made[i].dev || st.st_ino != made[i].ino)
+                split(c->shared_runtime_dirs[i], &d);
+                fd = openat(run, d.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != made[i].dev || st.st_ino != made[i].ino ||
+                    mount_id(fd) != mount_id(run))
                         continue;
                 remove_below(fd, st.st_dev, 0);
-                if (unlinkat(run, name, AT_REMOVEDIR) < 0)
-                        log_warning_errno(-errno, "shared runtime directory /run/%s: not removed: %m", name);
+                if (unlinkat(run, d.name, AT_REMOVEDIR) < 0)
+                        log_warning_errno(-errno, "shared runtime directory /run/%s: not removed: %m", d.name);
                 made[i].ino = 0;
         }
 }

@@ -115,9 +115,14 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         STRV_FOREACH(d, p->runtime_dirs)
                 add_option(&a, HELPER_OPT_RUNTIME_DIR, *d);
         for (size_t i = 0; i < p->n_shared_dirs; i++) {
-                char spec[128];
+                const ProfileSharedDir *d = &p->shared_dirs[i];
+                char spec[512];
 
-                snprintf(spec, sizeof(spec), "%s:%04o", p->shared_dirs[i].name, p->shared_dirs[i].mode & 07777);
+                /* the owner, when the profile names one: NAME:MODE:USER:GROUP */
+                snprintf(spec, sizeof(spec), "%s:%04o", d->name, d->mode & 07777);
+                if (d->user || d->group)
+                        snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ":%s:%s", d->user ? d->user : "",
+                                 d->group ? d->group : "");
                 add_option(&a, HELPER_OPT_SHARED_RUNTIME_DIR, spec);
         }
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));

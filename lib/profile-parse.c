@@ -334,6 +334,7 @@ static void parse_mask(ParseContext *c, xmlNodePtr n) {
  * did. Only a plain name of the service's own (runtime-share.h). */
 static void parse_shared_directory(ParseContext *c, xmlNodePtr n, const char *name, unsigned mode, const char *share) {
         Profile *p = c->profile;
+        _cleanup_free_ char *user = NULL, *group = NULL;
         ProfileSharedDir *t;
         const char *why;
         char *copy;
@@ -355,6 +356,10 @@ static void parse_shared_directory(ParseContext *c, xmlNodePtr n, const char *na
                                 name, p->shared_dirs[i].origin.file, p->shared_dirs[i].origin.line);
                         return;
                 }
+        user = user_attr(c, n, "user");
+        group = user_attr(c, n, "group");
+        if ((!user && xmlHasProp(n, (const xmlChar *) "user")) || (!group && xmlHasProp(n, (const xmlChar *) "group")))
+                return; /* said by user_attr() */
         copy = strdup(name);
         t = copy ? realloc(p->shared_dirs, (p->n_shared_dirs + 1) * sizeof(*t)) : NULL;
         if (!t) {
@@ -363,7 +368,9 @@ static void parse_shared_directory(ParseContext *c, xmlNodePtr n, const char *na
                 return;
         }
         p->shared_dirs = t;
-        p->shared_dirs[p->n_shared_dirs++] = (ProfileSharedDir) { copy, mode, { c->file, line_of(n) } };
+        p->shared_dirs[p->n_shared_dirs++] = (ProfileSharedDir) {
+                copy, mode, TAKE_PTR(user), TAKE_PTR(group), { c->file, line_of(n) }
+        };
 }
 
 /* A directory below the sandbox's /run for the service, as systemd's

@@ -73,6 +73,7 @@ typedef struct ProfileMask {
 typedef struct ProfileSharedDir {
         char *name;
         unsigned mode;
+        char *user, *group; /* NULL: the service's */
         Origin origin;
 } ProfileSharedDir;
 

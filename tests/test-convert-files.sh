@@ -322,8 +322,9 @@ check_eq "... and no profile written" "$(ls "$TMP/profiles")" "tmpl-30.xml"
 
 # Runtime directories shared with the host, from RuntimeDirectory= and
 # from tmpfiles.d lines for /run/NAME whose user is the unit's User=, or
-# whose path the unit names; an /etc/tmpfiles.d file hides the same name
-# below /usr/lib; what cannot be shared stays the sandbox's own
+# whose path the unit names (with the owner the line gives, when it is
+# another); an /etc/tmpfiles.d file hides the same name below /usr/lib;
+# what cannot be shared stays the sandbox's own
 cat >"$UNITS/rd.service" <<'EOF'
 [Service]
 User=nobody
@@ -352,15 +353,15 @@ check_eq "shared: RuntimeDirectory=rd first (its mode), then the tmpfiles.d line
         '    <runtime-directory name="systemd" mode="0750"/>
     <runtime-directory name="rd" mode="0750" share="host"/>
     <runtime-directory name="rd-sock" mode="2775" share="host"/>
-    <runtime-directory name="rd-pid" mode="0700" share="host"/>'
+    <runtime-directory name="rd-pid" mode="0700" share="host" user="root" group="root"/>'
 check "RuntimeDirectory=rd/sub is inside the shared rd: said, not made" \
         grep -q 'RuntimeDirectory=rd/sub: inside /run/rd, which is shared with the host' "$TMP/err"
 check "RuntimeDirectory=systemd: the sandbox's own, said why" \
         grep -q "RuntimeDirectory=systemd: the sandbox's own /run/systemd, not shared with the host (it is one of the system's own" "$TMP/err"
 check "the tmpfiles.d line of the unit's user: said with its file and line" \
-        grep -q "$TMP/tmpfiles-usr/rd.conf:2: d /run/rd-sock 2775 nobody: /run/rd-sock shared with the host (its user is the unit's User=)" "$TMP/err"
-check "the line for the PIDFile='s directory: said, with the owner not kept" \
-        grep -q "rd.conf:3: D! /var/run/rd-pid 0700 root: /run/rd-pid shared with the host (the unit names that path), the service's user's rather than root" "$TMP/err"
+        grep -q "$TMP/tmpfiles-usr/rd.conf:2: d /run/rd-sock 2775 nobody: /run/rd-sock shared with the host (its user is the unit's User=), the service's user's" "$TMP/err"
+check "the line for the PIDFile='s directory: said, with the owner it gives kept" \
+        grep -q "rd.conf:3: D! /var/run/rd-pid 0700 root: /run/rd-pid shared with the host (the unit names that path), owned by root as tmpfiles.d says" "$TMP/err"
 mkdir -p "$TMP/rdcheck"
 cp "$TMP/out" "$TMP/rdcheck/rd.xml"
 check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/rdcheck/rd.xml"

@@ -101,7 +101,7 @@ mkdir "$SHARED" && chown 12345:12345 "$SHARED" && chmod 0700 "$SHARED"
 run_helper NAME="$NAME-other" /bin/true
 begin "another user's directory at /run/$D: refused (125), its owner and mode kept"
 EXPECT_RC=125
-host "the helper says whose it is" grep -q "belongs to uid 12345, neither root nor the service's user" "$TMP/err"
+host "the helper says whose it is" grep -q "belongs to uid 12345, neither root nor the user it is for" "$TMP/err"
 host "owner and mode kept" [ "$(stat -c '%u %a' "$SHARED")" = "12345 700" ]
 finish
 rmdir "$SHARED"
@@ -115,6 +115,36 @@ host "the mount keeps root as its owner" [ "$(stat -c '%U' "$SHARED")" = root ]
 finish
 umount "$SHARED" && rmdir "$SHARED"
 
+mkdir "$SHARED" "/run/other-$TOKEN" && mount --bind "/run/other-$TOKEN" "$SHARED"
+run_helper NAME="$NAME-mnt" /bin/true
+begin "a bind mount of /run's own file system at /run/$D (the same device): refused (125)"
+EXPECT_RC=125
+host "the helper says it is another mount" grep -q "is another mount, not a directory of /run" "$TMP/err"
+host "the bound directory keeps root as its owner" [ "$(stat -c '%U' "/run/other-$TOKEN")" = root ]
+finish
+umount "$SHARED" && rmdir "$SHARED"
+
+# the removal enters no mount: a directory of the host's bound inside
+# the shared one while the sandbox runs keeps what is in it
+echo keep >"/run/other-$TOKEN/file"
+HELPER_ARGS=(--etc=host --var=tmpfs --user=nobody --shared-runtime-dir="$D:0755")
+timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sh -c \
+        "mkdir $SHARED/m && while [ ! -e $SHARED/go ]; do sleep 0.05; done" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 200); do
+        [ -d "$SHARED/m" ] && break
+        sleep 0.05
+done
+mount --bind "/run/other-$TOKEN" "$SHARED/m" && touch "$SHARED/go"
+wait "$pid"
+RC=$?
+begin "a mount inside the shared directory at the end: not entered, so what it shows is kept"
+host "the file below the mount is still there" grep -qx keep "/run/other-$TOKEN/file"
+host "the helper says the directory was not removed" grep -q "shared runtime directory $SHARED: not removed" "$TMP/err"
+finish
+umount "$SHARED/m"
+rm -rf "$SHARED" "/run/other-$TOKEN"
+
 # root's directory there, as systemd-tmpfiles leaves it: taken, chowned,
 # then removed with what the service left in it
 mkdir -m 0755 "$SHARED"
@@ -126,8 +156,27 @@ host "/run/$D is gone" absent "$SHARED"
 host "/etc is still there" [ -d /etc ]
 finish
 
+# an owner of its own, as a root service that switches to its user needs
+# (pg_ctlcluster for postgres): named in the host's /etc; a directory
+# that user already has is taken
+mkdir -m 0700 "$SHARED" && chown daemon:daemon "$SHARED"
+HELPER_ARGS=(--etc=host --var=tmpfs --shared-runtime-dir="$D:2775:daemon:")
+run_helper /bin/sh -c "stat -c '%U %G %a' $SHARED; id -un"
+begin "--shared-runtime-dir=$D:2775:daemon: for a root service: daemon's directory taken, daemon's with daemon's group, 2775"
+want daemon "daemon 2775"
+want root ""
+host "/run/$D is gone" absent "$SHARED"
+finish
+HELPER_ARGS=(--etc=host --var=tmpfs --shared-runtime-dir="$D:0755:no-such-user-$TOKEN:")
+run_helper /bin/true
+begin "an owner that is not in the host's /etc: refused (125), nothing made"
+EXPECT_RC=125
+host "the helper names the user" grep -q "shared runtime directory /run/$D: user \"no-such-user-$TOKEN\": not in the host's /etc/passwd" "$TMP/err"
+host "nothing at /run/$D" absent "$SHARED"
+finish
+
 # the helper's own checks, before anything is made
-for bad in systemd:0755 sandbox:0755 user:0700 lock:0755 a/b:0755 ..:0755 .x:0755 x:999; do
+for bad in systemd:0755 sandbox:0755 user:0700 lock:0755 a/b:0755 ..:0755 .x:0755 x:999 x:0755:a:b:c "x:0755:bad user:"; do
         "$HELPER" --name="$NAME" --shared-runtime-dir="$bad" -- /bin/true 2>"$TMP/err"
         RC=$?
         begin "--shared-runtime-dir=$bad: refused with the rule"
