@@ -263,6 +263,9 @@ static int tmpfiles_line(RunDirs *l, const UnitProps *u, const char *file, unsig
          * pg_ctlcluster does for postgres */
         user = k >= 4 && !streq(f[3], "-") && !streq(f[3], runs_as_root(u) ? "root" : u->user) ? f[3] : NULL;
         group = k >= 5 && !streq(f[4], "-") && (user || (u->group && !streq(f[4], u->group))) ? f[4] : NULL;
+        /* a name a profile could not carry: the line is not one of ours */
+        if ((user && !user_name_is_valid(user)) || (group && !user_name_is_valid(group)))
+                return 0;
         r = add(l, name, mode, user, group);
         if (r <= 0)
                 return r;
