@@ -156,6 +156,16 @@ host "/run/$D is gone" absent "$SHARED"
 host "/etc is still there" [ -d /etc ]
 finish
 
+# made, then the sandbox cannot be built (a bind source that is not
+# there): removed all the same
+HELPER_ARGS=(--etc=host --var=tmpfs --user=nobody --shared-runtime-dir="$D:0755" --bind="/nonexistent-$TOKEN:/srv/x")
+run_helper /bin/true
+begin "a sandbox that cannot be built after /run/$D was made: refused (125), /run/$D removed"
+EXPECT_RC=125
+host "the helper says why" grep -q "nonexistent-$TOKEN" "$TMP/err"
+host "nothing at /run/$D" absent "$SHARED"
+finish
+
 # an owner of its own, as a root service that switches to its user needs
 # (pg_ctlcluster for postgres): named in the host's /etc; a directory
 # that user already has is taken
