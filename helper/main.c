@@ -260,9 +260,9 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2], status;
+        int started[2], overlays[2], status, remover;
         sigset_t set;
-        pid_t init, remover;
+        pid_t init;
 
         StepTimer t = {};
 
@@ -367,7 +367,7 @@ static int run(HelperConfig *c) {
         /* the shared runtime directories go once process 1 has ended */
         remover = shared_dirs_remover(c, init);
         /* who may notify: the processes of process 1's PID namespace */
-        if (remover < 0 || notify_relay_attach(&relay, init) < 0) {
+        if ((remover < 0 && remover != -EBADF) || notify_relay_attach(&relay, init) < 0) {
                 (void) kill(init, SIGKILL);
                 if (remover < 0)
                         shared_dirs_remove(c);

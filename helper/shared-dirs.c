@@ -289,36 +289,21 @@ void shared_dirs_remove(const HelperConfig *c) {
         }
 }
 
-pid_t shared_dirs_remover(const HelperConfig *c, pid_t init) {
-        int pidfd;
-        pid_t pid;
-
-        if (!c->shared_runtime_dirs)
-                return 0;
-        /* taken while init is this process's unreaped child: its PID
-         * cannot name another process yet */
-        pidfd = (int) syscall(SYS_pidfd_open, init, 0);
-        if (pidfd < 0)
-                return log_error_errno(-errno, "shared runtime directories: watch process 1: %m");
-        pid = fork();
-        if (pid < 0) {
-                close(pidfd);
-                return log_error_errno(-errno, "shared runtime directories: fork: %m");
-        }
-        if (pid > 0) {
-                close(pidfd);
-                return pid;
-        }
-
-        /* every other file of the helper's closed; every signal blocked:
-         * a stop signal to the whole unit must not leave the directories
-         * behind, and this process ends by itself once they are gone */
-        sigset_t all;
+/* The removing process, once the sandbox is built: every other file of
+ * the helper's closed (but the pidfd, 3, and its end of the pipe the
+ * helper waits on, 4); every signal blocked: a stop signal to the whole
+ * unit must not leave the directories behind, and it ends by itself once
+ * they are gone. */
+static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done) {
         struct pollfd p = { .fd = 3, .events = POLLIN };
+        sigset_t all;
+        int a, b;
 
         sigfillset(&all);
         (void) sigprocmask(SIG_BLOCK, &all, NULL);
-        if (dup2(pidfd, 3) < 0 || close_range(4, ~0U, 0) < 0)
+        a = fcntl(pidfd, F_DUPFD, 10);
+        b = fcntl(done, F_DUPFD, 10);
+        if (a < 0 || b < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || close_range(5, ~0U, 0) < 0)
                 _exit(EXIT_FAILURE);
         if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER), 0) < 0 ||
             prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -329,10 +314,44 @@ pid_t shared_dirs_remover(const HelperConfig *c, pid_t init) {
         _exit(EXIT_SUCCESS);
 }
 
-void shared_dirs_remover_wait(pid_t pid) {
-        if (pid <= 0)
-                return;
-        /* ECHILD: the waiting already reaped it, once it had ended */
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+int shared_dirs_remover(const HelperConfig *c, pid_t init) {
+        _cleanup_close_ int pidfd = -EBADF, done_w = -EBADF;
+        int done[2], status;
+        pid_t pid;
+
+        if (!c->shared_runtime_dirs)
+                return -EBADF;
+        /* taken while init is this process's unreaped child: its PID
+         * cannot name another process yet */
+        pidfd = (int) syscall(SYS_pidfd_open, init, 0);
+        if (pidfd < 0)
+                return log_error_errno(-errno, "shared runtime directories: watch process 1: %m");
+        if (pipe2(done, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "shared runtime directories: %m");
+        done_w = done[1];
+        /* forked twice: process 1 stays the helper's only child, which
+         * joining a sandbox looks for */
+        pid = fork();
+        if (pid == 0) {
+                close(done[0]);
+                if (fork() == 0)
+                        remover_run(c, pidfd, done_w);
+                _exit(EXIT_SUCCESS);
+        }
+        if (pid < 0) {
+                close(done[0]);
+                return log_error_errno(-errno, "shared runtime directories: fork: %m");
+        }
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
+        return done[0];
+}
+
+void shared_dirs_remover_wait(int fd) {
+        if (fd < 0)
+                return;
+        /* EOF: the removing process has ended (or never started) */
+        while (read(fd, &(char) { 0 }, 1) < 0 && errno == EINTR)
+                ;
+        close(fd);
 }

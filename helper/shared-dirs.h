@@ -30,10 +30,12 @@ int shared_dirs_bind(const HelperConfig *c, int root);
  * called before the helper drops them. */
 void shared_dirs_remove(const HelperConfig *c);
 
-/* Forks the process that removes them once process 1 (init) has ended,
+/* Starts the process that removes them once process 1 (init) has ended,
  * whatever ends it, keeping CAP_DAC_OVERRIDE and CAP_FOWNER alone, and
- * no_new_privs. Returns its PID, 0 when there is nothing to share, or
- * -errno. */
-pid_t shared_dirs_remover(const HelperConfig *c, pid_t init);
-/* Waits for it (pid from shared_dirs_remover(); 0 for none). */
-void shared_dirs_remover_wait(pid_t pid);
+ * no_new_privs; not a child of this process. Returns a file descriptor
+ * for shared_dirs_remover_wait(), -EBADF when there is nothing to share,
+ * or another -errno after logging. */
+int shared_dirs_remover(const HelperConfig *c, pid_t init);
+/* Waits until that process has ended, and closes fd (any negative fd:
+ * nothing to wait for). */
+void shared_dirs_remover_wait(int fd);

@@ -32,6 +32,10 @@ for _ in $(seq 200); do
 done
 made=$(stat -c '%F %U %G %a' "$SHARED" 2>&1)
 sock=$(stat -c '%F %U' "$SHARED/sock" 2>&1)
+# the helper (timeout's child) has process 1 as its only child: the
+# removing process is not one (joining a sandbox looks for that child)
+helper_pid=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+helper_children=$(wc -w <"/proc/${helper_pid% }/task/${helper_pid% }/children" 2>/dev/null)
 "$BIN/share-socket" connect "$SHARED/sock" >"$TMP/host-out" 2>&1
 wait "$pid"
 RC=$?
@@ -44,6 +48,7 @@ host "/run/$D is the service's user's and group's with mode 2770 (was: $made)" \
 host "the socket is there, the service's (was: $sock)" [ "$sock" = "socket nobody" ]
 host "the host's client connected and read the service's reply" grep -qx "reply pong" "$TMP/host-out"
 host "/run/$D is gone once the sandbox has ended" absent "$SHARED"
+host "meanwhile, the helper had one child, process 1 (had: ${helper_children:-none})" [ "$helper_children" = 1 ]
 finish
 
 run_helper /bin/sh -c "awk '\$5 == \"$SHARED\" { print \$6 }' /proc/self/mountinfo | tr , '\n' | sed 's/\$/ set/'"
