@@ -117,10 +117,10 @@ static int check_inside(const HelperConfig *c, size_t i, const char *name, const
         size_t n = strlen(name);
 
         snprintf(path, sizeof(path), "/run/%s", name);
-        for (size_t i = 0; i < c->n_mounts; i++)
-                if (path_is_at_or_below(c->mounts[i].target, path))
+        for (size_t k = 0; k < c->n_mounts; k++)
+                if (path_is_at_or_below(c->mounts[k].target, path))
                         return log_error_errno(-EINVAL, "shared runtime directory %s: the mount on %s is inside it; "
-                                               "nothing may be mounted in the host's directory", path, c->mounts[i].target);
+                                               "nothing may be mounted in the host's directory", path, c->mounts[k].target);
         STRV_FOREACH(m, c->masks)
                 if (path_is_at_or_below(*m, path))
                         return log_error_errno(-EINVAL, "shared runtime directory %s: the mask %s is inside it", path, *m);
