@@ -310,13 +310,13 @@ static int run(HelperConfig *c) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
         }
-        /* only PID 1 enters the new namespaces: this process, which
-         * systemd sees as the service's main process, stays in the host's
-         * (pivot_root would move it into the sandbox's root too) */
         /* on the host, as late as can be: nothing else fails after it
          * but what removes it again */
         if (shared_dirs_make(c, state_root) < 0)
                 return EXIT_SETUP;
+        /* only PID 1 enters the new namespaces: this process, which
+         * systemd sees as the service's main process, stays in the host's
+         * (pivot_root would move it into the sandbox's root too) */
         step_begin(&t, "namespaces");
         init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (init < 0) {
