@@ -22,6 +22,7 @@
 #include "convert-env.h"
 #include "convert-hooks.h"
 #include "convert-profile.h"
+#include "convert-rundir.h"
 #include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
@@ -343,12 +344,8 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         size_t n = 0;
 
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
-        /* the sandbox's /run is its own: made there, as systemd would */
-        STRV_FOREACH(d, u->runtime_directory) {
-                buffer_append(b, "    <runtime-directory name=\"");
-                xml_escaped(b, *d);
-                buffer_printf(b, "\" mode=\"%04o\"/>\n", (unsigned) (u->runtime_directory_mode & 07777));
-        }
+        if (convert_runtime_dirs(b, u, notes) < 0)
+                return -ENOMEM;
         STRV_FOREACH(p, u->read_write_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
 

@@ -35,6 +35,7 @@ typedef struct HelperConfig {
         size_t n_mounts;
         char **masks;
         char **runtime_dirs; /* "NAME:MODE" */
+        char **shared_runtime_dirs; /* "NAME:MODE": the host's /run/NAME, bound in */
         char *hostname, *user, *group, *workdir;
         char **supplementary_groups;
         char **keep_caps;

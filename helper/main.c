@@ -38,6 +38,7 @@
 #include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
+#include "shared-dirs.h"
 #include "selinux-mcs.h"
 #include "search-path.h"
 #include "state-dir.h"
@@ -260,7 +261,7 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2], status;
+        int started[2], overlays[2], status, remover;
         sigset_t set;
         pid_t init;
 
@@ -310,6 +311,10 @@ static int run(HelperConfig *c) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
         }
+        /* on the host, as late as can be: nothing else fails after it
+         * but what removes it again */
+        if (shared_dirs_make(c, state_root) < 0)
+                return EXIT_SETUP;
         /* only PID 1 enters the new namespaces: this process, which
          * systemd sees as the service's main process, stays in the host's
          * (pivot_root would move it into the sandbox's root too) */
@@ -317,6 +322,7 @@ static int run(HelperConfig *c) {
         init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (init < 0) {
                 log_error_errno(-errno, "namespaces: clone: %m");
+                shared_dirs_remove(c);
                 return EXIT_SETUP;
         }
         if (init > 0)
@@ -359,10 +365,15 @@ static int run(HelperConfig *c) {
         close(started[1]);
         close(overlays[1]);
         closep(&con.sandbox);
+        /* the shared runtime directories go once process 1 has ended */
+        remover = shared_dirs_remover(c, init);
         /* who may notify: the processes of process 1's PID namespace */
-        if (notify_relay_attach(&relay, init) < 0) {
+        if ((remover < 0 && remover != -EBADF) || notify_relay_attach(&relay, init) < 0) {
                 (void) kill(init, SIGKILL);
+                if (remover < 0)
+                        shared_dirs_remove(c);
                 (void) wait_as_init(init, &set);
+                shared_dirs_remover_wait(remover);
                 return EXIT_SETUP;
         }
         /* while process 1 builds the root; when this fails, process 1
@@ -377,6 +388,7 @@ static int run(HelperConfig *c) {
         close(started[0]);
         status = wait_service(&con, init, &set, &relay);
         notify_relay_flush(&relay);
+        shared_dirs_remover_wait(remover);
         return end_now(end_like(status));
 }
 

@@ -16,6 +16,7 @@
 #include "names.h"
 #include "paths.h"
 #include "quantities.h"
+#include "runtime-share.h"
 #include "search-path.h"
 #include "strv.h"
 #include "syscall-sets.h"
@@ -187,6 +188,23 @@ static bool runtime_dir_is_valid(const char *v) {
         return path_is_normalized_absolute(abs) && !strchr(abs, ':');
 }
 
+/* NAME:MODE or NAME:MODE:USER:GROUP, NAME a plain name that may be
+ * shared (runtime-share.h), USER and GROUP names, ids or empty (the
+ * service's) */
+static bool shared_runtime_dir_is_valid(const char *v) {
+        char *f[4] = {};
+        unsigned mode;
+        bool valid;
+
+        if (helper_spec_split(v, 4, f) < 0 && helper_spec_split(v, 2, f) < 0)
+                return false;
+        valid = f[0] && !shared_runtime_name_refused(f[0]) && parse_mode(f[1], &mode) >= 0 &&
+                (!f[2] || !*f[2] || user_name_is_valid(f[2])) && (!f[3] || !*f[3] || user_name_is_valid(f[3]));
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
+        return valid;
+}
+
 static void help(void) {
         printf("sandbox-helper [OPTIONS...] -- COMMAND [ARGUMENT...]\n\n"
                "Builds the sandbox its options describe and executes COMMAND in it.\n"
@@ -237,6 +255,10 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!runtime_dir_is_valid(v))
                         return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
                 return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_SHARED_RUNTIME_DIR:
+                if (!shared_runtime_dir_is_valid(v))
+                        return bad("shared-runtime-dir", v, "NAME:MODE[:USER:GROUP], NAME " SHARED_RUNTIME_NAME_RULE ", an octal mode, and a user and group (empty: the service's)");
+                return strv_append(&c->shared_runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_NETWORK:
                 if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
                         return bad("network", v, "host, none, private");
@@ -416,6 +438,7 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->landlock_ro);
         strv_free(c->landlock_rw);
         strv_free(c->runtime_dirs);
+        strv_free(c->shared_runtime_dirs);
         free(c->hostname), free(c->user), free(c->group), free(c->workdir);
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helper-config.h"
+#include "helper-options.h"
 #include "interfaces.h"
 #include "landlock-default.h"
 #include "state-dir.h"
@@ -121,6 +122,19 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
                           "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
+        STRV_FOREACH(d, c->shared_runtime_dirs) {
+                char *f[4] = {};
+
+                if (helper_spec_split(*d, 4, f) < 0 && helper_spec_split(*d, 2, f) < 0)
+                        continue;
+                snprintf(detail, sizeof detail, "/run/%s of the host's, made as RuntimeDirectory= makes it (mode %s, "
+                         "owner %s, group %s), bound on /run/%s, nosuid nodev noexec; removed when the sandbox ends", f[0],
+                         f[1], f[2] && *f[2] ? f[2] : "the service's", f[3] && *f[3] ? f[3] : f[2] && *f[2] ? "the owner's own" : "the service's",
+                         f[0]);
+                step(&n, "shared runtime directory", detail);
+                for (size_t i = 0; i < 4; i++)
+                        free(f[i]);
+        }
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
         for (size_t i = 0; i < c->n_mounts; i++) {

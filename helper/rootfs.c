@@ -31,6 +31,7 @@
 #include "notify.h"
 #include "overlay.h"
 #include "rootfs.h"
+#include "shared-dirs.h"
 #include "state.h"
 #include "state-dir.h"
 #include "strv.h"
@@ -589,6 +590,8 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
                         goto finish;
         }
         r = mount_api_dirs(&b, t);
+        if (r >= 0)
+                r = shared_dirs_bind(c, b.root);
         if (r < 0)
                 goto finish;
         if (last) {

@@ -138,6 +138,17 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
         STRV_FOREACH(d, p->runtime_dirs)
                 add_option(&a, HELPER_OPT_RUNTIME_DIR, *d);
+        for (size_t i = 0; i < p->n_shared_dirs; i++) {
+                const ProfileSharedDir *d = &p->shared_dirs[i];
+                char spec[512];
+
+                /* the owner, when the profile names one: NAME:MODE:USER:GROUP */
+                snprintf(spec, sizeof(spec), "%s:%04o", d->name, d->mode & 07777);
+                if (d->user || d->group)
+                        snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ":%s:%s", d->user ? d->user : "",
+                                 d->group ? d->group : "");
+                add_option(&a, HELPER_OPT_SHARED_RUNTIME_DIR, spec);
+        }
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);

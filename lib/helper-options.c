@@ -28,6 +28,7 @@ const struct option helper_options[] = {
         { "block-ro",             required_argument, NULL, HELPER_OPT_BLOCK_RO },
         { "mask",                 required_argument, NULL, HELPER_OPT_MASK },
         { "runtime-dir",          required_argument, NULL, HELPER_OPT_RUNTIME_DIR },
+        { "shared-runtime-dir",   required_argument, NULL, HELPER_OPT_SHARED_RUNTIME_DIR },
         { "network",              required_argument, NULL, HELPER_OPT_NETWORK },
         { "hostname",             required_argument, NULL, HELPER_OPT_HOSTNAME },
         { "user",                 required_argument, NULL, HELPER_OPT_USER },

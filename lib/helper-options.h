@@ -34,6 +34,7 @@ typedef enum HelperOption {
         HELPER_OPT_BLOCK_RO,
         HELPER_OPT_MASK,
         HELPER_OPT_RUNTIME_DIR,
+        HELPER_OPT_SHARED_RUNTIME_DIR,
         HELPER_OPT_NETWORK,
         HELPER_OPT_HOSTNAME,
         HELPER_OPT_USER,

@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "profile-parse.h"
 #include "quantities.h"
+#include "runtime-share.h"
 #include "strv.h"
 #include "unit-settings.h"
 
@@ -347,10 +348,54 @@ static void parse_mask(ParseContext *c, xmlNodePtr n) {
         p->masks[p->n_masks++] = (ProfileMask) { path, { c->file, line_of(n) } };
 }
 
+/* share="host": /run/NAME of the host's, bound at the same path, so
+ * that the host's clients find the service's sockets where they always
+ * did. Only a plain name of the service's own (runtime-share.h). */
+static void parse_shared_directory(ParseContext *c, xmlNodePtr n, const char *name, unsigned mode, const char *share) {
+        Profile *p = c->profile;
+        _cleanup_free_ char *user = NULL, *group = NULL;
+        ProfileSharedDir *t;
+        const char *why;
+        char *copy;
+
+        if (!streq(share, "host")) {
+                problem(c, n, "share \"%s\" is not valid; allowed: \"host\" (/run/NAME of the host's, bound in) or "
+                        "\"none\" (the sandbox's own, the default)", share);
+                return;
+        }
+        why = shared_runtime_name_refused(name);
+        if (why) {
+                problem(c, n, "name \"%s\" cannot be shared with the host: %s; allowed: " SHARED_RUNTIME_NAME_RULE,
+                        name, why);
+                return;
+        }
+        for (size_t i = 0; i < p->n_shared_dirs; i++)
+                if (streq(p->shared_dirs[i].name, name)) {
+                        problem(c, n, "runtime directory \"%s\" is already shared at %s:%u; one element per directory",
+                                name, p->shared_dirs[i].origin.file, p->shared_dirs[i].origin.line);
+                        return;
+                }
+        user = user_attr(c, n, "user");
+        group = user_attr(c, n, "group");
+        if ((!user && xmlHasProp(n, (const xmlChar *) "user")) || (!group && xmlHasProp(n, (const xmlChar *) "group")))
+                return; /* said by user_attr() */
+        copy = strdup(name);
+        t = copy ? realloc(p->shared_dirs, (p->n_shared_dirs + 1) * sizeof(*t)) : NULL;
+        if (!t) {
+                free(copy);
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        p->shared_dirs = t;
+        p->shared_dirs[p->n_shared_dirs++] = (ProfileSharedDir) {
+                copy, mode, TAKE_PTR(user), TAKE_PTR(group), { c->file, line_of(n) }
+        };
+}
+
 /* A directory below the sandbox's /run for the service, as systemd's
  * RuntimeDirectory= makes one: NAME relative, without "." or "..". */
 static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
-        _cleanup_free_ char *name = attr(n, "name"), *mode = attr(n, "mode"), *abs = NULL;
+        _cleanup_free_ char *name = attr(n, "name"), *mode = attr(n, "mode"), *share = attr(n, "share"), *abs = NULL;
         unsigned m = 0755;
         char *v;
 
@@ -367,6 +412,10 @@ static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
         }
         if (mode && parse_mode(mode, &m) < 0) {
                 problem(c, n, "mode \"%s\" is not a valid file mode; allowed: octal from 0 to 7777, e.g. \"0755\"", mode);
+                return;
+        }
+        if (share && !streq(share, "none")) {
+                parse_shared_directory(c, n, name, m, share);
                 return;
         }
         if (asprintf(&v, "%s:%04o", name, m) < 0 || strv_consume(&c->profile->runtime_dirs, v) < 0)

@@ -41,6 +41,12 @@ Profile *profile_free(Profile *p) {
         for (size_t i = 0; i < p->n_masks; i++)
                 free(p->masks[i].path);
         strv_free(p->runtime_dirs);
+        for (size_t i = 0; i < p->n_shared_dirs; i++) {
+                free(p->shared_dirs[i].name);
+                free(p->shared_dirs[i].user);
+                free(p->shared_dirs[i].group);
+        }
+        free(p->shared_dirs);
         free(p->masks);
         free(p->hostname);
         strv_free(p->keep_caps);

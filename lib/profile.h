@@ -92,6 +92,13 @@ typedef struct UnitSetting {
         char *section, *name, *value;
         Origin origin;
 } UnitSetting;
+/* <runtime-directory share="host">: /run/NAME of the host's, bound in */
+typedef struct ProfileSharedDir {
+        char *name;
+        unsigned mode;
+        char *user, *group; /* NULL: the service's */
+        Origin origin;
+} ProfileSharedDir;
 
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
@@ -137,6 +144,8 @@ typedef struct Profile {
         ProfileMask *masks;
         size_t n_masks;
         char **runtime_dirs; /* "NAME:MODE", MODE four octal digits */
+        ProfileSharedDir *shared_dirs;
+        size_t n_shared_dirs;
 
         NetworkMode network;
         char *hostname;

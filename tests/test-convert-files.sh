@@ -14,6 +14,9 @@ cp -R "$SOURCE_ROOT/tests/units" "$UNITS"
 ln -s /dev/null "$UNITS/masked.service"
 mkdir -p "$TMP/profiles"
 export SYSTEMD_UNIT_PATH=$UNITS SANDBOX_PROFILE_PATH=$TMP/profiles DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TMP/no-bus
+# the tmpfiles.d convert reads: the test's, not the host's
+mkdir -p "$TMP/tmpfiles-etc" "$TMP/tmpfiles-usr"
+export SANDBOX_TMPFILES_PATH=$TMP/tmpfiles-etc:$TMP/tmpfiles-usr
 
 ctl() { "$SANDBOXCTL" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
 
@@ -27,7 +30,9 @@ check "a quoted Environment= word" grep -q '<env name="GREETING" value="hello wo
 check "the drop-in's MemoryMax= wins over the unit's" grep -q 'memory="209715200"' "$TMP/out"
 check "the drop-in's CapabilityBoundingSet=~ takes from the unit's; the ambient set of a non-root user is kept" \
         grep -q '<capabilities keep="CAP_NET_BIND_SERVICE"/>' "$TMP/out"
-check "RuntimeDirectory= with its mode" grep -q '<runtime-directory name="web" mode="0750"/>' "$TMP/out"
+check "RuntimeDirectory= with its mode, shared with the host" \
+        grep -q '<runtime-directory name="web" mode="0750" share="host"/>' "$TMP/out"
+check "... and said" grep -q 'RuntimeDirectory=web: shared with the host at /run/web' "$TMP/err"
 check "%n expanded" grep -q '<description>Web web.service</description>' "$TMP/out"
 check "ExecStartPre= carried, its \"-\" as ignore-failure" \
         grep -q '<exec-start-pre ignore-failure="yes"><arg>/bin/true</arg></exec-start-pre>' "$TMP/out"
@@ -514,5 +519,51 @@ ctl convert web --enable
 check_eq "--enable without a manager: refused" "$rc" 1
 check "... saying why" grep -q -- "--enable needs systemd's manager" "$TMP/err"
 check_eq "... and no profile written" "$(ls "$TMP/profiles")" "tmpl-30.xml"
+
+# Runtime directories shared with the host, from RuntimeDirectory= and
+# from tmpfiles.d lines for /run/NAME whose user is the unit's User=, or
+# whose path the unit names (with the owner the line gives, when it is
+# another); an /etc/tmpfiles.d file hides the same name below /usr/lib;
+# what cannot be shared stays the sandbox's own
+cat >"$UNITS/rd.service" <<'EOF'
+[Service]
+User=nobody
+Group=nogroup
+ExecStart=/bin/sleep infinity
+PIDFile=/var/run/rd-pid/rd.pid
+RuntimeDirectory=rd rd/sub systemd
+RuntimeDirectoryMode=0750
+EOF
+cat >"$TMP/tmpfiles-usr/rd.conf" <<'EOF'
+# the package's
+d /run/rd-sock 2775 nobody nogroup -
+D! /var/run/rd-pid 0700 root root -
+d /run/rd-other 0755 daemon daemon -
+d /run/rd-sock/deeper 0755 nobody nogroup -
+d /run/dbus 0755 nobody nogroup -
+f /run/rd-file 0644 nobody nogroup -
+d /run/rd 0700 nobody nogroup -
+EOF
+printf 'd /run/rd-hidden 0755 nobody nogroup -\n' >"$TMP/tmpfiles-usr/hidden.conf"
+printf '# nothing: hides the one below /usr/lib\n' >"$TMP/tmpfiles-etc/hidden.conf"
+ctl convert rd --output=-
+check_eq "runtime directories from the unit and from tmpfiles.d: exit 0" "$rc" 0
+check_eq "shared: RuntimeDirectory=rd first (its mode), then the tmpfiles.d lines of the unit's user or path" \
+        "$(grep '<runtime-directory' "$TMP/out")" \
+        '    <runtime-directory name="systemd" mode="0750"/>
+    <runtime-directory name="rd" mode="0750" share="host"/>
+    <runtime-directory name="rd-sock" mode="2775" share="host"/>
+    <runtime-directory name="rd-pid" mode="0700" share="host" user="root" group="root"/>'
+check "RuntimeDirectory=rd/sub is inside the shared rd: said, not made" \
+        grep -q 'RuntimeDirectory=rd/sub: inside /run/rd, which is shared with the host' "$TMP/err"
+check "RuntimeDirectory=systemd: the sandbox's own, said why" \
+        grep -q "RuntimeDirectory=systemd: the sandbox's own /run/systemd, not shared with the host (it is one of the system's own" "$TMP/err"
+check "the tmpfiles.d line of the unit's user: said with its file and line" \
+        grep -q "$TMP/tmpfiles-usr/rd.conf:2: d /run/rd-sock 2775 nobody: /run/rd-sock shared with the host (its user is the unit's User=), the service's user's" "$TMP/err"
+check "the line for the PIDFile='s directory: said, with the owner it gives kept" \
+        grep -q "rd.conf:3: D! /var/run/rd-pid 0700 root: /run/rd-pid shared with the host (the unit names that path), owned by root as tmpfiles.d says" "$TMP/err"
+mkdir -p "$TMP/rdcheck"
+cp "$TMP/out" "$TMP/rdcheck/rd.xml"
+check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/rdcheck/rd.xml"
 
 done_testing

@@ -9,11 +9,12 @@
 # and with what "sandboxctl run" runs; an EnvironmentFile= stays a
 # reference and its secrets stay out of the profile; a setting that
 # confines and that a profile cannot carry refuses the conversion; the
-# writes through a ReadWritePaths= reach the host's path. What Debian
-# ships converts: a shell ExecStart= with variables from an
-# EnvironmentFile=, read at every start; a socket-activated service, whose
-# socket starts the sandbox and passes it its descriptor; an instance of
-# a template.
+# writes through a ReadWritePaths= reach the host's path; a runtime
+# directory, from RuntimeDirectory= or from a socket the running original
+# listens on, is shared with the host at /run/NAME. What Debian ships
+# converts: a shell ExecStart= with variables from an EnvironmentFile=,
+# read at every start; a socket-activated service, whose socket starts
+# the sandbox and passes it its descriptor; an instance of a template.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -111,6 +112,29 @@ EOF
 e2e_file "$TMP/dump.default" /etc/default/dump 0600
 e2e_file /dev/null /srv/dump/.keep
 
+# sockd: makes its socket in /run/sockd, a directory made by hand (no
+# RuntimeDirectory=, no tmpfiles.d line): convert finds it from the
+# socket the running original listens on
+cat >"$TMP/sockd" <<'EOF'
+#!/usr/bin/python3
+import os, socket, sys
+path = sys.argv[1]
+try:
+    os.unlink(path)
+except FileNotFoundError:
+    pass
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"pong from uid %d\n" % os.getuid())
+    c.close()
+EOF
+e2e_file "$TMP/sockd" /usr/local/bin/sockd 0755
+printf '[Service]\nUser=nobody\nGroup=nogroup\nExecStart=/usr/local/bin/sockd /run/sockd/sock\n' >"$TMP/sockd.service"
+e2e_file "$TMP/sockd.service" /etc/systemd/system/sockd.service
+
 # an EnvironmentFile= that is not a regular file
 printf '[Service]\nEnvironmentFile=/dev/zero\nExecStart=/bin/sleep infinity\n' >"$TMP/zeroenv.service"
 e2e_file "$TMP/zeroenv.service" /etc/systemd/system/zeroenv.service
@@ -207,7 +231,8 @@ check "the EnvironmentFile= a reference, optional as its \"-\" says" \
 check "the 0600 file's secret is not in the profile" bash -c '! grep -q s3cret <<<"$0"' "$out"
 check "... nor in the notes" bash -c '! grep -q s3cret "$0"' "$TMP/notes"
 check "the /etc and /var overlays (StateDirectory= is in /var)" grep -q '<var mode="overlay"/>' <<<"$out"
-check "RuntimeDirectory= in the sandbox's own /run" grep -q '<runtime-directory name="webapp" mode="0750"/>' <<<"$out"
+check "RuntimeDirectory= shared with the host at /run/webapp" \
+        grep -q '<runtime-directory name="webapp" mode="0750" share="host"/>' <<<"$out"
 check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp" readonly="no"/>' <<<"$out"
 check "no capability for a non-root user without ambient ones" grep -q '<capabilities keep=""/>' <<<"$out"
 check "MemoryMax= as memory" grep -q 'memory="209715200"' <<<"$out"
@@ -264,8 +289,10 @@ check_eq "its SetCredential= reads inside, at \$CREDENTIALS_DIRECTORY, as nobody
         "$(in_sandbox sandbox@webapp setpriv --reuid=nobody --regid=nogroup --clear-groups \
                 sh -c 'cat "$(tr "\0" "\n" </proc/$(pgrep -x python3)/environ | sed -n "s/^CREDENTIALS_DIRECTORY=//p")/webapp-mode"')" \
         "serving files"
-check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
+check_eq "its /run/webapp is there in the sandbox, nobody's, 0750" \
         "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
+check_eq "... the host's /run/webapp, the same directory" \
+        "$(c stat -c '%d %i %U %a' /run/webapp)" "$(in_sandbox sandbox@webapp stat -c '%d %i %U %a' /run/webapp)"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
 check "the host's /usr is read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
 
@@ -307,6 +334,42 @@ c kill -TERM "$run_pid"
 check_eq "sandboxctl run ran the same, reading the EnvironmentFile= by systemd's rules" "$run_ran" "$systemd_ran"
 [ "$run_ran" = "$systemd_ran" ] || diag "$(c cat /tmp/run.log)"
 check "no variable of the file is in the profile" c sh -c '! grep -q "T_PLAIN\|T_DQ\|plain value" /etc/sandbox/profiles/dump.xml'
+
+# A runtime directory shared with the host: the converted sockd listens
+# in the host's /run/sockd, where a client on the host connects as it did
+# to the original; the directory goes when the sandbox stops
+sockd_ask() {
+        c python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/sockd/sock"); print(s.recv(64).decode().strip())' 2>&1
+}
+sockd_wait() {
+        for _ in $(seq 100); do
+                c test -S /run/sockd/sock && [ "$(sockd_ask)" = "pong from uid 65534" ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
+c install -d -o nobody -g nogroup -m 2750 /run/sockd
+c systemctl start sockd.service
+check "the original sockd answers on /run/sockd/sock" sockd_wait
+out=$(c sandboxctl convert sockd --output=- 2>"$TMP/notes")
+check_eq "convert sockd while it runs: exit 0" "$?" 0
+check "its socket directory, found from the socket it listens on, shared with the host, with its mode" \
+        grep -q '<runtime-directory name="sockd" mode="2750" share="host"/>' <<<"$out"
+check "... and said" grep -q 'sockd.service: the running service listens on /run/sockd/sock: /run/sockd shared with the host' "$TMP/notes"
+c sandboxctl convert sockd --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "sockd converted and started in its sandbox" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@sockd)"
+check "a client on the host reaches the sandboxed sockd at /run/sockd/sock, unchanged" sockd_wait
+check_eq "the host's /run/sockd is nobody's, 2750" "$(c stat -c '%U %G %a' /run/sockd)" "nobody nogroup 2750"
+check_eq "inside, /run/sockd is that directory, writable, nosuid, nodev, noexec" \
+        "$(in_sandbox sandbox@sockd awk '$5 == "/run/sockd" { print $6 }' /proc/self/mountinfo | tr , '\n' | grep -xE 'rw|nosuid|nodev|noexec' | sort | tr '\n' ' ')" \
+        "nodev noexec nosuid rw "
+out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec sockd -- touch /usr/probe /run/sockd/probe </dev/null 2>&1)
+check "the host's /usr stays read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
+check "... while what it writes in /run/sockd is on the host" c test -e /run/sockd/probe
+c systemctl stop sandbox@sockd
+check "once the sandbox stops, the host's /run/sockd is gone" c test ! -e /run/sockd
 
 # an EnvironmentFile= that is /dev/zero: convert does not read it, and
 # "sandboxctl run" refuses it, at once
@@ -455,6 +518,6 @@ bad "a masked unit" "masked; unmask it first" masked-one
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
-        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$"')" ""
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$\|^sockd.xml$"')" ""
 
 done_testing
