@@ -2,7 +2,8 @@
 /*
  * The unit's environment in a converted profile: Environment= values only
  * from unit files every user can read, and ExecStart= expanded from them
- * as systemd expands it at start.
+ * as systemd expands it at start; a word that needs what only the start
+ * knows is left to systemd, at each start.
  */
 #include <errno.h>
 #include <string.h>
@@ -85,6 +86,30 @@ static int value_words(const char *v, char ***out) {
         }
 }
 
+bool convert_word_at_start(const UnitProps *u, const char *w) {
+        bool any = false;
+
+        if (w[0] == '$' && w[1] != '{' && w[1] != '$')
+                return u->environment_files || !env_get(u->environment, w + 1, strlen(w + 1));
+        for (const char *p = w; *p; p++) {
+                if (p[0] == '$' && p[1] == '$') {
+                        p++;
+                        continue;
+                }
+                size_t n;
+
+                if (p[0] != '$' || p[1] != '{')
+                        continue;
+                n = strcspn(p + 2, "}:");
+                if (p[2 + n] != '}')
+                        continue;
+                any = true;
+                if (!env_get(u->environment, p + 2, n))
+                        return true;
+        }
+        return any && u->environment_files;
+}
+
 static int unset_variable(const char *id, const char *name, size_t n) {
         return log_error_errno(-EINVAL, "%s: ExecStart= uses $%.*s, which no Environment= of the unit sets: systemd "
                                "takes its value at each start (from an EnvironmentFile=, or the manager's own "
@@ -93,10 +118,11 @@ static int unset_variable(const char *id, const char *name, size_t n) {
 }
 
 /* An ExecStart= word as systemd expands it at start (systemd.service(5),
- * "Command lines"): "$NAME" alone becomes the value's words, "${NAME}"
- * (with ":-DEFAULT" or ":+ALTERNATE") anywhere the value, "$$" a "$";
- * any other "$" stays. Only the unit's Environment= is known here: a
- * variable it does not set refuses the conversion. */
+ * "Command lines"; exec-expand.h): "$NAME" alone becomes the value's
+ * words, "${NAME}" anywhere the value, "$$" a "$"; any other "$" stays,
+ * "${NAME:-DEFAULT}" too, which systemd does not expand in a command
+ * line. Only the unit's Environment= is known here: a variable it does
+ * not set refuses the conversion. */
 int convert_expand_word(char * const *e, const char *id, const char *w, char ***out) {
         _cleanup_buffer_ Buffer b = {};
 
@@ -108,7 +134,7 @@ int convert_expand_word(char * const *e, const char *id, const char *w, char ***
                 return value_words(v, out) < 0 ? log_oom() : 0;
         }
         for (const char *p = w; *p;) {
-                const char *end, *v, *op;
+                const char *v;
                 size_t n;
 
                 if (p[0] == '$' && p[1] == '$') {
@@ -116,27 +142,17 @@ int convert_expand_word(char * const *e, const char *id, const char *w, char ***
                         p += 2;
                         continue;
                 }
-                if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+                /* "${NAME}" only: the first "}" or ":" after it ends NAME */
+                n = p[0] == '$' && p[1] == '{' ? strcspn(p + 2, "}:") : 0;
+                if (p[0] != '$' || p[1] != '{' || p[2 + n] != '}') {
                         buffer_append_char(&b, *p++);
                         continue;
                 }
-                op = strstr(p + 2, ":-");
-                if (!op || op > end)
-                        op = strstr(p + 2, ":+");
-                if (op && op > end)
-                        op = NULL;
-                n = (size_t) ((op ? op : end) - (p + 2));
                 v = env_get(e, p + 2, n);
                 if (!v)
                         return unset_variable(id, p + 2, n);
-                if (!op)
-                        buffer_append(&b, v);
-                else if (op[1] == '-')
-                        /* the default only for a variable unset or empty */
-                        buffer_append_n(&b, *v ? v : op + 2, *v ? strlen(v) : (size_t) (end - op - 2));
-                else if (*v)
-                        buffer_append_n(&b, op + 2, (size_t) (end - op - 2));
-                p = end + 1;
+                buffer_append(&b, v);
+                p += n + 3;
         }
         if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
                 return log_oom();

@@ -8,7 +8,14 @@
  * profile every user can read. */
 int convert_check_environment(const UnitProps *u);
 
+/* Whether systemd's expansion of an ExecStart= word must wait for the
+ * start: it names a variable that the unit's Environment= does not set,
+ * or the unit has an EnvironmentFile=, which is read at each start and
+ * may set it over Environment=. Such a word goes into the profile as it
+ * is, with expand="yes", never with a value from the file. */
+bool convert_word_at_start(const UnitProps *u, const char *w);
+
 /* An ExecStart= word as systemd expands it at start from env (the unit's
  * Environment=), appended to *out; a variable env does not set is
- * -EINVAL, logged, naming it. */
+ * -EINVAL, logged, naming it (convert_word_at_start() says when). */
 int convert_expand_word(char * const *env, const char *id, const char *w, char ***out);

@@ -20,19 +20,15 @@
 #include "buffer.h"
 #include "capabilities.h"
 #include "convert-env.h"
+#include "convert-hooks.h"
 #include "convert-profile.h"
+#include "convert-rundir.h"
+#include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
 #include "paths.h"
 #include "strv.h"
-
-static bool is_shell(const char *path) {
-        const char *base = strrchr(path, '/');
-
-        base = base ? base + 1 : path;
-        return streq(base, "sh") || streq(base, "bash") || streq(base, "dash") || streq(base, "zsh");
-}
 
 static bool strv_any_ends_with(char * const *l, const char *suffix) {
         STRV_FOREACH(i, l) {
@@ -58,9 +54,12 @@ int convert_check(const UnitProps *u) {
         if (streq(u->type, "oneshot"))
                 return log_error_errno(-EINVAL, "%s: Type=oneshot runs once and exits; a sandbox runs a service that "
                                        "stays (for a job, \"sandboxctl run\" a profile of your own)", id);
-        if (strv_any_ends_with(u->triggered_by, ".socket"))
-                return log_error_errno(-EINVAL, "%s: socket-activated (TriggeredBy=%s): its socket would still start "
-                                       "the unsandboxed unit; not converted", id, u->triggered_by[0]);
+        /* a socket that starts one service keeps doing so, for the
+         * sandbox (verb-convert.c); one per connection does not */
+        if (u->accept_sockets)
+                return log_error_errno(-EINVAL, "%s: socket-activated by %s with Accept=yes: each connection starts "
+                                       "an instance of its own, and a sandbox is one service; not converted", id,
+                                       u->accept_sockets[0]);
         if (u->dynamic_user)
                 return log_error_errno(-EINVAL, "%s: DynamicUser=yes: its user exists only while systemd runs it, not "
                                        "in a sandbox's /etc/passwd", id);
@@ -70,12 +69,8 @@ int convert_check(const UnitProps *u) {
         if (u->root_directory && *u->root_directory)
                 return log_error_errno(-EINVAL, "%s: RootDirectory=%s: write a profile with <root type=\"directory\"> "
                                        "by hand", id, u->root_directory);
-        const UnitCommand *c = &u->exec_start.items[0];
-        for (size_t i = 0; c->argv && c->argv[i]; i++)
-                if (is_shell(c->path) && streq(c->argv[i], "-c") && c->argv[i + 1] && strchr(c->argv[i + 1], '$'))
-                        return log_error_errno(-EINVAL, "%s: ExecStart= runs a shell command line with variables "
-                                               "(%s -c '%s'): what it runs and writes cannot be told from the unit; "
-                                               "write the profile by hand", id, c->path, c->argv[i + 1]);
+        /* a shell's command line runs as it is: its own "$" are the
+         * shell's, expanded by it from the environment the profile gives */
         return 0;
 }
 
@@ -186,20 +181,32 @@ static const char *service_type(const UnitProps *u, char ***notes) {
         if (streq(u->type, "simple") || streq(u->type, "exec") || streq(u->type, "notify") || streq(u->type, "forking"))
                 return u->type;
         (void) strv_appendf(notes, "Type=%s: started as Type=simple%s", u->type,
-                    streq(u->type, "dbus") ? "; its bus name is not waited for (and the system bus socket is in the "
-                                             "host's /run, which the sandbox does not see)" : "");
+                    streq(u->type, "dbus") ? "; its bus name is not waited for" : "");
         return "simple";
 }
 
 static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
+        _cleanup_free_ bool *at_start = NULL;
+        size_t n = 0;
 
         if (strv_append(&args, c->path) < 0)
                 return -ENOMEM;
-        for (size_t i = 1; c->argv && c->argv[i]; i++)
-                if (convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
-                        return -EINVAL;
+        for (size_t i = 1; c->argv && c->argv[i]; i++) {
+                bool later = convert_word_at_start(u, c->argv[i]);
+                bool *t;
+
+                /* left to systemd, at each start, as the unit had it */
+                if (later ? strv_append(&args, c->argv[i]) < 0 : convert_expand_word(u->environment, u->id, c->argv[i], &args) < 0)
+                        return later ? -ENOMEM : -EINVAL;
+                t = realloc(at_start, strv_length(args) * sizeof(bool));
+                if (!t)
+                        return -ENOMEM;
+                at_start = t;
+                for (; n < strv_length(args); n++)
+                        at_start[n] = later && n > 0;
+        }
         if (c->argv && c->argv[0] && !streq(c->argv[0], c->path) &&
             strv_appendf(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
@@ -225,9 +232,9 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                         return -ENOMEM;
         }
         buffer_append(b, ">\n");
-        STRV_FOREACH(a, args) {
-                buffer_append(b, "    <arg>");
-                xml_escaped(b, *a);
+        for (size_t i = 0; args[i]; i++) {
+                buffer_append(b, i < n && at_start[i] ? "    <arg expand=\"yes\">" : "    <arg>");
+                xml_escaped(b, args[i]);
                 buffer_append(b, "</arg>\n");
         }
         STRV_FOREACH(e, u->environment) {
@@ -337,12 +344,8 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         size_t n = 0;
 
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
-        /* the sandbox's /run is its own: made there, as systemd would */
-        STRV_FOREACH(d, u->runtime_directory) {
-                buffer_append(b, "    <runtime-directory name=\"");
-                xml_escaped(b, *d);
-                buffer_printf(b, "\" mode=\"%04o\"/>\n", (unsigned) (u->runtime_directory_mode & 07777));
-        }
+        if (convert_runtime_dirs(b, u, notes) < 0)
+                return -ENOMEM;
         STRV_FOREACH(p, u->read_write_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
 
@@ -418,25 +421,24 @@ static void resources_element(Buffer *b, const UnitProps *u) {
         }
 }
 
-/* The unit's process settings that do not confine: none has a profile
- * equivalent (convert-widen.c has those that confine). */
+/* The unit's process settings that do not confine and that no element or
+ * <unit-setting> carries (convert-widen.c has those that confine). */
 static int other_settings_notes(const UnitProps *u, char ***notes) {
-        if ((u->oom_score_adjust && strv_appendf(notes, "OOMScoreAdjust=%d: not set", (int) u->oom_score_adjust) < 0) ||
-            (u->nice < 0 && strv_appendf(notes, "Nice=%d: not set; the service starts at 0", (int) u->nice) < 0) ||
-            (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
-             strv_appendf(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0) ||
-            (!isempty(u->syslog_identifier) && strv_appendf(notes, "SyslogIdentifier=%s: the journal names the helper instead",
-                                                    u->syslog_identifier) < 0))
+        if (!isempty(u->kill_mode) && !streq(u->kill_mode, "control-group") && !streq(u->kill_mode, "mixed") &&
+            strv_appendf(notes, "KillMode=%s: the sandbox's unit has KillMode=mixed: every process ends with it", u->kill_mode) < 0)
                 return -ENOMEM;
         return 0;
 }
 
 static int other_notes(const UnitProps *u, char ***notes) {
-        if (note_commands(notes, "ExecStartPre", &u->exec_start_pre, "not run in the sandbox") < 0 ||
-            note_commands(notes, "ExecStartPost", &u->exec_start_post, "not run in the sandbox") < 0 ||
-            note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||
-            note_commands(notes, "ExecReload", &u->exec_reload, "\"systemctl reload\" does not run it") < 0 ||
-            note_commands(notes, "ExecStop", &u->exec_stop, "not run; the sandbox's stop sends SIGTERM") < 0 ||
+        STRV_FOREACH(t, u->triggered_by)
+                if (strv_any_ends_with((char *[]) { *t, NULL }, ".socket") &&
+                    strv_appendf(notes, "TriggeredBy=%s: the socket stays on the host and starts the sandbox instead, "
+                         "which gets its file descriptors (enabled: Service= in %s/%s.d/%s)", *t,
+                         SOCKET_DROPIN_DIR, *t, SOCKET_DROPIN_NAME) < 0)
+                        return -ENOMEM;
+        /* the others are the profile's (convert-hooks.c) */
+        if (note_commands(notes, "ExecCondition", &u->exec_condition, "not checked") < 0 ||
             note_commands(notes, "ExecStopPost", &u->exec_stop_post, "not run in the sandbox") < 0)
                 return -ENOMEM;
         if (!isempty(u->pid_file) && strv_appendf(notes, "PIDFile=%s: not needed, the sandbox's init follows the daemon",
@@ -522,6 +524,18 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
+        /* a service that takes a bus name talks to the system bus: its
+         * socket, alone; the other interfaces are the defaults */
+        if (streq(u->type, "dbus") || !isempty(u->bus_name)) {
+                buffer_append(&body, "  <interfaces dbus=\"yes\"/>\n");
+                if ((isempty(u->user) || streq(u->user, "root") || streq(u->user, "0")) &&
+                    strv_appendf(&notes, "BusName=, Type=dbus: the system bus's socket is in the sandbox, and the bus "
+                         "grants root every call, systemd's to start a unit outside the sandbox among them, as it "
+                         "did the unit") < 0) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+        }
         if (own_network && !u->private_network &&
             strv_appendf(&notes, "IPAddressDeny=any, with only the loopback allowed: a network of the sandbox's own, with only "
                  "its own lo (the host's loopback is not reached either)") < 0) {
@@ -541,12 +555,18 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 label_element(&body, "selinux", "label", u->selinux_context);
         buffer_append(&body, "  </security>\n");
         resources_element(&body, u);
+        if (convert_unit_settings(&body, u, &notes) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         if (u->wanted_by) {
                 buffer_append(&body, "  <install wanted-by=\"sandbox.target\"/>\n");
                 _cleanup_free_ char *w = strv_join(u->wanted_by, " ");
                 if (!w || strv_appendf(&notes, "WantedBy=%s: started at boot through sandbox.target instead", w) < 0)
                         r = -ENOMEM;
         }
+        if (r >= 0)
+                r = convert_hooks(&body, u, &notes);
         buffer_append(&body, "</sandbox>\n");
         if (r >= 0)
                 r = other_notes(u, &notes);

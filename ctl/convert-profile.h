@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+/* where convert --enable points a socket unit that starts the converted
+ * service at its sandbox: DIR/UNIT.socket.d/NAME, with Service= */
+#define SOCKET_DROPIN_DIR "/etc/systemd/system"
+#define SOCKET_DROPIN_NAME "sandbox.conf"
+
 #include <stdbool.h>
 
 #include "unit-props.h"
 
 /* Refuses, with one line on stderr, a unit a sandbox cannot run as the
- * unit says (not loaded, masked, a oneshot, socket-activated, dynamic
- * user, a shell command line with variables, ...): -EINVAL. */
+ * unit says (not loaded, masked, a oneshot, started by a socket with
+ * Accept=yes, a dynamic user, ...): -EINVAL. */
 int convert_check(const UnitProps *u);
 
 /* The profile of sandbox name that runs u's service: its command, user,

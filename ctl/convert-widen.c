@@ -2,8 +2,9 @@
 /*
  * convert never writes a profile that confines less than the unit did:
  * every confining setting of the unit is carried by an element
- * (convert-profile.c), implied by what every sandbox does, or refused
- * here, one line each, unless the widening is accepted on purpose.
+ * (convert-profile.c) or a <unit-setting> (convert-settings.c), implied
+ * by what every sandbox does, or refused here, one line each, unless the
+ * widening is accepted on purpose.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include <cap-ng.h>
 
+#include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
@@ -149,19 +151,19 @@ bool convert_own_network(const UnitProps *u) {
 }
 
 /* IPAddressDeny=any with nothing but the loopback allowed is what a
- * network of its own does (convert-profile.c gives one): anything else
- * has no equivalent */
+ * network of its own does (convert-profile.c gives one); anything else is
+ * carried as <unit-setting>s, which systemd applies to the sandbox's
+ * cgroup */
 static int addresses(const UnitProps *u, Widening *w) {
         _cleanup_free_ char *deny = NULL, *allow = NULL, *s = NULL;
 
-        if (!u->ip_address_deny || convert_own_network(u))
-                return 0;
+        if (!u->ip_address_deny || convert_own_network(u) || convert_addresses_carried(u))
+                return 0; /* a network of its own, or carried as they are */
         deny = strv_join(u->ip_address_deny, " ");
         allow = strv_join(u->ip_address_allow, " ");
         if (!deny || !allow || asprintf(&s, "IPAddressDeny=%s IPAddressAllow=%s", deny, allow) < 0)
                 return -ENOMEM;
-        return widen(w, s, "a profile's network is the host's (every address) or its own (none but its own "
-                     "loopback); it has no address filter");
+        return widen(w, s, "a <unit-setting> does not take these addresses as they are");
 }
 
 /* DevicePolicy=strict lets the service open only what DeviceAllow= lists;
@@ -221,31 +223,6 @@ static int temporary_filesystems(const UnitProps *u, Widening *w) {
         return 0;
 }
 
-static int limits(const UnitProps *u, Widening *w) {
-        for (unsigned i = 0; u->have_limits && i < 2 * N_UNIT_LIMITS; i++) {
-                _cleanup_free_ char *s = NULL, *why = NULL;
-
-                if (u->limits[i] > u->default_limits[i]) {
-                        /* stricter in the sandbox: said, for a service that needs it */
-                        if (strv_appendf(w->notes, "%s%s=%llu: not carried; the sandbox's unit has the manager's default, %llu",
-                                 unit_limit_names[i / 2], i % 2 ? "Soft" : "", (unsigned long long) u->limits[i],
-                                 (unsigned long long) u->default_limits[i]) < 0)
-                                return -ENOMEM;
-                        continue;
-                }
-                if (u->limits[i] == u->default_limits[i])
-                        continue;
-                if (asprintf(&s, "%s%s=%llu", unit_limit_names[i / 2], i % 2 ? "Soft" : "",
-                             (unsigned long long) u->limits[i]) < 0 ||
-                    asprintf(&why, "the sandbox's unit has the manager's default, %llu, and a profile no limit of "
-                             "its own", (unsigned long long) u->default_limits[i]) < 0)
-                        return -ENOMEM;
-                if (widen(w, s, why) < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
 int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***notes) {
         Widening w = { .id = u->id ? u->id : "the unit", .accept = accept, .notes = notes };
 
@@ -259,14 +236,15 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (s && s->implied) {
                         if (strv_appendf(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
                                 return -ENOMEM;
-                } else if (strncmp(*c, "Limit", 5) == 0) {
-                        /* read from files: the manager's default is not known */
-                        if (widen(&w, *c, "without the manager, its default (the sandbox's limit) is not known") < 0)
+                } else if (convert_carried(*c))
+                        continue; /* a <unit-setting> (convert-settings.c) */
+                else if (strncmp(*c, "Limit", 5) == 0) {
+                        if (widen(&w, *c, "a <unit-setting> does not take the value as it is") < 0)
                                 return -ENOMEM;
                 } else if (widen(&w, *c, "a profile has nothing that does this") < 0)
                         return -ENOMEM;
         }
-        if (addresses(u, &w) < 0 || devices(u, &w) < 0 || temporary_filesystems(u, &w) < 0 || limits(u, &w) < 0)
+        if (addresses(u, &w) < 0 || devices(u, &w) < 0 || temporary_filesystems(u, &w) < 0)
                 return -ENOMEM;
         STRV_FOREACH(p, u->read_only_paths) {
                 const char *path = *p + (**p == '-' || **p == '+');
@@ -291,20 +269,7 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (widen(&w, s, "a profile's cpu= is at least 1%") < 0)
                         return -ENOMEM;
         }
-        if (u->umask & ~(uint32_t) 0022) {
-                char s[32];
-
-                snprintf(s, sizeof(s), "UMask=%04o", u->umask);
-                if (widen(&w, s, "the service starts with 0022, and its files are readable by more users") < 0)
-                        return -ENOMEM;
-        }
-        if (u->nice > 0) {
-                char s[32];
-
-                snprintf(s, sizeof(s), "Nice=%d", (int) u->nice);
-                if (widen(&w, s, "the service starts at the sandbox's unit's priority, 0") < 0)
-                        return -ENOMEM;
-        }
+        /* UMask=, Nice= and the Limit*= are carried (convert-settings.c) */
         /* its capabilities are not kept (convert_dropped_capabilities()) */
         if (u->protect_clock &&
             strv_appendf(notes, "ProtectClock=yes: done by the sandbox: the default seccomp filter refuses @clock, and "

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "regular-file.h"
 #include "strv.h"
 #include "unit-files.h"
+#include "unit-settings.h"
 #include "unit-words.h"
 
 #define UNIT_DIRS "/etc/systemd/system:/run/systemd/system:/usr/local/lib/systemd/system:/usr/lib/systemd/system:/lib/systemd/system"
@@ -199,16 +201,20 @@ static int add_binds(const Names *n, UnitBinds *b, const char *v) {
 static int record_confining(UnitProps *u, const char *key, const char *v) {
         const ConfiningSetting *c = confining_setting(key);
         size_t k = strlen(key);
+        bool list = false;
         char *e;
 
-        for (char **i = u->confining; i && *i; i++)
+        /* a list that passes through (IOReadBandwidthMax=) adds up, line
+         * by line, until an empty one */
+        (void) unit_setting_allowed(key, NULL, &list);
+        for (char **i = u->confining; (!list || !*v) && i && *i;)
                 if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
                         free(*i);
                         /* the vector stays whole: the last entry moves here */
                         *i = u->confining[strv_length(u->confining) - 1];
                         u->confining[strv_length(u->confining) - 1] = NULL;
-                        break;
-                }
+                } else
+                        i++;
         if (!*v || (c && streq(c->signature, "b") && !parse_bool(v)) || (c && c->unset && streq(v, c->unset)))
                 return 0;
         if (asprintf(&e, "%s=%s", key, v) < 0)
@@ -233,18 +239,65 @@ static int add_device(const Names *n, UnitProps *u, const char *v) {
         return strv_consume(&u->device_allow, e);
 }
 
+/* "SIGINT", "INT" or a number; 0 for what is none of them */
+static int32_t signal_number(const char *v) {
+        const char *name = strncmp(v, "SIG", 3) == 0 ? v + 3 : v;
+
+        for (int i = 1; i < 32; i++)
+                if (sigabbrev_np(i) && streq(sigabbrev_np(i), name))
+                        return i;
+        return (int32_t) strtol(v, NULL, 10);
+}
+
+/* "ID:DATA" as it is when DATA has no escape or specifier to resolve
+ * ("\\", "%"), else "ID" alone: not carried as it is */
+static int add_credential(const Names *n, char ***l, const char *v) {
+        const char *colon = strchr(v, ':');
+        char *id;
+
+        if (!*v)
+                return add_words(n, l, v);
+        if (colon && !strpbrk(v, "\\%"))
+                return strv_append(l, v);
+        id = strndup(v, colon ? (size_t) (colon - v) : strlen(v));
+        return id ? strv_consume(l, id) : -ENOMEM;
+}
+
 static int apply(UnitProps *u, const Names *n, const char *section, const char *key, const char *v) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
-        if (streq(section, "Unit"))
+        if (streq(section, "Unit")) {
+                if (streq(key, "After")) return add_words(n, &u->after, v);
+                if (streq(key, "Before")) return add_words(n, &u->before, v);
+                if (streq(key, "Wants")) return add_words(n, &u->wants, v);
+                if (streq(key, "Requires")) return add_words(n, &u->requires, v);
+                if (streq(key, "PartOf")) return add_words(n, &u->part_of, v);
+                if (streq(key, "BindsTo")) return add_words(n, &u->binds_to, v);
                 return streq(key, "Description") ? set_spec(n, &u->description, v) : 0;
+        }
         if (streq(section, "Install"))
                 return streq(key, "WantedBy") ? add_words(n, &u->wanted_by, v) : 0;
+        /* of a socket unit, read for the service it starts */
+        if (streq(section, "Socket") && streq(key, "Accept")) {
+                bool yes = parse_bool(v);
+
+                if (yes == strv_contains(u->accept_sockets, n->unit))
+                        return 0;
+                if (yes)
+                        return strv_append(&u->accept_sockets, n->unit);
+                strv_free(u->accept_sockets); /* only ever this socket's */
+                u->accept_sockets = NULL;
+                return 0;
+        }
         if (!streq(section, "Service"))
                 return 0;
         if (confining_setting(key) || (strncmp(key, "Limit", 5) == 0 && key[5]))
                 return record_confining(u, key, v);
+        if (streq(key, "KillSignal")) return u->kill_signal = signal_number(v), 0;
+        if (streq(key, "WatchdogSec")) return u->watchdog_usec = parse_usec(v, u->watchdog_usec), 0;
+        if (streq(key, "LoadCredential")) return add_words(n, &u->load_credential, v);
+        if (streq(key, "SetCredential")) return add_credential(n, &u->set_credential, v);
         if (streq(key, "IPAddressAllow")) return add_words(n, &u->ip_address_allow, v);
         if (streq(key, "IPAddressDeny")) return add_words(n, &u->ip_address_deny, v);
         if (streq(key, "TemporaryFileSystem")) return add_words(n, &u->temporary_filesystem, v);
@@ -266,6 +319,7 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         if (streq(key, "WorkingDirectory")) return set_spec(n, &u->working_directory, v);
         if (streq(key, "RootDirectory")) return set_spec(n, &u->root_directory, v);
         if (streq(key, "PIDFile")) return set_spec(n, &u->pid_file, v);
+        if (streq(key, "BusName")) return set_spec(n, &u->bus_name, v);
         if (streq(key, "KillMode")) return set_spec(n, &u->kill_mode, v);
         if (streq(key, "SyslogIdentifier")) return set_spec(n, &u->syslog_identifier, v);
         if (streq(key, "SupplementaryGroups")) return add_words(n, &u->supplementary_groups, v);
@@ -519,6 +573,20 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
         socket_path = find_first(dirs, socket);
         if (socket_path && strv_append(&u.triggered_by, socket) < 0)
                 goto finish;
+        if (socket_path) {
+                _cleanup_strv_free_ char **socket_dropins = NULL;
+                UnitProps s = {};
+                Names sn = { .unit = socket, .prefix = prefix };
+
+                r = dropins(dirs, socket, &socket_dropins) < 0 ? -ENOMEM : parse_file(&s, &sn, socket_path);
+                STRV_FOREACH(p, socket_dropins)
+                        if (r >= 0)
+                                r = parse_file(&s, &sn, *p);
+                u.accept_sockets = TAKE_PTR(s.accept_sockets);
+                unit_props_done(&s);
+                if (r < 0)
+                        goto finish;
+        }
         r = 0;
 done:
         *ret_dropins = strv_length(paths);

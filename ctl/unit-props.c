@@ -15,7 +15,7 @@
 #include "unit-props.h"
 
 
-typedef enum Kind { STRING, STRV, BOOL, U32, I32, U64, COMMANDS, ENV_FILES, BINDS, LIST, ADDRESSES, PAIRS, LABEL } Kind;
+typedef enum Kind { STRING, STRV, BOOL, U32, I32, U64, COMMANDS, ENV_FILES, BINDS, LIST, ADDRESSES, PAIRS, LABEL, CREDENTIALS } Kind;
 
 typedef struct Property {
         const char *name;
@@ -35,6 +35,12 @@ static const Property unit_properties[] = {
         P("TriggeredBy", STRV, triggered_by),
         P("WantedBy", STRV, wanted_by),
         P("DropInPaths", STRV, dropin_paths),
+        P("After", STRV, after),
+        P("Before", STRV, before),
+        P("Wants", STRV, wants),
+        P("Requires", STRV, requires),
+        P("PartOf", STRV, part_of),
+        P("BindsTo", STRV, binds_to),
 };
 
 static const Property service_properties[] = {
@@ -95,6 +101,10 @@ static const Property service_properties[] = {
         P("DeviceAllow", PAIRS, device_allow),
         P("AppArmorProfile", LABEL, apparmor_profile),
         P("SELinuxContext", LABEL, selinux_context),
+        P("KillSignal", I32, kill_signal),
+        P("WatchdogUSec", U64, watchdog_usec),
+        P("LoadCredential", PAIRS, load_credential),
+        P("SetCredential", CREDENTIALS, set_credential),
 };
 
 static void commands_done(UnitCommands *c) {
@@ -135,6 +145,7 @@ void unit_props_done(UnitProps *u) {
                         case LIST:
                         case ADDRESSES:
                         case PAIRS:
+                        case CREDENTIALS:
                                 strv_free(*(char ***) field);
                                 break;
                         case COMMANDS:
@@ -148,6 +159,7 @@ void unit_props_done(UnitProps *u) {
                         }
                 }
         strv_free(u->confining);
+        strv_free(u->accept_sockets);
         *u = (UnitProps) {};
 }
 
@@ -311,6 +323,41 @@ static int read_pairs(sd_bus_message *m, char ***ret) {
         return sd_bus_message_exit_container(m);
 }
 
+/* a(say) of SetCredential=: "ID:DATA" when DATA is one line of text
+ * that a unit file takes as it is, else "ID" alone */
+static int read_credentials(sd_bus_message *m, char ***ret) {
+        const char *id;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(say)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'r', "say")) > 0) {
+                const void *data;
+                size_t n;
+                bool text = true;
+                char *e;
+
+                r = sd_bus_message_read(m, "s", &id);
+                if (r >= 0)
+                        r = sd_bus_message_read_array(m, 'y', &data, &n);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < n && text; i++)
+                        text = ((const unsigned char *) data)[i] >= 0x20 && ((const char *) data)[i] != 0x7f &&
+                                !strchr("\\%", ((const char *) data)[i]);
+                if ((text && n > 0 ? asprintf(&e, "%s:%.*s", id, (int) n, (const char *) data) : asprintf(&e, "%s", id)) < 0 ||
+                    strv_consume(ret, e) < 0)
+                        return -ENOMEM;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
 /* (bs): whether it may be missing, the label; NULL when empty */
 static int read_label(sd_bus_message *m, char **ret) {
         const char *s;
@@ -370,6 +417,23 @@ static int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProp
                                 r = -ENOMEM;
                 } else if (r >= 0 && l && !(value = strv_join(l, " ")))
                         r = -ENOMEM;
+        } else if (streq(sig, "a(st)")) {
+                const char *path;
+                uint64_t t;
+
+                /* one entry each, "PATH VALUE", as a unit file has them
+                 * (convert-settings.c carries some) */
+                r = sd_bus_message_enter_container(m, 'a', "(st)");
+                while (r >= 0 && (r = sd_bus_message_read(m, "(st)", &path, &t)) > 0) {
+                        char *e;
+
+                        if ((t == UINT64_MAX ? asprintf(&e, "%s=%s infinity", c->name, path)
+                                             : asprintf(&e, "%s=%s %llu", c->name, path, (unsigned long long) t)) < 0 ||
+                            strv_consume(&u->confining, e) < 0)
+                                return -ENOMEM;
+                }
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
         } else if (sig[0] == 'a') {
                 unsigned n = 0;
 
@@ -407,7 +471,7 @@ static int limit_index(const char *name) {
 static const char *const signatures[] = {
         [STRING] = "s", [STRV] = "as", [BOOL] = "b", [U32] = "u", [I32] = "i", [U64] = "t", [LIST] = "(bas)",
         [COMMANDS] = "a(sasbttttuii)", [ENV_FILES] = "a(sb)", [BINDS] = "a(ssbt)", [ADDRESSES] = "a(iayu)",
-        [PAIRS] = "a(ss)", [LABEL] = "(bs)",
+        [PAIRS] = "a(ss)", [LABEL] = "(bs)", [CREDENTIALS] = "a(say)",
 };
 
 static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
@@ -461,6 +525,9 @@ static int read_value(sd_bus_message *m, const Property *p, UnitProps *u) {
         case LABEL:
                 r = read_label(m, field);
                 break;
+        case CREDENTIALS:
+                r = read_credentials(m, field);
+                break;
         }
         if (r < 0)
                 return r;
@@ -509,6 +576,40 @@ static int get_all(sd_bus *bus, const char *path, const char *interface, const P
         return sd_bus_message_exit_container(reply);
 }
 
+/* The sockets that start the service with Accept=yes: each connection
+ * an instance of a template, which a sandbox is not. An instance that
+ * does not run yet is no socket's trigger, but PREFIX.socket starts it. */
+static int get_accept_sockets(sd_bus *bus, UnitProps *u, sd_bus_error *error) {
+        _cleanup_strv_free_ char **sockets = NULL;
+        const char *at = u->id ? strchr(u->id, '@') : NULL;
+
+        STRV_FOREACH(t, u->triggered_by) {
+                size_t n = strlen(*t);
+
+                if (n > 7 && streq(*t + n - 7, ".socket") && strv_append(&sockets, *t) < 0)
+                        return -ENOMEM;
+        }
+        if (at && strv_appendf(&sockets, "%.*s.socket", (int) (at - u->id), u->id) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(t, sockets) {
+                _cleanup_free_ char *path = NULL, *state = NULL;
+                int accept = 0, r;
+
+                r = unit_object_path(bus, *t, error, &path);
+                if (r >= 0)
+                        r = sd_bus_get_property_string(bus, MANAGER_SERVICE, path, "org.freedesktop.systemd1.Unit",
+                                                       "LoadState", error, &state);
+                if (r >= 0 && streq(state, "loaded"))
+                        r = sd_bus_get_property_trivial(bus, MANAGER_SERVICE, path, "org.freedesktop.systemd1.Socket",
+                                                        "Accept", error, 'b', &accept);
+                if (r < 0)
+                        return r;
+                if (accept && !strv_contains(u->accept_sockets, *t) && strv_append(&u->accept_sockets, *t) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int get_manager_u64(sd_bus *bus, const char *property, sd_bus_error *error, uint64_t *ret) {
         return sd_bus_get_property_trivial(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, property, error, 't',
                                            ret);
@@ -527,6 +628,8 @@ int unit_props_get(sd_bus *bus, const char *unit, UnitProps *ret, sd_bus_error *
         if (r >= 0 && u.load_state && streq(u.load_state, "loaded"))
                 r = get_all(bus, path, "org.freedesktop.systemd1.Service", service_properties,
                             ELEMENTSOF(service_properties), &u, error);
+        if (r >= 0)
+                r = get_accept_sockets(bus, &u, error);
         if (r >= 0)
                 r = get_manager_u64(bus, "DefaultTasksMax", error, &u.default_tasks_max);
         if (r >= 0)

@@ -36,6 +36,8 @@ typedef struct UnitBinds {
 typedef struct UnitProps {
         char *id, *description, *load_state, *active_state, *unit_file_state, *fragment_path;
         char **triggered_by, **wanted_by;
+        /* of the .socket units in triggered_by, those with Accept=yes */
+        char **accept_sockets;
         char **dropin_paths;
         char *type, *restart, *user, *group, *working_directory, *root_directory, *pid_file, *bus_name;
         char **supplementary_groups, **environment;
@@ -66,6 +68,12 @@ typedef struct UnitProps {
          * from files, none: a Limit*= line is in confining instead */
         uint64_t limits[32], default_limits[32];
         bool have_limits;
+        /* carried as <unit-setting>s (convert-settings.c) */
+        char **after, **before, **wants, **requires, **part_of, **binds_to;
+        int32_t kill_signal;                        /* 0: not read */
+        uint64_t watchdog_usec;
+        char **load_credential;                     /* "ID:PATH", or "ID" */
+        char **set_credential;                      /* "ID:DATA"; DATA printable text, or "ID" alone: it is not */
         /* the manager's defaults, to tell a unit's own settings from them */
         uint64_t default_tasks_max, default_timeout_start_usec, default_timeout_stop_usec;
 } UnitProps;

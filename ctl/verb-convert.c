@@ -2,8 +2,9 @@
 /*
  * sandboxctl convert: a profile from a service unit as systemd loaded it
  * (convert-profile.c), written whole or not at all; with --enable, the
- * sandbox takes the unit's place, and the unit gets it back when the
- * sandbox does not become active.
+ * sandbox takes the unit's place (and that of the service a socket unit
+ * starts), and the unit gets it back when the sandbox does not become
+ * active.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +54,9 @@ static void help_convert(void) {
                "A setting of the unit that confines the service and that a profile cannot carry\n"
                "(SystemCallFilter=, RestrictAddressFamilies=, a lower LimitNOFILE=, ...) refuses\n"
                "the conversion, one line each; --accept-widening converts anyway, each setting\n"
-               "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n", PROFILE_DIR);
+               "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n\n"
+               "A socket-activated service keeps its socket: with --enable, the socket starts\n"
+               "sandbox@NAME instead. An instance of a template is named PREFIX-INSTANCE.\n", PROFILE_DIR);
 }
 
 static int parse(int argc, char *argv[], Args *a) {
@@ -134,14 +137,15 @@ static int unit_name(const char *arg, char **ret) {
         return 0;
 }
 
-/* the unit's name without ".service", "@" made "-" */
+/* the unit's name without ".service", "@" and what else a sandbox's name
+ * cannot have in an instance ("\x2d", ":") made "-" */
 static int default_name(const char *unit, char **ret) {
         char *n = strndup(unit, strlen(unit) - 8);
 
         if (!n)
                 return log_oom();
         for (char *p = n; *p; p++)
-                if (*p == '@')
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
                         *p = '-';
         *ret = n;
         return 0;
@@ -259,6 +263,59 @@ static int unit_files(sd_bus *bus, const char *method, const char *unit) {
         return call(bus, "Reload", "daemon-reload", "");
 }
 
+static bool is_socket(const char *unit) {
+        size_t n = strlen(unit);
+
+        return n > 7 && streq(unit + n - 7, ".socket");
+}
+
+static char *socket_dropin_path(const char *socket) {
+        char *p;
+
+        return asprintf(&p, "%s/%s.d/%s", SOCKET_DROPIN_DIR, socket, SOCKET_DROPIN_NAME) < 0 ? NULL : p;
+}
+
+/* Each socket that starts the unit starts the sandbox instead (Service=),
+ * which gets its file descriptors; written whole, as root's, or not at
+ * all. The socket itself, and what it listens on, stay as they were. */
+static int socket_dropins_write(const UnitProps *u, const char *sandbox) {
+        STRV_FOREACH(s, u->triggered_by) {
+                _cleanup_free_ char *dir = NULL, *path = socket_dropin_path(*s), *tmp = NULL, *text = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                size_t len;
+
+                if (!is_socket(*s))
+                        continue;
+                if (!path || asprintf(&dir, "%s/%s.d", SOCKET_DROPIN_DIR, *s) < 0 || asprintf(&tmp, "%s.tmp", path) < 0 ||
+                    asprintf(&text, "# Written by \"sandboxctl convert %s --enable\": %s starts the sandbox that\n"
+                             "# runs %s. Remove this file and run \"systemctl daemon-reload\" to undo.\n"
+                             "[Socket]\nService=%s\n", u->id, *s, u->id, sandbox) < 0)
+                        return log_oom();
+                if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                        return log_error_errno(-errno, "convert: %s: %m", dir);
+                len = strlen(text);
+                fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (fd < 0 || write(fd, text, len) != (ssize_t) len || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
+                    rename(tmp, path) < 0) {
+                        int r = log_error_errno(-errno, "convert: %s: %m", path);
+
+                        (void) unlink(tmp);
+                        return r;
+                }
+                fprintf(stderr, "%s written: %s starts %s\n", path, *s, sandbox);
+        }
+        return 0;
+}
+
+static void socket_dropins_remove(const UnitProps *u) {
+        STRV_FOREACH(s, u->triggered_by) {
+                _cleanup_free_ char *path = NULL;
+
+                if (is_socket(*s) && (path = socket_dropin_path(*s)) && unlink(path) >= 0)
+                        log_error("convert: %s removed: %s starts %s again", path, *s, u->id);
+        }
+}
+
 /* Puts the original back as it was; moves the profile aside, so that it
  * does not start at the next boot beside the original. */
 static void roll_back(sd_bus *bus, const UnitProps *u, const char *sandbox, const char *profile, bool was_enabled,
@@ -268,6 +325,7 @@ static void roll_back(sd_bus *bus, const UnitProps *u, const char *sandbox, cons
 
         (void) call(bus, "StopUnit", "stop the sandbox", "ss", sandbox, "replace");
         (void) wait_state(bus, sandbox, "inactive failed", state);
+        socket_dropins_remove(u);
         if (asprintf(&aside, "%s.rejected", profile) >= 0 && rename(profile, aside) >= 0)
                 log_error("convert: the profile is kept as %s, for a look at what went wrong", aside);
         (void) call(bus, "Reload", "daemon-reload", "");
@@ -288,11 +346,21 @@ static int enable(sd_bus *bus, const UnitProps *u, const char *name, const char 
 
         if (!sandbox)
                 return log_oom();
-        if (call(bus, "Reload", "daemon-reload", "") < 0)
+        /* before the original stops: a connection from then on starts the sandbox */
+        if (socket_dropins_write(u, sandbox) < 0) {
+                socket_dropins_remove(u);
                 return -EIO;
+        }
+        if (call(bus, "Reload", "daemon-reload", "") < 0) {
+                socket_dropins_remove(u);
+                return -EIO;
+        }
         if (call(bus, "StopUnit", "stop the original", "ss", u->id, "replace") < 0 ||
-            wait_state(bus, u->id, "inactive failed", state) <= 0)
+            wait_state(bus, u->id, "inactive failed", state) <= 0) {
+                socket_dropins_remove(u);
+                (void) call(bus, "Reload", "daemon-reload", "");
                 return log_error_errno(-EIO, "convert: %s did not stop (%s); nothing else changed", u->id, state);
+        }
         /* a generator's or a runtime link is not the administrator's to disable */
         if (u->unit_file_state && (streq(u->unit_file_state, "enabled-runtime") || streq(u->unit_file_state, "generated")))
                 fprintf(stderr, "sandboxctl convert: %s is %s (a generator or a runtime link wants it): it cannot be "

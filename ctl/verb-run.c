@@ -4,7 +4,8 @@
  * systemd. The helper's command line is compiled by the same code as the
  * generator's ExecStart=, and the environment is the one systemd would
  * give the service: a fixed PATH, the profile's <env>, then its
- * <environment-file>s read as systemd reads them (env-file.h). The
+ * <environment-file>s read as systemd reads them (env-file.h), in which
+ * an <arg expand="yes"> is expanded as systemd expands it. The
  * profile's <resources> apply as under systemd (run-limits.h), or the
  * run is refused.
  */
@@ -21,6 +22,7 @@
 #include "compile.h"
 #include "config.h"
 #include "env-file.h"
+#include "exec-expand.h"
 #include "log.h"
 #include "names.h"
 #include "paths.h"
@@ -153,7 +155,15 @@ static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
         if (without_limits) {
                 if (run_limits_any(&l))
                         log_warning("%s: running without the profile's <resources> (--without-limits)", p->name);
+                if (p->n_unit_settings > 0)
+                        log_warning("%s: running without the profile's <unit-setting>s (--without-limits)", p->name);
                 return 0;
+        }
+        /* limits and address filters that only systemd's unit applies */
+        if (p->n_unit_settings > 0) {
+                log_error("%s: the profile's <unit-setting>s apply only to its unit: start it as sandbox@%s.service, "
+                          "or pass --without-limits to run without them", p->name, p->name);
+                return -EXIT_INVALID;
         }
         /* where systemd runs, always its scope: the unit's own defaults
          * (DefaultTasksMax=, the slice's limits) apply as well */
@@ -258,8 +268,7 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
                         return log_error_errno(r, "%s: %m", argv[i]), EXIT_INVALID;
                 if (strv_append(&full, command) < 0 || strv_extend(&full, argv + i + 1) < 0)
                         return log_oom(), EXIT_INVALID;
-        } else if (args[dashdash] && strv_extend(&full, args + dashdash + 1) < 0)
-                return log_oom(), EXIT_INVALID;
+        }
 
         /* before the environment is the service's: the bus's address */
         int limited = apply_limits(p, without_limits, &cg);
@@ -277,6 +286,14 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
         STRV_FOREACH(e, p->environment)
                 if (putenv(*e) < 0)
                         return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
+        /* the profile's command, once its environment is known */
+        if (i >= argc)
+                for (size_t j = 0; p->argv && p->argv[j]; j++) {
+                        r = p->argv_expand && p->argv_expand[j] ? exec_expand_word(p->argv[j], environ, &full)
+                                                                 : strv_append(&full, p->argv[j]);
+                        if (r < 0)
+                                return log_oom(), EXIT_INVALID;
+                }
 
         if (limited > 0)
                 return run_in_cgroup(full, &cg);

@@ -129,12 +129,14 @@ static int emit(int outfd, const char *outdir, const Profile *p, const char *dro
 }
 
 /* A profile that keeps capabilities reaching past the sandbox
- * (keep-unsafe=) is compiled as asked, but not silently: the warnings
- * "sandboxctl validate" prints, one for each. */
+ * (keep-unsafe=), or gives a service that runs as root the system bus, is
+ * compiled as asked, but not silently: the warnings "sandboxctl
+ * validate" prints, one for each. */
 static void warn_unsafe_capabilities(const Profile *p) {
         Diagnostics warnings = {};
 
         capability_unsafe_warnings(p, &warnings);
+        profile_interface_warnings(p, &warnings);
         for (size_t i = 0; i < warnings.n; i++) {
                 _cleanup_free_ char *line = diag_format(&warnings.items[i]);
 

@@ -19,6 +19,12 @@ typedef struct HelperMount {
         char *source, *target, *tag, *size, *mode;
 } HelperMount;
 
+/* --exec-start-pre: a command process 1 runs to its end before the service */
+typedef struct HelperHook {
+        char **argv;
+        bool ignore_failure;
+} HelperHook;
+
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
@@ -29,6 +35,7 @@ typedef struct HelperConfig {
         size_t n_mounts;
         char **masks;
         char **runtime_dirs; /* "NAME:MODE" */
+        char **shared_runtime_dirs; /* "NAME:MODE": the host's /run/NAME, bound in */
         char *hostname, *user, *group, *workdir;
         char **supplementary_groups;
         char **keep_caps;
@@ -45,10 +52,16 @@ typedef struct HelperConfig {
         char **landlock_ro, **landlock_rw;
         bool landlock_optional;
         bool landlock_no_default; /* no default domain (landlock-default.h) */
+        /* interfaces.h's set; INTERFACES_DEFAULT unless --interfaces */
+        unsigned interfaces;
         char *missing_profile;
         char *join; /* the running sandbox to run argv in */
         bool forking; /* the command forks a daemon and exits 0 once it is ready */
+        bool ready_on_exec; /* READY=1 once the service has been executed */
         bool fd_store; /* the notification relay passes the file descriptor store on */
+        HelperHook *start_pre; /* in order */
+        size_t n_start_pre;
+        bool unit_command; /* --join: one of the unit's commands (join.h) */
         bool joined;  /* set by a join on the running helper's settings, never from argv */
         bool debug, dry_run;
         char **argv;

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "helper-config.h"
+#include "helper-options.h"
 #include "identity.h"
 #include "log.h"
 #include "mount-util.h"
@@ -162,6 +163,51 @@ static int group_to_id(const EtcSource *e, char **group) {
         return set_id(group, id);
 }
 
+/* The owner a shared runtime directory is given (NAME:MODE:USER:GROUP),
+ * replaced by numbers: USER's own group when no GROUP is given, as for
+ * the service. NAME:MODE (the service's) is left as it is. */
+static int shared_dir_owner(const EtcSource *e, char **spec) {
+        char *f[4] = {}, *n = NULL;
+        unsigned uid = 0, gid = 0;
+        bool have_gid = false;
+        int r = 0;
+
+        if (helper_spec_split(*spec, 4, f) < 0)
+                return 0;
+        if (*f[2] && parse_id(f[2], &uid) < 0) {
+                r = find_entry(e, "/etc/passwd", f[2], &uid, &gid);
+                if (r == -ESRCH)
+                        r = log_error_errno(r, "shared runtime directory /run/%s: user \"%s\": not in %s/passwd", f[0],
+                                            f[2], e->shown);
+                else if (r < 0)
+                        r = log_error_errno(r, "shared runtime directory /run/%s: user \"%s\": cannot read %s/passwd: %m",
+                                            f[0], f[2], e->shown);
+                have_gid = true;
+        } else if (*f[2]) {
+                gid = uid;
+                have_gid = true;
+        }
+        if (r >= 0 && *f[3]) {
+                r = group_to_id(e, &f[3]);
+                have_gid = r >= 0 && parse_id(f[3], &gid) >= 0;
+        }
+        if (r >= 0) {
+                char u[16] = "", g[16] = "";
+
+                if (*f[2])
+                        snprintf(u, sizeof(u), "%u", uid);
+                if (have_gid)
+                        snprintf(g, sizeof(g), "%u", gid);
+                if (asprintf(&n, "%s:%s:%s:%s", f[0], f[1], u, g) < 0)
+                        r = log_oom();
+                else
+                        free(*spec), *spec = n;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
+        return r;
+}
+
 int identity_resolve_names(HelperConfig *c) {
         EtcSource e = { .root = -EBADF };
         unsigned uid, gid;
@@ -187,6 +233,8 @@ int identity_resolve_names(HelperConfig *c) {
                 r = group_to_id(&e, &c->group);
         for (size_t i = 0; r >= 0 && c->supplementary_groups && c->supplementary_groups[i]; i++)
                 r = group_to_id(&e, &c->supplementary_groups[i]);
+        for (size_t i = 0; r >= 0 && c->shared_runtime_dirs && c->shared_runtime_dirs[i]; i++)
+                r = shared_dir_owner(&e, &c->shared_runtime_dirs[i]);
         close(e.root);
         return r;
 }

@@ -25,6 +25,7 @@
 #include "notify.h"
 #include "paths.h"
 #include "rootfs.h"
+#include "start-pre.h"
 #include "strv.h"
 #include "step.h"
 
@@ -34,10 +35,13 @@ typedef struct Service {
         const sigset_t *set;
         int gate;    /* the service's end: a byte on it once process 1 is confined */
         int started; /* closed once process 1 is confined */
-        int notify;  /* --forking: process 1's to keep while it waits, or -EBADF */
+        int notify;  /* --forking, --ready-on-exec: process 1's to keep while it waits, or -EBADF */
+        bool executed; /* the service's execve() succeeded */
 } Service;
 
 static int confine_init(const Service *s, int gate);
+
+mode_t service_umask = 0022;
 
 /* Sockets passed on by systemd are the service's only when LISTEN_PID
  * names it (sd_listen_fds() checks), and so is the watchdog when
@@ -57,6 +61,15 @@ static void pids_to_self(void) {
                         snprintf(watchdog, sizeof(watchdog), "WATCHDOG_PID=%d", (int) getpid());
                         *e = watchdog;
                 }
+}
+
+/* The service's process ends without having executed the service: a
+ * byte on the gate before its end says so to process 1, which then
+ * reports nothing ready (--ready-on-exec). The end alone is the
+ * execve(). */
+static _Noreturn void service_not_executed(const Service *s, int status) {
+        (void) send(s->gate, "x", 1, MSG_NOSIGNAL);
+        _exit(status);
 }
 
 /* The service's own process. It shares the helper's memory and the
@@ -89,11 +102,11 @@ static int exec_service(void *userdata) {
          * (TIOCSTI); keys typed there reach it through the helper */
         if (setsid() < 0) {
                 log_error_errno(-errno, "new session: %m");
-                _exit(EXIT_SETUP);
+                service_not_executed(s, EXIT_SETUP);
         }
         /* the sandbox's own pty, if it has one, is its terminal */
         if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
-                _exit(EXIT_SETUP);
+                service_not_executed(s, EXIT_SETUP);
         pids_to_self();
         if (c->selinux_label || c->apparmor_profile)
                 step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
@@ -101,13 +114,20 @@ static int exec_service(void *userdata) {
         if (r >= 0)
                 r = identity_apply(c, s->id, &t);
         if (r < 0)
-                _exit(EXIT_SETUP);
+                service_not_executed(s, EXIT_SETUP);
+        if (c->n_start_pre > 0) {
+                step_begin(&t, "exec-start-pre");
+                r = run_start_pre(c, environ);
+                if (r != 0)
+                        service_not_executed(s, r);
+        }
         step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
+        umask(service_umask);
         execve(c->argv[0], c->argv, environ);
         r = errno;
         log_error_errno(-r, "execute %s: %m", c->argv[0]);
-        _exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+        service_not_executed(s, r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
 }
 
 /* The service's process runs, until its execve(), on a stack below this
@@ -126,6 +146,7 @@ static pid_t start_service_process(Service *s) {
 #endif
         _cleanup_close_ int gate = -EBADF;
         int pair[2], r;
+        ssize_t n;
         pid_t pid;
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
@@ -152,9 +173,12 @@ static pid_t start_service_process(Service *s) {
          * copies of this end there are, and stops */
         if (r < 0)
                 (void) shutdown(gate, SHUT_WR);
-        /* EOF: the service executed, or its process ended */
-        while (read(gate, &(char) { 0 }, 1) < 0 && errno == EINTR)
+        /* EOF: the service executed, or its process ended: a byte first
+         * when it ended on its own; one killed before it executed leaves
+         * none and counts as executed, its status failing the unit */
+        while ((n = read(gate, &(char) { 0 }, 1)) < 0 && errno == EINTR)
                 ;
+        s->executed = r >= 0 && n == 0;
         return r < 0 ? r : pid;
 }
 
@@ -241,8 +265,9 @@ static int wait_reaping(Reaping *w, const sigset_t *set, bool *dropped) {
  * dumpable flag says. So, before the service's process may execute:
  *
  * - every descriptor is closed but standard error, which the service has
- *   too, and with --forking notify (the socket READY=1 goes out on, to
- *   the relay outside, closed once it is sent; the relay's own socket
+ *   too, and with --forking or --ready-on-exec notify (the socket
+ *   READY=1 goes out on, to the relay outside, closed once it is sent,
+ *   or once the service failed to execute; the relay's own socket
  *   was closed once bound). The instance lock above all: a host file,
  *   which /proc/1/fd/N would open anew, read-write (see run() in main.c
  *   for why process 1 need not hold it); so are whatever the helper was
@@ -376,9 +401,14 @@ static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
  * starts: on the way out, free() would fault back in code that
  * the waiting gave back. Returns the PID, or -errno after logging;
  * either way, process 1 has let go of all but notify, started among
- * them. */
+ * them. With --ready-on-exec, notify is closed here: READY=1 went out
+ * on it if the service has been executed, and the unit's start
+ * (Type=notify) is done only then; otherwise the service's process has
+ * said why it ended, and the start fails with its status. */
 static pid_t start_service(const HelperConfig *c, const sigset_t *set, int started, int notify) {
         _cleanup_(identity_done) Identity id = {};
+        Service s;
+        pid_t pid;
         int r;
 
         r = identity_resolve(c, &id);
@@ -390,7 +420,14 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set, int start
                 r = make_runtime_dirs(c, &id);
         if (r < 0)
                 return r;
-        return start_service_process(&(Service) { c, &id, set, -EBADF, started, notify });
+        s = (Service) { c, &id, set, -EBADF, started, notify, false };
+        pid = start_service_process(&s);
+        if (c->ready_on_exec && notify >= 0) {
+                if (pid >= 0 && s.executed && notify_ready(notify) < 0)
+                        pid = -EIO;
+                close(notify);
+        }
+        return pid;
 }
 
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
@@ -406,7 +443,9 @@ int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_ro
         /* the relay's socket is bound: the helper outside reads it */
         if (relay >= 0)
                 close(relay);
-        if (c->forking && relay >= 0) {
+        /* READY=1 from process 1 itself: not without a relay (no
+         * NOTIFY_SOCKET, as under "sandboxctl run"), where nobody waits */
+        if ((c->forking || c->ready_on_exec) && relay >= 0) {
                 notify = notify_socket_connect();
                 if (notify < 0)
                         return EXIT_SETUP;

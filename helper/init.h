@@ -8,6 +8,10 @@
 #include "helper-config.h"
 #include "reap.h"
 
+/* The umask the helper was started with (the unit's UMask=), which the
+ * service gets back just before it executes. */
+extern mode_t service_umask;
+
 /* With every capability but CAP_KILL dropped, waits for child as
  * wait_forwarding() does. Returns the status to exit with. */
 int wait_as_init(pid_t child, const sigset_t *set);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include <linux/capability.h>
 #include <linux/magic.h>
 
+#include "buffer.h"
 #include "console.h"
 #include "fileio.h"
 #include "identity.h"
@@ -53,6 +55,8 @@ typedef struct Target {
         char **env;
         int cgroups[CGROUPS_MAX];
         size_t n_cgroups;
+        pid_t main_pid;     /* the process of init's that executed the service, on the host */
+        char mainpid[16];   /* its PID in the sandbox's PID namespace; "" when unknown */
 } Target;
 
 static void target_done(Target *t) {
@@ -166,7 +170,7 @@ static const char *status_field(const char *status, const char *key) {
  * the service's process, until its execve(), is the helper's code with
  * every capability and no filter yet, which a command joined then could
  * trace. 1, 0 (not yet), or -errno. */
-static int service_executed(const Target *t) {
+static int service_executed(Target *t) {
         _cleanup_free_ char *children = NULL;
         struct stat helper, st;
         char path[64];
@@ -186,8 +190,10 @@ static int service_executed(const Target *t) {
                 if (end == p)
                         break;
                 snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino))
+                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino)) {
+                        t->main_pid = (pid_t) pid;
                         return 1;
+                }
         }
         return 0;
 }
@@ -235,6 +241,85 @@ static int find_init(const char *name, Target *t) {
         if (!still_runs(t->helper_fd) || !still_runs(t->init_fd))
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
         return 0;
+}
+
+/* $MAINPID for a command joined: the service's PID as the sandbox sees
+ * it, the last of NSpid, read while a pidfd holds the process and it is
+ * still init's child. That is the first child of init's that
+ * service_executed() found: the service, or for a forking one whose
+ * first process has ended, the daemon init adopted. Unknown is not an
+ * error: MAINPID is then unset, and $MAINPID expands to nothing, as
+ * systemd's. */
+static void find_mainpid(Target *t) {
+        _cleanup_free_ char *status = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *nspid, *ppid;
+        size_t n, len;
+
+        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 || read_proc(t->main_pid, "status", &status, &n) < 0)
+                return;
+        ppid = status_field(status, "PPid");
+        nspid = status_field(status, "NSpid");
+        if (!ppid || strtol(ppid, NULL, 10) != t->init || !nspid || !still_runs(fd))
+                return;
+        len = strcspn(nspid, "\n");
+        while (len > 0 && strchr("0123456789", nspid[len - 1]))
+                len--;
+        n = strspn(nspid + len, "0123456789");
+        if (n == 0 || n >= sizeof(t->mainpid))
+                return;
+        memcpy(t->mainpid, nspid + len, n);
+        t->mainpid[n] = 0;
+}
+
+/* systemd's rules, for MAINPID alone: a word that is "$MAINPID" is
+ * replaced by the value (no word at all when it is unknown), and
+ * "${MAINPID}" anywhere in a word by the value as it is. */
+static int expand_mainpid_words(const Target *t, char ***argv) {
+        _cleanup_strv_free_ char **l = NULL;
+
+        STRV_FOREACH(a, *argv) {
+                _cleanup_buffer_ Buffer b = {};
+                const char *p = *a, *m;
+                char *w;
+
+                if (streq(*a, "$MAINPID")) {
+                        if (t->mainpid[0] && strv_append(&l, t->mainpid) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                while ((m = strstr(p, "${MAINPID}"))) {
+                        buffer_append_n(&b, p, (size_t) (m - p));
+                        buffer_append(&b, t->mainpid);
+                        p = m + strlen("${MAINPID}");
+                }
+                buffer_append(&b, p);
+                w = buffer_steal(&b);
+                if (!w || strv_consume(&l, w) < 0)
+                        return -ENOMEM;
+        }
+        if (!l || !l[0])
+                return -EINVAL;
+        strv_free(*argv);
+        *argv = TAKE_PTR(l);
+        return 0;
+}
+
+/* Whether the sandbox's init ends within a moment: its pidfd is
+ * readable once it has. The kernel kills what is left in its PID
+ * namespace before init's own end, so that end follows a joined
+ * command's, not precedes it. */
+#define SANDBOX_END_WAIT_MS 1000
+
+static bool sandbox_ended(const Target *t) {
+        struct pollfd p = { .fd = t->init_fd, .events = POLLIN };
+        int r;
+
+        if (t->init_fd < 0)
+                return false;
+        while ((r = poll(&p, 1, SANDBOX_END_WAIT_MS)) < 0 && errno == EINTR)
+                ;
+        return r > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
 /* The cgroup file system a line of /proc/PID/cgroup names, where
@@ -373,6 +458,14 @@ static int service_environment(const char *name, Target *t) {
                 char *e;
 
                 if (asprintf(&e, "TERM=%s", term) < 0 || strv_consume(&t->env, e) < 0)
+                        return log_oom();
+        }
+        /* as systemd sets it for a unit's commands, but as the sandbox
+         * sees it */
+        if (t->mainpid[0]) {
+                char *e;
+
+                if (asprintf(&e, "MAINPID=%s", t->mainpid) < 0 || strv_consume(&t->env, e) < 0)
                         return log_oom();
         }
         return t->env ? 0 : (t->env = calloc(1, sizeof(char *))) ? 0 : log_oom();
@@ -543,7 +636,7 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
         return r;
 }
 
-int join_sandbox(const char *name, char **argv) {
+int join_sandbox(const char *name, char ***argv, bool unit_command) {
         _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
         _cleanup_(console_done) Console con = CONSOLE_NONE;
         StepTimer st = {};
@@ -565,7 +658,13 @@ int join_sandbox(const char *name, char **argv) {
         }
         if (r == -EAGAIN)
                 log_error("join: sandbox %s is still being built after %u ms; try again", name, JOIN_WAIT_MS);
-        if (r < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
+        if (r < 0)
+                return EXIT_SETUP;
+        find_mainpid(&t);
+        if (unit_command && (r = expand_mainpid_words(&t, argv)) < 0)
+                return log_error_errno(r, "join: sandbox %s: $MAINPID in the command: %s", name,
+                                       r == -EINVAL ? "no command is left" : "out of memory"), EXIT_SETUP;
+        if (open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
                 return EXIT_SETUP;
 
         reap_signal_set(&set);
@@ -583,8 +682,17 @@ int join_sandbox(const char *name, char **argv) {
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != self)
                         _exit(EXIT_SETUP);
                 closep(&con.host);
-                _exit(join_confined(&t, &con, argv, &set));
+                _exit(join_confined(&t, &con, *argv, &set));
         }
         closep(&con.sandbox);
-        return wait_joined(pid, &con, &set);
+        r = wait_joined(pid, &con, &set);
+        /* one of the unit's commands (a stop command that ended the
+         * service, most often) killed as the sandbox's PID namespace
+         * ended under it: it did what it was for; the unit's result is
+         * the service's own */
+        if (unit_command && r == 128 + SIGKILL && sandbox_ended(&t)) {
+                log_info("join: sandbox %s ended while the command ran", name);
+                return EXIT_SUCCESS;
+        }
+        return r;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@
 #include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
+#include "shared-dirs.h"
 #include "selinux-mcs.h"
 #include "search-path.h"
 #include "state-dir.h"
@@ -259,7 +261,7 @@ static int run(HelperConfig *c) {
         const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
         char rundir[4200];
-        int started[2], overlays[2];
+        int started[2], overlays[2], status, remover;
         sigset_t set;
         pid_t init;
 
@@ -309,6 +311,10 @@ static int run(HelperConfig *c) {
                 log_error_errno(-errno, "namespaces: %m");
                 return EXIT_SETUP;
         }
+        /* on the host, as late as can be: nothing else fails after it
+         * but what removes it again */
+        if (shared_dirs_make(c, state_root) < 0)
+                return EXIT_SETUP;
         /* only PID 1 enters the new namespaces: this process, which
          * systemd sees as the service's main process, stays in the host's
          * (pivot_root would move it into the sandbox's root too) */
@@ -316,6 +322,7 @@ static int run(HelperConfig *c) {
         init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (init < 0) {
                 log_error_errno(-errno, "namespaces: clone: %m");
+                shared_dirs_remove(c);
                 return EXIT_SETUP;
         }
         if (init > 0)
@@ -358,10 +365,15 @@ static int run(HelperConfig *c) {
         close(started[1]);
         close(overlays[1]);
         closep(&con.sandbox);
+        /* the shared runtime directories go once process 1 has ended */
+        remover = shared_dirs_remover(c, init);
         /* who may notify: the processes of process 1's PID namespace */
-        if (notify_relay_attach(&relay, init) < 0) {
+        if ((remover < 0 && remover != -EBADF) || notify_relay_attach(&relay, init) < 0) {
                 (void) kill(init, SIGKILL);
+                if (remover < 0)
+                        shared_dirs_remove(c);
                 (void) wait_as_init(init, &set);
+                shared_dirs_remover_wait(remover);
                 return EXIT_SETUP;
         }
         /* while process 1 builds the root; when this fails, process 1
@@ -374,7 +386,10 @@ static int run(HelperConfig *c) {
         while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(started[0]);
-        return end_now(end_like(wait_service(&con, init, &set, &relay)));
+        status = wait_service(&con, init, &set, &relay);
+        notify_relay_flush(&relay);
+        shared_dirs_remover_wait(remover);
+        return end_now(end_like(status));
 }
 
 int main(int argc, char *argv[]) {
@@ -406,6 +421,10 @@ int main(int argc, char *argv[]) {
         keep_fds = c.join ? 0 : parse_listen_fds();
         if (!c.join)
                 parse_watchdog();
+        /* the unit's UMask= is the service's: the sandbox's own
+         * directories and sockets are made with 0022 */
+        if (!c.join)
+                service_umask = umask(0022);
         r = inherited_fds_cloexec(3 + keep_fds);
         if (r < 0) {
                 log_error_errno(r, "inherited file descriptors: cannot keep them from the service: %m");
@@ -422,7 +441,7 @@ int main(int argc, char *argv[]) {
                 return EXIT_SETUP;
         }
         lsm_decide(&c);
-        r = c.join ? end_like(join_sandbox(c.join, c.argv)) : run(&c);
+        r = c.join ? end_like(join_sandbox(c.join, &c.argv, c.unit_command)) : run(&c);
         helper_config_done(&c);
         return r;
 }

@@ -229,10 +229,15 @@ static pid_t parent_of(pid_t pid) {
  * reaps (a joined command, which has no NOTIFY_SOCKET, is not). A sender
  * that has ended already cannot be told from one outside and is refused
  * too, as systemd refuses a notification it cannot attribute:
- * sd_notify_barrier() waits until its messages are read. */
+ * sd_notify_barrier() waits until its messages are read. Process 1 is
+ * the exception: its PID is this process's child's until the helper
+ * reaps it, and its READY=1 (--ready-on-exec) is relayed even when it
+ * has ended since (notify_relay_flush()). */
 static bool from_sandbox(const NotifyRelay *r, pid_t pid) {
         if (pid <= 0)
                 return false;
+        if (pid == r->init)
+                return true;
         if (ioctl(r->pidns, NS_GET_TGID_IN_PIDNS, (unsigned long) pid) > 0)
                 return true;
         if (errno != ENOTTY)
@@ -251,8 +256,9 @@ static bool is_pipe(int fd) {
         return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
-/* Relays the message waiting on the socket, if any. */
-static void relay_one(const NotifyRelay *r) {
+/* Relays the message waiting on the socket, if any; false when there
+ * was none. */
+static bool relay_one(const NotifyRelay *r) {
         static char buf[MESSAGE_MAX + 1];
         static Message m;
         union {
@@ -267,7 +273,7 @@ static void relay_one(const NotifyRelay *r) {
 
         n = recvmsg(r->sandbox, &mh, MSG_CMSG_CLOEXEC | MSG_TRUNC | MSG_DONTWAIT);
         if (n < 0)
-                return;
+                return false;
         m = (Message) {};
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
                 if (c->cmsg_level != SOL_SOCKET)
@@ -308,7 +314,12 @@ static void relay_one(const NotifyRelay *r) {
         }
         for (size_t i = 0; i < m.n_fds; i++)
                 close(m.fds[i]);
+        return true;
 }
+
+/* one message at a time, by the relay's thread or, at the end, by
+ * notify_relay_flush(): in the order they were sent */
+static pthread_mutex_t relaying = PTHREAD_MUTEX_INITIALIZER;
 
 static void *relay(void *userdata) {
         const NotifyRelay *r = userdata;
@@ -344,7 +355,9 @@ static void *relay(void *userdata) {
                 if (poll(&(struct pollfd) { .fd = r->sandbox, .events = POLLIN }, 1, -1) < 0)
                         continue;
                 count++;
-                relay_one(r);
+                pthread_mutex_lock(&relaying);
+                (void) relay_one(r);
+                pthread_mutex_unlock(&relaying);
         }
         return NULL;
 }
@@ -407,6 +420,19 @@ int notify_relay_start(NotifyRelay *r) {
         if (e != 0)
                 return log_error_errno(-e, "notification relay: %m");
         return 0;
+}
+
+void notify_relay_flush(NotifyRelay *r) {
+        if (r->sandbox < 0)
+                return;
+        /* read with no capability, as the relay's thread reads; nothing
+         * is left to signal */
+        if (capabilities_set(0, 0) < 0)
+                return;
+        pthread_mutex_lock(&relaying);
+        while (relay_one(r))
+                ;
+        pthread_mutex_unlock(&relaying);
 }
 
 void notify_relay_done(NotifyRelay *r) {

@@ -39,4 +39,10 @@ int notify_relay_attach(NotifyRelay *r, pid_t init);
  * process's privileges as they are now (none but CAP_KILL). */
 int notify_relay_start(NotifyRelay *r);
 
+/* Once the sandbox has ended: relays, in this thread, whatever is still
+ * waiting on the socket, so that what the sandbox said before it ended
+ * (READY=1 from a service that exits at once, above all) reaches systemd
+ * before the helper's exit does. Drops this thread's capabilities. */
+void notify_relay_flush(NotifyRelay *r);
+
 void notify_relay_done(NotifyRelay *r);

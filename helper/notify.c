@@ -133,6 +133,6 @@ int notify_ready(int fd) {
                 return 0;
         if (write(fd, ready, strlen(ready)) < 0)
                 return log_error_errno(-errno, "notification socket: send READY=1: %m");
-        log_debug("the command exited 0: READY=1 sent to the helper's relay");
+        log_debug("READY=1 sent to the helper's relay");
         return 0;
 }

@@ -11,10 +11,12 @@
 #include "config.h"
 #include "helper-config.h"
 #include "helper-options.h"
+#include "interfaces.h"
 #include "log.h"
 #include "names.h"
 #include "paths.h"
 #include "quantities.h"
+#include "runtime-share.h"
 #include "search-path.h"
 #include "strv.h"
 #include "syscall-sets.h"
@@ -28,6 +30,51 @@ static int set_string(char **field, const char *value) {
         free(*field);
         *field = strdup(value);
         return *field ? 0 : log_oom();
+}
+
+/* the words of one --exec-start-pre */
+#define HOOK_ARGS_MAX 1024
+#define HOOKS_MAX 64
+
+/* --exec-start-pre=[-]COMMAND:ARG:...: fields joined as a mount's, the
+ * command absolute; "-" before it, as systemd's prefix, ignores its
+ * failure */
+static int add_start_pre(HelperConfig *c, const char *value) {
+        _cleanup_free_ char **f = NULL;
+        HelperHook *h;
+        unsigned n = 1;
+        int r;
+
+        for (const char *p = value; *p; p++)
+                if (*p == '\\' && p[1])
+                        p++;
+                else if (*p == ':')
+                        n++;
+        if (n > HOOK_ARGS_MAX || c->n_start_pre >= HOOKS_MAX)
+                return bad("exec-start-pre", value, "at most 64 commands of at most 1024 words");
+        f = calloc(n + 1, sizeof(char *));
+        if (!f)
+                return log_oom();
+        r = helper_spec_split(value, n, f);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return bad("exec-start-pre", value, "COMMAND:ARG:...");
+        h = reallocarray(c->start_pre, c->n_start_pre + 1, sizeof(*h));
+        if (!h) {
+                strv_free(TAKE_PTR(f));
+                return log_oom();
+        }
+        c->start_pre = h;
+        h = &c->start_pre[c->n_start_pre++];
+        *h = (HelperHook) { .argv = TAKE_PTR(f) };
+        if (h->argv[0][0] == '-') {
+                h->ignore_failure = true;
+                memmove(h->argv[0], h->argv[0] + 1, strlen(h->argv[0]));
+        }
+        if (!path_is_normalized_absolute(h->argv[0]))
+                return bad("exec-start-pre", value, "an absolute, normalised command, \"-\" before it to ignore its failure");
+        return 0;
 }
 
 static bool is_dir_mode(const char *v) {
@@ -141,6 +188,23 @@ static bool runtime_dir_is_valid(const char *v) {
         return path_is_normalized_absolute(abs) && !strchr(abs, ':');
 }
 
+/* NAME:MODE or NAME:MODE:USER:GROUP, NAME a plain name that may be
+ * shared (runtime-share.h), USER and GROUP names, ids or empty (the
+ * service's) */
+static bool shared_runtime_dir_is_valid(const char *v) {
+        char *f[4] = {};
+        unsigned mode;
+        bool valid;
+
+        if (helper_spec_split(v, 4, f) < 0 && helper_spec_split(v, 2, f) < 0)
+                return false;
+        valid = f[0] && !shared_runtime_name_refused(f[0]) && parse_mode(f[1], &mode) >= 0 &&
+                (!f[2] || !*f[2] || user_name_is_valid(f[2])) && (!f[3] || !*f[3] || user_name_is_valid(f[3]));
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
+        return valid;
+}
+
 static void help(void) {
         printf("sandbox-helper [OPTIONS...] -- COMMAND [ARGUMENT...]\n\n"
                "Builds the sandbox its options describe and executes COMMAND in it.\n"
@@ -191,6 +255,10 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!runtime_dir_is_valid(v))
                         return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
                 return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_SHARED_RUNTIME_DIR:
+                if (!shared_runtime_dir_is_valid(v))
+                        return bad("shared-runtime-dir", v, "NAME:MODE[:USER:GROUP], NAME " SHARED_RUNTIME_NAME_RULE ", an octal mode, and a user and group (empty: the service's)");
+                return strv_append(&c->shared_runtime_dirs, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_NETWORK:
                 if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
                         return bad("network", v, "host, none, private");
@@ -250,6 +318,11 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                         return bad("landlock-default", v, "yes, no");
                 c->landlock_no_default = streq(v, "no");
                 return 0;
+        case HELPER_OPT_INTERFACES:
+                if (interfaces_parse(v, &c->interfaces) < 0)
+                        return bad("interfaces", v, "\"none\", or names of run-lock, journal, dev-log, dbus "
+                                   "separated by \",\", each at most once");
+                return 0;
         case HELPER_OPT_MISSING_PROFILE:
                 return set_string(&c->missing_profile, v);
         case HELPER_OPT_JOIN:
@@ -257,8 +330,16 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         case HELPER_OPT_FORKING:
                 c->forking = true;
                 return 0;
+        case HELPER_OPT_READY_ON_EXEC:
+                c->ready_on_exec = true;
+                return 0;
         case HELPER_OPT_FD_STORE:
                 c->fd_store = true;
+                return 0;
+        case HELPER_OPT_EXEC_START_PRE:
+                return add_start_pre(c, v);
+        case HELPER_OPT_UNIT_COMMAND:
+                c->unit_command = true;
                 return 0;
         case HELPER_OPT_DEBUG:
                 c->debug = true;
@@ -277,7 +358,7 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
  * sandbox's PATH, and /bin/sh when there is none. */
 static int join_argv(int argc, char *argv[], HelperConfig *c, unsigned other_options) {
         if (other_options > 0) {
-                log_error("--join=%s: no option but --debug goes with it (the sandbox is the running one)", c->join);
+                log_error("--join=%s: no option but --debug and --unit-command go with it (the sandbox is the running one)", c->join);
                 return -EINVAL;
         }
         if (optind < argc && !streq(argv[optind - 1], "--")) {
@@ -296,6 +377,7 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
         unsigned other_options = 0;
         int o, r;
 
+        c->interfaces = INTERFACES_DEFAULT;
         while ((o = getopt_long(argc, argv, "+", helper_options, NULL)) >= 0) {
                 if (o == HELPER_OPT_HELP) {
                         help();
@@ -308,14 +390,23 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 r = parse_option(c, o, optarg);
                 if (r < 0)
                         return r;
-                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG;
+                other_options += o != HELPER_OPT_JOIN && o != HELPER_OPT_DEBUG && o != HELPER_OPT_UNIT_COMMAND;
         }
         if (c->join)
                 return join_argv(argc, argv, c, other_options);
+        if (c->unit_command) {
+                log_error("--unit-command goes only with --join");
+                return -EINVAL;
+        }
         if (c->missing_profile)
                 return 1;
         if (!c->name) {
                 log_error("--name=NAME is required");
+                return -EINVAL;
+        }
+        if (c->forking && c->ready_on_exec) {
+                log_error("--forking and --ready-on-exec: the service is ready either when its command exits 0 or "
+                          "when it has been executed, not both");
                 return -EINVAL;
         }
         if (optind >= argc || !streq(argv[optind - 1], "--")) {
@@ -347,11 +438,15 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->landlock_ro);
         strv_free(c->landlock_rw);
         strv_free(c->runtime_dirs);
+        strv_free(c->shared_runtime_dirs);
         free(c->hostname), free(c->user), free(c->group), free(c->workdir);
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);
         free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
         free(c->join);
+        for (size_t i = 0; i < c->n_start_pre; i++)
+                strv_free(c->start_pre[i].argv);
+        free(c->start_pre);
         strv_free(c->argv);
         *c = (HelperConfig) {};
 }

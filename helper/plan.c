@@ -4,12 +4,34 @@
 #include <string.h>
 
 #include "helper-config.h"
+#include "helper-options.h"
+#include "interfaces.h"
 #include "landlock-default.h"
 #include "state-dir.h"
 #include "strv.h"
 
 static void step(unsigned *n, const char *what, const char *detail) {
         printf("%2u. %-12s %s\n", ++*n, what, detail);
+}
+
+static void plan_interfaces(const HelperConfig *c, unsigned *n) {
+        char detail[512] = "", set[64];
+
+        interfaces_format(c->interfaces, set, sizeof set);
+        if (c->interfaces & INTERFACE_RUN_LOCK)
+                strcat(detail, "/run/lock, mode 1777; ");
+        if (c->interfaces & INTERFACE_JOURNAL)
+                strcat(detail, "/run/systemd/journal/socket and stdout; ");
+        if (c->interfaces & INTERFACE_DEV_LOG)
+                strcat(detail, "/run/systemd/journal/dev-log, and /dev/log linked to it; ");
+        if (c->interfaces & INTERFACE_DBUS)
+                strcat(detail, "/run/dbus/system_bus_socket; ");
+        if (c->interfaces & ~INTERFACE_RUN_LOCK)
+                strcat(detail, "each socket the host's, where it has it, bound alone at its path, read-only nosuid nodev noexec; ");
+        if (!c->interfaces)
+                strcat(detail, "none; ");
+        snprintf(detail + strlen(detail) - 2, sizeof detail - strlen(detail) + 2, " (%s)", set);
+        step(n, "interfaces", detail);
 }
 
 static void dir_step(unsigned *n, const char *dir, const char *mode, const char *state_root, const char *name) {
@@ -96,9 +118,23 @@ void helper_print_plan(const HelperConfig *c) {
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
                  c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "", c->fd_store ? "the fd store too" : "no fd store");
         step(&n, "tmpfs", detail);
+        plan_interfaces(c, &n);
         step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
                           "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
                           "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
+        STRV_FOREACH(d, c->shared_runtime_dirs) {
+                char *f[4] = {};
+
+                if (helper_spec_split(*d, 4, f) < 0 && helper_spec_split(*d, 2, f) < 0)
+                        continue;
+                snprintf(detail, sizeof detail, "/run/%s of the host's, made as RuntimeDirectory= makes it (mode %s, "
+                         "owner %s, group %s), bound on /run/%s, nosuid nodev noexec; removed when the sandbox ends", f[0],
+                         f[1], f[2] && *f[2] ? f[2] : "the service's", f[3] && *f[3] ? f[3] : f[2] && *f[2] ? "the owner's own" : "the service's",
+                         f[0]);
+                step(&n, "shared runtime directory", detail);
+                for (size_t i = 0; i < 4; i++)
+                        free(f[i]);
+        }
         step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
         step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
         for (size_t i = 0; i < c->n_mounts; i++) {
@@ -144,6 +180,9 @@ void helper_print_plan(const HelperConfig *c) {
         step(&n, "init", c->forking ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the command "
                                       "executes: reaps, forwards signals to every process; once the command exits 0, "
                                       "READY=1 to /run/systemd/notify, and exits with the status of the last process to end"
+                    : c->ready_on_exec ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
+                                         "executes: once it has been executed, READY=1 to /run/systemd/notify; reaps, "
+                                         "forwards signals, exits with the service's status"
                                     : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
                                       "executes: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
@@ -171,6 +210,14 @@ void helper_print_plan(const HelperConfig *c) {
         }
         if (!c->allow_new_privileges)
                 plan_confinement(c, &n);
+        /* from the service's process, now confined as the service */
+        for (size_t i = 0; i < c->n_start_pre; i++) {
+                _cleanup_free_ char *words = strv_join(c->start_pre[i].argv, " ");
+
+                snprintf(detail, sizeof detail, "%s, to its end%s", words ? words : "(out of memory)",
+                         c->start_pre[i].ignore_failure ? ", its failure ignored" : "; a failure ends the start");
+                step(&n, "exec-start-pre", detail);
+        }
         snprintf(detail, sizeof detail, "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
         step(&n, "execve", detail);
 }

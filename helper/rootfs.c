@@ -21,14 +21,17 @@
 #include <unistd.h>
 
 #include "bind-masks.h"
+#include "credentials.h"
 #include "devices.h"
 #include "helper-config.h"
+#include "interfaces-mount.h"
 #include "log.h"
 #include "masks.h"
 #include "mount-util.h"
 #include "notify.h"
 #include "overlay.h"
 #include "rootfs.h"
+#include "shared-dirs.h"
 #include "state.h"
 #include "state-dir.h"
 #include "strv.h"
@@ -47,6 +50,7 @@ typedef struct Build {
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
         int notify;             /* the relay's socket, to bind in /run; or -EBADF */
+        unsigned interfaces;    /* of c->interfaces, what the host had and is in */
         Masks masks;
 } Build;
 
@@ -240,6 +244,9 @@ static int mount_dev(Build *b) {
         for (size_t i = 0; i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i][1], dev, links[i][0]) < 0)
                         return log_error_errno(-errno, "dev: symlink /dev/%s: %m", links[i][0]);
+        r = interfaces_dev(dev, b->interfaces);
+        if (r < 0)
+                return r;
         /* nothing more may be created in /dev; pts and shm stay writable */
         fd_path(dev, p);
         if (mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL) < 0)
@@ -512,6 +519,14 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         r = make_notify_socket(b);
         if (r < 0)
                 return r;
+        step_begin(t, "interfaces");
+        r = interfaces_run(b->root, c->interfaces);
+        if (r < 0)
+                return r;
+        b->interfaces = (unsigned) r;
+        r = credentials_copy(b->root, c);
+        if (r < 0)
+                return r;
 
         step_begin(t, "dev");
         r = mount_dev(b);
@@ -575,6 +590,8 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
                         goto finish;
         }
         r = mount_api_dirs(&b, t);
+        if (r >= 0)
+                r = shared_dirs_bind(c, b.root);
         if (r < 0)
                 goto finish;
         if (last) {

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
 #include "helper-options.h"
+#include "interfaces.h"
 #include "quantities.h"
 #include "strv.h"
 #include "tmpfs-size.h"
@@ -38,6 +40,28 @@ static void add_spec(Args *a, HelperOption o, const char *const *fields, unsigne
                 a->error = -ENOMEM;
         else
                 add_option(a, o, v);
+}
+
+/* <exec-start-pre>: process 1 runs each before the service, in order */
+static void add_start_pre(Args *a, const Profile *p) {
+        for (size_t i = 0; i < p->n_hooks; i++) {
+                const ProfileHook *h = &p->hooks[i];
+                _cleanup_free_ const char **fields = NULL;
+                _cleanup_free_ char *command = NULL;
+                size_t n = strv_length(h->argv);
+
+                if (h->kind != HOOK_START_PRE)
+                        continue;
+                fields = calloc(n, sizeof(char *));
+                if (!fields || asprintf(&command, "%s%s", h->ignore_failure ? "-" : "", h->argv[0]) < 0) {
+                        a->error = -ENOMEM;
+                        return;
+                }
+                fields[0] = command;
+                for (size_t k = 1; k < n; k++)
+                        fields[k] = h->argv[k];
+                add_spec(a, HELPER_OPT_EXEC_START_PRE, fields, (unsigned) n);
+        }
 }
 
 /* The profile's memory limit in bytes; 0 without one */
@@ -114,9 +138,27 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
         STRV_FOREACH(d, p->runtime_dirs)
                 add_option(&a, HELPER_OPT_RUNTIME_DIR, *d);
+        for (size_t i = 0; i < p->n_shared_dirs; i++) {
+                const ProfileSharedDir *d = &p->shared_dirs[i];
+                char spec[512];
+
+                /* the owner, when the profile names one: NAME:MODE:USER:GROUP */
+                snprintf(spec, sizeof(spec), "%s:%04o", d->name, d->mode & 07777);
+                if (d->user || d->group)
+                        snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ":%s:%s", d->user ? d->user : "",
+                                 d->group ? d->group : "");
+                add_option(&a, HELPER_OPT_SHARED_RUNTIME_DIR, spec);
+        }
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
+        /* the helper's default is the profile's: given only when it differs */
+        if (p->interfaces != INTERFACES_DEFAULT) {
+                char set[64];
+
+                interfaces_format(p->interfaces, set, sizeof(set));
+                add_option(&a, HELPER_OPT_INTERFACES, set);
+        }
         if (p->selinux_label || p->selinux_mcs) {
                 add_option(&a, p->selinux_mcs ? HELPER_OPT_SELINUX_MCS : HELPER_OPT_SELINUX_LABEL, p->selinux_label);
                 if (p->selinux_optional)
@@ -170,8 +212,13 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_WORKDIR, p->workdir);
         if (p->service_type == SERVICE_FORKING)
                 add_option(&a, HELPER_OPT_FORKING, NULL);
+        /* the unit is Type=notify (compile-unit.c): the service's own
+         * READY=1 for notify, the helper's for these */
+        if (p->service_type == SERVICE_SIMPLE || p->service_type == SERVICE_EXEC)
+                add_option(&a, HELPER_OPT_READY_ON_EXEC, NULL);
         if (p->fd_store)
                 add_option(&a, HELPER_OPT_FD_STORE, NULL);
+        add_start_pre(&a, p);
         add(&a, "--");
         STRV_FOREACH(arg, p->argv)
                 add(&a, *arg);
@@ -193,6 +240,16 @@ static void size_warning(const Profile *p, Diagnostics *d, const char *file, uns
         if (size && limit > 0 && parse_size(size, &bytes) >= 0 && bytes > limit)
                 diag_add(d, file, line, "warning: %s size \"%s\" is larger than the memory limit \"%s\" of <resources>; "
                          "the tmpfs can never hold that much", what, size, p->memory_max);
+}
+
+void profile_interface_warnings(const Profile *p, Diagnostics *d) {
+        bool root = !p->user || streq(p->user, "root") || streq(p->user, "0");
+
+        if ((p->interfaces & INTERFACE_DBUS) && root)
+                diag_add(d, p->interfaces_origin.file ? p->interfaces_origin.file : p->path, p->interfaces_origin.line,
+                         "warning: <interfaces>: dbus=\"yes\" for a service that runs as root: the system bus grants "
+                         "root every call, systemd's to start a unit outside the sandbox among them; run the service "
+                         "as a user of its own (<exec user=>)");
 }
 
 void profile_size_warnings(const Profile *p, Diagnostics *d) {

@@ -5,6 +5,7 @@
 #include "compile.h"
 #include "strv.h"
 #include "unit-escape.h"
+#include "unit-settings.h"
 
 static void setting(Buffer *b, const char *key, const char *value) {
         if (value)
@@ -34,12 +35,18 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         }
         buffer_append(&b, "\nSourcePath=");
         unit_append_text(&b, p->path);
-        buffer_append(&b, "\n\n[Service]\n");
+        buffer_append_char(&b, '\n');
+        unit_settings_append(&b, p, "Unit");
+        buffer_append(&b, "\n[Service]\n");
 
-        /* a forking daemon's first process ends in the sandbox, not as
-         * systemd's main process: the helper stays that, and reports the
-         * daemon ready when the first process has exited 0 (--forking) */
-        setting(&b, "Type", p->service_type == SERVICE_FORKING ? "notify" : service_type_to_string(p->service_type));
+        /* The start is done once the sandbox is built and the service
+         * runs in it, which only the helper, systemd's main process, can
+         * tell: READY=1 through its relay once the service has been
+         * executed (simple, exec: --ready-on-exec), the service's own
+         * (notify), or once a forking daemon's first process has exited 0
+         * in the sandbox (--forking). A sandbox that cannot be built
+         * fails the start. */
+        setting(&b, "Type", p->service_type == SERVICE_ONESHOT ? "oneshot" : "notify");
         setting(&b, "Restart", p->restart);
         setting(&b, "RestartSec", p->restart_sec);
         setting(&b, "TimeoutStartSec", p->timeout_start_sec);
@@ -65,17 +72,24 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         setting(&b, "CPUQuota", p->cpu_quota);
         setting(&b, "TasksMax", p->tasks_max);
         setting(&b, "IOWeight", p->io_weight);
+        /* <unit-setting>s: checked against unit-settings.c's list */
+        unit_settings_append(&b, p, "Service");
 
         /* the template's ExecStartPre= says that the profile is missing;
          * reset before ExecStart=, so that an admin's own ExecStartPre= in
          * a later drop-in (override.conf) still applies */
         buffer_append(&b, "ExecStartPre=\nExecStart=\nExecStart=");
-        STRV_FOREACH(a, argv) {
-                if (a != argv)
+        /* the profile's command is argv's end, after "--" */
+        size_t n = strv_length(argv), first = n - strv_length(p->argv);
+        for (size_t i = 0; i < n; i++) {
+                bool expand = p->argv_expand && i >= first && p->argv_expand[i - first];
+
+                if (i > 0)
                         buffer_append_char(&b, ' ');
-                unit_append_word(&b, *a, UNIT_QUOTE_EXEC);
+                unit_append_word(&b, argv[i], expand ? UNIT_QUOTE_EXEC_EXPAND : UNIT_QUOTE_EXEC);
         }
         buffer_append_char(&b, '\n');
+        compile_hook_lines(p, helper_path, &b);
 
         *ret = buffer_steal(&b);
         return *ret ? 0 : -ENOMEM;

@@ -8,6 +8,7 @@
  * so they never disagree about what a profile means.
  */
 
+#include "buffer.h"
 #include "profile.h"
 
 /* argv for sandbox-helper at helper_path: options, "--", the command. */
@@ -17,7 +18,15 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
  * memory limit, into d. */
 void profile_size_warnings(const Profile *p, Diagnostics *d);
 
+/* A warning for the system bus given to a service that runs as root, into
+ * d: the bus grants root what it asks, systemd's units among it. */
+void profile_interface_warnings(const Profile *p, Diagnostics *d);
+
 /* The text of sandbox@NAME.service.d/50-profile.conf. */
 int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret);
+
+/* ExecStartPost=, ExecReload= and ExecStop= lines, each joining the
+ * running sandbox with the helper (compile-hooks.c), into b. */
+void compile_hook_lines(const Profile *p, const char *helper_path, Buffer *b);
 
 #define DROPIN_FILE_NAME "50-profile.conf"

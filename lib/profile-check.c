@@ -8,6 +8,7 @@
 #include "profile-parse.h"
 #include "state-dir.h"
 #include "strv.h"
+#include "unit-settings.h"
 
 static const char *mount_element(MountKind k) {
         static const char *const names[] = {
@@ -108,6 +109,45 @@ static unsigned check_bind_sources(const Profile *p, Diagnostics *d) {
         return problems;
 }
 
+/* A shared runtime directory is the host's /run/NAME: nothing of the
+ * profile's is mounted or masked in it (that would make mount points in
+ * the host's directory), nor is a runtime directory of the sandbox's own
+ * made in it. */
+static unsigned check_shared_dirs(const Profile *p, Diagnostics *d) {
+        unsigned problems = 0;
+
+        for (size_t i = 0; i < p->n_shared_dirs; i++) {
+                const ProfileSharedDir *s = &p->shared_dirs[i];
+                char path[96];
+                size_t n = strlen(s->name);
+
+                snprintf(path, sizeof(path), "/run/%s", s->name);
+                for (size_t j = 0; j < p->n_mounts; j++)
+                        if (path_is_at_or_below(p->mounts[j].target, path)) {
+                                diag_add(d, p->mounts[j].origin.file, p->mounts[j].origin.line, "<%s>: target \"%s\" is in "
+                                         "the runtime directory shared with the host at %s:%u; nothing may be mounted there",
+                                         mount_element(p->mounts[j].kind), p->mounts[j].target, s->origin.file,
+                                         s->origin.line);
+                                problems++;
+                        }
+                for (size_t j = 0; j < p->n_masks; j++)
+                        if (path_is_at_or_below(p->masks[j].path, path)) {
+                                diag_add(d, p->masks[j].origin.file, p->masks[j].origin.line, "<mask>: path \"%s\" is in "
+                                         "the runtime directory shared with the host at %s:%u; the service writes there, "
+                                         "a mask would hide nothing", p->masks[j].path, s->origin.file, s->origin.line);
+                                problems++;
+                        }
+                STRV_FOREACH(r, p->runtime_dirs)
+                        if (strncmp(*r, s->name, n) == 0 && ((*r)[n] == ':' || (*r)[n] == '/')) {
+                                diag_add(d, s->origin.file, s->origin.line, "<runtime-directory>: \"%s\" is shared with "
+                                         "the host, and also named as the sandbox's own (\"%.*s\"); one or the other",
+                                         s->name, (int) strcspn(*r, ":"), *r);
+                                problems++;
+                        }
+        }
+        return problems;
+}
+
 static unsigned check_service(const Profile *p, Diagnostics *d) {
         if (p->service_type == SERVICE_ONESHOT && p->restart &&
             (streq(p->restart, "always") || streq(p->restart, "on-success"))) {
@@ -123,8 +163,10 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
 
         problems += check_mount_targets(p, d);
         problems += check_bind_sources(p, d);
+        problems += check_shared_dirs(p, d);
         problems += check_service(p, d);
         problems += profile_check_capabilities(p, d);
+        problems += profile_check_unit_settings(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
                          "(here or in an included base profile)");

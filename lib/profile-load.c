@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 
 #include "dir-trust.h"
+#include "interfaces.h"
 #include "names.h"
 #include "profile-limits.h"
 #include "profile-parse.h"
@@ -416,6 +417,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         p->no_new_privileges = true;
         p->seccomp_default = true;
         p->landlock_default = true;
+        p->interfaces = INTERFACES_DEFAULT;
         p->path = strdup(path);
         p->name = profile_name_from_path(path);
         if (!p->path)

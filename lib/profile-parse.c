@@ -13,11 +13,14 @@
 
 #include <cap-ng.h>
 
+#include "interfaces.h"
 #include "names.h"
 #include "paths.h"
 #include "profile-parse.h"
 #include "quantities.h"
+#include "runtime-share.h"
 #include "strv.h"
+#include "unit-settings.h"
 
 static char *size_attr(ParseContext *c, xmlNodePtr n, const char *name, bool infinity_ok) {
         char *v = attr(n, name);
@@ -122,7 +125,8 @@ static void parse_environment_file(ParseContext *c, xmlNodePtr n) {
 static void parse_exec(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
         _cleanup_strv_free_ char **argv = NULL, **groups = NULL;
-        bool first = true;
+        _cleanup_free_ bool *expand = NULL;
+        bool first = true, any_expand = false;
         char *v;
 
         p->exec_origin = (Origin) { c->file, line_of(n) };
@@ -154,8 +158,22 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
                                 problem(c, k, "argument contains a line break; allowed: any text on one line");
                                 continue;
                         }
-                        if (strv_consume(&argv, TAKE_PTR(a)) < 0)
+                        bool e = yes(k, "expand", false);
+                        /* the program is the profile's, never the environment's */
+                        if (command && e) {
+                                problem(c, k, "the command \"%s\" cannot be expanded; expand=\"yes\" is for its arguments", a);
+                                continue;
+                        }
+                        size_t n = strv_length(argv);
+                        bool *t = realloc(expand, (n + 1) * sizeof(bool));
+
+                        if (!t || strv_consume(&argv, TAKE_PTR(a)) < 0) {
                                 c->diags->error = -ENOMEM;
+                                continue;
+                        }
+                        expand = t;
+                        expand[n] = e;
+                        any_expand = any_expand || e;
                 } else if (is(k, "env"))
                         parse_env(c, k);
                 else if (is(k, "environment-file"))
@@ -171,6 +189,8 @@ static void parse_exec(ParseContext *c, xmlNodePtr n) {
         if (argv) {
                 strv_free(p->argv);
                 p->argv = TAKE_PTR(argv);
+                free(p->argv_expand);
+                p->argv_expand = any_expand ? TAKE_PTR(expand) : NULL;
         }
         if (groups) {
                 strv_free(p->supplementary_groups);
@@ -328,10 +348,54 @@ static void parse_mask(ParseContext *c, xmlNodePtr n) {
         p->masks[p->n_masks++] = (ProfileMask) { path, { c->file, line_of(n) } };
 }
 
+/* share="host": /run/NAME of the host's, bound at the same path, so
+ * that the host's clients find the service's sockets where they always
+ * did. Only a plain name of the service's own (runtime-share.h). */
+static void parse_shared_directory(ParseContext *c, xmlNodePtr n, const char *name, unsigned mode, const char *share) {
+        Profile *p = c->profile;
+        _cleanup_free_ char *user = NULL, *group = NULL;
+        ProfileSharedDir *t;
+        const char *why;
+        char *copy;
+
+        if (!streq(share, "host")) {
+                problem(c, n, "share \"%s\" is not valid; allowed: \"host\" (/run/NAME of the host's, bound in) or "
+                        "\"none\" (the sandbox's own, the default)", share);
+                return;
+        }
+        why = shared_runtime_name_refused(name);
+        if (why) {
+                problem(c, n, "name \"%s\" cannot be shared with the host: %s; allowed: " SHARED_RUNTIME_NAME_RULE,
+                        name, why);
+                return;
+        }
+        for (size_t i = 0; i < p->n_shared_dirs; i++)
+                if (streq(p->shared_dirs[i].name, name)) {
+                        problem(c, n, "runtime directory \"%s\" is already shared at %s:%u; one element per directory",
+                                name, p->shared_dirs[i].origin.file, p->shared_dirs[i].origin.line);
+                        return;
+                }
+        user = user_attr(c, n, "user");
+        group = user_attr(c, n, "group");
+        if ((!user && xmlHasProp(n, (const xmlChar *) "user")) || (!group && xmlHasProp(n, (const xmlChar *) "group")))
+                return; /* said by user_attr() */
+        copy = strdup(name);
+        t = copy ? realloc(p->shared_dirs, (p->n_shared_dirs + 1) * sizeof(*t)) : NULL;
+        if (!t) {
+                free(copy);
+                c->diags->error = -ENOMEM;
+                return;
+        }
+        p->shared_dirs = t;
+        p->shared_dirs[p->n_shared_dirs++] = (ProfileSharedDir) {
+                copy, mode, TAKE_PTR(user), TAKE_PTR(group), { c->file, line_of(n) }
+        };
+}
+
 /* A directory below the sandbox's /run for the service, as systemd's
  * RuntimeDirectory= makes one: NAME relative, without "." or "..". */
 static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
-        _cleanup_free_ char *name = attr(n, "name"), *mode = attr(n, "mode"), *abs = NULL;
+        _cleanup_free_ char *name = attr(n, "name"), *mode = attr(n, "mode"), *share = attr(n, "share"), *abs = NULL;
         unsigned m = 0755;
         char *v;
 
@@ -348,6 +412,10 @@ static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
         }
         if (mode && parse_mode(mode, &m) < 0) {
                 problem(c, n, "mode \"%s\" is not a valid file mode; allowed: octal from 0 to 7777, e.g. \"0755\"", mode);
+                return;
+        }
+        if (share && !streq(share, "none")) {
+                parse_shared_directory(c, n, name, m, share);
                 return;
         }
         if (asprintf(&v, "%s:%04o", name, m) < 0 || strv_consume(&c->profile->runtime_dirs, v) < 0)
@@ -383,6 +451,24 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                         parse_mask(c, k);
                 else if (is(k, "runtime-directory"))
                         parse_runtime_directory(c, k);
+        }
+}
+
+/* Each attribute given turns its interface on or off; one not given
+ * keeps what an included profile, or the default, said. */
+static void parse_interfaces(ParseContext *c, xmlNodePtr n) {
+        static const Interface all[] = { INTERFACE_RUN_LOCK, INTERFACE_JOURNAL, INTERFACE_DEV_LOG, INTERFACE_DBUS };
+
+        c->profile->interfaces_origin = (Origin) { c->file, line_of(n) };
+        for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+                _cleanup_free_ char *v = attr(n, interface_to_string(all[i]));
+
+                if (!v)
+                        continue;
+                if (streq(v, "yes"))
+                        c->profile->interfaces |= all[i];
+                else
+                        c->profile->interfaces &= ~(unsigned) all[i];
         }
 }
 
@@ -501,11 +587,17 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                                         "and \"-\" separated by \".\", at most 64 characters", h);
                         else if (h)
                                 replace(&p->hostname, TAKE_PTR(h));
-                } else if (is(n, "security"))
+                } else if (is(n, "interfaces"))
+                        parse_interfaces(c, n);
+                else if (is(n, "security"))
                         profile_parse_security(c, n);
                 else if (is(n, "resources"))
                         parse_resources(c, n);
                 else if (is(n, "install"))
                         parse_install(c, n);
+                else if (is(n, "unit-setting"))
+                        profile_parse_unit_setting(c, n);
+                else
+                        (void) profile_parse_hook(c, n);
         }
 }

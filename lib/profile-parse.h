@@ -24,6 +24,11 @@ typedef struct ParseContext {
  * malformed there was reported already and is skipped here. */
 void profile_parse_settings(ParseContext *c, xmlNodePtr root);
 
+/* <exec-start-pre> and the unit's other commands (profile-hooks.c):
+ * one more hook after those the profile holds. false when n is no such
+ * element. */
+bool profile_parse_hook(ParseContext *c, xmlNodePtr n);
+
 /* Checks that look at the merged profile as a whole (one mount per
  * target, nothing over a mask, something to run). complete is false when
  * problems were found already, so that missing pieces are not reported

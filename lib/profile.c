@@ -20,6 +20,7 @@ Profile *profile_free(Profile *p) {
         strv_free(p->files);
         free(p->description);
         strv_free(p->argv);
+        free(p->argv_expand);
         strv_free(p->environment);
         strv_free(p->environment_files);
         free(p->user);
@@ -40,6 +41,12 @@ Profile *profile_free(Profile *p) {
         for (size_t i = 0; i < p->n_masks; i++)
                 free(p->masks[i].path);
         strv_free(p->runtime_dirs);
+        for (size_t i = 0; i < p->n_shared_dirs; i++) {
+                free(p->shared_dirs[i].name);
+                free(p->shared_dirs[i].user);
+                free(p->shared_dirs[i].group);
+        }
+        free(p->shared_dirs);
         free(p->masks);
         free(p->hostname);
         strv_free(p->keep_caps);
@@ -55,6 +62,10 @@ Profile *profile_free(Profile *p) {
         free(p->tasks_max);
         free(p->io_weight);
         strv_free(p->wanted_by);
+        profile_hooks_free(p->hooks, p->n_hooks);
+        for (size_t i = 0; i < p->n_unit_settings; i++)
+                free(p->unit_settings[i].section), free(p->unit_settings[i].name), free(p->unit_settings[i].value);
+        free(p->unit_settings);
         free(p);
         return NULL;
 }

@@ -69,6 +69,37 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <exec-start-pre>, <exec-start-post>, <exec-reload>, <exec-stop>: the
+ * unit's other commands, each run in the sandbox with the service's
+ * confinement (profile-hooks.c) */
+typedef enum HookKind {
+        HOOK_START_PRE,
+        HOOK_START_POST,
+        HOOK_RELOAD,
+        HOOK_STOP,
+        _HOOK_KIND_MAX,
+} HookKind;
+
+typedef struct ProfileHook {
+        HookKind kind;
+        char **argv;
+        bool ignore_failure; /* ignore-failure="yes": systemd's "-" prefix */
+        Origin origin;
+} ProfileHook;
+/* <unit-setting>: a key of unit-settings.c's list, passed through into
+ * the drop-in's section ("Unit" or "Service"), checked there */
+typedef struct UnitSetting {
+        char *section, *name, *value;
+        Origin origin;
+} UnitSetting;
+/* <runtime-directory share="host">: /run/NAME of the host's, bound in */
+typedef struct ProfileSharedDir {
+        char *name;
+        unsigned mode;
+        char *user, *group; /* NULL: the service's */
+        Origin origin;
+} ProfileSharedDir;
+
 /* <service fd-store="N">: at most this many descriptors in systemd's
  * store for the unit */
 #define FD_STORE_MAX 1024
@@ -83,6 +114,10 @@ typedef struct Profile {
 
         /* <exec> */
         char **argv;
+        /* <arg expand="yes">: systemd expands "$NAME" and "${NAME}" in it
+         * at each start, from the service's environment (exec-expand.h);
+         * NULL when no argument is, else one entry for each of argv */
+        bool *argv_expand;
         char **environment; /* NAME=VALUE */
         char **environment_files; /* <environment-file>: "PATH", or "-PATH" when optional */
         char *user, *group;
@@ -109,9 +144,15 @@ typedef struct Profile {
         ProfileMask *masks;
         size_t n_masks;
         char **runtime_dirs; /* "NAME:MODE", MODE four octal digits */
+        ProfileSharedDir *shared_dirs;
+        size_t n_shared_dirs;
 
         NetworkMode network;
         char *hostname;
+
+        /* <interfaces>: interfaces.h's set */
+        unsigned interfaces;
+        Origin interfaces_origin; /* the last <interfaces> read */
 
         /* <security> */
         char **keep_caps;       /* keep=, upper-case, e.g. "CAP_NET_BIND_SERVICE"; empty: keep none */
@@ -136,6 +177,13 @@ typedef struct Profile {
 
         /* <install> */
         char **wanted_by;
+
+        ProfileHook *hooks; /* in the order written, includes first */
+        size_t n_hooks;
+        /* <unit-setting>, in order: a list key once per element, any other
+         * key once, the last one read */
+        UnitSetting *unit_settings;
+        size_t n_unit_settings;
 } Profile;
 
 /*
@@ -154,6 +202,10 @@ DEFINE_POINTER_CLEANUP(Profile, profile_free);
 #define _cleanup_profile_ _cleanup_(profile_freep)
 
 const char *service_type_to_string(ServiceType t);
+/* "exec-start-pre" for HOOK_START_PRE: the element's name */
+const char *hook_kind_to_string(HookKind k);
+int hook_kind_from_string(const char *s);
+void profile_hooks_free(ProfileHook *hooks, size_t n);
 const char *dir_mode_to_string(DirMode m);
 const char *network_mode_to_string(NetworkMode m);
 /* -1 for a string that is not a keyword (the schema has refused it). */

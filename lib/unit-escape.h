@@ -14,6 +14,7 @@
 typedef enum UnitQuote {
         UNIT_QUOTE_EXEC,        /* a word of ExecStart=: "$" is doubled too */
         UNIT_QUOTE_WORD,        /* a quoted word of a setting such as Environment= */
+        UNIT_QUOTE_EXEC_EXPAND, /* a word of ExecStart= whose "$" systemd is to expand at start */
 } UnitQuote;
 
 /* Appends s as one word, quoted when it needs to be. */

@@ -2,14 +2,19 @@
 # End-to-end: sandboxctl convert reads a unit from systemd and writes a
 # profile that keeps the service working; --enable swaps the unit for its
 # sandbox, and rolls back when the sandbox does not become active; bad
-# input (unknown unit, template, oneshot, socket-activated, masked, a
-# shell command line with variables) gets one clear line and no profile.
+# input (unknown unit, template, oneshot, a socket with Accept=yes,
+# masked) gets one clear line and no profile.
 # What the converted service runs (its argv, and its environment from an
 # EnvironmentFile=) is compared with what systemd runs for the original,
 # and with what "sandboxctl run" runs; an EnvironmentFile= stays a
 # reference and its secrets stay out of the profile; a setting that
 # confines and that a profile cannot carry refuses the conversion; the
-# writes through a ReadWritePaths= reach the host's path.
+# writes through a ReadWritePaths= reach the host's path; a runtime
+# directory, from RuntimeDirectory= or from a socket the running original
+# listens on, is shared with the host at /run/NAME. What Debian ships
+# converts: a shell ExecStart= with variables from an EnvironmentFile=,
+# read at every start; a socket-activated service, whose socket starts
+# the sandbox and passes it its descriptor; an instance of a template.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -20,6 +25,8 @@ e2e_init
 cat >"$TMP/webapp.service" <<'EOF'
 [Unit]
 Description=Web app serving its state directory
+After=time-sync.target
+Wants=time-sync.target
 
 [Service]
 Type=simple
@@ -38,6 +45,8 @@ MemoryMax=200M
 Restart=on-failure
 TimeoutStopSec=7
 UMask=0027
+LimitNOFILE=4096
+SetCredential=webapp-mode:serving files
 SystemCallFilter=@system-service
 ProtectSystem=strict
 
@@ -75,7 +84,7 @@ cat >"$TMP/dump.service" <<'EOF'
 User=nobody
 Environment=T_WORD=w "T_OPTS=-a -b 'c d'" T_OVERRIDE=from-unit
 EnvironmentFile=/etc/default/dump
-ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" \u00e9 '\101' \t
+ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %% $$ $${T_WORD} ${T_WORD} $T_OPTS a$T_WORD ${T_WORD}x "q ${T_WORD} q" ${T_WORD:-d} \u00e9 '\101' \t
 ReadWritePaths=/srv/dump
 EOF
 e2e_file "$TMP/dump.service" /etc/systemd/system/dump.service
@@ -103,6 +112,29 @@ EOF
 e2e_file "$TMP/dump.default" /etc/default/dump 0600
 e2e_file /dev/null /srv/dump/.keep
 
+# sockd: makes its socket in /run/sockd, a directory made by hand (no
+# RuntimeDirectory=, no tmpfiles.d line): convert finds it from the
+# socket the running original listens on
+cat >"$TMP/sockd" <<'EOF'
+#!/usr/bin/python3
+import os, socket, sys
+path = sys.argv[1]
+try:
+    os.unlink(path)
+except FileNotFoundError:
+    pass
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"pong from uid %d\n" % os.getuid())
+    c.close()
+EOF
+e2e_file "$TMP/sockd" /usr/local/bin/sockd 0755
+printf '[Service]\nUser=nobody\nGroup=nogroup\nExecStart=/usr/local/bin/sockd /run/sockd/sock\n' >"$TMP/sockd.service"
+e2e_file "$TMP/sockd.service" /etc/systemd/system/sockd.service
+
 # an EnvironmentFile= that is not a regular file
 printf '[Service]\nEnvironmentFile=/dev/zero\nExecStart=/bin/sleep infinity\n' >"$TMP/zeroenv.service"
 e2e_file "$TMP/zeroenv.service" /etc/systemd/system/zeroenv.service
@@ -123,15 +155,49 @@ e2e_file "$TMP/secretenv.conf" /etc/systemd/system/secretenv.service.d/token.con
 # bad input
 printf '[Service]\nType=oneshot\nExecStart=/bin/true\n' >"$TMP/job.service"
 e2e_file "$TMP/job.service" /etc/systemd/system/job.service
-printf '[Service]\nExecStart=/bin/sh -c "exec sleep $DELAY"\n' >"$TMP/shellvar.service"
+# a shell's command line with the shell's own $X, and a $Y alone that
+# only the EnvironmentFile= sets (as Debian's mariadb and ssh have them)
+cat >"$TMP/shellvar.service" <<'EOF'
+[Service]
+EnvironmentFile=/etc/default/shellvar
+ReadWritePaths=/srv/shellvar
+ExecStart=/bin/sh -c 'echo "$X" "$1" >/srv/shellvar/out.tmp; mv /srv/shellvar/out.tmp /srv/shellvar/out; exec sleep infinity' sh $Y
+EOF
 e2e_file "$TMP/shellvar.service" /etc/systemd/system/shellvar.service
-printf '[Service]\nEnvironmentFile=-/etc/default/unsetvar\nExecStart=/bin/sleep $DELAY\n' >"$TMP/unsetvar.service"
-e2e_file "$TMP/unsetvar.service" /etc/systemd/system/unsetvar.service
-printf '[Socket]\nListenStream=127.0.0.1:8124\n' >"$TMP/sockact.socket"
+printf 'X=one\nY=y-s3cret\n' >"$TMP/shellvar.default"
+e2e_file "$TMP/shellvar.default" /etc/default/shellvar 0600
+e2e_file /dev/null /srv/shellvar/.keep
+# socket activation: the service accepts on the socket systemd passes
+# (fd 3) and answers with its PID, the LISTEN_* variables it got and the
+# descriptors it had at its start
+printf '[Socket]\nListenStream=127.0.0.1:8124\n[Install]\nWantedBy=sockets.target\n' >"$TMP/sockact.socket"
 e2e_file "$TMP/sockact.socket" /etc/systemd/system/sockact.socket
-printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/sockact.service"
+printf '[Service]\nUser=nobody\nExecStart=/usr/local/bin/sock-answer\n' >"$TMP/sockact.service"
 e2e_file "$TMP/sockact.service" /etc/systemd/system/sockact.service
-printf '[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
+cat >"$TMP/sock-answer" <<'EOF'
+#!/usr/bin/python3
+import os, socket
+def is_open(f):
+    try:
+        os.readlink("/proc/self/fd/" + f)
+        return True
+    except OSError:
+        return False
+# (the directory's own descriptor is closed once it is listed)
+fds = ",".join(sorted((f for f in os.listdir("/proc/self/fd") if is_open(f)), key=int))
+s = socket.socket(fileno=3)
+while True:
+    c, _ = s.accept()
+    e = os.environ
+    c.sendall(("%d %s %s %s %s\n" % (os.getpid(), e.get("LISTEN_PID"), e.get("LISTEN_FDS"), e.get("LISTEN_FDNAMES"), fds)).encode())
+    c.close()
+EOF
+e2e_file "$TMP/sock-answer" /usr/local/bin/sock-answer 0755
+printf '[Socket]\nListenStream=127.0.0.1:8125\nAccept=yes\n' >"$TMP/peraccept.socket"
+e2e_file "$TMP/peraccept.socket" /etc/systemd/system/peraccept.socket
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' >"$TMP/peraccept.service"
+e2e_file "$TMP/peraccept.service" "/etc/systemd/system/peraccept@.service"
+printf '[Unit]\nDescription=Sleeper %%I\n[Service]\nExecStart=/bin/sleep %%i\n' >"$TMP/tmpl.service"
 e2e_file "$TMP/tmpl.service" "/etc/systemd/system/tmpl@.service"
 printf '[Service]\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n' >"$TMP/broken.service"
 e2e_file "$TMP/broken.service" /etc/systemd/system/brokenapp.service
@@ -150,13 +216,14 @@ c sandboxctl convert webapp --output=- >"$TMP/out" 2>"$TMP/notes"
 check_eq "convert of a unit with SystemCallFilter= and UMask=0027: refused" "$?" 1
 check "... naming SystemCallFilter=, and how to accept it" \
         grep -q '^sandboxctl: convert: webapp.service: SystemCallFilter=[a-z_0-9 ]* \.\.\. ([0-9]* in all): a profile has nothing that does this; the profile would confine less than the unit (--accept-widening' "$TMP/notes"
-check "... naming UMask=0027" grep -q 'webapp.service: UMask=0027: the service starts with 0022' "$TMP/notes"
+check "... not UMask=0027 or LimitNOFILE=4096, which <unit-setting>s carry" bash -c '! grep -q "UMask\|LimitNOFILE" "$0"' "$TMP/notes"
 check_eq "... and no profile on standard output" "$(wc -c <"$TMP/out")" 0
 
 # --accept-widening: converted, each setting lost listed
 out=$(c sandboxctl convert webapp --accept-widening --output=- 2>"$TMP/notes")
 check_eq "convert --accept-widening --output=-: exit 0" "$?" 0
-check "the command, with \$WEBAPP_PORT from Environment=" grep -q '<arg>8123</arg>' <<<"$out"
+check "the command, with \$WEBAPP_PORT, which the EnvironmentFile= may set over Environment=, left to systemd" \
+        grep -qF '<arg expand="yes">$WEBAPP_PORT</arg>' <<<"$out"
 check "its user and group" grep -q '<exec user="nobody" group="nogroup"' <<<"$out"
 check "its environment" grep -q '<env name="PYTHONUNBUFFERED" value="1"/>' <<<"$out"
 check "the EnvironmentFile= a reference, optional as its \"-\" says" \
@@ -164,17 +231,29 @@ check "the EnvironmentFile= a reference, optional as its \"-\" says" \
 check "the 0600 file's secret is not in the profile" bash -c '! grep -q s3cret <<<"$0"' "$out"
 check "... nor in the notes" bash -c '! grep -q s3cret "$0"' "$TMP/notes"
 check "the /etc and /var overlays (StateDirectory= is in /var)" grep -q '<var mode="overlay"/>' <<<"$out"
-check "RuntimeDirectory= in the sandbox's own /run" grep -q '<runtime-directory name="webapp" mode="0750"/>' <<<"$out"
+check "RuntimeDirectory= shared with the host at /run/webapp" \
+        grep -q '<runtime-directory name="webapp" mode="0750" share="host"/>' <<<"$out"
 check "ReadWritePaths= outside /etc and /var: a writable bind" grep -q '<bind source="/srv/webapp" readonly="no"/>' <<<"$out"
 check "no capability for a non-root user without ambient ones" grep -q '<capabilities keep=""/>' <<<"$out"
 check "MemoryMax= as memory" grep -q 'memory="209715200"' <<<"$out"
 check "restart" grep -q 'restart="on-failure"' <<<"$out"
 check "autostart through sandbox.target" grep -q '<install wanted-by="sandbox.target"/>' <<<"$out"
-check "ExecStartPre= listed in the profile's comment" grep -q 'ExecStartPre=/bin/true: not run' <<<"$out"
-check "... and on stderr" grep -q 'webapp.service: ExecStartPre=/bin/true' "$TMP/notes"
-check "ExecReload= listed" grep -q 'ExecReload=' "$TMP/notes"
+check "ExecStartPre= carried, to run in the sandbox" grep -q '<exec-start-pre><arg>/bin/true</arg></exec-start-pre>' <<<"$out"
+check "ExecReload= carried, \$MAINPID left for the join" \
+        grep -q '<exec-reload><arg>/bin/kill</arg><arg>-HUP</arg><arg>\$MAINPID</arg></exec-reload>' <<<"$out"
+check "... the pre-start command said to run as the service does" \
+        grep -q 'ExecStartPre=/bin/true: runs in the sandbox as the service does' "$TMP/notes"
+check "... and neither listed as dropped" bash -c '! grep -q "ExecReload=\|: not run" "$0"' "$TMP/notes"
 check "TimeoutStopSec= as timeout-stop-sec" grep -q 'timeout-stop-sec="7000ms"' <<<"$out"
-check "UMask= listed as lost" grep -q 'UMask=0027: NOT CARRIED, the widening accepted on purpose' <<<"$out"
+check "UMask= carried" grep -qx '  <unit-setting section="Service" name="UMask" value="0027"/>' <<<"$out"
+check "LimitNOFILE=4096 carried, soft and hard, as the manager loaded it" \
+        grep -qx '  <unit-setting section="Service" name="LimitNOFILE" value="4096:4096"/>' <<<"$out"
+check "SetCredential= carried, as the manager has it" \
+        grep -qx '  <unit-setting section="Service" name="SetCredential" value="webapp-mode:serving files"/>' <<<"$out"
+check "After= and Wants= carried, without systemd's default dependencies" bash -c \
+        'grep -qx "  <unit-setting section=\"Unit\" name=\"After\" value=\"[^\"]*time-sync.target[^\"]*\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Unit\" name=\"Wants\" value=\"time-sync.target\"/>" <<<"$0" &&
+         ! grep -q "sysinit.target\|basic.target\|system.slice\|shutdown.target" <<<"$0"' "$out"
 check "SystemCallFilter= listed as lost" grep -q 'SystemCallFilter=.*: NOT CARRIED, the widening accepted on purpose' <<<"$out"
 check "ProtectSystem= done by the sandbox" grep -q 'ProtectSystem=strict: done by the sandbox' "$TMP/notes"
 check_eq "--output=- writes no profile" "$(c ls /etc/sandbox/profiles 2>/dev/null | grep -c webapp)" 0
@@ -192,6 +271,8 @@ check "the drop-in reads the file at start: EnvironmentFile=-/etc/default/webapp
         c sh -c 'grep -qx "EnvironmentFile=-/etc/default/webapp" /run/systemd/generator/sandbox@webapp.service.d/*.conf'
 check "... and has no secret" c sh -c '! grep -rq s3cret /run/systemd/generator/sandbox@webapp.service.d'
 check_eq "sandbox@webapp is active" "$(c systemctl is-active sandbox@webapp)" active
+check_eq "... with the original's UMask= and LimitNOFILE=" \
+        "$(c systemctl show -p UMask --value sandbox@webapp) $(c systemctl show -p LimitNOFILE --value sandbox@webapp)" "0027 4096"
 check_eq "webapp.service is inactive" "$(c systemctl is-active webapp.service)" inactive
 check_eq "webapp.service is disabled" "$(c systemctl is-enabled webapp.service)" disabled
 ok_serving=
@@ -204,8 +285,14 @@ check_eq "the service runs as nobody" "$(c ps -o user= -C python3)" nobody
 check_eq "the service has the file's variable, read by systemd at start" \
         "$(in_sandbox sandbox@webapp sh -c 'tr "\0" "\n" </proc/$(pgrep -x python3)/environ | grep ^WEBAPP_TOKEN=')" \
         "WEBAPP_TOKEN=s3cret-token"
-check_eq "its /run/webapp is made in the sandbox, nobody's, 0750" \
+check_eq "its SetCredential= reads inside, at \$CREDENTIALS_DIRECTORY, as nobody" \
+        "$(in_sandbox sandbox@webapp setpriv --reuid=nobody --regid=nogroup --clear-groups \
+                sh -c 'cat "$(tr "\0" "\n" </proc/$(pgrep -x python3)/environ | sed -n "s/^CREDENTIALS_DIRECTORY=//p")/webapp-mode"')" \
+        "serving files"
+check_eq "its /run/webapp is there in the sandbox, nobody's, 0750" \
         "$(in_sandbox sandbox@webapp stat -c '%U %G %a' /run/webapp)" "nobody nogroup 750"
+check_eq "... the host's /run/webapp, the same directory" \
+        "$(c stat -c '%d %i %U %a' /run/webapp)" "$(in_sandbox sandbox@webapp stat -c '%d %i %U %a' /run/webapp)"
 out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec webapp -- touch /usr/probe </dev/null 2>&1)
 check "the host's /usr is read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
 
@@ -248,6 +335,42 @@ check_eq "sandboxctl run ran the same, reading the EnvironmentFile= by systemd's
 [ "$run_ran" = "$systemd_ran" ] || diag "$(c cat /tmp/run.log)"
 check "no variable of the file is in the profile" c sh -c '! grep -q "T_PLAIN\|T_DQ\|plain value" /etc/sandbox/profiles/dump.xml'
 
+# A runtime directory shared with the host: the converted sockd listens
+# in the host's /run/sockd, where a client on the host connects as it did
+# to the original; the directory goes when the sandbox stops
+sockd_ask() {
+        c python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.connect("/run/sockd/sock"); print(s.recv(64).decode().strip())' 2>&1
+}
+sockd_wait() {
+        for _ in $(seq 100); do
+                c test -S /run/sockd/sock && [ "$(sockd_ask)" = "pong from uid 65534" ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
+c install -d -o nobody -g nogroup -m 2750 /run/sockd
+c systemctl start sockd.service
+check "the original sockd answers on /run/sockd/sock" sockd_wait
+out=$(c sandboxctl convert sockd --output=- 2>"$TMP/notes")
+check_eq "convert sockd while it runs: exit 0" "$?" 0
+check "its socket directory, found from the socket it listens on, shared with the host, with its mode" \
+        grep -q '<runtime-directory name="sockd" mode="2750" share="host"/>' <<<"$out"
+check "... and said" grep -q 'sockd.service: the running service listens on /run/sockd/sock: /run/sockd shared with the host' "$TMP/notes"
+c sandboxctl convert sockd --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "sockd converted and started in its sandbox" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@sockd)"
+check "a client on the host reaches the sandboxed sockd at /run/sockd/sock, unchanged" sockd_wait
+check_eq "the host's /run/sockd is nobody's, 2750" "$(c stat -c '%U %G %a' /run/sockd)" "nobody nogroup 2750"
+check_eq "inside, /run/sockd is that directory, writable, nosuid, nodev, noexec" \
+        "$(in_sandbox sandbox@sockd awk '$5 == "/run/sockd" { print $6 }' /proc/self/mountinfo | tr , '\n' | grep -xE 'rw|nosuid|nodev|noexec' | sort | tr '\n' ' ')" \
+        "nodev noexec nosuid rw "
+out=$(c systemd-run --quiet --wait --pipe --collect sandboxctl exec sockd -- touch /usr/probe /run/sockd/probe </dev/null 2>&1)
+check "the host's /usr stays read-only for it" grep -q "Read-only file system" <<<"$out" || diag "$out"
+check "... while what it writes in /run/sockd is on the host" c test -e /run/sockd/probe
+c systemctl stop sandbox@sockd
+check "once the sandbox stops, the host's /run/sockd is gone" c test ! -e /run/sockd
+
 # an EnvironmentFile= that is /dev/zero: convert does not read it, and
 # "sandboxctl run" refuses it, at once
 out=$(c timeout 20 sandboxctl convert zeroenv --output=- 2>/dev/null)
@@ -265,17 +388,86 @@ check "... naming the drop-in and its mode" \
         grep -q '/etc/systemd/system/secretenv.service.d/token.conf (mode 0600) is not readable by every user' "$TMP/err"
 check "... and the value is on neither stream" bash -c '! grep -q s3cret-dropin "$0" "$1"' "$TMP/out" "$TMP/err"
 
-# a variable that no Environment= sets: its value would come at start
-c sandboxctl convert unsetvar --output=- >/dev/null 2>"$TMP/err"
-check_eq "ExecStart= with \$DELAY that only the EnvironmentFile= may set: refused" "$?" 1
-check "... naming the variable" grep -q 'ExecStart= uses \$DELAY, which no Environment= of the unit sets' "$TMP/err"
+# a shell ExecStart= with variables only the EnvironmentFile= sets: runs
+# as it is, the file read at every start
+shellvar_out() {
+        for _ in $(seq 100); do
+                c test -e /srv/shellvar/out && break
+                sleep 0.1
+        done
+        c cat /srv/shellvar/out && c rm -f /srv/shellvar/out
+}
+c sandboxctl convert shellvar --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "a shell ExecStart= with \$X and \$Y from an EnvironmentFile=: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@shellvar)"
+out=$(c cat /etc/sandbox/profiles/shellvar.xml)
+check "... \$Y in the profile, to be expanded at start" grep -qF '<arg expand="yes">$Y</arg>' <<<"$out"
+check "... and not its value" bash -c '! grep -q y-s3cret <<<"$0"' "$out"
+check_eq "... the shell got the file's values" "$(shellvar_out)" "one y-s3cret"
+printf 'X=three\nY=four\n' | c sh -c 'cat >/etc/default/shellvar'
+c systemctl restart sandbox@shellvar
+check_eq "... the file changed and the sandbox restarted: the new values (read at every start)" "$(shellvar_out)" "three four"
+c systemctl stop sandbox@shellvar
+
+# a socket-activated service: its socket stays, and starts the sandbox
+sock_ask() {
+        c python3 -c 'import socket; s = socket.create_connection(("127.0.0.1", 8124), timeout=20); print(s.recv(200).decode().strip())'
+}
+check_eq "the original answers through its socket" "$(sock_ask | cut -d' ' -f3-4)" "1 sockact.socket"
+c sandboxctl convert sockact --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "a socket-activated service: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@sockact)"
+check "... the note says the socket stays" grep -q 'TriggeredBy=sockact.socket: the socket stays on the host' "$TMP/out"
+check_eq "... the socket's drop-in points it at the sandbox" \
+        "$(c grep -v '^#' /etc/systemd/system/sockact.socket.d/sandbox.conf)" "$(printf '[Socket]\nService=sandbox@sockact.service')"
+check_eq "... systemd has it so" "$(c systemctl show -P Triggers sockact.socket)" "sandbox@sockact.service"
+answer=$(sock_ask)
+read -r spid lpid nfds names fds <<<"$answer"
+check_eq "... the sandboxed service answers through the socket: LISTEN_FDS=1, LISTEN_FDNAMES=sockact.socket" \
+        "$nfds $names" "1 sockact.socket"
+check "... LISTEN_PID is its own PID ($lpid = $spid)" [ -n "$spid" ] && [ "$spid" = "$lpid" ]
+check_eq "... it started with standard input, output and error and the socket, no other descriptor" "$fds" "0,1,2,3"
+# the interpreter's, not the helper's, whose arguments name the script too
+hostpid=$(c pgrep -f '^/usr/bin/python3 /usr/local/bin/sock-answer')
+check "... and it runs in sandbox@sockact" c grep -q 'sandbox@sockact.service' "/proc/$hostpid/cgroup"
+check_eq "... the original is inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+answer=$(sock_ask)
+check_eq "a connection to the socket starts the stopped sandbox again" "$(c systemctl is-active sandbox@sockact)" active
+check_eq "... which answers" "$(cut -d' ' -f3-4 <<<"$answer")" "1 sockact.socket"
+check_eq "... the original stays inactive" "$(c systemctl is-active sockact.service)" inactive
+c systemctl stop sandbox@sockact
+c sandboxctl convert peraccept@0.service --output=- >/dev/null 2>"$TMP/err"
+check_eq "a service of a socket with Accept=yes: refused" "$?" 1
+check "... saying why" grep -q 'socket-activated by peraccept.socket with Accept=yes' "$TMP/err" || diag "$(cat "$TMP/err")"
+
+# an instance of a template: the profile is PREFIX-INSTANCE, %i resolved
+c systemctl start tmpl@4242.service
+c sandboxctl convert tmpl@4242.service --enable >"$TMP/out" 2>&1
+rc=$?
+check_eq "an instance of a template: converted and started" "$rc" 0
+[ "$rc" -eq 0 ] || diag "$(cat "$TMP/out")" "$(c journalctl -q -n 20 -u sandbox@tmpl-4242)"
+check "... as sandbox tmpl-4242, %i resolved" c grep -q '<arg>4242</arg>' /etc/sandbox/profiles/tmpl-4242.xml
+check "... %I in its description" c grep -q '<description>Sleeper 4242</description>' /etc/sandbox/profiles/tmpl-4242.xml
+check_eq "... sandbox@tmpl-4242 runs it" "$(c systemctl is-active sandbox@tmpl-4242)" active
+check_eq "... the instance is stopped" "$(c systemctl is-active tmpl@4242.service)" inactive
+hostpid=$(c pgrep -x -f '/bin/sleep 4242')
+check "... sleep 4242 runs in sandbox@tmpl-4242" c grep -q 'sandbox@tmpl-4242.service' "/proc/$hostpid/cgroup"
+c systemctl stop sandbox@tmpl-4242
 
 # never wider than the unit
 c sandboxctl convert narrow --output=- >"$TMP/out" 2>"$TMP/err"
-check_eq "IPAddressAllow= of other addresses, a lower LimitNOFILE=, TemporaryFileSystem=:ro: refused" "$?" 1
-check "... IPAddressDeny= named" grep -q 'narrow.service: IPAddressDeny=.*IPAddressAllow=10.0.0.0/8: a profile' "$TMP/err"
-check "... LimitNOFILE= named" grep -q 'narrow.service: LimitNOFILE=64: the sandbox.s unit has the manager.s default' "$TMP/err"
+check_eq "TemporaryFileSystem=:ro: refused" "$?" 1
 check "... TemporaryFileSystem=:ro named" grep -q 'narrow.service: TemporaryFileSystem=/srv/t:ro: ' "$TMP/err"
+check "... not IPAddressAllow= of other addresses or a lower LimitNOFILE=: carried" \
+        bash -c '! grep -q "IPAddress\|LimitNOFILE" "$0"' "$TMP/err"
+out=$(c sandboxctl convert narrow --accept-widening --output=- 2>/dev/null)
+check "... as <unit-setting>s, the addresses as the manager has them (in either order)" bash -c \
+        'grep -qxE "  <unit-setting section=\"Service\" name=\"IPAddressDeny\" value=\"(::/0 0\.0\.0\.0/0|0\.0\.0\.0/0 ::/0)\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"IPAddressAllow\" value=\"10.0.0.0/8\"/>" <<<"$0" &&
+         grep -qx "  <unit-setting section=\"Service\" name=\"LimitNOFILE\" value=\"64:64\"/>" <<<"$0"' "$out"
 out=$(c sandboxctl convert nonet --output=- 2>/dev/null)
 check "IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' <<<"$out"
 
@@ -322,12 +514,10 @@ bad() { # bad DESCRIPTION PATTERN UNIT
 bad "an unknown unit" "no-such-unit.service: no such unit" no-such-unit
 bad "a template without instance" "is a template; give one of its instances" "tmpl@.service"
 bad "a oneshot" "Type=oneshot runs once" job
-bad "a socket-activated unit" "socket-activated" sockact
 bad "a masked unit" "masked; unmask it first" masked-one
-bad "a shell command line with variables" "runs a shell command line with variables" shellvar
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
-        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$"')" ""
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$\|^sockd.xml$"')" ""
 
 done_testing

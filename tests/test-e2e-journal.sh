@@ -1,11 +1,37 @@
 #!/bin/bash
 # End-to-end: the service's standard output and error are in its unit's
 # journal; SANDBOX_DEBUG=1 from a drop-in ("systemctl edit") shows every
-# set-up step of the helper there.
+# set-up step of the helper there. A daemon that logs through syslog(3),
+# logger(1), systemd-cat(1) and the journal's native protocol
+# (sd_journal_send(3), sd_journal_print(3)) from inside its sandbox, as
+# an unprivileged user, has its lines in journalctl -u sandbox@NAME, with
+# its own identifier and, for the daemon's lines, its own PID as the
+# host sees it (the process of the unit's cgroup that runs it).
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
+command -v cc >/dev/null || e2e_skip_all "no C compiler for the journal probe"
 e2e_init
+if ! cc -o "$TMP/journal-probe" "$SOURCE_ROOT/tests/e2e/journal-probe.c" $(pkg-config --cflags --libs libsystemd) 2>"$TMP/cc.err"; then
+        echo "Bail out! cannot build the journal probe: $(head -c 300 "$TMP/cc.err")"
+        exit 1
+fi
+e2e_file "$TMP/journal-probe" /usr/local/lib/sandbox-e2e/journal-probe 0755
+TOKEN=$$-$RANDOM
+# logger and systemd-cat stay until their input ends: the journal learns a
+# sender's unit from its /proc/PID/cgroup, which a process that has
+# already exited no longer has (as for any unit's short-lived process)
+cat >"$TMP/syslogger.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec user="nobody" group="nogroup">
+    <arg>/bin/sh</arg><arg>-c</arg>
+    <arg>{ echo "logger line \$1"; sleep 3; } | logger -t myd &amp; { echo "cat line \$1"; sleep 3; } | systemd-cat -t myd &amp; exec /usr/local/lib/sandbox-e2e/journal-probe "\$1"</arg>
+    <arg>sh</arg><arg>$TOKEN</arg>
+  </exec>
+</sandbox>
+XML
+e2e_profile "$TMP/syslogger.xml" syslogger
 cat >"$TMP/talker.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
@@ -43,5 +69,41 @@ for step in lock namespaces propagation root etc var tmpfs dev proc mask pivot_r
                 grep -qE ": step $step: [0-9.]+ ms$" "$TMP/journal"
 done
 c systemctl stop sandbox@talker
+
+# --- a daemon's own logging, through the sandbox's interfaces ---
+
+c systemctl start sandbox@syslogger
+syslogger() {
+        c journalctl -u sandbox@syslogger -o cat --no-pager "$@"
+}
+for _ in $(seq 100); do
+        syslogger >"$TMP/journal"
+        missing=no
+        for line in "ready $TOKEN" "print line $TOKEN" "logger line $TOKEN" "cat line $TOKEN"; do
+                grep -qx "$line" "$TMP/journal" || missing=yes
+        done
+        [ "$missing" = no ] && break
+        sleep 0.1
+done
+# the daemon: the process of the unit's cgroup that runs the probe
+cgroup=$(c systemctl show -p ControlGroup --value sandbox@syslogger)
+daemon=
+for p in $(c sh -c "cat \$(find '/sys/fs/cgroup$cgroup' -name cgroup.procs)"); do
+        [ "$(c cat "/proc/$p/comm" 2>/dev/null)" = journal-probe ] && daemon=$p
+done
+main=$(c systemctl show -p MainPID --value sandbox@syslogger)
+check "the daemon runs in the unit's cgroup, not as its main process (the helper) ($daemon, $main)" \
+        test -n "$daemon" -a "$daemon" != "$main"
+syslogger SYSLOG_IDENTIFIER=myd >"$TMP/myd"
+check "logger -t myd: its line, with SYSLOG_IDENTIFIER=myd" grep -qx "logger line $TOKEN" "$TMP/myd"
+check "systemd-cat -t myd: its line, with SYSLOG_IDENTIFIER=myd" grep -qx "cat line $TOKEN" "$TMP/myd"
+syslogger SYSLOG_IDENTIFIER=myd "_PID=$daemon" >"$TMP/daemon"
+check "syslog(3): the daemon's line, SYSLOG_IDENTIFIER=myd, _PID the daemon's" grep -qx "syslog line $TOKEN" "$TMP/daemon"
+check "sd_journal_send(3): the daemon's line, SYSLOG_IDENTIFIER=myd, _PID the daemon's" \
+        grep -qx "native line $TOKEN" "$TMP/daemon"
+syslogger "_PID=$daemon" >"$TMP/daemon"
+check "sd_journal_print(3): the daemon's line, _PID the daemon's" grep -qx "print line $TOKEN" "$TMP/daemon"
+check "its standard output too, _PID the daemon's" grep -qx "ready $TOKEN" "$TMP/daemon"
+c systemctl stop sandbox@syslogger
 
 done_testing

@@ -7,7 +7,8 @@
 # process does not become that process for systemd, and stopping it
 # leaves that process be; a profile's NOTIFY_SOCKET gets no drop-in, and
 # a unit file's makes the start fail, with /etc untouched; the watchdog,
-# a reload (RELOADING=1, Type=notify with ExecReload=) and, with
+# a reload (RELOADING=1, Type=notify with ExecReload=), a profile's
+# pre-start, post-start, reload and stop commands in the sandbox, and, with
 # <service fd-store>, the file descriptor store work through the relay.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
@@ -154,6 +155,55 @@ check_eq "reload: systemctl reload returns 0, the unit is active" "$rc:$(c syste
 check_eq "reload: RELOADING=1 and READY=1 reached systemd (STATUS=reloaded 1)" \
         "$(c systemctl show -p StatusText --value sandbox@reloader)" "reloaded 1"
 c systemctl stop sandbox@reloader
+
+# --- the profile's own commands, in the sandbox: a pre-start command
+# before the service, a reload that is kill -HUP $MAINPID, joined, and a
+# stop command joined as well ---
+c_profile hooker <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec user="nobody" group="nogroup"><arg>/usr/local/lib/sandbox-e2e/notify-probe</arg><arg>reload</arg></exec>
+  <service type="notify"/>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo "hook pre as $(id -un)"</arg></exec-start-pre>
+  <exec-start-post><arg>/bin/sh</arg><arg>-c</arg><arg>echo "hook post sees MAINPID=$MAINPID: $(tr '\0' ' ' &lt;/proc/$MAINPID/cmdline)"</arg></exec-start-post>
+  <exec-reload><arg>/bin/kill</arg><arg>-HUP</arg><arg>$MAINPID</arg></exec-reload>
+  <exec-stop><arg>/bin/sh</arg><arg>-c</arg><arg>echo "hook stop as $(id -un) with $(grep ^CapEff /proc/self/status), pid ns $(readlink /proc/self/ns/pid)"; kill -TERM ${MAINPID}</arg></exec-stop>
+</sandbox>
+XML
+c systemctl daemon-reload
+c timeout 30 systemctl start sandbox@hooker
+rc=$?
+check_eq "hooks: the sandbox with pre-start, post-start, reload and stop commands starts" \
+        "$rc:$(c systemctl is-active sandbox@hooker)" "0:active"
+[ "$rc" -eq 0 ] || diag "$(c journalctl -u sandbox@hooker -o cat --no-pager | tail -n 20)"
+svc=$(c_service_pid sandbox@hooker)
+svc_ns=$(c readlink "/proc/$svc/ns/pid")
+c timeout 30 systemctl reload sandbox@hooker
+rc=$?
+for _ in $(seq 30); do
+        [ "$(c systemctl show -p StatusText --value sandbox@hooker)" = "reloaded 1" ] && break
+        sleep 0.1
+done
+check_eq "hooks: systemctl reload runs kill -HUP \$MAINPID in the sandbox; it reaches the service (reloaded 1)" \
+        "$rc:$(c systemctl is-active sandbox@hooker):$(c systemctl show -p StatusText --value sandbox@hooker)" "0:active:reloaded 1"
+c timeout 30 systemctl reload sandbox@hooker
+for _ in $(seq 30); do
+        [ "$(c systemctl show -p StatusText --value sandbox@hooker)" = "reloaded 2" ] && break
+        sleep 0.1
+done
+check_eq "hooks: a second reload reaches the same service" "$(c systemctl show -p StatusText --value sandbox@hooker)" "reloaded 2"
+c timeout 30 systemctl stop sandbox@hooker
+check_eq "hooks: systemctl stop: inactive, not failed" "$(c systemctl is-active sandbox@hooker)" inactive
+c journalctl -u sandbox@hooker -o cat --no-pager >"$TMP/journal"
+check "hooks: the pre-start command ran as the service's user" grep -q "^hook pre as nobody" "$TMP/journal"
+check "hooks: ... before the service said it was ready" \
+        awk '/^hook pre as/ { pre = NR } /ready as PID/ && !ready { ready = NR } END { exit !(pre && ready && pre < ready) }' "$TMP/journal"
+check "hooks: the post-start command saw the service as \$MAINPID in the sandbox" \
+        grep -q "^hook post sees MAINPID=[0-9]*: /usr/local/lib/sandbox-e2e/notify-probe reload" "$TMP/journal"
+check "hooks: the stop command ran in the service's PID namespace, as its user, without capabilities" \
+        grep -qF "hook stop as nobody with CapEff:	0000000000000000, pid ns $svc_ns" "$TMP/journal"
+check "hooks: the service got the stop command's SIGTERM" grep -q 'SIGTERM, exiting' "$TMP/journal"
 
 # --- the file descriptor store, through the relay, with <service fd-store> only ---
 check_eq "fd-store: the unit has FileDescriptorStoreMax=4" \

@@ -170,6 +170,37 @@ NOTIFY_SOCKET=/run/systemd/plain-notify sb "$n" -- /bin/true
 sleep 0.2
 check_eq "plain: without --forking the helper sends nothing itself" "$rc:$(cat "$TMP/plain/got" 2>/dev/null)" 0:
 
+# ---------------------------------------------------------------------------
+# --ready-on-exec (simple and exec profiles): READY=1 from the helper once
+# the service has been executed, never when the sandbox or the execution
+# failed
+
+# ready_case LABEL RC GOT OPTIONS... -- COMMAND...: the helper's status
+# is RC and what reached NOTIFY_SOCKET is GOT
+ready_case() {
+        local label=$1 want_rc=$2 want_got=$3
+        shift 3
+        mkdir -p "$TMP/$label"
+        listen "/run/systemd/$label-notify" "$TMP/$label/got" "$TMP/$label/none"
+        name "$label"
+        NOTIFY_SOCKET=/run/systemd/$label-notify sb "$n" --ready-on-exec "$@"
+        sleep 0.2
+        local times=never
+        [ -n "$want_got" ] && times=once
+        check_eq "$label: the helper exits $want_rc, and READY=1 reached NOTIFY_SOCKET $times" \
+                "$rc:$(cat "$TMP/$label/got" 2>/dev/null)" "$want_rc:$want_got"
+}
+ready_case ready-exec 0 "READY=1 before" -- /bin/true
+ready_case ready-enoent 127 "" -- /nonexistent/command
+check "ready-enoent: the helper says why" grep -q 'execute /nonexistent/command: No such file or directory' "$TMP/err"
+ready_case ready-noexec 126 "" -- /etc/hostname
+ready_case ready-workdir 125 "" --workdir=/nonexistent -- /bin/true
+ready_case ready-bind 125 "" --bind="$TMP/nonexistent":/srv -- /bin/true
+name both
+sb "$n" --ready-on-exec --forking -- /bin/true
+check_eq "--ready-on-exec with --forking: refused, one readiness or the other" \
+        "$rc:$(grep -c -- '--forking and --ready-on-exec' "$TMP/err")" 1:1
+
 name bad-socket
 NOTIFY_SOCKET=relative sb "$n" --forking -- /bin/true
 check_eq "bad NOTIFY_SOCKET: refused before anything is built (125)" "$rc" 125

@@ -28,7 +28,7 @@ cp -R "$SOURCE_ROOT/tests/generator/good" "$SOURCE_ROOT/tests/generator/second" 
 chmod -R u+rwX,go-w "$FIXTURES"
 
 # every profile of good/ and second/, and the links their <install> asks for
-NAMES="api extra job minimal web"
+NAMES="api extra job minimal settings web"
 WANTS="backup.target:job graphical.target:web multi-user.target:web sandbox.target:api sandbox.target:extra sandbox.target:web"
 
 sed_escape() {

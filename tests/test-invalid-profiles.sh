@@ -76,6 +76,12 @@ refused_with too-large.xml "too-large.xml: is 2097152 bytes; a profile may be at
 padded 1048577 >one-byte-too-large.xml
 refused_with one-byte-too-large.xml "one-byte-too-large.xml: is 1048577 bytes; a profile may be at most 1 MiB"
 
+# a pre-start command is one argument of the helper's: bounded as one
+printf '<sandbox><exec><arg>/bin/true</arg></exec><exec-start-pre><arg>/bin/echo</arg><arg>%s</arg></exec-start-pre></sandbox>\n' \
+        "$(head -c 70000 /dev/zero | tr '\0' x)" >hook-too-long.xml
+refused_with hook-too-long.xml \
+        "hook-too-long.xml:1: <exec-start-pre>: the command line comes to 140020 bytes (escaped); allowed: at most 131008"
+
 profile >group-writable.xml
 chmod 0664 group-writable.xml
 refused_with group-writable.xml \
@@ -203,6 +209,22 @@ else
         skip "systemd loads the 1048575-byte ExecStart= line" "no systemd-analyze"
         skip "systemd refuses the 1048576-byte one (ENOBUFS)" "no systemd-analyze"
 fi
+
+# a LoadCredential= path that resolves, through a symbolic link, into
+# what every sandbox masks: systemd would follow it as root
+ln -s /proc/self/environ "$TMP/invalid/credential-link"
+cat >credential-link.xml <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/usr/bin/true</arg></exec>
+  <unit-setting section="Service" name="LoadCredential" value="env:$TMP/invalid/credential-link"/>
+</sandbox>
+XML
+chmod 0644 credential-link.xml
+"$SANDBOXCTL" validate -- credential-link.xml >"$TMP/stdout" 2>"$TMP/stderr"
+check_eq "LoadCredential= of a link into /proc: refused" "$?" 1
+check "... saying where it resolves" grep -q "^credential-link.xml:4: <unit-setting>: LoadCredential= path \"$TMP/invalid/credential-link\" resolves into a path the sandbox always masks: /proc/[0-9]*/environ;" "$TMP/stderr"
+rm credential-link.xml "$TMP/invalid/credential-link"
 
 # An entity bomb of just under 1 MiB: thousands of entities, each ten of
 # the one before. Refused quickly, whatever the parser's entity limits.

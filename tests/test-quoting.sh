@@ -40,6 +40,9 @@ args = [
     '--x="y"', "'single quoted'", "`backquote`", "#hash", "*?[glob]", "=", "a=b c",
     "\x7f",
 ]
+# <arg expand="yes">: systemd must store them with their "$" as they are,
+# to expand them at each start
+expand_args = ["$HOME", "${X}", "--o=${X}x %i \"q\" 'q' \\ $$ $", "$1"]
 env = [
     ("PERCENT", "%i %% 100%"),
     ("DOLLAR", "$HOME ${X} $$ $"),
@@ -64,6 +67,8 @@ with open(profile, "w", encoding="utf-8") as f:
     f.write("  <exec workdir=%s>\n" % quoteattr(workdir))
     for a in args:
         f.write("    <arg>%s</arg>\n" % text(a))
+    for a in expand_args:
+        f.write('    <arg expand="yes">%s</arg>\n' % text(a))
     for n, v in env:
         f.write("    <env name=%s value=%s/>\n" % (quoteattr(n), quoteattr(v)))
     f.write("  </exec>\n  <filesystem>\n")
@@ -72,7 +77,7 @@ with open(profile, "w", encoding="utf-8") as f:
     f.write("  </filesystem>\n</sandbox>\n")
 
 with open(cases, "w") as f:
-    json.dump({"args": args, "env": env, "description": description,
+    json.dump({"args": args, "expand_args": expand_args, "env": env, "description": description,
                "bind": bind, "mask": mask, "workdir": workdir}, f)
 EOF
 
@@ -244,14 +249,18 @@ try:
 except ValueError as e:
     argv = []
     report(False, "systemd's Command Line: splits into words", "%s in %s" % (e, commands[0]))
-argv = [at_exec(w) for w in argv]
+raw = argv[len(argv) - len(cases["expand_args"]):]
+argv = [at_exec(w) for w in argv[:len(argv) - len(cases["expand_args"])]]
+for i, a in enumerate(cases["expand_args"]):
+    got = raw[i] if i < len(raw) else None
+    report(got == a, "argument with expand=yes %s, kept for systemd to expand" % ascii(a), "systemd has %s" % ascii(got))
 
 def spec(*fields):
     return ":".join(f.replace("\\", "\\\\").replace(":", "\\:") for f in fields)
 
 options = [helper, "--name=q", "--profile=" + profile, "--etc=overlay", "--var=overlay",
            "--bind-ro=" + spec(*cases["bind"]), "--mask=" + cases["mask"], "--network=host",
-           "--workdir=" + cases["workdir"]]
+           "--workdir=" + cases["workdir"], "--ready-on-exec"]
 expected = options + ["--"] + cases["args"]
 
 for o in options[1:]:

@@ -132,6 +132,25 @@ done
 # with the generated wants links in place
 verify_unit "sandbox.target" "(with the generated wants links)"
 
+# --- unit settings passed through ---------------------------------------
+
+# every key of <unit-setting> in one profile, its [Unit] dependencies on
+# units that every systemd has (verify loads them); systemd reads each
+# line as the profile's check said it would
+mkdir -p "$TMP/settings"
+sed -e 's/postgresql\.service/systemd-journald.socket/g' -e 's/nginx\.service/shutdown.target/' \
+    -e 's/app\.target/multi-user.target/' -e 's/dev-sda\.device/-.mount/' -e 's/other-db\.service/rescue.target/' \
+    "$SOURCE_ROOT/tests/profiles/valid/unit-settings-every-key.xml" >"$TMP/settings/settings.xml"
+chmod 0644 "$TMP/settings/settings.xml"
+rc=0
+SANDBOX_PROFILE_PATH=$TMP/settings "$DEST$GENERATOR_INSTALLED" "$GEN_OUT" \
+        "$DEST/run/systemd/generator.early" "$DEST/run/systemd/generator.late" >"$TMP/gen.log" 2>&1 || rc=$?
+check "the generator writes a drop-in with every unit setting" \
+        test "$rc" -eq 0 -a "$(grep -c -e '^Limit' -e '^After=' -e '^Requires=' -e '^LoadCredential=' \
+                "$GEN_OUT/sandbox@settings.service.d/50-profile.conf" 2>/dev/null)" -eq 20
+verify_unit "sandbox@settings.service" "(every <unit-setting> key)"
+rm -r "$GEN_OUT/sandbox@settings.service.d"
+
 # --- controls: verify does read these drop-ins and checks the helper ----
 
 # a key systemd does not know, in a drop-in next to the generated one,

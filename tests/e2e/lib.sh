@@ -334,8 +334,9 @@ c_service_pid() {
 
 # c_service_executed UNIT: the PID of UNIT's service once the helper has
 # built the sandbox and executed it (before, the process is still the
-# helper). The unit is Type=simple: "systemctl start" returns before
-# that, so this waits, up to 10 s.
+# helper). "systemctl start" of a simple or exec profile returns after
+# that (the helper's READY=1), but not with --no-block, nor for a
+# sandbox started otherwise: so this waits, up to 10 s.
 c_service_executed() {
         local pid comm
         for _ in $(seq 100); do

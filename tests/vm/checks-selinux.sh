@@ -164,6 +164,15 @@ checks_selinux_mcs() {
                 "$(g sandboxctl status mcs-a | sed -n 's/^ *label: //p')" "$la"
         check_eq "a command of sandboxctl exec gets mcs-a's label" \
                 "$(g sandboxctl exec mcs-a -- cat /proc/self/attr/current 2>&1 | tr -d '\0')" "$la"
+        # its syslog lines reach the journal through the sockets bound in,
+        # enforcing, without a denial
+        g sandboxctl exec mcs-a -- logger -t mcs-a-log "from mcs-a"
+        check "mcs-a's syslog line is in the journal, through /dev/log" \
+                g sh -c 'for i in $(seq 20); do
+                        journalctl -q -b -t mcs-a-log --no-pager | grep -q "from mcs-a" && exit 0; sleep 0.25
+                done; exit 1'
+        check "... with no AVC denial of mcs-a's label on the journal's sockets" eval \
+                '! g journalctl -q -b -k --no-pager | grep "avc: *denied" | grep -F "scontext=$la " | grep -q "devlog_t\|syslogd_t"'
 
         # what mcs-b writes itself, as the helper labels its state
         check_eq "mcs-b writes a file in its /var" \

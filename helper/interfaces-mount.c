@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "interfaces.h"
+#include "interfaces-mount.h"
+#include "log.h"
+#include "macro.h"
+#include "mount-util.h"
+#include "paths.h"
+
+#define DEV_LOG_SOCKET "/run/systemd/journal/dev-log"
+
+static const struct {
+        Interface interface;
+        const char *path;
+} sockets[] = {
+        { INTERFACE_JOURNAL, "/run/systemd/journal/socket" },
+        { INTERFACE_JOURNAL, "/run/systemd/journal/stdout" },
+        { INTERFACE_DEV_LOG, DEV_LOG_SOCKET },
+        { INTERFACE_DBUS,    "/run/dbus/system_bus_socket" },
+};
+
+/* The host's socket at path, opened O_PATH: every component walked from
+ * / without following a symbolic link, every one root's, the last a
+ * socket. What is bound is this very file, whatever the path names by
+ * the time of the mount. -ENOENT when there is none. */
+static int host_socket_open(const char *path) {
+        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        char part[NAME_MAX + 1];
+        const char *p = path;
+        bool last = false;
+        int r;
+
+        if (dir < 0)
+                return -errno;
+        while ((r = path_next_component(&p, part, &last)) > 0) {
+                int next = openat(dir, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                struct stat st;
+
+                if (next < 0)
+                        return -errno;
+                close(dir);
+                dir = next;
+                if (fstat(dir, &st) < 0)
+                        return -errno;
+                if (st.st_uid != 0)
+                        return -EPERM;
+                if (last)
+                        return S_ISSOCK(st.st_mode) ? TAKE_FD(dir) : S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;
+                if (!S_ISDIR(st.st_mode))
+                        return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+        }
+        return r < 0 ? r : -EINVAL;
+}
+
+static int bind_socket(int root, const char *path) {
+        _cleanup_close_ int src = host_socket_open(path);
+        int r;
+
+        if (src == -ENOENT || src == -ENOTDIR) {
+                log_debug("interfaces: the host has no %s; left out", path);
+                return 0;
+        }
+        if (src < 0) {
+                /* not what systemd makes there: nothing of it is bound in */
+                log_warning_errno(src, "interfaces: %s on the host is not a socket of root's (%m); left out", path);
+                return 0;
+        }
+        /* connect(2) needs write access to the socket's inode, which a
+         * read-only mount does not take away; unlink, rename and chmod
+         * it does (EBUSY, EROFS) */
+        r = bind_fd_in_root(root, src, path, path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "interfaces");
+        return r < 0 ? r : 1;
+}
+
+static int make_run_lock(int root) {
+        _cleanup_close_ int run = open_in_root(root, "/run", CREATE_NONE, "interfaces");
+
+        if (run < 0)
+                return log_error_errno(run, "interfaces: /run: %m");
+        /* as on the host: every user's, sticky, for lock files such as
+         * /var/lock/NAME (/var/lock is ../run/lock) */
+        if (mkdirat(run, "lock", 0755) < 0 || fchmodat(run, "lock", 01777, 0) < 0)
+                return log_error_errno(-errno, "interfaces: create /run/lock: %m");
+        return 0;
+}
+
+int interfaces_run(int root, unsigned set) {
+        unsigned made = 0;
+        int r;
+
+        if (set & INTERFACE_RUN_LOCK) {
+                r = make_run_lock(root);
+                if (r < 0)
+                        return r;
+                made |= INTERFACE_RUN_LOCK;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(sockets); i++) {
+                if (!(set & sockets[i].interface))
+                        continue;
+                r = bind_socket(root, sockets[i].path);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        made |= sockets[i].interface;
+        }
+        return (int) made;
+}
+
+int interfaces_dev(int dev, unsigned made) {
+        if (!(made & INTERFACE_DEV_LOG))
+                return 0;
+        if (symlinkat(DEV_LOG_SOCKET, dev, "log") < 0)
+                return log_error_errno(-errno, "interfaces: symlink /dev/log: %m");
+        return 0;
+}

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A runtime directory shared with the host: /run/NAME on the host, for
+ * the host's clients to find the service's sockets where they always
+ * did (/run/postgresql/.s.PGSQL.5432). It is the one host path the
+ * service writes, so it is made and removed by fd, never through a
+ * symbolic link or into another mount, and taken only when it is a
+ * directory of /run's own file system that root or the service's user
+ * already owns (systemd-tmpfiles and RuntimeDirectory= make it so).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper-options.h"
+#include "identity.h"
+#include "log.h"
+#include "mount-util.h"
+#include "paths.h"
+#include "quantities.h"
+#include "shared-dirs.h"
+#include "strv.h"
+
+#define SHARED_DIRS_MAX 32
+/* deeper than this, what the service left is left too: a bound walk */
+#define REMOVE_DEPTH_MAX 64
+
+/* what shared_dirs_make() made, for process 1 (a copy of this memory) to
+ * bind that very directory and no other */
+static struct {
+        dev_t dev;
+        ino_t ino;
+} made[SHARED_DIRS_MAX];
+
+/* The id of the mount fd is on, or 0 where the kernel does not say
+ * (before Linux 5.8): a bind mount of /run's own file system has the
+ * same device as /run, and only this tells it apart. */
+static uint64_t mount_id(int fd) {
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
+typedef struct SharedDir {
+        char name[80];
+        unsigned mode;
+        /* the owner the profile gives, as numbers (identity_resolve_names());
+         * -1: the service's */
+        long long uid, gid;
+} SharedDir;
+
+/* options.c has checked NAME:MODE or NAME:MODE:USER:GROUP, and
+ * identity_resolve_names() made USER and GROUP numbers */
+static void split(const char *spec, SharedDir *d) {
+        char *f[4] = {};
+        uint64_t v;
+
+        *d = (SharedDir) { .mode = 0755, .uid = -1, .gid = -1 };
+        if (helper_spec_split(spec, 4, f) < 0 && helper_spec_split(spec, 2, f) < 0)
+                return;
+        snprintf(d->name, sizeof(d->name), "%s", f[0]);
+        (void) parse_mode(f[1], &d->mode);
+        if (f[2] && *f[2] && parse_uint_range(f[2], 0, 0xfffffffe, &v) >= 0)
+                d->uid = (long long) v;
+        if (f[3] && *f[3] && parse_uint_range(f[3], 0, 0xfffffffe, &v) >= 0)
+                d->gid = (long long) v;
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                free(f[i]);
+}
+
+static int service_ids(const HelperConfig *c, uid_t *uid, gid_t *gid) {
+        uint64_t u = 0, g;
+
+        /* numbers by now: identity_resolve_names() looked the names up
+         * in the host's /etc */
+        if (c->user && parse_uint_range(c->user, 0, 0xfffffffe, &u) < 0)
+                return -EINVAL;
+        g = u;
+        if (c->group && parse_uint_range(c->group, 0, 0xfffffffe, &g) < 0)
+                return -EINVAL;
+        *uid = (uid_t) u;
+        *gid = (gid_t) g;
+        return 0;
+}
+
+static int open_run(struct stat *st, int flags) {
+        int run = open("/run", flags | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        if (run < 0 || fstat(run, st) < 0) {
+                int r = log_error_errno(-errno, "shared runtime directories: /run: %m");
+
+                if (run >= 0)
+                        close(run);
+                return r;
+        }
+        return run;
+}
+
+/* What the profile puts inside a shared directory would be made in the
+ * host's: mount points, masks, a runtime directory of the sandbox's own.
+ * The state root inside it would be the service's to write. */
+static int check_inside(const HelperConfig *c, size_t i, const char *name, const char *state_root) {
+        char path[96];
+        size_t n = strlen(name);
+
+        snprintf(path, sizeof(path), "/run/%s", name);
+        for (size_t k = 0; k < c->n_mounts; k++)
+                if (path_is_at_or_below(c->mounts[k].target, path))
+                        return log_error_errno(-EINVAL, "shared runtime directory %s: the mount on %s is inside it; "
+                                               "nothing may be mounted in the host's directory", path, c->mounts[k].target);
+        STRV_FOREACH(m, c->masks)
+                if (path_is_at_or_below(*m, path))
+                        return log_error_errno(-EINVAL, "shared runtime directory %s: the mask %s is inside it", path, *m);
+        STRV_FOREACH(d, c->runtime_dirs)
+                if (strncmp(*d, name, n) == 0 && ((*d)[n] == ':' || (*d)[n] == '/'))
+                        return log_error_errno(-EINVAL, "shared runtime directory %s: --runtime-dir=%s is inside it",
+                                               path, *d);
+        for (size_t j = 0; j < i; j++)
+                if (strncmp(c->shared_runtime_dirs[j], name, n) == 0 && c->shared_runtime_dirs[j][n] == ':')
+                        return log_error_errno(-EINVAL, "shared runtime directory %s: given twice", path);
+        if (path_is_at_or_below(state_root, path))
+                return log_error_errno(-EINVAL, "shared runtime directory %s: the state root %s is inside it", path,
+                                       state_root);
+        return 0;
+}
+
+static int make_one(int run, const struct stat *run_st, size_t i, const char *name, unsigned mode, uid_t uid, gid_t gid) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        if (mkdirat(run, name, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "shared runtime directory /run/%s: %m", name);
+        fd = openat(run, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+                return log_error_errno(-ENOTDIR, "shared runtime directory /run/%s: is there, and is not a directory "
+                                       "(a symbolic link or another file): refusing it", name);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "shared runtime directory /run/%s: %m", name);
+        if (st.st_dev != run_st->st_dev || mount_id(fd) != mount_id(run))
+                return log_error_errno(-EXDEV, "shared runtime directory /run/%s: is another mount, not a directory "
+                                       "of /run: refusing it", name);
+        if (st.st_uid != 0 && st.st_uid != uid)
+                return log_error_errno(-EPERM, "shared runtime directory /run/%s: belongs to uid %u, neither root nor "
+                                       "the user it is for (%u): refusing it", name, (unsigned) st.st_uid, (unsigned) uid);
+        if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
+                return log_error_errno(-errno, "shared runtime directory /run/%s: %m", name);
+        made[i].dev = st.st_dev;
+        made[i].ino = st.st_ino;
+        return 0;
+}
+
+int shared_dirs_make(const HelperConfig *c, const char *state_root) {
+        _cleanup_close_ int run = -EBADF;
+        struct stat st;
+        uid_t uid;
+        gid_t gid;
+        int r = 0;
+
+        if (!c->shared_runtime_dirs)
+                return 0;
+        if (strv_length(c->shared_runtime_dirs) > SHARED_DIRS_MAX)
+                return log_error_errno(-E2BIG, "shared runtime directories: more than %d", SHARED_DIRS_MAX);
+        if (service_ids(c, &uid, &gid) < 0)
+                return log_error_errno(-EINVAL, "shared runtime directories: the user or group was not resolved");
+        run = open_run(&st, O_RDONLY);
+        if (run < 0)
+                return run;
+        for (size_t i = 0; r >= 0 && c->shared_runtime_dirs[i]; i++) {
+                SharedDir d;
+
+                split(c->shared_runtime_dirs[i], &d);
+                r = check_inside(c, i, d.name, state_root);
+                if (r >= 0)
+                        r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) d.uid : uid,
+                                     d.gid >= 0 ? (gid_t) d.gid : gid);
+        }
+        if (r < 0)
+                shared_dirs_remove(c);
+        return r;
+}
+
+int shared_dirs_bind(const HelperConfig *c, int root) {
+        _cleanup_close_ int run = -EBADF;
+        struct stat st;
+
+        if (!c->shared_runtime_dirs)
+                return 0;
+        /* this process's /run is still the host's: the new root is not
+         * entered yet */
+        run = open_run(&st, O_PATH);
+        if (run < 0)
+                return run;
+        for (size_t i = 0; c->shared_runtime_dirs[i]; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                char path[96];
+                SharedDir d;
+                int r;
+
+                split(c->shared_runtime_dirs[i], &d);
+                snprintf(path, sizeof(path), "/run/%s", d.name);
+                fd = openat(run, d.name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &st) < 0)
+                        return log_error_errno(-errno, "shared runtime directory %s: %m", path);
+                if (st.st_dev != made[i].dev || st.st_ino != made[i].ino)
+                        return log_error_errno(-ESTALE, "shared runtime directory %s: is no longer the directory made "
+                                               "for the sandbox: refusing it", path);
+                /* sockets need no executables nor devices */
+                r = bind_fd_in_root(root, fd, path, path, MS_NOSUID | MS_NODEV | MS_NOEXEC, "shared runtime directory");
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Empties dir (an O_RDONLY fd of a directory on dev), never following a
+ * symbolic link nor entering another mount; what it cannot remove stays. */
+static void remove_below(int dir, dev_t dev, unsigned depth) {
+        _cleanup_closedir_ DIR *d = NULL;
+        int copy = fcntl(dir, F_DUPFD_CLOEXEC, 3);
+        uint64_t mnt = mount_id(dir);
+        struct dirent *de;
+
+        if (copy < 0 || !(d = fdopendir(copy))) {
+                if (copy >= 0)
+                        close(copy);
+                return;
+        }
+        while ((de = readdir(d))) {
+                struct stat st;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        continue;
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_close_ int sub = -EBADF;
+
+                        if (st.st_dev != dev || depth >= REMOVE_DEPTH_MAX)
+                                continue;
+                        sub = openat(dir, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0 || fstat(sub, &st) < 0 || st.st_dev != dev || mount_id(sub) != mnt)
+                                continue;
+                        remove_below(sub, dev, depth + 1);
+                        (void) unlinkat(dir, de->d_name, AT_REMOVEDIR);
+                } else
+                        (void) unlinkat(dir, de->d_name, 0);
+        }
+}
+
+void shared_dirs_remove(const HelperConfig *c) {
+        _cleanup_close_ int run = -EBADF;
+        struct stat run_st;
+
+        if (!c->shared_runtime_dirs)
+                return;
+        run = open_run(&run_st, O_RDONLY);
+        if (run < 0)
+                return;
+        for (size_t i = 0; c->shared_runtime_dirs[i]; i++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st;
+                SharedDir d;
+
+                /* only what this sandbox made or took */
+                if (!made[i].ino)
+                        continue;
+                split(c->shared_runtime_dirs[i], &d);
+                fd = openat(run, d.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != made[i].dev || st.st_ino != made[i].ino ||
+                    mount_id(fd) != mount_id(run))
+                        continue;
+                remove_below(fd, st.st_dev, 0);
+                if (unlinkat(run, d.name, AT_REMOVEDIR) < 0)
+                        log_warning_errno(-errno, "shared runtime directory /run/%s: not removed: %m", d.name);
+                made[i].ino = 0;
+        }
+}
+
+/* The removing process, once the sandbox is built: every other file of
+ * the helper's closed (but the pidfd, 3, and its end of the pipe the
+ * helper waits on, 4); every signal blocked: a stop signal to the whole
+ * unit must not leave the directories behind, and it ends by itself once
+ * they are gone. */
+static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done) {
+        struct pollfd p = { .fd = 3, .events = POLLIN };
+        sigset_t all;
+        int a, b;
+
+        sigfillset(&all);
+        (void) sigprocmask(SIG_BLOCK, &all, NULL);
+        a = fcntl(pidfd, F_DUPFD, 10);
+        b = fcntl(done, F_DUPFD, 10);
+        if (a < 0 || b < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || close_range(5, ~0U, 0) < 0)
+                _exit(EXIT_FAILURE);
+        if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER), 0) < 0 ||
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                _exit(EXIT_FAILURE);
+        while (poll(&p, 1, -1) < 0 && errno == EINTR)
+                ;
+        shared_dirs_remove(c);
+        _exit(EXIT_SUCCESS);
+}
+
+int shared_dirs_remover(const HelperConfig *c, pid_t init) {
+        _cleanup_close_ int pidfd = -EBADF, done_w = -EBADF;
+        int done[2], status;
+        pid_t pid;
+
+        if (!c->shared_runtime_dirs)
+                return -EBADF;
+        /* taken while init is this process's unreaped child: its PID
+         * cannot name another process yet */
+        pidfd = (int) syscall(SYS_pidfd_open, init, 0);
+        if (pidfd < 0)
+                return log_error_errno(-errno, "shared runtime directories: watch process 1: %m");
+        if (pipe2(done, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "shared runtime directories: %m");
+        done_w = done[1];
+        /* forked twice: process 1 stays the helper's only child, which
+         * joining a sandbox looks for */
+        pid = fork();
+        if (pid == 0) {
+                close(done[0]);
+                if (fork() == 0)
+                        remover_run(c, pidfd, done_w);
+                _exit(EXIT_SUCCESS);
+        }
+        if (pid < 0) {
+                close(done[0]);
+                return log_error_errno(-errno, "shared runtime directories: fork: %m");
+        }
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        return done[0];
+}
+
+void shared_dirs_remover_wait(int fd) {
+        if (fd < 0)
+                return;
+        /* EOF: the removing process has ended (or never started) */
+        while (read(fd, &(char) { 0 }, 1) < 0 && errno == EINTR)
+                ;
+        close(fd);
+}

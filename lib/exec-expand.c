@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "exec-expand.h"
+#include "names.h"
+#include "strv.h"
+
+static const char *env_get(char * const *env, const char *name, size_t n) {
+        const char *v = NULL;
+
+        STRV_FOREACH(i, env)
+                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
+                        v = *i + n + 1;
+        return v;
+}
+
+static int value_words(const char *v, char ***out) {
+        for (const char *p = v;;) {
+                _cleanup_buffer_ Buffer w = {};
+                char quote = 0;
+
+                p += strspn(p, " \t\n\r");
+                if (!*p)
+                        return 0;
+                for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
+                        if (quote && *p == quote)
+                                quote = 0;
+                        else if (!quote && (*p == '"' || *p == '\''))
+                                quote = *p;
+                        else if (*p == '\\' && p[1])
+                                buffer_append_char(&w, *++p);
+                        else
+                                buffer_append_char(&w, *p);
+                }
+                if (w.oom || strv_append(out, w.data ? w.data : "") < 0)
+                        return -ENOMEM;
+        }
+}
+
+int exec_expand_word(const char *word, char * const *env, char ***out) {
+        _cleanup_buffer_ Buffer b = {};
+
+        if (word[0] == '$' && word[1] != '{' && word[1] != '$') {
+                const char *v = env_name_is_valid(word + 1) ? env_get(env, word + 1, strlen(word + 1)) : NULL;
+
+                return v ? value_words(v, out) : 0;
+        }
+        for (const char *p = word; *p;) {
+                size_t n;
+
+                if (p[0] == '$' && p[1] == '$') {
+                        buffer_append_char(&b, '$');
+                        p += 2;
+                        continue;
+                }
+                /* "${NAME}" only: the first "}" or ":" after it ends NAME */
+                n = p[0] == '$' && p[1] == '{' ? strcspn(p + 2, "}:") : 0;
+                if (p[0] != '$' || p[1] != '{' || p[2 + n] != '}') {
+                        buffer_append_char(&b, *p++);
+                        continue;
+                }
+                _cleanup_free_ char *name = strndup(p + 2, n);
+                const char *v;
+
+                if (!name)
+                        return -ENOMEM;
+                v = env_name_is_valid(name) ? env_get(env, name, n) : NULL;
+                buffer_append(&b, v ? v : "");
+                p += n + 3;
+        }
+        if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
+                return -ENOMEM;
+        return 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A word of a command line expanded from an environment as systemd
+ * expands ExecStart= at each start (systemd.service(5), "Command
+ * lines"), for <arg expand="yes">, which the generated unit leaves to
+ * systemd and "sandboxctl run" expands itself:
+ *   - a word that is "$NAME" alone becomes the value's words, split at
+ *     whitespace, quotes taken off and a backslash keeping the next
+ *     character; none when NAME is unset or not a valid name;
+ *   - elsewhere "${NAME}" becomes the value, or nothing when unset, and
+ *     "$$" a "$"; any other "$" stays, "${NAME:-...}" among them.
+ * env has "NAME=VALUE" entries, the last of a name winning.
+ */
+
+int exec_expand_word(const char *word, char * const *env, char ***out);
