@@ -11,12 +11,8 @@
 # conversion keeps and changes.
 #
 # The table at the end says, per service, "clean" (convert needed no
-# option and no edit, and every check passed) or which check failed and
-# why. A check that fails only because a part of the conversion is still
-# missing (named in its TODO: "needs shared runtime directories", ...) is
-# TAP's "not ok ... # TODO": reported, and the service is not clean, but
-# the suite passes. Once that part is there the check passes as a plain
-# "ok", and a diagnostic line says that its TODO is no longer needed.
+# option and no edit, and every check passed), or which checks failed, and
+# which option or edit the conversion needed.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
@@ -78,9 +74,7 @@ http_get() {
 declare -A SVC_N SVC_BAD SVC_NOTE SVC_REFUSED
 SVC=
 SVC_UNIT=
-# the missing part of the conversion that blocked the service, if any;
-# SVC_DOWN: the conversion was refused (no waiting for what cannot come)
-SVC_BLOCKED=
+# the conversion was refused (no waiting for what cannot come)
 SVC_DOWN=
 
 # service NAME UNIT: the checks that follow are NAME's; UNIT's journal is
@@ -88,7 +82,6 @@ SVC_DOWN=
 service() {
         SVC=$1
         SVC_UNIT=$2
-        SVC_BLOCKED=
         SVC_DOWN=
         SVC_N[$SVC]=0
         SVC_BAD[$SVC]=
@@ -103,65 +96,39 @@ note() {
         SVC_NOTE[$SVC]+="${SVC_NOTE[$SVC]:+; }$1"
 }
 
-# t [--todo REASON] DESCRIPTION COMMAND...: one assertion, recorded for
-# the service. REASON: the part of the conversion still missing that
-# explains a failure; without it, the reason that blocked the service
-# (a conversion refused for a missing part), if any.
+# t DESCRIPTION COMMAND...: one assertion, recorded for the service
 t() {
-        local reason=
-        if [ "$1" = --todo ]; then
-                reason=$2
-                shift 2
-        fi
         local what=$1
         shift
         if "$@"; then
-                t_result 0 "$what" "$reason"
+                t_result 0 "$what"
         else
-                t_result 1 "$what" "$reason"
+                t_result 1 "$what"
         fi
 }
 
-# t_eq [--todo REASON [--when PATTERN]] DESCRIPTION GOT EXPECTED: with
-# --when, REASON explains a failure only when GOT (the client's error)
-# has PATTERN, an extended regular expression
+# t_eq DESCRIPTION GOT EXPECTED
 t_eq() {
-        local opt=()
-        if [ "$1" = --todo ]; then
-                opt=(--todo "$2")
-                shift 2
-                if [ "$1" = --when ]; then
-                        [ "$4" = "$5" ] || grep -qE "$2" <<<"$4" || opt=()
-                        shift 2
-                fi
-        fi
-        t "${opt[@]}" "$1" test "$2" = "$3" || diag "got: $(head -c 500 <<<"$2")" "expected: $3"
+        t "$1" test "$2" = "$3" || diag "got: $(head -c 500 <<<"$2")" "expected: $3"
 }
 
 t_result() {
-        # while the conversion is blocked, that is why any check fails
-        local failed=$1 what=$2 reason=${SVC_BLOCKED:-${3:-}}
+        local failed=$1 what=$2
         SVC_N[$SVC]=$((${SVC_N[$SVC]} + 1))
         if [ "$failed" = 0 ]; then
                 ok "$what"
-                [ -z "${3:-}" ] || diag "passes now: it was a TODO (${3}); the TODO can go"
                 return 0
         fi
-        if [ -n "$reason" ]; then
-                todo "$what" "$reason"
-        else
-                not_ok "$what"
-        fi
+        not_ok "$what"
         if [ -z "${SVC_BAD[$SVC]}" ] && [ -n "$SVC_UNIT" ]; then
                 diag "$SVC_UNIT's journal, its last lines:" \
                         "$(c journalctl -q --no-pager -u "$SVC_UNIT" -o cat 2>&1 | tail -n 12)"
         fi
-        if [ -n "$SVC_BLOCKED" ] && [ "$reason" = "$SVC_BLOCKED" ]; then
-                # failed with the conversion, for the same reason: counted,
-                # not listed
+        if [ -n "$SVC_DOWN" ]; then
+                # failed with the refused conversion: counted, not listed
                 SVC_REFUSED[$SVC]=$((${SVC_REFUSED[$SVC]} + 1))
         else
-                SVC_BAD[$SVC]+="${SVC_BAD[$SVC]:+; }$what${reason:+ ($reason)}"
+                SVC_BAD[$SVC]+="${SVC_BAD[$SVC]:+; }$what"
         fi
         return 1
 }
@@ -182,21 +149,15 @@ refused_settings() {
                 sort -u | tr '\n' ' '
 }
 
-# convert_service UNIT NAME [ENABLED [REASON PATTERN]...]: the conversion
-# as an administrator makes it: convert --enable; should convert refuse to
-# lose the unit's own hardening, that is noted (not clean) and it is
-# converted with --accept-widening. REASON: the missing part of the
-# conversion that explains a failure, when its words (PATTERN, an extended
-# regular expression) are in convert's error or the sandboxed unit's
-# journal (the first pair that matches); the checks of the sandboxed unit
-# then fail for it too. A refusal must leave the original as it was; the
+# convert_service UNIT NAME [ENABLED]: the conversion as an administrator
+# makes it: convert --enable; should convert refuse to lose the unit's own
+# hardening, that is noted (not clean) and it is converted with
+# --accept-widening. A refusal must leave the original as it was; the
 # original is then stopped, so that no check of the sandboxed unit is
-# answered by it.
-# ENABLED: what is-enabled says of the original afterwards (disabled,
-# unless a generator enables it; "-": not checked).
+# answered by it. ENABLED: what is-enabled says of the original afterwards
+# (disabled, unless a generator enables it; "-": not checked).
 convert_service() {
-        local unit=$1 name=$2 enabled=${3:-disabled} reason= refused opt= rc before out
-        shift 3 2>/dev/null || shift $#
+        local unit=$1 name=$2 enabled=${3:-disabled} refused opt= rc before
         before=$(c systemctl is-active "$unit")
         refused=$(refused_settings "$unit")
         if [ -n "$refused" ]; then
@@ -206,18 +167,10 @@ convert_service() {
         convert_enable "$unit" "$name" $opt
         rc=$?
         SVC_UNIT=sandbox@$name.service
-        if [ "$rc" != 0 ]; then
-                out=$(cat "$TMP/err"; c journalctl -q --no-pager -u "$SVC_UNIT" -o cat)
-                while [ $# -ge 2 ]; do
-                        grep -qE "$2" <<<"$out" && { reason=$1; break; }
-                        shift 2
-                done
-        fi
-        if ! t ${reason:+--todo "$reason"} "$unit: sandboxctl convert --enable${opt:+ $opt} succeeds" test "$rc" = 0; then
+        if ! t "$unit: sandboxctl convert --enable${opt:+ $opt} succeeds" test "$rc" = 0; then
                 diag "$(grep -v 'left out: it lets' "$TMP/err" | head -c 1500)"
                 t_eq "$unit: the refusal leaves it $before" "$(c systemctl is-active "$unit")" "$before"
                 t "$unit: ... and no profile $name" c test ! -e "/etc/sandbox/profiles/$name.xml"
-                SVC_BLOCKED=$reason
                 SVC_DOWN=1
                 c systemctl stop "$unit"
                 return 1
@@ -229,23 +182,23 @@ convert_service() {
                 t_eq "$unit: the original is $enabled" "$(c systemctl is-enabled "$unit" 2>&1)" "$enabled"
 }
 
-# check_active NAME [REASON]: sandbox@NAME gets active
+# check_active NAME: sandbox@NAME gets active
 check_active() {
         local wait=20
         [ -z "$SVC_DOWN" ] || wait=1
-        t_eq ${2:+--todo "$2"} "sandbox@$1 is active" \
+        t_eq "sandbox@$1 is active" \
                 "$(c_wait_active "sandbox@$1" $wait >/dev/null; c systemctl is-active "sandbox@$1")" active
 }
 
-# check_read_only NAME [REASON]: the host's root is read-only in
-# sandbox@NAME, even for root with every privilege
+# check_read_only NAME: the host's root is read-only in sandbox@NAME, even
+# for root with every privilege
 check_read_only() {
         if c systemctl is-active --quiet "sandbox@$1"; then
                 in_sandbox "sandbox@$1" touch /usr/e2e-probe >"$TMP/out" 2>&1
         else
                 echo "sandbox@$1 is not active" >"$TMP/out"
         fi
-        t ${2:+--todo "$2"} "sandbox@$1: the host's root is read-only inside (EROFS)" \
+        t "sandbox@$1: the host's root is read-only inside (EROFS)" \
                 grep -q 'Read-only file system' "$TMP/out" || diag "$(cat "$TMP/out")"
         t "sandbox@$1: ... and nothing reached the container's /usr" c test ! -e /usr/e2e-probe
 }
@@ -261,25 +214,12 @@ reload() {
 }
 
 # check_reload NAME CHECK...: systemctl reload sandbox@NAME, then CHECK
-# (DESCRIPTION GOT-COMMAND EXPECTED), whose command runs after the reload.
-# Both are TODOs while the unit cannot reload at all.
+# (DESCRIPTION GOT-COMMAND... EXPECTED), whose command runs after the
+# reload
 check_reload() {
-        local out why=
-        out=$(reload "sandbox@$1")
-        grep -q 'reload is not applicable' <<<"$out" && why=$NEEDS_RELOAD
-        t_eq ${why:+--todo "$why"} "sandbox@$1: systemctl reload" "$out" reloaded
-        t_eq ${why:+--todo "$why"} "sandbox@$1: ... $2" "$(sleep 1; retry "${@:3:$#-3}")" "${!#}"
+        t_eq "sandbox@$1: systemctl reload" "$(reload "sandbox@$1")" reloaded
+        t_eq "sandbox@$1: ... $2" "$(sleep 1; retry "${@:3:$#-3}")" "${!#}"
 }
-
-# the parts of the conversion that a check's failure may be waiting for
-NEEDS_LOCK="needs /run/lock in the sandbox"
-NEEDS_LOG="needs the journal's sockets and /dev/log in the sandbox"
-NEEDS_SHARED="needs shared runtime directories"
-NEEDS_RELOAD="needs the unit's ExecReload= in the sandbox"
-NEEDS_PRE="needs the unit's ExecStartPre= in the sandbox"
-NEEDS_SHELL="needs a shell ExecStart= converted as is"
-NEEDS_ENVFILE="needs \$VAR from an EnvironmentFile= read at each start"
-NEEDS_SOCKET="needs socket activation"
 
 for s in "${SERVICES[@]}"; do
         "${s}_checks"
