@@ -11,13 +11,23 @@
 #   (d) for scale, not a target: sandboxctl run of the same profile (where
 #       sandboxctl has run), which compiles the profile and then executes
 #       the helper;
+#   (e) (c) without the bridges every sandbox now gets: --interfaces=none
+#       (no /run/lock, no journal sockets, no /dev/log), the start as it
+#       was before them;
+#   (f) (c) with one runtime directory shared with the host, as a
+#       converted service with a socket directory has;
 # median and spread (min, p10, p90, max) of RUNS starts each, the rows run
 # in turn round by round so that a change of load hits all of them alike.
-# Targets: (c) at most 1.3 x (a), and below (b). Then where the time of (c)
+# Targets: (c) at most 1.3 x (a), below (b); (c) and (f) at most 1.1 x (e). Then where the time of (c)
 # goes, from the step durations the helper logs with --debug, and the
 # memory of the resident helper: VmRSS of the process that stays PID 1 of
 # the sandbox while the sandbox runs /bin/sleep, against the target of at
 # most 1 MiB.
+#
+# The starts run in a mount namespace of the benchmark's own. Where the
+# host has no journal (no socket at /run/systemd/journal/socket), /run is
+# a tmpfs there with the journal's three sockets made by the benchmark, so
+# that (c) binds them as on a host with systemd.
 #
 # Prints figures; it is not a pass/fail test. Run as root.
 #
@@ -63,6 +73,11 @@ for c in unshare cc python3; do
         fi
 done
 
+# a mount namespace of its own, for the journal's sockets below
+if [ -z "${SANDBOX_BENCH_NS:-}" ]; then
+        exec unshare -m --propagation private env SANDBOX_BENCH_NS=1 "$0" "$@"
+fi
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-bench.XXXXXX")
 chmod 0755 "$TMP"
 SLEEPER=
@@ -71,7 +86,13 @@ SLEEPER=
 # directory on the host is only left empty. Remove it only if nothing is
 # mounted below it (a leaked mount would be a bug worth seeing, and rm -rf
 # through it could reach the host).
+JOURNAL_NOTE="the host's journal sockets"
+JOURNAL_PID=
 cleanup() {
+        if [ -n "$JOURNAL_PID" ]; then
+                kill "$JOURNAL_PID" 2>/dev/null || true
+                wait "$JOURNAL_PID" 2>/dev/null || true
+        fi
         if [ -n "$SLEEPER" ]; then
                 kill "$SLEEPER" 2>/dev/null || true
                 wait "$SLEEPER" 2>/dev/null || true
@@ -87,6 +108,34 @@ cleanup() {
 }
 trap cleanup EXIT
 umask 022
+
+# --- the journal's sockets, where the host has none ----------------------------
+
+if [ ! -S /run/systemd/journal/socket ]; then
+        mount -t tmpfs -o mode=0755 tmpfs /run
+        mkdir -p /run/systemd/journal
+        python3 -c '
+import socket, sys, time
+d = "/run/systemd/journal/"
+keep = []
+for name, kind in (("socket", socket.SOCK_DGRAM), ("dev-log", socket.SOCK_DGRAM), ("stdout", socket.SOCK_STREAM)):
+    s = socket.socket(socket.AF_UNIX, kind)
+    s.bind(d + name)
+    if kind == socket.SOCK_STREAM:
+        s.listen(16)
+    keep.append(s)
+sys.stdout.write("ready\n")
+sys.stdout.flush()
+while True:
+    time.sleep(3600)
+' >"$TMP/journal.ready" &
+        JOURNAL_PID=$!
+        for _ in $(seq 100); do
+                [ -s "$TMP/journal.ready" ] && break
+                sleep 0.05
+        done
+        JOURNAL_NOTE="sockets the benchmark made at /run/systemd/journal (a tmpfs /run of its mount namespace; this host has no journal)"
+fi
 
 # --- the timer --------------------------------------------------------------
 
@@ -203,6 +252,8 @@ EOF
 )
 HELPER_OPTS+=("--state-root=$TMP/state")
 ROW_C=("$HELPER" "${HELPER_OPTS[@]}" -- "$TRUE")
+ROW_E=("$HELPER" "${HELPER_OPTS[@]}" --interfaces=none -- "$TRUE")
+ROW_F=("$HELPER" "${HELPER_OPTS[@]}" "--shared-runtime-dir=$NAME:0755" -- "$TRUE")
 
 # sandboxctl run, where this sandboxctl has it: the same sandbox started
 # from the profile (an extra row, not a target)
@@ -213,8 +264,9 @@ if "$SANDBOXCTL" --help 2>&1 | grep -q '^ *run '; then
                 "--state-root=$TMP/state-ctl" "$TMP/profiles/$NAME.xml" -- "$TRUE")
 fi
 
-LABELS=(a b c d)
-TITLES=("(a) unshare -mpfiun --mount-proc" "(b) bwrap" "(c) sandbox-helper" "(d) sandboxctl run")
+LABELS=(a b c d e f)
+TITLES=("(a) unshare -mpfiun --mount-proc" "(b) bwrap" "(c) sandbox-helper" "(d) sandboxctl run"
+        "(e) sandbox-helper, no bridges" "(f) (c), a shared /run dir")
 declare -A FAILED
 
 # run_row KEY: one start of the row, its time appended to $TMP/KEY.times;
@@ -388,6 +440,9 @@ echo "(c) ${ROW_C[*]}"
 echo "    compiled by sandboxctl show from a copy of $PROFILE"
 sed 's/^/    note: /' "$TMP/notes"
 [ ${#ROW_D[@]} -eq 0 ] || echo "(d) ${ROW_D[*]}"
+echo "(e) ${ROW_E[*]}"
+echo "(f) ${ROW_F[*]}"
+echo "    journal sockets bound by (c): $JOURNAL_NOTE"
 echo
 printf '%-34s %8s %8s %8s %8s %8s\n' "" median p10 p90 min max
 declare -A MED
@@ -410,6 +465,14 @@ if [ -n "${MED[c]:-}" ]; then
         awk -v a="${MED[a]}" -v b="${MED[b]}" -v c="${MED[c]}" 'BEGIN {
                 printf "c/a = %.2f   target c <= 1.3 x a (%.2f ms): %s\n", c / a, 1.3 * a, (c <= 1.3 * a) ? "met" : "missed"
                 printf "c/b = %.2f   target c < b (%.2f ms): %s\n", c / b, b, (c < b) ? "met" : "missed" }'
+        if [ -n "${MED[e]:-}" ]; then
+                awk -v c="${MED[c]}" -v e="${MED[e]}" -v f="${MED[f]:-0}" 'BEGIN {
+                        printf "c/e = %.2f   target c <= 1.1 x e (%.2f ms), the interfaces at most 10%%: %s\n", c / e, 1.1 * e, (c <= 1.1 * e) ? "met" : "missed"
+                        if (f > 0)
+                                printf "f/e = %.2f   target f <= 1.1 x e (%.2f ms), with a shared runtime directory: %s\n", f / e, 1.1 * e, (f <= 1.1 * e) ? "met" : "missed" }'
+        else
+                echo "c/e, f/e: no figures, (e) failed   targets c, f <= 1.1 x e: not measured"
+        fi
 else
         echo "c/a, c/b: no figures, the helper failed   targets c <= 1.3 x a, c < b: not measured"
 fi

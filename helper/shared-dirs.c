@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -316,7 +317,7 @@ static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done) {
 
 int shared_dirs_remover(const HelperConfig *c, pid_t init) {
         _cleanup_close_ int pidfd = -EBADF, done_w = -EBADF;
-        int done[2], status;
+        int done[2];
         pid_t pid;
 
         if (!c->shared_runtime_dirs)
@@ -329,21 +330,18 @@ int shared_dirs_remover(const HelperConfig *c, pid_t init) {
         if (pipe2(done, O_CLOEXEC) < 0)
                 return log_error_errno(-errno, "shared runtime directories: %m");
         done_w = done[1];
-        /* forked twice: process 1 stays the helper's only child, which
-         * joining a sandbox looks for */
-        pid = fork();
+        /* a sibling of the helper's, not its child (CLONE_PARENT): process
+         * 1 stays the helper's only child, which joining a sandbox looks
+         * for, with one fork instead of two; the helper's parent reaps it */
+        pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid == 0) {
                 close(done[0]);
-                if (fork() == 0)
-                        remover_run(c, pidfd, done_w);
-                _exit(EXIT_SUCCESS);
+                remover_run(c, pidfd, done_w);
         }
         if (pid < 0) {
                 close(done[0]);
-                return log_error_errno(-errno, "shared runtime directories: fork: %m");
+                return log_error_errno(-errno, "shared runtime directories: clone: %m");
         }
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
         return done[0];
 }
 

@@ -33,9 +33,15 @@ done
 made=$(stat -c '%F %U %G %a' "$SHARED" 2>&1)
 sock=$(stat -c '%F %U' "$SHARED/sock" 2>&1)
 # the helper (timeout's child) has process 1 as its only child: the
-# removing process is not one (joining a sandbox looks for that child)
-helper_pid=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
-helper_children=$(wc -w <"/proc/${helper_pid% }/task/${helper_pid% }/children" 2>/dev/null)
+# removing process is not one, but the helper's sibling (joining a
+# sandbox looks for that child); of timeout's children, only the helper
+# has children at all
+helper_children=
+for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+        n=$(wc -w <"/proc/$c/task/$c/children" 2>/dev/null) || continue
+        [ "$n" -eq 0 ] || helper_children="$helper_children $n"
+done
+helper_children=${helper_children# }
 "$BIN/share-socket" connect "$SHARED/sock" >"$TMP/host-out" 2>&1
 wait "$pid"
 RC=$?
