@@ -157,7 +157,7 @@ refused_settings() {
 # answered by it. ENABLED: what is-enabled says of the original afterwards
 # (disabled, unless a generator enables it; "-": not checked).
 convert_service() {
-        local unit=$1 name=$2 enabled=${3:-disabled} refused opt= rc before
+        local unit=$1 name=$2 enabled=${3:-disabled} refused opt='' rc before
         before=$(c systemctl is-active "$unit")
         refused=$(refused_settings "$unit")
         if [ -n "$refused" ]; then

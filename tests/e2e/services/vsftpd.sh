@@ -11,7 +11,12 @@ ftp_session() {
                 read -r l <&3; printf "%s\n" "$l"
                 printf "USER e2e\r\n" >&3; read -r l <&3; printf "%s\n" "$l"
                 printf "QUIT\r\n" >&3' 2>&1 | tr -d '\r')
-        grep -q '^220' <<<"$out" && grep -q '^331' <<<"$out" && echo served || { echo "$out"; return 1; }
+        if grep -q '^220' <<<"$out" && grep -q '^331' <<<"$out"; then
+                echo served
+        else
+                echo "$out"
+                return 1
+        fi
 }
 
 vsftpd_checks() {
