@@ -1,0 +1,59 @@
+# redis-server: PING; a key SET and SAVEd is there after a restart, and so
+# is what the original unit saved. The unit another unit Requires=: a
+# oneshot unit of the test's that Requires= and is After= it, and PINGs it.
+
+redis_layer() {
+        local u
+        for u in redis-server sandbox@redis; do
+                cat >"$TMP/e2e-needs-$u.service" <<UNIT
+[Unit]
+Description=needs $u.service
+Requires=$u.service
+After=$u.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/bin/redis-cli -h 127.0.0.1 ping
+UNIT
+                e2e_file "$TMP/e2e-needs-$u.service" "/etc/systemd/system/e2e-needs-$u.service"
+        done
+}
+
+redis() { c redis-cli -h 127.0.0.1 "$@"; }
+
+redis_checks() {
+        service redis redis-server.service
+        t_eq "redis-server.service: PING" "$(retry redis ping)" PONG
+        t "redis-server.service: a unit that Requires= it starts" c systemctl start e2e-needs-redis-server.service
+        c systemctl stop e2e-needs-redis-server.service
+        # its own hardening, which a profile cannot carry: refused, each
+        # setting named, unless accepted
+        t "redis-server.service: convert refuses to lose its own hardening, naming SystemCallFilter= and MemoryDenyWriteExecute=" \
+                grep -qE 'MemoryDenyWriteExecute .*SystemCallFilter' <<<"$(refused_settings redis-server.service)"
+        redis set e2e-before-conversion kept >/dev/null && redis save >/dev/null
+        convert_service redis-server.service redis
+        check_active redis
+        t_eq "sandbox@redis: PING" "$(retry redis ping)" PONG
+        check_read_only redis
+        t_eq "sandbox@redis: SET" "$(redis set e2e-key e2e-value)" OK
+        t_eq "sandbox@redis: SAVE" "$(redis save)" OK
+        restart redis
+        t_eq "sandbox@redis: GET after a restart" "$(retry redis get e2e-key)" e2e-value
+        # the sandbox's /var starts as the container's: what the original saved
+        t_eq "sandbox@redis: what the original unit saved is there" "$(redis get e2e-before-conversion)" kept
+        # what a unit that still names the original does now: said, not
+        # asserted (the conversion disables the original, it does not
+        # replace its name); the original cannot take the port the
+        # sandbox holds
+        local st
+        st=$(c systemctl start e2e-needs-redis-server.service 2>&1 && echo started)
+        diag "a unit that still Requires= redis-server.service, started after the conversion: ${st:-failed}; redis-server.service is then $(c systemctl is-active redis-server.service)"
+        c systemctl stop e2e-needs-redis-server.service redis-server.service
+        # the dependent unit, stopped with its dependency: starting it
+        # starts sandbox@redis first, then reaches it
+        c systemctl stop sandbox@redis.service
+        t "sandbox@redis: a unit that Requires= it starts, and starts it first" \
+                c systemctl start e2e-needs-sandbox@redis.service
+        t_eq "sandbox@redis: ... which is active" "$(c systemctl is-active sandbox@redis.service)" active
+}
