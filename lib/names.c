@@ -96,7 +96,7 @@ bool env_name_is_reserved(const char *s) {
         static const char *const names[] = {
                 "NOTIFY_SOCKET", "MAINPID", "MANAGERPID", "SYSTEMD_EXEC_PID", "INVOCATION_ID", "JOURNAL_STREAM",
                 "CREDENTIALS_DIRECTORY", "RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY",
-                "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY", "FDSTORE", "PIDFILE", "LOG_NAMESPACE",
+                "LOGS_DIRECTORY", "CONFIGURATION_DIRECTORY", "FDSTORE", "LOG_NAMESPACE",
                 "SERVICE_RESULT", "EXIT_CODE", "EXIT_STATUS", "REMOTE_ADDR", "REMOTE_PORT", "DEBUG_INVOCATION",
         };
         static const char *const prefixes[] = {

@@ -44,7 +44,7 @@ mkdir -p "$TMP/profiles"
 for var in NOTIFY_SOCKET LISTEN_FDS LISTEN_PID LISTEN_FDNAMES MAINPID MANAGERPID WATCHDOG_PID WATCHDOG_USEC \
            SANDBOX_DEBUG SANDBOX_PROFILE_PATH CREDENTIALS_DIRECTORY INVOCATION_ID JOURNAL_STREAM SYSTEMD_EXEC_PID \
            RUNTIME_DIRECTORY STATE_DIRECTORY CACHE_DIRECTORY LOGS_DIRECTORY CONFIGURATION_DIRECTORY \
-           MEMORY_PRESSURE_WATCH MEMORY_PRESSURE_WRITE TRIGGER_UNIT MONITOR_UNIT FDSTORE PIDFILE; do
+           MEMORY_PRESSURE_WATCH MEMORY_PRESSURE_WRITE TRIGGER_UNIT MONITOR_UNIT FDSTORE; do
         f=$TMP/profiles/env-$var.xml
         cat >"$f" <<XML
 <?xml version="1.0"?>
@@ -65,6 +65,12 @@ sed 's/name="FDSTORE"/name="MY_NOTIFY_SOCKET"/' "$TMP/profiles/env-FDSTORE.xml" 
 rc=0
 SANDBOX_PROFILE_PATH= "$SANDBOXCTL" validate -- "$TMP/profiles/env-own.xml" >"$TMP/out" 2>"$TMP/err" || rc=$?
 check_eq "validate: <env name=\"MY_NOTIFY_SOCKET\"> is the profile's own" "$rc" 0
+# $PIDFILE only tells a service where its PID file is (haproxy's unit sets
+# it for its own command line); neither systemd nor the helper reads it
+sed 's/name="FDSTORE"/name="PIDFILE"/' "$TMP/profiles/env-FDSTORE.xml" >"$TMP/profiles/env-pidfile.xml"
+rc=0
+SANDBOX_PROFILE_PATH= "$SANDBOXCTL" validate -- "$TMP/profiles/env-pidfile.xml" >"$TMP/out" 2>"$TMP/err" || rc=$?
+check_eq "validate: <env name=\"PIDFILE\"> is the profile's own" "$rc" 0
 # sandboxctl run refuses it before any helper runs
 rc=0
 SANDBOX_PROFILE_PATH= timeout 60 "$SANDBOXCTL" run -- "$TMP/profiles/env-NOTIFY_SOCKET.xml" >"$TMP/out" 2>"$TMP/err" || rc=$?
