@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "convert-dropins.h"
 #include "convert-profile.h"
 #include "log.h"
 #include "names.h"
@@ -263,59 +264,6 @@ static int unit_files(sd_bus *bus, const char *method, const char *unit) {
         return call(bus, "Reload", "daemon-reload", "");
 }
 
-static bool is_socket(const char *unit) {
-        size_t n = strlen(unit);
-
-        return n > 7 && streq(unit + n - 7, ".socket");
-}
-
-static char *socket_dropin_path(const char *socket) {
-        char *p;
-
-        return asprintf(&p, "%s/%s.d/%s", SOCKET_DROPIN_DIR, socket, SOCKET_DROPIN_NAME) < 0 ? NULL : p;
-}
-
-/* Each socket that starts the unit starts the sandbox instead (Service=),
- * which gets its file descriptors; written whole, as root's, or not at
- * all. The socket itself, and what it listens on, stay as they were. */
-static int socket_dropins_write(const UnitProps *u, const char *sandbox) {
-        STRV_FOREACH(s, u->triggered_by) {
-                _cleanup_free_ char *dir = NULL, *path = socket_dropin_path(*s), *tmp = NULL, *text = NULL;
-                _cleanup_close_ int fd = -EBADF;
-                size_t len;
-
-                if (!is_socket(*s))
-                        continue;
-                if (!path || asprintf(&dir, "%s/%s.d", SOCKET_DROPIN_DIR, *s) < 0 || asprintf(&tmp, "%s.tmp", path) < 0 ||
-                    asprintf(&text, "# Written by \"sandboxctl convert %s --enable\": %s starts the sandbox that\n"
-                             "# runs %s. Remove this file and run \"systemctl daemon-reload\" to undo.\n"
-                             "[Socket]\nService=%s\n", u->id, *s, u->id, sandbox) < 0)
-                        return log_oom();
-                if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(-errno, "convert: %s: %m", dir);
-                len = strlen(text);
-                fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-                if (fd < 0 || write(fd, text, len) != (ssize_t) len || fchmod(fd, 0644) < 0 || fsync(fd) < 0 ||
-                    rename(tmp, path) < 0) {
-                        int r = log_error_errno(-errno, "convert: %s: %m", path);
-
-                        (void) unlink(tmp);
-                        return r;
-                }
-                fprintf(stderr, "%s written: %s starts %s\n", path, *s, sandbox);
-        }
-        return 0;
-}
-
-static void socket_dropins_remove(const UnitProps *u) {
-        STRV_FOREACH(s, u->triggered_by) {
-                _cleanup_free_ char *path = NULL;
-
-                if (is_socket(*s) && (path = socket_dropin_path(*s)) && unlink(path) >= 0)
-                        log_error("convert: %s removed: %s starts %s again", path, *s, u->id);
-        }
-}
-
 /* Puts the original back as it was; moves the profile aside, so that it
  * does not start at the next boot beside the original. */
 static void roll_back(sd_bus *bus, const UnitProps *u, const char *sandbox, const char *profile, bool was_enabled,
@@ -325,6 +273,7 @@ static void roll_back(sd_bus *bus, const UnitProps *u, const char *sandbox, cons
 
         (void) call(bus, "StopUnit", "stop the sandbox", "ss", sandbox, "replace");
         (void) wait_state(bus, sandbox, "inactive failed", state);
+        stand_in_remove(u);
         socket_dropins_remove(u);
         if (asprintf(&aside, "%s.rejected", profile) >= 0 && rename(profile, aside) >= 0)
                 log_error("convert: the profile is kept as %s, for a look at what went wrong", aside);
@@ -377,7 +326,14 @@ static int enable(sd_bus *bus, const UnitProps *u, const char *name, const char 
                 active_state(bus, sandbox, state);
                 if (streq(state, "active")) {
                         fprintf(stderr, "%s is stopped%s; %s runs it\n", u->id, was_enabled ? " and disabled" : "", sandbox);
-                        return 0;
+                        /* the original's name, for the units and admins
+                         * that name it: the sandbox, never the original
+                         * (started by what needs it, not here) */
+                        if (stand_in_write(u, sandbox) >= 0 && call(bus, "Reload", "daemon-reload", "") >= 0)
+                                return 0;
+                        log_error("convert: %s could not stand in for %s. Rolling back.", u->id, sandbox);
+                        roll_back(bus, u, sandbox, profile, was_enabled, was_active);
+                        return -EIO;
                 }
         }
         log_error("convert: %s did not become active (%s); see \"journalctl -u %s\". Rolling back.", sandbox,

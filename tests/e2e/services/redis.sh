@@ -42,14 +42,23 @@ redis_checks() {
         t_eq "sandbox@redis: GET after a restart" "$(retry redis get e2e-key)" e2e-value
         # the sandbox's /var starts as the container's: what the original saved
         t_eq "sandbox@redis: what the original unit saved is there" "$(redis get e2e-before-conversion)" kept
-        # what a unit that still names the original does now: said, not
-        # asserted (the conversion disables the original, it does not
-        # replace its name); the original cannot take the port the
-        # sandbox holds
-        local st
-        st=$(c systemctl start e2e-needs-redis-server.service 2>&1 && echo started)
-        diag "a unit that still Requires= redis-server.service, started after the conversion: ${st:-failed}; redis-server.service is then $(c systemctl is-active redis-server.service)"
-        c systemctl stop e2e-needs-redis-server.service redis-server.service
+        # a unit that still names the original gets the sandbox: the
+        # original's name stands in for sandbox@redis (a drop-in of
+        # convert's), runs nothing of its own, and starts the sandbox first
+        c systemctl stop sandbox@redis.service
+        t "redis-server.service: a unit that still Requires= it starts after the conversion" \
+                c systemctl start e2e-needs-redis-server.service
+        t_eq "... and sandbox@redis, which it started, answers" "$(retry redis ping)" PONG
+        local pid
+        pid=$(c pgrep -xo redis-server)
+        t "... the only redis-server runs in sandbox@redis, not in the original's unit" \
+                c sh -c "[ \$(pgrep -xc redis-server) = 1 ] && grep -q 'sandbox@redis.service' /proc/$pid/cgroup"
+        c systemctl stop e2e-needs-redis-server.service
+        # an admin's habit: stopping the original's name stops the sandbox
+        c systemctl stop redis-server.service
+        t "redis-server.service: systemctl stop of the name stops sandbox@redis" \
+                c sh -c 'for i in $(seq 50); do [ "$(systemctl is-active sandbox@redis.service)" = inactive ] && exit 0; sleep 0.2; done; exit 1'
+        c systemctl start sandbox@redis.service
         # the dependent unit, stopped with its dependency: starting it
         # starts sandbox@redis first, then reaches it
         c systemctl stop sandbox@redis.service
