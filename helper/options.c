@@ -311,8 +311,8 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return 0;
         case HELPER_OPT_ADDRESS_FAMILIES:
                 if (!address_family_spec_is_valid(v))
-                        return bad("address-families", v, "AF_NAME,... to allow only those, or ~AF_NAME,... to refuse "
-                                   "those, names such as AF_UNIX, AF_INET, AF_INET6");
+                        return bad("address-families", v, "AF_NAME,... to allow only those, ~AF_NAME,... to refuse "
+                                   "those, names such as AF_UNIX, AF_INET, AF_INET6, or none");
                 return set_string(&c->address_families, v);
         case HELPER_OPT_LANDLOCK_RO:
         case HELPER_OPT_LANDLOCK_RW:

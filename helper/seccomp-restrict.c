@@ -64,7 +64,7 @@ static int parse_spec(const char *spec, uint64_t *ret, bool *ret_deny) {
 
         if (!address_family_spec_is_valid(spec))
                 return -EINVAL;
-        while (*p) {
+        while (*p && !streq(spec, "none")) {
                 size_t n = strcspn(p, ",");
                 char name[32];
 
@@ -111,8 +111,9 @@ int seccomp_restrict_families(scmp_filter_ctx ctx, const char *spec, uint64_t re
 
         if (parse_spec(spec, &set, &deny) < 0)
                 return log_error_errno(-EINVAL, "seccomp: \"%s\" is not a list of address families", spec);
+        /* none allowed ("none"): AF_UNSPEC's rule and the one above it */
         if (!deny)
-                for (int af = 0; af < ADDRESS_FAMILY_MAX; af++)
+                for (int af = last = 0; af < ADDRESS_FAMILY_MAX; af++)
                         if ((set >> af) & 1)
                                 last = af;
         refuse = deny ? set : ~set;

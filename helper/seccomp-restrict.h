@@ -25,7 +25,8 @@ typedef struct SeccompRestrict {
  * Not for a call that has_denied says is refused whole already. */
 int seccomp_restrict_memory(scmp_filter_ctx ctx, seccomp_has_rule_t has_denied, void *userdata);
 
-/* socket() of a family that spec does not allow fails with EAFNOSUPPORT,
+/* socket() of a family that spec ("AF_A,...", "~AF_A,..." or "none")
+ * does not allow fails with EAFNOSUPPORT,
  * as under systemd; socketpair() too, but for AF_UNIX, whose pairs
  * systemd leaves alone (no other family makes pairs). refused: the
  * families the filter refuses on socket() already (the default's

@@ -57,6 +57,8 @@ const char *address_family_names(void) {
 bool address_family_spec_is_valid(const char *spec) {
         const char *p = spec[0] == '~' ? spec + 1 : spec;
 
+        if (streq(spec, "none"))
+                return true;
         if (!*p)
                 return false;
         while (*p) {

@@ -21,5 +21,5 @@ const char *address_family_to_name(int family);
 const char *address_family_names(void);
 
 /* A list as the helper takes it: "AF_A,AF_B" to allow those only, "~AF_A,AF_B"
- * to refuse those; each name known, at least one. */
+ * to refuse those, each name known, at least one; or "none" */
 bool address_family_spec_is_valid(const char *spec);

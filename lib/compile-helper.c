@@ -181,7 +181,7 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 _cleanup_free_ char *l = strv_join(p->address_families, ",");
                 _cleanup_free_ char *v = NULL;
 
-                if (!l || asprintf(&v, "%s%s", p->address_families_deny ? "~" : "", l) < 0)
+                if (!l || asprintf(&v, "%s%s", p->address_families_deny ? "~" : "", *l ? l : "none") < 0)
                         a.error = -ENOMEM;
                 else
                         add_option(&a, HELPER_OPT_ADDRESS_FAMILIES, v);

@@ -214,8 +214,8 @@ unsigned profile_check_capabilities(const Profile *p, Diagnostics *d) {
 }
 
 /* allow="AF_UNIX AF_INET" or deny="AF_PACKET ...", one of them (the
- * schema says so), names as systemd.exec(5) spells them; the element
- * replaces an included one's list */
+ * schema says so), names as systemd.exec(5) spells them; allow="none"
+ * allows no family. The element replaces an included one's list. */
 static void parse_address_families(ParseContext *c, xmlNodePtr n) {
         _cleanup_free_ char *allow = attr(n, "allow"), *deny = attr(n, "deny");
         _cleanup_strv_free_ char **words = NULL, **families = NULL;
@@ -226,6 +226,14 @@ static void parse_address_families(ParseContext *c, xmlNodePtr n) {
                 return; /* the schema reported it */
         if (strv_split(allow ?: deny, " \t\r\n", &words) < 0)
                 return oom(c);
+        if (allow && words && words[0] && streq(words[0], "none") && !words[1]) {
+                if (strv_split("", " ", &families) < 0) /* empty, not NULL: none allowed */
+                        return oom(c);
+                strv_free(p->address_families);
+                p->address_families = TAKE_PTR(families);
+                p->address_families_deny = false;
+                return;
+        }
         STRV_FOREACH(w, words) {
                 const char *name = address_family_to_name(address_family_from_name(*w));
 
@@ -239,8 +247,8 @@ static void parse_address_families(ParseContext *c, xmlNodePtr n) {
                         return oom(c);
         }
         if (!bad && !families) {
-                problem(c, n, "%s=\"\" names no address family; allowed: names such as \"AF_UNIX AF_INET AF_INET6\"",
-                        allow ? "allow" : "deny");
+                problem(c, n, "%s=\"\" names no address family; allowed: names such as \"AF_UNIX AF_INET AF_INET6\"%s",
+                        allow ? "allow" : "deny", allow ? ", or \"none\" for no socket() at all" : "");
                 return;
         }
         if (bad)

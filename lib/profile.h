@@ -169,7 +169,8 @@ typedef struct Profile {
         char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
         bool memory_deny_write_execute; /* <memory-deny-write-execute/> */
         /* <address-families>: names such as "AF_UNIX", each once, allowed
-         * alone, or refused when address_families_deny; NULL: any */
+         * alone, or refused when address_families_deny; NULL: any; an
+         * empty list: none (allow="none") */
         char **address_families;
         bool address_families_deny;
         bool landlock, landlock_optional; /* landlock: an element for rules */

@@ -92,6 +92,19 @@ want socket-inet ok
 want socketpair-unix ok
 finish
 
+HELPER_ARGS=(--address-families=none)
+begin "address-families none: every socket() fails with EAFNOSUPPORT (AF_VSOCK with the default's EPERM); an AF_UNIX pair works"
+in_sandbox mdwe-families
+want socket-unix EAFNOSUPPORT
+want socket-inet EAFNOSUPPORT
+want socket-inet6 EAFNOSUPPORT
+want socket-netlink EAFNOSUPPORT
+want socket-netlink-high EAFNOSUPPORT
+want socket-vsock "EPERM|EAFNOSUPPORT"
+want socketpair-unix ok
+want socketpair-netlink EAFNOSUPPORT
+finish
+
 HELPER_ARGS=(--address-families=AF_BOGUS)
 run_helper /bin/true
 if [ "$RC" -ne 0 ] && grep -q -- '--address-families=AF_BOGUS: invalid value' "$TMP/err"; then
@@ -165,6 +178,15 @@ want socket-netlink EAFNOSUPPORT
 want socket-packet EAFNOSUPPORT
 want socket-inet ok
 want mmap-wx ok
+finish
+
+profile "$NAME" '<address-families allow="none"/>'
+timeout -k 5 60 "$SANDBOXCTL" run --state-root="$STATE" "$NAME" </dev/null >"$TMP/out" 2>"$TMP/err"
+RC=$?
+begin "a profile with <address-families allow=\"none\"/>, run: no socket() at all"
+want socket-unix EAFNOSUPPORT
+want socket-inet EAFNOSUPPORT
+want socket-netlink EAFNOSUPPORT
 finish
 
 profile "$NAME-bad" '<address-families allow="AF_UNIX AF_BOGUS"/>'
