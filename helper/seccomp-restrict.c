@@ -44,12 +44,30 @@ int seccomp_restrict_memory(scmp_filter_ctx ctx, seccomp_has_rule_t has_denied, 
                 { "shmat", 2, SHM_EXEC },
         };
 
+#if defined(__s390__) || defined(__s390x__)
+        /* mmap() takes its arguments in a structure, which a filter
+         * cannot read, and the C library has no other call: not done,
+         * so the sandbox does not start (fail closed) */
+        return log_error_errno(-EOPNOTSUPP, "seccomp: memory-deny-write-execute: mmap()'s protection cannot be "
+                               "filtered on this architecture");
+#endif
         for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
                 const struct scmp_arg_cmp cmp = SCMP_CMP(calls[i].arg, SCMP_CMP_MASKED_EQ, calls[i].mask, calls[i].mask);
                 int r;
 
                 if (has_denied(userdata, calls[i].name))
                         continue;
+#if defined(__i386__)
+                /* the old mmap() takes its arguments in a structure, which
+                 * a filter cannot read: refused whole, as systemd does;
+                 * the C library maps with mmap2() */
+                if (streq(calls[i].name, "mmap")) {
+                        r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mmap), 0);
+                        if (r < 0)
+                                return log_error_errno(r, "seccomp: the rule for mmap: %m");
+                        continue;
+                }
+#endif
                 r = rule(ctx, SCMP_ACT_ERRNO(EPERM), calls[i].name, &cmp);
                 if (r < 0)
                         return r;
@@ -111,6 +129,12 @@ int seccomp_restrict_families(scmp_filter_ctx ctx, const char *spec, uint64_t re
 
         if (parse_spec(spec, &set, &deny) < 0)
                 return log_error_errno(-EINVAL, "seccomp: \"%s\" is not a list of address families", spec);
+        /* where socket() can also be reached through socketcall(), whose
+         * arguments are in memory a filter cannot read, the families
+         * cannot be held: the sandbox does not start (fail closed) */
+        if (seccomp_syscall_number("socketcall") >= 0)
+                return log_error_errno(-EOPNOTSUPP, "seccomp: address-families: socketcall() on this architecture "
+                                       "reaches socket() past any filter");
         /* none allowed ("none"): AF_UNSPEC's rule and the one above it */
         if (!deny)
                 for (int af = last = 0; af < ADDRESS_FAMILY_MAX; af++)
