@@ -553,6 +553,10 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 label_element(&body, "apparmor", "profile", u->apparmor_profile);
         if (u->selinux_context)
                 label_element(&body, "selinux", "label", u->selinux_context);
+        if (convert_restrictions(&body, u, &notes) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         buffer_append(&body, "  </security>\n");
         resources_element(&body, u);
         if (convert_unit_settings(&body, u, &notes) < 0) {

@@ -14,6 +14,7 @@
 
 #include <cap-ng.h>
 
+#include "address-families.h"
 #include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
@@ -47,10 +48,11 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictSUIDSGID", "b", NULL, "the default seccomp filter refuses set-user-ID and set-group-ID bits (@setid)" },
         /* nothing in a profile does these */
         { "SystemCallFilter", "(bas)", NULL, NULL },
+        /* carried by elements (convert_restrictions()), when valid */
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
+        { "MemoryDenyWriteExecute", "b", NULL, NULL },
         { "RestrictFileSystems", "(bas)", NULL, NULL },
         { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
-        { "MemoryDenyWriteExecute", "b", NULL, NULL },
         { "PrivateUsers", "b", NULL, NULL },
         { "ProcSubset", "s", "all", NULL },
         { "NoExecPaths", "as", NULL, NULL },
@@ -111,6 +113,103 @@ uint64_t convert_dropped_capabilities(const UnitProps *u) {
         if (u->protect_clock)
                 m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
         return m;
+}
+
+/* RestrictAddressFamilies='s lines (";" between them, as unit-files.c
+ * joins them; one from the manager) as systemd reads them: the first
+ * decides allow or deny ("~"); a later one of the same kind adds, of the
+ * other kind takes away; "none" allows none. -EINVAL for a name that is
+ * not a family (not carried then). */
+static int families_parse(const char *value, uint64_t *ret_set, bool *ret_deny) {
+        _cleanup_strv_free_ char **lines = NULL;
+        bool have = false, deny = false;
+        uint64_t set = 0;
+
+        if (strv_split(value, ";", &lines) < 0)
+                return -ENOMEM;
+        STRV_FOREACH(l, lines) {
+                const char *s = *l + strspn(*l, " \t");
+                _cleanup_strv_free_ char **words = NULL;
+                bool inverted = s[0] == '~';
+
+                if (strv_split(s + inverted, " \t", &words) < 0)
+                        return -ENOMEM;
+                if (!inverted && words && words[0] && streq(words[0], "none") && !words[1]) {
+                        have = true, deny = false, set = 0;
+                        continue;
+                }
+                if (!have)
+                        have = true, deny = inverted, set = 0;
+                STRV_FOREACH(w, words) {
+                        int af = address_family_from_name(*w);
+
+                        if (af < 0)
+                                return -EINVAL;
+                        if (inverted == deny)
+                                set |= UINT64_C(1) << af;
+                        else
+                                set &= ~(UINT64_C(1) << af);
+                }
+        }
+        if (!have || (deny && set == 0))
+                return -EINVAL; /* nothing that confines: not recorded (unit-files.c) */
+        *ret_set = set;
+        *ret_deny = deny;
+        return 0;
+}
+
+static const char *confining_value(const UnitProps *u, const char *name) {
+        size_t n = strlen(name);
+
+        STRV_FOREACH(c, u->confining)
+                if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
+                        return *c + n + 1;
+        return NULL;
+}
+
+static bool restriction_carried(const char *setting) {
+        uint64_t set;
+        bool deny;
+
+        if (strncmp(setting, "MemoryDenyWriteExecute=", 23) == 0)
+                return true; /* recorded only when it is set */
+        if (strncmp(setting, "RestrictAddressFamilies=", 24) == 0)
+                return families_parse(setting + 24, &set, &deny) == 0;
+        return false;
+}
+
+int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes) {
+        const char *families = confining_value(u, "RestrictAddressFamilies");
+        uint64_t set;
+        bool deny;
+        int r;
+
+        if (confining_value(u, "MemoryDenyWriteExecute")) {
+                buffer_append(b, "    <memory-deny-write-execute/>\n");
+                if (strv_appendf(notes, "MemoryDenyWriteExecute=yes: carried, the sandbox's own seccomp filter refuses "
+                                 "memory both writable and executable") < 0)
+                        return -ENOMEM;
+        }
+        if (!families)
+                return 0;
+        r = families_parse(families, &set, &deny);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return 0; /* refused (convert_widening()) */
+        buffer_printf(b, "    <address-families %s=\"", deny ? "deny" : "allow");
+        if (set == 0)
+                buffer_append(b, "none");
+        for (int af = 0, first = 1; af < ADDRESS_FAMILY_MAX; af++)
+                if ((set >> af) & 1) {
+                        buffer_printf(b, "%s%s", first ? "" : " ", address_family_to_name(af));
+                        first = 0;
+                }
+        buffer_append(b, "\"/>\n");
+        if (strv_appendf(notes, "RestrictAddressFamilies=%s: carried, the sandbox's own seccomp filter refuses "
+                         "socket() of the other families", families) < 0)
+                return -ENOMEM;
+        return 0;
 }
 
 typedef struct Widening {
@@ -236,8 +335,8 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (s && s->implied) {
                         if (strv_appendf(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
                                 return -ENOMEM;
-                } else if (convert_carried(*c))
-                        continue; /* a <unit-setting> (convert-settings.c) */
+                } else if (convert_carried(*c) || restriction_carried(*c))
+                        continue; /* a <unit-setting> (convert-settings.c), or an element */
                 else if (strncmp(*c, "Limit", 5) == 0) {
                         if (widen(&w, *c, "a <unit-setting> does not take the value as it is") < 0)
                                 return -ENOMEM;

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "buffer.h"
 #include "unit-props.h"
 
 /*
@@ -36,6 +37,12 @@ bool convert_own_network(const UnitProps *u);
  * CAP_SYS_MODULE for ProtectKernelModules=, CAP_SYSLOG for
  * ProtectKernelLogs=, CAP_SYS_TIME and CAP_WAKE_ALARM for ProtectClock= */
 uint64_t convert_dropped_capabilities(const UnitProps *u);
+
+/* MemoryDenyWriteExecute=yes and RestrictAddressFamilies= of u as the
+ * elements of <security> that carry them, into b, with a note each; a
+ * value that cannot be carried (an unknown family) is left to
+ * convert_widening(), which refuses it. 0 or -ENOMEM. */
+int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes);
 
 /* Every setting of u that confines and that the profile does not carry:
  * an implied one a note; any other an error line each, 1 when there was

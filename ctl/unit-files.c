@@ -207,6 +207,17 @@ static int record_confining(UnitProps *u, const char *key, const char *v) {
         /* a list that passes through (IOReadBandwidthMax=) adds up, line
          * by line, until an empty one */
         (void) unit_setting_allowed(key, NULL, &list);
+        /* RestrictAddressFamilies= lines add to or take from the first
+         * one's list: kept all, ";" between them (convert-widen.c) */
+        if (streq(key, "RestrictAddressFamilies") && *v)
+                for (char **i = u->confining; i && *i; i++)
+                        if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
+                                if (asprintf(&e, "%s;%s", *i, v) < 0)
+                                        return -ENOMEM;
+                                free(*i);
+                                *i = e;
+                                return 0;
+                        }
         for (char **i = u->confining; (!list || !*v) && i && *i;)
                 if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
                         free(*i);

@@ -259,6 +259,10 @@ static int read_list(sd_bus_message *m, char ***ret) {
         r = sd_bus_message_read(m, "b", &allow);
         if (r >= 0)
                 r = sd_bus_message_read_strv(m, ret);
+        /* an allow-list of nothing, as RestrictAddressFamilies=none: not
+         * the same as no list */
+        if (r >= 0 && allow && (!*ret || !**ret) && strv_append(ret, "none") < 0)
+                return -ENOMEM;
         if (r >= 0 && !allow && *ret && **ret) {
                 char *first;
 
@@ -404,8 +408,9 @@ static int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProp
 
                 r = read_list(m, &l);
                 /* the manager lists every system call of a set: the
-                 * first few say enough in a message */
-                if (r >= 0 && strv_length(l) > 8) {
+                 * first few say enough in a message; the families are
+                 * carried (convert-widen.c), all of them */
+                if (r >= 0 && strv_length(l) > 8 && !streq(c->name, "RestrictAddressFamilies")) {
                         _cleanup_free_ char *first = NULL;
                         size_t n = strv_length(l);
 

@@ -49,6 +49,8 @@ typedef struct HelperConfig {
         bool selinux_on, apparmor_on;
         bool seccomp_no_default;
         char **seccomp_allow, **seccomp_deny; /* as in the profile: names, @sets, "NAME:ERRNO" */
+        bool memory_deny_write_execute;
+        char *address_families; /* "AF_A,AF_B" allowed alone, "~AF_A,AF_B" refused; NULL: any */
         char **landlock_ro, **landlock_rw;
         bool landlock_optional;
         bool landlock_no_default; /* no default domain (landlock-default.h) */

@@ -8,6 +8,7 @@
 
 #include <cap-ng.h>
 
+#include "address-families.h"
 #include "config.h"
 #include "helper-config.h"
 #include "helper-options.h"
@@ -305,6 +306,14 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!syscall_spec_is_valid(v, true))
                         return bad("seccomp-deny", v, "NAME:ERRNO, a system call or set and an errno name, number or \"kill\"");
                 return strv_append(&c->seccomp_deny, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_MEMORY_DENY_WRITE_EXECUTE:
+                c->memory_deny_write_execute = true;
+                return 0;
+        case HELPER_OPT_ADDRESS_FAMILIES:
+                if (!address_family_spec_is_valid(v))
+                        return bad("address-families", v, "AF_NAME,... to allow only those, ~AF_NAME,... to refuse "
+                                   "those, names such as AF_UNIX, AF_INET, AF_INET6, or none");
+                return set_string(&c->address_families, v);
         case HELPER_OPT_LANDLOCK_RO:
         case HELPER_OPT_LANDLOCK_RW:
                 if (!path_is_normalized_absolute(v))
@@ -443,6 +452,7 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->supplementary_groups);
         strv_free(c->keep_caps);
         free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
+        free(c->address_families);
         free(c->join);
         for (size_t i = 0; i < c->n_start_pre; i++)
                 strv_free(c->start_pre[i].argv);

@@ -90,10 +90,14 @@ static void plan_confinement(const HelperConfig *c, unsigned *n) {
                          c->landlock_optional ? " (optional)" : "");
                 step(n, "landlock", detail);
         }
-        snprintf(detail, sizeof detail, "%s%s%s%s%s",
+        snprintf(detail, sizeof detail, "%s%s%s%s%s%s%s%s%s",
                  c->seccomp_no_default ? "no default deny-list" : "the default deny-list (sandbox-helper(8))",
-                 allow ? "; allowed: " : "", allow ? allow : "", deny ? "; denied: " : "", deny ? deny : "");
-        if (!c->seccomp_no_default || deny)
+                 allow ? "; allowed: " : "", allow ? allow : "", deny ? "; denied: " : "", deny ? deny : "",
+                 c->memory_deny_write_execute ? "; no memory both writable and executable" : "",
+                 c->address_families ? (c->address_families[0] == '~' ? "; address families refused: " :
+                                        "; address families allowed: ") : "",
+                 c->address_families ? c->address_families + (c->address_families[0] == '~') : "", "");
+        if (!c->seccomp_no_default || deny || c->memory_deny_write_execute || c->address_families)
                 step(n, "seccomp", detail);
 }
 

@@ -20,7 +20,7 @@ int main(void) {
         _cleanup_close_ int fd = memfd_create("seccomp-default", MFD_CLOEXEC);
         ssize_t n;
 
-        if (fd < 0 || seccomp_rules_new(&ctx) < 0 || seccomp_rules_add(ctx, true, NULL, NULL) < 0 ||
+        if (fd < 0 || seccomp_rules_new(&ctx) < 0 || seccomp_rules_add(ctx, true, NULL, NULL, NULL) < 0 ||
             seccomp_export_bpf(ctx, fd) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
                 fprintf(stderr, "seccomp-export: cannot build the default filter\n");
                 if (ctx)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,37 @@ static Rule *rule_find(Rules *rs, const char *name) {
 
 static bool has_rule(void *userdata, const char *syscall) {
         return rule_find(userdata, syscall);
+}
+
+/* a deny of the whole call, which an argument rule could only muddle */
+static bool has_deny(void *userdata, const char *syscall) {
+        const Rule *f = rule_find(userdata, syscall);
+
+        return f && f->action != SCMP_ACT_ALLOW;
+}
+
+/* The families whose socket() the argument sets refuse already, each
+ * with its own rule on the same comparison, which is kept */
+static uint64_t families_refused(Rules *rs) {
+        uint64_t m = 0;
+
+        if (rule_find(rs, "socket"))
+                return 0; /* the sets add no rule then (seccomp-args.c) */
+        if (rule_find_in(rs->args, rs->n_args, "@af-alg"))
+                m |= UINT64_C(1) << AF_ALG;
+        if (rule_find_in(rs->args, rs->n_args, "@af-vsock"))
+                m |= UINT64_C(1) << AF_VSOCK;
+        return m;
+}
+
+static int add_restrict(scmp_filter_ctx ctx, Rules *rs, const SeccompRestrict *restrict_) {
+        int r = 0;
+
+        if (restrict_->memory_deny_write_execute)
+                r = seccomp_restrict_memory(ctx, has_deny, rs);
+        if (r >= 0 && restrict_->address_families)
+                r = seccomp_restrict_families(ctx, restrict_->address_families, families_refused(rs), has_deny, rs);
+        return r;
 }
 
 /* Sets the action for name in r (n of them, max at most); action 0
@@ -214,7 +246,8 @@ static int add_newer_rules(scmp_filter_ctx ctx) {
         return 0;
 }
 
-int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny) {
+int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny,
+                      const SeccompRestrict *restrict_) {
         _cleanup_free_ Rules *rs = calloc(1, sizeof(Rules));
         size_t n_deny = 0;
         int r;
@@ -261,6 +294,11 @@ int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow,
         }
         for (size_t i = 0; i < rs->n_args; i++) {
                 r = seccomp_args_add(ctx, rs->args[i].name, rs->args[i].action, has_rule, rs);
+                if (r < 0)
+                        return r;
+        }
+        if (restrict_) {
+                r = add_restrict(ctx, rs, restrict_);
                 if (r < 0)
                         return r;
         }

@@ -12,6 +12,8 @@
 #include <seccomp.h>
 #include <stdbool.h>
 
+#include "seccomp-restrict.h"
+
 /* A context that allows what no rule names, kills the process on a
  * foreign architecture, and leaves no_new_privs to the caller. */
 int seccomp_rules_new(scmp_filter_ctx *ret);
@@ -21,5 +23,6 @@ int seccomp_rules_new(scmp_filter_ctx *ret);
 int seccomp_syscall_number(const char *name);
 
 /* Logs what is wrong (an unknown system call, a rule libseccomp refuses)
- * and returns -errno. */
-int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny);
+ * and returns -errno. restrict_: the profile's restrictions, or NULL. */
+int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny,
+                      const SeccompRestrict *restrict_);

@@ -25,10 +25,14 @@ static int load_default(void) {
 
 int seccomp_apply(const HelperConfig *c, const char *deny_too) {
         _cleanup_strv_free_ char **deny = NULL;
+        const SeccompRestrict restrict_ = {
+                .memory_deny_write_execute = c->memory_deny_write_execute,
+                .address_families = c->address_families,
+        };
         scmp_filter_ctx ctx = NULL;
         int r;
 
-        if (!c->seccomp_allow && !c->seccomp_deny && !deny_too)
+        if (!c->seccomp_allow && !c->seccomp_deny && !deny_too && !c->memory_deny_write_execute && !c->address_families)
                 return c->seccomp_no_default ? 0 : load_default();
 
         if (strv_extend(&deny, c->seccomp_deny) < 0 || (deny_too && strv_append(&deny, deny_too) < 0))
@@ -36,7 +40,7 @@ int seccomp_apply(const HelperConfig *c, const char *deny_too) {
         r = seccomp_rules_new(&ctx);
         if (r < 0)
                 return r;
-        r = seccomp_rules_add(ctx, !c->seccomp_no_default, c->seccomp_allow, deny);
+        r = seccomp_rules_add(ctx, !c->seccomp_no_default, c->seccomp_allow, deny, &restrict_);
         if (r >= 0) {
                 r = seccomp_load(ctx);
                 if (r < 0)

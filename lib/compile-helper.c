@@ -175,6 +175,17 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_SECCOMP_ALLOW, *s);
         STRV_FOREACH(s, p->seccomp_deny)
                 add_option(&a, HELPER_OPT_SECCOMP_DENY, *s);
+        if (p->memory_deny_write_execute)
+                add_option(&a, HELPER_OPT_MEMORY_DENY_WRITE_EXECUTE, NULL);
+        if (p->address_families) {
+                _cleanup_free_ char *l = strv_join(p->address_families, ",");
+                _cleanup_free_ char *v = NULL;
+
+                if (!l || asprintf(&v, "%s%s", p->address_families_deny ? "~" : "", *l ? l : "none") < 0)
+                        a.error = -ENOMEM;
+                else
+                        add_option(&a, HELPER_OPT_ADDRESS_FAMILIES, v);
+        }
         STRV_FOREACH(s, p->landlock_ro)
                 add_option(&a, HELPER_OPT_LANDLOCK_RO, *s);
         STRV_FOREACH(s, p->landlock_rw)

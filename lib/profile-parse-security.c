@@ -11,6 +11,7 @@
 #include <cap-ng.h>
 #include <seccomp.h>
 
+#include "address-families.h"
 #include "capabilities.h"
 #include "names.h"
 #include "profile-parse.h"
@@ -212,6 +213,51 @@ unsigned profile_check_capabilities(const Profile *p, Diagnostics *d) {
         return problems;
 }
 
+/* allow="AF_UNIX AF_INET" or deny="AF_PACKET ...", one of them (the
+ * schema says so), names as systemd.exec(5) spells them; allow="none"
+ * allows no family. The element replaces an included one's list. */
+static void parse_address_families(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *allow = attr(n, "allow"), *deny = attr(n, "deny");
+        _cleanup_strv_free_ char **words = NULL, **families = NULL;
+        Profile *p = c->profile;
+        bool bad = false;
+
+        if (!allow == !deny)
+                return; /* the schema reported it */
+        if (strv_split(allow ?: deny, " \t\r\n", &words) < 0)
+                return oom(c);
+        if (allow && words && words[0] && streq(words[0], "none") && !words[1]) {
+                if (strv_split("", " ", &families) < 0) /* empty, not NULL: none allowed */
+                        return oom(c);
+                strv_free(p->address_families);
+                p->address_families = TAKE_PTR(families);
+                p->address_families_deny = false;
+                return;
+        }
+        STRV_FOREACH(w, words) {
+                const char *name = address_family_to_name(address_family_from_name(*w));
+
+                if (!name) {
+                        problem(c, n, "unknown address family \"%s\"; allowed: %s (AF_LOCAL and AF_FILE for AF_UNIX, "
+                                "AF_ROUTE for AF_NETLINK), separated by spaces", *w, address_family_names());
+                        bad = true;
+                        continue;
+                }
+                if (!strv_contains(families, name) && strv_append(&families, name) < 0)
+                        return oom(c);
+        }
+        if (!bad && !families) {
+                problem(c, n, "%s=\"\" names no address family; allowed: names such as \"AF_UNIX AF_INET AF_INET6\"%s",
+                        allow ? "allow" : "deny", allow ? ", or \"none\" for no socket() at all" : "");
+                return;
+        }
+        if (bad)
+                return;
+        strv_free(p->address_families);
+        p->address_families = TAKE_PTR(families);
+        p->address_families_deny = !!deny;
+}
+
 void profile_parse_security(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
 
@@ -261,6 +307,10 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                         parse_seccomp(c, k);
                 else if (is(k, "landlock"))
                         parse_landlock(c, k);
+                else if (is(k, "memory-deny-write-execute"))
+                        p->memory_deny_write_execute = yes(k, "enabled", true);
+                else if (is(k, "address-families"))
+                        parse_address_families(c, k);
         }
 }
 

@@ -55,6 +55,7 @@ Profile *profile_free(Profile *p) {
         free(p->apparmor_profile);
         strv_free(p->seccomp_allow);
         strv_free(p->seccomp_deny);
+        strv_free(p->address_families);
         strv_free(p->landlock_ro);
         strv_free(p->landlock_rw);
         free(p->memory_max);

@@ -167,6 +167,12 @@ typedef struct Profile {
         bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
         char **seccomp_allow;   /* system calls and @sets taken off it */
         char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
+        bool memory_deny_write_execute; /* <memory-deny-write-execute/> */
+        /* <address-families>: names such as "AF_UNIX", each once, allowed
+         * alone, or refused when address_families_deny; NULL: any; an
+         * empty list: none (allow="none") */
+        char **address_families;
+        bool address_families_deny;
         bool landlock, landlock_optional; /* landlock: an element for rules */
         bool landlock_default;  /* the default Landlock domain (sandbox-helper(8)) */
         Origin landlock_origin;
