@@ -11,6 +11,7 @@
 
 #include "buffer.h"
 #include "convert-env.h"
+#include "exec-expand.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
@@ -49,41 +50,6 @@ int convert_check_environment(const UnitProps *u) {
                                                "the profile refers to)", id, *f, (unsigned) (st.st_mode & 07777));
         }
         return 0;
-}
-
-static const char *env_get(char * const *env, const char *name, size_t n) {
-        const char *v = NULL;
-
-        STRV_FOREACH(i, env)
-                if (strncmp(*i, name, n) == 0 && (*i)[n] == '=')
-                        v = *i + n + 1; /* the last one wins, as in systemd */
-        return v;
-}
-
-/* The words of a variable's value, as systemd splits "$NAME" alone in a
- * command line: at whitespace, quotes taken off, a backslash keeping the
- * next character */
-static int value_words(const char *v, char ***out) {
-        for (const char *p = v;;) {
-                _cleanup_buffer_ Buffer w = {};
-                char quote = 0;
-
-                p += strspn(p, " \t\n\r");
-                if (!*p)
-                        return 0;
-                for (; *p && (quote || !strchr(" \t\n\r", *p)); p++) {
-                        if (quote && *p == quote)
-                                quote = 0;
-                        else if (!quote && (*p == '"' || *p == '\''))
-                                quote = *p;
-                        else if (*p == '\\' && p[1])
-                                buffer_append_char(&w, *++p);
-                        else
-                                buffer_append_char(&w, *p);
-                }
-                if (w.oom || strv_append(out, w.data ? w.data : "") < 0)
-                        return -ENOMEM;
-        }
 }
 
 bool convert_word_at_start(const UnitProps *u, const char *w) {
@@ -131,7 +97,7 @@ int convert_expand_word(char * const *e, const char *id, const char *w, char ***
 
                 if (!v)
                         return unset_variable(id, w + 1, strlen(w + 1));
-                return value_words(v, out) < 0 ? log_oom() : 0;
+                return env_value_words(v, out) < 0 ? log_oom() : 0;
         }
         for (const char *p = w; *p;) {
                 const char *v;

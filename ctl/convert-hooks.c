@@ -18,17 +18,6 @@
 #include "macro.h"
 #include "strv.h"
 
-static void xml_text(Buffer *b, const char *s) {
-        for (; *s; s++)
-                switch (*s) {
-                case '&': buffer_append(b, "&amp;"); break;
-                case '<': buffer_append(b, "&lt;"); break;
-                case '>': buffer_append(b, "&gt;"); break;
-                case '"': buffer_append(b, "&quot;"); break;
-                default: buffer_append_char(b, *s);
-                }
-}
-
 /* The unit's environment, with MAINPID standing for itself: the join
  * gives it its value, the service's PID in the sandbox. */
 static int hook_environment(const UnitProps *u, char ***ret) {
@@ -62,7 +51,7 @@ static int hook_element(Buffer *b, const UnitProps *u, char * const *env, const 
         buffer_printf(b, "  <%s%s>", element, c->ignore_failure ? " ignore-failure=\"yes\"" : "");
         STRV_FOREACH(a, args) {
                 buffer_append(b, "<arg>");
-                xml_text(b, *a);
+                buffer_append_xml(b, *a);
                 buffer_append(b, "</arg>");
         }
         buffer_printf(b, "</%s>\n", element);

@@ -74,17 +74,6 @@ int convert_check(const UnitProps *u) {
         return 0;
 }
 
-static void xml_escaped(Buffer *b, const char *s) {
-        for (; *s; s++)
-                switch (*s) {
-                case '&': buffer_append(b, "&amp;"); break;
-                case '<': buffer_append(b, "&lt;"); break;
-                case '>': buffer_append(b, "&gt;"); break;
-                case '"': buffer_append(b, "&quot;"); break;
-                default: buffer_append_char(b, *s);
-                }
-}
-
 /* "--" cannot stand in an XML comment */
 static void comment_escaped(Buffer *b, const char *s) {
         for (; *s; s++) {
@@ -213,12 +202,12 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         buffer_append(b, "  <exec");
         if (!isempty(u->user)) {
                 buffer_append(b, " user=\"");
-                xml_escaped(b, u->user);
+                buffer_append_xml(b, u->user);
                 buffer_append_char(b, '"');
         }
         if (!isempty(u->group)) {
                 buffer_append(b, " group=\"");
-                xml_escaped(b, u->group);
+                buffer_append_xml(b, u->group);
                 buffer_append_char(b, '"');
         }
         if (!isempty(u->working_directory)) {
@@ -226,7 +215,7 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
 
                 if (w[0] == '/') {
                         buffer_append(b, " workdir=\"");
-                        xml_escaped(b, w);
+                        buffer_append_xml(b, w);
                         buffer_append_char(b, '"');
                 } else if (strv_appendf(notes, "WorkingDirectory=%s: not a path; the sandbox starts in /", u->working_directory) < 0)
                         return -ENOMEM;
@@ -234,7 +223,7 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
         buffer_append(b, ">\n");
         for (size_t i = 0; args[i]; i++) {
                 buffer_append(b, i < n && at_start[i] ? "    <arg expand=\"yes\">" : "    <arg>");
-                xml_escaped(b, args[i]);
+                buffer_append_xml(b, args[i]);
                 buffer_append(b, "</arg>\n");
         }
         STRV_FOREACH(e, u->environment) {
@@ -245,7 +234,7 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                 buffer_append(b, "    <env name=\"");
                 buffer_append_n(b, *e, (size_t) (eq - *e));
                 buffer_append(b, "\" value=\"");
-                xml_escaped(b, eq + 1);
+                buffer_append_xml(b, eq + 1);
                 buffer_append(b, "\"/>\n");
         }
         /* a reference, read at each start as systemd reads it: never the
@@ -254,12 +243,12 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
                 bool optional = **f == '-';
 
                 buffer_append(b, "    <environment-file path=\"");
-                xml_escaped(b, *f + optional);
+                buffer_append_xml(b, *f + optional);
                 buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
         }
         STRV_FOREACH(g, u->supplementary_groups) {
                 buffer_append(b, "    <supplementary-group name=\"");
-                xml_escaped(b, *g);
+                buffer_append_xml(b, *g);
                 buffer_append(b, "\"/>\n");
         }
         buffer_append(b, "  </exec>\n");
@@ -268,10 +257,10 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
 
 static void bind_element(Buffer *b, const char *source, const char *target, bool readonly) {
         buffer_append(b, "    <bind source=\"");
-        xml_escaped(b, source);
+        buffer_append_xml(b, source);
         if (target && !streq(target, source)) {
                 buffer_append(b, "\" target=\"");
-                xml_escaped(b, target);
+                buffer_append_xml(b, target);
         }
         /* said either way: a <bind> is read-only unless it says otherwise */
         buffer_append(b, readonly ? "\" readonly=\"yes\"/>\n" : "\" readonly=\"no\"/>\n");
@@ -375,12 +364,12 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                 if (!path || ((*t)[strlen(path)] == ':' && strv_split(*t + strlen(path) + 1, ",", &opts) < 0))
                         return -ENOMEM;
                 buffer_append(b, "    <tmpfs target=\"");
-                xml_escaped(b, path);
+                buffer_append_xml(b, path);
                 buffer_append_char(b, '"');
                 STRV_FOREACH(o, opts)
                         if (strncmp(*o, "mode=", 5) == 0 || strncmp(*o, "size=", 5) == 0) {
                                 buffer_printf(b, " %.4s=\"", *o);
-                                xml_escaped(b, *o + 5);
+                                buffer_append_xml(b, *o + 5);
                                 buffer_append_char(b, '"');
                         }
                 buffer_append(b, "/>\n");
@@ -396,7 +385,7 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                 const char *path = *p + (**p == '-' || **p == '+');
 
                 buffer_append(b, "    <mask path=\"");
-                xml_escaped(b, path);
+                buffer_append_xml(b, path);
                 buffer_append(b, "\"/>\n");
         }
         buffer_append(b, "  </filesystem>\n");
@@ -482,7 +471,7 @@ static void label_element(Buffer *b, const char *element, const char *attribute,
         bool optional = value[0] == '-';
 
         buffer_printf(b, "    <%s %s=\"", element, attribute);
-        xml_escaped(b, value + optional);
+        buffer_append_xml(b, value + optional);
         buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
 }
 
@@ -501,7 +490,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         buffer_printf(&body, "<sandbox name=\"%s\">\n", name);
         if (!isempty(u->description)) {
                 buffer_append(&body, "  <description>");
-                xml_escaped(&body, u->description);
+                buffer_append_xml(&body, u->description);
                 buffer_append(&body, "</description>\n");
         }
         r = exec_element(&body, u, &notes);

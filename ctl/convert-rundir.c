@@ -67,17 +67,6 @@ static int add(RunDirs *l, const char *name, unsigned mode, const char *user, co
         return 1;
 }
 
-static void xml_text(Buffer *b, const char *s) {
-        for (; *s; s++)
-                switch (*s) {
-                case '&': buffer_append(b, "&amp;"); break;
-                case '<': buffer_append(b, "&lt;"); break;
-                case '>': buffer_append(b, "&gt;"); break;
-                case '"': buffer_append(b, "&quot;"); break;
-                default: buffer_append_char(b, *s);
-                }
-}
-
 /* NAME of "/run/NAME" or "/var/run/NAME" (with what follows it when
  * below is set: "/run/NAME/..."), NAME one that may be shared */
 static bool run_child(const char *path, bool below, char name[static 72]) {
@@ -185,7 +174,7 @@ static int own_dirs(Buffer *b, const RunDirs *l, char **own, const UnitProps *u,
                         continue;
                 }
                 buffer_append(b, "    <runtime-directory name=\"");
-                xml_text(b, *d);
+                buffer_append_xml(b, *d);
                 buffer_printf(b, "\" mode=\"%04o\"/>\n", (unsigned) (u->runtime_directory_mode & 07777));
                 if (strv_appendf(notes, "RuntimeDirectory=%s: the sandbox's own /run/%s, not shared with the host (%s)", *d,
                                  *d, shared_runtime_name_refused(*d)) < 0)

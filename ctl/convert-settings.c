@@ -21,17 +21,6 @@
 #include "strv.h"
 #include "unit-settings.h"
 
-static void xml_escaped(Buffer *b, const char *s) {
-        for (; *s; s++)
-                switch (*s) {
-                case '&': buffer_append(b, "&amp;"); break;
-                case '<': buffer_append(b, "&lt;"); break;
-                case '>': buffer_append(b, "&gt;"); break;
-                case '"': buffer_append(b, "&quot;"); break;
-                default: buffer_append_char(b, *s);
-                }
-}
-
 /* one element, or a note when validate would refuse the value */
 static int carry(Buffer *b, const char *name, const char *value, char ***notes) {
         const char *section, *why;
@@ -43,7 +32,7 @@ static int carry(Buffer *b, const char *name, const char *value, char ***notes) 
         if (why)
                 return strv_appendf(notes, "%s=%s: not carried; a <unit-setting> takes %s", name, value, why);
         buffer_printf(b, "  <unit-setting section=\"%s\" name=\"%s\" value=\"", section, name);
-        xml_escaped(b, value);
+        buffer_append_xml(b, value);
         buffer_append(b, "\"/>\n");
         return 0;
 }

@@ -81,3 +81,14 @@ void buffer_done(Buffer *b) {
         free(b->data);
         *b = (Buffer) {};
 }
+
+void buffer_append_xml(Buffer *b, const char *s) {
+        for (; *s; s++)
+                switch (*s) {
+                case '&': buffer_append(b, "&amp;"); break;
+                case '<': buffer_append(b, "&lt;"); break;
+                case '>': buffer_append(b, "&gt;"); break;
+                case '"': buffer_append(b, "&quot;"); break;
+                default: buffer_append_char(b, *s);
+                }
+}

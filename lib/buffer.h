@@ -22,6 +22,8 @@ void buffer_append(Buffer *b, const char *s);
 void buffer_append_n(Buffer *b, const char *s, size_t n);
 void buffer_append_char(Buffer *b, char c);
 void buffer_printf(Buffer *b, const char *fmt, ...) _printf_(2, 3);
+/* s with &, <, > and " as XML's entities, for text and attribute values. */
+void buffer_append_xml(Buffer *b, const char *s);
 /* Returns the text (caller frees), or NULL after an allocation failure. */
 char *buffer_steal(Buffer *b);
 void buffer_done(Buffer *b);

@@ -7,7 +7,7 @@
 #include "names.h"
 #include "strv.h"
 
-static const char *env_get(char * const *env, const char *name, size_t n) {
+const char *env_get(char * const *env, const char *name, size_t n) {
         const char *v = NULL;
 
         STRV_FOREACH(i, env)
@@ -16,7 +16,7 @@ static const char *env_get(char * const *env, const char *name, size_t n) {
         return v;
 }
 
-static int value_words(const char *v, char ***out) {
+int env_value_words(const char *v, char ***out) {
         for (const char *p = v;;) {
                 _cleanup_buffer_ Buffer w = {};
                 char quote = 0;
@@ -45,7 +45,7 @@ int exec_expand_word(const char *word, char * const *env, char ***out) {
         if (word[0] == '$' && word[1] != '{' && word[1] != '$') {
                 const char *v = env_name_is_valid(word + 1) ? env_get(env, word + 1, strlen(word + 1)) : NULL;
 
-                return v ? value_words(v, out) : 0;
+                return v ? env_value_words(v, out) : 0;
         }
         for (const char *p = word; *p;) {
                 size_t n;

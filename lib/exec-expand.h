@@ -15,3 +15,12 @@
  */
 
 int exec_expand_word(const char *word, char * const *env, char ***out);
+
+/* The value of the first n bytes of name in env ("NAME=VALUE" entries,
+ * the last of a name winning), or NULL. */
+const char *env_get(char * const *env, const char *name, size_t n);
+
+/* The words of a value, as systemd splits "$NAME" alone in a command
+ * line: at whitespace, quotes taken off, a backslash keeping the next
+ * character; appended to *out. */
+int env_value_words(const char *v, char ***out);
