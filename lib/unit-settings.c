@@ -466,6 +466,13 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
                         strchr(value, ':') + 1, hidden, why);
                 return;
         }
+        /* a directory is read whole, every file below it */
+        if (k->kind == V_LOAD_CREDENTIAL && strchr(value, ':') &&
+            (why = path_holds_hidden(strchr(value, ':') + 1, STATE_ROOT_DEFAULT, &hidden))) {
+                problem(c, n, "LoadCredential= path \"%s\" holds %s, %s; systemd would read every file below it",
+                        strchr(value, ':') + 1, hidden, why);
+                return;
+        }
         add_setting(c, n, k, TAKE_PTR(value));
 }
 
@@ -480,9 +487,11 @@ static const char *credential_path_problem(const Profile *p, const char *path, c
         const char *hidden = NULL;
 
         real = realpath(path, NULL);
-        if (real && !streq(real, path) && bind_source_hidden(real, STATE_ROOT_DEFAULT, &hidden)) {
+        if (real && !streq(real, path) &&
+            (bind_source_hidden(real, STATE_ROOT_DEFAULT, &hidden) ||
+             path_holds_hidden(real, STATE_ROOT_DEFAULT, &hidden))) {
                 *ret_detail = strdup(real);
-                return "resolves into a path the sandbox always masks";
+                return "resolves into or above a path the sandbox always masks";
         }
         for (size_t i = 0; i < ELEMENTSOF(shared); i++)
                 if (path_is_at_or_below(path, shared[i]))
@@ -492,8 +501,8 @@ static const char *credential_path_problem(const Profile *p, const char *path, c
                     (path_is_at_or_below(path, p->mounts[i].source) || path_is_at_or_below(p->mounts[i].source, path)))
                         return "is in or above a writable <bind> source, which the service writes";
         for (size_t i = 0; i < p->n_masks; i++)
-                if (path_is_at_or_below(path, p->masks[i].path))
-                        return "is masked by a <mask> of the profile";
+                if (path_is_at_or_below(path, p->masks[i].path) || path_is_at_or_below(p->masks[i].path, path))
+                        return "is masked by a <mask> of the profile, or holds one";
         return NULL;
 }
 
