@@ -20,8 +20,6 @@ static const char *mount_element(MountKind k) {
 /* Mounted by the sandbox itself; a profile changes them with <etc>,
  * <var>, <tmp>, <run> and <root>, not by mounting over them. */
 static const char *const reserved_targets[] = { "/", "/etc", "/var", "/tmp", "/run", "/dev", "/dev/shm", "/dev/pts" };
-/* API file systems the sandbox builds fresh; nothing goes inside them. */
-static const char *const reserved_trees[] = { "/proc", "/sys" };
 
 static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
         unsigned problems = 0;
@@ -33,8 +31,9 @@ static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
 
                 for (size_t k = 0; k < ELEMENTSOF(reserved_targets) && !reserved; k++)
                         reserved = streq(m->target, reserved_targets[k]);
-                for (size_t k = 0; k < ELEMENTSOF(reserved_trees) && !inside; k++)
-                        inside = path_is_at_or_below(m->target, reserved_trees[k]);
+                /* API file systems the sandbox builds fresh; nothing goes inside them */
+                for (size_t k = 0; k < host_kernel_trees_n && !inside; k++)
+                        inside = path_is_at_or_below(m->target, host_kernel_trees[k]);
                 if (inside) {
                         diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is inside /proc or /sys, which the "
                                  "sandbox mounts fresh; nothing may be mounted there", what, m->target);
