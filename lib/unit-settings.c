@@ -306,6 +306,20 @@ static bool io_value(const char *s, ValueKind kind) {
                                  : parse_size(space + 1, &v) >= 0;
 }
 
+/* one line in the unit, taken as it is: no escapes, no specifiers (a
+ * percentage of the memory is a value, not one) */
+static const char *text_problem(const Key *k, const char *value) {
+        const char *percent = strchr(value, '%');
+
+        return !*value ? "is empty"
+                : strlen(value) > 1024 ? "is longer than 1024 bytes"
+                : !text_is_printable(value) ? "has a control character (such as a newline)"
+                : strchr(value, '\\') ? "has a \"\\\""
+                : percent && (k->kind != V_MEMORY || percent[1]) ? "has a \"%\""
+                : value[0] == ' ' || value[strlen(value) - 1] == ' ' ? "begins or ends with a space"
+                : NULL;
+}
+
 const char *unit_setting_check_value(const char *name, const char *value) {
         const Key *k = find_key(name);
         const char *colon;
@@ -314,6 +328,8 @@ const char *unit_setting_check_value(const char *name, const char *value) {
 
         if (!k)
                 return "a key of the list";
+        if (text_problem(k, value))
+                return "one line of text, taken as it is";
         switch (k->kind) {
         case V_LIMIT:
         case V_LIMIT_TIME:
@@ -440,15 +456,7 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
                 problem(c, n, "%s= is a setting of section \"%s\", not \"%s\"", name, k->section, section);
                 return;
         }
-        /* one line in the unit, taken as it is: no escapes, no specifiers
-         * (a percentage of the memory is a value, not one) */
-        why = !*value ? "is empty"
-                : strlen(value) > 1024 ? "is longer than 1024 bytes"
-                : !text_is_printable(value) ? "has a control character (such as a newline)"
-                : strchr(value, '\\') ? "has a \"\\\""
-                : strchr(value, '%') && (k->kind != V_MEMORY || strchr(value, '%')[1]) ? "has a \"%\""
-                : value[0] == ' ' || value[strlen(value) - 1] == ' ' ? "begins or ends with a space"
-                : NULL;
+        why = text_problem(k, value);
         if (why) {
                 problem(c, n, "value of %s= %s; allowed: one line of text, taken as it is", name, why);
                 return;

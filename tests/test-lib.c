@@ -22,6 +22,7 @@
 #include "quantities.h"
 #include "strv.h"
 #include "unit-escape.h"
+#include "unit-settings.h"
 
 static unsigned tap_n, tap_failed;
 
@@ -830,6 +831,31 @@ static void test_exec_expand(void) {
         }
 }
 
+/* what convert and validate both ask of a value that passes through */
+static void test_unit_setting_values(void) {
+        static const struct {
+                const char *name, *value;
+                bool good;
+        } cases[] = {
+                { "MemoryHigh", "50%", true },
+                { "MemoryHigh", "%H", false },
+                { "SetCredential", "a:b%n", false },
+                { "SetCredential", "a:b\\nExecStart=/bin/sh", false },
+                { "SetCredential", "a:b\nExecStartPre=/bin/sh", false },
+                { "SetCredential", "a:b\r[Service]", false },
+                { "SetCredential", "a:b c", true },
+                { "SetCredential", "a:b ", false },
+                { "LimitNOFILE", "", false },
+                { "LimitNOFILE", "1024:4096", true },
+                { "After", "a.service\tb.service", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                check(!unit_setting_check_value(cases[i].name, cases[i].value) == cases[i].good,
+                      "unit_setting_check_value(%s, %s) %s it", cases[i].name, show(cases[i].value),
+                      cases[i].good ? "takes" : "refuses");
+}
+
 int main(void) {
         test_parse_size();
         test_parse_percent();
@@ -842,6 +868,7 @@ int main(void) {
         test_unit_escape();
         test_strv();
         test_exec_expand();
+        test_unit_setting_values();
 
         printf("1..%u\n", tap_n);
         return tap_failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
