@@ -508,9 +508,13 @@ static const char *credential_path_problem(const Profile *p, const char *path, c
                 if (p->mounts[i].kind == MOUNT_BIND && !p->mounts[i].readonly &&
                     (path_is_at_or_below(path, p->mounts[i].source) || path_is_at_or_below(p->mounts[i].source, path)))
                         return "is in or above a writable <bind> source, which the service writes";
-        for (size_t i = 0; i < p->n_masks; i++)
-                if (path_is_at_or_below(path, p->masks[i].path) || path_is_at_or_below(p->masks[i].path, path))
+        for (size_t i = 0; i < p->n_masks; i++) {
+                char host[SANDBOX_PATH_MAX * 2 + 2];
+
+                profile_mask_host_path(p, &p->masks[i], host, sizeof(host));
+                if (path_is_at_or_below(path, host) || path_is_at_or_below(host, path))
                         return "is masked by a <mask> of the profile, or holds one";
+        }
         return NULL;
 }
 
