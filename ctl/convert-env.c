@@ -52,75 +52,53 @@ int convert_check_environment(const UnitProps *u) {
         return 0;
 }
 
-bool convert_word_at_start(const UnitProps *u, const char *w) {
-        bool any = false;
+typedef struct AtStart {
+        const UnitProps *unit;
+        bool any, unset;
+} AtStart;
 
-        if (w[0] == '$' && w[1] != '{' && w[1] != '$')
-                return u->environment_files || !env_get(u->environment, w + 1, strlen(w + 1));
-        for (const char *p = w; *p; p++) {
-                if (p[0] == '$' && p[1] == '$') {
-                        p++;
-                        continue;
-                }
-                size_t n;
+static int lookup_at_start(const char *name, size_t n, const char **ret, void *userdata) {
+        AtStart *a = userdata;
 
-                if (p[0] != '$' || p[1] != '{')
-                        continue;
-                n = strcspn(p + 2, "}:");
-                if (p[2 + n] != '}')
-                        continue;
-                any = true;
-                if (!env_get(u->environment, p + 2, n))
-                        return true;
-        }
-        return any && u->environment_files;
+        a->any = true;
+        *ret = env_get(a->unit->environment, name, n);
+        a->unset = a->unset || !*ret;
+        return 0;
 }
 
-static int unset_variable(const char *id, const char *name, size_t n) {
+bool convert_word_at_start(const UnitProps *u, const char *w) {
+        _cleanup_strv_free_ char **discard = NULL;
+        AtStart a = { .unit = u };
+
+        /* on no memory, left to systemd */
+        if (exec_expand_word_with(w, lookup_at_start, &a, &discard) < 0)
+                return true;
+        return a.unset || (a.any && u->environment_files);
+}
+
+typedef struct Known {
+        char * const *env;
+        const char *id;
+} Known;
+
+static int lookup_known(const char *name, size_t n, const char **ret, void *userdata) {
+        const Known *k = userdata;
+
+        *ret = env_get(k->env, name, n);
+        if (*ret)
+                return 0;
         return log_error_errno(-EINVAL, "%s: ExecStart= uses $%.*s, which no Environment= of the unit sets: systemd "
                                "takes its value at each start (from an EnvironmentFile=, or the manager's own "
                                "environment), and a profile's command is not expanded; not converted (set it with "
-                               "Environment=, or write the profile by hand)", id, (int) n, name);
+                               "Environment=, or write the profile by hand)", k->id, (int) n, name);
 }
 
-/* An ExecStart= word as systemd expands it at start (systemd.service(5),
- * "Command lines"; exec-expand.h): "$NAME" alone becomes the value's
- * words, "${NAME}" anywhere the value, "$$" a "$"; any other "$" stays,
- * "${NAME:-DEFAULT}" too, which systemd does not expand in a command
- * line. Only the unit's Environment= is known here: a variable it does
- * not set refuses the conversion. */
+/* An ExecStart= word as systemd expands it at start (exec-expand.h), from
+ * the unit's Environment= only: a variable it does not set refuses the
+ * conversion. */
 int convert_expand_word(char * const *e, const char *id, const char *w, char ***out) {
-        _cleanup_buffer_ Buffer b = {};
+        Known k = { e, id };
+        int r = exec_expand_word_with(w, lookup_known, &k, out);
 
-        if (w[0] == '$' && w[1] && w[1] != '{' && w[1] != '$') {
-                const char *v = env_get(e, w + 1, strlen(w + 1));
-
-                if (!v)
-                        return unset_variable(id, w + 1, strlen(w + 1));
-                return env_value_words(v, out) < 0 ? log_oom() : 0;
-        }
-        for (const char *p = w; *p;) {
-                const char *v;
-                size_t n;
-
-                if (p[0] == '$' && p[1] == '$') {
-                        buffer_append_char(&b, '$');
-                        p += 2;
-                        continue;
-                }
-                /* "${NAME}" only: the first "}" or ":" after it ends NAME */
-                n = p[0] == '$' && p[1] == '{' ? strcspn(p + 2, "}:") : 0;
-                if (p[0] != '$' || p[1] != '{' || p[2 + n] != '}') {
-                        buffer_append_char(&b, *p++);
-                        continue;
-                }
-                v = env_get(e, p + 2, n);
-                if (!v)
-                        return unset_variable(id, p + 2, n);
-                buffer_append(&b, v);
-                p += n + 3;
-        }
-        if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
-                return log_oom();
-        return 0;
+        return r == -ENOMEM ? log_oom() : r;
 }

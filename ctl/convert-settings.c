@@ -27,8 +27,7 @@ static int carry(Buffer *b, const char *name, const char *value, char ***notes) 
 
         if (!unit_setting_allowed(name, &section, NULL))
                 return strv_appendf(notes, "%s=%s: not carried; it does not pass through", name, value);
-        why = !*value || !text_is_printable(value) || strpbrk(value, "\\%") ? "one line of text, taken as it is"
-                                                                           : unit_setting_check_value(name, value);
+        why = unit_setting_check_value(name, value);
         if (why)
                 return strv_appendf(notes, "%s=%s: not carried; a <unit-setting> takes %s", name, value, why);
         buffer_printf(b, "  <unit-setting section=\"%s\" name=\"%s\" value=\"", section, name);
@@ -42,8 +41,7 @@ bool convert_carried(const char *setting) {
         _cleanup_free_ char *name = strndup(setting, n);
 
         return name && setting[n] && unit_setting_allowed(name, NULL, NULL) &&
-                !unit_setting_check_value(name, setting + n + 1) && text_is_printable(setting + n + 1) &&
-                !strpbrk(setting + n + 1, "\\%");
+                !unit_setting_check_value(name, setting + n + 1);
 }
 
 /* what every service has from systemd (DefaultDependencies=yes, its

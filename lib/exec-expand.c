@@ -39,13 +39,16 @@ int env_value_words(const char *v, char ***out) {
         }
 }
 
-int exec_expand_word(const char *word, char * const *env, char ***out) {
+int exec_expand_word_with(const char *word, ExecExpandLookup lookup, void *userdata, char ***out) {
         _cleanup_buffer_ Buffer b = {};
+        const char *v = NULL;
+        int r;
 
         if (word[0] == '$' && word[1] != '{' && word[1] != '$') {
-                const char *v = env_name_is_valid(word + 1) ? env_get(env, word + 1, strlen(word + 1)) : NULL;
-
-                return v ? env_value_words(v, out) : 0;
+                r = lookup(word + 1, strlen(word + 1), &v, userdata);
+                if (r < 0)
+                        return r;
+                return v && env_value_words(v, out) < 0 ? -ENOMEM : 0;
         }
         for (const char *p = word; *p;) {
                 size_t n;
@@ -61,16 +64,27 @@ int exec_expand_word(const char *word, char * const *env, char ***out) {
                         buffer_append_char(&b, *p++);
                         continue;
                 }
-                _cleanup_free_ char *name = strndup(p + 2, n);
-                const char *v;
-
-                if (!name)
-                        return -ENOMEM;
-                v = env_name_is_valid(name) ? env_get(env, name, n) : NULL;
+                v = NULL;
+                r = lookup(p + 2, n, &v, userdata);
+                if (r < 0)
+                        return r;
                 buffer_append(&b, v ? v : "");
                 p += n + 3;
         }
         if (b.oom || strv_append(out, b.data ? b.data : "") < 0)
                 return -ENOMEM;
         return 0;
+}
+
+static int lookup_env(const char *name, size_t n, const char **ret, void *userdata) {
+        _cleanup_free_ char *s = strndup(name, n);
+
+        if (!s)
+                return -ENOMEM;
+        *ret = env_name_is_valid(s) ? env_get(userdata, name, n) : NULL;
+        return 0;
+}
+
+int exec_expand_word(const char *word, char * const *env, char ***out) {
+        return exec_expand_word_with(word, lookup_env, (void *) env, out);
 }

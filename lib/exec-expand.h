@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stddef.h>
+
 /*
  * A word of a command line expanded from an environment as systemd
  * expands ExecStart= at each start (systemd.service(5), "Command
@@ -15,6 +17,12 @@
  */
 
 int exec_expand_word(const char *word, char * const *env, char ***out);
+
+/* The same with the values from lookup: for the n bytes of name it sets
+ * *ret_value (NULL: unset) and returns 0, or returns < 0, which ends the
+ * expansion with that error. */
+typedef int (*ExecExpandLookup)(const char *name, size_t n, const char **ret_value, void *userdata);
+int exec_expand_word_with(const char *word, ExecExpandLookup lookup, void *userdata, char ***out);
 
 /* The value of the first n bytes of name in env ("NAME=VALUE" entries,
  * the last of a name winning), or NULL. */

@@ -74,3 +74,25 @@ const char *bind_source_hidden(const char *source, const char *state_root, const
         }
         return NULL;
 }
+
+const char *path_holds_hidden(const char *dir, const char *state_root, const char **ret_path) {
+        for (size_t i = 0; i < host_secret_paths_n; i++)
+                if (path_is_at_or_below(host_secret_paths[i], dir)) {
+                        *ret_path = host_secret_paths[i];
+                        return "which the sandbox always masks";
+                }
+        for (size_t i = 0; i < host_kernel_trees_n; i++)
+                if (path_is_at_or_below(host_kernel_trees[i], dir)) {
+                        *ret_path = host_kernel_trees[i];
+                        return "the host's kernel interfaces, of which the sandbox has its own";
+                }
+        if (path_is_at_or_below(HOST_SSH_DIR, dir)) {
+                *ret_path = HOST_SSH_DIR;
+                return "whose private keys the sandbox always masks";
+        }
+        if (state_root && path_is_at_or_below(state_root, dir)) {
+                *ret_path = state_root;
+                return "the sandboxes' state, which the sandbox always masks";
+        }
+        return NULL;
+}

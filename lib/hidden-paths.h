@@ -34,3 +34,9 @@ bool ssh_key_name(const char *name);
  * (*ret_path), or NULL. state_root is the sandboxes' state. The
  * profile's own masks are the caller's to add. */
 const char *bind_source_hidden(const char *source, const char *state_root, const char **ret_path);
+
+/* Why nothing may read every file below dir as root for the service
+ * (systemd's LoadCredential= of a directory): dir is at or above a path
+ * bind_source_hidden() names, which is returned in *ret_path; or NULL.
+ * A bind of such a directory is masked inside instead. */
+const char *path_holds_hidden(const char *dir, const char *state_root, const char **ret_path);

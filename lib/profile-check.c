@@ -20,8 +20,6 @@ static const char *mount_element(MountKind k) {
 /* Mounted by the sandbox itself; a profile changes them with <etc>,
  * <var>, <tmp>, <run> and <root>, not by mounting over them. */
 static const char *const reserved_targets[] = { "/", "/etc", "/var", "/tmp", "/run", "/dev", "/dev/shm", "/dev/pts" };
-/* API file systems the sandbox builds fresh; nothing goes inside them. */
-static const char *const reserved_trees[] = { "/proc", "/sys" };
 
 static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
         unsigned problems = 0;
@@ -33,8 +31,9 @@ static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
 
                 for (size_t k = 0; k < ELEMENTSOF(reserved_targets) && !reserved; k++)
                         reserved = streq(m->target, reserved_targets[k]);
-                for (size_t k = 0; k < ELEMENTSOF(reserved_trees) && !inside; k++)
-                        inside = path_is_at_or_below(m->target, reserved_trees[k]);
+                /* API file systems the sandbox builds fresh; nothing goes inside them */
+                for (size_t k = 0; k < host_kernel_trees_n && !inside; k++)
+                        inside = path_is_at_or_below(m->target, host_kernel_trees[k]);
                 if (inside) {
                         diag_add(d, m->origin.file, m->origin.line, "<%s>: target \"%s\" is inside /proc or /sys, which the "
                                  "sandbox mounts fresh; nothing may be mounted there", what, m->target);
@@ -69,6 +68,11 @@ static unsigned check_mount_targets(const Profile *p, Diagnostics *d) {
         return problems;
 }
 
+void profile_mask_host_path(const Profile *p, const ProfileMask *mask, char *buf, size_t size) {
+        snprintf(buf, size, "%s%s", p->root_type == ROOT_DIRECTORY && p->root_directory ? p->root_directory : "",
+                 mask->path);
+}
+
 /* A bind's source is the host's: one inside what the sandbox masks (the
  * secrets, the sandboxes' state, the host's /proc and /sys, the profile's
  * own masks) would show it again. The helper checks again, on the path
@@ -94,9 +98,7 @@ static unsigned check_bind_sources(const Profile *p, Diagnostics *d) {
                         char host[SANDBOX_PATH_MAX * 2 + 2];
 
                         /* a mask is a path of the sandbox's root, a source one of the host's */
-                        snprintf(host, sizeof(host), "%s%s",
-                                 p->root_type == ROOT_DIRECTORY && p->root_directory ? p->root_directory : "",
-                                 p->masks[j].path);
+                        profile_mask_host_path(p, &p->masks[j], host, sizeof(host));
                         if (path_is_at_or_below(m->source, host)) {
                                 diag_add(d, m->origin.file, m->origin.line, "<bind>: source \"%s\" is inside %s, "
                                          "masked by <mask path=\"%s\"> at %s:%u; no bind may show it", m->source, host,

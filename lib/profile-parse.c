@@ -418,6 +418,12 @@ static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
                 parse_shared_directory(c, n, name, m, share);
                 return;
         }
+        /* the sandbox's own directory is the service's user's */
+        if (xmlHasProp(n, (const xmlChar *) "user") || xmlHasProp(n, (const xmlChar *) "group")) {
+                problem(c, n, "user= and group= are for a directory shared with the host (share=\"host\"); the "
+                        "sandbox's own \"%s\" is the service's user's", name);
+                return;
+        }
         if (asprintf(&v, "%s:%04o", name, m) < 0 || strv_consume(&c->profile->runtime_dirs, v) < 0)
                 c->diags->error = -ENOMEM;
 }

@@ -35,6 +35,10 @@ bool profile_parse_hook(ParseContext *c, xmlNodePtr n);
  * twice. Returns the number of problems added. */
 unsigned profile_check(Profile *p, Diagnostics *diags, bool complete);
 
+/* Where the host has what mask hides: its path below the profile's
+ * <root> directory, or as it is. */
+void profile_mask_host_path(const Profile *p, const ProfileMask *mask, char *buf, size_t size);
+
 /* For the element handlers in profile-parse*.c. */
 
 #define PATH_RULE "absolute and normalised (no \"//\", \".\", \"..\" or trailing \"/\")"

@@ -306,6 +306,20 @@ static bool io_value(const char *s, ValueKind kind) {
                                  : parse_size(space + 1, &v) >= 0;
 }
 
+/* one line in the unit, taken as it is: no escapes, no specifiers (a
+ * percentage of the memory is a value, not one) */
+static const char *text_problem(const Key *k, const char *value) {
+        const char *percent = strchr(value, '%');
+
+        return !*value ? "is empty"
+                : strlen(value) > 1024 ? "is longer than 1024 bytes"
+                : !text_is_printable(value) ? "has a control character (such as a newline)"
+                : strchr(value, '\\') ? "has a \"\\\""
+                : percent && (k->kind != V_MEMORY || percent[1]) ? "has a \"%\""
+                : value[0] == ' ' || value[strlen(value) - 1] == ' ' ? "begins or ends with a space"
+                : NULL;
+}
+
 const char *unit_setting_check_value(const char *name, const char *value) {
         const Key *k = find_key(name);
         const char *colon;
@@ -314,6 +328,8 @@ const char *unit_setting_check_value(const char *name, const char *value) {
 
         if (!k)
                 return "a key of the list";
+        if (text_problem(k, value))
+                return "one line of text, taken as it is";
         switch (k->kind) {
         case V_LIMIT:
         case V_LIMIT_TIME:
@@ -440,15 +456,7 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
                 problem(c, n, "%s= is a setting of section \"%s\", not \"%s\"", name, k->section, section);
                 return;
         }
-        /* one line in the unit, taken as it is: no escapes, no specifiers
-         * (a percentage of the memory is a value, not one) */
-        why = !*value ? "is empty"
-                : strlen(value) > 1024 ? "is longer than 1024 bytes"
-                : !text_is_printable(value) ? "has a control character (such as a newline)"
-                : strchr(value, '\\') ? "has a \"\\\""
-                : strchr(value, '%') && (k->kind != V_MEMORY || strchr(value, '%')[1]) ? "has a \"%\""
-                : value[0] == ' ' || value[strlen(value) - 1] == ' ' ? "begins or ends with a space"
-                : NULL;
+        why = text_problem(k, value);
         if (why) {
                 problem(c, n, "value of %s= %s; allowed: one line of text, taken as it is", name, why);
                 return;
@@ -466,6 +474,13 @@ void profile_parse_unit_setting(ParseContext *c, xmlNodePtr n) {
                         strchr(value, ':') + 1, hidden, why);
                 return;
         }
+        /* a directory is read whole, every file below it */
+        if (k->kind == V_LOAD_CREDENTIAL && strchr(value, ':') &&
+            (why = path_holds_hidden(strchr(value, ':') + 1, STATE_ROOT_DEFAULT, &hidden))) {
+                problem(c, n, "LoadCredential= path \"%s\" holds %s, %s; systemd would read every file below it",
+                        strchr(value, ':') + 1, hidden, why);
+                return;
+        }
         add_setting(c, n, k, TAKE_PTR(value));
 }
 
@@ -480,9 +495,11 @@ static const char *credential_path_problem(const Profile *p, const char *path, c
         const char *hidden = NULL;
 
         real = realpath(path, NULL);
-        if (real && !streq(real, path) && bind_source_hidden(real, STATE_ROOT_DEFAULT, &hidden)) {
+        if (real && !streq(real, path) &&
+            (bind_source_hidden(real, STATE_ROOT_DEFAULT, &hidden) ||
+             path_holds_hidden(real, STATE_ROOT_DEFAULT, &hidden))) {
                 *ret_detail = strdup(real);
-                return "resolves into a path the sandbox always masks";
+                return "resolves into or above a path the sandbox always masks";
         }
         for (size_t i = 0; i < ELEMENTSOF(shared); i++)
                 if (path_is_at_or_below(path, shared[i]))
@@ -491,9 +508,13 @@ static const char *credential_path_problem(const Profile *p, const char *path, c
                 if (p->mounts[i].kind == MOUNT_BIND && !p->mounts[i].readonly &&
                     (path_is_at_or_below(path, p->mounts[i].source) || path_is_at_or_below(p->mounts[i].source, path)))
                         return "is in or above a writable <bind> source, which the service writes";
-        for (size_t i = 0; i < p->n_masks; i++)
-                if (path_is_at_or_below(path, p->masks[i].path))
-                        return "is masked by a <mask> of the profile";
+        for (size_t i = 0; i < p->n_masks; i++) {
+                char host[SANDBOX_PATH_MAX * 2 + 2];
+
+                profile_mask_host_path(p, &p->masks[i], host, sizeof(host));
+                if (path_is_at_or_below(path, host) || path_is_at_or_below(host, path))
+                        return "is masked by a <mask> of the profile, or holds one";
+        }
         return NULL;
 }
 

@@ -16,8 +16,9 @@
  * whether each line adds to a list (ret_list; NULL when not needed). */
 bool unit_setting_allowed(const char *name, const char **ret_section, bool *ret_list);
 
-/* NULL when value is one systemd takes for name, or a phrase saying what
- * is allowed. name must be allowed. */
+/* NULL when value is one systemd takes for name, written in the unit as
+ * it is (one line, no escapes, no specifiers), or a phrase saying what is
+ * allowed. */
 const char *unit_setting_check_value(const char *name, const char *value);
 
 /* The element, into c->profile. */

@@ -223,7 +223,7 @@ XML
 chmod 0644 credential-link.xml
 "$SANDBOXCTL" validate -- credential-link.xml >"$TMP/stdout" 2>"$TMP/stderr"
 check_eq "LoadCredential= of a link into /proc: refused" "$?" 1
-check "... saying where it resolves" grep -q "^credential-link.xml:4: <unit-setting>: LoadCredential= path \"$TMP/invalid/credential-link\" resolves into a path the sandbox always masks: /proc/[0-9]*/environ;" "$TMP/stderr"
+check "... saying where it resolves" grep -q "^credential-link.xml:4: <unit-setting>: LoadCredential= path \"$TMP/invalid/credential-link\" resolves into or above a path the sandbox always masks: /proc/[0-9]*/environ;" "$TMP/stderr"
 rm credential-link.xml "$TMP/invalid/credential-link"
 
 # An entity bomb of just under 1 MiB: thousands of entities, each ten of

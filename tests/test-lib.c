@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Unit tests of the small parts of lib/: quantities, names, paths, the
- * helper's option specs, unit-file quoting and string vectors. Prints TAP.
+ * helper's option specs, unit-file quoting, string vectors and the
+ * expansion of command-line words. Prints TAP.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,12 +15,14 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "exec-expand.h"
 #include "helper-options.h"
 #include "names.h"
 #include "paths.h"
 #include "quantities.h"
 #include "strv.h"
 #include "unit-escape.h"
+#include "unit-settings.h"
 
 static unsigned tap_n, tap_failed;
 
@@ -780,6 +783,79 @@ static void test_strv(void) {
         }
 }
 
+static int lookup_refuse_unset(const char *name, size_t n, const char **ret, void *userdata) {
+        *ret = env_get(userdata, name, n);
+        return *ret ? 0 : -ENOENT;
+}
+
+static void test_exec_expand(void) {
+        char *env[] = { "A=x y", "A=one \"two three\" f\\\\our", "B=b", "C=", "D=}", NULL };
+        static const struct {
+                const char *word;
+                const char *want[5];
+        } cases[] = {
+                { "$A", { "one", "two three", "f\\our" } },
+                { "${A}", { "one \"two three\" f\\\\our" } },
+                { "-${B}-${B}", { "-b-b" } },
+                { "$UNSET", { NULL } },
+                { "${UNSET}z", { "z" } },
+                { "$C", { NULL } },
+                { "${C}", { "" } },
+                { "$", { NULL } },
+                { "$$B", { "$B" } },
+                { "a$$", { "a$" } },
+                { "x$B", { "x$B" } },
+                { "${B:-d}", { "${B:-d}" } },
+                { "${B", { "${B" } },
+                { "${D}}", { "}}" } },
+                { "${1B}", { "" } },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_strv_free_ char **l = NULL;
+                int r = exec_expand_word(cases[i].word, env, &l);
+
+                check(r == 0 && (cases[i].want[0] ? strv_equal(l, cases[i].want) : strv_length(l) == 0), "exec_expand_word(%s) gives %zu words, %s first",
+                      show(cases[i].word), strv_length((char **) cases[i].want), show(cases[i].want[0]));
+        }
+        {
+                _cleanup_strv_free_ char **l = NULL;
+
+                check(exec_expand_word_with("a${B}${NONE}", lookup_refuse_unset, env, &l) == -ENOENT,
+                      "exec_expand_word_with stops at the lookup's error");
+                check(exec_expand_word_with("$NONE", lookup_refuse_unset, env, &l) == -ENOENT,
+                      "exec_expand_word_with stops at the lookup's error for a word alone");
+                check(exec_expand_word_with("$$NONE", lookup_refuse_unset, env, &l) == 0 &&
+                      strv_equal(l, (const char *const[]) { "$NONE", NULL }),
+                      "exec_expand_word_with looks nothing up for \"$$\"");
+        }
+}
+
+/* what convert and validate both ask of a value that passes through */
+static void test_unit_setting_values(void) {
+        static const struct {
+                const char *name, *value;
+                bool good;
+        } cases[] = {
+                { "MemoryHigh", "50%", true },
+                { "MemoryHigh", "%H", false },
+                { "SetCredential", "a:b%n", false },
+                { "SetCredential", "a:b\\nExecStart=/bin/sh", false },
+                { "SetCredential", "a:b\nExecStartPre=/bin/sh", false },
+                { "SetCredential", "a:b\r[Service]", false },
+                { "SetCredential", "a:b c", true },
+                { "SetCredential", "a:b ", false },
+                { "LimitNOFILE", "", false },
+                { "LimitNOFILE", "1024:4096", true },
+                { "After", "a.service\tb.service", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+                check(!unit_setting_check_value(cases[i].name, cases[i].value) == cases[i].good,
+                      "unit_setting_check_value(%s, %s) %s it", cases[i].name, show(cases[i].value),
+                      cases[i].good ? "takes" : "refuses");
+}
+
 int main(void) {
         test_parse_size();
         test_parse_percent();
@@ -791,6 +867,8 @@ int main(void) {
         test_helper_spec();
         test_unit_escape();
         test_strv();
+        test_exec_expand();
+        test_unit_setting_values();
 
         printf("1..%u\n", tap_n);
         return tap_failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
