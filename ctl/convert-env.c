@@ -17,13 +17,13 @@
 #include "names.h"
 #include "strv.h"
 
-/* Environment= values go into the profile, which every user can read:
- * only from unit files every user could read already */
+/* Environment= and SetCredential= values go into the profile, which
+ * every user can read: only from unit files every user could read already */
 int convert_check_environment(const UnitProps *u) {
         const char *id = u->id ? u->id : "the unit";
         _cleanup_strv_free_ char **files = NULL;
 
-        if (!u->environment)
+        if (!u->environment && !u->set_credential)
                 return 0;
         /* the names a profile may not set: validate would refuse the profile */
         STRV_FOREACH(e, u->environment) {
@@ -45,9 +45,11 @@ int convert_check_environment(const UnitProps *u) {
                         return log_error_errno(-errno, "%s: %s: %m", id, *f);
                 if (!(st.st_mode & S_IROTH))
                         return log_error_errno(-EPERM, "%s: %s (mode %04o) is not readable by every user, and the "
-                                               "unit has Environment=: its values would be in a profile every user "
-                                               "can read; not converted (move them to an EnvironmentFile=, which "
-                                               "the profile refers to)", id, *f, (unsigned) (st.st_mode & 07777));
+                                               "unit has %s: its values would be in a profile every user can read; "
+                                               "not converted (move them to %s, which the profile refers to)", id,
+                                               *f, (unsigned) (st.st_mode & 07777),
+                                               u->environment ? "Environment=" : "SetCredential=",
+                                               u->environment ? "an EnvironmentFile=" : "a LoadCredential= file");
         }
         return 0;
 }

@@ -193,6 +193,11 @@ ctl convert secret --output=-
 check_eq "Environment= from a drop-in of mode 0600: refused" "$rc" 1
 check "... naming the file and its mode" grep -q "token.conf (mode 0600) is not readable by every user" "$TMP/err"
 check "... and no secret on either stream" sh -c '! grep -q s3cret "$0" "$1"' "$TMP/out" "$TMP/err"
+printf '[Service]\nSetCredential=token:s3cret\n' >"$UNITS/secret.service.d/token.conf"
+ctl convert secret --output=-
+check_eq "SetCredential= from a drop-in of mode 0600: refused" "$rc" 1
+check "... naming the file, its mode and the setting" grep -q "token.conf (mode 0600) is not readable by every user, and the unit has SetCredential=" "$TMP/err"
+check "... and no secret on either stream" sh -c '! grep -q s3cret "$0" "$1"' "$TMP/out" "$TMP/err"
 
 # never wider than the unit: a setting that confines and that a profile
 # cannot carry refuses, one line each; --accept-widening lists it as lost
