@@ -241,6 +241,23 @@ sed -i 's|<arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran;.*exit 3</arg>|<arg>/
 ctl run --state-root="$STATE" "$FAIL"
 check_eq "pre-start command not found: 127, the service not run" "$rc $(grep -c service-ran "$TMP/out")" "127 0"
 
+# the unit's UMask= (the helper's umask) holds for a pre-start command
+# as for the service
+name umask
+UMASK=$n
+cat >"$PROFILES/$UMASK.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sh</arg><arg>-c</arg><arg>echo "service \$(umask)"</arg></exec>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo "pre \$(umask)"</arg></exec-start-pre>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <network mode="none"/>
+</sandbox>
+EOF
+(umask 0077; ctl run --state-root="$STATE" "$UMASK"; exit "$rc")
+check_eq "umask 0077: the pre-start command and the service both run with it" "$? $(out)" "0 pre 0077
+service 0077"
+
 # the helper refuses a malformed one before building anything
 "$HELPER" --name="$PREFIX-bad" --exec-start-pre=relative -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"
 rc=$?
