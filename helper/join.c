@@ -165,8 +165,12 @@ static const char *status_field(const char *status, const char *key) {
         return NULL;
 }
 
-/* Whether a child of process 1 runs another program than the helper:
- * the service's process, until its execve(), is the helper's code with
+/* Whether the service has been executed: the first child of process 1
+ * runs another program than the helper. That child is the service's
+ * process, cloned before any other, whose children (pre-start commands
+ * and what they leave running) process 1 adopts after it; or, once a
+ * forking service's first process has ended, the first process adopted.
+ * The service's process, until its execve(), is the helper's code with
  * every capability and no filter yet, which a command joined then could
  * trace. 1, 0 (not yet), or -errno. */
 static int service_executed(Target *t) {
@@ -174,6 +178,7 @@ static int service_executed(Target *t) {
         struct stat helper, st;
         char path[64];
         size_t n;
+        long pid;
         int r;
 
         snprintf(path, sizeof(path), "/proc/%d/exe", (int) t->init);
@@ -183,18 +188,14 @@ static int service_executed(Target *t) {
         r = read_proc(t->init, path, &children, &n);
         if (r < 0)
                 return r;
-        for (char *p = children, *end; *p; p = end) {
-                long pid = strtol(p, &end, 10);
-
-                if (end == p)
-                        break;
-                snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino)) {
-                        t->main_pid = (pid_t) pid;
-                        return 1;
-                }
-        }
-        return 0;
+        pid = strtol(children, NULL, 10);
+        if (pid <= 0)
+                return 0;
+        snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+        if (stat(path, &st) < 0 || (st.st_dev == helper.st_dev && st.st_ino == helper.st_ino))
+                return 0;
+        t->main_pid = (pid_t) pid;
+        return 1;
 }
 
 /* PID 1 of the sandbox: the helper's only child. It is ready to be
