@@ -115,6 +115,9 @@ static int exec_service(void *userdata) {
                 r = identity_apply(c, s->id, &t);
         if (r < 0)
                 service_not_executed(s, EXIT_SETUP);
+        /* the unit's UMask= holds for its pre-start commands too, as
+         * systemd's for every command of a unit */
+        umask(service_umask);
         if (c->n_start_pre > 0) {
                 step_begin(&t, "exec-start-pre");
                 r = run_start_pre(c, environ);
@@ -123,7 +126,6 @@ static int exec_service(void *userdata) {
         }
         step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
-        umask(service_umask);
         execve(c->argv[0], c->argv, environ);
         r = errno;
         log_error_errno(-r, "execute %s: %m", c->argv[0]);

@@ -20,18 +20,17 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
-#include <linux/magic.h>
 
 #include "buffer.h"
 #include "console.h"
 #include "fileio.h"
 #include "identity.h"
 #include "init.h"
+#include "join-cgroups.h"
 #include "join.h"
 #include "log.h"
 #include "selinux-mcs.h"
@@ -166,8 +165,12 @@ static const char *status_field(const char *status, const char *key) {
         return NULL;
 }
 
-/* Whether a child of process 1 runs another program than the helper:
- * the service's process, until its execve(), is the helper's code with
+/* Whether the service has been executed: the first child of process 1
+ * runs another program than the helper. That child is the service's
+ * process, cloned before any other, whose children (pre-start commands
+ * and what they leave running) process 1 adopts after it; or, once a
+ * forking service's first process has ended, the first process adopted.
+ * The service's process, until its execve(), is the helper's code with
  * every capability and no filter yet, which a command joined then could
  * trace. 1, 0 (not yet), or -errno. */
 static int service_executed(Target *t) {
@@ -175,6 +178,7 @@ static int service_executed(Target *t) {
         struct stat helper, st;
         char path[64];
         size_t n;
+        long pid;
         int r;
 
         snprintf(path, sizeof(path), "/proc/%d/exe", (int) t->init);
@@ -184,18 +188,14 @@ static int service_executed(Target *t) {
         r = read_proc(t->init, path, &children, &n);
         if (r < 0)
                 return r;
-        for (char *p = children, *end; *p; p = end) {
-                long pid = strtol(p, &end, 10);
-
-                if (end == p)
-                        break;
-                snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-                if (stat(path, &st) == 0 && (st.st_dev != helper.st_dev || st.st_ino != helper.st_ino)) {
-                        t->main_pid = (pid_t) pid;
-                        return 1;
-                }
-        }
-        return 0;
+        pid = strtol(children, NULL, 10);
+        if (pid <= 0)
+                return 0;
+        snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+        if (stat(path, &st) < 0 || (st.st_dev == helper.st_dev && st.st_ino == helper.st_ino))
+                return 0;
+        t->main_pid = (pid_t) pid;
+        return 1;
 }
 
 /* PID 1 of the sandbox: the helper's only child. It is ready to be
@@ -322,70 +322,7 @@ static bool sandbox_ended(const Target *t) {
         return r > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
-/* The cgroup file system a line of /proc/PID/cgroup names, where
- * systemd mounts it: "0::" the unified one, "N:name=X:" and
- * "N:CONTROLLERS:" the legacy ones. -ENOENT when it is not mounted here:
- * the kernel lists every hierarchy, also those only another mount
- * namespace (a container's host) has, and those no manager here uses. */
-static int cgroup_mount(const char *hierarchy, char *buf, size_t size) {
-        struct statfs sfs;
-
-        if (!*hierarchy) {
-                snprintf(buf, size, "/sys/fs/cgroup");
-                if (statfs(buf, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
-                        return 0;
-                snprintf(buf, size, "/sys/fs/cgroup/unified");
-        } else {
-                if (strncmp(hierarchy, "name=", 5) == 0)
-                        hierarchy += 5;
-                if (!*hierarchy || strchr(hierarchy, '/') || streq(hierarchy, "..") || streq(hierarchy, "."))
-                        return -EINVAL;
-                snprintf(buf, size, "/sys/fs/cgroup/%s", hierarchy);
-        }
-        if (statfs(buf, &sfs) < 0)
-                return -errno;
-        if (sfs.f_type != (*hierarchy ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC))
-                return -ENOENT;
-        return 0;
-}
-
-/* Whether this mount namespace has the hierarchy mounted anywhere: a
- * cgroup2 file system for "", a cgroup one whose options name every
- * controller (or "name=X") of the list. 1, 0, or -errno. */
-static int cgroup_hierarchy_mounted(const char *hierarchy) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0;
-
-        if (!f)
-                return -errno;
-        while (getline(&line, &size, f) > 0) {
-                char *sep = strstr(line, " - "), fstype[32], source[256], options[1024];
-                _cleanup_strv_free_ char **want = NULL, **have = NULL;
-                bool all = true;
-
-                if (!sep || sscanf(sep + 3, "%31s %255s %1023s", fstype, source, options) != 3)
-                        continue;
-                if (!*hierarchy) {
-                        if (streq(fstype, "cgroup2"))
-                                return 1;
-                        continue;
-                }
-                if (!streq(fstype, "cgroup"))
-                        continue;
-                if (strv_split(hierarchy, ",", &want) < 0 || strv_split(options, ",", &have) < 0)
-                        return -ENOMEM;
-                STRV_FOREACH(w, want)
-                        all = all && strv_contains(have, *w);
-                if (all)
-                        return 1;
-        }
-        return 0;
-}
-
-/* cgroup.procs of every cgroup the sandbox's init is in, opened here,
- * in this cgroup namespace: the command writes itself into them before
- * it enters the sandbox's. The sandbox's limits are its limits too. */
+/* cgroup.procs of every cgroup the sandbox's init is in (join-cgroups.h) */
 static int open_cgroups(const char *name, Target *t) {
         _cleanup_free_ char *text = NULL;
         size_t n;
@@ -394,42 +331,7 @@ static int open_cgroups(const char *name, Target *t) {
         r = read_proc(t->init, "cgroup", &text, &n);
         if (r < 0)
                 return log_error_errno(r, "join: sandbox %s: the cgroups of init PID %d: %m", name, (int) t->init);
-        for (char *l = text, *next; l && *l; l = next) {
-                char mount[PATH_MAX], path[PATH_MAX + 64], *hierarchy, *cgroup;
-
-                next = strchr(l, '\n');
-                if (next)
-                        *next++ = 0;
-                hierarchy = strchr(l, ':');
-                cgroup = hierarchy ? strchr(hierarchy + 1, ':') : NULL;
-                if (!cgroup || cgroup[1] != '/' || strstr(cgroup, "/.."))
-                        return log_error_errno(-EINVAL, "join: sandbox %s: unexpected line in /proc/%d/cgroup: %s",
-                                               name, (int) t->init, l);
-                *cgroup++ = 0;
-                hierarchy++;
-                if (t->n_cgroups == CGROUPS_MAX)
-                        return log_error_errno(-E2BIG, "join: sandbox %s: more than %d cgroup hierarchies", name, CGROUPS_MAX);
-                r = cgroup_mount(hierarchy, mount, sizeof(mount));
-                /* not mounted where systemd mounts it: if nowhere here,
-                 * nobody here puts limits on it; if elsewhere, joining
-                 * without it would leave the command out of limits */
-                if (r == -ENOENT && (r = cgroup_hierarchy_mounted(hierarchy)) == 0) {
-                        log_debug("join: the cgroup hierarchy \"%s\" is not mounted here", hierarchy);
-                        continue;
-                }
-                if (r > 0)
-                        return log_error_errno(-EXDEV, "join: sandbox %s: the cgroup hierarchy \"%s\" is mounted, but not "
-                                               "at %s; not joining without it", name, hierarchy, mount);
-                if (r < 0)
-                        return log_error_errno(r, "join: sandbox %s: the cgroup hierarchy \"%s\": %m",
-                                               name, hierarchy);
-                snprintf(path, sizeof(path), "%s%s/cgroup.procs", mount, streq(cgroup, "/") ? "" : cgroup);
-                t->cgroups[t->n_cgroups] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-                if (t->cgroups[t->n_cgroups] < 0)
-                        return log_error_errno(-errno, "join: sandbox %s: open %s: %m", name, path);
-                t->n_cgroups++;
-        }
-        return 0;
+        return join_cgroups_open(name, t->init, text, t->cgroups, CGROUPS_MAX, &t->n_cgroups);
 }
 
 /* The service's environment: the helper's, without what systemd gave

@@ -34,7 +34,8 @@ static void plan_interfaces(const HelperConfig *c, unsigned *n) {
         step(n, "interfaces", detail);
 }
 
-static void dir_step(unsigned *n, const char *dir, const char *mode, const char *state_root, const char *name) {
+static void dir_step(unsigned *n, const char *dir, const char *mode, const char *size, const char *state_root,
+                     const char *name) {
         char detail[4400];
 
         if (streq(mode, "overlay"))
@@ -46,7 +47,8 @@ static void dir_step(unsigned *n, const char *dir, const char *mode, const char 
                 snprintf(detail, sizeof detail, "/%s from %s/%s/%s, persistent and empty at first, nosuid nodev", dir,
                          state_root, name, dir);
         else
-                snprintf(detail, sizeof detail, "tmpfs on /%s, empty at every start, nosuid nodev", dir);
+                snprintf(detail, sizeof detail, "tmpfs on /%s%s%s, empty at every start, nosuid nodev", dir,
+                         size ? " size=" : "", size ? size : "");
         step(n, dir, detail);
 }
 
@@ -115,8 +117,8 @@ void helper_print_plan(const HelperConfig *c) {
         snprintf(detail, sizeof detail, "%s%s, read-only and nodev on every submount, at /run/sandbox/%s/root",
                  c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
         step(&n, "root", detail);
-        dir_step(&n, "etc", c->etc ? c->etc : "overlay", state_root, c->name);
-        dir_step(&n, "var", c->var ? c->var : "overlay", state_root, c->name);
+        dir_step(&n, "etc", c->etc ? c->etc : "overlay", c->etc_size, state_root, c->name);
+        dir_step(&n, "var", c->var ? c->var : "overlay", c->var_size, state_root, c->name);
         snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm%s%s, nosuid nodev; with NOTIFY_SOCKET, "
                  "/run/systemd/notify, relayed by the helper (no MAINPID, %s)", c->tmp_size ? " size=" : "",
                  c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",

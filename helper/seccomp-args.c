@@ -105,7 +105,8 @@ static const struct {
         { "open", 1, 2 },     { "openat", 2, 3 },
 };
 
-static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n, const struct scmp_arg_cmp *cmp) {
+int seccomp_arg_rule_add(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
+                         const struct scmp_arg_cmp *cmp) {
         int nr = seccomp_syscall_number(name);
         int r;
 
@@ -123,7 +124,7 @@ static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned
 static int add_ioctls(scmp_filter_ctx ctx, uint32_t action, const unsigned long *reqs, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 const struct scmp_arg_cmp cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, UINT32_MAX, (uint32_t) reqs[i]);
-                int r = rule(ctx, action, "ioctl", 1, &cmp);
+                int r = seccomp_arg_rule_add(ctx, action, "ioctl", 1, &cmp);
 
                 if (r < 0)
                         return r;
@@ -150,7 +151,7 @@ static int add_setid(scmp_filter_ctx ctx, uint32_t action, seccomp_has_rule_t ha
                         };
 
                         if (mode_calls[i].flags_arg < 0) {
-                                r = rule(ctx, action, mode_calls[i].name, 1, cmp);
+                                r = seccomp_arg_rule_add(ctx, action, mode_calls[i].name, 1, cmp);
                                 if (r < 0)
                                         return r;
                                 continue;
@@ -158,7 +159,7 @@ static int add_setid(scmp_filter_ctx ctx, uint32_t action, seccomp_has_rule_t ha
                         for (size_t f = 0; f < ELEMENTSOF(creating); f++) {
                                 cmp[1] = SCMP_CMP((unsigned) mode_calls[i].flags_arg, SCMP_CMP_MASKED_EQ,
                                                   creating[f], creating[f]);
-                                r = rule(ctx, action, mode_calls[i].name, 2, cmp);
+                                r = seccomp_arg_rule_add(ctx, action, mode_calls[i].name, 2, cmp);
                                 if (r < 0)
                                         return r;
                         }
@@ -168,7 +169,7 @@ static int add_setid(scmp_filter_ctx ctx, uint32_t action, seccomp_has_rule_t ha
          * read: ENOSYS, so that the C library and the helper's own code
          * fall back to openat(), whose mode it can */
         if (!has_rule(userdata, "openat2"))
-                return rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "openat2", 0, NULL);
+                return seccomp_arg_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), "openat2", 0, NULL);
         return 0;
 }
 
@@ -178,7 +179,7 @@ static int add_setid(scmp_filter_ctx ctx, uint32_t action, seccomp_has_rule_t ha
 static int add_family(scmp_filter_ctx ctx, uint32_t action, int family) {
         const struct scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, UINT32_MAX, (uint32_t) family);
 
-        return rule(ctx, action, "socket", 1, &cmp);
+        return seccomp_arg_rule_add(ctx, action, "socket", 1, &cmp);
 }
 
 int seccomp_args_add(scmp_filter_ctx ctx, const char *name, uint32_t action, seccomp_has_rule_t has_rule,

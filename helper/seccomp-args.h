@@ -22,3 +22,9 @@ typedef bool (*seccomp_has_rule_t)(void *userdata, const char *syscall);
  * openat()). Logs and returns -errno. */
 int seccomp_args_add(scmp_filter_ctx ctx, const char *name, uint32_t action, seccomp_has_rule_t has_rule,
                      void *userdata);
+
+/* One rule on the arguments of the call called name: the call's number
+ * on this architecture (seccomp_syscall_number()), none for a call it
+ * does not have. Logs and returns -errno. */
+int seccomp_arg_rule_add(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
+                         const struct scmp_arg_cmp *cmp);

@@ -8,6 +8,7 @@
 #include "address-families.h"
 #include "log.h"
 #include "macro.h"
+#include "seccomp-args.h"
 #include "seccomp-restrict.h"
 #include "seccomp-rules.h"
 
@@ -16,19 +17,6 @@ _Static_assert(ADDRESS_FAMILY_MAX <= 64, "one bit for each family");
 #ifndef SHM_EXEC
 #define SHM_EXEC 0100000
 #endif
-
-static int rule(scmp_filter_ctx ctx, uint32_t action, const char *name, const struct scmp_arg_cmp *cmp) {
-        int nr = seccomp_syscall_number(name);
-        int r;
-
-        if (nr == __NR_SCMP_ERROR)
-                return log_error_errno(-EINVAL, "seccomp: unknown system call %s", name);
-        /* a call this architecture does not have (mmap2 on x86-64) needs no rule */
-        r = seccomp_rule_add_array(ctx, action, nr, 1, cmp);
-        if (r < 0)
-                return log_error_errno(r, "seccomp: the rule for %s: %m", name);
-        return 0;
-}
 
 int seccomp_restrict_memory(scmp_filter_ctx ctx, seccomp_has_rule_t has_denied, void *userdata) {
         static const struct {
@@ -68,7 +56,7 @@ int seccomp_restrict_memory(scmp_filter_ctx ctx, seccomp_has_rule_t has_denied, 
                         continue;
                 }
 #endif
-                r = rule(ctx, SCMP_ACT_ERRNO(EPERM), calls[i].name, &cmp);
+                r = seccomp_arg_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), calls[i].name, 1, &cmp);
                 if (r < 0)
                         return r;
         }
@@ -109,14 +97,14 @@ static int add_family_rules(scmp_filter_ctx ctx, const char *name, uint64_t refu
 
                 if (!((refuse >> af) & 1) || (last >= 0 && af > last))
                         continue;
-                r = rule(ctx, action, name, &cmp);
+                r = seccomp_arg_rule_add(ctx, action, name, 1, &cmp);
                 if (r < 0)
                         return r;
         }
         if (last >= 0) {
                 const struct scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_GT, (uint64_t) last);
 
-                return rule(ctx, action, name, &cmp);
+                return seccomp_arg_rule_add(ctx, action, name, 1, &cmp);
         }
         return 0;
 }

@@ -29,9 +29,13 @@ static int run_one(const HelperHook *h, char **env) {
         if (pid < 0)
                 return log_error_errno(-errno, "exec-start-pre %s: fork: %m", h->argv[0]), EXIT_SETUP;
         if (pid == 0) {
+                int e;
+
                 execve(h->argv[0], h->argv, env);
-                log_error_errno(-errno, "exec-start-pre: execute %s: %m", h->argv[0]);
-                _exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+                /* errno as execve() left it: logging may change it */
+                e = errno;
+                log_error_errno(-e, "exec-start-pre: execute %s: %m", h->argv[0]);
+                _exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
         }
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)

@@ -216,6 +216,35 @@ wait "$BG"
 check_eq "forking: the sandbox ended with its daemon (SIGTERM)" "$?" 143
 BACKGROUND=()
 
+# a pre-start command that leaves a process running, which process 1
+# adopts: a join meanwhile waits for the service itself, and its
+# $MAINPID is the service's, not that process's
+name orphan
+ORPHAN=$n
+cat >"$PROFILES/$ORPHAN.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sleep</arg><arg>300</arg></exec>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>(/bin/sleep 301 &amp;); sleep 2; echo done >/tmp/pre-done</arg></exec-start-pre>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <network mode="none"/>
+</sandbox>
+EOF
+"$SANDBOXCTL" run --state-root="$STATE" "$ORPHAN" </dev/null >"$TMP/orphan.out" 2>&1 &
+BG=$!
+BACKGROUND+=("$BG")
+for ((i = 0; i < 200; i++)); do
+        [ "$(cat "/run/sandbox/$ORPHAN/lock" 2>/dev/null)" = "$BG" ] && break
+        sleep 0.05
+done
+join "$ORPHAN" /bin/sh -c 'cat /tmp/pre-done; tr "\0" " " </proc/$MAINPID/cmdline'
+check_eq "a join while a pre-start command runs waits for the service; \$MAINPID is the service, not what the command left" \
+        "$rc $(out)" "0 done
+/bin/sleep 300 "
+kill "$BG" 2>/dev/null
+wait "$BG" 2>/dev/null
+BACKGROUND=()
+
 # a pre-start command that fails: the service never runs, and the
 # helper's status is the command's
 name fail
@@ -240,6 +269,23 @@ check "... and the message names the command" grep -q "exec-start-pre /bin/sh: e
 sed -i 's|<arg>/bin/sh</arg><arg>-c</arg><arg>echo pre-ran;.*exit 3</arg>|<arg>/no/such/command</arg>|' "$PROFILES/$FAIL.xml"
 ctl run --state-root="$STATE" "$FAIL"
 check_eq "pre-start command not found: 127, the service not run" "$rc $(grep -c service-ran "$TMP/out")" "127 0"
+
+# the unit's UMask= (the helper's umask) holds for a pre-start command
+# as for the service
+name umask
+UMASK=$n
+cat >"$PROFILES/$UMASK.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/sh</arg><arg>-c</arg><arg>echo "service \$(umask)"</arg></exec>
+  <exec-start-pre><arg>/bin/sh</arg><arg>-c</arg><arg>echo "pre \$(umask)"</arg></exec-start-pre>
+  <filesystem><etc mode="host"/><var mode="tmpfs"/></filesystem>
+  <network mode="none"/>
+</sandbox>
+EOF
+(umask 0077; ctl run --state-root="$STATE" "$UMASK"; exit "$rc")
+check_eq "umask 0077: the pre-start command and the service both run with it" "$? $(out)" "0 pre 0077
+service 0077"
 
 # the helper refuses a malformed one before building anything
 "$HELPER" --name="$PREFIX-bad" --exec-start-pre=relative -- /bin/true </dev/null >"$TMP/out" 2>"$TMP/err"

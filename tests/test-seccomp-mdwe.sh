@@ -3,11 +3,12 @@
 # MemoryDenyWriteExecute= and RestrictAddressFamilies= in a profile, as
 # the helper's own filter enforces them: a mapping both writable and
 # executable, or made executable, fails with EPERM; a socket of a family
-# not allowed with EAFNOSUPPORT; the same for a command joined to the
-# running sandbox (sandboxctl exec, a reload); without the settings all
-# of it works. A family the default filter refuses stays refused. The
-# profile's names are checked with the line. Needs root and cc; runs in
-# a mount namespace of its own, with everything under $TMP.
+# not allowed with EAFNOSUPPORT; the same for a pre-start command and
+# for a command joined to the running sandbox (sandboxctl exec, a
+# reload); without the settings all of it works. A family the default
+# filter refuses stays refused. The profile's names are checked with the
+# line. Needs root and cc; runs in a mount namespace of its own, with
+# everything under $TMP.
 . "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/escape-lib.sh"
 
@@ -113,6 +114,19 @@ else
         not_ok "the helper refuses an unknown family before it builds anything"
         diag "status $RC" "$(cat "$TMP/err")"
 fi
+
+# --- a pre-start command ---
+
+HELPER_ARGS=(--memory-deny-write-execute --address-families="$FAMILIES"
+        "--exec-start-pre=/bin/sh:-c:cat >/tmp/probe && chmod 0755 /tmp/probe && exec /tmp/probe")
+begin "a pre-start command has the service's restrictions: EPERM for W+X, EAFNOSUPPORT for AF_NETLINK"
+run_helper /bin/true <"$BIN/mdwe-families"
+want mmap-wx EPERM
+want mprotect-x EPERM
+want mmap-rw ok
+want socket-inet ok
+want socket-netlink EAFNOSUPPORT
+finish
 
 # --- a command joined to the running sandbox ---
 
