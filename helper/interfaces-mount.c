@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +10,6 @@
 #include "log.h"
 #include "macro.h"
 #include "mount-util.h"
-#include "paths.h"
 
 #define DEV_LOG_SOCKET "/run/systemd/journal/dev-log"
 
@@ -26,41 +23,8 @@ static const struct {
         { INTERFACE_DBUS,    "/run/dbus/system_bus_socket" },
 };
 
-/* The host's socket at path, opened O_PATH: every component walked from
- * / without following a symbolic link, every one root's, the last a
- * socket. What is bound is this very file, whatever the path names by
- * the time of the mount. -ENOENT when there is none. */
-static int host_socket_open(const char *path) {
-        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char part[NAME_MAX + 1];
-        const char *p = path;
-        bool last = false;
-        int r;
-
-        if (dir < 0)
-                return -errno;
-        while ((r = path_next_component(&p, part, &last)) > 0) {
-                int next = openat(dir, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                struct stat st;
-
-                if (next < 0)
-                        return -errno;
-                close(dir);
-                dir = next;
-                if (fstat(dir, &st) < 0)
-                        return -errno;
-                if (st.st_uid != 0)
-                        return -EPERM;
-                if (last)
-                        return S_ISSOCK(st.st_mode) ? TAKE_FD(dir) : S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;
-                if (!S_ISDIR(st.st_mode))
-                        return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-        }
-        return r < 0 ? r : -EINVAL;
-}
-
 static int bind_socket(int root, const char *path) {
-        _cleanup_close_ int src = host_socket_open(path);
+        _cleanup_close_ int src = open_host_socket(path);
         int r;
 
         if (src == -ENOENT || src == -ENOTDIR) {

@@ -34,6 +34,13 @@ typedef enum CreateMode {
  * the sandbox's tree. what names the step for messages. */
 int open_in_root(int root, const char *path, CreateMode create, const char *what);
 
+/* The host's socket at path (absolute), opened O_PATH: every component
+ * walked from / without following a symbolic link, every one root's,
+ * the last a socket. Returns the fd, or -ENOENT/-ENOTDIR (not there),
+ * -ELOOP (a symbolic link), -EPERM (not root's), -ENOTSOCK or -errno;
+ * logs nothing. */
+int open_host_socket(const char *path);
+
 /* Bind source (a host path) on target inside root, recursively, with
  * flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added on every
  * submount. MS_NODEV is left out for a device bound on purpose: a
