@@ -94,7 +94,9 @@ host "no message on the bus socket" none_with "dbus $T"
 finish
 
 for s in socket stdout dev-log; do
-        begin "default: $s cannot be unlinked, renamed, replaced (EBUSY), chmod-ed (EROFS) or bound over (EADDRINUSE)"
+        begin "default: $s cannot be unlinked, renamed, replaced (EBUSY), chmod-ed (EROFS), bound over (EADDRINUSE), remounted or unmounted (EPERM)"
+        want "remount-$s" EPERM
+        want "umount-$s" EPERM
         want "unlink-$s" EBUSY
         want "rename-$s" EBUSY
         want "replace-$s" EBUSY
@@ -104,6 +106,25 @@ for s in socket stdout dev-log; do
         host "the host's $s is still a socket, mode 0666" test "$(stat -c %F:%a "$JOURNAL/$s")" = socket:666
         finish
 done
+# root with every capability a profile may keep: the same
+T=$TOKEN-caps
+HELPER_ARGS=(--keep-caps=CAP_SYS_ADMIN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_CHOWN,CAP_MKNOD)
+in_sandbox iface-use "$T"
+for s in socket stdout dev-log; do
+        begin "CAP_SYS_ADMIN, CAP_DAC_OVERRIDE, CAP_FOWNER kept: $s is not remounted, unmounted, replaced nor chmod-ed"
+        want "remount-$s" EPERM
+        want "umount-$s" EPERM
+        want "unlink-$s" EBUSY
+        want "rename-$s" EBUSY
+        want "replace-$s" EBUSY
+        want "chmod-$s" EROFS
+        want "type-$s" socket
+        host "the host's $s is still a socket, mode 0666" test "$(stat -c %F:%a "$JOURNAL/$s")" = socket:666
+        finish
+done
+HELPER_ARGS=()
+T=$TOKEN-default
+in_sandbox iface-use "$T"
 begin "default: /dev/log cannot be removed (EROFS)"
 want unlink-dev-log-link EROFS
 finish
