@@ -24,7 +24,7 @@ static const struct {
 };
 
 static int bind_socket(int root, const char *path) {
-        _cleanup_close_ int src = open_host_socket(path);
+        _cleanup_close_ int src = open_host_file(path, S_IFSOCK);
         int r;
 
         if (src == -ENOENT || src == -ENOTDIR) {

@@ -350,7 +350,7 @@ int tmpfs_in_root(int root, const char *target, unsigned long flags, const char 
         return 0;
 }
 
-int open_host_socket(const char *path) {
+int open_host_file(const char *path, mode_t type) {
         _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         char part[NAME_MAX + 1];
         const char *p = path;
@@ -371,8 +371,10 @@ int open_host_socket(const char *path) {
                         return -errno;
                 if (st.st_uid != 0)
                         return -EPERM;
-                if (last)
-                        return S_ISSOCK(st.st_mode) ? TAKE_FD(dir) : S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;
+                if (last && (st.st_mode & S_IFMT) == type)
+                        return TAKE_FD(dir);
+                if (last && !S_ISLNK(st.st_mode))
+                        return type == S_IFSOCK ? -ENOTSOCK : -ENOTDIR;
                 if (!S_ISDIR(st.st_mode))
                         return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
         }

@@ -53,7 +53,7 @@ int notify_destination(const char *s, struct sockaddr_un *ret) {
                 log_error("NOTIFY_SOCKET=%s: too long for a socket address; refusing to start", s);
                 return n;
         }
-        fd = open_host_socket(s);
+        fd = open_host_file(s, S_IFSOCK);
         if (fd == -ENOTSOCK)
                 log_error("NOTIFY_SOCKET=%s is not a socket; refusing to start", s);
         else if (fd == -ELOOP)
