@@ -23,12 +23,17 @@ static const struct {
         { INTERFACE_DBUS,    "/run/dbus/system_bus_socket" },
 };
 
-static int bind_socket(int root, const char *path) {
+static int bind_socket(int root, const char *path, Interface interface) {
         _cleanup_close_ int src = open_host_file(path, S_IFSOCK);
         int r;
 
         if (src == -ENOENT || src == -ENOTDIR) {
-                log_debug("interfaces: the host has no %s; left out", path);
+                /* a host without a journal is common (no systemd); one
+                 * the profile asked for by name is worth saying */
+                if (interface & INTERFACES_DEFAULT)
+                        log_debug("interfaces: the host has no %s; left out", path);
+                else
+                        log_warning("interfaces: the host has no %s, which the profile asks for; left out", path);
                 return 0;
         }
         if (src < 0) {
@@ -68,7 +73,7 @@ int interfaces_run(int root, unsigned set) {
         for (size_t i = 0; i < ELEMENTSOF(sockets); i++) {
                 if (!(set & sockets[i].interface))
                         continue;
-                r = bind_socket(root, sockets[i].path);
+                r = bind_socket(root, sockets[i].path, sockets[i].interface);
                 if (r < 0)
                         return r;
                 if (r > 0)

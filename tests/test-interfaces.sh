@@ -15,7 +15,8 @@
 #   cannot be removed (EROFS); the host's sockets stay;
 # - --interfaces turns each off, and D-Bus on; a profile's <interfaces>
 #   compiles to it; a bad value refuses the start;
-# - a socket the host lacks is left out (debug message); a file, or a
+# - a socket the host lacks is left out (debug message; a warning for
+#   D-Bus, which is asked for by name); a file, or a
 #   symbolic link, where a socket should be is never bound.
 . "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/escape-lib.sh"
@@ -213,7 +214,7 @@ in_ns() {
         local setup=$1
         shift
         timeout -k 5 60 unshare -m --propagation private /bin/sh -c "$setup"' && exec "$@"' sh \
-                "$HELPER" --debug --name="$NAME" --state-root="$STATE" -- "${SHIP[@]}" "$@" <"$BIN/iface-use" \
+                "$HELPER" --debug --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- "${SHIP[@]}" "$@" <"$BIN/iface-use" \
                 >"$TMP/out" 2>"$TMP/err"
         RC=$?
 }
@@ -227,6 +228,20 @@ want dev-log none
 want run-lock dir:1777
 host "a debug message for each socket" grep -q 'the host has no /run/systemd/journal/dev-log; left out' "$TMP/err"
 finish
+
+# D-Bus asked for, and the host has none: said, not only in debug
+if [ -d /run/dbus ]; then
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus)
+        in_ns "mount --bind $TMP/empty /run/dbus" iface-use "$TOKEN-nobus"
+        begin "dbus asked for, no bus on the host: left out with a warning (not a debug message); the sandbox runs"
+        want dbus-send ENOENT
+        want journal-send ok
+        host "a warning names the socket" grep -q 'the host has no /run/dbus/system_bus_socket, which the profile asks for' "$TMP/err"
+        finish
+        HELPER_ARGS=()
+else
+        skip_attempt "dbus asked for, no bus on the host: a warning" "the host has no /run/dbus to bind over"
+fi
 
 # a file, and a symbolic link to the real socket, where sockets should be
 : >"$TMP/odd/socket"
