@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "mount-util.h"
+#include "strv.h"
 
 #define DEV_LOG_SOCKET "/run/systemd/journal/dev-log"
 
@@ -60,9 +62,29 @@ static int make_run_lock(int root) {
         return 0;
 }
 
-int interfaces_run(int root, unsigned set) {
-        unsigned made = 0;
+/* The system bus grants uid 0 every call, systemd's StartTransientUnit
+ * among them: a unit of root's own, outside any sandbox. So it is never
+ * given to a service that is root, or that may become root. */
+static int check_dbus(const HelperConfig *c) {
+        if (!c->user || streq(c->user, "0"))
+                return log_error_errno(-EPERM, "interfaces: dbus for a service that runs as root: the system bus "
+                                       "grants root every call, systemd's to start a unit outside the sandbox "
+                                       "among them; refusing to start (run the service as a user of its own)");
+        if (strv_contains(c->keep_caps, "CAP_SETUID"))
+                return log_error_errno(-EPERM, "interfaces: dbus for a service that keeps CAP_SETUID, and may "
+                                       "become root, whom the system bus grants every call; refusing to start");
+        return 0;
+}
+
+int interfaces_run(int root, const HelperConfig *c) {
+        unsigned set = c->interfaces, made = 0;
         int r;
+
+        if (set & INTERFACE_DBUS) {
+                r = check_dbus(c);
+                if (r < 0)
+                        return r;
+        }
 
         if (set & INTERFACE_RUN_LOCK) {
                 r = make_run_lock(root);

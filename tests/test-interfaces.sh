@@ -15,6 +15,8 @@
 #   cannot be removed (EROFS); the host's sockets stay;
 # - --interfaces turns each off, and D-Bus on; a profile's <interfaces>
 #   compiles to it; a bad value refuses the start;
+# - D-Bus for a service that is root, or keeps CAP_SETUID, refuses the
+#   start: the bus grants root systemd's calls, a unit outside among them;
 # - a socket the host lacks is left out (debug message; a warning for
 #   D-Bus, which is asked for by name); a file, or a
 #   symbolic link, where a socket should be is never bound.
@@ -186,7 +188,10 @@ finish
 
 if [ "$DBUS" = yes ]; then
         T=$TOKEN-dbus
-        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus)
+        # a user of its own, with the capabilities to replace what root's
+        # files it may
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus --user=nobody --group=nogroup
+                --keep-caps=CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_CHOWN)
         begin "--interfaces=...,dbus: the bus socket alone in /run/dbus, reached from inside, never replaced"
         in_sandbox iface-use "$T"
         want run dbus,lock,systemd
@@ -204,6 +209,20 @@ if [ "$DBUS" = yes ]; then
 else
         skip_attempt "--interfaces=...,dbus: the bus socket" "the host has no /run/dbus to bind a socket of the test's over"
 fi
+HELPER_ARGS=()
+
+# the system bus grants uid 0 every call (systemd's StartTransientUnit: a
+# unit outside the sandbox): never to a service that is, or may become, root
+for how in "root:" "root by name:--user=root" "nobody keeping CAP_SETUID:--user=nobody --keep-caps=CAP_SETUID"; do
+        read -r -a extra <<<"${how#*:}"
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus "${extra[@]}")
+        run_helper /bin/sh -c 'echo ran'
+        begin "--interfaces=...,dbus for ${how%%:*}: refused (125), nothing runs"
+        EXPECT_RC=125
+        host "the command did not run" [ ! -s "$TMP/out" ]
+        host "the helper says why" grep -q "interfaces: dbus for a service that .*refusing to start" "$TMP/err"
+        finish
+done
 HELPER_ARGS=()
 
 # --- what the host has there, and bad values ---
@@ -231,7 +250,7 @@ finish
 
 # D-Bus asked for, and the host has none: said, not only in debug
 if [ -d /run/dbus ]; then
-        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus)
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus --user=nobody --group=nogroup)
         in_ns "mount --bind $TMP/empty /run/dbus" iface-use "$TOKEN-nobus"
         begin "dbus asked for, no bus on the host: left out with a warning (not a debug message); the sandbox runs"
         want dbus-send ENOENT
