@@ -32,25 +32,6 @@
 #define CREDENTIALS_SIZE_MAX (1024U * 1024U)
 #define CREDENTIALS_MAX 256U
 
-/* /run/credentials/UNIT on the host, each component opened without
- * following a symbolic link */
-static int open_host_dir(const char *unit) {
-        const char *const parts[] = { "run", "credentials", unit };
-        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-        if (dir < 0)
-                return -errno;
-        for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
-                int next = openat(dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-                if (next < 0)
-                        return -errno;
-                close(dir);
-                dir = next;
-        }
-        return TAKE_FD(dir);
-}
-
 static int parse_id(const char *s, unsigned *ret) {
         uint64_t v;
         int r;
@@ -106,7 +87,7 @@ static int copy_one(int src, int dst, const char *name, unsigned uid, unsigned g
 
 int credentials_copy(int root, const HelperConfig *c) {
         const char *env = getenv("CREDENTIALS_DIRECTORY");
-        _cleanup_close_ int src = -EBADF, top = -EBADF, dst = -EBADF;
+        _cleanup_close_ int host = -EBADF, src = -EBADF, top = -EBADF, dst = -EBADF;
         _cleanup_closedir_ DIR *d = NULL;
         char unit[256], path[320], options[128], p[FD_PATH_MAX];
         unsigned uid, gid, n = 0;
@@ -122,9 +103,13 @@ int credentials_copy(int root, const HelperConfig *c) {
         snprintf(path, sizeof(path), "/run/credentials/%s", unit);
         if (!streq(env, path))
                 return log_error_errno(-EPERM, "credentials: CREDENTIALS_DIRECTORY=%s is not this unit's, %s", env, path);
-        src = open_host_dir(unit);
+        /* every component root's, none a symbolic link */
+        host = open_host_file(path, S_IFDIR);
+        if (host < 0)
+                return log_error_errno(host, "credentials: %s: %m", path);
+        src = openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (src < 0)
-                return log_error_errno(src, "credentials: %s: %m", path);
+                return log_error_errno(-errno, "credentials: %s: %m", path);
         if (fstatfs(src, &sfs) < 0 || fstat(src, &st) < 0)
                 return log_error_errno(-errno, "credentials: %s: %m", path);
         /* as systemd makes it: its own ramfs or tmpfs, root's, writable by

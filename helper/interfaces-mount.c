@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdbool.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +11,7 @@
 #include "log.h"
 #include "macro.h"
 #include "mount-util.h"
-#include "paths.h"
+#include "strv.h"
 
 #define DEV_LOG_SOCKET "/run/systemd/journal/dev-log"
 
@@ -26,45 +25,17 @@ static const struct {
         { INTERFACE_DBUS,    "/run/dbus/system_bus_socket" },
 };
 
-/* The host's socket at path, opened O_PATH: every component walked from
- * / without following a symbolic link, every one root's, the last a
- * socket. What is bound is this very file, whatever the path names by
- * the time of the mount. -ENOENT when there is none. */
-static int host_socket_open(const char *path) {
-        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char part[NAME_MAX + 1];
-        const char *p = path;
-        bool last = false;
-        int r;
-
-        if (dir < 0)
-                return -errno;
-        while ((r = path_next_component(&p, part, &last)) > 0) {
-                int next = openat(dir, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                struct stat st;
-
-                if (next < 0)
-                        return -errno;
-                close(dir);
-                dir = next;
-                if (fstat(dir, &st) < 0)
-                        return -errno;
-                if (st.st_uid != 0)
-                        return -EPERM;
-                if (last)
-                        return S_ISSOCK(st.st_mode) ? TAKE_FD(dir) : S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;
-                if (!S_ISDIR(st.st_mode))
-                        return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-        }
-        return r < 0 ? r : -EINVAL;
-}
-
-static int bind_socket(int root, const char *path) {
-        _cleanup_close_ int src = host_socket_open(path);
+static int bind_socket(int root, const char *path, Interface interface) {
+        _cleanup_close_ int src = open_host_file(path, S_IFSOCK);
         int r;
 
         if (src == -ENOENT || src == -ENOTDIR) {
-                log_debug("interfaces: the host has no %s; left out", path);
+                /* a host without a journal is common (no systemd); one
+                 * the profile asked for by name is worth saying */
+                if (interface & INTERFACES_DEFAULT)
+                        log_debug("interfaces: the host has no %s; left out", path);
+                else
+                        log_warning("interfaces: the host has no %s, which the profile asks for; left out", path);
                 return 0;
         }
         if (src < 0) {
@@ -91,9 +62,29 @@ static int make_run_lock(int root) {
         return 0;
 }
 
-int interfaces_run(int root, unsigned set) {
-        unsigned made = 0;
+/* The system bus grants uid 0 every call, systemd's StartTransientUnit
+ * among them: a unit of root's own, outside any sandbox. So it is never
+ * given to a service that is root, or that may become root. */
+static int check_dbus(const HelperConfig *c) {
+        if (!c->user || streq(c->user, "0"))
+                return log_error_errno(-EPERM, "interfaces: dbus for a service that runs as root: the system bus "
+                                       "grants root every call, systemd's to start a unit outside the sandbox "
+                                       "among them; refusing to start (run the service as a user of its own)");
+        if (strv_contains(c->keep_caps, "CAP_SETUID"))
+                return log_error_errno(-EPERM, "interfaces: dbus for a service that keeps CAP_SETUID, and may "
+                                       "become root, whom the system bus grants every call; refusing to start");
+        return 0;
+}
+
+int interfaces_run(int root, const HelperConfig *c) {
+        unsigned set = c->interfaces, made = 0;
         int r;
+
+        if (set & INTERFACE_DBUS) {
+                r = check_dbus(c);
+                if (r < 0)
+                        return r;
+        }
 
         if (set & INTERFACE_RUN_LOCK) {
                 r = make_run_lock(root);
@@ -104,7 +95,7 @@ int interfaces_run(int root, unsigned set) {
         for (size_t i = 0; i < ELEMENTSOF(sockets); i++) {
                 if (!(set & sockets[i].interface))
                         continue;
-                r = bind_socket(root, sockets[i].path);
+                r = bind_socket(root, sockets[i].path, sockets[i].interface);
                 if (r < 0)
                         return r;
                 if (r > 0)

@@ -7,11 +7,15 @@
  * the same path, read-only: the service can connect to it, never
  * replace it, and nothing else of the host's /run comes with it. */
 
+#include "helper-config.h"
+
 /* In the sandbox's fresh /run (root: an O_PATH fd of the new root), before
- * the profile's mounts: what set asks for, of what the host has. A socket
- * the host lacks is left out, with a debug message. Returns the set of
- * what was made, or -errno after logging. */
-int interfaces_run(int root, unsigned set);
+ * the profile's mounts: what c->interfaces asks for, of what the host
+ * has. A socket the host lacks is left out, with a debug message (a
+ * warning for D-Bus). D-Bus for a service that is root, or keeps
+ * CAP_SETUID, is refused (-EPERM). Returns the set of what was made, or
+ * -errno after logging. */
+int interfaces_run(int root, const HelperConfig *c);
 
 /* In the sandbox's /dev (dev: an O_PATH fd), before it is made read-only:
  * /dev/log, a symbolic link to the journal's dev-log socket, when made

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
+#include <stdbool.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -347,4 +348,35 @@ int tmpfs_in_root(int root, const char *target, unsigned long flags, const char 
         if (mount("tmpfs", d, "tmpfs", flags, all) < 0)
                 return log_error_errno(-errno, "%s: tmpfs on %s with %s: %m", what, target, all);
         return 0;
+}
+
+int open_host_file(const char *path, mode_t type) {
+        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        char part[NAME_MAX + 1];
+        const char *p = path;
+        bool last = false;
+        int r;
+
+        if (dir < 0)
+                return -errno;
+        while ((r = path_next_component(&p, part, &last)) > 0) {
+                int next = openat(dir, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                struct stat st;
+
+                if (next < 0)
+                        return -errno;
+                close(dir);
+                dir = next;
+                if (fstat(dir, &st) < 0)
+                        return -errno;
+                if (st.st_uid != 0)
+                        return -EPERM;
+                if (last && (st.st_mode & S_IFMT) == type)
+                        return TAKE_FD(dir);
+                if (last && !S_ISLNK(st.st_mode))
+                        return type == S_IFSOCK ? -ENOTSOCK : -ENOTDIR;
+                if (!S_ISDIR(st.st_mode))
+                        return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+        }
+        return r < 0 ? r : -EINVAL;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <sys/mount.h>
+#include <sys/types.h>
 
 /* "/proc/self/fd/N": a path naming exactly the file fd was opened on. */
 #define FD_PATH_MAX sizeof("/proc/self/fd/-2147483648")
@@ -33,6 +34,14 @@ typedef enum CreateMode {
  * resolving every symlink as if root were "/", so nothing leads out of
  * the sandbox's tree. what names the step for messages. */
 int open_in_root(int root, const char *path, CreateMode create, const char *what);
+
+/* The host's file at path (absolute), opened O_PATH: every component
+ * walked from / without following a symbolic link, every one root's,
+ * the last of type (S_IFSOCK, S_IFDIR). Returns the fd, or -ENOENT or
+ * -ENOTDIR (not there), -ELOOP (a symbolic link), -EPERM (not root's),
+ * -ENOTSOCK (a socket was asked for; -ENOTDIR for a directory) or
+ * -errno; logs nothing. */
+int open_host_file(const char *path, mode_t type);
 
 /* Bind source (a host path) on target inside root, recursively, with
  * flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) added on every

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,38 +31,9 @@ static int address_of(const char *s, struct sockaddr_un *ret) {
         return (int) (offsetof(struct sockaddr_un, sun_path) + n + (s[0] == '/'));
 }
 
-/* Walks s from / without following a symbolic link: every component but
- * the last a directory, the last a socket, all of them root's. */
-static int check_socket_path(const char *s) {
-        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        char part[NAME_MAX + 1];
-        const char *p = s;
-        bool last = false;
-        struct stat st;
-        int r;
-
-        if (dir < 0)
-                return -errno;
-        while ((r = path_next_component(&p, part, &last)) > 0) {
-                if (fstatat(dir, part, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return -errno;
-                if (st.st_uid != 0)
-                        return -EPERM;
-                if (last)
-                        return S_ISSOCK(st.st_mode) ? 0 : S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;
-                if (!S_ISDIR(st.st_mode))
-                        return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-                int next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (next < 0)
-                        return -errno;
-                close(dir);
-                dir = next;
-        }
-        return r < 0 ? r : -EINVAL;
-}
-
 int notify_destination(const char *s, struct sockaddr_un *ret) {
-        int n, r;
+        _cleanup_close_ int fd = -EBADF;
+        int n;
 
         if (s[0] == '@') {
                 n = address_of(s, ret);
@@ -83,16 +53,16 @@ int notify_destination(const char *s, struct sockaddr_un *ret) {
                 log_error("NOTIFY_SOCKET=%s: too long for a socket address; refusing to start", s);
                 return n;
         }
-        r = check_socket_path(s);
-        if (r == -ENOTSOCK)
+        fd = open_host_file(s, S_IFSOCK);
+        if (fd == -ENOTSOCK)
                 log_error("NOTIFY_SOCKET=%s is not a socket; refusing to start", s);
-        else if (r == -ELOOP)
+        else if (fd == -ELOOP)
                 log_error("NOTIFY_SOCKET=%s: a component is a symbolic link, which is not followed; refusing to start", s);
-        else if (r == -EPERM)
+        else if (fd == -EPERM)
                 log_error("NOTIFY_SOCKET=%s: a component is not root's; refusing to start", s);
-        else if (r < 0)
-                log_error_errno(r, "NOTIFY_SOCKET=%s: %m; refusing to start", s);
-        return r < 0 ? r : n;
+        else if (fd < 0)
+                log_error_errno(fd, "NOTIFY_SOCKET=%s: %m; refusing to start", s);
+        return fd < 0 ? fd : n;
 }
 
 int notify_socket_bind(int run, int sock) {

@@ -407,7 +407,7 @@ static int mount_api_dirs(Build *b, StepTimer *t) {
         if (r < 0)
                 return r;
         step_begin(t, "interfaces");
-        r = interfaces_run(b->root, c->interfaces);
+        r = interfaces_run(b->root, c);
         if (r < 0)
                 return r;
         b->interfaces = (unsigned) r;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,22 @@ static int open_run(struct stat *st, int flags) {
         return run;
 }
 
+/* Root inside may make device nodes and set-ID files (CAP_MKNOD,
+ * CAP_FSETID) in the shared directory. The sandbox's bind of it is
+ * nodev and nosuid, but the host sees them through its own /run: that
+ * mount has to refuse them too, as systemd mounts it. */
+static int check_run_flags(int run) {
+        struct statvfs sv;
+
+        if (fstatvfs(run, &sv) < 0)
+                return log_error_errno(-errno, "shared runtime directories: /run: %m");
+        if ((sv.f_flag & (ST_NODEV | ST_NOSUID)) != (ST_NODEV | ST_NOSUID))
+                return log_error_errno(-EPERM, "shared runtime directories: the host's /run is mounted without "
+                                       "nodev or nosuid, so a device node or set-user-ID file the service makes "
+                                       "there would work on the host: refusing to share it");
+        return 0;
+}
+
 /* What the profile puts inside a shared directory would be made in the
  * host's: mount points, masks, a runtime directory of the sandbox's own.
  * The state root inside it would be the service's to write. */
@@ -179,6 +196,9 @@ int shared_dirs_make(const HelperConfig *c, const char *state_root) {
         run = open_run(&st, O_RDONLY);
         if (run < 0)
                 return run;
+        r = check_run_flags(run);
+        if (r < 0)
+                return r;
         for (size_t i = 0; r >= 0 && c->shared_runtime_dirs[i]; i++) {
                 SharedDir d;
 

@@ -3,7 +3,8 @@
 # a stand-in for what systemd makes: the helper copies the files of
 # /run/credentials/sandbox@NAME.service to the same path inside, on a
 # read-only tmpfs of the service's user, and takes nothing else. The
-# variable naming another path, the directory as a symbolic link, on a
+# variable naming another path, the directory as a symbolic link or
+# below a directory that is not root's, on a
 # file system other than ramfs or tmpfs, writable by others, holding a
 # FIFO, or more than 1 MiB: each refuses the sandbox (status 125), with
 # the reason. The helper runs in a mount namespace of the test's own
@@ -103,8 +104,15 @@ refused "the unit's directory missing: refused (ENOENT)" "credentials: $DIR: No 
 
 with_creds "mkdir /run/real && mount -t tmpfs -o mode=0500 escape-creds /run/real && echo x >/run/real/token && ln -s /run/real $DIR"
 CREDENTIALS_DIRECTORY=$DIR run_helper /bin/echo ran
-refused "the unit's directory a symbolic link (to a tmpfs of root's): refused (ENOTDIR), not followed" \
-        "credentials: $DIR: Not a directory"
+refused "the unit's directory a symbolic link (to a tmpfs of root's): refused (ELOOP), not followed" \
+        "credentials: $DIR: Too many levels of symbolic links"
+
+# systemd's own in every component: another user's /run/credentials
+# could swap the unit's directory between the check and the copy
+with_creds "mkdir -p $DIR && mount -t tmpfs -o mode=0700 escape-creds $DIR && echo x >$DIR/token && chown 65534 /run/credentials"
+CREDENTIALS_DIRECTORY=$DIR run_helper /bin/echo ran
+refused "/run/credentials another user's (the unit's directory a tmpfs of root's): refused (EPERM)" \
+        "credentials: $DIR: Operation not permitted"
 
 with_creds "mkdir $DIR && mount --bind /usr/share $DIR || exit 99"
 CREDENTIALS_DIRECTORY=$DIR run_helper /bin/echo ran

@@ -15,7 +15,10 @@
 #   cannot be removed (EROFS); the host's sockets stay;
 # - --interfaces turns each off, and D-Bus on; a profile's <interfaces>
 #   compiles to it; a bad value refuses the start;
-# - a socket the host lacks is left out (debug message); a file, or a
+# - D-Bus for a service that is root, or keeps CAP_SETUID, refuses the
+#   start: the bus grants root systemd's calls, a unit outside among them;
+# - a socket the host lacks is left out (debug message; a warning for
+#   D-Bus, which is asked for by name); a file, or a
 #   symbolic link, where a socket should be is never bound.
 . "$(dirname "$0")/private-ns.sh"
 . "$(dirname "$0")/escape-lib.sh"
@@ -94,7 +97,9 @@ host "no message on the bus socket" none_with "dbus $T"
 finish
 
 for s in socket stdout dev-log; do
-        begin "default: $s cannot be unlinked, renamed, replaced (EBUSY), chmod-ed (EROFS) or bound over (EADDRINUSE)"
+        begin "default: $s cannot be unlinked, renamed, replaced (EBUSY), chmod-ed (EROFS), bound over (EADDRINUSE), remounted or unmounted (EPERM)"
+        want "remount-$s" EPERM
+        want "umount-$s" EPERM
         want "unlink-$s" EBUSY
         want "rename-$s" EBUSY
         want "replace-$s" EBUSY
@@ -104,6 +109,25 @@ for s in socket stdout dev-log; do
         host "the host's $s is still a socket, mode 0666" test "$(stat -c %F:%a "$JOURNAL/$s")" = socket:666
         finish
 done
+# root with every capability a profile may keep: the same
+T=$TOKEN-caps
+HELPER_ARGS=(--keep-caps=CAP_SYS_ADMIN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_CHOWN,CAP_MKNOD)
+in_sandbox iface-use "$T"
+for s in socket stdout dev-log; do
+        begin "CAP_SYS_ADMIN, CAP_DAC_OVERRIDE, CAP_FOWNER kept: $s is not remounted, unmounted, replaced nor chmod-ed"
+        want "remount-$s" EPERM
+        want "umount-$s" EPERM
+        want "unlink-$s" EBUSY
+        want "rename-$s" EBUSY
+        want "replace-$s" EBUSY
+        want "chmod-$s" EROFS
+        want "type-$s" socket
+        host "the host's $s is still a socket, mode 0666" test "$(stat -c %F:%a "$JOURNAL/$s")" = socket:666
+        finish
+done
+HELPER_ARGS=()
+T=$TOKEN-default
+in_sandbox iface-use "$T"
 begin "default: /dev/log cannot be removed (EROFS)"
 want unlink-dev-log-link EROFS
 finish
@@ -164,7 +188,10 @@ finish
 
 if [ "$DBUS" = yes ]; then
         T=$TOKEN-dbus
-        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus)
+        # a user of its own, with the capabilities to replace what root's
+        # files it may
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus --user=nobody --group=nogroup
+                --keep-caps=CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_CHOWN)
         begin "--interfaces=...,dbus: the bus socket alone in /run/dbus, reached from inside, never replaced"
         in_sandbox iface-use "$T"
         want run dbus,lock,systemd
@@ -184,6 +211,20 @@ else
 fi
 HELPER_ARGS=()
 
+# the system bus grants uid 0 every call (systemd's StartTransientUnit: a
+# unit outside the sandbox): never to a service that is, or may become, root
+for how in "root:" "root by name:--user=root" "nobody keeping CAP_SETUID:--user=nobody --keep-caps=CAP_SETUID"; do
+        read -r -a extra <<<"${how#*:}"
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus "${extra[@]}")
+        run_helper /bin/sh -c 'echo ran'
+        begin "--interfaces=...,dbus for ${how%%:*}: refused (125), nothing runs"
+        EXPECT_RC=125
+        host "the command did not run" [ ! -s "$TMP/out" ]
+        host "the helper says why" grep -q "interfaces: dbus for a service that .*refusing to start" "$TMP/err"
+        finish
+done
+HELPER_ARGS=()
+
 # --- what the host has there, and bad values ---
 
 # in_ns SETUP PROBE ARGS...: the probe in a default sandbox whose helper
@@ -192,7 +233,7 @@ in_ns() {
         local setup=$1
         shift
         timeout -k 5 60 unshare -m --propagation private /bin/sh -c "$setup"' && exec "$@"' sh \
-                "$HELPER" --debug --name="$NAME" --state-root="$STATE" -- "${SHIP[@]}" "$@" <"$BIN/iface-use" \
+                "$HELPER" --debug --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- "${SHIP[@]}" "$@" <"$BIN/iface-use" \
                 >"$TMP/out" 2>"$TMP/err"
         RC=$?
 }
@@ -206,6 +247,20 @@ want dev-log none
 want run-lock dir:1777
 host "a debug message for each socket" grep -q 'the host has no /run/systemd/journal/dev-log; left out' "$TMP/err"
 finish
+
+# D-Bus asked for, and the host has none: said, not only in debug
+if [ -d /run/dbus ]; then
+        HELPER_ARGS=(--interfaces=run-lock,journal,dev-log,dbus --user=nobody --group=nogroup)
+        in_ns "mount --bind $TMP/empty /run/dbus" iface-use "$TOKEN-nobus"
+        begin "dbus asked for, no bus on the host: left out with a warning (not a debug message); the sandbox runs"
+        want dbus-send ENOENT
+        want journal-send ok
+        host "a warning names the socket" grep -q 'the host has no /run/dbus/system_bus_socket, which the profile asks for' "$TMP/err"
+        finish
+        HELPER_ARGS=()
+else
+        skip_attempt "dbus asked for, no bus on the host: a warning" "the host has no /run/dbus to bind over"
+fi
 
 # a file, and a symbolic link to the real socket, where sockets should be
 : >"$TMP/odd/socket"

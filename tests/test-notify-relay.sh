@@ -8,6 +8,7 @@
 #   sandbox give a meaning to, with the line;
 # - a NOTIFY_SOCKET that is not a socket below /run/systemd/ (a host
 #   directory, a symbolic link to a socket, a file, a socket elsewhere,
+#   a socket or directory of another user's,
 #   a path with "..") refuses the start: nothing runs, nothing is mounted;
 # - with a socket of the test's own at /run/systemd/notify (in the test's
 #   mount namespace), the relay passes on READY=1, STATUS=, WATCHDOG=1,
@@ -101,6 +102,10 @@ listen() {
 }
 listen /run/systemd/notify "$TMP/recv"
 listen "$TMP/elsewhere.sock" "$TMP/recv-elsewhere"
+listen /run/systemd/theirs "$TMP/recv-theirs"
+chown 65534 /run/systemd/theirs
+mkdir -m 0755 /run/systemd/their-dir && chown 65534 /run/systemd/their-dir
+listen /run/systemd/their-dir/notify "$TMP/recv-their-dir"
 ln -s notify /run/systemd/link
 ln -s "$TMP/elsewhere.sock" /run/systemd/link-out
 : >/run/systemd/file
@@ -125,10 +130,13 @@ refused /run/systemd/link-out "a symbolic link to a socket elsewhere"
 refused /run/systemd/file "a regular file"
 refused /run/systemd/dir "a directory"
 refused "$TMP/elsewhere.sock" "a socket outside /run/systemd"
+refused /run/systemd/theirs "a socket of another user's"
+refused /run/systemd/their-dir/notify "a socket in a directory of another user's"
 refused /run/systemd/../../etc "not normalised"
 refused run/systemd/notify "relative"
 check_eq "/etc on the host is unchanged: no $ESCAPE" "$(ls -d "$ESCAPE" 2>&1 >/dev/null | grep -c 'No such')" 1
 check "nothing reached the socket elsewhere" [ ! -s "$TMP/recv-elsewhere" ]
+check "nothing reached the other user's sockets" [ ! -s "$TMP/recv-theirs" ] && [ ! -s "$TMP/recv-their-dir" ]
 
 # --- the relay ---
 

@@ -7,11 +7,13 @@
 # a mount or another user's directory planted at /run/NAME is refused
 # and left as it was; names of the system's own directories, paths and
 # what the profile would mount or mask inside it are refused by the
-# helper and by validate with the line. The host's /run is never
+# helper and by validate with the line. Root inside with CAP_MKNOD and
+# CAP_FSETID makes nothing the host's side honours: a /run without nodev
+# or nosuid is refused. The host's /run is never
 # touched: the test runs in a mount namespace of its own with a tmpfs on
 # /run. Needs root and cc.
 . "$(dirname "$0")/private-ns.sh"
-if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m sandbox-test-run /run; then
+if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
         echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
         exit 0
 fi
@@ -166,6 +168,56 @@ want made yes
 host "/run/$D is gone" absent "$SHARED"
 host "/etc is still there" [ -d /etc ]
 finish
+
+# root inside with the capabilities to make device nodes and set-ID
+# files: what it makes in the shared directory is the host's to see,
+# through the host's /run, which is nodev and nosuid
+nodes=(blk:b:8:0 chr:c:1:11)
+HELPER_ARGS=(--etc=host --var=tmpfs --keep-caps=CAP_MKNOD,CAP_FSETID,CAP_CHOWN,CAP_FOWNER,CAP_DAC_OVERRIDE,CAP_SYS_ADMIN
+        --shared-runtime-dir="$D:0755")
+timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sh -c "
+        for n in ${nodes[*]}; do IFS=: read -r f t a b <<E
+\$n
+E
+                mknod $SHARED/\$f \$t \$a \$b && chmod 0666 $SHARED/\$f && echo \$f made
+        done
+        cp /bin/sh $SHARED/sh && chmod 4755 $SHARED/sh 2>/dev/null; chmod 0755 $SHARED/sh; echo copied
+        while [ ! -e $SHARED/go ]; do sleep 0.05; done" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 200); do
+        grep -q copied "$TMP/out" && break
+        sleep 0.05
+done
+begin "root inside with CAP_MKNOD and CAP_FSETID: a node made in /run/$D cannot be opened on the host (nodev)"
+host "both nodes were made" sh -c "grep -qx \"blk made\" '$TMP/out' && grep -qx \"chr made\" '$TMP/out'"
+for n in "${nodes[@]}"; do
+        f=${n%%:*}
+        if [ -e "$SHARED/$f" ]; then
+                host "the host cannot open the sandbox's $f node in /run/$D" \
+                        sh -c "! setpriv --reuid=65534 --regid=65534 --clear-groups head -c1 '$SHARED/$f' >/dev/null 2>&1 && ! head -c1 '$SHARED/$f' >/dev/null 2>&1"
+        fi
+done
+host "the host's /run, where they are, is nodev and nosuid" sh -c "findmnt -no OPTIONS /run | tr , '\n' | grep -qx nodev && findmnt -no OPTIONS /run | tr , '\n' | grep -qx nosuid"
+host "no set-user-ID file in /run/$D" sh -c "! [ -u '$SHARED/sh' ]"
+touch "$SHARED/go"
+wait "$pid"
+RC=$?
+host "/run/$D is gone" absent "$SHARED"
+finish
+
+# a host whose /run would honour them: refused before anything is made
+if mount -o remount,dev,suid /run; then
+        HELPER_ARGS=(--etc=host --var=tmpfs --shared-runtime-dir="$D:0755")
+        run_helper /bin/true
+        begin "a host /run without nodev or nosuid: refused (125), nothing made"
+        EXPECT_RC=125
+        host "the helper says why" grep -q "the host's /run is mounted without nodev or nosuid" "$TMP/err"
+        host "nothing at /run/$D" absent "$SHARED"
+        finish
+        mount -o remount,nodev,nosuid /run
+else
+        skip_attempt "a host /run without nodev or nosuid: refused" "cannot remount the test's /run"
+fi
 
 # made, then the sandbox cannot be built (a bind source that is not
 # there): removed all the same

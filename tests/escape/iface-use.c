@@ -16,17 +16,21 @@
  *     journal-send             a datagram to /run/systemd/journal/socket
  *     stdout-send              a stream to /run/systemd/journal/stdout
  *     dbus-send                a stream to /run/dbus/system_bus_socket
+ *     remount-SOCKET           its bind made writable again
  *     unlink-SOCKET            the socket unlinked
  *     rename-SOCKET            the socket renamed away
  *     replace-SOCKET           a file made beside it renamed over it
  *     chmod-SOCKET             its mode changed
  *     mknod-SOCKET             a socket bound over it
+ *     umount-SOCKET            its bind taken away (the sandbox's own
+ *                              /run below it then)
  *     type-SOCKET              "socket" when it still is one
  *     unlink-dev-log-link      /dev/log removed
  */
 #include "probe.h"
 
 #include <dirent.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
@@ -114,6 +118,7 @@ int main(int argc, char *argv[]) {
 
                 if (lstat(path, &st) < 0)
                         continue;
+                stepf(mount(NULL, path, NULL, MS_REMOUNT | MS_BIND, NULL), "remount-%s", name);
                 stepf(unlink(path), "unlink-%s", name);
                 snprintf(msg, sizeof(msg), "%s.moved", path);
                 stepf(rename(path, msg), "rename-%s", name);
@@ -127,6 +132,7 @@ int main(int argc, char *argv[]) {
                 snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
                 stepf(bind(s, (struct sockaddr *) &sa, sizeof(sa)), "mknod-%s", name);
                 close(s);
+                stepf(umount2(path, MNT_DETACH), "umount-%s", name);
                 snprintf(key, sizeof(key), "type-%s", name);
                 say(key, "%s", lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) ? "socket" : "changed");
         }
