@@ -20,6 +20,24 @@
 #include "reap.h"
 #include "start-pre.h"
 
+/* env without what only the service's own process is given: as
+ * systemd's control processes under NotifyAccess=main, a command before
+ * the service cannot say READY=1 for it, nor feed its watchdog */
+static char **control_env(char **env) {
+        size_t n = 0, k = 0;
+        char **out;
+
+        while (env[n])
+                n++;
+        out = calloc(n + 1, sizeof(char *));
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (strncmp(env[i], "NOTIFY_SOCKET=", 14) != 0 && strncmp(env[i], "WATCHDOG_", 9) != 0)
+                        out[k++] = env[i];
+        return out;
+}
+
 static int run_one(const HelperHook *h, char **env) {
         int status;
         pid_t pid;
@@ -29,9 +47,12 @@ static int run_one(const HelperHook *h, char **env) {
         if (pid < 0)
                 return log_error_errno(-errno, "exec-start-pre %s: fork: %m", h->argv[0]), EXIT_SETUP;
         if (pid == 0) {
+                char **cenv = control_env(env);
                 int e;
 
-                execve(h->argv[0], h->argv, env);
+                if (!cenv)
+                        _exit(EXIT_SETUP);
+                execve(h->argv[0], h->argv, cenv);
                 /* errno as execve() left it: logging may change it */
                 e = errno;
                 log_error_errno(-e, "exec-start-pre: execute %s: %m", h->argv[0]);

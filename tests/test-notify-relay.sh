@@ -239,6 +239,16 @@ check_eq "relay with --fd-store: the store's message and its descriptor arrived,
         "$(awk '{ print $4, $5 }' "$TMP/recv-store")" "1 FDSTORE=1|FDNAME=kept
 0 STATUS=x"
 
+# --- a pre-start command: no READY=1 before the service, as systemd's
+# control processes under NotifyAccess=main ---
+
+NOTIFY_SOCKET=/run/systemd/notify WATCHDOG_USEC=30000000 timeout -k 5 60 "$HELPER" --name="$NAME-pre" \
+        --state-root="$STATE" '--exec-start-pre=/bin/sh:-c:echo "pre ${NOTIFY_SOCKET-unset} ${WATCHDOG_USEC-unset}"' \
+        -- /bin/sh -c 'echo "service ${NOTIFY_SOCKET-unset}"' </dev/null >"$TMP/pre-out" 2>"$TMP/pre-err"
+check_eq "a pre-start command has no NOTIFY_SOCKET nor watchdog; the service has its socket" \
+        "$?:$(cat "$TMP/pre-out")" "0:pre unset unset
+service /run/systemd/notify"
+
 # --- after all of them ---
 
 mount_table_unchanged
