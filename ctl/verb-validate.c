@@ -20,7 +20,6 @@ static int validate_path(const char *path, char * const *dirs) {
                 return EXIT_INVALID;
         capability_unsafe_warnings(p, &warnings);
         profile_size_warnings(p, &warnings);
-        profile_interface_warnings(p, &warnings);
         diagnostics_print(&warnings, stderr);
         diagnostics_done(&warnings);
         printf("%s: valid\n", path);

@@ -136,7 +136,6 @@ static void warn_unsafe_capabilities(const Profile *p) {
         Diagnostics warnings = {};
 
         capability_unsafe_warnings(p, &warnings);
-        profile_interface_warnings(p, &warnings);
         for (size_t i = 0; i < warnings.n; i++) {
                 _cleanup_free_ char *line = diag_format(&warnings.items[i]);
 

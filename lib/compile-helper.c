@@ -253,16 +253,6 @@ static void size_warning(const Profile *p, Diagnostics *d, const char *file, uns
                          "the tmpfs can never hold that much", what, size, p->memory_max);
 }
 
-void profile_interface_warnings(const Profile *p, Diagnostics *d) {
-        bool root = !p->user || streq(p->user, "root") || streq(p->user, "0");
-
-        if ((p->interfaces & INTERFACE_DBUS) && root)
-                diag_add(d, p->interfaces_origin.file ? p->interfaces_origin.file : p->path, p->interfaces_origin.line,
-                         "warning: <interfaces>: dbus=\"yes\" for a service that runs as root: the system bus grants "
-                         "root every call, systemd's to start a unit outside the sandbox among them; run the service "
-                         "as a user of its own (<exec user=>)");
-}
-
 void profile_size_warnings(const Profile *p, Diagnostics *d) {
         size_warning(p, d, p->path, 0, "<tmp>", p->tmp_size);
         size_warning(p, d, p->path, 0, "<run>", p->run_size);

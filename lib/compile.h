@@ -18,10 +18,6 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
  * memory limit, into d. */
 void profile_size_warnings(const Profile *p, Diagnostics *d);
 
-/* A warning for the system bus given to a service that runs as root, into
- * d: the bus grants root what it asks, systemd's units among it. */
-void profile_interface_warnings(const Profile *p, Diagnostics *d);
-
 /* The text of sandbox@NAME.service.d/50-profile.conf. */
 int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hidden-paths.h"
+#include "interfaces.h"
 #include "paths.h"
 #include "profile-parse.h"
 #include "state-dir.h"
@@ -160,6 +161,23 @@ static unsigned check_service(const Profile *p, Diagnostics *d) {
         return 0;
 }
 
+/* The system bus grants uid 0 every call, systemd's to start a unit
+ * outside the sandbox among them, and CAP_SETUID could become uid 0: the
+ * helper refuses to start such a sandbox, so validate refuses it first */
+static unsigned check_bus(const Profile *p, Diagnostics *d) {
+        bool root = !p->user || streq(p->user, "root") || streq(p->user, "0");
+
+        if (!(p->interfaces & INTERFACE_DBUS))
+                return 0;
+        if (!root && !strv_contains(p->keep_caps, "CAP_SETUID") && !strv_contains(p->keep_caps_unsafe, "CAP_SETUID"))
+                return 0;
+        diag_add(d, p->interfaces_origin.file ? p->interfaces_origin.file : p->path, p->interfaces_origin.line,
+                 "<interfaces>: dbus=\"yes\" for a service that %s: the system bus grants root every call, systemd's "
+                 "to start a unit outside the sandbox among them; run the service as a user of its own (<exec user=>), "
+                 "without CAP_SETUID", root ? "runs as root" : "keeps CAP_SETUID");
+        return 1;
+}
+
 unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         unsigned problems = 0;
 
@@ -167,6 +185,8 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         problems += check_bind_sources(p, d);
         problems += check_shared_dirs(p, d);
         problems += check_service(p, d);
+        if (complete)
+                problems += check_bus(p, d);
         problems += profile_check_capabilities(p, d);
         problems += profile_check_unit_settings(p, d);
         if (complete && strv_length(p->argv) == 0) {
