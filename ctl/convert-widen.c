@@ -48,6 +48,9 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictSUIDSGID", "b", NULL, "the default seccomp filter refuses set-user-ID and set-group-ID bits (@setid)" },
         /* nothing in a profile does these */
         { "SystemCallFilter", "(bas)", NULL, NULL },
+        { "RootImage", "s", NULL, NULL },
+        { "SecureBits", "i", NULL, NULL },
+        { "SmackProcessLabel", "(bs)", NULL, NULL },
         /* carried by elements (convert_restrictions()), when valid */
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
         { "MemoryDenyWriteExecute", "b", NULL, NULL },

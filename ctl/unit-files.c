@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,8 +67,31 @@ static uint64_t parse_bytes(const char *v) {
         }
 }
 
+/* a boolean as systemd reads one: 1, 0, or -EINVAL for a value it
+ * ignores (the line before it stays) */
+static int parse_boolean(const char *v) {
+        static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" }, *const no[] = { "0", "no", "n", "false", "f", "off" };
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (strcasecmp(v, yes[i]) == 0)
+                        return 1;
+                if (strcasecmp(v, no[i]) == 0)
+                        return 0;
+        }
+        return -EINVAL;
+}
+
 static bool parse_bool(const char *v) {
-        return streq(v, "yes") || streq(v, "true") || streq(v, "on") || streq(v, "1");
+        return parse_boolean(v) > 0;
+}
+
+/* a boolean setting: an invalid value leaves it as it was */
+static int set_bool(bool *b, const char *v) {
+        int r = parse_boolean(v);
+
+        if (r >= 0)
+                *b = r;
+        return 0;
 }
 
 /* the capabilities named (a first "~" is the caller's) */
@@ -226,7 +250,9 @@ static int record_confining(UnitProps *u, const char *key, const char *v) {
                         u->confining[strv_length(u->confining) - 1] = NULL;
                 } else
                         i++;
-        if (!*v || (c && streq(c->signature, "b") && !parse_bool(v)) || (c && c->unset && streq(v, c->unset)))
+        /* a boolean that does not say no confines, or is ignored after
+         * the line before it: kept either way */
+        if (!*v || (c && streq(c->signature, "b") && parse_boolean(v) == 0) || (c && c->unset && streq(v, c->unset)))
                 return 0;
         if (asprintf(&e, "%s=%s", key, v) < 0)
                 return -ENOMEM;
@@ -358,12 +384,13 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         if (streq(key, "UMask")) return u->umask = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "Nice")) return u->nice = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "OOMScoreAdjust")) return u->oom_score_adjust = (int32_t) strtol(v, NULL, 10), 0;
-        if (streq(key, "PrivateTmp")) return u->private_tmp = parse_bool(v), 0;
-        if (streq(key, "PrivateNetwork")) return u->private_network = parse_bool(v), 0;
-        if (streq(key, "NoNewPrivileges")) return u->no_new_privileges = parse_bool(v), 0;
-        if (streq(key, "DynamicUser")) return u->dynamic_user = parse_bool(v), 0;
-        if (streq(key, "RemainAfterExit")) return u->remain_after_exit = parse_bool(v), 0;
-        if (streq(key, "ProtectClock")) return u->protect_clock = parse_bool(v), 0;
+        if (streq(key, "PrivateTmp"))
+                return streq(v, "disconnected") ? (u->private_tmp = true, 0) : set_bool(&u->private_tmp, v);
+        if (streq(key, "PrivateNetwork")) return set_bool(&u->private_network, v);
+        if (streq(key, "NoNewPrivileges")) return set_bool(&u->no_new_privileges, v);
+        if (streq(key, "DynamicUser")) return set_bool(&u->dynamic_user, v);
+        if (streq(key, "RemainAfterExit")) return set_bool(&u->remain_after_exit, v);
+        if (streq(key, "ProtectClock")) return set_bool(&u->protect_clock, v);
         /* which namespaces does not matter here (convert-widen.c), only whether any is refused */
         if (streq(key, "RestrictNamespaces"))
                 return u->restrict_namespaces = !*v || streq(v, "no") || streq(v, "false") ? UINT64_MAX : 0, 0;

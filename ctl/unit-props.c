@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +391,19 @@ static int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProp
 
                 r = sd_bus_message_read(m, "b", &b);
                 if (r >= 0 && b && !(value = strdup("yes")))
+                        r = -ENOMEM;
+        } else if (streq(sig, "i")) {
+                int32_t i;
+
+                r = sd_bus_message_read(m, "i", &i);
+                if (r >= 0 && i != 0 && asprintf(&value, "%" PRIi32, i) < 0)
+                        r = -ENOMEM;
+        } else if (streq(sig, "(bs)")) {
+                const char *s;
+                int ignore;
+
+                r = sd_bus_message_read(m, "(bs)", &ignore, &s);
+                if (r >= 0 && *s && asprintf(&value, "%s%s", ignore ? "-" : "", s) < 0)
                         r = -ENOMEM;
         } else if (streq(sig, "t")) {
                 uint64_t t;

@@ -238,6 +238,32 @@ check "... LimitNOFILE= and UMask= carried as <unit-setting>s" sh -c \
 check "... RestrictAddressFamilies=AF_UNIX and MemoryDenyWriteExecute=yes carried as elements" sh -c \
         'grep -qx "    <address-families allow=\"AF_UNIX\"/>" "$0" && grep -qx "    <memory-deny-write-execute/>" "$0"' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/narrow.xml"
+
+# booleans as systemd reads them ("y", "True"), and a root image, secure
+# bits and a Smack label, which a profile has nothing for
+cat >"$UNITS/booleans.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+PrivateNetwork=y
+MemoryDenyWriteExecute=True
+NoNewPrivileges=on
+EOF
+ctl convert booleans --output=-
+check_eq "PrivateNetwork=y, MemoryDenyWriteExecute=True: converted" "$rc" 0
+check "... PrivateNetwork=y: a network of its own" grep -q '<network mode="none"/>' "$TMP/out"
+check "... MemoryDenyWriteExecute=True: carried" grep -qx '    <memory-deny-write-execute/>' "$TMP/out"
+cat >"$UNITS/image.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+RootImage=/srv/image.raw
+SecureBits=noroot
+SmackProcessLabel=web
+EOF
+ctl convert image --output=-
+check_eq "RootImage=, SecureBits=, SmackProcessLabel=: refused" "$rc" 1
+for s in "RootImage=/srv/image.raw" "SecureBits=noroot" "SmackProcessLabel=web"; do
+        check "... a line for $s" grep -q "^sandboxctl: convert: image.service: $s: .*the profile would confine less than the unit" "$TMP/err"
+done
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
 rm "$TMP/profiles/narrow.xml"
 

@@ -207,6 +207,9 @@ printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/late.service"
 e2e_file "$TMP/late.service" /etc/systemd/system/lateapp.service
 printf '[Service]\nExecStartPost=/bin/true\n' >"$TMP/late.conf"
 e2e_file "$TMP/late.conf" /etc/systemd/system/lateapp.service.d/zz-late.conf
+# settings that confine and that no profile has
+printf '[Service]\nExecStart=/bin/sleep infinity\nRootImage=/srv/image.raw\nSecureBits=noroot\nSmackProcessLabel=web\n' >"$TMP/image.service"
+e2e_file "$TMP/image.service" /etc/systemd/system/imageapp.service
 e2e_boot
 
 c chown nobody /srv/webapp /srv/dump
@@ -531,6 +534,9 @@ bad "an unknown unit" "no-such-unit.service: no such unit" no-such-unit
 bad "a template without instance" "is a template; give one of its instances" "tmpl@.service"
 bad "a oneshot" "Type=oneshot runs once" job
 bad "a masked unit" "masked; unmask it first" masked-one
+for s in "RootImage=/srv/image.raw" "SecureBits=1" "SmackProcessLabel=web"; do
+        bad "$s, as the manager has it: refused" "imageapp.service: $s: .*the profile would confine less than the unit" imageapp
+done
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
