@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
+#include "quantities.h"
 #include "regular-file.h"
 #include "strv.h"
 #include "unit-files.h"
@@ -51,20 +51,22 @@ static uint64_t parse_usec(const char *v, uint64_t fallback) {
         return (uint64_t) (x * USEC_PER_SEC);
 }
 
-static uint64_t parse_bytes(const char *v) {
-        char *end;
+/* MemoryMax= as systemd reads it: bytes (lib's parse_size()), "infinity",
+ * 0, or a whole percentage of the memory; a value it refuses leaves the
+ * line before it */
+static void set_bytes(uint64_t *field, const char *v) {
         uint64_t x;
+        unsigned pct;
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 
-        if (streq(v, "infinity") || !*v)
-                return UINT64_MAX;
-        x = strtoull(v, &end, 10);
-        switch (*end) {
-        case 'K': return x << 10;
-        case 'M': return x << 20;
-        case 'G': return x << 30;
-        case 'T': return x << 40;
-        default: return x;
-        }
+        if (!*v || streq(v, "infinity"))
+                *field = UINT64_MAX;
+        else if (streq(v, "0"))
+                *field = 0;
+        else if (parse_size(v, &x) >= 0)
+                *field = x;
+        else if (parse_percent(v, &pct) >= 0 && pct <= 100 && pages > 0 && page > 0)
+                *field = (uint64_t) pages * (uint64_t) page / 100 * pct;
 }
 
 /* a boolean as systemd reads one: 1, 0, or -EINVAL for a value it
@@ -394,7 +396,7 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         /* which namespaces does not matter here (convert-widen.c), only whether any is refused */
         if (streq(key, "RestrictNamespaces"))
                 return u->restrict_namespaces = !*v || streq(v, "no") || streq(v, "false") ? UINT64_MAX : 0, 0;
-        if (streq(key, "MemoryMax")) return u->memory_max = parse_bytes(v), 0;
+        if (streq(key, "MemoryMax")) return set_bytes(&u->memory_max, v), 0;
         if (streq(key, "TasksMax")) return u->tasks_max = streq(v, "infinity") ? UINT64_MAX : strtoull(v, NULL, 10), 0;
         if (streq(key, "CPUQuota")) return u->cpu_quota_per_sec_usec = strtoull(v, NULL, 10) * 10000, 0;
         if (streq(key, "IOWeight")) return u->io_weight = strtoull(v, NULL, 10), 0;

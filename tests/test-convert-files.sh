@@ -264,6 +264,16 @@ check_eq "RootImage=, SecureBits=, SmackProcessLabel=: refused" "$rc" 1
 for s in "RootImage=/srv/image.raw" "SecureBits=noroot" "SmackProcessLabel=web"; do
         check "... a line for $s" grep -q "^sandboxctl: convert: image.service: $s: .*the profile would confine less than the unit" "$TMP/err"
 done
+
+# MemoryMax= as systemd reads it: a percentage of the memory, and a
+# value it refuses leaves the line before
+printf '[Service]\nExecStart=/bin/sleep infinity\nMemoryMax=25%%\n' >"$UNITS/share.service"
+ctl convert share --output=-
+check_eq "MemoryMax=25%: a quarter of the memory" "$(grep -o 'memory="[0-9]*"' "$TMP/out")" \
+        "memory=\"$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 100 * 25 ))\""
+printf '[Service]\nExecStart=/bin/sleep infinity\nMemoryMax=64M\nMemoryMax=lots\n' >"$UNITS/bogus.service"
+ctl convert bogus --output=-
+check "MemoryMax=lots after MemoryMax=64M: 64M" grep -q 'memory="67108864"' "$TMP/out"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
 rm "$TMP/profiles/narrow.xml"
 
