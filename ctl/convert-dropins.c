@@ -12,6 +12,7 @@
 #include "log.h"
 #include "macro.h"
 #include "strv.h"
+#include "unit-bus.h"
 
 #define STAND_IN_NAME "sandbox-stand-in.conf"
 
@@ -107,6 +108,38 @@ int stand_in_write(const UnitProps *u, const char *sandbox) {
                 return -EIO;
         fprintf(stderr, "%s/%s.d/%s written: %s stands in for %s\n", SOCKET_DROPIN_DIR, u->id, STAND_IN_NAME, u->id,
                 sandbox);
+        return 0;
+}
+
+/* The unit as systemd loaded it with the drop-in: a drop-in that sorts
+ * after it (or a directory the manager reads that convert does not
+ * write) may have added a command again, which would run unsandboxed. */
+int stand_in_check(sd_bus *bus, const char *unit) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(unit_props_done) UnitProps v = {};
+        int r;
+
+        r = unit_props_get(bus, unit, &v, &error);
+        if (r < 0)
+                return log_error_errno(r, "convert: %s: %s", unit, unit_bus_error_text(&error, r));
+        const struct {
+                const char *name;
+                const UnitCommands *c;
+                size_t allowed;
+        } lists[] = {
+                { "ExecCondition", &v.exec_condition, 0 }, { "ExecStartPre", &v.exec_start_pre, 0 },
+                { "ExecStart", &v.exec_start, 1 },         { "ExecStartPost", &v.exec_start_post, 0 },
+                { "ExecReload", &v.exec_reload, 0 },       { "ExecStop", &v.exec_stop, 0 },
+                { "ExecStopPost", &v.exec_stop_post, 0 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++) {
+                const UnitCommands *c = lists[i].c;
+
+                if (c->n > lists[i].allowed || (lists[i].allowed > 0 && (c->n == 0 || !c->items[0].path || !streq(c->items[0].path, "/bin/true"))))
+                        return log_error_errno(-EPERM, "convert: %s still has a command of its own in %s= after %s/%s.d/%s "
+                                               "(a drop-in read after it sets one); it would run outside the sandbox",
+                                               unit, lists[i].name, SOCKET_DROPIN_DIR, unit, STAND_IN_NAME);
+        }
         return 0;
 }
 

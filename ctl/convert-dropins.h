@@ -20,4 +20,7 @@ void socket_dropins_remove(const UnitProps *u);
  * the sandbox. It is written, not started: it is active only once
  * something started it. */
 int stand_in_write(const UnitProps *u, const char *sandbox);
+/* Whether systemd, after a reload, runs nothing of the unit's own under
+ * its name: /bin/true alone. Logs what it found otherwise. */
+int stand_in_check(sd_bus *bus, const char *unit);
 void stand_in_remove(const UnitProps *u);

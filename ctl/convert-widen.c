@@ -48,6 +48,9 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictSUIDSGID", "b", NULL, "the default seccomp filter refuses set-user-ID and set-group-ID bits (@setid)" },
         /* nothing in a profile does these */
         { "SystemCallFilter", "(bas)", NULL, NULL },
+        { "RootImage", "s", NULL, NULL },
+        { "SecureBits", "i", NULL, NULL },
+        { "SmackProcessLabel", "(bs)", NULL, NULL },
         /* carried by elements (convert_restrictions()), when valid */
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
         { "MemoryDenyWriteExecute", "b", NULL, NULL },
@@ -92,23 +95,24 @@ const ConfiningSetting *confining_setting(const char *name) {
         return NULL;
 }
 
-static bool confining_set(const UnitProps *u, const char *name) {
+/* the value of name in u->confining, NULL when it is not set */
+static const char *confining_value(const UnitProps *u, const char *name) {
         size_t n = strlen(name);
 
         STRV_FOREACH(c, u->confining)
                 if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
-                        return true;
-        return false;
+                        return *c + n + 1;
+        return NULL;
 }
 
 uint64_t convert_dropped_capabilities(const UnitProps *u) {
         uint64_t m = 0;
 
-        if (confining_set(u, "PrivateDevices"))
+        if (confining_value(u, "PrivateDevices"))
                 m |= UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO;
-        if (confining_set(u, "ProtectKernelModules"))
+        if (confining_value(u, "ProtectKernelModules"))
                 m |= UINT64_C(1) << CAP_SYS_MODULE;
-        if (confining_set(u, "ProtectKernelLogs"))
+        if (confining_value(u, "ProtectKernelLogs"))
                 m |= UINT64_C(1) << CAP_SYSLOG;
         if (u->protect_clock)
                 m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
@@ -156,15 +160,6 @@ static int families_parse(const char *value, uint64_t *ret_set, bool *ret_deny) 
         *ret_set = set;
         *ret_deny = deny;
         return 0;
-}
-
-static const char *confining_value(const UnitProps *u, const char *name) {
-        size_t n = strlen(name);
-
-        STRV_FOREACH(c, u->confining)
-                if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
-                        return *c + n + 1;
-        return NULL;
 }
 
 static bool restriction_carried(const char *setting) {

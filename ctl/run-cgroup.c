@@ -45,9 +45,10 @@ static int write_value(const char *dir, const char *file, const char *value) {
         fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return -errno;
-        if (write(fd, value, n) != (ssize_t) n)
+        ssize_t k = write(fd, value, n);
+        if (k < 0)
                 return -errno;
-        return 0;
+        return (size_t) k == n ? 0 : -EIO;
 }
 
 /* a small file of the cgroup file system, NUL-terminated, bounded */
@@ -253,10 +254,15 @@ int run_cgroup_enter(const RunCgroup *c, pid_t pid) {
 }
 
 /* what is left of the run in dir: the sandbox's processes after the
- * helper ended, killed; they are ours, and in no other cgroup's way */
+ * helper ended, killed; they are ours, and in no other cgroup's way.
+ * Where cgroup2 has cgroup.kill, the kernel kills the cgroup's own
+ * processes; a list of PIDs read first could name one that ended and
+ * whose PID another process outside got since. */
 static void kill_left(const char *dir) {
         char procs[4096];
 
+        if (write_value(dir, "cgroup.kill", "1") == 0)
+                return;
         if (read_value(dir, "cgroup.procs", procs, sizeof(procs)) < 0)
                 return;
         for (char *p = procs, *end; *p; p = end) {

@@ -7,15 +7,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cap-ng.h>
 
 #include "buffer.h"
 #include "convert-widen.h"
@@ -25,64 +21,12 @@
 #include "strv.h"
 #include "unit-files.h"
 #include "unit-settings.h"
+#include "unit-values.h"
 #include "unit-words.h"
 
 #define UNIT_DIRS "/etc/systemd/system:/run/systemd/system:/usr/local/lib/systemd/system:/usr/lib/systemd/system:/lib/systemd/system"
 #define UNIT_FILE_MAX (1U << 20)
 #define USEC_PER_SEC UINT64_C(1000000)
-
-static uint64_t parse_usec(const char *v, uint64_t fallback) {
-        char *end;
-        double x;
-
-        if (streq(v, "infinity"))
-                return UINT64_MAX;
-        x = strtod(v, &end);
-        if (end == v)
-                return fallback;
-        end += strspn(end, " ");
-        if (streq(end, "ms"))
-                return (uint64_t) (x * 1000);
-        if (streq(end, "min") || streq(end, "m"))
-                return (uint64_t) (x * 60 * USEC_PER_SEC);
-        if (streq(end, "h"))
-                return (uint64_t) (x * 3600 * USEC_PER_SEC);
-        return (uint64_t) (x * USEC_PER_SEC);
-}
-
-static uint64_t parse_bytes(const char *v) {
-        char *end;
-        uint64_t x;
-
-        if (streq(v, "infinity") || !*v)
-                return UINT64_MAX;
-        x = strtoull(v, &end, 10);
-        switch (*end) {
-        case 'K': return x << 10;
-        case 'M': return x << 20;
-        case 'G': return x << 30;
-        case 'T': return x << 40;
-        default: return x;
-        }
-}
-
-static bool parse_bool(const char *v) {
-        return streq(v, "yes") || streq(v, "true") || streq(v, "on") || streq(v, "1");
-}
-
-/* the capabilities named (a first "~" is the caller's) */
-static uint64_t parse_caps(char **words) {
-        uint64_t mask = 0;
-
-        STRV_FOREACH(w, words) {
-                const char *name = *w + (w == words && **w == '~');
-                int cap = capng_name_to_capability(strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name);
-
-                if (cap >= 0 && cap < 64)
-                        mask |= UINT64_C(1) << cap;
-        }
-        return mask;
-}
 
 /* the value of an Exec*= line as a command; "" resets the list */
 static int add_command(const Names *n, UnitCommands *c, const char *v) {
@@ -226,7 +170,9 @@ static int record_confining(UnitProps *u, const char *key, const char *v) {
                         u->confining[strv_length(u->confining) - 1] = NULL;
                 } else
                         i++;
-        if (!*v || (c && streq(c->signature, "b") && !parse_bool(v)) || (c && c->unset && streq(v, c->unset)))
+        /* a boolean that does not say no confines, or is ignored after
+         * the line before it: kept either way */
+        if (!*v || (c && streq(c->signature, "b") && unit_parse_boolean(v) == 0) || (c && c->unset && streq(v, c->unset)))
                 return 0;
         if (asprintf(&e, "%s=%s", key, v) < 0)
                 return -ENOMEM;
@@ -248,16 +194,6 @@ static int add_device(const Names *n, UnitProps *u, const char *v) {
         if (asprintf(&e, "%s:%s", words[0], words[1] ? words[1] : "rwm") < 0)
                 return -ENOMEM;
         return strv_consume(&u->device_allow, e);
-}
-
-/* "SIGINT", "INT" or a number; 0 for what is none of them */
-static int32_t signal_number(const char *v) {
-        const char *name = strncmp(v, "SIG", 3) == 0 ? v + 3 : v;
-
-        for (int i = 1; i < 32; i++)
-                if (sigabbrev_np(i) && streq(sigabbrev_np(i), name))
-                        return i;
-        return (int32_t) strtol(v, NULL, 10);
 }
 
 /* "ID:DATA" as it is when DATA has no escape or specifier to resolve
@@ -291,7 +227,7 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
                 return streq(key, "WantedBy") ? add_words(n, &u->wanted_by, v) : 0;
         /* of a socket unit, read for the service it starts */
         if (streq(section, "Socket") && streq(key, "Accept")) {
-                bool yes = parse_bool(v);
+                bool yes = unit_parse_bool(v);
 
                 if (yes == strv_contains(u->accept_sockets, n->unit))
                         return 0;
@@ -305,8 +241,8 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
                 return 0;
         if (confining_setting(key) || (strncmp(key, "Limit", 5) == 0 && key[5]))
                 return record_confining(u, key, v);
-        if (streq(key, "KillSignal")) return u->kill_signal = signal_number(v), 0;
-        if (streq(key, "WatchdogSec")) return u->watchdog_usec = parse_usec(v, u->watchdog_usec), 0;
+        if (streq(key, "KillSignal")) return u->kill_signal = unit_signal_number(v), 0;
+        if (streq(key, "WatchdogSec")) return u->watchdog_usec = unit_parse_usec(v, u->watchdog_usec), 0;
         if (streq(key, "LoadCredential")) return add_words(n, &u->load_credential, v);
         if (streq(key, "SetCredential")) return add_credential(n, &u->set_credential, v);
         if (streq(key, "IPAddressAllow")) return add_words(n, &u->ip_address_allow, v);
@@ -358,24 +294,25 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
         if (streq(key, "UMask")) return u->umask = (uint32_t) strtoul(v, NULL, 8), 0;
         if (streq(key, "Nice")) return u->nice = (int32_t) strtol(v, NULL, 10), 0;
         if (streq(key, "OOMScoreAdjust")) return u->oom_score_adjust = (int32_t) strtol(v, NULL, 10), 0;
-        if (streq(key, "PrivateTmp")) return u->private_tmp = parse_bool(v), 0;
-        if (streq(key, "PrivateNetwork")) return u->private_network = parse_bool(v), 0;
-        if (streq(key, "NoNewPrivileges")) return u->no_new_privileges = parse_bool(v), 0;
-        if (streq(key, "DynamicUser")) return u->dynamic_user = parse_bool(v), 0;
-        if (streq(key, "RemainAfterExit")) return u->remain_after_exit = parse_bool(v), 0;
-        if (streq(key, "ProtectClock")) return u->protect_clock = parse_bool(v), 0;
+        if (streq(key, "PrivateTmp"))
+                return streq(v, "disconnected") ? (u->private_tmp = true, 0) : unit_set_bool(&u->private_tmp, v);
+        if (streq(key, "PrivateNetwork")) return unit_set_bool(&u->private_network, v);
+        if (streq(key, "NoNewPrivileges")) return unit_set_bool(&u->no_new_privileges, v);
+        if (streq(key, "DynamicUser")) return unit_set_bool(&u->dynamic_user, v);
+        if (streq(key, "RemainAfterExit")) return unit_set_bool(&u->remain_after_exit, v);
+        if (streq(key, "ProtectClock")) return unit_set_bool(&u->protect_clock, v);
         /* which namespaces does not matter here (convert-widen.c), only whether any is refused */
         if (streq(key, "RestrictNamespaces"))
                 return u->restrict_namespaces = !*v || streq(v, "no") || streq(v, "false") ? UINT64_MAX : 0, 0;
-        if (streq(key, "MemoryMax")) return u->memory_max = parse_bytes(v), 0;
+        if (streq(key, "MemoryMax")) return unit_set_bytes(&u->memory_max, v), 0;
         if (streq(key, "TasksMax")) return u->tasks_max = streq(v, "infinity") ? UINT64_MAX : strtoull(v, NULL, 10), 0;
         if (streq(key, "CPUQuota")) return u->cpu_quota_per_sec_usec = strtoull(v, NULL, 10) * 10000, 0;
         if (streq(key, "IOWeight")) return u->io_weight = strtoull(v, NULL, 10), 0;
-        if (streq(key, "RestartSec")) return u->restart_usec = parse_usec(v, u->restart_usec), 0;
-        if (streq(key, "TimeoutStartSec")) return u->timeout_start_usec = parse_usec(v, u->timeout_start_usec), 0;
-        if (streq(key, "TimeoutStopSec")) return u->timeout_stop_usec = parse_usec(v, u->timeout_stop_usec), 0;
+        if (streq(key, "RestartSec")) return u->restart_usec = unit_parse_usec(v, u->restart_usec), 0;
+        if (streq(key, "TimeoutStartSec")) return u->timeout_start_usec = unit_parse_usec(v, u->timeout_start_usec), 0;
+        if (streq(key, "TimeoutStopSec")) return u->timeout_stop_usec = unit_parse_usec(v, u->timeout_stop_usec), 0;
         if (streq(key, "TimeoutSec")) {
-                u->timeout_start_usec = u->timeout_stop_usec = parse_usec(v, u->timeout_start_usec);
+                u->timeout_start_usec = u->timeout_stop_usec = unit_parse_usec(v, u->timeout_start_usec);
                 return 0;
         }
         if (streq(key, "CapabilityBoundingSet") || streq(key, "AmbientCapabilities")) {
@@ -388,9 +325,9 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
                 if (!words || !*words)
                         *field = 0;
                 else if (words[0][0] == '~')
-                        *field &= ~parse_caps(words);
+                        *field &= ~unit_parse_caps(words);
                 else
-                        *field = (*field == UINT64_MAX ? 0 : *field) | parse_caps(words);
+                        *field = (*field == UINT64_MAX ? 0 : *field) | unit_parse_caps(words);
                 return 0;
         }
         return 0;

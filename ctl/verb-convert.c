@@ -329,7 +329,8 @@ static int enable(sd_bus *bus, const UnitProps *u, const char *name, const char 
                         /* the original's name, for the units and admins
                          * that name it: the sandbox, never the original
                          * (started by what needs it, not here) */
-                        if (stand_in_write(u, sandbox) >= 0 && call(bus, "Reload", "daemon-reload", "") >= 0)
+                        if (stand_in_write(u, sandbox) >= 0 && call(bus, "Reload", "daemon-reload", "") >= 0 &&
+                            stand_in_check(bus, u->id) >= 0)
                                 return 0;
                         log_error("convert: %s could not stand in for %s. Rolling back.", u->id, sandbox);
                         roll_back(bus, u, sandbox, profile, was_enabled, was_active);

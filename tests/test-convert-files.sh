@@ -243,6 +243,42 @@ check "... LimitNOFILE= and UMask= carried as <unit-setting>s" sh -c \
 check "... RestrictAddressFamilies=AF_UNIX and MemoryDenyWriteExecute=yes carried as elements" sh -c \
         'grep -qx "    <address-families allow=\"AF_UNIX\"/>" "$0" && grep -qx "    <memory-deny-write-execute/>" "$0"' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/narrow.xml"
+
+# booleans as systemd reads them ("y", "True"), and a root image, secure
+# bits and a Smack label, which a profile has nothing for
+cat >"$UNITS/booleans.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+PrivateNetwork=y
+MemoryDenyWriteExecute=True
+NoNewPrivileges=on
+EOF
+ctl convert booleans --output=-
+check_eq "PrivateNetwork=y, MemoryDenyWriteExecute=True: converted" "$rc" 0
+check "... PrivateNetwork=y: a network of its own" grep -q '<network mode="none"/>' "$TMP/out"
+check "... MemoryDenyWriteExecute=True: carried" grep -qx '    <memory-deny-write-execute/>' "$TMP/out"
+cat >"$UNITS/image.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+RootImage=/srv/image.raw
+SecureBits=noroot
+SmackProcessLabel=web
+EOF
+ctl convert image --output=-
+check_eq "RootImage=, SecureBits=, SmackProcessLabel=: refused" "$rc" 1
+for s in "RootImage=/srv/image.raw" "SecureBits=noroot" "SmackProcessLabel=web"; do
+        check "... a line for $s" grep -q "^sandboxctl: convert: image.service: $s: .*the profile would confine less than the unit" "$TMP/err"
+done
+
+# MemoryMax= as systemd reads it: a percentage of the memory, and a
+# value it refuses leaves the line before
+printf '[Service]\nExecStart=/bin/sleep infinity\nMemoryMax=25%%\n' >"$UNITS/share.service"
+ctl convert share --output=-
+check_eq "MemoryMax=25%: a quarter of the memory" "$(grep -o 'memory="[0-9]*"' "$TMP/out")" \
+        "memory=\"$(( $(getconf _PHYS_PAGES) * $(getconf PAGESIZE) / 100 * 25 ))\""
+printf '[Service]\nExecStart=/bin/sleep infinity\nMemoryMax=64M\nMemoryMax=lots\n' >"$UNITS/bogus.service"
+ctl convert bogus --output=-
+check "MemoryMax=lots after MemoryMax=64M: 64M" grep -q 'memory="67108864"' "$TMP/out"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/narrow.xml"
 rm "$TMP/profiles/narrow.xml"
 

@@ -201,6 +201,15 @@ printf '[Unit]\nDescription=Sleeper %%I\n[Service]\nExecStart=/bin/sleep %%i\n' 
 e2e_file "$TMP/tmpl.service" "/etc/systemd/system/tmpl@.service"
 printf '[Service]\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n' >"$TMP/broken.service"
 e2e_file "$TMP/broken.service" /etc/systemd/system/brokenapp.service
+# a drop-in read after the stand-in's (its name sorts later) that gives
+# the original a command again
+printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$TMP/late.service"
+e2e_file "$TMP/late.service" /etc/systemd/system/lateapp.service
+printf '[Service]\nExecStartPost=/bin/true\n' >"$TMP/late.conf"
+e2e_file "$TMP/late.conf" /etc/systemd/system/lateapp.service.d/zz-late.conf
+# settings that confine and that no profile has
+printf '[Service]\nExecStart=/bin/sleep infinity\nRootImage=/srv/image.raw\nSecureBits=noroot\nSmackProcessLabel=web\n' >"$TMP/image.service"
+e2e_file "$TMP/image.service" /etc/systemd/system/imageapp.service
 e2e_boot
 
 c chown nobody /srv/webapp /srv/dump
@@ -499,6 +508,16 @@ check_eq "the original is enabled again" "$(c systemctl is-enabled brokenapp.ser
 check "the profile is moved aside" c test -f /etc/sandbox/profiles/brokenapp.xml.rejected
 check "and is not on the search path" c test ! -e /etc/sandbox/profiles/brokenapp.xml
 
+# a stand-in that would still run a command of the original's: refused
+c systemctl start lateapp.service
+c sandboxctl convert lateapp --enable >"$TMP/out" 2>&1
+check_eq "convert --enable of a unit whose later drop-in adds a command: exit 1" "$?" 1
+check "it names the command list and rolls back" \
+        grep -q "lateapp.service still has a command of its own in ExecStartPost=" "$TMP/out" || diag "$(cat "$TMP/out")"
+check "the stand-in is removed" c test ! -e /etc/systemd/system/lateapp.service.d/sandbox-stand-in.conf
+check_eq "the original runs again, under its own name" "$(c systemctl is-active lateapp.service)" active
+c systemctl stop lateapp.service
+
 # bad input: one line each, no profile
 bad() { # bad DESCRIPTION PATTERN UNIT
         local out rc
@@ -515,9 +534,12 @@ bad "an unknown unit" "no-such-unit.service: no such unit" no-such-unit
 bad "a template without instance" "is a template; give one of its instances" "tmpl@.service"
 bad "a oneshot" "Type=oneshot runs once" job
 bad "a masked unit" "masked; unmask it first" masked-one
+for s in "RootImage=/srv/image.raw" "SecureBits=1" "SmackProcessLabel=web"; do
+        bad "$s, as the manager has it: refused" "imageapp.service: $s: .*the profile would confine less than the unit" imageapp
+done
 c sandboxctl convert webapp.socket >/dev/null 2>"$TMP/err"
 check "not a service: refused" grep -q "is not a service unit" "$TMP/err"
 check_eq "no profile was left half-written" \
-        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$\|^sockd.xml$"')" ""
+        "$(c sh -c 'ls -A /etc/sandbox/profiles | grep -v "^webapp.xml$\|^dump.xml$\|^brokenapp.xml.rejected$\|^lateapp.xml.rejected$\|^shellvar.xml$\|^sockact.xml$\|^tmpl-4242.xml$\|^sockd.xml$"')" ""
 
 done_testing

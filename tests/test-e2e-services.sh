@@ -16,7 +16,8 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/e2e/lib.sh"
 
-SERVICES=(nginx redis memcached postgresql ssh mariadb apache2 dnsmasq uuidd haproxy lighttpd vsftpd)
+# E2E_SERVICES: some of them only (while a service's checks are written)
+read -r -a SERVICES <<<"${E2E_SERVICES:-nginx redis memcached postgresql ssh mariadb apache2 dnsmasq uuidd haproxy lighttpd vsftpd}"
 for s in "${SERVICES[@]}"; do
         . "$(dirname "$0")/e2e/services/$s.sh"
 done
