@@ -514,13 +514,21 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
         /* a service that takes a bus name talks to the system bus: its
-         * socket, alone; the other interfaces are the defaults */
+         * socket, alone; the other interfaces are the defaults. Not for
+         * root, nor one keeping CAP_SETUID: the bus grants root every
+         * call, systemd's to start a unit outside the sandbox among them,
+         * and validate refuses such a profile */
         if (streq(u->type, "dbus") || !isempty(u->bus_name)) {
-                buffer_append(&body, "  <interfaces dbus=\"yes\"/>\n");
-                if ((isempty(u->user) || streq(u->user, "root") || streq(u->user, "0")) &&
-                    strv_appendf(&notes, "BusName=, Type=dbus: the system bus's socket is in the sandbox, and the bus "
-                         "grants root every call, systemd's to start a unit outside the sandbox among them, as it "
-                         "did the unit") < 0) {
+                bool root = isempty(u->user) || streq(u->user, "root") || streq(u->user, "0");
+                bool setuid = (u->ambient_capabilities & u->capability_bounding_set &
+                               ~convert_dropped_capabilities(u)) & (UINT64_C(1) << CAP_SETUID);
+
+                if (!root && !setuid)
+                        buffer_append(&body, "  <interfaces dbus=\"yes\"/>\n");
+                else if (strv_appendf(&notes, "BusName=, Type=dbus: the system bus is not given to a service that %s: "
+                                      "the bus grants root every call, systemd's to start a unit outside the sandbox "
+                                      "among them; run the service as a user of its own (User=), then add "
+                                      "<interfaces dbus=\"yes\"/>", root ? "runs as root" : "keeps CAP_SETUID") < 0) {
                         r = -ENOMEM;
                         goto finish;
                 }

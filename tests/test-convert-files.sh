@@ -43,12 +43,21 @@ check "EnvironmentFile=-PATH: a reference, optional" grep -q '<environment-file 
 check "ReadOnlyPaths= elsewhere: read-only anyway, not listed" sh -c '! grep -q "ReadOnlyPaths=/usr" "$0"' "$TMP/err"
 check "no bus name: the default interfaces, no <interfaces>" sh -c '! grep -q "<interfaces" "$0"' "$TMP/out"
 
-# a service that takes a bus name gets the system bus's socket
-for unit in 'Type=dbus\nBusName=org.example.Busd' 'BusName=org.example.Busd'; do
+# a service that takes a bus name gets the system bus's socket, unless
+# it runs as root or keeps CAP_SETUID: the bus grants root every call
+for unit in 'Type=dbus\nBusName=org.example.Busd\nUser=nobody' 'BusName=org.example.Busd\nUser=nobody'; do
         printf "[Service]\n$unit\nExecStart=/usr/bin/true\n" >"$UNITS/busd.service"
         ctl convert busd --output=-
         check "$(printf "$unit" | tr '\n' ' '): <interfaces dbus=\"yes\"/>" grep -q '^  <interfaces dbus="yes"/>$' "$TMP/out"
-        check "... and as root, a note says what the bus grants root" grep -q 'BusName=, Type=dbus: .* grants root every call' "$TMP/err"
+        cp "$TMP/out" "$TMP/profiles/busd.xml"
+        check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/busd.xml"
+        rm "$TMP/profiles/busd.xml"
+done
+for unit in 'BusName=org.example.Busd' 'BusName=org.example.Busd\nUser=nobody\nAmbientCapabilities=CAP_SETUID'; do
+        printf "[Service]\n$unit\nExecStart=/usr/bin/true\n" >"$UNITS/busd.service"
+        ctl convert busd --output=-
+        check "$(printf "$unit" | tr '\n' ' '): no system bus" sh -c '! grep -q "^  <interfaces" "$0"' "$TMP/out"
+        check "... a note says why" grep -q 'BusName=, Type=dbus: the system bus is not given to a service that .*grants root every call' "$TMP/err"
         cp "$TMP/out" "$TMP/profiles/busd.xml"
         check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/busd.xml"
         rm "$TMP/profiles/busd.xml"
