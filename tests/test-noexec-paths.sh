@@ -95,6 +95,19 @@ root_opts=$(awk '$1 == "opts:/" { print $2 }' "$TMP/opts.paths" | head -n 1)
 lib_opts=$(awk '$1 == "opts:/usr/lib" { print $2 }' "$TMP/opts.paths")
 check_eq "/usr/lib, bound onto itself, keeps the flags of the root it lies on" "$lib_opts" "$root_opts"
 
+# a pre-start command (<exec-start-pre>) runs in the same root: the
+# same refusals; one outside the exec paths is not executed
+HELPER_ARGS=("${NOEXEC[@]}" "--exec-start-pre=$PROBE:exec\\:/usr/bin/true:noexec\\:/tmp" --exec-start-pre=/usr/bin/true)
+begin "a pre-start command: /usr/bin/true refused (EACCES), /tmp noexec; one outside the exec paths fails the start"
+probe exec:"$PROBE"
+want exec:/usr/bin/true EACCES
+want noexec:/tmp yes
+grep -q 'exec-start-pre: execute /usr/bin/true: Permission denied' "$TMP/err" || BAD+=("the helper did not say why")
+grep -q "^exec:$PROBE" "$TMP/out" && BAD+=("the service ran after a failed pre-start command")
+[ "$RC" -ne 0 ] && EXPECT_RC=$RC
+[ "$RC" -ne 0 ] || BAD+=("the start did not fail")
+finish
+
 # a joined command (sandboxctl exec, <exec-reload>): the same mounts
 HELPER_ARGS=("${NOEXEC[@]}")
 timeout -k 5 120 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- "$PROBE" sleep \
