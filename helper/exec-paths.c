@@ -133,6 +133,13 @@ static int by_length(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+static int by_given_length(const void *a, const void *b) {
+        const ExecPath *x = a, *y = b;
+        size_t lx = strlen(x->spec + (x->spec[0] == '-')), ly = strlen(y->spec + (y->spec[0] == '-'));
+
+        return lx < ly ? -1 : lx > ly;
+}
+
 /* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
 static void unescape(char *s) {
         char *w = s;
@@ -267,16 +274,20 @@ int exec_paths_apply(int root, const HelperConfig *c) {
                 paths[n++] = (ExecPath) { .spec = *s, .exec = false };
         STRV_FOREACH(s, c->exec_paths)
                 paths[n++] = (ExecPath) { .spec = *s, .exec = true };
-        /* each as a mount point, a parent before what is below it */
-        for (size_t i = 0, given = n; i < given; i++) {
+        /* each as a mount point, a parent before what is below it (as
+         * given: a bind of a parent would carry a child's along anyway) */
+        qsort(paths, n, sizeof(*paths), by_given_length);
+        n = 0;
+        for (size_t i = 0; i < n_given; i++) {
                 bool skip;
 
                 r = make_mount_point(root, root_real, &paths[i], &skip);
                 if (r < 0)
                         return r;
-                if (skip)
-                        n--, memmove(&paths[i], &paths[i + 1], (given - i - 1) * sizeof(*paths)), given--, i--;
+                if (!skip)
+                        paths[n++] = paths[i];
         }
+        /* and as they resolved, for the longest path a mount lies below */
         qsort(paths, n, sizeof(*paths), by_length);
         for (size_t i = 0; i + 1 < n; i++)
                 for (size_t j = i + 1; j < n && path_length(&paths[j]) == path_length(&paths[i]); j++)
