@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "exec-paths.h"
@@ -231,10 +230,8 @@ static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_pa
 /* noexec off the mount at point again, when that is still the mount e
  * read there; one hidden under another keeps it */
 static int clear_noexec(int root, const char *root_real, const MountEntry *e) {
-        struct mount_attr attr = { .attr_clr = MOUNT_ATTR_NOEXEC };
         const char *inside = e->point + (streq(root_real, "/") ? 0 : strlen(root_real));
         _cleanup_close_ int fd = open_in_root(root, *inside ? inside : "/", CREATE_NONE, "exec path");
-        struct statvfs sv;
 
         if (fd < 0)
                 return log_error_errno(fd, "exec path %s: the mount on %s: %m", e->rule->spec, inside);
@@ -243,13 +240,7 @@ static int clear_noexec(int root, const char *root_real, const MountEntry *e) {
                           inside);
                 return 0;
         }
-        if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
-                return log_error_errno(-errno, "exec path %s: allow executing on %s: %m", e->rule->spec, inside);
-        if (fstatvfs(fd, &sv) < 0)
-                return log_error_errno(-errno, "exec path %s: %s: %m", e->rule->spec, inside);
-        if (sv.f_flag & ST_NOEXEC)
-                return log_error_errno(-EPERM, "exec path %s: %s is still noexec", e->rule->spec, inside);
-        return 0;
+        return mount_clear_noexec(fd, inside);
 }
 
 int exec_paths_apply(int root, const HelperConfig *c) {

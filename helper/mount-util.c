@@ -141,6 +141,33 @@ int mount_add_flags(int fd, unsigned long flags, const char *shown) {
         return 0;
 }
 
+int mount_clear_noexec(int fd, const char *shown) {
+        struct mount_attr attr = { .attr_clr = MOUNT_ATTR_NOEXEC };
+        struct statvfs sv;
+
+        /* this mount alone, and nothing but noexec */
+        if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+                char p[FD_PATH_MAX];
+                unsigned long keep;
+
+                if (errno != ENOSYS)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+                /* a bind remount sets every flag at once: the ones it has
+                 * but noexec */
+                if (fstatvfs(fd, &sv) < 0)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+                keep = (statvfs_to_mount_flags(sv.f_flag) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0)) & ~MS_NOEXEC;
+                fd_path(fd, p);
+                if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | keep, NULL) < 0)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+        }
+        if (fstatvfs(fd, &sv) < 0)
+                return log_error_errno(-errno, "allow executing on %s: %m", shown);
+        if (sv.f_flag & ST_NOEXEC)
+                return log_error_errno(-EPERM, "allow executing on %s: it is still noexec", shown);
+        return 0;
+}
+
 int make_readonly_recursive(const char *path, unsigned long flags) {
         _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 

@@ -21,6 +21,10 @@ int mount_logged(const char *source, const char *target, const char *type, unsig
  * the mount then does not show fails with -EPERM. */
 int mount_add_flags(int fd, unsigned long flags, const char *shown);
 
+/* noexec off the mount fd is the top of (an O_PATH fd), and off no
+ * other mount; no other flag changes. */
+int mount_clear_noexec(int fd, const char *shown);
+
 /* Read-only, and flags added, on path and every mount below it. */
 int make_readonly_recursive(const char *path, unsigned long flags);
 

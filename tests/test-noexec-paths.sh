@@ -95,6 +95,30 @@ root_opts=$(awk '$1 == "opts:/" { print $2 }' "$TMP/opts.paths" | head -n 1)
 lib_opts=$(awk '$1 == "opts:/usr/lib" { print $2 }' "$TMP/opts.paths")
 check_eq "/usr/lib, bound onto itself, keeps the flags of the root it lies on" "$lib_opts" "$root_opts"
 
+# on a kernel without mount_setattr(2) (before 5.12): remounts, the
+# same result
+if cc -O2 -o "$BIN/enosys" "$SOURCE_ROOT/tests/enosys.c" 2>/dev/null; then
+        printf '#!/bin/sh\nexec "%s" mount_setattr "%s" "$@"\n' "$BIN/enosys" "$HELPER" >"$TMP/enosys-helper"
+        chmod 0755 "$TMP/enosys-helper"
+        REAL_HELPER=$HELPER
+        HELPER=$TMP/enosys-helper
+        HELPER_ARGS=("${NOEXEC[@]}" --exec-path=/dev --exec-path=/proc)
+        begin "without mount_setattr(2): /usr/bin/true refused, the exec paths executable, /dev and /proc still noexec"
+        probe exec:/usr/bin/true exec:"$PROBE" noexec:/tmp noexec:/dev noexec:/proc noexec:/dev/shm opts
+        want exec:/usr/bin/true EACCES
+        want exec:"$PROBE" ok
+        want noexec:/tmp yes
+        want noexec:/dev yes
+        want noexec:/proc yes
+        want noexec:/dev/shm no
+        lib_opts=$(awk '$1 == "opts:/usr/lib" { print $2 }' "$TMP/out")
+        [ "$lib_opts" = "$root_opts" ] || BAD+=("/usr/lib has $lib_opts, the root $root_opts")
+        finish
+        HELPER=$REAL_HELPER
+else
+        skip "without mount_setattr(2): the same" "no tests/enosys.c build"
+fi
+
 # a pre-start command (<exec-start-pre>) runs in the same root: the
 # same refusals; one outside the exec paths is not executed
 HELPER_ARGS=("${NOEXEC[@]}" "--exec-start-pre=$PROBE:exec\\:/usr/bin/true:noexec\\:/tmp" --exec-start-pre=/usr/bin/true)
