@@ -31,7 +31,6 @@
 #include "strv.h"
 
 #define EXEC_PATHS_MAX 256
-#define MOUNTS_MAX 100000
 
 typedef struct ExecPath {
         const char *spec;       /* as given: "PATH" or "-PATH" */
@@ -58,18 +57,6 @@ static uint64_t mount_id_of(int fd) {
         return sx.stx_mnt_id;
 }
 
-static int real_path(int fd, char buf[static PATH_MAX]) {
-        char p[FD_PATH_MAX];
-        ssize_t k;
-
-        fd_path(fd, p);
-        k = readlink(p, buf, PATH_MAX - 1);
-        if (k < 0)
-                return -errno;
-        buf[k] = 0;
-        return 0;
-}
-
 /* The path inside root, as a mount point of its own; false in *skip for
  * an optional one the root lacks. */
 static int make_mount_point(int root, const char *root_real, ExecPath *e, bool *skip) {
@@ -82,7 +69,7 @@ static int make_mount_point(int root, const char *root_real, ExecPath *e, bool *
         *skip = false;
         fd = open_in_root(root, path, CREATE_NONE, kind_of(e));
         if ((fd == -ENOENT || fd == -ENOTDIR) && e->spec[0] == '-') {
-                log_debug("%s %s: not in the sandbox, optional: %m", kind_of(e), path);
+                (void) log_errno(LOG_LEVEL_DEBUG, fd, "%s %s: not in the sandbox (%m), optional: left out", kind_of(e), path);
                 *skip = true;
                 return 0;
         }
@@ -91,7 +78,7 @@ static int make_mount_point(int root, const char *root_real, ExecPath *e, bool *
         parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (parent < 0 && errno == ENOTDIR) {
                 /* a file: its directory is the one it was found in */
-                r = real_path(fd, e->real);
+                r = fd_real_path(fd, e->real);
                 if (r < 0)
                         return log_error_errno(r, "%s %s: %m", kind_of(e), path);
                 *strrchr(e->real, '/') = 0;
@@ -113,7 +100,7 @@ static int make_mount_point(int root, const char *root_real, ExecPath *e, bool *
         top = open_in_root(root, path, CREATE_NONE, kind_of(e));
         if (top < 0)
                 return log_error_errno(top, "%s %s: %m", kind_of(e), path);
-        r = real_path(top, e->real);
+        r = fd_real_path(top, e->real);
         if (r < 0)
                 return log_error_errno(r, "%s %s: %m", kind_of(e), path);
         if (!path_is_at_or_below(e->real, root_real))
@@ -137,21 +124,6 @@ static int by_given_length(const void *a, const void *b) {
         size_t lx = strlen(x->spec + (x->spec[0] == '-')), ly = strlen(y->spec + (y->spec[0] == '-'));
 
         return lx < ly ? -1 : lx > ly;
-}
-
-/* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
-static void unescape(char *s) {
-        char *w = s;
-
-        for (const char *r = s; *r;) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-                    r[3] <= '7') {
-                        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-                        r += 4;
-                } else
-                        *w++ = *r++;
-        }
-        *w = 0;
 }
 
 /* "noexec" among a mountinfo line's per-mount options */
@@ -198,8 +170,8 @@ static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_pa
                 MountEntry *t;
                 int k = 0;
 
-                if (++lines > MOUNTS_MAX)
-                        return log_error_errno(-E2BIG, "no-exec paths: more than %d mounts", MOUNTS_MAX);
+                if (++lines > MOUNTINFO_LINES_MAX)
+                        return log_error_errno(-E2BIG, "no-exec paths: more than %d mounts", MOUNTINFO_LINES_MAX);
                 /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... */
                 if (sscanf(line, "%llu %*u %*s %*s %n", &id, &k) < 1 || k == 0)
                         continue;
@@ -208,7 +180,7 @@ static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_pa
                 if (!options)
                         continue;
                 *options++ = 0;
-                unescape(point);
+                mountinfo_unescape(point);
                 if (!path_is_at_or_below(point, root_real))
                         continue;
                 for (size_t i = 0; i < n_paths; i++)
@@ -257,7 +229,7 @@ int exec_paths_apply(int root, const HelperConfig *c) {
         paths = calloc(n_given, sizeof(*paths));
         if (!paths)
                 return log_oom();
-        r = real_path(root, root_real);
+        r = fd_real_path(root, root_real);
         if (r < 0)
                 return log_error_errno(r, "no-exec paths: the sandbox's root: %m");
 

@@ -34,8 +34,38 @@ const char *mount_context_option(void) {
         return context_option;
 }
 
+/* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
+void mountinfo_unescape(char *s) {
+        char *w = s;
+
+        for (const char *r = s; *r;) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+                    r[3] <= '7') {
+                        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+                        r += 4;
+                } else
+                        *w++ = *r++;
+        }
+        *w = 0;
+}
+
 void fd_path(int fd, char buf[static FD_PATH_MAX]) {
         snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+}
+
+int fd_real_path(int fd, char buf[static PATH_MAX]) {
+        char p[FD_PATH_MAX];
+        ssize_t k;
+
+        fd_path(fd, p);
+        k = readlink(p, buf, PATH_MAX - 1);
+        if (k < 0)
+                return -errno;
+        buf[k] = 0;
+        /* not a path of this tree: a file of another namespace, or gone */
+        if (buf[0] != '/' || strstr(buf, " (deleted)"))
+                return -EXDEV;
+        return 0;
 }
 
 int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data) {
