@@ -10,18 +10,10 @@
 #include <string.h>
 
 #include "convert-exec-paths.h"
+#include "convert-widen.h"
 #include "macro.h"
 #include "paths.h"
 #include "strv.h"
-
-static const char *value_of(const UnitProps *u, const char *name) {
-        size_t n = strlen(name);
-
-        STRV_FOREACH(c, u->confining)
-                if (strncmp(*c, name, n) == 0 && (*c)[n] == '=')
-                        return *c + n + 1;
-        return NULL;
-}
 
 /* The entries of value, each "PATH" or "-PATH"; -EINVAL for one that is
  * not so, as an element could not say it */
@@ -58,12 +50,12 @@ static int both(const UnitProps *u, char ***ret_no_exec, char ***ret_exec) {
         _cleanup_strv_free_ char **no_exec = NULL, **exec = NULL;
         int r;
 
-        r = entries(value_of(u, "NoExecPaths"), &no_exec);
+        r = entries(confining_value(u, "NoExecPaths"), &no_exec);
         if (r == -EINVAL)
                 return 0;
         if (r < 0)
                 return r;
-        r = entries(value_of(u, "ExecPaths"), &exec);
+        r = entries(confining_value(u, "ExecPaths"), &exec);
         if (r == -EINVAL)
                 return 0;
         if (r < 0)
@@ -101,10 +93,10 @@ int convert_exec_paths(Buffer *b, const UnitProps *u, char ***notes) {
         STRV_FOREACH(e, exec)
                 element(b, "exec-path", *e);
         if (no_exec && strv_appendf(notes, "NoExecPaths=%s: carried, nothing below it is executed (noexec mounts)",
-                                    value_of(u, "NoExecPaths")) < 0)
+                                    confining_value(u, "NoExecPaths")) < 0)
                 return -ENOMEM;
         if (exec && strv_appendf(notes, "ExecPaths=%s: carried, executing allowed again below it, but for the "
-                                 "sandbox's own noexec mounts", value_of(u, "ExecPaths")) < 0)
+                                 "sandbox's own noexec mounts", confining_value(u, "ExecPaths")) < 0)
                 return -ENOMEM;
         return 0;
 }

@@ -98,8 +98,7 @@ const ConfiningSetting *confining_setting(const char *name) {
         return NULL;
 }
 
-/* the value of name in u->confining, NULL when it is not set */
-static const char *confining_value(const UnitProps *u, const char *name) {
+const char *confining_value(const UnitProps *u, const char *name) {
         size_t n = strlen(name);
 
         STRV_FOREACH(c, u->confining)
