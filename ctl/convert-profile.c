@@ -20,6 +20,7 @@
 #include "buffer.h"
 #include "capabilities.h"
 #include "convert-env.h"
+#include "convert-exec-paths.h"
 #include "convert-hooks.h"
 #include "convert-profile.h"
 #include "convert-rundir.h"
@@ -388,6 +389,8 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                 buffer_append_xml(b, path);
                 buffer_append(b, "\"/>\n");
         }
+        if (convert_exec_paths(b, u, notes) < 0)
+                return -ENOMEM;
         buffer_append(b, "  </filesystem>\n");
         return 0;
 }

@@ -15,6 +15,7 @@
 #include <cap-ng.h>
 
 #include "address-families.h"
+#include "convert-exec-paths.h"
 #include "convert-settings.h"
 #include "convert-widen.h"
 #include "log.h"
@@ -58,6 +59,8 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
         { "PrivateUsers", "b", NULL, NULL },
         { "ProcSubset", "s", "all", NULL },
+        /* carried by <no-exec-path> and <exec-path> (convert-exec-paths.c),
+         * when valid */
         { "NoExecPaths", "as", NULL, NULL },
         { "ExecPaths", "as", NULL, NULL },
         { "SocketBindAllow", "a(iiqq)", NULL, NULL },
@@ -95,8 +98,7 @@ const ConfiningSetting *confining_setting(const char *name) {
         return NULL;
 }
 
-/* the value of name in u->confining, NULL when it is not set */
-static const char *confining_value(const UnitProps *u, const char *name) {
+const char *confining_value(const UnitProps *u, const char *name) {
         size_t n = strlen(name);
 
         STRV_FOREACH(c, u->confining)
@@ -330,8 +332,13 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (s && s->implied) {
                         if (strv_appendf(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
                                 return -ENOMEM;
-                } else if (convert_carried(*c) || restriction_carried(*c))
+                } else if (convert_carried(*c) || restriction_carried(*c) || convert_exec_paths_carried(u, *c))
                         continue; /* a <unit-setting> (convert-settings.c), or an element */
+                else if (streq(name, "NoExecPaths") || streq(name, "ExecPaths")) {
+                        if (widen(&w, *c, "<no-exec-path> and <exec-path> take absolute, normalised paths, each "
+                                  "optional (\"-\") or not, no specifier, quote or \"+\", and no path in both") < 0)
+                                return -ENOMEM;
+                }
                 else if (strncmp(*c, "Limit", 5) == 0) {
                         if (widen(&w, *c, "a <unit-setting> does not take the value as it is") < 0)
                                 return -ENOMEM;

@@ -23,6 +23,8 @@ typedef struct ConfiningSetting {
 extern const ConfiningSetting confining_settings[];
 extern const unsigned n_confining_settings;
 const ConfiningSetting *confining_setting(const char *name);
+/* The value of name in u->confining, NULL when it is not set */
+const char *confining_value(const UnitProps *u, const char *name);
 
 /* The rlimits of systemd.exec(5), "LimitCPU" to "LimitRTTIME" */
 extern const char *const unit_limit_names[];

@@ -153,10 +153,11 @@ static int record_confining(UnitProps *u, const char *key, const char *v) {
         (void) unit_setting_allowed(key, NULL, &list);
         /* RestrictAddressFamilies= lines add to or take from the first
          * one's list: kept all, ";" between them (convert-widen.c) */
-        if (streq(key, "RestrictAddressFamilies") && *v)
+        /* NoExecPaths= and ExecPaths= lines add up, " " between them */
+        if ((streq(key, "RestrictAddressFamilies") || streq(key, "NoExecPaths") || streq(key, "ExecPaths")) && *v)
                 for (char **i = u->confining; i && *i; i++)
                         if (strncmp(*i, key, k) == 0 && (*i)[k] == '=') {
-                                if (asprintf(&e, "%s;%s", *i, v) < 0)
+                                if (asprintf(&e, "%s%s%s", *i, key[0] == 'R' ? ";" : " ", v) < 0)
                                         return -ENOMEM;
                                 free(*i);
                                 *i = e;

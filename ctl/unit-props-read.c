@@ -284,6 +284,22 @@ int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProps *u) {
                                 r = -ENOMEM;
                 } else if (r >= 0 && l && !(value = strv_join(l, " ")))
                         r = -ENOMEM;
+        } else if (streq(sig, "as")) {
+                _cleanup_strv_free_ char **l = NULL;
+                bool spaced = false;
+
+                /* NoExecPaths= and ExecPaths= are carried
+                 * (convert-exec-paths.c): their entries joined by " ",
+                 * as unit-files.c joins the lines; an entry with a space
+                 * is left as a count, which no element takes */
+                r = sd_bus_message_read_strv(m, &l);
+                STRV_FOREACH(e, l)
+                        spaced = spaced || strpbrk(*e, " \t");
+                if (r >= 0 && l && *l && spaced &&
+                    asprintf(&value, "(%zu entr%s)", strv_length(l), strv_length(l) == 1 ? "y" : "ies") < 0)
+                        r = -ENOMEM;
+                else if (r >= 0 && l && *l && !spaced && !(value = strv_join(l, " ")))
+                        r = -ENOMEM;
         } else if (streq(sig, "a(st)")) {
                 const char *path;
                 uint64_t t;

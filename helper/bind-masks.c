@@ -60,24 +60,6 @@ static const char *const kernel_types[] = {
         "nsfs", "binfmt_misc", "devpts", "mqueue", "fusectl", "configfs",
 };
 
-#define MOUNTINFO_LINES_MAX 100000
-
-/* The path fd was opened on, as this mount namespace shows it. */
-static int fd_real_path(int fd, char buf[static PATH_MAX]) {
-        char p[FD_PATH_MAX];
-        ssize_t k;
-
-        fd_path(fd, p);
-        k = readlink(p, buf, PATH_MAX - 1);
-        if (k < 0)
-                return -errno;
-        buf[k] = 0;
-        /* not a path of this tree: a file of another namespace, or gone */
-        if (buf[0] != '/' || strstr(buf, " (deleted)"))
-                return -EXDEV;
-        return 0;
-}
-
 static int add(HostHidden *h, int fd, HiddenKind kind) {
         char real[PATH_MAX];
         struct HiddenEntry *t;
@@ -256,21 +238,6 @@ static int shown_at(const char *target, const char *source, const char *path, ch
         return 0;
 }
 
-/* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
-static void unescape(char *s) {
-        char *w = s;
-
-        for (const char *r = s; *r;) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-                    r[3] <= '7') {
-                        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-                        r += 4;
-                } else
-                        *w++ = *r++;
-        }
-        *w = 0;
-}
-
 static bool kernel_type(const char *type) {
         for (size_t i = 0; i < ELEMENTSOF(kernel_types); i++)
                 if (streq(type, kernel_types[i]))
@@ -307,7 +274,7 @@ static int mask_kernel_mounts(Masks *m, const char *target, const char *top) {
                 mp[strcspn(mp, " ")] = 0;
                 type = sep + 3;
                 type[strcspn(type, " ")] = 0;
-                unescape(mp);
+                mountinfo_unescape(mp);
                 if (!kernel_type(type) || strncmp(mp, top, n) != 0 || mp[n] != '/')
                         continue;
                 if ((size_t) snprintf(path, sizeof(path), "%s%s", target, mp + n) >= sizeof(path))

@@ -34,6 +34,9 @@ typedef struct HelperConfig {
         HelperMount *mounts;
         size_t n_mounts;
         char **masks;
+        /* "PATH", or "-PATH" when it may be missing: where nothing may
+         * be executed, and where executing is allowed again (exec-paths.h) */
+        char **no_exec_paths, **exec_paths;
         char **runtime_dirs; /* "NAME:MODE" */
         char **shared_runtime_dirs; /* "NAME:MODE": the host's /run/NAME, bound in */
         char *hostname, *user, *group, *workdir;

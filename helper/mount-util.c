@@ -34,8 +34,38 @@ const char *mount_context_option(void) {
         return context_option;
 }
 
+/* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
+void mountinfo_unescape(char *s) {
+        char *w = s;
+
+        for (const char *r = s; *r;) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+                    r[3] <= '7') {
+                        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+                        r += 4;
+                } else
+                        *w++ = *r++;
+        }
+        *w = 0;
+}
+
 void fd_path(int fd, char buf[static FD_PATH_MAX]) {
         snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+}
+
+int fd_real_path(int fd, char buf[static PATH_MAX]) {
+        char p[FD_PATH_MAX];
+        ssize_t k;
+
+        fd_path(fd, p);
+        k = readlink(p, buf, PATH_MAX - 1);
+        if (k < 0)
+                return -errno;
+        buf[k] = 0;
+        /* not a path of this tree: a file of another namespace, or gone */
+        if (buf[0] != '/' || strstr(buf, " (deleted)"))
+                return -EXDEV;
+        return 0;
 }
 
 int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data) {
@@ -138,6 +168,33 @@ int mount_add_flags(int fd, unsigned long flags, const char *shown) {
                 return log_error_errno(-errno, "set the flags of %s: %m", shown);
         if (mount_flags_missing(&sv, flags))
                 return log_error_errno(-EPERM, "set the flags of %s: they did not stick", shown);
+        return 0;
+}
+
+int mount_clear_noexec(int fd, const char *shown) {
+        struct mount_attr attr = { .attr_clr = MOUNT_ATTR_NOEXEC };
+        struct statvfs sv;
+
+        /* this mount alone, and nothing but noexec */
+        if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0) {
+                char p[FD_PATH_MAX];
+                unsigned long keep;
+
+                if (errno != ENOSYS)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+                /* a bind remount sets every flag at once: the ones it has
+                 * but noexec */
+                if (fstatvfs(fd, &sv) < 0)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+                keep = (statvfs_to_mount_flags(sv.f_flag) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0)) & ~MS_NOEXEC;
+                fd_path(fd, p);
+                if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | keep, NULL) < 0)
+                        return log_error_errno(-errno, "allow executing on %s: %m", shown);
+        }
+        if (fstatvfs(fd, &sv) < 0)
+                return log_error_errno(-errno, "allow executing on %s: %m", shown);
+        if (sv.f_flag & ST_NOEXEC)
+                return log_error_errno(-EPERM, "allow executing on %s: it is still noexec", shown);
         return 0;
 }
 

@@ -5,6 +5,7 @@
  * failure (what, where, why) and returns -errno; callers only pass the
  * error on. */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/types.h>
@@ -12,6 +13,14 @@
 /* "/proc/self/fd/N": a path naming exactly the file fd was opened on. */
 #define FD_PATH_MAX sizeof("/proc/self/fd/-2147483648")
 void fd_path(int fd, char buf[static FD_PATH_MAX]);
+/* The path fd was opened on, as this mount namespace shows it; -EXDEV
+ * for a file of another namespace, or one gone; logs nothing. */
+int fd_real_path(int fd, char buf[static PATH_MAX]);
+
+/* /proc/self/mountinfo: at most this many lines are read; a mount point
+ * as it writes it ("\040" for a space) made the path again, in place */
+#define MOUNTINFO_LINES_MAX 100000
+void mountinfo_unescape(char *s);
 
 int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 
@@ -20,6 +29,10 @@ int mount_logged(const char *source, const char *target, const char *type, unsig
  * mounts already have are kept, never cleared; a flag asked for that
  * the mount then does not show fails with -EPERM. */
 int mount_add_flags(int fd, unsigned long flags, const char *shown);
+
+/* noexec off the mount fd is the top of (an O_PATH fd), and off no
+ * other mount; no other flag changes. */
+int mount_clear_noexec(int fd, const char *shown);
 
 /* Read-only, and flags added, on path and every mount below it. */
 int make_readonly_recursive(const char *path, unsigned long flags);

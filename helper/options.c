@@ -252,6 +252,12 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 if (!path_is_normalized_absolute(v) || streq(v, "/"))
                         return bad("mask", v, "an absolute path other than /");
                 return strv_append(&c->masks, v) < 0 ? log_oom() : 0;
+        case HELPER_OPT_NO_EXEC_PATH:
+        case HELPER_OPT_EXEC_PATH:
+                if (!path_is_normalized_absolute(v + (*v == '-')))
+                        return bad(o == HELPER_OPT_EXEC_PATH ? "exec-path" : "no-exec-path", v,
+                                   "an absolute path, \"-\" before it when it may be missing");
+                return strv_append(o == HELPER_OPT_EXEC_PATH ? &c->exec_paths : &c->no_exec_paths, v) < 0 ? log_oom() : 0;
         case HELPER_OPT_RUNTIME_DIR:
                 if (!runtime_dir_is_valid(v))
                         return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
@@ -442,6 +448,8 @@ void helper_config_done(HelperConfig *c) {
         }
         free(c->mounts);
         strv_free(c->masks);
+        strv_free(c->no_exec_paths);
+        strv_free(c->exec_paths);
         strv_free(c->seccomp_allow);
         strv_free(c->seccomp_deny);
         strv_free(c->landlock_ro);

@@ -176,6 +176,16 @@ void helper_print_plan(const HelperConfig *c) {
                 step(&n, "mask", *m);
         snprintf(detail, sizeof detail, "%s (every sandbox's state)", state_root);
         step(&n, "mask", detail);
+        STRV_FOREACH(e, c->no_exec_paths) {
+                snprintf(detail, sizeof detail, "%s%s: noexec on every mount below it, each made a mount point first",
+                         *e + (**e == '-'), **e == '-' ? " (optional)" : "");
+                step(&n, "no-exec", detail);
+        }
+        STRV_FOREACH(e, c->exec_paths) {
+                snprintf(detail, sizeof detail, "%s%s: noexec taken off again only where a no-exec path set it; the "
+                         "sandbox's own noexec mounts stay so", *e + (**e == '-'), **e == '-' ? " (optional)" : "");
+                step(&n, "exec", detail);
+        }
         step(&n, "pivot_root", "into the new root; the old root detached");
         snprintf(detail, sizeof detail, "%s", network);
         step(&n, "network", detail);

@@ -21,6 +21,7 @@
 #include "bind-masks.h"
 #include "credentials.h"
 #include "devices.h"
+#include "exec-paths.h"
 #include "helper-config.h"
 #include "interfaces-mount.h"
 #include "log.h"
@@ -502,6 +503,13 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         r = mount_masks(&b);
         if (r < 0)
                 goto finish;
+        /* last: every mount it decides on is in */
+        if (c->no_exec_paths || c->exec_paths) {
+                step_begin(t, "no-exec");
+                r = exec_paths_apply(b.root, c);
+                if (r < 0)
+                        goto finish;
+        }
         step_begin(t, "pivot_root");
         r = enter_root(&b);
 finish:

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,14 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_mount(&a, p, &p->mounts[i]);
         for (size_t i = 0; i < p->n_masks; i++)
                 add_option(&a, HELPER_OPT_MASK, p->masks[i].path);
+        for (size_t i = 0; i < p->n_exec_paths; i++) {
+                const ProfileExecPath *e = &p->exec_paths[i];
+                char spec[PATH_MAX + 2];
+
+                /* "-PATH" when optional, as systemd writes it */
+                snprintf(spec, sizeof(spec), "%s%s", e->optional ? "-" : "", e->path);
+                add_option(&a, e->exec ? HELPER_OPT_EXEC_PATH : HELPER_OPT_NO_EXEC_PATH, spec);
+        }
         STRV_FOREACH(d, p->runtime_dirs)
                 add_option(&a, HELPER_OPT_RUNTIME_DIR, *d);
         for (size_t i = 0; i < p->n_shared_dirs; i++) {

@@ -27,6 +27,8 @@ const struct option helper_options[] = {
         { "block",                required_argument, NULL, HELPER_OPT_BLOCK },
         { "block-ro",             required_argument, NULL, HELPER_OPT_BLOCK_RO },
         { "mask",                 required_argument, NULL, HELPER_OPT_MASK },
+        { "no-exec-path",         required_argument, NULL, HELPER_OPT_NO_EXEC_PATH },
+        { "exec-path",            required_argument, NULL, HELPER_OPT_EXEC_PATH },
         { "runtime-dir",          required_argument, NULL, HELPER_OPT_RUNTIME_DIR },
         { "shared-runtime-dir",   required_argument, NULL, HELPER_OPT_SHARED_RUNTIME_DIR },
         { "network",              required_argument, NULL, HELPER_OPT_NETWORK },

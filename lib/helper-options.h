@@ -33,6 +33,8 @@ typedef enum HelperOption {
         HELPER_OPT_BLOCK,
         HELPER_OPT_BLOCK_RO,
         HELPER_OPT_MASK,
+        HELPER_OPT_NO_EXEC_PATH,
+        HELPER_OPT_EXEC_PATH,
         HELPER_OPT_RUNTIME_DIR,
         HELPER_OPT_SHARED_RUNTIME_DIR,
         HELPER_OPT_NETWORK,

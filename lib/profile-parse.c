@@ -455,6 +455,8 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                         parse_block(c, k);
                 else if (is(k, "mask"))
                         parse_mask(c, k);
+                else if (is(k, "no-exec-path") || is(k, "exec-path"))
+                        profile_parse_exec_path(c, k, is(k, "exec-path"));
                 else if (is(k, "runtime-directory"))
                         parse_runtime_directory(c, k);
         }

@@ -98,6 +98,9 @@ static inline char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
         return v;
 }
 
+/* <no-exec-path> (exec false) and <exec-path>, in profile-parse-exec.c */
+void profile_parse_exec_path(ParseContext *c, xmlNodePtr n, bool exec);
+
 /* <security>, in profile-parse-security.c */
 void profile_parse_security(ParseContext *c, xmlNodePtr n);
 /* Capabilities of capabilities.h's list only in keep-unsafe=, and only

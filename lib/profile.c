@@ -48,6 +48,9 @@ Profile *profile_free(Profile *p) {
         }
         free(p->shared_dirs);
         free(p->masks);
+        for (size_t i = 0; i < p->n_exec_paths; i++)
+                free(p->exec_paths[i].path);
+        free(p->exec_paths);
         free(p->hostname);
         strv_free(p->keep_caps);
         strv_free(p->keep_caps_unsafe);

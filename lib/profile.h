@@ -69,6 +69,15 @@ typedef struct ProfileMask {
         Origin origin;
 } ProfileMask;
 
+/* <no-exec-path> and <exec-path>: systemd's NoExecPaths= and
+ * ExecPaths=, the more specific path winning (profile-parse-exec.c) */
+typedef struct ProfileExecPath {
+        char *path;
+        bool exec;      /* <exec-path>: executing allowed again below it */
+        bool optional;  /* optional="yes": systemd's "-" prefix */
+        Origin origin;
+} ProfileExecPath;
+
 /* <exec-start-pre>, <exec-start-post>, <exec-reload>, <exec-stop>: the
  * unit's other commands, each run in the sandbox with the service's
  * confinement (profile-hooks.c) */
@@ -143,6 +152,8 @@ typedef struct Profile {
         size_t n_mounts;
         ProfileMask *masks;
         size_t n_masks;
+        ProfileExecPath *exec_paths; /* in the order read, each path once */
+        size_t n_exec_paths;
         char **runtime_dirs; /* "NAME:MODE", MODE four octal digits */
         ProfileSharedDir *shared_dirs;
         size_t n_shared_dirs;
