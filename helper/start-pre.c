@@ -64,7 +64,12 @@ static int run_one(const HelperHook *h, char **env) {
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
                 return 0;
         if (h->ignore_failure) {
-                log_info("exec-start-pre %s failed (status %d), ignored as the profile says", h->argv[0], status);
+                if (WIFSIGNALED(status))
+                        log_info("exec-start-pre %s killed by signal %d, ignored as the profile says", h->argv[0],
+                                 WTERMSIG(status));
+                else
+                        log_info("exec-start-pre %s exited with status %d, ignored as the profile says", h->argv[0],
+                                 WEXITSTATUS(status));
                 return 0;
         }
         if (WIFSIGNALED(status)) {
