@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Under a profile's own system call filter (<system-calls>): which calls
- * pass. With "kill" as its argument it says "before" and then calls
- * mkdir(), which a filter without errno= answers by killing the process:
- * no "after" follows.
+ * pass. With "kill" as its argument it says "before", makes call 500,
+ * which no libseccomp names yet (the filters answer ENOSYS), and then
+ * mkdirat(), which a filter without errno= answers by killing the
+ * process: no "after" follows.
  */
 #include "probe.h"
 
@@ -16,6 +17,7 @@ int main(int argc, char *argv[]) {
 
         if (argc > 1 && strcmp(argv[1], "kill") == 0) {
                 say("before", "ok");
+                step("newer", syscall(500));
                 step("after", syscall(SYS_mkdirat, AT_FDCWD, "/tmp/sc-filter-kill", 0700));
                 return 0;
         }
