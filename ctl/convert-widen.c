@@ -17,6 +17,7 @@
 #include "address-families.h"
 #include "convert-exec-paths.h"
 #include "convert-settings.h"
+#include "convert-syscalls.h"
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
@@ -48,13 +49,13 @@ const ConfiningSetting confining_settings[] = {
           "the template sets SystemCallArchitectures=native" },
         { "RestrictSUIDSGID", "b", NULL, "the default seccomp filter refuses set-user-ID and set-group-ID bits (@setid)" },
         /* nothing in a profile does these */
-        { "SystemCallFilter", "(bas)", NULL, NULL },
         { "RootImage", "s", NULL, NULL },
         { "SecureBits", "i", NULL, NULL },
         { "SmackProcessLabel", "(bs)", NULL, NULL },
         /* carried by elements (convert_restrictions()), when valid */
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
         { "MemoryDenyWriteExecute", "b", NULL, NULL },
+        { "SystemCallFilter", "(bas)", NULL, NULL }, /* from the manager (convert-syscalls.c) */
         { "RestrictFileSystems", "(bas)", NULL, NULL },
         { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
         { "PrivateUsers", "b", NULL, NULL },
@@ -164,7 +165,7 @@ static int families_parse(const char *value, uint64_t *ret_set, bool *ret_deny) 
         return 0;
 }
 
-static bool restriction_carried(const char *setting) {
+static bool restriction_carried(const UnitProps *u, const char *setting) {
         uint64_t set;
         bool deny;
 
@@ -172,6 +173,12 @@ static bool restriction_carried(const char *setting) {
                 return true; /* recorded only when it is set */
         if (strncmp(setting, "RestrictAddressFamilies=", 24) == 0)
                 return families_parse(setting + 24, &set, &deny) == 0;
+        /* the manager's whole list, which the setting shows cut short */
+        if (strncmp(setting, "SystemCallFilter=", 17) == 0) {
+                _cleanup_free_ char *why = NULL;
+
+                return convert_system_calls_why(u, &why) == 0 && !why;
+        }
         return false;
 }
 
@@ -187,8 +194,9 @@ int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes) {
                                  "memory both writable and executable") < 0)
                         return -ENOMEM;
         }
-        if (!families)
-                return 0;
+        r = convert_system_calls(b, u, notes);
+        if (r < 0 || !families)
+                return r;
         r = families_parse(families, &set, &deny);
         if (r == -ENOMEM)
                 return r;
@@ -332,14 +340,19 @@ int convert_widening(const UnitProps *u, uint64_t keep, bool accept, char ***not
                 if (s && s->implied) {
                         if (strv_appendf(notes, "%s: done by the sandbox: %s", *c, s->implied) < 0)
                                 return -ENOMEM;
-                } else if (convert_carried(*c) || restriction_carried(*c) || convert_exec_paths_carried(u, *c))
+                } else if (convert_carried(*c) || restriction_carried(u, *c) || convert_exec_paths_carried(u, *c))
                         continue; /* a <unit-setting> (convert-settings.c), or an element */
                 else if (streq(name, "NoExecPaths") || streq(name, "ExecPaths")) {
                         if (widen(&w, *c, "<no-exec-path> and <exec-path> take absolute, normalised paths, each "
                                   "optional (\"-\") or not, no specifier, quote or \"+\", and no path in both") < 0)
                                 return -ENOMEM;
-                }
-                else if (strncmp(*c, "Limit", 5) == 0) {
+                } else if (strncmp(*c, "SystemCallFilter=", 17) == 0) {
+                        _cleanup_free_ char *why = NULL;
+
+                        if (convert_system_calls_why(u, &why) < 0 ||
+                            widen(&w, *c, why ? why : "a profile has nothing that does this") < 0)
+                                return -ENOMEM;
+                } else if (strncmp(*c, "Limit", 5) == 0) {
                         if (widen(&w, *c, "a <unit-setting> does not take the value as it is") < 0)
                                 return -ENOMEM;
                 } else if (widen(&w, *c, "a profile has nothing that does this") < 0)

@@ -40,7 +40,8 @@ bool convert_own_network(const UnitProps *u);
  * ProtectKernelLogs=, CAP_SYS_TIME and CAP_WAKE_ALARM for ProtectClock= */
 uint64_t convert_dropped_capabilities(const UnitProps *u);
 
-/* MemoryDenyWriteExecute=yes and RestrictAddressFamilies= of u as the
+/* MemoryDenyWriteExecute=yes, SystemCallFilter= (convert-syscalls.h) and
+ * RestrictAddressFamilies= of u as the
  * elements of <security> that carry them, into b, with a note each; a
  * value that cannot be carried (an unknown family) is left to
  * convert_widening(), which refuses it. 0 or -ENOMEM. */

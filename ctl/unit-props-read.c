@@ -269,6 +269,11 @@ int read_confining(sd_bus_message *m, const ConfiningSetting *c, UnitProps *u) {
                 _cleanup_strv_free_ char **l = NULL;
 
                 r = read_list(m, &l);
+                /* whole, for <system-calls> (convert-widen.c) */
+                if (r >= 0 && l && streq(c->name, "SystemCallFilter")) {
+                        u->system_call_filter = strv_free(u->system_call_filter);
+                        r = strv_extend(&u->system_call_filter, l);
+                }
                 /* the manager lists every system call of a set: the
                  * first few say enough in a message; the families are
                  * carried (convert-widen.c), all of them */

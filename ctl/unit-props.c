@@ -91,6 +91,7 @@ static const Property service_properties[] = {
         P("Nice", I32, nice),
         P("RestrictNamespaces", U64, restrict_namespaces),
         P("ProtectClock", BOOL, protect_clock),
+        P("SystemCallErrorNumber", I32, system_call_errno),
         P("IPAddressAllow", ADDRESSES, ip_address_allow),
         P("IPAddressDeny", ADDRESSES, ip_address_deny),
         P("TemporaryFileSystem", PAIRS, temporary_filesystem),
@@ -156,6 +157,7 @@ void unit_props_done(UnitProps *u) {
                         }
                 }
         strv_free(u->confining);
+        strv_free(u->system_call_filter);
         strv_free(u->accept_sockets);
         *u = (UnitProps) {};
 }

@@ -59,6 +59,11 @@ typedef struct UnitProps {
         /* confining settings without a profile element of their own
          * (convert-widen.h), each "NAME=VALUE" as set */
         char **confining;
+        /* SystemCallFilter= as the manager has it, every name, its groups
+         * expanded: "~" before the first of a deny-list; NULL from unit
+         * files, whose groups are systemd's to expand (convert-widen.c) */
+        char **system_call_filter;
+        int32_t system_call_errno; /* SystemCallErrorNumber=; SYSTEM_CALL_ERRNO_KILL: kill */
         char **ip_address_allow, **ip_address_deny; /* "ADDRESS/PREFIX" */
         char **temporary_filesystem;                /* "PATH" or "PATH:OPTIONS" */
         char *device_policy;
@@ -77,6 +82,9 @@ typedef struct UnitProps {
         /* the manager's defaults, to tell a unit's own settings from them */
         uint64_t default_tasks_max, default_timeout_start_usec, default_timeout_stop_usec;
 } UnitProps;
+
+/* SystemCallErrorNumber= of "kill", or unset, as the manager gives it */
+#define SYSTEM_CALL_ERRNO_KILL (INT32_MAX - 1)
 
 void unit_props_done(UnitProps *u);
 

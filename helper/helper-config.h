@@ -54,6 +54,10 @@ typedef struct HelperConfig {
         char **seccomp_allow, **seccomp_deny; /* as in the profile: names, @sets, "NAME:ERRNO" */
         bool memory_deny_write_execute;
         char *address_families; /* "AF_A,AF_B" allowed alone, "~AF_A,AF_B" refused; NULL: any */
+        /* the profile's own filter (profile-filter.h): "NAME,NAME" allowed
+         * alone, "~NAME,NAME" refused; NULL: none. The errno of a refused
+         * call; NULL: the process is killed */
+        char *system_calls, *system_calls_errno;
         char **landlock_ro, **landlock_rw;
         bool landlock_optional;
         bool landlock_no_default; /* no default domain (landlock-default.h) */

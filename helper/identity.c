@@ -30,6 +30,7 @@
 #include "identity.h"
 #include "log.h"
 #include "mount-util.h"
+#include "profile-filter.h"
 #include "lsm.h"
 #include "quantities.h"
 #include "landlock.h"
@@ -416,6 +417,11 @@ void identity_done(Identity *id) {
 static int confine(const HelperConfig *c, StepTimer *t) {
         int r;
 
+        /* the profile's own filter, built here and loaded only right
+         * before execve() (profile-filter.h) */
+        r = profile_filter_prepare(c);
+        if (r < 0)
+                return r;
         step_begin(t, "landlock");
         r = landlock_apply(c);
         if (r < 0)

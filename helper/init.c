@@ -27,6 +27,7 @@
 #include "rootfs.h"
 #include "start-pre.h"
 #include "strv.h"
+#include "profile-filter.h"
 #include "step.h"
 
 typedef struct Service {
@@ -126,6 +127,12 @@ static int exec_service(void *userdata) {
         }
         step_begin(&t, NULL);
         log_debug("execute %s", c->argv[0]);
+        /* the last step: nothing but execve() follows */
+        r = profile_filter_load();
+        if (r < 0) {
+                log_error_errno(r, "system-calls: load the profile's filter: %m");
+                service_not_executed(s, EXIT_SETUP);
+        }
         execve(c->argv[0], c->argv, environ);
         r = errno;
         log_error_errno(-r, "execute %s: %m", c->argv[0]);

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "selinux-mcs.h"
 #include "paths.h"
+#include "profile-filter.h"
 #include "pty-relay.h"
 #include "quantities.h"
 #include "reap.h"
@@ -422,6 +423,12 @@ __attribute__((noreturn)) static void exec_command(const char *command, char **a
                 _exit(EXIT_SETUP);
         sigprocmask(SIG_UNBLOCK, set, NULL);
         log_debug("execute %s", command);
+        /* the profile's filter, as the service's: the last step */
+        r = profile_filter_load();
+        if (r < 0) {
+                log_error_errno(r, "join: load the profile's system call filter: %m");
+                _exit(EXIT_SETUP);
+        }
         execve(command, argv, env);
         r = errno;
         log_error_errno(-r, "execute %s: %m", command);

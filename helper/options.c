@@ -21,6 +21,7 @@
 #include "search-path.h"
 #include "strv.h"
 #include "syscall-sets.h"
+#include "system-calls.h"
 
 static int bad(const char *option, const char *value, const char *allowed) {
         log_error("--%s=%s: invalid value; allowed: %s", option, value, allowed);
@@ -320,6 +321,15 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                         return bad("address-families", v, "AF_NAME,... to allow only those, ~AF_NAME,... to refuse "
                                    "those, names such as AF_UNIX, AF_INET, AF_INET6, or none");
                 return set_string(&c->address_families, v);
+        case HELPER_OPT_SYSTEM_CALLS:
+                if (!system_calls_spec_is_valid(v))
+                        return bad("system-calls", v, "NAME,... to allow only those system calls, ~NAME,... to refuse "
+                                   "those (never execve, exit, exit_group, rt_sigreturn, sigreturn)");
+                return set_string(&c->system_calls, v);
+        case HELPER_OPT_SYSTEM_CALLS_ERRNO:
+                if (seccomp_errno_from_string(v) < 0)
+                        return bad("system-calls-errno", v, "an errno name such as EPERM, or a number from 1 to 4095");
+                return set_string(&c->system_calls_errno, v);
         case HELPER_OPT_LANDLOCK_RO:
         case HELPER_OPT_LANDLOCK_RW:
                 if (!path_is_normalized_absolute(v))
@@ -424,6 +434,16 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                           "when it has been executed, not both");
                 return -EINVAL;
         }
+        if (c->system_calls_errno && !c->system_calls) {
+                log_error("--system-calls-errno goes only with --system-calls");
+                return -EINVAL;
+        }
+        /* the profile's filter is loaded after the change of user, where
+         * only no_new_privs lets it be loaded (profile-filter.h) */
+        if (c->system_calls && c->allow_new_privileges) {
+                log_error("--system-calls needs no_new_privs: it does not go with --allow-new-privileges");
+                return -EINVAL;
+        }
         if (optind >= argc || !streq(argv[optind - 1], "--")) {
                 log_error("no command: give the service's command line after \"--\"");
                 return -EINVAL;
@@ -461,6 +481,7 @@ void helper_config_done(HelperConfig *c) {
         strv_free(c->keep_caps);
         free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
         free(c->address_families);
+        free(c->system_calls), free(c->system_calls_errno);
         free(c->join);
         for (size_t i = 0; i < c->n_start_pre; i++)
                 strv_free(c->start_pre[i].argv);

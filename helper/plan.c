@@ -101,6 +101,14 @@ static void plan_confinement(const HelperConfig *c, unsigned *n) {
                  c->address_families ? c->address_families + (c->address_families[0] == '~') : "", "");
         if (!c->seccomp_no_default || deny || c->memory_deny_write_execute || c->address_families)
                 step(n, "seccomp", detail);
+        if (c->system_calls) {
+                snprintf(detail, sizeof detail, "the profile's own filter, the last step before execve(): %s %s; a "
+                         "refused call %s%s", c->system_calls[0] == '~' ? "refused:" : "allowed alone (and execve exit "
+                         "exit_group rt_sigreturn sigreturn):", c->system_calls + (c->system_calls[0] == '~'),
+                         c->system_calls_errno ? "fails with " : "kills the process",
+                         c->system_calls_errno ? c->system_calls_errno : "");
+                step(n, "system-calls", detail);
+        }
 }
 
 void helper_print_plan(const HelperConfig *c) {

@@ -233,7 +233,7 @@ static bool syscall_is_named(int nr) {
         return false;
 }
 
-static int add_newer_rules(scmp_filter_ctx ctx) {
+int seccomp_rules_add_newer(scmp_filter_ctx ctx) {
         int r;
 
         for (int nr = NEW_SYSCALL_BASE + NEWER_FIRST; nr < NEW_SYSCALL_BASE + NEWER_MAX; nr++) {
@@ -305,5 +305,5 @@ int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow,
         if (!use_default)
                 return 0;
         r = add_userns_rules(ctx, rs);
-        return r < 0 ? r : add_newer_rules(ctx);
+        return r < 0 ? r : seccomp_rules_add_newer(ctx);
 }

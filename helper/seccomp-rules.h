@@ -22,6 +22,11 @@ int seccomp_rules_new(scmp_filter_ctx *ret);
  * libseccomp that the rules name; __NR_SCMP_ERROR if unknown. */
 int seccomp_syscall_number(const char *name);
 
+/* ENOSYS for the calls newer than this build knows (from Linux 5.1's
+ * numbers on), as the default filter answers them: the C library falls
+ * back where one it tries says ENOSYS. Logs and returns -errno. */
+int seccomp_rules_add_newer(scmp_filter_ctx ctx);
+
 /* Logs what is wrong (an unknown system call, a rule libseccomp refuses)
  * and returns -errno. restrict_: the profile's restrictions, or NULL. */
 int seccomp_rules_add(scmp_filter_ctx ctx, bool use_default, char *const *allow, char *const *deny,

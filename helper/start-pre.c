@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "profile-filter.h"
 #include "reap.h"
 #include "start-pre.h"
 
@@ -52,6 +53,12 @@ static int run_one(const HelperHook *h, char **env) {
 
                 if (!cenv)
                         _exit(EXIT_SETUP);
+                /* the profile's filter, as the service's: the last step */
+                e = profile_filter_load();
+                if (e < 0) {
+                        log_error_errno(e, "exec-start-pre: load the profile's system call filter: %m");
+                        _exit(EXIT_SETUP);
+                }
                 execve(h->argv[0], h->argv, cenv);
                 /* errno as execve() left it: logging may change it */
                 e = errno;

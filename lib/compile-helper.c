@@ -195,6 +195,18 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 else
                         add_option(&a, HELPER_OPT_ADDRESS_FAMILIES, v);
         }
+        if (p->system_calls) {
+                _cleanup_free_ char *l = strv_join(p->system_calls, ",");
+                _cleanup_free_ char *v = NULL;
+
+                if (!l || asprintf(&v, "%s%s", p->system_calls_deny ? "~" : "", l) < 0)
+                        a.error = -ENOMEM;
+                else
+                        add_option(&a, HELPER_OPT_SYSTEM_CALLS, v);
+                /* without it, a refused call kills the process */
+                if (p->system_calls_errno)
+                        add_option(&a, HELPER_OPT_SYSTEM_CALLS_ERRNO, p->system_calls_errno);
+        }
         STRV_FOREACH(s, p->landlock_ro)
                 add_option(&a, HELPER_OPT_LANDLOCK_RO, *s);
         STRV_FOREACH(s, p->landlock_rw)

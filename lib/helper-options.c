@@ -49,6 +49,8 @@ const struct option helper_options[] = {
         { "seccomp-deny",         required_argument, NULL, HELPER_OPT_SECCOMP_DENY },
         { "memory-deny-write-execute", no_argument,  NULL, HELPER_OPT_MEMORY_DENY_WRITE_EXECUTE },
         { "address-families",     required_argument, NULL, HELPER_OPT_ADDRESS_FAMILIES },
+        { "system-calls",         required_argument, NULL, HELPER_OPT_SYSTEM_CALLS },
+        { "system-calls-errno",   required_argument, NULL, HELPER_OPT_SYSTEM_CALLS_ERRNO },
         { "landlock-ro",          required_argument, NULL, HELPER_OPT_LANDLOCK_RO },
         { "landlock-rw",          required_argument, NULL, HELPER_OPT_LANDLOCK_RW },
         { "landlock-optional",    no_argument,       NULL, HELPER_OPT_LANDLOCK_OPTIONAL },

@@ -178,6 +178,18 @@ static unsigned check_bus(const Profile *p, Diagnostics *d) {
         return 1;
 }
 
+/* The profile's filter is loaded as the last step before execve(), after
+ * the change of user: there the kernel takes it only with no_new_privs
+ * (or CAP_SYS_ADMIN, which the service should not need for it) */
+static unsigned check_system_calls(const Profile *p, Diagnostics *d) {
+        if (!p->system_calls || p->no_new_privileges)
+                return 0;
+        diag_add(d, p->system_calls_origin.file, p->system_calls_origin.line,
+                 "<system-calls>: needs no_new_privs, which <no-new-privileges enabled=\"no\"/> turns off: the filter "
+                 "is loaded after the change of user, where the kernel takes it only with no_new_privs");
+        return 1;
+}
+
 unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         unsigned problems = 0;
 
@@ -186,7 +198,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         problems += check_shared_dirs(p, d);
         problems += check_service(p, d);
         if (complete)
-                problems += check_bus(p, d);
+                problems += check_bus(p, d) + check_system_calls(p, d);
         problems += profile_check_capabilities(p, d);
         problems += profile_check_unit_settings(p, d);
         if (complete && strv_length(p->argv) == 0) {

@@ -17,6 +17,7 @@
 #include "profile-parse.h"
 #include "strv.h"
 #include "syscall-sets.h"
+#include "system-calls.h"
 
 static void oom(ParseContext *c) {
         c->diags->error = -ENOMEM;
@@ -258,6 +259,57 @@ static void parse_address_families(ParseContext *c, xmlNodePtr n) {
         p->address_families_deny = !!deny;
 }
 
+/* allow="NAME ..." or deny="NAME ...", one of them (the schema says so),
+ * and errno=: one element, which replaces an included one's. Names are
+ * libseccomp's for this architecture, sets are not taken: systemd's
+ * groups are not this profile's @sets (systemd-analyze syscall-filter
+ * lists a group's names). */
+static void parse_system_calls(ParseContext *c, xmlNodePtr n) {
+        _cleanup_free_ char *allow = attr(n, "allow"), *deny = attr(n, "deny"), *err = attr(n, "errno");
+        _cleanup_strv_free_ char **words = NULL, **names = NULL;
+        Profile *p = c->profile;
+        bool bad = false;
+
+        if (!allow == !deny)
+                return; /* the schema reported it */
+        if (strv_split(allow ?: deny, " \t\r\n", &words) < 0)
+                return oom(c);
+        STRV_FOREACH(w, words) {
+                if (!system_call_name_is_valid(*w) || seccomp_syscall_resolve_name(*w) == __NR_SCMP_ERROR) {
+                        problem(c, n, "unknown system call \"%s\"; allowed: names from syscalls(2) that this "
+                                "architecture has, separated by spaces (no @sets: \"systemd-analyze syscall-filter "
+                                "@system-service\" lists a group's names)", *w);
+                        bad = true;
+                        continue;
+                }
+                if (deny && system_call_always_allowed(*w)) {
+                        problem(c, n, "system call \"%s\" cannot be refused: the sandbox executes the service "
+                                "with it; always allowed: execve exit exit_group rt_sigreturn sigreturn", *w);
+                        bad = true;
+                        continue;
+                }
+                if (!strv_contains(names, *w) && strv_append(&names, *w) < 0)
+                        return oom(c);
+        }
+        if (!bad && !names) {
+                problem(c, n, "%s=\"\" names no system call; allowed: names such as \"read write openat\"",
+                        allow ? "allow" : "deny");
+                return;
+        }
+        if (err && seccomp_errno_from_string(err) < 0) {
+                problem(c, n, "errno \"%s\" is not valid; allowed: a name such as EPERM, ENOSYS or EACCES, or a "
+                        "number from 1 to 4095; without errno= a refused call kills the process", err);
+                bad = true;
+        }
+        if (bad)
+                return;
+        strv_free(p->system_calls);
+        p->system_calls = TAKE_PTR(names);
+        p->system_calls_deny = !!deny;
+        replace(&p->system_calls_errno, TAKE_PTR(err));
+        p->system_calls_origin = (Origin) { c->file, line_of(n) };
+}
+
 void profile_parse_security(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
 
@@ -311,6 +363,8 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                         p->memory_deny_write_execute = yes(k, "enabled", true);
                 else if (is(k, "address-families"))
                         parse_address_families(c, k);
+                else if (is(k, "system-calls"))
+                        parse_system_calls(c, k);
         }
 }
 

@@ -59,6 +59,8 @@ Profile *profile_free(Profile *p) {
         strv_free(p->seccomp_allow);
         strv_free(p->seccomp_deny);
         strv_free(p->address_families);
+        strv_free(p->system_calls);
+        free(p->system_calls_errno);
         strv_free(p->landlock_ro);
         strv_free(p->landlock_rw);
         free(p->memory_max);

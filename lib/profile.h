@@ -184,6 +184,13 @@ typedef struct Profile {
          * empty list: none (allow="none") */
         char **address_families;
         bool address_families_deny;
+        /* <system-calls>: names as libseccomp spells them, each once,
+         * allowed alone, or refused when system_calls_deny; NULL: no
+         * filter of the profile's own */
+        char **system_calls;
+        bool system_calls_deny;
+        char *system_calls_errno; /* errno=, checked; NULL: a refused call kills */
+        Origin system_calls_origin;
         bool landlock, landlock_optional; /* landlock: an element for rules */
         bool landlock_default;  /* the default Landlock domain (sandbox-helper(8)) */
         Origin landlock_origin;
