@@ -212,6 +212,21 @@ check_read_only() {
         t "sandbox@$1: ... and nothing reached the container's /usr" c test ! -e /usr/e2e-probe
 }
 
+# check_unit_hardening NAME: the unit's own SystemCallFilter= and
+# PrivateUsers=yes hold for sandbox@NAME's service, seen from outside:
+# a seccomp filter beyond the sandbox's default one, and a user namespace
+# of its own whose every line maps an ID to itself (not the host's whole
+# range)
+check_unit_hardening() {
+        local pid
+        pid=$(c_service_executed "sandbox@$1") || pid=none
+        t_eq "sandbox@$1: the unit's system call filter is loaded on top of the sandbox's own" \
+                "$(c awk '$1 == "Seccomp_filters:" { print ($2 >= 2) ? "stacked" : $2 }' "/proc/$pid/status" 2>&1)" stacked
+        t_eq "sandbox@$1: it runs in a user namespace of its own, every ID mapped to itself" \
+                "$(c sh -c "[ \"\$(readlink /proc/$pid/ns/user)\" != \"\$(readlink /proc/1/ns/user)\" ] &&
+                        awk '\$1 != \$2 || \$3 == 4294967295 { bad = 1 } END { print (NR && !bad) ? \"identity\" : \"other\" }' /proc/$pid/uid_map /proc/$pid/gid_map" 2>&1)" identity
+}
+
 # restart NAME: systemctl restart sandbox@NAME, until active again
 restart() {
         c systemctl restart "sandbox@$1" && c_wait_active "sandbox@$1" >/dev/null

@@ -22,23 +22,29 @@ UNIT
 
 redis() { c redis-cli -h 127.0.0.1 "$@"; }
 
+# redis_no_exec: a program outside the unit's ExecPaths= cannot be executed
+# in sandbox@redis, even by root entering it
+redis_no_exec() {
+        in_sandbox sandbox@redis.service /bin/true 2>&1 | grep -q 'Permission denied'
+}
+
 redis_checks() {
         service redis redis-server.service
         t_eq "redis-server.service: PING" "$(retry redis ping)" PONG
         t "redis-server.service: a unit that Requires= it starts" c systemctl start e2e-needs-redis-server.service
         c systemctl stop e2e-needs-redis-server.service
-        # its own hardening that a profile cannot carry: refused, each
-        # setting named, unless accepted; MemoryDenyWriteExecute= is
-        # carried
-        local refused
-        refused=$(refused_settings redis-server.service)
-        t "redis-server.service: convert refuses to lose its own hardening, naming SystemCallFilter=, not MemoryDenyWriteExecute= (carried)" \
-                bash -c 'grep -qw SystemCallFilter <<<"$0" && ! grep -qw MemoryDenyWriteExecute <<<"$0"' "$refused"
+        # its own hardening (SystemCallFilter=, PrivateUsers=,
+        # NoExecPaths=/ExecPaths=, MemoryDenyWriteExecute=, ...): carried,
+        # none of it refused
+        t_eq "redis-server.service: convert refuses none of its own hardening" \
+                "$(refused_settings redis-server.service)" ""
         redis set e2e-before-conversion kept >/dev/null && redis save >/dev/null
         convert_service redis-server.service redis
         check_active redis
         t_eq "sandbox@redis: PING" "$(retry redis ping)" PONG
         check_read_only redis
+        check_unit_hardening redis
+        t "sandbox@redis: its NoExecPaths=/ holds: /bin/true, outside its ExecPaths=, does not execute inside" redis_no_exec
         t_eq "sandbox@redis: SET" "$(redis set e2e-key e2e-value)" OK
         t_eq "sandbox@redis: SAVE" "$(redis save)" OK
         restart redis

@@ -23,4 +23,5 @@ uuidd_checks() {
         check_active uuidd
         t_eq "uuidd.service: ... and the original stays inactive" "$(c systemctl is-active uuidd.service)" inactive
         check_read_only uuidd
+        check_unit_hardening uuidd
 }
