@@ -149,6 +149,18 @@ host "the file it wrote in its /var overlay is its real user's and group's on th
         test "$(stat -c %u:%g "$STATE/$NAME/var/upper/tmp/userns-$TOKEN" 2>&1)" = "$SVC:$SVC"
 finish
 
+begin "a pre-start command runs in the service's user namespace, with its maps"
+HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC"
+        "--exec-start-pre=/bin/sh:-c:echo pre-userns \$(stat -L -c %i /proc/self/ns/user); exec /run/share/probe maps")
+run_helper /bin/sh -c 'echo service-userns $(stat -L -c %i /proc/self/ns/user)'
+PRE=$(awk '$1 == "pre-userns" { print $2 }' "$TMP/out")
+want uid_map "0-0-1,$SVC-$SVC-1"
+want gid_map "0-0-1,$SVC-$SVC-1"
+host "the same namespace as the service's" test -n "$PRE" -a "$PRE" = "$(awk '$1 == "service-userns" { print $2 }' "$TMP/out")"
+host "not the host's" test "$PRE" != "$(stat -L -c %i /proc/self/ns/user)"
+finish
+
+HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC" --keep-caps=CAP_KILL)
 # a command joined to the running sandbox
 timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sleep 60 \
         >"$TMP/service.out" 2>"$TMP/service.err" &
