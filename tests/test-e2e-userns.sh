@@ -111,6 +111,10 @@ check_eq "... which a joined command (sandboxctl exec) enters too" \
         "$(c sandboxctl exec privusers -- /usr/bin/readlink /proc/self/ns/user 2>"$TMP/err")" \
         "$(c readlink "/proc/$PID/ns/user")"
 
+check_eq "sandboxctl status shows the maps" "$(c sandboxctl status privusers | grep '^ *users: ')" \
+        "      users: a user namespace of its own: uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1"
+check "... and --json" c sh -c "sandboxctl status --json privusers | grep -qF '\"user_namespace\": \"uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1\"'"
+
 # what crosses the sandbox, under the mapping
 c sandboxctl convert usernotify --enable >"$TMP/out" 2>"$TMP/err"
 check_eq "Type=notify, RuntimeDirectory=, SetCredential=, MemoryMax= with PrivateUsers=yes: convert --enable: exit 0" "$?" 0
