@@ -173,6 +173,9 @@ static pid_t start_service_process(Service *s) {
 #endif
         r = -errno;
         close(s->gate);
+        if (pid < 0 && userns)
+                return log_error_errno(r, "start the service in a user namespace of its own: %m (the kernel refused "
+                                       "one: user.max_user_namespaces, or a security module's policy)");
         if (pid < 0)
                 return log_error_errno(r, "start the service: %m");
         /* the maps by this process, while it is still privileged in the
