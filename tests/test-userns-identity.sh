@@ -139,6 +139,20 @@ finish
 [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null && wait "$SLEEP_PID" 2>/dev/null
 SLEEP_PID=
 
+# process 1 stays in the host's user namespace: a root service that
+# keeps CAP_SYS_PTRACE, with the filter's and Landlock's refusals of
+# ptrace() lifted, could trace it without the namespace (the probe's
+# attach then leaves process 1 stopped, so that is not run here), not
+# with it
+TRACER=(--keep-caps=CAP_SYS_PTRACE --seccomp-allow=ptrace --seccomp-allow=process_vm_writev --landlock-default=no)
+HELPER_ARGS=("${IDENTITY[@]}" "${TRACER[@]}")
+begin "root with CAP_SYS_PTRACE: process 1, in the host's user namespace, cannot be traced nor its memory written"
+in_sandbox ptrace-init
+want ptrace-attach EPERM
+want ptrace-seize EPERM
+want open-mem EACCES
+want vm-writev EPERM
+finish
 HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC" --keep-caps=CAP_KILL)
 begin "a user of its own: the identity maps are root and that user and group"
 in_sandbox userns-identity maps "write:/var/tmp/userns-$TOKEN"
