@@ -13,8 +13,10 @@
 #include "macro.h"
 #include "userns.h"
 
-/* the kernel's limit on the lines of one map (Linux 4.15) */
+/* the kernel's limits on one map: its lines (Linux 4.15), and its text,
+ * written at once, shorter than a page */
 #define MAP_LINES_MAX 340
+#define MAP_TEXT_MAX 4095
 
 static bool seen(const unsigned *ids, size_t n, unsigned id) {
         for (size_t i = 0; i < n; i++)
@@ -27,17 +29,21 @@ static bool seen(const unsigned *ids, size_t n, unsigned id) {
  * map */
 static int write_map(pid_t pid, const char *file, const unsigned *ids, size_t n) {
         _cleanup_close_ int fd = -EBADF;
-        char path[64], text[MAP_LINES_MAX * 36];
+        char path[64], text[MAP_TEXT_MAX + 1];
         unsigned done[MAP_LINES_MAX];
         size_t len = 0, k = 0;
 
         for (size_t i = 0; i < n; i++) {
+                int w;
+
                 if (seen(done, k, ids[i]))
                         continue;
-                if (k == MAP_LINES_MAX)
-                        return log_error_errno(-E2BIG, "user namespace: %s: more than %d IDs to map", file, MAP_LINES_MAX);
+                w = k < MAP_LINES_MAX ? snprintf(text + len, sizeof(text) - len, "%u %u 1\n", ids[i], ids[i]) : -1;
+                if (w < 0 || (size_t) w >= sizeof(text) - len)
+                        return log_error_errno(-E2BIG, "user namespace: %s: too many IDs to map (the kernel takes "
+                                               "at most %d lines, of %d bytes in all)", file, MAP_LINES_MAX, MAP_TEXT_MAX);
                 done[k++] = ids[i];
-                len += (size_t) snprintf(text + len, sizeof(text) - len, "%u %u 1\n", ids[i], ids[i]);
+                len += (size_t) w;
         }
         snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
         fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
