@@ -175,6 +175,14 @@ host "not the host's" test "$PRE" != "$(stat -L -c %i /proc/self/ns/user)"
 finish
 
 HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC" --keep-caps=CAP_KILL)
+begin "more groups than a map takes: the start fails (125), saying so, and does not wait"
+HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC" --supplementary-groups="$(seq 100000 100400 | paste -sd,)")
+run_helper /bin/true
+EXPECT_RC=125
+host "the message says why" grep -q "gid_map: too many IDs to map" "$TMP/err"
+finish
+
+HELPER_ARGS=("${IDENTITY[@]}" --user="$SVC" --group="$SVC" --keep-caps=CAP_KILL)
 # a command joined to the running sandbox
 timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sleep 60 \
         >"$TMP/service.out" 2>"$TMP/service.err" &
