@@ -516,6 +516,10 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
+        if (convert_user_namespace(&body, u, &notes) < 0) {
+                r = -ENOMEM;
+                goto finish;
+        }
         /* a service that takes a bus name talks to the system bus: its
          * socket, alone; the other interfaces are the defaults. Not for
          * root, nor one keeping CAP_SETUID: the bus grants root every

@@ -56,9 +56,9 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
         { "MemoryDenyWriteExecute", "b", NULL, NULL },
         { "SystemCallFilter", "(bas)", NULL, NULL }, /* from the manager (convert-syscalls.c) */
+        { "PrivateUsers", "b", NULL, NULL }, /* convert_user_namespace() */
         { "RestrictFileSystems", "(bas)", NULL, NULL },
         { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
-        { "PrivateUsers", "b", NULL, NULL },
         { "ProcSubset", "s", "all", NULL },
         /* carried by <no-exec-path> and <exec-path> (convert-exec-paths.c),
          * when valid */
@@ -119,6 +119,12 @@ uint64_t convert_dropped_capabilities(const UnitProps *u) {
                 m |= UINT64_C(1) << CAP_SYSLOG;
         if (u->protect_clock)
                 m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
+        /* in a user namespace of its own the unit could not use them
+         * either: the network namespace is the host user namespace's
+         * (validate refuses them there, lib/profile-check.c) */
+        if (confining_value(u, "PrivateUsers"))
+                m |= UINT64_C(1) << CAP_NET_BIND_SERVICE | UINT64_C(1) << CAP_NET_ADMIN | UINT64_C(1) << CAP_NET_RAW |
+                     UINT64_C(1) << CAP_NET_BROADCAST;
         return m;
 }
 
@@ -169,7 +175,7 @@ static bool restriction_carried(const UnitProps *u, const char *setting) {
         uint64_t set;
         bool deny;
 
-        if (strncmp(setting, "MemoryDenyWriteExecute=", 23) == 0)
+        if (strncmp(setting, "MemoryDenyWriteExecute=", 23) == 0 || strncmp(setting, "PrivateUsers=", 13) == 0)
                 return true; /* recorded only when it is set */
         if (strncmp(setting, "RestrictAddressFamilies=", 24) == 0)
                 return families_parse(setting + 24, &set, &deny) == 0;
@@ -180,6 +186,24 @@ static bool restriction_carried(const UnitProps *u, const char *setting) {
                 return convert_system_calls_why(u, &why) == 0 && !why;
         }
         return false;
+}
+
+int convert_user_namespace(Buffer *b, const UnitProps *u, char ***notes) {
+        bool root = isempty(u->user) || streq(u->user, "root") || streq(u->user, "0");
+
+        if (!confining_value(u, "PrivateUsers"))
+                return 0;
+        buffer_append(b, "  <user-namespace mode=\"identity\"/>\n");
+        if (strv_appendf(notes, "PrivateUsers=yes: carried, <user-namespace mode=\"identity\"/>: root, the service's user "
+                         "and its groups are themselves in a user namespace of its own, every other user and group "
+                         "the overflow ID (nobody); the capabilities it keeps act in that namespace only, and "
+                         "CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BROADCAST are not kept: the "
+                         "kernel checks them in the host's user namespace, where the unit had them no more%s",
+                         root ? "; it runs as root, and root's capabilities are the namespace's, as under systemd: not "
+                                "over the host's network, devices or other users' files, while root's own files stay "
+                                "root's" : "") < 0)
+                return -ENOMEM;
+        return 0;
 }
 
 int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes) {

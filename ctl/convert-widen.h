@@ -37,7 +37,9 @@ bool convert_own_network(const UnitProps *u);
 /* The capabilities that u's settings take from its bounding set, as
  * systemd does at start: CAP_MKNOD and CAP_SYS_RAWIO for PrivateDevices=,
  * CAP_SYS_MODULE for ProtectKernelModules=, CAP_SYSLOG for
- * ProtectKernelLogs=, CAP_SYS_TIME and CAP_WAKE_ALARM for ProtectClock= */
+ * ProtectKernelLogs=, CAP_SYS_TIME and CAP_WAKE_ALARM for ProtectClock=;
+ * and for PrivateUsers= the network ones, which act in the host's user
+ * namespace only */
 uint64_t convert_dropped_capabilities(const UnitProps *u);
 
 /* MemoryDenyWriteExecute=yes, SystemCallFilter= (convert-syscalls.h) and
@@ -46,6 +48,10 @@ uint64_t convert_dropped_capabilities(const UnitProps *u);
  * value that cannot be carried (an unknown family) is left to
  * convert_widening(), which refuses it. 0 or -ENOMEM. */
 int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes);
+
+/* PrivateUsers=yes: <user-namespace mode="identity"/>, at the top level,
+ * and a note. Returns 0 or -ENOMEM. */
+int convert_user_namespace(Buffer *b, const UnitProps *u, char ***notes);
 
 /* Every setting of u that confines and that the profile does not carry:
  * an implied one a note; any other an error line each, 1 when there was

@@ -25,6 +25,7 @@
 #include "search-path.h"
 #include "state.h"
 #include "state-walk.h"
+#include "status-userns.h"
 #include "strv.h"
 #include "unit-bus.h"
 
@@ -58,6 +59,8 @@ typedef struct Status {
         pid_t service;      /* the oldest child of init, 0: none */
         char *label;        /* the service's, NULL: none (no LSM says one) */
         bool label_known;   /* its label could be read (or there is none) */
+        char *users;        /* its user namespace's maps, NULL: the host's (status-userns.h) */
+        bool users_known;
         Mount *mounts;
         size_t n_mounts;
         bool has_mounts, mounts_truncated;
@@ -76,6 +79,7 @@ static void status_done(Status *s) {
         unit_info_done(&s->info);
         free(s->unit_error);
         free(s->label);
+        free(s->users);
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].path);
                 free(s->mounts[i].fstype);
@@ -381,6 +385,15 @@ static int status_running(Status *s) {
         s->service = find_child(s->init, keep_oldest_child);
         if (s->service > 0 && status_label(s) < 0)
                 s->failed = true;
+        /* gone meanwhile: not known, as its label */
+        if (s->service > 0) {
+                int r = status_userns(s->service, &s->users);
+                if (r < 0 && r != -ESRCH) {
+                        log_error_errno(r, "status: the user namespace of PID %d: %m", (int) s->service);
+                        s->failed = true;
+                }
+                s->users_known = r >= 0;
+        }
         return 0;
 }
 
@@ -519,6 +532,9 @@ static void print_text(const Status *s) {
                 print_escaped(s->label ? s->label : "none", stdout);
                 putchar('\n');
         }
+        if (s->init && s->users_known)
+                printf("      users: %s%s\n", s->users ? "a user namespace of its own: " : "the host's",
+                       s->users ? s->users : "");
         if (!s->has_state)
                 printf("      state: none (no %s)\n", s->state_path);
         else if (!s->has_size)
@@ -575,6 +591,9 @@ static int print_json(const Status *s) {
         json_append_number(&b, "service_pid", (uint64_t) s->service, s->service > 0);
         buffer_append(&b, ", \"label\": ");
         json_append_path(&b, s->label);
+        /* null: the host's, or not known */
+        buffer_append(&b, ", \"user_namespace\": ");
+        json_append_path(&b, s->users);
         buffer_append(&b, ",\n \"state_path\": ");
         json_append_path(&b, s->state_path);
         json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);

@@ -28,6 +28,9 @@ typedef struct HelperHook {
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
+        /* "identity": the service in a user namespace of its own
+         * (userns.h); NULL: the host's */
+        char *user_namespace;
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -29,6 +30,7 @@
 #include "strv.h"
 #include "profile-filter.h"
 #include "step.h"
+#include "userns.h"
 
 typedef struct Service {
         const HelperConfig *c;
@@ -154,7 +156,12 @@ static pid_t start_service_process(Service *s) {
         _Alignas(16) char stack[SERVICE_STACK_SIZE];
 #endif
         _cleanup_close_ int gate = -EBADF;
-        int pair[2], r;
+        /* <user-namespace>: the service's process is made in a user
+         * namespace of its own, after every mount and before anything of
+         * the service's identity. unshare() could not make it there: the
+         * process shares this one's memory. */
+        const int userns = s->c->user_namespace ? CLONE_NEWUSER : 0;
+        int pair[2], r, k;
         ssize_t n;
         pid_t pid;
 
@@ -165,17 +172,30 @@ static pid_t start_service_process(Service *s) {
 #if defined(__SANITIZE_ADDRESS__)
         /* AddressSanitizer cannot follow a process onto a stack of its
          * own: a plain fork there, which behaves the same, only slower */
-        pid = fork();
+        pid = userns ? (pid_t) syscall(SYS_clone, (unsigned long) userns | SIGCHLD, NULL, NULL, NULL, 0) : fork();
         if (pid == 0)
                 _exit(exec_service(s));
 #else
-        pid = clone(exec_service, stack + sizeof(stack), CLONE_VM | SIGCHLD, s);
+        pid = clone(exec_service, stack + sizeof(stack), CLONE_VM | userns | SIGCHLD, s);
 #endif
         r = -errno;
         close(s->gate);
+        if (pid < 0 && userns)
+                return log_error_errno(r, "start the service in a user namespace of its own: %m (the kernel refused "
+                                       "one: user.max_user_namespaces, or a security module's policy)");
         if (pid < 0)
                 return log_error_errno(r, "start the service: %m");
-        r = confine_init(s, gate);
+        /* the maps by this process, while it is still privileged in the
+         * host's user namespace, where the kernel checks their writer;
+         * the service's process waits on the gate meanwhile */
+        r = userns ? userns_write_maps(pid, s->id) : 0;
+        /* while shutdown() is still allowed: process 1's filter has no
+         * such call */
+        if (r < 0)
+                (void) shutdown(gate, SHUT_WR);
+        k = confine_init(s, gate);
+        if (r >= 0)
+                r = k;
         if (r >= 0 && write(gate, "g", 1) != 1)
                 r = log_error_errno(-errno, "start the service: %m");
         /* else the service's process finds the gate's end, whatever

@@ -41,6 +41,7 @@
 #include "reap.h"
 #include "state-dir.h"
 #include "strv.h"
+#include "userns.h"
 
 /* bounds on what is read from /proc */
 #define PROC_FILE_MAX (1U << 20)
@@ -51,6 +52,7 @@
 typedef struct Target {
         pid_t helper, init;
         int helper_fd, init_fd; /* pidfds: the PIDs cannot be reused meanwhile */
+        int userns_fd;          /* <user-namespace>: the service's, or -EBADF */
         HelperConfig service;   /* the running helper's command line */
         char **env;
         int cgroups[CGROUPS_MAX];
@@ -62,6 +64,7 @@ typedef struct Target {
 static void target_done(Target *t) {
         closep(&t->helper_fd);
         closep(&t->init_fd);
+        closep(&t->userns_fd);
         helper_config_done(&t->service);
         strv_free(t->env);
         for (size_t i = 0; i < t->n_cgroups; i++)
@@ -273,6 +276,29 @@ static void find_mainpid(Target *t) {
         t->mainpid[n] = 0;
 }
 
+/* <user-namespace>: the service's own, which a command joined enters
+ * too, read from the service's process while a pidfd holds it and it is
+ * still init's child, and checked to be a child of the host's. */
+static int open_service_userns(const char *name, Target *t) {
+        _cleanup_free_ char *status = NULL;
+        _cleanup_close_ int fd = -EBADF, ns = -EBADF;
+        const char *ppid;
+        size_t n;
+
+        if (!t->service.user_namespace)
+                return 0;
+        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 || read_proc(t->main_pid, "status", &status, &n) < 0 ||
+            !(ppid = status_field(status, "PPid")) || strtol(ppid, NULL, 10) != t->init)
+                return log_error_errno(-ESRCH, "join: sandbox %s: its service's process is gone; its user namespace with it", name);
+        ns = userns_open_child(t->main_pid);
+        if (ns < 0)
+                return ns;
+        if (!still_runs(fd))
+                return log_error_errno(-ESRCH, "join: sandbox %s: its service's process is gone; its user namespace with it", name);
+        t->userns_fd = TAKE_FD(ns);
+        return 0;
+}
+
 /* systemd's rules, for MAINPID alone: a word that is "$MAINPID" is
  * replaced by the value (no word at all when it is unknown), and
  * "${MAINPID}" anywhere in a word by the value as it is. */
@@ -479,9 +505,13 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         if (console_make(con) < 0)
                 return EXIT_SETUP;
         /* nothing of the host's beyond the stdio the admin passed:
-         * pidfds, cgroup.procs, the socket */
-        if (close_from(3) < 0)
+         * pidfds, cgroup.procs, the socket; but the user namespace, at 3,
+         * entered last */
+        if (t->userns_fd >= 0 && t->userns_fd != 3 && dup3(t->userns_fd, 3, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "join: the user namespace: %m"), EXIT_SETUP;
+        if (close_from(t->userns_fd >= 0 ? 4 : 3) < 0)
                 return log_error_errno(-errno, "join: close the file descriptors: %m"), EXIT_SETUP;
+        t->userns_fd = t->userns_fd >= 0 ? 3 : -EBADF;
         t->helper_fd = t->init_fd = -EBADF;
         t->n_cgroups = 0;
         step_begin(&st, "identity");
@@ -489,6 +519,12 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         r = identity_resolve(&t->service, &id);
         if (r >= 0)
                 r = console_own(id.uid, id.gid);
+        /* after every other namespace, as the service's process is made
+         * there after the sandbox is built: the same view and the same
+         * capabilities, the namespace's */
+        if (r >= 0 && t->userns_fd >= 0 && setns(t->userns_fd, CLONE_NEWUSER) < 0)
+                r = log_error_errno(-errno, "join: enter the sandbox's user namespace: %m");
+        closep(&t->userns_fd);
         if (r >= 0)
                 r = identity_apply(&t->service, &id, &st);
         if (r < 0)
@@ -546,7 +582,7 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
 }
 
 int join_sandbox(const char *name, char ***argv, bool unit_command) {
-        _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF };
+        _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_(console_done) Console con = CONSOLE_NONE;
         StepTimer st = {};
         pid_t self = getpid(), pid;
@@ -573,7 +609,8 @@ int join_sandbox(const char *name, char ***argv, bool unit_command) {
         if (unit_command && (r = expand_mainpid_words(&t, argv)) < 0)
                 return log_error_errno(r, "join: sandbox %s: $MAINPID in the command: %s", name,
                                        r == -EINVAL ? "no command is left" : "out of memory"), EXIT_SETUP;
-        if (open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 || console_prepare(&con) < 0)
+        if (open_service_userns(name, &t) < 0 || open_cgroups(name, &t) < 0 || service_environment(name, &t) < 0 ||
+            console_prepare(&con) < 0)
                 return EXIT_SETUP;
 
         reap_signal_set(&set);

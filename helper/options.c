@@ -273,6 +273,10 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
                 return set_string(&c->network, v);
         case HELPER_OPT_HOSTNAME:
                 return hostname_is_valid(v) ? set_string(&c->hostname, v) : bad("hostname", v, "a host name");
+        case HELPER_OPT_USER_NAMESPACE:
+                if (!streq(v, "identity"))
+                        return bad("user-namespace", v, "identity");
+                return set_string(&c->user_namespace, v);
         case HELPER_OPT_USER:
         case HELPER_OPT_GROUP:
                 if (!user_name_is_valid(v))
@@ -460,7 +464,7 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
 
 void helper_config_done(HelperConfig *c) {
         free(c->name), free(c->profile), free(c->state_root), free(c->root_directory);
-        free(c->etc), free(c->var), free(c->network), free(c->tmp_size), free(c->run_size);
+        free(c->etc), free(c->var), free(c->network), free(c->user_namespace), free(c->tmp_size), free(c->run_size);
         free(c->shm_size), free(c->etc_size), free(c->var_size);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 HelperMount *m = &c->mounts[i];

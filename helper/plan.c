@@ -211,6 +211,12 @@ void helper_print_plan(const HelperConfig *c) {
                                       "executes: reaps, forwards signals, exits with the service's status");
         if (c->hostname)
                 step(&n, "hostname", c->hostname);
+        if (c->user_namespace)
+                step(&n, "user namespace", "identity: the service's process made in a user namespace of its own, "
+                                           "whose uid_map and gid_map process 1 writes before it confines itself: 0, the "
+                                           "user, its group and supplementary groups to themselves, every other ID "
+                                           "unmapped (the overflow ID, 65534); capabilities from here on are the "
+                                           "namespace's");
         if (c->selinux_mcs && !c->selinux_label) {
                 snprintf(detail, sizeof detail, "setexeccon: the policy's container process context at the sandbox's own "
                          "MCS categories (recorded in the state root's .selinux-mcs)%s", c->selinux_optional ? " (optional)" : "");

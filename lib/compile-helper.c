@@ -161,6 +161,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
+        if (p->user_namespace != USERNS_NONE)
+                add_option(&a, HELPER_OPT_USER_NAMESPACE, user_namespace_mode_to_string(p->user_namespace));
         /* the helper's default is the profile's: given only when it differs */
         if (p->interfaces != INTERFACES_DEFAULT) {
                 char set[64];

@@ -33,6 +33,7 @@ const struct option helper_options[] = {
         { "shared-runtime-dir",   required_argument, NULL, HELPER_OPT_SHARED_RUNTIME_DIR },
         { "network",              required_argument, NULL, HELPER_OPT_NETWORK },
         { "hostname",             required_argument, NULL, HELPER_OPT_HOSTNAME },
+        { "user-namespace",       required_argument, NULL, HELPER_OPT_USER_NAMESPACE },
         { "user",                 required_argument, NULL, HELPER_OPT_USER },
         { "group",                required_argument, NULL, HELPER_OPT_GROUP },
         { "supplementary-groups", required_argument, NULL, HELPER_OPT_SUPPLEMENTARY_GROUPS },

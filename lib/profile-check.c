@@ -190,6 +190,33 @@ static unsigned check_system_calls(const Profile *p, Diagnostics *d) {
         return 1;
 }
 
+/* In a user namespace of its own the service's capabilities are that
+ * namespace's. The network namespace, the host's or the one the helper
+ * makes before the user namespace, belongs to the host's user namespace,
+ * where the kernel checks these: the service would start and fail at
+ * its first bind() below 1024 or raw socket. */
+static const char *const userns_lost_caps[] = { "CAP_NET_BIND_SERVICE", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BROADCAST" };
+
+static unsigned check_user_namespace(const Profile *p, Diagnostics *d) {
+        const char *file = p->caps_origin.file ? p->caps_origin.file : p->path;
+        unsigned problems = 0;
+
+        if (p->user_namespace == USERNS_NONE)
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(userns_lost_caps); i++) {
+                if (!strv_contains(p->keep_caps, userns_lost_caps[i]) &&
+                    !strv_contains(p->keep_caps_unsafe, userns_lost_caps[i]))
+                        continue;
+                diag_add(d, file, p->caps_origin.line, "<capabilities>: %s cannot be kept with <user-namespace mode=\"%s\"> "
+                         "(%s:%u): the kernel checks it in the network namespace's owner, the host's user namespace, where "
+                         "the service has no capability; leave it out, or the user namespace", userns_lost_caps[i],
+                         user_namespace_mode_to_string(p->user_namespace), p->user_namespace_origin.file,
+                         p->user_namespace_origin.line);
+                problems++;
+        }
+        return problems;
+}
+
 unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         unsigned problems = 0;
 
@@ -200,6 +227,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         if (complete)
                 problems += check_bus(p, d) + check_system_calls(p, d);
         problems += profile_check_capabilities(p, d);
+        problems += check_user_namespace(p, d);
         problems += profile_check_unit_settings(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "

@@ -595,6 +595,12 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                                         "and \"-\" separated by \".\", at most 64 characters", h);
                         else if (h)
                                 replace(&p->hostname, TAKE_PTR(h));
+                } else if (is(n, "user-namespace")) {
+                        _cleanup_free_ char *mode = attr(n, "mode");
+                        if (mode && user_namespace_mode_from_string(mode) > USERNS_NONE) {
+                                p->user_namespace = (UserNamespaceMode) user_namespace_mode_from_string(mode);
+                                p->user_namespace_origin = (Origin) { c->file, line_of(n) };
+                        }
                 } else if (is(n, "interfaces"))
                         parse_interfaces(c, n);
                 else if (is(n, "security"))

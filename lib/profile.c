@@ -89,6 +89,10 @@ static const char *const network_modes[] = {
         [NETWORK_HOST] = "host", [NETWORK_NONE] = "none", [NETWORK_PRIVATE] = "private",
 };
 
+static const char *const user_namespace_modes[] = {
+        [USERNS_NONE] = "none", [USERNS_IDENTITY] = "identity",
+};
+
 const char *service_type_to_string(ServiceType t) {
         return service_types[t];
 }
@@ -99,6 +103,10 @@ const char *dir_mode_to_string(DirMode m) {
 
 const char *network_mode_to_string(NetworkMode m) {
         return network_modes[m];
+}
+
+const char *user_namespace_mode_to_string(UserNamespaceMode m) {
+        return user_namespace_modes[m];
 }
 
 static int lookup(const char *const *table, size_t n, const char *s) {
@@ -118,4 +126,8 @@ int dir_mode_from_string(const char *s) {
 
 int network_mode_from_string(const char *s) {
         return lookup(network_modes, ELEMENTSOF(network_modes), s);
+}
+
+int user_namespace_mode_from_string(const char *s) {
+        return lookup(user_namespace_modes, ELEMENTSOF(user_namespace_modes), s);
 }

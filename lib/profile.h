@@ -39,6 +39,14 @@ typedef enum NetworkMode {
         NETWORK_PRIVATE,
 } NetworkMode;
 
+/* <user-namespace mode=>: none, or systemd's PrivateUsers=yes: root,
+ * the service's user and groups mapped to themselves, every other ID to
+ * the overflow ID (userns.h in the helper) */
+typedef enum UserNamespaceMode {
+        USERNS_NONE,
+        USERNS_IDENTITY,
+} UserNamespaceMode;
+
 typedef enum MountKind {
         MOUNT_BIND,
         MOUNT_TMPFS,
@@ -161,6 +169,9 @@ typedef struct Profile {
         NetworkMode network;
         char *hostname;
 
+        UserNamespaceMode user_namespace;
+        Origin user_namespace_origin; /* the last <user-namespace> read */
+
         /* <interfaces>: interfaces.h's set */
         unsigned interfaces;
         Origin interfaces_origin; /* the last <interfaces> read */
@@ -232,7 +243,9 @@ int hook_kind_from_string(const char *s);
 void profile_hooks_free(ProfileHook *hooks, size_t n);
 const char *dir_mode_to_string(DirMode m);
 const char *network_mode_to_string(NetworkMode m);
+const char *user_namespace_mode_to_string(UserNamespaceMode m);
 /* -1 for a string that is not a keyword (the schema has refused it). */
 int service_type_from_string(const char *s);
 int dir_mode_from_string(const char *s);
 int network_mode_from_string(const char *s);
+int user_namespace_mode_from_string(const char *s);

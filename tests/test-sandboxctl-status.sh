@@ -170,6 +170,7 @@ state_line=$(line state)
 check "status: the state's path and a size" test "${state_line%%, *}" = "$STATE/$A" -a -n "${state_line#*, }"
 check_eq "status: the service's label, as the kernel shows it (\"none\" without an LSM to show one)" \
         "$(line label)" "$label"
+check_eq "status: the service's users, the host's" "$(line users)" "the host's"
 check_eq "status: one label line, after the sandbox line" \
         "$(grep -A1 '^ *sandbox: ' "$TMP/out" | sed -n 's/^ *label: .*/label/p')$(grep -c '^ *label: ' "$TMP/out")" "label1"
 check_eq "status: the number of mounts is that of the sandbox's PID 1" "$(line mounts)" "$(mounts_of "$init" | wc -l)"
@@ -187,7 +188,7 @@ cp "$TMP/out" "$TMP/running.json"
 check_eq "status --json of a running sandbox: exit status 0, nothing on stderr" "$rc $(cat "$TMP/err")" "0 "
 check "status --json: valid JSON" "$PYTHON" -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/running.json"
 check_eq "status --json: exactly its fields" "$(json_field "$TMP/running.json" 'sorted(o)')" \
-        "['description', 'helper_pid', 'init_pid', 'label', 'mounts', 'mounts_truncated', 'name', 'profile', 'profile_valid', 'running', 'service_pid', 'state_bytes', 'state_path', 'unit']"
+        "['description', 'helper_pid', 'init_pid', 'label', 'mounts', 'mounts_truncated', 'name', 'profile', 'profile_valid', 'running', 'service_pid', 'state_bytes', 'state_path', 'unit', 'user_namespace']"
 check_eq "status --json: name, profile, valid" \
         "$(json_field "$TMP/running.json" '(o["name"], o["profile"], o["profile_valid"])')" "('$A', '$PROFILES/$A.xml', True)"
 check_eq "status --json: running, the helper's PID and the sandbox's PID 1" \
