@@ -25,13 +25,14 @@
 #include "macro.h"
 
 /* What process 1 calls once it is confined (init.c): the gate to the
- * service's process (write, read until its end, close), READY=1 with
+ * service's process (write, read until its end, shutdown to end it when
+ * the start fails, close), READY=1 with
  * --forking (write, on a socket connected before), waiting
  * (sigtimedwait, waitpid), passing signals on (kill), messages on
  * standard error, the clock of the step timer where the vDSO falls back
  * to a system call, and the way out. */
 static const char *const allowed[] = {
-        "read", "write", "writev", "close",
+        "read", "write", "writev", "close", "shutdown",
         "rt_sigtimedwait", "rt_sigtimedwait_time64", "wait4", "waitid", "kill",
         "clock_gettime", "clock_gettime64", "gettimeofday", "getpid",
         "rt_sigreturn", "restart_syscall", "exit", "exit_group",

@@ -189,10 +189,6 @@ static pid_t start_service_process(Service *s) {
          * host's user namespace, where the kernel checks their writer;
          * the service's process waits on the gate meanwhile */
         r = userns ? userns_write_maps(pid, s->id) : 0;
-        /* while shutdown() is still allowed: process 1's filter has no
-         * such call */
-        if (r < 0)
-                (void) shutdown(gate, SHUT_WR);
         k = confine_init(s, gate);
         if (r >= 0)
                 r = k;
