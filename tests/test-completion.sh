@@ -163,7 +163,7 @@ expect "bash: exec's options" "$(words --help --debug --state-root=)" "$(bash_co
 expect "bash: exec NAME -- : a command" "$(compgen -c -- base | sorted)" "$(bash_complete 'sandboxctl exec nginx -- base')"
 expect "bash: shell takes a sandbox" "$(words nginx nightly-report)" "$(bash_complete 'sandboxctl shell n')"
 expect "bash: shell takes one sandbox only" "" "$(bash_complete 'sandboxctl shell nginx ' "$TMP/empty")"
-STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/state-dir.h")
+STATE_ROOT_DEFAULT=$(sed -n 's/^#define STATE_ROOT_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/core/state-dir.h")
 check "bash: the default state root is sandboxctl's (${STATE_ROOT_DEFAULT:-none found})" \
         grep -qF "root=\${1:-$STATE_ROOT_DEFAULT}" "$BASH_COMPLETION"
 check "zsh: the default state root is sandboxctl's" \
@@ -171,7 +171,7 @@ check "zsh: the default state root is sandboxctl's" \
 expect "bash: SANDBOX_PROFILE_PATH is read at completion time" "$(words nginx zz-second-only)" \
         "$(SANDBOX_PROFILE_PATH=$D2 bash_complete 'sandboxctl show ' "$TMP/empty")"
 
-DEFAULT_PATH=$(sed -n 's/^#define PROFILE_SEARCH_PATH_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/search-path.h")
+DEFAULT_PATH=$(sed -n 's/^#define PROFILE_SEARCH_PATH_DEFAULT "\(.*\)"$/\1/p' "$SOURCE_ROOT/lib/core/search-path.h")
 check "bash: the default search path is sandboxctl's ($DEFAULT_PATH)" \
         grep -qF "\${SANDBOX_PROFILE_PATH-$DEFAULT_PATH}" "$BASH_COMPLETION"
 check "zsh: the default search path is sandboxctl's" \
