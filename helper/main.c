@@ -28,7 +28,7 @@
 #include "identity.h"
 #include "init.h"
 #include "join.h"
-#include "lock.h"
+#include "run-lock.h"
 #include "log.h"
 #include "lsm.h"
 #include "mount-util.h"

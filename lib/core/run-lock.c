@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lock.h"
+#include "run-lock.h"
 #include "log.h"
 #include "state-dir.h"
 
