@@ -1,10 +1,37 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+/* The lock that keeps a second instance of a sandbox from starting,
+ * /run/sandbox/NAME/lock: the helper takes it and writes its PID in it;
+ * sandboxctl and the helper's --join read it. The one place that knows
+ * its path, its contents and how a holder is told. */
+
 #include <stddef.h>
+
+/* /run/sandbox/NAME/: the runtime directory, with the lock a running
+ * helper holds and its PID in it */
+#define RUNTIME_ROOT "/run/sandbox"
+#define LOCK_HOLDER_MAX 32
 
 /* Makes /run/sandbox/NAME (the sandbox's runtime directory, returned in
  * rundir) and takes the lock in it that keeps a second instance of NAME
  * from starting. Returns the lock's fd (O_CLOEXEC; held until every copy
  * is closed) or -errno after logging. */
 int instance_lock(const char *name, char *rundir, size_t size);
+
+/* The helper's PID as the lock file fd holds it, into holder ("" when it
+ * does not hold a number). */
+void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]);
+
+/* Tries the lock of sandbox NAME on a fresh open of
+ * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
+ * (*ret_lock then holds it, or is -EBADF when there is no lock file),
+ * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
+ * file says, or ""), another -errno after logging. */
+int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
+
+/* Whether sandbox NAME runs, without taking its lock (a sandbox that
+ * starts meanwhile would find it taken): by the kernel's list of locks.
+ * Returns 1 when the lock is held (holder: as for sandbox_lock_try()),
+ * 0 when not or when there is no lock file, -errno after logging. */
+int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]);

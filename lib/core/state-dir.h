@@ -11,11 +11,9 @@
 
 #include <stdbool.h>
 
+#include "run-lock.h"
+
 #define STATE_ROOT_DEFAULT "/var/lib/sandbox"
-/* /run/sandbox/NAME/: the runtime directory, with the lock a running
- * helper holds and its PID in it */
-#define RUNTIME_ROOT "/run/sandbox"
-#define LOCK_HOLDER_MAX 32
 
 typedef enum StateOpen {
         /* make a missing directory (0700), and refuse one that group or
@@ -34,20 +32,3 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
  * state_step_down(); flags apply to the last component only (the others
  * must exist). */
 int state_root_walk(const char *state_root, StateOpen flags);
-
-/* The helper's PID as the lock file fd holds it, into holder ("" when it
- * does not hold a number). */
-void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]);
-
-/* Tries the lock of sandbox NAME on a fresh open of
- * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
- * (*ret_lock then holds it, or is -EBADF when there is no lock file),
- * -EBUSY when the sandbox runs (holder: the helper's PID as the lock
- * file says, or ""), another -errno after logging. */
-int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]);
-
-/* Whether sandbox NAME runs, without taking its lock (a sandbox that
- * starts meanwhile would find it taken): by the kernel's list of locks.
- * Returns 1 when the lock is held (holder: as for sandbox_lock_try()),
- * 0 when not or when there is no lock file, -errno after logging. */
-int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]);
