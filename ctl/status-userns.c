@@ -8,25 +8,20 @@
 #include <unistd.h>
 
 #include "buffer.h"
-#include "fileio.h"
 #include "macro.h"
+#include "proc-file.h"
 #include "status-userns.h"
 
 /* a map of ours has at most 340 lines; more is not shown */
 #define MAP_TEXT_MAX 4096
 
 static int append_map(Buffer *b, pid_t pid, const char *file) {
-        _cleanup_close_ int fd = -EBADF;
-        char path[64], text[MAP_TEXT_MAX];
+        char text[MAP_TEXT_MAX];
         unsigned in, out, count;
         bool first = true;
         ssize_t n;
 
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
-        fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        n = read_fd_into(fd, text, sizeof(text));
+        n = proc_read_into(pid, file, text, sizeof(text));
         if (n < 0)
                 return (int) n;
         buffer_printf(b, "%s", file);

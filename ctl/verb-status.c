@@ -17,9 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileio.h"
 #include "json.h"
 #include "log.h"
+#include "proc-file.h"
+#include "proc-tree.h"
 #include "quantities.h"
 #include "sandboxctl.h"
 #include "search-path.h"
@@ -162,126 +163,6 @@ static int status_unit(Status *s) {
         return 0;
 }
 
-/* Up to size - 1 bytes of path, NUL-terminated: what a /proc file
- * says about a process. -errno without logging. */
-static ssize_t read_small_file(const char *path, char *buf, size_t size) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-
-        return fd < 0 ? -errno : read_fd_into(fd, buf, size);
-}
-
-typedef struct ChildSearch {
-        pid_t parent;
-        pid_t found;    /* 0: none (yet) */
-        uint64_t start; /* the found one's start time */
-} ChildSearch;
-
-/* The child of parent that visit picks, 0 when none: visit is called on
- * each child as the kernel lists them, or where it keeps no such list
- * (CONFIG_PROC_CHILDREN) on every process, until it returns true. It
- * makes sure of the parent itself: a PID may also have been reused
- * since it was listed. */
-static pid_t find_child(pid_t parent, bool (*visit)(pid_t pid, ChildSearch *search)) {
-        ChildSearch search = { .parent = parent };
-        _cleanup_closedir_ DIR *d = NULL;
-        char path[64], children[4096], *last;
-        struct dirent *de;
-        ssize_t n;
-
-        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int) parent, (int) parent);
-        n = read_small_file(path, children, sizeof(children));
-        if (n >= 0) {
-                /* a longer list: the number cut off at the end is no PID */
-                if ((size_t) n == sizeof(children) - 1 && (last = strrchr(children, ' ')))
-                        *last = 0;
-                for (char *c = children, *end; *c; c = end) {
-                        long pid = strtol(c, &end, 10);
-
-                        if (end == c || (pid > 0 && pid <= INT32_MAX && visit((pid_t) pid, &search)))
-                                break;
-                }
-                return search.found;
-        }
-        d = opendir("/proc");
-        while (d && (de = readdir(d))) {
-                uint64_t pid;
-
-                if (parse_uint_range(de->d_name, 1, INT32_MAX, &pid) >= 0 && visit((pid_t) pid, &search))
-                        break;
-        }
-        return search.found;
-}
-
-/* Whether pid is PID 1 of a PID namespace (its innermost PID is 1, and
- * it has another) and a child of the helper; then it is the one found. */
-static bool is_sandbox_init(pid_t pid, ChildSearch *search) {
-        char path[64], status[8192], *ppid, *nspid;
-        size_t n;
-
-        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
-        if (read_small_file(path, status, sizeof(status)) < 0)
-                return false;
-        ppid = strstr(status, "\nPPid:\t");
-        nspid = strstr(status, "\nNSpid:\t");
-        if (!ppid || !nspid || strtol(ppid + 7, NULL, 10) != search->parent)
-                return false;
-        nspid += 8;
-        n = strcspn(nspid, "\n");
-        nspid[n] = 0;
-        /* "HOST-PID ... 1" */
-        if (!strchr(nspid, '\t') || n < 2 || !streq(nspid + n - 2, "\t1"))
-                return false;
-        search->found = pid;
-        return true;
-}
-
-/* The parent of pid and its start time (clock ticks after boot), fields
- * 4 and 22 of /proc/PID/stat, counted from the end of the command's name
- * (the last ")"), which may hold any character. */
-static int read_parent_and_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
-        char path[64], stat[1024], *p;
-        long parent = 0;
-        uint64_t start = 0;
-        ssize_t n;
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        n = read_small_file(path, stat, sizeof(stat));
-        if (n < 0)
-                return (int) n;
-        p = strrchr(stat, ')');
-        for (int field = 3; p && field <= 22; field++) {
-                p = strchr(p, ' ');
-                if (!p)
-                        break;
-                p++;
-                if (field == 4)
-                        parent = strtol(p, NULL, 10);
-                else if (field == 22)
-                        start = strtoull(p, NULL, 10);
-        }
-        if (!p || parent <= 0)
-                return -EINVAL;
-        *ret_parent = (pid_t) parent;
-        *ret_start = start;
-        return 0;
-}
-
-/* Keeps the oldest of the children visited: the service's process,
- * which PID 1 starts first (for a forking service, the daemon that its
- * command left); others are orphans left to PID 1 later. */
-static bool keep_oldest_child(pid_t pid, ChildSearch *search) {
-        uint64_t start;
-        pid_t parent;
-
-        if (read_parent_and_start(pid, &parent, &start) < 0 || parent != search->parent)
-                return false;
-        if (!search->found || start < search->start || (start == search->start && pid < search->found)) {
-                search->found = pid;
-                search->start = start;
-        }
-        return false;
-}
-
 /* The service's security label, as its LSM shows it: AppArmor's own file
  * where that gives one, else the one the LSMs share. None without an
  * LSM that gives one (ENOENT, EINVAL, an empty file), or once the
@@ -293,7 +174,7 @@ static int status_label(Status *s) {
 
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 snprintf(path, sizeof(path), "/proc/%d/%s", (int) s->service, files[i]);
-                n = read_small_file(path, label, sizeof(label));
+                n = proc_read_into(s->service, files[i], label, sizeof(label));
                 if (n == -ENOENT || n == -EINVAL || n == -ESRCH)
                         continue;
                 if (n < 0)
@@ -376,13 +257,13 @@ static int status_running(Status *s) {
                 return 0;
         s->helper = (pid_t) pid;
         /* the helper's child in the new PID namespace (none yet, or any more: 0) */
-        s->init = find_child(s->helper, is_sandbox_init);
+        s->init = sandbox_init_find(s->helper);
         if (s->init <= 0)
                 return 0;
         /* logged; the rest is still shown */
         if (status_mounts(s) < 0)
                 s->failed = true;
-        s->service = find_child(s->init, keep_oldest_child);
+        s->service = proc_oldest_child(s->init);
         if (s->service > 0 && status_label(s) < 0)
                 s->failed = true;
         /* gone meanwhile: not known, as its label */

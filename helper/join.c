@@ -27,7 +27,6 @@
 
 #include "buffer.h"
 #include "console.h"
-#include "fileio.h"
 #include "identity.h"
 #include "init.h"
 #include "join-cgroups.h"
@@ -35,6 +34,8 @@
 #include "log.h"
 #include "selinux-mcs.h"
 #include "paths.h"
+#include "proc-file.h"
+#include "proc-tree.h"
 #include "profile-filter.h"
 #include "pty-relay.h"
 #include "quantities.h"
@@ -71,33 +72,6 @@ static void target_done(Target *t) {
                 closep(&t->cgroups[i]);
 }
 
-/* /proc/PID/name whole, NUL-terminated (*ret_size without that NUL). */
-static int read_proc(pid_t pid, const char *name, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        char path[64];
-        size_t n;
-        ssize_t k;
-
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name);
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        buf = malloc(PROC_FILE_MAX + 1);
-        if (!buf)
-                return -ENOMEM;
-        k = read_fd_into(fd, buf, PROC_FILE_MAX + 1);
-        if (k < 0)
-                return (int) k;
-        /* as much as fits: perhaps not all of it */
-        if ((size_t) k == PROC_FILE_MAX)
-                return -EFBIG;
-        n = (size_t) k;
-        *ret = TAKE_PTR(buf);
-        *ret_size = n;
-        return 0;
-}
-
 /* The NUL-separated strings of /proc/PID/name as a vector. */
 static int read_proc_strv(pid_t pid, const char *name, char ***ret) {
         _cleanup_free_ char *buf = NULL;
@@ -105,7 +79,7 @@ static int read_proc_strv(pid_t pid, const char *name, char ***ret) {
         size_t n;
         int r;
 
-        r = read_proc(pid, name, &buf, &n);
+        r = proc_read_whole(pid, name, PROC_FILE_MAX, &buf, &n);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
@@ -159,46 +133,30 @@ static int find_helper(const char *name, Target *t) {
         return 0;
 }
 
-/* A "Key:\tvalue" line of /proc/PID/status. */
-static const char *status_field(const char *status, const char *key) {
-        size_t k = strlen(key);
-
-        for (const char *l = status; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-                if (strncmp(l, key, k) == 0 && l[k] == ':')
-                        return l + k + 1 + strspn(l + k + 1, " \t");
-        return NULL;
-}
-
-/* Whether the service has been executed: the first child of process 1
- * runs another program than the helper. That child is the service's
- * process, cloned before any other, whose children (pre-start commands
- * and what they leave running) process 1 adopts after it; or, once a
- * forking service's first process has ended, the first process adopted.
- * The service's process, until its execve(), is the helper's code with
- * every capability and no filter yet, which a command joined then could
- * trace. 1, 0 (not yet), or -errno. */
+/* Whether the service has been executed: the oldest child of process 1
+ * (proc_oldest_child()) runs another program than the helper. That
+ * child is the service's process, cloned before any other, whose
+ * children (pre-start commands and what they leave running) process 1
+ * adopts after it; or, once a forking service's first process has
+ * ended, the oldest process adopted. The service's process, until its
+ * execve(), is the helper's code with every capability and no filter
+ * yet, which a command joined then could trace. 1, 0 (not yet), or
+ * -errno. */
 static int service_executed(Target *t) {
-        _cleanup_free_ char *children = NULL;
         struct stat helper, st;
         char path[64];
-        size_t n;
-        long pid;
-        int r;
+        pid_t pid;
 
         snprintf(path, sizeof(path), "/proc/%d/exe", (int) t->init);
         if (stat(path, &helper) < 0)
                 return -errno;
-        snprintf(path, sizeof(path), "task/%d/children", (int) t->init);
-        r = read_proc(t->init, path, &children, &n);
-        if (r < 0)
-                return r;
-        pid = strtol(children, NULL, 10);
+        pid = proc_oldest_child(t->init);
         if (pid <= 0)
                 return 0;
-        snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+        snprintf(path, sizeof(path), "/proc/%d/exe", (int) pid);
         if (stat(path, &st) < 0 || (st.st_dev == helper.st_dev && st.st_ino == helper.st_ino))
                 return 0;
-        t->main_pid = (pid_t) pid;
+        t->main_pid = pid;
         return 1;
 }
 
@@ -208,31 +166,23 @@ static int service_executed(Target *t) {
  * still has the host's root), and once the service has executed.
  * -EAGAIN, not logged, until then. */
 static int find_init(const char *name, Target *t) {
-        _cleanup_free_ char *children = NULL, *status = NULL;
-        char path[64];
-        const char *ppid, *cap, *nnp;
-        uint64_t pid;
+        _cleanup_free_ char *status = NULL;
+        const char *cap, *nnp;
         size_t n;
         int r;
 
-        snprintf(path, sizeof(path), "task/%d/children", (int) t->helper);
-        r = read_proc(t->helper, path, &children, &n);
-        if (r < 0)
-                return log_error_errno(r, "join: sandbox %s: the children of helper PID %d: %m", name, (int) t->helper);
-        children[strcspn(children, " \n")] = 0;
-        if (parse_uint_range(children, 2, INT_MAX, &pid) < 0)
+        t->init = sandbox_init_find(t->helper);
+        if (t->init <= 0)
                 return log_error_errno(-ESRCH, "join: sandbox %s is starting or stopping: its helper has no init", name);
-        t->init = (pid_t) pid;
         t->init_fd = pidfd_open(t->init);
         if (t->init_fd < 0)
                 return log_error_errno(t->init_fd, "join: sandbox %s: init PID %d: %m", name, (int) t->init);
-        r = read_proc(t->init, "status", &status, &n);
+        r = proc_read_whole(t->init, "status", PROC_FILE_MAX, &status, &n);
         if (r < 0)
                 return log_error_errno(r, "join: sandbox %s: init PID %d: %m", name, (int) t->init);
-        ppid = status_field(status, "PPid");
-        cap = status_field(status, "CapEff");
-        nnp = status_field(status, "NoNewPrivs");
-        if (!ppid || strtol(ppid, NULL, 10) != t->helper)
+        cap = proc_status_field(status, "CapEff");
+        nnp = proc_status_field(status, "NoNewPrivs");
+        if (proc_status_pid(status, "PPid") != t->helper)
                 return log_error_errno(-ESRCH, "join: sandbox %s is stopping", name);
         if (!cap || strtoull(cap, NULL, 16) != 1ULL << CAP_KILL || !nnp || *nnp != '1')
                 return -EAGAIN; /* not logged: the caller waits */
@@ -257,23 +207,16 @@ static int find_init(const char *name, Target *t) {
 static void find_mainpid(Target *t) {
         _cleanup_free_ char *status = NULL;
         _cleanup_close_ int fd = -EBADF;
-        const char *nspid, *ppid;
-        size_t n, len;
+        unsigned levels;
+        pid_t inner;
+        size_t n;
 
-        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 || read_proc(t->main_pid, "status", &status, &n) < 0)
+        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 ||
+            proc_read_whole(t->main_pid, "status", PROC_FILE_MAX, &status, &n) < 0)
                 return;
-        ppid = status_field(status, "PPid");
-        nspid = status_field(status, "NSpid");
-        if (!ppid || strtol(ppid, NULL, 10) != t->init || !nspid || !still_runs(fd))
+        if (proc_status_pid(status, "PPid") != t->init || proc_status_nspid(status, &inner, &levels) < 0 || !still_runs(fd))
                 return;
-        len = strcspn(nspid, "\n");
-        while (len > 0 && strchr("0123456789", nspid[len - 1]))
-                len--;
-        n = strspn(nspid + len, "0123456789");
-        if (n == 0 || n >= sizeof(t->mainpid))
-                return;
-        memcpy(t->mainpid, nspid + len, n);
-        t->mainpid[n] = 0;
+        snprintf(t->mainpid, sizeof(t->mainpid), "%d", (int) inner);
 }
 
 /* <user-namespace>: the service's own, which a command joined enters
@@ -282,13 +225,13 @@ static void find_mainpid(Target *t) {
 static int open_service_userns(const char *name, Target *t) {
         _cleanup_free_ char *status = NULL;
         _cleanup_close_ int fd = -EBADF, ns = -EBADF;
-        const char *ppid;
         size_t n;
 
         if (!t->service.user_namespace)
                 return 0;
-        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 || read_proc(t->main_pid, "status", &status, &n) < 0 ||
-            !(ppid = status_field(status, "PPid")) || strtol(ppid, NULL, 10) != t->init)
+        if (t->main_pid <= 0 || (fd = pidfd_open(t->main_pid)) < 0 ||
+            proc_read_whole(t->main_pid, "status", PROC_FILE_MAX, &status, &n) < 0 ||
+            proc_status_pid(status, "PPid") != t->init)
                 return log_error_errno(-ESRCH, "join: sandbox %s: its service's process is gone; its user namespace with it", name);
         ns = userns_open_child(t->main_pid);
         if (ns < 0)
@@ -355,7 +298,7 @@ static int open_cgroups(const char *name, Target *t) {
         size_t n;
         int r;
 
-        r = read_proc(t->init, "cgroup", &text, &n);
+        r = proc_read_whole(t->init, "cgroup", PROC_FILE_MAX, &text, &n);
         if (r < 0)
                 return log_error_errno(r, "join: sandbox %s: the cgroups of init PID %d: %m", name, (int) t->init);
         return join_cgroups_open(name, t->init, text, t->cgroups, CGROUPS_MAX, &t->n_cgroups);
