@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "mountinfo.h"
 #include "run-limits.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -93,24 +94,20 @@ static const char *cgroup2_mount(void) {
 /* The mount point of the cgroup v1 hierarchy with controller, from
  * /proc/self/mountinfo; -ENOENT without one. */
 static int cgroup1_mount(const char *controller, char *buf, size_t size) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        char line[4096];
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        MountInfo m;
+        int r;
 
-        if (!f)
-                return -errno;
-        while (fgets(line, sizeof(line), f)) {
-                char mount[PATH_MAX], fstype[64], options[1024];
-                const char *dash = strstr(line, " - ");
-
-                if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mount) != 1 ||
-                    sscanf(dash + 3, "%63s %*s %1023s", fstype, options) != 2)
-                        continue;
-                /* a mount point with a space or the like is escaped: not one of ours */
-                if (streq(fstype, "cgroup") && word_in(options, controller, ",") && !strchr(mount, '\\')) {
-                        snprintf(buf, size, "%s", mount);
+        r = mountinfo_open(&f, 0);
+        if (r < 0)
+                return r;
+        while (mountinfo_next(&f, &m) > 0)
+                /* a mount point the kernel escapes (a space or the like): not one of ours */
+                if (streq(m.fstype, "cgroup") && word_in(m.super_options, controller, ",") &&
+                    !strpbrk(m.mount_point, " \t\n\\")) {
+                        snprintf(buf, size, "%s", m.mount_point);
                         return 0;
                 }
-        }
         return -ENOENT;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "state-walk.h"
 #include "state.h"
@@ -31,81 +32,15 @@ int state_root_absolute(const char *state_root, char **ret) {
         return 0;
 }
 
-/* Undoes the octal escapes (\040 for a space) of a mountinfo field. */
-static void unescape_octal(char *s) {
-        char *w = s;
-
-        for (const char *r = s; *r;) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-                        *w++ = (char) (((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-                        r += 4;
-                } else
-                        *w++ = *r++;
-        }
-        *w = 0;
-}
-
-/* Splits s at single spaces in place: up to max fields into fields;
- * returns how many there are. */
-static size_t split_fields(char *s, char **fields, size_t max) {
-        size_t n = 0;
-
-        while (s && n < max) {
-                char *next = strchr(s, ' ');
-
-                if (next)
-                        *next++ = 0;
-                fields[n++] = s;
-                s = next;
-        }
-        return n;
-}
-
-static bool options_say_ro(const char *options) {
-        return strncmp(options, "ro", 2) == 0 && (options[2] == 0 || options[2] == ',');
-}
-
-int mountinfo_next(FILE *f, char **line, size_t *size, MountEntry *ret) {
-        char *fields[64];
-        ssize_t k;
-        size_t n, dash;
-
-        for (;;) {
-                errno = 0;
-                k = getline(line, size, f);
-                if (k < 0)
-                        return errno ? -errno : ferror(f) ? -EIO : 0;
-                if (k > MOUNTINFO_LINE_MAX)
-                        return -EBADMSG;
-                (*line)[strcspn(*line, "\n")] = 0;
-                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS */
-                n = split_fields(*line, fields, ELEMENTSOF(fields));
-                for (dash = 6; dash < n && !streq(fields[dash], "-"); dash++)
-                        ;
-                if (dash + 3 < n)
-                        break;
-        }
-        unescape_octal(fields[4]);
-        unescape_octal(fields[dash + 1]);
-        *ret = (MountEntry) {
-                .mount_point = fields[4],
-                .fstype = fields[dash + 1],
-                .read_only = options_say_ro(fields[5]) || options_say_ro(fields[dash + 3]),
-        };
-        return 1;
-}
-
 int mount_below(const char *path, char **ret_mount) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0;
-        MountEntry m;
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        MountInfo m;
         int r;
 
-        f = fopen("/proc/self/mountinfo", "re");
-        if (!f)
-                return log_error_errno(-errno, "read /proc/self/mountinfo: %m");
-        while ((r = mountinfo_next(f, &line, &size, &m)) > 0)
+        r = mountinfo_open(&f, 0);
+        if (r < 0)
+                return log_error_errno(r, "read /proc/self/mountinfo: %m");
+        while ((r = mountinfo_next(&f, &m)) > 0)
                 if (path_is_at_or_below(m.mount_point, path)) {
                         *ret_mount = strdup(m.mount_point);
                         return *ret_mount ? 1 : log_oom();

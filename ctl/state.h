@@ -26,23 +26,6 @@ int state_root_absolute(const char *state_root, char **ret);
  * are opened with state_root_walk() and state_step_down() (state-dir.h),
  * without flags: O_RDONLY, nothing made, -ENOENT not logged. */
 
-/* A line of a mountinfo file, its fields pointing into that line. */
-typedef struct MountEntry {
-        const char *mount_point; /* octal escapes undone */
-        const char *fstype;
-        bool read_only;          /* the mount, or its file system, is "ro" */
-} MountEntry;
-
-/* The longest mountinfo line read: the kernel writes each of its paths
- * (up to PATH_MAX) with some characters escaped to four. */
-#define MOUNTINFO_LINE_MAX (64 * 1024)
-
-/* The next mount of the mountinfo file f, its line read into *line with
- * getline(): 1 and *ret, 0 at the end, -errno (-EBADMSG for a line
- * longer than MOUNTINFO_LINE_MAX). Lines without the fields are
- * skipped. Does not log. */
-int mountinfo_next(FILE *f, char **line, size_t *size, MountEntry *ret);
-
 /* The first mount point at or below path (absolute, without symbolic
  * links) in /proc/self/mountinfo: 1 and *ret_mount, 0 when there is
  * none, -errno after logging. */

@@ -19,6 +19,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "mountinfo.h"
 #include "proc-file.h"
 #include "proc-tree.h"
 #include "quantities.h"
@@ -193,7 +194,7 @@ static int status_label(Status *s) {
         return 0;
 }
 
-static int mounts_add(Status *s, const MountEntry *m) {
+static int mounts_add(Status *s, const MountInfo *m) {
         Mount *t;
 
         t = realloc(s->mounts, (s->n_mounts + 1) * sizeof(Mount));
@@ -213,20 +214,18 @@ static int mounts_add(Status *s, const MountEntry *m) {
 /* The mounts as the sandbox's PID 1 sees them: its mountinfo, whose
  * paths are relative to its root. */
 static int status_mounts(Status *s) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
         char path[64];
-        size_t size = 0;
-        MountEntry m;
+        MountInfo m;
         int r;
 
         snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) s->init);
-        f = fopen(path, "re");
-        if (!f && errno == ENOENT)
+        r = mountinfo_open(&f, s->init);
+        if (r == -ENOENT)
                 return 0; /* it has just ended */
-        if (!f)
-                return log_error_errno(-errno, "status: read %s: %m%s", path, log_root_hint(-errno));
-        while ((r = mountinfo_next(f, &line, &size, &m)) > 0) {
+        if (r < 0)
+                return log_error_errno(r, "status: read %s: %m%s", path, log_root_hint(r));
+        while ((r = mountinfo_next(&f, &m)) > 0) {
                 if (s->n_mounts >= MOUNTS_MAX) {
                         s->mounts_truncated = true;
                         break;

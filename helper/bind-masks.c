@@ -30,6 +30,7 @@
 #include "hidden-paths.h"
 #include "log.h"
 #include "mount-util.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "state-dir.h"
 
@@ -248,40 +249,31 @@ static bool kernel_type(const char *type) {
 /* Every kernel interface mounted below the bind just made on target
  * (top, as this namespace shows it): the bind is recursive. */
 static int mask_kernel_mounts(Masks *m, const char *target, const char *top) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0, n = strlen(top);
-        unsigned lines = 0;
-        int r = 0;
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        size_t n = strlen(top);
+        MountInfo mi;
+        int r;
 
-        if (!f)
-                return log_error_errno(-errno, "bind: read /proc/self/mountinfo: %m");
-        while (r >= 0 && getline(&line, &size, f) > 0) {
-                char *mp, *sep, *type, path[PATH_MAX];
+        r = mountinfo_open(&f, 0);
+        if (r < 0)
+                return log_error_errno(r, "bind: read /proc/self/mountinfo: %m");
+        while ((r = mountinfo_next(&f, &mi)) > 0) {
+                const char *mp = mi.mount_point;
+                char path[PATH_MAX];
 
-                if (++lines > MOUNTINFO_LINES_MAX)
-                        return log_error_errno(-E2BIG, "bind: more than %d mounts", MOUNTINFO_LINES_MAX);
-                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - TYPE SOURCE ... */
-                mp = line;
-                for (int i = 0; i < 4 && mp; i++) {
-                        mp = strchr(mp, ' ');
-                        if (mp)
-                                mp++;
-                }
-                sep = strstr(line, " - ");
-                if (!mp || !sep || sep < mp)
-                        continue;
-                mp[strcspn(mp, " ")] = 0;
-                type = sep + 3;
-                type[strcspn(type, " ")] = 0;
-                mountinfo_unescape(mp);
-                if (!kernel_type(type) || strncmp(mp, top, n) != 0 || mp[n] != '/')
+                if (!kernel_type(mi.fstype) || strncmp(mp, top, n) != 0 || mp[n] != '/')
                         continue;
                 if ((size_t) snprintf(path, sizeof(path), "%s%s", target, mp + n) >= sizeof(path))
                         return log_error_errno(-ENAMETOOLONG, "bind: mask %s%s: %m", target, mp + n);
                 r = mask_path(m, path);
+                if (r < 0)
+                        return r;
         }
-        return r;
+        if (r == -E2BIG)
+                return log_error_errno(r, "bind: more than %d mounts", MOUNTINFO_LINES_MAX);
+        if (r < 0)
+                return log_error_errno(r, "bind: read /proc/self/mountinfo: %m");
+        return 0;
 }
 
 /* What the bind of real on target shows of what the sandbox hides:

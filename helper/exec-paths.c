@@ -27,6 +27,7 @@
 #include "log.h"
 #include "macro.h"
 #include "mount-util.h"
+#include "mountinfo.h"
 #include "paths.h"
 #include "strv.h"
 
@@ -157,34 +158,21 @@ static void mounts_done(Mounts *m) {
  * paths sorted shortest first, so the last one it lies below is the
  * longest */
 static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_paths, Mounts *m) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0, lines = 0;
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        MountInfo mi;
+        int r;
 
-        if (!f)
-                return log_error_errno(-errno, "no-exec paths: read /proc/self/mountinfo: %m");
-        while (getline(&line, &size, f) > 0) {
-                unsigned long long id;
-                char *point, *options;
+        r = mountinfo_open(&f, 0);
+        if (r < 0)
+                return log_error_errno(r, "no-exec paths: read /proc/self/mountinfo: %m");
+        while ((r = mountinfo_next(&f, &mi)) > 0) {
                 const ExecPath *rule = NULL;
                 MountEntry *t;
-                int k = 0;
 
-                if (++lines > MOUNTINFO_LINES_MAX)
-                        return log_error_errno(-E2BIG, "no-exec paths: more than %d mounts", MOUNTINFO_LINES_MAX);
-                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... */
-                if (sscanf(line, "%llu %*u %*s %*s %n", &id, &k) < 1 || k == 0)
-                        continue;
-                point = line + k;
-                options = strchr(point, ' ');
-                if (!options)
-                        continue;
-                *options++ = 0;
-                mountinfo_unescape(point);
-                if (!path_is_at_or_below(point, root_real))
+                if (!path_is_at_or_below(mi.mount_point, root_real))
                         continue;
                 for (size_t i = 0; i < n_paths; i++)
-                        if (path_is_at_or_below(point, paths[i].real))
+                        if (path_is_at_or_below(mi.mount_point, paths[i].real))
                                 rule = &paths[i];
                 if (!rule)
                         continue;
@@ -192,10 +180,14 @@ static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_pa
                 if (!t)
                         return log_oom();
                 m->e = t;
-                m->e[m->n] = (MountEntry) { id, has_noexec(options), rule, strdup(point) };
+                m->e[m->n] = (MountEntry) { mi.id, has_noexec(mi.options), rule, strdup(mi.mount_point) };
                 if (!m->e[m->n++].point)
                         return log_oom();
         }
+        if (r == -E2BIG)
+                return log_error_errno(r, "no-exec paths: more than %d mounts", MOUNTINFO_LINES_MAX);
+        if (r < 0)
+                return log_error_errno(r, "no-exec paths: read /proc/self/mountinfo: %m");
         return 0;
 }
 

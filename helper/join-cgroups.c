@@ -16,6 +16,7 @@
 #include "join-cgroups.h"
 #include "log.h"
 #include "macro.h"
+#include "mountinfo.h"
 #include "strv.h"
 
 /* The cgroup file system a line of /proc/PID/cgroup names, where
@@ -49,34 +50,32 @@ static int cgroup_mount(const char *hierarchy, char *buf, size_t size) {
  * cgroup2 file system for "", a cgroup one whose options name every
  * controller (or "name=X") of the list. 1, 0, or -errno. */
 static int cgroup_hierarchy_mounted(const char *hierarchy) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        _cleanup_free_ char *line = NULL;
-        size_t size = 0;
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        MountInfo m;
+        int r;
 
-        if (!f)
-                return -errno;
-        while (getline(&line, &size, f) > 0) {
-                char *sep = strstr(line, " - "), fstype[32], source[256], options[1024];
+        r = mountinfo_open(&f, 0);
+        if (r < 0)
+                return r;
+        while ((r = mountinfo_next(&f, &m)) > 0) {
                 _cleanup_strv_free_ char **want = NULL, **have = NULL;
                 bool all = true;
 
-                if (!sep || sscanf(sep + 3, "%31s %255s %1023s", fstype, source, options) != 3)
-                        continue;
                 if (!*hierarchy) {
-                        if (streq(fstype, "cgroup2"))
+                        if (streq(m.fstype, "cgroup2"))
                                 return 1;
                         continue;
                 }
-                if (!streq(fstype, "cgroup"))
+                if (!streq(m.fstype, "cgroup"))
                         continue;
-                if (strv_split(hierarchy, ",", &want) < 0 || strv_split(options, ",", &have) < 0)
+                if (strv_split(hierarchy, ",", &want) < 0 || strv_split(m.super_options, ",", &have) < 0)
                         return -ENOMEM;
                 STRV_FOREACH(w, want)
                         all = all && strv_contains(have, *w);
                 if (all)
                         return 1;
         }
-        return 0;
+        return r;
 }
 
 /* cgroup.procs of every cgroup the sandbox's init is in, opened here,

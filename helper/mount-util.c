@@ -34,21 +34,6 @@ const char *mount_context_option(void) {
         return context_option;
 }
 
-/* "\040" and the like, as /proc/self/mountinfo escapes them, in place */
-void mountinfo_unescape(char *s) {
-        char *w = s;
-
-        for (const char *r = s; *r;) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-                    r[3] <= '7') {
-                        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-                        r += 4;
-                } else
-                        *w++ = *r++;
-        }
-        *w = 0;
-}
-
 void fd_path(int fd, char buf[static FD_PATH_MAX]) {
         snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
 }

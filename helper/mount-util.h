@@ -17,11 +17,6 @@ void fd_path(int fd, char buf[static FD_PATH_MAX]);
  * for a file of another namespace, or one gone; logs nothing. */
 int fd_real_path(int fd, char buf[static PATH_MAX]);
 
-/* /proc/self/mountinfo: at most this many lines are read; a mount point
- * as it writes it ("\040" for a space) made the path again, in place */
-#define MOUNTINFO_LINES_MAX 100000
-void mountinfo_unescape(char *s);
-
 int mount_logged(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 
 /* Adds flags (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) to the mount

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "macro.h"
+#include "mountinfo.h"
+#include "quantities.h"
+
+int mountinfo_open(MountInfoFile *m, pid_t pid) {
+        char path[64];
+
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/mountinfo");
+        *m = (MountInfoFile) {};
+        m->f = fopen(path, "re");
+        return m->f ? 0 : -errno;
+}
+
+void mountinfo_close(MountInfoFile *m) {
+        if (m->f)
+                fclose(m->f);
+        free(m->line);
+        *m = (MountInfoFile) {};
+}
+
+/* "\040" and the like, as mountinfo escapes a path, made the path
+ * again, in place */
+static void mountinfo_unescape(char *s) {
+        char *w = s;
+
+        for (const char *r = s; *r;) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+                    r[3] <= '7') {
+                        *w++ = (char) (((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+                        r += 4;
+                } else
+                        *w++ = *r++;
+        }
+        *w = 0;
+}
+
+/* The field at *p, ended at a single space in place; NULL past the last. */
+static char *next_field(char **p) {
+        char *s = *p, *e;
+
+        if (!s)
+                return NULL;
+        e = strchr(s, ' ');
+        if (e)
+                *e++ = 0;
+        *p = e;
+        return s;
+}
+
+static bool options_say_ro(const char *options) {
+        return strncmp(options, "ro", 2) == 0 && (options[2] == 0 || options[2] == ',');
+}
+
+int mountinfo_next(MountInfoFile *m, MountInfo *ret) {
+        for (;;) {
+                char *p, *f[6], *sep, *fstype, *source, *super;
+                uint64_t id;
+                ssize_t k;
+                size_t n;
+
+                errno = 0;
+                k = getline(&m->line, &m->size, m->f);
+                if (k < 0)
+                        return errno ? -errno : ferror(m->f) ? -EIO : 0;
+                if (k > MOUNTINFO_LINE_MAX)
+                        return -EBADMSG;
+                if (++m->lines > MOUNTINFO_LINES_MAX)
+                        return -E2BIG;
+                p = m->line;
+                p[strcspn(p, "\n")] = 0;
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER-OPTIONS */
+                for (n = 0; n < ELEMENTSOF(f) && (f[n] = next_field(&p)); n++)
+                        ;
+                if (n < ELEMENTSOF(f) || parse_uint_range(f[0], 0, UINT64_MAX, &id) < 0)
+                        continue;
+                do
+                        sep = next_field(&p);
+                while (sep && !streq(sep, "-"));
+                fstype = next_field(&p);
+                source = next_field(&p);
+                super = next_field(&p);
+                if (!super)
+                        continue;
+                mountinfo_unescape(f[4]);
+                mountinfo_unescape(fstype);
+                *ret = (MountInfo) {
+                        .id = id,
+                        .mount_point = f[4],
+                        .options = f[5],
+                        .fstype = fstype,
+                        .source = source,
+                        .super_options = super,
+                        .read_only = options_say_ro(f[5]) || options_say_ro(super),
+                };
+                return 1;
+        }
+}
