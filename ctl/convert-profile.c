@@ -15,10 +15,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cap-ng.h>
+#include <linux/capability.h>
 
 #include "buffer.h"
 #include "capabilities.h"
+#include "capability-names.h"
 #include "convert-env.h"
 #include "convert-exec-paths.h"
 #include "convert-hooks.h"
@@ -134,14 +135,14 @@ static int capabilities(Buffer *b, uint64_t mask, bool host_network, bool keep_u
         *ret_kept = 0;
         for (unsigned i = 0; i < 64; i++) {
                 _cleanup_free_ char *name = NULL;
-                const char *n, *why;
+                char n[CAPABILITY_NAME_MAX];
+                const char *why;
 
-                if (!(mask & (UINT64_C(1) << i)) || !(n = capng_capability_to_name(i)))
+                if (!(mask & (UINT64_C(1) << i)) || capability_to_name(i, n) < 0)
                         continue;
-                if (asprintf(&name, "CAP_%s", n) < 0)
+                name = strdup(n);
+                if (!name)
                         return -ENOMEM;
-                for (char *c = name; *c; c++)
-                        *c = (char) (*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
                 why = capability_unsafe_why(name, host_network);
                 if (!why || keep_unsafe)
                         *ret_kept |= UINT64_C(1) << i;

@@ -6,8 +6,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <cap-ng.h>
-
+#include "capability-names.h"
 #include "macro.h"
 #include "quantities.h"
 #include "strv.h"
@@ -84,10 +83,9 @@ uint64_t unit_parse_caps(char **words) {
         uint64_t mask = 0;
 
         STRV_FOREACH(w, words) {
-                const char *name = *w + (w == words && **w == '~');
-                int cap = capng_name_to_capability(strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name);
+                int cap = capability_from_any_name(*w + (w == words && **w == '~'));
 
-                if (cap >= 0 && cap < 64)
+                if (cap >= 0)
                         mask |= UINT64_C(1) << cap;
         }
         return mask;

@@ -21,8 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cap-ng.h>
-
+#include "capability-names.h"
 #include "config.h"
 #include "fileio.h"
 #include "helper-config.h"
@@ -322,23 +321,6 @@ char *selinux_mount_context(const HelperConfig *c) {
         return level ? selinux_context_at_level(file, level) : strdup(file);
 }
 
-char *capabilities_names(uint64_t mask) {
-        _cleanup_strv_free_ char **l = NULL;
-
-        for (unsigned i = 0; i < 64; i++) {
-                const char *n = (mask & (UINT64_C(1) << i)) ? capng_capability_to_name(i) : NULL;
-                char *s;
-
-                if (!n)
-                        continue;
-                if (asprintf(&s, "CAP_%s", n) < 0 || strv_consume(&l, s) < 0)
-                        return NULL;
-                for (char *p = s + 4; *p; p++)
-                        *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-        }
-        return strv_join(l, " ");
-}
-
 /* The keep-list as a mask of capability numbers; each must be known to
  * the kernel (PR_CAPBSET_READ says EINVAL for one it does not know). */
 static int resolve_caps(const HelperConfig *c, uint64_t *ret, uint64_t *ret_missing) {
@@ -346,9 +328,9 @@ static int resolve_caps(const HelperConfig *c, uint64_t *ret, uint64_t *ret_miss
         int have;
 
         STRV_FOREACH(k, c->keep_caps) {
-                int cap = capng_name_to_capability(*k + 4); /* past "CAP_" */
+                int cap = capability_from_name(*k);
 
-                if (cap < 0 || cap >= 64 || (have = prctl(PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0)) < 0)
+                if (cap < 0 || (have = prctl(PR_CAPBSET_READ, (unsigned long) cap, 0, 0, 0)) < 0)
                         return log_error_errno(-EINVAL, "capabilities: %s: unknown to this system", *k);
                 /* one the unit's or a container's bounding set took
                  * away cannot be given back: kept out, which only

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capability-names.h"
 #include "helper-config.h"
 #include "step.h"
 
@@ -44,9 +45,6 @@ int identity_resolve_names(HelperConfig *c);
  * to keep. Logs what failed. */
 int identity_resolve(const HelperConfig *c, Identity *id);
 void identity_done(Identity *id);
-
-/* "CAP_A CAP_B" for a mask of capability numbers; NULL when out of memory. */
-char *capabilities_names(uint64_t mask);
 
 /* The effective and permitted sets set to caps, the inheritable set to
  * inheritable (masks of capability numbers), with one capset(). Returns

@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cap-ng.h>
-
 #include "address-families.h"
+#include "capability-names.h"
 #include "config.h"
 #include "helper-config.h"
 #include "helper-options.h"
@@ -149,15 +148,10 @@ static int set_list(char ***field, const char *value, bool (*valid)(const char *
         return 0;
 }
 
-/* Upper case with the CAP_ prefix, and known to libcap-ng: an unknown
+/* Upper case with the CAP_ prefix, and known to this build: an unknown
  * name is refused before anything is built, not when it is applied. */
 static bool is_capability(const char *s) {
-        if (strncmp(s, "CAP_", 4) != 0 || !s[4])
-                return false;
-        for (const char *p = s + 4; *p; p++)
-                if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
-                        return false;
-        return capng_name_to_capability(s + 4) >= 0;
+        return capability_from_name(s) >= 0;
 }
 
 /* A system call name or a known @set, with ":ERRNO" when with_errno;

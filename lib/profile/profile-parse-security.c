@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include <cap-ng.h>
 #include <seccomp.h>
 
 #include "address-families.h"
 #include "capabilities.h"
+#include "capability-names.h"
 #include "names.h"
 #include "profile-parse.h"
 #include "strv.h"
@@ -148,11 +148,11 @@ static char **capability_list(ParseContext *c, xmlNodePtr n, const char *name) {
                         return oom(c), NULL;
                 for (char *s = upper; *s; s++)
                         *s = (char) toupper((unsigned char) *s);
-                if (strncmp(upper, "CAP_", 4) != 0 && capng_name_to_capability(upper) >= 0) {
+                if (strncmp(upper, "CAP_", 4) != 0 && capability_from_any_name(upper) >= 0) {
                         problem(c, n, "unknown capability \"%s\"; capability names start with CAP_: did you mean CAP_%s?", *w, upper);
                         continue;
                 }
-                if (strncmp(upper, "CAP_", 4) != 0 || capng_name_to_capability(upper + 4) < 0) {
+                if (capability_from_name(upper) < 0) {
                         problem(c, n, "unknown capability \"%s\"; allowed: names such as CAP_NET_BIND_SERVICE "
                                 "(see capabilities(7)), separated by spaces", *w);
                         continue;
