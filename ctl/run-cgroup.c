@@ -98,17 +98,14 @@ static int cgroup1_mount(const char *controller, char *buf, size_t size) {
         MountInfo m;
         int r;
 
-        r = mountinfo_open(&f, 0);
-        if (r < 0)
-                return r;
-        while (mountinfo_next(&f, &m) > 0)
+        while ((r = mountinfo_next(&f, &m)) > 0)
                 /* a mount point the kernel escapes (a space or the like): not one of ours */
                 if (streq(m.fstype, "cgroup") && word_in(m.super_options, controller, ",") &&
                     !strpbrk(m.mount_point, " \t\n\\")) {
                         snprintf(buf, size, "%s", m.mount_point);
                         return 0;
                 }
-        return -ENOENT;
+        return r < 0 ? r : -ENOENT;
 }
 
 static int add_dir(RunCgroup *c, const char *parent, const char *leaf) {

@@ -37,9 +37,6 @@ int mount_below(const char *path, char **ret_mount) {
         MountInfo m;
         int r;
 
-        r = mountinfo_open(&f, 0);
-        if (r < 0)
-                return log_error_errno(r, "read /proc/self/mountinfo: %m");
         while ((r = mountinfo_next(&f, &m)) > 0)
                 if (path_is_at_or_below(m.mount_point, path)) {
                         *ret_mount = strdup(m.mount_point);

@@ -214,17 +214,12 @@ static int mounts_add(Status *s, const MountInfo *m) {
 /* The mounts as the sandbox's PID 1 sees them: its mountinfo, whose
  * paths are relative to its root. */
 static int status_mounts(Status *s) {
-        _cleanup_(mountinfo_close) MountInfoFile f = {};
+        _cleanup_(mountinfo_close) MountInfoFile f = { .pid = s->init };
         char path[64];
         MountInfo m;
         int r;
 
         snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) s->init);
-        r = mountinfo_open(&f, s->init);
-        if (r == -ENOENT)
-                return 0; /* it has just ended */
-        if (r < 0)
-                return log_error_errno(r, "status: read %s: %m%s", path, log_root_hint(r));
         while ((r = mountinfo_next(&f, &m)) > 0) {
                 if (s->n_mounts >= MOUNTS_MAX) {
                         s->mounts_truncated = true;
@@ -234,9 +229,11 @@ static int status_mounts(Status *s) {
                 if (r < 0)
                         return r;
         }
+        if (r == -ENOENT)
+                return 0; /* it has just ended */
         /* ESRCH, EINVAL: it ended while being read */
         if (r < 0 && r != -ESRCH && r != -EINVAL)
-                return log_error_errno(r, "status: read %s: %m", path);
+                return log_error_errno(r, "status: read %s: %m%s", path, log_root_hint(r));
         s->has_mounts = r >= 0;
         return 0;
 }

@@ -254,9 +254,6 @@ static int mask_kernel_mounts(Masks *m, const char *target, const char *top) {
         MountInfo mi;
         int r;
 
-        r = mountinfo_open(&f, 0);
-        if (r < 0)
-                return log_error_errno(r, "bind: read /proc/self/mountinfo: %m");
         while ((r = mountinfo_next(&f, &mi)) > 0) {
                 const char *mp = mi.mount_point;
                 char path[PATH_MAX];

@@ -162,9 +162,6 @@ static int mounts_read(const char *root_real, const ExecPath *paths, size_t n_pa
         MountInfo mi;
         int r;
 
-        r = mountinfo_open(&f, 0);
-        if (r < 0)
-                return log_error_errno(r, "no-exec paths: read /proc/self/mountinfo: %m");
         while ((r = mountinfo_next(&f, &mi)) > 0) {
                 const ExecPath *rule = NULL;
                 MountEntry *t;

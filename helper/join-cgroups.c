@@ -54,9 +54,6 @@ static int cgroup_hierarchy_mounted(const char *hierarchy) {
         MountInfo m;
         int r;
 
-        r = mountinfo_open(&f, 0);
-        if (r < 0)
-                return r;
         while ((r = mountinfo_next(&f, &m)) > 0) {
                 _cleanup_strv_free_ char **want = NULL, **have = NULL;
                 bool all = true;

@@ -7,14 +7,13 @@
 #include "mountinfo.h"
 #include "quantities.h"
 
-int mountinfo_open(MountInfoFile *m, pid_t pid) {
+static int mountinfo_open(MountInfoFile *m) {
         char path[64];
 
-        if (pid > 0)
-                snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) pid);
+        if (m->pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int) m->pid);
         else
                 snprintf(path, sizeof(path), "/proc/self/mountinfo");
-        *m = (MountInfoFile) {};
         m->f = fopen(path, "re");
         return m->f ? 0 : -errno;
 }
@@ -23,7 +22,8 @@ void mountinfo_close(MountInfoFile *m) {
         if (m->f)
                 fclose(m->f);
         free(m->line);
-        *m = (MountInfoFile) {};
+        m->f = NULL;
+        m->line = NULL;
 }
 
 /* "\040" and the like, as mountinfo escapes a path, made the path
@@ -60,6 +60,10 @@ static bool options_say_ro(const char *options) {
 }
 
 int mountinfo_next(MountInfoFile *m, MountInfo *ret) {
+        int r;
+
+        if (!m->f && (r = mountinfo_open(m)) < 0)
+                return r;
         for (;;) {
                 char *p, *f[6], *sep, *fstype, *source, *super;
                 uint64_t id;

@@ -28,17 +28,20 @@ typedef struct MountInfo {
         bool read_only;      /* the mount, or its file system, is "ro" */
 } MountInfo;
 
+/* /proc/PID/mountinfo, or /proc/self/mountinfo for pid 0, opened by the
+ * first mountinfo_next(): MountInfoFile f = { .pid = PID }, with
+ * _cleanup_(mountinfo_close). */
 typedef struct MountInfoFile {
+        pid_t pid;
         FILE *f;
         char *line;
         size_t size, lines;
 } MountInfoFile;
 
-/* /proc/PID/mountinfo, or /proc/self/mountinfo for pid 0. 0 or -errno. */
-int mountinfo_open(MountInfoFile *m, pid_t pid);
 void mountinfo_close(MountInfoFile *m);
 
-/* The next mount: 1 and *ret, 0 at the end, -errno: -EBADMSG for a line
- * longer than MOUNTINFO_LINE_MAX, -E2BIG past MOUNTINFO_LINES_MAX lines.
- * Lines without the fields are skipped. */
+/* The next mount: 1 and *ret, 0 at the end, -errno: the open's (-ENOENT
+ * for a process that has ended), -EBADMSG for a line longer than
+ * MOUNTINFO_LINE_MAX, -E2BIG past MOUNTINFO_LINES_MAX lines. Lines
+ * without the fields are skipped. */
 int mountinfo_next(MountInfoFile *m, MountInfo *ret);
