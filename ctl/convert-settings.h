@@ -7,7 +7,7 @@
 #include "unit-props.h"
 
 /* The <unit-setting> elements of what u sets that passes through
- * (lib/unit-settings.c), into b: its dependencies on other units but
+ * (lib/profile/unit-settings.c), into b: its dependencies on other units but
  * systemd's defaults, its resource limits where they differ from the
  * manager's, UMask=, KillSignal=, WatchdogSec=, SyslogIdentifier=,
  * OOMScoreAdjust=, Nice=, MemoryHigh=, CPUWeight=, IO*Max=, credentials

@@ -121,7 +121,7 @@ uint64_t convert_dropped_capabilities(const UnitProps *u) {
                 m |= UINT64_C(1) << CAP_SYS_TIME | UINT64_C(1) << CAP_WAKE_ALARM;
         /* in a user namespace of its own the unit could not use them
          * either: the network namespace is the host user namespace's
-         * (validate refuses them there, lib/profile-check.c) */
+         * (validate refuses them there, lib/profile/profile-check.c) */
         if (confining_value(u, "PrivateUsers"))
                 m |= UINT64_C(1) << CAP_NET_BIND_SERVICE | UINT64_C(1) << CAP_NET_ADMIN | UINT64_C(1) << CAP_NET_RAW |
                      UINT64_C(1) << CAP_NET_BROADCAST;
