@@ -19,6 +19,7 @@
 #include "macro.h"
 #include "notify-relay.h"
 #include "notify.h"
+#include "proc-file.h"
 
 /* linux/nsfs.h of Linux 6.10: a PID as the PID namespace of the fd sees
  * it; ESRCH when it is not in there */
@@ -202,25 +203,12 @@ static int send_out(const NotifyRelay *r, const char *p, size_t n, const int *fd
 }
 
 /* pid's parent, from /proc/PID/stat (readable to all, unlike
- * /proc/PID/ns/): the field after the state, which follows the last ")" */
+ * /proc/PID/ns/); 0 when it cannot be read */
 static pid_t parent_of(pid_t pid) {
-        char path[64], buf[512], *p;
-        _cleanup_close_ int fd = -EBADF;
-        ssize_t n;
-        int ppid;
+        uint64_t start;
+        pid_t parent;
 
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return 0;
-        n = read(fd, buf, sizeof(buf) - 1);
-        if (n <= 0)
-                return 0;
-        buf[n] = 0;
-        p = strrchr(buf, ')');
-        if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
-                return 0;
-        return (pid_t) ppid;
+        return proc_stat_parent_start(pid, &parent, &start) < 0 ? 0 : parent;
 }
 
 /* A process of this sandbox: one its PID namespace has a PID for. Where

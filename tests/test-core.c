@@ -94,6 +94,8 @@ static void test_status_fields(void) {
 static void test_proc_files(void) {
         _cleanup_free_ char *whole = NULL;
         char buf[4096], small[8];
+        uint64_t start = 0;
+        pid_t parent = 0;
         size_t n = 0;
         ssize_t k;
 
@@ -106,6 +108,8 @@ static void test_proc_files(void) {
         free(TAKE_PTR(whole));
         check(proc_read_whole(getpid(), "status", 16, &whole, &n) == -EFBIG && !whole, "status past max: -EFBIG");
         check(proc_read_into(getpid(), "no-such-file", buf, sizeof(buf)) == -ENOENT, "a file /proc has not: -ENOENT");
+        check(proc_stat_parent_start(getpid(), &parent, &start) == 0 && parent == getppid() && start > 0,
+              "this process's parent and start time from its stat");
 }
 
 static pid_t child_pausing(int flags) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "fileio.h"
 #include "macro.h"
 #include "proc-file.h"
+
+/* what is read of /proc/PID/stat: the fields used come first */
+#define STAT_READ_MAX 1024
 
 static int proc_open(pid_t pid, const char *name) {
         char path[PATH_MAX];
@@ -87,5 +91,34 @@ int proc_status_nspid(const char *status, pid_t *ret_inner, unsigned *ret_levels
                 return -EINVAL;
         *ret_inner = (pid_t) pid;
         *ret_levels = levels;
+        return 0;
+}
+
+/* Fields 4 and 22 of /proc/PID/stat, counted from the end of the
+ * command's name (the last ")"), which may hold any character. */
+int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
+        char stat[STAT_READ_MAX], *p;
+        long parent = 0;
+        uint64_t start = 0;
+        ssize_t n;
+
+        n = proc_read_into(pid, "stat", stat, sizeof(stat));
+        if (n < 0)
+                return (int) n;
+        p = strrchr(stat, ')');
+        for (int field = 3; p && field <= 22; field++) {
+                p = strchr(p, ' ');
+                if (!p)
+                        break;
+                p++;
+                if (field == 4)
+                        parent = strtol(p, NULL, 10);
+                else if (field == 22)
+                        start = strtoull(p, NULL, 10);
+        }
+        if (!p || parent <= 0)
+                return -EINVAL;
+        *ret_parent = (pid_t) parent;
+        *ret_start = start;
         return 0;
 }

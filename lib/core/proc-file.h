@@ -6,6 +6,7 @@
  * status alike. Nothing here logs. */
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* /proc/PID/NAME (NAME may have slashes: "task/PID/children"), up to
@@ -17,6 +18,11 @@ ssize_t proc_read_into(pid_t pid, const char *name, char *buf, size_t size);
  * that NUL into *ret_size): -EFBIG when it has max bytes or more, as a
  * file cut there could not be told from a whole one. 0 or -errno. */
 int proc_read_whole(pid_t pid, const char *name, size_t max, char **ret, size_t *ret_size);
+
+/* The parent of pid and its start time (clock ticks after boot), from
+ * /proc/PID/stat, which, unlike its status, anyone may read. 0, or
+ * -errno (-EINVAL for a text without them). */
+int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start);
 
 /* The value of a "Key:\tvalue" line of a /proc/PID/status text, after
  * its blanks and up to the end of the line; NULL without the line. */

@@ -11,9 +11,8 @@
 #include "proc-tree.h"
 #include "quantities.h"
 
-/* a process's status and stat: what is read of them comes first */
+/* a process's status: what is read of it comes first */
 #define STATUS_READ_MAX 8192
-#define STAT_READ_MAX 1024
 /* the children listed: a longer list is cut at a PID */
 #define CHILDREN_READ_MAX 4096
 
@@ -77,42 +76,12 @@ pid_t sandbox_init_find(pid_t helper) {
         return search.found;
 }
 
-/* The parent of pid and its start time (clock ticks after boot), fields
- * 4 and 22 of /proc/PID/stat, counted from the end of the command's name
- * (the last ")"), which may hold any character. */
-static int read_parent_and_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
-        char stat[STAT_READ_MAX], *p;
-        long parent = 0;
-        uint64_t start = 0;
-        ssize_t n;
-
-        n = proc_read_into(pid, "stat", stat, sizeof(stat));
-        if (n < 0)
-                return (int) n;
-        p = strrchr(stat, ')');
-        for (int field = 3; p && field <= 22; field++) {
-                p = strchr(p, ' ');
-                if (!p)
-                        break;
-                p++;
-                if (field == 4)
-                        parent = strtol(p, NULL, 10);
-                else if (field == 22)
-                        start = strtoull(p, NULL, 10);
-        }
-        if (!p || parent <= 0)
-                return -EINVAL;
-        *ret_parent = (pid_t) parent;
-        *ret_start = start;
-        return 0;
-}
-
 static bool keep_oldest_child(pid_t pid, void *userdata) {
         ChildSearch *search = userdata;
         uint64_t start;
         pid_t parent;
 
-        if (read_parent_and_start(pid, &parent, &start) < 0 || parent != search->parent)
+        if (proc_stat_parent_start(pid, &parent, &start) < 0 || parent != search->parent)
                 return false;
         if (!search->found || start < search->start || (start == search->start && pid < search->found)) {
                 search->found = pid;
