@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <mntent.h>
 #include <stdbool.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 
 #include "log.h"
 #include "mount-util.h"
+#include "mountinfo.h"
 #include "paths.h"
 
 static char context[480], context_option[512];
@@ -90,15 +90,13 @@ static unsigned long mount_flags_missing(const struct statvfs *sv, unsigned long
  * the flags it has (a bind remount sets them all at once, so a flag left
  * out would be cleared: the host's noexec, say), with flags added. */
 static int add_flags_walk(const char *path, unsigned long flags) {
-        FILE *f = setmntent("/proc/self/mounts", "re");
+        _cleanup_(mountinfo_close) MountInfoFile f = {};
         size_t n = strlen(path);
-        struct mntent *m;
-        int r = 0;
+        MountInfo m;
+        int r;
 
-        if (!f)
-                return log_error_errno(-errno, "read /proc/self/mounts: %m");
-        while (r >= 0 && (m = getmntent(f))) {
-                const char *target = m->mnt_dir;
+        while ((r = mountinfo_next(&f, &m)) > 0) {
+                const char *target = m.mount_point;
                 struct statvfs sv;
                 unsigned long keep;
 
@@ -108,17 +106,17 @@ static int add_flags_walk(const char *path, unsigned long flags) {
                         /* gone since the table was read: nothing to reach */
                         if (errno == ENOENT)
                                 continue;
-                        r = log_error_errno(-errno, "set the flags of %s: %m", target);
-                        break;
+                        return log_error_errno(-errno, "set the flags of %s: %m", target);
                 }
                 keep = statvfs_to_mount_flags(sv.f_flag) | (sv.f_flag & ST_RDONLY ? MS_RDONLY : 0);
                 if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | keep | flags, NULL) < 0 || statvfs(target, &sv) < 0)
-                        r = log_error_errno(-errno, "set the flags of %s: %m", target);
-                else if (mount_flags_missing(&sv, flags))
-                        r = log_error_errno(-EPERM, "set the flags of %s: they did not stick", target);
+                        return log_error_errno(-errno, "set the flags of %s: %m", target);
+                if (mount_flags_missing(&sv, flags))
+                        return log_error_errno(-EPERM, "set the flags of %s: they did not stick", target);
         }
-        endmntent(f);
-        return r;
+        if (r < 0)
+                return log_error_errno(r, "read /proc/self/mountinfo: %m");
+        return 0;
 }
 
 static uint64_t mount_attr_of(unsigned long flags) {
