@@ -7,17 +7,14 @@
 #include "config.h"
 #include "log.h"
 #include "sandboxctl.h"
+#include "verbs.h"
 
-int verb_show(int argc, char *argv[], char * const *dirs) {
+int verb_show(VerbArgs *a, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
         _cleanup_free_ char *dropin = NULL;
         int r;
 
-        if (argc != 1) {
-                fprintf(stderr, "sandboxctl show: expected exactly one profile path or name\n");
-                return EXIT_USAGE;
-        }
-        if (load_profile_absolute(argv[0], dirs, &p) < 0)
+        if (load_profile_absolute(a->operands[0], dirs, &p) < 0)
                 return EXIT_INVALID;
         r = profile_compile_dropin(p, SANDBOX_HELPER_PATH, &dropin);
         if (r < 0)

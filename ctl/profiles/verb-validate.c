@@ -8,6 +8,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "strv.h"
+#include "verbs.h"
 
 /* "PATH: valid" on standard output, or every problem on standard error.
  * A valid profile that keeps a capability reaching past the sandbox (its
@@ -50,15 +51,15 @@ static int validate_all(char * const *dirs) {
         return ret;
 }
 
-int verb_validate(int argc, char *argv[], char * const *dirs) {
+int verb_validate(VerbArgs *a, char * const *dirs) {
         int ret = 0;
 
-        if (argc < 1)
+        if (a->n_operands < 1)
                 return validate_all(dirs);
-        for (int i = 0; i < argc; i++) {
+        for (size_t i = 0; i < a->n_operands; i++) {
                 _cleanup_free_ char *path = NULL;
 
-                if (resolve_profile(argv[i], dirs, &path) < 0 || validate_path(path, dirs) != 0)
+                if (resolve_profile(a->operands[i], dirs, &path) < 0 || validate_path(path, dirs) != 0)
                         ret = EXIT_INVALID;
         }
         return ret;
