@@ -5,13 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 
 #include "config.h"
 #include "log.h"
-#include "names.h"
 #include "sandboxctl.h"
 #include "schema.h"
 #include "search-path.h"
@@ -46,21 +44,6 @@ static int parse_argv(int argc, char *argv[]) {
                         return -EINVAL;
                 }
         return 1;
-}
-
-int verb_name_check(const char *verb, const char *name) {
-        if (sandbox_name_is_valid(name))
-                return 0;
-        log_error("%s: \"%s\" is not a valid sandbox name (" SANDBOX_NAME_RULE ")", verb, name);
-        return EXIT_INVALID;
-}
-
-int verb_need_root(const char *verb) {
-        if (geteuid() == 0)
-                return 0;
-        log_error("%s: needs root: sandboxes' state, runtime directories and processes are root's; "
-                  "run \"sandboxctl %s\" as root (e.g. with sudo)", verb, verb);
-        return EXIT_INVALID;
 }
 
 int main(int argc, char *argv[]) {

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "macro.h"
+#include "names.h"
 #include "paths.h"
 #include "search-path.h"
 #include "sandboxctl.h"
@@ -203,6 +205,21 @@ void verb_args_done(VerbArgs *a) {
         *a = (VerbArgs) {};
 }
 
+int verb_name_check(const char *verb, const char *name) {
+        if (sandbox_name_is_valid(name))
+                return 0;
+        log_error("%s: \"%s\" is not a valid sandbox name (" SANDBOX_NAME_RULE ")", verb, name);
+        return EXIT_INVALID;
+}
+
+int verb_need_root(const char *verb) {
+        if (geteuid() == 0)
+                return 0;
+        log_error("%s: needs root: sandboxes' state, runtime directories and processes are root's; "
+                  "run \"sandboxctl %s\" as root (e.g. with sudo)", verb, verb);
+        return EXIT_INVALID;
+}
+
 enum { ARG_STATE_ROOT = 0x100, ARG_JSON, ARG_OWN };
 
 /* The message for getopt_long()'s '?' or ':', one line; EXIT_USAGE. */
@@ -210,7 +227,7 @@ static int usage_error(const Verb *v, int c, char *args[]) {
         const char *arg = optind > 0 ? args[optind - 1] : "";
         const char *verb = v->name;
 
-        if (!v->help) /* its operands are paths */
+        if (!v->help) /* validate, list and show: sandboxctl --help is theirs, and their operands are paths */
                 fprintf(stderr, "sandboxctl %s: unknown option \"%s\"; see sandboxctl --help "
                         "(a path that starts with \"-\" goes after \"--\")\n", verb, arg);
         else if (c == ':')
@@ -257,7 +274,7 @@ int verb_args_parse(const Verb *v, int argc, char *argv[], VerbArgs *ret) {
                                                  NULL, ARG_OWN + i };
         }
 
-        /* "sandboxctl VERB" and the arguments: a fresh scan, getopt's messages left to us */
+        /* the verb and its arguments: a fresh scan, getopt's messages left to us */
         args = calloc((size_t) argc + 2, sizeof(char *));
         if (!args)
                 return log_oom(), EXIT_INVALID;
