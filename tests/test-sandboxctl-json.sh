@@ -9,15 +9,15 @@ PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 D=$TMP/profiles
 mkdir -p "$D"
 cp -r "$EXAMPLES/." "$D/"
-# invalid, with problems on lines 6 and 7
+# invalid, with problems on lines 5 and 7
 cat >"$D/broken.xml" <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
+<!-- invalid on purpose: a relative command, an unknown service type -->
 <sandbox>
-  <exec>
-    <arg>/bin/true</arg>
+  <exec user="root">
+    <arg>bin/true</arg>
   </exec>
-  <network mode="bogus"/>
-  <resources memory="lots"/>
+  <service type="sometimes"/>
 </sandbox>
 EOF
 # valid, with a warning: a capability that reaches past the sandbox
@@ -86,11 +86,11 @@ run "$TMP/b.json" "$TMP/b.err" "$SANDBOXCTL" validate --json "$D/broken.xml"
 check "validate --json of an invalid profile exits 1" test "$rc" -eq 1
 check "validate --json of an invalid profile writes nothing to stderr" test ! -s "$TMP/b.err"
 run "$TMP/b.txt" "$TMP/b.txterr" "$SANDBOXCTL" validate "$D/broken.xml"
-check "... valid false, and problems on lines 6 and 7 of the profile, each with file, line, message" \
+check "... valid false, and problems on lines 5 and 7 of the profile, each with file, line, message" \
         py 'o = j[0]
 sys.exit(not (o["file"] == args[0] and o["valid"] is False and
               all(sorted(p) == ["file", "line", "message"] and p["file"] == args[0] for p in o["problems"]) and
-              {6, 7} <= {p["line"] for p in o["problems"]}))' "$TMP/b.json" "$D/broken.xml"
+              {5, 7} <= {p["line"] for p in o["problems"]}))' "$TMP/b.json" "$D/broken.xml"
 check "... the problems are validate's lines on stderr, PATH:LINE: MESSAGE, in their order" \
         py 'got = ["%s:%d: %s" % (p["file"], p["line"], p["message"]) for p in j[0]["problems"]]
 want = open(args[0]).read().splitlines()
@@ -184,7 +184,7 @@ check "show --json ./NAME.xml: the path made absolute, the name from the profile
 run "$TMP/sb.json" "$TMP/sb.err" "$SANDBOXCTL" show --json broken
 check "show --json of an invalid profile exits 1" test "$rc" -eq 1
 check "... prints nothing on stdout, and its problems as PATH:LINE: on stderr" \
-        bash -c '[ ! -s "$1" ] && grep -q "^$2:6: " "$3"' _ "$TMP/sb.json" "$D/broken.xml" "$TMP/sb.err"
+        bash -c '[ ! -s "$1" ] && grep -q "^$2:5: " "$3"' _ "$TMP/sb.json" "$D/broken.xml" "$TMP/sb.err"
 run "$TMP/o" "$TMP/e" "$SANDBOXCTL" show --json
 check "show --json without a profile: usage error (status 2)" test "$rc" -eq 2
 

@@ -23,8 +23,17 @@ static const char *next_line(const char *s) {
         return s + n + (s[n] == '\n');
 }
 
-static bool line_is_setting(const char *s, size_t n) {
-        return n > 0 && s[0] != '#' && s[0] != ';' && s[0] != '[' && memchr(s, '=', n);
+/* The length of the key of the setting on line s ("Key=value"), 0 when
+ * the line is none: blank, a comment or a section's header. */
+static size_t setting_key_length(const char *s) {
+        size_t n = line_length(s), k = strcspn(s, "=");
+
+        return n > 0 && k < n && s[0] != '#' && s[0] != ';' && s[0] != '[' ? k : 0;
+}
+
+/* Whether line s sets the key of k bytes at key. */
+static bool line_sets(const char *s, const char *key, size_t k) {
+        return setting_key_length(s) == k && strncmp(s, key, k) == 0;
 }
 
 /* The settings of the section whose lines start at s, up to the next
@@ -35,17 +44,14 @@ static void json_append_section(Buffer *b, const char *s) {
 
         buffer_append_char(b, '{');
         for (const char *l = s; *l && *l != '['; l = next_line(l)) {
-                size_t n = line_length(l), k;
-
-                if (!line_is_setting(l, n))
-                        continue;
-                k = strcspn(l, "=");
-                /* a key already written, with all its values */
+                size_t k = setting_key_length(l);
                 bool seen = false;
-                for (const char *m = s; m < l; m = next_line(m))
-                        if (line_is_setting(m, line_length(m)) && strcspn(m, "=") == k && strncmp(m, l, k) == 0)
-                                seen = true;
-                if (seen)
+
+                if (k == 0)
+                        continue;
+                for (const char *m = s; m < l && !seen; m = next_line(m))
+                        seen = line_sets(m, l, k);
+                if (seen) /* written with all its values */
                         continue;
 
                 _cleanup_free_ char *key = strndup(l, k);
@@ -56,20 +62,17 @@ static void json_append_section(Buffer *b, const char *s) {
                 buffer_append(b, first ? "\n  " : ",\n  ");
                 first = false;
                 json_append_path(b, key);
-                buffer_append(b, ": [");
-                bool first_value = true;
-                for (const char *m = l; *m && *m != '['; m = next_line(m)) {
-                        size_t mn = line_length(m);
-
-                        if (!line_is_setting(m, mn) || strcspn(m, "=") != k || strncmp(m, l, k) != 0)
+                buffer_append_char(b, ':');
+                for (const char *m = l, *sep = " ["; *m && *m != '['; m = next_line(m)) {
+                        if (!line_sets(m, l, k))
                                 continue;
-                        _cleanup_free_ char *value = strndup(m + k + 1, mn - k - 1);
+                        _cleanup_free_ char *value = strndup(m + k + 1, line_length(m) - k - 1);
                         if (!value) {
                                 b->oom = true;
                                 return;
                         }
-                        buffer_append(b, first_value ? "" : ", ");
-                        first_value = false;
+                        buffer_append(b, sep);
+                        sep = ", ";
                         json_append_path(b, value);
                 }
                 buffer_append_char(b, ']');
