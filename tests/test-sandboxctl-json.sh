@@ -138,6 +138,15 @@ check "validate --json without arguments: one object for each profile list finds
         py 'l = json.load(open(args[0]))
 sys.exit(not ([(o["file"], o["valid"]) for o in j] == [(o["path"], o["valid"]) for o in l] and len(j) > 3))' \
         "$TMP/all.json" "$TMP/list.json"
+# a directory of the search path that is skipped: said on stderr, no object
+W=$TMP/writable
+mkdir -p "$W"
+cp "$D/redis.xml" "$W/untrusted.xml"
+chmod 0777 "$W"
+SANDBOX_PROFILE_PATH=$W:$D run "$TMP/w.json" "$TMP/w.err" "$SANDBOXCTL" validate --json
+check "validate --json with a skipped directory exits 1, says why on stderr, and has no object from it" \
+        py 'sys.exit(not (args[0] == "1" and any((args[2] + ": skipped: ") in l for l in open(args[1])) and
+              j and not any(o["file"].startswith(args[2] + "/") for o in j)))' "$TMP/w.json" "$rc" "$TMP/w.err" "$W"
 SANDBOX_PROFILE_PATH=$TMP/nowhere run "$TMP/e.json" "$TMP/e.err" "$SANDBOXCTL" validate --json
 check "validate --json on an empty search path prints [] and exits 0" \
         py 'sys.exit(not (j == [] and args[0] == "0"))' "$TMP/e.json" "$rc"
