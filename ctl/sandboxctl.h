@@ -30,25 +30,28 @@ int load_profile_absolute(const char *arg, char * const *dirs, Profile **ret);
 int profile_text_rename(const char *path, const char *text, size_t size, const char *old_name, const char *new_name,
                         bool hostname, char **ret);
 
-int verb_validate(int argc, char *argv[], char * const *dirs);
-int verb_list(int argc, char *argv[], char * const *dirs);
-int verb_show(int argc, char *argv[], char * const *dirs);
-int verb_run(int argc, char *argv[], char * const *dirs);
-int verb_diff(int argc, char *argv[], char * const *dirs);
-int verb_delete(int argc, char *argv[], char * const *dirs);
-int verb_clone(int argc, char *argv[], char * const *dirs);
-int verb_status(int argc, char *argv[], char * const *dirs);
-int verb_exec(int argc, char *argv[], char * const *dirs);
-int verb_shell(int argc, char *argv[], char * const *dirs);
-int verb_convert(int argc, char *argv[], char * const *dirs);
+typedef struct VerbArgs VerbArgs;
 
-/* For a command that reads its own options with getopt_long(): a new
- * vector of "sandboxctl VERB" (in *ret_program, freed by the caller) and
- * the arguments, with getopt reset to scan it and not to print. NULL
- * when out of memory. */
-char **verb_args_new(const char *verb, int argc, char *argv[], char **ret_program);
-/* The one-line message for getopt_long()'s '?' or ':'; returns EXIT_USAGE. */
-int verb_usage_error(const char *verb, int c, char *args[]);
+/* The commands, as verbs.c's table calls them; the help of those with
+ * options of their own. */
+int verb_validate(VerbArgs *a, char * const *dirs);
+int verb_list(VerbArgs *a, char * const *dirs);
+int verb_show(VerbArgs *a, char * const *dirs);
+int verb_run(VerbArgs *a, char * const *dirs);
+int verb_diff(VerbArgs *a, char * const *dirs);
+int verb_delete(VerbArgs *a, char * const *dirs);
+int verb_clone(VerbArgs *a, char * const *dirs);
+int verb_status(VerbArgs *a, char * const *dirs);
+int verb_exec(VerbArgs *a, char * const *dirs); /* and shell */
+int verb_convert(VerbArgs *a, char * const *dirs);
+void verb_run_help(const char *verb);
+void verb_diff_help(const char *verb);
+void verb_delete_help(const char *verb);
+void verb_clone_help(const char *verb);
+void verb_status_help(const char *verb);
+void verb_exec_help(const char *verb);
+void verb_convert_help(const char *verb);
+
 /* 0 for a valid sandbox name; else logs "VERB: ... is not a valid
  * sandbox name (the rule)" and returns EXIT_INVALID. */
 int verb_name_check(const char *verb, const char *name);

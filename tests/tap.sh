@@ -48,7 +48,8 @@ todo() {
 check() {
         local what=$1
         shift
-        if "$@"; then ok "$what"; else not_ok "$what"; fi
+        # what the command prints is not TAP: to the log's other stream
+        if "$@" >&2; then ok "$what"; else not_ok "$what"; fi
 }
 
 # check_eq DESCRIPTION GOT EXPECTED: one assertion that two strings are

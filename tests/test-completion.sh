@@ -84,6 +84,8 @@ expect "bash: the options on -" "$(words --help --version --json)" "$(bash_compl
 expect "bash: a prefix filters the options" "$(words --json)" "$(bash_complete 'sandboxctl --j')"
 expect "bash: the commands after an option" "$(words $COMMANDS)" "$(bash_complete 'sandboxctl --json ')"
 expect "bash: list's options after it" "$(words --help --json)" "$(bash_complete 'sandboxctl list --')"
+expect "bash: validate's options" "$(words --help --json)" "$(bash_complete 'sandboxctl validate --')"
+expect "bash: show's options" "$(words --help --json)" "$(bash_complete 'sandboxctl show --')"
 expect "bash: nothing after list" "" "$(bash_complete 'sandboxctl list ')"
 expect "bash: show completes the profile names sandboxctl lists, and .xml files and directories here" \
         "$(words $NAMES local.xml sub)" "$(bash_complete 'sandboxctl show ')"
@@ -248,7 +250,7 @@ else
         expect "zsh: validate takes more than one profile" "$(words redis)" \
                 "$(zsh_complete 'sandboxctl validate nginx re' "$TMP/empty")"
         expect "zsh: after \"--\", profiles again" "$(words nginx)" "$(zsh_complete 'sandboxctl validate -- ng' "$TMP/empty")"
-        expect "zsh: show takes only one profile (after it, only --help)" "$(words --help)" \
+        expect "zsh: show takes only one profile (after it, only its options --help and --json)" "$(words --help --json)" \
                 "$(zsh_complete 'sandboxctl show nginx ')"
         expect "zsh: an empty SANDBOX_PROFILE_PATH offers no names" "" \
                 "$(SANDBOX_PROFILE_PATH= zsh_complete 'sandboxctl show ' "$TMP/empty")"

@@ -119,17 +119,23 @@ done
 SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER timeout -k 5 60 "$SANDBOXCTL" run --state-root="$STATE" \
         "$NAME" -- /bin/sleep 60 >/dev/null 2>"$TMP/bg.err" &
 SLEEP_PID=$!
+# procs_in_cgroups NAME: how many of the run's cgroups have a process
+procs_in_cgroups() {
+        local d n=0
+        for d in $(run_cgroups "$1"); do
+                grep -q . "$d/cgroup.procs" && n=$((n + 1))
+        done
+        echo "$n"
+}
+# the cgroups are made before the run's processes are moved in: on a
+# loaded machine the first look may come in between
 for _ in $(seq 100); do
-        [ -n "$(run_cgroups "$NAME")" ] && [ -e "/run/sandbox/$NAME" ] && break
+        [ -e "/run/sandbox/$NAME" ] && [ "$(procs_in_cgroups "$NAME")" -ge 1 ] && break
         sleep 0.1
 done
 check_eq "while it runs: the memory limit is set (64 MiB)" "$(limit_of memory.max memory.limit_in_bytes)" 67108864
 check_eq "while it runs: the task limit is set (32)" "$(limit_of pids.max pids.max)" 32
-in_cg=0
-for d in $(run_cgroups "$NAME"); do
-        grep -q . "$d/cgroup.procs" && in_cg=$((in_cg + 1))
-done
-check "while it runs: its processes are in the run's cgroups" test "$in_cg" -ge 1
+check "while it runs: its processes are in the run's cgroups" test "$(procs_in_cgroups "$NAME")" -ge 1
 SANDBOX_HELPER=$HELPER timeout -k 5 60 "$SANDBOXCTL" exec "$NAME" -- "${SHIP[@]}" 200 <"$BIN/run-fork-bound" >"$TMP/out" 2>"$TMP/err"
 RC=$?
 begin "sandboxctl exec into the run: the joined command is under the same task limit (EAGAIN before 32)"

@@ -82,6 +82,14 @@ const char *helper_option_flag(HelperOption o) {
         return flags[i];
 }
 
+char *helper_option_arg(HelperOption o, const char *value) {
+        char *s;
+
+        if (!value)
+                return strdup(helper_option_flag(o));
+        return asprintf(&s, "%s=%s", helper_option_flag(o), value) < 0 ? NULL : s;
+}
+
 char *helper_spec_join(const char *const *fields, unsigned n) {
         _cleanup_buffer_ Buffer b = {};
 

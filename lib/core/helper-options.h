@@ -82,6 +82,10 @@ extern const struct option helper_options[];
 /* "--bind" for HELPER_OPT_BIND, without the value. */
 const char *helper_option_flag(HelperOption o);
 
+/* "--bind=VALUE", or "--bind" when value is NULL: one argument for the
+ * helper, for whoever builds its command line. NULL when out of memory. */
+char *helper_option_arg(HelperOption o, const char *value);
+
 /* Joins n fields with ":", escaping ":" and "\\" inside them. */
 char *helper_spec_join(const char *const *fields, unsigned n);
 

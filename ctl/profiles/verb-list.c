@@ -129,17 +129,13 @@ static void print_table(Row *rows, size_t n, size_t n_skipped) {
                 printf("\n%zu profiles listed.\n", n);
 }
 
-int verb_list(int argc, _unused_ char *argv[], char * const *dirs) {
+int verb_list(_unused_ VerbArgs *a, char * const *dirs) {
         _cleanup_strv_free_ char **states = NULL, **skipped = NULL;
         ProfileEntry *entries = NULL;
         Row *rows;
         size_t n = 0;
         int r;
 
-        if (argc != 0) {
-                fprintf(stderr, "sandboxctl list: takes no arguments\n");
-                return EXIT_USAGE;
-        }
         r = profile_enumerate(dirs, &entries, &n, &skipped);
         if (r < 0)
                 return log_error_errno(r, "cannot list profiles: %m"), EXIT_INVALID;

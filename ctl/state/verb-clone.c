@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "state.h"
+#include "verbs.h"
 #include "strv.h"
 
 #define PROFILE_DIR_DEFAULT "/etc/sandbox/profiles"
@@ -376,7 +376,7 @@ static void clone_undo(Clone *c) {
         }
 }
 
-static void help_clone(void) {
+void verb_clone_help(_unused_ const char *verb) {
         printf("sandboxctl clone [--state-root=DIR] [--profile-dir=DIR] SRC DST\n\n"
                "Makes sandbox DST from sandbox SRC, which must not be running: DST.xml, SRC's\n"
                "profile with the name changed, and a copy of SRC's state with a new machine ID\n"
@@ -388,51 +388,16 @@ static void help_clone(void) {
                STATE_ROOT_DEFAULT, PROFILE_DIR_DEFAULT);
 }
 
-int verb_clone(int argc, char *argv[], char * const *dirs) {
-        enum { ARG_STATE_ROOT = 0x100, ARG_PROFILE_DIR };
-        static const struct option options[] = {
-                { "help",        no_argument,       NULL, 'h' },
-                { "state-root",  required_argument, NULL, ARG_STATE_ROOT },
-                { "profile-dir", required_argument, NULL, ARG_PROFILE_DIR },
-                {}
-        };
-        _cleanup_free_ char *program = NULL;
-        _cleanup_free_ char **args = NULL;
-        const char *root_arg = STATE_ROOT_DEFAULT, *pdir_arg = PROFILE_DIR_DEFAULT;
-        Clone c = { .root = -EBADF, .pdir = -EBADF };
-        int ch, r;
+int verb_clone(VerbArgs *a, char * const *dirs) {
+        const char *pdir_arg = verb_value(a, "profile-dir") ?: PROFILE_DIR_DEFAULT;
+        Clone c = { .root = -EBADF, .pdir = -EBADF, .src = a->operands[0], .dst = a->operands[1] };
+        int r;
 
-        args = verb_args_new("clone", argc, argv, &program);
-        if (!args)
-                return log_oom(), EXIT_INVALID;
-        while ((ch = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
-                switch (ch) {
-                case 'h':
-                        help_clone();
-                        return EXIT_SUCCESS;
-                case ARG_STATE_ROOT:
-                        root_arg = optarg;
-                        break;
-                case ARG_PROFILE_DIR:
-                        pdir_arg = optarg;
-                        break;
-                default:
-                        return verb_usage_error("clone", ch, args);
-                }
-        if (optind + 2 != argc + 1) {
-                fprintf(stderr, "sandboxctl clone: expected a source and a new sandbox name; see sandboxctl clone --help\n");
-                return EXIT_USAGE;
-        }
-        c.src = args[optind];
-        c.dst = args[optind + 1];
-        if (verb_name_check("clone", c.src) != 0 || verb_name_check("clone", c.dst) != 0)
-                return EXIT_INVALID;
         if (streq(c.src, c.dst)) {
                 log_error("clone: the source and the new name are both \"%s\"", c.src);
                 return EXIT_INVALID;
         }
-        if (state_root_absolute(root_arg, &c.state_root) < 0)
-                return EXIT_INVALID;
+        c.state_root = TAKE_PTR(a->state_root);
         r = path_make_absolute(pdir_arg, &c.profile_dir);
         if (r < 0)
                 return log_error_errno(r, "clone: profile directory %s: %m", pdir_arg), EXIT_INVALID;

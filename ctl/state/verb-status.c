@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "state.h"
+#include "verbs.h"
 #include "state-walk.h"
 #include "status-userns.h"
 #include "strv.h"
@@ -495,7 +495,7 @@ static int print_json(const Status *s) {
         return 0;
 }
 
-static void help_status(void) {
+void verb_status_help(_unused_ const char *verb) {
         printf("sandboxctl status [--state-root=DIR] [--json] NAME\n\n"
                "Shows sandbox NAME: its profile, its unit sandbox@NAME.service as systemd\n"
                "sees it, whether it runs (its helper holds %s/NAME/lock), the mounts\n"
@@ -507,56 +507,11 @@ static void help_status(void) {
                "     --json              Print a JSON object\n", RUNTIME_ROOT, STATE_ROOT_DEFAULT);
 }
 
-/* The options; the name in *ret_name. Returns 1 to go on, else the exit
- * status. */
-static int parse_status_argv(int argc, char *argv[], const char **ret_root, const char **ret_name) {
-        enum { ARG_STATE_ROOT = 0x100, ARG_JSON };
-        static const struct option options[] = {
-                { "help",       no_argument,       NULL, 'h' },
-                { "state-root", required_argument, NULL, ARG_STATE_ROOT },
-                { "json",       no_argument,       NULL, ARG_JSON },
-                {}
-        };
-        _cleanup_free_ char *program = NULL;
-        _cleanup_free_ char **args = NULL;
-        int c;
+int verb_status(VerbArgs *a, char * const *dirs) {
+        _cleanup_(status_done) Status s = { .name = a->operands[0] };
+        const char *state_root = a->state_root;
+        int r = 0;
 
-        args = verb_args_new("status", argc, argv, &program);
-        if (!args)
-                return log_oom(), EXIT_INVALID;
-        while ((c = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help_status();
-                        return EXIT_SUCCESS;
-                case ARG_STATE_ROOT:
-                        *ret_root = optarg;
-                        break;
-                case ARG_JSON:
-                        arg_json = true;
-                        break;
-                default:
-                        return verb_usage_error("status", c, args);
-                }
-        if (optind != argc) {
-                fprintf(stderr, "sandboxctl status: expected exactly one sandbox name; see sandboxctl status --help\n");
-                return EXIT_USAGE;
-        }
-        *ret_name = args[argc];
-        return 1;
-}
-
-int verb_status(int argc, char *argv[], char * const *dirs) {
-        _cleanup_free_ char *state_root = NULL;
-        _cleanup_(status_done) Status s = {};
-        const char *root_arg = STATE_ROOT_DEFAULT;
-        int r;
-
-        r = parse_status_argv(argc, argv, &root_arg, &s.name);
-        if (r != 1)
-                return r;
-        if (verb_name_check("status", s.name) != 0 || verb_need_root("status") != 0 || state_root_absolute(root_arg, &state_root) < 0)
-                return EXIT_INVALID;
         s.unit = sandbox_unit_name(s.name);
         if (!s.unit)
                 return log_oom(), EXIT_INVALID;

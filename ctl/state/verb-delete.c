@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "names.h"
 #include "sandboxctl.h"
 #include "state.h"
+#include "verbs.h"
 #include "state-walk.h"
 #include "unit-bus.h"
 
@@ -107,7 +107,7 @@ static int stop_sandbox(const char *name, char holder[static LOCK_HOLDER_MAX], i
         }
 }
 
-static void help_delete(void) {
+void verb_delete_help(_unused_ const char *verb) {
         printf("sandboxctl delete [--state-root=DIR] [--force] NAME\n\n"
                "Deletes the state of sandbox NAME, DIR/NAME, and its runtime directory\n"
                "%s/NAME. Refuses while the sandbox runs; with --force, stops\n"
@@ -119,49 +119,15 @@ static void help_delete(void) {
                "     --force             Stop the sandbox first when it runs\n", RUNTIME_ROOT, STATE_ROOT_DEFAULT);
 }
 
-int verb_delete(int argc, char *argv[], _unused_ char * const *dirs) {
-        enum { ARG_STATE_ROOT = 0x100, ARG_FORCE };
-        static const struct option options[] = {
-                { "help",       no_argument,       NULL, 'h' },
-                { "state-root", required_argument, NULL, ARG_STATE_ROOT },
-                { "force",      no_argument,       NULL, ARG_FORCE },
-                {}
-        };
-        _cleanup_free_ char *program = NULL, *state_root = NULL, *state_path = NULL, *run_path = NULL, *mount = NULL;
-        _cleanup_free_ char **args = NULL;
+int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
+        _cleanup_free_ char *state_path = NULL, *run_path = NULL, *mount = NULL;
         _cleanup_close_ int root = -EBADF, state = -EBADF, lock = -EBADF, run = -EBADF;
-        const char *name, *root_arg = STATE_ROOT_DEFAULT;
+        const char *name = a->operands[0], *state_root = a->state_root;
         char holder[LOCK_HOLDER_MAX];
-        bool force = false, has_run;
+        bool force = verb_flag(a, "force"), has_run;
         struct stat st;
-        int c, r;
+        int r;
 
-        args = verb_args_new("delete", argc, argv, &program);
-        if (!args)
-                return log_oom(), EXIT_INVALID;
-        while ((c = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help_delete();
-                        return EXIT_SUCCESS;
-                case ARG_STATE_ROOT:
-                        root_arg = optarg;
-                        break;
-                case ARG_FORCE:
-                        force = true;
-                        break;
-                default:
-                        return verb_usage_error("delete", c, args);
-                }
-        if (optind != argc) {
-                fprintf(stderr, "sandboxctl delete: expected exactly one sandbox name; see sandboxctl delete --help\n");
-                return EXIT_USAGE;
-        }
-        name = args[argc];
-        if (verb_name_check("delete", name) != 0 || verb_need_root("delete") != 0)
-                return EXIT_INVALID;
-        if (state_root_absolute(root_arg, &state_root) < 0)
-                return EXIT_INVALID;
         state_path = path_join2(state_root, name);
         if (!state_path || asprintf(&run_path, "%s/%s", RUNTIME_ROOT, name) < 0)
                 return log_oom(), EXIT_INVALID;

@@ -23,12 +23,14 @@
 #include "config.h"
 #include "env-file.h"
 #include "exec-expand.h"
+#include "helper-options.h"
 #include "log.h"
 #include "names.h"
 #include "paths.h"
 #include "run-limits.h"
 #include "sandboxctl.h"
 #include "strv.h"
+#include "verbs.h"
 
 /* CMD as the helper needs it: absolute, looked up in SERVICE_PATH when it
  * is a bare name (the sandbox's root is the host's, read-only). */
@@ -88,7 +90,7 @@ static int environment_files(Profile *p) {
         return 0;
 }
 
-static void help_run(void) {
+void verb_run_help(_unused_ const char *verb) {
         printf("sandboxctl run [--state-root=DIR] [--without-limits] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
                "Runs the sandbox of a profile in the foreground, as root, without its unit; with\n"
                "COMMAND, runs it instead of the profile's command, in the same sandbox. The exit\n"
@@ -192,52 +194,27 @@ static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
         return 1;
 }
 
-int verb_run(int argc, char *argv[], char * const *dirs) {
+int verb_run(VerbArgs *a, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
-        _cleanup_free_ char *state_root = NULL, *command = NULL;
+        _cleanup_free_ char *command = NULL;
         _cleanup_strv_free_ char **args = NULL, **full = NULL;
         const char *helper = getenv("SANDBOX_HELPER");
         _cleanup_(run_cgroup_remove) RunCgroup cg = {};
-        const char *profile = NULL;
-        bool debug = false, without_limits = false;
-        int i, r;
+        const char *profile = a->n_operands > 0 ? a->operands[0] : NULL;
+        char **cmd = a->command;
+        int r;
 
-        /* options, then the profile, then "--" and the command */
-        for (i = 0; i < argc; i++) {
-                const char *a = argv[i];
-
-                if (streq(a, "--help") || streq(a, "-h")) {
-                        help_run();
-                        return EXIT_SUCCESS;
-                } else if (streq(a, "--debug"))
-                        debug = true;
-                else if (streq(a, "--without-limits"))
-                        without_limits = true;
-                else if (strncmp(a, "--state-root=", 13) == 0 || (streq(a, "--state-root") && i + 1 < argc)) {
-                        free(state_root);
-                        state_root = strdup(a[12] == '=' ? a + 13 : argv[++i]);
-                        if (!state_root)
-                                return log_oom(), EXIT_INVALID;
-                } else if (streq(a, "--")) {
-                        if (!profile) {
-                                /* "run -- PATH": a path that starts with "-" */
-                                if (i + 1 >= argc)
-                                        break;
-                                profile = argv[++i];
-                                continue;
-                        }
-                        i++;
-                        break;
-                } else if (a[0] == '-' && a[1]) {
-                        fprintf(stderr, "sandboxctl run: unknown option \"%s\"; see sandboxctl run --help\n", a);
-                        return EXIT_USAGE;
-                } else if (!profile)
-                        profile = a;
-                else {
-                        fprintf(stderr, "sandboxctl run: unexpected \"%s\"; a command to run goes after \"--\"\n", a);
+        if (!profile && cmd && cmd[0]) {
+                /* "run -- PATH": a path that starts with "-"; its command after another "--" */
+                profile = *cmd++;
+                if (*cmd && !streq(*cmd, "--")) {
+                        fprintf(stderr, "sandboxctl run: unexpected \"%s\"; a command to run goes after \"--\"\n", *cmd);
                         return EXIT_USAGE;
                 }
+                cmd = *cmd ? cmd + 1 : NULL;
         }
+        if (cmd && !cmd[0])
+                cmd = NULL; /* "run PATH --": the profile's command */
         if (!profile) {
                 fprintf(stderr, "sandboxctl run: expected a profile path or name\n");
                 return EXIT_USAGE;
@@ -255,23 +232,20 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
         for (size_t j = 0; j < dashdash; j++)
                 if (strv_append(&full, args[j]) < 0)
                         return log_oom(), EXIT_INVALID;
-        if (state_root) {
-                char *o;
-                if (asprintf(&o, "--state-root=%s", state_root) < 0 || strv_consume(&full, o) < 0)
-                        return log_oom(), EXIT_INVALID;
-        }
-        if ((debug && strv_append(&full, "--debug") < 0) || strv_append(&full, "--") < 0)
+        if ((a->state_root_arg && strv_consume(&full, helper_option_arg(HELPER_OPT_STATE_ROOT, a->state_root_arg)) < 0) ||
+            (verb_flag(a, "debug") && strv_consume(&full, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0) ||
+            strv_append(&full, "--") < 0)
                 return log_oom(), EXIT_INVALID;
-        if (i < argc) {
-                r = command_path(argv[i], &command);
+        if (cmd) {
+                r = command_path(cmd[0], &command);
                 if (r < 0)
-                        return log_error_errno(r, "%s: %m", argv[i]), EXIT_INVALID;
-                if (strv_append(&full, command) < 0 || strv_extend(&full, argv + i + 1) < 0)
+                        return log_error_errno(r, "%s: %m", cmd[0]), EXIT_INVALID;
+                if (strv_append(&full, command) < 0 || strv_extend(&full, cmd + 1) < 0)
                         return log_oom(), EXIT_INVALID;
         }
 
         /* before the environment is the service's: the bus's address */
-        int limited = apply_limits(p, without_limits, &cg);
+        int limited = apply_limits(p, verb_flag(a, "without-limits"), &cg);
         if (limited < 0)
                 return -limited;
 
@@ -287,7 +261,7 @@ int verb_run(int argc, char *argv[], char * const *dirs) {
                 if (putenv(*e) < 0)
                         return log_error_errno(-errno, "environment: %m"), EXIT_INVALID;
         /* the profile's command, once its environment is known */
-        if (i >= argc)
+        if (!cmd)
                 for (size_t j = 0; p->argv && p->argv[j]; j++) {
                         r = p->argv_expand && p->argv_expand[j] ? exec_expand_word(p->argv[j], environ, &full)
                                                                  : strv_append(&full, p->argv[j]);

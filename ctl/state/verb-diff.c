@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "search-path.h"
 #include "state-walk.h"
 #include "state.h"
+#include "verbs.h"
 #include "strv.h"
 
 typedef enum ChangeKind {
@@ -471,7 +471,7 @@ static int print_changes(const Diff *d) {
         return 0;
 }
 
-static void help_diff(void) {
+void verb_diff_help(_unused_ const char *verb) {
         printf("sandboxctl diff [--state-root=DIR] [--json] NAME\n\n"
                "Shows what sandbox NAME changed in its /etc and /var overlays, compared with\n"
                "the host's files: one line per path, sorted, \"A\" added, \"M\" modified,\n"
@@ -484,48 +484,14 @@ static void help_diff(void) {
                STATE_ROOT_DEFAULT);
 }
 
-int verb_diff(int argc, char *argv[], char * const *dirs) {
-        enum { ARG_STATE_ROOT = 0x100, ARG_JSON };
-        static const struct option options[] = {
-                { "help",       no_argument,       NULL, 'h' },
-                { "state-root", required_argument, NULL, ARG_STATE_ROOT },
-                { "json",       no_argument,       NULL, ARG_JSON },
-                {}
-        };
-        _cleanup_free_ char *program = NULL, *state_root = NULL, *state_path = NULL, *profile_path = NULL;
-        _cleanup_free_ char **args = NULL;
+int verb_diff(VerbArgs *a, char * const *dirs) {
+        _cleanup_free_ char *state_path = NULL, *profile_path = NULL;
         _cleanup_close_ int root = -EBADF, state = -EBADF, host_root = -EBADF;
         _cleanup_profile_ Profile *p = NULL;
-        const char *name, *root_arg = STATE_ROOT_DEFAULT;
+        const char *name = a->operands[0], *state_root = a->state_root;
         Diff d = {};
-        int c, r;
+        int r;
 
-        args = verb_args_new("diff", argc, argv, &program);
-        if (!args)
-                return log_oom(), EXIT_INVALID;
-        while ((c = getopt_long(argc + 1, args, ":h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help_diff();
-                        return EXIT_SUCCESS;
-                case ARG_STATE_ROOT:
-                        root_arg = optarg;
-                        break;
-                case ARG_JSON:
-                        arg_json = true;
-                        break;
-                default:
-                        return verb_usage_error("diff", c, args);
-                }
-        if (optind != argc) {
-                fprintf(stderr, "sandboxctl diff: expected exactly one sandbox name; see sandboxctl diff --help\n");
-                return EXIT_USAGE;
-        }
-        name = args[argc];
-        if (verb_name_check("diff", name) != 0 || verb_need_root("diff") != 0)
-                return EXIT_INVALID;
-        if (state_root_absolute(root_arg, &state_root) < 0)
-                return EXIT_INVALID;
         state_path = path_join2(state_root, name);
         if (!state_path)
                 return log_oom(), EXIT_INVALID;

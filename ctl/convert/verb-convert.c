@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "unit-bus.h"
 #include "unit-files.h"
 #include "unit-props.h"
+#include "verbs.h"
 
 #define PROFILE_DIR "/etc/sandbox/profiles"
 /* how long a start or stop is waited for */
@@ -40,7 +40,7 @@ typedef struct Args {
         bool enable, replace, keep_unsafe, accept_widening;
 } Args;
 
-static void help_convert(void) {
+void verb_convert_help(_unused_ const char *verb) {
         printf("sandboxctl convert UNIT [--name=NAME] [--output=FILE|-] [--replace] [--enable]\n"
                "                        [--keep-unsafe-caps] [--accept-widening]\n\n"
                "Writes a sandbox profile that runs service UNIT as systemd loaded it, to\n"
@@ -60,55 +60,18 @@ static void help_convert(void) {
                "sandbox@NAME instead. An instance of a template is named PREFIX-INSTANCE.\n", PROFILE_DIR);
 }
 
-static int parse(int argc, char *argv[], Args *a) {
-        enum { ARG_NAME = 0x100, ARG_OUTPUT, ARG_ENABLE, ARG_REPLACE, ARG_KEEP_UNSAFE, ARG_ACCEPT_WIDENING };
-        static const struct option options[] = {
-                { "help",    no_argument,       NULL, 'h' },
-                { "name",    required_argument, NULL, ARG_NAME },
-                { "output",  required_argument, NULL, ARG_OUTPUT },
-                { "enable",  no_argument,       NULL, ARG_ENABLE },
-                { "replace", no_argument,       NULL, ARG_REPLACE },
-                { "keep-unsafe-caps", no_argument, NULL, ARG_KEEP_UNSAFE },
-                { "accept-widening", no_argument, NULL, ARG_ACCEPT_WIDENING },
-                {}
+/* What the table read, and the one pair of options that excludes each
+ * other. Returns -1 to go on, else the exit status. */
+static int parse(const VerbArgs *va, Args *a) {
+        *a = (Args) {
+                .unit_arg = va->operands[0],
+                .name = verb_value(va, "name"),
+                .output = verb_value(va, "output"),
+                .enable = verb_flag(va, "enable"),
+                .replace = verb_flag(va, "replace"),
+                .keep_unsafe = verb_flag(va, "keep-unsafe-caps"),
+                .accept_widening = verb_flag(va, "accept-widening"),
         };
-        _cleanup_free_ char *program = NULL;
-        _cleanup_free_ char **args = verb_args_new("convert", argc, argv, &program);
-        int c;
-
-        if (!args)
-                return log_oom(), EXIT_INVALID;
-        while ((c = getopt_long(argc + 1, args, "h", options, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help_convert();
-                        return 0;
-                case ARG_NAME:
-                        a->name = optarg;
-                        break;
-                case ARG_OUTPUT:
-                        a->output = optarg;
-                        break;
-                case ARG_ENABLE:
-                        a->enable = true;
-                        break;
-                case ARG_REPLACE:
-                        a->replace = true;
-                        break;
-                case ARG_KEEP_UNSAFE:
-                        a->keep_unsafe = true;
-                        break;
-                case ARG_ACCEPT_WIDENING:
-                        a->accept_widening = true;
-                        break;
-                default:
-                        return verb_usage_error("convert", c, args);
-                }
-        if (optind != argc) {
-                fprintf(stderr, "sandboxctl convert: expected exactly one unit\n");
-                return EXIT_USAGE;
-        }
-        a->unit_arg = args[optind];
         if (a->enable && a->output) {
                 fprintf(stderr, "sandboxctl convert: --enable writes to %s; it does not take --output\n", PROFILE_DIR);
                 return EXIT_USAGE;
@@ -343,7 +306,7 @@ static int enable(sd_bus *bus, const UnitProps *u, const char *name, const char 
         return -EIO;
 }
 
-int verb_convert(int argc, char *argv[], char * const *dirs) {
+int verb_convert(VerbArgs *va, char * const *dirs) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(unit_props_done) UnitProps u = {};
@@ -352,7 +315,7 @@ int verb_convert(int argc, char *argv[], char * const *dirs) {
         Args a = {};
         int r;
 
-        r = parse(argc, argv, &a);
+        r = parse(va, &a);
         if (r >= 0)
                 return r;
         if (unit_name(a.unit_arg, &unit) < 0 || (a.name ? !(name = strdup(a.name)) : default_name(unit, &name) < 0))
