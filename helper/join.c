@@ -103,7 +103,6 @@ static bool still_runs(int pidfd) {
 static int find_helper(const char *name, Target *t) {
         _cleanup_strv_free_ char **argv = NULL;
         char holder[LOCK_HOLDER_MAX];
-        uint64_t pid;
         int r;
 
         /* looked up, not taken: a sandbox starting meanwhile would fail */
@@ -112,9 +111,9 @@ static int find_helper(const char *name, Target *t) {
                 return log_error_errno(-ESRCH, "join: sandbox %s is not running", name);
         if (r < 0)
                 return r;
-        if (parse_uint_range(holder, 2, INT_MAX, &pid) < 0)
+        t->helper = lock_holder_pid(holder);
+        if (t->helper <= 0)
                 return log_error_errno(-ESRCH, "join: sandbox %s is locked, but its lock names no helper", name);
-        t->helper = (pid_t) pid;
         t->helper_fd = pidfd_open(t->helper);
         if (t->helper_fd < 0)
                 return log_error_errno(t->helper_fd, "join: sandbox %s: helper PID %d: %m", name, (int) t->helper);

@@ -242,16 +242,15 @@ static int status_mounts(Status *s) {
  * the mounts that one sees, and its service's label. */
 static int status_running(Status *s) {
         char holder[LOCK_HOLDER_MAX];
-        uint64_t pid;
         int r;
 
         r = sandbox_lock_held(s->name, holder);
         if (r <= 0)
                 return r;
         s->running = true;
-        if (parse_uint_range(holder, 1, INT32_MAX, &pid) < 0)
+        s->helper = lock_holder_pid(holder);
+        if (s->helper <= 0)
                 return 0;
-        s->helper = (pid_t) pid;
         /* the helper's child in the new PID namespace (none yet, or any more: 0) */
         s->init = sandbox_init_find(s->helper);
         if (s->init <= 0)

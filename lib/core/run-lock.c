@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "quantities.h"
 #include "run-lock.h"
 
 int instance_lock(const char *name, char *rundir, size_t size) {
@@ -58,6 +60,12 @@ void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]) {
         holder[strcspn(holder, "\n")] = 0;
         if (holder[strspn(holder, "0123456789")] != 0)
                 holder[0] = 0;
+}
+
+pid_t lock_holder_pid(const char holder[static LOCK_HOLDER_MAX]) {
+        uint64_t pid;
+
+        return parse_uint_range(holder, 1, INT32_MAX, &pid) < 0 ? 0 : (pid_t) pid;
 }
 
 /* /run/sandbox/NAME/lock, opened step by step so that none of it is

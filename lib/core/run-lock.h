@@ -7,6 +7,7 @@
  * its path, its contents and how a holder is told. */
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* /run/sandbox/NAME/: the runtime directory, with the lock a running
  * helper holds and its PID in it */
@@ -22,6 +23,9 @@ int instance_lock(const char *name, char *rundir, size_t size);
 /* The helper's PID as the lock file fd holds it, into holder ("" when it
  * does not hold a number). */
 void lock_holder_read(int fd, char holder[static LOCK_HOLDER_MAX]);
+
+/* The helper's PID that holder names; 0 when it names none. */
+pid_t lock_holder_pid(const char holder[static LOCK_HOLDER_MAX]);
 
 /* Tries the lock of sandbox NAME on a fresh open of
  * /run/sandbox/NAME/lock, creating nothing. Returns 0 when it is free
