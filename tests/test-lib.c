@@ -30,6 +30,7 @@
 #include "proc-file.h"
 #include "proc-tree.h"
 #include "quantities.h"
+#include "run-lock.h"
 #include "strv.h"
 #include "unit-escape.h"
 #include "unit-settings.h"
@@ -866,6 +867,21 @@ static void test_unit_setting_values(void) {
                       cases[i].good ? "takes" : "refuses");
 }
 
+static void test_lock_holder(void) {
+        static const struct {
+                const char *holder;
+                pid_t pid;
+        } cases[] = { { "4242", 4242 }, { "1", 1 }, { "", 0 }, { "0", 0 }, { "-3", 0 }, { "12x", 0 }, { "99999999999", 0 } };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char holder[LOCK_HOLDER_MAX];
+
+                snprintf(holder, sizeof(holder), "%s", cases[i].holder);
+                check(lock_holder_pid(holder) == cases[i].pid, "the lock holder \"%s\" is PID %d", cases[i].holder,
+                      (int) cases[i].pid);
+        }
+}
+
 static void test_capability_names(void) {
         char name[CAPABILITY_NAME_MAX];
         char *s;
@@ -1049,6 +1065,7 @@ int main(void) {
         test_strv();
         test_exec_expand();
         test_unit_setting_values();
+        test_lock_holder();
         test_capability_names();
         test_status_fields();
         test_proc_files();
