@@ -84,5 +84,6 @@ typedef struct HelperConfig {
 int helper_parse_argv(int argc, char *argv[], HelperConfig *c);
 void helper_config_done(HelperConfig *c);
 
-/* Prints the ordered set-up steps the configuration asks for. */
+/* Prints the ordered set-up steps the configuration asks for: the
+ * tables the helper walks to take them (step.h). */
 void helper_print_plan(const HelperConfig *c);
