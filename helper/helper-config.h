@@ -34,6 +34,9 @@ typedef struct HelperConfig {
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;
+        /* "pid": /proc with the processes' entries alone (subset=pid);
+         * NULL or "all": all of them */
+        char *proc_subset;
         HelperMount *mounts;
         size_t n_mounts;
         char **masks;

@@ -225,6 +225,10 @@ static bool is_size(const char *v) {
         return parse_size(v, &bytes) >= 0;
 }
 
+static bool proc_subset_is_valid(const char *v) {
+        return streq(v, "all") || streq(v, "pid");
+}
+
 static bool mask_is_valid(const char *v) {
         return path_is_normalized_absolute(v) && !streq(v, "/");
 }

@@ -118,10 +118,10 @@ void plan_dev(const HelperConfig *c, Plan *p) {
 }
 
 void plan_proc(const HelperConfig *c, Plan *p) {
-        (void) c;
-        plan_line(p, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only "
+        plan_line(p, "proc", "fresh /proc%s, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only "
                   "sysfs of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
-                  "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
+                  "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2",
+                  c->proc_subset && streq(c->proc_subset, "pid") ? " with the processes' entries alone (subset=pid)" : "");
 }
 
 void plan_shared_dirs(const HelperConfig *c, Plan *p) {

@@ -254,7 +254,8 @@ static int mount_proc(Build *b) {
                 return proc;
         fd_path(proc, p);
         /* the host's /proc under it stays hidden: nothing can reach it */
-        if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  b->c->proc_subset && streq(b->c->proc_subset, "pid") ? "subset=pid" : NULL) < 0)
                 return log_error_errno(-errno, "proc: mount /proc: %m");
         r = masks_proc(&b->masks);
         if (r < 0)

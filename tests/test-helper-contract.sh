@@ -323,6 +323,7 @@ refuse "--bind with a non-normalised path" "--bind" --name=t --dry-run --bind=/s
 check "--dry-run shows --etc-size, --var-size and --shm-size where they apply" bash -c \
         'grep -Eq "^ *[0-9]+\. join +/etc: tmpfs on /etc size=4M," "$0" && grep -Eq "^ *[0-9]+\. join +/var: tmpfs on /var size=16M," "$0" &&
          grep -Eq "^ *[0-9]+\. dev +.*/dev/shm size=2M," "$0"' "$TMP/sizes.plan"
+refuse "--proc-subset=bogus" "--proc-subset=bogus" --name=t --dry-run --proc-subset=bogus -- /bin/true
 refuse "--tmpfs with a bad size" "--tmpfs" --name=t --dry-run --tmpfs=/scratch:12Q: -- /bin/true
 refuse "--tmpfs with a non-octal mode" "--tmpfs" --name=t --dry-run --tmpfs=/scratch::0789 -- /bin/true
 refuse "--tmpfs with a mode that is not a number" "--tmpfs" --name=t --dry-run --tmpfs=/scratch::rwx -- /bin/true
