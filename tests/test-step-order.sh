@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The plan is the order the helper takes its steps in: for profiles with
 # binds, tmpfs, overlays, no network, a user namespace, no-exec paths,
-# pre-start commands, labels of a filter and Landlock, the sandbox is
+# pre-start commands, a filter and Landlock rules, a root directory whose
+# /tmp is a link, the sandbox is
 # started for real with --debug ("sandboxctl run", so that the profile's
 # compiled options reach the helper), and the steps its log names, for
 # each process, come in the order --dry-run prints them for the same
@@ -139,5 +140,24 @@ order "new privileges allowed: Landlock and the filter first" landlock seccomp n
 check "new privileges allowed: landlock and seccomp come before capabilities in the plan" \
         bash -c 'awk "\$1 == \"service\" { print \$2 }" "$0" | head -3 | tr "\n" " " | grep -qx "landlock seccomp capabilities "' \
         "$TMP/$n.planned"
+
+# a root directory of the profile's whose /tmp is a symbolic link into
+# /var: /etc and /var are put in place before /tmp, /run, /dev and /proc,
+# which the plan reads from the directory as it is on the host
+ROOT=$TMP/root
+mkdir -p "$ROOT/usr" "$ROOT/etc" "$ROOT/var/tmp" "$ROOT/run" "$ROOT/dev" "$ROOT/proc"
+ln -s var/tmp "$ROOT/tmp"
+for l in bin lib lib64 sbin; do
+        [ -L "/$l" ] && ln -s "$(readlink "/$l")" "$ROOT/$l"
+done
+if [ -L /bin ] && mount --bind /usr "$ROOT/usr" && mount --bind /etc "$ROOT/etc"; then
+        profile rootdir "  <root type=\"directory\" path=\"$ROOT\"/>"
+        order "a root directory whose /tmp is a link into /var: /etc and /var first" join tmpfs
+        check "a root directory whose /tmp is a link into /var: join comes before tmpfs in the plan" \
+                bash -c 'awk "\$1 == \"init\" { print \$2 }" "$0" | grep -m1 -x -e join -e tmpfs | grep -qx join' \
+                "$TMP/$n.planned"
+else
+        skip "a root directory whose /tmp is a link into /var: /etc and /var first" "no merged /usr, or no bind mounts here"
+fi
 
 done_testing
