@@ -131,7 +131,6 @@ static bool has_start_pre(const HelperConfig *c, const void *state) {
 static int step_start_pre(void *state, StepTimer *t) {
         ServiceWalk *w = state;
         extern char **environ;
-
         int r;
 
         (void) t;
