@@ -34,6 +34,9 @@ typedef struct HelperConfig {
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;
+        /* "pid": /proc with the processes' entries alone (subset=pid);
+         * NULL or "all": all of them */
+        char *proc_subset;
         HelperMount *mounts;
         size_t n_mounts;
         char **masks;
@@ -84,5 +87,6 @@ typedef struct HelperConfig {
 int helper_parse_argv(int argc, char *argv[], HelperConfig *c);
 void helper_config_done(HelperConfig *c);
 
-/* Prints the ordered set-up steps the configuration asks for. */
+/* Prints the ordered set-up steps the configuration asks for: the
+ * tables the helper walks to take them (step.h). */
 void helper_print_plan(const HelperConfig *c);

@@ -29,6 +29,7 @@
 #include "identity.h"
 #include "log.h"
 #include "mount-util.h"
+#include "plan.h"
 #include "profile-filter.h"
 #include "lsm.h"
 #include "quantities.h"
@@ -267,19 +268,9 @@ void lsm_decide(HelperConfig *c) {
 }
 
 int lsm_arm_exec(const HelperConfig *c) {
-        int r;
+        int r = lsm_arm_selinux(c);
 
-        if (c->selinux_label && c->selinux_on) {
-                r = selinux_set_exec_label(c->selinux_label);
-                if (r < 0)
-                        return log_error_errno(r, "selinux: set the exec label %s: %m", c->selinux_label);
-        }
-        if (c->apparmor_profile && c->apparmor_on) {
-                r = apparmor_change_on_exec(c->apparmor_profile);
-                if (r < 0)
-                        return log_error_errno(r, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
-        }
-        return 0;
+        return r < 0 ? r : lsm_arm_apparmor(c);
 }
 
 /* the type field of an SELinux context, as a length-counted string */
@@ -396,50 +387,109 @@ void identity_done(Identity *id) {
         *id = (Identity) {};
 }
 
-static int confine(const HelperConfig *c, StepTimer *t) {
+int lsm_arm_selinux(const HelperConfig *c) {
         int r;
 
-        /* the profile's own filter, built here and loaded only right
-         * before execve() (profile-filter.h) */
-        r = profile_filter_prepare(c);
+        if (!c->selinux_label || !c->selinux_on)
+                return 0;
+        r = selinux_set_exec_label(c->selinux_label);
         if (r < 0)
-                return r;
-        step_begin(t, "landlock");
-        r = landlock_apply(c);
-        if (r < 0)
-                return r;
-        step_begin(t, "seccomp");
-        /* where Landlock cannot keep a read-only file from truncate(2),
-         * the filter does, for every path: ftruncate() and O_TRUNC need a
-         * file opened for writing, which Landlock does check */
-        return seccomp_apply(c, r > 0 ? "truncate:EACCES" : NULL);
+                return log_error_errno(r, "selinux: set the exec label %s: %m", c->selinux_label);
+        return 0;
 }
 
-int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
-        const uid_t uid = id->uid;
-        const gid_t gid = id->gid;
+int lsm_arm_apparmor(const HelperConfig *c) {
         int r;
 
-        /* Landlock and the filter come last, so that the profile's rules
-         * cannot refuse the helper's own calls below; both need
-         * no_new_privs there. A profile that allows new privileges gets
-         * them here, while CAP_SYS_ADMIN is still effective. */
-        const bool early = c->allow_new_privileges;
+        if (!c->apparmor_profile || !c->apparmor_on)
+                return 0;
+        r = apparmor_change_on_exec(c->apparmor_profile);
+        if (r < 0)
+                return log_error_errno(r, "apparmor: change to profile %s on exec: %m", c->apparmor_profile);
+        return 0;
+}
 
-        if (early) {
-                r = confine(c, t);
-                if (r < 0)
-                        return r;
-        }
+typedef struct Apply {
+        const HelperConfig *c;
+        const Identity *id;
+        bool truncate; /* Landlock cannot keep a read-only file from truncate(2) */
+} Apply;
 
-        step_begin(t, "capabilities");
-        /* the bounding set first, while CAP_SETPCAP is still effective */
-        r = reduce_bounding_set(id->caps);
+/* Landlock and the filter come last, so that the profile's rules cannot
+ * refuse the helper's own calls below; both need no_new_privs there. A
+ * profile that allows new privileges gets them first, while
+ * CAP_SYS_ADMIN is still effective. */
+static bool confine_early(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->allow_new_privileges;
+}
+
+static bool confine_late(const HelperConfig *c, const void *state) {
+        (void) state;
+        return !c->allow_new_privileges;
+}
+
+/* landlock_apply() does nothing else */
+static bool landlock_asked(const HelperConfig *c) {
+        return !c->landlock_no_default || c->landlock_ro || c->landlock_rw;
+}
+
+static bool landlock_early(const HelperConfig *c, const void *state) {
+        return confine_early(c, state) && landlock_asked(c);
+}
+
+static bool landlock_late(const HelperConfig *c, const void *state) {
+        return confine_late(c, state) && landlock_asked(c);
+}
+
+/* the profile's own filter, built here and loaded only right before
+ * execve() (profile-filter.h) */
+static int step_filter_prepare(void *state, StepTimer *t) {
+        (void) t;
+        return profile_filter_prepare(((Apply *) state)->c);
+}
+
+static int step_landlock(void *state, StepTimer *t) {
+        Apply *a = state;
+        int r;
+
+        (void) t;
+        r = landlock_apply(a->c);
+        if (r < 0)
+                return r;
+        a->truncate = r > 0;
+        return 0;
+}
+
+/* where Landlock cannot keep a read-only file from truncate(2), the
+ * filter does, for every path: ftruncate() and O_TRUNC need a file
+ * opened for writing, which Landlock does check */
+static int step_seccomp(void *state, StepTimer *t) {
+        Apply *a = state;
+
+        (void) t;
+        return seccomp_apply(a->c, a->truncate ? "truncate:EACCES" : NULL);
+}
+
+/* the bounding set first, while CAP_SETPCAP is still effective */
+static int step_bounding_set(void *state, StepTimer *t) {
+        Apply *a = state;
+        int r;
+
+        (void) t;
+        r = reduce_bounding_set(a->id->caps);
         if (r < 0)
                 return log_error_errno(r, "capabilities: reduce the bounding set: %m");
+        return 0;
+}
 
-        step_begin(t, "identity");
-        if (setgroups(id->n_groups, id->groups) < 0)
+static int step_ids(void *state, StepTimer *t) {
+        Apply *a = state;
+        const uid_t uid = a->id->uid;
+        const gid_t gid = a->id->gid;
+
+        (void) t;
+        if (setgroups(a->id->n_groups, a->id->groups) < 0)
                 return log_error_errno(-errno, "identity: supplementary groups: %m");
         if (setresgid(gid, gid, gid) < 0)
                 return log_error_errno(-errno, "identity: group %u: %m", (unsigned) gid);
@@ -450,22 +500,54 @@ int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
                     prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
                         return log_error_errno(-errno, "identity: user %u: %m", (unsigned) uid);
         }
+        return 0;
+}
 
-        step_begin(t, "capabilities");
-        r = capabilities_set(id->caps, id->caps);
+static int step_capabilities(void *state, StepTimer *t) {
+        Apply *a = state;
+        const uid_t uid = a->id->uid;
+        int r;
+
+        (void) t;
+        r = capabilities_set(a->id->caps, a->id->caps);
         if (r < 0)
                 return log_error_errno(r, "capabilities: reduce to the keep-list: %m");
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_error_errno(-errno, "capabilities: clear the ambient set: %m");
         /* the kept ones only: those the bounding set lacked are not */
         for (unsigned long cap = 0; uid != 0 && cap < 64; cap++)
-                if ((id->caps & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+                if ((a->id->caps & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
                         return log_error_errno(-errno, "capabilities: make capability %lu ambient: %m", cap);
+        return 0;
+}
 
-        step_begin(t, "no_new_privs");
+static int step_no_new_privs(void *state, StepTimer *t) {
+        const HelperConfig *c = ((Apply *) state)->c;
+
+        (void) t;
         if (!c->allow_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "no_new_privs: %m");
         if (chdir(c->workdir ? c->workdir : "/") < 0)
                 return log_error_errno(-errno, "workdir %s: %m", c->workdir ? c->workdir : "/");
-        return early ? 0 : confine(c, t);
+        return 0;
+}
+
+const Step identity_steps[] = {
+        { NULL, confine_early, step_filter_prepare, NULL },
+        { "landlock", landlock_early, step_landlock, plan_landlock },
+        { "seccomp", confine_early, step_seccomp, plan_seccomp },
+        { "capabilities", NULL, step_bounding_set, plan_bounding_set },
+        { "identity", NULL, step_ids, plan_identity },
+        { "capabilities", NULL, step_capabilities, plan_capabilities },
+        { "no_new_privs", NULL, step_no_new_privs, plan_no_new_privs },
+        { NULL, confine_late, step_filter_prepare, NULL },
+        { "landlock", landlock_late, step_landlock, plan_landlock },
+        { "seccomp", confine_late, step_seccomp, plan_seccomp },
+};
+const size_t n_identity_steps = ELEMENTSOF(identity_steps);
+
+int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t) {
+        Apply a = { c, id, false };
+
+        return steps_run(STEPS(identity_steps), c, &a, t);
 }

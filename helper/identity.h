@@ -16,6 +16,9 @@ void lsm_decide(HelperConfig *c);
  * where the kernel has that LSM (main.c has refused a label it lacks
  * unless optional). */
 int lsm_arm_exec(const HelperConfig *c);
+/* each of the two alone, as the service's steps take them */
+int lsm_arm_selinux(const HelperConfig *c);
+int lsm_arm_apparmor(const HelperConfig *c);
 
 /* With SELinux enabled and a label asked for: the context for the
  * sandbox's tmpfs and overlay mounts (malloc'd), else NULL. */
@@ -51,8 +54,13 @@ void identity_done(Identity *id);
  * 0 or -errno. */
 int capabilities_set(uint64_t caps, uint64_t inheritable);
 
-/* The default seccomp filter, supplementary groups, group, user,
+/* Landlock and the default seccomp filter (first with
+ * --allow-new-privileges, else last), supplementary groups, group, user,
  * capabilities (bounding, permitted, effective, inheritable, and ambient
  * for a non-root user), no_new_privs and the working directory: system
  * calls only, for the service's process. Logs what failed. */
 int identity_apply(const HelperConfig *c, const Identity *id, StepTimer *t);
+
+/* what identity_apply() walks, in order */
+extern const Step identity_steps[];
+extern const size_t n_identity_steps;

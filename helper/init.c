@@ -25,7 +25,9 @@
 #include "network.h"
 #include "notify.h"
 #include "paths.h"
+#include "plan.h"
 #include "rootfs.h"
+#include "runtime-dirs.h"
 #include "start-pre.h"
 #include "strv.h"
 #include "profile-filter.h"
@@ -75,6 +77,110 @@ static _Noreturn void service_not_executed(const Service *s, int status) {
         _exit(status);
 }
 
+/* The service's process once it may go on: its steps, in the walk's
+ * state, with the status it ends with when one fails */
+typedef struct ServiceWalk {
+        const Service *s;
+        int status;
+} ServiceWalk;
+
+static bool selinux_asked(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->selinux_label || c->selinux_mcs;
+}
+
+static int step_selinux(void *state, StepTimer *t) {
+        (void) t;
+        return lsm_arm_selinux(((ServiceWalk *) state)->s->c);
+}
+
+static bool apparmor_asked(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->apparmor_profile;
+}
+
+static int step_apparmor(void *state, StepTimer *t) {
+        (void) t;
+        return lsm_arm_apparmor(((ServiceWalk *) state)->s->c);
+}
+
+static int step_identity(void *state, StepTimer *t) {
+        const Service *s = ((ServiceWalk *) state)->s;
+
+        return identity_apply(s->c, s->id, t);
+}
+
+static void plan_identity_steps(const HelperConfig *c, Plan *p) {
+        steps_plan(identity_steps, n_identity_steps, c, p);
+}
+
+/* the unit's UMask= holds for its pre-start commands too, as systemd's
+ * for every command of a unit */
+static int step_umask(void *state, StepTimer *t) {
+        (void) state;
+        (void) t;
+        umask(service_umask);
+        return 0;
+}
+
+static bool has_start_pre(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->n_start_pre > 0;
+}
+
+static int step_start_pre(void *state, StepTimer *t) {
+        ServiceWalk *w = state;
+        extern char **environ;
+        int r;
+
+        (void) t;
+        r = run_start_pre(w->s->c, environ);
+        if (r == 0)
+                return 0;
+        w->status = r;
+        return -ECANCELED;
+}
+
+/* the last step that is logged: once the profile's filter is loaded,
+ * nothing but execve() follows */
+static int step_system_calls(void *state, StepTimer *t) {
+        ServiceWalk *w = state;
+        int r;
+
+        step_begin(t, NULL);
+        log_debug("execute %s", w->s->c->argv[0]);
+        r = profile_filter_load();
+        if (r < 0)
+                return log_error_errno(r, "system-calls: load the profile's filter: %m");
+        return 0;
+}
+
+static int step_execve(void *state, StepTimer *t) {
+        ServiceWalk *w = state;
+        const HelperConfig *c = w->s->c;
+        extern char **environ;
+        int r;
+
+        (void) t;
+        execve(c->argv[0], c->argv, environ);
+        r = errno;
+        log_error_errno(-r, "execute %s: %m", c->argv[0]);
+        w->status = r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+        return -r;
+}
+
+/* The service's process, from its labels to its execve(). The last two
+ * leave no line in --debug's log. */
+static const Step service_steps[] = {
+        { "selinux", selinux_asked, step_selinux, plan_selinux },
+        { "apparmor", apparmor_asked, step_apparmor, plan_apparmor },
+        { NULL, NULL, step_identity, plan_identity_steps },
+        { NULL, NULL, step_umask, NULL },
+        { "exec-start-pre", has_start_pre, step_start_pre, plan_start_pre },
+        { NULL, NULL, step_system_calls, plan_system_calls },
+        { NULL, NULL, step_execve, plan_execve },
+};
+
 /* The service's own process. It shares the helper's memory and the
  * helper waits until it has executed (or exited): no page is copied,
  * which on these machines is most of what a fork costs. So it writes
@@ -86,7 +192,7 @@ static _Noreturn void service_not_executed(const Service *s, int status) {
 static int exec_service(void *userdata) {
         const Service *s = userdata;
         const HelperConfig *c = s->c;
-        extern char **environ;
+        ServiceWalk w;
         StepTimer t = {};
         char go;
         int r;
@@ -111,34 +217,9 @@ static int exec_service(void *userdata) {
         if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
                 service_not_executed(s, EXIT_SETUP);
         pids_to_self();
-        if (c->selinux_label || c->apparmor_profile)
-                step_begin(&t, c->selinux_label ? "selinux" : "apparmor");
-        r = lsm_arm_exec(c);
-        if (r >= 0)
-                r = identity_apply(c, s->id, &t);
-        if (r < 0)
-                service_not_executed(s, EXIT_SETUP);
-        /* the unit's UMask= holds for its pre-start commands too, as
-         * systemd's for every command of a unit */
-        umask(service_umask);
-        if (c->n_start_pre > 0) {
-                step_begin(&t, "exec-start-pre");
-                r = run_start_pre(c, environ);
-                if (r != 0)
-                        service_not_executed(s, r);
-        }
-        step_begin(&t, NULL);
-        log_debug("execute %s", c->argv[0]);
-        /* the last step: nothing but execve() follows */
-        r = profile_filter_load();
-        if (r < 0) {
-                log_error_errno(r, "system-calls: load the profile's filter: %m");
-                service_not_executed(s, EXIT_SETUP);
-        }
-        execve(c->argv[0], c->argv, environ);
-        r = errno;
-        log_error_errno(-r, "execute %s: %m", c->argv[0]);
-        service_not_executed(s, r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE);
+        w = (ServiceWalk) { s, EXIT_SETUP };
+        (void) steps_run(STEPS(service_steps), c, &w, &t);
+        service_not_executed(s, w.status);
 }
 
 /* The service's process runs, until its execve(), on a stack below this
@@ -362,65 +443,6 @@ static int wait_as_forking_init(pid_t child, const sigset_t *set, int notify) {
         return wait_reaping(&w, set, &dropped);
 }
 
-/* /run/NAME for each --runtime-dir=NAME:MODE, as systemd's
- * RuntimeDirectory= makes it: the directories above it root's, itself
- * the service's user's and group's with MODE. Walked by fd, without
- * following a symbolic link and without leaving /run's tmpfs: a profile's
- * bind below /run must not have its source, the host's, chowned. */
-static int make_runtime_dir(int run, const struct stat *run_st, const char *spec, const Identity *id) {
-        const char *colon = strrchr(spec, ':');
-        unsigned mode = (unsigned) strtoul(colon + 1, NULL, 8);
-        _cleanup_free_ char *name = strndup(spec, (size_t) (colon - spec));
-        _cleanup_close_ int dir = fcntl(run, F_DUPFD_CLOEXEC, 3);
-        char part[NAME_MAX + 1];
-        const char *p = name;
-        bool last = false;
-        int r;
-
-        if (!name || dir < 0)
-                return log_oom();
-        while ((r = path_next_component(&p, part, &last)) > 0) {
-                struct stat st;
-                int next;
-
-                if (mkdirat(dir, part, last ? 0700 : 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(-errno, "runtime directory /run/%s: %m", name);
-                next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (next < 0)
-                        return log_error_errno(-errno, "runtime directory /run/%s: %s: %m", name, part);
-                close(dir);
-                dir = next;
-                if (fstat(dir, &st) < 0)
-                        return log_error_errno(-errno, "runtime directory /run/%s: %m", name);
-                if (st.st_dev != run_st->st_dev)
-                        return log_error_errno(-EXDEV, "runtime directory /run/%s: %s is another mount, not the "
-                                               "sandbox's /run", name, part);
-        }
-        if (r < 0)
-                return log_error_errno(r, "runtime directory /run/%s: %m", name);
-        if (fchown(dir, id->uid, id->gid) < 0 || fchmod(dir, mode) < 0)
-                return log_error_errno(-errno, "runtime directory /run/%s: %m", name);
-        return 0;
-}
-
-static int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
-        _cleanup_close_ int run = -EBADF;
-        struct stat st;
-        int r;
-
-        if (!c->runtime_dirs)
-                return 0;
-        run = open("/run", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (run < 0 || fstat(run, &st) < 0)
-                return log_error_errno(-errno, "runtime directories: /run: %m");
-        STRV_FOREACH(d, c->runtime_dirs) {
-                r = make_runtime_dir(run, &st, *d, id);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 /* The service's user and groups, as numbers (the host's /etc named
  * them, identity_resolve_names()), and its process. The lookup's memory is freed here, before the waiting
  * starts: on the way out, free() would fault back in code that
@@ -455,46 +477,113 @@ static pid_t start_service(const HelperConfig *c, const sigset_t *set, int start
         return pid;
 }
 
-int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
-                 int overlays, int relay, Console *console) {
-        StepTimer t = {};
-        int notify = -EBADF;
+/* Process 1, from its new namespaces to the service's start */
+typedef struct Init {
+        const HelperConfig *c;
+        const char *rundir, *state_root;
+        const sigset_t *set;
+        int started, overlays, relay;
+        Console *console;
+        int notify;
         pid_t service;
+} Init;
 
-        step_begin(&t, "propagation");
-        if (rootfs_build(c, rundir, state_root, overlays, relay, &t) < 0)
-                return EXIT_SETUP;
-        close(overlays);
+static int step_rootfs(void *state, StepTimer *t) {
+        Init *x = state;
+
+        return rootfs_build(x->c, x->rundir, x->state_root, x->overlays, x->relay, t);
+}
+
+static void plan_rootfs(const HelperConfig *c, Plan *p) {
+        steps_plan(rootfs_steps, n_rootfs_steps, c, p);
+}
+
+static int step_notify(void *state, StepTimer *t) {
+        Init *x = state;
+        const bool relayed = x->relay >= 0;
+
+        (void) t;
+        close(TAKE_FD(x->overlays));
         /* the relay's socket is bound: the helper outside reads it */
-        if (relay >= 0)
-                close(relay);
+        if (relayed)
+                close(TAKE_FD(x->relay));
         /* READY=1 from process 1 itself: not without a relay (no
          * NOTIFY_SOCKET, as under "sandboxctl run"), where nobody waits */
-        if ((c->forking || c->ready_on_exec) && relay >= 0) {
-                notify = notify_socket_connect();
-                if (notify < 0)
-                        return EXIT_SETUP;
+        if ((x->c->forking || x->c->ready_on_exec) && relayed) {
+                x->notify = notify_socket_connect();
+                if (x->notify < 0)
+                        return x->notify;
         }
-        step_begin(&t, "network");
-        if (c->network && !streq(c->network, "host") && loopback_up() < 0)
-                return EXIT_SETUP;
-        if (c->hostname)
-                step_begin(&t, "hostname");
-        if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
-                log_error_errno(-errno, "hostname %s: %m", c->hostname);
-                return EXIT_SETUP;
-        }
-        /* the sandbox's pty in place of the admin's terminal, before
-         * anything runs in the sandbox */
-        step_begin(&t, "terminal");
-        if (console_make(console) < 0)
-                return EXIT_SETUP;
-        step_begin(&t, "init");
-        service = start_service(c, set, started, notify);
-        if (service < 0)
+        return 0;
+}
+
+static int step_network(void *state, StepTimer *t) {
+        const HelperConfig *c = ((Init *) state)->c;
+
+        (void) t;
+        if (c->network && !streq(c->network, "host"))
+                return loopback_up();
+        return 0;
+}
+
+static bool has_hostname(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->hostname;
+}
+
+static int step_hostname(void *state, StepTimer *t) {
+        const HelperConfig *c = ((Init *) state)->c;
+
+        (void) t;
+        if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+                return log_error_errno(-errno, "hostname %s: %m", c->hostname);
+        return 0;
+}
+
+/* the sandbox's pty in place of the admin's terminal, before anything
+ * runs in the sandbox */
+static int step_terminal(void *state, StepTimer *t) {
+        (void) t;
+        return console_make(((Init *) state)->console);
+}
+
+static int step_init(void *state, StepTimer *t) {
+        Init *x = state;
+
+        (void) t;
+        x->service = start_service(x->c, x->set, x->started, x->notify);
+        return x->service < 0 ? (int) x->service : 0;
+}
+
+/* Process 1, in order: the file system, then what is the sandbox's own,
+ * then the service's start (its own steps, service_steps, run meanwhile
+ * in its own process) */
+static const Step init_steps[] = {
+        { NULL, NULL, step_rootfs, plan_rootfs },
+        { NULL, NULL, step_notify, NULL },
+        { "network", NULL, step_network, plan_network },
+        { "hostname", has_hostname, step_hostname, plan_hostname },
+        { "terminal", NULL, step_terminal, plan_terminal },
+        { "init", NULL, step_init, plan_init },
+};
+
+void init_print_plan(const HelperConfig *c, Plan *p) {
+        steps_plan(STEPS(init_steps), c, p);
+}
+
+void service_print_plan(const HelperConfig *c, Plan *p) {
+        steps_plan(STEPS(service_steps), c, p);
+}
+
+int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
+                 int overlays, int relay, Console *console) {
+        Init x = { c, rundir, state_root, set, started, overlays, relay, console, -EBADF, -1 };
+        StepTimer t = {};
+
+        if (steps_run(STEPS(init_steps), c, &x, &t) < 0)
                 return EXIT_SETUP;
         step_begin(&t, NULL);
         if (c->forking)
-                return wait_as_forking_init(service, set, notify);
-        return wait_reaping(&(Reaping) { .until = service, .signal_to = service }, set, &(bool) { false });
+                return wait_as_forking_init(x.service, set, x.notify);
+        return wait_reaping(&(Reaping) { .until = x.service, .signal_to = x.service }, set, &(bool) { false });
 }

@@ -2,9 +2,10 @@
 /*
  * sandbox-helper: builds the sandbox its command line describes and
  * executes the service in it (sandbox-helper(8)). The whole command line
- * is checked first; then what the kernel cannot give is refused before
- * anything changes; then the namespaces, and PID 1 of the new PID
- * namespace builds the rest (init.c, rootfs.c, identity.c).
+ * is checked first; then the steps of helper_steps below: what the kernel
+ * cannot give is refused before anything changes; then the namespaces,
+ * and PID 1 of the new PID namespace builds the rest (init.c, rootfs.c,
+ * identity.c). --dry-run prints the same tables (step.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +36,7 @@
 #include "names.h"
 #include "notify-relay.h"
 #include "overlay.h"
+#include "plan.h"
 #include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
@@ -252,143 +254,210 @@ static int end_now(int status) {
         return status;
 }
 
-/* c is changed only by the label that <selinux mcs="dynamic"/> makes */
-static int run(HelperConfig *c) {
-        _cleanup_close_ int lock = -EBADF, root = -EBADF;
-        _cleanup_(notify_relay_done) NotifyRelay relay = NOTIFY_RELAY_NONE;
-        _cleanup_(console_done) Console con = CONSOLE_NONE;
-        const char *root_directory = c->root_directory ? c->root_directory : "/";
-        const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
-        int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP;
+/* The helper on the host, from its checks to the service's start: the
+ * walk's state. c is changed only by the label that
+ * <selinux mcs="dynamic"/> makes. */
+typedef struct Outer {
+        HelperConfig *c;
+        const char *state_root;
+        NotifyRelay relay;
+        Console con;
+        int lock, root;
+        char *context; /* the mounts' SELinux context: mount_set_context() keeps it */
+        int flags;
         char rundir[4200];
-        int started[2], overlays[2], status, remover;
+        int started[2], overlays[2];
+        int remover;
         sigset_t set;
         pid_t init;
+} Outer;
 
-        StepTimer t = {};
+static int step_preflight(void *state, StepTimer *t) {
+        Outer *o = state;
+        int r;
 
-        step_begin(&t, "preflight");
-        if (preflight(c) < 0)
-                return EXIT_SETUP;
+        (void) t;
+        r = preflight(o->c);
+        if (r < 0)
+                return r;
         /* names to numbers while the host's /etc is the only one there is */
-        if (identity_resolve_names(c) < 0)
-                return EXIT_SETUP;
+        r = identity_resolve_names(o->c);
+        if (r < 0)
+                return r;
         /* NOTIFY_SOCKET is checked before anything is made: it decides
          * where the relay sends, and nothing else */
-        if (notify_relay_prepare(&relay, c->fd_store) < 0)
-                return EXIT_SETUP;
-        step_begin(&t, "lock");
-        lock = instance_lock(c->name, rundir, sizeof(rundir));
-        if (lock < 0)
-                return EXIT_SETUP;
+        return notify_relay_prepare(&o->relay, o->c->fd_store);
+}
+
+static int step_lock(void *state, StepTimer *t) {
+        Outer *o = state;
+        HelperConfig *c = o->c;
+        const char *root_directory = c->root_directory ? c->root_directory : "/";
+        int r;
+
+        (void) t;
+        o->lock = instance_lock(c->name, o->rundir, sizeof(o->rundir));
+        if (o->lock < 0)
+                return o->lock;
         /* the sandbox's own categories, labelling its state: under its lock */
-        if (c->selinux_mcs && c->selinux_on && selinux_mcs_resolve(c, true) < 0)
-                return EXIT_SETUP;
+        if (c->selinux_mcs && c->selinux_on) {
+                r = selinux_mcs_resolve(c, true);
+                if (r < 0)
+                        return r;
+        }
         /* for both processes that mount: this one makes the overlays,
          * their lower directories below the tree the new root binds */
-        _cleanup_free_ char *context = selinux_mount_context(c);
-        mount_set_context(context);
-        root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0) {
-                log_error_errno(-errno, "root %s: %m", root_directory);
-                return EXIT_SETUP;
-        }
+        o->context = selinux_mount_context(c);
+        mount_set_context(o->context);
+        o->root = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (o->root < 0)
+                return log_error_errno(-errno, "root %s: %m", root_directory);
         if (c->network && !streq(c->network, "host"))
-                flags |= CLONE_NEWNET;
+                o->flags |= CLONE_NEWNET;
         /* the admin's terminal stays here: the sandbox gets a pty */
-        if (console_prepare(&con) < 0)
-                return EXIT_SETUP;
+        r = console_prepare(&o->con);
+        if (r < 0)
+                return r;
         /* blocked before the fork, so none is lost in between */
-        reap_signal_set(&set);
-        if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-                log_error_errno(-errno, "block signals: %m");
-                return EXIT_SETUP;
-        }
+        reap_signal_set(&o->set);
+        if (sigprocmask(SIG_BLOCK, &o->set, NULL) < 0)
+                return log_error_errno(-errno, "block signals: %m");
         /* closed by PID 1 once it is confined, as the service is about
          * to execute: only then does this process drop its capabilities
          * and wait */
-        if (pipe2(started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, overlays) < 0) {
-                log_error_errno(-errno, "namespaces: %m");
-                return EXIT_SETUP;
-        }
+        if (pipe2(o->started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, o->overlays) < 0)
+                return log_error_errno(-errno, "namespaces: %m");
         /* on the host, as late as can be: nothing else fails after it
          * but what removes it again */
-        if (shared_dirs_make(c, state_root) < 0)
-                return EXIT_SETUP;
-        /* only PID 1 enters the new namespaces: this process, which
-         * systemd sees as the service's main process, stays in the host's
-         * (pivot_root would move it into the sandbox's root too) */
-        step_begin(&t, "namespaces");
-        init = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, 0);
-        if (init < 0) {
+        return shared_dirs_make(c, o->state_root);
+}
+
+/* Process 1, in the new namespaces: it never returns */
+static _Noreturn void start_init(Outer *o) {
+        close(o->started[0]);
+        close(o->overlays[0]);
+        closep(&o->con.host);
+        /* a way back to the host's tree: not for the sandbox */
+        close(TAKE_FD(o->root));
+        /* The instance lock is this process's alone. Process 1 has a copy
+         * only because clone() gave it one (O_CLOEXEC acts on execve()
+         * alone), and that copy would be a host file, open read-write,
+         * that a service allowed to trace process 1 opens anew through
+         * /proc/1/fd/N: whatever else holds it, process 1 must not. Nor
+         * does it need to: the lock is to outlive the sandbox's processes
+         * and mounts, and this process waits for process 1 to be reaped,
+         * which the kernel does only once every process of its PID
+         * namespace has ended. Should this process be killed, process 1
+         * is too (PR_SET_PDEATHSIG), and a copy there would cover no
+         * more: an ending process closes its files before, as init, it
+         * ends the rest of its namespace. */
+        close(TAKE_FD(o->lock));
+        /* systemd's socket is the helper's alone to send to */
+        closep(&o->relay.out);
+        /* the sandbox ends with the helper that started it (its parent is
+         * outside the namespace: getppid() says 0) */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                _exit(EXIT_SETUP);
+        /* out of the caller's session and process group: its controlling
+         * terminal, if any, is not the sandbox's to open (/dev/tty), and
+         * kill(0, ...) from here reaches nothing of the host's */
+        if (setsid() < 0)
+                _exit(EXIT_SETUP);
+        _exit(sandbox_init(o->c, o->rundir, o->state_root, &o->set, o->started[1], o->overlays[1], o->relay.sandbox,
+                           &o->con));
+}
+
+/* only PID 1 enters the new namespaces: this process, which systemd sees
+ * as the service's main process, stays in the host's (pivot_root would
+ * move it into the sandbox's root too) */
+static int step_namespaces(void *state, StepTimer *t) {
+        Outer *o = state;
+
+        o->init = (pid_t) syscall(SYS_clone, (unsigned long) o->flags | SIGCHLD, NULL, NULL, NULL, 0);
+        if (o->init < 0) {
                 log_error_errno(-errno, "namespaces: clone: %m");
-                shared_dirs_remove(c);
-                return EXIT_SETUP;
+                shared_dirs_remove(o->c);
+                return -ECHILD;
         }
-        if (init > 0)
-                step_begin(&t, NULL);
-        if (init == 0) {
-                close(started[0]);
-                close(overlays[0]);
-                closep(&con.host);
-                /* a way back to the host's tree: not for the sandbox */
-                close(TAKE_FD(root));
-                /* The instance lock is this process's alone. Process 1
-                 * has a copy only because clone() gave it one (O_CLOEXEC
-                 * acts on execve() alone), and that copy would be a host
-                 * file, open read-write, that a service allowed to trace
-                 * process 1 opens anew through /proc/1/fd/N: whatever
-                 * else holds it, process 1 must not. Nor does it need
-                 * to: the lock is to outlive the sandbox's processes and
-                 * mounts, and this process waits for process 1 to be
-                 * reaped, which the kernel does only once every process
-                 * of its PID namespace has ended. Should this process be
-                 * killed, process 1 is too (PR_SET_PDEATHSIG), and a copy
-                 * there would cover no more: an ending process closes its
-                 * files before, as init, it ends the rest of its
-                 * namespace. */
-                close(TAKE_FD(lock));
-                /* systemd's socket is the helper's alone to send to */
-                closep(&relay.out);
-                /* the sandbox ends with the helper that started it (its
-                 * parent is outside the namespace: getppid() says 0) */
-                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                        _exit(EXIT_SETUP);
-                /* out of the caller's session and process group: its
-                 * controlling terminal, if any, is not the sandbox's to
-                 * open (/dev/tty), and kill(0, ...) from here reaches
-                 * nothing of the host's */
-                if (setsid() < 0)
-                        _exit(EXIT_SETUP);
-                _exit(sandbox_init(c, rundir, state_root, &set, started[1], overlays[1], relay.sandbox, &con));
-        }
-        close(started[1]);
-        close(overlays[1]);
-        closep(&con.sandbox);
+        if (o->init == 0)
+                start_init(o);
+        step_begin(t, NULL);
+        close(o->started[1]);
+        close(o->overlays[1]);
+        closep(&o->con.sandbox);
         /* the shared runtime directories go once process 1 has ended */
-        remover = shared_dirs_remover(c, init);
+        o->remover = shared_dirs_remover(o->c, o->init);
         /* who may notify: the processes of process 1's PID namespace */
-        if ((remover < 0 && remover != -EBADF) || notify_relay_attach(&relay, init) < 0) {
-                (void) kill(init, SIGKILL);
-                if (remover < 0)
-                        shared_dirs_remove(c);
-                (void) wait_as_init(init, &set);
-                shared_dirs_remover_wait(remover);
-                return EXIT_SETUP;
+        if ((o->remover < 0 && o->remover != -EBADF) || notify_relay_attach(&o->relay, o->init) < 0) {
+                (void) kill(o->init, SIGKILL);
+                if (o->remover < 0)
+                        shared_dirs_remove(o->c);
+                (void) wait_as_init(o->init, &o->set);
+                shared_dirs_remover_wait(o->remover);
+                return -ECHILD;
         }
-        /* while process 1 builds the root; when this fails, process 1
-         * finds the socket closed and stops */
-        (void) overlays_send(c, root, state_root, overlays[0], &t);
-        close(overlays[0]);
-        close(TAKE_FD(root));
+        return 0;
+}
+
+/* while process 1 builds the root; when this fails, process 1 finds the
+ * socket closed and stops. It names its steps, etc and var. */
+static int step_overlays(void *state, StepTimer *t) {
+        Outer *o = state;
+
+        (void) overlays_send(o->c, o->root, o->state_root, o->overlays[0], t);
+        close(o->overlays[0]);
+        close(TAKE_FD(o->root));
+        return 0;
+}
+
+/* The helper on the host, in order; process 1's steps (init.c) start
+ * with "namespaces", and run while this process makes the overlays */
+static const Step helper_steps[] = {
+        { "preflight", NULL, step_preflight, plan_preflight },
+        { "lock", NULL, step_lock, plan_lock },
+        { "namespaces", NULL, step_namespaces, plan_namespaces },
+        { NULL, NULL, step_overlays, plan_overlays },
+};
+
+void helper_print_plan(const HelperConfig *c) {
+        Plan p = {};
+
+        printf("sandbox %s%s%s\n", c->name, c->profile ? " from " : "", c->profile ? c->profile : "");
+        printf("the helper, on the host:\n");
+        steps_plan(STEPS(helper_steps), c, &p);
+        printf("process 1, in the new namespaces:\n");
+        init_print_plan(c, &p);
+        printf("the service's process:\n");
+        service_print_plan(c, &p);
+}
+
+static void outer_done(Outer *o) {
+        console_done(&o->con);
+        notify_relay_done(&o->relay);
+        free(o->context);
+        closep(&o->root);
+        closep(&o->lock);
+}
+
+static int run(HelperConfig *c) {
+        _cleanup_(outer_done) Outer o = {
+                .c = c, .state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT,
+                .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
+                .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
+        };
+        StepTimer t = {};
+        int status;
+
+        if (steps_run(STEPS(helper_steps), c, &o, &t) < 0)
+                return EXIT_SETUP;
         /* the signals stay blocked and pending meanwhile: the waiting
          * process forwards them */
-        while (read(started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
+        while (read(o.started[0], &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
-        close(started[0]);
-        status = wait_service(&con, init, &set, &relay);
-        notify_relay_flush(&relay);
-        shared_dirs_remover_wait(remover);
+        close(o.started[0]);
+        status = wait_service(&o.con, o.init, &o.set, &o.relay);
+        notify_relay_flush(&o.relay);
+        shared_dirs_remover_wait(o.remover);
         return end_now(end_like(status));
 }
 

@@ -40,12 +40,13 @@ static int set_string(char **field, const char *value) {
 /* --exec-start-pre=[-]COMMAND:ARG:...: fields joined as a mount's, the
  * command absolute; "-" before it, as systemd's prefix, ignores its
  * failure */
-static int add_start_pre(HelperConfig *c, const char *value) {
+static int add_start_pre(HelperConfig *c, HelperOption o, const char *value) {
         _cleanup_free_ char **f = NULL;
         HelperHook *h;
         unsigned n = 1;
         int r;
 
+        (void) o;
         for (const char *p = value; *p; p++)
                 if (*p == '\\' && p[1])
                         p++;
@@ -207,169 +208,85 @@ static void help(void) {
                "Normally started by sandbox@NAME.service; see sandbox-helper(8) for every option.\n");
 }
 
+static bool any_value(const char *v) {
+        (void) v;
+        return true;
+}
+
+static bool is_size(const char *v) {
+        uint64_t bytes;
+
+        return parse_size(v, &bytes) >= 0;
+}
+
+static bool proc_subset_is_valid(const char *v) {
+        return streq(v, "all") || streq(v, "pid");
+}
+
+static bool mask_is_valid(const char *v) {
+        return path_is_normalized_absolute(v) && !streq(v, "/");
+}
+
+/* "-" before it when it may be missing */
+static bool optional_path_is_valid(const char *v) {
+        return path_is_normalized_absolute(v + (*v == '-'));
+}
+
+static bool network_mode_is_valid(const char *v) {
+        return streq(v, "host") || streq(v, "none") || streq(v, "private");
+}
+
+static bool user_namespace_is_valid(const char *v) {
+        return streq(v, "identity");
+}
+
+static bool syscall_allow_is_valid(const char *v) {
+        return syscall_spec_is_valid(v, false);
+}
+
+static bool syscall_deny_is_valid(const char *v) {
+        return syscall_spec_is_valid(v, true);
+}
+
+static bool errno_is_valid(const char *v) {
+        return seccomp_errno_from_string(v) >= 0;
+}
+
+static int parse_interfaces(HelperConfig *c, HelperOption o, const char *v) {
+        (void) o;
+        if (interfaces_parse(v, &c->interfaces) < 0)
+                return bad("interfaces", v, "\"none\", or names of run-lock, journal, dev-log, dbus "
+                           "separated by \",\", each at most once");
+        return 0;
+}
+
+static int set_yes_no(bool *no, const char *option, const char *v, const char *allowed) {
+        if (!streq(v, "yes") && !streq(v, "no"))
+                return bad(option, v, allowed);
+        *no = streq(v, "no");
+        return 0;
+}
+
+static int append(char ***field, const char *v) {
+        return strv_append(field, v) < 0 ? log_oom() : 0;
+}
+
+/* how each KIND of helper-options.h reads its option */
+#define READ_STRING(c, o, name, v, field, check, allowed) ((check)(v) ? set_string(&(c)->field, v) : bad(name, v, allowed))
+#define READ_APPEND(c, o, name, v, field, check, allowed) ((check)(v) ? append(&(c)->field, v) : bad(name, v, allowed))
+#define READ_LIST(c, o, name, v, field, check, allowed) set_list(&(c)->field, v, check, name, allowed)
+#define READ_FLAG(c, o, name, v, field, check, allowed) ((c)->field = true, 0)
+#define READ_NO(c, o, name, v, field, check, allowed) set_yes_no(&(c)->field, name, v, allowed)
+#define READ_CUSTOM(c, o, name, v, field, check, allowed) check(c, o, v)
+#define READ_MAIN(c, o, name, v, field, check, allowed) (-EINVAL)
+
 static int parse_option(HelperConfig *c, int o, const char *v) {
         switch (o) {
-        case HELPER_OPT_NAME:
-                return sandbox_name_is_valid(v) ? set_string(&c->name, v) : bad("name", v, "a sandbox name");
-        case HELPER_OPT_PROFILE:
-                return set_string(&c->profile, v);
-        case HELPER_OPT_STATE_ROOT:
-                return path_is_normalized_absolute(v) ? set_string(&c->state_root, v) : bad("state-root", v, "an absolute path");
-        case HELPER_OPT_ROOT_DIRECTORY:
-                return path_is_normalized_absolute(v) ? set_string(&c->root_directory, v) : bad("root-directory", v, "an absolute path");
-        case HELPER_OPT_ETC:
-        case HELPER_OPT_VAR:
-                if (!is_dir_mode(v))
-                        return bad(o == HELPER_OPT_ETC ? "etc" : "var", v, "overlay, host, private, tmpfs");
-                return set_string(o == HELPER_OPT_ETC ? &c->etc : &c->var, v);
-        case HELPER_OPT_TMP_SIZE:
-        case HELPER_OPT_RUN_SIZE:
-        case HELPER_OPT_SHM_SIZE:
-        case HELPER_OPT_ETC_SIZE:
-        case HELPER_OPT_VAR_SIZE: {
-                char **field = o == HELPER_OPT_TMP_SIZE ? &c->tmp_size : o == HELPER_OPT_RUN_SIZE ? &c->run_size :
-                               o == HELPER_OPT_SHM_SIZE ? &c->shm_size : o == HELPER_OPT_ETC_SIZE ? &c->etc_size : &c->var_size;
-                uint64_t bytes;
-
-                if (parse_size(v, &bytes) < 0)
-                        return bad(helper_option_flag((HelperOption) o) + 2, v, "a size such as 64M");
-                return set_string(field, v);
-        }
-        case HELPER_OPT_BIND:
-        case HELPER_OPT_BIND_RO:
-        case HELPER_OPT_TMPFS:
-        case HELPER_OPT_IMAGE:
-        case HELPER_OPT_IMAGE_RO:
-        case HELPER_OPT_BLOCK:
-        case HELPER_OPT_BLOCK_RO:
-                return add_mount(c, (HelperOption) o, v);
-        case HELPER_OPT_MASK:
-                if (!path_is_normalized_absolute(v) || streq(v, "/"))
-                        return bad("mask", v, "an absolute path other than /");
-                return strv_append(&c->masks, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_NO_EXEC_PATH:
-        case HELPER_OPT_EXEC_PATH:
-                if (!path_is_normalized_absolute(v + (*v == '-')))
-                        return bad(o == HELPER_OPT_EXEC_PATH ? "exec-path" : "no-exec-path", v,
-                                   "an absolute path, \"-\" before it when it may be missing");
-                return strv_append(o == HELPER_OPT_EXEC_PATH ? &c->exec_paths : &c->no_exec_paths, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_RUNTIME_DIR:
-                if (!runtime_dir_is_valid(v))
-                        return bad("runtime-dir", v, "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode");
-                return strv_append(&c->runtime_dirs, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_SHARED_RUNTIME_DIR:
-                if (!shared_runtime_dir_is_valid(v))
-                        return bad("shared-runtime-dir", v, "NAME:MODE[:USER:GROUP], NAME " SHARED_RUNTIME_NAME_RULE ", an octal mode, and a user and group (empty: the service's)");
-                return strv_append(&c->shared_runtime_dirs, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_NETWORK:
-                if (!streq(v, "host") && !streq(v, "none") && !streq(v, "private"))
-                        return bad("network", v, "host, none, private");
-                return set_string(&c->network, v);
-        case HELPER_OPT_HOSTNAME:
-                return hostname_is_valid(v) ? set_string(&c->hostname, v) : bad("hostname", v, "a host name");
-        case HELPER_OPT_USER_NAMESPACE:
-                if (!streq(v, "identity"))
-                        return bad("user-namespace", v, "identity");
-                return set_string(&c->user_namespace, v);
-        case HELPER_OPT_USER:
-        case HELPER_OPT_GROUP:
-                if (!user_name_is_valid(v))
-                        return bad(o == HELPER_OPT_USER ? "user" : "group", v, "a user or group name or id");
-                return set_string(o == HELPER_OPT_USER ? &c->user : &c->group, v);
-        case HELPER_OPT_SUPPLEMENTARY_GROUPS:
-                return set_list(&c->supplementary_groups, v, user_name_is_valid, "supplementary-groups", "group names separated by \",\"");
-        case HELPER_OPT_WORKDIR:
-                return path_is_normalized_absolute(v) ? set_string(&c->workdir, v) : bad("workdir", v, "an absolute path");
-        case HELPER_OPT_KEEP_CAPS:
-                return set_list(&c->keep_caps, v, is_capability, "keep-caps", "capability names such as CAP_NET_BIND_SERVICE separated by \",\"");
-        case HELPER_OPT_ALLOW_NEW_PRIVILEGES:
-                c->allow_new_privileges = true;
-                return 0;
-        case HELPER_OPT_SELINUX_LABEL:
-                return set_string(&c->selinux_label, v);
-        case HELPER_OPT_SELINUX_OPTIONAL:
-                c->selinux_optional = true;
-                return 0;
-        case HELPER_OPT_SELINUX_MCS:
-                c->selinux_mcs = true;
-                return 0;
-        case HELPER_OPT_APPARMOR_PROFILE:
-                return set_string(&c->apparmor_profile, v);
-        case HELPER_OPT_APPARMOR_OPTIONAL:
-                c->apparmor_optional = true;
-                return 0;
-        case HELPER_OPT_SECCOMP_DEFAULT:
-                if (!streq(v, "yes") && !streq(v, "no"))
-                        return bad("seccomp-default", v, "yes, no");
-                c->seccomp_no_default = streq(v, "no");
-                return 0;
-        case HELPER_OPT_SECCOMP_ALLOW:
-                if (!syscall_spec_is_valid(v, false))
-                        return bad("seccomp-allow", v, "a system call name or a set such as @mount");
-                return strv_append(&c->seccomp_allow, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_SECCOMP_DENY:
-                if (!syscall_spec_is_valid(v, true))
-                        return bad("seccomp-deny", v, "NAME:ERRNO, a system call or set and an errno name, number or \"kill\"");
-                return strv_append(&c->seccomp_deny, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_MEMORY_DENY_WRITE_EXECUTE:
-                c->memory_deny_write_execute = true;
-                return 0;
-        case HELPER_OPT_ADDRESS_FAMILIES:
-                if (!address_family_spec_is_valid(v))
-                        return bad("address-families", v, "AF_NAME,... to allow only those, ~AF_NAME,... to refuse "
-                                   "those, names such as AF_UNIX, AF_INET, AF_INET6, or none");
-                return set_string(&c->address_families, v);
-        case HELPER_OPT_SYSTEM_CALLS:
-                if (!system_calls_spec_is_valid(v))
-                        return bad("system-calls", v, "NAME,... to allow only those system calls, ~NAME,... to refuse "
-                                   "those (never execve, exit, exit_group, rt_sigreturn, sigreturn)");
-                return set_string(&c->system_calls, v);
-        case HELPER_OPT_SYSTEM_CALLS_ERRNO:
-                if (seccomp_errno_from_string(v) < 0)
-                        return bad("system-calls-errno", v, "an errno name such as EPERM, or a number from 1 to 4095");
-                return set_string(&c->system_calls_errno, v);
-        case HELPER_OPT_LANDLOCK_RO:
-        case HELPER_OPT_LANDLOCK_RW:
-                if (!path_is_normalized_absolute(v))
-                        return bad(o == HELPER_OPT_LANDLOCK_RO ? "landlock-ro" : "landlock-rw", v, "an absolute path");
-                return strv_append(o == HELPER_OPT_LANDLOCK_RO ? &c->landlock_ro : &c->landlock_rw, v) < 0 ? log_oom() : 0;
-        case HELPER_OPT_LANDLOCK_OPTIONAL:
-                c->landlock_optional = true;
-                return 0;
-        case HELPER_OPT_LANDLOCK_DEFAULT:
-                if (!streq(v, "yes") && !streq(v, "no"))
-                        return bad("landlock-default", v, "yes, no");
-                c->landlock_no_default = streq(v, "no");
-                return 0;
-        case HELPER_OPT_INTERFACES:
-                if (interfaces_parse(v, &c->interfaces) < 0)
-                        return bad("interfaces", v, "\"none\", or names of run-lock, journal, dev-log, dbus "
-                                   "separated by \",\", each at most once");
-                return 0;
-        case HELPER_OPT_MISSING_PROFILE:
-                return set_string(&c->missing_profile, v);
-        case HELPER_OPT_JOIN:
-                return sandbox_name_is_valid(v) ? set_string(&c->join, v) : bad("join", v, "a sandbox name");
-        case HELPER_OPT_FORKING:
-                c->forking = true;
-                return 0;
-        case HELPER_OPT_READY_ON_EXEC:
-                c->ready_on_exec = true;
-                return 0;
-        case HELPER_OPT_FD_STORE:
-                c->fd_store = true;
-                return 0;
-        case HELPER_OPT_EXEC_START_PRE:
-                return add_start_pre(c, v);
-        case HELPER_OPT_UNIT_COMMAND:
-                c->unit_command = true;
-                return 0;
-        case HELPER_OPT_DEBUG:
-                c->debug = true;
-                return 0;
-        case HELPER_OPT_DRY_RUN:
-                c->dry_run = true;
-                return 0;
+#define READ_OPTION(id, name, argument, kind, field, check, allowed) \
+        case HELPER_OPT_##id: \
+                return READ_##kind(c, HELPER_OPT_##id, name, v, field, check, allowed);
+        HELPER_OPTIONS(READ_OPTION)
+#undef READ_OPTION
         default:
                 return -EINVAL; /* getopt has printed what was wrong */
         }
@@ -456,31 +373,25 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
         return 1;
 }
 
+/* what each KIND of helper-options.h allocates */
+#define FREE_STRING(field) free(c->field);
+#define FREE_APPEND(field) strv_free(c->field);
+#define FREE_LIST(field) strv_free(c->field);
+#define FREE_FLAG(field)
+#define FREE_NO(field)
+#define FREE_CUSTOM(field)
+#define FREE_MAIN(field)
+
 void helper_config_done(HelperConfig *c) {
-        free(c->name), free(c->profile), free(c->state_root), free(c->root_directory);
-        free(c->etc), free(c->var), free(c->network), free(c->user_namespace), free(c->tmp_size), free(c->run_size);
-        free(c->shm_size), free(c->etc_size), free(c->var_size);
+#define FREE_OPTION(id, name, argument, kind, field, ...) FREE_##kind(field)
+        HELPER_OPTIONS(FREE_OPTION)
+#undef FREE_OPTION
+        /* what the CUSTOM options make */
         for (size_t i = 0; i < c->n_mounts; i++) {
                 HelperMount *m = &c->mounts[i];
                 free(m->source), free(m->target), free(m->tag), free(m->size), free(m->mode);
         }
         free(c->mounts);
-        strv_free(c->masks);
-        strv_free(c->no_exec_paths);
-        strv_free(c->exec_paths);
-        strv_free(c->seccomp_allow);
-        strv_free(c->seccomp_deny);
-        strv_free(c->landlock_ro);
-        strv_free(c->landlock_rw);
-        strv_free(c->runtime_dirs);
-        strv_free(c->shared_runtime_dirs);
-        free(c->hostname), free(c->user), free(c->group), free(c->workdir);
-        strv_free(c->supplementary_groups);
-        strv_free(c->keep_caps);
-        free(c->selinux_label), free(c->apparmor_profile), free(c->missing_profile);
-        free(c->address_families);
-        free(c->system_calls), free(c->system_calls_errno);
-        free(c->join);
         for (size_t i = 0; i < c->n_start_pre; i++)
                 strv_free(c->start_pre[i].argv);
         free(c->start_pre);

@@ -1,20 +1,98 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* --dry-run: the ordered set-up steps, as DESIGN.md lists them. */
+/* --dry-run: what each set-up step prints. Which steps, and their order,
+ * come from the tables the helper walks to build the sandbox (step.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helper-config.h"
 #include "helper-options.h"
 #include "interfaces.h"
 #include "landlock-default.h"
+#include "plan.h"
+#include "rootfs.h"
 #include "state-dir.h"
 #include "strv.h"
 
-static void step(unsigned *n, const char *what, const char *detail) {
-        printf("%2u. %-12s %s\n", ++*n, what, detail);
+static const char *state_root(const HelperConfig *c) {
+        return c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
 }
 
-static void plan_interfaces(const HelperConfig *c, unsigned *n) {
+static const char *dir_mode(const HelperConfig *c, const char *dir) {
+        const char *mode = streq(dir, "etc") ? c->etc : c->var;
+
+        return mode ? mode : "overlay";
+}
+
+static bool private_network(const HelperConfig *c) {
+        return c->network && !streq(c->network, "host");
+}
+
+void plan_preflight(const HelperConfig *c, Plan *p) {
+        plan_line(p, "preflight", "run as root; the labels asked for, where the system has their security module%s; the user "
+                  "and groups as numbers, from %s's /etc; NOTIFY_SOCKET checked",
+                  c->selinux_optional || c->apparmor_optional ? " (or optional)" : "",
+                  c->root_directory ? c->root_directory : "the host");
+}
+
+void plan_lock(const HelperConfig *c, Plan *p) {
+        plan_line(p, "lock", "/run/sandbox/%s/lock, held until the sandbox has ended: a second start of %s is refused "
+                  "meanwhile", c->name, c->name);
+}
+
+void plan_namespaces(const HelperConfig *c, Plan *p) {
+        plan_line(p, "namespaces", "mount uts ipc pid cgroup%s, entered by process 1 alone",
+                  private_network(c) ? " net" : "");
+}
+
+void plan_overlays(const HelperConfig *c, Plan *p) {
+        static const char *const dirs[] = { "etc", "var" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                if (streq(dir_mode(c, dirs[i]), "overlay"))
+                        plan_line(p, dirs[i], "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s, "
+                                  "nosuid nodev; made here while process 1 builds the root, and handed to it",
+                                  dirs[i], dirs[i], state_root(c), c->name, dirs[i]);
+}
+
+void plan_propagation(const HelperConfig *c, Plan *p) {
+        (void) c;
+        plan_line(p, "propagation", "/ made recursively private");
+}
+
+void plan_root(const HelperConfig *c, Plan *p) {
+        plan_line(p, "root", "%s%s, read-only and nodev on every submount, at /run/sandbox/%s/root",
+                  c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
+}
+
+void plan_join(const HelperConfig *c, Plan *p) {
+        static const char *const dirs[] = { "etc", "var" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                const char *dir = dirs[i], *mode = dir_mode(c, dir);
+                const char *size = streq(dir, "etc") ? c->etc_size : c->var_size;
+
+                if (streq(mode, "overlay"))
+                        plan_line(p, "join", "/%s: the helper's overlay moved into place", dir);
+                else if (streq(mode, "host"))
+                        plan_line(p, "join", "/%s: /%s of the root, read-only", dir, dir);
+                else if (streq(mode, "private"))
+                        plan_line(p, "join", "/%s: /%s from %s/%s/%s, persistent and empty at first, nosuid nodev", dir,
+                                  dir, state_root(c), c->name, dir);
+                else
+                        plan_line(p, "join", "/%s: tmpfs on /%s%s%s, empty at every start, nosuid nodev", dir, dir,
+                                  size ? " size=" : "", size ? size : "");
+        }
+}
+
+void plan_tmpfs(const HelperConfig *c, Plan *p) {
+        plan_line(p, "tmpfs", "tmpfs on /tmp%s%s, /run%s%s, nosuid nodev; with NOTIFY_SOCKET, /run/systemd/notify, "
+                  "relayed by the helper (no MAINPID, %s)", c->tmp_size ? " size=" : "", c->tmp_size ? c->tmp_size : "",
+                  c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
+                  c->fd_store ? "the fd store too" : "no fd store");
+}
+
+void plan_interfaces(const HelperConfig *c, Plan *p) {
         char detail[512] = "", set[64];
 
         interfaces_format(c->interfaces, set, sizeof set);
@@ -31,25 +109,135 @@ static void plan_interfaces(const HelperConfig *c, unsigned *n) {
         if (!c->interfaces)
                 strcat(detail, "none; ");
         snprintf(detail + strlen(detail) - 2, sizeof detail - strlen(detail) + 2, " (%s)", set);
-        step(n, "interfaces", detail);
+        plan_line(p, "interfaces", "%s; with CREDENTIALS_DIRECTORY, the unit's credentials copied in", detail);
 }
 
-static void dir_step(unsigned *n, const char *dir, const char *mode, const char *size, const char *state_root,
-                     const char *name) {
-        char detail[4400];
+void plan_dev(const HelperConfig *c, Plan *p) {
+        plan_line(p, "dev", "minimal /dev: null zero full random urandom tty ptmx pts, tmpfs on /dev/shm%s%s, nosuid nodev, "
+                  "then read-only", c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "");
+}
 
-        if (streq(mode, "overlay"))
-                snprintf(detail, sizeof detail, "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s, nosuid nodev",
-                         dir, dir, state_root, name, dir);
-        else if (streq(mode, "host"))
-                snprintf(detail, sizeof detail, "/%s of the root, read-only", dir);
-        else if (streq(mode, "private"))
-                snprintf(detail, sizeof detail, "/%s from %s/%s/%s, persistent and empty at first, nosuid nodev", dir,
-                         state_root, name, dir);
+void plan_proc(const HelperConfig *c, Plan *p) {
+        plan_line(p, "proc", "fresh /proc%s, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only "
+                  "sysfs of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
+                  "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2",
+                  c->proc_subset && streq(c->proc_subset, "pid") ? " with the processes' entries alone (subset=pid)" : "");
+}
+
+void plan_shared_dirs(const HelperConfig *c, Plan *p) {
+        STRV_FOREACH(d, c->shared_runtime_dirs) {
+                char *f[4] = {};
+
+                if (helper_spec_split(*d, 4, f) < 0 && helper_spec_split(*d, 2, f) < 0)
+                        continue;
+                plan_line(p, "shared_dirs", "/run/%s of the host's, made as RuntimeDirectory= makes it (mode %s, owner "
+                          "%s, group %s), bound on /run/%s, nosuid nodev noexec; removed when the sandbox ends", f[0], f[1],
+                          f[2] && *f[2] ? f[2] : "the service's",
+                          f[3] && *f[3] ? f[3] : f[2] && *f[2] ? "the owner's own" : "the service's", f[0]);
+                for (size_t i = 0; i < 4; i++)
+                        free(f[i]);
+        }
+}
+
+void plan_mask_home(const HelperConfig *c, Plan *p) {
+        (void) c;
+        plan_line(p, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
+}
+
+void plan_mounts(const HelperConfig *c, Plan *p) {
+        _cleanup_free_ const HelperMount **order = c->n_mounts ? rootfs_mount_order(c) : NULL;
+
+        for (size_t i = 0; order && i < c->n_mounts; i++) {
+                const HelperMount *m = order[i];
+                const char *name = rootfs_mount_kinds[m->kind];
+
+                switch (m->kind) {
+                case HELPER_MOUNT_BIND:
+                        plan_line(p, name, "%s on %s, %snosuid nodev", m->source, m->target, m->readonly ? "read-only, " : "");
+                        break;
+                case HELPER_MOUNT_IMAGE:
+                        plan_line(p, name, "%s on a loop device on %s, %snosuid nodev", m->source, m->target,
+                                  m->readonly ? "read-only, " : "");
+                        break;
+                case HELPER_MOUNT_BLOCK:
+                        plan_line(p, name, "%s as %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
+                        break;
+                case HELPER_MOUNT_TMPFS:
+                        plan_line(p, name, "tmpfs on %s%s%s%s%s, nosuid nodev", m->target, *m->size ? " size=" : "",
+                                  m->size, *m->mode ? " mode=" : "", m->mode);
+                        break;
+                }
+        }
+}
+
+void plan_masks(const HelperConfig *c, Plan *p) {
+        plan_line(p, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/security/opasswd "
+                  "/var/backups/shadow.bak /var/backups/gshadow.bak (default)");
+        plan_line(p, "mask", "every private key below /etc/ssh: *_key, a private key's first line, or readable only by "
+                  "root (default)");
+        STRV_FOREACH(m, c->masks)
+                plan_line(p, "mask", "%s", *m);
+        plan_line(p, "mask", "%s (every sandbox's state)", state_root(c));
+}
+
+void plan_no_exec(const HelperConfig *c, Plan *p) {
+        STRV_FOREACH(e, c->no_exec_paths)
+                plan_line(p, "no-exec", "%s%s: noexec on every mount below it, each made a mount point first",
+                          *e + (**e == '-'), **e == '-' ? " (optional)" : "");
+        STRV_FOREACH(e, c->exec_paths)
+                plan_line(p, "no-exec", "exec path %s%s: noexec taken off again only where a no-exec path set it; the "
+                          "sandbox's own noexec mounts stay so", *e + (**e == '-'), **e == '-' ? " (optional)" : "");
+}
+
+void plan_pivot_root(const HelperConfig *c, Plan *p) {
+        (void) c;
+        plan_line(p, "pivot_root", "into the new root; the old root detached");
+}
+
+void plan_network(const HelperConfig *c, Plan *p) {
+        plan_line(p, "network", "%s", c->network ? c->network : "host");
+}
+
+void plan_hostname(const HelperConfig *c, Plan *p) {
+        plan_line(p, "hostname", "%s", c->hostname);
+}
+
+void plan_terminal(const HelperConfig *c, Plan *p) {
+        (void) c;
+        plan_line(p, "terminal", "when the helper's standard input, output or error is a terminal: a pty of the "
+                  "sandbox's own in its place, relayed by the helper");
+}
+
+void plan_init(const HelperConfig *c, Plan *p) {
+        STRV_FOREACH(d, c->runtime_dirs)
+                plan_line(p, "init", "runtime directory /run/%s (the service's user's)", *d);
+        if (c->user_namespace)
+                plan_line(p, "init", "user namespace %s: the service's process made in a user namespace of its own, "
+                          "whose uid_map and gid_map process 1 writes before it confines itself: 0, the user, its group "
+                          "and supplementary groups to themselves, every other ID unmapped (the overflow ID, 65534); "
+                          "capabilities from here on are the namespace's", c->user_namespace);
+        plan_line(p, "init", "%s", c->forking ?
+                  "PID 1, confined (standard error, CAP_KILL, its own filter) before the command executes: reaps, "
+                  "forwards signals to every process; once the command exits 0, READY=1 to /run/systemd/notify, and "
+                  "exits with the status of the last process to end"
+                  : c->ready_on_exec ?
+                  "PID 1, confined (standard error, CAP_KILL, its own filter) before the service executes: once it "
+                  "has been executed, READY=1 to /run/systemd/notify; reaps, forwards signals, exits with the service's status"
+                  : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service executes: reaps, "
+                  "forwards signals, exits with the service's status");
+}
+
+void plan_selinux(const HelperConfig *c, Plan *p) {
+        if (c->selinux_label)
+                plan_line(p, "selinux", "setexeccon %s%s", c->selinux_label, c->selinux_optional ? " (optional)" : "");
         else
-                snprintf(detail, sizeof detail, "tmpfs on /%s%s%s, empty at every start, nosuid nodev", dir,
-                         size ? " size=" : "", size ? size : "");
-        step(n, dir, detail);
+                plan_line(p, "selinux", "setexeccon: the policy's container process context at the sandbox's own MCS "
+                          "categories (recorded in the state root's .selinux-mcs)%s",
+                          c->selinux_optional ? " (optional)" : "");
+}
+
+void plan_apparmor(const HelperConfig *c, Plan *p) {
+        plan_line(p, "apparmor", "change_onexec %s%s", c->apparmor_profile, c->apparmor_optional ? " (optional)" : "");
 }
 
 /* the default domain's paths: those written, and those whose device
@@ -69,185 +257,78 @@ static int plan_grant(const char *path, LandlockGrant grant, bool follow, void *
         return 0;
 }
 
-/* Landlock, then the system call filter: the last steps before execve(),
- * or the first of the service's own when new privileges are allowed. */
-static void plan_confinement(const HelperConfig *c, unsigned *n) {
+void plan_landlock(const HelperConfig *c, Plan *p) {
         _cleanup_free_ char *ro = c->landlock_ro ? strv_join(c->landlock_ro, " ") : NULL;
         _cleanup_free_ char *rw = c->landlock_rw ? strv_join(c->landlock_rw, " ") : NULL;
-        _cleanup_free_ char *allow = c->seccomp_allow ? strv_join(c->seccomp_allow, " ") : NULL;
-        _cleanup_free_ char *deny = c->seccomp_deny ? strv_join(c->seccomp_deny, " ") : NULL;
-        char detail[4096];
 
         if (!c->landlock_no_default) {
                 Grants g = {};
 
                 (void) landlock_default_rules(c, plan_grant, &g);
-                snprintf(detail, sizeof detail, "default domain (where the kernel has Landlock): read everywhere; write "
-                         "below %s; device ioctls below %s; abstract unix sockets and signals scoped to the sandbox "
-                         "(Landlock ABI 6)", g.write, g.device);
-                step(n, "landlock", detail);
+                plan_line(p, "landlock", "default domain (where the kernel has Landlock): read everywhere; write below "
+                          "%s; device ioctls below %s; abstract unix sockets and signals scoped to the sandbox "
+                          "(Landlock ABI 6)", g.write, g.device);
         }
-        if (ro || rw) {
-                snprintf(detail, sizeof detail, "read-only: %s; read-write: %s%s", ro ? ro : "none", rw ? rw : "none",
-                         c->landlock_optional ? " (optional)" : "");
-                step(n, "landlock", detail);
-        }
-        snprintf(detail, sizeof detail, "%s%s%s%s%s%s%s%s%s",
-                 c->seccomp_no_default ? "no default deny-list" : "the default deny-list (sandbox-helper(8))",
-                 allow ? "; allowed: " : "", allow ? allow : "", deny ? "; denied: " : "", deny ? deny : "",
-                 c->memory_deny_write_execute ? "; no memory both writable and executable" : "",
-                 c->address_families ? (c->address_families[0] == '~' ? "; address families refused: " :
-                                        "; address families allowed: ") : "",
-                 c->address_families ? c->address_families + (c->address_families[0] == '~') : "", "");
-        if (!c->seccomp_no_default || deny || c->memory_deny_write_execute || c->address_families)
-                step(n, "seccomp", detail);
-        if (c->system_calls) {
-                snprintf(detail, sizeof detail, "the profile's own filter, the last step before execve(): %s %s; a "
-                         "refused call %s%s", c->system_calls[0] == '~' ? "refused:" : "allowed alone (and execve exit "
-                         "exit_group rt_sigreturn sigreturn):", c->system_calls + (c->system_calls[0] == '~'),
-                         c->system_calls_errno ? "fails with " : "kills the process",
-                         c->system_calls_errno ? c->system_calls_errno : "");
-                step(n, "system-calls", detail);
-        }
+        if (ro || rw)
+                plan_line(p, "landlock", "read-only: %s; read-write: %s%s", ro ? ro : "none", rw ? rw : "none",
+                          c->landlock_optional ? " (optional)" : "");
 }
 
-void helper_print_plan(const HelperConfig *c) {
-        const char *state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT;
-        const char *network = c->network ? c->network : "host";
-        _cleanup_free_ char *cmd = strv_join(c->argv, " ");
-        char detail[4400];
-        unsigned n = 0;
+void plan_seccomp(const HelperConfig *c, Plan *p) {
+        _cleanup_free_ char *allow = c->seccomp_allow ? strv_join(c->seccomp_allow, " ") : NULL;
+        _cleanup_free_ char *deny = c->seccomp_deny ? strv_join(c->seccomp_deny, " ") : NULL;
 
-        printf("sandbox %s%s%s\n", c->name, c->profile ? " from " : "", c->profile ? c->profile : "");
-        snprintf(detail, sizeof detail, "mount uts ipc pid cgroup%s; / made recursively private",
-                 streq(network, "host") ? "" : " net");
-        step(&n, "namespaces", detail);
-        snprintf(detail, sizeof detail, "%s%s, read-only and nodev on every submount, at /run/sandbox/%s/root",
-                 c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
-        step(&n, "root", detail);
-        dir_step(&n, "etc", c->etc ? c->etc : "overlay", c->etc_size, state_root, c->name);
-        dir_step(&n, "var", c->var ? c->var : "overlay", c->var_size, state_root, c->name);
-        snprintf(detail, sizeof detail, "tmpfs on /tmp%s%s, /run%s%s, /dev/shm%s%s, nosuid nodev; with NOTIFY_SOCKET, "
-                 "/run/systemd/notify, relayed by the helper (no MAINPID, %s)", c->tmp_size ? " size=" : "",
-                 c->tmp_size ? c->tmp_size : "", c->run_size ? " size=" : "", c->run_size ? c->run_size : "",
-                 c->shm_size ? " size=" : "", c->shm_size ? c->shm_size : "", c->fd_store ? "the fd store too" : "no fd store");
-        step(&n, "tmpfs", detail);
-        plan_interfaces(c, &n);
-        step(&n, "proc", "fresh /proc, kernel interfaces masked or read-only (/proc/mtrr masked); /sys a read-only sysfs "
-                          "of its own, without the host's debugfs, tracefs or pstore, /sys/firmware and "
-                          "/sys/devices/virtual/powercap masked, its /sys/fs/cgroup the unit's cgroup where that is cgroup2");
-        STRV_FOREACH(d, c->shared_runtime_dirs) {
-                char *f[4] = {};
+        plan_line(p, "seccomp", "%s%s%s%s%s%s%s%s",
+                  c->seccomp_no_default ? "no default deny-list" : "the default deny-list (sandbox-helper(8))",
+                  allow ? "; allowed: " : "", allow ? allow : "", deny ? "; denied: " : "", deny ? deny : "",
+                  c->memory_deny_write_execute ? "; no memory both writable and executable" : "",
+                  c->address_families ? (c->address_families[0] == '~' ? "; address families refused: " :
+                                         "; address families allowed: ") : "",
+                  c->address_families ? c->address_families + (c->address_families[0] == '~') : "");
+}
 
-                if (helper_spec_split(*d, 4, f) < 0 && helper_spec_split(*d, 2, f) < 0)
-                        continue;
-                snprintf(detail, sizeof detail, "/run/%s of the host's, made as RuntimeDirectory= makes it (mode %s, "
-                         "owner %s, group %s), bound on /run/%s, nosuid nodev noexec; removed when the sandbox ends", f[0],
-                         f[1], f[2] && *f[2] ? f[2] : "the service's", f[3] && *f[3] ? f[3] : f[2] && *f[2] ? "the owner's own" : "the service's",
-                         f[0]);
-                step(&n, "shared runtime directory", detail);
-                for (size_t i = 0; i < 4; i++)
-                        free(f[i]);
-        }
-        step(&n, "dev", "minimal /dev: null zero full random urandom tty ptmx pts shm");
-        step(&n, "mask", "/root /home (default): an empty tmpfs, read-only once the mounts below them are in");
-        for (size_t i = 0; i < c->n_mounts; i++) {
-                const HelperMount *m = &c->mounts[i];
+static void plan_caps(const HelperConfig *c, Plan *p, const char *what) {
+        _cleanup_free_ char *caps = c->keep_caps ? strv_join(c->keep_caps, " ") : NULL;
 
-                switch (m->kind) {
-                case HELPER_MOUNT_BIND:
-                        snprintf(detail, sizeof detail, "%s on %s, %snosuid nodev", m->source, m->target,
-                                 m->readonly ? "read-only, " : "");
-                        step(&n, "bind", detail);
-                        break;
-                case HELPER_MOUNT_IMAGE:
-                        snprintf(detail, sizeof detail, "%s on a loop device on %s, %snosuid nodev", m->source, m->target,
-                                 m->readonly ? "read-only, " : "");
-                        step(&n, "image", detail);
-                        break;
-                case HELPER_MOUNT_BLOCK:
-                        snprintf(detail, sizeof detail, "%s as %s%s", m->source, m->target, m->readonly ? ", read-only" : "");
-                        step(&n, "block", detail);
-                        break;
-                case HELPER_MOUNT_TMPFS:
-                        snprintf(detail, sizeof detail, "tmpfs on %s%s%s%s%s, nosuid nodev", m->target, *m->size ? " size=" : "",
-                                 m->size, *m->mode ? " mode=" : "", m->mode);
-                        step(&n, "tmpfs", detail);
-                        break;
-                }
-        }
-        step(&n, "mask", "/etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/security/opasswd "
-                         "/var/backups/shadow.bak /var/backups/gshadow.bak (default)");
-        step(&n, "mask", "every private key below /etc/ssh: *_key, a private key's first line, or readable only by root "
-                         "(default)");
-        STRV_FOREACH(m, c->masks)
-                step(&n, "mask", *m);
-        snprintf(detail, sizeof detail, "%s (every sandbox's state)", state_root);
-        step(&n, "mask", detail);
-        STRV_FOREACH(e, c->no_exec_paths) {
-                snprintf(detail, sizeof detail, "%s%s: noexec on every mount below it, each made a mount point first",
-                         *e + (**e == '-'), **e == '-' ? " (optional)" : "");
-                step(&n, "no-exec", detail);
-        }
-        STRV_FOREACH(e, c->exec_paths) {
-                snprintf(detail, sizeof detail, "%s%s: noexec taken off again only where a no-exec path set it; the "
-                         "sandbox's own noexec mounts stay so", *e + (**e == '-'), **e == '-' ? " (optional)" : "");
-                step(&n, "exec", detail);
-        }
-        step(&n, "pivot_root", "into the new root; the old root detached");
-        snprintf(detail, sizeof detail, "%s", network);
-        step(&n, "network", detail);
-        STRV_FOREACH(d, c->runtime_dirs) {
-                snprintf(detail, sizeof detail, "/run/%s (the service's user's)", *d);
-                step(&n, "runtime directory", detail);
-        }
-        step(&n, "init", c->forking ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the command "
-                                      "executes: reaps, forwards signals to every process; once the command exits 0, "
-                                      "READY=1 to /run/systemd/notify, and exits with the status of the last process to end"
-                    : c->ready_on_exec ? "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
-                                         "executes: once it has been executed, READY=1 to /run/systemd/notify; reaps, "
-                                         "forwards signals, exits with the service's status"
-                                    : "PID 1, confined (standard error, CAP_KILL, its own filter) before the service "
-                                      "executes: reaps, forwards signals, exits with the service's status");
-        if (c->hostname)
-                step(&n, "hostname", c->hostname);
-        if (c->user_namespace)
-                step(&n, "user namespace", "identity: the service's process made in a user namespace of its own, "
-                                           "whose uid_map and gid_map process 1 writes before it confines itself: 0, the "
-                                           "user, its group and supplementary groups to themselves, every other ID "
-                                           "unmapped (the overflow ID, 65534); capabilities from here on are the "
-                                           "namespace's");
-        if (c->selinux_mcs && !c->selinux_label) {
-                snprintf(detail, sizeof detail, "setexeccon: the policy's container process context at the sandbox's own "
-                         "MCS categories (recorded in the state root's .selinux-mcs)%s", c->selinux_optional ? " (optional)" : "");
-                step(&n, "selinux", detail);
-        } else if (c->selinux_label) {
-                snprintf(detail, sizeof detail, "setexeccon %s%s", c->selinux_label, c->selinux_optional ? " (optional)" : "");
-                step(&n, "selinux", detail);
-        }
-        if (c->apparmor_profile) {
-                snprintf(detail, sizeof detail, "change_onexec %s%s", c->apparmor_profile, c->apparmor_optional ? " (optional)" : "");
-                step(&n, "apparmor", detail);
-        }
-        if (c->allow_new_privileges)
-                plan_confinement(c, &n);
-        step(&n, "no_new_privs", c->allow_new_privileges ? "not set (the profile allows new privileges)" : "set");
-        snprintf(detail, sizeof detail, "user %s, group %s", c->user ? c->user : "root", c->group ? c->group : "(the user's)");
-        step(&n, "identity", detail);
-        {
-                _cleanup_free_ char *caps = c->keep_caps ? strv_join(c->keep_caps, " ") : NULL;
-                step(&n, "capabilities", caps && *caps ? caps : "none");
-        }
-        if (!c->allow_new_privileges)
-                plan_confinement(c, &n);
-        /* from the service's process, now confined as the service */
+        plan_line(p, "capabilities", "%s%s", what, caps && *caps ? caps : "none");
+}
+
+void plan_bounding_set(const HelperConfig *c, Plan *p) {
+        plan_caps(c, p, "bounding set: ");
+}
+
+void plan_identity(const HelperConfig *c, Plan *p) {
+        plan_line(p, "identity", "user %s, group %s", c->user ? c->user : "root", c->group ? c->group : "(the user's)");
+}
+
+void plan_capabilities(const HelperConfig *c, Plan *p) {
+        plan_caps(c, p, "");
+}
+
+void plan_no_new_privs(const HelperConfig *c, Plan *p) {
+        plan_line(p, "no_new_privs", "%s", c->allow_new_privileges ? "not set (the profile allows new privileges)" : "set");
+}
+
+void plan_start_pre(const HelperConfig *c, Plan *p) {
         for (size_t i = 0; i < c->n_start_pre; i++) {
                 _cleanup_free_ char *words = strv_join(c->start_pre[i].argv, " ");
 
-                snprintf(detail, sizeof detail, "%s, to its end%s", words ? words : "(out of memory)",
-                         c->start_pre[i].ignore_failure ? ", its failure ignored" : "; a failure ends the start");
-                step(&n, "exec-start-pre", detail);
+                plan_line(p, "exec-start-pre", "%s, to its end%s", words ? words : "(out of memory)",
+                          c->start_pre[i].ignore_failure ? ", its failure ignored" : "; a failure ends the start");
         }
-        snprintf(detail, sizeof detail, "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
-        step(&n, "execve", detail);
+}
+
+void plan_system_calls(const HelperConfig *c, Plan *p) {
+        if (!c->system_calls)
+                return;
+        plan_line(p, "system-calls", "the profile's own filter, the last step before execve(): %s %s; a refused call %s%s",
+                  c->system_calls[0] == '~' ? "refused:" : "allowed alone (and execve exit exit_group rt_sigreturn sigreturn):",
+                  c->system_calls + (c->system_calls[0] == '~'), c->system_calls_errno ? "fails with " : "kills the process",
+                  c->system_calls_errno ? c->system_calls_errno : "");
+}
+
+void plan_execve(const HelperConfig *c, Plan *p) {
+        _cleanup_free_ char *cmd = strv_join(c->argv, " ");
+
+        plan_line(p, "execve", "%s%s%s", cmd ? cmd : "", c->workdir ? " in " : "", c->workdir ? c->workdir : "");
 }

@@ -29,6 +29,7 @@
 #include "mount-util.h"
 #include "notify.h"
 #include "overlay.h"
+#include "plan.h"
 #include "rootfs-sys.h"
 #include "rootfs.h"
 #include "shared-dirs.h"
@@ -50,6 +51,8 @@ typedef struct Build {
         const char *state_root;
         int root;               /* O_PATH fd of the new root */
         int notify;             /* the relay's socket, to bind in /run; or -EBADF */
+        int overlays;           /* where the helper outside sends the overlays of /etc and /var */
+        bool api_dirs_first;    /* /tmp, /run, /dev and /proc before /etc and /var */
         unsigned interfaces;    /* of c->interfaces, what the host had and is in */
         Masks masks;
 } Build;
@@ -251,7 +254,8 @@ static int mount_proc(Build *b) {
                 return proc;
         fd_path(proc, p);
         /* the host's /proc under it stays hidden: nothing can reach it */
-        if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  b->c->proc_subset && streq(b->c->proc_subset, "pid") ? "subset=pid" : NULL) < 0)
                 return log_error_errno(-errno, "proc: mount /proc: %m");
         r = masks_proc(&b->masks);
         if (r < 0)
@@ -263,6 +267,11 @@ static int mount_proc(Build *b) {
         }
         return 0;
 }
+
+const char *const rootfs_mount_kinds[] = {
+        [HELPER_MOUNT_BIND] = "bind", [HELPER_MOUNT_TMPFS] = "tmpfs",
+        [HELPER_MOUNT_IMAGE] = "image", [HELPER_MOUNT_BLOCK] = "block",
+};
 
 static size_t depth(const char *path) {
         size_t n = 0;
@@ -282,6 +291,18 @@ static int by_depth(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+const HelperMount **rootfs_mount_order(const HelperConfig *c) {
+        const HelperMount **order = calloc(c->n_mounts, sizeof(*order));
+
+        if (!order)
+                return NULL;
+        for (size_t i = 0; i < c->n_mounts; i++)
+                order[i] = &c->mounts[i];
+        /* a parent before what is mounted below it, else in the given order */
+        qsort(order, c->n_mounts, sizeof(*order), by_depth);
+        return order;
+}
+
 static int mount_profile(Build *b, StepTimer *t) {
         const HelperConfig *c = b->c;
         _cleanup_free_ const HelperMount **order = NULL;
@@ -293,23 +314,15 @@ static int mount_profile(Build *b, StepTimer *t) {
         r = host_hidden_collect(&hidden, c, b->state_root);
         if (r < 0)
                 return r;
-        order = calloc(c->n_mounts, sizeof(*order));
+        order = rootfs_mount_order(c);
         if (!order)
                 return log_oom();
-        for (size_t i = 0; i < c->n_mounts; i++)
-                order[i] = &c->mounts[i];
-        /* a parent before what is mounted below it, else in the given order */
-        qsort(order, c->n_mounts, sizeof(*order), by_depth);
 
         for (size_t i = 0; i < c->n_mounts && r >= 0; i++) {
                 const HelperMount *m = order[i];
-                static const char *const kinds[] = {
-                        [HELPER_MOUNT_BIND] = "bind", [HELPER_MOUNT_TMPFS] = "tmpfs",
-                        [HELPER_MOUNT_IMAGE] = "image", [HELPER_MOUNT_BLOCK] = "block",
-                };
                 char what[64];
 
-                step_begin(t, kinds[m->kind]);
+                step_begin(t, rootfs_mount_kinds[m->kind]);
                 switch (m->kind) {
                 case HELPER_MOUNT_BIND:
                         snprintf(what, sizeof(what), "--bind%s", m->readonly ? "-ro" : "");
@@ -383,72 +396,32 @@ static int enter_root(Build *b) {
  * directory of the profile's, /tmp, /run, /dev or /proc could be a
  * symlink to below /etc or /var, and then they are mounted first, as an
  * overlay mounted later would hide what was mounted there. */
-static bool api_dirs_are_dirs(Build *b) {
+static bool api_dirs_are_dirs(int root) {
         static const char *const dirs[] = { "tmp", "run", "dev", "proc" };
         struct stat st;
 
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
-                if (fstatat(b->root, dirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                if (fstatat(root, dirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
                         return false;
         return true;
 }
 
-static int mount_api_dirs(Build *b, StepTimer *t) {
-        const HelperConfig *c = b->c;
-        int r;
-
-        step_begin(t, "tmpfs");
-        r = tmpfs_sized(b, "/tmp", "1777", TMPFS_TMP, c->tmp_size, "tmp");
-        if (r < 0)
-                return r;
-        r = tmpfs_sized(b, "/run", "0755", TMPFS_RUN, c->run_size, "run");
-        if (r < 0)
-                return r;
-        r = make_notify_socket(b);
-        if (r < 0)
-                return r;
-        step_begin(t, "interfaces");
-        r = interfaces_run(b->root, c);
-        if (r < 0)
-                return r;
-        b->interfaces = (unsigned) r;
-        r = credentials_copy(b->root, c);
-        if (r < 0)
-                return r;
-
-        step_begin(t, "dev");
-        r = mount_dev(b);
-        if (r < 0)
-                return r;
-        step_begin(t, "proc");
-        r = mount_proc(b);
-        if (r < 0)
-                return r;
-        /* the plan's "proc" step too */
-        r = rootfs_mount_sys(b->root, b->rundir, c->network && !streq(c->network, "host"));
-        if (r < 0)
-                return r;
-        r = rootfs_mount_cgroup(b->root);
-        if (r < 0)
-                return r;
-        return masks_sys(&b->masks);
-}
-
-int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, int notify,
-                 StepTimer *t) {
-        Build b = {
-                .c = c, .rundir = rundir, .state_root = state_root,
-                .root = -EBADF, .notify = notify, .masks = MASKS_INIT(-EBADF),
-        };
-        char root[PATH_MAX];
-        bool last;
-        int r;
-
+static int step_propagation(void *state, StepTimer *t) {
+        (void) state;
+        (void) t;
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_error_errno(-errno, "make / private: %m");
+        return 0;
+}
 
-        step_begin(t, "root");
-        snprintf(root, sizeof(root), "%s/root", rundir);
+static int step_root(void *state, StepTimer *t) {
+        Build *b = state;
+        const HelperConfig *c = b->c;
+        char root[PATH_MAX];
+        int r;
+
+        (void) t;
+        snprintf(root, sizeof(root), "%s/root", b->rundir);
         if (mkdir(root, 0755) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "create %s: %m", root);
         r = mount_logged(c->root_directory ? c->root_directory : "/", root, NULL, MS_BIND | MS_REC, NULL);
@@ -461,59 +434,168 @@ int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_ro
         r = make_readonly_recursive(root, MS_NODEV);
         if (r < 0)
                 return r;
-        b.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (b.root < 0)
+        b->root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b->root < 0)
                 return log_error_errno(-errno, "open %s: %m", root);
-        b.masks.root = b.root;
-        r = masks_prepare(&b.masks, rundir);
+        b->masks.root = b->root;
+        r = masks_prepare(&b->masks, b->rundir);
         if (r < 0)
-                goto finish;
-
+                return r;
         /* meanwhile the first process makes the overlays: what process 1
          * waits for them is "join" */
-        last = api_dirs_are_dirs(&b);
-        if (!last) {
-                step_begin(t, "join");
-                r = mount_etc_var(&b, overlays);
-                if (r < 0)
-                        goto finish;
-        }
-        r = mount_api_dirs(&b, t);
-        if (r >= 0)
-                r = shared_dirs_bind(c, b.root);
+        b->api_dirs_first = api_dirs_are_dirs(b->root);
+        return 0;
+}
+
+/* /etc and /var before /tmp, /run, /dev and /proc when one of these is
+ * not a directory in the root; printing the plan, the root directory as
+ * it is on the host tells */
+static bool api_dirs_first(const HelperConfig *c, const void *state) {
+        _cleanup_close_ int root = -EBADF;
+
+        if (state)
+                return ((const Build *) state)->api_dirs_first;
+        root = open(c->root_directory ? c->root_directory : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return root < 0 || api_dirs_are_dirs(root);
+}
+
+static bool etc_var_first(const HelperConfig *c, const void *state) {
+        return !api_dirs_first(c, state);
+}
+
+static int step_join(void *state, StepTimer *t) {
+        Build *b = state;
+
+        (void) t;
+        return mount_etc_var(b, b->overlays);
+}
+
+static int step_tmpfs(void *state, StepTimer *t) {
+        Build *b = state;
+        int r;
+
+        (void) t;
+        r = tmpfs_sized(b, "/tmp", "1777", TMPFS_TMP, b->c->tmp_size, "tmp");
         if (r < 0)
-                goto finish;
-        if (last) {
-                step_begin(t, "join");
-                r = mount_etc_var(&b, overlays);
-                if (r < 0)
-                        goto finish;
-        }
-        step_begin(t, "mask");
-        r = masks_home_mount(&b.masks);
+                return r;
+        r = tmpfs_sized(b, "/run", "0755", TMPFS_RUN, b->c->run_size, "run");
         if (r < 0)
-                goto finish;
-        r = mount_profile(&b, t);
+                return r;
+        return make_notify_socket(b);
+}
+
+static int step_interfaces(void *state, StepTimer *t) {
+        Build *b = state;
+        int r;
+
+        (void) t;
+        r = interfaces_run(b->root, b->c);
         if (r < 0)
-                goto finish;
-        step_begin(t, "mask");
-        r = masks_home_seal(&b.masks);
+                return r;
+        b->interfaces = (unsigned) r;
+        return credentials_copy(b->root, b->c);
+}
+
+static int step_dev(void *state, StepTimer *t) {
+        (void) t;
+        return mount_dev(state);
+}
+
+static int step_proc(void *state, StepTimer *t) {
+        Build *b = state;
+        int r;
+
+        (void) t;
+        r = mount_proc(b);
         if (r < 0)
-                goto finish;
-        r = mount_masks(&b);
+                return r;
+        r = rootfs_mount_sys(b->root, b->rundir, b->c->network && !streq(b->c->network, "host"));
         if (r < 0)
-                goto finish;
-        /* last: every mount it decides on is in */
-        if (c->no_exec_paths || c->exec_paths) {
-                step_begin(t, "no-exec");
-                r = exec_paths_apply(b.root, c);
-                if (r < 0)
-                        goto finish;
-        }
-        step_begin(t, "pivot_root");
-        r = enter_root(&b);
-finish:
+                return r;
+        r = rootfs_mount_cgroup(b->root);
+        if (r < 0)
+                return r;
+        return masks_sys(&b->masks);
+}
+
+static bool has_shared_dirs(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->shared_runtime_dirs;
+}
+
+static int step_shared_dirs(void *state, StepTimer *t) {
+        Build *b = state;
+
+        (void) t;
+        return shared_dirs_bind(b->c, b->root);
+}
+
+static int step_mask_home(void *state, StepTimer *t) {
+        (void) t;
+        return masks_home_mount(&((Build *) state)->masks);
+}
+
+static int step_mounts(void *state, StepTimer *t) {
+        return mount_profile(state, t);
+}
+
+static int step_masks(void *state, StepTimer *t) {
+        Build *b = state;
+        int r;
+
+        (void) t;
+        r = masks_home_seal(&b->masks);
+        if (r < 0)
+                return r;
+        return mount_masks(b);
+}
+
+static bool has_exec_paths(const HelperConfig *c, const void *state) {
+        (void) state;
+        return c->no_exec_paths || c->exec_paths;
+}
+
+/* last: every mount it decides on is in */
+static int step_no_exec(void *state, StepTimer *t) {
+        Build *b = state;
+
+        (void) t;
+        return exec_paths_apply(b->root, b->c);
+}
+
+static int step_pivot_root(void *state, StepTimer *t) {
+        (void) t;
+        return enter_root(state);
+}
+
+const Step rootfs_steps[] = {
+        { "propagation", NULL, step_propagation, plan_propagation },
+        { "root", NULL, step_root, plan_root },
+        { "join", etc_var_first, step_join, plan_join },
+        { "tmpfs", NULL, step_tmpfs, plan_tmpfs },
+        { "interfaces", NULL, step_interfaces, plan_interfaces },
+        { "dev", NULL, step_dev, plan_dev },
+        { "proc", NULL, step_proc, plan_proc },
+        { "shared_dirs", has_shared_dirs, step_shared_dirs, plan_shared_dirs },
+        { "join", api_dirs_first, step_join, plan_join },
+        { "mask", NULL, step_mask_home, plan_mask_home },
+        { NULL, NULL, step_mounts, plan_mounts },
+        { "mask", NULL, step_masks, plan_masks },
+        { "no-exec", has_exec_paths, step_no_exec, plan_no_exec },
+        { "pivot_root", NULL, step_pivot_root, plan_pivot_root },
+};
+const size_t n_rootfs_steps = ELEMENTSOF(rootfs_steps);
+
+int rootfs_build(const HelperConfig *c, const char *rundir, const char *state_root, int overlays, int notify,
+                 StepTimer *t) {
+        Build b = {
+                .c = c, .rundir = rundir, .state_root = state_root, .overlays = overlays,
+                .root = -EBADF, .notify = notify, .masks = MASKS_INIT(-EBADF),
+        };
+        int r;
+
+        r = steps_run(STEPS(rootfs_steps), c, &b, t);
         masks_done(&b.masks);
-        close(b.root);
+        closep(&b.root);
         return r;
 }

@@ -8,74 +8,17 @@
 #include "helper-options.h"
 
 const struct option helper_options[] = {
-        { "name",                 required_argument, NULL, HELPER_OPT_NAME },
-        { "profile",              required_argument, NULL, HELPER_OPT_PROFILE },
-        { "state-root",           required_argument, NULL, HELPER_OPT_STATE_ROOT },
-        { "root-directory",       required_argument, NULL, HELPER_OPT_ROOT_DIRECTORY },
-        { "etc",                  required_argument, NULL, HELPER_OPT_ETC },
-        { "var",                  required_argument, NULL, HELPER_OPT_VAR },
-        { "tmp-size",             required_argument, NULL, HELPER_OPT_TMP_SIZE },
-        { "run-size",             required_argument, NULL, HELPER_OPT_RUN_SIZE },
-        { "shm-size",             required_argument, NULL, HELPER_OPT_SHM_SIZE },
-        { "etc-size",             required_argument, NULL, HELPER_OPT_ETC_SIZE },
-        { "var-size",             required_argument, NULL, HELPER_OPT_VAR_SIZE },
-        { "bind",                 required_argument, NULL, HELPER_OPT_BIND },
-        { "bind-ro",              required_argument, NULL, HELPER_OPT_BIND_RO },
-        { "tmpfs",                required_argument, NULL, HELPER_OPT_TMPFS },
-        { "image",                required_argument, NULL, HELPER_OPT_IMAGE },
-        { "image-ro",             required_argument, NULL, HELPER_OPT_IMAGE_RO },
-        { "block",                required_argument, NULL, HELPER_OPT_BLOCK },
-        { "block-ro",             required_argument, NULL, HELPER_OPT_BLOCK_RO },
-        { "mask",                 required_argument, NULL, HELPER_OPT_MASK },
-        { "no-exec-path",         required_argument, NULL, HELPER_OPT_NO_EXEC_PATH },
-        { "exec-path",            required_argument, NULL, HELPER_OPT_EXEC_PATH },
-        { "runtime-dir",          required_argument, NULL, HELPER_OPT_RUNTIME_DIR },
-        { "shared-runtime-dir",   required_argument, NULL, HELPER_OPT_SHARED_RUNTIME_DIR },
-        { "network",              required_argument, NULL, HELPER_OPT_NETWORK },
-        { "hostname",             required_argument, NULL, HELPER_OPT_HOSTNAME },
-        { "user-namespace",       required_argument, NULL, HELPER_OPT_USER_NAMESPACE },
-        { "user",                 required_argument, NULL, HELPER_OPT_USER },
-        { "group",                required_argument, NULL, HELPER_OPT_GROUP },
-        { "supplementary-groups", required_argument, NULL, HELPER_OPT_SUPPLEMENTARY_GROUPS },
-        { "workdir",              required_argument, NULL, HELPER_OPT_WORKDIR },
-        { "keep-caps",            required_argument, NULL, HELPER_OPT_KEEP_CAPS },
-        { "allow-new-privileges", no_argument,       NULL, HELPER_OPT_ALLOW_NEW_PRIVILEGES },
-        { "selinux-label",        required_argument, NULL, HELPER_OPT_SELINUX_LABEL },
-        { "selinux-optional",     no_argument,       NULL, HELPER_OPT_SELINUX_OPTIONAL },
-        { "selinux-mcs",          no_argument,       NULL, HELPER_OPT_SELINUX_MCS },
-        { "apparmor-profile",     required_argument, NULL, HELPER_OPT_APPARMOR_PROFILE },
-        { "apparmor-optional",    no_argument,       NULL, HELPER_OPT_APPARMOR_OPTIONAL },
-        { "seccomp-default",      required_argument, NULL, HELPER_OPT_SECCOMP_DEFAULT },
-        { "seccomp-allow",        required_argument, NULL, HELPER_OPT_SECCOMP_ALLOW },
-        { "seccomp-deny",         required_argument, NULL, HELPER_OPT_SECCOMP_DENY },
-        { "memory-deny-write-execute", no_argument,  NULL, HELPER_OPT_MEMORY_DENY_WRITE_EXECUTE },
-        { "address-families",     required_argument, NULL, HELPER_OPT_ADDRESS_FAMILIES },
-        { "system-calls",         required_argument, NULL, HELPER_OPT_SYSTEM_CALLS },
-        { "system-calls-errno",   required_argument, NULL, HELPER_OPT_SYSTEM_CALLS_ERRNO },
-        { "landlock-ro",          required_argument, NULL, HELPER_OPT_LANDLOCK_RO },
-        { "landlock-rw",          required_argument, NULL, HELPER_OPT_LANDLOCK_RW },
-        { "landlock-optional",    no_argument,       NULL, HELPER_OPT_LANDLOCK_OPTIONAL },
-        { "landlock-default",     required_argument, NULL, HELPER_OPT_LANDLOCK_DEFAULT },
-        { "interfaces",           required_argument, NULL, HELPER_OPT_INTERFACES },
-        { "missing-profile",      required_argument, NULL, HELPER_OPT_MISSING_PROFILE },
-        { "join",                 required_argument, NULL, HELPER_OPT_JOIN },
-        { "forking",              no_argument,       NULL, HELPER_OPT_FORKING },
-        { "ready-on-exec",        no_argument,       NULL, HELPER_OPT_READY_ON_EXEC },
-        { "fd-store",             no_argument,       NULL, HELPER_OPT_FD_STORE },
-        { "exec-start-pre",       required_argument, NULL, HELPER_OPT_EXEC_START_PRE },
-        { "unit-command",         no_argument,       NULL, HELPER_OPT_UNIT_COMMAND },
-        { "debug",                no_argument,       NULL, HELPER_OPT_DEBUG },
-        { "dry-run",              no_argument,       NULL, HELPER_OPT_DRY_RUN },
-        { "help",                 no_argument,       NULL, HELPER_OPT_HELP },
-        { "version",              no_argument,       NULL, HELPER_OPT_VERSION },
+#define HELPER_OPTION_ENTRY(id, name, argument, ...) { name, argument, NULL, HELPER_OPT_##id },
+        HELPER_OPTIONS(HELPER_OPTION_ENTRY)
+#undef HELPER_OPTION_ENTRY
         {}
 };
 
 const char *helper_option_flag(HelperOption o) {
-        static char flags[HELPER_OPT_VERSION - HELPER_OPT_NAME + 1][32];
-        unsigned i = (unsigned) (o - HELPER_OPT_NAME);
+        static char flags[HELPER_OPT_END_ - HELPER_OPT_FIRST_ - 1][32];
+        unsigned i = (unsigned) (o - HELPER_OPT_FIRST_ - 1);
 
-        if (o < HELPER_OPT_NAME || o > HELPER_OPT_VERSION || !helper_options[i].name)
+        if (o <= HELPER_OPT_FIRST_ || o >= HELPER_OPT_END_ || !helper_options[i].name)
                 abort();
         if (!flags[i][0])
                 snprintf(flags[i], sizeof flags[i], "--%s", helper_options[i].name);

@@ -445,6 +445,10 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                 } else if (is(k, "run")) {
                         if ((v = size_attr(c, k, "size", false)))
                                 replace(&p->run_size, v);
+                } else if (is(k, "proc")) {
+                        _cleanup_free_ char *subset = attr(k, "subset");
+                        if (subset)
+                                p->proc_subset_pid = streq(subset, "pid");
                 } else if (is(k, "bind"))
                         parse_bind_or_image(c, k, MOUNT_BIND);
                 else if (is(k, "image"))

@@ -156,6 +156,7 @@ typedef struct Profile {
         /* <filesystem> */
         DirMode etc_mode, var_mode;
         char *tmp_size, *run_size; /* NULL for the helper's default */
+        bool proc_subset_pid; /* <proc subset="pid">: /proc with the processes' entries alone */
         ProfileMount *mounts;
         size_t n_mounts;
         ProfileMask *masks;
