@@ -3,8 +3,8 @@
 # boot, a profile without it does not; "systemctl enable", "disable",
 # "mask" and "unmask" of sandbox@NAME, across a reboot of the container,
 # do what sandbox@.service(8) says they do.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 e2e_sleep_profile '  <install wanted-by="sandbox.target"/>' >"$TMP/auto.xml"

@@ -7,8 +7,8 @@
 # sandbox@.service(8) says. And the limits validate applies are systemd's
 # and the kernel's own: the longest unit file line systemd loads, the
 # longest argument a command executes with.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/good.xml" <<'XML'

@@ -3,8 +3,8 @@
 # /etc/sandbox/profiles becomes sandbox@NAME at boot and at daemon-reload;
 # "systemctl start" runs it sandboxed in sandbox.slice; "systemctl stop"
 # leaves nothing mounted.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/web.xml" <<'XML'

@@ -3,8 +3,8 @@
 # own sandbox; a sandbox is one instance however often it is started: a
 # second "systemctl start" is a no-op, and "sandboxctl run" next to the
 # running unit, or two of them at once, are refused by the instance lock.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 N=20
 e2e_init

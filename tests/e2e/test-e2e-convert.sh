@@ -15,8 +15,8 @@
 # converts: a shell ExecStart= with variables from an EnvironmentFile=,
 # read at every start; a socket-activated service, whose socket starts
 # the sandbox and passes it its descriptor; an instance of a template.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 

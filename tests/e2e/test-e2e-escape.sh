@@ -7,8 +7,8 @@
 # its writable bind, read from outside) and once more through "sandboxctl
 # exec", as an administrator would join it. Every attempt must fail, and
 # what it aimed at is checked from outside the sandbox, in the container.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 if ! command -v cc >/dev/null; then

@@ -5,8 +5,8 @@
 # its exit status is the command's. sandboxctl runs the way an
 # administrator's shell would, inside the container's cgroup tree (a
 # transient unit of systemd-run), not from outside it.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/web.xml" <<'XML'

@@ -5,8 +5,8 @@
 # sandbox; "systemctl stop" ends the daemon and leaves the unit inactive,
 # not failed; a command that fails fails the start; a daemon that
 # crashes later fails the unit.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 # profile NAME SCRIPT: a forking profile whose command is sh -c SCRIPT

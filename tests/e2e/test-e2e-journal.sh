@@ -7,8 +7,8 @@
 # an unprivileged user, has its lines in journalctl -u sandbox@NAME, with
 # its own identifier and, for the daemon's lines, its own PID as the
 # host sees it (the process of the unit's cgroup that runs it).
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 command -v cc >/dev/null || e2e_skip_all "no C compiler for the journal probe"
 e2e_init

@@ -1,8 +1,8 @@
 #!/bin/bash
 # End-to-end: a real network service (Python's http.server, the example
 # profile http-server.xml) answers a request from outside its sandbox.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 e2e_profile "$EXAMPLES/http-server.xml" web

@@ -7,8 +7,8 @@
 # it ran. A profile whose service lies outside its exec paths fails
 # "systemctl start". Needs root, cc and systemd-nspawn; everything lives
 # below $TMP (tests/e2e/lib.sh).
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 command -v cc >/dev/null || e2e_skip_all "no C compiler (cc) to build the probe"

@@ -10,8 +10,8 @@
 # a reload (RELOADING=1, Type=notify with ExecReload=), a profile's
 # pre-start, post-start, reload and stop commands in the sandbox, and, with
 # <service fd-store>, the file descriptor store work through the relay.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 command -v cc >/dev/null || e2e_skip_all "no C compiler for the notify probe"
 e2e_init

@@ -2,8 +2,8 @@
 # End-to-end: what the service writes to its /etc overlay survives
 # "systemctl restart"; what changes in the container's own /etc shows
 # through after a restart.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/keeper.xml" <<'XML'

@@ -12,8 +12,8 @@
 #   - a ```sh block is commands, one a line, which must exit 0.
 # The paths are those of the README's install (--prefix=/usr), as
 # tests/run-suite builds.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 README=$SOURCE_ROOT/README.md
 e2e_init

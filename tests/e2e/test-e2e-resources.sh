@@ -5,8 +5,8 @@
 # transient scope with the unit's limits.
 # (Whether they are enforced is for a machine whose cgroup v2 has the
 # controllers, tests/vm/; the test machines' containers do not.)
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/limited.xml" <<'XML'

@@ -13,13 +13,13 @@
 # The table at the end says, per service, "clean" (convert needed no
 # option and no edit, and every check passed), or which checks failed, and
 # which option or edit the conversion needed.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 # E2E_SERVICES: some of them only (while a service's checks are written)
 read -r -a SERVICES <<<"${E2E_SERVICES:-nginx redis memcached postgresql ssh mariadb apache2 dnsmasq uuidd haproxy lighttpd vsftpd}"
 for s in "${SERVICES[@]}"; do
-        . "$(dirname "$0")/e2e/services/$s.sh"
+        . "$(dirname "$0")/services/$s.sh"
 done
 
 E2E_BOOT_TIMEOUT=120

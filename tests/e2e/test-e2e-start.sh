@@ -9,8 +9,8 @@
 # READY=1 fails it at TimeoutStartSec=; a simple service is running in
 # the unit's cgroup when the start returns; --no-block and Restart= work
 # as before.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 TOKEN=$$-$RANDOM

@@ -3,8 +3,8 @@
 # and "sandboxctl list" report sandbox@NAME.service as systemd itself
 # does (states, main PID, since when it is active), before it starts,
 # while it runs and after it stops, and for a unit that failed.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/web.xml" <<'XML'

@@ -8,8 +8,8 @@
 # Neither needs --accept-widening. A call with an errno of its own
 # (SystemCallFilter=~mkdir:EACCES) cannot be carried: refused as a
 # widening.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 

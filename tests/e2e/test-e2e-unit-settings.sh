@@ -8,8 +8,8 @@
 # the relay, also with a UMask= that would close the relay's socket to it
 # were the sandbox's own files made with it. "sandboxctl run" refuses a
 # profile with unit settings, which only the unit applies.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 cat >"$TMP/settings.xml" <<'XML'

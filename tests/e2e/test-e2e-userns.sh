@@ -10,8 +10,8 @@
 # under the mapping: a Type=notify service's READY=1 through the relay,
 # its syslog lines in the journal, its shared runtime directory, its
 # credentials, its cgroup.
-. "$(dirname "$0")/tap.sh"
-. "$(dirname "$0")/e2e/lib.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
 
 e2e_init
 

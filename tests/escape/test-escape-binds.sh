@@ -13,7 +13,7 @@
 # in /etc or /var/lib is made in a mount namespace of the test's own,
 # never on the host. Needs root and cc; everything it writes is under
 # $TMP, plus /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 REAL_HELPER=$HELPER
 

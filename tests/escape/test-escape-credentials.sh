@@ -10,7 +10,7 @@
 # the reason. The helper runs in a mount namespace of the test's own
 # whose /run is a tmpfs, so nothing is made in the host's /run. Needs
 # root and cc; everything it writes is under $TMP.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 REAL_HELPER=$HELPER
 DIR=/run/credentials/sandbox@$NAME.service

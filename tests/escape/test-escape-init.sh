@@ -9,8 +9,8 @@
 # the instance lock above all. Needs root and cc; x86_64 for the
 # injection. In a mount namespace of its own, where /run/systemd, which
 # NOTIFY_SOCKET must be below, is one of $TMP's.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 RUN_SYSTEMD=no
 if private_run_systemd "$TMP/run-systemd"; then
         RUN_SYSTEMD=yes

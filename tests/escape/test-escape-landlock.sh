@@ -12,7 +12,7 @@
 # joined to a running sandbox (--join, as sandboxctl exec), which gets
 # the same domain. Needs root and cc; everything it writes is
 # under $TMP, plus /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 ABI=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
 if ! [ "${ABI:-0}" -gt 0 ] 2>/dev/null; then

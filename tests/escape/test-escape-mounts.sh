@@ -11,7 +11,7 @@
 # own, never on the host. The helper is run by hand, and from a profile
 # with sandboxctl run. Needs root and cc; everything it writes is under
 # $TMP, plus /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 REAL_HELPER=$HELPER
 BIND=$TMP/bind

@@ -10,8 +10,8 @@
 # matters, the host from outside; one shows that an allow gives a call
 # back. Needs root and cc; runs in a mount namespace of its own, with
 # everything under $TMP.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 CAPS=CAP_SYS_ADMIN,CAP_SYS_PTRACE,CAP_SYS_TIME,CAP_SYSLOG,CAP_FOWNER,CAP_FSETID,CAP_MKNOD,CAP_SYS_TTY_CONFIG
 HELPER_ARGS=(--keep-caps="$CAPS")

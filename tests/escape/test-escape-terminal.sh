@@ -11,7 +11,7 @@
 # class). The terminals are real: an interactive shell on a pty of
 # python3's pty module plays the admin's. Needs root, cc and python3;
 # everything is under $TMP, plus /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 if ! command -v python3 >/dev/null; then
         echo "1..0 # SKIP no python3 to give the helper a terminal"

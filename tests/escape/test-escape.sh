@@ -8,7 +8,7 @@
 # Finally the host's mount table must be as it was. Needs root and cc;
 # everything it writes is under $TMP, plus /run/sandbox/NAME, removed at
 # the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 # Not one attempt means anything unless the sandbox runs its command,
 # as a sandbox: in its own PID namespace, without the host's /run.

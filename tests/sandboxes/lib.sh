@@ -1,5 +1,5 @@
 # Shared by the tests that run real sandboxes (test-sandbox.sh,
-# test-forking.sh, test-persistence.sh, test-leaks.sh); sourced after
+# test-sandbox-forking.sh, test-sandbox-persistence.sh, test-leaks.sh); sourced after
 # tap.sh, with PREFIX set to a name unique to the script and run.
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -11,11 +11,11 @@ if [ "$(id -u)" -ne 0 ]; then
         echo "1..0 # SKIP the helper builds sandboxes only as root"
         exit 0
 fi
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sbhook$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 BACKGROUND=()
 CGROUP=

@@ -6,11 +6,11 @@
 # must not run as root when the profile says user="nobody". Needs root;
 # everything is under $TMP, but /run/sandbox/NAME for this run's names.
 
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sbident$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 BACKGROUND=()
 cleanup() {

@@ -20,8 +20,8 @@
 # - a socket the host lacks is left out (debug message; a warning for
 #   D-Bus, which is asked for by name); a file, or a
 #   symbolic link, where a socket should be is never bound.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 if ! private_run_systemd "$TMP/run-systemd"; then
         echo "1..0 # SKIP cannot bind a directory of the test's at /run/systemd"

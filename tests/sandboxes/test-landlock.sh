@@ -10,11 +10,11 @@
 # kernel (made so here with tests/enosys.c) the default domain is left
 # out and the sandbox starts; with rules it does not start, unless they
 # are optional. Needs root.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sblandl$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 trap remove_sandbox_dirs EXIT
 
 abi=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)

@@ -4,12 +4,12 @@
 # the helper and everything it started are gone, whether the service
 # ends by itself, is killed, the helper is killed, or the set-up fails
 # half-way. Needs root; everything it writes is under $TMP.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbleak$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 BG_PIDS=()
 
 cleanup() {
@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# name LABEL: sets n as sandbox-lib.sh's name does, and makes $TMP/LABEL
+# name LABEL: sets n as lib.sh's name does, and makes $TMP/LABEL
 # (in $dir) for the files the service and the test exchange: "ready" from
 # the service, the FIFO "go" from the test
 name() {

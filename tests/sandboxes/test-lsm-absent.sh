@@ -4,11 +4,11 @@
 # one lets it start without; dynamic MCS categories are then neither
 # allocated nor recorded. What the labels do where the LSMs are enabled
 # is tests/vm/'s. Needs root.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sblsm$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 trap remove_sandbox_dirs EXIT
 
 if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = selinuxfs ] ||

@@ -11,7 +11,7 @@
 # refuses the start unless it is optional; validate refuses a bad path
 # with its file and line. Needs root and cc; everything it writes is
 # under $TMP, plus /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 PROBE=/run/probes/noexec-paths
 BOUND=(--bind-ro="$BIN":/run/probes)

@@ -17,8 +17,8 @@
 #   descriptor store (unless --fd-store) and a message from outside the
 #   sandbox; the watchdog's PID is the service's own; a joined command
 #   has no NOTIFY_SOCKET.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 if ! private_run_systemd "$TMP/run-systemd"; then
         echo "1..0 # SKIP cannot bind a directory of the test's at /run/systemd"

@@ -10,10 +10,10 @@
 # cgroup can be had, the run is refused unless --without-limits says
 # otherwise. Needs root and cc; everything it writes is under $TMP, plus
 # /run/sandbox/NAME, removed at the end.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 if [ -d /run/systemd/system ]; then
-        echo "1..0 # SKIP systemd runs here: sandboxctl run takes a scope of systemd's (tests/test-e2e-resources.sh)"
+        echo "1..0 # SKIP systemd runs here: sandboxctl run takes a scope of systemd's (tests/e2e/test-e2e-resources.sh)"
         exit 0
 fi
 

@@ -3,11 +3,11 @@
 # sandbox's own /run, the service's user's and group's with the mode
 # asked for, the directories above it root's; nothing on the host's /run.
 # Needs root.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sbrundir$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 trap remove_sandbox_dirs EXIT
 
 PROFILES=$TMP/profiles

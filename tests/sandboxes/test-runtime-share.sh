@@ -12,12 +12,12 @@
 # or nosuid is refused. The host's /run is never
 # touched: the test runs in a mount namespace of its own with a tmpfs on
 # /run. Needs root and cc.
-. "$(dirname "$0")/private-ns.sh"
+. "$(dirname "$0")/../private-ns.sh"
 if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
         echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
         exit 0
 fi
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 D=share-$TOKEN
 SHARED=/run/$D

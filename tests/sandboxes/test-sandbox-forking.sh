@@ -7,12 +7,12 @@
 # everything it writes is under $TMP; /run/systemd, where the helper
 # alone sends notifications to, is one of $TMP's in a mount namespace of
 # the test's own.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbfork$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 LISTENERS=()
 
 cleanup() {

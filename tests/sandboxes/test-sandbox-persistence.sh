@@ -6,12 +6,12 @@
 # and /var never change. Needs root; everything it writes is under $TMP.
 
 # in a mount namespace of its own (see below), before anything is made
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbpersist$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
         local n

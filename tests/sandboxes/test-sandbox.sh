@@ -6,13 +6,13 @@
 # --dry-run and failures; then each example profile through "sandboxctl
 # run". Needs root; everything it writes is under $TMP, and it runs in a
 # mount namespace of its own, where /run/systemd is one of $TMP's.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbtest$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 # files the sandboxes write where a broken helper would let them reach
 # the host: removed from the host at the end if they got there
 HOST_PROBES=()

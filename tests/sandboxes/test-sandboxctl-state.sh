@@ -16,12 +16,12 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 0
 fi
 # in a mount namespace of its own (see below), before anything is made
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbstate$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 
 BACKGROUND=()

@@ -15,12 +15,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # in a mount namespace of its own (it mounts below the state), before
 # anything is made
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # unique per run, so that two runs of the suite do not share a lock
 PREFIX=sbstatus$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 
 BACKGROUND=()

@@ -4,11 +4,11 @@
 # answers the errno asked for or kills, default="no" loads no list, and
 # the filter comes last, after the helper's own calls. Probes run inside
 # real sandboxes, as root; x86-64 system call numbers.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
 
 PREFIX=sbsecc$$
-. "$(dirname "$0")/sandbox-lib.sh"
+. "$(dirname "$0")/lib.sh"
 trap remove_sandbox_dirs EXIT
 
 [ "$(uname -m)" = x86_64 ] || { echo "1..0 # SKIP the probes use x86-64 system call numbers"; exit 0; }

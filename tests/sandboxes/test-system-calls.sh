@@ -10,8 +10,8 @@
 # newer than the build says ENOSYS, not the list's action. The
 # profile's names are checked with the line. Needs root and cc; runs in
 # a mount namespace of its own, with everything under $TMP.
-. "$(dirname "$0")/private-ns.sh"
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 SERVICE_PID=
 sc_cleanup() {

@@ -11,7 +11,7 @@
 # namespace (the default seccomp filter). What the service writes in its
 # /var overlay is its real user's on the host; a command joined to the
 # sandbox is in the same user namespace.
-. "$(dirname "$0")/escape-lib.sh"
+. "$(dirname "$0")/../escape-lib.sh"
 
 OTHER=4242 # a user and group of nobody's here: the owner of a host file
 SVC=4343   # the service's user and group, for the runs that need one

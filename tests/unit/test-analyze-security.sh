@@ -9,7 +9,7 @@
 # where the build installs it, the drop-ins in etc/systemd/system
 # (systemd-analyze in offline mode reads no generator directory).
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 DOC=$SOURCE_ROOT/docs/security.md
 VALID=$SOURCE_ROOT/tests/profiles/valid

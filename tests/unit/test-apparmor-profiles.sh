@@ -3,7 +3,7 @@
 # abstraction, as apparmor_parser compiles them for the kernel; the
 # kernel is not asked (the test machines' has no AppArmor; tests/vm/
 # loads and enforces them). Skipped without apparmor_parser.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 APPARMOR_DIR=$SOURCE_ROOT/profiles/apparmor
 PARSER=$(command -v apparmor_parser || echo /sbin/apparmor_parser)

@@ -2,7 +2,7 @@
 # Shell completion for sandboxctl: the bash function driven as bash's
 # programmable completion calls it, and the zsh function driven in a real
 # interactive zsh on a pseudo-terminal (when zsh is installed).
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 # the interpreter itself, not a wrapper script that finds it at every call
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 

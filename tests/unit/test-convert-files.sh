@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # sandboxctl convert without a systemd manager to ask: the unit is read
-# from its files (tests/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
+# from its files (tests/unit/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
 # continuation lines included, with a warning; the same refusals as with
 # a manager; --enable refused. The bus is one that does not exist, so
 # that a manager on this machine is not asked. As root, the converted
 # profile also runs with "sandboxctl run": its writes through a writable
 # bind reach the host, a read-only path below it stays read-only, and
 # an <environment-file> is read by run's rules.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 UNITS=$TMP/units
-cp -R "$SOURCE_ROOT/tests/units" "$UNITS"
+cp -R "$SOURCE_ROOT/tests/unit/units" "$UNITS"
 ln -s /dev/null "$UNITS/masked.service"
 mkdir -p "$TMP/profiles"
 export SYSTEMD_UNIT_PATH=$UNITS SANDBOX_PROFILE_PATH=$TMP/profiles DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TMP/no-bus
@@ -121,7 +121,7 @@ ctl convert hupunset --output=-
 check_eq "ExecReload= with a variable the unit does not set: refused" "$rc" 1
 check "... naming it" grep -q "UNSET_HERE" "$TMP/err"
 
-# ExecStart= as systemd runs it: the same line as tests/test-e2e-convert.sh's
+# ExecStart= as systemd runs it: the same line as tests/e2e/test-e2e-convert.sh's
 # dump.service, whose argv there is systemd's own
 cat >"$UNITS/esc.service" <<'EOF'
 [Service]
@@ -132,7 +132,7 @@ ExecStart=/usr/bin/python3 /usr/local/bin/dump-argv /srv/dump/out \x41 "%h" %i %
 EOF
 ctl convert esc --output=-
 check_eq "C escapes, specifiers, \$\$ and variables: exit 0, /dev/zero not read" "$rc" 0
-check_eq "... the argv systemd 252 runs (tests/test-e2e-convert.sh compares them); with the EnvironmentFile=, what names a variable is left to systemd's start" \
+check_eq "... the argv systemd 252 runs (tests/e2e/test-e2e-convert.sh compares them); with the EnvironmentFile=, what names a variable is left to systemd's start" \
         "$(sed -n 's|^ *<arg\( expand="yes"\)\?>\(.*\)</arg>$|\1\2|p' "$TMP/out" | tail -n +4)" \
         "$(printf '%s\n' A /root '' % '$' '${T_WORD}' ' expand="yes"${T_WORD}' ' expand="yes"$T_OPTS' 'a$T_WORD' \
                 ' expand="yes"${T_WORD}x' ' expand="yes"q ${T_WORD} q' '${T_WORD:-d}' é A "$(printf '\t')")"
@@ -583,7 +583,7 @@ check "... saying what it must be named" grep -q "must be named web.xml" "$TMP/e
 check "... and nothing written" test ! -e "$TMP/profiles/other.xml"
 
 # a socket-activated service converts: the socket stays and starts the
-# sandbox (--enable writes its drop-in; tests/test-e2e-convert.sh); one
+# sandbox (--enable writes its drop-in; tests/e2e/test-e2e-convert.sh); one
 # that starts an instance per connection (Accept=yes) is refused
 ctl convert sock --output=-
 check_eq "a socket-activated service: exit 0" "$rc" 0

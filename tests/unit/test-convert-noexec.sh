@@ -5,7 +5,7 @@
 # A value the elements cannot take (a specifier, "+", a path in both,
 # one that is not normalised) is refused as a widening, one line each,
 # and only --accept-widening converts it, saying it is lost.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 UNITS=$TMP/units
 mkdir -p "$UNITS" "$TMP/profiles" "$TMP/tmpfiles"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# sandbox-generator on the fixture profiles in tests/generator/: the
+# sandbox-generator on the fixture profiles in tests/unit/generator/: the
 # drop-ins it writes (compared with golden files), the wants links, the
 # search path, bad profiles among good ones, --dry-run, the 1-or-3
 # directory contract, and `sandboxctl show` giving the same bytes.
@@ -8,7 +8,7 @@
 # @FIXTURES@ (where the fixture profiles were copied) and @HELPER@ (the
 # helper path this build was configured with).
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 config_string() {
         sed -n "s/^#define $1 \"\\(.*\\)\"\$/\\1/p" "$BUILD_ROOT/config.h"
@@ -17,14 +17,14 @@ config_string() {
 HELPER_PATH=$(config_string SANDBOX_HELPER_PATH)
 TEMPLATE=$(config_string SANDBOX_UNIT_DIR)/sandbox@.service
 VERSION=$(config_string SANDBOX_VERSION)
-GOLDEN=$SOURCE_ROOT/tests/generator/expected
+GOLDEN=$SOURCE_ROOT/tests/unit/generator/expected
 FIXTURES=$TMP/fixtures
 
 # Profiles are checked for owner and mode: copy them into a directory of
 # ours so that a checkout's umask or owner does not matter.
 mkdir "$FIXTURES"
-cp -R "$SOURCE_ROOT/tests/generator/good" "$SOURCE_ROOT/tests/generator/second" \
-        "$SOURCE_ROOT/tests/generator/bad" "$SOURCE_ROOT/tests/generator/twice" "$FIXTURES/"
+cp -R "$SOURCE_ROOT/tests/unit/generator/good" "$SOURCE_ROOT/tests/unit/generator/second" \
+        "$SOURCE_ROOT/tests/unit/generator/bad" "$SOURCE_ROOT/tests/unit/generator/twice" "$FIXTURES/"
 chmod -R u+rwX,go-w "$FIXTURES"
 
 # every profile of good/ and second/, and the links their <install> asks for

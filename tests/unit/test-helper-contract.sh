@@ -3,7 +3,7 @@
 # as sandboxctl shows it, is accepted by the build's helper and planned as
 # the profile says; bad options are refused before anything runs; without
 # --dry-run this version refuses to start the service.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 # the interpreter itself, not a wrapper script that finds it at every call
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 # debug output would add lines to the messages checked below

@@ -3,7 +3,7 @@
 # exits 1, prints nothing on stdout and exactly NAME.expected on stderr.
 # Then the cases a checkout cannot hold (size, mode, owner, symlink,
 # directory, FIFO) and a 1 MiB entity bomb, made here at run time.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 CORPUS=$SOURCE_ROOT/tests/profiles/invalid
 # includes are looked up only in the corpus's own base/

@@ -6,7 +6,7 @@
 # `sandboxctl list`, `validate` and the generator alike, and the other
 # directories' profiles still count.
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
         echo "1..0 # SKIP needs root, to make directories owned by others"
@@ -17,7 +17,7 @@ NOBODY=$(id -u nobody 2>/dev/null) || {
         exit 0
 }
 
-GOOD=$SOURCE_ROOT/tests/generator/good
+GOOD=$SOURCE_ROOT/tests/unit/generator/good
 D=$TMP/dirs
 mkdir "$D"
 

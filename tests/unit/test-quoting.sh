@@ -6,7 +6,7 @@
 # be exactly what the profile says. `systemd-analyze verify` must accept
 # the unit too.
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 HELPER_PATH=$(sed -n 's/^#define SANDBOX_HELPER_PATH "\(.*\)"$/\1/p' "$BUILD_ROOT/config.h")
 UNIT_DIR=$(sed -n 's/^#define SANDBOX_UNIT_DIR "\(.*\)"$/\1/p' "$BUILD_ROOT/config.h")

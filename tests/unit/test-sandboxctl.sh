@@ -2,7 +2,7 @@
 # sandboxctl's commands and exit statuses (0 ok, 1 invalid or failed,
 # 2 usage), run on copies of the example profiles in two search-path
 # directories.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 # the interpreter itself, not a wrapper script that finds it at every call
 PYTHON=$(python3 -c 'import sys; print(sys.executable)') || PYTHON=python3
 

@@ -9,7 +9,7 @@
 # exists, so verify's check that the command is executable applies to
 # the real path.
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 DEST=$TMP/dest
 

@@ -4,7 +4,7 @@
 # warnings of NAME.warnings (capabilities kept with keep-unsafe=); several
 # files at once are each reported; a profile is found by name along
 # SANDBOX_PROFILE_PATH.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 # includes are looked up only in each profile's own base/
 export SANDBOX_PROFILE_PATH=
