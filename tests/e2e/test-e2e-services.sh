@@ -29,8 +29,19 @@ e2e_init
 for s in "${SERVICES[@]}"; do
         ! declare -F "${s}_layer" >/dev/null || "${s}_layer"
 done
-e2e_debs nginx-light redis-server memcached openssh-server mariadb-server apache2 dnsmasq \
-        bind9-dnsutils uuid-runtime haproxy lighttpd vsftpd
+# the Debian packages of the services tested, and of nothing else: a
+# service left out of E2E_SERVICES is not there to take another's port
+# (apache2 and lighttpd without their sections' configuration listen on
+# port 80, nginx's); postgresql's are the host's own
+declare -A DEBS=([nginx]=nginx-light [redis]=redis-server [memcached]=memcached [ssh]=openssh-server
+        [mariadb]=mariadb-server [apache2]=apache2 [dnsmasq]="dnsmasq bind9-dnsutils" [uuidd]=uuid-runtime
+        [haproxy]=haproxy [lighttpd]=lighttpd [vsftpd]=vsftpd [postgresql]=)
+debs=()
+for s in "${SERVICES[@]}"; do
+        read -r -a d <<<"${DEBS[$s]}"
+        debs+=("${d[@]}")
+done
+[ ${#debs[@]} -eq 0 ] || e2e_debs "${debs[@]}"
 # started by their postinsts (and postgresql at boot) as on a Debian
 # machine: not masked
 e2e_unmask nginx.service redis-server.service memcached.service ssh.service postgresql.service
