@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The escape tests' shared part, sourced by tests/test-escape*.sh: skips
+# The escape tests' shared part, sourced by tests/escape/test-escape*.sh: skips
 # where the helper or the probes cannot run, builds the probes of
 # tests/escape/, and gives run_helper, in_sandbox, outside and the
 # begin/want/host/finish assertions. A test sets HELPER_ARGS (an array)
 # for a sandbox other than the default one. Everything is written under
 # $TMP, plus /run/sandbox/NAME, removed at exit.
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 # debug output would mix with the probes' reports
 unset SANDBOX_DEBUG
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A unit file's words as systemd reads them, for sandboxctl convert
- * without a manager: tests/test-convert-files.sh holds the result to the
- * argv systemd itself runs (tests/test-e2e-convert.sh).
+ * without a manager: tests/unit/test-convert-files.sh holds the result to the
+ * argv systemd itself runs (tests/e2e/test-e2e-convert.sh).
  */
 #include <ctype.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * Environment files as systemd reads an EnvironmentFile=, for the places
  * where no systemd reads them: "sandboxctl run". The rules are in
  * env-file.h; the tests hold them against systemd itself
- * (tests/test-e2e-convert.sh).
+ * (tests/e2e/test-e2e-convert.sh).
  */
 #include <errno.h>
 #include <stdint.h>

@@ -7,6 +7,11 @@
 #     a tmpfs above that starts as a copy of DIR/layer (the build installed
 #     with meson install --destdir, the tests' profiles and programs), so
 #     each boot is fresh and nothing is written to the host;
+#   - in that upper layer, each directory DIR/hidden names (one a line) is
+#     "opaque": the container sees only what DIR/layer has in it, none of
+#     the machine's (e2e/lib.sh, "What the container starts");
+#   - DIR/machine, when there is one, is a second lower layer, above the
+#     host's /: files a test puts there stand for the machine's own;
 #   - a tmpfs on the host's /run, where systemd-nspawn keeps its own state;
 #   - DIR/state (on the host's file system, as an overlay's upper directory
 #     cannot be on overlayfs) becomes the container's /var/lib/sandbox.
@@ -21,7 +26,31 @@ shift 2
 mount -t tmpfs -o mode=0755,size=2G e2e "$DIR/t"
 mkdir "$DIR/t/upper" "$DIR/t/work"
 cp -a "$DIR/layer/." "$DIR/t/upper/"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$DIR/t/upper,workdir=$DIR/t/work" "$DIR/root"
+lower=/
+if [ -d "$DIR/machine" ]; then
+        # on the tmpfs too: a lower layer below / would overlap it
+        mkdir "$DIR/t/machine"
+        cp -a "$DIR/machine/." "$DIR/t/machine/"
+        lower=$DIR/t/machine:/
+fi
+hidden=()
+if [ -f "$DIR/hidden" ]; then
+        while read -r d; do
+                case $d in /?*) ;; *) continue ;; esac
+                # a directory the machine has, at that path (not through a
+                # link: a directory in the upper layer would hide the link)
+                if { [ -d "$d" ] && [ "$(realpath "$d")" = "$d" ]; } || [ -d "$DIR/t/machine$d" ]; then
+                        mkdir -p "$DIR/t/upper$d"
+                        hidden+=("$DIR/t/upper$d")
+                fi
+        done <"$DIR/hidden"
+fi
+if [ ${#hidden[@]} -gt 0 ]; then
+        python3 -c 'import os, sys
+for d in sys.argv[1:]:
+    os.setxattr(d, "trusted.overlay.opaque", b"y")' "${hidden[@]}"
+fi
+mount -t overlay overlay -o "lowerdir=$lower,upperdir=$DIR/t/upper,workdir=$DIR/t/work" "$DIR/root"
 mount -t tmpfs -o mode=0755 e2e-run /run
 
 export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1

@@ -24,6 +24,15 @@
 #                            Debian's archive cannot be reached)
 #   e2e_unmask UNIT...       boots without UNIT in E2E_MASKS (before
 #                            e2e_boot)
+#   e2e_enable UNIT...       enables UNIT, a unit file of the machine's
+#                            (/usr/lib/systemd/system), in the layer, as
+#                            "systemctl enable" would (before e2e_boot):
+#                            the machine's own enabling is not booted
+#   e2e_machine_file SRC DEST [MODE]
+#                            puts a file among the machine's own (a
+#                            layer below the test's, above the host's
+#                            root), for a test of what the container
+#                            takes from the machine
 #   e2e_install_debs         installs them in the container (after
 #                            e2e_boot), offline, as an administrator's
 #                            apt-get would: their units are enabled and
@@ -59,6 +68,27 @@ E2E_MASKS=(apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-u
 # that installs a service and wants it running as Debian would run it
 # calls e2e_unmask UNIT before e2e_boot.
 
+# What the container starts. Its root is the host's, so whatever the
+# machine has installed and enabled would boot with it, and change what a
+# test sees (another web server enabled on port 80 keeps nginx from
+# starting). So the container's copies of the directories below start
+# empty: overlayfs "opaque" directories in its upper layer (e2e/launch.sh)
+# hide what the machine has in them, and show only what the test's layer
+# puts there. Gone with them: every unit an administrator or a package
+# enabled, linked or wrote in /etc (the .wants/ and .requires/ links,
+# local units, drop-ins, a default.target of the machine's), local
+# units and generators, the System V links the sysv generator enables
+# from, and the machine's own sandbox profiles. What stays: the wants
+# that packages ship in /usr/lib/systemd/system (systemd's own, dbus's),
+# the same wherever those packages are; E2E_MASKS; and what the test
+# installs: its layer, and the packages e2e_install_debs installs (their
+# postinsts enable them in the container). A test that needs a unit the
+# machine has installed enables it itself, with e2e_enable.
+# tests/e2e/test-e2e-machine-units.sh holds this.
+E2E_HIDDEN=(/etc/systemd/system /etc/systemd/system-generators /usr/local/lib/systemd
+        /etc/rc0.d /etc/rc1.d /etc/rc2.d /etc/rc3.d /etc/rc4.d /etc/rc5.d /etc/rc6.d /etc/rcS.d
+        /etc/sandbox)
+
 # e2e_skip_all REASON: the whole test cannot run here
 e2e_skip_all() {
         echo "1..0 # SKIP $1"
@@ -72,6 +102,8 @@ e2e_init() {
                 command -v "$c" >/dev/null || e2e_skip_all "no $c here (apt-get install systemd-container util-linux)"
         done
         [ -x /lib/systemd/systemd ] || e2e_skip_all "no systemd to boot (/lib/systemd/systemd)"
+        # e2e/launch.sh marks the hidden directories with it
+        command -v python3 >/dev/null || e2e_skip_all "no python3 here"
         [ -d /sys/fs/cgroup/unified ] || [ -f /sys/fs/cgroup/cgroup.controllers ] ||
                 e2e_skip_all "no cgroup2 hierarchy for the container"
         grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
@@ -91,6 +123,55 @@ e2e_init() {
         echo >>"$E2E_DIR/layer/etc/machine-id"
         # the tmpfiles snippet of systemd-nspawn's own: a second of boot
         ln -sf /dev/null "$E2E_DIR/layer/etc/tmpfiles.d/systemd-nspawn.conf"
+}
+
+# e2e_machine_path PATH: PATH below $E2E_DIR/machine, its directory
+# resolved as the host resolves it (/lib is a link to /usr/lib: a
+# directory "lib" in a layer would hide it)
+e2e_machine_path() {
+        local d
+        d=$(realpath -m "${1%/*}") || return 1
+        echo "$E2E_DIR/machine$d/${1##*/}"
+}
+
+# e2e_machine_file SRC DEST [MODE]: DEST as if the machine had it
+# (before e2e_boot); SRC "-l TARGET" makes DEST a symbolic link to TARGET
+e2e_machine_file() {
+        local dest
+        if [ "$1" = -l ]; then
+                dest=$(e2e_machine_path "$3") || return 1
+                mkdir -p "${dest%/*}" && ln -sfn "$2" "$dest"
+                return
+        fi
+        dest=$(e2e_machine_path "$2") || return 1
+        install -D -m "${3:-0644}" "$1" "$dest"
+}
+
+# e2e_enable UNIT...: UNIT, a unit file of the machine's in
+# /usr/lib/systemd/system (a package's), linked in the layer's
+# /etc/systemd/system as "systemctl enable" links it: in TARGET.wants/
+# for each of its WantedBy=TARGET, TARGET.requires/ for RequiredBy=.
+# Fails, doing nothing more, when the machine has no such unit.
+e2e_enable() {
+        local u d f path line t
+        d=$(realpath -m /usr/lib/systemd/system)
+        for u; do
+                f=
+                for path in "$E2E_DIR/machine$d/$u" "$d/$u"; do
+                        [ -f "$path" ] && f=$path && break
+                done
+                [ -n "$f" ] || return 1
+                while read -r line; do
+                        for t in ${line#*=}; do
+                                case $line in
+                                WantedBy=*) t=$t.wants ;;
+                                *) t=$t.requires ;;
+                                esac
+                                mkdir -p "$E2E_DIR/layer/etc/systemd/system/$t"
+                                ln -sfn "$d/$u" "$E2E_DIR/layer/etc/systemd/system/$t/$u"
+                        done
+                done < <(grep -E '^(WantedBy|RequiredBy)=' "$f")
+        done
 }
 
 # e2e_profile FILE [NAME]: FILE becomes the container's
@@ -209,6 +290,8 @@ e2e_boot() {
         fi
         [ ${#E2E_CGROUPS[@]} -gt 0 ] || { echo "Bail out! cannot make a cgroup for the container"; exit 1; }
 
+        : >"$E2E_DIR/hidden"
+        [ ${#E2E_HIDDEN[@]} -eq 0 ] || printf '%s\n' "${E2E_HIDDEN[@]}" >"$E2E_DIR/hidden"
         local masks=()
         for i in "${E2E_MASKS[@]}"; do
                 masks+=("systemd.mask=$i")

@@ -1,4 +1,6 @@
-# postgresql 15 (on the host's root already: its cluster 15/main too).
+# postgresql 15 (on the host's root already: its cluster 15/main too;
+# enabled in the container by the test, as the machine's own enabling is
+# not booted there).
 # postgresql.service only starts the clusters' units: the cluster's is
 # postgresql@15-main.service. Its clients reach it through its socket in
 # /run/postgresql: psql -c 'select 1' from the container's root; a table
@@ -7,6 +9,10 @@
 psql_c() { c runuser -u postgres -- psql -XAtq -c "$1"; }
 # in the sandbox, where its socket is in any case (its own /run)
 psql_in() { admin sandboxctl exec "$1" -- runuser -u postgres -- psql -XAtq -c "$2"; }
+
+postgresql_layer() {
+        e2e_enable postgresql.service || diag "the machine has no postgresql.service to enable"
+}
 
 postgresql_checks() {
         service postgresql postgresql@15-main.service
