@@ -332,6 +332,7 @@ static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***own
 static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         _cleanup_free_ Bind *binds = NULL;
         _cleanup_strv_free_ char **owned = NULL;
+        const char *proc;
         size_t n = 0;
 
         buffer_append(b, "  <filesystem>\n    <etc mode=\"overlay\"/>\n    <var mode=\"overlay\"/>\n");
@@ -389,6 +390,12 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
                 buffer_append(b, "    <mask path=\"");
                 buffer_append_xml(b, path);
                 buffer_append(b, "\"/>\n");
+        }
+        proc = confining_value(u, "ProcSubset");
+        if (proc && streq(proc, "pid")) {
+                buffer_append(b, "    <proc subset=\"pid\"/>\n");
+                if (strv_appendf(notes, "ProcSubset=pid: carried, the sandbox's /proc has only the process entries") < 0)
+                        return -ENOMEM;
         }
         if (convert_exec_paths(b, u, notes) < 0)
                 return -ENOMEM;

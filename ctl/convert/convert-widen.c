@@ -177,6 +177,8 @@ static bool restriction_carried(const UnitProps *u, const char *setting) {
 
         if (strncmp(setting, "MemoryDenyWriteExecute=", 23) == 0 || strncmp(setting, "PrivateUsers=", 13) == 0)
                 return true; /* recorded only when it is set */
+        if (streq(setting, "ProcSubset=pid"))
+                return true; /* <proc subset="pid"/> (convert-profile.c) */
         if (strncmp(setting, "RestrictAddressFamilies=", 24) == 0)
                 return families_parse(setting + 24, &set, &deny) == 0;
         /* the manager's whole list, which the setting shows cut short */

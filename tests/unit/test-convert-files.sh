@@ -253,6 +253,15 @@ check "... RestrictAddressFamilies=AF_UNIX and MemoryDenyWriteExecute=yes carrie
         'grep -qx "    <address-families allow=\"AF_UNIX\"/>" "$0" && grep -qx "    <memory-deny-write-execute/>" "$0"' "$TMP/out"
 cp "$TMP/out" "$TMP/profiles/narrow.xml"
 
+# ProcSubset=pid: the sandbox's /proc with the process entries only
+printf '[Service]\nExecStart=/bin/sleep infinity\nProcSubset=pid\n' >"$UNITS/procpid.service"
+ctl convert procpid --output=-
+check_eq "ProcSubset=pid: converted, nothing refused" "$rc" 0
+check "... carried as <proc subset=\"pid\"/>, and said" sh -c \
+        'grep -qx "    <proc subset=\"pid\"/>" "$0" && grep -q "ProcSubset=pid: carried" "$0"' "$TMP/out"
+cp "$TMP/out" "$TMP/procpid.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/procpid.xml"
+
 # booleans as systemd reads them ("y", "True"), and a root image, secure
 # bits and a Smack label, which a profile has nothing for
 cat >"$UNITS/booleans.service" <<'EOF'
