@@ -24,13 +24,9 @@ static void add(Args *a, const char *s) {
 }
 
 static void add_option(Args *a, HelperOption o, const char *value) {
-        char *s = NULL;
-
         if (a->error < 0)
                 return;
-        if (value ? asprintf(&s, "%s=%s", helper_option_flag(o), value) < 0 : !(s = strdup(helper_option_flag(o))))
-                s = NULL;
-        if (strv_consume(&a->argv, s) < 0)
+        if (strv_consume(&a->argv, helper_option_arg(o, value)) < 0)
                 a->error = -ENOMEM;
 }
 
