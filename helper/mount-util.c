@@ -279,7 +279,19 @@ static int openat2_in_root(int root, const char *path) {
                 return walk_in_root(root, path);
         /* a path relative to root: openat2() takes "/x" as root's "/x" too,
          * but "" would name root itself only with AT_EMPTY_PATH */
-        fd = (int) syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+        for (unsigned i = 0;; i++) {
+                fd = (int) syscall(SYS_openat2, root, *path ? path : ".", &how, sizeof(how));
+                /* EAGAIN: a rename or mount anywhere on the machine
+                 * while a ".." was resolved (a symlink's, here), which
+                 * the kernel then cannot vouch for; it says to try
+                 * again. Mounts elsewhere are common: a few times, then
+                 * the walk, which resolves the same way without that
+                 * check. */
+                if (fd >= 0 || errno != EAGAIN)
+                        break;
+                if (i == 16)
+                        return walk_in_root(root, path);
+        }
         if (fd < 0 && errno == ENOSYS) {
                 refused = true;
                 return walk_in_root(root, path);
