@@ -20,6 +20,21 @@ chmod 0755 "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 umask 022
 
+# remove_sandbox_rundir NAME...: /run/sandbox/NAME, which the helper
+# leaves after a sandbox of the test's has ended, unless its lock is held
+# (a sandbox of that name runs) or something is mounted below it
+remove_sandbox_rundir() {
+        local n d
+        for n in "$@"; do
+                d=/run/sandbox/$n
+                [ -d "$d" ] || continue
+                awk -v d="$d" '$5 == d || index($5, d "/") == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo &&
+                        continue
+                [ ! -e "$d/lock" ] || flock -n "$d/lock" true 2>/dev/null || continue
+                rm -rf "$d"
+        done
+}
+
 ok() {
         tap_n=$((tap_n + 1))
         echo "ok $tap_n - $*"

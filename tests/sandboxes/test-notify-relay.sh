@@ -37,7 +37,7 @@ stop_started() {
                 kill -KILL "$HELPER_PID"
         fi
 }
-trap 'stop_started; cleanup' EXIT
+trap 'stop_started; remove_sandbox_rundir "$NAME-pre"; cleanup' EXIT
 
 # --- validate: the names systemd and the sandbox set ---
 

@@ -13,6 +13,8 @@ UNITS=$TMP/units
 cp -R "$SOURCE_ROOT/tests/unit/units" "$UNITS"
 ln -s /dev/null "$UNITS/masked.service"
 mkdir -p "$TMP/profiles"
+# the sandboxes "sandboxctl run" starts below are named by their profiles
+trap 'remove_sandbox_rundir envrun expandrun mounts; rm -rf "$TMP"' EXIT
 export SYSTEMD_UNIT_PATH=$UNITS SANDBOX_PROFILE_PATH=$TMP/profiles DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TMP/no-bus
 # the tmpfiles.d convert reads: the test's, not the host's
 mkdir -p "$TMP/tmpfiles-etc" "$TMP/tmpfiles-usr"
