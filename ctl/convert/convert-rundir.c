@@ -23,6 +23,7 @@
 #include "regular-file.h"
 #include "runtime-share.h"
 #include "strv.h"
+#include "trusted-dirs.h"
 
 #define TMPFILES_FILE_MAX (1U << 20)
 #define NET_UNIX_MAX (16U << 20)
@@ -194,10 +195,9 @@ static int by_base(const void *a, const void *b) {
 /* every *.conf, a name in an earlier directory hiding it in later ones,
  * in the order of their names */
 static int tmpfiles_list(char ***ret) {
-        const char *e = getenv("SANDBOX_TMPFILES_PATH");
         _cleanup_strv_free_ char **dirs = NULL, **files = NULL;
 
-        if (strv_split(e && *e ? e : TMPFILES_PATH_DEFAULT, ":", &dirs) < 0)
+        if (convert_search_dirs("SANDBOX_TMPFILES_PATH", TMPFILES_PATH_DEFAULT, &dirs) < 0)
                 return -ENOMEM;
         STRV_FOREACH(d, dirs) {
                 _cleanup_closedir_ DIR *dir = opendir(*d);

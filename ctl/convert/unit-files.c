@@ -19,6 +19,7 @@
 #include "macro.h"
 #include "regular-file.h"
 #include "strv.h"
+#include "trusted-dirs.h"
 #include "unit-files.h"
 #include "unit-settings.h"
 #include "unit-values.h"
@@ -465,12 +466,12 @@ int unit_props_from_files(const char *unit, UnitProps *ret, char **ret_source, s
         _cleanup_free_ char *fragment = NULL, *template = NULL, *socket = NULL, *prefix = NULL, *socket_path = NULL;
         char target[16];
         ssize_t k;
-        const char *at = strchr(unit, '@'), *search = getenv("SYSTEMD_UNIT_PATH");
+        const char *at = strchr(unit, '@');
         UnitProps u = {};
         Names n = { .unit = unit };
         int r = -ENOMEM;
 
-        if (strv_split(search && *search ? search : UNIT_DIRS, ":", &dirs) < 0)
+        if (convert_search_dirs("SYSTEMD_UNIT_PATH", UNIT_DIRS, &dirs) < 0)
                 return log_oom();
         prefix = strndup(unit, at ? (size_t) (at - unit) : strlen(unit) - 8);
         if (!prefix)

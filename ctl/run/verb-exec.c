@@ -14,6 +14,7 @@
 #include "config.h"
 #include "helper-options.h"
 #include "log.h"
+#include "run-helper.h"
 #include "sandboxctl.h"
 #include "state-dir.h"
 #include "strv.h"
@@ -37,10 +38,12 @@ void verb_exec_help(const char *verb) {
 /* the running sandbox: the helper joins it, with the command as given
  * (looked up in the sandbox's PATH) */
 static int exec_join(const char *name, bool debug, char **cmd) {
-        const char *helper = getenv("SANDBOX_HELPER");
+        const char *helper;
         _cleanup_strv_free_ char **args = NULL;
 
-        if (strv_append(&args, helper ? helper : SANDBOX_HELPER_PATH) < 0 ||
+        if (run_helper_path("exec", &helper) < 0)
+                return EXIT_INVALID;
+        if (strv_append(&args, helper) < 0 ||
             strv_consume(&args, helper_option_arg(HELPER_OPT_JOIN, name)) < 0 ||
             (debug && strv_consume(&args, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0) ||
             strv_append(&args, "--") < 0 || strv_extend(&args, cmd) < 0)

@@ -24,6 +24,7 @@
 #include "env-file.h"
 #include "exec-expand.h"
 #include "helper-options.h"
+#include "run-helper.h"
 #include "log.h"
 #include "names.h"
 #include "paths.h"
@@ -198,7 +199,7 @@ int verb_run(VerbArgs *a, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL;
         _cleanup_free_ char *command = NULL;
         _cleanup_strv_free_ char **args = NULL, **full = NULL;
-        const char *helper = getenv("SANDBOX_HELPER");
+        const char *helper;
         _cleanup_(run_cgroup_remove) RunCgroup cg = {};
         const char *profile = a->n_operands > 0 ? a->operands[0] : NULL;
         char **cmd = a->command;
@@ -219,9 +220,11 @@ int verb_run(VerbArgs *a, char * const *dirs) {
                 fprintf(stderr, "sandboxctl run: expected a profile path or name\n");
                 return EXIT_USAGE;
         }
+        if (run_helper_path("run", &helper) < 0)
+                return EXIT_INVALID;
         if (load_profile_absolute(profile, dirs, &p) < 0)
                 return EXIT_INVALID;
-        r = profile_compile_helper_argv(p, helper ? helper : SANDBOX_HELPER_PATH, &args);
+        r = profile_compile_helper_argv(p, helper, &args);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot compile: %m", p->path), EXIT_INVALID;
 
