@@ -5,12 +5,13 @@
  * overlay's own trusted.overlay.* among them) are kept, and so are
  * whiteouts (character devices 0:0), fifos, sockets and symbolic links,
  * which are copied, never followed nor opened. Other device nodes are
- * left out. Hard links become separate copies. The source is walked
- * with state_walk(), to any depth.
+ * left out. Hard links become separate copies; the holes of a sparse
+ * file stay holes. The source is walked with state_walk(), to any depth.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,15 +136,21 @@ static int finish_at(const Node *n, bool chmod) {
         return 0;
 }
 
-static int copy_bytes(const Node *n, int from, int to) {
+static off_t off_min(off_t a, off_t b) {
+        return a < b ? a : b;
+}
+
+/* [off, end) of from into to at the same offsets */
+static int copy_range(const Node *n, int from, int to, off_t off, off_t end) {
         static char buf[65536];
         bool ranges = true;
 
-        for (;;) {
+        while (off < end) {
+                off_t in = off, out = off;
                 ssize_t k;
 
                 if (ranges) {
-                        k = copy_file_range(from, NULL, to, NULL, SSIZE_MAX, 0);
+                        k = copy_file_range(from, &in, to, &out, (size_t) off_min(end - off, SSIZE_MAX), 0);
                         if (k < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
                                 ranges = false;
                                 continue;
@@ -151,22 +158,58 @@ static int copy_bytes(const Node *n, int from, int to) {
                         if (k < 0)
                                 return copy_error(n, -errno, "copy the content");
                         if (k == 0)
-                                return 0;
+                                return 0; /* shorter than it was */
+                        off += k;
                         continue;
                 }
-                k = read(from, buf, sizeof(buf));
+                k = pread(from, buf, (size_t) off_min(end - off, (off_t) sizeof(buf)), off);
                 if (k < 0)
                         return copy_error(n, -errno, "read");
                 if (k == 0)
                         return 0;
                 for (ssize_t done = 0; done < k;) {
-                        ssize_t m = write(to, buf + done, (size_t) (k - done));
+                        ssize_t m = pwrite(to, buf + done, (size_t) (k - done), off + done);
 
                         if (m < 0)
                                 return copy_error(n, -errno, "write");
                         done += m;
                 }
+                off += k;
         }
+        return 0;
+}
+
+/* The data of from, extent by extent, and its size: the holes of a
+ * sparse file stay holes (copy_file_range() alone writes them out as
+ * zeros, so that a service's file of a terabyte of nothing would fill
+ * the host's disk on a clone). */
+static int copy_bytes(const Node *n, int from, int to) {
+        struct stat st;
+        off_t pos = 0;
+
+        if (fstat(from, &st) < 0)
+                return copy_error(n, -errno, "read the status of");
+        while (pos < st.st_size) {
+                off_t data = lseek(from, pos, SEEK_DATA), hole;
+                int r;
+
+                if (data < 0 && errno == ENXIO)
+                        break; /* a hole to the end */
+                if (data < 0)
+                        data = pos, hole = st.st_size; /* no holes known here */
+                else {
+                        hole = lseek(from, data, SEEK_HOLE);
+                        if (hole < 0)
+                                hole = st.st_size;
+                }
+                r = copy_range(n, from, to, data, off_min(hole, st.st_size));
+                if (r < 0)
+                        return r;
+                pos = hole > data ? hole : data + 1;
+        }
+        if (ftruncate(to, st.st_size) < 0)
+                return copy_error(n, -errno, "set the size of");
+        return 0;
 }
 
 static int copy_regular(const Node *n, const StateEntry *e) {

@@ -124,30 +124,51 @@ static bool xattr_present(int fd, const char *name) {
         return fgetxattr(fd, name, NULL, 0) >= 0;
 }
 
-/* 1 when the two regular files have the same bytes, 0 when not. */
-static int same_content(int a, int b) {
+/* Where the next data of fd at or after pos begins: size when there is
+ * none (a hole to the end), pos when the file system cannot say. */
+static off_t next_data(int fd, off_t pos, off_t size) {
+        off_t d = lseek(fd, pos, SEEK_DATA);
+
+        if (d >= 0)
+                return d < size ? d : size;
+        return errno == ENXIO ? size : pos;
+}
+
+/* 1 when the two regular files of the same size have the same bytes, 0
+ * when not. A hole in both is the same nothing and is not read: a
+ * service's sparse copy of a huge sparse host file (lastlog) is
+ * compared in the time its data takes, not its size. */
+static int same_content(int a, int b, off_t size) {
         static char x[65536], y[65536];
+        off_t pos = 0;
 
-        for (;;) {
-                ssize_t k = read(a, x, sizeof(x)), m;
-                size_t got = 0;
+        while (pos < size) {
+                off_t da = next_data(a, pos, size), db = next_data(b, pos, size);
+                ssize_t k, got = 0, m;
 
+                pos = da < db ? da : db;
+                if (pos >= size)
+                        break;
+                k = pread(a, x, sizeof(x), pos);
                 if (k < 0)
                         return -errno;
+                if (k == 0)
+                        return 0; /* shorter than it was */
                 /* the other file in pieces of the same size, or it is shorter */
-                while (got < (size_t) k) {
-                        m = read(b, y + got, (size_t) k - got);
+                while (got < k) {
+                        m = pread(b, y + got, (size_t) (k - got), pos + got);
                         if (m < 0)
                                 return -errno;
                         if (m == 0)
                                 return 0;
-                        got += (size_t) m;
+                        got += m;
                 }
                 if (memcmp(x, y, (size_t) k) != 0)
                         return 0;
-                if (k == 0)
-                        return read(b, y, 1) == 0;
+                pos += k;
         }
+        /* and neither has grown since */
+        return pread(a, x, 1, size) == 0 && pread(b, y, 1, size) == 0;
 }
 
 /* The host's regular file (the host's tree is not the service's, but
@@ -207,7 +228,7 @@ static int entry_differs(const StateEntry *e, int host, const struct stat *h) {
         fh = open_host_regular(host, e->name);
         if (fh < 0)
                 return state_log_error(fh, "diff", e->path, "open the host's file");
-        r = same_content(fu, fh);
+        r = same_content(fu, fh, u->st_size);
         if (r < 0)
                 return state_log_error(r, "diff", e->path, "compare with the host's file");
         return !r;
