@@ -203,6 +203,29 @@ verb "delete" 60 delete --state-root="$STATE" "$X"
 check_eq "delete: status 0, nothing printed, nothing left" \
         "$rc $(cat "$TMP/out" "$TMP/err")$(ls -A "$STATE" | grep -cxF -- "$X")" "0 0"
 
+# a state whose upper dir is itself a link out (a restored backup): diff
+# refuses it, clone copies the link as a link (the helper refuses to start
+# on it), delete removes the link and not what it names
+name linked
+L=$n
+sed "s/$X/$L/g" "$PROFILES/$X.xml" >"$PROFILES/$L.xml"
+mkdir -m 0700 "$STATE/$L"
+mkdir -p "$STATE/$L/etc/upper" "$STATE/$L/etc/work" "$STATE/$L/var/work"
+ln -s "$OUT" "$STATE/$L/var/upper"
+verb "diff, upper dir a link out" 30 diff --state-root="$STATE" "$L"
+check_eq "diff, upper dir a link out: refused (1), the link named" \
+        "$rc $(grep -c "var/upper: is a symbolic link" "$TMP/err")" "1 1"
+verb "clone, upper dir a link out" 30 clone --state-root="$STATE" --profile-dir="$PROFILES" "$L" "$L-copy"
+NAMES+=("$L-copy")
+check_eq "clone, upper dir a link out: the link copied as a link, nothing read through it" \
+        "$rc $(readlink "$STATE/$L-copy/var/upper") $(find "$STATE/$L-copy" -name file | wc -l)" "0 $OUT 0"
+verb "delete of that copy" 30 delete --state-root="$STATE" "$L-copy"
+check_eq "delete of that copy: status 0, gone" "$rc $(ls -A "$STATE" | grep -cxF -- "$L-copy")" "0 0"
+rm -f "$PROFILES/$L-copy.xml"
+verb "delete, upper dir a link out" 30 delete --state-root="$STATE" "$L"
+check_eq "delete, upper dir a link out: status 0, the state gone, what the link named kept" \
+        "$rc $(ls -A "$STATE" | grep -cxF -- "$L") $(cat "$OUT/dir/file")" "0 0 host"
+
 check "the FIFO outside was never opened: its writer still waits, and left no mark" \
         test ! -e "$TMP/fifo-opened" -a -d "/proc/$WRITER"
 AFTER=$(host_listing)
