@@ -213,6 +213,21 @@ for v in "$BIG" $'/run/systemd/\xff\e]0;x\a'; do
 done
 rm -rf "$STATE"
 
+# CREDENTIALS_DIRECTORY that is not systemd's directory for the unit (a
+# host directory, huge): the start is refused before anything is copied
+for v in /etc "$BIG"; do
+        timeout -k 5 60 env CREDENTIALS_DIRECTORY="$v" "$HELPER" --name="$GOOD" --state-root="$STATE" -- /bin/true \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        refused "helper with CREDENTIALS_DIRECTORY=${v:0:24}: refused" 125 "credentials: CREDENTIALS_DIRECTORY="
+done
+rm -rf "$STATE"
+
+# TERM huge or with escapes: a value passed on, nothing more
+ctl TERM="$BIG" run --state-root="$STATE" "$GOOD" -- /bin/sh -c 'echo ${#TERM}'
+check_eq "TERM of 100 KB: passed on as a value, the run works" "$rc $(cat "$TMP/out")" "0 100001"
+rm -rf "$STATE"
+
 # DBUS_SYSTEM_BUS_ADDRESS somewhere else: status and delete --force say
 # they cannot ask, without hanging or reading the file
 for v in "unix:path=/etc/shadow" "unix:path=$TMP/trusted/fifo" "$BIG" $'unix:path=\xff'; do
