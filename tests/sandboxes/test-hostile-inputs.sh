@@ -228,6 +228,15 @@ ctl TERM="$BIG" run --state-root="$STATE" "$GOOD" -- /bin/sh -c 'echo ${#TERM}'
 check_eq "TERM of 100 KB: passed on as a value, the run works" "$rc $(cat "$TMP/out")" "0 100001"
 rm -rf "$STATE"
 
+# the caller's environment does not reach the service of a run: only
+# PATH and TERM (the dynamic loader's own variables act on sandboxctl
+# itself, as on any program; sudo removes them)
+ctl FOO=bar LD_LIBRARY_PATH=/nonexistent SANDBOX_DEBUG=1 NOTIFY_SOCKET=/nonexistent TERM=dumb \
+        run --state-root="$STATE" "$GOOD" -- /usr/bin/env
+check_eq "the caller's environment does not reach the service of a run: PATH and TERM only" \
+        "$rc $(cut -d= -f1 "$TMP/out" | sort | tr '\n' ' ')" "0 PATH TERM "
+rm -rf "$STATE"
+
 # DBUS_SYSTEM_BUS_ADDRESS somewhere else: status and delete --force say
 # they cannot ask, without hanging or reading the file
 for v in "unix:path=/etc/shadow" "unix:path=$TMP/trusted/fifo" "$BIG" $'unix:path=\xff'; do
