@@ -20,7 +20,9 @@ fi
 PREFIX=sbhostin$$
 . "$(dirname "$0")/lib.sh"
 
+bg=
 cleanup() {
+        [ -n "$bg" ] && kill "$bg" 2>/dev/null && wait "$bg" 2>/dev/null
         umount /etc /var 2>/dev/null
         remove_sandbox_dirs
 }
@@ -235,6 +237,27 @@ ctl FOO=bar LD_LIBRARY_PATH=/nonexistent SANDBOX_DEBUG=1 NOTIFY_SOCKET=/nonexist
         run --state-root="$STATE" "$GOOD" -- /usr/bin/env
 check_eq "the caller's environment does not reach the service of a run: PATH and TERM only" \
         "$rc $(cut -d= -f1 "$TMP/out" | sort | tr '\n' ' ')" "0 PATH TERM "
+rm -rf "$STATE"
+
+# ... nor a command joined to a running sandbox, which gets the service's
+"$SANDBOXCTL" run --state-root="$STATE" "$GOOD" -- /bin/sleep 60 </dev/null >/dev/null 2>&1 &
+bg=$!
+for ((i = 0; i < 200; i++)); do
+        [ "$(cat "/run/sandbox/$GOOD/lock" 2>/dev/null)" = "$bg" ] && break
+        sleep 0.05
+done
+ctl FOO=bar NOTIFY_SOCKET=/etc LISTEN_FDS=1 LISTEN_PID=$$ CREDENTIALS_DIRECTORY=/etc WATCHDOG_USEC=1 \
+        exec "$GOOD" -- /usr/bin/env
+if [ "$rc" -eq 0 ] && grep -q '^PATH=' "$TMP/out" &&
+        ! grep -qE '^(FOO|NOTIFY_SOCKET|LISTEN_|CREDENTIALS_DIRECTORY|WATCHDOG_)' "$TMP/out"; then
+        ok "exec into a running sandbox: the caller's FOO, NOTIFY_SOCKET, LISTEN_*, CREDENTIALS_DIRECTORY do not reach the command"
+else
+        not_ok "exec into a running sandbox: the caller's FOO, NOTIFY_SOCKET, LISTEN_*, CREDENTIALS_DIRECTORY do not reach the command"
+        diag "status $rc" "$(head -c 2000 "$TMP/out" "$TMP/err")"
+fi
+kill "$bg" 2>/dev/null
+wait "$bg" 2>/dev/null
+bg=
 rm -rf "$STATE"
 
 # DBUS_SYSTEM_BUS_ADDRESS somewhere else: status and delete --force say
