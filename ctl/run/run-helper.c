@@ -10,8 +10,8 @@
 #include "config.h"
 #include "dir-trust.h"
 #include "log.h"
-#include "run-helper.h"
 #include "macro.h"
+#include "run-helper.h"
 
 /* the value shown cut after PATH_MAX bytes (log.c escapes what acts on a
  * terminal) */
