@@ -445,7 +445,7 @@ static int run(HelperConfig *c) {
                 .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
                 .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
         };
-        StepTimer t = {};
+        StepTimer t = { .process = "helper" };
         int status;
 
         if (steps_run(STEPS(helper_steps), c, &o, &t) < 0)
@@ -479,6 +479,10 @@ int main(int argc, char *argv[]) {
                 r = report_missing_profile(c.missing_profile);
                 helper_config_done(&c);
                 return r;
+        }
+        if (step_fault_setup() < 0) {
+                helper_config_done(&c);
+                return EXIT_SETUP;
         }
         if (c.dry_run) {
                 helper_print_plan(&c);
