@@ -414,7 +414,7 @@ __attribute__((noreturn)) static void exec_command(const char *command, char **a
 static int join_confined(Target *t, Console *con, char **argv, const sigset_t *set) {
         _cleanup_(identity_done) Identity id = {};
         _cleanup_free_ char *command = NULL;
-        StepTimer st = {};
+        StepTimer st = { .process = "join" };
         pid_t pid;
         int r;
 

@@ -9,7 +9,8 @@
 # After each: the lock is freed only once process 1 has ended (the lock
 # outlives every mount of the sandbox), no process holds a mount of the
 # sandbox's state, the data written before is intact, and the next start
-# works, by "sandboxctl run" and by the helper directly. Needs root and a
+# works, by "sandboxctl run" and by the helper directly; and a --join
+# killed at each of its steps leaves the sandbox running. Needs root and a
 # build with -Dfault-injection=true (skipped otherwise); everything it
 # writes is under $TMP, its mounts in a mount namespace of its own.
 . "$(dirname "$0")/../private-ns.sh"
@@ -163,5 +164,43 @@ for kind in fresh restarted; do
         done
 done
 check "the /var overlay's data written before is intact" grep -qx kept "$STATE/$n/var/upper/keep"
+
+# --join: a joining process killed at each of its steps leaves the
+# sandbox running and joinable, and its end as clean as ever
+: >"$TMP/$n.err"
+sb_bg "$n" "${ARGS[@]}" -- /bin/sleep 60
+main=$bg
+for ((i = 0; i < 250; i++)); do
+        "$HELPER" --join="$n" -- /bin/true </dev/null >/dev/null 2>&1 && break
+        sleep 0.02
+done
+for step in find names cgroups namespaces terminal identity; do
+        what="--join stopped at $step, SIGKILL to it"
+        SANDBOX_FAULT=join:$step:stop "$HELPER" --join="$n" -- /bin/true </dev/null >/dev/null 2>"$TMP/join.err" &
+        jp=$!
+        for ((i = 0; i < 300; i++)); do
+                grep -q "fault injection" "$TMP/join.err" && break
+                alive "$jp" || break
+                sleep 0.01
+        done
+        if ! grep -q "fault injection" "$TMP/join.err"; then
+                wait "$jp"
+                skip "$what" "not reached"
+                continue
+        fi
+        kill -KILL "$jp"
+        wait "$jp" 2>/dev/null
+        fails=()
+        alive "$main" || fails+=("the sandbox ended")
+        "$HELPER" --join="$n" -- /bin/cat /srv/file </dev/null >"$TMP/out" 2>"$TMP/err" || fails+=("the next --join failed")
+        [ "$(cat "$TMP/out")" = bound ] || fails+=("the next --join read: $(cat "$TMP/out")")
+        if [ ${#fails[@]} -eq 0 ]; then ok "$what"; else not_ok "$what"; diag "${fails[@]}" "$(cat "$TMP/err")"; fi
+done
+kill -TERM "$main"
+reap "$main" 10
+fails=()
+lock_free 10 || fails+=("run lock still held")
+[ -z "$(state_mounted)" ] || fails+=("mounts of the state still held by: $(state_mounted)")
+if [ ${#fails[@]} -eq 0 ]; then ok "the joined sandbox ends clean"; else not_ok "the joined sandbox ends clean"; diag "${fails[@]}"; fi
 diag "$nsteps steps, 2 signals each, fresh and restarted"
 done_testing
