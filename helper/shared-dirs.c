@@ -332,6 +332,8 @@ static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done, in
         if (a < 0 || b < 0 || l < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || dup2(l, 5) < 0 ||
             close_range(6, ~0U, 0) < 0)
                 _exit(EXIT_FAILURE);
+        /* what ps and the unit's process list show it as */
+        (void) prctl(PR_SET_NAME, "sandbox-lock", 0, 0, 0);
         if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER), 0) < 0 ||
             prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 _exit(EXIT_FAILURE);
