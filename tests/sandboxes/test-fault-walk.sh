@@ -25,6 +25,17 @@ if SANDBOX_FAULT=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 
         exit 0
 fi
 
+# the switch: a malformed value refuses the start, for root; for a real
+# user who is not root (even with root's effective ID) it is inert
+SANDBOX_FAULT=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>"$TMP/err"
+check_eq "SANDBOX_FAULT malformed, as root: refused (125), with the reason" \
+        "$?:$(grep -c "SANDBOX_FAULT=malformed: not PROCESS" "$TMP/err")" "125:1"
+for ids in "--reuid=65534 --regid=65534 --clear-groups" "--ruid=65534"; do
+        # shellcheck disable=SC2086
+        SANDBOX_FAULT=malformed setpriv $ids "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>"$TMP/err"
+        check_eq "SANDBOX_FAULT malformed, real user nobody (setpriv $ids): inert" "$?:$(cat "$TMP/err")" "0:"
+done
+
 name walk
 PROFILES=$TMP/profiles
 mkdir -p "$PROFILES" "$TMP/data"
