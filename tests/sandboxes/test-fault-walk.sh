@@ -176,6 +176,19 @@ for kind in fresh restarted; do
 done
 check "the /var overlay's data written before is intact" grep -qx kept "$STATE/$n/var/upper/keep"
 
+# the other action: killed by the hook itself (process 1, which cannot
+# kill itself, ends as the killed would)
+for step in helper:namespaces init:mask service:seccomp; do
+        SANDBOX_FAULT=$step:kill sb "$n" "${ARGS[@]}" -- /bin/true
+        fails=()
+        # 128 + SIGKILL: the helper's own, or process 1's passed on
+        [ "$rc" = 137 ] || fails+=("status $rc, not 137: $(head -c 500 "$TMP/err")")
+        lock_free 10 || fails+=("run lock still held")
+        [ -z "$(state_mounted)" ] || fails+=("mounts of the state still held by: $(state_mounted)")
+        [ "$(next_start)" = $'kept\nbound' ] || fails+=("next sandboxctl run failed")
+        if [ ${#fails[@]} -eq 0 ]; then ok "$step:kill: clean"; else not_ok "$step:kill: clean"; diag "${fails[@]}"; fi
+done
+
 # --join: a joining process killed at each of its steps leaves the
 # sandbox running and joinable, and its end as clean as ever
 : >"$TMP/$n.err"
