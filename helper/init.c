@@ -193,7 +193,7 @@ static int exec_service(void *userdata) {
         const Service *s = userdata;
         const HelperConfig *c = s->c;
         ServiceWalk w;
-        StepTimer t = {};
+        StepTimer t = { .process = "service" };
         char go;
         int r;
 
@@ -578,7 +578,7 @@ void service_print_plan(const HelperConfig *c, Plan *p) {
 int sandbox_init(const HelperConfig *c, const char *rundir, const char *state_root, const sigset_t *set, int started,
                  int overlays, int relay, Console *console) {
         Init x = { c, rundir, state_root, set, started, overlays, relay, console, -EBADF, -1 };
-        StepTimer t = {};
+        StepTimer t = { .process = "init" };
 
         if (steps_run(STEPS(init_steps), c, &x, &t) < 0)
                 return EXIT_SETUP;

@@ -414,7 +414,7 @@ __attribute__((noreturn)) static void exec_command(const char *command, char **a
 static int join_confined(Target *t, Console *con, char **argv, const sigset_t *set) {
         _cleanup_(identity_done) Identity id = {};
         _cleanup_free_ char *command = NULL;
-        StepTimer st = {};
+        StepTimer st = { .process = "join" };
         pid_t pid;
         int r;
 
@@ -526,7 +526,7 @@ static int wait_joined(pid_t pid, Console *con, const sigset_t *set) {
 int join_sandbox(const char *name, char ***argv, bool unit_command) {
         _cleanup_(target_done) Target t = { .helper_fd = -EBADF, .init_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_(console_done) Console con = CONSOLE_NONE;
-        StepTimer st = {};
+        StepTimer st = { .process = "join" };
         pid_t self = getpid(), pid;
         sigset_t set;
         int r;

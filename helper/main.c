@@ -385,10 +385,11 @@ static int step_namespaces(void *state, StepTimer *t) {
         close(o->started[1]);
         close(o->overlays[1]);
         closep(&o->con.sandbox);
-        /* the shared runtime directories go once process 1 has ended */
-        o->remover = shared_dirs_remover(o->c, o->init);
+        /* the shared runtime directories go once process 1 has ended, and
+         * the run lock is held until then, by a process of its own */
+        o->remover = shared_dirs_remover(o->c, o->init, o->lock);
         /* who may notify: the processes of process 1's PID namespace */
-        if ((o->remover < 0 && o->remover != -EBADF) || notify_relay_attach(&o->relay, o->init) < 0) {
+        if (o->remover < 0 || notify_relay_attach(&o->relay, o->init) < 0) {
                 (void) kill(o->init, SIGKILL);
                 if (o->remover < 0)
                         shared_dirs_remove(o->c);
@@ -445,7 +446,7 @@ static int run(HelperConfig *c) {
                 .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
                 .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
         };
-        StepTimer t = {};
+        StepTimer t = { .process = "helper" };
         int status;
 
         if (steps_run(STEPS(helper_steps), c, &o, &t) < 0)
@@ -479,6 +480,10 @@ int main(int argc, char *argv[]) {
                 r = report_missing_profile(c.missing_profile);
                 helper_config_done(&c);
                 return r;
+        }
+        if (step_fault_setup() < 0) {
+                helper_config_done(&c);
+                return EXIT_SETUP;
         }
         if (c.dry_run) {
                 helper_print_plan(&c);

@@ -311,21 +311,29 @@ void shared_dirs_remove(const HelperConfig *c) {
 }
 
 /* The removing process, once the sandbox is built: every other file of
- * the helper's closed (but the pidfd, 3, and its end of the pipe the
- * helper waits on, 4); every signal blocked: a stop signal to the whole
- * unit must not leave the directories behind, and it ends by itself once
- * they are gone. */
-static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done) {
+ * the helper's closed (but the pidfd, 3, its end of the pipe the helper
+ * waits on, 4, and a copy of the run lock, 5); every signal blocked: a
+ * stop signal to the whole unit must not leave the directories behind,
+ * and it ends by itself once they are gone. Its copy of the lock keeps
+ * the lock held until process 1 has ended, whatever ended the helper:
+ * process 1 ends only once its mount namespace is gone, and with it the
+ * overlays, so a next start never meets them (a helper killed would free
+ * the lock at once, while process 1 still ends). */
+static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done, int lock) {
         struct pollfd p = { .fd = 3, .events = POLLIN };
         sigset_t all;
-        int a, b;
+        int a, b, l;
 
         sigfillset(&all);
         (void) sigprocmask(SIG_BLOCK, &all, NULL);
         a = fcntl(pidfd, F_DUPFD, 10);
         b = fcntl(done, F_DUPFD, 10);
-        if (a < 0 || b < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || close_range(5, ~0U, 0) < 0)
+        l = fcntl(lock, F_DUPFD, 10);
+        if (a < 0 || b < 0 || l < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || dup2(l, 5) < 0 ||
+            close_range(6, ~0U, 0) < 0)
                 _exit(EXIT_FAILURE);
+        /* what ps and the unit's process list show it as */
+        (void) prctl(PR_SET_NAME, "sandbox-lock", 0, 0, 0);
         if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER), 0) < 0 ||
             prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 _exit(EXIT_FAILURE);
@@ -335,13 +343,11 @@ static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done) {
         _exit(EXIT_SUCCESS);
 }
 
-int shared_dirs_remover(const HelperConfig *c, pid_t init) {
+int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock) {
         _cleanup_close_ int pidfd = -EBADF, done_w = -EBADF;
         int done[2];
         pid_t pid;
 
-        if (!c->shared_runtime_dirs)
-                return -EBADF;
         /* taken while init is this process's unreaped child: its PID
          * cannot name another process yet */
         pidfd = (int) syscall(SYS_pidfd_open, init, 0);
@@ -356,7 +362,7 @@ int shared_dirs_remover(const HelperConfig *c, pid_t init) {
         pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid == 0) {
                 close(done[0]);
-                remover_run(c, pidfd, done_w);
+                remover_run(c, pidfd, done_w, lock);
         }
         if (pid < 0) {
                 close(done[0]);

@@ -32,10 +32,12 @@ void shared_dirs_remove(const HelperConfig *c);
 
 /* Starts the process that removes them once process 1 (init) has ended,
  * whatever ends it, keeping CAP_DAC_OVERRIDE and CAP_FOWNER alone, and
- * no_new_privs; not a child of this process. Returns a file descriptor
- * for shared_dirs_remover_wait(), -EBADF when there is nothing to share,
- * or another -errno after logging. */
-int shared_dirs_remover(const HelperConfig *c, pid_t init);
+ * no_new_privs; not a child of this process. It holds a copy of the run
+ * lock until then, with or without directories to remove: the lock
+ * outlives the sandbox's mounts even when the helper is killed. Returns
+ * a file descriptor for shared_dirs_remover_wait(), or -errno after
+ * logging. */
+int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock);
 /* Waits until that process has ended, and closes fd (any negative fd:
  * nothing to wait for). */
 void shared_dirs_remover_wait(int fd);

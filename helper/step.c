@@ -1,13 +1,101 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "log.h"
+#include "quantities.h"
 #include "step.h"
+
+#if FAULT_INJECTION
+/* SANDBOX_FAULT as step_fault_setup() found it; written once, before the
+ * first fork, and only read after */
+static struct {
+        char process[16], step[32];
+        unsigned k;
+        bool stop;
+} fault;
+
+int step_fault_setup(void) {
+        const char *e = getenv("SANDBOX_FAULT");
+        char buf[96], *step, *action, *hash;
+        uint64_t k = 1;
+
+        if (!e)
+                return 0;
+        /* a test's switch: inert for anyone but root, as a service's
+         * environment passed on by a user must never stop a helper */
+        if (getuid() != 0) {
+                unsetenv("SANDBOX_FAULT");
+                return 0;
+        }
+        if (strlen(e) >= sizeof(buf))
+                goto invalid;
+        strcpy(buf, e);
+        step = strchr(buf, ':');
+        action = step ? strchr(step + 1, ':') : NULL;
+        if (!action)
+                goto invalid;
+        *step++ = 0;
+        *action++ = 0;
+        hash = strchr(step, '#');
+        if (hash) {
+                *hash++ = 0;
+                if (parse_uint_range(hash, 1, 1000, &k) < 0)
+                        goto invalid;
+        }
+        if (!strstr(",helper,init,service,join,", buf) || strchr(buf, ',') || !*buf || !*step ||
+            strlen(buf) >= sizeof(fault.process) || strlen(step) >= sizeof(fault.step) ||
+            (strcmp(action, "stop") != 0 && strcmp(action, "kill") != 0))
+                goto invalid;
+        strcpy(fault.process, buf);
+        strcpy(fault.step, step);
+        fault.k = (unsigned) k;
+        fault.stop = streq(action, "stop");
+        unsetenv("SANDBOX_FAULT");
+        return 0;
+invalid:
+        return log_error_errno(-EINVAL, "SANDBOX_FAULT=%s: not PROCESS:STEP[#K]:stop|kill, PROCESS one of helper, "
+                               "init, service, join", e);
+}
+
+/* The fault asked for, as t's walk begins step name. Its message says
+ * which, for the test that waits for it. */
+static void fault_maybe(StepTimer *t, const char *name) {
+        if (!*fault.process || !t->process || !streq(t->process, fault.process) || !streq(name, fault.step) ||
+            ++t->hits != fault.k)
+                return;
+        log_info("fault injection: %s stops at step %s#%u (%s)", t->process, name, fault.k,
+                 fault.stop ? "stop" : "kill");
+        if (!fault.stop) {
+                (void) kill(getpid(), SIGKILL);
+                /* process 1 of a PID namespace does not end by its own
+                 * signal: it ends as the killed would */
+                _exit(128 + SIGKILL);
+        }
+        (void) kill(getpid(), SIGSTOP);
+        /* process 1 does not stop by its own signal: it waits for the
+         * one from outside; another goes on once continued */
+        while (getpid() == 1)
+                pause();
+}
+#else
+int step_fault_setup(void) {
+        return 0;
+}
+#endif
 
 void step_begin(StepTimer *t, const char *name) {
         struct timespec now;
 
+#if FAULT_INJECTION
+        if (name)
+                fault_maybe(t, name);
+#endif
         if (!log_debug_enabled())
                 return;
         clock_gettime(CLOCK_MONOTONIC, &now);

@@ -21,11 +21,26 @@
 typedef struct StepTimer {
         const char *name;       /* the step under way, NULL before the first */
         struct timespec start;
+        /* whose walk: "helper", "init", "service" or "join", for the
+         * fault-injection hook (step_fault_setup()); NULL: none */
+        const char *process;
+        unsigned hits;          /* steps of the faulted name begun so far */
 } StepTimer;
 
 /* Ends the step under way (logging its duration) and starts the next;
  * NULL ends the last one. */
 void step_begin(StepTimer *t, const char *name);
+
+/* Fault injection (docs/reliability.md), compiled in only with the
+ * build option fault-injection, and then honoured only when the real
+ * user is root: SANDBOX_FAULT=PROCESS:STEP[#K]:ACTION stops (SIGSTOP;
+ * process 1, which cannot stop itself, waits for ever) or kills
+ * (SIGKILL) PROCESS as the K-th step named STEP of its walk (default
+ * 1) begins. The variable is read and unset here, before anything is
+ * made, so that the service never sees it. Returns 0 (also when it is
+ * not honoured: then it is inert), or -EINVAL after logging when it is
+ * honoured but malformed (the helper then refuses to start). */
+int step_fault_setup(void);
 
 /* The plan --dry-run prints: numbered lines, "NN. NAME DETAIL". */
 typedef struct Plan {

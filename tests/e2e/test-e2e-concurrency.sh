@@ -70,13 +70,13 @@ helpers() {
 }
 main=$(c systemctl show -p MainPID --value sandbox@s01)
 invocation=$(c systemctl show -p InvocationID --value sandbox@s01)
-check_eq "s01: its cgroup holds the helper, PID 1 of the sandbox and the service" \
-        "$(procs sandbox@s01)" "sandbox-helper sandbox-helper sleep "
+check_eq "s01: its cgroup holds the helper, PID 1 of the sandbox, the lock's keeper and the service" \
+        "$(procs sandbox@s01)" "sandbox-helper sandbox-helper sandbox-lock sleep "
 c systemctl start sandbox@s01
 check_eq "a second \"systemctl start sandbox@s01\" exits 0 and starts nothing: same main PID, same invocation" \
         "$?:$(c systemctl show -p MainPID --value sandbox@s01):$(c systemctl show -p InvocationID --value sandbox@s01)" \
         "0:$main:$invocation"
-check_eq "... and its cgroup holds the same processes" "$(procs sandbox@s01)" "sandbox-helper sandbox-helper sleep "
+check_eq "... and its cgroup holds the same processes" "$(procs sandbox@s01)" "sandbox-helper sandbox-helper sandbox-lock sleep "
 
 # run_twice ARGS...: two "sandboxctl run ARGS..." in the container at
 # once; their exit statuses in $rcs, in the order they end, their
@@ -103,7 +103,7 @@ for i in 1 2; do
 done
 check_eq "after them, sandbox@s01 is the one instance: the same main PID and processes" \
         "$(c systemctl is-active sandbox@s01):$(c systemctl show -p MainPID --value sandbox@s01):$(procs sandbox@s01)" \
-        "active:$main:sandbox-helper sandbox-helper sleep "
+        "active:$main:sandbox-helper sandbox-helper sandbox-lock sleep "
 check_eq "the container has one helper and one PID 1 of sandbox s01, no more" "$(helpers s01)" 2
 
 # two "sandboxctl run" at once of a sandbox that is not running: one runs

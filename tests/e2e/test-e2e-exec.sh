@@ -60,8 +60,8 @@ check "exec: it is in the unit's cgroup" \
         c grep -qx "$sleeper" /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs
 # the joining process, which waits for the command, is in the unit's
 # cgroup too: the command is born there, already confined
-check_eq "exec: two more processes of the unit (helper, init, service, the joining process and the command)" \
-        "$(c cat /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs | wc -l)" 5
+check_eq "exec: two more processes of the unit (helper, init, the lock's keeper, service, the joining process and the command)" \
+        "$(c cat /sys/fs/cgroup/sandbox.slice/sandbox@web.service/cgroup.procs | wc -l)" 6
 
 # on a terminal (script(1) gives the admin one, and types its EOF, shown
 # as ^@ once the terminal is in raw mode): the command's terminal is a pty

@@ -37,8 +37,8 @@ check_eq "the unit is Type=notify" "$(c systemctl show -p Type --value sandbox@d
 c timeout 30 systemctl start sandbox@daemon
 rc=$?
 check_eq "start: systemctl start returns 0, the unit is active" "$rc:$(c systemctl is-active sandbox@daemon)" "0:active"
-check_eq "start: the unit's processes are the helper, the sandbox's PID 1 and the daemon; its command has exited" \
-        "$(comms_of sandbox@daemon)" "sandbox-helper sandbox-helper sleep "
+check_eq "start: the unit's processes are the helper, the sandbox's PID 1, the lock's keeper and the daemon; its command has exited" \
+        "$(comms_of sandbox@daemon)" "sandbox-helper sandbox-helper sandbox-lock sleep "
 main=$(c systemctl show -p MainPID --value sandbox@daemon)
 check "start: the helper is the unit's main process" c grep -q sandbox-helper "/proc/$main/cmdline"
 sleep 1
