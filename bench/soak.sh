@@ -14,9 +14,11 @@
 #   kill-unit                 systemctl kill -s KILL sandbox@NAME
 #   kill-helper               kill -KILL of the unit's main process, the
 #                             helper outside the sandbox
-#   kill-starting             systemctl start --no-block, then kill -KILL
-#                             of the helper within 0.3 s: halfway through
-#                             its set-up, or just after it
+#   kill-starting             systemctl start --no-block, and at once
+#                             kill -KILL of the unit's first process, a
+#                             helper: halfway through its set-up (counted
+#                             as kill-starting-setup) or just after it
+#                             (-running)
 # WORKERS workers (default 4) run at once, each on its own share of the
 # sandboxes, so that one sandbox sees one operation at a time. The seed
 # (SEED, default random) is printed; the same seed gives the same choices
@@ -115,7 +117,7 @@ main_pid() {
 # worker W: operations on the sandboxes i with i % WORKERS == W until the
 # deadline
 worker() {
-        local w=$1 deadline=$2 mine=() i name r rc seq=0 pid out clones=() cl nclone=0
+        local w=$1 deadline=$2 mine=() i name r rc seq=0 pid state out clones=() cl nclone=0
         RANDOM=$((SEED * 31 + w))
         for ((i = w; i < N; i += WORKERS)); do mine+=("${NAMES[i]}"); done
         while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -180,20 +182,37 @@ worker() {
                         c kill -KILL "$pid" 2>>"$SOAK/err.$w"
                         op "$w" kill-helper "$name" $?
                 else
-                        # halfway through the set-up: the helper before READY=1
+                        # halfway through the set-up: a start, and a kill of
+                        # the first process of the unit (the helper of
+                        # ExecStartPre= or of ExecStart=) after 0 to 39 times
+                        # it was seen; counted as -setup when the unit had no
+                        # process of the service's yet (sh, sleep), else
+                        # -running
                         c systemctl stop "sandbox@$name" >>"$SOAK/err.$w" 2>&1
                         op "$w" stop "$name" $?
                         killed "$w" "$name"
-                        c systemctl start --no-block "sandbox@$name" >>"$SOAK/err.$w" 2>&1
-                        sleep "0.$((RANDOM % 3))$((RANDOM % 10))"
-                        pid=$(main_pid "$name")
-                        if [ -n "$pid" ] && [ "$pid" != 0 ]; then
-                                c kill -KILL "$pid" 2>>"$SOAK/err.$w"
-                                op "$w" kill-starting "$name" $?
-                        else
-                                # too late (it had failed) or too soon: counted apart
-                                op "$w" kill-starting-missed "$name" 0
-                        fi
+                        state=$(c bash -c 'g=/sys/fs/cgroup/sandbox.slice/sandbox@$1.service skip=$2
+                                # the poller first, reading with builtins only: fast enough to
+                                # see the helper within its set-up
+                                ( for ((i = 0; i < 200000; i++)); do
+                                        p=; read -r p <"$g/cgroup.procs" 2>/dev/null || continue
+                                        [ -n "$p" ] || continue
+                                        [ $((skip--)) -gt 0 ] && continue
+                                        s=setup
+                                        while read -r q; do
+                                                read -r comm <"/proc/$q/comm" 2>/dev/null
+                                                case $comm in sh | sleep) s=running ;; esac
+                                        done <"$g/cgroup.procs"
+                                        kill -KILL "$p" && echo "$s"
+                                        exit
+                                done; echo missed ) &
+                                systemctl start --no-block "sandbox@$1"
+                                wait' sh "$name" "$((RANDOM % 40))" 2>>"$SOAK/err.$w")
+                        rc=$?
+                        case $state in
+                        setup | running) op "$w" "kill-starting-$state" "$name" $rc ;;
+                        *) op "$w" kill-starting-missed "$name" $rc ;;
+                        esac
                 fi
         done
         # what is left of its clones
