@@ -30,7 +30,8 @@
 #   - no lock /run/sandbox/NAME/lock is held;
 #   - no cgroup sandbox@* is left (sandbox.slice, system.slice);
 #   - no MCS pair leaked (the record's pairs belong to sandboxes whose
-#     state exists), where the container has SELinux;
+#     state exists), where the container has SELinux: there the profile
+#     asks for <selinux mcs="dynamic"/>;
 #   - /run/sandbox/NAME holds only what sandbox-helper(8) documents (lock,
 #     root, mask), and a deleted clone left nothing there, in
 #     /var/lib/sandbox or among the profiles; no half-made clone;
@@ -74,6 +75,11 @@ cat >"$TMP/soak.xml" <<'XML'
   <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
 </sandbox>
 XML
+# where SELinux is on (the container's kernel is the host's), each sandbox
+# and clone gets an MCS pair of its own, whose record the checks read
+if [ -e /sys/fs/selinux/enforce ]; then
+        sed -i 's|</sandbox>|  <security><selinux mcs="dynamic"/></security>\n</sandbox>|' "$TMP/soak.xml"
+fi
 NAMES=()
 for ((i = 1; i <= N; i++)); do
         NAMES+=("$(printf 'soak%02d' "$i")")
@@ -265,7 +271,7 @@ cg=$(c find /sys/fs/cgroup/sandbox.slice /sys/fs/cgroup/system.slice -maxdepth 1
 check_eq "no cgroup of a sandbox is left" "$cg" ""
 [ -n "$cg" ] && leaks+=("cgroups: $cg")
 
-if c test -e /sys/fs/selinux/enforce; then
+if c test -e /sys/fs/selinux/enforce || c test -e /var/lib/sandbox/.selinux-mcs; then
         stale=$(c sh -c 'test -f /var/lib/sandbox/.selinux-mcs || exit 0
                 while read -r n pair; do [ -d "/var/lib/sandbox/$n" ] || echo "$n $pair"; done </var/lib/sandbox/.selinux-mcs')
         check_eq "no MCS pair is held by a sandbox without state" "$stale" ""
