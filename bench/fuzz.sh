@@ -10,9 +10,10 @@
 #                                     unit-file, proc)
 #   FUZZ_BUILD=... FUZZ_OUT=... bench/fuzz.sh ...   (build dir, output dir)
 #
-# The build is clang's, in build-fuzz/ unless FUZZ_BUILD says otherwise,
-# with every file instrumented for coverage, so the target sees into the
-# code it calls.
+# tests/fuzz/TARGET.dict, where there is one, lists the names of the
+# format (libFuzzer's -dict). The build is clang's, in build-fuzz/ unless
+# FUZZ_BUILD says otherwise, with every file instrumented for coverage,
+# so that the target sees into the code it calls.
 
 set -eu
 
@@ -43,11 +44,14 @@ target_tmp=${TMPDIR:-/tmp}
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
         target_tmp=/dev/shm
 fi
+# the names of the format, where the target has them
+dict=()
+[ ! -f "$SOURCE_ROOT/tests/fuzz/$TARGET.dict" ] || dict=(-dict="$SOURCE_ROOT/tests/fuzz/$TARGET.dict")
 # the first directory gets what is new; the seeds are only read
 rc=0
 TMPDIR=$target_tmp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         "$FUZZ_BUILD/tests/fuzz/fuzz-$TARGET" -max_total_time="$SECONDS_" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=16384 -print_final_stats=1 -close_fd_mask=3 \
+        -max_len=16384 -print_final_stats=1 -close_fd_mask=3 "${dict[@]}" \
         -artifact_prefix="$FUZZ_OUT/artifacts/" \
         "$FUZZ_OUT/corpus" "$SOURCE_ROOT/tests/fuzz/corpus/$TARGET" >"$FUZZ_OUT/log" 2>&1 || rc=$?
 
