@@ -336,10 +336,12 @@ static int apply(UnitProps *u, const Names *n, const char *section, const char *
 }
 
 static int parse_file(UnitProps *u, const Names *names, const char *path) {
-        _cleanup_free_ char *text = NULL, *logical = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_buffer_ Buffer logical = {};
         Names n = *names;
         char section[64] = "";
         unsigned first = 1;
+        bool continued = false;
         int r;
 
         /* bounded, a regular file only (a unit linked to /dev/zero or a
@@ -363,23 +365,25 @@ static int parse_file(UnitProps *u, const Names *names, const char *path) {
                 n.line++;
                 l[strcspn(l, "\r")] = 0;
                 len = strlen(l);
-                /* a "\" at the end continues the line */
-                if (logical) {
-                        char *j;
-                        if (asprintf(&j, "%s %s", logical, l + strspn(l, " \t")) < 0)
-                                return log_oom();
-                        free(logical);
-                        logical = j;
+                /* a "\" at the end continues the line: appended to, not
+                 * copied again for each of its lines (a megabyte of them
+                 * would take minutes) */
+                if (continued) {
+                        buffer_append_char(&logical, ' ');
+                        buffer_append(&logical, l + strspn(l, " \t"));
                 } else {
-                        if (!(logical = strdup(l)))
-                                return log_oom();
+                        logical.len = 0;
+                        buffer_append(&logical, l);
                         first = n.line;
                 }
-                if (len > 0 && l[len - 1] == '\\') {
-                        logical[strlen(logical) - 1] = 0;
+                if (logical.oom)
+                        return log_oom();
+                continued = len > 0 && l[len - 1] == '\\';
+                if (continued) {
+                        logical.data[--logical.len] = 0;
                         continue;
                 }
-                l = logical + strspn(logical, " \t");
+                l = logical.data + strspn(logical.data, " \t");
                 if (*l == '#' || *l == ';' || !*l)
                         ;
                 else if (*l == '[')
@@ -399,8 +403,6 @@ static int parse_file(UnitProps *u, const Names *names, const char *path) {
                         if (r < 0)
                                 return r;
                 }
-                free(logical);
-                logical = NULL;
         }
         return 0;
 }

@@ -16,7 +16,7 @@
 
 uint64_t unit_parse_usec(const char *v, uint64_t fallback) {
         char *end;
-        double x;
+        double x, usec;
 
         if (streq(v, "infinity"))
                 return UINT64_MAX;
@@ -25,12 +25,19 @@ uint64_t unit_parse_usec(const char *v, uint64_t fallback) {
                 return fallback;
         end += strspn(end, " ");
         if (streq(end, "ms"))
-                return (uint64_t) (x * 1000);
-        if (streq(end, "min") || streq(end, "m"))
-                return (uint64_t) (x * 60 * USEC_PER_SEC);
-        if (streq(end, "h"))
-                return (uint64_t) (x * 3600 * USEC_PER_SEC);
-        return (uint64_t) (x * USEC_PER_SEC);
+                usec = x * 1000;
+        else if (streq(end, "min") || streq(end, "m"))
+                usec = x * 60 * USEC_PER_SEC;
+        else if (streq(end, "h"))
+                usec = x * 3600 * USEC_PER_SEC;
+        else
+                usec = x * USEC_PER_SEC;
+        /* a negative time, NaN or one past 2^64 us systemd refuses, and
+         * the line before it stays; converting one to an integer would
+         * be undefined */
+        if (!(usec >= 0) || usec >= 18446744073709551616.0)
+                return fallback;
+        return (uint64_t) usec;
 }
 
 /* MemoryMax= as systemd reads it: bytes (lib's parse_size()), "infinity",

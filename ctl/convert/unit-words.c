@@ -191,6 +191,7 @@ static int c_escape(const char *p, Buffer *b) {
  * then each word's specifiers. */
 int unit_split_words(const Names *n, const char *v, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
+        size_t n_words = 0, size = 0;
 
         for (const char *p = v;;) {
                 _cleanup_buffer_ Buffer w = {};
@@ -223,8 +224,21 @@ int unit_split_words(const Names *n, const char *v, char ***ret) {
                 k = unit_specifiers(n, w.data, &word);
                 if (k < 0)
                         return k;
-                if (strv_consume(&l, TAKE_PTR(word)) < 0)
-                        return -ENOMEM;
+                /* the list grows by doubling, not a word at a time
+                 * after counting its words: a value of a megabyte of
+                 * words is split in linear time */
+                if (n_words + 2 > size) {
+                        size_t want = size ? size * 2 : 16;
+                        char **t = reallocarray(l, want, sizeof(char *));
+
+                        if (!t)
+                                return -ENOMEM;
+                        l = t;
+                        l[n_words] = NULL;
+                        size = want;
+                }
+                l[n_words++] = TAKE_PTR(word);
+                l[n_words] = NULL;
         }
         *ret = TAKE_PTR(l);
         return 0;

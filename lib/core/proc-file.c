@@ -94,18 +94,13 @@ int proc_status_nspid(const char *status, pid_t *ret_inner, unsigned *ret_levels
         return 0;
 }
 
-/* Fields 4 and 22 of /proc/PID/stat, counted from the end of the
- * command's name (the last ")"), which may hold any character. */
-int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
-        char stat[STAT_READ_MAX], *p;
+int proc_stat_parse_parent_start(const char *stat, pid_t *ret_parent, uint64_t *ret_start) {
+        const char *p = strrchr(stat, ')');
         long parent = 0;
         uint64_t start = 0;
-        ssize_t n;
 
-        n = proc_read_into(pid, "stat", stat, sizeof(stat));
-        if (n < 0)
-                return (int) n;
-        p = strrchr(stat, ')');
+        /* fields 4 and 22, counted from the end of the command's name
+         * (the last ")"), which may hold any character */
         for (int field = 3; p && field <= 22; field++) {
                 p = strchr(p, ' ');
                 if (!p)
@@ -116,9 +111,19 @@ int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
                 else if (field == 22)
                         start = strtoull(p, NULL, 10);
         }
-        if (!p || parent <= 0)
+        if (!p || parent <= 0 || parent > INT_MAX)
                 return -EINVAL;
         *ret_parent = (pid_t) parent;
         *ret_start = start;
         return 0;
+}
+
+int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start) {
+        char stat[STAT_READ_MAX];
+        ssize_t n;
+
+        n = proc_read_into(pid, "stat", stat, sizeof(stat));
+        if (n < 0)
+                return (int) n;
+        return proc_stat_parse_parent_start(stat, ret_parent, ret_start);
 }

@@ -23,6 +23,8 @@ int proc_read_whole(pid_t pid, const char *name, size_t max, char **ret, size_t 
  * /proc/PID/stat, which, unlike its status, anyone may read. 0, or
  * -errno (-EINVAL for a text without them). */
 int proc_stat_parent_start(pid_t pid, pid_t *ret_parent, uint64_t *ret_start);
+/* The same, of a stat text already read (NUL-terminated). */
+int proc_stat_parse_parent_start(const char *stat, pid_t *ret_parent, uint64_t *ret_start);
 
 /* The value of a "Key:\tvalue" line of a /proc/PID/status text, after
  * its blanks and up to the end of the line; NULL without the line. */

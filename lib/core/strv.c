@@ -60,10 +60,24 @@ int strv_appendf(char ***l, const char *fmt, ...) {
         return r < 0 ? -ENOMEM : strv_consume(l, s);
 }
 
+/* one allocation for all of other, not one for each of its strings
+ * after counting l again: linear in the lengths of both */
 int strv_extend(char ***l, char * const *other) {
-        STRV_FOREACH(i, other)
-                if (strv_append(l, *i) < 0)
+        size_t n = strv_length(*l), m = strv_length(other);
+        char **t;
+
+        if (m == 0)
+                return 0;
+        t = reallocarray(*l, n + m + 1, sizeof(char *));
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        for (size_t i = 0; i < m; i++) {
+                t[n + i + 1] = NULL;
+                t[n + i] = strdup(other[i]);
+                if (!t[n + i])
                         return -ENOMEM;
+        }
         return 0;
 }
 
