@@ -112,7 +112,7 @@ umask 022
 # --- the journal's sockets, where the host has none ----------------------------
 
 if [ ! -S /run/systemd/journal/socket ]; then
-        mount -t tmpfs -o mode=0755 tmpfs /run
+        mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
         mkdir -p /run/systemd/journal
         python3 -c '
 import socket, sys, time
