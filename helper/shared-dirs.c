@@ -66,21 +66,33 @@ typedef struct SharedDir {
 
 /* options.c has checked NAME:MODE or NAME:MODE:USER:GROUP, and
  * identity_resolve_names() made USER and GROUP numbers */
-static void split(const char *spec, SharedDir *d) {
+static int split(const char *spec, SharedDir *d) {
         char *f[4] = {};
-        uint64_t v;
+        uint64_t v = 0;
+        int r = 0;
 
         *d = (SharedDir) { .mode = 0755, .uid = -1, .gid = -1 };
         if (helper_spec_split(spec, 4, f) < 0 && helper_spec_split(spec, 2, f) < 0)
-                return;
-        snprintf(d->name, sizeof(d->name), "%s", f[0]);
-        (void) parse_mode(f[1], &d->mode);
-        if (f[2] && *f[2] && parse_uint_range(f[2], 0, 0xfffffffe, &v) >= 0)
+                return log_error_errno(-EINVAL, "shared runtime directory %s: not NAME:MODE[:USER:GROUP]", spec);
+        /* a mode, user or group that does not read is not replaced by
+         * the default: the directory would be another's, or open wider */
+        if ((size_t) snprintf(d->name, sizeof(d->name), "%s", f[0]) >= sizeof(d->name) || parse_mode(f[1], &d->mode) < 0)
+                r = -EINVAL;
+        if (r >= 0 && f[2] && *f[2]) {
+                if (parse_uint_range(f[2], 0, 0xfffffffe, &v) < 0)
+                        r = -EINVAL;
                 d->uid = (long long) v;
-        if (f[3] && *f[3] && parse_uint_range(f[3], 0, 0xfffffffe, &v) >= 0)
+        }
+        if (r >= 0 && f[3] && *f[3]) {
+                if (parse_uint_range(f[3], 0, 0xfffffffe, &v) < 0)
+                        r = -EINVAL;
                 d->gid = (long long) v;
+        }
         for (size_t i = 0; i < ELEMENTSOF(f); i++)
                 free(f[i]);
+        if (r < 0)
+                return log_error_errno(r, "shared runtime directory %s: its name, mode, user or group does not read", spec);
+        return 0;
 }
 
 static int service_ids(const HelperConfig *c, uid_t *uid, gid_t *gid) {
@@ -202,8 +214,9 @@ int shared_dirs_make(const HelperConfig *c, const char *state_root) {
         for (size_t i = 0; r >= 0 && c->shared_runtime_dirs[i]; i++) {
                 SharedDir d;
 
-                split(c->shared_runtime_dirs[i], &d);
-                r = check_inside(c, i, d.name, state_root);
+                r = split(c->shared_runtime_dirs[i], &d);
+                if (r >= 0)
+                        r = check_inside(c, i, d.name, state_root);
                 if (r >= 0)
                         r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) d.uid : uid,
                                      d.gid >= 0 ? (gid_t) d.gid : gid);
@@ -230,7 +243,9 @@ int shared_dirs_bind(const HelperConfig *c, int root) {
                 SharedDir d;
                 int r;
 
-                split(c->shared_runtime_dirs[i], &d);
+                r = split(c->shared_runtime_dirs[i], &d);
+                if (r < 0)
+                        return r;
                 snprintf(path, sizeof(path), "/run/%s", d.name);
                 fd = openat(run, d.name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0 || fstat(fd, &st) < 0)
@@ -298,7 +313,8 @@ void shared_dirs_remove(const HelperConfig *c) {
                 /* only what this sandbox made or took */
                 if (!made[i].ino)
                         continue;
-                split(c->shared_runtime_dirs[i], &d);
+                if (split(c->shared_runtime_dirs[i], &d) < 0)
+                        continue;
                 fd = openat(run, d.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != made[i].dev || st.st_ino != made[i].ino ||
                     mount_id(fd) != mount_id(run))
