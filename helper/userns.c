@@ -32,6 +32,7 @@ static int write_map(pid_t pid, const char *file, const unsigned *ids, size_t n)
         char path[64], text[MAP_TEXT_MAX + 1];
         unsigned done[MAP_LINES_MAX];
         size_t len = 0, k = 0;
+        ssize_t written;
 
         for (size_t i = 0; i < n; i++) {
                 int w;
@@ -49,8 +50,12 @@ static int write_map(pid_t pid, const char *file, const unsigned *ids, size_t n)
         fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return log_error_errno(-errno, "user namespace: %s: %m", path);
-        if (write(fd, text, len) != (ssize_t) len)
+        written = write(fd, text, len);
+        if (written < 0)
                 return log_error_errno(-errno, "user namespace: write %s: %m", path);
+        /* a map taken in part is not the map asked for */
+        if ((size_t) written != len)
+                return log_error_errno(-EIO, "user namespace: write %s: short write", path);
         return 0;
 }
 
