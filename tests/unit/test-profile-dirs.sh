@@ -235,4 +235,39 @@ SANDBOX_PROFILE_PATH="$D/closed:$D/trusted" setpriv --reuid="$NOBODY" --regid="$
 check "an unreadable directory: list lists the others, and says which was skipped" \
         test "$rc" -eq 0 -a -n "$(grep '^trusted ' "$TMP/nbl.out")" -a -n "$(grep -F "$D/closed: skipped" "$TMP/nbl.err")"
 
+# SANDBOX_HELPER: sandboxctl runs as root, so the program it names is
+# executed only when root's and writable by no one else, in directories
+# that are too; otherwise run refuses, exit status 1, and executes nothing
+H=$TMP/helpers
+mkdir -m 0755 "$H" "$H/open"
+chmod 0777 "$H/open"
+# fakehelper FILE: a "helper" that leaves $TMP/ran behind
+fakehelper() {
+        printf '#!/bin/sh\ntouch "%s/ran"\n' "$TMP" >"$1"
+        chmod 0755 "$1"
+}
+fakehelper "$H/good"
+fakehelper "$H/open/helper"
+fakehelper "$H/group-writable"
+chmod 0775 "$H/group-writable"
+fakehelper "$H/nobodys"
+chown "$NOBODY" "$H/nobodys"
+ln -s good "$H/link"
+for bad in "$H/open/helper:directory $H/open is writable by others" \
+           "$H/group-writable:writable by group or others" \
+           "$H/nobodys:owned by another user" \
+           "$H/link:not a regular file" \
+           "helpers/good:not an absolute path to a file"; do
+        rm -f "$TMP/ran"
+        rc=0
+        (cd "$TMP" && SANDBOX_HELPER=${bad%%:*} "$SANDBOXCTL" run --state-root="$TMP/hs" "$D/trusted/trusted.xml" -- /bin/true) \
+                >"$TMP/h.out" 2>"$TMP/h.err" || rc=$?
+        check "SANDBOX_HELPER=${bad%%:*}: refused, status 1" test "$rc" -eq 1
+        check "SANDBOX_HELPER=${bad%%:*}: says why (${bad#*:})" has "$TMP/h.err" "${bad#*:}"
+        check "SANDBOX_HELPER=${bad%%:*}: not executed" test ! -e "$TMP/ran"
+done
+rm -f "$TMP/ran"
+SANDBOX_HELPER=$H/good "$SANDBOXCTL" run --state-root="$TMP/hs" "$D/trusted/trusted.xml" -- /bin/true >/dev/null 2>&1 || :
+check "SANDBOX_HELPER: root's, writable by no one else, in such directories: executed" test -e "$TMP/ran"
+
 done_testing
