@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,29 @@ static bool options_say_ro(const char *options) {
         return strncmp(options, "ro", 2) == 0 && (options[2] == 0 || options[2] == ',');
 }
 
+/* The next line into m->line, of MOUNTINFO_LINE_MAX + 2 bytes: a line
+ * longer than the bound is refused once the buffer is full, never read
+ * whole. 1, 0 at the end, -errno. */
+static int read_line(MountInfoFile *m) {
+        char *line = m->line;
+
+        if (!line) {
+                line = m->line = malloc(MOUNTINFO_LINE_MAX + 2);
+                if (!line)
+                        return -ENOMEM;
+        }
+        /* fgets() ends what it read with a NUL: at the last byte only
+         * when it read MOUNTINFO_LINE_MAX + 1 bytes, one more than a line
+         * (its newline counted) may have */
+        line[MOUNTINFO_LINE_MAX + 1] = 1;
+        errno = 0;
+        if (!fgets(line, MOUNTINFO_LINE_MAX + 2, m->f))
+                return ferror(m->f) ? (errno ? -errno : -EIO) : 0;
+        if (line[MOUNTINFO_LINE_MAX + 1] == 0)
+                return -EBADMSG;
+        return 1;
+}
+
 int mountinfo_next(MountInfoFile *m, MountInfo *ret) {
         int r;
 
@@ -67,15 +91,11 @@ int mountinfo_next(MountInfoFile *m, MountInfo *ret) {
         for (;;) {
                 char *p, *f[6], *sep, *fstype, *source, *super;
                 uint64_t id;
-                ssize_t k;
                 size_t n;
 
-                errno = 0;
-                k = getline(&m->line, &m->size, m->f);
-                if (k < 0)
-                        return errno ? -errno : ferror(m->f) ? -EIO : 0;
-                if (k > MOUNTINFO_LINE_MAX)
-                        return -EBADMSG;
+                r = read_line(m);
+                if (r <= 0)
+                        return r;
                 if (++m->lines > MOUNTINFO_LINES_MAX)
                         return -E2BIG;
                 p = m->line;

@@ -35,7 +35,7 @@ typedef struct MountInfoFile {
         pid_t pid;
         FILE *f;
         char *line;
-        size_t size, lines;
+        size_t lines;
 } MountInfoFile;
 
 void mountinfo_close(MountInfoFile *m);

@@ -1046,6 +1046,22 @@ static void test_mountinfo(void) {
                 longline[MOUNTINFO_LINE_MAX + 63] = 0;
         }
         check(longline && parse(longline, &m, &s) == -EBADMSG, "a line past MOUNTINFO_LINE_MAX: -EBADMSG");
+        if (longline) {
+                /* at the bound, its newline counted: read; one byte more: refused */
+                static const char tail[] = " rw - tmpfs none rw\n";
+                size_t at = MOUNTINFO_LINE_MAX - (sizeof(tail) - 1);
+
+                memcpy(longline + at, tail, sizeof(tail));
+                r = parse(longline, &m, &s);
+                check(r == 1 && s && strlen(s) > 0, "a line of MOUNTINFO_LINE_MAX bytes with its newline is read");
+                free(TAKE_PTR(s));
+                memmove(longline + at + 1, longline + at, sizeof(tail));
+                longline[at] = 'a';
+                check(parse(longline, &m, &s) == -EBADMSG, "one byte more: -EBADMSG");
+        }
+        r = parse("1 0 0:1 / /last rw - tmpfs none rw", &m, &s);
+        check(r == 1 && s && strncmp(s, "/last|", 6) == 0, "a last line without its newline is read");
+        free(TAKE_PTR(s));
         while ((r = mountinfo_next(&self, &m)) > 0)
                 root = root || streq(m.mount_point, "/");
         check(r == 0 && root, "this process's mountinfo has its root");
