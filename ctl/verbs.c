@@ -330,5 +330,12 @@ int verb_args_parse(const Verb *v, int argc, char *argv[], VerbArgs *ret) {
         if ((v->takes & VERB_STATE_DIR) &&
             state_root_absolute(ret->state_root_arg ?: STATE_ROOT_DEFAULT, &ret->state_root) < 0)
                 return EXIT_INVALID;
+        /* passed on to the helper, which takes only an absolute path: a
+         * relative one is the working directory's, as for the others */
+        if ((v->takes & VERB_STATE_ROOT) && ret->state_root_arg) {
+                if (state_root_absolute(ret->state_root_arg, &ret->state_root) < 0)
+                        return EXIT_INVALID;
+                ret->state_root_arg = ret->state_root;
+        }
         return -1;
 }

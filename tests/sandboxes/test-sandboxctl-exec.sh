@@ -207,6 +207,24 @@ check "exec, not running: its init is a new helper of the sandbox" grep -q -- "-
 ctl exec --state-root="$STATE" "$SVC" -- /bin/true
 check_eq "exec, not running: the fresh sandbox is gone after the command (the lock is free again)" "$rc" 0
 
+# a relative --state-root is the working directory's, for run and exec
+# as for the verbs that read the state themselves
+name rel
+cat >"$PROFILES/$n.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
+</sandbox>
+EOF
+mkdir -p "$TMP/cwd/rel-state"
+chmod -R go-rwx "$TMP/cwd"
+(cd "$TMP/cwd" && ctl run --state-root=rel-state "$n" -- /bin/sh -c 'echo written >/var/rel' && echo "$rc" >"$TMP/rc")
+check_eq "run --state-root=RELATIVE: status 0, the state below the working directory" \
+        "$(cat "$TMP/rc"):$(cat "$TMP/cwd/rel-state/$n/var/upper/rel" 2>&1)" "0:written"
+(cd "$TMP/cwd" && ctl exec --state-root=./rel-state "$n" -- /bin/cat /var/rel && echo "$rc:$(out)" >"$TMP/rc")
+check_eq "exec --state-root=./RELATIVE: the same state" "$(cat "$TMP/rc")" "0:written"
+
 # the sandbox's /etc/passwd is the service's to change: it is never
 # read for the user's name (the host's /etc is), so a FIFO there neither
 # blocks nor fails the start
