@@ -79,9 +79,11 @@ static int bus_address_check(const char *e, char **ret_path, char **ret_why) {
         return 0;
 }
 
-/* The bus at path, if root (or the caller) listens on it. */
+/* The bus at path, if root (or the caller) listens on it. One that is
+ * refused is closed without a flush: what is queued (the greeting to the
+ * bus) is never sent. */
 static int bus_open_checked(const char *path, sd_bus **ret, char **ret_why) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *address = NULL;
         struct ucred cred;
         socklen_t n = sizeof(cred);
