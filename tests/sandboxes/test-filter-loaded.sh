@@ -4,9 +4,11 @@
 # without it: the service, a pre-start command and a command joined to
 # the running sandbox each carry the default filter and the profile's
 # (Seccomp_filters: 2 in /proc/PID/status, read from the host for the
-# service), and one filter without the element. The helper loads the
-# profile's filter only when one was prepared, and fails the start when
-# the configuration asked for one and none was (helper/profile-filter.c).
+# service), and one filter without the element. The helper fails the
+# start when the configuration asked for one and none was prepared
+# (helper/profile-filter.c): shown with the preparing step skipped by
+# fault injection, for the service, a pre-start command and a joined
+# command.
 # Needs root and a kernel that counts the filters (5.9); its mounts are in
 # a mount namespace of its own, everything it writes under $TMP.
 . "$(dirname "$0")/../private-ns.sh"
@@ -64,5 +66,42 @@ for mode in with without; do
         reap "$helper"
         check_eq "$mode --system-calls: the sandbox ends on SIGTERM, with the service (143)" "$rc" 143
 done
+
+# the refusal, provoked: the step that prepares the filter skipped (a
+# build with -Dfault-injection=true: SANDBOX_FAULT=PROCESS:filter-prepare:skip)
+if SANDBOX_FAULT=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>&1; then
+        skip "the start refuses when the filter asked for was not prepared" "the helper is built without -Dfault-injection=true"
+        done_testing
+        exit
+fi
+name skipped
+SYS=(--system-calls='~mkdir,mkdirat' --system-calls-errno=EPERM)
+SANDBOX_FAULT=service:filter-prepare:skip sb "$n" --etc=host --var=tmpfs "${SYS[@]}" -- /bin/echo started
+check_eq "the filter's preparation skipped: the service is not executed, the start fails (125)" \
+        "$rc $(cat "$TMP/out")" "125 "
+check "... after the skip, it says the filter is missing" \
+        bash -c 'grep -q "fault injection: service skips step filter-prepare#1" "$0" &&
+                grep -q "system-calls: load the profile.s filter: No data available" "$0"' "$TMP/err"
+SANDBOX_FAULT=service:filter-prepare:skip sb "$n" --etc=host --var=tmpfs "${SYS[@]}" \
+        --exec-start-pre=/bin/echo:pre -- /bin/echo started
+check_eq "... with a pre-start command: neither it nor the service is executed (125)" "$rc $(cat "$TMP/out")" "125 "
+check "... the pre-start command's load is what refuses" \
+        grep -q "exec-start-pre: load the profile's system call filter: No data available" "$TMP/err"
+SANDBOX_FAULT=service:filter-prepare:skip sb "$n" --etc=host --var=tmpfs -- /bin/echo started
+check_eq "... without --system-calls, the same skip changes nothing: started" "$rc $(cat "$TMP/out")" "0 started"
+
+sb_bg "$n" --etc=host --var=tmpfs "${SYS[@]}" -- /bin/sh -c 'touch /tmp/ready; exec sleep 60'
+helper=$bg
+for ((i = 0; i < 200; i++)); do
+        timeout -k 5 60 "$HELPER" --join="$n" -- /bin/test -e /tmp/ready >/dev/null 2>&1 && break
+        kill -0 "$helper" 2>/dev/null || break
+        sleep 0.05
+done
+out=$(SANDBOX_FAULT=join:filter-prepare:skip timeout -k 5 60 "$HELPER" --join="$n" -- /bin/echo joined 2>"$TMP/err")
+rc=$?
+check_eq "a joined command whose filter was not prepared is not executed (125)" "$rc $out" "125 "
+check "... it says the filter is missing" grep -q "join: load the profile's system call filter: No data available" "$TMP/err"
+kill -TERM "$helper"
+reap "$helper"
 
 done_testing
