@@ -131,11 +131,13 @@ static int bus_open(sd_bus **ret, char **ret_why) {
                         /* the caller's bytes, shown only when printable */
                         bool shown = text_is_printable(e);
 
-                        if (asprintf(ret_why, BUS_ADDRESS_VAR "%s%.*s%s is not used: %s (it must name a socket owned by "
-                                     "root, in directories writable only by root, where root listens)",
+                        const char *reason = why && text_is_printable(why) ? why :
+                                "its directory or socket fails the checks";
+
+                        if (asprintf(ret_why, BUS_ADDRESS_VAR "%s%.*s%s is not used: %s (it must name a socket owned "
+                                     "by root, in directories writable only by root, where root listens)",
                                      shown ? "=" : " (a value with unprintable characters)", shown ? n : 0, e,
-                                     shown && e[n] ? "..." : "",
-                                     why && text_is_printable(why) ? why : "its directory or socket fails the checks") < 0)
+                                     shown && e[n] ? "..." : "", reason) < 0)
                                 return -ENOMEM;
                 }
                 return r;

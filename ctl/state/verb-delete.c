@@ -213,9 +213,11 @@ int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
          * for the next delete to finish */
         if (root >= 0) {
                 r = mcs_record_release(root, state_root, name, &ca, &cb);
-                if (r < 0)
-                        return log_error("delete: the state of sandbox %s is deleted, but its MCS categories are "
-                                         "still recorded (see above); delete it again to free them", name), EXIT_INVALID;
+                if (r < 0) {
+                        log_error("delete: the state of sandbox %s is deleted, but its MCS categories are still "
+                                  "recorded (see above); delete it again to free them", name);
+                        return EXIT_INVALID;
+                }
                 if (r > 0)
                         log_info("delete: sandbox %s's MCS categories c%u,c%u are free", name, ca, cb);
         }

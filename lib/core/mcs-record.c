@@ -60,8 +60,8 @@ static int record_lock(int root, const char *shown, bool create) {
                 _cleanup_close_ int fd = -EBADF;
                 struct stat st, now;
 
-                fd = openat(root, MCS_RECORD,
-                            (create ? O_RDWR | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+                fd = openat(root, MCS_RECORD, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK |
+                            O_NOCTTY | O_CLOEXEC, 0600);
                 if (fd < 0 && errno == ENOENT && !create)
                         return -ENOENT;
                 if (fd < 0)
