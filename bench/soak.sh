@@ -29,9 +29,15 @@
 #     is as it was before the soak;
 #   - no lock /run/sandbox/NAME/lock is held;
 #   - no cgroup sandbox@* is left (sandbox.slice, system.slice);
-#   - no MCS pair leaked (the record's pairs belong to sandboxes whose
-#     state exists), where the container has SELinux: there the profile
-#     asks for <selinux mcs="dynamic"/>;
+#   - no MCS pair leaked: where the container has SELinux, the profile
+#     asks for <selinux mcs="dynamic"/>, and every pair the helpers
+#     recorded belongs to a sandbox whose state exists; elsewhere the soak
+#     writes the record (/var/lib/sandbox/.selinux-mcs) as the helper
+#     would, a line for each sandbox before the soak and one for each
+#     clone as it is made, under the record's lock, and every deleted
+#     clone's line is gone while every other line is there as written
+#     (the deletes' rewrites, concurrent with each other and with the
+#     soak's additions, lost none);
 #   - /run/sandbox/NAME holds only what sandbox-helper(8) documents (lock,
 #     root, mask), and a deleted clone left nothing there, in
 #     /var/lib/sandbox or among the profiles; no half-made clone;
@@ -94,6 +100,33 @@ e2e_boot
 SOAK=$TMP/soak
 mkdir -p "$SOAK"
 before=$(c_mounts)
+
+# Without SELinux no helper records MCS pairs: the soak does, as the
+# helper would at each first start, so that the deletes' freeing of them
+# is tried all the same. Each sandbox gets c0,cI; a clone of worker W,
+# its K-th, gets c(W+1),c(W+2+K%900): distinct from every other line.
+MCS_SEEDED=
+if ! c test -e /sys/fs/selinux/enforce; then
+        MCS_SEEDED=yes
+        for ((i = 1; i <= N; i++)); do
+                printf '%s c0,c%d\n' "${NAMES[i - 1]}" "$i"
+        done >"$SOAK/mcs-before"
+        c sh -c 'umask 077 && mkdir -p /var/lib/sandbox && cat >/var/lib/sandbox/.selinux-mcs' <"$SOAK/mcs-before"
+fi
+
+# mcs_add LINE: LINE added to the record under its lock, as the helper
+# adds one: the lock is on the file that is the record once it is held
+# (a delete may have renamed a new one over it meanwhile)
+mcs_add() {
+        c sh -c 'r=/var/lib/sandbox/.selinux-mcs
+                while :; do
+                        exec 9<"$r" || exit 1
+                        flock 9 || exit 1
+                        [ "$(stat -L -c %d:%i /proc/self/fd/9)" = "$(stat -c %d:%i "$r")" ] && break
+                        exec 9<&-
+                done
+                printf "%s\n" "$1" >>"$r"' sh "$1"
+}
 
 now() { date +%s.%N; }
 
@@ -161,6 +194,10 @@ worker() {
                         if [ $rc -eq 0 ]; then
                                 clones+=("$cl")
                                 echo "$cl" >>"$SOAK/clones.$w"
+                                if [ -n "$MCS_SEEDED" ]; then
+                                        mcs_add "$cl c$((w + 1)),c$((w + 2 + nclone % 900))"
+                                        op "$w" mcs-record "$cl" $?
+                                fi
                                 # its /var, through a fresh sandbox of its own profile
                                 out=$(admin sandboxctl exec "$cl" -- /bin/sh -c 'cat /var/soak/exec-log 2>/dev/null; true' </dev/null 2>>"$SOAK/err.$w")
                                 rc=$?
@@ -271,13 +308,23 @@ cg=$(c find /sys/fs/cgroup/sandbox.slice /sys/fs/cgroup/system.slice -maxdepth 1
 check_eq "no cgroup of a sandbox is left" "$cg" ""
 [ -n "$cg" ] && leaks+=("cgroups: $cg")
 
-if c test -e /sys/fs/selinux/enforce || c test -e /var/lib/sandbox/.selinux-mcs; then
+record=$(c cat /var/lib/sandbox/.selinux-mcs 2>/dev/null)
+if [ -n "$MCS_SEEDED" ]; then
+        # what the soak wrote, less what delete took out: the sandboxes'
+        # lines as they were, and no clone's (every clone was deleted)
+        stale=$(awk 'NR == FNR { made[$1] = 1; next } $1 in made' <(cat "$SOAK"/clones.* 2>/dev/null) <(echo "$record"))
+        check_eq "no MCS pair leaked: each deleted clone's line is gone from the record ($(grep -c '^mcs-record .* 0$' "$SOAK/ops") recorded)" \
+                "$stale" ""
+        kept=$(grep -v -F -f <(cat "$SOAK"/clones.* 2>/dev/null | sed 's/$/ /') <<<"$record" | sort)
+        check_eq "... and every sandbox's line is there as written, none lost to the deletes' rewrites" \
+                "$kept" "$(sort "$SOAK/mcs-before")"
+        [ -n "$stale" ] && leaks+=("MCS pairs: $stale")
+        [ "$kept" = "$(sort "$SOAK/mcs-before")" ] || leaks+=("MCS record: lines lost or changed")
+else
         stale=$(c sh -c 'test -f /var/lib/sandbox/.selinux-mcs || exit 0
                 while read -r n pair; do [ -d "/var/lib/sandbox/$n" ] || echo "$n $pair"; done </var/lib/sandbox/.selinux-mcs')
         check_eq "no MCS pair is held by a sandbox without state" "$stale" ""
         [ -n "$stale" ] && leaks+=("MCS pairs: $stale")
-else
-        skip "no MCS pair leaked" "not applicable: the container has no SELinux"
 fi
 
 extra=$(c sh -c 'for d in /run/sandbox/*/; do

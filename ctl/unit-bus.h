@@ -33,13 +33,17 @@ void unit_info_done(UnitInfo *u);
 
 /* As root, systemd's own socket first, as systemctl does, so that no bus
  * daemon is needed; else the system bus. An address given for the system
- * bus ($DBUS_SYSTEM_BUS_ADDRESS) wins. Returns 0 or -errno. */
+ * bus ($DBUS_SYSTEM_BUS_ADDRESS) wins, but only as a "unix:path=" socket
+ * of root's (or the caller's), in directories only root writes, on which
+ * root (or the caller) listens: another is refused with -EPERM, and a
+ * line that says why. Returns 0 or -errno. */
 int unit_bus_open(sd_bus **ret);
 
 /* unit_bus_open() for a question to systemd's manager, where its
  * absence is no error: 1 and *ret; or 0 and *ret_why, what says that
- * there is none to ask (the system was not booted with systemd, or there
- * is no bus); or -ENOMEM. */
+ * there is none to ask (the system was not booted with systemd, there
+ * is no bus, or $DBUS_SYSTEM_BUS_ADDRESS names one that is refused, and
+ * why); or -ENOMEM. */
 int unit_bus_open_manager(sd_bus **ret, char **ret_why);
 
 /* Whether a failed call (error e) means that there is no systemd manager

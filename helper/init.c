@@ -149,7 +149,7 @@ static int step_system_calls(void *state, StepTimer *t) {
 
         step_begin(t, NULL);
         log_debug("execute %s", w->s->c->argv[0]);
-        r = profile_filter_load();
+        r = profile_filter_load(w->s->c->system_calls != NULL);
         if (r < 0)
                 return log_error_errno(r, "system-calls: load the profile's filter: %m");
         return 0;

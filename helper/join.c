@@ -377,7 +377,8 @@ static int close_from(unsigned first) {
  * the service does not know (the sandbox's own settings and
  * environment), and the stdio the admin passed; every other fd is
  * closed. */
-__attribute__((noreturn)) static void exec_command(const char *command, char **argv, char **env, const sigset_t *set) {
+__attribute__((noreturn)) static void exec_command(const char *command, char **argv, char **env, const sigset_t *set,
+                                                          bool filter_asked) {
         int r;
 
         /* ends with the joining process (and so with the caller); a
@@ -392,7 +393,7 @@ __attribute__((noreturn)) static void exec_command(const char *command, char **a
         sigprocmask(SIG_UNBLOCK, set, NULL);
         log_debug("execute %s", command);
         /* the profile's filter, as the service's: the last step */
-        r = profile_filter_load();
+        r = profile_filter_load(filter_asked);
         if (r < 0) {
                 log_error_errno(r, "join: load the profile's system call filter: %m");
                 _exit(EXIT_SETUP);
@@ -486,7 +487,7 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         if (pid < 0)
                 return log_error_errno(-errno, "join: fork: %m"), EXIT_SETUP;
         if (pid == 0)
-                exec_command(command, argv, t->env, set);
+                exec_command(command, argv, t->env, set, t->service.system_calls != NULL);
         r = wait_forwarding(pid, set);
         if (r < 0)
                 return log_error_errno(r, "join: wait for the command: %m"), EXIT_SETUP;

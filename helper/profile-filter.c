@@ -123,8 +123,11 @@ int profile_filter_prepare(const HelperConfig *c) {
         return r;
 }
 
-int profile_filter_load(void) {
+int profile_filter_load(bool asked) {
+        /* a profile that asked for a filter never runs without it: a
+         * step skipped or reordered would otherwise start it with the
+         * default filter alone */
         if (!program.filter)
-                return 0;
+                return asked ? -ENODATA : 0;
         return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) < 0 ? -errno : 0;
 }

@@ -16,6 +16,8 @@
  * execve(), and, should it fail, its report and exit.
  */
 
+#include <stdbool.h>
+
 #include "helper-config.h"
 
 /* Builds the filter c asks for, if any, into this process's memory, where
@@ -23,6 +25,8 @@
 int profile_filter_prepare(const HelperConfig *c);
 
 /* Loads the prepared filter, if any: 0, or -errno, not logged (the
- * caller may have none of the calls that logging takes). Needs
+ * caller may have none of the calls that logging takes). asked: whether
+ * the configuration asked for one (c->system_calls); then none prepared
+ * fails with -ENODATA rather than execve() without it. Needs
  * no_new_privs. */
-int profile_filter_load(void);
+int profile_filter_load(bool asked);

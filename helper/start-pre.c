@@ -39,7 +39,7 @@ static char **control_env(char **env) {
         return out;
 }
 
-static int run_one(const HelperHook *h, char **env) {
+static int run_one(const HelperHook *h, char **env, bool filter_asked) {
         int status;
         pid_t pid;
 
@@ -54,7 +54,7 @@ static int run_one(const HelperHook *h, char **env) {
                 if (!cenv)
                         _exit(EXIT_SETUP);
                 /* the profile's filter, as the service's: the last step */
-                e = profile_filter_load();
+                e = profile_filter_load(filter_asked);
                 if (e < 0) {
                         log_error_errno(e, "exec-start-pre: load the profile's system call filter: %m");
                         _exit(EXIT_SETUP);
@@ -100,7 +100,7 @@ int run_start_pre(const HelperConfig *c, char **env) {
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "exec-start-pre: not dumpable: %m"), EXIT_SETUP;
         for (size_t i = 0; i < c->n_start_pre; i++) {
-                r = run_one(&c->start_pre[i], env);
+                r = run_one(&c->start_pre[i], env, c->system_calls != NULL);
                 if (r != 0)
                         return r;
         }

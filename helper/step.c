@@ -18,6 +18,7 @@ static struct {
         char process[16], step[32];
         unsigned k;
         bool stop;
+        bool skip;  /* for a step that asks step_fault_skip() only */
 } fault;
 
 int step_fault_setup(void) {
@@ -50,24 +51,25 @@ int step_fault_setup(void) {
         }
         if (!strstr(",helper,init,service,join,", buf) || strchr(buf, ',') || !*buf || !*step ||
             strlen(buf) >= sizeof(fault.process) || strlen(step) >= sizeof(fault.step) ||
-            (strcmp(action, "stop") != 0 && strcmp(action, "kill") != 0))
+            (strcmp(action, "stop") != 0 && strcmp(action, "kill") != 0 && strcmp(action, "skip") != 0))
                 goto invalid;
         strcpy(fault.process, buf);
         strcpy(fault.step, step);
         fault.k = (unsigned) k;
         fault.stop = streq(action, "stop");
+        fault.skip = streq(action, "skip");
         unsetenv("SANDBOX_FAULT");
         return 0;
 invalid:
-        return log_error_errno(-EINVAL, "SANDBOX_FAULT=%s: not PROCESS:STEP[#K]:stop|kill, PROCESS one of helper, "
+        return log_error_errno(-EINVAL, "SANDBOX_FAULT=%s: not PROCESS:STEP[#K]:stop|kill|skip, PROCESS one of helper, "
                                "init, service, join", e);
 }
 
 /* The fault asked for, as t's walk begins step name. Its message says
  * which, for the test that waits for it. */
 static void fault_maybe(StepTimer *t, const char *name) {
-        if (!*fault.process || !t->process || !streq(t->process, fault.process) || !streq(name, fault.step) ||
-            ++t->hits != fault.k)
+        if (!*fault.process || fault.skip || !t->process || !streq(t->process, fault.process) ||
+            !streq(name, fault.step) || ++t->hits != fault.k)
                 return;
         log_info("fault injection: %s stops at step %s#%u (%s)", t->process, name, fault.k,
                  fault.stop ? "stop" : "kill");
@@ -83,9 +85,21 @@ static void fault_maybe(StepTimer *t, const char *name) {
         while (getpid() == 1)
                 pause();
 }
+
+bool step_fault_skip(StepTimer *t, const char *name) {
+        if (!fault.skip || !t->process || !streq(t->process, fault.process) || !streq(name, fault.step) ||
+            ++t->hits != fault.k)
+                return false;
+        log_info("fault injection: %s skips step %s#%u", t->process, name, fault.k);
+        return true;
+}
 #else
 int step_fault_setup(void) {
         return 0;
+}
+
+bool step_fault_skip(_unused_ StepTimer *t, _unused_ const char *name) {
+        return false;
 }
 #endif
 

@@ -42,6 +42,13 @@ void step_begin(StepTimer *t, const char *name);
  * honoured but malformed (the helper then refuses to start). */
 int step_fault_setup(void);
 
+/* For a step that is never to be left out, to show that what follows
+ * refuses to go on without it: whether SANDBOX_FAULT=PROCESS:name[#K]:skip
+ * asks t's walk to skip it this time (logged). Only the steps that ask
+ * can be skipped: filter-prepare (identity.c). Always false without
+ * fault injection. */
+bool step_fault_skip(StepTimer *t, const char *name);
+
 /* The plan --dry-run prints: numbered lines, "NN. NAME DETAIL". */
 typedef struct Plan {
         unsigned n;

@@ -7,10 +7,14 @@
  * stopped first, through systemd, which runs it as sandbox@NAME.service.
  * The state is removed the deepest first (tree-remove.c): a delete that
  * fails or is killed half-way leaves less state, which the next delete
- * removes, the runtime directory last of all.
+ * removes, the runtime directory last of all. Once the state is gone, and
+ * before the runtime directory (and the lock in it) goes, the sandbox's
+ * MCS categories are taken out of their record (mcs-record.h): free for
+ * another sandbox, as nothing is labelled with them any more.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mcs-record.h"
 #include "names.h"
 #include "sandboxctl.h"
 #include "state.h"
@@ -112,7 +117,8 @@ void verb_delete_help(_unused_ const char *verb) {
                "Deletes the state of sandbox NAME, DIR/NAME, and its runtime directory\n"
                "%s/NAME. Refuses while the sandbox runs; with --force, stops\n"
                "sandbox@NAME.service through systemd first. The deepest entries go first: a\n"
-               "delete that fails or is interrupted leaves less, which the next one removes.\n\n"
+               "delete that fails or is interrupted leaves less, which the next one removes.\n"
+               "Its MCS categories, if any, are then taken out of DIR/.selinux-mcs.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"
@@ -124,7 +130,8 @@ int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
         _cleanup_close_ int root = -EBADF, state = -EBADF, lock = -EBADF, run = -EBADF;
         const char *name = a->operands[0], *state_root = a->state_root;
         char holder[LOCK_HOLDER_MAX];
-        bool force = verb_flag(a, "force"), has_run;
+        bool force = verb_flag(a, "force"), has_run, has_pair = false;
+        unsigned ca, cb;
         struct stat st;
         int r;
 
@@ -145,7 +152,15 @@ int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
         if (run < 0 && errno != ENOENT)
                 return log_error_errno(-errno, "delete: open %s: %m%s", RUNTIME_ROOT, log_root_hint(-errno)), EXIT_INVALID;
         has_run = run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-        if (state < 0 && !has_run) {
+        /* or a pair of categories still recorded, of a start killed
+         * before it made the state, or of a delete of an older version */
+        if (state < 0 && !has_run && root >= 0) {
+                r = mcs_record_pair(root, state_root, name, false, &ca, &cb);
+                if (r < 0 && r != -ENOENT)
+                        return EXIT_INVALID;
+                has_pair = r >= 0;
+        }
+        if (state < 0 && !has_run && !has_pair) {
                 log_error("delete: sandbox %s has no state: there is no %s", name, state_path);
                 return EXIT_INVALID;
         }
@@ -161,6 +176,20 @@ int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
                 r = stop_sandbox(name, holder, &lock);
         if (r < 0)
                 return EXIT_INVALID;
+        /* no lock file (a fresh /run): one made and held, as the helper
+         * does, so that no sandbox starts on what is being deleted, nor
+         * reads its categories while their line goes */
+        if (lock < 0) {
+                char rundir[PATH_MAX];
+
+                lock = instance_lock(name, rundir, sizeof(rundir));
+                if (lock < 0)
+                        return EXIT_INVALID;
+                if (run < 0)
+                        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (run < 0)
+                        return log_error_errno(-errno, "delete: open %s: %m", RUNTIME_ROOT), EXIT_INVALID;
+        }
 
         /* a mount below would have its contents deleted, or stop the
          * deletion half-way: refuse before anything is removed */
@@ -179,6 +208,19 @@ int verb_delete(VerbArgs *a, _unused_ char * const *dirs) {
 
         if (state >= 0 && tree_remove(root, name, state_path) < 0)
                 return EXIT_INVALID;
+        /* nothing is labelled with its categories any more: another
+         * sandbox may have them; a failure keeps the runtime directory,
+         * for the next delete to finish */
+        if (root >= 0) {
+                r = mcs_record_release(root, state_root, name, &ca, &cb);
+                if (r < 0) {
+                        log_error("delete: the state of sandbox %s is deleted, but its MCS categories are still "
+                                  "recorded (see above); delete it again to free them", name);
+                        return EXIT_INVALID;
+                }
+                if (r > 0)
+                        log_info("delete: sandbox %s's MCS categories c%u,c%u are free", name, ca, cb);
+        }
         /* the lock in it is let go of with it: nothing is left to start on */
         if (run >= 0 && fstatat(run, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && tree_remove(run, name, run_path) < 0)
                 return EXIT_INVALID;

@@ -272,6 +272,91 @@ for v in "unix:path=/etc/shadow" "unix:path=$TMP/trusted/fifo" "$BIG" $'unix:pat
         fi
 done
 
+# DBUS_SYSTEM_BUS_ADDRESS naming a bus of another user's: convert, which
+# asks the bus what the unit is and writes that into a profile, does not
+# ask it. A stand-in bus records what reaches it until the caller closes
+# (or 2 s), and answers the authentication only, after which a client
+# sends its first message (Hello); its socket is in another user's
+# directory, or is another user's file (neither is connected to), or
+# another user listens on it (bound by root, listen()ed as nobody:
+# connected to, as SO_PEERCRED can only tell then, and closed before any
+# message is sent); root's own, as a control, gets the messages.
+cat >"$TMP/fake-bus.py" <<'EOF'
+import os, socket, sys
+path, log, how, nobody = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+os.chmod(path, 0o777)
+if how == "socket-theirs":
+    os.chown(path, nobody, -1)
+if how == "listener-theirs":
+    os.setgroups([])
+    os.setresgid(nobody, nobody, nobody)
+    os.setresuid(nobody, nobody, nobody)
+s.listen(8)
+open(log + ".ready", "w").close()
+while True:
+    c, _ = s.accept()
+    c.settimeout(2)
+    data = b""
+    try:
+        while len(data) < 65536:
+            more = c.recv(65536)
+            if not more:
+                break
+            # the server's side of the authentication, as a bus daemon's:
+            # a client then sends its first message, Hello
+            if b"BEGIN" in more and b"BEGIN" not in data:
+                c.sendall(b"DATA\r\nOK 0123456789abcdef0123456789abcdef\r\nAGREE_UNIX_FD\r\n")
+            data += more
+    except OSError:
+        pass
+    with open(log, "ab") as f:
+        f.write(b"connection " + data.replace(b"\0", b"") + b"\n")
+    c.close()
+EOF
+PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+mkdir -p "$TRUSTED/units" "$TMP/buses/theirs" "$TMP/buses/roots" "$TMP/buses/logs"
+printf '[Service]\nExecStart=/bin/true\n' >"$TRUSTED/units/$PREFIX-bus.service"
+chmod 0755 "$TMP/buses" "$TMP/buses/roots"
+chown "$NOBODY" "$TMP/buses/theirs"
+# the stand-in's log, written by whichever user it runs as
+chmod 0777 "$TMP/buses/logs"
+if [ -z "$PYTHON" ]; then
+        skip "DBUS_SYSTEM_BUS_ADDRESS: a bus of another user's is not asked" "no python3 for the stand-in bus"
+else
+        # nobody reaches its directory and its log through $TMP
+        chmod 0711 "$TMP"
+        for how in dir-theirs socket-theirs listener-theirs root; do
+                case $how in
+                dir-theirs) sock=$TMP/buses/theirs/bus; as=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups) ;;
+                *) sock=$TMP/buses/roots/bus-$how; as=() ;;
+                esac
+                log=$TMP/buses/logs/$how
+                "${as[@]}" "$PYTHON" "$TMP/fake-bus.py" "$sock" "$log" "$how" "$NOBODY" 2>"$TMP/bus-$how.err" &
+                busp=$!
+                wait_for "$log.ready" 10 || diag "the stand-in bus did not start: $(cat "$TMP/bus-$how.err")"
+                ctl SYSTEMD_UNIT_PATH="$TRUSTED/units" DBUS_SYSTEM_BUS_ADDRESS="unix:path=$sock" \
+                        convert --output=- "$PREFIX-bus.service"
+                kill "$busp" 2>/dev/null
+                wait "$busp" 2>/dev/null
+                if [ "$how" = root ]; then
+                        check "DBUS_SYSTEM_BUS_ADDRESS: a bus root listens on, in root's directory, is asked" \
+                                grep -q "Hello" "$log"
+                elif { [ ! -s "$log" ] || { [ "$how" = listener-theirs ] && ! grep -q "Hello\|org.freedesktop" "$log"; }; } &&
+                        grep -qF "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$sock is not used" "$TMP/err" &&
+                        ! raw_controls "$TMP/err"; then
+                        ok "DBUS_SYSTEM_BUS_ADDRESS: a bus of another user's ($how) is not asked, and convert says so"
+                        diag "$(grep -F "is not used" "$TMP/err")"
+                else
+                        not_ok "DBUS_SYSTEM_BUS_ADDRESS: a bus of another user's ($how) is not asked, and convert says so"
+                        diag "status $rc" "$(head -c 2000 "$TMP/out" "$TMP/err")" "bus: $(head -c 500 "$log" 2>/dev/null)"
+                fi
+        done
+        chmod 0700 "$TMP"
+fi
+nothing_written "DBUS_SYSTEM_BUS_ADDRESS: no profile written"
+
 # SYSTEMD_UNIT_PATH and SANDBOX_TMPFILES_PATH: convert reads units only
 # from directories root alone writes. A unit in an open directory (here a
 # link to a root-only file) is not read, and no profile is written.

@@ -4,7 +4,7 @@
  * helper's option specs, unit-file quoting, string vectors and the
  * expansion of command-line words; and lib/core's readers of Linux
  * facts: capability names, /proc files and status fields, the processes
- * of a sandbox, and mountinfo. Prints TAP.
+ * of a sandbox, and mountinfo; the record of MCS categories. Prints TAP.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include "capability-names.h"
 #include "exec-expand.h"
 #include "helper-options.h"
+#include "mcs-record.h"
 #include "mountinfo.h"
 #include "names.h"
 #include "paths.h"
@@ -1068,6 +1071,72 @@ static void test_mountinfo(void) {
         check(mountinfo_next(&gone, &m) == -ENOENT, "a process that is not there: -ENOENT");
 }
 
+/* the record as a file's text, for mcs_record_*() */
+static void mcs_text(int root, char *buf, size_t size) {
+        int fd = openat(root, MCS_RECORD, O_RDONLY | O_CLOEXEC);
+        ssize_t k = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+        buf[k > 0 ? k : 0] = 0;
+        if (fd >= 0)
+                close(fd);
+}
+
+static void mcs_write(int root, const char *text) {
+        int fd = openat(root, MCS_RECORD, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+        if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text))
+                diag("write the record: %m");
+        if (fd >= 0)
+                close(fd);
+}
+
+/* The record of MCS categories, as the helper adds to it (only under
+ * SELinux, elsewhere only here) and sandboxctl delete takes from it. */
+static void test_mcs_record(void) {
+        char dir[] = "/tmp/test-lib-mcs.XXXXXX", text[512], want[512];
+        unsigned a1 = 0, b1 = 0, a2 = 0, b2 = 0, a = 0, b = 0;
+        int root, r;
+
+        if (geteuid() != 0) {
+                printf("ok %u - # SKIP the record must be root's\n", ++tap_n);
+                return;
+        }
+        if (!mkdtemp(dir) || (root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+                check(false, "mcs record: a temporary directory: %m");
+                return;
+        }
+        check(mcs_record_pair(root, dir, "alpha", false, &a, &b) == -ENOENT, "mcs: no record: -ENOENT without add");
+        r = mcs_record_pair(root, dir, "alpha", true, &a1, &b1);
+        check(r == 1 && a1 < b1 && b1 < MCS_CATEGORIES, "mcs: a pair added: %d c%u,c%u", r, a1, b1);
+        r = mcs_record_pair(root, dir, "alpha", true, &a, &b);
+        check(r == 0 && a == a1 && b == b1, "mcs: the same pair at the next start, none added: %d", r);
+        /* a record that holds alpha's first choice for another: beta is
+         * given the pair after it, and never alpha's */
+        snprintf(text, sizeof(text), "beta c%u,c%u\n", a1, b1);
+        mcs_write(root, text);
+        r = mcs_record_pair(root, dir, "alpha", true, &a2, &b2);
+        check(r == 1 && (a2 != a1 || b2 != b1), "mcs: its first choice taken, another pair: c%u,c%u", a2, b2);
+        /* a line cut short is dropped before the next is added */
+        mcs_text(root, text, sizeof(text));
+        strcat(text, "cut c1,c");
+        mcs_write(root, text);
+        r = mcs_record_pair(root, dir, "gamma", true, &a, &b);
+        mcs_text(root, text, sizeof(text));
+        snprintf(want, sizeof(want), "beta c%u,c%u\nalpha c%u,c%u\ngamma c%u,c%u\n", a1, b1, a2, b2, a, b);
+        check(r == 1 && streq(text, want), "mcs: a line cut short is dropped before the next is added");
+        r = mcs_record_release(root, dir, "alpha", &a, &b);
+        mcs_text(root, text, sizeof(text));
+        check(r == 1 && a == a2 && b == b2 && !strstr(text, "alpha"), "mcs: alpha's line released: %d", r);
+        check(mcs_record_release(root, dir, "alpha", &a, &b) == 0, "mcs: released twice: nothing to do");
+        check(mcs_record_pair(root, dir, "alpha", false, &a, &b) == -ENOENT, "mcs: alpha has no pair any more");
+        mcs_write(root, "beta c3,c2\n");
+        check(mcs_record_pair(root, dir, "alpha", true, &a, &b) == -EBADMSG, "mcs: a < b or the record is not used");
+        (void) unlinkat(root, MCS_RECORD, 0);
+        (void) unlinkat(root, MCS_RECORD ".new", 0);
+        close(root);
+        (void) rmdir(dir);
+}
+
 int main(void) {
         test_parse_size();
         test_parse_percent();
@@ -1087,6 +1156,7 @@ int main(void) {
         test_proc_files();
         test_proc_tree();
         test_mountinfo();
+        test_mcs_record();
 
         printf("1..%u\n", tap_n);
         return tap_failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;

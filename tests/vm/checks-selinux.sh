@@ -38,7 +38,7 @@ SEL_CASES=(
 
 # the checks of per-sandbox MCS labels (<selinux mcs="dynamic"/>): each
 # a function, run after the label checks in the enforcing guest
-SELINUX_MCS_CHECKS=(checks_selinux_mcs)
+SELINUX_MCS_CHECKS=(checks_selinux_mcs checks_selinux_mcs_free)
 
 # sel_profile MODE [XML]: a profile whose service is probe "each", with
 # /etc and /var of MODE and XML in its <security>
@@ -198,6 +198,49 @@ checks_selinux_mcs() {
         check_eq "restarted, mcs-b has the same categories" "$lb2" "$lb"
         g systemctl stop sandbox@mcs-a sandbox@mcs-b
         g umount /srv/mcs-b-state
+}
+
+# checks_selinux_mcs_free: after checks_selinux_mcs (mcs-a and mcs-b
+# stopped, each with its line in the record), a clone of mcs-b, mcs-c,
+# gets no line at the clone and a pair of its own at its first start,
+# its state labelled at that level; sandboxctl delete refuses while it
+# runs, and once it is stopped takes its line out of the record, and
+# nothing else.
+checks_selinux_mcs_free() {
+        local la lb lc record out
+        record=$(g cat /var/lib/sandbox/.selinux-mcs)
+        la=$(sed -n 's/^mcs-a //p' <<<"$record")
+        lb=$(sed -n 's/^mcs-b //p' <<<"$record")
+        check "mcs-a's and mcs-b's pairs are recorded" test -n "$la" -a -n "$lb"
+        check "sandboxctl clone mcs-b mcs-c" g sandboxctl clone mcs-b mcs-c
+        check "... the record has no line of mcs-c before it starts" eval \
+                '! g grep -q "^mcs-c " /var/lib/sandbox/.selinux-mcs'
+        g systemctl daemon-reload
+        g systemctl start sandbox@mcs-c
+        check_active sandbox@mcs-c
+        lc=$(g cat "/proc/$(g_service_pid sandbox@mcs-c)/attr/current" | tr -d '\0')
+        diag "mcs-c: $lc"
+        check "mcs-c, mcs-b's clone, runs at categories of its own, not mcs-b's nor mcs-a's" \
+                bash -c '[[ $0 =~ ^system_u:system_r:svirt_t:s0:(c[0-9]+,c[0-9]+)$ ]] &&
+                        [ "${BASH_REMATCH[1]}" != "$1" ] && [ "${BASH_REMATCH[1]}" != "$2" ]' "$lc" "$lb" "$la"
+        check "... recorded as mcs-c's line, once" \
+                bash -c '[ "$(grep -c "^mcs-c " <<<"$0")" = 1 ] && grep -qx "mcs-c ${1#s0:}" <<<"$0"' \
+                "$(g cat /var/lib/sandbox/.selinux-mcs)" "$(level_of "$lc")"
+        check_eq "... its state directory is labelled at its level" \
+                "$(g stat -c %C /var/lib/sandbox/mcs-c)" "system_u:object_r:svirt_image_t:$(level_of "$lc")"
+        check "sandboxctl delete refuses while mcs-c runs" eval '! g sandboxctl delete mcs-c'
+        check "... and its line stays" g grep -q "^mcs-c " /var/lib/sandbox/.selinux-mcs
+        g systemctl stop sandbox@mcs-c
+        out=$(g sandboxctl delete mcs-c 2>&1)
+        check "stopped, sandboxctl delete mcs-c: done, and it says its pair is free" \
+                grep -qF "sandbox mcs-c's MCS categories ${lc##*:s0:} are free" <<<"$out"
+        check "... its state is gone" eval '! g test -e /var/lib/sandbox/mcs-c'
+        check_eq "... its line is gone from the record, mcs-a's and mcs-b's are as they were" \
+                "$(g cat /var/lib/sandbox/.selinux-mcs | sort)" "$(sort <<<"$record")"
+        check_eq "... the record is still root's, 0600, a regular file" \
+                "$(g stat -c '%U %a %F' /var/lib/sandbox/.selinux-mcs)" "root 600 regular file"
+        g rm -f /etc/sandbox/profiles/mcs-c.xml
+        g systemctl daemon-reload
 }
 
 checks_selinux() {
