@@ -494,7 +494,8 @@ static void outer_done(Outer *o) {
 static int run(HelperConfig *c) {
         _cleanup_(outer_done) Outer o = {
                 .c = c, .state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT,
-                .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF, .keeper_done = -EBADF, .note = -EBADF,
+                .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
+                .keeper_done = -EBADF, .note = -EBADF,
                 .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
         };
         StepTimer t = { .process = "helper" };

@@ -85,13 +85,17 @@ static int64_t now_ms(void) {
         return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits until keeper has ended, or until deadline: on its pidfd, or a
- * millisecond where it has ended already (a next holder of the lock may
- * be about to write its PID) or the kernel has no pidfd. */
-static void keeper_wait(pid_t keeper, int64_t deadline) {
-        struct pollfd p = { .fd = (int) syscall(SYS_pidfd_open, keeper, 0), .events = POLLIN };
+/* Waits until keeper has ended, or until deadline: on its pidfd. Where
+ * the keeper has ended already (one waited for before, or gone: a next
+ * holder of the lock may be about to write its PID, or the helper named
+ * is about to end) or the kernel has no pidfd, a millisecond, so that
+ * the caller's loop never spins. */
+static void keeper_wait(pid_t keeper, pid_t *waited, int64_t deadline) {
+        struct pollfd p = { .fd = keeper == *waited ? -EBADF : (int) syscall(SYS_pidfd_open, keeper, 0),
+                            .events = POLLIN };
         int64_t left = deadline - now_ms();
 
+        *waited = keeper;
         if (left <= 0)
                 return;
         (void) poll(p.fd >= 0 ? &p : NULL, p.fd >= 0, p.fd >= 0 ? (int) left : 1);
@@ -107,6 +111,7 @@ static void keeper_wait(pid_t keeper, int64_t deadline) {
  * sandbox that had ended) or -errno. */
 static int lock_take(int fd, int dir, bool *ending) {
         const int64_t deadline = now_ms() + LOCK_ENDING_WAIT_MS;
+        pid_t waited = 0;
 
         *ending = false;
         for (;;) {
@@ -120,7 +125,7 @@ static int lock_take(int fd, int dir, bool *ending) {
                 *ending = keeper > 0;
                 if (keeper <= 0 || now_ms() >= deadline)
                         return -EBUSY;
-                keeper_wait(keeper, deadline);
+                keeper_wait(keeper, &waited, deadline);
         }
 }
 
@@ -256,7 +261,7 @@ int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
         _cleanup_close_ int fd = -EBADF, dir = -EBADF;
         const int64_t deadline = now_ms() + LOCK_ENDING_WAIT_MS;
         struct stat st;
-        pid_t keeper;
+        pid_t keeper, waited = 0;
         int r;
 
         r = lock_open(name, holder, &fd, &dir);
@@ -266,7 +271,7 @@ int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
                 return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
         /* a sandbox that has ended is waited for, as by lock_take() */
         while ((r = flock_listed(&st)) > 0 && (keeper = lock_ending_keeper(fd, dir)) > 0 && now_ms() < deadline)
-                keeper_wait(keeper, deadline);
+                keeper_wait(keeper, &waited, deadline);
         if (r < 0)
                 return log_error_errno(r, "lock %s/%s/lock: read /proc/locks: %m", RUNTIME_ROOT, name);
         if (r > 0)
