@@ -330,9 +330,9 @@ fi
 extra=$(c sh -c 'for d in /run/sandbox/*/; do
         for e in "$d"* "$d".[!.]*; do
                 [ -e "$e" ] || [ -L "$e" ] || continue
-                case ${e##*/} in lock | root | mask) ;; *) echo "$e" ;; esac
+                case ${e##*/} in lock | ending | root | mask) ;; *) echo "$e" ;; esac
         done; done')
-check_eq "/run/sandbox/NAME holds only lock, root and mask" "$extra" ""
+check_eq "/run/sandbox/NAME holds only lock, ending (the note beside it), root and mask" "$extra" ""
 [ -n "$extra" ] && leaks+=("files: $extra")
 deleted=$(cat "$SOAK"/deleted.* 2>/dev/null)
 made=$(cat "$SOAK"/clones.* 2>/dev/null | sort)

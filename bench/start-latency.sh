@@ -16,6 +16,8 @@
 #       was before them;
 #   (f) (c) with one runtime directory shared with the host, as a
 #       converted service with a socket directory has;
+#   (g) where BASELINE_ROOT names another build, (c) by that build's
+#       helper: a before and after of a change in the same run;
 # median and spread (min, p10, p90, max) of RUNS starts each, the rows run
 # in turn round by round so that a change of load hits all of them alike.
 # Targets: (c) at most 1.3 x (a), below (b); (c) and (f) at most 1.1 x (e). Then where the time of (c)
@@ -29,10 +31,14 @@
 # a tmpfs there with the journal's three sockets made by the benchmark, so
 # that (c) binds them as on a host with systemd.
 #
-# Prints figures; it is not a pass/fail test. Run as root.
+# Prints figures; it is not a pass/fail test. Run as root. On a machine
+# that other work keeps busy, run it under "chrt -f 10" so that the
+# starts are not queued behind that work: every row alike (the figures in
+# docs/reliability.md say which way they were taken).
 #
 #   bench/start-latency.sh [RUNS]     (default 51 starts per row, at least 30)
 #   BUILD_ROOT=... PROFILE=profiles/examples/NAME.xml bench/start-latency.sh
+#   BASELINE_ROOT=/path/to/other/build bench/start-latency.sh
 
 set -eu
 
@@ -56,7 +62,11 @@ if [ "$(id -u)" -ne 0 ]; then
         echo "run as root: the helper and unshare need it" >&2
         exit 1
 fi
-for f in "$HELPER" "$SANDBOXCTL"; do
+BASELINE_HELPER=
+if [ -n "${BASELINE_ROOT:-}" ]; then
+        BASELINE_HELPER=$BASELINE_ROOT/helper/sandbox-helper
+fi
+for f in "$HELPER" "$SANDBOXCTL" $BASELINE_HELPER; do
         if [ ! -x "$f" ]; then
                 echo "no $f (build first, or set BUILD_ROOT)" >&2
                 exit 1
@@ -98,7 +108,7 @@ cleanup() {
                 wait "$SLEEPER" 2>/dev/null || true
         fi
         local run=/run/sandbox/$NAME
-        for d in "$run" "$TMP"; do
+        for d in "$run" "$run-baseline" "$TMP"; do
                 if [ -e "$d" ] && grep -q " ${d}[/ ]" /proc/self/mountinfo; then
                         echo "left in place: $d has mounts below it on the host" >&2
                 else
@@ -254,6 +264,17 @@ HELPER_OPTS+=("--state-root=$TMP/state")
 ROW_C=("$HELPER" "${HELPER_OPTS[@]}" -- "$TRUE")
 ROW_E=("$HELPER" "${HELPER_OPTS[@]}" --interfaces=none -- "$TRUE")
 ROW_F=("$HELPER" "${HELPER_OPTS[@]}" "--shared-runtime-dir=$NAME:0755" -- "$TRUE")
+# (g) under a name of its own: an older helper would not know to wait
+# for the lock of (f)'s sandbox while its keeper takes its mounts down
+ROW_G=()
+if [ -n "$BASELINE_HELPER" ]; then
+        ROW_G=("$BASELINE_HELPER")
+        for o in "${HELPER_OPTS[@]}"; do
+                [ "$o" = "--name=$NAME" ] && o=--name=$NAME-baseline
+                ROW_G+=("$o")
+        done
+        ROW_G+=(-- "$TRUE")
+fi
 
 # sandboxctl run, where this sandboxctl has it: the same sandbox started
 # from the profile (an extra row, not a target)
@@ -264,9 +285,9 @@ if "$SANDBOXCTL" --help 2>&1 | grep -q '^ *run '; then
                 "--state-root=$TMP/state-ctl" "$TMP/profiles/$NAME.xml" -- "$TRUE")
 fi
 
-LABELS=(a b c d e f)
+LABELS=(a b c d e f g)
 TITLES=("(a) unshare -mpfiun --mount-proc" "(b) bwrap" "(c) sandbox-helper" "(d) sandboxctl run"
-        "(e) sandbox-helper, no bridges" "(f) (c), a shared /run dir")
+        "(e) sandbox-helper, no bridges" "(f) (c), a shared /run dir" "(g) (c), BASELINE_ROOT's helper")
 declare -A FAILED
 
 # run_row KEY: one start of the row, its time appended to $TMP/KEY.times;
@@ -325,8 +346,8 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # up. The rest of the total
 # is outside the logged steps: the start of the helper's own process, the
 # forks and execs between the steps (PID 1, the service's process), the
-# command's own run and exit, and the teardown of the sandbox's
-# namespaces when the last process in them exits.
+# command's own run and exit, and process 1's (the sandbox's mounts are
+# taken down after the helper's end, by the run lock's keeper).
 DEBUG_RUNS=11
 if [ -z "${FAILED[c]:-}" ]; then
         for _ in $(seq "$DEBUG_RUNS"); do
@@ -442,6 +463,7 @@ sed 's/^/    note: /' "$TMP/notes"
 [ ${#ROW_D[@]} -eq 0 ] || echo "(d) ${ROW_D[*]}"
 echo "(e) ${ROW_E[*]}"
 echo "(f) ${ROW_F[*]}"
+[ ${#ROW_G[@]} -eq 0 ] || echo "(g) ${ROW_G[*]}"
 echo "    journal sockets bound by (c): $JOURNAL_NOTE"
 echo
 printf '%-34s %8s %8s %8s %8s %8s\n' "" median p10 p90 min max
@@ -465,6 +487,10 @@ if [ -n "${MED[c]:-}" ]; then
         awk -v a="${MED[a]}" -v b="${MED[b]}" -v c="${MED[c]}" 'BEGIN {
                 printf "c/a = %.2f   target c <= 1.3 x a (%.2f ms): %s\n", c / a, 1.3 * a, (c <= 1.3 * a) ? "met" : "missed"
                 printf "c/b = %.2f   target c < b (%.2f ms): %s\n", c / b, b, (c < b) ? "met" : "missed" }'
+        if [ -n "${MED[g]:-}" ]; then
+                awk -v a="${MED[a]}" -v c="${MED[c]}" -v g="${MED[g]}" 'BEGIN {
+                        printf "g/a = %.2f   BASELINE_ROOT'"'"'s helper; c/g = %.2f\n", g / a, c / g }'
+        fi
         if [ -n "${MED[e]:-}" ]; then
                 awk -v c="${MED[c]}" -v e="${MED[e]}" -v f="${MED[f]:-0}" 'BEGIN {
                         printf "c/e = %.2f   target c <= 1.1 x e (%.2f ms), the interfaces at most 10%%: %s\n", c / e, 1.1 * e, (c <= 1.1 * e) ? "met" : "missed"

@@ -12,11 +12,13 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -267,9 +269,9 @@ typedef struct Outer {
         int flags;
         char rundir[4200];
         int started[2], overlays[2];
-        int remover;
+        int keeper_done, note;
         sigset_t set;
-        pid_t init;
+        pid_t init, keeper;
 } Outer;
 
 static int step_preflight(void *state, StepTimer *t) {
@@ -299,6 +301,9 @@ static int step_lock(void *state, StepTimer *t) {
         o->lock = instance_lock(c->name, o->rundir, sizeof(o->rundir));
         if (o->lock < 0)
                 return o->lock;
+        o->note = lock_note_open(o->rundir);
+        if (o->note < 0)
+                return o->note;
         /* the sandbox's own categories, labelling its state: under its lock */
         if (c->selinux_mcs && c->selinux_on) {
                 r = selinux_mcs_resolve(c, true);
@@ -352,6 +357,8 @@ static _Noreturn void start_init(Outer *o) {
          * more: an ending process closes its files before, as init, it
          * ends the rest of its namespace. */
         close(TAKE_FD(o->lock));
+        /* the note beside it, the same */
+        closep(&o->note);
         /* systemd's socket is the helper's alone to send to */
         closep(&o->relay.out);
         /* the sandbox ends with the helper that started it (its parent is
@@ -367,11 +374,44 @@ static _Noreturn void start_init(Outer *o) {
                            &o->con));
 }
 
+/* An image's file system is the image's, not the sandbox's: whoever
+ * mounts the image next, the run lock does not keep out, and would meet
+ * it still mounted, its last writes perhaps not on the image yet. For a
+ * sandbox with one, the helper waits for the keeper to have taken the
+ * mounts down, as it did before there was a keeper. */
+static bool mounts_images(const HelperConfig *c) {
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].kind == HELPER_MOUNT_IMAGE)
+                        return true;
+        return false;
+}
+
+/* Process 1's mount namespace, for the lock's keeper to hold: opened
+ * while process 1 is this process's unreaped child, so that its PID
+ * names no other process */
+static int open_mount_ns(pid_t init) {
+        char path[64];
+        int fd;
+
+        /* a link the kernel resolves to the namespace itself, which is
+         * checked for what it is */
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int) init);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "namespaces: %s: %m", path);
+        if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+                close(fd);
+                return log_error_errno(-EBADF, "namespaces: %s is not a mount namespace", path);
+        }
+        return fd;
+}
+
 /* only PID 1 enters the new namespaces: this process, which systemd sees
  * as the service's main process, stays in the host's (pivot_root would
  * move it into the sandbox's root too) */
 static int step_namespaces(void *state, StepTimer *t) {
         Outer *o = state;
+        int mntns;
 
         o->init = (pid_t) syscall(SYS_clone, (unsigned long) o->flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (o->init < 0) {
@@ -385,16 +425,26 @@ static int step_namespaces(void *state, StepTimer *t) {
         close(o->started[1]);
         close(o->overlays[1]);
         closep(&o->con.sandbox);
-        /* the shared runtime directories go once process 1 has ended, and
-         * the run lock is held until then, by a process of its own */
-        o->remover = shared_dirs_remover(o->c, o->init, o->lock);
+        /* the run lock is held, and the mount namespace kept, by a
+         * process of its own until process 1 has ended; it then removes
+         * the shared runtime directories, takes the mounts down and frees
+         * the lock. This process keeps no copy of the namespace: its own
+         * end must not be the one that unmounts. */
+        mntns = open_mount_ns(o->init);
+        o->keeper = mntns < 0 ? mntns
+                              : shared_dirs_keeper(o->c, o->init, o->lock, mntns, o->note, mounts_images(o->c),
+                                                   &o->keeper_done);
+        if (mntns >= 0)
+                close(mntns);
+        if (o->keeper > 0)
+                lock_note(o->note, getpid(), o->keeper, false);
         /* who may notify: the processes of process 1's PID namespace */
-        if (o->remover < 0 || notify_relay_attach(&o->relay, o->init) < 0) {
+        if (o->keeper < 0 || notify_relay_attach(&o->relay, o->init) < 0) {
                 (void) kill(o->init, SIGKILL);
-                if (o->remover < 0)
+                if (o->keeper < 0)
                         shared_dirs_remove(o->c);
                 (void) wait_as_init(o->init, &o->set);
-                shared_dirs_remover_wait(o->remover);
+                shared_dirs_keeper_wait(o->keeper_done);
                 return -ECHILD;
         }
         return 0;
@@ -438,12 +488,14 @@ static void outer_done(Outer *o) {
         free(o->context);
         closep(&o->root);
         closep(&o->lock);
+        closep(&o->note);
 }
 
 static int run(HelperConfig *c) {
         _cleanup_(outer_done) Outer o = {
                 .c = c, .state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT,
                 .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
+                .keeper_done = -EBADF, .note = -EBADF,
                 .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
         };
         StepTimer t = { .process = "helper" };
@@ -458,7 +510,17 @@ static int run(HelperConfig *c) {
         close(o.started[0]);
         status = wait_service(&o.con, o.init, &o.set, &o.relay);
         notify_relay_flush(&o.relay);
-        shared_dirs_remover_wait(o.remover);
+        /* Process 1 has ended, its service with it; the sandbox's mounts
+         * are still being taken down by the keeper, which frees the lock
+         * after them. A start meanwhile waits for it, as the note beside
+         * the lock now says. The shared runtime directories are waited
+         * for: they are the host's, and gone once the helper has ended;
+         * so are images, see mounts_images(). */
+        lock_note(o.note, getpid(), o.keeper, true);
+        if (c->shared_runtime_dirs || mounts_images(c))
+                shared_dirs_keeper_wait(o.keeper_done);
+        else
+                closep(&o.keeper_done);
         return end_now(end_like(status));
 }
 

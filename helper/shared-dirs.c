@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include "mount-util.h"
 #include "paths.h"
 #include "quantities.h"
+#include "run-lock.h"
 #include "shared-dirs.h"
 #include "strv.h"
 
@@ -326,27 +328,35 @@ void shared_dirs_remove(const HelperConfig *c) {
         }
 }
 
-/* The removing process, once the sandbox is built: every other file of
- * the helper's closed (but the pidfd, 3, its end of the pipe the helper
- * waits on, 4, and a copy of the run lock, 5); every signal blocked: a
- * stop signal to the whole unit must not leave the directories behind,
- * and it ends by itself once they are gone. Its copy of the lock keeps
- * the lock held until process 1 has ended, whatever ended the helper:
- * process 1 ends only once its mount namespace is gone, and with it the
- * overlays, so a next start never meets them (a helper killed would free
- * the lock at once, while process 1 still ends). */
-static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done, int lock) {
+/* The keeper, once the sandbox is built: every other file of the
+ * helper's closed (but the pidfd of process 1, 3, its end of the pipe the
+ * helper waits on, 4, a copy of the run lock, 5, the sandbox's mount
+ * namespace, 6, and the lock's note, 7); every signal blocked: a stop
+ * signal to the whole unit must not leave the directories behind, and it
+ * ends by itself once they are gone. Once process 1 has ended, whatever
+ * ended it, the note says so (the helper may have been killed), the
+ * directories go, then the mount namespace: its last reference is this
+ * one, so its mounts, the overlays among them, are taken down here, by
+ * this close(), which the kernel finishes before the call returns, and
+ * not by process 1's exit, which the helper waits for. Only then does
+ * this process end and free the lock: a next start never meets the old
+ * overlays, and the helper need not wait for their unmounting to report
+ * the service's end. With wait_mounts, the helper waits for them all the
+ * same (done is closed after them). */
+static _Noreturn void keeper_run(const HelperConfig *c, const int fds[5], pid_t helper, bool wait_mounts) {
         struct pollfd p = { .fd = 3, .events = POLLIN };
         sigset_t all;
-        int a, b, l;
+        int copy[5];
 
         sigfillset(&all);
         (void) sigprocmask(SIG_BLOCK, &all, NULL);
-        a = fcntl(pidfd, F_DUPFD, 10);
-        b = fcntl(done, F_DUPFD, 10);
-        l = fcntl(lock, F_DUPFD, 10);
-        if (a < 0 || b < 0 || l < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || dup2(l, 5) < 0 ||
-            close_range(6, ~0U, 0) < 0)
+        for (int i = 0; i < 5; i++)
+                if ((copy[i] = fcntl(fds[i], F_DUPFD, 10)) < 0)
+                        _exit(EXIT_FAILURE);
+        for (int i = 0; i < 5; i++)
+                if (dup2(copy[i], 3 + i) < 0)
+                        _exit(EXIT_FAILURE);
+        if (close_range(8, ~0U, 0) < 0)
                 _exit(EXIT_FAILURE);
         /* what ps and the unit's process list show it as */
         (void) prctl(PR_SET_NAME, "sandbox-lock", 0, 0, 0);
@@ -355,12 +365,18 @@ static _Noreturn void remover_run(const HelperConfig *c, int pidfd, int done, in
                 _exit(EXIT_FAILURE);
         while (poll(&p, 1, -1) < 0 && errno == EINTR)
                 ;
+        lock_note(7, helper, getpid(), true);
         shared_dirs_remove(c);
+        if (!wait_mounts)
+                close(4);
+        close(6);
         _exit(EXIT_SUCCESS);
 }
 
-int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock) {
+pid_t shared_dirs_keeper(const HelperConfig *c, pid_t init, int lock, int mntns, int note, bool wait_mounts,
+                         int *ret_done) {
         _cleanup_close_ int pidfd = -EBADF, done_w = -EBADF;
+        const pid_t helper = getpid();
         int done[2];
         pid_t pid;
 
@@ -368,9 +384,9 @@ int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock) {
          * cannot name another process yet */
         pidfd = (int) syscall(SYS_pidfd_open, init, 0);
         if (pidfd < 0)
-                return log_error_errno(-errno, "shared runtime directories: watch process 1: %m");
+                return log_error_errno(-errno, "run lock: watch process 1: %m");
         if (pipe2(done, O_CLOEXEC) < 0)
-                return log_error_errno(-errno, "shared runtime directories: %m");
+                return log_error_errno(-errno, "run lock: %m");
         done_w = done[1];
         /* a sibling of the helper's, not its child (CLONE_PARENT): process
          * 1 stays the helper's only child, which joining a sandbox looks
@@ -378,19 +394,21 @@ int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock) {
         pid = (pid_t) syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid == 0) {
                 close(done[0]);
-                remover_run(c, pidfd, done_w, lock);
+                keeper_run(c, (const int[5]) { pidfd, done_w, lock, mntns, note }, helper, wait_mounts);
         }
         if (pid < 0) {
                 close(done[0]);
-                return log_error_errno(-errno, "shared runtime directories: clone: %m");
+                return log_error_errno(-errno, "run lock: start its keeper: clone: %m");
         }
-        return done[0];
+        *ret_done = done[0];
+        return pid;
 }
 
-void shared_dirs_remover_wait(int fd) {
+void shared_dirs_keeper_wait(int fd) {
         if (fd < 0)
                 return;
-        /* EOF: the removing process has ended (or never started) */
+        /* EOF: the keeper has removed the directories, or ended (or
+         * never started) */
         while (read(fd, &(char) { 0 }, 1) < 0 && errno == EINTR)
                 ;
         close(fd);

@@ -6,6 +6,7 @@
  * at the same path into the sandbox, and removed once the sandbox has
  * ended (shared-dirs.c). Each function logs its own failure. */
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "helper-config.h"
@@ -30,14 +31,20 @@ int shared_dirs_bind(const HelperConfig *c, int root);
  * called before the helper drops them. */
 void shared_dirs_remove(const HelperConfig *c);
 
-/* Starts the process that removes them once process 1 (init) has ended,
- * whatever ends it, keeping CAP_DAC_OVERRIDE and CAP_FOWNER alone, and
- * no_new_privs; not a child of this process. It holds a copy of the run
- * lock until then, with or without directories to remove: the lock
- * outlives the sandbox's mounts even when the helper is killed. Returns
- * a file descriptor for shared_dirs_remover_wait(), or -errno after
- * logging. */
-int shared_dirs_remover(const HelperConfig *c, pid_t init, int lock);
-/* Waits until that process has ended, and closes fd (any negative fd:
- * nothing to wait for). */
-void shared_dirs_remover_wait(int fd);
+/* Starts the run lock's keeper (sandbox-lock): the process that holds a
+ * copy of the run lock (lock) and the sandbox's mount namespace (mntns,
+ * an fd of process 1's) until process 1 (init) has ended, whatever ends
+ * it; then writes the lock's note (note, lock_note()), removes the
+ * shared directories, lets go of the namespace, which takes its mounts
+ * down, and ends, freeing the lock. So the lock outlives the sandbox's
+ * mounts even when the helper is killed, and process 1's end, which the
+ * helper waits for, does not wait for their unmounting. It keeps
+ * CAP_DAC_OVERRIDE and CAP_FOWNER alone, and no_new_privs; it is not a
+ * child of this process. Returns its PID, with *ret_done a file
+ * descriptor for shared_dirs_keeper_wait(), or -errno after logging. */
+pid_t shared_dirs_keeper(const HelperConfig *c, pid_t init, int lock, int mntns, int note, bool wait_mounts,
+                         int *ret_done);
+/* Waits until the keeper has removed the shared directories, and with
+ * wait_mounts taken the mounts down too (or has ended), and closes fd
+ * (any negative fd: nothing to wait for). */
+void shared_dirs_keeper_wait(int fd);

@@ -22,7 +22,9 @@ umask 022
 
 # remove_sandbox_rundir NAME...: /run/sandbox/NAME, which the helper
 # leaves after a sandbox of the test's has ended, unless its lock is held
-# (a sandbox of that name runs) or something is mounted below it
+# (a sandbox of that name runs) or something is mounted below it. The
+# lock's keeper of a sandbox that has just ended may hold it a moment
+# longer, while it takes the mounts down: that is waited for, up to 5 s.
 remove_sandbox_rundir() {
         local n d
         for n in "$@"; do
@@ -30,7 +32,7 @@ remove_sandbox_rundir() {
                 [ -d "$d" ] || continue
                 awk -v d="$d" '$5 == d || index($5, d "/") == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo &&
                         continue
-                [ ! -e "$d/lock" ] || flock -n "$d/lock" true 2>/dev/null || continue
+                [ ! -e "$d/lock" ] || flock -w 5 "$d/lock" true 2>/dev/null || continue
                 rm -rf "$d"
         done
 }
