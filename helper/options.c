@@ -18,6 +18,7 @@
 #include "quantities.h"
 #include "runtime-share.h"
 #include "search-path.h"
+#include "state-key.h"
 #include "strv.h"
 #include "syscall-sets.h"
 #include "system-calls.h"
@@ -347,6 +348,17 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
         if (c->forking && c->ready_on_exec) {
                 log_error("--forking and --ready-on-exec: the service is ready either when its command exits 0 or "
                           "when it has been executed, not both");
+                return -EINVAL;
+        }
+        /* fail closed: encrypted state this build cannot open is refused,
+         * never kept in the clear */
+        if (c->state_key && !state_crypt_supported()) {
+                log_error("--state-key: encrypted state needs libcryptsetup, which this build of sandbox does not have");
+                return -EINVAL;
+        }
+        if (c->state_key) {
+                log_error("--state-key: the state is encrypted only on a file system of its own, which this build "
+                          "does not make");
                 return -EINVAL;
         }
         if (c->system_calls_errno && !c->system_calls) {

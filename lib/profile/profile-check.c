@@ -229,6 +229,7 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         problems += profile_check_capabilities(p, d);
         problems += check_user_namespace(p, d);
         problems += profile_check_unit_settings(p, d);
+        problems += profile_check_state_encryption(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
                          "(here or in an included base profile)");

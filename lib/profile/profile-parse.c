@@ -463,6 +463,8 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                         profile_parse_exec_path(c, k, is(k, "exec-path"));
                 else if (is(k, "runtime-directory"))
                         parse_runtime_directory(c, k);
+                else if (is(k, "state"))
+                        profile_parse_state_encryption(c, k);
         }
 }
 
