@@ -156,6 +156,8 @@ typedef struct Profile {
         /* <filesystem> */
         DirMode etc_mode, var_mode;
         char *tmp_size, *run_size; /* NULL for the helper's default */
+        char *state_size;     /* <state size=...>: the cap of the overlays' upper dirs; NULL for none */
+        Origin state_origin;
         bool proc_subset_pid; /* <proc subset="pid">: /proc with the processes' entries alone */
         ProfileMount *mounts;
         size_t n_mounts;
