@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -116,6 +117,12 @@ static int overlay_detached(const OverlayLayers *l, const char *dir) {
         if (mnt < 0)
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: %m", dir, dir);
         return mnt;
+}
+
+static bool overlay_read_only(int mnt) {
+        struct statvfs sv;
+
+        return fstatvfs(mnt, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
 
 /* An overlay's unmount syncs its upper file system, and the sandbox's
@@ -270,9 +277,18 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 if (r < 0)
                         return r;
                 m.fd[i] = r;
+                /* overlayfs mounts read-only when it cannot make its work
+                 * directory (a full file system): a capped sandbox, which
+                 * keeps a reserve for it, does not start with less */
+                if (image >= 0 && overlay_read_only(m.fd[i]))
+                        return log_error_errno(-EROFS, "%s=overlay: the overlay on /%s could only be made read-only "
+                                               "(no room for its work directory in the state's file system?)",
+                                               dirs[i], dirs[i]);
                 if (state_fs < 0)
                         state_fs = openat(l.upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
+        if (image >= 0)
+                state_image_reserve(image, image_path);
         step_begin(t, NULL);
         r = send_mounts(sock, &m);
         if (r < 0)

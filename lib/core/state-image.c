@@ -213,6 +213,21 @@ int state_image_open(int state, const char *shown) {
         return TAKE_FD(fd);
 }
 
+void state_image_reserve(int mnt, const char *shown) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(mnt, STATE_IMAGE_RESERVE_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+                log_debug("state image %s: reserve: %m", shown);
+                return;
+        }
+        /* as much of it as there is room for: the overlays are made */
+        for (off_t n = STATE_IMAGE_RESERVE; n >= 4096; n /= 2)
+                if (fallocate(fd, 0, 0, n) == 0)
+                        return;
+        log_debug("state image %s: no room for a reserve: %m", shown);
+}
+
 int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size) {
         struct statfs sf;
 
@@ -355,5 +370,9 @@ int state_image_prepare(int state, const char *shown, uint64_t size) {
         r = image_grow(image, mnt, shown, size);
         if (r < 0)
                 return r;
+        /* the room the overlays' work directories are made in, even when
+         * the service filled the rest */
+        if (unlinkat(mnt, STATE_IMAGE_RESERVE_NAME, 0) < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "state image %s: free its reserve: %m", shown);
         return TAKE_FD(mnt);
 }

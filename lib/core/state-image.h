@@ -33,6 +33,13 @@
 /* the smallest cap: an ext4 with its journal and a little room */
 #define STATE_IMAGE_MIN_SIZE (UINT64_C(16) << 20)
 
+/* At the image's root, out of the overlays' reach: blocks kept free for
+ * the work directories overlayfs makes anew at every mount, so that a
+ * service that filled its /var finds it writable at the next start
+ * (overlayfs mounts read-only when it cannot make them). */
+#define STATE_IMAGE_RESERVE_NAME ".reserve"
+#define STATE_IMAGE_RESERVE (256 * 1024)
+
 typedef enum StateImageFlags {
         STATE_IMAGE_READ_ONLY = 1 << 0,
 } StateImageFlags;
@@ -66,8 +73,14 @@ int state_image_open(int state, const char *shown);
  * empty ext4) when there is none, grown when size is larger than it;
  * a smaller size is refused (-EFBIG): ext4 does not shrink online and the
  * service's files would have to fit. Returns the mount of its file
- * system (detached, read-write) or -errno after logging. */
+ * system (detached, read-write), its reserve freed, or -errno after
+ * logging. */
 int state_image_prepare(int state, const char *shown, uint64_t size);
+
+/* After the overlays are made on mnt (from state_image_prepare(), which
+ * freed the last reserve): the reserve made again, as much of it as fits.
+ * Does not fail. */
+void state_image_reserve(int mnt, const char *shown);
 
 /* For sandboxctl: the image below state, mounted (detached) with flags.
  * Returns the mount's fd, -ENOENT (not logged) when there is no image,
