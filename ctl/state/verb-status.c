@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "quantities.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state-image.h"
 #include "state.h"
 #include "verbs.h"
 #include "state-walk.h"
@@ -70,6 +72,9 @@ typedef struct Status {
         char *state_path;
         bool has_state, has_size;
         uint64_t state_bytes;
+        /* <state size=...>: the image's file system, what is used of it */
+        bool has_image, image_known;
+        uint64_t image_used, image_size;
 
         bool failed;        /* something could not be found out (logged) */
 } Status;
@@ -273,6 +278,56 @@ static int status_running(Status *s) {
         return 0;
 }
 
+#define OVERLAYFS_MAGIC 0x794c7630
+
+/* The running sandbox's overlay on /DIR, through its PID 1's root: its
+ * figures are those of its upper dirs' file system, the image's. */
+static int status_image_running(Status *s) {
+        static const char *const dirs[] = { "var", "etc" };
+        _cleanup_close_ int root = -EBADF;
+        char path[64];
+
+        snprintf(path, sizeof(path), "/proc/%d/root", (int) s->init);
+        root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -errno;
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_close_ int fd = openat(root, dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                struct statfs sf;
+
+                if (fd >= 0 && fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_MAGIC)
+                        return state_image_usage(fd, &s->image_used, &s->image_size);
+        }
+        return -ENOENT;
+}
+
+/* The use of the state image, when there is one: from the running
+ * sandbox, or from the image mounted read-only (detached, gone again at
+ * once). */
+static int status_image(Status *s, int state) {
+        _cleanup_free_ char *shown = path_join2(s->state_path, STATE_IMAGE_NAME);
+        _cleanup_close_ int image = -EBADF, mnt = -EBADF;
+        int r;
+
+        if (!shown)
+                return log_oom();
+        if (faccessat(state, STATE_IMAGE_NAME, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : log_error_errno(-errno, "status: %s: %m", shown);
+        s->has_image = true;
+        if (s->init > 0 && status_image_running(s) >= 0) {
+                s->image_known = true;
+                return 0;
+        }
+        mnt = state_image_mount_at(state, shown, STATE_IMAGE_READ_ONLY);
+        if (mnt < 0)
+                return mnt;
+        r = state_image_usage(mnt, &s->image_used, &s->image_size);
+        if (r < 0)
+                return log_error_errno(r, "status: %s: %m", shown);
+        s->image_known = true;
+        return 0;
+}
+
 /* The size of STATE_ROOT/NAME, when it exists. */
 static int status_state(Status *s, const char *state_root) {
         _cleanup_close_ int root = -EBADF, state = -EBADF;
@@ -294,6 +349,8 @@ static int status_state(Status *s, const char *state_root) {
                 return state;
         r = tree_disk_usage(state, s->state_path, &s->state_bytes);
         s->has_size = r >= 0;
+        if (status_image(s, state) < 0)
+                return -EIO;
         return r;
 }
 
@@ -419,6 +476,16 @@ static void print_text(const Status *s) {
                 format_bytes(size, s->state_bytes);
                 printf("      state: %s, %s\n", s->state_path, size);
         }
+        if (s->has_image && !s->image_known)
+                printf("       disk: %s, use unknown\n", STATE_IMAGE_NAME);
+        else if (s->has_image) {
+                char used[32];
+
+                format_bytes(used, s->image_used);
+                format_bytes(size, s->image_size);
+                printf("       disk: %s used of %s (%" PRIu64 "%%), in %s\n", used, size,
+                       s->image_size ? s->image_used * 100 / s->image_size : 0, STATE_IMAGE_NAME);
+        }
         if (s->has_mounts)
                 print_mounts_text(s);
 }
@@ -473,6 +540,17 @@ static int print_json(const Status *s) {
         buffer_append(&b, ",\n \"state_path\": ");
         json_append_path(&b, s->state_path);
         json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);
+        /* null: no cap; the figures null: not known */
+        buffer_append(&b, ",\n \"state_disk\": ");
+        if (!s->has_image)
+                buffer_append(&b, "null");
+        else {
+                buffer_append(&b, "{\"image\": ");
+                json_append_string(&b, STATE_IMAGE_NAME);
+                json_append_number(&b, "used_bytes", s->image_used, s->image_known);
+                json_append_number(&b, "size_bytes", s->image_size, s->image_known);
+                buffer_append_char(&b, '}');
+        }
         buffer_append(&b, ",\n \"mounts\": ");
         if (!s->has_mounts)
                 buffer_append(&b, "null");

@@ -9,7 +9,6 @@
 void profile_parse_state_encryption(ParseContext *c, xmlNodePtr n) {
         _cleanup_free_ char *e = attr(n, "encryption");
 
-        c->profile->state_origin = (Origin) { c->file, line_of(n) };
         if (!e)
                 return;
         /* another value was refused by the schema */
@@ -17,27 +16,17 @@ void profile_parse_state_encryption(ParseContext *c, xmlNodePtr n) {
                 c->profile->state_encrypted = streq(e, "luks2");
 }
 
-/* The state is encrypted on a file system of its own (<state size="...">),
- * which this build does not make yet: nowhere else. */
-static bool state_has_file_system(const Profile *p) {
-        (void) p;
-        return false;
-}
-
 /* Fail closed: a profile that asks for encryption the sandbox could not
  * give is refused, never run with its state in the clear. */
 unsigned profile_check_state_encryption(const Profile *p, Diagnostics *d) {
-        const Origin *o = &p->state_origin;
+        const Origin o = p->state_origin;
 
-        if (!p->state_encrypted)
+        /* the schema asks for size= with it: encrypted state is always
+         * on the sandbox's own file system */
+        if (!p->state_encrypted || !p->state_size)
                 return 0;
-        if (!state_has_file_system(p)) {
-                diag_add(d, o->file, o->line, "<state>: encryption \"luks2\" needs a state file system of the "
-                         "sandbox's own, <state size=\"...\">, which this build of sandbox does not make");
-                return 1;
-        }
         if (!state_crypt_supported()) {
-                diag_add(d, o->file, o->line, "<state>: encryption \"luks2\" needs libcryptsetup, which this build of "
+                diag_add(d, o.file, o.line, "<state>: encryption \"luks2\" needs libcryptsetup, which this build of "
                          "sandbox does not have (meson setup -Dcryptsetup=enabled); refusing to keep the state in the "
                          "clear");
                 return 1;

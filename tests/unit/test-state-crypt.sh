@@ -18,7 +18,7 @@ check "the helper refuses a relative --state-key: exit 1, naming it" \
 rc=$?
 if [ -x "$TOOL" ]; then
         check "the helper refuses --state-key without a state file system of the sandbox's own: exit 1" \
-                bash -c '[ "$1" -eq 1 ] && grep -qF "encrypted only on a file system of its own" "$2"' _ "$rc" "$TMP/err"
+                bash -c '[ "$1" -eq 1 ] && grep -qF "encrypted only on a file system of its own, --state-size" "$2"' _ "$rc" "$TMP/err"
 else
         check "a build without libcryptsetup refuses --state-key: exit 1, naming libcryptsetup" \
                 bash -c '[ "$1" -eq 1 ] && grep -qF "needs libcryptsetup" "$2"' _ "$rc" "$TMP/err"

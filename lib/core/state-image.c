@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/loop.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "state-image.h"
+
+/* <linux/ext4.h> is not installed everywhere; the number is the ABI */
+#ifndef EXT4_IOC_RESIZE_FS
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
+#endif
+#define EXT4_SUPER_MAGIC 0xEF53
+
+/* How often a free loop device another process took first is asked for
+ * again before the start fails. */
+#define LOOP_ATTACH_TRIES 16
+
+/* The loop device bound to the image (st), opened O_RDWR, its number into
+ * *ret_n: the fd, -ENOENT when there is none. A device being torn down
+ * (ENXIO at open or at LOOP_GET_STATUS64) is not one: its superblock is
+ * gone already. */
+static int loop_find(const struct stat *st, int *ret_n) {
+        _cleanup_close_ int sys = open("/sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+        int found = -ENOENT;
+
+        if (sys < 0)
+                return -ENOENT; /* no sysfs: no loop device to find either */
+        d = fdopendir(sys);
+        if (!d)
+                return -errno;
+        sys = -EBADF;
+        for (struct dirent *e; found < 0 && (e = readdir(d));) {
+                struct loop_info64 info = {};
+                char path[64], bound[300];
+                int n, fd;
+
+                if (sscanf(e->d_name, "loop%d", &n) != 1 || n < 0)
+                        continue;
+                /* loop/ is there only while the device is bound */
+                snprintf(bound, sizeof(bound), "%s/loop", e->d_name);
+                if (faccessat(dirfd(d), bound, F_OK, 0) < 0)
+                        continue;
+                snprintf(path, sizeof(path), "/dev/loop%d", n);
+                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                if (fd < 0)
+                        continue;
+                if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st->st_ino &&
+                    info.lo_device == (uint64_t) st->st_dev) {
+                        *ret_n = n;
+                        found = fd;
+                } else
+                        close(fd);
+        }
+        closedir(d);
+        return found;
+}
+
+/* A free loop device bound to image_fd, with LO_FLAGS_AUTOCLEAR: the fd
+ * of the device, its number into *ret_n. */
+static int loop_attach(int image_fd, const char *shown, int *ret_n) {
+        _cleanup_close_ int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+        if (control < 0)
+                return log_error_errno(-errno, "state image %s: /dev/loop-control: %m%s", shown, log_root_hint(-errno));
+        for (int try = 0; try < LOOP_ATTACH_TRIES; try++) {
+                struct loop_config config = {
+                        .fd = (uint32_t) image_fd,
+                        .info.lo_flags = LO_FLAGS_AUTOCLEAR,
+                };
+                _cleanup_close_ int fd = -EBADF;
+                char path[64];
+                int n = ioctl(control, LOOP_CTL_GET_FREE);
+
+                if (n < 0)
+                        return log_error_errno(-errno, "state image %s: no free loop device: %m", shown);
+                snprintf(path, sizeof(path), "/dev/loop%d", n);
+                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                if (fd < 0 && errno == ENOENT)
+                        continue; /* the node appears a moment after the device */
+                if (fd < 0)
+                        return log_error_errno(-errno, "state image %s: %s: %m", shown, path);
+                if (ioctl(fd, LOOP_CONFIGURE, &config) < 0) {
+                        if (errno == EBUSY)
+                                continue; /* another process took it first */
+                        return log_error_errno(-errno, "state image %s: bind %s to it: %m", shown, path);
+                }
+                *ret_n = n;
+                return TAKE_FD(fd);
+        }
+        return log_error_errno(-EBUSY, "state image %s: no loop device stayed free to bind it to", shown);
+}
+
+int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        uint64_t bytes;
+        int n = -1;
+
+        (void) flags; /* the loop device is read-write: a mount may share its superblock with a writer */
+        if (fstat(image_fd, &st) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        /* one process at a time between looking for the image's loop
+         * device and binding one: two would make two superblocks */
+        if (flock(image_fd, LOCK_EX) < 0)
+                return log_error_errno(-errno, "state image %s: lock: %m", shown);
+        fd = loop_find(&st, &n);
+        if (fd >= 0) {
+                /* bound before the image grew: it takes the file's size */
+                if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes < (uint64_t) st.st_size &&
+                    ioctl(fd, LOOP_SET_CAPACITY, 0) < 0)
+                        fd = log_error_errno(-errno, "state image %s: grow /dev/loop%d: %m", shown, n);
+        } else
+                fd = loop_attach(image_fd, shown, &n);
+        (void) flock(image_fd, LOCK_UN);
+        if (fd < 0)
+                return fd;
+        snprintf(ret_dev, size, "/dev/loop%d", n);
+        return TAKE_FD(fd);
+}
+
+int state_image_mkfs(const char *dev, const char *shown) {
+        static const char *const mkfs[] = { "/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4" };
+        /* -m 0: the whole size is the service's, none kept for root */
+        char *argv[] = { (char *) "mkfs.ext4", (char *) "-q", (char *) "-F", (char *) "-m", (char *) "0",
+                         (char *) dev, NULL };
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+        const char *program = NULL;
+        int status;
+        pid_t pid;
+
+        for (size_t i = 0; i < sizeof(mkfs) / sizeof(mkfs[0]) && !program; i++)
+                if (access(mkfs[i], X_OK) == 0)
+                        program = mkfs[i];
+        if (!program)
+                return log_error_errno(-ENOENT, "state image %s: mkfs.ext4 (e2fsprogs) is not installed in /usr/sbin or "
+                                       "/sbin; a sandbox with <state size=...> needs it", shown);
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "state image %s: fork mkfs.ext4: %m", shown);
+        if (pid == 0) {
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+                /* the environment is not the helper's: MKE2FS_CONFIG and
+                 * the like would decide the file system */
+                if (null >= 0) {
+                        (void) dup2(null, STDIN_FILENO);
+                        (void) dup2(null, STDOUT_FILENO);
+                }
+                execve(program, argv, envp);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(-errno, "state image %s: wait for mkfs.ext4: %m", shown);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return log_error_errno(-EIO, "state image %s: mkfs.ext4 on %s failed (status %d)", shown, dev,
+                                       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        return 0;
+}
+
+int state_image_mount(const char *dev, StateImageFlags flags, const char *shown) {
+        _cleanup_close_ int fs = fsopen("ext4", FSOPEN_CLOEXEC);
+        unsigned attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+        int mnt;
+
+        if (fs < 0 && errno == ENOSYS)
+                return -ENOSYS;
+        if (fs < 0)
+                return log_error_errno(-errno, "state image %s: ext4: %m", shown);
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0)
+                return log_error_errno(-errno, "state image %s: ext4 on %s: %m", shown, dev);
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return log_error_errno(-errno, "state image %s: mount the ext4 on %s: %m", shown, dev);
+        if (flags & STATE_IMAGE_READ_ONLY)
+                attr |= MOUNT_ATTR_RDONLY;
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
+        if (mnt < 0)
+                return log_error_errno(-errno, "state image %s: mount the ext4 on %s: %m", shown, dev);
+        return mnt;
+}
+
+int state_image_open(int state, const char *shown) {
+        _cleanup_close_ int fd = openat(state, STATE_IMAGE_NAME, O_RDWR | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0 && errno == ENOENT)
+                return -ENOENT;
+        if (fd < 0 && errno == ELOOP)
+                return log_error_errno(-ELOOP, "state image %s: is a symbolic link; refusing to use it", shown);
+        if (fd < 0)
+                return log_error_errno(-errno, "state image %s: %m%s", shown, log_root_hint(-errno));
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077))
+                return log_error_errno(-EPERM, "state image %s: not a regular file owned by root and readable by root "
+                                       "alone; refusing to use it", shown);
+        return TAKE_FD(fd);
+}
+
+void state_image_reserve(int mnt, const char *shown) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(mnt, STATE_IMAGE_RESERVE_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+                log_debug("state image %s: reserve: %m", shown);
+                return;
+        }
+        /* as much of it as there is room for: the overlays are made */
+        for (off_t n = STATE_IMAGE_RESERVE; n >= 4096; n /= 2)
+                if (fallocate(fd, 0, 0, n) == 0)
+                        return;
+        log_debug("state image %s: no room for a reserve: %m", shown);
+}
+
+int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size) {
+        struct statfs sf;
+
+        if (fstatfs(fd, &sf) < 0)
+                return -errno;
+        *ret_size = (uint64_t) sf.f_blocks * (uint64_t) sf.f_bsize;
+        *ret_used = (uint64_t) (sf.f_blocks - sf.f_bfree) * (uint64_t) sf.f_bsize;
+        return 0;
+}
+
+/* The mount of the image's file system from image_fd, made at need. */
+static int image_mount(int image_fd, StateImageFlags flags, const char *shown) {
+        _cleanup_close_ int dev = -EBADF;
+        char path[64];
+        struct statfs sf;
+        int mnt;
+
+        dev = state_image_device(image_fd, flags, shown, path, sizeof(path));
+        if (dev < 0)
+                return dev;
+        mnt = state_image_mount(path, flags, shown);
+        if (mnt == -ENOSYS)
+                return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
+                                       "<state size=...> needs", shown);
+        if (mnt >= 0 && (fstatfs(mnt, &sf) < 0 || sf.f_type != EXT4_SUPER_MAGIC)) {
+                close(mnt);
+                return log_error_errno(-EMEDIUMTYPE, "state image %s: does not hold an ext4 file system", shown);
+        }
+        /* the mount holds the device now: closing it here leaves the loop
+         * device to the mount alone, and autoclear to its end */
+        return mnt;
+}
+
+int state_image_mount_at(int state, const char *shown, StateImageFlags flags) {
+        _cleanup_close_ int image = state_image_open(state, shown);
+
+        if (image < 0)
+                return image;
+        return image_mount(image, flags, shown);
+}
+
+/* A new image, made under STATE_IMAGE_NEW_NAME (what an interrupted
+ * attempt left there goes first) and renamed to STATE_IMAGE_NAME once it
+ * holds an ext4: its fd. */
+static int image_create(int state, const char *shown, uint64_t size) {
+        _cleanup_close_ int fd = -EBADF, dev = -EBADF;
+        char path[64];
+        int r;
+
+        if (unlinkat(state, STATE_IMAGE_NEW_NAME, 0) < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "state image %s: remove the unfinished %s: %m", shown,
+                                       STATE_IMAGE_NEW_NAME);
+        fd = openat(state, STATE_IMAGE_NEW_NAME, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return log_error_errno(-errno, "state image %s: create: %m", shown);
+        /* sparse: the host's disk is taken as the service writes */
+        if (ftruncate(fd, (off_t) size) < 0)
+                return log_error_errno(-errno, "state image %s: size it: %m", shown);
+        dev = state_image_device(fd, 0, shown, path, sizeof(path));
+        if (dev < 0)
+                return dev;
+        r = state_image_mkfs(path, shown);
+        if (r < 0)
+                return r;
+        if (fsync(fd) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        if (renameat(state, STATE_IMAGE_NEW_NAME, state, STATE_IMAGE_NAME) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        return TAKE_FD(fd);
+}
+
+/* The block count and block size of the ext4 in the image, from its
+ * superblock as the image holds it (a grow is written there at once). */
+static int image_blocks(int image, uint64_t *ret_blocks, uint64_t *ret_block_size) {
+        uint8_t sb[1024];
+        uint32_t lo, hi = 0, log_size, incompat;
+
+        if (pread(image, sb, sizeof(sb), 1024) != (ssize_t) sizeof(sb))
+                return -EIO;
+        if (sb[0x38] != 0x53 || sb[0x39] != 0xEF)
+                return -EMEDIUMTYPE;
+        memcpy(&lo, sb + 0x04, 4);
+        memcpy(&log_size, sb + 0x18, 4);
+        memcpy(&incompat, sb + 0x60, 4);
+        if (le32toh(incompat) & 0x80) /* 64bit */
+                memcpy(&hi, sb + 0x150, 4);
+        if (le32toh(log_size) > 6)
+                return -EMEDIUMTYPE;
+        *ret_blocks = (uint64_t) le32toh(hi) << 32 | le32toh(lo);
+        *ret_block_size = UINT64_C(1024) << le32toh(log_size);
+        return 0;
+}
+
+static int image_grow(int image, int mnt, const char *shown, uint64_t size) {
+        _cleanup_close_ int dir = -EBADF;
+        uint64_t blocks, block_size, want;
+        int r;
+
+        r = image_blocks(image, &blocks, &block_size);
+        if (r < 0)
+                return log_error_errno(r, "state image %s: read its superblock: %m", shown);
+        want = size / block_size;
+        /* also what finishes a grow interrupted after the file grew */
+        if (want <= blocks)
+                return 0;
+        dir = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        if (ioctl(dir, EXT4_IOC_RESIZE_FS, &want) < 0)
+                return log_error_errno(-errno, "state image %s: grow its file system to %llu bytes: %m%s", shown,
+                                       (unsigned long long) size, errno == EPERM ? " (it takes CAP_SYS_RESOURCE)" : "");
+        log_info("state image %s: grown from %llu to %llu bytes", shown, (unsigned long long) (blocks * block_size),
+                 (unsigned long long) (want * block_size));
+        return 0;
+}
+
+int state_image_prepare(int state, const char *shown, uint64_t size) {
+        _cleanup_close_ int image = -EBADF, mnt = -EBADF;
+        struct stat st;
+        int r;
+
+        image = state_image_open(state, shown);
+        if (image == -ENOENT)
+                image = image_create(state, shown, size);
+        if (image < 0)
+                return image;
+        if (fstat(image, &st) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        if ((uint64_t) st.st_size > size)
+                return log_error_errno(-EFBIG, "state image %s: holds %llu bytes, more than the profile's <state size=...> "
+                                       "of %llu; it is not shrunk (the service's files might not fit): give the size it "
+                                       "has or more, or delete the sandbox's state (sandboxctl delete) to start afresh",
+                                       shown, (unsigned long long) st.st_size, (unsigned long long) size);
+        if ((uint64_t) st.st_size < size && ftruncate(image, (off_t) size) < 0)
+                return log_error_errno(-errno, "state image %s: grow it to %llu bytes: %m", shown,
+                                       (unsigned long long) size);
+        mnt = image_mount(image, 0, shown);
+        if (mnt < 0)
+                return mnt;
+        r = image_grow(image, mnt, shown, size);
+        if (r < 0)
+                return r;
+        /* the room the overlays' work directories are made in, even when
+         * the service filled the rest */
+        if (unlinkat(mnt, STATE_IMAGE_RESERVE_NAME, 0) < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "state image %s: free its reserve: %m", shown);
+        return TAKE_FD(mnt);
+}

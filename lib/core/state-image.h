@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Bounded state (<state size=...> in <filesystem>): the upper and work
+ * directories of a sandbox's /etc and /var overlays live on an ext4 file
+ * system of that size, in a sparse image STATE_ROOT/NAME/state.img, rather
+ * than on the file system of STATE_ROOT. A service that fills it gets
+ * ENOSPC from the kernel; the host's STATE_ROOT grows no more than the
+ * image.
+ *
+ * The image is attached to a loop device with LO_FLAGS_AUTOCLEAR and its
+ * ext4 is mounted detached (fsopen(), fsmount()): it appears in no mount
+ * table, and the loop device goes away by itself when the last mount of
+ * the file system is gone, however the sandbox ended. An image already
+ * bound to a loop device (a sandbox running, or one whose teardown is
+ * not done yet) is mounted from that device, so that both mounts share
+ * one superblock: two superblocks on one image would corrupt it.
+ *
+ * Inside the image: etc/{upper,work} and var/{upper,work}, the layout of
+ * a state directory without a cap. Shared by the helper, which makes,
+ * grows and mounts the image, and sandboxctl, which reads it.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STATE_IMAGE_NAME "state.img"
+/* made under this name and renamed once it holds a file system, so that
+ * an image interrupted halfway is never taken for one */
+#define STATE_IMAGE_NEW_NAME "state.img.new"
+
+/* the smallest cap: an ext4 with its journal and a little room */
+#define STATE_IMAGE_MIN_SIZE (UINT64_C(16) << 20)
+
+/* At the image's root, out of the overlays' reach: blocks kept free for
+ * the work directories overlayfs makes anew at every mount, so that a
+ * service that filled its /var finds it writable at the next start
+ * (overlayfs mounts read-only when it cannot make them). */
+#define STATE_IMAGE_RESERVE_NAME ".reserve"
+#define STATE_IMAGE_RESERVE (256 * 1024)
+
+typedef enum StateImageFlags {
+        STATE_IMAGE_READ_ONLY = 1 << 0,
+} StateImageFlags;
+
+/* The block device the ext4 lives on, for image_fd (an fd of the image,
+ * opened O_RDWR): the loop device already bound to it, or one bound now
+ * (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). Its path ("/dev/loopN") goes into
+ * ret_dev. Returns an fd of the device, which the caller closes once the
+ * file system is mounted (the mount holds the device from then on), or
+ * -errno after logging. shown: the image's path, for messages. The one
+ * step a layer between the image and the ext4 (encryption) replaces. */
+int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size);
+
+/* Makes an empty ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or
+ * /sbin, in a clean environment). Returns 0 or -errno after logging. */
+int state_image_mkfs(const char *dev, const char *shown);
+
+/* The ext4 on dev, mounted detached, nosuid and nodev (and read-only with
+ * STATE_IMAGE_READ_ONLY, as a mount: the superblock may be shared with a
+ * writer). Returns the mount's fd or -errno after logging; -ENOSYS (not
+ * logged) where the kernel has no fsopen(). */
+int state_image_mount(const char *dev, StateImageFlags flags, const char *shown);
+
+/* Opens STATE_IMAGE_NAME below state (an fd of STATE_ROOT/NAME), as a
+ * regular file owned by root, never through a symbolic link. Returns the
+ * fd (O_RDWR), -ENOENT (not logged) when there is none, another -errno
+ * after logging. shown: its path. */
+int state_image_open(int state, const char *shown);
+
+/* For the helper: the image below state, made (sparse, size bytes, an
+ * empty ext4) when there is none, grown when size is larger than it;
+ * a smaller size is refused (-EFBIG): ext4 does not shrink online and the
+ * service's files would have to fit. Returns the mount of its file
+ * system (detached, read-write), its reserve freed, or -errno after
+ * logging. */
+int state_image_prepare(int state, const char *shown, uint64_t size);
+
+/* After the overlays are made on mnt (from state_image_prepare(), which
+ * freed the last reserve): the reserve made again, as much of it as fits.
+ * Does not fail. */
+void state_image_reserve(int mnt, const char *shown);
+
+/* For sandboxctl: the image below state, mounted (detached) with flags.
+ * Returns the mount's fd, -ENOENT (not logged) when there is no image,
+ * another -errno after logging. */
+int state_image_mount_at(int state, const char *shown, StateImageFlags flags);
+
+/* The size of the image's file system and what is used of it, from the
+ * mount (or any fd in it) with statfs(). Returns 0 or -errno. */
+int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size);

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Bounded state (<state size=...>): the /etc and /var overlays' upper dirs
+# on an ext4 of that size in STATE/NAME/state.img. A service that fills
+# its /var gets ENOSPC; the state directory grows no more than the cap;
+# what was written before survives a restart; status shows the use; diff,
+# clone and delete work on it; no loop device and no mount is left after
+# a stop, a killed helper or a killed PID 1; an uncapped state is not
+# taken in silently; a grow keeps the data and a shrink is refused.
+# Needs root and loop devices. Everything is under $TMP, but
+# /run/sandbox/NAME for this run's own names.
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "1..0 # SKIP the helper builds sandboxes only as root"
+        exit 0
+fi
+# in a mount namespace of its own, before anything is made
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
+
+PREFIX=sbdisk$$
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -e /dev/loop-control ] || ! command -v mkfs.ext4 >/dev/null && [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/mkfs.ext4 ]; then
+        echo "1..0 # SKIP no /dev/loop-control or no mkfs.ext4 here"
+        exit 0
+fi
+
+BACKGROUND=()
+cleanup() {
+        local pid
+        for pid in "${BACKGROUND[@]}"; do
+                kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        done
+        umount /etc /var 2>/dev/null
+        remove_sandbox_dirs
+}
+trap cleanup EXIT
+
+host_overlay "$TMP/host"
+PROFILES=$TMP/profiles
+mkdir -p "$PROFILES"
+export SANDBOX_PROFILE_PATH=$PROFILES SANDBOX_HELPER=$HELPER
+
+# profile NAME SIZE [ETC-MODE]: $PROFILES/NAME.xml with <state size=SIZE>
+profile() {
+        local state=
+        [ -z "$2" ] || state="<state size=\"$2\"/>"
+        cat >"$PROFILES/$1.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox name="$1">
+  <exec><arg>/bin/true</arg></exec>
+  <filesystem>
+    <etc mode="${3:-overlay}"/>
+    $state
+  </filesystem>
+</sandbox>
+EOF
+}
+
+# in_sandbox NAME SCRIPT: sh -c SCRIPT in NAME's sandbox; status in $rc,
+# output in $TMP/out and $TMP/err
+in_sandbox() {
+        timeout -k 5 120 "$SANDBOXCTL" run --state-root="$STATE" "$1" -- /bin/sh -c "$2" \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+ctl() {
+        timeout -k 5 120 "$SANDBOXCTL" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+}
+check() { # check DESCRIPTION COMMAND...: one assertion, the output shown when it fails
+        local d=$1
+        shift
+        if "$@"; then ok "$d"; else not_ok "$d"; diag "status ${rc:-?}" "$(cat "$TMP/out" "$TMP/err" 2>/dev/null)"; fi
+}
+
+# loops_of IMAGE: the loop devices bound to IMAGE, after the last
+# teardown had up to 5 s to end
+loops_of() {
+        local i l
+        for ((i = 0; i < 100; i++)); do
+                l=$(losetup -n -O NAME -j "$1" 2>/dev/null)
+                [ -z "$l" ] && return 0
+                sleep 0.05
+        done
+        echo "$l"
+}
+no_loop() { [ -z "$(loops_of "$1")" ]; }
+# no mount of this run's state or of a loop device in the test's table
+# (the host's, but for the test's own /etc and /var overlays)
+no_mount() {
+        ! grep -qE "$STATE|/dev/loop" /proc/self/mountinfo
+}
+kib() { du -sk --apparent-size "$@" | awk '{ print $1 }'; }
+allocated_kib() { du -sk "$1" | awk '{ print $1 }'; }
+
+# ---------------------------------------------------------------------------
+# a capped sandbox fills its /var
+
+name fill
+F=$n
+profile "$F" 32M
+IMG=$STATE/$F/state.img
+in_sandbox "$F" 'echo kept >/var/before && echo etc-kept >/etc/before-etc &&
+        head -c 64M /dev/zero >/var/fill; echo "status $?"; ls -l /var/fill; cat /var/before'
+check "a service writing past the cap gets ENOSPC" grep -q "No space left on device" "$TMP/err"
+check "the write failed and the sandbox went on" grep -q "^status 1" "$TMP/out"
+check "what was written before the cap is readable" grep -q "^kept" "$TMP/out"
+check "the image is STATE/NAME/state.img, a regular file of mode 0600" \
+        test "$(stat -c '%F %a %u' "$IMG" 2>/dev/null)" = "regular file 600 0"
+used=$(allocated_kib "$STATE/$F")
+check "the state directory takes no more than the cap on the host ($used KiB of 32768)" test "$used" -le 32768
+check "the image stays sparse where nothing was written (apparent $(kib "$IMG") KiB)" test "$(kib "$IMG")" -le 32768
+check "no loop device is bound to the image after the stop" no_loop "$IMG"
+check "no mount of the state or a loop device is left" no_mount
+
+in_sandbox "$F" 'cat /var/before /etc/before-etc; rm /var/fill && echo removed; echo more >/var/after && echo written'
+check "after a restart the data is intact" grep -qx "kept" "$TMP/out"
+check "and /etc's too" grep -qx "etc-kept" "$TMP/out"
+check "removing the filler frees the space" grep -qx "written" "$TMP/out"
+check "no loop device after the second run" no_loop "$IMG"
+
+# status: the use, stopped and running
+ctl status --state-root="$STATE" "$F"
+check "status shows the use of the image when stopped" grep -qE "disk: .* used of .* in state.img" "$TMP/out"
+ctl status --json --state-root="$STATE" "$F"
+size=$(sed -n 's/.*"state_disk": {"image": "state.img", "used_bytes": \([0-9]*\), "size_bytes": \([0-9]*\)}.*/\2/p' "$TMP/out")
+check "status --json gives the size of the image's file system ($size)" \
+        test -n "$size" -a "${size:-0}" -gt $((16 << 20)) -a "${size:-0}" -le $((32 << 20))
+check "status leaves no loop device" no_loop "$IMG"
+
+"$SANDBOXCTL" run --state-root="$STATE" "$F" -- /bin/sh -c 'head -c 8M /dev/zero >/var/eight; sleep 300' \
+        </dev/null >"$TMP/bg.out" 2>"$TMP/bg.err" &
+bg=$!
+BACKGROUND+=("$bg")
+for ((i = 0; i < 200; i++)); do
+        [ "$(cat "/run/sandbox/$F/lock" 2>/dev/null)" = "$bg" ] && break
+        sleep 0.05
+done
+sleep 1
+ctl status --json --state-root="$STATE" "$F"
+used_running=$(sed -n 's/.*"state_disk": {"image": "state.img", "used_bytes": \([0-9]*\),.*/\1/p' "$TMP/out")
+check "status of the running sandbox shows what it wrote (${used_running:-?} bytes used)" \
+        test "${used_running:-0}" -ge $((8 << 20))
+ctl diff --state-root="$STATE" "$F"
+check "diff reads the running sandbox's image" grep -qx "A /var/eight" "$TMP/out"
+kill -KILL "$bg"
+wait "$bg" 2>/dev/null
+check "a helper killed with SIGKILL leaves no loop device" no_loop "$IMG"
+check "and no mount" no_mount
+
+# PID 1 killed
+"$HELPER" --name="$F" --state-root="$STATE" --state-size=32M -- /bin/sleep 300 </dev/null >/dev/null 2>&1 &
+bg=$!
+BACKGROUND+=("$bg")
+init=
+for ((i = 0; i < 200; i++)); do
+        init=$(pgrep -P "$bg" | head -1)
+        [ -n "$init" ] && pgrep -P "$init" >/dev/null && break
+        sleep 0.05
+done
+[ -n "$init" ] && kill -KILL "$init"
+wait "$bg" 2>/dev/null
+check "a sandbox whose PID 1 was killed leaves no loop device" no_loop "$IMG"
+in_sandbox "$F" 'cat /var/before /var/after'
+check "its data is intact after the kills" test "$(cat "$TMP/out")" = "$(printf 'kept\nmore')"
+
+# diff of the stopped sandbox
+ctl diff --state-root="$STATE" "$F"
+check "diff lists what the service added, from the image" grep -qx "A /var/before" "$TMP/out"
+check "diff lists /etc's changes too" grep -qx "A /etc/before-etc" "$TMP/out"
+check "diff leaves no loop device" no_loop "$IMG"
+
+# ---------------------------------------------------------------------------
+# clone and delete
+
+name copy
+C=$n
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$F" "$C"
+check "clone copies a capped sandbox" test "$rc" -eq 0 -a -f "$STATE/$C/state.img"
+check "the copy of the image is sparse ($(allocated_kib "$STATE/$C/state.img") KiB allocated, the source $(allocated_kib "$IMG"))" \
+        test "$(allocated_kib "$STATE/$C/state.img")" -le $(( $(allocated_kib "$IMG") + 1024 ))
+check "clone leaves no loop device" no_loop "$STATE/$C/state.img"
+in_sandbox "$C" 'cat /var/before; echo clone-only >/var/clone'
+check "the copy's sandbox reads the source's data" grep -qx "kept" "$TMP/out"
+in_sandbox "$F" 'test -e /var/clone && echo shared || echo apart'
+check "the copy's writes stay in the copy" grep -qx "apart" "$TMP/out"
+ctl delete --state-root="$STATE" "$C"
+check "delete removes a capped sandbox's state" test "$rc" -eq 0 -a ! -e "$STATE/$C"
+
+# ---------------------------------------------------------------------------
+# a size that changes
+
+ctl run --state-root="$STATE" "$F" -- /bin/true
+profile "$F" 24M
+in_sandbox "$F" 'echo ran'
+check "a smaller size is refused, and says so" grep -q "is not shrunk" "$TMP/err"
+check "the refusal is the start's failure (status 125)" test "$rc" -eq 125
+check "the refused start leaves no loop device" no_loop "$IMG"
+capeff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+if (( (0x$capeff >> 24) & 1 )); then # CAP_SYS_RESOURCE
+        profile "$F" 64M
+        in_sandbox "$F" 'cat /var/before; df -k /var | awk "NR == 2 { print \$2 }"'
+        check "a larger size grows the file system, online" test "$(sed -n 2p "$TMP/out")" -gt 40000
+        check "and keeps the data" grep -qx "kept" "$TMP/out"
+else
+        skip "a larger size grows the file system, online" "no CAP_SYS_RESOURCE here, which ext4's online resize takes"
+fi
+
+# ---------------------------------------------------------------------------
+# a state kept before the cap
+
+name old
+O=$n
+profile "$O" ""
+in_sandbox "$O" 'echo precious >/var/precious'
+profile "$O" 32M
+in_sandbox "$O" 'cat /var/precious'
+check "an uncapped state is not moved into an image silently: the start is refused" test "$rc" -eq 125
+check "and the message says what to do" grep -q "sandboxctl delete $O" "$TMP/err"
+check "the old data is where it was" grep -qx "precious" "$STATE/$O/var/upper/precious"
+check "and no image was made" test ! -e "$STATE/$O/state.img"
+
+for l in "$STATE"/*/state.img; do
+        [ -e "$l" ] && check "no loop device at the end for $l" no_loop "$l"
+done
+done_testing
