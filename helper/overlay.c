@@ -236,7 +236,22 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
                                        "(sandboxctl delete %s), or drop <state size=...>", shown, state_root, c->name,
                                        c->name);
         snprintf(ret_path, size, "%s:", shown);
-        return state_image_prepare(state, shown, bytes);
+        if (!c->state_key)
+                return state_image_prepare(state, shown, bytes, NULL);
+
+        /* encrypted: its key from the file systemd decrypted the
+         * sandbox's credential into (--state-key), wiped once the
+         * mapping is open */
+        StateKey key;
+        StateImageCrypt crypt = { .sandbox = c->name, .key = &key };
+        int mnt;
+
+        mnt = state_key_read(AT_FDCWD, c->state_key, &key);
+        if (mnt < 0)
+                return mnt;
+        mnt = state_image_prepare(state, shown, bytes, &crypt);
+        state_key_wipe(&key);
+        return mnt;
 }
 
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t) {

@@ -180,7 +180,7 @@ static int new_identity(const Clone *c, const char *shown) {
         image_shown = path_join2(shown, STATE_IMAGE_NAME);
         if (!image_shown)
                 return log_oom();
-        image = state_image_mount_at(dir, image_shown, 0);
+        image = state_image_mount_sandbox(dir, c->dst, image_shown, 0);
         if (image < 0 && image != -ENOENT)
                 return image;
         if (image >= 0) {

@@ -568,7 +568,7 @@ int verb_diff(VerbArgs *a, char * const *dirs) {
 
         if (!image_path || asprintf(&image_top, "%s:", image_path) < 0)
                 return log_oom(), EXIT_INVALID;
-        image = state_image_mount_at(state, image_path, STATE_IMAGE_READ_ONLY);
+        image = state_image_mount_sandbox(state, name, image_path, STATE_IMAGE_READ_ONLY);
         if (image < 0 && image != -ENOENT)
                 return EXIT_INVALID;
         if (image >= 0) {

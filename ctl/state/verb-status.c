@@ -318,7 +318,7 @@ static int status_image(Status *s, int state) {
                 s->image_known = true;
                 return 0;
         }
-        mnt = state_image_mount_at(state, shown, STATE_IMAGE_READ_ONLY);
+        mnt = state_image_mount_sandbox(state, s->name, shown, STATE_IMAGE_READ_ONLY);
         if (mnt < 0)
                 return mnt;
         r = state_image_usage(mnt, &s->image_used, &s->image_size);

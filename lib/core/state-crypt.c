@@ -58,6 +58,13 @@ int state_crypt_format(const char *device, const StateKey *key) {
         r = crypt_begin(device, &cd);
         if (r < 0)
                 return r;
+        /* LUKS2's default header is 16 MiB, most of it room for key slots
+         * of argon2: 16 KiB of metadata and 1 MiB for the one key slot
+         * (PBKDF2, 256 KiB of key material), so that a small <state
+         * size=...> keeps most of its bytes for the file system */
+        r = crypt_set_metadata_size(cd, 16 * 1024, 1024 * 1024);
+        if (r < 0)
+                return log_error_errno(r, "state device %s: LUKS2 header size: %m", device);
         /* a fresh 512-bit volume key: AES-256 in XTS mode */
         r = crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64", NULL, NULL, 64, &params);
         if (r < 0)
@@ -75,6 +82,33 @@ int state_crypt_close(const char *name) {
                 return 0;
         if (r < 0)
                 return log_error_errno(r, "state mapping %s: remove: %m", name);
+        return 0;
+}
+
+/* 1 when the mapping name exists over device, 0 when it does not exist
+ * (any other one of that name removed), -errno after logging. */
+static int mapping_of(const char *name, const char *device) {
+        _cleanup_crypt_ struct crypt_device *cd = NULL;
+        const char *under;
+        int r;
+
+        if (crypt_status(NULL, name) != CRYPT_ACTIVE && crypt_status(NULL, name) != CRYPT_BUSY)
+                return 0;
+        r = crypt_init_by_name(&cd, name);
+        if (r == -ENODEV)
+                return 0; /* gone meanwhile */
+        if (r < 0)
+                return log_error_errno(r, "state mapping %s: %m", name);
+        under = crypt_get_device_name(cd);
+        if (under && streq(under, device))
+                return 1;
+        r = crypt_deactivate_by_name(cd, name, 0);
+        if (r == -EBUSY)
+                return log_error_errno(r, "state mapping %s is in use over %s, not %s", name, under ?: "another device",
+                                       device);
+        if (r < 0 && r != -ENODEV)
+                return log_error_errno(r, "state mapping %s: remove the one left over %s: %m", name,
+                                       under ?: "another device");
         return 0;
 }
 
@@ -99,20 +133,19 @@ int state_crypt_open(const char *device, const char *name, const StateKey *key) 
         if (r < 0)
                 return log_error_errno(r, "state device %s: key: %m", device);
 
-        /* Left by a start killed between the mapping and its deferred
-         * removal: nothing of the sandbox runs (the caller holds its
-         * lock), so a mapping that nothing holds is stale. */
-        if (crypt_status(NULL, name) == CRYPT_ACTIVE) {
-                r = crypt_deactivate_by_name(NULL, name, 0);
-                if (r == -EBUSY)
-                        return log_error_errno(r, "state mapping %s is in use: is the state mounted elsewhere?", name);
-                if (r < 0 && r != -ENODEV)
-                        return log_error_errno(r, "state mapping %s: remove the one left behind: %m", name);
-        }
-
-        r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, (const char *) key->bytes, key->size, 0);
+        /* The mapping over this very device, when there is one (the
+         * sandbox runs, and sandboxctl reads its state; or its teardown is
+         * not done): taken as it is, so that the ext4 on it has one
+         * superblock. One over another device (an image since deleted)
+         * is removed when nothing holds it. */
+        r = mapping_of(name, device);
         if (r < 0)
-                return log_error_errno(r, "state device %s: open as %s: %m", device, name);
+                return r;
+        if (r == 0) {
+                r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, (const char *) key->bytes, key->size, 0);
+                if (r < 0)
+                        return log_error_errno(r, "state device %s: open as %s: %m", device, name);
+        }
 
         /* Held open from now on, the mapping is marked for removal at
          * once: it goes with its last user, the file system mounted from

@@ -239,15 +239,23 @@ int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size) {
 }
 
 /* The mount of the image's file system from image_fd, made at need. */
-static int image_mount(int image_fd, StateImageFlags flags, const char *shown) {
+static int image_mount(int image_fd, StateImageFlags flags, const char *shown, const StateImageCrypt *crypt) {
         _cleanup_close_ int dev = -EBADF;
-        char path[64];
+        char path[STATE_IMAGE_DEVICE_MAX];
         struct statfs sf;
+        bool formatted;
         int mnt;
 
         dev = state_image_device(image_fd, flags, shown, path, sizeof(path));
         if (dev < 0)
                 return dev;
+        dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
+        if (dev < 0)
+                return dev;
+        /* a LUKS2 header over a blank image, its file system never made:
+         * only an image made by image_create() is renamed into place */
+        if (formatted)
+                return log_error_errno(-EMEDIUMTYPE, "state image %s: was blank", shown);
         mnt = state_image_mount(path, flags, shown);
         if (mnt == -ENOSYS)
                 return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
@@ -261,20 +269,21 @@ static int image_mount(int image_fd, StateImageFlags flags, const char *shown) {
         return mnt;
 }
 
-int state_image_mount_at(int state, const char *shown, StateImageFlags flags) {
+int state_image_mount_at(int state, const char *shown, StateImageFlags flags, const StateImageCrypt *crypt) {
         _cleanup_close_ int image = state_image_open(state, shown);
 
         if (image < 0)
                 return image;
-        return image_mount(image, flags, shown);
+        return image_mount(image, flags, shown, crypt);
 }
 
 /* A new image, made under STATE_IMAGE_NEW_NAME (what an interrupted
  * attempt left there goes first) and renamed to STATE_IMAGE_NAME once it
  * holds an ext4: its fd. */
-static int image_create(int state, const char *shown, uint64_t size) {
+static int image_create(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt) {
         _cleanup_close_ int fd = -EBADF, dev = -EBADF;
-        char path[64];
+        char path[STATE_IMAGE_DEVICE_MAX];
+        bool formatted;
         int r;
 
         if (unlinkat(state, STATE_IMAGE_NEW_NAME, 0) < 0 && errno != ENOENT)
@@ -287,6 +296,9 @@ static int image_create(int state, const char *shown, uint64_t size) {
         if (ftruncate(fd, (off_t) size) < 0)
                 return log_error_errno(-errno, "state image %s: size it: %m", shown);
         dev = state_image_device(fd, 0, shown, path, sizeof(path));
+        if (dev < 0)
+                return dev;
+        dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
         if (dev < 0)
                 return dev;
         r = state_image_mkfs(path, shown);
@@ -344,14 +356,14 @@ static int image_grow(int image, int mnt, const char *shown, uint64_t size) {
         return 0;
 }
 
-int state_image_prepare(int state, const char *shown, uint64_t size) {
+int state_image_prepare(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt) {
         _cleanup_close_ int image = -EBADF, mnt = -EBADF;
         struct stat st;
         int r;
 
         image = state_image_open(state, shown);
         if (image == -ENOENT)
-                image = image_create(state, shown, size);
+                image = image_create(state, shown, size, crypt);
         if (image < 0)
                 return image;
         if (fstat(image, &st) < 0)
@@ -361,13 +373,20 @@ int state_image_prepare(int state, const char *shown, uint64_t size) {
                                        "of %llu; it is not shrunk (the service's files might not fit): give the size it "
                                        "has or more, or delete the sandbox's state (sandboxctl delete) to start afresh",
                                        shown, (unsigned long long) st.st_size, (unsigned long long) size);
+        /* its LUKS2 mapping would have to grow with it, online */
+        if (crypt && (uint64_t) st.st_size < size)
+                return log_error_errno(-EOPNOTSUPP, "state image %s: holds %llu bytes, less than the profile's <state "
+                                       "size=...> of %llu, and an encrypted state is not grown: give the size it has, "
+                                       "or delete the sandbox's state (sandboxctl delete) to start afresh", shown,
+                                       (unsigned long long) st.st_size, (unsigned long long) size);
         if ((uint64_t) st.st_size < size && ftruncate(image, (off_t) size) < 0)
                 return log_error_errno(-errno, "state image %s: grow it to %llu bytes: %m", shown,
                                        (unsigned long long) size);
-        mnt = image_mount(image, 0, shown);
+        mnt = image_mount(image, 0, shown, crypt);
         if (mnt < 0)
                 return mnt;
-        r = image_grow(image, mnt, shown, size);
+        /* the superblock the image holds is encrypted; and never grown */
+        r = crypt ? 0 : image_grow(image, mnt, shown, size);
         if (r < 0)
                 return r;
         /* the room the overlays' work directories are made in, even when

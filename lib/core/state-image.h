@@ -22,8 +22,11 @@
  * grows and mounts the image, and sandboxctl, which reads it.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "state-key.h"
 
 #define STATE_IMAGE_NAME "state.img"
 /* made under this name and renamed once it holds a file system, so that
@@ -43,6 +46,18 @@
 typedef enum StateImageFlags {
         STATE_IMAGE_READ_ONLY = 1 << 0,
 } StateImageFlags;
+
+/* An encrypted state (<state encryption="luks2">, state-key.h): LUKS2 on
+ * the loop device, the ext4 on its mapping. The sandbox names the mapping
+ * (sandbox-state-NAME); key opens it. NULL where the state is in the
+ * clear. */
+typedef struct StateImageCrypt {
+        const char *sandbox;
+        const StateKey *key;
+} StateImageCrypt;
+
+/* a device's path: /dev/loopN, or /dev/mapper/sandbox-state-NAME */
+#define STATE_IMAGE_DEVICE_MAX 128
 
 /* The block device the ext4 lives on, for image_fd (an fd of the image,
  * opened O_RDWR): the loop device already bound to it, or one bound now
@@ -75,7 +90,7 @@ int state_image_open(int state, const char *shown);
  * service's files would have to fit. Returns the mount of its file
  * system (detached, read-write), its reserve freed, or -errno after
  * logging. */
-int state_image_prepare(int state, const char *shown, uint64_t size);
+int state_image_prepare(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt);
 
 /* After the overlays are made on mnt (from state_image_prepare(), which
  * freed the last reserve): the reserve made again, as much of it as fits.
@@ -85,7 +100,29 @@ void state_image_reserve(int mnt, const char *shown);
 /* For sandboxctl: the image below state, mounted (detached) with flags.
  * Returns the mount's fd, -ENOENT (not logged) when there is no image,
  * another -errno after logging. */
-int state_image_mount_at(int state, const char *shown, StateImageFlags flags);
+int state_image_mount_at(int state, const char *shown, StateImageFlags flags, const StateImageCrypt *crypt);
+
+/* The device the ext4 is on, from the loop device at loop (its fd
+ * loop_fd): loop_fd itself for a state in the clear; with crypt, the
+ * LUKS2 mapping over it (state-image-crypt.c), formatted first when the
+ * image is blank (*ret_formatted), and its path into dev (size bytes).
+ * A state whose encryption is not the profile's (LUKS2 without crypt, in
+ * the clear with it) is -EMEDIUMTYPE. Takes loop_fd; returns an fd of
+ * the device, or -errno after logging. */
+/* For sandboxctl, which reads the state without the profile: whether the
+ * image below state is encrypted (LUKS2), 0 when not (or when there is
+ * none); 1 with crypt set for sandbox, its key decrypted from the state's
+ * credential into key (state_key_from_credential()), which the caller
+ * wipes. -errno after logging. */
+int state_image_crypt_for(int state, const char *sandbox, const char *shown, StateImageCrypt *crypt, StateKey *key);
+
+/* state_image_mount_at() for sandboxctl, with the encryption the image
+ * has: the sandbox's mapping and the key from its credential when it is
+ * LUKS2 (state_image_crypt_for()), in the clear otherwise. */
+int state_image_mount_sandbox(int state, const char *sandbox, const char *shown, StateImageFlags flags);
+
+int state_image_crypt_device(int loop_fd, const char *shown, const StateImageCrypt *crypt, char *dev, size_t size,
+                             bool *ret_formatted);
 
 /* The size of the image's file system and what is used of it, from the
  * mount (or any fd in it) with statfs(). Returns 0 or -errno. */

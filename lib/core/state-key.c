@@ -186,6 +186,8 @@ static int receive_device(int sock, bool *ret_formatted) {
 /* Runs sandbox-state-crypt with argv; the key on its stdin when key is
  * given, and its stdout the socket sock. Returns its exit status as
  * -errno (it exits with the errno of its failure, logged). */
+static const char *const clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+
 static int run_tool(const char *const *argv, const StateKey *key, int sock) {
         _cleanup_close_ int in = -EBADF, out = -EBADF;
         int pipefd[2], status;
@@ -206,7 +208,9 @@ static int run_tool(const char *const *argv, const StateKey *key, int sock) {
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
                 if ((in >= 0 && dup2(in, STDIN_FILENO) < 0) || (sock >= 0 && dup2(sock, STDOUT_FILENO) < 0))
                         _exit(EIO);
-                execv(SANDBOX_STATE_CRYPT_PATH, (char *const *) argv);
+                /* not the caller's environment: libcryptsetup and
+                 * libdevmapper read theirs from it */
+                execve(SANDBOX_STATE_CRYPT_PATH, (char *const *) argv, (char *const *) clean_env);
                 log_error_errno(-errno, "%s: %m", SANDBOX_STATE_CRYPT_PATH);
                 _exit(errno == ENOENT ? EOPNOTSUPP : EIO);
         }
@@ -267,4 +271,65 @@ int state_crypt_detach(const char *sandbox) {
                 return log_error_errno(r, "sandbox %s: no mapping name: %m", sandbox);
         const char *argv[] = { "sandbox-state-crypt", log_debug_enabled() ? "--debug" : "--quiet", "close", name, NULL };
         return run_tool(argv, NULL, -EBADF);
+}
+
+int state_key_from_credential(int state, const char *shown, StateKey *ret) {
+        static const char *const creds[] = { "/usr/bin/systemd-creds", "/bin/systemd-creds" };
+        char *argv[] = { (char *) "systemd-creds", (char *) "decrypt", (char *) "--name=" STATE_KEY_CREDENTIAL,
+                         (char *) "-", (char *) "-", NULL };
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+        _cleanup_close_ int cred = -EBADF, in = -EBADF, out = -EBADF;
+        const char *program = NULL;
+        int pipefd[2], status, r;
+        struct stat st;
+        pid_t pid;
+
+        ret->size = 0;
+        cred = openat(state, STATE_KEY_FILE, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+        if (cred < 0 && errno == ENOENT)
+                return log_error_errno(-ENOENT, "%s: encrypted, but its key %s is missing", shown, STATE_KEY_FILE);
+        if (cred < 0)
+                return log_error_errno(-errno, "%s: its key %s: %m", shown, STATE_KEY_FILE);
+        if (fstat(cred, &st) < 0)
+                return log_error_errno(-errno, "%s: its key %s: %m", shown, STATE_KEY_FILE);
+        /* an encrypted credential is a few KiB */
+        if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_size > 64 * 1024)
+                return log_error_errno(-EPERM, "%s: its key %s is not a regular file of root's, of at most 64 KiB", shown,
+                                       STATE_KEY_FILE);
+        for (size_t i = 0; i < ELEMENTSOF(creds) && !program; i++)
+                if (access(creds[i], X_OK) == 0)
+                        program = creds[i];
+        if (!program)
+                return log_error_errno(-ENOENT, "%s: systemd-creds is not installed; it decrypts the state's key", shown);
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "%s: pipe: %m", shown);
+        in = pipefd[0];
+        out = pipefd[1];
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "%s: fork: %m", shown);
+        if (pid == 0) {
+                sigset_t none;
+
+                sigemptyset(&none);
+                (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                if (dup2(cred, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
+                        _exit(EXIT_FAILURE);
+                execve(program, argv, envp);
+                _exit(127);
+        }
+        close(out);
+        out = -EBADF;
+        r = state_key_read_fd(in, STATE_KEY_FILE, ret);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR) {
+                        state_key_wipe(ret);
+                        return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
+                }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                state_key_wipe(ret);
+                return log_error_errno(-EPERM, "%s: systemd-creds could not decrypt its key %s (status %d)", shown,
+                                       STATE_KEY_FILE, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        }
+        return r;
 }

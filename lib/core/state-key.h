@@ -54,6 +54,12 @@ int state_key_read(int dir, const char *path, StateKey *ret);
 /* The same from an open fd (a regular file or a pipe); shown names it. */
 int state_key_read_fd(int fd, const char *shown, StateKey *ret);
 
+/* The key of the state whose directory is state (STATE_ROOT/NAME), from
+ * its credential STATE_KEY_FILE, decrypted by systemd-creds: for
+ * sandboxctl, which runs it as root, outside any unit. shown names the
+ * state. -ENOENT when there is no credential; -errno after logging. */
+int state_key_from_credential(int state, const char *shown, StateKey *ret);
+
 /* STATE_KEY_SIZE random bytes. */
 int state_key_generate(StateKey *ret);
 
