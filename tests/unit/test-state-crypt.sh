@@ -24,6 +24,31 @@ else
                 bash -c '[ "$1" -eq 1 ] && grep -qF "needs libcryptsetup" "$2"' _ "$rc" "$TMP/err"
 fi
 
+# validate: accepted where the build can encrypt, refused (exit 1, the
+# line naming libcryptsetup) where it cannot
+cat >"$TMP/vault.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<sandbox>
+  <exec><arg>/usr/bin/true</arg></exec>
+  <filesystem>
+    <state size="64M" encryption="luks2"/>
+  </filesystem>
+</sandbox>
+XML
+SANDBOX_PROFILE_PATH= "$SANDBOXCTL" validate -- "$TMP/vault.xml" >/dev/null 2>"$TMP/err"
+rc=$?
+if [ -x "$TOOL" ]; then
+        check_eq "validate accepts <state encryption=\"luks2\">" "$rc" 0
+        SANDBOX_PROFILE_PATH= "$SANDBOXCTL" show -- "$TMP/vault.xml" >"$TMP/show" 2>"$TMP/err"
+        check "show: its drop-in loads the key and gives it to the helper" bash -c \
+                'grep -qx "LoadCredentialEncrypted=sandbox-state-key:/var/lib/sandbox/vault/state-key.cred" "$1" &&
+                 grep -qx "Requires=sandbox-state-key@vault.service" "$1" &&
+                 grep -q "^ExecStart=.* --state-size=64M .*--state-key=%d/sandbox-state-key -- /usr/bin/true$" "$1"' _ "$TMP/show"
+else
+        check_eq "a build without libcryptsetup refuses <state encryption=\"luks2\">: exit 1, one line naming it" \
+                "$rc $(wc -l <"$TMP/err") $(grep -c "needs libcryptsetup" "$TMP/err")" "1 1 1"
+fi
+
 if [ ! -x "$TOOL" ]; then
         skip "sandbox-state-crypt's refusals, format and open" "this build has no libcryptsetup"
         done_testing
