@@ -246,7 +246,7 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
         StateImageCrypt crypt = { .sandbox = c->name, .key = &key };
         int mnt;
 
-        mnt = state_key_read(AT_FDCWD, c->state_key, &key);
+        mnt = state_key_read_option(c->state_key, &key);
         if (mnt < 0)
                 return mnt;
         mnt = state_image_prepare(state, shown, bytes, &crypt);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "macro.h"
+#include "quantities.h"
 #include "state-key.h"
 
 /* where a LUKS or file system header would be: LUKS2's binary header
@@ -332,4 +334,98 @@ int state_key_from_credential(int state, const char *shown, StateKey *ret) {
                                        STATE_KEY_FILE, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
         }
         return r;
+}
+
+int state_key_read_option(const char *value, StateKey *ret) {
+        static const char prefix[] = "/proc/self/fd/";
+        const char *n = strncmp(value, prefix, sizeof(prefix) - 1) == 0 ? value + sizeof(prefix) - 1 : NULL;
+        uint64_t fd;
+        struct stat st;
+        int r;
+
+        if (!n)
+                return state_key_read(AT_FDCWD, value, ret);
+        /* an fd sandboxctl run passed (a memfd): read and closed here,
+         * so that nothing after holds it */
+        ret->size = 0;
+        if (parse_uint_range(n, 3, INT_MAX, &fd) < 0)
+                return log_error_errno(-EBADF, "state key %s: not an fd", value);
+        if (fstat((int) fd, &st) < 0)
+                return log_error_errno(-errno, "state key %s: %m", value);
+        if (!S_ISREG(st.st_mode)) {
+                close((int) fd);
+                return log_error_errno(-EBADFD, "state key %s: not a regular file", value);
+        }
+        r = lseek((int) fd, 0, SEEK_SET) < 0 ? log_error_errno(-errno, "state key %s: %m", value)
+                                                 : state_key_read_fd((int) fd, value, ret);
+        close((int) fd);
+        return r;
+}
+
+int state_key_credential_make(int state, const char *shown) {
+        static const char *const creds[] = { "/usr/bin/systemd-creds", "/bin/systemd-creds" };
+        static const char new_name[] = "." STATE_KEY_FILE ".new";
+        char *argv[] = { (char *) "systemd-creds", (char *) "encrypt", (char *) "--name=" STATE_KEY_CREDENTIAL,
+                         (char *) "-", (char *) "-", NULL };
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+        _cleanup_close_ int out = -EBADF, in = -EBADF, feed = -EBADF;
+        const char *program = NULL;
+        int pipefd[2], status;
+        StateKey key;
+        pid_t pid;
+        ssize_t w;
+
+        if (faccessat(state, STATE_KEY_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                return 0;
+        if (errno != ENOENT)
+                return log_error_errno(-errno, "%s: its key %s: %m", shown, STATE_KEY_FILE);
+        for (size_t i = 0; i < ELEMENTSOF(creds) && !program; i++)
+                if (access(creds[i], X_OK) == 0)
+                        program = creds[i];
+        if (!program)
+                return log_error_errno(-ENOENT, "%s: systemd-creds is not installed; it keeps the state's key", shown);
+        /* what an interrupted attempt left goes first; written whole
+         * under this name, and renamed */
+        if (unlinkat(state, new_name, 0) < 0 && errno != ENOENT)
+                return log_error_errno(-errno, "%s: %s: %m", shown, new_name);
+        out = openat(state, new_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (out < 0)
+                return log_error_errno(-errno, "%s: %s: %m", shown, new_name);
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "%s: pipe: %m", shown);
+        in = pipefd[0];
+        feed = pipefd[1];
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(-errno, "%s: fork: %m", shown);
+        if (pid == 0) {
+                sigset_t none;
+
+                sigemptyset(&none);
+                (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
+                        _exit(EXIT_FAILURE);
+                execve(program, argv, envp);
+                _exit(127);
+        }
+        close(in);
+        in = -EBADF;
+        /* the plain key goes through the pipe alone, never to a file */
+        if (state_key_generate(&key) < 0)
+                w = -1;
+        else
+                w = write(feed, key.bytes, key.size);
+        state_key_wipe(&key);
+        close(feed);
+        feed = -EBADF;
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
+        if (w != STATE_KEY_SIZE || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || fsync(out) < 0) {
+                (void) unlinkat(state, new_name, 0);
+                return log_error_errno(-EIO, "%s: systemd-creds could not encrypt a new key", shown);
+        }
+        if (renameat(state, new_name, state, STATE_KEY_FILE) < 0)
+                return log_error_errno(-errno, "%s: %s: %m", shown, STATE_KEY_FILE);
+        return 1;
 }

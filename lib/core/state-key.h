@@ -60,6 +60,18 @@ int state_key_read_fd(int fd, const char *shown, StateKey *ret);
  * state. -ENOENT when there is no credential; -errno after logging. */
 int state_key_from_credential(int state, const char *shown, StateKey *ret);
 
+/* The key the helper's --state-key names: a file (the credential systemd
+ * decrypted, read as state_key_read() does), or "/proc/self/fd/N", an fd
+ * sandboxctl run passed, read from its start and closed. */
+int state_key_read_option(const char *value, StateKey *ret);
+
+/* Makes the state's credential STATE_KEY_FILE below state when it has
+ * none: STATE_KEY_SIZE random bytes, encrypted by systemd-creds (the
+ * host's key, and its TPM2 where it has one), written under a temporary
+ * name and renamed. 1 when made, 0 when there was one; -errno after
+ * logging. What sandbox-state-key@.service does for a unit. */
+int state_key_credential_make(int state, const char *shown);
+
 /* STATE_KEY_SIZE random bytes. */
 int state_key_generate(StateKey *ret);
 
