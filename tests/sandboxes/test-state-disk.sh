@@ -172,6 +172,30 @@ check "diff lists what the service added, from the image" grep -qx "A /var/befor
 check "diff lists /etc's changes too" grep -qx "A /etc/before-etc" "$TMP/out"
 check "diff leaves no loop device" no_loop "$IMG"
 
+# what a hostile service leaves in a capped state: a link to a secret of
+# the host's, a FIFO a writer outside waits on, a hard link and a huge
+# sparse file; diff, status and clone read the image without following,
+# opening or filling anything
+echo 'root:HOST-SECRET:19000::::::' >"/etc/$PREFIX-shadow"
+chmod 0600 "/etc/$PREFIX-shadow"
+mkfifo "$TMP/outside-fifo"
+( exec 3>"$TMP/outside-fifo"; echo opened >"$TMP/fifo-opened" ) &
+writer=$!
+BACKGROUND+=("$writer")
+in_sandbox "$F" "ln -s /etc/$PREFIX-shadow /var/evil && ln -s $TMP/outside-fifo /var/evil-fifo &&
+        mkfifo /var/pipe && ln /var/before /var/hard && truncate -s 8G /var/huge && echo made"
+check "a capped service makes its links, FIFO, hard link and 8 GiB sparse file" grep -qx made "$TMP/out"
+ctl diff --state-root="$STATE" "$F"
+check "diff lists them, as links and a FIFO, in its time" \
+        sh -c "grep -qx 'A /var/evil' '$TMP/out' && grep -qx 'A /var/huge' '$TMP/out' && grep -q '^A /var/pipe' '$TMP/out'"
+check "diff shows no secret of the host's" sh -c "! grep -q HOST-SECRET '$TMP/out' '$TMP/err'"
+ctl status --state-root="$STATE" "$F"
+check "status counts the sparse file as what it takes" grep -qE "disk: .* used of" "$TMP/out"
+check "the FIFO outside was never opened" test ! -e "$TMP/fifo-opened"
+kill "$writer" 2>/dev/null
+in_sandbox "$F" 'rm /var/evil /var/evil-fifo /var/pipe /var/hard /var/huge'
+rm -f "/etc/$PREFIX-shadow"
+
 # ---------------------------------------------------------------------------
 # clone and delete
 
