@@ -30,7 +30,7 @@
  * again before the start fails. */
 #define LOOP_ATTACH_TRIES 16
 
-/* The loop device bound to the image (st), opened O_RDWR, its number into
+/* The loop device bound to the image (st), opened O_RDONLY, its number into
  * *ret_n: the fd, -ENOENT when there is none. A device being torn down
  * (ENXIO at open or at LOOP_GET_STATUS64) is not one: its superblock is
  * gone already. */
@@ -57,7 +57,8 @@ static int loop_find(const struct stat *st, int *ret_n) {
                 if (faccessat(dirfd(d), bound, F_OK, 0) < 0)
                         continue;
                 snprintf(path, sizeof(path), "/dev/loop%d", n);
-                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                /* enough to ask, and to hold it until it is mounted */
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
                 if (fd < 0)
                         continue;
                 if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st->st_ino &&

@@ -45,7 +45,8 @@ typedef enum StateImageFlags {
 } StateImageFlags;
 
 /* The block device the ext4 lives on, for image_fd (an fd of the image,
- * opened O_RDWR): the loop device already bound to it, or one bound now
+ * opened O_RDWR): the loop device already bound to it (opened O_RDONLY:
+ * only held), or one bound now
  * (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). Its path ("/dev/loopN") goes into
  * ret_dev. Returns an fd of the device, which the caller closes once the
  * file system is mounted (the mount holds the device from then on), or

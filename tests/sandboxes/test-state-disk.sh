@@ -145,6 +145,17 @@ check "status of the running sandbox shows what it wrote (${used_running:-?} byt
         test "${used_running:-0}" -ge $((8 << 20))
 ctl diff --state-root="$STATE" "$F"
 check "diff reads the running sandbox's image" grep -qx "A /var/eight" "$TMP/out"
+check_eq "while it runs, status and diff used its loop device: one is bound to the image" \
+        "$(losetup -n -O NAME -j "$IMG" | wc -l)" 1
+helper=$(cat "/run/sandbox/$F/lock" 2>/dev/null)
+init=$(pgrep -P "${helper:-0}" | head -1)
+if [ -n "$init" ] && [ "$(wc -l <"/proc/$init/mountinfo")" -gt 5 ]; then
+        check_eq "the running sandbox's file system is in no mount table: the host's, its PID 1's" \
+                "$(cat /proc/self/mountinfo "/proc/$init/mountinfo" |
+                        awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 2) ~ /^\/dev\/loop/) n++ } END { print n + 0 }')" 0
+else
+        not_ok "the running sandbox's PID 1 is found (helper ${helper:-?})"
+fi
 kill -KILL "$bg"
 wait "$bg" 2>/dev/null
 check "a helper killed with SIGKILL leaves no loop device" no_loop "$IMG"
