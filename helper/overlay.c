@@ -9,7 +9,6 @@
  * in the host's mount table even for a moment; process 1 receives them
  * and moves them onto the new root's /etc and /var.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -189,35 +188,12 @@ static int hold_old_work(const OverlayLayers *l) {
         return openat(l->work, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Whether dir (STATE_ROOT/NAME/DIR/upper below state) holds anything. */
-static bool upper_has_data(int state, const char *dir) {
-        char sub[32];
-        _cleanup_close_ int fd = -EBADF;
-        DIR *d;
-        bool any = false;
-
-        snprintf(sub, sizeof(sub), "%s/upper", dir);
-        fd = openat(state, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return errno != ENOENT; /* what cannot be looked at may hold data */
-        d = fdopendir(fd);
-        if (!d)
-                return true;
-        fd = -EBADF;
-        for (struct dirent *e; !any && (e = readdir(d));)
-                any = !streq(e->d_name, ".") && !streq(e->d_name, "..");
-        closedir(d);
-        return any;
-}
-
 /* With <state size=...>: the mount of the sandbox's state image (made
- * at the first start, grown when the size grew), or -errno after
- * logging. An /etc or /var kept before the cap, outside any image, is
- * not taken in silently, nor left behind unseen: the start is refused
- * and says what to do. */
+ * at the first start, from the /etc and /var kept before the cap when
+ * there are any; grown when the size grew), or -errno after logging. */
 static int state_image(const HelperConfig *c, const char *state_root, char *ret_path, size_t size) {
-        _cleanup_close_ int state = -EBADF, image = -EBADF;
-        char shown[PATH_MAX];
+        _cleanup_close_ int state = -EBADF;
+        char path[PATH_MAX];
         uint64_t bytes;
 
         if (parse_size(c->state_size, &bytes) < 0)
@@ -225,19 +201,10 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
         state = state_dir_open(state_root, c->name, NULL);
         if (state < 0)
                 return state;
-        snprintf(shown, sizeof(shown), "%s/%s/%s", state_root, c->name, STATE_IMAGE_NAME);
-        image = state_image_open(state, shown);
-        if (image < 0 && image != -ENOENT)
-                return image;
-        if (image == -ENOENT && (upper_has_data(state, "etc") || upper_has_data(state, "var")))
-                return log_error_errno(-EEXIST, "state image %s: the sandbox has an /etc or /var kept before <state "
-                                       "size=...> was set, in %s/%s/{etc,var}/upper; it is not moved into the image "
-                                       "without being asked: copy out what is to be kept and remove the state "
-                                       "(sandboxctl delete %s), or drop <state size=...>", shown, state_root, c->name,
-                                       c->name);
-        snprintf(ret_path, size, "%s:", shown);
+        snprintf(path, sizeof(path), "%s/%s", state_root, c->name);
+        snprintf(ret_path, size, "%s/%s:", path, STATE_IMAGE_NAME);
         if (!c->state_key)
-                return state_image_prepare(state, shown, bytes, NULL);
+                return state_image_start(state, path, bytes, NULL);
 
         /* encrypted: its key from the file systemd decrypted the
          * sandbox's credential into (--state-key), wiped once the
@@ -249,7 +216,7 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
         mnt = state_key_read_option(c->state_key, &key);
         if (mnt < 0)
                 return mnt;
-        mnt = state_image_prepare(state, shown, bytes, &crypt);
+        mnt = state_image_start(state, path, bytes, &crypt);
         state_key_wipe(&key);
         return mnt;
 }

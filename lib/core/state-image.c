@@ -30,7 +30,7 @@
  * again before the start fails. */
 #define LOOP_ATTACH_TRIES 16
 
-/* The loop device bound to the image (st), opened O_RDWR, its number into
+/* The loop device bound to the image (st), opened O_RDONLY, its number into
  * *ret_n: the fd, -ENOENT when there is none. A device being torn down
  * (ENXIO at open or at LOOP_GET_STATUS64) is not one: its superblock is
  * gone already. */
@@ -57,7 +57,8 @@ static int loop_find(const struct stat *st, int *ret_n) {
                 if (faccessat(dirfd(d), bound, F_OK, 0) < 0)
                         continue;
                 snprintf(path, sizeof(path), "/dev/loop%d", n);
-                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                /* enough to ask, and to hold it until it is mounted */
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
                 if (fd < 0)
                         continue;
                 if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st->st_ino &&
@@ -134,25 +135,21 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
         return TAKE_FD(fd);
 }
 
-int state_image_mkfs(const char *dev, const char *shown) {
-        static const char *const mkfs[] = { "/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4" };
-        /* -m 0: the whole size is the service's, none kept for root */
-        char *argv[] = { (char *) "mkfs.ext4", (char *) "-q", (char *) "-F", (char *) "-m", (char *) "0",
-                         (char *) dev, NULL };
+int state_image_exec(const char *const programs[], char *const argv[], const char *shown) {
         char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
         const char *program = NULL;
         int status;
         pid_t pid;
 
-        for (size_t i = 0; i < sizeof(mkfs) / sizeof(mkfs[0]) && !program; i++)
-                if (access(mkfs[i], X_OK) == 0)
-                        program = mkfs[i];
+        for (size_t i = 0; programs[i] && !program; i++)
+                if (access(programs[i], X_OK) == 0)
+                        program = programs[i];
         if (!program)
-                return log_error_errno(-ENOENT, "state image %s: mkfs.ext4 (e2fsprogs) is not installed in /usr/sbin or "
-                                       "/sbin; a sandbox with <state size=...> needs it", shown);
+                return log_error_errno(-ENOENT, "state image %s: %s is not installed in %s or %s", shown, argv[0],
+                                       programs[0], programs[1] ? programs[1] : programs[0]);
         pid = fork();
         if (pid < 0)
-                return log_error_errno(-errno, "state image %s: fork mkfs.ext4: %m", shown);
+                return log_error_errno(-errno, "state image %s: fork %s: %m", shown, argv[0]);
         if (pid == 0) {
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -167,11 +164,27 @@ int state_image_mkfs(const char *dev, const char *shown) {
         }
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
-                        return log_error_errno(-errno, "state image %s: wait for mkfs.ext4: %m", shown);
+                        return log_error_errno(-errno, "state image %s: wait for %s: %m", shown, argv[0]);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                return log_error_errno(-EIO, "state image %s: mkfs.ext4 on %s failed (status %d)", shown, dev,
+                return log_error_errno(-EIO, "state image %s: %s failed (status %d)", shown, argv[0],
                                        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
         return 0;
+}
+
+int state_image_mkfs(const char *dev, const char *from, const char *shown) {
+        static const char *const mkfs[] = { "/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4", NULL };
+        /* -m 0: the whole size is the service's, none kept for root */
+        char *argv[] = { (char *) "mkfs.ext4", (char *) "-q", (char *) "-F", (char *) "-m", (char *) "0",
+                         (char *) dev, NULL, NULL, NULL };
+
+        if (from) {
+                /* -d: the tree's files, owners, modes, times, extended
+                 * attributes, device nodes (the overlays' whiteouts) */
+                argv[5] = (char *) "-d";
+                argv[6] = (char *) from;
+                argv[7] = (char *) dev;
+        }
+        return state_image_exec(mkfs, argv, shown);
 }
 
 int state_image_mount(const char *dev, StateImageFlags flags, const char *shown) {
@@ -280,7 +293,7 @@ int state_image_mount_at(int state, const char *shown, StateImageFlags flags, co
 /* A new image, made under STATE_IMAGE_NEW_NAME (what an interrupted
  * attempt left there goes first) and renamed to STATE_IMAGE_NAME once it
  * holds an ext4: its fd. */
-static int image_create(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt) {
+static int image_create(int state, const char *shown, uint64_t size, const char *from, const StateImageCrypt *crypt) {
         _cleanup_close_ int fd = -EBADF, dev = -EBADF;
         char path[STATE_IMAGE_DEVICE_MAX];
         bool formatted;
@@ -294,20 +307,21 @@ static int image_create(int state, const char *shown, uint64_t size, const State
                 return log_error_errno(-errno, "state image %s: create: %m", shown);
         /* sparse: the host's disk is taken as the service writes */
         if (ftruncate(fd, (off_t) size) < 0)
-                return log_error_errno(-errno, "state image %s: size it: %m", shown);
-        dev = state_image_device(fd, 0, shown, path, sizeof(path));
-        if (dev < 0)
-                return dev;
-        dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
-        if (dev < 0)
-                return dev;
-        r = state_image_mkfs(path, shown);
-        if (r < 0)
+                r = log_error_errno(-errno, "state image %s: size it: %m", shown);
+        else {
+                dev = state_image_device(fd, 0, shown, path, sizeof(path));
+                if (dev >= 0)
+                        dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
+                r = dev < 0 ? dev : state_image_mkfs(path, from, shown);
+        }
+        if (r >= 0 && fsync(fd) < 0)
+                r = log_error_errno(-errno, "state image %s: %m", shown);
+        if (r >= 0 && renameat(state, STATE_IMAGE_NEW_NAME, state, STATE_IMAGE_NAME) < 0)
+                r = log_error_errno(-errno, "state image %s: %m", shown);
+        if (r < 0) {
+                (void) unlinkat(state, STATE_IMAGE_NEW_NAME, 0);
                 return r;
-        if (fsync(fd) < 0)
-                return log_error_errno(-errno, "state image %s: %m", shown);
-        if (renameat(state, STATE_IMAGE_NEW_NAME, state, STATE_IMAGE_NAME) < 0)
-                return log_error_errno(-errno, "state image %s: %m", shown);
+        }
         return TAKE_FD(fd);
 }
 
@@ -356,14 +370,14 @@ static int image_grow(int image, int mnt, const char *shown, uint64_t size) {
         return 0;
 }
 
-int state_image_prepare(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt) {
+int state_image_prepare(int state, const char *shown, uint64_t size, const char *from, const StateImageCrypt *crypt) {
         _cleanup_close_ int image = -EBADF, mnt = -EBADF;
         struct stat st;
         int r;
 
         image = state_image_open(state, shown);
         if (image == -ENOENT)
-                image = image_create(state, shown, size, crypt);
+                image = image_create(state, shown, size, from, crypt);
         if (image < 0)
                 return image;
         if (fstat(image, &st) < 0)

@@ -60,7 +60,8 @@ typedef struct StateImageCrypt {
 #define STATE_IMAGE_DEVICE_MAX 128
 
 /* The block device the ext4 lives on, for image_fd (an fd of the image,
- * opened O_RDWR): the loop device already bound to it, or one bound now
+ * opened O_RDWR): the loop device already bound to it (opened O_RDONLY:
+ * only held), or one bound now
  * (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). Its path ("/dev/loopN") goes into
  * ret_dev. Returns an fd of the device, which the caller closes once the
  * file system is mounted (the mount holds the device from then on), or
@@ -68,9 +69,16 @@ typedef struct StateImageCrypt {
  * step a layer between the image and the ext4 (encryption) replaces. */
 int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size);
 
-/* Makes an empty ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or
- * /sbin, in a clean environment). Returns 0 or -errno after logging. */
-int state_image_mkfs(const char *dev, const char *shown);
+/* Makes an ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or /sbin,
+ * in a clean environment): empty, or with the files of the directory
+ * from (an absolute path; mkfs.ext4 -d). Returns 0 or -errno after
+ * logging. */
+int state_image_mkfs(const char *dev, const char *from, const char *shown);
+
+/* Runs argv[0] found as the first of programs (NULL-terminated) that is
+ * there, in a clean environment, stdin and stdout /dev/null; 0 when it
+ * exits 0, else -errno after logging. */
+int state_image_exec(const char *const programs[], char *const argv[], const char *shown);
 
 /* The ext4 on dev, mounted detached, nosuid and nodev (and read-only with
  * STATE_IMAGE_READ_ONLY, as a mount: the superblock may be shared with a
@@ -85,12 +93,19 @@ int state_image_mount(const char *dev, StateImageFlags flags, const char *shown)
 int state_image_open(int state, const char *shown);
 
 /* For the helper: the image below state, made (sparse, size bytes, an
- * empty ext4) when there is none, grown when size is larger than it;
+ * ext4, empty or with the files of from as state_image_mkfs() says) when
+ * there is none, grown when size is larger than it;
  * a smaller size is refused (-EFBIG): ext4 does not shrink online and the
  * service's files would have to fit. Returns the mount of its file
  * system (detached, read-write), its reserve freed, or -errno after
  * logging. */
-int state_image_prepare(int state, const char *shown, uint64_t size, const StateImageCrypt *crypt);
+int state_image_prepare(int state, const char *shown, uint64_t size, const char *from, const StateImageCrypt *crypt);
+
+/* For the helper, at each start with a cap: state_image_prepare() for
+ * STATE_ROOT/NAME (state, its path state_path), taking in the state kept
+ * before the cap (state-image-migrate.c). Returns the mount, or -errno
+ * after logging. */
+int state_image_start(int state, const char *state_path, uint64_t size, const StateImageCrypt *crypt);
 
 /* After the overlays are made on mnt (from state_image_prepare(), which
  * freed the last reserve): the reserve made again, as much of it as fits.

@@ -4,8 +4,9 @@
 # its /var gets ENOSPC; the state directory grows no more than the cap;
 # what was written before survives a restart; status shows the use; diff,
 # clone and delete work on it; no loop device and no mount is left after
-# a stop, a killed helper or a killed PID 1; an uncapped state is not
-# taken in silently; a grow keeps the data and a shrink is refused.
+# a stop, a killed helper or a killed PID 1; an uncapped state is taken
+# into the image, as it was, or the start fails and it stays where it
+# was; a grow keeps the data and a shrink is refused.
 # Needs root and loop devices. Everything is under $TMP, but
 # /run/sandbox/NAME for this run's own names.
 
@@ -144,6 +145,17 @@ check "status of the running sandbox shows what it wrote (${used_running:-?} byt
         test "${used_running:-0}" -ge $((8 << 20))
 ctl diff --state-root="$STATE" "$F"
 check "diff reads the running sandbox's image" grep -qx "A /var/eight" "$TMP/out"
+check_eq "while it runs, status and diff used its loop device: one is bound to the image" \
+        "$(losetup -n -O NAME -j "$IMG" | wc -l)" 1
+helper=$(cat "/run/sandbox/$F/lock" 2>/dev/null)
+init=$(pgrep -P "${helper:-0}" | head -1)
+if [ -n "$init" ] && [ "$(wc -l <"/proc/$init/mountinfo")" -gt 5 ]; then
+        check_eq "the running sandbox's file system is in no mount table: the host's, its PID 1's" \
+                "$(cat /proc/self/mountinfo "/proc/$init/mountinfo" |
+                        awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 2) ~ /^\/dev\/loop/) n++ } END { print n + 0 }')" 0
+else
+        not_ok "the running sandbox's PID 1 is found (helper ${helper:-?})"
+fi
 kill -KILL "$bg"
 wait "$bg" 2>/dev/null
 check "a helper killed with SIGKILL leaves no loop device" no_loop "$IMG"
@@ -170,6 +182,30 @@ ctl diff --state-root="$STATE" "$F"
 check "diff lists what the service added, from the image" grep -qx "A /var/before" "$TMP/out"
 check "diff lists /etc's changes too" grep -qx "A /etc/before-etc" "$TMP/out"
 check "diff leaves no loop device" no_loop "$IMG"
+
+# what a hostile service leaves in a capped state: a link to a secret of
+# the host's, a FIFO a writer outside waits on, a hard link and a huge
+# sparse file; diff, status and clone read the image without following,
+# opening or filling anything
+echo 'root:HOST-SECRET:19000::::::' >"/etc/$PREFIX-shadow"
+chmod 0600 "/etc/$PREFIX-shadow"
+mkfifo "$TMP/outside-fifo"
+( exec 3>"$TMP/outside-fifo"; echo opened >"$TMP/fifo-opened" ) &
+writer=$!
+BACKGROUND+=("$writer")
+in_sandbox "$F" "ln -s /etc/$PREFIX-shadow /var/evil && ln -s $TMP/outside-fifo /var/evil-fifo &&
+        mkfifo /var/pipe && ln /var/before /var/hard && truncate -s 8G /var/huge && echo made"
+check "a capped service makes its links, FIFO, hard link and 8 GiB sparse file" grep -qx made "$TMP/out"
+ctl diff --state-root="$STATE" "$F"
+check "diff lists them, as links and a FIFO, in its time" \
+        sh -c "grep -qx 'A /var/evil' '$TMP/out' && grep -qx 'A /var/huge' '$TMP/out' && grep -q '^A /var/pipe' '$TMP/out'"
+check "diff shows no secret of the host's" sh -c "! grep -q HOST-SECRET '$TMP/out' '$TMP/err'"
+ctl status --state-root="$STATE" "$F"
+check "status counts the sparse file as what it takes" grep -qE "disk: .* used of" "$TMP/out"
+check "the FIFO outside was never opened" test ! -e "$TMP/fifo-opened"
+kill "$writer" 2>/dev/null
+in_sandbox "$F" 'rm /var/evil /var/evil-fifo /var/pipe /var/hard /var/huge'
+rm -f "/etc/$PREFIX-shadow"
 
 # ---------------------------------------------------------------------------
 # clone and delete
@@ -208,18 +244,62 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# a state kept before the cap
+# a state kept before the cap: taken into the image, whiteouts, opaque
+# directories, links and FIFOs as they were
 
 name old
 O=$n
 profile "$O" ""
-in_sandbox "$O" 'echo precious >/var/precious'
+in_sandbox "$O" 'echo precious >/var/precious && rm /etc/hostname && rm -rf /etc/default && mkdir /etc/default &&
+        echo only >/etc/default/only && ln -s /nowhere /var/link && mkfifo /var/fifo'
+chown 1:1 "$STATE/$O/var/upper/precious"
+check "an uncapped sandbox kept a whiteout and an opaque directory" \
+        test "$(stat -c %t:%T "$STATE/$O/etc/upper/hostname" 2>/dev/null)" = 0:0
 profile "$O" 32M
-in_sandbox "$O" 'cat /var/precious'
-check "an uncapped state is not moved into an image silently: the start is refused" test "$rc" -eq 125
-check "and the message says what to do" grep -q "sandboxctl delete $O" "$TMP/err"
-check "the old data is where it was" grep -qx "precious" "$STATE/$O/var/upper/precious"
-check "and no image was made" test ! -e "$STATE/$O/state.img"
+in_sandbox "$O" 'cat /var/precious; stat -c %u:%g /var/precious; test -e /etc/hostname && echo hostname || echo no-hostname;
+        ls /etc/default; readlink /var/link; stat -c %F /var/fifo'
+check "a profile that gains the cap takes the old state into the image: the sandbox starts" test "$rc" -eq 0
+check_eq "its files, owners, whiteouts, opaque directories, links and FIFOs are there" "$(cat "$TMP/out")" \
+        "$(printf 'precious\n1:1\nno-hostname\nonly\n/nowhere\nfifo')"
+check "it says so" grep -q "taking in the /etc and /var kept before" "$TMP/err"
+check_eq "the old directories are gone from the state directory" "$(ls -A "$STATE/$O")" state.img
+check "no loop device is left" no_loop "$STATE/$O/state.img"
+
+# interrupted after the directories were moved aside: the next start goes on
+name aside
+A=$n
+profile "$A" ""
+in_sandbox "$A" 'echo aside >/var/aside'
+mkdir -m 0700 "$STATE/$A/.uncapped" && mv "$STATE/$A/etc" "$STATE/$A/var" "$STATE/$A/.uncapped/"
+profile "$A" 32M
+in_sandbox "$A" 'cat /var/aside'
+check_eq "a take-in interrupted after the move aside is finished by the next start" "$(cat "$TMP/out"):$(ls -A "$STATE/$A")" \
+        "aside:state.img"
+# interrupted before the moved tree was removed
+mkdir -p "$STATE/$A/.uncapped/var/upper" && echo stale >"$STATE/$A/.uncapped/var/upper/stale"
+in_sandbox "$A" 'cat /var/aside; test -e /var/stale && echo stale'
+check_eq "one interrupted before the old tree was removed: it is removed, the image is the state" \
+        "$(cat "$TMP/out"):$(ls -A "$STATE/$A")" "aside:state.img"
+
+# larger than the cap
+name big
+B=$n
+profile "$B" ""
+in_sandbox "$B" 'head -c 40M /dev/urandom >/var/big && echo big-written'
+profile "$B" 16M
+in_sandbox "$B" 'echo started'
+check "an old state larger than the cap: the start fails (125)" test "$rc" -eq 125
+check "and says why" grep -q "could not be taken in" "$TMP/err"
+check_eq "the old state is where it was, whole" "$(stat -c %s "$STATE/$B/var/upper/big" 2>/dev/null):$(echo $(ls -A "$STATE/$B"))" \
+        "41943040:etc var"
+check "no loop device is left" no_loop "$STATE/$B/state.img"
+
+# both: an image and files kept without the cap since
+in_sandbox "$O" 'true'
+mkdir -p "$STATE/$O/var/upper" && echo later >"$STATE/$O/var/upper/later"
+in_sandbox "$O" 'true'
+check "an image and an uncapped state both: the start fails (125)" test "$rc" -eq 125
+check "and says which files" grep -q "also has files in $STATE/$O/etc/upper" "$TMP/err"
 
 for l in "$STATE"/*/state.img; do
         [ -e "$l" ] && check "no loop device at the end for $l" no_loop "$l"
