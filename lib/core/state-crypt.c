@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -85,6 +86,14 @@ int state_crypt_close(const char *name) {
         return 0;
 }
 
+/* whether the paths a and b are the same block device */
+static bool same_device(const char *a, const char *b) {
+        struct stat sa, sb;
+
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode) &&
+               sa.st_rdev == sb.st_rdev;
+}
+
 /* 1 when the mapping name exists over device, 0 when it does not exist
  * (any other one of that name removed), -errno after logging. */
 static int mapping_of(const char *name, const char *device) {
@@ -100,7 +109,7 @@ static int mapping_of(const char *name, const char *device) {
         if (r < 0)
                 return log_error_errno(r, "state mapping %s: %m", name);
         under = crypt_get_device_name(cd);
-        if (under && streq(under, device))
+        if (under && same_device(under, device))
                 return 1;
         r = crypt_deactivate_by_name(cd, name, 0);
         if (r == -EBUSY)
