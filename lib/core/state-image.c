@@ -24,7 +24,6 @@
 #ifndef EXT4_IOC_RESIZE_FS
 #define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
 #endif
-#define EXT4_SUPER_MAGIC 0xEF53
 
 /* How often a free loop device another process took first is asked for
  * again before the start fails. */
@@ -124,8 +123,12 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
         if (fd >= 0) {
                 /* bound before the image grew: it takes the file's size */
                 if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes < (uint64_t) st.st_size &&
-                    ioctl(fd, LOOP_SET_CAPACITY, 0) < 0)
-                        fd = log_error_errno(-errno, "state image %s: grow /dev/loop%d: %m", shown, n);
+                    ioctl(fd, LOOP_SET_CAPACITY, 0) < 0) {
+                        int r = log_error_errno(-errno, "state image %s: grow /dev/loop%d: %m", shown, n);
+
+                        closep(&fd);
+                        fd = r;
+                }
         } else
                 fd = loop_attach(image_fd, shown, &n);
         (void) flock(image_fd, LOCK_UN);
@@ -255,7 +258,6 @@ int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size) {
 static int image_mount(int image_fd, StateImageFlags flags, const char *shown) {
         _cleanup_close_ int dev = -EBADF;
         char path[64];
-        struct statfs sf;
         int mnt;
 
         dev = state_image_device(image_fd, flags, shown, path, sizeof(path));
@@ -265,10 +267,6 @@ static int image_mount(int image_fd, StateImageFlags flags, const char *shown) {
         if (mnt == -ENOSYS)
                 return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
                                        "<state size=...> needs", shown);
-        if (mnt >= 0 && (fstatfs(mnt, &sf) < 0 || sf.f_type != EXT4_SUPER_MAGIC)) {
-                close(mnt);
-                return log_error_errno(-EMEDIUMTYPE, "state image %s: does not hold an ext4 file system", shown);
-        }
         /* the mount holds the device now: closing it here leaves the loop
          * device to the mount alone, and autoclear to its end */
         return mnt;
