@@ -32,8 +32,10 @@
 /* The loop device bound to the image (st), opened O_RDONLY, its number into
  * *ret_n: the fd, -ENOENT when there is none. A device being torn down
  * (ENXIO at open or at LOOP_GET_STATUS64) is not one: its superblock is
- * gone already. */
-static int loop_find(const struct stat *st, int *ret_n) {
+ * gone already. With writable, a read-only one (sandboxctl's) is not one
+ * either: its superblock, if any, never writes, and the writer makes its
+ * own. */
+static int loop_find(const struct stat *st, bool writable, int *ret_n) {
         _cleanup_close_ int sys = open("/sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
         int found = -ENOENT;
@@ -61,7 +63,7 @@ static int loop_find(const struct stat *st, int *ret_n) {
                 if (fd < 0)
                         continue;
                 if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st->st_ino &&
-                    info.lo_device == (uint64_t) st->st_dev) {
+                    info.lo_device == (uint64_t) st->st_dev && !(writable && (info.lo_flags & LO_FLAGS_READ_ONLY))) {
                         *ret_n = n;
                         found = fd;
                 } else
@@ -71,9 +73,10 @@ static int loop_find(const struct stat *st, int *ret_n) {
         return found;
 }
 
-/* A free loop device bound to image_fd, with LO_FLAGS_AUTOCLEAR: the fd
- * of the device, its number into *ret_n. */
-static int loop_attach(int image_fd, const char *shown, int *ret_n) {
+/* A free loop device bound to image_fd, with LO_FLAGS_AUTOCLEAR (and
+ * LO_FLAGS_READ_ONLY with read_only): the fd of the device, its number
+ * into *ret_n. */
+static int loop_attach(int image_fd, bool read_only, const char *shown, int *ret_n) {
         _cleanup_close_ int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
         if (control < 0)
@@ -81,7 +84,7 @@ static int loop_attach(int image_fd, const char *shown, int *ret_n) {
         for (int try = 0; try < LOOP_ATTACH_TRIES; try++) {
                 struct loop_config config = {
                         .fd = (uint32_t) image_fd,
-                        .info.lo_flags = LO_FLAGS_AUTOCLEAR,
+                        .info.lo_flags = LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0),
                 };
                 _cleanup_close_ int fd = -EBADF;
                 char path[64];
@@ -90,7 +93,7 @@ static int loop_attach(int image_fd, const char *shown, int *ret_n) {
                 if (n < 0)
                         return log_error_errno(-errno, "state image %s: no free loop device: %m", shown);
                 snprintf(path, sizeof(path), "/dev/loop%d", n);
-                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
                 if (fd < 0 && errno == ENOENT)
                         continue; /* the node appears a moment after the device */
                 if (fd < 0)
@@ -112,14 +115,13 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
         uint64_t bytes;
         int n = -1;
 
-        (void) flags; /* the loop device is read-write: a mount may share its superblock with a writer */
         if (fstat(image_fd, &st) < 0)
                 return log_error_errno(-errno, "state image %s: %m", shown);
         /* one process at a time between looking for the image's loop
          * device and binding one: two would make two superblocks */
         if (flock(image_fd, LOCK_EX) < 0)
                 return log_error_errno(-errno, "state image %s: lock: %m", shown);
-        fd = loop_find(&st, &n);
+        fd = loop_find(&st, !(flags & STATE_IMAGE_READ_ONLY), &n);
         if (fd >= 0) {
                 /* bound before the image grew: it takes the file's size */
                 if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes < (uint64_t) st.st_size &&
@@ -130,7 +132,7 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
                         fd = r;
                 }
         } else
-                fd = loop_attach(image_fd, shown, &n);
+                fd = loop_attach(image_fd, flags & STATE_IMAGE_READ_ONLY, shown, &n);
         (void) flock(image_fd, LOCK_UN);
         if (fd < 0)
                 return fd;
@@ -190,6 +192,16 @@ int state_image_mkfs(const char *dev, const char *from, const char *shown) {
         return state_image_exec(mkfs, argv, shown);
 }
 
+/* Whether dev is a read-only device: then its file system is mounted
+ * read-only as a superblock, without replaying its journal (which would
+ * write); else a read-only mount shares the writer's superblock. */
+static bool device_read_only(const char *dev) {
+        _cleanup_close_ int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        int ro = 0;
+
+        return fd >= 0 && ioctl(fd, BLKROGET, &ro) == 0 && ro;
+}
+
 int state_image_mount(const char *dev, StateImageFlags flags, const char *shown) {
         _cleanup_close_ int fs = fsopen("ext4", FSOPEN_CLOEXEC);
         unsigned attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
@@ -201,6 +213,10 @@ int state_image_mount(const char *dev, StateImageFlags flags, const char *shown)
                 return log_error_errno(-errno, "state image %s: ext4: %m", shown);
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0)
                 return log_error_errno(-errno, "state image %s: ext4 on %s: %m", shown, dev);
+        if ((flags & STATE_IMAGE_READ_ONLY) && device_read_only(dev) &&
+            (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+             fsconfig(fs, FSCONFIG_SET_FLAG, "norecovery", NULL, 0) < 0))
+                return log_error_errno(-errno, "state image %s: ext4 on %s, read-only: %m", shown, dev);
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return log_error_errno(-errno, "state image %s: mount the ext4 on %s: %m", shown, dev);
         if (flags & STATE_IMAGE_READ_ONLY)

@@ -46,12 +46,15 @@ typedef enum StateImageFlags {
 
 /* The block device the ext4 lives on, for image_fd (an fd of the image,
  * opened O_RDWR): the loop device already bound to it (opened O_RDONLY:
- * only held), or one bound now
- * (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). Its path ("/dev/loopN") goes into
- * ret_dev. Returns an fd of the device, which the caller closes once the
- * file system is mounted (the mount holds the device from then on), or
- * -errno after logging. shown: the image's path, for messages. The one
- * step a layer between the image and the ext4 (encryption) replaces. */
+ * only held), or one bound now (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). With
+ * STATE_IMAGE_READ_ONLY (sandboxctl) any bound one is taken, to share a
+ * running sandbox's superblock, and one bound now is read-only, so that
+ * sandboxctl never writes to the image; without it (the helper) a
+ * read-only one is not taken. Its path ("/dev/loopN") goes into ret_dev.
+ * Returns an fd of the device, which the caller closes once the file
+ * system is mounted (the mount holds the device from then on), or -errno
+ * after logging. shown: the image's path, for messages. The one step a
+ * layer between the image and the ext4 (encryption) replaces. */
 int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size);
 
 /* Makes an ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or /sbin,
@@ -65,9 +68,10 @@ int state_image_mkfs(const char *dev, const char *from, const char *shown);
  * exits 0, else -errno after logging. */
 int state_image_exec(const char *const programs[], char *const argv[], const char *shown);
 
-/* The ext4 on dev, mounted detached, nosuid and nodev (and read-only with
- * STATE_IMAGE_READ_ONLY, as a mount: the superblock may be shared with a
- * writer). Returns the mount's fd or -errno after logging; -ENOSYS (not
+/* The ext4 on dev, mounted detached, nosuid and nodev; with
+ * STATE_IMAGE_READ_ONLY a read-only mount: of the writer's superblock
+ * when dev is writable (a running sandbox's), else of a read-only one
+ * that does not replay the journal. Returns the mount's fd or -errno after logging; -ENOSYS (not
  * logged) where the kernel has no fsopen(). */
 int state_image_mount(const char *dev, StateImageFlags flags, const char *shown);
 

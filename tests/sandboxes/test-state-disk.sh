@@ -182,6 +182,20 @@ ctl diff --state-root="$STATE" "$F"
 check "diff lists what the service added, from the image" grep -qx "A /var/before" "$TMP/out"
 check "diff lists /etc's changes too" grep -qx "A /etc/before-etc" "$TMP/out"
 check "diff leaves no loop device" no_loop "$IMG"
+sum=$(sha256sum <"$IMG")
+ctl status --state-root="$STATE" "$F"
+ctl diff --state-root="$STATE" "$F"
+check_eq "status and diff of a stopped sandbox write nothing to its image" "$(sha256sum <"$IMG")" "$sum"
+# a read-only loop device bound to the image (as sandboxctl's own is) is
+# not the sandbox's: it starts on one of its own, writable
+ro=$(losetup -r -f --show "$IMG" 2>/dev/null)
+if [ -n "$ro" ]; then
+        in_sandbox "$F" 'echo beside-ro >/var/beside-ro && cat /var/beside-ro'
+        check_eq "a sandbox starts and writes beside a read-only loop device of its image" "$rc:$(cat "$TMP/out")" "0:beside-ro"
+        losetup -d "$ro"
+else
+        skip "a sandbox starts and writes beside a read-only loop device of its image" "losetup -r failed"
+fi
 
 # what a hostile service leaves in a capped state: a link to a secret of
 # the host's, a FIFO a writer outside waits on, a hard link and a huge
