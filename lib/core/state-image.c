@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -109,10 +108,14 @@ static int loop_attach(int image_fd, bool read_only, const char *shown, int *ret
         return log_error_errno(-EBUSY, "state image %s: no loop device stayed free to bind it to", shown);
 }
 
-int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
+/* state_image_device(), and whether the device was bound now: then no
+ * writable superblock of the image is alive. */
+static int device_open(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size,
+                       bool *ret_fresh) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
         uint64_t bytes;
+        bool fresh = false;
         int n = -1;
 
         if (fstat(image_fd, &st) < 0)
@@ -131,13 +134,21 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
                         closep(&fd);
                         fd = r;
                 }
-        } else
+        } else {
                 fd = loop_attach(image_fd, flags & STATE_IMAGE_READ_ONLY, shown, &n);
+                fresh = true;
+        }
         (void) flock(image_fd, LOCK_UN);
         if (fd < 0)
                 return fd;
         snprintf(ret_dev, size, "/dev/loop%d", n);
+        if (ret_fresh)
+                *ret_fresh = fresh;
         return TAKE_FD(fd);
+}
+
+int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
+        return device_open(image_fd, flags, shown, ret_dev, size, NULL);
 }
 
 int state_image_exec(const char *const programs[], char *const argv[], const char *shown) {
@@ -328,54 +339,11 @@ static int image_create(int state, const char *shown, uint64_t size, const char 
         return TAKE_FD(fd);
 }
 
-/* The block count and block size of the ext4 in the image, from its
- * superblock as the image holds it (a grow is written there at once). */
-static int image_blocks(int image, uint64_t *ret_blocks, uint64_t *ret_block_size) {
-        uint8_t sb[1024];
-        uint32_t lo, hi = 0, log_size, incompat;
-
-        if (pread(image, sb, sizeof(sb), 1024) != (ssize_t) sizeof(sb))
-                return -EIO;
-        if (sb[0x38] != 0x53 || sb[0x39] != 0xEF)
-                return -EMEDIUMTYPE;
-        memcpy(&lo, sb + 0x04, 4);
-        memcpy(&log_size, sb + 0x18, 4);
-        memcpy(&incompat, sb + 0x60, 4);
-        if (le32toh(incompat) & 0x80) /* 64bit */
-                memcpy(&hi, sb + 0x150, 4);
-        if (le32toh(log_size) > 6)
-                return -EMEDIUMTYPE;
-        *ret_blocks = (uint64_t) le32toh(hi) << 32 | le32toh(lo);
-        *ret_block_size = UINT64_C(1024) << le32toh(log_size);
-        return 0;
-}
-
-static int image_grow(int image, int mnt, const char *shown, uint64_t size) {
-        _cleanup_close_ int dir = -EBADF;
-        uint64_t blocks, block_size, want;
-        int r;
-
-        r = image_blocks(image, &blocks, &block_size);
-        if (r < 0)
-                return log_error_errno(r, "state image %s: read its superblock: %m", shown);
-        want = size / block_size;
-        /* also what finishes a grow interrupted after the file grew */
-        if (want <= blocks)
-                return 0;
-        dir = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir < 0)
-                return log_error_errno(-errno, "state image %s: %m", shown);
-        if (ioctl(dir, EXT4_IOC_RESIZE_FS, &want) < 0)
-                return log_error_errno(-errno, "state image %s: grow its file system to %llu bytes: %m%s", shown,
-                                       (unsigned long long) size, errno == EPERM ? " (it takes CAP_SYS_RESOURCE)" : "");
-        log_info("state image %s: grown from %llu to %llu bytes", shown, (unsigned long long) (blocks * block_size),
-                 (unsigned long long) (want * block_size));
-        return 0;
-}
-
 int state_image_prepare(int state, const char *shown, uint64_t size, const char *from) {
-        _cleanup_close_ int image = -EBADF, mnt = -EBADF;
+        _cleanup_close_ int image = -EBADF, dev = -EBADF, mnt = -EBADF;
+        char path[64];
         struct stat st;
+        bool fresh = false;
         int r;
 
         image = state_image_open(state, shown);
@@ -393,10 +361,22 @@ int state_image_prepare(int state, const char *shown, uint64_t size, const char 
         if ((uint64_t) st.st_size < size && ftruncate(image, (off_t) size) < 0)
                 return log_error_errno(-errno, "state image %s: grow it to %llu bytes: %m", shown,
                                        (unsigned long long) size);
-        mnt = image_mount(image, 0, shown);
+        dev = device_open(image, 0, shown, path, sizeof(path), &fresh);
+        if (dev < 0)
+                return dev;
+        /* a file system grows offline when no superblock of it is alive,
+         * else online once mounted */
+        r = state_image_grow_offline(image, path, fresh, size, shown);
+        if (r < 0)
+                return r;
+        mnt = state_image_mount(path, 0, shown);
+        if (mnt == -ENOSYS)
+                return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
+                                       "<state size=...> needs", shown);
         if (mnt < 0)
                 return mnt;
-        r = image_grow(image, mnt, shown, size);
+        closep(&dev);
+        r = state_image_grow_online(image, mnt, size, shown);
         if (r < 0)
                 return r;
         /* the room the overlays' work directories are made in, even when

@@ -22,6 +22,7 @@
  * grows and mounts the image, and sandboxctl, which reads it.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,6 +101,17 @@ int state_image_start(int state, const char *state_path, uint64_t size);
  * freed the last reserve): the reserve made again, as much of it as fits.
  * Does not fail. */
 void state_image_reserve(int mnt, const char *shown);
+
+/* Growing the image's file system to the size of the image, size bytes
+ * (state-image-grow.c). Offline, with resize2fs on dev, when the device
+ * was bound now (alone: no superblock of the image is alive) and the file
+ * system is clean: 1 when grown, 0 when not to be grown here. Online,
+ * EXT4_IOC_RESIZE_FS on mnt (it takes CAP_SYS_RESOURCE): 0 when done or
+ * not needed. Both read the block count from the superblock in the image
+ * itself, so that a grow interrupted after the file grew is finished.
+ * -errno after logging. */
+int state_image_grow_offline(int image, const char *dev, bool alone, uint64_t size, const char *shown);
+int state_image_grow_online(int image, int mnt, uint64_t size, const char *shown);
 
 /* For sandboxctl: the image below state, mounted (detached) with flags.
  * Returns the mount's fd, -ENOENT (not logged) when there is no image,
