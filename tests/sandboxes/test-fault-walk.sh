@@ -43,6 +43,7 @@ CAP=${FAULT_WALK_STATE_SIZE:-}
 STATE_XML=
 if [ -n "$CAP" ]; then
         [ -e /dev/loop-control ] || { echo "1..0 # SKIP no /dev/loop-control here"; exit 0; }
+        [ -x /usr/sbin/mkfs.ext4 ] || [ -x /sbin/mkfs.ext4 ] || { echo "1..0 # SKIP no mkfs.ext4 here"; exit 0; }
         STATE_XML="<state size=\"$CAP\"/>"
 fi
 

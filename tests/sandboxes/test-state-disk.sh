@@ -21,7 +21,7 @@ fi
 PREFIX=sbdisk$$
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -e /dev/loop-control ] || ! command -v mkfs.ext4 >/dev/null && [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/mkfs.ext4 ]; then
+if [ ! -e /dev/loop-control ] || { [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/mkfs.ext4 ]; }; then
         echo "1..0 # SKIP no /dev/loop-control or no mkfs.ext4 here"
         exit 0
 fi
