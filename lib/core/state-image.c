@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,6 +169,14 @@ int state_image_exec(const char *const programs[], char *const argv[], const cha
                 return log_error_errno(-errno, "state image %s: fork %s: %m", shown, argv[0]);
         if (pid == 0) {
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                sigset_t none;
+
+                /* nothing of the helper's signal handling: a stop ends it */
+                sigemptyset(&none);
+                (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                for (int sig = 1; sig < _NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                (void) signal(sig, SIG_DFL);
 
                 /* the environment is not the helper's: MKE2FS_CONFIG and
                  * the like would decide the file system */
