@@ -3,11 +3,13 @@
 # on an ext4 of that size in STATE/NAME/state.img. A service that fills
 # its /var gets ENOSPC; the state directory grows no more than the cap;
 # what was written before survives a restart; status shows the use; diff,
-# clone and delete work on it; no loop device and no mount is left after
-# a stop, a killed helper or a killed PID 1; an uncapped state is taken
-# into the image, as it was, or the start fails and it stays where it
-# was; a grow keeps the data and a shrink is refused.
-# Needs root and loop devices. Everything is under $TMP, but
+# clone and delete work on it, diff and status of a running sandbox on
+# its own loop device and of a stopped one without writing to the image,
+# also over what a hostile service left there; no loop device and no
+# mount is left after a stop, a killed helper or a killed PID 1; an
+# uncapped state is taken into the image, as it was, or the start fails
+# and it stays where it was; a grow (also one interrupted) keeps the data
+# and a shrink is refused. Needs root, loop devices and mkfs.ext4. Everything is under $TMP, but
 # /run/sandbox/NAME for this run's own names.
 
 if [ "$(id -u)" -ne 0 ]; then
