@@ -198,16 +198,19 @@ int state_image_exec(const char *const programs[], char *const argv[], const cha
 
 int state_image_mkfs(const char *dev, const char *from, const char *shown) {
         static const char *const mkfs[] = { "/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4", NULL };
-        /* -m 0: the whole size is the service's, none kept for root */
+        /* -m 0: the whole size is the service's, none kept for root;
+         * lazy_*_init: the image is a new sparse file, zeros already, so
+         * that the journal and inode tables are not written out whole */
         char *argv[] = { (char *) "mkfs.ext4", (char *) "-q", (char *) "-F", (char *) "-m", (char *) "0",
-                         (char *) dev, NULL, NULL, NULL };
+                         (char *) "-E", (char *) "lazy_itable_init=1,lazy_journal_init=1", (char *) dev, NULL,
+                         NULL, NULL };
 
         if (from) {
                 /* -d: the tree's files, owners, modes, times, extended
                  * attributes, device nodes (the overlays' whiteouts) */
-                argv[5] = (char *) "-d";
-                argv[6] = (char *) from;
-                argv[7] = (char *) dev;
+                argv[7] = (char *) "-d";
+                argv[8] = (char *) from;
+                argv[9] = (char *) dev;
         }
         return state_image_exec(mkfs, argv, shown);
 }
@@ -233,10 +236,14 @@ int state_image_mount(const char *dev, StateImageFlags flags, const char *shown)
                 return log_error_errno(-errno, "state image %s: ext4: %m", shown);
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0)
                 return log_error_errno(-errno, "state image %s: ext4 on %s: %m", shown, dev);
-        if ((flags & STATE_IMAGE_READ_ONLY) && device_read_only(dev) &&
-            (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-             fsconfig(fs, FSCONFIG_SET_FLAG, "norecovery", NULL, 0) < 0))
-                return log_error_errno(-errno, "state image %s: ext4 on %s, read-only: %m", shown, dev);
+        if ((flags & STATE_IMAGE_READ_ONLY) && device_read_only(dev)) {
+                if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_FLAG, "norecovery", NULL, 0) < 0)
+                        return log_error_errno(-errno, "state image %s: ext4 on %s, read-only: %m", shown, dev);
+        } else if (fsconfig(fs, FSCONFIG_SET_FLAG, "noinit_itable", NULL, 0) < 0)
+                /* the inode tables of a sparse image read as zeros: the
+                 * kernel's zeroing them would only take the host's disk */
+                return log_error_errno(-errno, "state image %s: ext4 on %s: noinit_itable: %m", shown, dev);
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return log_error_errno(-errno, "state image %s: mount the ext4 on %s: %m", shown, dev);
         if (flags & STATE_IMAGE_READ_ONLY)
