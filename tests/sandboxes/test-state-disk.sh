@@ -228,6 +228,7 @@ rm -f "/etc/$PREFIX-shadow"
 
 name copy
 C=$n
+in_sandbox "$F" 'echo 0123456789abcdef0123456789abcdef >/etc/machine-id'
 ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$F" "$C"
 check "clone copies a capped sandbox" test "$rc" -eq 0 -a -f "$STATE/$C/state.img"
 check "the copy of the image is sparse ($(allocated_kib "$STATE/$C/state.img") KiB allocated, the source $(allocated_kib "$IMG"))" \
@@ -235,6 +236,10 @@ check "the copy of the image is sparse ($(allocated_kib "$STATE/$C/state.img") K
 check "clone leaves no loop device" no_loop "$STATE/$C/state.img"
 in_sandbox "$C" 'cat /var/before; echo clone-only >/var/clone'
 check "the copy's sandbox reads the source's data" grep -qx "kept" "$TMP/out"
+in_sandbox "$C" 'cat /etc/machine-id'
+id=$(sed -n 1p "$TMP/out")
+check "the copy got a machine ID of its own, inside its image ($id)" \
+        sh -c "echo '$id' | grep -qxE '[0-9a-f]{32}' && [ '$id' != 0123456789abcdef0123456789abcdef ]"
 in_sandbox "$F" 'test -e /var/clone && echo shared || echo apart'
 check "the copy's writes stay in the copy" grep -qx "apart" "$TMP/out"
 ctl delete --state-root="$STATE" "$C"
