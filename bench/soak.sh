@@ -82,7 +82,8 @@ cat >"$TMP/soak.xml" <<'XML'
 XML
 CAP=${SOAK_STATE_SIZE:-}
 if [ -n "$CAP" ]; then
-        [ -e /dev/loop-control ] && command -v debugfs >/dev/null || e2e_skip_all "no loop devices or no debugfs here"
+        [ -e /dev/loop-control ] && command -v debugfs >/dev/null && command -v mkfs.ext4 >/dev/null ||
+                e2e_skip_all "no loop devices, debugfs or mkfs.ext4 here"
         sed -i "s|</filesystem>|<state size=\"$CAP\"/></filesystem>|" "$TMP/soak.xml"
         {
                 echo --bind=/dev/loop-control

@@ -201,8 +201,9 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
         state = state_dir_open(state_root, c->name, NULL);
         if (state < 0)
                 return state;
-        snprintf(path, sizeof(path), "%s/%s", state_root, c->name);
-        snprintf(ret_path, size, "%s/%s:", path, STATE_IMAGE_NAME);
+        if (snprintf(path, sizeof(path), "%s/%s", state_root, c->name) >= (int) sizeof(path) ||
+            snprintf(ret_path, size, "%s/%s:", path, STATE_IMAGE_NAME) >= (int) size)
+                return log_error_errno(-ENAMETOOLONG, "state image: %s/%s: path too long", state_root, c->name);
         if (!c->state_key)
                 return state_image_start(state, path, bytes, NULL);
 

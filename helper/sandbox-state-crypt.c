@@ -23,14 +23,7 @@
 
 #include "log.h"
 #include "macro.h"
-#include "names.h"
 #include "state-crypt.h"
-
-static bool mapping_name_is_valid(const char *name) {
-        size_t n = strlen(STATE_CRYPT_PREFIX);
-
-        return strncmp(name, STATE_CRYPT_PREFIX, n) == 0 && sandbox_name_is_valid(name + n);
-}
 
 static int send_device(int fd, bool formatted) {
         union {
@@ -63,7 +56,7 @@ static int run(int argc, char **argv) {
                 return log_error_errno(-EPERM, "only root opens a sandbox's state");
 
         if (argc == 4 && strcmp(argv[2], "close") == 0) {
-                if (!mapping_name_is_valid(argv[3]))
+                if (!state_crypt_name_is_valid(argv[3]))
                         return log_error_errno(-EINVAL, "%s: not a mapping of sandbox state", argv[3]);
                 return state_crypt_close(argv[3]);
         }
@@ -74,7 +67,7 @@ static int run(int argc, char **argv) {
 
                 if (argv[3][0] != '/')
                         return log_error_errno(-EINVAL, "%s: not an absolute path", argv[3]);
-                if (!mapping_name_is_valid(argv[4]))
+                if (!state_crypt_name_is_valid(argv[4]))
                         return log_error_errno(-EINVAL, "%s: not a mapping of sandbox state", argv[4]);
                 if (fstat(STDOUT_FILENO, &st) < 0 || !S_ISSOCK(st.st_mode))
                         return log_error_errno(-ENOTSOCK, "its output is not a socket");

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +25,7 @@
 #include "sandboxctl.h"
 #include "search-path.h"
 #include "state-image.h"
+#include "status-disk.h"
 #include "state.h"
 #include "verbs.h"
 #include "state-walk.h"
@@ -278,54 +278,13 @@ static int status_running(Status *s) {
         return 0;
 }
 
-#define OVERLAYFS_MAGIC 0x794c7630
-
-/* The running sandbox's overlay on /DIR, through its PID 1's root: its
- * figures are those of its upper dirs' file system, the image's. */
-static int status_image_running(Status *s) {
-        static const char *const dirs[] = { "var", "etc" };
-        _cleanup_close_ int root = -EBADF;
-        char path[64];
-
-        snprintf(path, sizeof(path), "/proc/%d/root", (int) s->init);
-        root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root < 0)
-                return -errno;
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_close_ int fd = openat(root, dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                struct statfs sf;
-
-                if (fd >= 0 && fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_MAGIC)
-                        return state_image_usage(fd, &s->image_used, &s->image_size);
-        }
-        return -ENOENT;
-}
-
-/* The use of the state image, when there is one: from the running
- * sandbox, or from the image mounted read-only (detached, gone again at
- * once). */
+/* The use of the state image, when there is one (status-disk.h). */
 static int status_image(Status *s, int state) {
-        _cleanup_free_ char *shown = path_join2(s->state_path, STATE_IMAGE_NAME);
-        _cleanup_close_ int image = -EBADF, mnt = -EBADF;
-        int r;
+        int r = status_disk(state, s->state_path, s->init, &s->image_used, &s->image_size);
 
-        if (!shown)
-                return log_oom();
-        if (faccessat(state, STATE_IMAGE_NAME, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-                return errno == ENOENT ? 0 : log_error_errno(-errno, "status: %s: %m", shown);
-        s->has_image = true;
-        if (s->init > 0 && status_image_running(s) >= 0) {
-                s->image_known = true;
-                return 0;
-        }
-        mnt = state_image_mount_sandbox(state, s->name, shown, STATE_IMAGE_READ_ONLY);
-        if (mnt < 0)
-                return mnt;
-        r = state_image_usage(mnt, &s->image_used, &s->image_size);
-        if (r < 0)
-                return log_error_errno(r, "status: %s: %m", shown);
-        s->image_known = true;
-        return 0;
+        s->has_image = r != -ENOENT;
+        s->image_known = r >= 0;
+        return r == -ENOENT ? 0 : r;
 }
 
 /* The size of STATE_ROOT/NAME, when it exists. */

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +96,13 @@ static bool same_device(const char *a, const char *b) {
                sa.st_rdev == sb.st_rdev;
 }
 
+static bool device_is_read_only(const char *device) {
+        _cleanup_close_ int fd = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        int ro = 0;
+
+        return fd >= 0 && ioctl(fd, BLKROGET, &ro) == 0 && ro;
+}
+
 /* 1 when the mapping name exists over device, 0 when it does not exist
  * (any other one of that name removed), -errno after logging. */
 static int mapping_of(const char *name, const char *device) {
@@ -123,6 +132,7 @@ static int mapping_of(const char *name, const char *device) {
 
 int state_crypt_open(const char *device, const char *name, const StateKey *key) {
         _cleanup_crypt_ struct crypt_device *cd = NULL;
+        bool read_only;
         char path[PATH_MAX];
         _cleanup_close_ int fd = -EBADF;
         int r;
@@ -150,8 +160,11 @@ int state_crypt_open(const char *device, const char *name, const StateKey *key) 
         r = mapping_of(name, device);
         if (r < 0)
                 return r;
+        /* a reader's read-only loop device: a read-only mapping */
+        read_only = device_is_read_only(device);
         if (r == 0) {
-                r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, (const char *) key->bytes, key->size, 0);
+                r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, (const char *) key->bytes, key->size,
+                                                 read_only ? CRYPT_ACTIVATE_READONLY : 0);
                 if (r < 0)
                         return log_error_errno(r, "state device %s: open as %s: %m", device, name);
         }
@@ -161,7 +174,7 @@ int state_crypt_open(const char *device, const char *name, const StateKey *key) 
          * it, or with this fd if the start dies before that mount. */
         if ((size_t) snprintf(path, sizeof(path), "%s/%s", crypt_get_dir(), name) >= sizeof(path))
                 r = -ENAMETOOLONG;
-        else if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY)) < 0)
+        else if ((fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY)) < 0)
                 r = -errno;
         else
                 r = crypt_deactivate_by_name(cd, name, CRYPT_DEACTIVATE_DEFERRED);

@@ -13,7 +13,8 @@
  * blank one. Returns 0 or -errno after logging. */
 int state_crypt_format(const char *device, const StateKey *key);
 
-/* Opens the LUKS2 device with key as the mapping name. A mapping of that
+/* Opens the LUKS2 device with key as the mapping name (read-only where
+ * the device is). A mapping of that
  * name left by a start that was killed is removed first when nothing
  * holds it; one in use is -EBUSY. Returns an fd of the mapping's block
  * device (O_RDWR), already marked for deferred removal. A wrong key is

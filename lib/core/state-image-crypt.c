@@ -27,9 +27,9 @@ int state_image_crypt_device(int loop_fd, const char *shown, const StateImageCry
                                                "does not ask for encryption (<state encryption=\"luks2\">)", shown);
                 return TAKE_FD(loop);
         }
-        r = state_crypt_name(crypt->sandbox, name, sizeof(name));
+        r = state_crypt_name(crypt->sandbox, dev, name, sizeof(name));
         if (r < 0)
-                return log_error_errno(r, "state image %s: no mapping name for %s", shown, crypt->sandbox);
+                return log_error_errno(r, "state image %s: no mapping name for %s on %s", shown, crypt->sandbox, dev);
         /* the mapping holds the loop device from now on, and goes with
          * the last mount of its file system (state-key.h) */
         fd = state_crypt_attach(dev, crypt->sandbox, crypt->key, ret_formatted);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +24,6 @@
 #ifndef EXT4_IOC_RESIZE_FS
 #define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
 #endif
-#define EXT4_SUPER_MAGIC 0xEF53
 
 /* How often a free loop device another process took first is asked for
  * again before the start fails. */
@@ -33,8 +32,10 @@
 /* The loop device bound to the image (st), opened O_RDONLY, its number into
  * *ret_n: the fd, -ENOENT when there is none. A device being torn down
  * (ENXIO at open or at LOOP_GET_STATUS64) is not one: its superblock is
- * gone already. */
-static int loop_find(const struct stat *st, int *ret_n) {
+ * gone already. With writable, a read-only one (sandboxctl's) is not one
+ * either: its superblock, if any, never writes, and the writer makes its
+ * own. */
+static int loop_find(const struct stat *st, bool writable, int *ret_n) {
         _cleanup_close_ int sys = open("/sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
         int found = -ENOENT;
@@ -62,7 +63,7 @@ static int loop_find(const struct stat *st, int *ret_n) {
                 if (fd < 0)
                         continue;
                 if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 && info.lo_inode == st->st_ino &&
-                    info.lo_device == (uint64_t) st->st_dev) {
+                    info.lo_device == (uint64_t) st->st_dev && !(writable && (info.lo_flags & LO_FLAGS_READ_ONLY))) {
                         *ret_n = n;
                         found = fd;
                 } else
@@ -72,9 +73,10 @@ static int loop_find(const struct stat *st, int *ret_n) {
         return found;
 }
 
-/* A free loop device bound to image_fd, with LO_FLAGS_AUTOCLEAR: the fd
- * of the device, its number into *ret_n. */
-static int loop_attach(int image_fd, const char *shown, int *ret_n) {
+/* A free loop device bound to image_fd, with LO_FLAGS_AUTOCLEAR (and
+ * LO_FLAGS_READ_ONLY with read_only): the fd of the device, its number
+ * into *ret_n. */
+static int loop_attach(int image_fd, bool read_only, const char *shown, int *ret_n) {
         _cleanup_close_ int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
         if (control < 0)
@@ -82,7 +84,7 @@ static int loop_attach(int image_fd, const char *shown, int *ret_n) {
         for (int try = 0; try < LOOP_ATTACH_TRIES; try++) {
                 struct loop_config config = {
                         .fd = (uint32_t) image_fd,
-                        .info.lo_flags = LO_FLAGS_AUTOCLEAR,
+                        .info.lo_flags = LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0),
                 };
                 _cleanup_close_ int fd = -EBADF;
                 char path[64];
@@ -91,7 +93,7 @@ static int loop_attach(int image_fd, const char *shown, int *ret_n) {
                 if (n < 0)
                         return log_error_errno(-errno, "state image %s: no free loop device: %m", shown);
                 snprintf(path, sizeof(path), "/dev/loop%d", n);
-                fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+                fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
                 if (fd < 0 && errno == ENOENT)
                         continue; /* the node appears a moment after the device */
                 if (fd < 0)
@@ -107,32 +109,47 @@ static int loop_attach(int image_fd, const char *shown, int *ret_n) {
         return log_error_errno(-EBUSY, "state image %s: no loop device stayed free to bind it to", shown);
 }
 
-int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
+/* state_image_device(), and whether the device was bound now: then no
+ * writable superblock of the image is alive. */
+static int device_open(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size,
+                       bool *ret_fresh) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
         uint64_t bytes;
+        bool fresh = false;
         int n = -1;
 
-        (void) flags; /* the loop device is read-write: a mount may share its superblock with a writer */
         if (fstat(image_fd, &st) < 0)
                 return log_error_errno(-errno, "state image %s: %m", shown);
         /* one process at a time between looking for the image's loop
          * device and binding one: two would make two superblocks */
         if (flock(image_fd, LOCK_EX) < 0)
                 return log_error_errno(-errno, "state image %s: lock: %m", shown);
-        fd = loop_find(&st, &n);
+        fd = loop_find(&st, !(flags & STATE_IMAGE_READ_ONLY), &n);
         if (fd >= 0) {
                 /* bound before the image grew: it takes the file's size */
                 if (ioctl(fd, BLKGETSIZE64, &bytes) == 0 && bytes < (uint64_t) st.st_size &&
-                    ioctl(fd, LOOP_SET_CAPACITY, 0) < 0)
-                        fd = log_error_errno(-errno, "state image %s: grow /dev/loop%d: %m", shown, n);
-        } else
-                fd = loop_attach(image_fd, shown, &n);
+                    ioctl(fd, LOOP_SET_CAPACITY, 0) < 0) {
+                        int r = log_error_errno(-errno, "state image %s: grow /dev/loop%d: %m", shown, n);
+
+                        closep(&fd);
+                        fd = r;
+                }
+        } else {
+                fd = loop_attach(image_fd, flags & STATE_IMAGE_READ_ONLY, shown, &n);
+                fresh = true;
+        }
         (void) flock(image_fd, LOCK_UN);
         if (fd < 0)
                 return fd;
         snprintf(ret_dev, size, "/dev/loop%d", n);
+        if (ret_fresh)
+                *ret_fresh = fresh;
         return TAKE_FD(fd);
+}
+
+int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
+        return device_open(image_fd, flags, shown, ret_dev, size, NULL);
 }
 
 int state_image_exec(const char *const programs[], char *const argv[], const char *shown) {
@@ -152,6 +169,14 @@ int state_image_exec(const char *const programs[], char *const argv[], const cha
                 return log_error_errno(-errno, "state image %s: fork %s: %m", shown, argv[0]);
         if (pid == 0) {
                 int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                sigset_t none;
+
+                /* nothing of the helper's signal handling: a stop ends it */
+                sigemptyset(&none);
+                (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                for (int sig = 1; sig < _NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                (void) signal(sig, SIG_DFL);
 
                 /* the environment is not the helper's: MKE2FS_CONFIG and
                  * the like would decide the file system */
@@ -171,20 +196,37 @@ int state_image_exec(const char *const programs[], char *const argv[], const cha
         return 0;
 }
 
-int state_image_mkfs(const char *dev, const char *from, const char *shown) {
+int state_image_mkfs(const char *dev, const char *from, StateImageFlags flags, const char *shown) {
         static const char *const mkfs[] = { "/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4", NULL };
-        /* -m 0: the whole size is the service's, none kept for root */
+        /* -m 0: the whole size is the service's, none kept for root;
+         * lazy_*_init: the image is a new sparse file, zeros already, so
+         * that the journal and inode tables are not written out whole */
         char *argv[] = { (char *) "mkfs.ext4", (char *) "-q", (char *) "-F", (char *) "-m", (char *) "0",
-                         (char *) dev, NULL, NULL, NULL };
+                         (char *) "-E", (char *) "lazy_itable_init=1,lazy_journal_init=1", (char *) dev, NULL,
+                         NULL, NULL };
 
+        /* a LUKS2 mapping reads garbage where nothing was written: its
+         * inode tables and journal are made whole */
+        if (flags & STATE_IMAGE_ENCRYPTED)
+                argv[6] = (char *) "lazy_itable_init=0,lazy_journal_init=0";
         if (from) {
                 /* -d: the tree's files, owners, modes, times, extended
                  * attributes, device nodes (the overlays' whiteouts) */
-                argv[5] = (char *) "-d";
-                argv[6] = (char *) from;
-                argv[7] = (char *) dev;
+                argv[7] = (char *) "-d";
+                argv[8] = (char *) from;
+                argv[9] = (char *) dev;
         }
         return state_image_exec(mkfs, argv, shown);
+}
+
+/* Whether dev is a read-only device: then its file system is mounted
+ * read-only as a superblock, without replaying its journal (which would
+ * write); else a read-only mount shares the writer's superblock. */
+static bool device_read_only(const char *dev) {
+        _cleanup_close_ int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        int ro = 0;
+
+        return fd >= 0 && ioctl(fd, BLKROGET, &ro) == 0 && ro;
 }
 
 int state_image_mount(const char *dev, StateImageFlags flags, const char *shown) {
@@ -198,6 +240,14 @@ int state_image_mount(const char *dev, StateImageFlags flags, const char *shown)
                 return log_error_errno(-errno, "state image %s: ext4: %m", shown);
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0)
                 return log_error_errno(-errno, "state image %s: ext4 on %s: %m", shown, dev);
+        if ((flags & STATE_IMAGE_READ_ONLY) && device_read_only(dev)) {
+                if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+                    fsconfig(fs, FSCONFIG_SET_FLAG, "norecovery", NULL, 0) < 0)
+                        return log_error_errno(-errno, "state image %s: ext4 on %s, read-only: %m", shown, dev);
+        } else if (!(flags & STATE_IMAGE_ENCRYPTED) && fsconfig(fs, FSCONFIG_SET_FLAG, "noinit_itable", NULL, 0) < 0)
+                /* the inode tables of a sparse image read as zeros: the
+                 * kernel's zeroing them would only take the host's disk */
+                return log_error_errno(-errno, "state image %s: ext4 on %s: noinit_itable: %m", shown, dev);
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return log_error_errno(-errno, "state image %s: mount the ext4 on %s: %m", shown, dev);
         if (flags & STATE_IMAGE_READ_ONLY)
@@ -255,7 +305,6 @@ int state_image_usage(int fd, uint64_t *ret_used, uint64_t *ret_size) {
 static int image_mount(int image_fd, StateImageFlags flags, const char *shown, const StateImageCrypt *crypt) {
         _cleanup_close_ int dev = -EBADF;
         char path[STATE_IMAGE_DEVICE_MAX];
-        struct statfs sf;
         bool formatted;
         int mnt;
 
@@ -269,14 +318,10 @@ static int image_mount(int image_fd, StateImageFlags flags, const char *shown, c
          * only an image made by image_create() is renamed into place */
         if (formatted)
                 return log_error_errno(-EMEDIUMTYPE, "state image %s: was blank", shown);
-        mnt = state_image_mount(path, flags, shown);
+        mnt = state_image_mount(path, flags | (crypt ? STATE_IMAGE_ENCRYPTED : 0), shown);
         if (mnt == -ENOSYS)
                 return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
                                        "<state size=...> needs", shown);
-        if (mnt >= 0 && (fstatfs(mnt, &sf) < 0 || sf.f_type != EXT4_SUPER_MAGIC)) {
-                close(mnt);
-                return log_error_errno(-EMEDIUMTYPE, "state image %s: does not hold an ext4 file system", shown);
-        }
         /* the mount holds the device now: closing it here leaves the loop
          * device to the mount alone, and autoclear to its end */
         return mnt;
@@ -312,7 +357,7 @@ static int image_create(int state, const char *shown, uint64_t size, const char 
                 dev = state_image_device(fd, 0, shown, path, sizeof(path));
                 if (dev >= 0)
                         dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
-                r = dev < 0 ? dev : state_image_mkfs(path, from, shown);
+                r = dev < 0 ? dev : state_image_mkfs(path, from, crypt ? STATE_IMAGE_ENCRYPTED : 0, shown);
         }
         if (r >= 0 && fsync(fd) < 0)
                 r = log_error_errno(-errno, "state image %s: %m", shown);
@@ -325,54 +370,12 @@ static int image_create(int state, const char *shown, uint64_t size, const char 
         return TAKE_FD(fd);
 }
 
-/* The block count and block size of the ext4 in the image, from its
- * superblock as the image holds it (a grow is written there at once). */
-static int image_blocks(int image, uint64_t *ret_blocks, uint64_t *ret_block_size) {
-        uint8_t sb[1024];
-        uint32_t lo, hi = 0, log_size, incompat;
-
-        if (pread(image, sb, sizeof(sb), 1024) != (ssize_t) sizeof(sb))
-                return -EIO;
-        if (sb[0x38] != 0x53 || sb[0x39] != 0xEF)
-                return -EMEDIUMTYPE;
-        memcpy(&lo, sb + 0x04, 4);
-        memcpy(&log_size, sb + 0x18, 4);
-        memcpy(&incompat, sb + 0x60, 4);
-        if (le32toh(incompat) & 0x80) /* 64bit */
-                memcpy(&hi, sb + 0x150, 4);
-        if (le32toh(log_size) > 6)
-                return -EMEDIUMTYPE;
-        *ret_blocks = (uint64_t) le32toh(hi) << 32 | le32toh(lo);
-        *ret_block_size = UINT64_C(1024) << le32toh(log_size);
-        return 0;
-}
-
-static int image_grow(int image, int mnt, const char *shown, uint64_t size) {
-        _cleanup_close_ int dir = -EBADF;
-        uint64_t blocks, block_size, want;
-        int r;
-
-        r = image_blocks(image, &blocks, &block_size);
-        if (r < 0)
-                return log_error_errno(r, "state image %s: read its superblock: %m", shown);
-        want = size / block_size;
-        /* also what finishes a grow interrupted after the file grew */
-        if (want <= blocks)
-                return 0;
-        dir = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dir < 0)
-                return log_error_errno(-errno, "state image %s: %m", shown);
-        if (ioctl(dir, EXT4_IOC_RESIZE_FS, &want) < 0)
-                return log_error_errno(-errno, "state image %s: grow its file system to %llu bytes: %m%s", shown,
-                                       (unsigned long long) size, errno == EPERM ? " (it takes CAP_SYS_RESOURCE)" : "");
-        log_info("state image %s: grown from %llu to %llu bytes", shown, (unsigned long long) (blocks * block_size),
-                 (unsigned long long) (want * block_size));
-        return 0;
-}
-
 int state_image_prepare(int state, const char *shown, uint64_t size, const char *from, const StateImageCrypt *crypt) {
-        _cleanup_close_ int image = -EBADF, mnt = -EBADF;
+        _cleanup_close_ int image = -EBADF, dev = -EBADF, mnt = -EBADF;
+        char path[STATE_IMAGE_DEVICE_MAX];
+        bool formatted;
         struct stat st;
+        bool fresh = false;
         int r;
 
         image = state_image_open(state, shown);
@@ -396,11 +399,29 @@ int state_image_prepare(int state, const char *shown, uint64_t size, const char 
         if ((uint64_t) st.st_size < size && ftruncate(image, (off_t) size) < 0)
                 return log_error_errno(-errno, "state image %s: grow it to %llu bytes: %m", shown,
                                        (unsigned long long) size);
-        mnt = image_mount(image, 0, shown, crypt);
+        dev = device_open(image, 0, shown, path, sizeof(path), &fresh);
+        if (dev < 0)
+                return dev;
+        dev = state_image_crypt_device(TAKE_FD(dev), shown, crypt, path, sizeof(path), &formatted);
+        if (dev < 0)
+                return dev;
+        if (formatted)
+                return log_error_errno(-EMEDIUMTYPE, "state image %s: was blank", shown);
+        /* a file system grows offline when no superblock of it is alive,
+         * else online once mounted; an encrypted one is never grown
+         * (its size was checked above), and its superblock is not in
+         * the image's bytes */
+        r = crypt ? 0 : state_image_grow_offline(image, path, fresh, size, shown);
+        if (r < 0)
+                return r;
+        mnt = state_image_mount(path, crypt ? STATE_IMAGE_ENCRYPTED : 0, shown);
+        if (mnt == -ENOSYS)
+                return log_error_errno(-ENOSYS, "state image %s: the kernel has no fsopen(), which a sandbox with "
+                                       "<state size=...> needs", shown);
         if (mnt < 0)
                 return mnt;
-        /* the superblock the image holds is encrypted; and never grown */
-        r = crypt ? 0 : image_grow(image, mnt, shown, size);
+        closep(&dev);
+        r = crypt ? 0 : state_image_grow_online(image, mnt, size, shown);
         if (r < 0)
                 return r;
         /* the room the overlays' work directories are made in, even when

@@ -45,6 +45,9 @@
 
 typedef enum StateImageFlags {
         STATE_IMAGE_READ_ONLY = 1 << 0,
+        /* the ext4 is on a LUKS2 mapping, whose unwritten blocks do not
+         * read as zeros: its journal and inode tables are written out */
+        STATE_IMAGE_ENCRYPTED = 1 << 1,
 } StateImageFlags;
 
 /* An encrypted state (<state encryption="luks2">, state-key.h): LUKS2 on
@@ -61,28 +64,32 @@ typedef struct StateImageCrypt {
 
 /* The block device the ext4 lives on, for image_fd (an fd of the image,
  * opened O_RDWR): the loop device already bound to it (opened O_RDONLY:
- * only held), or one bound now
- * (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). Its path ("/dev/loopN") goes into
- * ret_dev. Returns an fd of the device, which the caller closes once the
- * file system is mounted (the mount holds the device from then on), or
- * -errno after logging. shown: the image's path, for messages. The one
- * step a layer between the image and the ext4 (encryption) replaces. */
+ * only held), or one bound now (LOOP_CONFIGURE, LO_FLAGS_AUTOCLEAR). With
+ * STATE_IMAGE_READ_ONLY (sandboxctl) any bound one is taken, to share a
+ * running sandbox's superblock, and one bound now is read-only, so that
+ * sandboxctl never writes to the image; without it (the helper) a
+ * read-only one is not taken. Its path ("/dev/loopN") goes into ret_dev.
+ * Returns an fd of the device, which the caller closes once the file
+ * system is mounted (the mount holds the device from then on), or -errno
+ * after logging. shown: the image's path, for messages. The one step a
+ * layer between the image and the ext4 (encryption) replaces. */
 int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size);
 
 /* Makes an ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or /sbin,
  * in a clean environment): empty, or with the files of the directory
  * from (an absolute path; mkfs.ext4 -d). Returns 0 or -errno after
  * logging. */
-int state_image_mkfs(const char *dev, const char *from, const char *shown);
+int state_image_mkfs(const char *dev, const char *from, StateImageFlags flags, const char *shown);
 
 /* Runs argv[0] found as the first of programs (NULL-terminated) that is
  * there, in a clean environment, stdin and stdout /dev/null; 0 when it
  * exits 0, else -errno after logging. */
 int state_image_exec(const char *const programs[], char *const argv[], const char *shown);
 
-/* The ext4 on dev, mounted detached, nosuid and nodev (and read-only with
- * STATE_IMAGE_READ_ONLY, as a mount: the superblock may be shared with a
- * writer). Returns the mount's fd or -errno after logging; -ENOSYS (not
+/* The ext4 on dev, mounted detached, nosuid and nodev; with
+ * STATE_IMAGE_READ_ONLY a read-only mount: of the writer's superblock
+ * when dev is writable (a running sandbox's), else of a read-only one
+ * that does not replay the journal. Returns the mount's fd or -errno after logging; -ENOSYS (not
  * logged) where the kernel has no fsopen(). */
 int state_image_mount(const char *dev, StateImageFlags flags, const char *shown);
 
@@ -111,6 +118,17 @@ int state_image_start(int state, const char *state_path, uint64_t size, const St
  * freed the last reserve): the reserve made again, as much of it as fits.
  * Does not fail. */
 void state_image_reserve(int mnt, const char *shown);
+
+/* Growing the image's file system to the size of the image, size bytes
+ * (state-image-grow.c). Offline, with resize2fs on dev, when the device
+ * was bound now (alone: no superblock of the image is alive) and the file
+ * system is clean: 1 when grown, 0 when not to be grown here. Online,
+ * EXT4_IOC_RESIZE_FS on mnt (it takes CAP_SYS_RESOURCE): 0 when done or
+ * not needed. Both read the block count from the superblock in the image
+ * itself, so that a grow interrupted after the file grew is finished.
+ * -errno after logging. */
+int state_image_grow_offline(int image, const char *dev, bool alone, uint64_t size, const char *shown);
+int state_image_grow_online(int image, int mnt, uint64_t size, const char *shown);
 
 /* For sandboxctl: the image below state, mounted (detached) with flags.
  * Returns the mount's fd, -ENOENT (not logged) when there is no image,

@@ -96,12 +96,47 @@ int state_key_generate(StateKey *ret) {
         return 0;
 }
 
-int state_crypt_name(const char *sandbox, char *buf, size_t size) {
-        if (!sandbox_name_is_valid(sandbox))
+/* the N of "loopN", digits only */
+static bool loop_number_is_valid(const char *n) {
+        if (!*n || strlen(n) > 10)
+                return false;
+        for (; *n; n++)
+                if (*n < '0' || *n > '9')
+                        return false;
+        return true;
+}
+
+/* the N of a loop device's path "/dev/loopN", or NULL */
+static const char *startswith_loop(const char *device) {
+        static const char prefix[] = "/dev/loop";
+
+        if (strncmp(device, prefix, sizeof(prefix) - 1) != 0 || !loop_number_is_valid(device + sizeof(prefix) - 1))
+                return NULL;
+        return device + sizeof(prefix) - 1;
+}
+
+int state_crypt_name(const char *sandbox, const char *device, char *buf, size_t size) {
+        const char *loop = startswith_loop(device);
+
+        if (!sandbox_name_is_valid(sandbox) || !loop)
                 return -EINVAL;
-        if ((size_t) snprintf(buf, size, STATE_CRYPT_PREFIX "%s", sandbox) >= size)
+        if ((size_t) snprintf(buf, size, STATE_CRYPT_PREFIX "%s@loop%s", sandbox, loop) >= size)
                 return -ENAMETOOLONG;
         return 0;
+}
+
+bool state_crypt_name_is_valid(const char *name) {
+        size_t n = strlen(STATE_CRYPT_PREFIX);
+        const char *at = strrchr(name, '@');
+        char sandbox[SANDBOX_NAME_MAX + 1];
+
+        if (strncmp(name, STATE_CRYPT_PREFIX, n) != 0 || !at || at < name + n ||
+            (size_t) (at - name - n) > SANDBOX_NAME_MAX || strncmp(at, "@loop", 5) != 0 ||
+            !loop_number_is_valid(at + 5))
+                return false;
+        memcpy(sandbox, name + n, (size_t) (at - name - n));
+        sandbox[at - name - n] = 0;
+        return sandbox_name_is_valid(sandbox);
 }
 
 static int read_header(const char *device, unsigned char *buf, size_t size) {
@@ -240,9 +275,9 @@ int state_crypt_attach(const char *device, const char *sandbox, const StateKey *
         if (!state_crypt_supported())
                 return log_error_errno(-EOPNOTSUPP, "sandbox %s: encrypted state needs libcryptsetup, which this "
                                        "build of sandbox does not have", sandbox);
-        r = state_crypt_name(sandbox, name, sizeof(name));
+        r = state_crypt_name(sandbox, device, name, sizeof(name));
         if (r < 0)
-                return log_error_errno(r, "sandbox %s: no mapping name: %m", sandbox);
+                return log_error_errno(r, "sandbox %s: no mapping name for %s: %m", sandbox, device);
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
                 return log_error_errno(-errno, "sandbox %s: socket: %m", sandbox);
 
@@ -260,19 +295,6 @@ int state_crypt_attach(const char *device, const char *sandbox, const StateKey *
         if (fd < 0)
                 return log_error_errno(fd, "sandbox %s: %s gave no device: %m", sandbox, SANDBOX_STATE_CRYPT_PATH);
         return fd;
-}
-
-int state_crypt_detach(const char *sandbox) {
-        char name[STATE_CRYPT_NAME_MAX];
-        int r;
-
-        if (!state_crypt_supported())
-                return 0; /* nothing could have made one */
-        r = state_crypt_name(sandbox, name, sizeof(name));
-        if (r < 0)
-                return log_error_errno(r, "sandbox %s: no mapping name: %m", sandbox);
-        const char *argv[] = { "sandbox-state-crypt", log_debug_enabled() ? "--debug" : "--quiet", "close", name, NULL };
-        return run_tool(argv, NULL, -EBADF);
 }
 
 int state_key_read_option(const char *value, StateKey *ret) {

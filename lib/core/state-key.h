@@ -33,9 +33,12 @@
 /* the encrypted credential, below STATE_ROOT/NAME/ */
 #define STATE_KEY_FILE "state-key.cred"
 
-/* the device-mapper name: "sandbox-state-" and a sandbox name */
+/* the device-mapper name: "sandbox-state-", the sandbox's name, "@" and
+ * the loop device's ("loopN"): one mapping per loop device, so that the
+ * file system on it has one superblock, and a reader's read-only loop
+ * device has a mapping of its own beside a starting sandbox's */
 #define STATE_CRYPT_PREFIX "sandbox-state-"
-#define STATE_CRYPT_NAME_MAX (sizeof(STATE_CRYPT_PREFIX) + SANDBOX_NAME_MAX)
+#define STATE_CRYPT_NAME_MAX (sizeof(STATE_CRYPT_PREFIX) + SANDBOX_NAME_MAX + sizeof("@loop") + 10)
 
 typedef struct StateKey {
         unsigned char bytes[STATE_KEY_MAX];
@@ -78,9 +81,13 @@ int state_key_generate(StateKey *ret);
 /* Wipes the key. */
 void state_key_wipe(StateKey *k);
 
-/* "sandbox-state-NAME" into buf (STATE_CRYPT_NAME_MAX bytes); -EINVAL
- * for an invalid sandbox name. */
-int state_crypt_name(const char *sandbox, char *buf, size_t size);
+/* "sandbox-state-NAME@loopN" into buf (STATE_CRYPT_NAME_MAX bytes) for
+ * the loop device at device ("/dev/loopN"); -EINVAL for an invalid
+ * sandbox name or a device that is not a loop device's path. */
+int state_crypt_name(const char *sandbox, const char *device, char *buf, size_t size);
+
+/* Whether name is one state_crypt_name() makes. */
+bool state_crypt_name_is_valid(const char *name);
 
 /* Whether device holds a LUKS2 header: 1, 0 when it does not, -errno
  * after logging. */
@@ -101,7 +108,3 @@ int state_crypt_is_blank(const char *device);
  * a build without libcryptsetup -EOPNOTSUPP; logged. The caller holds the
  * sandbox's lock. */
 int state_crypt_attach(const char *device, const char *sandbox, const StateKey *key, bool *ret_formatted);
-
-/* Removes the sandbox's mapping when one is left and nothing holds it:
- * 0, -EBUSY while in use; logged. */
-int state_crypt_detach(const char *sandbox);

@@ -11,7 +11,7 @@
 
 e2e_init
 [ -e /dev/loop-control ] || e2e_skip_all "no /dev/loop-control here"
-command -v mkfs.ext4 >/dev/null || [ -x /usr/sbin/mkfs.ext4 ] || e2e_skip_all "no mkfs.ext4 here"
+[ -x /usr/sbin/mkfs.ext4 ] || [ -x /sbin/mkfs.ext4 ] || e2e_skip_all "no mkfs.ext4 here"
 {
         echo --bind=/dev/loop-control
         for d in /dev/loop[0-9]*; do

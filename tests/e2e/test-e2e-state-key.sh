@@ -57,7 +57,7 @@ check_eq "... by its condition" "$(c systemctl show -P ConditionResult sandbox-s
 # key_then_image LOG: the helper's messages show that it read the key and
 # went on to open the image, and show nothing else amiss with the key
 key_then_image() {
-        if grep -q "state key\|decrypt" <<<"$1" || ! grep -q "state image\|open as sandbox-state-locked: " <<<"$1"; then
+        if grep -q "state key\|decrypt" <<<"$1" || ! grep -q "state image\|open as sandbox-state-locked@" <<<"$1"; then
                 diag "$(tail -n 4 <<<"$1")"
                 return 1
         fi
@@ -82,7 +82,7 @@ else
         check "the helper read the key from its credentials directory and went on to the image" key_then_image "$journal"
         skip "the encrypted state, started" "no loop devices or no dm-crypt here"
 fi
-check "nothing is mapped after it" c test ! -e /dev/mapper/sandbox-state-locked
+check "nothing is mapped after it" c sh -c '! ls /dev/mapper/ 2>/dev/null | grep -q "^sandbox-state-locked@"'
 check_eq "no loop device holds its image after it" \
         "$(c sh -c 'cat /sys/block/loop*/loop/backing_file 2>/dev/null | grep -c /var/lib/sandbox/locked/')" 0
 
@@ -100,6 +100,6 @@ else
         check "run: the helper read the key from its fd and went on to the image" key_then_image "$(cat "$TMP/run.err")"
         skip "run: the command on the encrypted state" "no loop devices or no dm-crypt here"
 fi
-check "run: nothing is mapped after it" c test ! -e /dev/mapper/sandbox-state-locked
+check "run: nothing is mapped after it" c sh -c '! ls /dev/mapper/ 2>/dev/null | grep -q "^sandbox-state-locked@"'
 
 done_testing

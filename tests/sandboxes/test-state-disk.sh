@@ -3,11 +3,13 @@
 # on an ext4 of that size in STATE/NAME/state.img. A service that fills
 # its /var gets ENOSPC; the state directory grows no more than the cap;
 # what was written before survives a restart; status shows the use; diff,
-# clone and delete work on it; no loop device and no mount is left after
-# a stop, a killed helper or a killed PID 1; an uncapped state is taken
-# into the image, as it was, or the start fails and it stays where it
-# was; a grow keeps the data and a shrink is refused.
-# Needs root and loop devices. Everything is under $TMP, but
+# clone and delete work on it, diff and status of a running sandbox on
+# its own loop device and of a stopped one without writing to the image,
+# also over what a hostile service left there; no loop device and no
+# mount is left after a stop, a killed helper or a killed PID 1; an
+# uncapped state is taken into the image, as it was, or the start fails
+# and it stays where it was; a grow (also one interrupted) keeps the data
+# and a shrink is refused. Needs root, loop devices and mkfs.ext4. Everything is under $TMP, but
 # /run/sandbox/NAME for this run's own names.
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -21,7 +23,7 @@ fi
 PREFIX=sbdisk$$
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -e /dev/loop-control ] || ! command -v mkfs.ext4 >/dev/null && [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/mkfs.ext4 ]; then
+if [ ! -e /dev/loop-control ] || { [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/mkfs.ext4 ]; }; then
         echo "1..0 # SKIP no /dev/loop-control or no mkfs.ext4 here"
         exit 0
 fi
@@ -182,6 +184,20 @@ ctl diff --state-root="$STATE" "$F"
 check "diff lists what the service added, from the image" grep -qx "A /var/before" "$TMP/out"
 check "diff lists /etc's changes too" grep -qx "A /etc/before-etc" "$TMP/out"
 check "diff leaves no loop device" no_loop "$IMG"
+sum=$(sha256sum <"$IMG")
+ctl status --state-root="$STATE" "$F"
+ctl diff --state-root="$STATE" "$F"
+check_eq "status and diff of a stopped sandbox write nothing to its image" "$(sha256sum <"$IMG")" "$sum"
+# a read-only loop device bound to the image (as sandboxctl's own is) is
+# not the sandbox's: it starts on one of its own, writable
+ro=$(losetup -r -f --show "$IMG" 2>/dev/null)
+if [ -n "$ro" ]; then
+        in_sandbox "$F" 'echo beside-ro >/var/beside-ro && cat /var/beside-ro'
+        check_eq "a sandbox starts and writes beside a read-only loop device of its image" "$rc:$(cat "$TMP/out")" "0:beside-ro"
+        losetup -d "$ro"
+else
+        skip "a sandbox starts and writes beside a read-only loop device of its image" "losetup -r failed"
+fi
 
 # what a hostile service leaves in a capped state: a link to a secret of
 # the host's, a FIFO a writer outside waits on, a hard link and a huge
@@ -212,6 +228,7 @@ rm -f "/etc/$PREFIX-shadow"
 
 name copy
 C=$n
+in_sandbox "$F" 'echo 0123456789abcdef0123456789abcdef >/etc/machine-id'
 ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$F" "$C"
 check "clone copies a capped sandbox" test "$rc" -eq 0 -a -f "$STATE/$C/state.img"
 check "the copy of the image is sparse ($(allocated_kib "$STATE/$C/state.img") KiB allocated, the source $(allocated_kib "$IMG"))" \
@@ -219,6 +236,10 @@ check "the copy of the image is sparse ($(allocated_kib "$STATE/$C/state.img") K
 check "clone leaves no loop device" no_loop "$STATE/$C/state.img"
 in_sandbox "$C" 'cat /var/before; echo clone-only >/var/clone'
 check "the copy's sandbox reads the source's data" grep -qx "kept" "$TMP/out"
+in_sandbox "$C" 'cat /etc/machine-id'
+id=$(sed -n 1p "$TMP/out")
+check "the copy got a machine ID of its own, inside its image ($id)" \
+        sh -c "echo '$id' | grep -qxE '[0-9a-f]{32}' && [ '$id' != 0123456789abcdef0123456789abcdef ]"
 in_sandbox "$F" 'test -e /var/clone && echo shared || echo apart'
 check "the copy's writes stay in the copy" grep -qx "apart" "$TMP/out"
 ctl delete --state-root="$STATE" "$C"
@@ -233,14 +254,34 @@ in_sandbox "$F" 'echo ran'
 check "a smaller size is refused, and says so" grep -q "is not shrunk" "$TMP/err"
 check "the refusal is the start's failure (status 125)" test "$rc" -eq 125
 check "the refused start leaves no loop device" no_loop "$IMG"
+profile "$F" 64M
+in_sandbox "$F" 'cat /var/before; df -k /var | awk "NR == 2 { print \$2 }"'
+check "a larger size grows the file system, offline with resize2fs (now $(sed -n 2p "$TMP/out") KiB)" \
+        test "$(sed -n 2p "$TMP/out")" -gt 50000
+check "and keeps the data" grep -qx "kept" "$TMP/out"
+check "and says so" grep -q "grown from 33554432 to 67108864 bytes" "$TMP/err"
+check_eq "the image is the new size" "$(stat -c %s "$IMG")" 67108864
+check "no loop device after the grow" no_loop "$IMG"
+# a grow interrupted after the image file grew: the next start finishes it
+truncate -s 80M "$IMG"
+profile "$F" 80M
+in_sandbox "$F" 'cat /var/before; df -k /var | awk "NR == 2 { print \$2 }"'
+check "a grow interrupted after the file grew is finished by the next start (now $(sed -n 2p "$TMP/out") KiB)" \
+        test "$(sed -n 2p "$TMP/out")" -gt 70000 -a "$(sed -n 1p "$TMP/out")" = kept
+# online: a superblock of the image still alive (as a previous instance's
+# whose teardown has not ended), here a mount in the test's namespace
 capeff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
 if (( (0x$capeff >> 24) & 1 )); then # CAP_SYS_RESOURCE
-        profile "$F" 64M
+        held=$(losetup -f --show "$IMG") && mkdir -p "$TMP/held" && mount -t ext4 "$held" "$TMP/held"
+        profile "$F" 96M
         in_sandbox "$F" 'cat /var/before; df -k /var | awk "NR == 2 { print \$2 }"'
-        check "a larger size grows the file system, online" test "$(sed -n 2p "$TMP/out")" -gt 40000
+        check "with a superblock alive, a larger size grows it online" grep -q "bytes, online" "$TMP/err"
         check "and keeps the data" grep -qx "kept" "$TMP/out"
+        umount "$TMP/held"
+        losetup -d "$held"
 else
-        skip "a larger size grows the file system, online" "no CAP_SYS_RESOURCE here, which ext4's online resize takes"
+        skip "with a superblock alive, a larger size grows it online" \
+                "no CAP_SYS_RESOURCE here, which ext4's online resize takes"
 fi
 
 # ---------------------------------------------------------------------------

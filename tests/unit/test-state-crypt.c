@@ -103,14 +103,25 @@ static void test_names(void) {
         char buf[STATE_CRYPT_NAME_MAX];
         char longest[SANDBOX_NAME_MAX + 1];
 
-        check(state_crypt_name("web", buf, sizeof(buf)) == 0 && streq(buf, "sandbox-state-web"),
-              "the mapping of web is sandbox-state-web");
+        check(state_crypt_name("web", "/dev/loop7", buf, sizeof(buf)) == 0 && streq(buf, "sandbox-state-web@loop7"),
+              "the mapping of web on /dev/loop7 is sandbox-state-web@loop7");
+        check(state_crypt_name_is_valid("sandbox-state-web@loop7"), "... which is a valid mapping name");
         memset(longest, 'a', SANDBOX_NAME_MAX);
         longest[SANDBOX_NAME_MAX] = 0;
-        check(state_crypt_name(longest, buf, sizeof(buf)) == 0 && strlen(buf) < 128,
-              "the longest sandbox name gives a mapping name device-mapper takes (< 128)");
-        check(state_crypt_name("../x", buf, sizeof(buf)) == -EINVAL, "no mapping name for \"../x\"");
-        check(state_crypt_name("a/b", buf, sizeof(buf)) == -EINVAL, "no mapping name for \"a/b\"");
+        check(state_crypt_name(longest, "/dev/loop4294967295", buf, sizeof(buf)) == 0 && strlen(buf) < 128 &&
+              state_crypt_name_is_valid(buf),
+              "the longest sandbox name on the largest loop number gives a mapping name device-mapper takes (< 128)");
+        check(state_crypt_name("../x", "/dev/loop0", buf, sizeof(buf)) == -EINVAL, "no mapping name for \"../x\"");
+        check(state_crypt_name("a/b", "/dev/loop0", buf, sizeof(buf)) == -EINVAL, "no mapping name for \"a/b\"");
+        check(state_crypt_name("web", "/dev/sda", buf, sizeof(buf)) == -EINVAL &&
+              state_crypt_name("web", "/dev/loop", buf, sizeof(buf)) == -EINVAL &&
+              state_crypt_name("web", "/dev/loop1x", buf, sizeof(buf)) == -EINVAL &&
+              state_crypt_name("web", "/tmp/state.img", buf, sizeof(buf)) == -EINVAL,
+              "no mapping name for a device that is not a loop device's path");
+        check(!state_crypt_name_is_valid("sandbox-state-web") && !state_crypt_name_is_valid("root") &&
+              !state_crypt_name_is_valid("sandbox-state-@loop1") && !state_crypt_name_is_valid("sandbox-state-web@loop") &&
+              !state_crypt_name_is_valid("sandbox-state-../x@loop1") && !state_crypt_name_is_valid("sandbox-state-web@sda"),
+              "names not of a sandbox's state on a loop device are not mapping names");
 }
 
 static void test_devices(void) {

@@ -86,27 +86,27 @@ check_eq "usage: no verb is -EINVAL" "$(tool "$TMP/key" --quiet)" "22 "
 check_eq "a mapping name not of a sandbox's state is -EINVAL" \
         "$(tool "$TMP/key" --quiet open "$TMP/state.img" evil)" "22 "
 check_eq "a mapping name of an invalid sandbox name is -EINVAL" \
-        "$(tool "$TMP/key" --quiet open "$TMP/state.img" sandbox-state-../x)" "22 "
-check_eq "a relative device is -EINVAL" "$(cd "$TMP" && tool "$TMP/key" --quiet open state.img sandbox-state-t)" "22 "
-"$TOOL" --quiet open "$TMP/state.img" sandbox-state-t <"$TMP/key" >"$TMP/out" 2>/dev/null
+        "$(tool "$TMP/key" --quiet open "$TMP/state.img" sandbox-state-../x@loop1)" "22 "
+check_eq "a relative device is -EINVAL" "$(cd "$TMP" && tool "$TMP/key" --quiet open state.img sandbox-state-t@loop99)" "22 "
+"$TOOL" --quiet open "$TMP/state.img" sandbox-state-t@loop99 <"$TMP/key" >"$TMP/out" 2>/dev/null
 check_eq "an output that is not a socket is -ENOTSOCK" "$?" 88
-check_eq "a key of 31 bytes is -EBADMSG" "$(tool "$TMP/short-key" --quiet open "$TMP/state.img" sandbox-state-t)" "74 "
+check_eq "a key of 31 bytes is -EBADMSG" "$(tool "$TMP/short-key" --quiet open "$TMP/state.img" sandbox-state-t@loop99)" "74 "
 check "and the image is still blank" cmp -s -n 65536 "$TMP/state.img" /dev/zero
 
 # the blank image is formatted; opening it needs dm-crypt
-got=$(tool "$TMP/key" --quiet open "$TMP/state.img" sandbox-state-t)
+got=$(tool "$TMP/key" --quiet open "$TMP/state.img" sandbox-state-t@loop99)
 check "a blank image gets a LUKS2 header" bash -c 'head -c 8 "$1" | od -An -tx1 | grep -q "4c 55 4b 53 ba be 00 02"' _ "$TMP/state.img"
 check "labelled sandbox-state" bash -c 'head -c 4096 "$1" | grep -qaF sandbox-state' _ "$TMP/state.img"
 check "its key slot is PBKDF2, not a passphrase's argon2" grep -qaF '"type":"pbkdf2"' "$TMP/state.img"
 check "none of the key's bytes are in the header" bash -c '! grep -qaF -f <(od -An -v -tx1 "$1" | tr -d " \n" | head -c 32) <(od -An -v -tx1 "$2" | tr -d " \n")' _ "$TMP/key" "$TMP/state.img"
 if [ "$got" = "0 f fd" ]; then
         ok "dm-crypt: the blank image is formatted and opened, its mapping's fd sent"
-        check "dm-crypt: the mapping is gone once the fd is closed (deferred removal)" test ! -e /dev/mapper/sandbox-state-t
+        check "dm-crypt: the mapping is gone once the fd is closed (deferred removal)" test ! -e /dev/mapper/sandbox-state-t@loop99
 else
         skip "dm-crypt: the blank image is formatted and opened" "no device-mapper here ($(tail -n 1 "$TMP/tool.err"))"
 fi
 
-check_eq "a wrong key is -EPERM" "$(tool "$TMP/other-key" --quiet open "$TMP/state.img" sandbox-state-t)" "1 "
+check_eq "a wrong key is -EPERM" "$(tool "$TMP/other-key" --quiet open "$TMP/state.img" sandbox-state-t@loop99)" "1 "
 sum=$(sha256sum <"$TMP/state.img")
 check_eq "and the image is unchanged" "$(sha256sum <"$TMP/state.img")" "$sum"
 
@@ -114,14 +114,14 @@ truncate -s 32M "$TMP/clear.img"
 if command -v mkfs.ext4 >/dev/null && mkfs.ext4 -q -F "$TMP/clear.img" 2>/dev/null; then
         sum=$(sha256sum <"$TMP/clear.img")
         check_eq "a state in the clear (ext4) is -EMEDIUMTYPE, never formatted over" \
-                "$(tool "$TMP/key" --quiet open "$TMP/clear.img" sandbox-state-t)" "124 "
+                "$(tool "$TMP/key" --quiet open "$TMP/clear.img" sandbox-state-t@loop99)" "124 "
         check_eq "and the image is unchanged" "$(sha256sum <"$TMP/clear.img")" "$sum"
 else
         skip "a state in the clear is -EMEDIUMTYPE" "no mkfs.ext4 here"
 fi
 
 check_eq "close of a mapping that does not exist: 0, nothing to do" \
-        "$("$TOOL" --quiet close sandbox-state-t 2>/dev/null; echo $?)" 0
+        "$("$TOOL" --quiet close sandbox-state-t@loop99 2>/dev/null; echo $?)" 0
 check_eq "close of a name not of a sandbox's state is -EINVAL" "$("$TOOL" --quiet close root 2>/dev/null; echo $?)" 22
 
 done_testing

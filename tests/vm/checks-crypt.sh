@@ -37,10 +37,10 @@ crypt_loops() {
                 done; echo "$l"' _ "$1"
 }
 
-# crypt_unmapped NAME: waits up to 10 s for /dev/mapper/NAME to go (its
-# removal follows the last unmount); whether it went
+# crypt_unmapped NAME: waits up to 10 s for the mappings NAME@loopN to go
+# (their removal follows the last unmount); whether they went
 crypt_unmapped() {
-        g sh -c 'for i in $(seq 100); do [ -e "/dev/mapper/$1" ] || exit 0; sleep 0.1; done; exit 1' _ "$1"
+        g sh -c 'for i in $(seq 100); do ls /dev/mapper/ | grep -q "^$1@loop" || exit 0; sleep 0.1; done; exit 1' _ "$1"
 }
 
 checks_crypt() {
@@ -67,7 +67,8 @@ checks_crypt() {
         check_active sandbox@vault
         check_active sandbox@clear
         check "the key was made before the first start, as a credential" g test -s "$cred"
-        check "the state is mapped while it runs: /dev/mapper/sandbox-state-vault" g test -b /dev/mapper/sandbox-state-vault
+        check "the state is mapped while it runs: /dev/mapper/sandbox-state-vault@loopN" \
+                g sh -c 'ls /dev/mapper/ | grep -q "^sandbox-state-vault@loop[0-9]*$"'
         check_eq "inside, /var has what the service wrote" "$(g sandboxctl exec vault -- cat /var/secret)" "$mark"
         check_eq "the decrypted key is not in the service's reach" \
                 "$(g sandboxctl exec vault -- sh -c 'test -e /run/credentials/sandbox@vault.service && echo seen || echo unseen')" \
