@@ -60,6 +60,10 @@ int state_key_from_credential(int state, const char *shown, StateKey *ret) {
 
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                /* nothing of the caller's signal handling: a stop ends it */
+                for (int sig = 1; sig < _NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                (void) signal(sig, SIG_DFL);
                 if (dup2(cred, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
                         _exit(EXIT_FAILURE);
                 execve(program, argv, envp);
@@ -118,6 +122,10 @@ int state_key_credential_make(int state, const char *shown) {
 
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                /* nothing of the caller's signal handling: a stop ends it */
+                for (int sig = 1; sig < _NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                (void) signal(sig, SIG_DFL);
                 if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
                         _exit(EXIT_FAILURE);
                 execve(program, argv, envp);

@@ -243,6 +243,10 @@ static int run_tool(const char *const *argv, const StateKey *key, int sock) {
         if (pid == 0) {
                 sigemptyset(&none);
                 (void) sigprocmask(SIG_SETMASK, &none, NULL);
+                /* nothing of the caller's signal handling: a stop ends it */
+                for (int sig = 1; sig < _NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                (void) signal(sig, SIG_DFL);
                 if ((in >= 0 && dup2(in, STDIN_FILENO) < 0) || (sock >= 0 && dup2(sock, STDOUT_FILENO) < 0))
                         _exit(EIO);
                 /* not the caller's environment: libcryptsetup and
