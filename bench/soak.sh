@@ -50,6 +50,11 @@
 #     10 s after the soak killed that sandbox's helper.
 # Then a summary: seed, duration, operations per kind, what leaked.
 #
+# With SOAK_STATE_SIZE (such as 32M) every sandbox's state is capped
+# (<state size=...>, docs/reliability.md): the container gets the host's
+# loop devices, what a sandbox wrote is read from its image (debugfs),
+# and no loop device may be left bound to an image.
+#
 #   bench/soak.sh SECONDS [SANDBOXES]    (as root; default 50 sandboxes)
 #   BUILD_ROOT=build-dev SEED=1234 WORKERS=4 bench/soak.sh 600 50
 #
@@ -81,6 +86,28 @@ cat >"$TMP/soak.xml" <<'XML'
   <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
 </sandbox>
 XML
+CAP=${SOAK_STATE_SIZE:-}
+if [ -n "$CAP" ]; then
+        [ -e /dev/loop-control ] && command -v debugfs >/dev/null && command -v mkfs.ext4 >/dev/null ||
+                e2e_skip_all "no loop devices, debugfs or mkfs.ext4 here"
+        sed -i "s|</filesystem>|<state size=\"$CAP\"/></filesystem>|" "$TMP/soak.xml"
+        {
+                echo --bind=/dev/loop-control
+                for d in /dev/loop[0-9]*; do
+                        [ -b "$d" ] && echo "--bind=$d"
+                done
+        } >"$E2E_DIR/nspawn-args"
+fi
+# state_file NAME PATH: PATH below the /var upper dir of NAME's state, as
+# the state holds it (in its image, when capped; the sandbox stopped)
+state_file() {
+        local img=$E2E_DIR/state/$1/state.img
+        if [ -f "$img" ]; then
+                debugfs -R "cat /var/upper/$2" "$img" 2>/dev/null
+        else
+                cat "$E2E_DIR/state/$1/var/upper/$2" 2>/dev/null
+        fi
+}
 # where SELinux is on (the container's kernel is the host's), each sandbox
 # and clone gets an MCS pair of its own, whose record the checks read
 if [ -e /sys/fs/selinux/enforce ]; then
@@ -201,7 +228,7 @@ worker() {
                                 # its /var, through a fresh sandbox of its own profile
                                 out=$(admin sandboxctl exec "$cl" -- /bin/sh -c 'cat /var/soak/exec-log 2>/dev/null; true' </dev/null 2>>"$SOAK/err.$w")
                                 rc=$?
-                                [ $rc -eq 0 ] && [ "$out" = "$(cat "$E2E_DIR/state/$name/var/upper/soak/exec-log" 2>/dev/null)" ] ||
+                                [ $rc -eq 0 ] && [ "$out" = "$(state_file "$name" soak/exec-log)" ] ||
                                         rc=100
                                 op "$w" clone-read "$cl" $rc
                         fi
@@ -300,6 +327,14 @@ check_eq "no mount of a sandbox is left in the container's mount table" "$mounts
 [ -n "$mounts" ] && leaks+=("mounts: $(wc -l <<<"$mounts")")
 check_mounts_as "the container's mount table is as it was before the soak" "$before"
 
+if [ -n "$CAP" ]; then
+        loops=$(for img in "$E2E_DIR"/state/*/state.img; do
+                [ -e "$img" ] && losetup -n -O NAME -j "$img"
+        done)
+        check_eq "no loop device is left bound to a state image ($(ls "$E2E_DIR"/state/*/state.img 2>/dev/null | wc -l) images)" "$loops" ""
+        [ -n "$loops" ] && leaks+=("loop devices: $(wc -l <<<"$loops")")
+fi
+
 held=$(c sh -c 'for l in /run/sandbox/*/lock; do [ -e "$l" ] || continue; flock -n "$l" true || echo "$l"; done')
 check_eq "no sandbox lock is held" "$held" ""
 [ -n "$held" ] && leaks+=("locks: $held")
@@ -355,7 +390,8 @@ check_eq "no process of a sandbox is left" "$procs" ""
 # --- what was written is there
 lost=
 for name in "${NAMES[@]}"; do
-        f=$E2E_DIR/state/$name/var/upper/soak/exec-log
+        f=$SOAK/exec-log.$name
+        state_file "$name" soak/exec-log >"$f"
         want=$(cat "$SOAK"/written.* 2>/dev/null | awk -v n="$name" '$1 == n { print $2 }' | sort)
         [ -n "$want" ] || continue
         missing=$(comm -23 <(echo "$want") <(sort "$f" 2>/dev/null))
@@ -367,7 +403,7 @@ bad=
 started=0
 for name in "${NAMES[@]}"; do
         seen=$(cat "$SOAK"/seen.* 2>/dev/null | awk -v n="$name" '$1 == n && $2 > m { m = $2 } END { print m + 0 }')
-        n=$(cat "$E2E_DIR/state/$name/var/upper/soak/starts" 2>/dev/null)
+        n=$(state_file "$name" soak/starts)
         if grep -q "^\(start\|restart\) $name 0$" "$SOAK/ops"; then
                 [ -n "$n" ] && [ "$n" -ge "$seen" ] || bad="$bad $name(${n:-none}<$seen)"
         fi

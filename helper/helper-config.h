@@ -34,6 +34,15 @@ typedef struct HelperConfig {
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;
+        /* the cap of what the /etc and /var overlays keep, a parse_size()
+         * string: their upper dirs live in an image of that size
+         * (state-image.h); NULL: on the state root's file system */
+        char *state_size;
+        /* the key of the encrypted state (lib/core/state-key.h): a file
+         * systemd decrypted from the sandbox's credential
+         * (LoadCredentialEncrypted=), or sandboxctl did; NULL: the state
+         * is not encrypted */
+        char *state_key;
         /* "pid": /proc with the processes' entries alone (subset=pid);
          * NULL or "all": all of them */
         char *proc_subset;

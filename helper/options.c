@@ -18,6 +18,8 @@
 #include "quantities.h"
 #include "runtime-share.h"
 #include "search-path.h"
+#include "state-image.h"
+#include "state-key.h"
 #include "strv.h"
 #include "syscall-sets.h"
 #include "system-calls.h"
@@ -219,6 +221,12 @@ static bool is_size(const char *v) {
         return parse_size(v, &bytes) >= 0;
 }
 
+static bool state_size_is_valid(const char *v) {
+        uint64_t bytes;
+
+        return parse_size(v, &bytes) >= 0 && bytes >= STATE_IMAGE_MIN_SIZE;
+}
+
 static bool proc_subset_is_valid(const char *v) {
         return streq(v, "all") || streq(v, "pid");
 }
@@ -349,6 +357,16 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                           "when it has been executed, not both");
                 return -EINVAL;
         }
+        /* fail closed: encrypted state this build cannot open is refused,
+         * never kept in the clear */
+        if (c->state_key && !state_crypt_supported()) {
+                log_error("--state-key: encrypted state needs libcryptsetup, which this build of sandbox does not have");
+                return -EINVAL;
+        }
+        if (c->state_key && !c->state_size) {
+                log_error("--state-key: the state is encrypted only on a file system of its own, --state-size");
+                return -EINVAL;
+        }
         if (c->system_calls_errno && !c->system_calls) {
                 log_error("--system-calls-errno goes only with --system-calls");
                 return -EINVAL;
@@ -357,6 +375,14 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
          * only no_new_privs lets it be loaded (profile-filter.h) */
         if (c->system_calls && c->allow_new_privileges) {
                 log_error("--system-calls needs no_new_privs: it does not go with --allow-new-privileges");
+                return -EINVAL;
+        }
+        /* a cap that would not hold is refused, never dropped: a private
+         * /etc or /var is the state directory itself, outside the image */
+        if (c->state_size && ((c->etc && streq(c->etc, "private")) || (c->var && streq(c->var, "private")) ||
+                              (c->etc && !streq(c->etc, "overlay") && c->var && !streq(c->var, "overlay")))) {
+                log_error("--state-size caps the /etc and /var overlays: it needs --etc or --var to be overlay, and "
+                          "neither to be private");
                 return -EINVAL;
         }
         if (optind >= argc || !streq(argv[optind - 1], "--")) {

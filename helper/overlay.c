@@ -16,25 +16,25 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "mount-util.h"
 #include "overlay.h"
+#include "quantities.h"
+#include "state-image.h"
 #include "state.h"
 
-int overlay_layers_open(int root, const char *state_root, const char *name, const char *dir, OverlayLayers *ret) {
-        const char *sub_dir[] = { dir, NULL }, *sub_upper[] = { "upper", NULL }, *sub_work[] = { "work", NULL };
-        _cleanup_close_ int state = -EBADF, lower = -EBADF, upper = -EBADF, work = -EBADF;
-        char path[PATH_MAX], target[16], what[32];
+/* The layers of /DIR with its upper and work dirs below state, an fd of
+ * the directory path (STATE_ROOT/NAME, or the root of its image) */
+static int layers_below(int root, int state, const char *path, const char *dir, OverlayLayers *ret) {
+        const char *sub_upper[] = { dir, "upper", NULL }, *sub_work[] = { dir, "work", NULL };
+        _cleanup_close_ int lower = -EBADF, upper = -EBADF, work = -EBADF;
+        char target[16], what[32];
 
         snprintf(target, sizeof(target), "/%s", dir);
         snprintf(what, sizeof(what), "%s=overlay", dir);
-        /* STATE_ROOT/NAME/DIR walked once, for its subdirectories */
-        state = state_dir_open(state_root, name, sub_dir);
-        if (state < 0)
-                return state;
-        snprintf(path, sizeof(path), "%s/%s/%s", state_root, name, dir);
         upper = state_dir_below(state, path, sub_upper);
         if (upper < 0)
                 return upper;
@@ -48,6 +48,18 @@ int overlay_layers_open(int root, const char *state_root, const char *name, cons
                 return -EPERM;
         *ret = (OverlayLayers) { TAKE_FD(lower), TAKE_FD(upper), TAKE_FD(work) };
         return 0;
+}
+
+int overlay_layers_open(int root, const char *state_root, const char *name, const char *dir, OverlayLayers *ret) {
+        _cleanup_close_ int state = -EBADF;
+        char path[PATH_MAX];
+
+        /* STATE_ROOT/NAME walked once, for its subdirectories */
+        state = state_dir_open(state_root, name, NULL);
+        if (state < 0)
+                return state;
+        snprintf(path, sizeof(path), "%s/%s", state_root, name);
+        return layers_below(root, state, path, dir, ret);
 }
 
 void overlay_layers_done(OverlayLayers *l) {
@@ -104,6 +116,12 @@ static int overlay_detached(const OverlayLayers *l, const char *dir) {
         if (mnt < 0)
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: %m", dir, dir);
         return mnt;
+}
+
+static bool overlay_read_only(int mnt) {
+        struct statvfs sv;
+
+        return fstatvfs(mnt, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
 
 /* An overlay's unmount syncs its upper file system, and the sandbox's
@@ -170,23 +188,70 @@ static int hold_old_work(const OverlayLayers *l) {
         return openat(l->work, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* With <state size=...>: the mount of the sandbox's state image (made
+ * at the first start, from the /etc and /var kept before the cap when
+ * there are any; grown when the size grew), or -errno after logging. */
+static int state_image(const HelperConfig *c, const char *state_root, char *ret_path, size_t size) {
+        _cleanup_close_ int state = -EBADF;
+        char path[PATH_MAX];
+        uint64_t bytes;
+
+        if (parse_size(c->state_size, &bytes) < 0)
+                return log_error_errno(-EINVAL, "--state-size=%s: not a size", c->state_size);
+        state = state_dir_open(state_root, c->name, NULL);
+        if (state < 0)
+                return state;
+        if (snprintf(path, sizeof(path), "%s/%s", state_root, c->name) >= (int) sizeof(path) ||
+            snprintf(ret_path, size, "%s/%s:", path, STATE_IMAGE_NAME) >= (int) size)
+                return log_error_errno(-ENAMETOOLONG, "state image: %s/%s: path too long", state_root, c->name);
+        if (!c->state_key)
+                return state_image_start(state, path, bytes, NULL);
+
+        /* encrypted: its key from the file systemd decrypted the
+         * sandbox's credential into (--state-key), wiped once the
+         * mapping is open */
+        StateKey key;
+        StateImageCrypt crypt = { .sandbox = c->name, .key = &key };
+        int mnt;
+
+        mnt = state_key_read_option(c->state_key, &key);
+        if (mnt < 0)
+                return mnt;
+        mnt = state_image_start(state, path, bytes, &crypt);
+        state_key_wipe(&key);
+        return mnt;
+}
+
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t) {
         const char *modes[2] = { c->etc ? c->etc : "overlay", c->var ? c->var : "overlay" };
         _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } }, old = { { -EBADF, -EBADF } };
-        _cleanup_close_ int state_fs = -EBADF;
+        _cleanup_close_ int state_fs = -EBADF, image = -EBADF;
+        char image_path[PATH_MAX] = "";
         int r = 0;
 
+        if (c->state_size) {
+                step_begin(t, "state-image");
+                image = state_image(c, state_root, image_path, sizeof(image_path));
+                if (image < 0)
+                        return image;
+        }
         for (size_t i = 0; i < 2 && r >= 0; i++) {
                 _cleanup_(overlay_layers_done) OverlayLayers l = { -EBADF, -EBADF, -EBADF };
 
                 if (!streq(modes[i], "overlay"))
                         continue;
                 step_begin(t, dirs[i]);
-                r = overlay_layers_open(root, state_root, c->name, dirs[i], &l);
+                if (image >= 0)
+                        r = layers_below(root, image, image_path, dirs[i], &l);
+                else
+                        r = overlay_layers_open(root, state_root, c->name, dirs[i], &l);
                 if (r < 0)
                         return r;
                 old.fd[i] = hold_old_work(&l);
                 r = overlay_detached(&l, dirs[i]);
+                if (r == -ENOSYS && image >= 0)
+                        return log_error_errno(r, "%s=overlay: the kernel has no fsopen(), which <state size=...> "
+                                               "needs", dirs[i]);
                 if (r == -ENOSYS) {
                         /* process 1 mounts them all, in place */
                         dir_mounts_done(&m);
@@ -195,9 +260,18 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 if (r < 0)
                         return r;
                 m.fd[i] = r;
+                /* overlayfs mounts read-only when it cannot make its work
+                 * directory (a full file system): a capped sandbox, which
+                 * keeps a reserve for it, does not start with less */
+                if (image >= 0 && overlay_read_only(m.fd[i]))
+                        return log_error_errno(-EROFS, "%s=overlay: the overlay on /%s could only be made read-only "
+                                               "(no room for its work directory in the state's file system?)",
+                                               dirs[i], dirs[i]);
                 if (state_fs < 0)
                         state_fs = openat(l.upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
+        if (image >= 0)
+                state_image_reserve(image, image_path);
         step_begin(t, NULL);
         r = send_mounts(sock, &m);
         if (r < 0)
@@ -208,6 +282,8 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
         dir_mounts_done(&m);
         dir_mounts_done(&old);
         write_back(state_fs);
+        /* the overlays hold the image's file system now, and it its
+         * loop device: both go with the sandbox's last mount */
         return 0;
 }
 

@@ -30,6 +30,9 @@ int overlay_mount(const OverlayLayers *l, const char *dir);
  * /var ask for, each a mount attached nowhere, their lower directories
  * below root (an O_PATH fd of the tree the new root binds), and sends
  * them on sock, then writes back the state directories' file system.
+ * With --state-size their upper and work dirs are DIR/{upper,work} in the
+ * state image's file system (state-image.h), mounted first, the same way;
+ * the overlays hold it, and it its loop device, from then on.
  * Sends none, so that process 1 mounts them itself, where the kernel has
  * no new mount API. On failure logs and sends nothing: process 1 sees
  * the socket closed. Returns 0 or -errno. */

@@ -48,11 +48,16 @@ void plan_namespaces(const HelperConfig *c, Plan *p) {
 void plan_overlays(const HelperConfig *c, Plan *p) {
         static const char *const dirs[] = { "etc", "var" };
 
+        if (c->state_size)
+                plan_line(p, "state-image", "ext4 of %s in %s/%s/state.img (made at the first start, grown when the "
+                          "size grew) on a loop device that goes with its last mount, mounted detached",
+                          c->state_size, state_root(c), c->name);
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
                 if (streq(dir_mode(c, dirs[i]), "overlay"))
-                        plan_line(p, dirs[i], "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s, "
+                        plan_line(p, dirs[i], "overlay on /%s: lower /%s of the root, upper and work in %s/%s/%s%s, "
                                   "nosuid nodev; made here while process 1 builds the root, and handed to it",
-                                  dirs[i], dirs[i], state_root(c), c->name, dirs[i]);
+                                  dirs[i], dirs[i], state_root(c), c->name, c->state_size ? "state.img:/" : "",
+                                  dirs[i]);
 }
 
 void plan_propagation(const HelperConfig *c, Plan *p) {

@@ -29,6 +29,7 @@
 #include "names.h"
 #include "paths.h"
 #include "run-limits.h"
+#include "run-state-key.h"
 #include "sandboxctl.h"
 #include "strv.h"
 #include "verbs.h"
@@ -236,8 +237,11 @@ int verb_run(VerbArgs *a, char * const *dirs) {
                 if (strv_append(&full, args[j]) < 0)
                         return log_oom(), EXIT_INVALID;
         if ((a->state_root_arg && strv_consume(&full, helper_option_arg(HELPER_OPT_STATE_ROOT, a->state_root_arg)) < 0) ||
-            (verb_flag(a, "debug") && strv_consume(&full, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0) ||
-            strv_append(&full, "--") < 0)
+            (verb_flag(a, "debug") && strv_consume(&full, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0))
+                return log_oom(), EXIT_INVALID;
+        if (run_state_key(p, a->state_root_arg, &full) < 0)
+                return EXIT_INVALID;
+        if (strv_append(&full, "--") < 0)
                 return log_oom(), EXIT_INVALID;
         if (cmd) {
                 r = command_path(cmd[0], &command);

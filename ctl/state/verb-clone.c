@@ -25,6 +25,7 @@
 #include "paths.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state-image.h"
 #include "state.h"
 #include "verbs.h"
 #include "strv.h"
@@ -164,8 +165,8 @@ static int rewrite_file(int dir, const char *shown, const char *rel, const char 
 /* The copy's own machine ID, wherever the copied state keeps one, and
  * its host name. */
 static int new_identity(const Clone *c, const char *shown) {
-        _cleanup_close_ int dir = -EBADF;
-        _cleanup_free_ char *hostname = NULL;
+        _cleanup_close_ int dir = -EBADF, image = -EBADF;
+        _cleanup_free_ char *hostname = NULL, *image_shown = NULL;
         char id[SD_ID128_STRING_MAX + 1];
         sd_id128_t m;
         int r;
@@ -173,6 +174,25 @@ static int new_identity(const Clone *c, const char *shown) {
         dir = openat(c->root, c->tmp_state, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir < 0)
                 return log_error_errno(-errno, "clone: %s: %m", shown);
+        /* with <state size=...> the files are in the copy's image: its file
+         * system is mounted (detached, the copy's own loop device) while
+         * they are rewritten, and written back when it goes */
+        image_shown = path_join2(shown, STATE_IMAGE_NAME);
+        if (!image_shown)
+                return log_oom();
+        image = state_image_mount_sandbox(dir, c->dst, image_shown, 0);
+        if (image < 0 && image != -ENOENT)
+                return image;
+        if (image >= 0) {
+                if (!hostname_is_valid(c->dst) && (is_regular_below(image, hostname_files[0]) ||
+                                                   is_regular_below(image, hostname_files[1])))
+                        return log_error_errno(-EINVAL, "clone: the host name of %s would be \"%s\", which is not a "
+                                               "valid host name (labels of letters, digits and \"-\"); choose another "
+                                               "name", c->dst, c->dst);
+                close(dir);
+                dir = TAKE_FD(image);
+                shown = image_shown;
+        }
         r = sd_id128_randomize(&m);
         if (r < 0)
                 return log_error_errno(r, "clone: a new machine ID: %m");

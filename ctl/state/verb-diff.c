@@ -22,6 +22,7 @@
 #include "names.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state-image.h"
 #include "state-walk.h"
 #include "state.h"
 #include "verbs.h"
@@ -557,6 +558,25 @@ int verb_diff(VerbArgs *a, char * const *dirs) {
         if (host_root < 0)
                 return log_error_errno(-errno, "diff: open the sandbox's root %s: %m%s", lower, log_root_hint(-errno)),
                        EXIT_INVALID;
+
+        /* with <state size=...> the upper dirs are in the image: its file
+         * system mounted read-only, detached (sharing the running
+         * sandbox's superblock, when it runs), and gone at the end */
+        _cleanup_free_ char *image_path = path_join2(state_path, STATE_IMAGE_NAME);
+        _cleanup_free_ char *image_top = NULL;
+        _cleanup_close_ int image = -EBADF;
+
+        if (!image_path || asprintf(&image_top, "%s:", image_path) < 0)
+                return log_oom(), EXIT_INVALID;
+        image = state_image_mount_sandbox(state, name, image_path, STATE_IMAGE_READ_ONLY);
+        if (image < 0 && image != -ENOENT)
+                return EXIT_INVALID;
+        if (image >= 0) {
+                close(state);
+                state = TAKE_FD(image);
+                free(state_path);
+                state_path = TAKE_PTR(image_top);
+        }
 
         r = diff_one(&d, state, state_path, name, "etc", host_root, p);
         if (r >= 0)

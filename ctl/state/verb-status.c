@@ -24,6 +24,8 @@
 #include "quantities.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state-image.h"
+#include "status-disk.h"
 #include "state.h"
 #include "verbs.h"
 #include "state-walk.h"
@@ -70,6 +72,9 @@ typedef struct Status {
         char *state_path;
         bool has_state, has_size;
         uint64_t state_bytes;
+        /* <state size=...>: the image's file system, what is used of it */
+        bool has_image, image_known;
+        uint64_t image_used, image_size;
 
         bool failed;        /* something could not be found out (logged) */
 } Status;
@@ -273,6 +278,15 @@ static int status_running(Status *s) {
         return 0;
 }
 
+/* The use of the state image, when there is one (status-disk.h). */
+static int status_image(Status *s, int state) {
+        int r = status_disk(state, s->state_path, s->init, &s->image_used, &s->image_size);
+
+        s->has_image = r != -ENOENT;
+        s->image_known = r >= 0;
+        return r == -ENOENT ? 0 : r;
+}
+
 /* The size of STATE_ROOT/NAME, when it exists. */
 static int status_state(Status *s, const char *state_root) {
         _cleanup_close_ int root = -EBADF, state = -EBADF;
@@ -294,6 +308,8 @@ static int status_state(Status *s, const char *state_root) {
                 return state;
         r = tree_disk_usage(state, s->state_path, &s->state_bytes);
         s->has_size = r >= 0;
+        if (status_image(s, state) < 0)
+                return -EIO;
         return r;
 }
 
@@ -419,6 +435,16 @@ static void print_text(const Status *s) {
                 format_bytes(size, s->state_bytes);
                 printf("      state: %s, %s\n", s->state_path, size);
         }
+        if (s->has_image && !s->image_known)
+                printf("       disk: %s, use unknown\n", STATE_IMAGE_NAME);
+        else if (s->has_image) {
+                char used[32];
+
+                format_bytes(used, s->image_used);
+                format_bytes(size, s->image_size);
+                printf("       disk: %s used of %s (%" PRIu64 "%%), in %s\n", used, size,
+                       s->image_size ? s->image_used * 100 / s->image_size : 0, STATE_IMAGE_NAME);
+        }
         if (s->has_mounts)
                 print_mounts_text(s);
 }
@@ -473,6 +499,17 @@ static int print_json(const Status *s) {
         buffer_append(&b, ",\n \"state_path\": ");
         json_append_path(&b, s->state_path);
         json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);
+        /* null: no cap; the figures null: not known */
+        buffer_append(&b, ",\n \"state_disk\": ");
+        if (!s->has_image)
+                buffer_append(&b, "null");
+        else {
+                buffer_append(&b, "{\"image\": ");
+                json_append_string(&b, STATE_IMAGE_NAME);
+                json_append_number(&b, "used_bytes", s->image_used, s->image_known);
+                json_append_number(&b, "size_bytes", s->image_size, s->image_known);
+                buffer_append_char(&b, '}');
+        }
         buffer_append(&b, ",\n \"mounts\": ");
         if (!s->has_mounts)
                 buffer_append(&b, "null");

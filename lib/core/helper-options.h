@@ -44,6 +44,9 @@
         X(SHM_SIZE,             "shm-size",             required_argument, STRING, shm_size, is_size, "a size such as 64M") \
         X(ETC_SIZE,             "etc-size",             required_argument, STRING, etc_size, is_size, "a size such as 64M") \
         X(VAR_SIZE,             "var-size",             required_argument, STRING, var_size, is_size, "a size such as 64M") \
+        X(STATE_SIZE,           "state-size",           required_argument, STRING, state_size, state_size_is_valid, \
+          "a size such as 2G, at least 16M") \
+        X(STATE_KEY,            "state-key",            required_argument, STRING, state_key, path_is_normalized_absolute, "an absolute path") \
         X(PROC_SUBSET,          "proc-subset",          required_argument, STRING, proc_subset, proc_subset_is_valid, "all, pid") \
         X(BIND,                 "bind",                 required_argument, CUSTOM, , add_mount, ) \
         X(BIND_RO,              "bind-ro",              required_argument, CUSTOM, , add_mount, ) \

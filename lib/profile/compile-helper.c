@@ -125,6 +125,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
         add_size(&a, HELPER_OPT_TMP_SIZE, p, TMPFS_TMP, p->tmp_size);
         add_size(&a, HELPER_OPT_RUN_SIZE, p, TMPFS_RUN, p->run_size);
         add_size(&a, HELPER_OPT_SHM_SIZE, p, TMPFS_SHM, NULL);
+        if (p->state_size)
+                add_option(&a, HELPER_OPT_STATE_SIZE, p->state_size);
         if (p->proc_subset_pid)
                 add_option(&a, HELPER_OPT_PROC_SUBSET, "pid");
         if (p->etc_mode == DIR_TMPFS)

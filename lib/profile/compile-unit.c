@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "compile.h"
+#include "state-dir.h"
+#include "state-key.h"
 #include "strv.h"
 #include "unit-escape.h"
 #include "unit-settings.h"
@@ -10,6 +12,25 @@
 static void setting(Buffer *b, const char *key, const char *value) {
         if (value)
                 buffer_printf(b, "%s=%s\n", key, value);
+}
+
+/* Encrypted state (lib/core/state-key.h): its key, a credential that
+ * sandbox-state-key@.service makes before the first start (systemd fails
+ * a start whose LoadCredentialEncrypted= file is missing), decrypted by
+ * systemd into the service's credentials directory for the helper only.
+ * A profile name needs no escaping in a unit name or a path. */
+static void state_key_unit_lines(Buffer *b, const Profile *p) {
+        if (!p->state_encrypted)
+                return;
+        buffer_printf(b, "Requires=sandbox-state-key@%s.service\nAfter=sandbox-state-key@%s.service\n", p->name,
+                      p->name);
+}
+
+static void state_key_service_lines(Buffer *b, const Profile *p) {
+        if (!p->state_encrypted)
+                return;
+        buffer_printf(b, "LoadCredentialEncrypted=" STATE_KEY_CREDENTIAL ":" STATE_ROOT_DEFAULT "/%s/" STATE_KEY_FILE "\n",
+                      p->name);
 }
 
 int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret) {
@@ -36,6 +57,7 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         buffer_append(&b, "\nSourcePath=");
         unit_append_text(&b, p->path);
         buffer_append_char(&b, '\n');
+        state_key_unit_lines(&b, p);
         unit_settings_append(&b, p, "Unit");
         buffer_append(&b, "\n[Service]\n");
 
@@ -72,6 +94,7 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         setting(&b, "CPUQuota", p->cpu_quota);
         setting(&b, "TasksMax", p->tasks_max);
         setting(&b, "IOWeight", p->io_weight);
+        state_key_service_lines(&b, p);
         /* <unit-setting>s: checked against unit-settings.c's list */
         unit_settings_append(&b, p, "Service");
 
@@ -86,6 +109,9 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
 
                 if (i > 0)
                         buffer_append_char(&b, ' ');
+                /* "%d", the credentials directory, is systemd's to expand */
+                if (p->state_encrypted && i + 1 == first)
+                        buffer_append(&b, "--state-key=%d/" STATE_KEY_CREDENTIAL " ");
                 unit_append_word(&b, argv[i], expand ? UNIT_QUOTE_EXEC_EXPAND : UNIT_QUOTE_EXEC);
         }
         buffer_append_char(&b, '\n');

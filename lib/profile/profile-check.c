@@ -217,6 +217,26 @@ static unsigned check_user_namespace(const Profile *p, Diagnostics *d) {
         return problems;
 }
 
+/* <state size=...> caps the overlays' upper dirs: without an overlay it
+ * would cap nothing, and a private /etc or /var, the state directory
+ * itself, would escape it */
+static unsigned check_state(const Profile *p, Diagnostics *d) {
+        if (!p->state_size)
+                return 0;
+        if (p->etc_mode == DIR_PRIVATE || p->var_mode == DIR_PRIVATE) {
+                diag_add(d, p->state_origin.file, p->state_origin.line, "<state>: size=\"%s\" caps the /etc and /var "
+                         "overlays, and <%s mode=\"private\"> would not be inside the cap; use mode=\"overlay\"",
+                         p->state_size, p->etc_mode == DIR_PRIVATE ? "etc" : "var");
+                return 1;
+        }
+        if (p->etc_mode != DIR_OVERLAY && p->var_mode != DIR_OVERLAY) {
+                diag_add(d, p->state_origin.file, p->state_origin.line, "<state>: size=\"%s\" caps the /etc and /var "
+                         "overlays, and neither <etc> nor <var> is one (mode=\"overlay\", the default)", p->state_size);
+                return 1;
+        }
+        return 0;
+}
+
 unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         unsigned problems = 0;
 
@@ -224,11 +244,13 @@ unsigned profile_check(Profile *p, Diagnostics *d, bool complete) {
         problems += check_bind_sources(p, d);
         problems += check_shared_dirs(p, d);
         problems += check_service(p, d);
+        problems += check_state(p, d);
         if (complete)
                 problems += check_bus(p, d) + check_system_calls(p, d);
         problems += profile_check_capabilities(p, d);
         problems += check_user_namespace(p, d);
         problems += profile_check_unit_settings(p, d);
+        problems += profile_check_state_encryption(p, d);
         if (complete && strv_length(p->argv) == 0) {
                 diag_add(d, p->path, p->line, "<sandbox>: no command to run; add <exec><arg>/path/to/program</arg></exec> "
                          "(here or in an included base profile)");

@@ -19,6 +19,7 @@
 #include "profile-parse.h"
 #include "quantities.h"
 #include "runtime-share.h"
+#include "state-image.h"
 #include "strv.h"
 #include "unit-settings.h"
 
@@ -428,6 +429,23 @@ static void parse_runtime_directory(ParseContext *c, xmlNodePtr n) {
                 c->diags->error = -ENOMEM;
 }
 
+/* <state size=...>: the cap of what the /etc and /var overlays keep */
+static void parse_state(ParseContext *c, xmlNodePtr n) {
+        char *v = size_attr(c, n, "size", false);
+        uint64_t bytes;
+
+        if (!v)
+                return;
+        if (parse_size(v, &bytes) < 0 || bytes < STATE_IMAGE_MIN_SIZE) {
+                problem(c, n, "size \"%s\" is too small; allowed: at least 16M, the least an ext4 file system "
+                        "with its journal and room for files takes", v);
+                free(v);
+                return;
+        }
+        replace(&c->profile->state_size, v);
+        c->profile->state_origin = (Origin) { c->file, line_of(n) };
+}
+
 static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
         Profile *p = c->profile;
 
@@ -442,6 +460,9 @@ static void parse_filesystem(ParseContext *c, xmlNodePtr n) {
                 } else if (is(k, "tmp")) {
                         if ((v = size_attr(c, k, "size", false)))
                                 replace(&p->tmp_size, v);
+                } else if (is(k, "state")) {
+                        parse_state(c, k);
+                        profile_parse_state_encryption(c, k);
                 } else if (is(k, "run")) {
                         if ((v = size_attr(c, k, "size", false)))
                                 replace(&p->run_size, v);

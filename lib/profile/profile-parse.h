@@ -29,6 +29,11 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root);
  * element. */
 bool profile_parse_hook(ParseContext *c, xmlNodePtr n);
 
+/* <state>'s encryption (profile-encryption.c), and its checks over the
+ * merged profile; returns the number of problems added. */
+void profile_parse_state_encryption(ParseContext *c, xmlNodePtr n);
+unsigned profile_check_state_encryption(const Profile *p, Diagnostics *d);
+
 /* Checks that look at the merged profile as a whole (one mount per
  * target, nothing over a mask, something to run). complete is false when
  * problems were found already, so that missing pieces are not reported

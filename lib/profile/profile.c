@@ -34,6 +34,7 @@ Profile *profile_free(Profile *p) {
         free(p->fd_store);
         free(p->root_directory);
         free(p->tmp_size);
+        free(p->state_size);
         free(p->run_size);
         for (size_t i = 0; i < p->n_mounts; i++)
                 mount_done(&p->mounts[i]);

@@ -156,7 +156,12 @@ typedef struct Profile {
         /* <filesystem> */
         DirMode etc_mode, var_mode;
         char *tmp_size, *run_size; /* NULL for the helper's default */
+        char *state_size;     /* <state size=...>: the cap of the overlays' upper dirs; NULL for none */
+        Origin state_origin;
         bool proc_subset_pid; /* <proc subset="pid">: /proc with the processes' entries alone */
+        /* <state encryption="luks2">: the state file system encrypted
+         * (state-key.h), its key a systemd credential */
+        bool state_encrypted;
         ProfileMount *mounts;
         size_t n_mounts;
         ProfileMask *masks;

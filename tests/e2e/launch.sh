@@ -14,7 +14,9 @@
 #     host's /: files a test puts there stand for the machine's own;
 #   - a tmpfs on the host's /run, where systemd-nspawn keeps its own state;
 #   - DIR/state (on the host's file system, as an overlay's upper directory
-#     cannot be on overlayfs) becomes the container's /var/lib/sandbox.
+#     cannot be on overlayfs) becomes the container's /var/lib/sandbox;
+#   - DIR/nspawn-args, when there is one, holds more systemd-nspawn
+#     options, one a line (a test's device nodes: --bind=/dev/loop0).
 # Then executes systemd-nspawn, which boots the host's systemd as PID 1;
 # INIT-ARG... are passed to it (systemd.mask=..., and the like).
 set -eu
@@ -59,6 +61,12 @@ export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
 # Landlock's calls are not in systemd-nspawn's own allow-list (they
 # would fail with ENOSYS, as on a kernel without Landlock): the sandboxes
 # get their default Landlock domain as on the host
-exec systemd-nspawn -q -D "$DIR/root" -M "$MACHINE" --register=no --keep-unit --private-network \
+more=()
+if [ -f "$DIR/nspawn-args" ]; then
+        while read -r a; do
+                case $a in --bind=/dev/*) more+=("$a") ;; esac
+        done <"$DIR/nspawn-args"
+fi
+exec systemd-nspawn "${more[@]}" -q -D "$DIR/root" -M "$MACHINE" --register=no --keep-unit --private-network \
         --system-call-filter="landlock_create_ruleset landlock_add_rule landlock_restrict_self" \
         --console=read-only --bind="$DIR/state:/var/lib/sandbox" -b "$@"

@@ -13,6 +13,9 @@
 # killed at each of its steps leaves the sandbox running. Needs root and a
 # build with -Dfault-injection=true (skipped otherwise); everything it
 # writes is under $TMP, its mounts in a mount namespace of its own.
+# With FAULT_WALK_STATE_SIZE (test-fault-walk-capped.sh) the sandbox's
+# state is capped (<state size=...>): then no loop device may stay bound
+# to its image after a trial either.
 . "$(dirname "$0")/../private-ns.sh"
 . "$(dirname "$0")/../tap.sh"
 
@@ -36,6 +39,14 @@ for ids in "--reuid=65534 --regid=65534 --clear-groups" "--ruid=65534"; do
         check_eq "SANDBOX_FAULT malformed, real user nobody (setpriv $ids): inert" "$?:$(cat "$TMP/err")" "0:"
 done
 
+CAP=${FAULT_WALK_STATE_SIZE:-}
+STATE_XML=
+if [ -n "$CAP" ]; then
+        [ -e /dev/loop-control ] || { echo "1..0 # SKIP no /dev/loop-control here"; exit 0; }
+        [ -x /usr/sbin/mkfs.ext4 ] || [ -x /sbin/mkfs.ext4 ] || { echo "1..0 # SKIP no mkfs.ext4 here"; exit 0; }
+        STATE_XML="<state size=\"$CAP\"/>"
+fi
+
 name walk
 PROFILES=$TMP/profiles
 mkdir -p "$PROFILES" "$TMP/data"
@@ -49,6 +60,7 @@ cat >"$PROFILES/$n.xml" <<EOF
     <etc mode="overlay"/><var mode="overlay"/>
     <bind source="$TMP/data" target="/srv"/>
     <tmpfs target="/mnt" size="1M"/>
+    $STATE_XML
   </filesystem>
 </sandbox>
 EOF
@@ -78,6 +90,29 @@ next_start() {
 # state_mounted: PIDs of the processes with a mount of the sandbox's state
 state_mounted() {
         grep -l -F "$STATE/" /proc/[0-9]*/mountinfo 2>/dev/null | cut -d/ -f3
+}
+
+# image_loops: the loop devices still bound to a capped state's image,
+# after its teardown had up to 5 s
+image_loops() {
+        local i l
+        [ -n "$CAP" ] && [ -e "$STATE/$n/state.img" ] || return 0
+        for ((i = 0; i < 100; i++)); do
+                l=$(losetup -n -O NAME -j "$STATE/$n/state.img" 2>/dev/null)
+                [ -z "$l" ] && return 0
+                sleep 0.05
+        done
+        echo "$l"
+}
+
+# kept: what the sandbox's /var keeps in "keep", read from the state
+kept() {
+        if [ -n "$CAP" ]; then
+                SANDBOX_PROFILE_PATH=$PROFILES "$SANDBOXCTL" diff --state-root="$STATE" "$n" 2>/dev/null |
+                        grep -qx "A /var/keep" && echo kept
+        else
+                cat "$STATE/$n/var/upper/keep"
+        fi
 }
 
 # lock_free [SECONDS]: waits until the run lock can be taken
@@ -148,11 +183,15 @@ trial() {
         out=$(state_mounted)
         [ -z "$out" ] || fails+=("mounts of the state still held by: $out")
         [ -z "$(mounts_under "$STATE")$(mounts_under "/run/sandbox/$n")" ] || fails+=("mounts left here")
+        out=$(image_loops)
+        [ -z "$out" ] || fails+=("loop devices left bound to the state image: $out")
         out=$(next_start)
         [ "$kind" = fresh ] && want=bound || want=$'kept\nbound'
         [ "$out" = "$want" ] || fails+=("next sandboxctl run: $out")
         sb "$n" "${ARGS[@]}" -- /bin/cat /srv/file
         [ "$rc" = 0 ] || fails+=("next helper start: status $rc: $(head -c 500 "$TMP/err")")
+        out=$(image_loops)
+        [ -z "$out" ] || fails+=("loop devices left bound to the state image after the next start: $out")
         if [ ${#fails[@]} -eq 0 ]; then
                 ok "$what"
         else
@@ -174,7 +213,7 @@ for kind in fresh restarted; do
                 esac
         done
 done
-check "the /var overlay's data written before is intact" grep -qx kept "$STATE/$n/var/upper/keep"
+check "the /var overlay's data written before is intact" test "$(kept)" = kept
 
 # the other action: killed by the hook itself (process 1, which cannot
 # kill itself, ends as the killed would)
@@ -185,6 +224,7 @@ for step in helper:namespaces init:mask service:seccomp; do
         [ "$rc" = 137 ] || fails+=("status $rc, not 137: $(head -c 500 "$TMP/err")")
         lock_free 10 || fails+=("run lock still held")
         [ -z "$(state_mounted)" ] || fails+=("mounts of the state still held by: $(state_mounted)")
+        [ -z "$(image_loops)" ] || fails+=("loop devices left bound to the state image")
         [ "$(next_start)" = $'kept\nbound' ] || fails+=("next sandboxctl run failed")
         if [ ${#fails[@]} -eq 0 ]; then ok "$step:kill: clean"; else not_ok "$step:kill: clean"; diag "${fails[@]}"; fi
 done
@@ -202,12 +242,15 @@ for step in find names cgroups namespaces terminal identity; do
         what="--join stopped at $step, SIGKILL to it"
         SANDBOX_FAULT=join:$step:stop "$HELPER" --join="$n" -- /bin/true </dev/null >/dev/null 2>"$TMP/join.err" &
         jp=$!
-        for ((i = 0; i < 300; i++)); do
+        for ((i = 0; i < 1000; i++)); do
                 grep -q "fault injection" "$TMP/join.err" && break
                 alive "$jp" || break
                 sleep 0.01
         done
         if ! grep -q "fault injection" "$TMP/join.err"; then
+                # stopped only after the wait gave up, on a loaded machine:
+                # not waited for stopped
+                kill -KILL "$jp" 2>/dev/null
                 wait "$jp"
                 skip "$what" "not reached"
                 continue
@@ -225,6 +268,7 @@ reap "$main" 10
 fails=()
 lock_free 10 || fails+=("run lock still held")
 [ -z "$(state_mounted)" ] || fails+=("mounts of the state still held by: $(state_mounted)")
+[ -z "$(image_loops)" ] || fails+=("loop devices left bound to the state image")
 if [ ${#fails[@]} -eq 0 ]; then ok "the joined sandbox ends clean"; else not_ok "the joined sandbox ends clean"; diag "${fails[@]}"; fi
-diag "$nsteps steps, 2 signals each, fresh and restarted"
+diag "$nsteps steps, 2 signals each, fresh and restarted${CAP:+, state capped at $CAP}"
 done_testing

@@ -17,7 +17,7 @@ packages=(
         # the LSMs
         apparmor apparmor-utils selinux-basics selinux-policy-default policycoreutils
         # what the project's binaries are linked with
-        libxml2 libsystemd0 libcap-ng0 libmount1 libseccomp2 libselinux1 libapparmor1
+        libxml2 libsystemd0 libcap-ng0 libmount1 libseccomp2 libselinux1 libapparmor1 libcryptsetup12
 )
 masks=(apt-daily.timer apt-daily-upgrade.timer man-db.timer fstrim.timer e2scrub_all.timer
         e2scrub_reap.service systemd-networkd-wait-online.service getty@tty1.service

@@ -3,11 +3,12 @@
 # Debian virtual machine (tests/vm/lib.sh): AppArmor confinement with
 # the shipped profiles, cgroup v2 limits enforced, and SELinux labels.
 # Boots the guest twice: with AppArmor (checks-apparmor.sh,
-# checks-resources.sh), then with SELinux (checks-selinux.sh). Skipped,
+# checks-resources.sh, checks-crypt.sh), then with SELinux (checks-selinux.sh). Skipped,
 # as a whole, where the guest cannot be built or booted.
 . "$(dirname "$0")/../tap.sh"
 . "$SOURCE_ROOT/tests/vm/lib.sh"
 . "$SOURCE_ROOT/tests/vm/checks-apparmor.sh"
+. "$SOURCE_ROOT/tests/vm/checks-crypt.sh"
 . "$SOURCE_ROOT/tests/vm/checks-landlock.sh"
 . "$SOURCE_ROOT/tests/vm/checks-resources.sh"
 . "$SOURCE_ROOT/tests/vm/checks-selinux.sh"
@@ -27,6 +28,7 @@ for lsm in ${VM_BOOTS:-apparmor selinux}; do
                 checks_apparmor
                 checks_resources
                 checks_landlock
+                checks_crypt
                 ;;
         selinux) checks_selinux ;;
         esac
