@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
@@ -34,6 +35,7 @@
 #include "quantities.h"
 #include "run-lock.h"
 #include "shared-dirs.h"
+#include "state-image.h"
 #include "strv.h"
 
 #define SHARED_DIRS_MAX 32
@@ -328,6 +330,23 @@ void shared_dirs_remove(const HelperConfig *c) {
         }
 }
 
+/* STATE_ROOT/NAME/state.img, read only to find its loop device: never
+ * made here (a start that failed before the image leaves none) */
+static void image_wait_released(const HelperConfig *c) {
+        _cleanup_close_ int state = -EBADF, image = -EBADF;
+        char path[PATH_MAX], shown[PATH_MAX];
+
+        if ((size_t) snprintf(path, sizeof(path), "%s/%s", c->state_root, c->name) >= sizeof(path) ||
+            (size_t) snprintf(shown, sizeof(shown), "%s/%s", path, STATE_IMAGE_NAME) >= sizeof(shown))
+                return;
+        state = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (state < 0)
+                return;
+        image = state_image_open(state, shown);
+        if (image >= 0)
+                (void) state_image_wait_released(image, shown);
+}
+
 /* The keeper, once the sandbox is built: every other file of the
  * helper's closed (but the pidfd of process 1, 3, its end of the pipe the
  * helper waits on, 4, a copy of the run lock, 5, the sandbox's mount
@@ -370,6 +389,13 @@ static _Noreturn void keeper_run(const HelperConfig *c, const int fds[5], pid_t 
         if (!wait_mounts)
                 close(4);
         close(6);
+        /* the image's ext4 goes a moment after the overlays, from a work
+         * queue of the kernel's (overlayfs holds it by a mount of its
+         * own): the lock stays held until its bytes are all in the image,
+         * for a next start, a clone and a copy made after "systemctl
+         * stop" alike */
+        if (c->state_size)
+                image_wait_released(c);
         _exit(EXIT_SUCCESS);
 }
 

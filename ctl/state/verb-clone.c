@@ -213,6 +213,22 @@ static int new_identity(const Clone *c, const char *shown) {
         return 0;
 }
 
+/* With <state size=...>: the image copied only once the superblock of
+ * SRC's last run has gone, and with it everything it had to write. */
+static int image_settled(int state, const char *state_path) {
+        _cleanup_free_ char *shown = path_join2(state_path, STATE_IMAGE_NAME);
+        _cleanup_close_ int image = -EBADF;
+
+        if (!shown)
+                return log_oom();
+        image = state_image_open(state, shown);
+        if (image == -ENOENT)
+                return 0;
+        if (image < 0)
+                return image;
+        return state_image_wait_released(image, shown);
+}
+
 /* ".NAME.clone-RANDOM": hidden from the profile and state listings, and
  * not a sandbox name, so that nothing takes it for DST half-made. */
 static int hidden_name(const char *name, const char *suffix, char **ret) {
@@ -344,6 +360,9 @@ static int clone_run(Clone *c, char * const *dirs) {
                 if (fstatat(c->root, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0)
                         return log_error_errno(-EEXIST, "clone: %s/%s exists; try again", c->state_root, tmp);
                 c->tmp_state = TAKE_PTR(tmp);
+                r = image_settled(state, src_state);
+                if (r < 0)
+                        return r;
                 r = tree_copy(c->root, c->src, c->root, c->tmp_state, src_state);
                 if (r < 0)
                         return r;

@@ -148,6 +148,32 @@ static int device_open(int image_fd, StateImageFlags flags, const char *shown, c
         return TAKE_FD(fd);
 }
 
+/* the longest wait for a loop device of the image to go: the kernel puts
+ * a superblock that an overlay held last from a work queue, a moment
+ * after the sandbox's mount namespace is gone (and its lock free) */
+#define RELEASE_WAIT_USEC (5 * 1000 * 1000)
+#define RELEASE_POLL_USEC (10 * 1000)
+
+int state_image_wait_released(int image_fd, const char *shown) {
+        struct stat st;
+
+        if (fstat(image_fd, &st) < 0)
+                return log_error_errno(-errno, "state image %s: %m", shown);
+        for (unsigned waited = 0;; waited += RELEASE_POLL_USEC) {
+                int n = -1, fd = loop_find(&st, true, &n);
+
+                if (fd == -ENOENT)
+                        return 0;
+                if (fd < 0)
+                        return log_error_errno(fd, "state image %s: look for its loop device: %m", shown);
+                close(fd);
+                if (waited >= RELEASE_WAIT_USEC)
+                        return log_error_errno(-EBUSY, "state image %s: still in use by /dev/loop%d after %u s", shown,
+                                               n, RELEASE_WAIT_USEC / 1000000);
+                usleep(RELEASE_POLL_USEC);
+        }
+}
+
 int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size) {
         return device_open(image_fd, flags, shown, ret_dev, size, NULL);
 }
@@ -396,6 +422,10 @@ int state_image_prepare(int state, const char *shown, uint64_t size, const char 
                                        "size=...> of %llu, and an encrypted state is not grown: give the size it has, "
                                        "or delete the sandbox's state (sandboxctl delete) to start afresh", shown,
                                        (unsigned long long) st.st_size, (unsigned long long) size);
+        /* grown offline when no superblock of it is alive: the previous
+         * instance's may still be going (then it is grown online) */
+        if ((uint64_t) st.st_size < size)
+                (void) state_image_wait_released(image, shown);
         if ((uint64_t) st.st_size < size && ftruncate(image, (off_t) size) < 0)
                 return log_error_errno(-errno, "state image %s: grow it to %llu bytes: %m", shown,
                                        (unsigned long long) size);

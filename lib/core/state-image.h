@@ -75,6 +75,13 @@ typedef struct StateImageCrypt {
  * layer between the image and the ext4 (encryption) replaces. */
 int state_image_device(int image_fd, StateImageFlags flags, const char *shown, char *ret_dev, size_t size);
 
+/* Waits, up to 5 s, until no writable loop device is bound to image_fd:
+ * the superblock of a sandbox that has ended goes a moment after its
+ * lock is free, and until then the image's bytes are not all written.
+ * 0 once none is, -EBUSY (logged) after the wait, another -errno after
+ * logging. */
+int state_image_wait_released(int image_fd, const char *shown);
+
 /* Makes an ext4 on dev (mkfs.ext4 -q -F -m 0, from /usr/sbin or /sbin,
  * in a clean environment): empty, or with the files of the directory
  * from (an absolute path; mkfs.ext4 -d). Returns 0 or -errno after

@@ -62,11 +62,15 @@ EOF
 }
 
 # in_sandbox NAME SCRIPT: sh -c SCRIPT in NAME's sandbox; status in $rc,
-# output in $TMP/out and $TMP/err
+# output in $TMP/out and $TMP/err; returns once the lock is free, as
+# "systemctl stop" does once the unit's cgroup is empty: the helper
+# reports the service's end before the keeper of its lock has taken the
+# mounts down, and the image is read and written directly below
 in_sandbox() {
         timeout -k 5 120 "$SANDBOXCTL" run --state-root="$STATE" "$1" -- /bin/sh -c "$2" \
                 </dev/null >"$TMP/out" 2>"$TMP/err"
         rc=$?
+        [ ! -e "/run/sandbox/$1/lock" ] || flock -w 10 "/run/sandbox/$1/lock" true
 }
 ctl() {
         timeout -k 5 120 "$SANDBOXCTL" "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
