@@ -282,9 +282,12 @@ __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int 
         /* the lower dirs, too, opened again from this namespace's root:
          * the same files, or none */
         here = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (here < 0 || !same_file(here, root)) {
-                log_error_errno(here < 0 ? -errno : -ESTALE, "etc and var: root %s: %s", root_directory,
-                                here < 0 ? strerror(errno) : "not the same directory in a namespace of their own");
+        if (here < 0) {
+                log_error_errno(-errno, "etc and var: root %s: %m", root_directory);
+                _exit(EXIT_FAILURE);
+        }
+        if (!same_file(here, root)) {
+                log_error("etc and var: root %s is another directory in a namespace of their own", root_directory);
                 _exit(EXIT_FAILURE);
         }
         for (size_t i = 0; i < 2; i++) {
@@ -296,8 +299,10 @@ __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int 
                 snprintf(target, sizeof(target), "/%s", dirs[i]);
                 snprintf(what, sizeof(what), "%s=overlay", dirs[i]);
                 layers.lower = open_in_root(here, target, CREATE_NONE, what);
-                if (layers.lower < 0 || !same_file(layers.lower, l[i].lower)) {
-                        log_error("%s: the root's %s is not the same in a namespace of its own", what, target);
+                if (layers.lower < 0)
+                        _exit(EXIT_FAILURE);
+                if (!same_file(layers.lower, l[i].lower)) {
+                        log_error("%s: the root's %s is another directory in a namespace of its own", what, target);
                         _exit(EXIT_FAILURE);
                 }
                 m.fd[i] = overlay_detached(&layers, dirs[i], NULL);
@@ -337,8 +342,10 @@ static int overlays_attached(const HelperConfig *c, int root, const char *state_
         close(TAKE_FD(theirs));
         r = overlays_receive(mine, fds);
         while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_error_errno(-errno, "etc and var: wait for their namespace: %m");
+                if (errno != EINTR) {
+                        status = -1; /* a failure, below */
+                        break;
+                }
         if (r == -ECANCELED && WIFEXITED(status) && WEXITSTATUS(status) == EXIT_FAILURE)
                 return r; /* the child said why */
         if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != EXIT_SUCCESS) {
