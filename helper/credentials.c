@@ -7,7 +7,7 @@
  * the sandbox's, owned by the service's user as systemd would chown them
  * for a unit with User=, and made read-only. The environment only says
  * that there are credentials: the path is this unit's, and no other is
- * read.
+ * read. The state's key is not among them (copied()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include "macro.h"
 #include "mount-util.h"
 #include "quantities.h"
+#include "state-key.h"
 
 /* systemd's own bound on one credential, and on all of a unit's */
 #define CREDENTIALS_SIZE_MAX (1024U * 1024U)
@@ -85,6 +86,26 @@ static int copy_one(int src, int dst, const char *name, unsigned uid, unsigned g
         return 0;
 }
 
+/* The state's key (<state encryption="luks2">, --state-key) is the
+ * helper's, read outside: it never enters the sandbox, where the
+ * service could read its own state's image without the host. */
+static bool copied(const char *name) {
+        return !streq(name, ".") && !streq(name, "..") && !streq(name, STATE_KEY_CREDENTIAL);
+}
+
+/* how many of d's entries are to be copied (1 for any), or -errno after
+ * logging */
+static int credentials_to_copy(DIR *d, const char *path) {
+        struct dirent *de;
+
+        while ((errno = 0, de = readdir(d)))
+                if (copied(de->d_name))
+                        return 1;
+        if (errno != 0)
+                return log_error_errno(-errno, "credentials: %s: %m", path);
+        return 0;
+}
+
 int credentials_copy(int root, const HelperConfig *c) {
         const char *env = getenv("CREDENTIALS_DIRECTORY");
         _cleanup_close_ int host = -EBADF, src = -EBADF, top = -EBADF, dst = -EBADF;
@@ -122,6 +143,19 @@ int credentials_copy(int root, const HelperConfig *c) {
         if (!c->user)
                 gid = 0;
 
+        d = fdopendir(TAKE_FD(src));
+        if (!d)
+                return log_error_errno(-errno, "credentials: %s: %m", path);
+        r = credentials_to_copy(d, path);
+        if (r < 0)
+                return r;
+        if (r == 0) {
+                /* none but the key: the service has none, as systemd
+                 * tells a unit without credentials */
+                unsetenv("CREDENTIALS_DIRECTORY");
+                return 0;
+        }
+
         snprintf(options, sizeof(options), "mode=0500,uid=%u,gid=%u,size=%u,nr_inodes=%u", uid, gid,
                  CREDENTIALS_SIZE_MAX + 64U * 1024U, CREDENTIALS_MAX + 1);
         r = tmpfs_in_root(root, path, MS_NOSUID | MS_NODEV | MS_NOEXEC, options, "credentials");
@@ -135,11 +169,9 @@ int credentials_copy(int root, const HelperConfig *c) {
         if (dst < 0)
                 return log_error_errno(-errno, "credentials: %s in the sandbox: %m", path);
 
-        d = fdopendir(TAKE_FD(src));
-        if (!d)
-                return log_error_errno(-errno, "credentials: %s: %m", path);
+        rewinddir(d);
         while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                if (!copied(de->d_name))
                         continue;
                 if (++n > CREDENTIALS_MAX)
                         return log_error_errno(-E2BIG, "credentials: more than %u in %s", CREDENTIALS_MAX, path);

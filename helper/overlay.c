@@ -8,15 +8,30 @@
  * /proc. Made with fsopen() and fsmount() they are attached nowhere, not
  * in the host's mount table even for a moment; process 1 receives them
  * and moves them onto the new root's /etc and /var.
+ *
+ * overlayfs takes a private clone of each layer's mount
+ * (clone_private_mount()), which before Linux 6.15 refuses, EINVAL, a
+ * mount outside the caller's mount namespace: a capped state's upper and
+ * work directories, in the image's ext4 mounted detached, are taken only
+ * since. On an older kernel a short-lived child makes the overlays in a
+ * copy of the host's mount namespace, made private first, with the ext4
+ * attached there (overlays_attached()); nothing of it reaches the host's
+ * table, and the copy goes with the child.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -92,8 +107,11 @@ static int set_layer(int fs, const char *key, int fd, const char *dir) {
 }
 
 /* The same overlay as overlay_mount()'s, as a mount fd attached nowhere;
- * -ENOSYS (not logged) where the kernel has no fsopen(). */
-static int overlay_detached(const OverlayLayers *l, const char *dir) {
+ * -ENOSYS (not logged) where the kernel has no fsopen(). With
+ * ret_refused, the kernel's refusal of the layers (EINVAL as the
+ * overlay is made: a layer on a mount outside this mount namespace,
+ * before Linux 6.15) sets it and is -EINVAL, not logged. */
+static int overlay_detached(const OverlayLayers *l, const char *dir, bool *ret_refused) {
         _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
         const char *context = mount_context();
         int mnt;
@@ -110,8 +128,13 @@ static int overlay_detached(const OverlayLayers *l, const char *dir) {
                 return -EINVAL;
         if (context && fsconfig(fs, FSCONFIG_SET_STRING, "context", context, 0) < 0)
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: context %s: %m", dir, dir, context);
-        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+                if (errno == EINVAL && ret_refused) {
+                        *ret_refused = true;
+                        return -EINVAL;
+                }
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: %m", dir, dir);
+        }
         mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         if (mnt < 0)
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: %m", dir, dir);
@@ -222,12 +245,135 @@ static int state_image(const HelperConfig *c, const char *state_root, char *ret_
         return mnt;
 }
 
+/* Whether a and b (fds) are the same file */
+static bool same_file(int a, int b) {
+        struct stat sa, sb;
+
+        return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The child of overlays_attached(), in a copy of the first process's
+ * mount namespace; sends the overlays on sock, and exits. */
+__attribute__((noreturn)) static void attached_child(const HelperConfig *c, int root, const char *state_root, int image,
+                                                     const OverlayLayers l[static 2], pid_t parent, int sock) {
+        _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } };
+        _cleanup_close_ int here = -EBADF, state = -EBADF;
+        const char *root_directory = c->root_directory ? c->root_directory : "/";
+
+        /* it ends with the first process, however that ends */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                _exit(EXIT_FAILURE);
+        /* first, so that nothing done here, nor this namespace's end,
+         * propagates to the host's */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+                log_error_errno(-errno, "etc and var: make the mounts of a namespace of their own private: %m");
+                _exit(EXIT_FAILURE);
+        }
+        /* the image's ext4 attached on the state directory as it is in
+         * this namespace: the mount the upper and work dirs are in is
+         * then this namespace's, as overlayfs wants */
+        state = state_dir_open(state_root, c->name, NULL);
+        if (state < 0)
+                _exit(EXIT_FAILURE);
+        if (move_mount(image, "", state, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+                log_error_errno(-errno, "etc and var: attach the state's file system in a namespace of their own: %m");
+                _exit(EXIT_FAILURE);
+        }
+        /* the lower dirs, too, opened again from this namespace's root:
+         * the same files, or none */
+        here = open(root_directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (here < 0) {
+                log_error_errno(-errno, "etc and var: root %s: %m", root_directory);
+                _exit(EXIT_FAILURE);
+        }
+        if (!same_file(here, root)) {
+                log_error("etc and var: root %s is another directory in a namespace of their own", root_directory);
+                _exit(EXIT_FAILURE);
+        }
+        for (size_t i = 0; i < 2; i++) {
+                OverlayLayers layers = { -EBADF, l[i].upper, l[i].work };
+                char target[16], what[32];
+
+                if (l[i].upper < 0)
+                        continue;
+                snprintf(target, sizeof(target), "/%s", dirs[i]);
+                snprintf(what, sizeof(what), "%s=overlay", dirs[i]);
+                layers.lower = open_in_root(here, target, CREATE_NONE, what);
+                if (layers.lower < 0)
+                        _exit(EXIT_FAILURE);
+                if (!same_file(layers.lower, l[i].lower)) {
+                        log_error("%s: the root's %s is another directory in a namespace of its own", what, target);
+                        _exit(EXIT_FAILURE);
+                }
+                m.fd[i] = overlay_detached(&layers, dirs[i], NULL);
+                close(layers.lower);
+                if (m.fd[i] < 0)
+                        _exit(EXIT_FAILURE);
+        }
+        _exit(send_mounts(sock, &m) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+}
+
+/* Where the kernel takes no layer on a detached mount: the overlays of
+ * the dirs l has layers of (their upper and work dirs in image, the
+ * state's ext4, mounted detached) made by a short-lived child in a copy
+ * of this mount namespace, where image is attached; into m. The overlays
+ * keep private clones of the ext4's mount: the image stays mounted only
+ * through them once the child's namespace is gone with it. Returns 0 or
+ * -errno after logging. */
+static int overlays_attached(const HelperConfig *c, int root, const char *state_root, int image,
+                             const OverlayLayers l[static 2], DirMounts *m) {
+        _cleanup_close_ int mine = -EBADF, theirs = -EBADF;
+        pid_t parent = getpid(), pid;
+        int pair[2], fds[2], status, r;
+
+        log_debug("etc and var: the kernel takes no overlay layer on a detached mount; made in a mount "
+                  "namespace of their own");
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return log_error_errno(-errno, "etc and var: socketpair: %m");
+        mine = pair[0];
+        theirs = pair[1];
+        pid = (pid_t) syscall(SYS_clone, (unsigned long) (CLONE_NEWNS | SIGCHLD), NULL, NULL, NULL, 0);
+        if (pid < 0)
+                return log_error_errno(-errno, "etc and var: a mount namespace of their own: clone: %m");
+        if (pid == 0) {
+                close(TAKE_FD(mine));
+                attached_child(c, root, state_root, image, l, parent, theirs);
+        }
+        close(TAKE_FD(theirs));
+        r = overlays_receive(mine, fds);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR) {
+                        status = -1; /* a failure, below */
+                        break;
+                }
+        if (r == -ECANCELED && WIFEXITED(status) && WEXITSTATUS(status) == EXIT_FAILURE)
+                return r; /* the child said why */
+        if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != EXIT_SUCCESS) {
+                if (r >= 0) {
+                        closep(&fds[0]);
+                        closep(&fds[1]);
+                }
+                return log_error_errno(-ECHILD, "etc and var: the process making them in a namespace of their own "
+                                       "failed (status %d)", status);
+        }
+        m->fd[0] = fds[0];
+        m->fd[1] = fds[1];
+        return 0;
+}
+
+static void layers_done(OverlayLayers (*l)[2]) {
+        overlay_layers_done(&(*l)[0]);
+        overlay_layers_done(&(*l)[1]);
+}
+
 int overlays_send(const HelperConfig *c, int root, const char *state_root, int sock, StepTimer *t) {
         const char *modes[2] = { c->etc ? c->etc : "overlay", c->var ? c->var : "overlay" };
         _cleanup_(dir_mounts_done) DirMounts m = { { -EBADF, -EBADF } }, old = { { -EBADF, -EBADF } };
+        _cleanup_(layers_done) OverlayLayers l[2] = { { -EBADF, -EBADF, -EBADF }, { -EBADF, -EBADF, -EBADF } };
         _cleanup_close_ int state_fs = -EBADF, image = -EBADF;
         char image_path[PATH_MAX] = "";
-        int r = 0;
+        bool refused = false;
+        int r;
 
         if (c->state_size) {
                 step_begin(t, "state-image");
@@ -235,20 +381,23 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 if (image < 0)
                         return image;
         }
-        for (size_t i = 0; i < 2 && r >= 0; i++) {
-                _cleanup_(overlay_layers_done) OverlayLayers l = { -EBADF, -EBADF, -EBADF };
-
+        for (size_t i = 0; i < 2; i++) {
                 if (!streq(modes[i], "overlay"))
                         continue;
                 step_begin(t, dirs[i]);
                 if (image >= 0)
-                        r = layers_below(root, image, image_path, dirs[i], &l);
+                        r = layers_below(root, image, image_path, dirs[i], &l[i]);
                 else
-                        r = overlay_layers_open(root, state_root, c->name, dirs[i], &l);
+                        r = overlay_layers_open(root, state_root, c->name, dirs[i], &l[i]);
                 if (r < 0)
                         return r;
-                old.fd[i] = hold_old_work(&l);
-                r = overlay_detached(&l, dirs[i]);
+                old.fd[i] = hold_old_work(&l[i]);
+                /* once refused, made with the others below */
+                if (refused || (image >= 0 && (refused = step_fault_overlays_attached())))
+                        continue;
+                r = overlay_detached(&l[i], dirs[i], image >= 0 ? &refused : NULL);
+                if (refused)
+                        continue;
                 if (r == -ENOSYS && image >= 0)
                         return log_error_errno(r, "%s=overlay: the kernel has no fsopen(), which <state size=...> "
                                                "needs", dirs[i]);
@@ -260,6 +409,17 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                 if (r < 0)
                         return r;
                 m.fd[i] = r;
+        }
+        if (refused) {
+                /* all of them there: none holds the layers meanwhile */
+                dir_mounts_done(&m);
+                r = overlays_attached(c, root, state_root, image, l, &m);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < 2; i++) {
+                if (m.fd[i] < 0)
+                        continue;
                 /* overlayfs mounts read-only when it cannot make its work
                  * directory (a full file system): a capped sandbox, which
                  * keeps a reserve for it, does not start with less */
@@ -268,7 +428,7 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                                                "(no room for its work directory in the state's file system?)",
                                                dirs[i], dirs[i]);
                 if (state_fs < 0)
-                        state_fs = openat(l.upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        state_fs = openat(l[i].upper, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         }
         if (image >= 0)
                 state_image_reserve(image, image_path);

@@ -19,13 +19,33 @@ static struct {
         unsigned k;
         bool stop;
         bool skip;  /* for a step that asks step_fault_skip() only */
+        bool overlays_attached; /* SANDBOX_FAULT_OVERLAYS=attached */
 } fault;
+
+/* SANDBOX_FAULT_OVERLAYS, beside SANDBOX_FAULT (so that the fault walk
+ * runs through it too): read and unset as it is, and as inert for
+ * anyone but root */
+static int overlays_setup(void) {
+        const char *e = getenv("SANDBOX_FAULT_OVERLAYS");
+
+        if (!e)
+                return 0;
+        if (getuid() == 0) {
+                if (!streq(e, "attached"))
+                        return log_error_errno(-EINVAL, "SANDBOX_FAULT_OVERLAYS=%s: not \"attached\"", e);
+                fault.overlays_attached = true;
+        }
+        unsetenv("SANDBOX_FAULT_OVERLAYS");
+        return 0;
+}
 
 int step_fault_setup(void) {
         const char *e = getenv("SANDBOX_FAULT");
         char buf[96], *step, *action, *hash;
         uint64_t k = 1;
 
+        if (overlays_setup() < 0)
+                return -EINVAL;
         if (!e)
                 return 0;
         /* a test's switch: inert for anyone but root, as a service's
@@ -93,12 +113,20 @@ bool step_fault_skip(StepTimer *t, const char *name) {
         log_info("fault injection: %s skips step %s#%u", t->process, name, fault.k);
         return true;
 }
+
+bool step_fault_overlays_attached(void) {
+        return fault.overlays_attached;
+}
 #else
 int step_fault_setup(void) {
         return 0;
 }
 
 bool step_fault_skip(_unused_ StepTimer *t, _unused_ const char *name) {
+        return false;
+}
+
+bool step_fault_overlays_attached(void) {
         return false;
 }
 #endif

@@ -49,6 +49,13 @@ int step_fault_setup(void);
  * fault injection. */
 bool step_fault_skip(StepTimer *t, const char *name);
 
+/* Whether SANDBOX_FAULT_OVERLAYS=attached (read by step_fault_setup(),
+ * under the same conditions) asks the overlays on a capped state to be
+ * made as where the kernel takes no layer on a detached mount (before
+ * Linux 6.15; overlay.c), so that a test runs that path on any kernel.
+ * Always false without fault injection. */
+bool step_fault_overlays_attached(void);
+
 /* The plan --dry-run prints: numbered lines, "NN. NAME DETAIL". */
 typedef struct Plan {
         unsigned n;

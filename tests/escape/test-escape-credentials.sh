@@ -2,7 +2,9 @@
 # The unit's credentials inside the sandbox ($CREDENTIALS_DIRECTORY), with
 # a stand-in for what systemd makes: the helper copies the files of
 # /run/credentials/sandbox@NAME.service to the same path inside, on a
-# read-only tmpfs of the service's user, and takes nothing else. The
+# read-only tmpfs of the service's user, and takes nothing else; the
+# state's key (sandbox-state-key) never, and with only it no directory
+# and no $CREDENTIALS_DIRECTORY. The
 # variable naming another path, the directory as a symbolic link or
 # below a directory that is not root's, on a
 # file system other than ramfs or tmpfs, writable by others, holding a
@@ -75,6 +77,30 @@ CREDENTIALS_DIRECTORY=$DIR run_helper /bin/sh -c '
         echo "flags ${o%%,*}"'
 want create erofs
 want flags ro
+finish
+
+# the state's key (<state encryption="luks2">) is the helper's, read
+# outside: never copied in, beside others or alone
+with_creds "$GOOD
+printf 'the-state-key-0123456789abcdef0123' >$DIR/sandbox-state-key && chmod 0400 $DIR/sandbox-state-key"
+begin "the state's key among the credentials: the others are copied in, the key is not"
+CREDENTIALS_DIRECTORY=$DIR run_helper /bin/sh -c '
+        echo "token $(cat "$CREDENTIALS_DIRECTORY/token" 2>/dev/null || echo unreadable)"
+        test -e "$CREDENTIALS_DIRECTORY/sandbox-state-key" && echo "key present" || echo "key absent"
+        grep -rqs the-state-key /run /tmp && echo "bytes found" || echo "bytes nowhere"'
+want token secret-token
+want key absent
+want bytes nowhere
+finish
+
+with_creds "mkdir $DIR && mount -t tmpfs -o mode=0500,size=1m escape-creds $DIR || exit 99
+printf 'the-state-key-0123456789abcdef0123' >$DIR/sandbox-state-key && chmod 0400 $DIR/sandbox-state-key"
+begin "the state's key the only credential: no credentials directory inside, and no CREDENTIALS_DIRECTORY"
+CREDENTIALS_DIRECTORY=$DIR run_helper /bin/sh -c '
+        test -e /run/credentials && echo "creds present" || echo "creds absent"
+        echo "env ${CREDENTIALS_DIRECTORY:-unset}"'
+want creds absent
+want env unset
 finish
 
 # --- refused -----------------------------------------------------------

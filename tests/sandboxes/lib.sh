@@ -76,6 +76,24 @@ host_overlay() {
         REAL_VAR=$1/real-var
 }
 
+# With TEST_OVERLAYS=attached (test-state-disk-attached.sh,
+# test-fault-walk-capped-attached.sh): $HELPER becomes a wrapper, in
+# $TMP, that starts the helper with SANDBOX_FAULT_OVERLAYS=attached, also
+# under "sandboxctl run" (SANDBOX_HELPER), which passes no environment of
+# its caller on: a capped state's overlays are made as where the kernel
+# takes no layer on a detached mount (before Linux 6.15). Skips the whole
+# test without fault injection in the build.
+overlays_attached_helper() {
+        [ "${TEST_OVERLAYS:-}" = attached ] || return 0
+        if SANDBOX_FAULT_OVERLAYS=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>&1; then
+                echo "1..0 # SKIP the helper is built without fault injection (meson configure -Dfault-injection=true)"
+                exit 0
+        fi
+        printf '#!/bin/sh\nSANDBOX_FAULT_OVERLAYS=attached exec \x27%s\x27 "$@"\n' "$HELPER" >"$TMP/helper-attached"
+        chmod 0755 "$TMP/helper-attached"
+        HELPER=$TMP/helper-attached
+}
+
 # name LABEL: sets n to a sandbox name of this run, remembered for the
 # clean-up
 name() {

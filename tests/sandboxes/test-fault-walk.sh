@@ -16,6 +16,9 @@
 # With FAULT_WALK_STATE_SIZE (test-fault-walk-capped.sh) the sandbox's
 # state is capped (<state size=...>): then no loop device may stay bound
 # to its image after a trial either.
+# With TEST_OVERLAYS=attached (test-fault-walk-capped-attached.sh) the
+# overlays are made as where the kernel takes no layer on a detached
+# mount (lib.sh, overlays_attached_helper).
 . "$(dirname "$0")/../private-ns.sh"
 . "$(dirname "$0")/../tap.sh"
 
@@ -27,6 +30,7 @@ if SANDBOX_FAULT=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 
         echo "1..0 # SKIP the helper is built without -Dfault-injection=true"
         exit 0
 fi
+overlays_attached_helper
 
 # the switch: a malformed value refuses the start, for root; for a real
 # user who is not root (even with root's effective ID) it is inert
@@ -270,5 +274,5 @@ lock_free 10 || fails+=("run lock still held")
 [ -z "$(state_mounted)" ] || fails+=("mounts of the state still held by: $(state_mounted)")
 [ -z "$(image_loops)" ] || fails+=("loop devices left bound to the state image")
 if [ ${#fails[@]} -eq 0 ]; then ok "the joined sandbox ends clean"; else not_ok "the joined sandbox ends clean"; diag "${fails[@]}"; fi
-diag "$nsteps steps, 2 signals each, fresh and restarted${CAP:+, state capped at $CAP}"
+diag "$nsteps steps, 2 signals each, fresh and restarted${CAP:+, state capped at $CAP}${TEST_OVERLAYS:+, overlays $TEST_OVERLAYS}"
 done_testing

@@ -11,6 +11,9 @@
 # and it stays where it was; a grow (also one interrupted) keeps the data
 # and a shrink is refused. Needs root, loop devices and e2fsprogs. Everything is under $TMP, but
 # /run/sandbox/NAME for this run's own names.
+# With TEST_OVERLAYS=attached (test-state-disk-attached.sh) the overlays
+# are made as where the kernel takes no layer on a detached mount (lib.sh,
+# overlays_attached_helper), and a start says so.
 
 if [ "$(id -u)" -ne 0 ]; then
         echo "1..0 # SKIP the helper builds sandboxes only as root"
@@ -28,6 +31,8 @@ if [ ! -e /dev/loop-control ] || { [ ! -x /usr/sbin/mkfs.ext4 ] && [ ! -x /sbin/
         echo "1..0 # SKIP no /dev/loop-control, or no mkfs.ext4 or debugfs (e2fsprogs) here"
         exit 0
 fi
+
+overlays_attached_helper
 
 BACKGROUND=()
 cleanup() {
@@ -99,6 +104,16 @@ no_loop() { [ -z "$(loops_of "$1")" ]; }
 no_mount() {
         ! grep -qE "$STATE|/dev/loop" /proc/self/mountinfo
 }
+# lock_free NAME: waits up to 10 s for NAME's run lock to be free: its
+# last start's mounts, and with them the image's file system, are gone
+lock_free() {
+        local i
+        for ((i = 0; i < 200; i++)); do
+                flock -n "/run/sandbox/$1/lock" true 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
 kib() { du -sk --apparent-size "$@" | awk '{ print $1 }'; }
 allocated_kib() { du -sk "$1" | awk '{ print $1 }'; }
 
@@ -121,6 +136,15 @@ check "the state directory takes no more than the cap on the host ($used KiB of 
 check "the image stays sparse where nothing was written (apparent $(kib "$IMG") KiB)" test "$(kib "$IMG")" -le 32768
 check "no loop device is bound to the image after the stop" no_loop "$IMG"
 check "no mount of the state or a loop device is left" no_mount
+if [ "${TEST_OVERLAYS:-}" = attached ]; then
+        timeout -k 5 120 "$HELPER" --debug --name="$F" --state-root="$STATE" --state-size=32M -- /bin/cat /var/before \
+                </dev/null >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        check "SANDBOX_FAULT_OVERLAYS=attached: the overlays are made in a mount namespace of their own" \
+                sh -c "[ $rc = 0 ] && grep -qx kept '$TMP/out' && grep -q 'made in a mount namespace of their own' '$TMP/err'"
+        check "and no loop device is left after the stop" no_loop "$IMG"
+        check "and no mount" no_mount
+fi
 
 in_sandbox "$F" 'cat /var/before /etc/before-etc; rm /var/fill && echo removed; echo more >/var/after && echo written'
 check "after a restart the data is intact" grep -qx "kept" "$TMP/out"
@@ -236,6 +260,9 @@ C=$n
 # a machine ID in the state, as a service that wrote /etc/machine-id
 # leaves it (the sandbox's own /etc/machine-id is not writable here)
 echo 0123456789abcdef0123456789abcdef >"$TMP/machine-id"
+# written from outside only once the last start's teardown is done (its
+# run lock free): before, its file system may still be mounted
+lock_free "$F"
 debugfs -w -R "write $TMP/machine-id /etc/upper/machine-id" "$IMG" >/dev/null 2>&1
 ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$F" "$C"
 check "clone copies a capped sandbox" test "$rc" -eq 0 -a -f "$STATE/$C/state.img"

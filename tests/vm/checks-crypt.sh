@@ -89,7 +89,11 @@ checks_crypt() {
                 g sh -c 'mkdir -p /tmp/crypt-try && ! mount -o ro,loop '"$img"' /tmp/crypt-try 2>/dev/null'
         check_eq "and nothing is left mounted or bound by the try" "$(g sh -c 'mountpoint -q /tmp/crypt-try && echo mounted; true')" ""
 
-        check "sandboxctl status of the stopped sandbox (the key from its credential)" g sandboxctl status vault
+        # status 3: the sandbox does not run (sandboxctl(1)); the disk's
+        # use read from the image, opened with the key from its credential
+        check_eq "sandboxctl status of the stopped sandbox (the key from its credential): not running, the disk's use shown" \
+                "$(g sh -c 'sandboxctl status vault >/tmp/crypt-status; echo "status $?"; grep -c "^ *disk: .* used of .* in state.img$" /tmp/crypt-status' 2>/dev/null)" \
+                "$(printf 'status 3\n1')"
         check_eq "sandboxctl diff of the stopped sandbox lists /var/secret" \
                 "$(g sandboxctl diff vault | grep -c /var/secret)" 1
         check "after status and diff, nothing is mapped" crypt_unmapped sandbox-state-vault
