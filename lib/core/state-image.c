@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "spawn.h"
 #include "state-image.h"
 
 /* <linux/ext4.h> is not installed everywhere; the number is the ABI */
@@ -181,6 +181,7 @@ int state_image_device(int image_fd, StateImageFlags flags, const char *shown, c
 int state_image_exec(const char *const programs[], char *const argv[], const char *shown) {
         char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
         const char *program = NULL;
+        _cleanup_close_ int null = -EBADF;
         int status;
         pid_t pid;
 
@@ -190,32 +191,16 @@ int state_image_exec(const char *const programs[], char *const argv[], const cha
         if (!program)
                 return log_error_errno(-ENOENT, "state image %s: %s is not installed in %s or %s", shown, argv[0],
                                        programs[0], programs[1] ? programs[1] : programs[0]);
-        pid = fork();
+        /* the environment is not the helper's: MKE2FS_CONFIG and the
+         * like would decide the file system */
+        null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0)
+                return log_error_errno(-errno, "state image %s: /dev/null: %m", shown);
+        pid = spawn_program(program, argv, envp, null, null, 127);
         if (pid < 0)
-                return log_error_errno(-errno, "state image %s: fork %s: %m", shown, argv[0]);
-        if (pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-                sigset_t none;
-
-                /* nothing of the helper's signal handling: a stop ends it */
-                sigemptyset(&none);
-                (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                for (int sig = 1; sig < _NSIG; sig++)
-                        if (sig != SIGKILL && sig != SIGSTOP)
-                                (void) signal(sig, SIG_DFL);
-
-                /* the environment is not the helper's: MKE2FS_CONFIG and
-                 * the like would decide the file system */
-                if (null >= 0) {
-                        (void) dup2(null, STDIN_FILENO);
-                        (void) dup2(null, STDOUT_FILENO);
-                }
-                execve(program, argv, envp);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_error_errno(-errno, "state image %s: wait for %s: %m", shown, argv[0]);
+                return pid;
+        if (spawn_wait(pid, &status) < 0)
+                return log_error_errno(-errno, "state image %s: wait for %s: %m", shown, argv[0]);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 return log_error_errno(-EIO, "state image %s: %s failed (status %d)", shown, argv[0],
                                        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

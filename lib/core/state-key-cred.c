@@ -4,13 +4,13 @@
  * in an environment of its own, the plain key on pipes alone. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "spawn.h"
 #include "macro.h"
 #include "state-key.h"
 
@@ -52,31 +52,16 @@ int state_key_from_credential(int state, const char *shown, StateKey *ret) {
                 return log_error_errno(-errno, "%s: pipe: %m", shown);
         in = pipefd[0];
         out = pipefd[1];
-        pid = fork();
+        pid = spawn_program(program, argv, envp, cred, out, 127);
         if (pid < 0)
-                return log_error_errno(-errno, "%s: fork: %m", shown);
-        if (pid == 0) {
-                sigset_t none;
-
-                sigemptyset(&none);
-                (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                /* nothing of the caller's signal handling: a stop ends it */
-                for (int sig = 1; sig < _NSIG; sig++)
-                        if (sig != SIGKILL && sig != SIGSTOP)
-                                (void) signal(sig, SIG_DFL);
-                if (dup2(cred, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
-                        _exit(EXIT_FAILURE);
-                execve(program, argv, envp);
-                _exit(127);
-        }
+                return pid;
         close(out);
         out = -EBADF;
         r = state_key_read_fd(in, STATE_KEY_FILE, ret);
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR) {
-                        state_key_wipe(ret);
-                        return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
-                }
+        if (spawn_wait(pid, &status) < 0) {
+                state_key_wipe(ret);
+                return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
+        }
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
                 state_key_wipe(ret);
                 return log_error_errno(-EPERM, "%s: systemd-creds could not decrypt its key %s (status %d)", shown,
@@ -114,23 +99,9 @@ int state_key_credential_make(int state, const char *shown) {
                 return log_error_errno(-errno, "%s: pipe: %m", shown);
         in = pipefd[0];
         feed = pipefd[1];
-        pid = fork();
+        pid = spawn_program(program, argv, envp, in, out, 127);
         if (pid < 0)
-                return log_error_errno(-errno, "%s: fork: %m", shown);
-        if (pid == 0) {
-                sigset_t none;
-
-                sigemptyset(&none);
-                (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                /* nothing of the caller's signal handling: a stop ends it */
-                for (int sig = 1; sig < _NSIG; sig++)
-                        if (sig != SIGKILL && sig != SIGSTOP)
-                                (void) signal(sig, SIG_DFL);
-                if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
-                        _exit(EXIT_FAILURE);
-                execve(program, argv, envp);
-                _exit(127);
-        }
+                return pid;
         close(in);
         in = -EBADF;
         /* the plain key goes through the pipe alone, never to a file */
@@ -141,9 +112,8 @@ int state_key_credential_make(int state, const char *shown) {
         state_key_wipe(&key);
         close(feed);
         feed = -EBADF;
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
+        if (spawn_wait(pid, &status) < 0)
+                return log_error_errno(-errno, "%s: wait for systemd-creds: %m", shown);
         if (w != STATE_KEY_SIZE || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || fsync(out) < 0) {
                 (void) unlinkat(state, new_name, 0);
                 return log_error_errno(-EIO, "%s: systemd-creds could not encrypt a new key", shown);

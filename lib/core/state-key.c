@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "spawn.h"
 #include "macro.h"
 #include "quantities.h"
 #include "state-key.h"
@@ -228,7 +228,6 @@ static const char *const clean_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "
 static int run_tool(const char *const *argv, const StateKey *key, int sock) {
         _cleanup_close_ int in = -EBADF, out = -EBADF;
         int pipefd[2], status;
-        sigset_t none;
         pid_t pid;
 
         if (key) {
@@ -237,24 +236,12 @@ static int run_tool(const char *const *argv, const StateKey *key, int sock) {
                 in = pipefd[0];
                 out = pipefd[1];
         }
-        pid = fork();
+        /* not the caller's environment: libcryptsetup and libdevmapper
+         * read theirs from it */
+        pid = spawn_program(SANDBOX_STATE_CRYPT_PATH, (char *const *) argv, (char *const *) clean_env, in, sock,
+                            EOPNOTSUPP);
         if (pid < 0)
-                return log_error_errno(-errno, "%s: fork: %m", argv[0]);
-        if (pid == 0) {
-                sigemptyset(&none);
-                (void) sigprocmask(SIG_SETMASK, &none, NULL);
-                /* nothing of the caller's signal handling: a stop ends it */
-                for (int sig = 1; sig < _NSIG; sig++)
-                        if (sig != SIGKILL && sig != SIGSTOP)
-                                (void) signal(sig, SIG_DFL);
-                if ((in >= 0 && dup2(in, STDIN_FILENO) < 0) || (sock >= 0 && dup2(sock, STDOUT_FILENO) < 0))
-                        _exit(EIO);
-                /* not the caller's environment: libcryptsetup and
-                 * libdevmapper read theirs from it */
-                execve(SANDBOX_STATE_CRYPT_PATH, (char *const *) argv, (char *const *) clean_env);
-                log_error_errno(-errno, "%s: %m", SANDBOX_STATE_CRYPT_PATH);
-                _exit(errno == ENOENT ? EOPNOTSUPP : EIO);
-        }
+                return pid;
         close(in);
         in = -EBADF;
         if (key) {
@@ -264,9 +251,8 @@ static int run_tool(const char *const *argv, const StateKey *key, int sock) {
                 close(out);
                 out = -EBADF;
         }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_error_errno(-errno, "%s: wait: %m", argv[0]);
+        if (spawn_wait(pid, &status) < 0)
+                return log_error_errno(-errno, "%s: wait: %m", argv[0]);
         if (WIFEXITED(status))
                 return -WEXITSTATUS(status);
         return log_error_errno(-EIO, "%s: killed by signal %d", argv[0], WTERMSIG(status));
