@@ -54,6 +54,16 @@ typedef struct HelperConfig {
         char **no_exec_paths, **exec_paths;
         char **runtime_dirs; /* "NAME:MODE" */
         char **shared_runtime_dirs; /* "NAME:MODE": the host's /run/NAME, bound in */
+        /* <network mode="bridge"> (bridge.h): the bridge; the static
+         * addresses and gateways, each IPv4 or IPv6 (none: allocated, and
+         * the bridge's own); the MTU; the forwards, NetPort specs
+         * (net-addr.h); the allow and deny lists; the resolvers (none:
+         * the host's) */
+        char *net_bridge, *net_mtu;
+        char **net_addresses, **net_gateways, **net_ports, **net_allow, **net_deny, **net_dns;
+        bool net_ipv6, net_no_outbound;
+        /* ExecStopPost=: what a bridged sandbox left, taken down */
+        char *net_cleanup;
         char *hostname, *user, *group, *workdir;
         char **supplementary_groups;
         char **keep_caps;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "address-families.h"
 #include "capability-names.h"
@@ -14,6 +15,7 @@
 #include "interfaces.h"
 #include "log.h"
 #include "names.h"
+#include "net-addr.h"
 #include "paths.h"
 #include "quantities.h"
 #include "runtime-share.h"
@@ -241,7 +243,7 @@ static bool optional_path_is_valid(const char *v) {
 }
 
 static bool network_mode_is_valid(const char *v) {
-        return streq(v, "host") || streq(v, "none") || streq(v, "private");
+        return streq(v, "host") || streq(v, "none") || streq(v, "private") || streq(v, "bridge");
 }
 
 static bool user_namespace_is_valid(const char *v) {
@@ -258,6 +260,43 @@ static bool syscall_deny_is_valid(const char *v) {
 
 static bool errno_is_valid(const char *v) {
         return seccomp_errno_from_string(v) >= 0;
+}
+
+/* one static address and one gateway per family, IPv6 ones only with
+ * --net-ipv6 */
+static int bridge_options_check(const HelperConfig *c) {
+        char **lists[] = { c->net_addresses, c->net_gateways };
+        const char *names[] = { "--net-address", "--net-gateway" };
+
+        for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+                unsigned n4 = 0, n6 = 0;
+
+                STRV_FOREACH(v, lists[l]) {
+                        NetAddr a;
+
+                        (void) net_addr_parse(*v, 0, &a);
+                        if (a.family == AF_INET6 && !c->net_ipv6) {
+                                log_error("%s=%s: an IPv6 address needs --net-ipv6", names[l], *v);
+                                return -EINVAL;
+                        }
+                        n4 += a.family == AF_INET;
+                        n6 += a.family == AF_INET6;
+                }
+                if (n4 > 1 || n6 > 1) {
+                        log_error("%s: at most one IPv4 and one IPv6 address", names[l]);
+                        return -EINVAL;
+                }
+        }
+        STRV_FOREACH(v, c->net_ports) {
+                NetPort p;
+
+                (void) net_port_parse(*v, &p);
+                if (p.host_addr.family == AF_INET6 && !c->net_ipv6) {
+                        log_error("--net-port=%s: an IPv6 address needs --net-ipv6", *v);
+                        return -EINVAL;
+                }
+        }
+        return 0;
 }
 
 static int parse_interfaces(HelperConfig *c, HelperOption o, const char *v) {
@@ -346,12 +385,20 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 log_error("--unit-command goes only with --join");
                 return -EINVAL;
         }
-        if (c->missing_profile)
+        if (c->missing_profile || c->net_cleanup)
                 return 1;
         if (!c->name) {
                 log_error("--name=NAME is required");
                 return -EINVAL;
         }
+        if (!c->network || !streq(c->network, "bridge")) {
+                if (c->net_bridge || c->net_mtu || c->net_addresses || c->net_gateways || c->net_ipv6 ||
+                    c->net_no_outbound || c->net_ports || c->net_allow || c->net_deny || c->net_dns) {
+                        log_error("--net-* options go only with --network=bridge");
+                        return -EINVAL;
+                }
+        } else if (bridge_options_check(c) < 0)
+                return -EINVAL;
         if (c->forking && c->ready_on_exec) {
                 log_error("--forking and --ready-on-exec: the service is ready either when its command exits 0 or "
                           "when it has been executed, not both");

@@ -64,7 +64,25 @@
           "NAME:MODE, a relative path without \".\" or \"..\" and an octal mode") \
         X(SHARED_RUNTIME_DIR,   "shared-runtime-dir",   required_argument, APPEND, shared_runtime_dirs, shared_runtime_dir_is_valid, \
           "NAME:MODE[:USER:GROUP], NAME " SHARED_RUNTIME_NAME_RULE ", an octal mode, and a user and group (empty: the service's)") \
-        X(NETWORK,              "network",              required_argument, STRING, network, network_mode_is_valid, "host, none, private") \
+        X(NETWORK,              "network",              required_argument, STRING, network, network_mode_is_valid, "host, none, private, bridge") \
+        X(NET_BRIDGE,           "net-bridge",           required_argument, STRING, net_bridge, net_ifname_is_valid, \
+          "an interface name of at most 15 bytes") \
+        X(NET_ADDRESS,          "net-address",          required_argument, APPEND, net_addresses, net_addr_is_valid, \
+          "an IPv4 or IPv6 address") \
+        X(NET_GATEWAY,          "net-gateway",          required_argument, APPEND, net_gateways, net_addr_is_valid, \
+          "an IPv4 or IPv6 address") \
+        X(NET_IPV6,             "net-ipv6",             no_argument,       FLAG, net_ipv6, , ) \
+        X(NET_MTU,              "net-mtu",              required_argument, STRING, net_mtu, net_mtu_is_valid, "a number from 68 to 65535") \
+        X(NET_OUTBOUND,         "net-outbound",         required_argument, NO, net_no_outbound, , "yes, no") \
+        X(NET_PORT,             "net-port",             required_argument, APPEND, net_ports, net_port_spec_is_valid, \
+          "PROTO/HOSTPORT/SANDBOXPORT[/HOSTADDRESS], PROTO tcp or udp") \
+        X(NET_ALLOW,            "net-allow",            required_argument, APPEND, net_allow, net_prefix_or_any_is_valid, \
+          "an address, a prefix such as 10.0.0.0/8, or any") \
+        X(NET_DENY,             "net-deny",             required_argument, APPEND, net_deny, net_prefix_or_any_is_valid, \
+          "an address, a prefix such as 10.0.0.0/8, or any") \
+        X(NET_DNS,              "net-dns",              required_argument, APPEND, net_dns, net_addr_is_valid, \
+          "an IPv4 or IPv6 address") \
+        X(NET_CLEANUP,          "net-cleanup",          required_argument, STRING, net_cleanup, sandbox_name_is_valid, "a sandbox name") \
         X(HOSTNAME,             "hostname",             required_argument, STRING, hostname, hostname_is_valid, "a host name") \
         X(USER_NAMESPACE,       "user-namespace",       required_argument, STRING, user_namespace, user_namespace_is_valid, "identity") \
         X(USER,                 "user",                 required_argument, STRING, user, user_name_is_valid, "a user or group name or id") \

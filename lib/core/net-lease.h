@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The addresses of bridged sandboxes (<network mode="bridge">): a lease
+ * per running sandbox, /run/sandbox/.network/NAME, taken under one lock
+ * (/run/sandbox/.network/.lock) so that no two running sandboxes ever
+ * hold the same address, host interface name or forwarded port. A lease
+ * lives exactly while its sandbox runs: the sandbox's keeper, or the
+ * unit's ExecStopPost=, frees it, and a lease whose sandbox's run lock
+ * is free is stale, handed back to be taken down and then dropped. The
+ * address a sandbox last had is kept in its state,
+ * STATE_ROOT/NAME/network, and is its first choice at its next start.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "names.h"
+#include "net-addr.h"
+
+#define NET_LEASE_DIR "/run/sandbox/.network"
+#define NET_LEASE_PORTS_MAX 64
+#define NET_STATE_FILE "network"
+
+typedef struct NetLease {
+        char name[SANDBOX_NAME_MAX + 1];
+        char bridge[NET_IFNAME_MAX + 1];
+        /* the host's end of the sandbox's veth pair: "vsbN" */
+        char ifname[NET_IFNAME_MAX + 1];
+        /* the sandbox's addresses; addr6.family 0: no IPv6 */
+        NetAddr addr4, addr6;
+        /* the bridge's networks, with the gateway's address in them */
+        NetPrefix net4, net6;
+        NetAddr gw4, gw6;
+        bool outbound;
+        NetPort ports[NET_LEASE_PORTS_MAX];
+        size_t n_ports;
+} NetLease;
+
+/*
+ * Takes the lease of want->name: want holds the bridge, its networks
+ * (net4, net6; net6.addr.family 0 without IPv6), the gateways, outbound,
+ * the forwards, and the static addresses asked for in addr4/addr6
+ * (family 0: allocate). state_root/NAME/network gives the first choice
+ * and is rewritten with the address taken. On success want's addr4,
+ * addr6 (IPv6: the static one, or net6's address with addr4's host
+ * number) and ifname are filled in, and the record is written.
+ *
+ * Leases found stale (the sandbox's run lock is free; the caller's own
+ * name's too, as the caller holds its lock) are removed and returned in
+ * *ret_stale (n in *ret_n_stale, free() the array), for the caller to
+ * take down what they left (nft rules, interfaces).
+ *
+ * -EADDRINUSE after logging: the static address, or a forwarded port,
+ * is another running sandbox's (named); -ENOSPC: no address is free in
+ * net4.
+ */
+int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale, size_t *ret_n_stale);
+
+/* The running lease of name; -ENOENT when there is none (not logged). */
+int net_lease_read(const char *name, NetLease *ret);
+
+/* Removes the lease of name; none is not an error. */
+int net_lease_free(const char *name);
