@@ -62,8 +62,6 @@ typedef struct HelperConfig {
         char *net_bridge, *net_mtu;
         char **net_addresses, **net_gateways, **net_ports, **net_allow, **net_deny, **net_dns;
         bool net_ipv6, net_no_outbound;
-        /* ExecStopPost=: what a bridged sandbox left, taken down */
-        char *net_cleanup;
         char *hostname, *user, *group, *workdir;
         char **supplementary_groups;
         char **keep_caps;

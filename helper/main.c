@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "config.h"
 #include "console.h"
 #include "helper-config.h"
@@ -168,6 +169,13 @@ static int preflight(const HelperConfig *c) {
                         return -EOPNOTSUPP;
                 }
                 log_debug("selinux: not enabled; the optional label %s is not applied", what);
+        }
+        /* the network asked for, or no start */
+        if (network_is_bridge(c) && access(SANDBOX_NETWORK_PATH, X_OK) < 0) {
+                log_error("network: a bridged network is made by %s, which is not there (%m): this build of "
+                          "sandbox lacks it (it needs libmnl and libnftables), or it is not installed",
+                          SANDBOX_NETWORK_PATH);
+                return -EOPNOTSUPP;
         }
         if (c->apparmor_profile && !c->apparmor_on) {
                 if (!c->apparmor_optional) {
@@ -432,7 +440,8 @@ static int step_namespaces(void *state, StepTimer *t) {
          * end must not be the one that unmounts. */
         mntns = open_mount_ns(o->init);
         o->keeper = mntns < 0 ? mntns
-                              : shared_dirs_keeper(o->c, o->init, o->lock, mntns, o->note, mounts_images(o->c),
+                              : shared_dirs_keeper(o->c, o->init, o->lock, mntns, o->note,
+                                                   mounts_images(o->c) || network_is_bridge(o->c),
                                                    &o->keeper_done);
         if (mntns >= 0)
                 close(mntns);
@@ -448,6 +457,25 @@ static int step_namespaces(void *state, StepTimer *t) {
                 return -ECHILD;
         }
         return 0;
+}
+
+/* the sandbox's network, in its namespace, before process 1 gets its
+ * overlays and so before anything of the sandbox runs */
+static bool is_bridged(const HelperConfig *c, const void *state) {
+        (void) state;
+        return network_is_bridge(c);
+}
+
+static int step_bridge(void *state, StepTimer *t) {
+        Outer *o = state;
+
+        (void) t;
+        if (bridge_setup(o->c, o->init, o->state_root, o->rundir) >= 0)
+                return 0;
+        (void) kill(o->init, SIGKILL);
+        (void) wait_as_init(o->init, &o->set);
+        shared_dirs_keeper_wait(TAKE_FD(o->keeper_done));
+        return -ECHILD;
 }
 
 /* while process 1 builds the root; when this fails, process 1 finds the
@@ -467,6 +495,7 @@ static const Step helper_steps[] = {
         { "preflight", NULL, step_preflight, plan_preflight },
         { "lock", NULL, step_lock, plan_lock },
         { "namespaces", NULL, step_namespaces, plan_namespaces },
+        { "bridge", is_bridged, step_bridge, plan_bridge },
         { NULL, NULL, step_overlays, plan_overlays },
 };
 
@@ -517,7 +546,7 @@ static int run(HelperConfig *c) {
          * for: they are the host's, and gone once the helper has ended;
          * so are images, see mounts_images(). */
         lock_note(o.note, getpid(), o.keeper, true);
-        if (c->shared_runtime_dirs || mounts_images(c))
+        if (c->shared_runtime_dirs || mounts_images(c) || network_is_bridge(c))
                 shared_dirs_keeper_wait(o.keeper_done);
         else
                 closep(&o.keeper_done);

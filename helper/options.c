@@ -385,7 +385,7 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 log_error("--unit-command goes only with --join");
                 return -EINVAL;
         }
-        if (c->missing_profile || c->net_cleanup)
+        if (c->missing_profile)
                 return 1;
         if (!c->name) {
                 log_error("--name=NAME is required");

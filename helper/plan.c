@@ -203,6 +203,17 @@ void plan_network(const HelperConfig *c, Plan *p) {
         plan_line(p, "network", "%s", c->network ? c->network : "host");
 }
 
+void plan_bridge(const HelperConfig *c, Plan *p) {
+        plan_line(p, "bridge", "sandbox-network: a lease of an address, eth0 of a veth pair on the bridge %s, its "
+                  "addresses and routes, the nftables rules of the sandbox%s", c->net_bridge ? c->net_bridge : "sandbox0",
+                  c->net_ports ? ", its forwarded ports" : "");
+}
+
+void plan_resolv_conf(const HelperConfig *c, Plan *p) {
+        (void) c;
+        plan_line(p, "resolv.conf", "the resolvers of the sandbox's network, read-only on /etc/resolv.conf");
+}
+
 void plan_hostname(const HelperConfig *c, Plan *p) {
         plan_line(p, "hostname", "%s", c->hostname);
 }

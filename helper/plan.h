@@ -31,6 +31,8 @@ void plan_pivot_root(const HelperConfig *c, Plan *p);
 
 /* process 1: the rest */
 void plan_network(const HelperConfig *c, Plan *p);
+void plan_bridge(const HelperConfig *c, Plan *p);
+void plan_resolv_conf(const HelperConfig *c, Plan *p);
 void plan_hostname(const HelperConfig *c, Plan *p);
 void plan_terminal(const HelperConfig *c, Plan *p);
 void plan_init(const HelperConfig *c, Plan *p);

@@ -24,7 +24,9 @@
 #include "exec-paths.h"
 #include "helper-config.h"
 #include "interfaces-mount.h"
+#include "bridge.h"
 #include "log.h"
+#include "resolv-bind.h"
 #include "masks.h"
 #include "mount-util.h"
 #include "notify.h"
@@ -550,6 +552,16 @@ static int step_masks(void *state, StepTimer *t) {
         return mount_masks(b);
 }
 
+static bool is_bridged(const HelperConfig *c, const void *state) {
+        (void) state;
+        return network_is_bridge(c);
+}
+
+static int step_resolv_conf(void *state, StepTimer *t) {
+        (void) t;
+        return resolv_conf_bind(((Build *) state)->root, ((Build *) state)->rundir);
+}
+
 static bool has_exec_paths(const HelperConfig *c, const void *state) {
         (void) state;
         return c->no_exec_paths || c->exec_paths;
@@ -580,6 +592,7 @@ const Step rootfs_steps[] = {
         { "join", api_dirs_first, step_join, plan_join },
         { "mask", NULL, step_mask_home, plan_mask_home },
         { NULL, NULL, step_mounts, plan_mounts },
+        { "resolv.conf", is_bridged, step_resolv_conf, plan_resolv_conf },
         { "mask", NULL, step_masks, plan_masks },
         { "no-exec", has_exec_paths, step_no_exec, plan_no_exec },
         { "pivot_root", NULL, step_pivot_root, plan_pivot_root },

@@ -29,6 +29,7 @@
 
 #include "helper-options.h"
 #include "identity.h"
+#include "bridge.h"
 #include "log.h"
 #include "mount-util.h"
 #include "paths.h"
@@ -379,13 +380,18 @@ static _Noreturn void keeper_run(const HelperConfig *c, const int fds[5], pid_t 
                 _exit(EXIT_FAILURE);
         /* what ps and the unit's process list show it as */
         (void) prctl(PR_SET_NAME, "sandbox-lock", 0, 0, 0);
-        if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER), 0) < 0 ||
+        /* CAP_NET_ADMIN for sandbox-network, which it runs for a bridged
+         * sandbox: no_new_privs keeps its capabilities to these */
+        if (capabilities_set((UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_FOWNER) |
+                                     (network_is_bridge(c) ? UINT64_C(1) << CAP_NET_ADMIN : 0), 0) < 0 ||
             prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 _exit(EXIT_FAILURE);
         while (poll(&p, 1, -1) < 0 && errno == EINTR)
                 ;
         lock_note(7, helper, getpid(), true);
         shared_dirs_remove(c);
+        if (network_is_bridge(c))
+                (void) bridge_teardown(c->name, c->debug);
         if (!wait_mounts)
                 close(4);
         close(6);

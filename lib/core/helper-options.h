@@ -82,7 +82,6 @@
           "an address, a prefix such as 10.0.0.0/8, or any") \
         X(NET_DNS,              "net-dns",              required_argument, APPEND, net_dns, net_addr_is_valid, \
           "an IPv4 or IPv6 address") \
-        X(NET_CLEANUP,          "net-cleanup",          required_argument, STRING, net_cleanup, sandbox_name_is_valid, "a sandbox name") \
         X(HOSTNAME,             "hostname",             required_argument, STRING, hostname, hostname_is_valid, "a host name") \
         X(USER_NAMESPACE,       "user-namespace",       required_argument, STRING, user_namespace, user_namespace_is_valid, "identity") \
         X(USER,                 "user",                 required_argument, STRING, user, user_name_is_valid, "a user or group name or id") \
