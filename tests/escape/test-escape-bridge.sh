@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Escape attempts from a bridged sandbox (--network=bridge) whose service
+# is root and keeps CAP_NET_ADMIN and CAP_NET_RAW: it may do what it likes
+# with its own network namespace, and nothing to the host's or another
+# sandbox's.
+#
+# - nftables: the sandbox sees only its own namespace's ruleset (empty),
+#   and a table it adds there leaves the host's tables (netdev sandbox,
+#   inet sandbox) as they were;
+# - links: the bridge sandbox0 and another sandbox's vsbN are not in its
+#   namespace; neither is reached through the id the kernel gives the
+#   namespace of eth0's peer (rtnetlink's IFLA_TARGET_NETNSID): no dump
+#   of the host's links, no link made on the bridge, another sandbox's
+#   link not deleted, eth0 not moved out;
+# - spoofing: sent as another running sandbox (its IPv4 address, its
+#   link-layer address), as the gateway, from a made-up link-layer
+#   address, through the kernel after changing eth0's address and
+#   link-layer address or as raw frames: nothing reaches the host's or
+#   the other sandbox's listener; a gratuitous ARP reply claiming the
+#   other's address leaves the host's neighbour entry with the other's
+#   link-layer address, and the other stays reached;
+# - IPv4 to 127.0.0.1 sent to the gateway's link-layer address (the
+#   bridge routes 127.0.0.0/8, route_localnet, for the host's resolver)
+#   reaches no listener on the host's loopback.
+# Controls sent as itself arrive, so that the silence means something.
+#
+# A mount namespace and a network namespace of the test's own
+# (private-ns.sh, net-ns.sh) with a tmpfs on /run: the bridge, the
+# sandboxes' links, the nftables tables and the leases are the test's.
+# Needs root, cc, ip and nft.
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../net-ns.sh"
+if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
+        echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
+        exit 0
+fi
+. "$(dirname "$0")/../escape-lib.sh"
+
+for t in ip nft; do
+        if ! command -v "$t" >/dev/null; then
+                echo "1..0 # SKIP no $t here"
+                exit 0
+        fi
+done
+if ! net_use_build_program "$BUILD_ROOT"; then
+        echo "1..0 # SKIP this build has no sandbox-network (it needs libmnl and libnftables)"
+        exit 0
+fi
+mount_table >"$TMP/mounts.before"
+
+GW=10.92.0.1
+PORT=5401
+LOOP_PORT=5402
+OTHER=$NAME-other
+OTHER_ADDR=10.92.0.30
+OTHER_MAC=02:5a:0a:5c:00:1e
+OWN_ADDR=10.92.0.20
+NFT=$(command -v nft)
+NAMES+=("$OTHER")
+
+OTHER_PID=
+LISTENERS=()
+stop_all() {
+        local p
+        if [ -n "$OTHER_PID" ]; then
+                kill -TERM "$OTHER_PID" 2>/dev/null
+                for _ in $(seq 100); do
+                        kill -0 "$OTHER_PID" 2>/dev/null || break
+                        sleep 0.05
+                done
+                kill -KILL "$OTHER_PID" 2>/dev/null
+                wait "$OTHER_PID" 2>/dev/null
+                OTHER_PID=
+        fi
+        for p in "${LISTENERS[@]}"; do
+                kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+        done
+        LISTENERS=()
+}
+trap 'stop_all; cleanup' EXIT
+
+# wait_line FILE PATTERN [SECONDS]
+wait_line() {
+        local i
+        for ((i = 0; i < ${3:-20} * 20; i++)); do
+                grep -q -- "$2" "$1" 2>/dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+# heard FILE TEXT: a listener's report has a datagram TEXT
+heard() {
+        grep -q " $2\$" "$1"
+}
+# neighbour ADDRESS: the host's link-layer address for ADDRESS on sandbox0
+neighbour() {
+        ip neigh show "$1" dev sandbox0 | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+links() {
+        ip -o link show | awk '{ sub(/@.*/, "", $2); sub(/:$/, "", $2); print $2 }' | sort | tr '\n' ' '
+}
+
+# --- the other sandbox, and the host's listeners ---
+
+"$BIN/net-bridge" listen udp 0.0.0.0 "$PORT" 120 >"$TMP/gw.out" 2>&1 &
+LISTENERS+=($!)
+"$BIN/net-bridge" listen udp 127.0.0.1 "$LOOP_PORT" 120 >"$TMP/loop.out" 2>&1 &
+LISTENERS+=($!)
+env --default-signal=INT,QUIT "$HELPER" --name="$OTHER" --state-root="$STATE" --network=bridge \
+        --net-address="$OTHER_ADDR" -- "${SHIP[@]}" listen udp 0.0.0.0 "$PORT" 120 \
+        <"$BIN/net-bridge" >"$TMP/other.out" 2>"$TMP/other.err" &
+OTHER_PID=$!
+if ! wait_line "$TMP/other.out" '^listening' 30 || ! wait_line "$TMP/gw.out" '^listening' ||
+        ! wait_line "$TMP/loop.out" '^listening'; then
+        echo "Bail out! the other sandbox or the host's listeners did not start: $(head -c 1000 "$TMP/other.err")"
+        exit 1
+fi
+# the host talks to the other sandbox: a control, and its neighbour entry
+"$BIN/net-bridge" send "$OTHER_ADDR" "$PORT" "host-$TOKEN" >/dev/null
+if ! wait_line "$TMP/other.out" "host-$TOKEN\$" 3; then
+        echo "Bail out! the host does not reach the other sandbox: $(cat "$TMP/other.out")"
+        exit 1
+fi
+ok "the other sandbox runs on the bridge and hears the host"
+OTHER_IF=$(ip -o link show | awk -v a="alias sandbox $OTHER" 'substr($0, length($0) - length(a) + 1) == a {
+        sub(/@.*/, "", $2); sub(/:$/, "", $2); print $2; exit }')
+check_eq "the host's neighbour entry for the other sandbox is its own link-layer address" \
+        "$(neighbour "$OTHER_ADDR")" "$OTHER_MAC"
+"$NFT" -s list table netdev sandbox >"$TMP/netdev.before" 2>&1
+"$NFT" -s list table inet sandbox >"$TMP/inet.before" 2>&1
+LINKS_BEFORE=$(links)
+
+# --- the attacker: root, CAP_NET_ADMIN and CAP_NET_RAW ---
+
+# its own namespace's nftables, then the probe
+INSIDE='cat >/tmp/probe && chmod 0755 /tmp/probe || exit 1
+nft=$1
+shift
+# nft_step KEY ARGS...: "KEY ok", or the errno its message names
+nft_step() {
+        local key=$1 out
+        shift
+        if out=$("$nft" "$@" 2>&1); then echo "$key ok"; else
+                case $out in
+                *"No such file"*) echo "$key ENOENT" ;;
+                *"Operation not permitted"*) echo "$key EPERM" ;;
+                *"Permission denied"*) echo "$key EACCES" ;;
+                *) echo "$key failed" ;;
+                esac
+        fi
+}
+r=$("$nft" list ruleset 2>&1)
+if [ -z "$r" ]; then echo "nft-ruleset empty"; else echo "nft-ruleset shown"; fi
+nft_step nft-list-host-netdev list table netdev sandbox
+nft_step nft-list-host-inet list table inet sandbox
+nft_step nft-add-table add table netdev sandbox
+nft_step nft-add-chain add chain netdev sandbox escape "{ type filter hook ingress device eth0 priority -500; policy drop; }"
+nft_step nft-add-inet add table inet sandbox
+nft_step nft-flush flush ruleset
+exec /tmp/probe "$@"'
+HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN,CAP_NET_RAW)
+run_helper /bin/sh -c "$INSIDE" sh "$NFT" escape "$OTHER_ADDR" "${OTHER_IF:-vsb-unknown}" "$GW" "$PORT" \
+        "$LOOP_PORT" "$TOKEN" <"$BIN/net-bridge"
+HELPER_ARGS=()
+cp "$TMP/out" "$TMP/attack.out"
+cp "$TMP/err" "$TMP/attack.err"
+# what was sent has had time to arrive
+sleep 0.5
+# the host, again, to the other sandbox: still its own
+"$BIN/net-bridge" send "$OTHER_ADDR" "$PORT" "host-after-$TOKEN" >/dev/null
+wait_line "$TMP/other.out" "host-after-$TOKEN\$" 3
+
+begin "the sandbox sees only its own namespace's nftables ruleset (empty); it changes only its own"
+want nft-ruleset empty
+want nft-list-host-netdev ENOENT
+want nft-list-host-inet ENOENT
+want nft-add-table ok
+want nft-add-chain ok
+want nft-flush ok
+host "the host's table netdev sandbox is as it was" cmp -s "$TMP/netdev.before" <("$NFT" -s list table netdev sandbox 2>&1)
+host "the host's table inet sandbox is as it was" cmp -s "$TMP/inet.before" <("$NFT" -s list table inet sandbox 2>&1)
+finish
+
+begin "the bridge and the other sandbox's link are not in its namespace: ENODEV; it has only lo and eth0"
+want bridge-index ENODEV
+want other-if-index ENODEV
+want links lo,eth0
+finish
+
+begin "through the id of eth0's peer's namespace: no dump of the host's links, no link on its bridge, no link deleted, eth0 not moved out"
+want host-links "EPERM|EACCES|EINVAL"
+want host-link-make "EPERM|EACCES|EINVAL"
+want host-link-delete-other "EPERM|EACCES|EINVAL"
+want move-eth0 "EPERM|EACCES|EINVAL"
+want eth0-after ok
+want unshare-net EPERM
+host "no link escape0 on the host" sh -c '! ip link show dev escape0 >/dev/null 2>&1'
+host "the other sandbox's link $OTHER_IF is still on the bridge, up" \
+        sh -c "ip -o link show dev '$OTHER_IF' | grep -q 'master sandbox0 .*state UP'"
+host "the host's links are as they were (the attacker's own gone with it)" test "$(links)" = "$LINKS_BEFORE"
+finish
+
+begin "controls: sent as itself, through the kernel and raw, it reaches the gateway and the other sandbox"
+want send-control ok
+want raw-control ok
+want raw-control-other ok
+host "the host's listener heard the control from $OWN_ADDR" grep -q "^got $OWN_ADDR control-$TOKEN\$" "$TMP/gw.out"
+host "the host's listener heard the raw control" grep -q "^got $OWN_ADDR rawcontrol-$TOKEN\$" "$TMP/gw.out"
+host "the other sandbox heard the raw control" grep -q "^got $OWN_ADDR rawcontrol-other-$TOKEN\$" "$TMP/other.out"
+finish
+
+begin "raw frames with the other sandbox's address, or the gateway's, as source: dropped at the host"
+want raw-as-other ok
+want raw-as-gateway ok
+host "the host's listener heard nothing from the other's address" sh -c "! grep -q 'spoof-other-$TOKEN' '$TMP/gw.out'"
+host "the other sandbox heard nothing as from the gateway" sh -c "! grep -q 'spoof-gateway-$TOKEN' '$TMP/other.out'"
+finish
+
+begin "raw frames from the other sandbox's link-layer address, or a made-up one: dropped at the host"
+want raw-other-mac ok
+want raw-fake-mac ok
+host "the host's listener heard neither" sh -c "! grep -q 'spoof-mac-$TOKEN\|spoof-fake-mac-$TOKEN' '$TMP/gw.out'"
+host "the other sandbox is still reached from the host (the bridge did not learn its address on the attacker's port)" \
+        grep -q "host-after-$TOKEN\$" "$TMP/other.out"
+finish
+
+begin "eth0 given the other sandbox's address, then its link-layer address (its own namespace: allowed); what it sends so is dropped"
+want address-add-other ok
+want send-as-other ok
+want mac-set-other ok
+want send-other-mac ok
+host "the host's listener heard nothing sent so" sh -c "! grep -q 'kernel-as-other-$TOKEN\|kernel-other-mac-$TOKEN' '$TMP/gw.out'"
+finish
+
+begin "a gratuitous ARP reply claiming the other sandbox's address: the host's neighbour entry keeps the other's link-layer address"
+want "arp-as-other-*" ok
+host "the host's neighbour entry for $OTHER_ADDR is still $OTHER_MAC" test "$(neighbour "$OTHER_ADDR")" = "$OTHER_MAC"
+finish
+
+begin "IPv4 to 127.0.0.1 through the gateway's link-layer address: no listener on the host's loopback hears it"
+want raw-loopback ok
+want raw-loopback-as-gateway ok
+host "the loopback listener heard nothing" sh -c "! grep -q 'loopback-' '$TMP/loop.out'"
+finish
+
+stop_all
+for n in "$NAME" "$OTHER"; do
+        check_eq "nothing of $n's network is left: no lease" "$(ls -A /run/sandbox/.network 2>/dev/null | grep -x -- "$n")" ""
+done
+check_eq "no vsb link is left on the host" "$(ip -o link show | grep -c ': vsb')" 0
+mount_table_unchanged
+done_testing
