@@ -63,3 +63,8 @@ int net_lease_read(const char *name, NetLease *ret);
 
 /* Removes the lease of name; none is not an error. */
 int net_lease_free(const char *name);
+
+/* Where the leases are (default NET_LEASE_DIR) and the runtime root whose
+ * run locks tell a live lease from a stale one (NULL: RUNTIME_ROOT): for
+ * the unit tests alone, which must not touch the host's. */
+void net_lease_set_dirs(const char *lease_dir, const char *run_root);
