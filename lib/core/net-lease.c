@@ -17,11 +17,10 @@
 #include "log.h"
 #include "macro.h"
 #include "net-lease.h"
+#include "net-lease-record.h"
 #include "run-lock.h"
 #include "state-dir.h"
 
-/* a lease holds a dozen lines and at most NET_LEASE_PORTS_MAX forwards */
-#define LEASE_MAX (16U << 10)
 #define LEASE_LOCK ".lock"
 /* the lowest host number handed out: .1 is the bridge's, by custom */
 #define HOST_FIRST 2
@@ -39,13 +38,20 @@ void net_lease_set_dirs(const char *dir, const char *runtime_root) {
  * root's and writable by root alone. */
 static int lease_dir_open(bool create) {
         _cleanup_close_ int fd = -EBADF;
+        bool made = false;
         struct stat st;
 
         if (create && streq(lease_dir, NET_LEASE_DIR) && mkdir(RUNTIME_ROOT, 0755) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "network: create %s: %m%s", RUNTIME_ROOT, log_root_hint(-errno));
-        if (create && mkdir(lease_dir, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(-errno, "network: create %s: %m%s", lease_dir, log_root_hint(-errno));
+        if (create) {
+                made = mkdir(lease_dir, 0755) == 0;
+                if (!made && errno != EEXIST)
+                        return log_error_errno(-errno, "network: create %s: %m%s", lease_dir, log_root_hint(-errno));
+        }
         fd = open(lease_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* readable by sandboxctl list, whatever the umask */
+        if (fd >= 0 && made && fchmod(fd, 0755) < 0)
+                return log_error_errno(-errno, "network: %s: %m", lease_dir);
         if (fd < 0 && errno == ENOENT && !create)
                 return -ENOENT;
         if (fd < 0)
@@ -70,178 +76,20 @@ static int lease_lock(int dir) {
         return TAKE_FD(fd);
 }
 
-/* The text of file name below dir, a regular file of root's that no one
- * else can write, of at most LEASE_MAX bytes. -ENOENT, not logged, when
- * missing. */
-static int record_read(int dir, const char *shown_dir, const char *name, char buf[static LEASE_MAX + 1]) {
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        ssize_t k;
-
-        fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT)
-                return -ENOENT;
-        if (fd < 0)
-                return log_error_errno(-errno, "network: %s/%s: %m", shown_dir, name);
-        if (fstat(fd, &st) < 0)
-                return log_error_errno(-errno, "network: %s/%s: %m", shown_dir, name);
-        if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
-                return log_error_errno(-EPERM, "network: %s/%s is not a regular file of root's that only root can "
-                                       "write; not used", shown_dir, name);
-        if ((uint64_t) st.st_size > LEASE_MAX)
-                return log_error_errno(-EFBIG, "network: %s/%s is larger than %u bytes; not used", shown_dir, name,
-                                       LEASE_MAX);
-        k = read_fd_into(fd, buf, LEASE_MAX + 1);
-        if (k < 0)
-                return log_error_errno((int) k, "network: read %s/%s: %m", shown_dir, name);
-        if (strlen(buf) != (size_t) k)
-                return log_error_errno(-EBADMSG, "network: %s/%s holds a NUL byte", shown_dir, name);
-        return 0;
-}
-
-/* Writes text as file name below dir, 0644: a file of its own, renamed
- * over it, so that a reader sees the old or the new one whole. */
-static int record_write(int dir, const char *shown_dir, const char *name, const char *text) {
-        _cleanup_close_ int fd = -EBADF;
-        char tmp[SANDBOX_NAME_MAX + 16];
-        size_t n = strlen(text), done = 0;
-        int r = 0;
-
-        snprintf(tmp, sizeof(tmp), ".%s.new", name);
-        (void) unlinkat(dir, tmp, 0);
-        fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return log_error_errno(-errno, "network: create %s/%s: %m", shown_dir, tmp);
-        /* not the umask's */
-        if (fchmod(fd, 0644) < 0)
-                r = -errno;
-        while (r >= 0 && done < n) {
-                ssize_t k = write(fd, text + done, n - done);
-
-                if (k <= 0)
-                        r = k < 0 ? -errno : -EIO;
-                else
-                        done += (size_t) k;
-        }
-        if (r >= 0 && renameat(dir, tmp, dir, name) < 0)
-                r = -errno;
-        if (r < 0) {
-                (void) unlinkat(dir, tmp, 0);
-                return log_error_errno(r, "network: write %s/%s: %m", shown_dir, name);
-        }
-        return 0;
-}
-
-static int parse_bool(const char *s, bool *ret) {
-        if (streq(s, "yes"))
-                *ret = true;
-        else if (streq(s, "no"))
-                *ret = false;
-        else
-                return -EINVAL;
-        return 0;
-}
-
-/* A lease's text into *l (name already set): every line KEY=VALUE, as
- * lease_format() writes them; the IPv6 lines all or none. */
-static int lease_parse(char *text, const char *shown, NetLease *l) {
-        bool have_bridge = false, have_ifname = false, have_outbound = false;
-        int line_no = 0;
-
-        for (char *line = text, *end; *line; line = end) {
-                char *eq, *value;
-                int r = 0;
-
-                end = strchr(line, '\n');
-                if (!end)
-                        return log_error_errno(-EBADMSG, "network: %s: its last line has no newline; not used", shown);
-                *end++ = 0;
-                line_no++;
-                eq = strchr(line, '=');
-                if (!eq)
-                        return log_error_errno(-EBADMSG, "network: %s:%d: not KEY=VALUE", shown, line_no);
-                *eq = 0;
-                value = eq + 1;
-                if (streq(line, "bridge")) {
-                        r = net_ifname_is_valid(value) ? 0 : -EINVAL;
-                        if (r == 0)
-                                strcpy(l->bridge, value);
-                        have_bridge = true;
-                } else if (streq(line, "ifname")) {
-                        r = net_ifname_is_valid(value) ? 0 : -EINVAL;
-                        if (r == 0)
-                                strcpy(l->ifname, value);
-                        have_ifname = true;
-                } else if (streq(line, "address4"))
-                        r = net_addr_parse(value, AF_INET, &l->addr4);
-                else if (streq(line, "address6"))
-                        r = net_addr_parse(value, AF_INET6, &l->addr6);
-                else if (streq(line, "net4"))
-                        r = net_prefix_parse(value, true, &l->net4) < 0 || l->net4.addr.family != AF_INET ? -EINVAL : 0;
-                else if (streq(line, "net6"))
-                        r = net_prefix_parse(value, true, &l->net6) < 0 || l->net6.addr.family != AF_INET6 ? -EINVAL : 0;
-                else if (streq(line, "gateway4"))
-                        r = net_addr_parse(value, AF_INET, &l->gw4);
-                else if (streq(line, "gateway6"))
-                        r = net_addr_parse(value, AF_INET6, &l->gw6);
-                else if (streq(line, "outbound")) {
-                        r = parse_bool(value, &l->outbound);
-                        have_outbound = true;
-                } else if (streq(line, "port")) {
-                        if (l->n_ports >= NET_LEASE_PORTS_MAX)
-                                return log_error_errno(-EBADMSG, "network: %s: more than %d forwards; not used", shown,
-                                                       NET_LEASE_PORTS_MAX);
-                        r = net_port_parse(value, &l->ports[l->n_ports]);
-                        if (r >= 0)
-                                l->n_ports++;
-                } else
-                        return log_error_errno(-EBADMSG, "network: %s:%d: unknown key \"%.32s\"", shown, line_no,
-                                               text_is_printable(line) ? line : "(unprintable)");
-                if (r < 0)
-                        return log_error_errno(-EBADMSG, "network: %s:%d: %s= is not valid", shown, line_no, line);
-        }
-        if (!have_bridge || !have_ifname || !have_outbound || !l->addr4.family || !l->net4.addr.family ||
-            !l->gw4.family)
-                return log_error_errno(-EBADMSG, "network: %s: bridge=, ifname=, address4=, net4=, gateway4= or "
-                                       "outbound= is missing; not used", shown);
-        if (!!l->addr6.family != !!l->net6.addr.family || !!l->addr6.family != !!l->gw6.family)
-                return log_error_errno(-EBADMSG, "network: %s: address6=, net6= and gateway6= go together; not used",
-                                       shown);
-        return 0;
-}
-
-static int lease_format(const NetLease *l, Buffer *b) {
-        char a[NET_ADDR_STRING_MAX], p[NET_PREFIX_STRING_MAX], spec[NET_PORT_SPEC_MAX];
-
-        buffer_printf(b, "bridge=%s\nifname=%s\n", l->bridge, l->ifname);
-        buffer_printf(b, "address4=%s\n", net_addr_to_string(&l->addr4, a));
-        buffer_printf(b, "net4=%s\n", net_prefix_to_string(&l->net4, p));
-        buffer_printf(b, "gateway4=%s\n", net_addr_to_string(&l->gw4, a));
-        if (l->addr6.family) {
-                buffer_printf(b, "address6=%s\n", net_addr_to_string(&l->addr6, a));
-                buffer_printf(b, "net6=%s\n", net_prefix_to_string(&l->net6, p));
-                buffer_printf(b, "gateway6=%s\n", net_addr_to_string(&l->gw6, a));
-        }
-        buffer_printf(b, "outbound=%s\n", l->outbound ? "yes" : "no");
-        for (size_t i = 0; i < l->n_ports; i++)
-                buffer_printf(b, "port=%s\n", net_port_to_spec(&l->ports[i], spec));
-        return b->oom ? log_oom() : 0;
-}
-
 static int lease_read_at(int dir, const char *name, NetLease *ret) {
-        _cleanup_free_ char *text = malloc(LEASE_MAX + 1);
+        _cleanup_free_ char *text = malloc(NET_RECORD_MAX + 1);
         char shown[4200];
         int r;
 
         if (!text)
                 return log_oom();
-        r = record_read(dir, lease_dir, name, text);
+        r = net_record_read(dir, lease_dir, name, text);
         if (r < 0)
                 return r;
         *ret = (NetLease) {};
         strcpy(ret->name, name);
         snprintf(shown, sizeof(shown), "%s/%s", lease_dir, name);
-        return lease_parse(text, shown, ret);
+        return net_lease_parse(text, shown, ret);
 }
 
 int net_lease_read(const char *name, NetLease *ret) {
@@ -458,7 +306,7 @@ static bool first_choice(const char *state_root, const NetLease *want, const Lea
         root = state_root_walk(state_root, 0);
         if (root < 0)
                 return false;
-        text = malloc(LEASE_MAX + 1);
+        text = malloc(NET_RECORD_MAX + 1);
         if (asprintf(&shown, "%s/%s", state_root, want->name) < 0) {
                 shown = NULL;
                 return false;
@@ -466,7 +314,7 @@ static bool first_choice(const char *state_root, const NetLease *want, const Lea
         if (!text)
                 return false;
         state = state_step_down(root, want->name, shown, 0);
-        if (state < 0 || record_read(state, shown, NET_STATE_FILE, text) < 0)
+        if (state < 0 || net_record_read(state, shown, NET_STATE_FILE, text) < 0)
                 return false;
         for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
                 if (strncmp(line, "address4=", 9) == 0 && net_addr_parse(line + 9, AF_INET, &a) >= 0 &&
@@ -506,7 +354,7 @@ static void first_choice_keep(const char *state_root, const NetLease *l) {
         if (l->addr6.family)
                 buffer_printf(&b, "address6=%s\n", net_addr_to_string(&l->addr6, a));
         if (!b.oom)
-                (void) record_write(state, shown, NET_STATE_FILE, b.data);
+                (void) net_record_write(state, shown, NET_STATE_FILE, b.data);
 }
 
 /* "vsbN", N the lowest index no live lease uses */
@@ -656,10 +504,10 @@ int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale,
         if (r < 0)
                 return r;
         ifname_pick(&ls, want->ifname);
-        r = lease_format(want, &b);
+        r = net_lease_format(want, &b);
         if (r < 0)
                 return r;
-        r = record_write(dir, lease_dir, want->name, b.data);
+        r = net_record_write(dir, lease_dir, want->name, b.data);
         if (r < 0)
                 return r;
         first_choice_keep(state_root, want);
