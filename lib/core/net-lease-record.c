@@ -88,14 +88,40 @@ static int parse_bool(const char *s, bool *ret) {
         return 0;
 }
 
+enum {
+        KEY_BRIDGE, KEY_IFNAME, KEY_ADDRESS4, KEY_NET4, KEY_GATEWAY4, KEY_ADDRESS6, KEY_NET6, KEY_GATEWAY6,
+        KEY_OUTBOUND, KEY_PORT, N_KEYS,
+};
+static const char *const keys[N_KEYS] = {
+        "bridge", "ifname", "address4", "net4", "gateway4", "address6", "net6", "gateway6", "outbound", "port",
+};
+#define KEYS_NEEDED (1U << KEY_BRIDGE | 1U << KEY_IFNAME | 1U << KEY_ADDRESS4 | 1U << KEY_NET4 | \
+                     1U << KEY_GATEWAY4 | 1U << KEY_OUTBOUND)
+#define KEYS_IPV6 (1U << KEY_ADDRESS6 | 1U << KEY_NET6 | 1U << KEY_GATEWAY6)
+
+static int prefix_parse(const char *s, int family, NetPrefix *ret) {
+        int r = net_prefix_parse(s, true, ret);
+
+        return r < 0 ? r : ret->addr.family == family ? 0 : -EINVAL;
+}
+
+static int ifname_copy(const char *s, char ret[static NET_IFNAME_MAX + 1]) {
+        if (!net_ifname_is_valid(s))
+                return -EINVAL;
+        strcpy(ret, s);
+        return 0;
+}
+
 /* A lease's text into *l (name already set): every line KEY=VALUE, as
- * net_lease_format() writes them; the IPv6 lines all or none. */
+ * net_lease_format() writes them, each key once but port=; the IPv6
+ * lines all or none. */
 int net_lease_parse(char *text, const char *shown, NetLease *l) {
-        bool have_bridge = false, have_ifname = false, have_outbound = false;
+        unsigned seen = 0;
         int line_no = 0;
 
         for (char *line = text, *end; *line; line = end) {
                 char *eq, *value;
+                size_t k;
                 int r = 0;
 
                 end = strchr(line, '\n');
@@ -108,49 +134,58 @@ int net_lease_parse(char *text, const char *shown, NetLease *l) {
                         return log_error_errno(-EBADMSG, "network: %s:%d: not KEY=VALUE", shown, line_no);
                 *eq = 0;
                 value = eq + 1;
-                if (streq(line, "bridge")) {
-                        r = net_ifname_is_valid(value) ? 0 : -EINVAL;
-                        if (r == 0)
-                                strcpy(l->bridge, value);
-                        have_bridge = true;
-                } else if (streq(line, "ifname")) {
-                        r = net_ifname_is_valid(value) ? 0 : -EINVAL;
-                        if (r == 0)
-                                strcpy(l->ifname, value);
-                        have_ifname = true;
-                } else if (streq(line, "address4"))
+                for (k = 0; k < N_KEYS && !streq(line, keys[k]); k++)
+                        ;
+                if (k == N_KEYS)
+                        return log_error_errno(-EBADMSG, "network: %s:%d: unknown key \"%.32s\"", shown, line_no,
+                                               text_is_printable(line) ? line : "(unprintable)");
+                if (k != KEY_PORT && (seen & (1U << k)))
+                        return log_error_errno(-EBADMSG, "network: %s:%d: %s= twice", shown, line_no, line);
+                seen |= 1U << k;
+                switch (k) {
+                case KEY_BRIDGE:
+                        r = ifname_copy(value, l->bridge);
+                        break;
+                case KEY_IFNAME:
+                        r = ifname_copy(value, l->ifname);
+                        break;
+                case KEY_ADDRESS4:
                         r = net_addr_parse(value, AF_INET, &l->addr4);
-                else if (streq(line, "address6"))
-                        r = net_addr_parse(value, AF_INET6, &l->addr6);
-                else if (streq(line, "net4"))
-                        r = net_prefix_parse(value, true, &l->net4) < 0 || l->net4.addr.family != AF_INET ? -EINVAL : 0;
-                else if (streq(line, "net6"))
-                        r = net_prefix_parse(value, true, &l->net6) < 0 || l->net6.addr.family != AF_INET6 ? -EINVAL : 0;
-                else if (streq(line, "gateway4"))
+                        break;
+                case KEY_NET4:
+                        r = prefix_parse(value, AF_INET, &l->net4);
+                        break;
+                case KEY_GATEWAY4:
                         r = net_addr_parse(value, AF_INET, &l->gw4);
-                else if (streq(line, "gateway6"))
+                        break;
+                case KEY_ADDRESS6:
+                        r = net_addr_parse(value, AF_INET6, &l->addr6);
+                        break;
+                case KEY_NET6:
+                        r = prefix_parse(value, AF_INET6, &l->net6);
+                        break;
+                case KEY_GATEWAY6:
                         r = net_addr_parse(value, AF_INET6, &l->gw6);
-                else if (streq(line, "outbound")) {
+                        break;
+                case KEY_OUTBOUND:
                         r = parse_bool(value, &l->outbound);
-                        have_outbound = true;
-                } else if (streq(line, "port")) {
+                        break;
+                case KEY_PORT:
                         if (l->n_ports >= NET_LEASE_PORTS_MAX)
                                 return log_error_errno(-EBADMSG, "network: %s: more than %d forwards; not used", shown,
                                                        NET_LEASE_PORTS_MAX);
                         r = net_port_parse(value, &l->ports[l->n_ports]);
                         if (r >= 0)
                                 l->n_ports++;
-                } else
-                        return log_error_errno(-EBADMSG, "network: %s:%d: unknown key \"%.32s\"", shown, line_no,
-                                               text_is_printable(line) ? line : "(unprintable)");
+                        break;
+                }
                 if (r < 0)
                         return log_error_errno(-EBADMSG, "network: %s:%d: %s= is not valid", shown, line_no, line);
         }
-        if (!have_bridge || !have_ifname || !have_outbound || !l->addr4.family || !l->net4.addr.family ||
-            !l->gw4.family)
+        if ((seen & KEYS_NEEDED) != KEYS_NEEDED)
                 return log_error_errno(-EBADMSG, "network: %s: bridge=, ifname=, address4=, net4=, gateway4= or "
                                        "outbound= is missing; not used", shown);
-        if (!!l->addr6.family != !!l->net6.addr.family || !!l->addr6.family != !!l->gw6.family)
+        if ((seen & KEYS_IPV6) && (seen & KEYS_IPV6) != KEYS_IPV6)
                 return log_error_errno(-EBADMSG, "network: %s: address6=, net6= and gateway6= go together; not used",
                                        shown);
         return 0;

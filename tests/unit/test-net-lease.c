@@ -21,16 +21,18 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "net-lease.h"
 
 #define N_MANY 300
+#define N_AT_ONCE 50
 
 static unsigned tap_n, tap_failed;
 static char dir[4096], leases[4200], run[4200], state[4200];
-static int locks[N_MANY + 16];
+static int locks[N_MANY + 16 + N_AT_ONCE];
 
 static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
         va_list ap;
@@ -327,6 +329,27 @@ static void test_record_checks(void) {
         fclose(f);
         r = net_lease_read("bad", &l);
         check(r == -EBADMSG, "a lease with an unknown key is refused (%d)", r);
+        f = fopen(path, "we");
+        fputs("bridge=sandbox0\nifname=vsb9\naddress4=10.92.0.9\nnet4=10.92.0.1/16\ngateway4=10.92.0.1\n"
+              "outbound=yes\naddress4=10.92.0.2\n", f);
+        fclose(f);
+        r = net_lease_read("bad", &l);
+        check(r == -EBADMSG, "a lease with an address twice is refused (%d)", r);
+        f = fopen(path, "we");
+        fputs("bridge=sandbox0\nifname=vsb9\naddress4=10.92.0.9\nnet4=10.92.0.1/16\ngateway4=10.92.0.1\n"
+              "outbound=yes\naddress6=fd92:5a:b0::9\n", f);
+        fclose(f);
+        r = net_lease_read("bad", &l);
+        check(r == -EBADMSG, "a lease with address6= but not net6= and gateway6= is refused (%d)", r);
+        f = fopen(path, "we");
+        fputs("bridge=sandbox0\nifname=vsb9\naddress4=10.92.0.9\nnet4=10.92.0.1/16\ngateway4=10.92.0.1\n"
+              "outbound=yes\nport=tcp/80/80\nport=udp/53/53\n", f);
+        fclose(f);
+        r = net_lease_read("bad", &l);
+        check(r == 0 && l.n_ports == 2 && !l.addr6.family, "a lease without IPv6, with two forwards, is read (%d)", r);
+        f = fopen(path, "we");
+        fputs("bridge=sandbox0\nifname=vsb9\naddress4=10.92.0.9\nnet4=10.92.0.1/16\n", f);
+        fclose(f);
         int held = lock_hold("bad");
         NetLease w;
         want_init(&w, "q");
@@ -347,6 +370,58 @@ static void test_record_checks(void) {
         r = net_lease_read("bad", &l);
         check(r == -EFBIG, "a lease larger than 16 KiB is refused (%d)", r);
         unlink(path);
+}
+
+/* N_AT_ONCE processes take their leases at the same time, while the
+ * earlier ones still run: the lock keeps them all apart. */
+static void test_at_once(void) {
+        static NetLease got[N_AT_ONCE];
+        pid_t pids[N_AT_ONCE];
+        int failed = 0, r;
+        bool distinct = true, apart = true;
+
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                char name[16];
+
+                snprintf(name, sizeof(name), "once%d", i);
+                locks[N_MANY + 16 + i] = lock_hold(name);
+                want_init(&got[i], name);
+        }
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                pids[i] = fork();
+                if (pids[i] < 0)
+                        abort();
+                if (pids[i] == 0)
+                        _exit(take(&got[i], NULL, NULL) < 0 ? 1 : 0);
+        }
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                int status;
+
+                if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                        failed++;
+        }
+        check(failed == 0, "%d processes take a lease at once (%d failed)", N_AT_ONCE, failed);
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                r = net_lease_read(got[i].name, &got[i]);
+                if (r < 0) {
+                        distinct = false;
+                        continue;
+                }
+                for (int j = 0; j < i; j++)
+                        if (net_addr_equal(&got[i].addr4, &got[j].addr4) || streq(got[i].ifname, got[j].ifname))
+                                distinct = false;
+                /* nor any of the earlier sandboxes that still run */
+                for (int k = 0; k < N_MANY; k++) {
+                        char name[16];
+                        NetLease l;
+
+                        snprintf(name, sizeof(name), "many%d", k);
+                        if (net_lease_read(name, &l) == 0 && net_addr_equal(&l.addr4, &got[i].addr4))
+                                apart = false;
+                }
+        }
+        check(distinct, "their %d leases have distinct addresses and host interfaces", N_AT_ONCE);
+        check(apart, "none has the address of a sandbox that ran before them");
 }
 
 static int remove_one(const char *path, _unused_ const struct stat *st, _unused_ int flag, _unused_ struct FTW *ftw) {
@@ -380,6 +455,7 @@ int main(void) {
         test_first_choice();
         test_ports();
         test_record_checks();
+        test_at_once();
 
         for (size_t i = 0; i < sizeof(locks) / sizeof(locks[0]); i++)
                 if (locks[i] >= 0)
