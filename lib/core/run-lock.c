@@ -241,49 +241,6 @@ int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HO
         return 0;
 }
 
-/* Whether /proc/locks has a flock() lock (not a waiter for one) on the
- * file st describes: 1, 0, or -errno. Its lines are
- * "ID: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END", the device
- * numbers in hex. */
-static int flock_listed(const struct stat *st) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
-        char want[64];
-        size_t size = 0;
-
-        snprintf(want, sizeof(want), " %02x:%02x:%llu ", major(st->st_dev), minor(st->st_dev),
-                 (unsigned long long) st->st_ino);
-        f = fopen("/proc/locks", "re");
-        if (!f)
-                return -errno;
-        while (getline(&line, &size, f) > 0)
-                if (strstr(line, " FLOCK ") && !strstr(line, " -> ") && strstr(line, want))
-                        return 1;
-        return ferror(f) ? -EIO : 0;
-}
-
-int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
-        _cleanup_close_ int fd = -EBADF, dir = -EBADF;
-        const int64_t deadline = now_ms() + LOCK_ENDING_WAIT_MS;
-        struct stat st;
-        pid_t keeper, waited = 0;
-        int r;
-
-        r = lock_open(name, holder, &fd, &dir);
-        if (r <= 0)
-                return r;
-        if (fstat(fd, &st) < 0)
-                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
-        /* a sandbox that has ended is waited for, as by lock_take() */
-        while ((r = flock_listed(&st)) > 0 && (keeper = lock_ending_keeper(fd, dir)) > 0 && now_ms() < deadline)
-                keeper_wait(keeper, &waited, deadline);
-        if (r < 0)
-                return log_error_errno(r, "lock %s/%s/lock: read /proc/locks: %m", RUNTIME_ROOT, name);
-        if (r > 0)
-                lock_holder_read(fd, holder);
-        return r;
-}
-
 typedef struct FileId {
         dev_t dev;
         ino_t ino;
@@ -334,6 +291,42 @@ static int flocks_list(FileId **ret, size_t *ret_n) {
         *ret = TAKE_PTR(ids);
         *ret_n = n;
         return 0;
+}
+
+/* Whether /proc/locks has a flock() lock (not a waiter for one) on the
+ * file st describes: 1, 0, or -errno. */
+static int flock_listed(const struct stat *st) {
+        _cleanup_free_ FileId *ids = NULL;
+        FileId id = { st->st_dev, st->st_ino };
+        size_t n = 0;
+        int r;
+
+        r = flocks_list(&ids, &n);
+        if (r < 0)
+                return r;
+        return n > 0 && bsearch(&id, ids, n, sizeof(FileId), file_id_compare);
+}
+
+int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
+        _cleanup_close_ int fd = -EBADF, dir = -EBADF;
+        const int64_t deadline = now_ms() + LOCK_ENDING_WAIT_MS;
+        struct stat st;
+        pid_t keeper, waited = 0;
+        int r;
+
+        r = lock_open(name, holder, &fd, &dir);
+        if (r <= 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return log_error_errno(-errno, "lock %s/%s/lock: %m", RUNTIME_ROOT, name);
+        /* a sandbox that has ended is waited for, as by lock_take() */
+        while ((r = flock_listed(&st)) > 0 && (keeper = lock_ending_keeper(fd, dir)) > 0 && now_ms() < deadline)
+                keeper_wait(keeper, &waited, deadline);
+        if (r < 0)
+                return log_error_errno(r, "lock %s/%s/lock: read /proc/locks: %m", RUNTIME_ROOT, name);
+        if (r > 0)
+                lock_holder_read(fd, holder);
+        return r;
 }
 
 int sandbox_locks_held_now(const char *run_root, const char *const *names, size_t n, bool *held) {
