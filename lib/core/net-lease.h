@@ -55,8 +55,9 @@ typedef struct NetLease {
  * -EADDRINUSE after logging: the static address, or a forwarded port,
  * is another running sandbox's (named); -ENOSPC: no address is free in
  * net4; -EADDRNOTAVAIL: a static address outside its network, or its
- * network's, broadcast or gateway address; -EBADMSG: the lease of a
- * running sandbox cannot be read, so what it holds is not known.
+ * network's, broadcast or gateway address; -EBADMSG (or the error that
+ * reading it met): the lease of a running sandbox cannot be read, so
+ * what it holds is not known.
  */
 int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale, size_t *ret_n_stale);
 
