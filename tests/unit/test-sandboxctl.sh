@@ -171,7 +171,7 @@ if not isinstance(got, list):
     sys.exit("# not a JSON array")
 if [o.get("name") for o in got] != [e[0] for e in expected]:
     problems.append("names %r, expected %r" % ([o.get("name") for o in got], [e[0] for e in expected]))
-fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state"}
+fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state", "network"}
 for o, (name, path, valid, wanted, unit) in zip(got, expected):
     wanted = wanted.split(",") if wanted else []
     if set(o) != fields:
@@ -196,7 +196,7 @@ for p in problems:
 sys.exit(1 if problems else 0)
 EOF
 }
-check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, with each profile's values" \
+check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, network, with each profile's values" \
         check_json "$TMP/json1" "$TMP/expected.tsv"
 check "list --json: the invalid profile's error is its first problem, as in the table" \
         "$PYTHON" -c '
