@@ -268,6 +268,38 @@ static void test_refusals(void) {
               "a prefix with host bits: refused, naming the network meant");
 }
 
+/* whether the file at SOURCE_ROOT/path has the line */
+static bool has_line(const char *path, const char *line) {
+        const char *root = getenv("SOURCE_ROOT");
+        char full[4096], buf[512];
+        bool found = false;
+        FILE *f;
+
+        snprintf(full, sizeof(full), "%s/%s", root ? root : ".", path);
+        f = fopen(full, "re");
+        if (!f)
+                return false;
+        while (!found && fgets(buf, sizeof(buf), f)) {
+                buf[strcspn(buf, "\n")] = 0;
+                found = streq(buf, line);
+        }
+        fclose(f);
+        return found;
+}
+
+/* systemd-networkd's bridge is the one the helper makes when missing */
+static void test_networkd_files(void) {
+        check(has_line("units/networkd/80-sandbox0.netdev", "Name=" NET_BRIDGE_DEFAULT) &&
+              has_line("units/networkd/80-sandbox0.netdev", "Kind=bridge") &&
+              has_line("units/networkd/80-sandbox0.network", "Name=" NET_BRIDGE_DEFAULT),
+              "units/networkd makes a bridge named %s, the default", NET_BRIDGE_DEFAULT);
+        check(has_line("units/networkd/80-sandbox0.network", "Address=" NET_BRIDGE_DEFAULT_IPV4) &&
+              has_line("units/networkd/80-sandbox0.network", "Address=" NET_BRIDGE_DEFAULT_IPV6) &&
+              !has_line("units/networkd/80-sandbox0.network", "IPMasquerade=yes"),
+              "... with the helper's addresses, %s and %s, and no masquerading of its own", NET_BRIDGE_DEFAULT_IPV4,
+              NET_BRIDGE_DEFAULT_IPV6);
+}
+
 static const char *const made[] = { "defaults.xml", "every.xml", "host.xml", "over.xml", "under.xml",
                                     "r1.xml",       "r2.xml",    "r3.xml",   "r4.xml",   "r5.xml" };
 
@@ -286,6 +318,7 @@ int main(void) {
         test_host_filters();
         test_replaced_whole();
         test_refusals();
+        test_networkd_files();
         profile_load_release();
         for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
                 (void) unlink(made[i]);
