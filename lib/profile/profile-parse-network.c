@@ -44,7 +44,7 @@ static const char *not_unicast(const NetAddr *a) {
  * it; NULL when absent or refused. */
 static char *addr_attr(ParseContext *c, xmlNodePtr n, const char *name, int family, bool ipv6) {
         _cleanup_free_ char *v = attr(n, name);
-        char buf[NET_ADDR_STRING_MAX];
+        char buf[NET_ADDR_STRING_MAX], *r;
         const char *why;
         NetAddr a;
 
@@ -69,10 +69,10 @@ static char *addr_attr(ParseContext *c, xmlNodePtr n, const char *name, int fami
                 problem(c, n, "%s \"%s\" is %s; allowed: an address of one host", name, v, why);
                 return NULL;
         }
-        v = strdup(net_addr_to_string(&a, buf));
-        if (!v)
+        r = strdup(net_addr_to_string(&a, buf));
+        if (!r)
                 c->diags->error = -ENOMEM;
-        return TAKE_PTR(v);
+        return r;
 }
 
 static void network_attrs(ParseContext *c, xmlNodePtr n) {
