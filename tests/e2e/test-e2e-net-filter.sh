@@ -6,7 +6,8 @@
 # error), one that allows 127.0.0.0/8 before it can, and one that denies
 # only another address is not touched. Where systemd cannot filter
 # (no bpf() in this container, which systemd-run with the same
-# IPAddressDeny=any shows), the test says skipped.
+# IPAddressDeny=any shows), the test says skipped. A bridged sandbox's
+# unit has its teardown after the stop, and none of these filters.
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -36,7 +37,18 @@ probe_profile '    <deny address="192.0.2.0/24"/>' >"$TMP/other.xml"
 for n in closed loopback other; do
         e2e_profile "$TMP/$n.xml" "$n"
 done
+# a bridged sandbox, never started here: what systemd loads of its unit
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <exec><arg>/bin/true</arg></exec>\n  <network mode="bridge">\n    <deny address="any"/>\n  </network>\n</sandbox>\n' \
+        >"$TMP/bridged.xml"
+e2e_profile "$TMP/bridged.xml" bridged
 e2e_boot
+
+check "a bridged sandbox's unit: its ExecStopPost= is sandbox-network's teardown, failure ignored" \
+        bash -c 'grep -q "sandbox-network ; argv\[\]=.*sandbox-network teardown --name=bridged --if-stopped ; ignore_errors=yes" <<<"$0"' \
+        "$(c systemctl show -p ExecStopPost --value sandbox@bridged)"
+check "... it is ordered after systemd-networkd.service, and has no IPAddressDeny= (its <deny> is the helper's)" \
+        bash -c 'grep -qw systemd-networkd.service <<<"$0" && [ -z "$1" ]' \
+        "$(c systemctl show -p After --value sandbox@bridged)" "$(c systemctl show -p IPAddressDeny --value sandbox@bridged)"
 
 check_eq "the unit of <deny address=\"any\"/> has IPAddressDeny= of both families' whole range" \
         "$(c systemctl show -p IPAddressDeny --value sandbox@closed | tr ' ' '\n' | sort | tr '\n' ' ')" "0.0.0.0/0 ::/0 "
