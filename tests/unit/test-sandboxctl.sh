@@ -384,4 +384,16 @@ SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" list --json
 check "list: the two profiles on the valid base are valid, the two on the faulty one are not" \
         test "$("$PYTHON" -c 'import json, sys; print(" ".join(o["name"] for o in json.load(open(sys.argv[1])) if o["valid"]))' "$TMP/o")" = "one-limits two-limits"
 
+# ---- run: the host network's <allow> and <deny> are the unit's ------------
+# systemd's IPAddressAllow=/IPAddressDeny= on sandbox@NAME.service: run
+# has no unit, and refuses before anything is made rather than run
+# unfiltered
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <exec><arg>/bin/true</arg></exec>\n  <network mode="host">\n    <allow address="10.0.0.0/8"/>\n    <deny address="any"/>\n  </network>\n</sandbox>\n' \
+        >"$SHARED/filtered.xml"
+chmod go-w "$SHARED/filtered.xml"
+SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" run filtered
+check "run of a profile with <allow>/<deny> on the host's network: refused (exit 1), naming the unit and --without-limits" \
+        bash -c '[ "$1" -eq 1 ] && grep -q "IPAddressAllow= and IPAddressDeny=: start it as sandbox@filtered.service" "$2" &&
+                 grep -q -- --without-limits "$2" && [ ! -s "$3" ]' _ "$rc" "$TMP/e" "$TMP/o"
+
 done_testing
