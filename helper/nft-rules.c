@@ -205,10 +205,13 @@ static void add_netdev(Buffer *b, const NetRules *r) {
         /* nothing past the checks above: no VLAN tags, no other
          * protocols that would carry an address of someone else's */
         buffer_printf(b, "add rule netdev sandbox %1$s meta protocol != { ip, arp%2$s } drop\n"
+                         /* no sandbox is another's router */
+                         "add rule netdev sandbox %1$s icmp type redirect drop\n"
                          "add rule netdev sandbox %1$s meta protocol arp accept\n",
                       from, v6 ? ", ip6" : "");
         if (v6)
-                buffer_printf(b, "add rule netdev sandbox %s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n",
+                buffer_printf(b, "add rule netdev sandbox %1$s icmpv6 type { nd-router-advert, nd-redirect } drop\n"
+                                 "add rule netdev sandbox %1$s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n",
                               from);
         add_lists(b, from, r, "d");
 
@@ -216,8 +219,11 @@ static void add_netdev(Buffer *b, const NetRules *r) {
         buffer_printf(b,
                 "add chain netdev sandbox %1$s { type filter hook egress device \"%2$s\" priority -500; policy accept; }\n"
                 "flush chain netdev sandbox %1$s\n"
+                /* a unicast frame for another, flooded by the bridge
+                 * before it learnt where that one is, is not seen */
+                "add rule netdev sandbox %1$s ether daddr != %3$s ether daddr & 01:00:00:00:00:00 == 00:00:00:00:00:00 drop\n"
                 "add rule netdev sandbox %1$s meta protocol arp accept\n",
-                to, l->ifname);
+                to, l->ifname, mac);
         if (v6)
                 buffer_printf(b, "add rule netdev sandbox %s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n",
                               to);

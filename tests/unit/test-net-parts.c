@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_packet.h>
+#include <netinet/icmp6.h>
 #include <nftables/libnftables.h>
 #include <poll.h>
 #include <sched.h>
@@ -96,18 +98,96 @@ static ino_t ns_self(void) {
 }
 
 /* a socket of namespace ns: sockets stay in the one they were made in */
-static int socket_in(int ns, int domain, int type) {
+static int socket_in_proto(int ns, int domain, int type, int protocol) {
         int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd;
 
         if (self < 0 || setns(ns, CLONE_NEWNET) < 0)
                 die("setns");
-        fd = socket(domain, type | SOCK_CLOEXEC, 0);
+        fd = socket(domain, type | SOCK_CLOEXEC, protocol);
         if (fd < 0)
                 die("socket");
         if (setns(self, CLONE_NEWNET) < 0)
                 die("setns back");
         close(self);
         return fd;
+}
+
+static int socket_in(int ns, int domain, int type) {
+        return socket_in_proto(ns, domain, type, 0);
+}
+
+/* Frames of a local experimental ethertype: one sent by the host's
+ * bridge to dst is flooded to every port while the bridge has not seen
+ * dst; a sandbox's eth0, promiscuous, would see it. */
+#define ETH_P_TEST 0x88b5
+
+static int frames_listen(int ns, int ifindex) {
+        int fd = socket_in_proto(ns, AF_PACKET, SOCK_RAW, htons(ETH_P_TEST));
+        struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_TEST), .sll_ifindex = ifindex };
+        struct packet_mreq mr = { .mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC };
+
+        if (bind(fd, (struct sockaddr *) &sll, sizeof(sll)) < 0 ||
+            setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+                die("packet socket");
+        return fd;
+}
+
+static void frame_send(int ifindex, const uint8_t dst[static 6], const char *text) {
+        int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        int fd = socket_in_proto(self, AF_PACKET, SOCK_RAW, htons(ETH_P_TEST));
+        struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_TEST), .sll_ifindex = ifindex,
+                                   .sll_halen = 6 };
+        uint8_t f[64] = { [6] = 0x02, [11] = 0x01, [12] = ETH_P_TEST >> 8, [13] = ETH_P_TEST & 0xff };
+
+        memcpy(f, dst, 6);
+        memcpy(sll.sll_addr, dst, 6);
+        snprintf((char *) f + 14, sizeof(f) - 14, "%s", text);
+        if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *) &sll, sizeof(sll)) < 0)
+                printf("# send a frame: %s\n", strerror(errno));
+        close(fd);
+        close(self);
+}
+
+/* whether a frame with text arrives on fd within ms */
+static bool frame_seen(int fd, const char *text, int ms) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        uint8_t f[256];
+
+        while (poll(&p, 1, ms) > 0) {
+                ssize_t k = recv(fd, f, sizeof(f) - 1, 0);
+
+                if (k > 14) {
+                        f[k] = 0;
+                        if (strstr((char *) f + 14, text))
+                                return true;
+                }
+        }
+        return false;
+}
+
+/* an ICMPv6 message of type to ff02::1 on link ifindex of ns */
+static void icmp6_send(int ns, int ifindex, uint8_t type) {
+        int fd = socket_in_proto(ns, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+        struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_scope_id = (uint32_t) ifindex };
+        /* a router advertisement of lifetime 0: no one takes it as a
+         * router; for echo requests the same 16 bytes */
+        uint8_t m[16] = { type, 0, 0, 0, 64 };
+
+        inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+        if (sendto(fd, m, sizeof(m), 0, (struct sockaddr *) &a, sizeof(a)) < 0)
+                printf("# send ICMPv6 type %u: %s\n", type, strerror(errno));
+        close(fd);
+}
+
+/* whether an ICMPv6 message of type arrives on fd within ms */
+static bool icmp6_seen(int fd, uint8_t type, int ms) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        uint8_t m[256];
+
+        while (poll(&p, 1, ms) > 0)
+                if (recv(fd, m, sizeof(m), 0) > 0 && m[0] == type)
+                        return true;
+        return false;
 }
 
 typedef union {
@@ -398,6 +478,20 @@ static void test_all(void) {
         check(udp_recv(rx6, 3000, text, sizeof(text), src, sizeof(src)) && streq(src, "fd92:5a:b0::66"),
               "IPv6 from another, without rules: arrives");
 
+        /* flooded frames and router advertisements, before the rules */
+        static const uint8_t mac_other[6] = { 0x02, 0x5a, 10, 92, 0, 9 };
+        int frames = frames_listen(peer, eth0), icmp6;
+        {
+                int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+                icmp6 = socket_in_proto(self_ns, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+                close(self_ns);
+        }
+        frame_send(br, mac_other, "flood-1");
+        check(frame_seen(frames, "flood-1", 3000), "without rules, a frame for another, flooded, reaches the sandbox");
+        icmp6_send(peer, eth0, ND_ROUTER_ADVERT);
+        check(icmp6_seen(icmp6, ND_ROUTER_ADVERT, 3000), "without rules, the sandbox's router advertisement arrives");
+
         /* the rules */
         NetLease lease = {
                 .name = "web-1",
@@ -453,6 +547,18 @@ static void test_all(void) {
               "IPv6 from its address: arrives");
         udp_send(peer, "fd92:5a:b0::66", "fd92:5a:b0::1", 9999, "spoofed");
         check(!udp_recv(rx6, 700, text, sizeof(text), src, sizeof(src)), "IPv6 from another address: dropped");
+
+        /* each drop after a pass, so that the pass drained nothing */
+        frame_send(br, mac5, "own-2");
+        check(frame_seen(frames, "own-2", 3000), "with the rules, a frame for the sandbox reaches it");
+        frame_send(br, mac_other, "flood-2");
+        check(!frame_seen(frames, "flood-2", 700), "one for another, flooded, does not");
+        icmp6_send(peer, eth0, ICMP6_ECHO_REQUEST);
+        check(icmp6_seen(icmp6, ICMP6_ECHO_REQUEST, 3000), "its echo request to ff02::1 arrives");
+        icmp6_send(peer, eth0, ND_ROUTER_ADVERT);
+        check(!icmp6_seen(icmp6, ND_ROUTER_ADVERT, 700), "its router advertisement does not");
+        close(frames);
+        close(icmp6);
 
         /* the deny list, on the destination */
         {
