@@ -121,9 +121,9 @@ static int socket_in(int ns, int domain, int type) {
  * dst; a sandbox's eth0, promiscuous, would see it. */
 #define ETH_P_TEST 0x88b5
 
-static int frames_listen(int ns, int ifindex) {
-        int fd = socket_in_proto(ns, AF_PACKET, SOCK_RAW, htons(ETH_P_TEST));
-        struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_TEST), .sll_ifindex = ifindex };
+static int frames_listen(int ns, int ifindex, int proto) {
+        int fd = socket_in_proto(ns, AF_PACKET, SOCK_RAW, htons(proto));
+        struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(proto), .sll_ifindex = ifindex };
         struct packet_mreq mr = { .mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC };
 
         if (bind(fd, (struct sockaddr *) &sll, sizeof(sll)) < 0 ||
@@ -161,6 +161,42 @@ static bool frame_seen(int fd, const char *text, int ms) {
                         if (strstr((char *) f + 14, text))
                                 return true;
                 }
+        }
+        return false;
+}
+
+/* An ARP request the sandbox sends by hand: its frame's source eth_src,
+ * its sender sha/spa, for target 10.92.0.tpa (each case its own, so
+ * that the kernel's own requests never count). */
+static void arp_send(int ns, int ifindex, const uint8_t eth_src[static 6], const uint8_t sha[static 6], uint8_t spa,
+                     uint8_t tpa) {
+        int fd = socket_in_proto(ns, AF_PACKET, SOCK_RAW, htons(0x0806));
+        struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(0x0806), .sll_ifindex = ifindex,
+                                   .sll_halen = 6, .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+        uint8_t f[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+        memcpy(f + 6, eth_src, 6);
+        f[12] = 0x08, f[13] = 0x06;
+        /* Ethernet, IPv4, 6 and 4 bytes, request */
+        f[15] = 1, f[16] = 0x08, f[18] = 6, f[19] = 4, f[21] = 1;
+        memcpy(f + 22, sha, 6);
+        f[28] = 10, f[29] = 92, f[30] = 0, f[31] = spa;
+        f[38] = 10, f[39] = 92, f[40] = 0, f[41] = tpa;
+        if (sendto(fd, f, sizeof(f), 0, (struct sockaddr *) &sll, sizeof(sll)) < 0)
+                printf("# send an ARP request: %s\n", strerror(errno));
+        close(fd);
+}
+
+/* whether an ARP request for 10.92.0.tpa arrives on fd within ms */
+static bool arp_seen(int fd, uint8_t tpa, int ms) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        uint8_t f[256];
+
+        while (poll(&p, 1, ms) > 0) {
+                ssize_t k = recv(fd, f, sizeof(f), 0);
+
+                if (k >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[38] == 10 && f[39] == 92 && f[40] == 0 && f[41] == tpa)
+                        return true;
         }
         return false;
 }
@@ -480,13 +516,17 @@ static void test_all(void) {
 
         /* flooded frames and router advertisements, before the rules */
         static const uint8_t mac_other[6] = { 0x02, 0x5a, 10, 92, 0, 9 };
-        int frames = frames_listen(peer, eth0), icmp6;
+        static const uint8_t mac7[6] = { 0x02, 0x5a, 10, 92, 0, 7 };
+        int frames = frames_listen(peer, eth0, ETH_P_TEST), icmp6, arps;
         {
                 int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 
                 icmp6 = socket_in_proto(self_ns, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+                arps = frames_listen(self_ns, br, 0x0806);
                 close(self_ns);
         }
+        arp_send(peer, eth0, mac5, mac5, 7, 201);
+        check(arp_seen(arps, 201, 3000), "without rules, an ARP request in the name of 10.92.0.7 arrives");
         frame_send(br, mac_other, "flood-1");
         check(frame_seen(frames, "flood-1", 3000), "without rules, a frame for another, flooded, reaches the sandbox");
         icmp6_send(peer, eth0, ND_ROUTER_ADVERT);
@@ -553,6 +593,15 @@ static void test_all(void) {
         check(frame_seen(frames, "own-2", 3000), "with the rules, a frame for the sandbox reaches it");
         frame_send(br, mac_other, "flood-2");
         check(!frame_seen(frames, "flood-2", 700), "one for another, flooded, does not");
+        arp_send(peer, eth0, mac5, mac5, 5, 202);
+        check(arp_seen(arps, 202, 3000), "its ARP request, in its own name, arrives");
+        arp_send(peer, eth0, mac5, mac5, 7, 203);
+        check(!arp_seen(arps, 203, 700), "one in the name of 10.92.0.7 does not");
+        arp_send(peer, eth0, mac5, mac7, 5, 204);
+        check(!arp_seen(arps, 204, 700), "nor one with another's hardware address as its sender");
+        arp_send(peer, eth0, mac7, mac7, 5, 205);
+        check(!arp_seen(arps, 205, 700), "nor a frame from another's link-layer address");
+        close(arps);
         icmp6_send(peer, eth0, ICMP6_ECHO_REQUEST);
         check(icmp6_seen(icmp6, ICMP6_ECHO_REQUEST, 3000), "its echo request to ff02::1 arrives");
         icmp6_send(peer, eth0, ND_ROUTER_ADVERT);
@@ -615,8 +664,6 @@ static void test_all(void) {
                 };
                 NetRules r2 = { .lease = &l2, .dns_to = addr("127.0.0.1") };
                 _cleanup_free_ char *nd = NULL, *in = NULL;
-                static const uint8_t mac7[6] = { 0x02, 0x5a, 10, 92, 0, 7 };
-
                 memcpy(r2.mac, mac7, 6);
                 check(netlink_veth_make(nl, "vsb6", "vsb6p", -1, mac7, 0, NULL) > 0, "veth vsb6 made, both ends here");
                 check(nft_sandbox_add(&r2) == 0, "the rules of 2db added, on the same bridge");
