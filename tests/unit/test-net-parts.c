@@ -304,7 +304,7 @@ static bool udp_recv(int fd, int ms, char *text, size_t size, char *src, size_t 
 }
 
 /* connects from ns to to:port; the accepted peer address on listener */
-static bool tcp_through(int ns, const char *to, unsigned port, int listener, char *peer, size_t size) {
+static bool tcp_through(int ns, const char *to, unsigned port, int listener, char *peer, size_t size, int ms) {
         Addr a, p;
         socklen_t n = addr_make(&a, to, port), pn = sizeof(p);
         int fd = socket_in(ns, a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK), c;
@@ -313,7 +313,7 @@ static bool tcp_through(int ns, const char *to, unsigned port, int listener, cha
 
         if (connect(fd, &a.sa, n) < 0 && errno != EINPROGRESS)
                 goto out;
-        if (poll(&pl, 1, 3000) <= 0)
+        if (poll(&pl, 1, ms) <= 0)
                 goto out;
         c = accept4(listener, &p.sa, &pn, SOCK_CLOEXEC);
         if (c < 0)
@@ -628,10 +628,10 @@ static void test_all(void) {
                 int l4 = bound(peer, SOCK_STREAM, "0.0.0.0", 80), l6 = bound(peer, SOCK_STREAM, "::", 80);
                 int u4 = bound(peer, SOCK_DGRAM, "0.0.0.0", 53);
 
-                check(tcp_through(client, "192.0.2.1", 8080, l4, src, sizeof(src)) && streq(src, "192.0.2.2"),
+                check(tcp_through(client, "192.0.2.1", 8080, l4, src, sizeof(src), 3000) && streq(src, "192.0.2.2"),
                       "TCP to the host's port 8080 reaches the sandbox's port 80, from the client's address (%s)", src);
                 src[0] = 0;
-                check(tcp_through(client, "2001:db8::1", 8080, l6, src, sizeof(src)) && streq(src, "2001:db8::2"),
+                check(tcp_through(client, "2001:db8::1", 8080, l6, src, sizeof(src), 3000) && streq(src, "2001:db8::2"),
                       "IPv6 too (%s)", src);
                 udp_send(client, "192.0.2.2", "192.0.2.1", 5353, "q");
                 check(udp_recv(u4, 3000, text, sizeof(text), src, sizeof(src)) && streq(src, "192.0.2.2"),
@@ -642,6 +642,34 @@ static void test_all(void) {
                 close(l4);
                 close(l6);
                 close(u4);
+        }
+
+        /* outbound: masqueraded past the bridge; without it, refused
+         * past the bridge and on the host's other addresses */
+        {
+                int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                int out = bound(client, SOCK_STREAM, "192.0.2.2", 7000);
+                int gw = bound(self_ns, SOCK_STREAM, "10.92.0.1", 7001), other = bound(self_ns, SOCK_STREAM, "192.0.2.1", 7002);
+
+                close(self_ns);
+                check(tcp_through(peer, "192.0.2.2", 7000, out, src, sizeof(src), 3000) && streq(src, "192.0.2.1"),
+                      "outbound: the sandbox reaches the client, masqueraded (%s)", src);
+                check(nft_sandbox_remove(&lease) == 0, "removed, to be added without outbound access");
+                lease.outbound = false;
+                check(nft_sandbox_add(&rules) == 0, "added without outbound access");
+                {
+                        _cleanup_free_ char *in = nft_list("list set inet sandbox noout4");
+                        _cleanup_free_ char *m = nft_list("list set inet sandbox masq4");
+
+                        check(strstr(in, "10.92.0.5") && !strstr(m, "10.92.0.5"), "its address in noout4, not in masq4");
+                }
+                check(!tcp_through(peer, "192.0.2.2", 7000, out, src, sizeof(src), 700), "the client is out of its reach");
+                check(!tcp_through(peer, "192.0.2.1", 7002, other, src, sizeof(src), 700), "so is another of the host's addresses");
+                check(tcp_through(peer, "10.92.0.1", 7001, gw, src, sizeof(src), 3000) && streq(src, "10.92.0.5"),
+                      "the gateway is not");
+                close(out);
+                close(gw);
+                close(other);
         }
 
         /* removal */
