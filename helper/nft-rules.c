@@ -133,8 +133,12 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add rule inet sandbox filter-fwd ct state new iifname @bridges ip6 saddr @noout6 drop\n"
                 "add chain inet sandbox filter-in { type filter hook input priority filter; policy accept; }\n"
                 "flush chain inet sandbox filter-in\n"
-                "add rule inet sandbox filter-in ct state new iifname @bridges ip saddr @noout4 ip daddr != @nets4 drop\n"
-                "add rule inet sandbox filter-in ct state new iifname @bridges ip6 saddr @noout6 ip6 daddr != @nets6 drop\n");
+                /* on the address the sandbox sent to: the gateway's
+                 * port 53 is the host's resolver on 127.0.0.53 here */
+                "add rule inet sandbox filter-in ct state new iifname @bridges ip saddr @noout4 "
+                "ct original ip daddr != @nets4 drop\n"
+                "add rule inet sandbox filter-in ct state new iifname @bridges ip6 saddr @noout6 "
+                "ct original ip6 daddr != @nets6 drop\n");
 
         /* shared by the sandboxes of one bridge: an element already
          * there is not an error to "add element", and is never removed */

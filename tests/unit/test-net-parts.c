@@ -644,6 +644,21 @@ static void test_all(void) {
                 close(u4);
         }
 
+        /* the gateway's port 53 leads to the host's resolver on a
+         * loopback address (the bridge routes 127/8 with route_localnet) */
+        {
+                int self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                int dns = bound(self_ns, SOCK_DGRAM, "127.0.0.53", 53);
+
+                close(self_ns);
+                check(net_sysctl_set("net/ipv4/conf/sbt0/route_localnet", "1") == 0, "route_localnet on the bridge");
+                udp_send(peer, "10.92.0.5", "10.92.0.1", 53, "query");
+                check(udp_recv(dns, 3000, text, sizeof(text), src, sizeof(src)) && streq(text, "query") &&
+                              streq(src, "10.92.0.5"),
+                      "a query to the gateway's port 53 reaches the resolver on 127.0.0.53, from the sandbox's address");
+                close(dns);
+        }
+
         /* outbound: masqueraded past the bridge; without it, refused
          * past the bridge and on the host's other addresses */
         {
@@ -667,6 +682,16 @@ static void test_all(void) {
                 check(!tcp_through(peer, "192.0.2.1", 7002, other, src, sizeof(src), 700), "so is another of the host's addresses");
                 check(tcp_through(peer, "10.92.0.1", 7001, gw, src, sizeof(src), 3000) && streq(src, "10.92.0.5"),
                       "the gateway is not");
+                {
+                        int self_ns2 = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                        int dns = bound(self_ns2, SOCK_DGRAM, "127.0.0.53", 53);
+
+                        close(self_ns2);
+                        udp_send(peer, "10.92.0.5", "10.92.0.1", 53, "query");
+                        check(udp_recv(dns, 3000, text, sizeof(text), src, sizeof(src)) && streq(text, "query"),
+                              "nor the resolver behind the gateway's port 53");
+                        close(dns);
+                }
                 close(out);
                 close(gw);
                 close(other);
