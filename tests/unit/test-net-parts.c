@@ -441,6 +441,8 @@ static void test_all(void) {
         check(eth0 > 0 && netlink_link_get(np, eth0, &l) == 0 && memcmp(l.mac, mac5, 6) == 0 && l.mtu == 1400,
               "eth0 in the sandbox's namespace, with its MAC and mtu");
         check(netlink_link_index(np, "vsb5") == -ENODEV, "no vsb5 in the sandbox's namespace");
+        r = netlink_link_enslave_up(nl, host, lo);
+        check(r < 0 && r != -ETIMEDOUT, "into lo, which is no master: refused (%s)", strerror(-r));
         check(netlink_link_enslave_up(nl, host, br) == 0 && netlink_link_get(nl, host, &l) == 0 && l.master == br &&
                       (l.flags & IFF_UP),
               "vsb5 in the bridge, up");
@@ -455,6 +457,12 @@ static void test_all(void) {
         r = r ?: netlink_default_route_add(np, eth0, &gw6);
         check(r == 0, "eth0 up, its addresses and default routes");
         check(netlink_default_route_add(np, eth0, &gw4) == 0, "the default route again: replaced, no error");
+        {
+                NetAddr far = addr("198.51.100.1");
+
+                r = netlink_default_route_add(np, eth0, &far);
+                check(r < 0 && r != -ETIMEDOUT, "through a gateway off the link: refused (%s)", strerror(-r));
+        }
         r = netlink_link_addresses(np, eth0, &p4, &p6);
         check(r == 0 && prefix_is(&p4, "10.92.0.5/16") && prefix_is(&p6, "fd92:5a:b0::5/64"), "eth0's addresses read back");
         check(route_source(peer, "198.51.100.9", src, sizeof(src)) && streq(src, "10.92.0.5"),
