@@ -36,7 +36,13 @@ static void error_line(const char *err, char *buf, size_t size) {
  * other refusal (logged with what, and nft's words). *ret_output, if
  * asked for, gets what nft printed.
  */
-static int nft_run(const char *cmds, const char *what, bool quiet_enoent, char **ret_output) {
+typedef enum NftQuiet {
+        NFT_LOG,          /* every refusal logged */
+        NFT_QUIET_ENOENT, /* but for what is not there */
+        NFT_QUIET,        /* none: the caller tries another way */
+} NftQuiet;
+
+static int nft_run(const char *cmds, const char *what, NftQuiet quiet, char **ret_output) {
         char line[256];
         int r = -EIO;
 
@@ -66,7 +72,7 @@ static int nft_run(const char *cmds, const char *what, bool quiet_enoent, char *
                 if (!err || !strstr(err, "Interrupted system call"))
                         break;
         }
-        if (r == -ENOENT && quiet_enoent)
+        if (quiet == NFT_QUIET || (r == -ENOENT && quiet == NFT_QUIET_ENOENT))
                 return r;
         return log_error_errno(r, "network: nftables: %s: %s", what, line[0] ? line : "refused");
 }
@@ -290,20 +296,20 @@ static void add_prepare(const NetRules *r) {
         _cleanup_free_ char *out = NULL;
 
         snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "from"));
-        (void) nft_run(cmd, cmd, true, NULL);
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
         snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "to"));
-        (void) nft_run(cmd, cmd, true, NULL);
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
 
         if (r->dns_to.family != AF_INET || l->gw4.family != AF_INET)
                 return;
         snprintf(cmd, sizeof(cmd), "get element inet sandbox dns4 { %s }", addr_str(&l->gw4, g));
-        if (nft_run(cmd, cmd, true, &out) < 0)
+        if (nft_run(cmd, cmd, NFT_QUIET_ENOENT, &out) < 0)
                 return;
         snprintf(cmd, sizeof(cmd), "%s : %s", g, addr_str(&r->dns_to, d));
         if (strstr(out, cmd))
                 return;
         snprintf(cmd, sizeof(cmd), "delete element inet sandbox dns4 { %s }", g);
-        (void) nft_run(cmd, cmd, true, NULL);
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
 }
 
 static bool lease_is_valid(const NetLease *l) {
@@ -333,15 +339,46 @@ int nft_sandbox_add(const NetRules *r) {
                         return log_error_errno(-EINVAL, "network: nftables: %s: a forward from an IPv6 address, "
                                                "and no IPv6 address to forward it to", r->lease->name);
 
-        add_prepare(r);
         add_shared(&b, r);
         add_netdev(&b, r);
         add_inet(&b, r);
         cmds = buffer_steal(&b);
         if (!cmds)
                 return log_oom();
+        /* Each transaction costs the kernel a grace period or more: the
+         * leftovers of a crashed run under this name (chains on another
+         * device) and a changed resolver of the gateway's are taken out
+         * only when the one transaction that adds it all is refused. */
+        if (nft_run(cmds, NULL, NFT_QUIET, NULL) >= 0)
+                return 0;
+        add_prepare(r);
         snprintf(what, sizeof(what), "add the rules of %s", r->lease->name);
-        return nft_run(cmds, what, false, NULL);
+        return nft_run(cmds, what, NFT_LOG, NULL);
+}
+
+/* what nft_sandbox_add() added for l, all of it, in one transaction:
+ * refused as a whole when any of it is not there */
+static int remove_all(const NetLease *l) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *cmds = NULL;
+        char a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8];
+
+        for (size_t i = 0; i < l->n_ports; i++)
+                if (!port_seen(l, i))
+                        buffer_printf(&b, "delete element inet sandbox ports { %s . %u }\n",
+                                      net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
+        buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq4" : "noout4",
+                      addr_str(&l->addr4, a));
+        if (l->addr6.family == AF_INET6)
+                buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq6" : "noout6",
+                              addr_str(&l->addr6, a));
+        buffer_printf(&b, "delete chain inet sandbox %s\n", chain_name(chain, l->name, "dnat"));
+        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "from"));
+        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "to"));
+        cmds = buffer_steal(&b);
+        if (!cmds)
+                return log_oom();
+        return nft_run(cmds, NULL, NFT_QUIET, NULL);
 }
 
 int nft_sandbox_remove(const NetLease *l) {
@@ -350,11 +387,15 @@ int nft_sandbox_remove(const NetLease *l) {
 
         if (!lease_is_valid(l))
                 return log_error_errno(-EINVAL, "network: nftables: not a sandbox's network to remove rules of");
+        /* one transaction when all of it is there, as after a run; else
+         * what is, command by command */
+        if (remove_all(l) >= 0)
+                return 0;
 
 #define TRY(...)                                                                \
         do {                                                                    \
                 snprintf(cmd, sizeof(cmd), __VA_ARGS__);                        \
-                r = nft_run(cmd, cmd, true, NULL);                              \
+                r = nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);                  \
                 if (r < 0 && r != -ENOENT && ret == 0)                          \
                         ret = r;                                                \
         } while (0)
