@@ -79,7 +79,7 @@ if [ ! -x "$HELPER" ]; then
         echo "no $HELPER (build first, or set BUILD_ROOT)" >&2
         exit 1
 fi
-for c in unshare ip cc; do
+for c in unshare ip cc flock; do
         if ! command -v "$c" >/dev/null; then
                 echo "$c not found" >&2
                 exit 1
@@ -140,6 +140,7 @@ fi
 mkdir "$TMP/bin" "$TMP/state"
 cc -O2 -o "$TMP/bin/net-bench" "$SOURCE_ROOT/bench/net-bench.c"
 NB=$TMP/bin/net-bench
+FLOCK=$(command -v flock)
 # where the sandboxes see it: below their own /tmp
 NB_IN=/tmp/net-bench/net-bench
 
@@ -150,9 +151,13 @@ ROW_A=("$HELPER" "--name=$NAME-host" "${OPTS[@]}" --network=host -- /bin/true)
 ROW_B=("$HELPER" "--name=$NAME-bridge" "${OPTS[@]}" --network=bridge -- /bin/true)
 declare -A FAILED
 
-# run_row KEY: one start of the row, its time appended to $TMP/KEY.times;
-# a failure is kept in FAILED[KEY] with the command's message and the row
-# is not run again
+declare -A LOCK=([a]="/run/sandbox/$NAME-host/lock" [b]="/run/sandbox/$NAME-bridge/lock")
+
+# run_row KEY: one start of the row, its time appended to $TMP/KEY.times,
+# and then the time until its run lock is free, the sandbox taken down by
+# the lock's keeper (for (b) its network too), to $TMP/KEY.down: so that
+# no start waits for the one before it; a failure is kept in FAILED[KEY]
+# with the command's message and the row is not run again
 run_row() {
         local key=$1 out
         [ -z "${FAILED[$key]:-}" ] || return 0
@@ -161,6 +166,12 @@ run_row() {
                 echo "$out" >>"$TMP/$key.times"
         else
                 FAILED[$key]="$out: $(tr '\n' ' ' <"$TMP/$key.err" | cut -c1-300 | sed 's/ *$//')"
+                return 0
+        fi
+        if out=$("$NB" time "$TMP/$key.down.err" -- "$FLOCK" -w 10 "${LOCK[$key]}" /bin/true); then
+                echo "$out" >>"$TMP/$key.down"
+        else
+                FAILED[$key]="its run lock still held 10 s after its end"
         fi
 }
 
@@ -178,7 +189,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # the first bridged start makes the bridge: timed on its own
 FIRST_BRIDGE=
 if FIRST_BRIDGE=$("$NB" time "$TMP/b.err" -- "${ROW_B[@]}"); then
-        :
+        "$FLOCK" -w 10 "${LOCK[b]}" /bin/true || true
 else
         FAILED[b]="$FIRST_BRIDGE: $(tr '\n' ' ' <"$TMP/b.err" | cut -c1-300 | sed 's/ *$//')"
         FIRST_BRIDGE=
@@ -195,7 +206,7 @@ for _ in $(seq "$WARMUP"); do
         run_row a
         run_row b
 done
-rm -f "$TMP"/*.times
+rm -f "$TMP"/*.times "$TMP"/*.down
 for _ in $(seq "$RUNS"); do
         run_row a
         run_row b
@@ -318,7 +329,8 @@ echo "machine: $(nproc) CPUs, kernel $(uname -r), load average $LOAD_BEFORE befo
 echo "sandbox-network: $NETWORK_NOTE"
 echo
 echo "start of a sandbox running /bin/true, $RUNS starts per row after $WARMUP warm-up rounds, rows in turn;"
-echo "fork() to waitpid() of sandbox-helper on CLOCK_MONOTONIC, in ms"
+echo "fork() to waitpid() of sandbox-helper on CLOCK_MONOTONIC, in ms; then, untimed by the start, from the"
+echo "helper's end until its keeper has taken the sandbox down and freed the run lock (flock(1) run and waited for)"
 echo "(a) ${ROW_A[*]}"
 echo "(b) ${ROW_B[*]}"
 [ -z "$ETH0" ] || echo "    the bridged sandbox sees: $ETH0"
@@ -330,11 +342,13 @@ for k in a b; do
         if [ "$k" = a ]; then title="(a) --network=host"; else title="(b) --network=bridge"; fi
         if [ -n "${FAILED[$k]:-}" ]; then
                 printf '%-34s failed: %s\n' "$title" "${FAILED[$k]}"
-        else
-                read -r med p10 p90 min max < <(stats "$TMP/$k.times")
-                MED[$k]=$med
-                printf '%-34s %8s %8s %8s %8s %8s\n' "$title" "$med" "$p10" "$p90" "$min" "$max"
+                continue
         fi
+        read -r med p10 p90 min max < <(stats "$TMP/$k.times")
+        MED[$k]=$med
+        printf '%-34s %8s %8s %8s %8s %8s\n' "$title" "$med" "$p10" "$p90" "$min" "$max"
+        read -r med p10 p90 min max < <(stats "$TMP/$k.down")
+        printf '%-34s %8s %8s %8s %8s %8s\n' "    ${title%% *} end to lock free" "$med" "$p10" "$p90" "$min" "$max"
 done
 if [ -n "${MED[a]:-}" ] && [ -n "${MED[b]:-}" ]; then
         awk -v a="${MED[a]}" -v b="${MED[b]}" 'BEGIN {
