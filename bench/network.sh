@@ -212,6 +212,25 @@ for _ in $(seq "$RUNS"); do
         run_row b
 done
 
+# where the difference goes: starts of each row with --debug, which logs
+# each set-up step with its duration ("step NAME: N ms"; a name that comes
+# twice is added up); "pivot_root" counts what follows it until the next
+# named step, process 1's wait for the word that the network is made
+DEBUG_RUNS=11
+for _ in $(seq "$DEBUG_RUNS"); do
+        for k in a b; do
+                [ -z "${FAILED[$k]:-}" ] || continue
+                ref=ROW_${k^^}[@]
+                cmd=("${!ref}")
+                n=${#cmd[@]}
+                "$NB" time "$TMP/$k.debug.err" -- "${cmd[@]:0:n-2}" --debug -- /bin/true >/dev/null || continue
+                "$FLOCK" -w 10 "${LOCK[$k]}" /bin/true || true
+                sed -n 's/.*: step \([^ :]*\): \([0-9.]*\) ms$/\1 \2/p' "$TMP/$k.debug.err" |
+                        awk '{ t[$1] += $2; if (!($1 in o)) o[$1] = n++ } END { for (s in t) print o[s], s, t[s] }' |
+                        sort -n | cut -d' ' -f2- >>"$TMP/$k.steps"
+        done
+done
+
 # --- throughput ---------------------------------------------------------------
 
 TRANSFERS=$((ROUNDS + 1))
@@ -355,6 +374,21 @@ if [ -n "${MED[a]:-}" ] && [ -n "${MED[b]:-}" ]; then
                 printf "b - a = %+.2f ms   target <= +5 ms: %s\n", b - a, (b - a <= 5) ? "met" : "missed" }'
 else
         echo "b - a: no figure   target <= +5 ms: not measured"
+fi
+if [ -s "$TMP/a.steps" ] && [ -s "$TMP/b.steps" ]; then
+        echo
+        echo "where the difference goes: median of $DEBUG_RUNS starts per row with --debug, steps of 0.2 ms or more in either, in ms"
+        echo "(pivot_root counts process 1's wait, a step without a name of its own, for the word that sandbox-network has made the network)"
+        printf '  %-22s %8s %8s\n' step "(a)" "(b)"
+        awk '!seen[$1]++ { print $1 }' "$TMP/b.steps" "$TMP/a.steps" | while read -r st; do
+                declare -A M=([a]=- [b]=-)
+                for k in a b; do
+                        awk -v s="$st" '$1 == s { print $2 * 1000 }' "$TMP/$k.steps" >"$TMP/$k.one"
+                        [ ! -s "$TMP/$k.one" ] || read -r "M[$k]" _ < <(stats "$TMP/$k.one")
+                done
+                awk -v a="${M[a]}" -v b="${M[b]}" 'BEGIN { exit !(a + 0 >= 0.2 || b + 0 >= 0.2) }' || continue
+                printf '  %-22s %8s %8s\n' "$st" "${M[a]}" "${M[b]}"
+        done
 fi
 echo
 echo "TCP throughput of one connection, $SIZE bytes per transfer, $ROUNDS transfers per row after one warm-up, rows in turn;"
