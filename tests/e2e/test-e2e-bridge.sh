@@ -135,18 +135,19 @@ e2e_file "$TMP/resolv.conf" /etc/resolv.conf
 ### Profiles
 
 # bridged NAME NETWORK-XML [XML...]: a profile whose service is
-# netserve.py on TCP port 80, tagged NAME, with the <network> element
-# NETWORK-XML and the lines XML
+# netserve.py on TCP port 80, tagged NAME (or $EXEC's <arg>s), with the
+# <network> element NETWORK-XML and the lines XML
 bridged() {
         local name=$1 net=$2
+        local args=${EXEC:-"<arg>/usr/bin/python3</arg><arg>/usr/local/lib/e2e/netserve.py</arg>
+    <arg>tcp</arg><arg>80</arg><arg>$name</arg>"}
         shift 2
         cat >"$TMP/$name.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
   <description>e2e bridge: $name</description>
   <exec>
-    <arg>/usr/bin/python3</arg><arg>/usr/local/lib/e2e/netserve.py</arg>
-    <arg>tcp</arg><arg>80</arg><arg>$name</arg>
+    $args
   </exec>
   <service type="simple" restart="no"/>
   <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
@@ -179,8 +180,8 @@ bridged noout '<network mode="bridge" outbound="no"/>'
 bridged denied '<network mode="bridge">
     <deny address="198.51.100.0/24"/>
   </network>'
-# the template of the 100
-bridged n000 '<network mode="bridge"/>'
+# the template of the 100, whose service only sleeps
+EXEC='<arg>/bin/sleep</arg><arg>infinity</arg>' bridged n000 '<network mode="bridge"/>'
 MANY=()
 for i in $(seq -w 1 100); do
         MANY+=("n$i")
