@@ -54,7 +54,10 @@ typedef struct NetLease {
  *
  * -EADDRINUSE after logging: the static address, or a forwarded port,
  * is another running sandbox's (named); -ENOSPC: no address is free in
- * net4.
+ * net4; -EADDRNOTAVAIL: a static address outside its network, or its
+ * network's, broadcast or gateway address; -EBADMSG (or the error that
+ * reading it met): the lease of a running sandbox cannot be read, so
+ * what it holds is not known.
  */
 int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale, size_t *ret_n_stale);
 
@@ -63,3 +66,8 @@ int net_lease_read(const char *name, NetLease *ret);
 
 /* Removes the lease of name; none is not an error. */
 int net_lease_free(const char *name);
+
+/* Where the leases are (default NET_LEASE_DIR) and the runtime root whose
+ * run locks tell a live lease from a stale one (NULL: RUNTIME_ROOT): for
+ * the unit tests alone, which must not touch the host's. */
+void net_lease_set_dirs(const char *lease_dir, const char *run_root);
