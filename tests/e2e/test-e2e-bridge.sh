@@ -366,9 +366,12 @@ a = ipaddress.ip_interface(sys.argv[1])
 print(a.network, int(a.ip) & 0xffffffffffffffff)' "$web6" 2>&1)" \
         "fd92:5a:b0::/64 $(python3 -c 'import ipaddress, sys; print(int(ipaddress.ip_address(sys.argv[1])) & 0xffff)' "$WEB4" 2>&1)"
 check_eq "web's eth0 has the link-layer address 02:5a: and its IPv4 address" \
-        "$(in_net sandbox@web cat /sys/class/net/eth0/address 2>&1)" \
+        "$(in_net sandbox@web ip -o link show dev eth0 2>&1 | sed -n 's|.* link/ether \([0-9a-f:]*\) .*|\1|p')" \
         "$(IFS=. read -r b1 b2 b3 b4 <<<"$WEB4"; printf '02:5a:%02x:%02x:%02x:%02x' "$b1" "$b2" "$b3" "$b4")"
-check_eq "web's eth0 has the profile's MTU" "$(in_net sandbox@web cat /sys/class/net/eth0/mtu 2>&1)" 1400
+check_eq "web's eth0 has the profile's MTU" "$(in_net sandbox@web ip -o link show dev eth0 2>&1 | sed -n 's|.* mtu \([0-9]*\) .*|\1|p')" 1400
+webif=$(host_if web)
+check_eq "web's host end ${webif:-(none)} is on sandbox0, with the profile's MTU" \
+        "$(c ip -o link show dev "$webif" 2>&1 | sed -n 's|.* mtu \([0-9]*\) .* master \([^ ]*\) .*|\1 \2|p')" "1400 sandbox0"
 check_eq "web's default routes lead to the gateways" \
         "$(in_net sandbox@web ip -4 route show default 2>&1 | awk '{ print $3 }') $(in_net sandbox@web ip -6 route show default 2>&1 | awk '{ print $3 }')" \
         "$GW4 $GW6"
@@ -402,13 +405,21 @@ check "status web: shows eth0 and its host end" grep -qE "eth0.*vsb[0-9]+" "$TMP
 check "status web: shows its IPv4 address" grep -qF "$web4" "$TMP/out"
 check "status web: shows its IPv6 address" grep -qF "$web6" "$TMP/out"
 check "status web: shows the forward 8080 -> 80" grep -qE "tcp .*:8080 -> 80" "$TMP/out"
-c sandboxctl status --json web </dev/null >"$TMP/out" 2>&1
+# net_summary: the network of the JSON object on standard input, or of
+# the entry NAME of a list of them
+net_summary() {
+        python3 -c 'import json, sys
+o = json.load(sys.stdin)
+if isinstance(o, list):
+    o = [e for e in o if e["name"] == sys.argv[1]][0]
+n = o["network"]
+print(n["mode"], n["interface"], (n["host_interface"] or "")[:3], sorted(n["addresses"] or []), n["outbound"],
+      [(f["protocol"], f["host_port"], f["sandbox_port"]) for f in n["forwards"] or []])' "${1:-}" 2>&1
+}
+want="bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80)]"
 check_eq "status --json web: the interface, the kernel's addresses, the forward" \
-        "$(python3 -c 'import json, sys
-n = json.load(open(sys.argv[1]))["network"]
-print(n["mode"], n["interface"], n["host_interface"][:3], sorted(n["addresses"]), n["outbound"],
-      [(f["protocol"], f["host_port"], f["sandbox_port"]) for f in n["forwards"]])' "$TMP/out" 2>&1)" \
-        "bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80)]"
+        "$(c sandboxctl status --json web </dev/null 2>&1 | net_summary)" "$want"
+check_eq "list --json: the same for web" "$(c sandboxctl list --json </dev/null 2>&1 | net_summary web)" "$want"
 
 ### outbound="no", and a deny list
 
@@ -434,6 +445,8 @@ check_eq "stop web: the unit is inactive" "$(c systemctl is-active sandbox@web)"
 left=$(wait_clean web "$ifn" "$WEB4" "$WEB6")
 check_eq "stop web: no $ifn, no lease, no nft rule of web's left" "$left" ""
 check_fails "stop web: the forward is gone" "$(from_peer "$HOST_PEER4" 8080 0 1)"
+check_eq "stop web: status --json has no interface, addresses nor forwards" \
+        "$(c sandboxctl status --json web </dev/null 2>/dev/null | net_summary)" "bridge None  [] None []"
 
 ifn=$(host_if noout)
 noout4=$(addrs sandbox@noout 4 | cut -d/ -f1)
