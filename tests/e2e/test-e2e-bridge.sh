@@ -171,6 +171,9 @@ bridged b-allow "<network mode=\"bridge\" address=\"$BALLOW\">
 bridged b-deny "<network mode=\"bridge\" address=\"$BDENY\">
     <deny address=\"$A/32\"/>
   </network>"
+# alpha's address, and web's forward, asked for again
+bridged clash "<network mode=\"bridge\" address=\"$A\"/>"
+bridged web2 '<network mode="bridge"><port host="8080" sandbox="80"/></network>'
 # allocated addresses, IPv6, a forward, a resolver and a host name
 bridged web '<network mode="bridge" ipv6="yes" mtu="1400">
     <port host="8080" sandbox="80"/>
@@ -351,6 +354,21 @@ check_eq "alpha's resolv.conf names the gateway (the container's resolver is on 
 check_eq "a query to the gateway's port 53 reaches the container's 127.0.0.53" \
         "$(from_sandbox alpha "$GW4" 53 5 2 udp)" "ok resolver sees $A"
 
+# refused NAME HOLDER: sandbox@NAME does not start, and its journal names
+# HOLDER, the running sandbox holding what it asked for; nothing of
+# NAME's is left
+refused() {
+        c systemctl start "sandbox@$1" 2>/dev/null
+        check_eq "$1 does not start" "$(c systemctl is-active "sandbox@$1")" failed
+        c journalctl -u "sandbox@$1" -o cat --no-pager >"$TMP/journal" 2>&1
+        check "... its journal names $2, which holds it" grep -w -- "$2" "$TMP/journal" ||
+                diag "$(tail -n 8 "$TMP/journal")"
+        check_eq "... and no lease nor host end of $1's is left" \
+                "$(c sh -c "test ! -e /run/sandbox/.network/$1 || echo lease; ip -o link show | grep -c 'alias sandbox $1\$'")" 0
+}
+refused clash alpha
+check_eq "alpha still answers at its address" "$(from_sandbox gamma "$A" 80 5)" "ok alpha sees $C"
+
 ### A forward, outbound NAT, IPv6, resolv.conf and the host name
 
 start web
@@ -398,6 +416,9 @@ check_eq "IPv6: web reaches the peer, masqueraded as the container's address" \
 check_eq "web's resolv.conf names the profile's resolver only" \
         "$(in_sandbox sandbox@web awk '$1 == "nameserver" { print $2 }' /etc/resolv.conf 2>&1)" 192.0.2.53
 check_eq "web's host name is the profile's" "$(in_sandbox sandbox@web hostname 2>&1)" web-e2e
+
+refused web2 web
+check_eq "web's forward still answers" "$(from_peer "$HOST_PEER4" 8080 5)" "ok web sees $PEER4"
 
 # sandboxctl status, in text and JSON
 c sandboxctl status web </dev/null >"$TMP/out" 2>&1
@@ -462,6 +483,15 @@ else
         not_ok "SIGKILL of noout's helper: it has none (MainPID \"$main\")"
 fi
 
+# the whole sandbox killed at once, the helper's keeper with it: the
+# unit's ExecStopPost= takes the network down
+gammaif=$(host_if gamma)
+check_eq "gamma, running: its host end ${gammaif:-(none)}, its lease and its nft rules are there" \
+        "$(left_of gamma "$gammaif" "$C" | kinds)" "lease link nft: "
+c systemctl kill --signal=SIGKILL sandbox@gamma
+left=$(wait_clean gamma "$gammaif" "$C")
+check_eq "SIGKILL of all of gamma's processes: no $gammaif, no lease, no nft rule of gamma's left" "$left" ""
+
 ### 100 sandboxes started at once
 
 # eth0_addrs NAME...: each running sandbox's IPv4 address (with its
@@ -478,7 +508,7 @@ eth0_addrs() {
 bridge_ports() {
         c ip -o link show master sandbox0 2>/dev/null | grep -c ': vsb[0-9]*@'
 }
-RUNNING=(alpha gamma b-open b-allow b-deny denied)
+RUNNING=(alpha b-open b-allow b-deny denied)
 ports_before=$(bridge_ports)
 start=$SECONDS
 c timeout 180 systemctl start "${MANY[@]/#/sandbox@}" 2>/dev/null
