@@ -199,6 +199,8 @@ e2e_boot
 in_net() {
         local unit=$1 pid
         shift
+        # a unit that is not running has no service to wait for
+        [ "$(c systemctl is-active "$unit")" = active ] || { echo "$unit is not active"; return 125; }
         pid=$(c_service_executed "$unit") || { echo "no service process in $unit"; return 125; }
         c nsenter -t "$pid" -n "$@"
 }
