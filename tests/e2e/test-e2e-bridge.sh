@@ -177,14 +177,16 @@ bridged web2 '<network mode="bridge"><port host="8080" sandbox="80"/></network>'
 # allocated addresses, IPv6, a forward, a resolver and a host name
 bridged web '<network mode="bridge" ipv6="yes" mtu="1400">
     <port host="8080" sandbox="80"/>
+    <port host="8081" sandbox="80" address="198.51.100.1"/>
     <dns server="192.0.2.53"/>
   </network>' '<hostname>web-e2e</hostname>'
 bridged noout '<network mode="bridge" outbound="no"/>'
 bridged denied '<network mode="bridge">
     <deny address="198.51.100.0/24"/>
   </network>'
-# the template of the 100, whose service only sleeps
+# the template of the 100, whose service only sleeps, and one more such
 EXEC='<arg>/bin/sleep</arg><arg>infinity</arg>' bridged n000 '<network mode="bridge"/>'
+EXEC='<arg>/bin/sleep</arg><arg>infinity</arg>' bridged filler '<network mode="bridge"/>'
 MANY=()
 for i in $(seq -w 1 100); do
         MANY+=("n$i")
@@ -373,6 +375,9 @@ check_eq "alpha still answers at its address" "$(from_sandbox gamma "$A" 80 5)" 
 
 ### A forward, outbound NAT, IPv6, resolv.conf and the host name
 
+# filler takes an address before web does
+start filler
+filler4=$(addrs sandbox@filler 4)
 start web
 web4=$(addrs sandbox@web 4)
 web6=$(addrs sandbox@web 6)
@@ -404,6 +409,10 @@ check "... and web's journal shows the peer's own address, not the gateway's" \
 # sees the gateway (sandbox.profile(5), <port>)
 check_eq "forward: from the container's loopback, 127.0.0.1:8080, web sees the gateway" \
         "$(from_host 127.0.0.1 8080 5)" "ok web sees $GW4"
+check_eq "a forward on one address: the peer reaches web at $HOST_PEER4:8081" \
+        "$(from_peer "$HOST_PEER4" 8081 5)" "ok web sees $PEER4"
+check_fails "... and nothing answers at the container's 127.0.0.1:8081" "$(from_host 127.0.0.1 8081)"
+check_fails "... nor at the gateway's $GW4:8081, from the peer" "$(from_peer "$GW4" 8081)"
 check_eq "forward over IPv6: the peer reaches web at [$HOST_PEER6]:8080" \
         "$(from_peer "$HOST_PEER6" 8080 5)" "ok web sees $PEER6"
 check "... and web's journal shows the peer's IPv6 address" journal_has sandbox@web "web connection from $PEER6"
@@ -428,6 +437,7 @@ check "status web: shows eth0 and its host end" grep -qE "eth0.*vsb[0-9]+" "$TMP
 check "status web: shows its IPv4 address" grep -qF "$web4" "$TMP/out"
 check "status web: shows its IPv6 address" grep -qF "$web6" "$TMP/out"
 check "status web: shows the forward 8080 -> 80" grep -qE "tcp .*:8080 -> 80" "$TMP/out"
+check "status web: shows the forward $HOST_PEER4:8081 -> 80" grep -qF "tcp $HOST_PEER4:8081 -> 80" "$TMP/out"
 # net_summary: the network of the JSON object on standard input, or of
 # the entry NAME of a list of them
 net_summary() {
@@ -439,7 +449,7 @@ n = o["network"]
 print(n["mode"], n["interface"], (n["host_interface"] or "")[:3], sorted(n["addresses"] or []), n["outbound"],
       [(f["protocol"], f["host_port"], f["sandbox_port"]) for f in n["forwards"] or []])' "${1:-}" 2>&1
 }
-want="bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80)]"
+want="bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80), ('tcp', 8081, 80)]"
 check_eq "status --json web: the interface, the kernel's addresses, the forward" \
         "$(c sandboxctl status --json web </dev/null 2>&1 | net_summary)" "$want"
 check_eq "list --json: the same for web" "$(c sandboxctl list --json </dev/null 2>&1 | net_summary web)" "$want"
@@ -470,6 +480,25 @@ check_eq "stop web: no $ifn, no lease, no nft rule of web's left" "$left" ""
 check_fails "stop web: the forward is gone" "$(from_peer "$HOST_PEER4" 8080 0 1)"
 check_eq "stop web: status --json has no interface, addresses nor forwards" \
         "$(c sandboxctl status --json web </dev/null 2>/dev/null | net_summary)" "bridge None  [] None []"
+# its address is kept in its state (STATE_ROOT/NAME/network), its first
+# choice at the next start, even with a lower one free (filler's, once
+# filler stops)
+if c grep -qx "address4=$WEB4" /var/lib/sandbox/web/network 2>/dev/null; then
+        ok "web's state keeps the address of its first start"
+else
+        todo "web's state keeps the address of its first start" \
+                "the record is written only where STATE_ROOT/NAME is there at the lease, which the helper makes later, at a first start"
+fi
+start web
+check_eq "web started again (filler still has $filler4) has the address it had" "$(addrs sandbox@web 4)" "$web4"
+check_eq "... and its forward answers again" "$(from_peer "$HOST_PEER4" 8080 5)" "ok web sees $PEER4"
+check_eq "... and its state keeps that address" \
+        "$(c grep -x "address4=$WEB4" /var/lib/sandbox/web/network 2>&1)" "address4=$WEB4"
+c systemctl stop sandbox@web sandbox@filler
+start web
+check_eq "web started a third time has the address it had ($web4 $web6), not the lower one freed ($filler4)" \
+        "$(addrs sandbox@web 4) $(addrs sandbox@web 6) $([ "${filler4%/*}" != "$WEB4" ] && echo other)" "$web4 $web6 other"
+c systemctl stop sandbox@web
 
 ifn=$(host_if noout)
 noout4=$(addrs sandbox@noout 4 | cut -d/ -f1)
@@ -548,6 +577,7 @@ for i in $(seq 50); do
 done
 check_eq "every sandbox stopped: no vsb link, no lease left" "$left" ""
 c nft list ruleset >"$TMP/ruleset" 2>&1
+# shellcheck disable=SC2046 # one address a word
 check "... and no sandbox's name nor address in the nftables ruleset" \
         lacks_any "$TMP/ruleset" alpha gamma b-open b-allow b-deny web noout denied "${MANY[@]}" \
         $(cut -d/ -f1 "$TMP/others") "$WEB4" "$WEB6"
