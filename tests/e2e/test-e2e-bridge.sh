@@ -14,8 +14,12 @@
 # what it names and nothing else; resolv.conf and the host name are the
 # profile's, and the host's loopback resolver answers through the
 # gateway; sandboxctl status shows the interface, addresses and forwards;
-# after systemctl stop and after SIGKILL of the helper no veth, nft rule
-# or lease is left; 100 sandboxes started at once get 100 addresses.
+# an address or a forward another running sandbox holds is refused,
+# naming it; a forward on one host address answers there only; an
+# allocated address is kept in the sandbox's state for its next start;
+# after systemctl stop, SIGKILL of the helper, and SIGKILL of every
+# process of the sandbox, no veth, nft rule or lease is left; 100
+# sandboxes started at once get 100 addresses, and leave nothing.
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -420,6 +424,12 @@ check "... and web's journal shows the peer's IPv6 address" journal_has sandbox@
 check_eq "outbound: web reaches the peer, which sees the container's address (masquerade)" \
         "$(from_sandbox web "$PEER4" 7000 5)" "ok peer sees $HOST_PEER4"
 check "... and the peer's server logged that address" journal_has e2e-peer.service "peer connection from $HOST_PEER4"
+# the same from a command joined to the sandbox with all its confinement,
+# as an administrator's shell runs it (in a cgroup of the container's)
+check_eq "outbound: a command in web (sandboxctl exec) reaches the peer too" \
+        "$(c systemd-run --quiet --wait --pipe --collect --service-type=exec \
+                sandboxctl exec web -- /usr/bin/python3 -c "$CLIENT" "$PEER4" 7000 2 5 tcp </dev/null 2>&1)" \
+        "ok peer sees $HOST_PEER4"
 check_eq "IPv6: web reaches its gateway [$GW6]" "$(from_sandbox web "$GW6" 9000 5)" "ok host sees $WEB6"
 check_eq "IPv6: web reaches the peer, masqueraded as the container's address" \
         "$(from_sandbox web "$PEER6" 7000 5)" "ok peer sees $HOST_PEER6"
