@@ -43,19 +43,19 @@ FAR4=203.0.113.2
 
 ### Programs
 
-# netserve.py tcp|udp PORT TAG [ADDRESS]: a server that logs every
+# netserve.py tcp|udp|both PORT TAG [ADDRESS]: a server that logs every
 # client's address to standard output (the journal) as "TAG connection
-# from ADDRESS" and answers it "TAG sees ADDRESS"; on every address,
-# IPv4 and IPv6, unless ADDRESS is given
+# from ADDRESS" (UDP: "TAG datagram from ADDRESS") and answers it "TAG
+# sees ADDRESS"; on every address, IPv4 and IPv6, unless ADDRESS is
+# given; "both": TCP and UDP on PORT
 cat >"$TMP/netserve.py" <<'PY'
-import socket, sys
+import socket, sys, threading
 
 proto, port, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 bind = sys.argv[4] if len(sys.argv) > 4 else None
-kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
 
 
-def listener():
+def listener(kind):
     if bind:
         s = socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET, kind)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -78,12 +78,9 @@ def peer(a):
     return a[0][7:] if a[0].startswith("::ffff:") else a[0]
 
 
-s = listener()
-if kind == socket.SOCK_STREAM:
+def serve_tcp(s):
     s.listen(64)
-print(f"{tag} listening on {proto} port {port}", flush=True)
-while True:
-    if kind == socket.SOCK_STREAM:
+    while True:
         conn, a = s.accept()
         print(f"{tag} connection from {peer(a)}", flush=True)
         try:
@@ -91,10 +88,24 @@ while True:
         except OSError:
             pass
         conn.close()
-    else:
+
+
+def serve_udp(s):
+    while True:
         _, a = s.recvfrom(512)
-        print(f"{tag} connection from {peer(a)}", flush=True)
+        print(f"{tag} datagram from {peer(a)}", flush=True)
         s.sendto(f"{tag} sees {peer(a)}\n".encode(), a)
+
+
+servers = []
+if proto in ("tcp", "both"):
+    servers.append((serve_tcp, listener(socket.SOCK_STREAM)))
+if proto in ("udp", "both"):
+    servers.append((serve_udp, listener(socket.SOCK_DGRAM)))
+print(f"{tag} listening on {proto} port {port}", flush=True)
+for f, s in servers[1:]:
+    threading.Thread(target=f, args=(s,), daemon=True).start()
+servers[0][0](servers[0][1])
 PY
 
 # The client, run with python3 -c in whatever namespace: ADDRESS PORT
@@ -139,12 +150,12 @@ e2e_file "$TMP/resolv.conf" /etc/resolv.conf
 ### Profiles
 
 # bridged NAME NETWORK-XML [XML...]: a profile whose service is
-# netserve.py on TCP port 80, tagged NAME (or $EXEC's <arg>s), with the
+# netserve.py on TCP and UDP port 80, tagged NAME (or $EXEC's <arg>s), with the
 # <network> element NETWORK-XML and the lines XML
 bridged() {
         local name=$1 net=$2
         local args=${EXEC:-"<arg>/usr/bin/python3</arg><arg>/usr/local/lib/e2e/netserve.py</arg>
-    <arg>tcp</arg><arg>80</arg><arg>$name</arg>"}
+    <arg>both</arg><arg>80</arg><arg>$name</arg>"}
         shift 2
         cat >"$TMP/$name.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -182,6 +193,7 @@ bridged web2 '<network mode="bridge"><port host="8080" sandbox="80"/></network>'
 bridged web '<network mode="bridge" ipv6="yes" mtu="1400">
     <port host="8080" sandbox="80"/>
     <port host="8081" sandbox="80" address="198.51.100.1"/>
+    <port host="8053" sandbox="80" protocol="udp"/>
     <dns server="192.0.2.53"/>
   </network>' '<hostname>web-e2e</hostname>'
 bridged noout '<network mode="bridge" outbound="no"/>'
@@ -215,9 +227,10 @@ in_net() {
 from_sandbox() {
         in_net "sandbox@$1" python3 -c "$CLIENT" "$2" "$3" "${5:-2}" "${4:-0}" "${6:-tcp}" 2>&1
 }
-# from_peer ADDRESS PORT [RETRY [TIMEOUT]]: from the peer namespace
+# from_peer ADDRESS PORT [RETRY [TIMEOUT [PROTO]]]: from the peer
+# namespace
 from_peer() {
-        c nsenter --net=/run/netns/peer python3 -c "$CLIENT" "$1" "$2" "${4:-2}" "${3:-0}" tcp 2>&1
+        c nsenter --net=/run/netns/peer python3 -c "$CLIENT" "$1" "$2" "${4:-2}" "${3:-0}" "${5:-tcp}" 2>&1
 }
 # from_host ADDRESS PORT [RETRY [TIMEOUT]]: from the container itself
 from_host() {
@@ -417,6 +430,10 @@ check_eq "a forward on one address: the peer reaches web at $HOST_PEER4:8081" \
         "$(from_peer "$HOST_PEER4" 8081 5)" "ok web sees $PEER4"
 check_fails "... and nothing answers at the container's 127.0.0.1:8081" "$(from_host 127.0.0.1 8081)"
 check_fails "... nor at the gateway's $GW4:8081, from the peer" "$(from_peer "$GW4" 8081)"
+check_eq "a UDP forward: the peer reaches web at $HOST_PEER4:8053" \
+        "$(from_peer "$HOST_PEER4" 8053 5 2 udp)" "ok web sees $PEER4"
+check "... and web's journal shows the peer's own address" journal_has sandbox@web "web datagram from $PEER4"
+check_fails "... and no TCP forward at 8053" "$(from_peer "$HOST_PEER4" 8053)"
 check_eq "forward over IPv6: the peer reaches web at [$HOST_PEER6]:8080" \
         "$(from_peer "$HOST_PEER6" 8080 5)" "ok web sees $PEER6"
 check "... and web's journal shows the peer's IPv6 address" journal_has sandbox@web "web connection from $PEER6"
@@ -448,6 +465,7 @@ check "status web: shows its IPv4 address" grep -qF "$web4" "$TMP/out"
 check "status web: shows its IPv6 address" grep -qF "$web6" "$TMP/out"
 check "status web: shows the forward 8080 -> 80" grep -qE "tcp .*:8080 -> 80" "$TMP/out"
 check "status web: shows the forward $HOST_PEER4:8081 -> 80" grep -qF "tcp $HOST_PEER4:8081 -> 80" "$TMP/out"
+check "status web: shows the UDP forward 8053 -> 80" grep -qE "udp .*:8053 -> 80" "$TMP/out"
 # net_summary: the network of the JSON object on standard input, or of
 # the entry NAME of a list of them
 net_summary() {
@@ -457,9 +475,9 @@ if isinstance(o, list):
     o = [e for e in o if e["name"] == sys.argv[1]][0]
 n = o["network"]
 print(n["mode"], n["interface"], (n["host_interface"] or "")[:3], sorted(n["addresses"] or []), n["outbound"],
-      [(f["protocol"], f["host_port"], f["sandbox_port"]) for f in n["forwards"] or []])' "${1:-}" 2>&1
+      sorted((f["protocol"], f["host_port"], f["sandbox_port"]) for f in n["forwards"] or []))' "${1:-}" 2>&1
 }
-want="bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80), ('tcp', 8081, 80)]"
+want="bridge eth0 vsb $(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$web4" "$web6") True [('tcp', 8080, 80), ('tcp', 8081, 80), ('udp', 8053, 80)]"
 check_eq "status --json web: the interface, the kernel's addresses, the forward" \
         "$(c sandboxctl status --json web </dev/null 2>&1 | net_summary)" "$want"
 check_eq "list --json: the same for web" "$(c sandboxctl list --json </dev/null 2>&1 | net_summary web)" "$want"
