@@ -18,6 +18,7 @@
 #include "net-setup.h"
 #include "netlink.h"
 #include "nft-rules.h"
+#include "proc-file.h"
 
 #define HOST_RESOLV_CONF "/etc/resolv.conf"
 #define HOST_RESOLV_MAX (64U << 10)
@@ -228,6 +229,14 @@ int net_setup(const NetSetup *s) {
         l.addr6 = s->addr6;
         memcpy(l.ports, s->ports, s->n_ports * sizeof(NetPort));
         l.n_ports = s->n_ports;
+        if (s->keeper > 0) {
+                pid_t parent;
+
+                r = proc_stat_parent_start(s->keeper, &parent, &l.keeper_start);
+                if (r < 0)
+                        return log_error_errno(r, "network: the run lock's keeper, PID %d: %m", (int) s->keeper);
+                l.keeper = s->keeper;
+        }
         r = net_lease_take(s->state_root, &l, &stale, &n_stale);
         stale_take_down(nl, stale, n_stale);
         if (r < 0)

@@ -19,6 +19,8 @@ typedef struct NetSetup {
         const char *name, *state_root, *bridge;
         /* the sandbox's process 1, in the network namespace to equip */
         pid_t pid;
+        /* the keeper of its run lock, which the lease names (net-lease.h) */
+        pid_t keeper;
         /* where the sandbox's resolv.conf is written (NULL: not) */
         const char *resolv_conf;
         NetAddr addr4, addr6, gw4, gw6; /* family 0: not given */

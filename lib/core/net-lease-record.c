@@ -90,10 +90,11 @@ static int parse_bool(const char *s, bool *ret) {
 
 enum {
         KEY_BRIDGE, KEY_IFNAME, KEY_ADDRESS4, KEY_NET4, KEY_GATEWAY4, KEY_ADDRESS6, KEY_NET6, KEY_GATEWAY6,
-        KEY_OUTBOUND, KEY_PORT, N_KEYS,
+        KEY_OUTBOUND, KEY_PORT, KEY_KEEPER, N_KEYS,
 };
 static const char *const keys[N_KEYS] = {
         "bridge", "ifname", "address4", "net4", "gateway4", "address6", "net6", "gateway6", "outbound", "port",
+        "keeper",
 };
 #define KEYS_NEEDED (1U << KEY_BRIDGE | 1U << KEY_IFNAME | 1U << KEY_ADDRESS4 | 1U << KEY_NET4 | \
                      1U << KEY_GATEWAY4 | 1U << KEY_OUTBOUND)
@@ -170,6 +171,18 @@ int net_lease_parse(char *text, const char *shown, NetLease *l) {
                 case KEY_OUTBOUND:
                         r = parse_bool(value, &l->outbound);
                         break;
+                case KEY_KEEPER: {
+                        unsigned long long pid, start;
+                        int n = -1;
+
+                        r = sscanf(value, "%llu %llu%n", &pid, &start, &n) == 2 && n > 0 && !value[n] && pid > 0 &&
+                                            pid <= INT32_MAX
+                                    ? 0
+                                    : -EINVAL;
+                        l->keeper = (pid_t) pid;
+                        l->keeper_start = start;
+                        break;
+                }
                 case KEY_PORT:
                         if (l->n_ports >= NET_LEASE_PORTS_MAX)
                                 return log_error_errno(-EBADMSG, "network: %s: more than %d forwards; not used", shown,
@@ -206,6 +219,8 @@ int net_lease_format(const NetLease *l, Buffer *b) {
         buffer_printf(b, "outbound=%s\n", l->outbound ? "yes" : "no");
         for (size_t i = 0; i < l->n_ports; i++)
                 buffer_printf(b, "port=%s\n", net_port_to_spec(&l->ports[i], spec));
+        if (l->keeper > 0)
+                buffer_printf(b, "keeper=%d %llu\n", (int) l->keeper, (unsigned long long) l->keeper_start);
         return b->oom ? log_oom() : 0;
 }
 

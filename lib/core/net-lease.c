@@ -17,6 +17,7 @@
 #include "log.h"
 #include "macro.h"
 #include "net-lease.h"
+#include "proc-file.h"
 #include "net-lease-record.h"
 #include "run-lock.h"
 #include "state-dir.h"
@@ -134,6 +135,15 @@ static void leases_done(Leases *ls) {
         free(ls->own);
 }
 
+/* whether the keeper a lease names still runs: the same PID, started at
+ * the same time (a PID used again is another process) */
+static bool keeper_alive(const NetLease *l) {
+        uint64_t start;
+        pid_t parent;
+
+        return proc_stat_parent_start(l->keeper, &parent, &start) >= 0 && start == l->keeper_start;
+}
+
 /* Every lease below dir, each marked live or stale by its sandbox's run
  * lock; the caller's own one (want_name), left by a start that did not
  * end cleanly, is stale, as the caller holds that lock. A lease that
@@ -207,11 +217,26 @@ static int leases_scan(int dir, const char *want_name, Leases *ls) {
         ls->live = calloc(n ? n : 1, sizeof(bool));
         if (!ls->live)
                 return log_oom();
+        /* a lease that names its keeper is live while that runs; the
+         * others by their run locks, asked all at once */
+        size_t asked = 0;
         for (size_t i = 0; i < n; i++)
-                names[i] = ls->items[i].name;
-        r = sandbox_locks_held_now(run_root, (const char *const *) names, n, ls->live);
-        if (r < 0)
-                return r;
+                if (readable[i] < 0 || ls->items[i].keeper <= 0)
+                        names[asked++] = ls->items[i].name;
+                else
+                        ls->live[i] = keeper_alive(&ls->items[i]);
+        if (asked > 0) {
+                _cleanup_free_ bool *held = calloc(asked, sizeof(bool));
+
+                if (!held)
+                        return log_oom();
+                r = sandbox_locks_held_now(run_root, (const char *const *) names, asked, held);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0, k = 0; i < n; i++)
+                        if (readable[i] < 0 || ls->items[i].keeper <= 0)
+                                ls->live[i] = held[k++];
+        }
         ls->n = n;
         for (size_t i = 0; i < n; i++) {
                 if (readable[i] >= 0)

@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "names.h"
 #include "net-addr.h"
@@ -36,6 +38,13 @@ typedef struct NetLease {
         bool outbound;
         NetPort ports[NET_LEASE_PORTS_MAX];
         size_t n_ports;
+        /* The process that holds the sandbox's run lock to its end, and
+         * takes its network down (the lock's keeper), with its start time
+         * (/proc/PID/stat): the lease is live while that process is. 0:
+         * none given; the run lock itself is asked, through /proc/locks,
+         * whose every read waits for an RCU grace period. */
+        pid_t keeper;
+        uint64_t keeper_start;
 } NetLease;
 
 /*

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "log.h"
 #include "quantities.h"
 #include "run-lock.h"
@@ -256,19 +257,49 @@ static int file_id_compare(const void *a, const void *b) {
 
 /* The files /proc/locks lists a flock() lock on (not a waiter for one),
  * sorted. */
-static int flocks_list(FileId **ret, size_t *ret_n) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
-        _cleanup_free_ FileId *ids = NULL;
-        size_t size = 0, n = 0, allocated = 0;
+/* /proc/locks, to its end. The kernel lists it a page at a time, each
+ * page under its lock, by position: a lock held throughout can be left
+ * out of one reading, when one listed before it is dropped between two
+ * pages. */
+static int proc_locks_read(Buffer *b) {
+        _cleanup_close_ int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+        char page[8192];
+        ssize_t k;
 
-        f = fopen("/proc/locks", "re");
-        if (!f)
+        if (fd < 0)
                 return -errno;
-        while (getline(&line, &size, f) > 0) {
+        while ((k = read(fd, page, sizeof(page))) > 0)
+                buffer_append_n(b, page, (size_t) k);
+        if (k < 0)
+                return -errno;
+        return b->oom ? -ENOMEM : 0;
+}
+
+static int flocks_list(FileId **ret, size_t *ret_n) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ FileId *ids = NULL;
+        size_t n = 0, allocated = 0;
+        int r;
+
+        /* read twice, and every lock either reading lists is held: one
+         * held throughout is left out of both only if locks are dropped
+         * just so, twice */
+        r = proc_locks_read(&b);
+        if (r >= 0)
+                r = proc_locks_read(&b);
+        if (r < 0)
+                return r;
+        text = buffer_steal(&b);
+        if (!text)
+                return -ENOMEM;
+        for (char *line = text, *end; *line; line = end) {
                 unsigned maj, min;
                 unsigned long long ino;
 
+                end = strchrnul(line, '\n');
+                if (*end)
+                        *end++ = 0;
                 if (!strstr(line, " FLOCK ") || strstr(line, " -> "))
                         continue;
                 /* "ID: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END" */
@@ -284,8 +315,6 @@ static int flocks_list(FileId **ret, size_t *ret_n) {
                 }
                 ids[n++] = (FileId) { makedev(maj, min), (ino_t) ino };
         }
-        if (ferror(f))
-                return -EIO;
         if (n > 0)
                 qsort(ids, n, sizeof(FileId), file_id_compare);
         *ret = TAKE_PTR(ids);
