@@ -515,7 +515,7 @@ if c grep -qx "address4=$WEB4" /var/lib/sandbox/web/network 2>/dev/null; then
         ok "web's state keeps the address of its first start"
 else
         todo "web's state keeps the address of its first start" \
-                "the record is written only where STATE_ROOT/NAME is there at the lease, which the helper makes later, at a first start"
+                "at a first start sandbox-network takes the lease while the helper makes STATE_ROOT/NAME for the overlays: the record is written only when the directory is there first"
 fi
 start web
 check_eq "web started again (filler still has $filler4) has the address it had" "$(addrs sandbox@web 4)" "$web4"
