@@ -43,104 +43,9 @@ FAR4=203.0.113.2
 
 ### Programs
 
-# netserve.py tcp|udp|both PORT TAG [ADDRESS]: a server that logs every
-# client's address to standard output (the journal) as "TAG connection
-# from ADDRESS" (UDP: "TAG datagram from ADDRESS") and answers it "TAG
-# sees ADDRESS"; on every address, IPv4 and IPv6, unless ADDRESS is
-# given; "both": TCP and UDP on PORT
-cat >"$TMP/netserve.py" <<'PY'
-import socket, sys, threading
-
-proto, port, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-bind = sys.argv[4] if len(sys.argv) > 4 else None
-
-
-def listener(kind):
-    if bind:
-        s = socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET, kind)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((bind, port))
-        return s
-    try:
-        s = socket.socket(socket.AF_INET6, kind)
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("::", port))
-        return s
-    except OSError:
-        s = socket.socket(socket.AF_INET, kind)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", port))
-        return s
-
-
-def peer(a):
-    return a[0][7:] if a[0].startswith("::ffff:") else a[0]
-
-
-def serve_tcp(s):
-    s.listen(64)
-    while True:
-        conn, a = s.accept()
-        print(f"{tag} connection from {peer(a)}", flush=True)
-        try:
-            conn.sendall(f"{tag} sees {peer(a)}\n".encode())
-        except OSError:
-            pass
-        conn.close()
-
-
-def serve_udp(s):
-    while True:
-        _, a = s.recvfrom(512)
-        print(f"{tag} datagram from {peer(a)}", flush=True)
-        s.sendto(f"{tag} sees {peer(a)}\n".encode(), a)
-
-
-servers = []
-if proto in ("tcp", "both"):
-    servers.append((serve_tcp, listener(socket.SOCK_STREAM)))
-if proto in ("udp", "both"):
-    servers.append((serve_udp, listener(socket.SOCK_DGRAM)))
-print(f"{tag} listening on {proto} port {port}", flush=True)
-for f, s in servers[1:]:
-    threading.Thread(target=f, args=(s,), daemon=True).start()
-servers[0][0](servers[0][1])
-PY
-
-# The client, run with python3 -c in whatever namespace: ADDRESS PORT
-# TIMEOUT RETRY-SECONDS tcp|udp. Prints "ok ANSWER", or "error ERRNO" of
-# its last try (ETIMEDOUT when nothing came back in TIMEOUT seconds);
-# tries again until RETRY-SECONDS have passed (0: once).
-CLIENT='
-import errno, socket, sys, time
-host, port, timeout, retry, proto = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-end = time.monotonic() + retry
-while True:
-    s = socket.socket(fam, socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.connect((host, port))
-        if proto == "udp":
-            s.send(b"query")
-        data = s.recv(512).decode(errors="replace").strip()
-        if data:
-            print("ok " + data)
-            break
-        err = "EOF"
-    except TimeoutError:
-        err = "ETIMEDOUT"
-    except OSError as e:
-        err = errno.errorcode.get(e.errno, str(e.errno))
-    finally:
-        s.close()
-    if time.monotonic() >= end:
-        print("error " + err)
-        break
-    time.sleep(0.2)
-'
-e2e_file "$TMP/netserve.py" /usr/local/lib/e2e/netserve.py 0644
+# the server and the client (tests/e2e/net-probe.py)
+PROBE=/usr/local/lib/sandbox-e2e/net-probe.py
+e2e_file "$SOURCE_ROOT/tests/e2e/net-probe.py" "$PROBE" 0755
 # the container's resolver is on its loopback, as systemd-resolved's
 # 127.0.0.53 is (a fake one, below, answers there): a sandbox without
 # <dns> reaches it through its gateway's port 53
@@ -150,12 +55,12 @@ e2e_file "$TMP/resolv.conf" /etc/resolv.conf
 ### Profiles
 
 # bridged NAME NETWORK-XML [XML...]: a profile whose service is
-# netserve.py on TCP and UDP port 80, tagged NAME (or $EXEC's <arg>s), with the
-# <network> element NETWORK-XML and the lines XML
+# net-probe.py's server on TCP and UDP port 80, tagged NAME (or $EXEC's
+# <arg>s), with the <network> element NETWORK-XML and the lines XML
 bridged() {
         local name=$1 net=$2
-        local args=${EXEC:-"<arg>/usr/bin/python3</arg><arg>/usr/local/lib/e2e/netserve.py</arg>
-    <arg>both</arg><arg>80</arg><arg>$name</arg>"}
+        local args=${EXEC:-"<arg>/usr/bin/python3</arg><arg>$PROBE</arg>
+    <arg>serve</arg><arg>both</arg><arg>80</arg><arg>$name</arg>"}
         shift 2
         cat >"$TMP/$name.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -225,16 +130,16 @@ in_net() {
 # from_sandbox NAME ADDRESS PORT [RETRY [TIMEOUT [PROTO]]]: the client's
 # line, connecting from sandbox@NAME
 from_sandbox() {
-        in_net "sandbox@$1" python3 -c "$CLIENT" "$2" "$3" "${5:-2}" "${4:-0}" "${6:-tcp}" 2>&1
+        in_net "sandbox@$1" python3 "$PROBE" connect "$2" "$3" "${5:-2}" "${4:-0}" "${6:-tcp}" 2>&1
 }
 # from_peer ADDRESS PORT [RETRY [TIMEOUT [PROTO]]]: from the peer
 # namespace
 from_peer() {
-        c nsenter --net=/run/netns/peer python3 -c "$CLIENT" "$1" "$2" "${4:-2}" "${3:-0}" "${5:-tcp}" 2>&1
+        c nsenter --net=/run/netns/peer python3 "$PROBE" connect "$1" "$2" "${4:-2}" "${3:-0}" "${5:-tcp}" 2>&1
 }
 # from_host ADDRESS PORT [RETRY [TIMEOUT]]: from the container itself
 from_host() {
-        c python3 -c "$CLIENT" "$1" "$2" "${4:-2}" "${3:-0}" tcp 2>&1
+        c python3 "$PROBE" connect "$1" "$2" "${4:-2}" "${3:-0}" tcp 2>&1
 }
 # failed LINE: the client's LINE is a network error (ETIMEDOUT,
 # ECONNREFUSED, EHOSTUNREACH...), not the client or sandbox missing
@@ -343,9 +248,9 @@ check_eq "the peer namespace, behind a veth pair of the container's" "$?" 0
 # the peer's server, the container's own on every address (the gateway's
 # among them), and a resolver on the container's 127.0.0.53
 c systemd-run --quiet --unit=e2e-peer nsenter --net=/run/netns/peer \
-        python3 /usr/local/lib/e2e/netserve.py tcp 7000 peer
-c systemd-run --quiet --unit=e2e-host python3 /usr/local/lib/e2e/netserve.py tcp 9000 host
-c systemd-run --quiet --unit=e2e-resolver python3 /usr/local/lib/e2e/netserve.py udp 53 resolver 127.0.0.53
+        python3 "$PROBE" serve tcp 7000 peer
+c systemd-run --quiet --unit=e2e-host python3 "$PROBE" serve tcp 9000 host
+c systemd-run --quiet --unit=e2e-resolver python3 "$PROBE" serve udp 53 resolver 127.0.0.53
 check_eq "the peer's server answers the container" "$(from_host "$PEER4" 7000 5)" "ok peer sees $HOST_PEER4"
 check_eq "... and the peer, the container's server (the peer routes through the container)" \
         "$(from_peer "$HOST_PEER4" 9000 5)" "ok host sees $PEER4"
@@ -445,7 +350,7 @@ check "... and the peer's server logged that address" journal_has e2e-peer.servi
 # as an administrator's shell runs it (in a cgroup of the container's)
 check_eq "outbound: a command in web (sandboxctl exec) reaches the peer too" \
         "$(c systemd-run --quiet --wait --pipe --collect --service-type=exec \
-                sandboxctl exec web -- /usr/bin/python3 -c "$CLIENT" "$PEER4" 7000 2 5 tcp </dev/null 2>&1)" \
+                sandboxctl exec web -- /usr/bin/python3 "$PROBE" connect "$PEER4" 7000 2 5 tcp </dev/null 2>&1)" \
         "ok peer sees $HOST_PEER4"
 check_eq "IPv6: web reaches its gateway [$GW6]" "$(from_sandbox web "$GW6" 9000 5)" "ok host sees $WEB6"
 check_eq "IPv6: web reaches the peer, masqueraded as the container's address" \
