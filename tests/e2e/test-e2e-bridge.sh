@@ -102,8 +102,9 @@ bridged web '<network mode="bridge" ipv6="yes" mtu="1400">
     <dns server="192.0.2.53"/>
   </network>' '<hostname>web-e2e</hostname>'
 bridged noout '<network mode="bridge" outbound="no"/>'
-bridged denied '<network mode="bridge">
+bridged denied '<network mode="bridge" ipv6="yes">
     <deny address="198.51.100.0/24"/>
+    <deny address="2001:db8:1::/64"/>
   </network>'
 # the template of the 100, whose service only sleeps, and one more such
 EXEC='<arg>/bin/sleep</arg><arg>infinity</arg>' bridged n000 '<network mode="bridge"/>'
@@ -295,6 +296,10 @@ refused() {
 refused clash alpha
 check_eq "alpha still answers at its address" "$(from_sandbox gamma "$A" 80 5)" "ok alpha sees $C"
 
+check_eq "the rules are in the project's own tables: netdev sandbox and inet sandbox" \
+        "$(c nft list tables 2>&1 | grep -E '^table (netdev|inet) sandbox$' | sort | tr '\n' ' ')" \
+        "table inet sandbox table netdev sandbox "
+
 ### A forward, outbound NAT, IPv6, resolv.conf and the host name
 
 # filler takes an address before web does
@@ -396,6 +401,11 @@ check_fails "outbound=\"no\": noout does not reach the peer" "$(from_sandbox noo
 check_eq "deny 198.51.100.0/24: denied reaches $FAR4, outside the list" \
         "$(from_sandbox denied "$FAR4" 7000 5)" "ok peer sees $HOST_PEER4"
 check_fails "deny 198.51.100.0/24: denied does not reach the peer at $PEER4" "$(from_sandbox denied "$PEER4" 7000)"
+check_eq "deny 2001:db8:1::/64: denied reaches its IPv6 gateway, outside the list" \
+        "$(from_sandbox denied "$GW6" 9000 5)" "ok host sees $(addrs sandbox@denied 6 | cut -d/ -f1)"
+check_fails "deny 2001:db8:1::/64: denied does not reach the peer at $PEER6" "$(from_sandbox denied "$PEER6" 7000)"
+check_fails "... nor does the peer reach denied's own address (the list judges what reaches it too)" \
+        "$(c nsenter --net=/run/netns/peer python3 "$PROBE" connect "$(addrs sandbox@denied 4 | cut -d/ -f1)" 80 2 0 tcp 2>&1)"
 
 ### Nothing left after a stop, nor after SIGKILL of the helper
 
@@ -443,6 +453,10 @@ if [[ $main =~ ^[1-9][0-9]*$ ]] && [ "$main" != 1 ]; then
         left=$(wait_clean noout "$ifn" "$noout4")
         check_eq "SIGKILL of noout's helper ($main): no $ifn, no lease, no nft rule of noout's left" "$left" ""
         check_eq "... and the unit is failed" "$(c systemctl is-active sandbox@noout)" failed
+        start noout
+        check_eq "noout starts again, and reaches its gateway" "$(from_sandbox noout "$GW4" 9000 5)" \
+                "ok host sees $(addrs sandbox@noout 4 | cut -d/ -f1)"
+        c systemctl stop sandbox@noout
 else
         not_ok "SIGKILL of noout's helper: it has none (MainPID \"$main\")"
 fi
