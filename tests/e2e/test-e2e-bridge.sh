@@ -324,6 +324,8 @@ check_eq "web's eth0 has the profile's MTU" "$(in_net sandbox@web ip -o link sho
 webif=$(host_if web)
 check_eq "web's host end ${webif:-(none)} is on sandbox0, with the profile's MTU" \
         "$(c ip -o link show dev "$webif" 2>&1 | sed -n 's|.* mtu \([0-9]*\) .* master \([^ ]*\) .*|\1 \2|p')" "1400 sandbox0"
+check "... and its alias names web (what a refused start is checked for)" \
+        c sh -c "ip -o link show dev '$webif' | grep -q 'alias sandbox web\$'"
 check_eq "web's default routes lead to the gateways" \
         "$(in_net sandbox@web ip -4 route show default 2>&1 | awk '{ print $3 }') $(in_net sandbox@web ip -6 route show default 2>&1 | awk '{ print $3 }')" \
         "$GW4 $GW6"
