@@ -81,12 +81,13 @@ pid_t bridge_setup_start(const HelperConfig *c, pid_t init, pid_t keeper, const 
         return start(argv);
 }
 
-int bridge_teardown(const char *name, bool debug) {
+int bridge_teardown(const char *name, const char *state_root, bool debug) {
         _cleanup_strv_free_ char **argv = NULL;
         pid_t pid;
 
         if (strv_append(&argv, "sandbox-network") < 0 || strv_append(&argv, "teardown") < 0 ||
-            strv_appendf(&argv, "--name=%s", name) < 0 || (debug && strv_append(&argv, "--debug") < 0))
+            strv_appendf(&argv, "--name=%s", name) < 0 ||
+            strv_appendf(&argv, "--state-root=%s", state_root) < 0 || (debug && strv_append(&argv, "--debug") < 0))
                 return log_oom();
         pid = start(argv);
         return pid < 0 ? pid : bridge_setup_wait(pid);

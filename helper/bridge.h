@@ -28,4 +28,4 @@ int bridge_setup_wait(pid_t pid);
 
 /* sandbox-network teardown: what the sandbox's lease names is taken
  * down. Returns 0 or -errno. */
-int bridge_teardown(const char *name, bool debug);
+int bridge_teardown(const char *name, const char *state_root, bool debug);

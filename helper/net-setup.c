@@ -257,13 +257,13 @@ int net_setup(const NetSetup *s) {
         if (r >= 0)
                 r = nft_sandbox_add(&rules);
         if (r < 0) {
-                (void) net_teardown(s->name);
+                (void) net_teardown(s->name, NULL);
                 return r;
         }
         return 0;
 }
 
-int net_teardown(const char *name) {
+int net_teardown(const char *name, const char *state_root) {
         _cleanup_(netlink_closep) Netlink *nl = NULL;
         NetLease l;
         int r, k;
@@ -273,6 +273,7 @@ int net_teardown(const char *name) {
                 return 0;
         if (r < 0)
                 return r;
+        net_lease_remember(state_root, &l);
         r = nft_sandbox_remove(&l);
         k = netlink_open(-1, &nl);
         if (k >= 0) {

@@ -39,5 +39,6 @@ int net_setup(const NetSetup *s);
 
 /* What the sandbox name's lease says it has, taken down: its rules, the
  * host's end of its veth pair (the sandbox's end goes with it), the
- * lease. None is not an error. */
-int net_teardown(const char *name);
+ * lease; its addresses kept in state_root (NULL: not) for its next
+ * start. None is not an error. */
+int net_teardown(const char *name, const char *state_root);

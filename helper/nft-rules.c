@@ -133,10 +133,19 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add rule inet sandbox nat-post ip6 saddr @masq6 oifname != @bridges masquerade\n"
                 /* the host's own loopback clients of a forward */
                 "add rule inet sandbox nat-post oifname @bridges ip saddr 127.0.0.0/8 masquerade\n"
+                /* a sandbox's connection to a forward of the host's that
+                 * leads back into a bridge: the answer must come back
+                 * through the host, from the address it was sent to */
+                "add rule inet sandbox nat-post iifname @bridges oifname @bridges ct status dnat masquerade\n"
                 "add chain inet sandbox filter-fwd { type filter hook forward priority filter; policy accept; }\n"
                 "flush chain inet sandbox filter-fwd\n"
                 "add rule inet sandbox filter-fwd ct state new iifname @bridges ip saddr @noout4 drop\n"
                 "add rule inet sandbox filter-fwd ct state new iifname @bridges ip6 saddr @noout6 drop\n"
+                /* into a bridge from elsewhere, only what a forward led
+                 * there: a neighbour that routes a bridge's network
+                 * through the host reaches no sandbox's other ports */
+                "add rule inet sandbox filter-fwd ct state new oifname @bridges iifname != @bridges "
+                "ct status & dnat == 0 drop\n"
                 "add chain inet sandbox filter-in { type filter hook input priority filter; policy accept; }\n"
                 "flush chain inet sandbox filter-in\n"
                 /* on the address the sandbox sent to: the gateway's

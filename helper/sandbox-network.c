@@ -7,7 +7,7 @@
  *
  *   sandbox-network setup --name=NAME --pid=PID --keeper=PID --state-root=DIR
  *       [--resolv-conf=FILE] [the helper's --net-* options]
- *   sandbox-network teardown --name=NAME [--if-stopped]
+ *   sandbox-network teardown --name=NAME [--state-root=DIR] [--if-stopped]
  *
  * teardown --if-stopped is the unit's ExecStopPost=: it does nothing
  * while the sandbox runs (its run lock is held). It exits 0, or 1 after
@@ -218,7 +218,7 @@ static int teardown(const Args *a) {
                 if (r < 0)
                         return r;
         }
-        return net_teardown(a->s.name);
+        return net_teardown(a->s.name, a->s.state_root);
 }
 
 int main(int argc, char *argv[]) {

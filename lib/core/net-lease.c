@@ -357,7 +357,7 @@ static bool first_choice(const char *state_root, const NetLease *want, const Lea
 /* STATE_ROOT/NAME/network rewritten with the address taken; a sandbox
  * without state (yet) has no first choice to keep, and a failure only
  * costs the next start its first choice (logged). */
-static void first_choice_keep(const char *state_root, const NetLease *l) {
+void net_lease_remember(const char *state_root, const NetLease *l) {
         _cleanup_close_ int root = -EBADF, state = -EBADF;
         _cleanup_free_ char *shown = NULL;
         _cleanup_buffer_ Buffer b = {};
@@ -535,6 +535,6 @@ int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale,
         r = net_record_write(dir, lease_dir, want->name, b.data);
         if (r < 0)
                 return r;
-        first_choice_keep(state_root, want);
+        net_lease_remember(state_root, want);
         return stale_collect(dir, &ls, ret_stale, ret_n_stale);
 }

@@ -70,6 +70,12 @@ typedef struct NetLease {
  */
 int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale, size_t *ret_n_stale);
 
+/* Keeps l's addresses in state_root/NAME/network, the first choice of
+ * its next start, when that directory is there (a first start takes its
+ * lease while the helper makes it: the keeper's teardown keeps them
+ * again at the end). Nothing is logged or returned. */
+void net_lease_remember(const char *state_root, const NetLease *l);
+
 /* The running lease of name; -ENOENT when there is none (not logged). */
 int net_lease_read(const char *name, NetLease *ret);
 
