@@ -6,7 +6,11 @@
 #     --network=bridge (a veth pair to the bridge, an allocated address,
 #     the nftables rules, resolv.conf, all taken down again by the lock's
 #     keeper); median and spread of RUNS starts each, the rows in turn
-#     round by round. Target: (b) - (a) at most +5 ms.
+#     round by round. Target: (b) - (a) at most +5 ms. After each start,
+#     untimed by it, the time until its run lock is free (the keeper's
+#     teardown), so that no start waits for the one before it; then the
+#     helper's --debug steps of both rows side by side, where the
+#     difference goes.
 #
 #   TCP throughput of one connection sending SIZE bytes (bench/net-bench.c,
 #     write() and read() of 256 KiB on both ends), from a client in the
@@ -18,7 +22,9 @@
 #           own port forward (--network-veth --port=tcp:PORT:PORT),
 #           where systemd-nspawn is installed: the peer;
 #     ROUNDS transfers per row after one warm-up transfer, the rows in
-#     turn. Target: (d) at least 50% of (c).
+#     turn. Target: (d) at least 50% of (c). Podman is named only as
+#     installed or not: its forward needs an image, which this benchmark
+#     does not fetch.
 #
 # Nothing touches the machine's network: the benchmark runs in a network
 # namespace of its own (its bridge, veth pairs, nftables tables and
@@ -220,7 +226,7 @@ DEBUG_RUNS=11
 for _ in $(seq "$DEBUG_RUNS"); do
         for k in a b; do
                 [ -z "${FAILED[$k]:-}" ] || continue
-                ref=ROW_${k^^}[@]
+                ref="ROW_${k^^}[@]"
                 cmd=("${!ref}")
                 n=${#cmd[@]}
                 "$NB" time "$TMP/$k.debug.err" -- "${cmd[@]:0:n-2}" --debug -- /bin/true >/dev/null || continue
