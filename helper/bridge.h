@@ -16,10 +16,16 @@
 
 bool network_is_bridge(const HelperConfig *c);
 
-/* sandbox-network setup, for process 1 init; the sandbox's resolv.conf
- * written in rundir. Returns 0 or -errno (sandbox-network said why). */
-int bridge_setup(const HelperConfig *c, pid_t init, const char *state_root, const char *rundir);
+/* sandbox-network setup, for process 1 init (the lease names keeper, the
+ * run lock's keeper, as what it lives with), started: it runs while
+ * process 1 builds the root. The sandbox's resolv.conf is made empty in
+ * rundir first, for process 1 to bind; sandbox-network fills it in.
+ * Returns its PID, or -errno after logging. */
+pid_t bridge_setup_start(const HelperConfig *c, pid_t init, pid_t keeper, const char *state_root, const char *rundir);
+/* Waits for it: 0 once the network is made, or -errno (sandbox-network
+ * said why). */
+int bridge_setup_wait(pid_t pid);
 
 /* sandbox-network teardown: what the sandbox's lease names is taken
  * down. Returns 0 or -errno. */
-int bridge_teardown(const char *name, bool debug);
+int bridge_teardown(const char *name, const char *state_root, bool debug);

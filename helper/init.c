@@ -22,6 +22,7 @@
 #include "init.h"
 #include "log.h"
 #include "mount-util.h"
+#include "bridge.h"
 #include "network.h"
 #include "notify.h"
 #include "paths.h"
@@ -498,11 +499,32 @@ static void plan_rootfs(const HelperConfig *c, Plan *p) {
         steps_plan(rootfs_steps, n_rootfs_steps, c, p);
 }
 
+/* A bridged sandbox's network is made by the helper outside while this
+ * process builds the root: its one byte after the overlays says it is
+ * made; a closed socket, that it failed (and the helper said why). */
+static int network_wait(int sock) {
+        char c = 0;
+        ssize_t k;
+
+        do
+                k = recv(sock, &c, 1, 0);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return log_error_errno(-errno, "network: wait for the helper: %m");
+        return k == 1 && c == 'n' ? 0 : -ECANCELED;
+}
+
 static int step_notify(void *state, StepTimer *t) {
         Init *x = state;
         const bool relayed = x->relay >= 0;
+        int r;
 
         (void) t;
+        if (network_is_bridge(x->c)) {
+                r = network_wait(x->overlays);
+                if (r < 0)
+                        return r;
+        }
         close(TAKE_FD(x->overlays));
         /* the relay's socket is bound: the helper outside reads it */
         if (relayed)

@@ -279,7 +279,7 @@ typedef struct Outer {
         int started[2], overlays[2];
         int keeper_done, note;
         sigset_t set;
-        pid_t init, keeper;
+        pid_t init, keeper, network;
 } Outer;
 
 static int step_preflight(void *state, StepTimer *t) {
@@ -440,8 +440,7 @@ static int step_namespaces(void *state, StepTimer *t) {
          * end must not be the one that unmounts. */
         mntns = open_mount_ns(o->init);
         o->keeper = mntns < 0 ? mntns
-                              : shared_dirs_keeper(o->c, o->init, o->lock, mntns, o->note,
-                                                   mounts_images(o->c) || network_is_bridge(o->c),
+                              : shared_dirs_keeper(o->c, o->init, o->lock, mntns, o->note, mounts_images(o->c),
                                                    &o->keeper_done);
         if (mntns >= 0)
                 close(mntns);
@@ -470,7 +469,28 @@ static int step_bridge(void *state, StepTimer *t) {
         Outer *o = state;
 
         (void) t;
-        if (bridge_setup(o->c, o->init, o->state_root, o->rundir) >= 0)
+        o->network = bridge_setup_start(o->c, o->init, o->keeper, o->state_root, o->rundir);
+        if (o->network > 0)
+                return 0;
+        (void) kill(o->init, SIGKILL);
+        (void) wait_as_init(o->init, &o->set);
+        shared_dirs_keeper_wait(TAKE_FD(o->keeper_done));
+        return -ECHILD;
+}
+
+/* Once the overlays are sent: process 1 is told the network is made, by
+ * one byte after them, which it waits for before anything of the sandbox
+ * runs; or finds the socket closed, and stops. */
+static int step_bridge_wait(void *state, StepTimer *t) {
+        Outer *o = state;
+        int r;
+
+        (void) t;
+        r = bridge_setup_wait(o->network);
+        if (r >= 0 && o->overlays[0] >= 0 && send(o->overlays[0], "n", 1, MSG_NOSIGNAL) != 1)
+                r = log_error_errno(-errno, "network: tell process 1: %m");
+        closep(&o->overlays[0]);
+        if (r >= 0)
                 return 0;
         (void) kill(o->init, SIGKILL);
         (void) wait_as_init(o->init, &o->set);
@@ -483,8 +503,9 @@ static int step_bridge(void *state, StepTimer *t) {
 static int step_overlays(void *state, StepTimer *t) {
         Outer *o = state;
 
-        (void) overlays_send(o->c, o->root, o->state_root, o->overlays[0], t);
-        close(o->overlays[0]);
+        /* a bridged sandbox's socket stays open for the network's word */
+        if (overlays_send(o->c, o->root, o->state_root, o->overlays[0], t) < 0 || !network_is_bridge(o->c))
+                closep(&o->overlays[0]);
         close(TAKE_FD(o->root));
         return 0;
 }
@@ -497,6 +518,7 @@ static const Step helper_steps[] = {
         { "namespaces", NULL, step_namespaces, plan_namespaces },
         { "bridge", is_bridged, step_bridge, plan_bridge },
         { NULL, NULL, step_overlays, plan_overlays },
+        { NULL, is_bridged, step_bridge_wait, NULL },
 };
 
 void helper_print_plan(const HelperConfig *c) {
@@ -546,7 +568,7 @@ static int run(HelperConfig *c) {
          * for: they are the host's, and gone once the helper has ended;
          * so are images, see mounts_images(). */
         lock_note(o.note, getpid(), o.keeper, true);
-        if (c->shared_runtime_dirs || mounts_images(c) || network_is_bridge(c))
+        if (c->shared_runtime_dirs || mounts_images(c))
                 shared_dirs_keeper_wait(o.keeper_done);
         else
                 closep(&o.keeper_done);

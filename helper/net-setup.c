@@ -18,6 +18,7 @@
 #include "net-setup.h"
 #include "netlink.h"
 #include "nft-rules.h"
+#include "proc-file.h"
 
 #define HOST_RESOLV_CONF "/etc/resolv.conf"
 #define HOST_RESOLV_MAX (64U << 10)
@@ -228,6 +229,14 @@ int net_setup(const NetSetup *s) {
         l.addr6 = s->addr6;
         memcpy(l.ports, s->ports, s->n_ports * sizeof(NetPort));
         l.n_ports = s->n_ports;
+        if (s->keeper > 0) {
+                pid_t parent;
+
+                r = proc_stat_parent_start(s->keeper, &parent, &l.keeper_start);
+                if (r < 0)
+                        return log_error_errno(r, "network: the run lock's keeper, PID %d: %m", (int) s->keeper);
+                l.keeper = s->keeper;
+        }
         r = net_lease_take(s->state_root, &l, &stale, &n_stale);
         stale_take_down(nl, stale, n_stale);
         if (r < 0)
@@ -248,13 +257,13 @@ int net_setup(const NetSetup *s) {
         if (r >= 0)
                 r = nft_sandbox_add(&rules);
         if (r < 0) {
-                (void) net_teardown(s->name);
+                (void) net_teardown(s->name, NULL);
                 return r;
         }
         return 0;
 }
 
-int net_teardown(const char *name) {
+int net_teardown(const char *name, const char *state_root) {
         _cleanup_(netlink_closep) Netlink *nl = NULL;
         NetLease l;
         int r, k;
@@ -264,6 +273,7 @@ int net_teardown(const char *name) {
                 return 0;
         if (r < 0)
                 return r;
+        net_lease_remember(state_root, &l);
         r = nft_sandbox_remove(&l);
         k = netlink_open(-1, &nl);
         if (k >= 0) {

@@ -19,6 +19,8 @@ typedef struct NetSetup {
         const char *name, *state_root, *bridge;
         /* the sandbox's process 1, in the network namespace to equip */
         pid_t pid;
+        /* the keeper of its run lock, which the lease names (net-lease.h) */
+        pid_t keeper;
         /* where the sandbox's resolv.conf is written (NULL: not) */
         const char *resolv_conf;
         NetAddr addr4, addr6, gw4, gw6; /* family 0: not given */
@@ -37,5 +39,6 @@ int net_setup(const NetSetup *s);
 
 /* What the sandbox name's lease says it has, taken down: its rules, the
  * host's end of its veth pair (the sandbox's end goes with it), the
- * lease. None is not an error. */
-int net_teardown(const char *name);
+ * lease; its addresses kept in state_root (NULL: not) for its next
+ * start. None is not an error. */
+int net_teardown(const char *name, const char *state_root);

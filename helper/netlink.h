@@ -9,6 +9,7 @@
  * logged with what was asked ("network: add veth vsb3: File exists").
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "net-addr.h"
@@ -25,6 +26,20 @@ static inline void netlink_closep(Netlink **nl) {
                 netlink_close(*nl);
 }
 
+/* what the kernel says of a link */
+typedef struct NetlinkLink {
+        int ifindex;
+        int master; /* 0: none */
+        unsigned mtu;
+        unsigned flags; /* IFF_UP, ... */
+        uint8_t mac[6];
+        bool bridge;
+        char name[NET_IFNAME_MAX + 1];
+        char alias[256]; /* IFALIASZ */
+} NetlinkLink;
+
+/* link ifindex; -ENODEV (not logged) when there is none */
+int netlink_link_get(Netlink *nl, int ifindex, NetlinkLink *ret);
 /* the index of the link name; -ENODEV (not logged) when there is none */
 int netlink_link_index(Netlink *nl, const char *name);
 /* whether link ifindex is a bridge: 1, 0, or -errno */

@@ -5,9 +5,9 @@
  * its lock's keeper at its end (net-setup.h). A program of its own as it
  * links libmnl and libnftables, which the static helper cannot.
  *
- *   sandbox-network setup --name=NAME --pid=PID --state-root=DIR
+ *   sandbox-network setup --name=NAME --pid=PID --keeper=PID --state-root=DIR
  *       [--resolv-conf=FILE] [the helper's --net-* options]
- *   sandbox-network teardown --name=NAME [--if-stopped]
+ *   sandbox-network teardown --name=NAME [--state-root=DIR] [--if-stopped]
  *
  * teardown --if-stopped is the unit's ExecStopPost=: it does nothing
  * while the sandbox runs (its run lock is held). It exits 0, or 1 after
@@ -32,13 +32,14 @@
 #include "strv.h"
 
 enum {
-        OPT_NAME = 0x100, OPT_PID, OPT_STATE_ROOT, OPT_RESOLV_CONF, OPT_BRIDGE, OPT_ADDRESS, OPT_GATEWAY, OPT_IPV6,
+        OPT_NAME = 0x100, OPT_PID, OPT_KEEPER, OPT_STATE_ROOT, OPT_RESOLV_CONF, OPT_BRIDGE, OPT_ADDRESS, OPT_GATEWAY, OPT_IPV6,
         OPT_MTU, OPT_OUTBOUND, OPT_PORT, OPT_ALLOW, OPT_DENY, OPT_DNS, OPT_IF_STOPPED, OPT_DEBUG,
 };
 
 static const struct option options[] = {
         { "name", required_argument, NULL, OPT_NAME },
         { "pid", required_argument, NULL, OPT_PID },
+        { "keeper", required_argument, NULL, OPT_KEEPER },
         { "state-root", required_argument, NULL, OPT_STATE_ROOT },
         { "resolv-conf", required_argument, NULL, OPT_RESOLV_CONF },
         { "net-bridge", required_argument, NULL, OPT_BRIDGE },
@@ -136,6 +137,10 @@ static int parse_args(int argc, char *argv[], Args *a) {
                         r = parse_uint_range(optarg, 2, INT32_MAX, &v) < 0 ? bad("pid", optarg) : 0;
                         s->pid = (pid_t) v;
                         break;
+                case OPT_KEEPER:
+                        r = parse_uint_range(optarg, 2, INT32_MAX, &v) < 0 ? bad("keeper", optarg) : 0;
+                        s->keeper = (pid_t) v;
+                        break;
                 case OPT_STATE_ROOT:
                         s->state_root = optarg;
                         r = path_is_normalized_absolute(optarg) ? 0 : bad("state-root", optarg);
@@ -213,7 +218,7 @@ static int teardown(const Args *a) {
                 if (r < 0)
                         return r;
         }
-        return net_teardown(a->s.name);
+        return net_teardown(a->s.name, a->s.state_root);
 }
 
 int main(int argc, char *argv[]) {

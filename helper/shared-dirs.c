@@ -31,6 +31,7 @@
 #include "identity.h"
 #include "bridge.h"
 #include "log.h"
+#include "state-dir.h"
 #include "mount-util.h"
 #include "paths.h"
 #include "quantities.h"
@@ -391,7 +392,7 @@ static _Noreturn void keeper_run(const HelperConfig *c, const int fds[5], pid_t 
         lock_note(7, helper, getpid(), true);
         shared_dirs_remove(c);
         if (network_is_bridge(c))
-                (void) bridge_teardown(c->name, c->debug);
+                (void) bridge_teardown(c->name, c->state_root ? c->state_root : STATE_ROOT_DEFAULT, c->debug);
         if (!wait_mounts)
                 close(4);
         close(6);

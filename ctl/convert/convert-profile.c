@@ -23,6 +23,7 @@
 #include "convert-env.h"
 #include "convert-exec-paths.h"
 #include "convert-hooks.h"
+#include "convert-network.h"
 #include "convert-profile.h"
 #include "convert-rundir.h"
 #include "convert-settings.h"
@@ -523,7 +524,9 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         r = filesystem_element(&body, u, &notes);
         if (r < 0)
                 goto finish;
-        buffer_printf(&body, "  <network mode=\"%s\"/>\n", own_network ? "none" : "host");
+        r = convert_network(&body, u, &notes);
+        if (r < 0)
+                goto finish;
         if (convert_user_namespace(&body, u, &notes) < 0) {
                 r = -ENOMEM;
                 goto finish;

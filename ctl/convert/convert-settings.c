@@ -3,8 +3,9 @@
  * The unit's settings that pass through (sandbox.profile(5),
  * <unit-setting>), carried into the profile as they are: its resource
  * limits, umask, kill signal, watchdog, logging name, OOM score and
- * nice level, memory, CPU and IO settings, credentials, IP address
- * filters, and its dependencies on other units. Each value is checked as
+ * nice level, memory, CPU and IO settings, credentials, and its
+ * dependencies on other units (IP address filters are <network>'s:
+ * convert-network.c). Each value is checked as
  * validate checks it (unit-settings.c): one that would not pass is a
  * note, never dropped without a word.
  */
@@ -174,23 +175,5 @@ int convert_unit_settings(Buffer *b, const UnitProps *u, char ***notes) {
                 if (strv_appendf(notes, "DeviceAllow=%s: not carried; the sandbox's /dev has only its own "
                                  "pseudo-devices and its <block> devices", *d) < 0)
                         return -ENOMEM;
-        /* a network of its own does what IPAddressDeny=any with only the
-         * loopback allowed did (convert-profile.c) */
-        if (u->ip_address_deny && !convert_own_network(u)) {
-                _cleanup_free_ char *deny = strv_join(u->ip_address_deny, " "), *allow = NULL;
-
-                if (!deny || carry(b, "IPAddressDeny", deny, notes) < 0)
-                        return -ENOMEM;
-                if (u->ip_address_allow &&
-                    (!(allow = strv_join(u->ip_address_allow, " ")) || carry(b, "IPAddressAllow", allow, notes) < 0))
-                        return -ENOMEM;
-        }
         return b->oom ? -ENOMEM : 0;
-}
-
-bool convert_addresses_carried(const UnitProps *u) {
-        _cleanup_free_ char *deny = strv_join(u->ip_address_deny, " "), *allow = strv_join(u->ip_address_allow, " ");
-
-        return deny && !unit_setting_check_value("IPAddressDeny", deny) &&
-                (!u->ip_address_allow || (allow && !unit_setting_check_value("IPAddressAllow", allow)));
 }

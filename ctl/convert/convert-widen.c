@@ -2,7 +2,8 @@
 /*
  * convert never writes a profile that confines less than the unit did:
  * every confining setting of the unit is carried by an element
- * (convert-profile.c) or a <unit-setting> (convert-settings.c), implied
+ * (convert-profile.c, convert-network.c) or a <unit-setting>
+ * (convert-settings.c), implied
  * by what every sandbox does, or refused here, one line each, unless the
  * widening is accepted on purpose.
  */
@@ -16,6 +17,7 @@
 
 #include "address-families.h"
 #include "convert-exec-paths.h"
+#include "convert-network.h"
 #include "convert-settings.h"
 #include "convert-syscalls.h"
 #include "convert-widen.h"
@@ -281,19 +283,20 @@ bool convert_own_network(const UnitProps *u) {
 }
 
 /* IPAddressDeny=any with nothing but the loopback allowed is what a
- * network of its own does (convert-profile.c gives one); anything else is
- * carried as <unit-setting>s, which systemd applies to the sandbox's
- * cgroup */
+ * network of its own does (convert-network.c gives one); anything else is
+ * carried as <allow> and <deny>, which systemd applies to the sandbox's
+ * cgroup as the same settings */
 static int addresses(const UnitProps *u, Widening *w) {
         _cleanup_free_ char *deny = NULL, *allow = NULL, *s = NULL;
 
-        if (!u->ip_address_deny || convert_own_network(u) || convert_addresses_carried(u))
-                return 0; /* a network of its own, or carried as they are */
+        if (!u->ip_address_deny || convert_own_network(u) || convert_addresses_mapped(u))
+                return 0; /* a network of its own, or carried */
         deny = strv_join(u->ip_address_deny, " ");
         allow = strv_join(u->ip_address_allow, " ");
         if (!deny || !allow || asprintf(&s, "IPAddressDeny=%s IPAddressAllow=%s", deny, allow) < 0)
                 return -ENOMEM;
-        return widen(w, s, "a <unit-setting> does not take these addresses as they are");
+        return widen(w, s, "<allow> and <deny> take addresses, prefixes, \"any\", \"localhost\", \"link-local\" and "
+                     "\"multicast\", and one of these is none");
 }
 
 /* DevicePolicy=strict lets the service open only what DeviceAllow= lists;

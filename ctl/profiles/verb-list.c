@@ -5,8 +5,10 @@
 
 #include "json.h"
 #include "log.h"
+#include "run-lock.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "status-network.h"
 #include "strv.h"
 #include "unit-bus.h"
 
@@ -16,6 +18,8 @@ typedef struct Row {
         char *error;      /* the first problem, when invalid */
         char **wanted_by; /* autostart: the units that want it */
         const char *unit_state; /* ActiveState of sandbox@NAME.service; NULL without systemd */
+        const char *network_mode; /* the profile's; NULL when invalid */
+        NetLease *lease;  /* a bridged network's, while it runs */
 } Row;
 
 static void load_row(Row *row, char * const *dirs) {
@@ -27,6 +31,7 @@ static void load_row(Row *row, char * const *dirs) {
         if (r >= 0) {
                 row->valid = true;
                 row->wanted_by = TAKE_PTR(p->wanted_by);
+                row->network_mode = network_mode_to_string(p->network);
         } else if (diags.n > 0)
                 row->error = diag_format(&diags.items[0]);
         else
@@ -71,6 +76,25 @@ static char **load_unit_states(Row *rows, size_t n) {
         return states;
 }
 
+/* The lease of each row's sandbox that has one and runs; whether it
+ * runs by its run lock, not waiting for one that has ended (a lease
+ * lives until its lock is let go of). What cannot be read is not shown:
+ * the list is what matters. */
+static void load_leases(Row *rows, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ NetLease *l = malloc(sizeof(NetLease));
+                const char *name = rows[i].entry->name;
+                bool held = false;
+
+                if (!l || status_network_read(name, l) <= 0)
+                        continue;
+                if (sandbox_locks_held_now(NULL, &name, 1, &held) < 0 || !held)
+                        continue;
+                rows[i].lease = TAKE_PTR(l);
+                rows[i].network_mode = "bridge";
+        }
+}
+
 static void print_json(Row *rows, size_t n) {
         _cleanup_buffer_ Buffer b = {};
 
@@ -91,6 +115,8 @@ static void print_json(Row *rows, size_t n) {
                 }
                 buffer_append(&b, "], \"unit_state\": ");
                 json_append_string(&b, rows[i].unit_state);
+                buffer_append(&b, ",\n  ");
+                status_network_json(&b, rows[i].network_mode, rows[i].lease);
                 buffer_append_char(&b, '}');
         }
         buffer_append(&b, n ? "\n]\n" : "]\n");
@@ -152,13 +178,15 @@ int verb_list(_unused_ VerbArgs *a, char * const *dirs) {
                 load_row(&rows[i], dirs);
         }
         states = load_unit_states(rows, n);
-        if (arg_json)
+        if (arg_json) {
+                load_leases(rows, n);
                 print_json(rows, n);
-        else
+        } else
                 print_table(rows, n, strv_length(skipped));
         for (size_t i = 0; i < n; i++) {
                 free(rows[i].error);
                 strv_free(rows[i].wanted_by);
+                free(rows[i].lease);
         }
         free(rows);
         profile_entries_free(entries, n);

@@ -150,6 +150,7 @@ static int run_in_cgroup(char **argv, RunCgroup *cg) {
  * this process runs it (in a scope, or without limits to apply), 1 when
  * a child in cg does; or the exit status of a refusal, negated. */
 static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
+        bool host_filters = p->network == NETWORK_HOST && (p->net_allow || p->net_deny);
         RunLimits l;
         int r;
 
@@ -161,12 +162,20 @@ static int apply_limits(const Profile *p, bool without_limits, RunCgroup *cg) {
                         log_warning("%s: running without the profile's <resources> (--without-limits)", p->name);
                 if (p->n_unit_settings > 0)
                         log_warning("%s: running without the profile's <unit-setting>s (--without-limits)", p->name);
+                if (host_filters)
+                        log_warning("%s: running without the profile's <allow> and <deny> (--without-limits)", p->name);
                 return 0;
         }
         /* limits and address filters that only systemd's unit applies */
         if (p->n_unit_settings > 0) {
                 log_error("%s: the profile's <unit-setting>s apply only to its unit: start it as sandbox@%s.service, "
                           "or pass --without-limits to run without them", p->name, p->name);
+                return -EXIT_INVALID;
+        }
+        if (host_filters) {
+                log_error("%s: the profile's <allow> and <deny> of the host's network are its unit's IPAddressAllow= and "
+                          "IPAddressDeny=: start it as sandbox@%s.service, or pass --without-limits to run without them",
+                          p->name, p->name);
                 return -EXIT_INVALID;
         }
         /* where systemd runs, always its scope: the unit's own defaults

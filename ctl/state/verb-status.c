@@ -26,6 +26,7 @@
 #include "search-path.h"
 #include "state-image.h"
 #include "status-disk.h"
+#include "status-network.h"
 #include "state.h"
 #include "verbs.h"
 #include "state-walk.h"
@@ -52,6 +53,7 @@ typedef struct Status {
         char *profile;      /* NULL: none on the search path */
         bool profile_valid;
         char *description;
+        const char *network_mode; /* the profile's; NULL: not known */
 
         UnitInfo info;
         bool has_info;
@@ -65,6 +67,8 @@ typedef struct Status {
         bool label_known;   /* its label could be read (or there is none) */
         char *users;        /* its user namespace's maps, NULL: the host's (status-userns.h) */
         bool users_known;
+        NetLease lease;     /* a bridged network's, while it runs */
+        bool has_lease;
         Mount *mounts;
         size_t n_mounts;
         bool has_mounts, mounts_truncated;
@@ -114,6 +118,8 @@ static int status_profile(Status *s, char * const *dirs) {
         s->profile_valid = r >= 0;
         if (p && p->description)
                 s->description = TAKE_PTR(p->description);
+        if (p && r >= 0)
+                s->network_mode = network_mode_to_string(p->network);
         return 0;
 }
 
@@ -253,6 +259,13 @@ static int status_running(Status *s) {
         if (r <= 0)
                 return r;
         s->running = true;
+        r = status_network_read(s->name, &s->lease);
+        if (r < 0)
+                s->failed = true;
+        s->has_lease = r > 0;
+        /* what runs, whatever the profile says now */
+        if (s->has_lease)
+                s->network_mode = "bridge";
         s->helper = lock_holder_pid(holder);
         if (s->helper <= 0)
                 return 0;
@@ -427,6 +440,8 @@ static void print_text(const Status *s) {
         if (s->init && s->users_known)
                 printf("      users: %s%s\n", s->users ? "a user namespace of its own: " : "the host's",
                        s->users ? s->users : "");
+        if (s->has_lease)
+                status_network_print(&s->lease);
         if (!s->has_state)
                 printf("      state: none (no %s)\n", s->state_path);
         else if (!s->has_size)
@@ -496,6 +511,8 @@ static int print_json(const Status *s) {
         /* null: the host's, or not known */
         buffer_append(&b, ", \"user_namespace\": ");
         json_append_path(&b, s->users);
+        buffer_append(&b, ",\n ");
+        status_network_json(&b, s->network_mode, s->has_lease ? &s->lease : NULL);
         buffer_append(&b, ",\n \"state_path\": ");
         json_append_path(&b, s->state_path);
         json_append_number(&b, "state_bytes", s->state_bytes, s->has_size);
@@ -535,7 +552,8 @@ void verb_status_help(_unused_ const char *verb) {
         printf("sandboxctl status [--state-root=DIR] [--json] NAME\n\n"
                "Shows sandbox NAME: its profile, its unit sandbox@NAME.service as systemd\n"
                "sees it, whether it runs (its helper holds %s/NAME/lock), the mounts\n"
-               "in it, its service's security label, and the size of its state.\n"
+               "in it, its service's security label, its bridged network's interface,\n"
+               "addresses and forwards, and the size of its state.\n"
                "Exit status 0 when it runs, 3 when not.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"

@@ -15,6 +15,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "names.h"
 #include "net-addr.h"
@@ -36,6 +38,13 @@ typedef struct NetLease {
         bool outbound;
         NetPort ports[NET_LEASE_PORTS_MAX];
         size_t n_ports;
+        /* The process that holds the sandbox's run lock to its end, and
+         * takes its network down (the lock's keeper), with its start time
+         * (/proc/PID/stat): the lease is live while that process is. 0:
+         * none given; the run lock itself is asked, through /proc/locks,
+         * whose every read waits for an RCU grace period. */
+        pid_t keeper;
+        uint64_t keeper_start;
 } NetLease;
 
 /*
@@ -54,12 +63,26 @@ typedef struct NetLease {
  *
  * -EADDRINUSE after logging: the static address, or a forwarded port,
  * is another running sandbox's (named); -ENOSPC: no address is free in
- * net4.
+ * net4; -EADDRNOTAVAIL: a static address outside its network, or its
+ * network's, broadcast or gateway address; -EBADMSG (or the error that
+ * reading it met): the lease of a running sandbox cannot be read, so
+ * what it holds is not known.
  */
 int net_lease_take(const char *state_root, NetLease *want, NetLease **ret_stale, size_t *ret_n_stale);
+
+/* Keeps l's addresses in state_root/NAME/network, the first choice of
+ * its next start, when that directory is there (a first start takes its
+ * lease while the helper makes it: the keeper's teardown keeps them
+ * again at the end). Nothing is logged or returned. */
+void net_lease_remember(const char *state_root, const NetLease *l);
 
 /* The running lease of name; -ENOENT when there is none (not logged). */
 int net_lease_read(const char *name, NetLease *ret);
 
 /* Removes the lease of name; none is not an error. */
 int net_lease_free(const char *name);
+
+/* Where the leases are (default NET_LEASE_DIR) and the runtime root whose
+ * run locks tell a live lease from a stale one (NULL: RUNTIME_ROOT): for
+ * the unit tests alone, which must not touch the host's. */
+void net_lease_set_dirs(const char *lease_dir, const char *run_root);

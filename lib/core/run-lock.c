@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "log.h"
 #include "quantities.h"
 #include "run-lock.h"
@@ -198,22 +199,27 @@ pid_t lock_holder_pid(const char holder[static LOCK_HOLDER_MAX]) {
 /* /run/sandbox/NAME/lock, opened step by step so that none of it is
  * made or followed: 1 and *ret_fd (with *ret_dir, the directory), 0 when
  * there is none, or -errno after logging. holder is emptied. */
-static int lock_open(const char *name, char holder[static LOCK_HOLDER_MAX], int *ret_fd, int *ret_dir) {
+static int lock_open_below(const char *root, const char *name, char holder[static LOCK_HOLDER_MAX], int *ret_fd,
+                           int *ret_dir) {
         _cleanup_close_ int run = -EBADF, dir = -EBADF;
         int fd = -EBADF;
 
         holder[0] = 0;
 
-        run = open(RUNTIME_ROOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        run = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (run >= 0)
                 dir = openat(run, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir >= 0)
                 fd = openat(dir, "lock", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "lock %s/%s/lock: %m%s", RUNTIME_ROOT, name, log_root_hint(-errno));
+                return log_error_errno(-errno, "lock %s/%s/lock: %m%s", root, name, log_root_hint(-errno));
         *ret_fd = fd;
         *ret_dir = fd >= 0 ? TAKE_FD(dir) : -EBADF;
         return fd >= 0;
+}
+
+static int lock_open(const char *name, char holder[static LOCK_HOLDER_MAX], int *ret_fd, int *ret_dir) {
+        return lock_open_below(RUNTIME_ROOT, name, holder, ret_fd, ret_dir);
 }
 
 int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HOLDER_MAX]) {
@@ -236,25 +242,98 @@ int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HO
         return 0;
 }
 
-/* Whether /proc/locks has a flock() lock (not a waiter for one) on the
- * file st describes: 1, 0, or -errno. Its lines are
- * "ID: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END", the device
- * numbers in hex. */
-static int flock_listed(const struct stat *st) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
-        char want[64];
-        size_t size = 0;
+typedef struct FileId {
+        dev_t dev;
+        ino_t ino;
+} FileId;
 
-        snprintf(want, sizeof(want), " %02x:%02x:%llu ", major(st->st_dev), minor(st->st_dev),
-                 (unsigned long long) st->st_ino);
-        f = fopen("/proc/locks", "re");
-        if (!f)
+static int file_id_compare(const void *a, const void *b) {
+        const FileId *x = a, *y = b;
+
+        if (x->dev != y->dev)
+                return x->dev < y->dev ? -1 : 1;
+        return x->ino < y->ino ? -1 : x->ino > y->ino ? 1 : 0;
+}
+
+/* The files /proc/locks lists a flock() lock on (not a waiter for one),
+ * sorted. */
+/* /proc/locks, to its end. The kernel lists it a page at a time, each
+ * page under its lock, by position: a lock held throughout can be left
+ * out of one reading, when one listed before it is dropped between two
+ * pages. */
+static int proc_locks_read(Buffer *b) {
+        _cleanup_close_ int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+        char page[8192];
+        ssize_t k;
+
+        if (fd < 0)
                 return -errno;
-        while (getline(&line, &size, f) > 0)
-                if (strstr(line, " FLOCK ") && !strstr(line, " -> ") && strstr(line, want))
-                        return 1;
-        return ferror(f) ? -EIO : 0;
+        while ((k = read(fd, page, sizeof(page))) > 0)
+                buffer_append_n(b, page, (size_t) k);
+        if (k < 0)
+                return -errno;
+        return b->oom ? -ENOMEM : 0;
+}
+
+static int flocks_list(FileId **ret, size_t *ret_n) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ FileId *ids = NULL;
+        size_t n = 0, allocated = 0;
+        int r;
+
+        /* read twice, and every lock either reading lists is held: one
+         * held throughout is left out of both only if locks are dropped
+         * just so, twice */
+        r = proc_locks_read(&b);
+        if (r >= 0)
+                r = proc_locks_read(&b);
+        if (r < 0)
+                return r;
+        text = buffer_steal(&b);
+        if (!text)
+                return -ENOMEM;
+        for (char *line = text, *end; *line; line = end) {
+                unsigned maj, min;
+                unsigned long long ino;
+
+                end = strchrnul(line, '\n');
+                if (*end)
+                        *end++ = 0;
+                if (!strstr(line, " FLOCK ") || strstr(line, " -> "))
+                        continue;
+                /* "ID: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE START END" */
+                if (sscanf(line, "%*u: %*s %*s %*s %*d %x:%x:%llu", &maj, &min, &ino) != 3)
+                        continue;
+                if (n == allocated) {
+                        FileId *t = reallocarray(ids, allocated ? allocated * 2 : 64, sizeof(FileId));
+
+                        if (!t)
+                                return -ENOMEM;
+                        ids = t;
+                        allocated = allocated ? allocated * 2 : 64;
+                }
+                ids[n++] = (FileId) { makedev(maj, min), (ino_t) ino };
+        }
+        if (n > 0)
+                qsort(ids, n, sizeof(FileId), file_id_compare);
+        *ret = TAKE_PTR(ids);
+        *ret_n = n;
+        return 0;
+}
+
+/* Whether /proc/locks has a flock() lock (not a waiter for one) on the
+ * file st describes: 1, 0, or -errno. */
+static int flock_listed(const struct stat *st) {
+        _cleanup_free_ FileId *ids = NULL;
+        FileId id = { st->st_dev, st->st_ino };
+        size_t n = 0;
+        int r;
+
+        r = flocks_list(&ids, &n);
+        if (r < 0)
+                return r;
+        return n > 0 && bsearch(&id, ids, n, sizeof(FileId), file_id_compare);
 }
 
 int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
@@ -277,4 +356,34 @@ int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]) {
         if (r > 0)
                 lock_holder_read(fd, holder);
         return r;
+}
+
+int sandbox_locks_held_now(const char *run_root, const char *const *names, size_t n, bool *held) {
+        _cleanup_free_ FileId *ids = NULL;
+        size_t n_ids = 0;
+        int r;
+
+        r = flocks_list(&ids, &n_ids);
+        if (r < 0)
+                return log_error_errno(r, "lock: read /proc/locks: %m");
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_close_ int fd = -EBADF, dir = -EBADF;
+                char holder[LOCK_HOLDER_MAX];
+                struct stat st;
+                FileId id;
+
+                r = lock_open_below(run_root ?: RUNTIME_ROOT, names[i], holder, &fd, &dir);
+                /* a lock that cannot be told is taken for held: the
+                 * safe side (logged) */
+                held[i] = r != 0;
+                if (r <= 0)
+                        continue;
+                if (fstat(fd, &st) < 0) {
+                        log_error_errno(-errno, "lock %s/%s/lock: %m", run_root ?: RUNTIME_ROOT, names[i]);
+                        continue;
+                }
+                id = (FileId) { st.st_dev, st.st_ino };
+                held[i] = n_ids > 0 && bsearch(&id, ids, n_ids, sizeof(FileId), file_id_compare);
+        }
+        return 0;
 }

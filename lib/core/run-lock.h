@@ -60,3 +60,13 @@ int sandbox_lock_try(const char *name, int *ret_lock, char holder[static LOCK_HO
  * Returns 1 when the lock is held (holder: as for sandbox_lock_try()),
  * 0 when not or when there is no lock file, -errno after logging. */
 int sandbox_lock_held(const char *name, char holder[static LOCK_HOLDER_MAX]);
+
+/* Whether each of the n sandboxes names runs, into held[i], by one read
+ * of the kernel's list of locks and without waiting: a held lock counts,
+ * whether its sandbox runs or has ended and its keeper still holds it.
+ * For a caller that holds a lock of its own meanwhile (net-lease.c),
+ * which sandbox_lock_held()'s wait for an ending sandbox would hold up.
+ * run_root: the runtime root, NULL for RUNTIME_ROOT. A lock file that
+ * cannot be opened is taken for held (logged). Returns 0, or -errno after
+ * logging when the list cannot be read. */
+int sandbox_locks_held_now(const char *run_root, const char *const *names, size_t n, bool *held);

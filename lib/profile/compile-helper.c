@@ -112,6 +112,38 @@ static void add_mount(Args *a, const Profile *p, const ProfileMount *m) {
         }
 }
 
+/* <network mode="bridge">: what the profile says, the rest left to the
+ * helper's defaults (sandbox-helper(8)) */
+static void add_bridge(Args *a, const Profile *p) {
+        const char *addresses[] = { p->net_address, p->net_address6 }, *gateways[] = { p->net_gateway, p->net_gateway6 };
+
+        if (p->net_bridge)
+                add_option(a, HELPER_OPT_NET_BRIDGE, p->net_bridge);
+        for (size_t i = 0; i < ELEMENTSOF(addresses); i++)
+                if (addresses[i])
+                        add_option(a, HELPER_OPT_NET_ADDRESS, addresses[i]);
+        for (size_t i = 0; i < ELEMENTSOF(gateways); i++)
+                if (gateways[i])
+                        add_option(a, HELPER_OPT_NET_GATEWAY, gateways[i]);
+        if (p->net_ipv6)
+                add_option(a, HELPER_OPT_NET_IPV6, NULL);
+        if (p->net_mtu)
+                add_option(a, HELPER_OPT_NET_MTU, p->net_mtu);
+        if (!p->net_outbound)
+                add_option(a, HELPER_OPT_NET_OUTBOUND, "no");
+        for (size_t i = 0; i < p->n_net_ports; i++) {
+                char spec[NET_PORT_SPEC_MAX];
+
+                add_option(a, HELPER_OPT_NET_PORT, net_port_to_spec(&p->net_ports[i].port, spec));
+        }
+        STRV_FOREACH(s, p->net_allow)
+                add_option(a, HELPER_OPT_NET_ALLOW, *s);
+        STRV_FOREACH(s, p->net_deny)
+                add_option(a, HELPER_OPT_NET_DENY, *s);
+        STRV_FOREACH(s, p->net_dns)
+                add_option(a, HELPER_OPT_NET_DNS, *s);
+}
+
 int profile_compile_helper_argv(const Profile *p, const char *helper_path, char ***ret) {
         Args a = {};
 
@@ -159,6 +191,8 @@ int profile_compile_helper_argv(const Profile *p, const char *helper_path, char 
                 add_option(&a, HELPER_OPT_SHARED_RUNTIME_DIR, spec);
         }
         add_option(&a, HELPER_OPT_NETWORK, network_mode_to_string(p->network));
+        if (p->network == NETWORK_BRIDGE)
+                add_bridge(&a, p);
         if (p->hostname)
                 add_option(&a, HELPER_OPT_HOSTNAME, p->hostname);
         if (p->user_namespace != USERNS_NONE)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "config.h"
 #include "state-dir.h"
 #include "state-key.h"
 #include "strv.h"
@@ -33,6 +34,37 @@ static void state_key_service_lines(Buffer *b, const Profile *p) {
                       p->name);
 }
 
+/* <allow> and <deny> of the host's network are systemd's own filter on
+ * the unit's cgroup (the same words, "any" among them); a bridged
+ * sandbox's go to the helper, as nftables rules of its interface */
+static void address_list(Buffer *b, const char *key, char * const *list) {
+        if (!list)
+                return;
+        buffer_printf(b, "%s=", key);
+        STRV_FOREACH(a, list)
+                buffer_printf(b, "%s%s", a == list ? "" : " ", *a);
+        buffer_append_char(b, '\n');
+}
+
+/* The host's end of a bridged sandbox, its forwards and its lease are
+ * taken down by the lock's keeper when the sandbox stops; after a
+ * SIGKILL of the whole unit there is none, and systemd runs this */
+static void network_service_lines(Buffer *b, const Profile *p) {
+        if (p->network == NETWORK_HOST) {
+                address_list(b, "IPAddressAllow", p->net_allow);
+                address_list(b, "IPAddressDeny", p->net_deny);
+        }
+        if (p->network == NETWORK_BRIDGE)
+                buffer_printf(b, "ExecStopPost=-" SANDBOX_NETWORK_PATH " teardown --name=%s --if-stopped\n", p->name);
+}
+
+/* a bridged sandbox's bridge may be systemd-networkd's (units/networkd):
+ * started after it, the helper finds it made; stopped before it */
+static void network_unit_lines(Buffer *b, const Profile *p) {
+        if (p->network == NETWORK_BRIDGE)
+                buffer_append(b, "After=systemd-networkd.service\n");
+}
+
 int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_buffer_ Buffer b = {};
@@ -58,6 +90,7 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         unit_append_text(&b, p->path);
         buffer_append_char(&b, '\n');
         state_key_unit_lines(&b, p);
+        network_unit_lines(&b, p);
         unit_settings_append(&b, p, "Unit");
         buffer_append(&b, "\n[Service]\n");
 
@@ -90,6 +123,7 @@ int profile_compile_dropin(const Profile *p, const char *helper_path, char **ret
         /* network "none" is exactly what systemd's PrivateNetwork= gives */
         if (p->network == NETWORK_NONE)
                 setting(&b, "PrivateNetwork", "yes");
+        network_service_lines(&b, p);
         setting(&b, "MemoryMax", p->memory_max);
         setting(&b, "CPUQuota", p->cpu_quota);
         setting(&b, "TasksMax", p->tasks_max);

@@ -418,6 +418,7 @@ int profile_load(const char *path, char * const *search_dirs, Profile **ret, Dia
         p->seccomp_default = true;
         p->landlock_default = true;
         p->interfaces = INTERFACES_DEFAULT;
+        p->net_outbound = true;
         p->path = strdup(path);
         p->name = profile_name_from_path(path);
         if (!p->path)

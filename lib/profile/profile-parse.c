@@ -609,11 +609,9 @@ void profile_parse_settings(ParseContext *c, xmlNodePtr root) {
                         parse_root(c, n);
                 else if (is(n, "filesystem"))
                         parse_filesystem(c, n);
-                else if (is(n, "network")) {
-                        _cleanup_free_ char *mode = attr(n, "mode");
-                        if (mode && network_mode_from_string(mode) >= 0)
-                                p->network = (NetworkMode) network_mode_from_string(mode);
-                } else if (is(n, "hostname")) {
+                else if (is(n, "network"))
+                        profile_parse_network(c, n);
+                else if (is(n, "hostname")) {
                         _cleanup_free_ char *h = text_of(n);
                         if (h && !hostname_is_valid(h))
                                 problem(c, n, "\"%s\" is not a valid host name; allowed: labels of letters, digits "

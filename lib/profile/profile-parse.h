@@ -106,6 +106,9 @@ static inline char *path_attr(ParseContext *c, xmlNodePtr n, const char *name) {
 /* <no-exec-path> (exec false) and <exec-path>, in profile-parse-exec.c */
 void profile_parse_exec_path(ParseContext *c, xmlNodePtr n, bool exec);
 
+/* <network>, in profile-parse-network.c */
+void profile_parse_network(ParseContext *c, xmlNodePtr n);
+
 /* <security>, in profile-parse-security.c */
 void profile_parse_security(ParseContext *c, xmlNodePtr n);
 /* Capabilities of capabilities.h's list only in keep-unsafe=, and only

@@ -52,6 +52,7 @@ Profile *profile_free(Profile *p) {
         for (size_t i = 0; i < p->n_exec_paths; i++)
                 free(p->exec_paths[i].path);
         free(p->exec_paths);
+        profile_network_reset(p);
         free(p->hostname);
         strv_free(p->keep_caps);
         strv_free(p->keep_caps_unsafe);
@@ -77,6 +78,21 @@ Profile *profile_free(Profile *p) {
         return NULL;
 }
 
+void profile_network_reset(Profile *p) {
+        p->network = NETWORK_HOST;
+        p->network_origin = (Origin) {};
+        free(p->net_bridge), free(p->net_address), free(p->net_address6);
+        free(p->net_gateway), free(p->net_gateway6), free(p->net_mtu);
+        p->net_bridge = p->net_address = p->net_address6 = p->net_gateway = p->net_gateway6 = p->net_mtu = NULL;
+        p->net_ipv6 = false;
+        p->net_outbound = true;
+        free(p->net_ports);
+        p->net_ports = NULL;
+        p->n_net_ports = 0;
+        strv_free(p->net_dns), strv_free(p->net_allow), strv_free(p->net_deny);
+        p->net_dns = p->net_allow = p->net_deny = NULL;
+}
+
 static const char *const service_types[] = {
         [SERVICE_SIMPLE] = "simple",   [SERVICE_EXEC] = "exec",       [SERVICE_NOTIFY] = "notify",
         [SERVICE_FORKING] = "forking", [SERVICE_ONESHOT] = "oneshot",
@@ -88,6 +104,7 @@ static const char *const dir_modes[] = {
 
 static const char *const network_modes[] = {
         [NETWORK_HOST] = "host", [NETWORK_NONE] = "none", [NETWORK_PRIVATE] = "private",
+        [NETWORK_BRIDGE] = "bridge",
 };
 
 static const char *const user_namespace_modes[] = {

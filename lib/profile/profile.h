@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "diagnostics.h"
+#include "net-addr.h"
 
 typedef enum ServiceType {
         SERVICE_SIMPLE,
@@ -33,11 +34,30 @@ typedef enum DirMode {
         DIR_TMPFS,
 } DirMode;
 
+/* Where in which file a setting was written, for messages. */
+typedef struct Origin {
+        const char *file; /* points into Profile.files */
+        unsigned line;
+} Origin;
+
 typedef enum NetworkMode {
         NETWORK_HOST,
         NETWORK_NONE,
         NETWORK_PRIVATE,
+        NETWORK_BRIDGE,
 } NetworkMode;
+
+/* <port> of <network mode="bridge">: a forward from the host */
+typedef struct ProfilePort {
+        NetPort port;
+        Origin origin;
+} ProfilePort;
+
+/* at most this many <port> forwards, <allow> and <deny> entries each,
+ * and <dns> servers (the resolver reads three, its MAXNS) */
+#define PROFILE_PORTS_MAX 64
+#define PROFILE_NET_RULES_MAX 256
+#define PROFILE_DNS_MAX 3
 
 /* <user-namespace mode=>: none, or systemd's PrivateUsers=yes: root,
  * the service's user and groups mapped to themselves, every other ID to
@@ -53,12 +73,6 @@ typedef enum MountKind {
         MOUNT_IMAGE,
         MOUNT_BLOCK,
 } MountKind;
-
-/* Where in which file a setting was written, for messages. */
-typedef struct Origin {
-        const char *file; /* points into Profile.files */
-        unsigned line;
-} Origin;
 
 typedef struct ProfileMount {
         MountKind kind;
@@ -172,7 +186,23 @@ typedef struct Profile {
         ProfileSharedDir *shared_dirs;
         size_t n_shared_dirs;
 
+        /* <network>: one element says all of it; a later one (the
+         * profile's over an included one's) replaces it whole
+         * (profile-parse-network.c) */
         NetworkMode network;
+        Origin network_origin;
+        /* mode="bridge": each NULL for the default, the addresses and
+         * gateways as inet_ntop() writes them: the bridge (sandbox0);
+         * the sandbox's addresses (allocated) and gateways (the bridge's
+         * own); the MTU (the kernel's) */
+        char *net_bridge, *net_address, *net_address6, *net_gateway, *net_gateway6, *net_mtu;
+        bool net_ipv6, net_outbound;
+        ProfilePort *net_ports;
+        size_t n_net_ports;
+        char **net_dns; /* NULL: the host's resolvers */
+        /* <allow> and <deny> (mode="host" or "bridge"): "any", an
+         * address, or a prefix without host bits */
+        char **net_allow, **net_deny;
         char *hostname;
 
         UserNamespaceMode user_namespace;
@@ -247,6 +277,8 @@ const char *service_type_to_string(ServiceType t);
 const char *hook_kind_to_string(HookKind k);
 int hook_kind_from_string(const char *s);
 void profile_hooks_free(ProfileHook *hooks, size_t n);
+/* Clears every setting of <network> back to the default (mode="host"). */
+void profile_network_reset(Profile *p);
 const char *dir_mode_to_string(DirMode m);
 const char *network_mode_to_string(NetworkMode m);
 const char *user_namespace_mode_to_string(UserNamespaceMode m);

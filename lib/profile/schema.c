@@ -18,7 +18,7 @@ extern const size_t sandbox_rng_size;
 /* Sized for sandbox.rng with room to grow; schema_compile() fails loudly
  * (-E2BIG) if the grammar ever outgrows them. */
 #define NAME_LEN 32
-#define MAX_ELEMENTS 64
+#define MAX_ELEMENTS 80
 #define MAX_ATTRS 12
 #define MAX_CHILDREN 24
 #define MAX_VALUES 12
@@ -34,10 +34,15 @@ typedef struct AttrRule {
 typedef struct ChildRule {
         char name[NAME_LEN];
         bool multiple;
+        unsigned element; /* its rule, in Schema.elements */
 } ChildRule;
 
+/* One rule per <element> of the grammar: two elements of one name in
+ * different places (<seccomp>'s <allow syscall=> and <network>'s <allow
+ * address=>) are two rules */
 typedef struct ElementRule {
         char name[NAME_LEN];
+        xmlNodePtr definition; /* in Schema.grammar */
         bool text;
         unsigned n_attrs, n_children;
         AttrRule attrs[MAX_ATTRS];
@@ -76,9 +81,9 @@ static int copy_name(char dst[NAME_LEN], xmlNodePtr n) {
         return 0;
 }
 
-static ElementRule *schema_element(Schema *s, const char *name) {
+static ElementRule *schema_element(Schema *s, xmlNodePtr definition) {
         for (unsigned i = 0; i < s->n_elements; i++)
-                if (streq(s->elements[i].name, name))
+                if (s->elements[i].definition == definition)
                         return &s->elements[i];
         return NULL;
 }
@@ -111,6 +116,7 @@ static int walk_children(Schema *s, xmlNodePtr parent, Walk w) {
 
 static int walk_element(Schema *s, xmlNodePtr n, Walk w) {
         ElementRule *e;
+        ChildRule *c = NULL;
         char name[NAME_LEN];
         int r;
 
@@ -118,8 +124,6 @@ static int walk_element(Schema *s, xmlNodePtr n, Walk w) {
         if (r < 0)
                 return r;
         if (w.element) {
-                ChildRule *c;
-
                 if (w.element->n_children >= MAX_CHILDREN)
                         return -E2BIG;
                 c = &w.element->children[w.element->n_children++];
@@ -128,12 +132,20 @@ static int walk_element(Schema *s, xmlNodePtr n, Walk w) {
         } else
                 strcpy(s->start, name);
 
-        if (schema_element(s, name))
-                return 0; /* each element is defined once; a second use shares it */
+        /* an element of a <define> used in several places is one rule */
+        e = schema_element(s, n);
+        if (e) {
+                if (c)
+                        c->element = (unsigned) (e - s->elements);
+                return 0;
+        }
         if (s->n_elements >= MAX_ELEMENTS)
                 return -E2BIG;
         e = &s->elements[s->n_elements++];
         strcpy(e->name, name);
+        e->definition = n;
+        if (c)
+                c->element = (unsigned) (e - s->elements);
         return walk_children(s, n, (Walk) { .element = e });
 }
 
@@ -363,7 +375,7 @@ static void check_element(Check *c, xmlNodePtr n, const ElementRule *e) {
                 }
                 if (++counts[idx] == 2 && !rule->multiple)
                         problem(c, k, "<%s>: given more than once in <%s>; at most one is allowed", rule->name, e->name);
-                check_element(c, k, schema_element(schema, rule->name));
+                check_element(c, k, &schema->elements[rule->element]);
         }
 }
 
@@ -406,7 +418,7 @@ int schema_check(xmlDocPtr doc, const char *file, Diagnostics *diags) {
                 problem(&c, root, "<%s>: wrong root element; a profile's root element is <%s>", (const char *) root->name, schema->start);
                 return (int) c.problems;
         }
-        check_element(&c, root, schema_element(schema, schema->start));
+        check_element(&c, root, &schema->elements[0]);
 
         /* The walk knows every rule the grammar states element by element;
          * the validator is the authority for anything it does not. */

@@ -472,9 +472,9 @@ check "... TemporaryFileSystem=:ro named" grep -q 'narrow.service: TemporaryFile
 check "... not IPAddressAllow= of other addresses or a lower LimitNOFILE=: carried" \
         bash -c '! grep -q "IPAddress\|LimitNOFILE" "$0"' "$TMP/err"
 out=$(c sandboxctl convert narrow --accept-widening --output=- 2>/dev/null)
-check "... as <unit-setting>s, the addresses as the manager has them (in either order)" bash -c \
-        'grep -qxE "  <unit-setting section=\"Service\" name=\"IPAddressDeny\" value=\"(::/0 0\.0\.0\.0/0|0\.0\.0\.0/0 ::/0)\"/>" <<<"$0" &&
-         grep -qx "  <unit-setting section=\"Service\" name=\"IPAddressAllow\" value=\"10.0.0.0/8\"/>" <<<"$0" &&
+check "... the addresses as <allow> and <deny>, the manager's 0.0.0.0/0 and ::/0 as \"any\"; LimitNOFILE= as a <unit-setting>" bash -c \
+        'grep -qx "    <allow address=\"10.0.0.0/8\"/>" <<<"$0" && grep -qx "    <deny address=\"any\"/>" <<<"$0" &&
+         ! grep -q "name=\"IPAddress" <<<"$0" &&
          grep -qx "  <unit-setting section=\"Service\" name=\"LimitNOFILE\" value=\"64:64\"/>" <<<"$0"' "$out"
 out=$(c sandboxctl convert nonet --output=- 2>/dev/null)
 check "IPAddressDeny=any with the loopback allowed: a network of its own" grep -q '<network mode="none"/>' <<<"$out"

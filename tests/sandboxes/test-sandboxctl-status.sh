@@ -188,7 +188,7 @@ cp "$TMP/out" "$TMP/running.json"
 check_eq "status --json of a running sandbox: exit status 0, nothing on stderr" "$rc $(cat "$TMP/err")" "0 "
 check "status --json: valid JSON" "$PYTHON" -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/running.json"
 check_eq "status --json: exactly its fields" "$(json_field "$TMP/running.json" 'sorted(o)')" \
-        "['description', 'helper_pid', 'init_pid', 'label', 'mounts', 'mounts_truncated', 'name', 'profile', 'profile_valid', 'running', 'service_pid', 'state_bytes', 'state_disk', 'state_path', 'unit', 'user_namespace']"
+        "['description', 'helper_pid', 'init_pid', 'label', 'mounts', 'mounts_truncated', 'name', 'network', 'profile', 'profile_valid', 'running', 'service_pid', 'state_bytes', 'state_disk', 'state_path', 'unit', 'user_namespace']"
 check_eq "status --json: name, profile, valid" \
         "$(json_field "$TMP/running.json" '(o["name"], o["profile"], o["profile_valid"])')" "('$A', '$PROFILES/$A.xml', True)"
 check_eq "status --json: running, the helper's PID and the sandbox's PID 1" \

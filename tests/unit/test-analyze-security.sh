@@ -131,9 +131,11 @@ for d in "$ROOT"/etc/systemd/system/sandbox@*.service.d; do
         fi
         if [ "$VERSION" != "$DOC_VERSION" ]; then
                 ok "valid/$n: systemd-analyze security prints an exposure level ($figure)"
-        elif grep -q '<unit-setting' "$VALID/$n.xml" 2>/dev/null; then
-                # settings passed through (IPAddressDeny=, UMask=, ...) are
-                # systemd's to score: they may only lower the figure
+        elif grep -q -e '<unit-setting' -e '<allow address=' -e '<deny address=' "$VALID/$n.xml" 2>/dev/null; then
+                # settings passed through (IPAddressDeny=, UMask=, ...),
+                # and the host network's <allow> and <deny> (IPAddressAllow=,
+                # IPAddressDeny=), are systemd's to score: they may only
+                # lower the figure
                 check "valid/$n: its <unit-setting>s lower the figure docs/security.md lists $what, or keep it ($figure)" \
                         awk -v a="${figure%% *}" -v b="${expected%% *}" 'BEGIN { exit !(a <= b) }'
         else

@@ -382,20 +382,69 @@ for e in 'section="Unit" name="After" value="postgresql.service"' 'section="Unit
         'section="Service" name="SyslogIdentifier" value="carried-daemon"' 'section="Service" name="OOMScoreAdjust" value="-500"' 'section="Service" name="Nice" value="5"' \
         'section="Service" name="MemoryHigh" value="512M"' 'section="Service" name="CPUWeight" value="200"' \
         'section="Service" name="IOReadBandwidthMax" value="/dev/sda 10M"' 'section="Service" name="IOReadBandwidthMax" value="/dev/sdb 20M"' \
-        'section="Service" name="LoadCredential" value="tls.key:/etc/carried/tls.key"' 'section="Service" name="SetCredential" value="mode:replica of main"' \
-        'section="Service" name="IPAddressDeny" value="any"' 'section="Service" name="IPAddressAllow" value="10.0.0.0/8"'; do
+        'section="Service" name="LoadCredential" value="tls.key:/etc/carried/tls.key"' 'section="Service" name="SetCredential" value="mode:replica of main"'; do
         check "... <unit-setting $e/>" grep -qF "<unit-setting $e/>" "$TMP/out"
 done
+check "... IPAddressDeny=any, IPAddressAllow=10.0.0.0/8: the host's network with <allow> and <deny>" \
+        grep -qzF "$(printf '  <network mode="host">\n    <allow address="10.0.0.0/8"/>\n    <deny address="any"/>\n  </network>\n')" "$TMP/out"
+check "... and no <unit-setting> of them" sh -c '! grep -q "name=\"IPAddress" "$0"' "$TMP/out"
 check "... network.target, which the sandbox's unit is after already, is not repeated" \
         sh -c '! grep -q "network\.target" "$0"' "$TMP/out"
 check "... a SetCredential= whose data has an escape: not carried, and said so in the comment" \
         grep -q "^ *SetCredential=escaped: not carried; its data is not one line of text" "$TMP/out"
 check "... DeviceAllow=: not carried, the device not being in the sandbox, and said so" \
         grep -q "^ *DeviceAllow=/dev/fuse:rw: not carried; the sandbox's /dev has only its own" "$TMP/out"
-check "... nothing on standard error about them" sh -c '! grep -q "Limit\|UMask\|IPAddress\|MemoryHigh" "$0"' "$TMP/err"
+check "... nothing on standard error about them but the addresses' notes" \
+        sh -c '! grep -v "IPAddress\(Allow\|Deny\)=[^:]*: <\(allow\|deny\)> of " "$0" | grep -q "Limit\|UMask\|IPAddress\|MemoryHigh"' "$TMP/err"
 cp "$TMP/out" "$TMP/profiles/carried.xml"
 check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/carried.xml"
 rm "$TMP/profiles/carried.xml"
+
+# IPAddressAllow= and IPAddressDeny=: the host's network with <allow> and
+# <deny>, systemd's words as the prefixes they stand for, each said
+cat >"$UNITS/filtered.service" <<'EOF'
+[Service]
+ExecStart=/bin/sleep infinity
+IPAddressDeny=any
+IPAddressAllow=localhost link-local multicast
+IPAddressAllow=192.168.1.5/24 ::1/128 10.0.0.0/8 10.0.0.0/8
+EOF
+ctl convert filtered --output=-
+check_eq "IPAddressAllow= with systemd's words, IPAddressDeny=any: converted without --accept-widening" "$rc" 0
+check_eq "... <allow> for each prefix, once, the words' and a host-bit prefix's written out; <deny> any" \
+        "$(sed -n '/<network mode="host">/,/<\/network>/p' "$TMP/out")" \
+        "$(printf '%s\n' '  <network mode="host">' '    <allow address="127.0.0.0/8"/>' '    <allow address="::1"/>' \
+                '    <allow address="169.254.0.0/16"/>' '    <allow address="fe80::/64"/>' '    <allow address="224.0.0.0/4"/>' \
+                '    <allow address="ff00::/8"/>' '    <allow address="192.168.1.0/24"/>' '    <allow address="10.0.0.0/8"/>' \
+                '    <deny address="any"/>' '  </network>')"
+check "... what it mapped, said on standard error" \
+        grep -qF "filtered.service: IPAddressAllow=localhost link-local multicast 192.168.1.5/24 ::1/128 10.0.0.0/8 10.0.0.0/8: <allow> of 127.0.0.0/8 ::1 169.254.0.0/16 fe80::/64 224.0.0.0/4 ff00::/8 192.168.1.0/24 10.0.0.0/8 (systemd's words" "$TMP/err"
+check "... and in the profile's comment" grep -q "^ *IPAddressDeny=any: <deny> of any, with the host's network" "$TMP/out"
+cp "$TMP/out" "$TMP/profiles/filtered.xml"
+check "... a valid profile" "$SANDBOXCTL" validate "$TMP/profiles/filtered.xml"
+"$SANDBOXCTL" show "$TMP/profiles/filtered.xml" >"$TMP/show" 2>&1
+check "... whose unit has the same filter: IPAddressAllow= and IPAddressDeny=any" sh -c \
+        'grep -qx "IPAddressAllow=127.0.0.0/8 ::1 169.254.0.0/16 fe80::/64 224.0.0.0/4 ff00::/8 192.168.1.0/24 10.0.0.0/8" "$0" &&
+         grep -qx "IPAddressDeny=any" "$0"' "$TMP/show"
+rm "$TMP/profiles/filtered.xml"
+
+# a word that is no address: refused, never dropped
+printf '[Service]\nExecStart=/bin/sleep infinity\nIPAddressDeny=10.0.0.0/8 intranet\n' >"$UNITS/filtered-bad.service"
+ctl convert filtered-bad --output=-
+check_eq "IPAddressDeny= with a word that is no address: refused" "$rc" 1
+check "... with its line" grep -q "^sandboxctl: convert: filtered-bad.service: IPAddressDeny=10.0.0.0/8 intranet .*confine less" "$TMP/err"
+ctl convert filtered-bad --accept-widening --output=-
+check_eq "... with --accept-widening: converted" "$rc" 0
+check "... the host's network without a <deny>, and what is lost said" sh -c 'grep -q "<network mode=\"host\"/>" "$0" && ! grep -q "<deny address" "$0" && grep -q "IPAddressDeny=10.0.0.0/8 intranet" "$0"' "$TMP/out"
+
+# PrivateNetwork=yes with address filters: a network of its own, which
+# has nothing of the host's to filter
+printf '[Service]\nExecStart=/bin/sleep infinity\nPrivateNetwork=yes\nIPAddressDeny=any\nIPAddressAllow=10.0.0.0/8\n' \
+        >"$UNITS/private-filtered.service"
+ctl convert private-filtered --output=-
+check_eq "PrivateNetwork=yes with IPAddressDeny=: converted" "$rc" 0
+check "... a network of its own, without <allow> or <deny>" \
+        sh -c 'grep -q "<network mode=\"none\"/>" "$0" && ! grep -q "<allow address\|<deny address" "$0"' "$TMP/out"
 
 # the mounts the unit confines with: carried, in the order that keeps a
 # read-only path below a writable one read-only

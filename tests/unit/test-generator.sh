@@ -4,9 +4,10 @@
 # search path, bad profiles among good ones, --dry-run, the 1-or-3
 # directory contract, and `sandboxctl show` giving the same bytes.
 #
-# The golden files hold two placeholders, replaced before comparing:
-# @FIXTURES@ (where the fixture profiles were copied) and @HELPER@ (the
-# helper path this build was configured with).
+# The golden files hold three placeholders, replaced before comparing:
+# @FIXTURES@ (where the fixture profiles were copied), @HELPER@ and
+# @NETWORK@ (the helper's and sandbox-network's paths this build was
+# configured with).
 
 . "$(dirname "$0")/../tap.sh"
 
@@ -15,6 +16,7 @@ config_string() {
 }
 
 HELPER_PATH=$(config_string SANDBOX_HELPER_PATH)
+NETWORK_PATH=$(config_string SANDBOX_NETWORK_PATH)
 TEMPLATE=$(config_string SANDBOX_UNIT_DIR)/sandbox@.service
 VERSION=$(config_string SANDBOX_VERSION)
 GOLDEN=$SOURCE_ROOT/tests/unit/generator/expected
@@ -28,7 +30,7 @@ cp -R "$SOURCE_ROOT/tests/unit/generator/good" "$SOURCE_ROOT/tests/unit/generato
 chmod -R u+rwX,go-w "$FIXTURES"
 
 # every profile of good/ and second/, and the links their <install> asks for
-NAMES="api extra job minimal settings web"
+NAMES="api bridge extra filtered job minimal settings web"
 WANTS="backup.target:job graphical.target:web multi-user.target:web sandbox.target:api sandbox.target:extra sandbox.target:web"
 
 sed_escape() {
@@ -39,7 +41,8 @@ sed_escape() {
 mkdir "$TMP/golden"
 for n in $NAMES; do
         sed -e "s|@FIXTURES@|$(sed_escape "$FIXTURES")|g" \
-            -e "s|@HELPER@|$(sed_escape "$HELPER_PATH")|g" "$GOLDEN/$n.conf" >"$TMP/golden/$n.conf"
+            -e "s|@HELPER@|$(sed_escape "$HELPER_PATH")|g" \
+            -e "s|@NETWORK@|$(sed_escape "$NETWORK_PATH")|g" "$GOLDEN/$n.conf" >"$TMP/golden/$n.conf"
 done
 
 # same_as_golden NAME FILE: FILE is byte for byte the golden drop-in of NAME

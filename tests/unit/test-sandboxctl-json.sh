@@ -138,6 +138,18 @@ check "validate --json without arguments: one object for each profile list finds
         py 'l = json.load(open(args[0]))
 sys.exit(not ([(o["file"], o["valid"]) for o in j] == [(o["path"], o["valid"]) for o in l] and len(j) > 3))' \
         "$TMP/all.json" "$TMP/list.json"
+check "list --json: each profile's network, with its mode (null when invalid) and, as none of them runs, no addresses" \
+        py 'import xml.etree.ElementTree as ET
+keys = ["addresses", "bridge", "forwards", "gateways", "host_interface", "interface", "mode", "outbound"]
+def mode(o):
+    if not o["valid"]:
+        return None
+    n = ET.parse(o["path"]).getroot().find("network")
+    return None if n is None else n.get("mode")
+sys.exit(not (j and all(sorted(o["network"]) == keys and all(o["network"][k] is None for k in keys if k != "mode") and
+                        (o["network"]["mode"] is None) == (not o["valid"]) and
+                        mode(o) in (None, o["network"]["mode"]) for o in j) and
+              any(mode(o) for o in j)))' "$TMP/list.json"
 # a directory of the search path that is skipped: said on stderr, no object
 W=$TMP/writable
 mkdir -p "$W"

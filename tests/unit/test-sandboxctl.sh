@@ -171,7 +171,7 @@ if not isinstance(got, list):
     sys.exit("# not a JSON array")
 if [o.get("name") for o in got] != [e[0] for e in expected]:
     problems.append("names %r, expected %r" % ([o.get("name") for o in got], [e[0] for e in expected]))
-fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state"}
+fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state", "network"}
 for o, (name, path, valid, wanted, unit) in zip(got, expected):
     wanted = wanted.split(",") if wanted else []
     if set(o) != fields:
@@ -196,7 +196,7 @@ for p in problems:
 sys.exit(1 if problems else 0)
 EOF
 }
-check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, with each profile's values" \
+check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, network, with each profile's values" \
         check_json "$TMP/json1" "$TMP/expected.tsv"
 check "list --json: the invalid profile's error is its first problem, as in the table" \
         "$PYTHON" -c '
@@ -383,5 +383,17 @@ done
 SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" list --json
 check "list: the two profiles on the valid base are valid, the two on the faulty one are not" \
         test "$("$PYTHON" -c 'import json, sys; print(" ".join(o["name"] for o in json.load(open(sys.argv[1])) if o["valid"]))' "$TMP/o")" = "one-limits two-limits"
+
+# ---- run: the host network's <allow> and <deny> are the unit's ------------
+# systemd's IPAddressAllow=/IPAddressDeny= on sandbox@NAME.service: run
+# has no unit, and refuses before anything is made rather than run
+# unfiltered
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<sandbox>\n  <exec><arg>/bin/true</arg></exec>\n  <network mode="host">\n    <allow address="10.0.0.0/8"/>\n    <deny address="any"/>\n  </network>\n</sandbox>\n' \
+        >"$SHARED/filtered.xml"
+chmod go-w "$SHARED/filtered.xml"
+SANDBOX_PROFILE_PATH=$SHARED run "$TMP/o" "$TMP/e" "$SANDBOXCTL" run filtered
+check "run of a profile with <allow>/<deny> on the host's network: refused (exit 1), naming the unit and --without-limits" \
+        bash -c '[ "$1" -eq 1 ] && grep -q "IPAddressAllow= and IPAddressDeny=: start it as sandbox@filtered.service" "$2" &&
+                 grep -q -- --without-limits "$2" && [ ! -s "$3" ]' _ "$rc" "$TMP/e" "$TMP/o"
 
 done_testing

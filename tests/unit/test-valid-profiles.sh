@@ -57,7 +57,7 @@ check "several files, one invalid: exit status 1" test "$rc" -eq 1
 check "several files, one invalid: the valid ones are reported valid" \
         test "$(cat "$TMP/stdout")" = "$(printf 'minimal.xml: valid\nevery-element.xml: valid')"
 check "several files, one invalid: its problem is reported" \
-        test "$(cat "$TMP/stderr")" = 'broken.xml:3: <network>: mode="bogus" is not allowed; allowed: host, none, private'
+        test "$(cat "$TMP/stderr")" = 'broken.xml:3: <network>: mode="bogus" is not allowed; allowed: host, none, private, bridge'
 
 # lookup by name along the search path
 rc=0

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "buffer.h"
+#include "log.h"
+#include "macro.h"
+#include "names.h"
+#include "nft-rules.h"
+
+/* A transaction that met another one (the kernel's generation moved on
+ * between nft's reading and its commit) is tried again, a few times. */
+#define NFT_TRIES 3
+
+DEFINE_POINTER_CLEANUP(struct nft_ctx, nft_ctx_free);
+
+/* the first line of nft's error output, for the log */
+static void error_line(const char *err, char *buf, size_t size) {
+        size_t n;
+
+        err = err ? err + strspn(err, " \n") : "";
+        n = strcspn(err, "\n");
+        if (n >= size)
+                n = size - 1;
+        memcpy(buf, err, n);
+        buf[n] = 0;
+}
+
+/*
+ * Runs cmds, all of them one transaction. -ENOENT when nft says what
+ * they name is not there (not logged when quiet_enoent), -EIO for any
+ * other refusal (logged with what, and nft's words). *ret_output, if
+ * asked for, gets what nft printed.
+ */
+typedef enum NftQuiet {
+        NFT_LOG,          /* every refusal logged */
+        NFT_QUIET_ENOENT, /* but for what is not there */
+        NFT_QUIET,        /* none: the caller tries another way */
+} NftQuiet;
+
+static int nft_run(const char *cmds, const char *what, NftQuiet quiet, char **ret_output) {
+        char line[256];
+        int r = -EIO;
+
+        for (unsigned try = 0; try < NFT_TRIES; try++) {
+                _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+                const char *err;
+
+                ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+                if (!ctx)
+                        return log_oom();
+                if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
+                        return log_oom();
+                if (nft_run_cmd_from_buffer(ctx, cmds) == 0) {
+                        if (ret_output) {
+                                *ret_output = strdup(nft_ctx_get_output_buffer(ctx) ?: "");
+                                if (!*ret_output)
+                                        return log_oom();
+                        }
+                        return 0;
+                }
+                err = nft_ctx_get_error_buffer(ctx);
+                error_line(err, line, sizeof(line));
+                if (err && strstr(err, "No such file or directory")) {
+                        r = -ENOENT;
+                        break;
+                }
+                if (!err || !strstr(err, "Interrupted system call"))
+                        break;
+        }
+        if (quiet == NFT_QUIET || (r == -ENOENT && quiet == NFT_QUIET_ENOENT))
+                return r;
+        return log_error_errno(r, "network: nftables: %s: %s", what, line[0] ? line : "refused");
+}
+
+/*
+ * NAME-from, NAME-to, NAME-dnat. nft (1.0.6) reads a chain's name only
+ * as an identifier, which starts with a letter or "_", quoted or not: a
+ * sandbox name that starts with a digit gets a "_" before it, which no
+ * sandbox name has, so that the names of two sandboxes never meet.
+ */
+static const char *chain_name(char buf[static SANDBOX_NAME_MAX + 8], const char *name, const char *suffix) {
+        snprintf(buf, SANDBOX_NAME_MAX + 8, "%s%s-%s", name[0] >= '0' && name[0] <= '9' ? "_" : "", name, suffix);
+        return buf;
+}
+
+static const char *addr_str(const NetAddr *a, char buf[static NET_ADDR_STRING_MAX]) {
+        return net_addr_to_string(a, buf);
+}
+
+/* the IPv6 address as the hex integer nft compares raw payload with */
+static void addr6_hex(const NetAddr *a, char buf[static 35]) {
+        buf[0] = '0';
+        buf[1] = 'x';
+        for (size_t i = 0; i < 16; i++)
+                snprintf(buf + 2 + 2 * i, 3, "%02x", a->bytes[i]);
+}
+
+static void add_shared(Buffer *b, const NetRules *r) {
+        const NetLease *l = r->lease;
+        char s[NET_PREFIX_STRING_MAX], t[NET_ADDR_STRING_MAX];
+        NetPrefix net;
+
+        buffer_append(b,
+                "add table netdev sandbox\n"
+                "add table inet sandbox\n"
+                "add set inet sandbox bridges { type ifname; }\n"
+                "add set inet sandbox masq4 { type ipv4_addr; }\n"
+                "add set inet sandbox masq6 { type ipv6_addr; }\n"
+                "add set inet sandbox noout4 { type ipv4_addr; }\n"
+                "add set inet sandbox noout6 { type ipv6_addr; }\n"
+                "add set inet sandbox nets4 { type ipv4_addr; flags interval; }\n"
+                "add set inet sandbox nets6 { type ipv6_addr; flags interval; }\n"
+                "add map inet sandbox ports { type inet_proto . inet_service : verdict; }\n"
+                "add map inet sandbox dns4 { type ipv4_addr : ipv4_addr; }\n"
+                /* The shared chains are written whole each time, in
+                 * the same transaction: never doubled, never missing. */
+                "add chain inet sandbox nat-pre { type nat hook prerouting priority dstnat; policy accept; }\n"
+                "flush chain inet sandbox nat-pre\n"
+                "add rule inet sandbox nat-pre iifname @bridges meta l4proto { tcp, udp } th dport 53 "
+                "dnat ip to ip daddr map @dns4\n"
+                "add rule inet sandbox nat-pre fib daddr type local meta l4proto . th dport vmap @ports\n"
+                "add chain inet sandbox nat-out { type nat hook output priority -100; policy accept; }\n"
+                "flush chain inet sandbox nat-out\n"
+                "add rule inet sandbox nat-out fib daddr type local meta l4proto . th dport vmap @ports\n"
+                "add chain inet sandbox nat-post { type nat hook postrouting priority srcnat; policy accept; }\n"
+                "flush chain inet sandbox nat-post\n"
+                "add rule inet sandbox nat-post ip saddr @masq4 oifname != @bridges masquerade\n"
+                "add rule inet sandbox nat-post ip6 saddr @masq6 oifname != @bridges masquerade\n"
+                /* the host's own loopback clients of a forward */
+                "add rule inet sandbox nat-post oifname @bridges ip saddr 127.0.0.0/8 masquerade\n"
+                /* a sandbox's connection to a forward of the host's that
+                 * leads back into a bridge: the answer must come back
+                 * through the host, from the address it was sent to */
+                "add rule inet sandbox nat-post iifname @bridges oifname @bridges ct status dnat masquerade\n"
+                "add chain inet sandbox filter-fwd { type filter hook forward priority filter; policy accept; }\n"
+                "flush chain inet sandbox filter-fwd\n"
+                "add rule inet sandbox filter-fwd ct state new iifname @bridges ip saddr @noout4 drop\n"
+                "add rule inet sandbox filter-fwd ct state new iifname @bridges ip6 saddr @noout6 drop\n"
+                /* into a bridge from elsewhere, only what a forward led
+                 * there: a neighbour that routes a bridge's network
+                 * through the host reaches no sandbox's other ports */
+                "add rule inet sandbox filter-fwd ct state new oifname @bridges iifname != @bridges "
+                "ct status & dnat == 0 drop\n"
+                "add chain inet sandbox filter-in { type filter hook input priority filter; policy accept; }\n"
+                "flush chain inet sandbox filter-in\n"
+                /* on the address the sandbox sent to: the gateway's
+                 * port 53 is the host's resolver on 127.0.0.53 here */
+                "add rule inet sandbox filter-in ct state new iifname @bridges ip saddr @noout4 "
+                "ct original ip daddr != @nets4 drop\n"
+                "add rule inet sandbox filter-in ct state new iifname @bridges ip6 saddr @noout6 "
+                "ct original ip6 daddr != @nets6 drop\n");
+
+        /* shared by the sandboxes of one bridge: an element already
+         * there is not an error to "add element", and is never removed */
+        buffer_printf(b, "add element inet sandbox bridges { \"%s\" }\n", l->bridge);
+        net_prefix_network(&l->net4, &net);
+        buffer_printf(b, "add element inet sandbox nets4 { %s }\n", net_prefix_to_string(&net, s));
+        if (l->net6.addr.family == AF_INET6) {
+                net_prefix_network(&l->net6, &net);
+                buffer_printf(b, "add element inet sandbox nets6 { %s }\n", net_prefix_to_string(&net, s));
+        }
+        if (r->dns_to.family == AF_INET && l->gw4.family == AF_INET)
+                buffer_printf(b, "add element inet sandbox dns4 { %s : %s }\n", addr_str(&l->gw4, t),
+                              addr_str(&r->dns_to, s));
+}
+
+/* the allow and deny lists, on the destination (from) or source (to) */
+static void add_lists(Buffer *b, const char *chain, const NetRules *r, const char *dir) {
+        char s[NET_PREFIX_STRING_MAX];
+
+        for (size_t i = 0; i < r->n_allow; i++)
+                buffer_printf(b, "add rule netdev sandbox %s %s %saddr %s accept\n", chain,
+                              r->allow[i].addr.family == AF_INET ? "ip" : "ip6", dir,
+                              net_prefix_to_string(&r->allow[i], s));
+        for (size_t i = 0; i < r->n_deny; i++)
+                buffer_printf(b, "add rule netdev sandbox %s %s %saddr %s drop\n", chain,
+                              r->deny[i].addr.family == AF_INET ? "ip" : "ip6", dir,
+                              net_prefix_to_string(&r->deny[i], s));
+}
+
+static void add_netdev(Buffer *b, const NetRules *r) {
+        const NetLease *l = r->lease;
+        bool v6 = l->addr6.family == AF_INET6;
+        char from[SANDBOX_NAME_MAX + 8], to[SANDBOX_NAME_MAX + 8], mac[18];
+        char a4[NET_ADDR_STRING_MAX], a6[NET_ADDR_STRING_MAX], hex6[35];
+
+        chain_name(from, l->name, "from");
+        chain_name(to, l->name, "to");
+        snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1], r->mac[2], r->mac[3],
+                 r->mac[4], r->mac[5]);
+        addr_str(&l->addr4, a4);
+
+        /* What the sandbox sends: its own addresses, nothing else. A
+         * chain left from before (a sandbox that crashed) is emptied
+         * rather than doubled. */
+        buffer_printf(b,
+                "add chain netdev sandbox %1$s { type filter hook ingress device \"%2$s\" priority -500; policy accept; }\n"
+                "flush chain netdev sandbox %1$s\n"
+                "add rule netdev sandbox %1$s ether saddr != %3$s drop\n"
+                "add rule netdev sandbox %1$s meta protocol arp arp saddr ether != %3$s drop\n"
+                "add rule netdev sandbox %1$s meta protocol arp arp saddr ip != %4$s drop\n"
+                "add rule netdev sandbox %1$s meta protocol ip ip saddr != %4$s drop\n"
+                "add rule netdev sandbox %1$s meta protocol ip ip daddr 127.0.0.0/8 drop\n",
+                from, l->ifname, mac, a4);
+        if (v6) {
+                addr_str(&l->addr6, a6);
+                addr6_hex(&l->addr6, hex6);
+                /* link-local, and :: for duplicate address detection; a
+                 * neighbour advertisement names its own address or a
+                 * link-local one (fe80::/10: its first 10 bits 0x3fa) */
+                buffer_printf(b,
+                        "add rule netdev sandbox %1$s meta protocol ip6 ip6 saddr != { %2$s, fe80::/10, :: } drop\n"
+                        "add rule netdev sandbox %1$s meta protocol ip6 ip6 daddr ::1 drop\n"
+                        "add rule netdev sandbox %1$s icmpv6 type nd-neighbor-advert @th,64,128 != %3$s "
+                        "@th,64,10 != 0x3fa drop\n",
+                        from, a6, hex6);
+        } else
+                buffer_printf(b, "add rule netdev sandbox %s meta protocol ip6 drop\n", from);
+        /* nothing past the checks above: no VLAN tags, no other
+         * protocols that would carry an address of someone else's */
+        buffer_printf(b, "add rule netdev sandbox %1$s meta protocol != { ip, arp%2$s } drop\n"
+                         /* no sandbox is another's router */
+                         "add rule netdev sandbox %1$s icmp type redirect drop\n"
+                         "add rule netdev sandbox %1$s meta protocol arp accept\n",
+                      from, v6 ? ", ip6" : "");
+        if (v6)
+                buffer_printf(b, "add rule netdev sandbox %1$s icmpv6 type { nd-router-advert, nd-redirect } drop\n"
+                                 "add rule netdev sandbox %1$s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n",
+                              from);
+        add_lists(b, from, r, "d");
+
+        /* what reaches the sandbox */
+        buffer_printf(b,
+                "add chain netdev sandbox %1$s { type filter hook egress device \"%2$s\" priority -500; policy accept; }\n"
+                "flush chain netdev sandbox %1$s\n"
+                /* a unicast frame for another, flooded by the bridge
+                 * before it learnt where that one is, is not seen */
+                "add rule netdev sandbox %1$s ether daddr != %3$s ether daddr & 01:00:00:00:00:00 == 00:00:00:00:00:00 drop\n"
+                "add rule netdev sandbox %1$s meta protocol arp accept\n",
+                to, l->ifname, mac);
+        if (v6)
+                buffer_printf(b, "add rule netdev sandbox %s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n",
+                              to);
+        add_lists(b, to, r, "s");
+}
+
+static bool port_seen(const NetLease *l, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (l->ports[i].protocol == l->ports[n].protocol && l->ports[i].host_port == l->ports[n].host_port)
+                        return true;
+        return false;
+}
+
+static void add_inet(Buffer *b, const NetRules *r) {
+        const NetLease *l = r->lease;
+        bool v6 = l->addr6.family == AF_INET6;
+        char dnat[SANDBOX_NAME_MAX + 8], a[NET_ADDR_STRING_MAX], h[NET_ADDR_STRING_MAX + 16];
+
+        chain_name(dnat, l->name, "dnat");
+        buffer_printf(b, "add chain inet sandbox %1$s\nflush chain inet sandbox %1$s\n", dnat);
+        for (size_t i = 0; i < l->n_ports; i++) {
+                const NetPort *p = &l->ports[i];
+                const char *proto = net_protocol_to_string(p->protocol);
+
+                if (p->host_addr.family != AF_INET6) {
+                        h[0] = 0;
+                        if (p->host_addr.family == AF_INET)
+                                snprintf(h, sizeof(h), "ip daddr %s ", addr_str(&p->host_addr, a));
+                        buffer_printf(b, "add rule inet sandbox %s meta l4proto %s th dport %u %sdnat ip to %s:%u\n", dnat,
+                                      proto, p->host_port, h, addr_str(&l->addr4, a), p->sandbox_port);
+                }
+                if (v6 && p->host_addr.family != AF_INET) {
+                        h[0] = 0;
+                        if (p->host_addr.family == AF_INET6)
+                                snprintf(h, sizeof(h), "ip6 daddr %s ", addr_str(&p->host_addr, a));
+                        buffer_printf(b, "add rule inet sandbox %s meta l4proto %s th dport %u %sdnat ip6 to [%s]:%u\n",
+                                      dnat, proto, p->host_port, h, addr_str(&l->addr6, a), p->sandbox_port);
+                }
+                if (!port_seen(l, i))
+                        buffer_printf(b, "add element inet sandbox ports { %s . %u : jump %s }\n", proto, p->host_port,
+                                      dnat);
+        }
+
+        buffer_printf(b, "add element inet sandbox %s4 { %s }\n", l->outbound ? "masq" : "noout", addr_str(&l->addr4, a));
+        if (v6)
+                buffer_printf(b, "add element inet sandbox %s6 { %s }\n", l->outbound ? "masq" : "noout",
+                              addr_str(&l->addr6, a));
+}
+
+/*
+ * What is left of this sandbox from a run that was not taken down, and
+ * the resolver the gateway leads to when the host's has changed since
+ * the bridge's first sandbox: removed before the transaction, as "add"
+ * takes neither a base chain on another device nor a map element with
+ * another value.
+ */
+static void add_prepare(const NetRules *r) {
+        const NetLease *l = r->lease;
+        char cmd[256], chain[SANDBOX_NAME_MAX + 8], g[NET_ADDR_STRING_MAX], d[NET_ADDR_STRING_MAX];
+        _cleanup_free_ char *out = NULL;
+
+        snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "from"));
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
+        snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "to"));
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
+
+        if (r->dns_to.family != AF_INET || l->gw4.family != AF_INET)
+                return;
+        snprintf(cmd, sizeof(cmd), "get element inet sandbox dns4 { %s }", addr_str(&l->gw4, g));
+        if (nft_run(cmd, cmd, NFT_QUIET_ENOENT, &out) < 0)
+                return;
+        snprintf(cmd, sizeof(cmd), "%s : %s", g, addr_str(&r->dns_to, d));
+        if (strstr(out, cmd))
+                return;
+        snprintf(cmd, sizeof(cmd), "delete element inet sandbox dns4 { %s }", g);
+        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
+}
+
+static bool lease_is_valid(const NetLease *l) {
+        return sandbox_name_is_valid(l->name) && net_ifname_is_valid(l->ifname) && net_ifname_is_valid(l->bridge) &&
+               l->addr4.family == AF_INET && l->net4.addr.family == AF_INET &&
+               (l->addr6.family == 0 || l->addr6.family == AF_INET6) && l->n_ports <= NET_LEASE_PORTS_MAX;
+}
+
+static bool prefixes_are_valid(const NetPrefix *p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (p[i].addr.family != AF_INET && p[i].addr.family != AF_INET6)
+                        return false;
+        return true;
+}
+
+int nft_sandbox_add(const NetRules *r) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *cmds = NULL;
+        char what[SANDBOX_NAME_MAX + 32];
+
+        if (!r->lease || !lease_is_valid(r->lease) || !prefixes_are_valid(r->allow, r->n_allow) ||
+            !prefixes_are_valid(r->deny, r->n_deny))
+                return log_error_errno(-EINVAL, "network: nftables: not a sandbox's network to add rules for");
+
+        for (size_t i = 0; i < r->lease->n_ports; i++)
+                if (r->lease->ports[i].host_addr.family == AF_INET6 && r->lease->addr6.family != AF_INET6)
+                        return log_error_errno(-EINVAL, "network: nftables: %s: a forward from an IPv6 address, "
+                                               "and no IPv6 address to forward it to", r->lease->name);
+
+        add_shared(&b, r);
+        add_netdev(&b, r);
+        add_inet(&b, r);
+        cmds = buffer_steal(&b);
+        if (!cmds)
+                return log_oom();
+        /* Each transaction costs the kernel a grace period or more: the
+         * leftovers of a crashed run under this name (chains on another
+         * device) and a changed resolver of the gateway's are taken out
+         * only when the one transaction that adds it all is refused. */
+        if (nft_run(cmds, NULL, NFT_QUIET, NULL) >= 0)
+                return 0;
+        add_prepare(r);
+        snprintf(what, sizeof(what), "add the rules of %s", r->lease->name);
+        return nft_run(cmds, what, NFT_LOG, NULL);
+}
+
+/* what nft_sandbox_add() added for l, all of it, in one transaction:
+ * refused as a whole when any of it is not there */
+static int remove_all(const NetLease *l) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *cmds = NULL;
+        char a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8];
+
+        for (size_t i = 0; i < l->n_ports; i++)
+                if (!port_seen(l, i))
+                        buffer_printf(&b, "delete element inet sandbox ports { %s . %u }\n",
+                                      net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
+        buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq4" : "noout4",
+                      addr_str(&l->addr4, a));
+        if (l->addr6.family == AF_INET6)
+                buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq6" : "noout6",
+                              addr_str(&l->addr6, a));
+        buffer_printf(&b, "delete chain inet sandbox %s\n", chain_name(chain, l->name, "dnat"));
+        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "from"));
+        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "to"));
+        cmds = buffer_steal(&b);
+        if (!cmds)
+                return log_oom();
+        return nft_run(cmds, NULL, NFT_QUIET, NULL);
+}
+
+int nft_sandbox_remove(const NetLease *l) {
+        char cmd[512], a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8];
+        int ret = 0, r;
+
+        if (!lease_is_valid(l))
+                return log_error_errno(-EINVAL, "network: nftables: not a sandbox's network to remove rules of");
+        /* one transaction when all of it is there, as after a run; else
+         * what is, command by command */
+        if (remove_all(l) >= 0)
+                return 0;
+
+#define TRY(...)                                                                \
+        do {                                                                    \
+                snprintf(cmd, sizeof(cmd), __VA_ARGS__);                        \
+                r = nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);                  \
+                if (r < 0 && r != -ENOENT && ret == 0)                          \
+                        ret = r;                                                \
+        } while (0)
+
+        /* the elements first: the ports map's jump holds the chain */
+        for (size_t i = 0; i < l->n_ports; i++)
+                if (!port_seen(l, i))
+                        TRY("delete element inet sandbox ports { %s . %u }", net_protocol_to_string(l->ports[i].protocol),
+                            l->ports[i].host_port);
+        /* both: the lease might have been rewritten with another outbound */
+        TRY("delete element inet sandbox masq4 { %s }", addr_str(&l->addr4, a));
+        TRY("delete element inet sandbox noout4 { %s }", addr_str(&l->addr4, a));
+        if (l->addr6.family == AF_INET6) {
+                TRY("delete element inet sandbox masq6 { %s }", addr_str(&l->addr6, a));
+                TRY("delete element inet sandbox noout6 { %s }", addr_str(&l->addr6, a));
+        }
+        TRY("delete chain inet sandbox %s", chain_name(chain, l->name, "dnat"));
+        /* gone already where the kernel took the chain down with its
+         * device; on kernels that keep it, without a device, it is here */
+        TRY("delete chain netdev sandbox %s", chain_name(chain, l->name, "from"));
+        TRY("delete chain netdev sandbox %s", chain_name(chain, l->name, "to"));
+#undef TRY
+        return ret;
+}
