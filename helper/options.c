@@ -2,6 +2,7 @@
 /* Reading the helper's command line: every value is checked before any
  * step runs, so a bad option never leaves a half-built sandbox. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,23 @@ static int bridge_options_check(const HelperConfig *c) {
                         return -EINVAL;
                 }
         }
+        /* rtnetlink acts on any network namespace the sandbox's has an
+         * id for (IFLA_TARGET_NETNSID), checking CAP_NET_ADMIN in the
+         * user namespace that namespace belongs to: the kernel gives the
+         * host's one an id there, the namespace of eth0's peer, so root
+         * with CAP_NET_ADMIN of the host's user namespace would list,
+         * make, delete and move the host's links, a link of its own on
+         * the bridge, without the rules that keep it to its address,
+         * among them. In a user namespace of the service's own, the
+         * capability is that namespace's and reaches neither. */
+        STRV_FOREACH(k, c->keep_caps)
+                if (capability_from_name(*k) == CAP_NET_ADMIN && !c->user_namespace) {
+                        log_error("--keep-caps=%s with --network=bridge: the kernel lets CAP_NET_ADMIN reach the "
+                                  "host's network namespace from the sandbox's (through the namespace id of eth0's "
+                                  "peer), its links and its bridge; refusing to start (a service that needs it runs "
+                                  "with --user-namespace=identity, where it reaches neither)", *k);
+                        return -EINVAL;
+                }
         STRV_FOREACH(v, c->net_ports) {
                 NetPort p;
 
