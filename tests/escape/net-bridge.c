@@ -15,14 +15,16 @@
  *       and "local ADDRESS"
  *   net-bridge send ADDRESS PORT TEXT
  *       one UDP datagram: "send RESULT"
- *   net-bridge escape OTHER OTHER-IFNAME GATEWAY PORT LOOP-PORT TOKEN
+ *   net-bridge links OTHER-IFNAME
+ *       the attempts of a root service keeping CAP_NET_ADMIN on the
+ *       host's links: by name, and through the network namespace id the
+ *       kernel gives the namespace of eth0's peer (list them, make a link
+ *       on the bridge there, delete OTHER-IFNAME, move eth0 there)
+ *   net-bridge spoof OTHER GATEWAY PORT LOOP-PORT TOKEN
  *       the attempts of a root service keeping CAP_NET_ADMIN and
- *       CAP_NET_RAW: reach the host's links through the network
- *       namespace id the kernel gives the veth pair's other end (list
- *       them, delete OTHER-IFNAME, make a link there, move eth0 there),
- *       and send as another: OTHER's address, the gateway's, another
- *       link-layer address, a gratuitous ARP for OTHER, and IPv4 to
- *       127.0.0.1 through the gateway. Each datagram sent carries a
+ *       CAP_NET_RAW to send as another: OTHER's address, the gateway's,
+ *       another link-layer address, a gratuitous ARP for OTHER, and IPv4
+ *       to 127.0.0.1 through the gateway. Each datagram sent carries a
  *       text "KIND-TOKEN" for the listeners (UDP to PORT; LOOP-PORT on
  *       127.0.0.1) to be asked about.
  */
@@ -593,14 +595,8 @@ static void index_of_bridge(struct ifinfomsg *i, struct rtattr **tb, void *userd
                 *(int *) userdata = i->ifi_index;
 }
 
-static int escape(const char *other, const char *other_if, const char *gw, unsigned port, unsigned loop_port,
-                  const char *token) {
-        uint8_t own_mac[6], gw_mac[6], other_mac[6], fake_mac[6] = { 0x02, 0x5a, 0xee, 0xee, 0xee, 0xee };
-        const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-        in_addr_t own_ip = 0, other_ip = inet_addr(other), gw_ip = inet_addr(gw), loop_ip = inet_addr("127.0.0.1");
-        struct ifaddrs *ifa = NULL;
+static int escape_links(const char *other_if) {
         int eth0 = (int) if_nametoindex("eth0"), bridge = 0;
-        char text[128];
         Names n;
 
         /* what is in reach by name: only its own namespace's links */
@@ -634,6 +630,20 @@ static int escape(const char *other, const char *other_if, const char *gw, unsig
                 step("host-link-delete-other", link_delete_there(n.nsid, other_if));
         }
         step("unshare-net", unshare(CLONE_NEWNET));
+        /* last, as it takes eth0 away if it works */
+        if (n.nsid >= 0)
+                step("move-eth0", link_move(eth0, n.nsid));
+        step("eth0-after", if_nametoindex("eth0") ? 0 : -1);
+        return 0;
+}
+
+static int escape_spoof(const char *other, const char *gw, unsigned port, unsigned loop_port, const char *token) {
+        uint8_t own_mac[6], gw_mac[6], other_mac[6], fake_mac[6] = { 0x02, 0x5a, 0xee, 0xee, 0xee, 0xee };
+        const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+        in_addr_t own_ip = 0, other_ip = inet_addr(other), gw_ip = inet_addr(gw), loop_ip = inet_addr("127.0.0.1");
+        struct ifaddrs *ifa = NULL;
+        int eth0 = (int) if_nametoindex("eth0");
+        char text[128];
 
         if (getifaddrs(&ifa) == 0) {
                 for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
@@ -685,20 +695,19 @@ static int escape(const char *other, const char *other_if, const char *gw, unsig
         }
 
         /* as another, through the kernel: its own address changed, its own
-         * link-layer address changed */
-        step("address-add-other", addr_add(eth0, other_ip));
+         * link-layer address changed; each sent only once changed */
         snprintf(text, sizeof(text), "kernel-as-other-%s", token);
-        step("send-as-other", udp_send(gw, port, text, other));
+        if (step("address-add-other", addr_add(eth0, other_ip)) >= 0)
+                step("send-as-other", udp_send(gw, port, text, other));
+        else
+                say("send-as-other", "not-sent");
         usleep(200 * 1000);
-        step("mac-set-other", mac_set(eth0, other_mac));
         snprintf(text, sizeof(text), "kernel-other-mac-%s", token);
-        step("send-other-mac", udp_send(gw, port, text, NULL));
+        if (step("mac-set-other", mac_set(eth0, other_mac)) >= 0)
+                step("send-other-mac", udp_send(gw, port, text, NULL));
+        else
+                say("send-other-mac", "not-sent");
         usleep(200 * 1000);
-
-        /* last, as it takes eth0 away if it works */
-        if (n.nsid >= 0)
-                step("move-eth0", link_move(eth0, n.nsid));
-        step("eth0-after", if_nametoindex("eth0") ? 0 : -1);
         return 0;
 }
 
@@ -711,8 +720,10 @@ int main(int argc, char *argv[]) {
                 return connect_to(argv[2], (unsigned) atoi(argv[3]), argv[4]);
         if (argc == 5 && strcmp(argv[1], "send") == 0)
                 return step("send", udp_send(argv[2], (unsigned) atoi(argv[3]), argv[4], NULL)), 0;
-        if (argc == 8 && strcmp(argv[1], "escape") == 0)
-                return escape(argv[2], argv[3], argv[4], (unsigned) atoi(argv[5]), (unsigned) atoi(argv[6]), argv[7]);
-        fprintf(stderr, "usage: net-bridge info|listen|connect|send|escape ...\n");
+        if (argc == 3 && strcmp(argv[1], "links") == 0)
+                return escape_links(argv[2]);
+        if (argc == 7 && strcmp(argv[1], "spoof") == 0)
+                return escape_spoof(argv[2], argv[3], (unsigned) atoi(argv[4]), (unsigned) atoi(argv[5]), argv[6]);
+        fprintf(stderr, "usage: net-bridge info|listen|connect|send|links|spoof ...\n");
         return 2;
 }

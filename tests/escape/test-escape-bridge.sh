@@ -1,27 +1,25 @@
 #!/usr/bin/env bash
 # Escape attempts from a bridged sandbox (--network=bridge) whose service
-# is root and keeps CAP_NET_ADMIN and CAP_NET_RAW: it may do what it likes
-# with its own network namespace, and nothing to the host's or another
-# sandbox's.
+# is root: it may do what it likes with its own network namespace, and
+# nothing to the host's or another sandbox's.
 #
-# - nftables: the sandbox sees only its own namespace's ruleset (empty),
-#   and a table it adds there leaves the host's tables (netdev sandbox,
-#   inet sandbox) as they were;
-# - links: the bridge sandbox0 and another sandbox's vsbN are not in its
-#   namespace; neither is reached through the id the kernel gives the
-#   namespace of eth0's peer (rtnetlink's IFLA_TARGET_NETNSID): no dump
-#   of the host's links, no link made on the bridge, another sandbox's
-#   link not deleted, eth0 not moved out;
-# - spoofing: sent as another running sandbox (its IPv4 address, its
-#   link-layer address), as the gateway, from a made-up link-layer
-#   address, through the kernel after changing eth0's address and
-#   link-layer address or as raw frames: nothing reaches the host's or
-#   the other sandbox's listener; a gratuitous ARP reply claiming the
-#   other's address leaves the host's neighbour entry with the other's
-#   link-layer address, and the other stays reached;
-# - IPv4 to 127.0.0.1 sent to the gateway's link-layer address (the
-#   bridge routes 127.0.0.0/8, route_localnet, for the host's resolver)
-#   reaches no listener on the host's loopback.
+# - CAP_NET_ADMIN of the host's user namespace is refused with a bridged
+#   network: rtnetlink reaches the host's network namespace through the
+#   id the kernel gives it in the sandbox's, as the namespace of eth0's
+#   peer (IFLA_TARGET_NETNSID);
+# - with CAP_NET_ADMIN of a user namespace of its own: the host's links
+#   are not reached, by name or through that id (no dump, no link made
+#   on the bridge, another sandbox's link not deleted, eth0 not moved
+#   out), nor the host's nftables tables;
+# - with CAP_NET_RAW, sending as another: as another running sandbox
+#   (its IPv4 address, its link-layer address), as the gateway, from a
+#   made-up link-layer address: nothing reaches the host's or the other
+#   sandbox's listener; a gratuitous ARP reply claiming the other's
+#   address leaves the host's neighbour entry with the other's
+#   link-layer address, and the other stays reached; IPv4 to 127.0.0.1
+#   sent to the gateway's link-layer address (the bridge routes
+#   127.0.0.0/8, route_localnet, for the host's resolver) reaches no
+#   listener on the host's loopback.
 # Controls sent as itself arrive, so that the silence means something.
 #
 # A mount namespace and a network namespace of the test's own
@@ -130,9 +128,20 @@ check_eq "the host's neighbour entry for the other sandbox is its own link-layer
 "$NFT" -s list table inet sandbox >"$TMP/inet.before" 2>&1
 LINKS_BEFORE=$(links)
 
-# --- the attacker: root, CAP_NET_ADMIN and CAP_NET_RAW ---
+# --- root keeping CAP_NET_ADMIN of the host's user namespace: refused ---
 
-# its own namespace's nftables, then the probe
+HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN,CAP_NET_RAW)
+run_helper /bin/sh -c 'echo ran'
+begin "--keep-caps=CAP_NET_ADMIN with --network=bridge and no user namespace: refused, nothing runs, nothing is made"
+EXPECT_RC=$RC
+host "the helper failed ($RC)" test "$RC" -ne 0
+host "the command did not run" test ! -s "$TMP/out"
+host "the helper says why" grep -q -- "--keep-caps=CAP_NET_ADMIN with --network=bridge: .*refusing to start" "$TMP/err"
+host "no lease" test ! -e "/run/sandbox/.network/$NAME"
+host "no link but the other sandbox's" test "$(links)" = "$LINKS_BEFORE"
+finish
+
+# what the sandbox tries with nftables: its own namespace's only
 INSIDE='cat >/tmp/probe && chmod 0755 /tmp/probe || exit 1
 nft=$1
 shift
@@ -140,7 +149,9 @@ shift
 nft_step() {
         local key=$1 out
         shift
-        if out=$("$nft" "$@" 2>&1); then echo "$key ok"; else
+        if out=$("$nft" "$@" 2>&1); then
+                if [ -z "$out" ]; then echo "$key ok"; else echo "$key shown"; fi
+        else
                 case $out in
                 *"No such file"*) echo "$key ENOENT" ;;
                 *"Operation not permitted"*) echo "$key EPERM" ;;
@@ -149,55 +160,36 @@ nft_step() {
                 esac
         fi
 }
-r=$("$nft" list ruleset 2>&1)
-if [ -z "$r" ]; then echo "nft-ruleset empty"; else echo "nft-ruleset shown"; fi
+nft_step nft-ruleset list ruleset
 nft_step nft-list-host-netdev list table netdev sandbox
 nft_step nft-list-host-inet list table inet sandbox
 nft_step nft-add-table add table netdev sandbox
 nft_step nft-add-chain add chain netdev sandbox escape "{ type filter hook ingress device eth0 priority -500; policy drop; }"
-nft_step nft-add-inet add table inet sandbox
 nft_step nft-flush flush ruleset
 exec /tmp/probe "$@"'
-HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN,CAP_NET_RAW)
-run_helper /bin/sh -c "$INSIDE" sh "$NFT" escape "$OTHER_ADDR" "${OTHER_IF:-vsb-unknown}" "$GW" "$PORT" \
-        "$LOOP_PORT" "$TOKEN" <"$BIN/net-bridge"
-HELPER_ARGS=()
-cp "$TMP/out" "$TMP/attack.out"
-cp "$TMP/err" "$TMP/attack.err"
+tables_unchanged() {
+        host "the host's table netdev sandbox is as it was" cmp -s "$TMP/netdev.before" <("$NFT" -s list table netdev sandbox 2>&1)
+        host "the host's table inet sandbox is as it was" cmp -s "$TMP/inet.before" <("$NFT" -s list table inet sandbox 2>&1)
+}
+
+# --- root keeping CAP_NET_RAW: sending as another ---
+
+HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_RAW)
+run_helper /bin/sh -c "$INSIDE" sh "$NFT" spoof "$OTHER_ADDR" "$GW" "$PORT" "$LOOP_PORT" "$TOKEN" <"$BIN/net-bridge"
 # what was sent has had time to arrive
 sleep 0.5
 # the host, again, to the other sandbox: still its own
 "$BIN/net-bridge" send "$OTHER_ADDR" "$PORT" "host-after-$TOKEN" >/dev/null
 wait_line "$TMP/other.out" "host-after-$TOKEN\$" 3
 
-begin "the sandbox sees only its own namespace's nftables ruleset (empty); it changes only its own"
-want nft-ruleset empty
-want nft-list-host-netdev ENOENT
-want nft-list-host-inet ENOENT
-want nft-add-table ok
-want nft-add-chain ok
-want nft-flush ok
-host "the host's table netdev sandbox is as it was" cmp -s "$TMP/netdev.before" <("$NFT" -s list table netdev sandbox 2>&1)
-host "the host's table inet sandbox is as it was" cmp -s "$TMP/inet.before" <("$NFT" -s list table inet sandbox 2>&1)
-finish
-
-begin "the bridge and the other sandbox's link are not in its namespace: ENODEV; it has only lo and eth0"
-want bridge-index ENODEV
-want other-if-index ENODEV
-want links lo,eth0
-finish
-
-begin "through the id of eth0's peer's namespace: no dump of the host's links, no link on its bridge, no link deleted, eth0 not moved out"
-want host-links "EPERM|EACCES|EINVAL"
-want host-link-make "EPERM|EACCES|EINVAL"
-want host-link-delete-other "EPERM|EACCES|EINVAL"
-want move-eth0 "EPERM|EACCES|EINVAL"
-want eth0-after ok
-want unshare-net EPERM
-host "no link escape0 on the host" sh -c '! ip link show dev escape0 >/dev/null 2>&1'
-host "the other sandbox's link $OTHER_IF is still on the bridge, up" \
-        sh -c "ip -o link show dev '$OTHER_IF' | grep -q 'master sandbox0 .*state UP'"
-host "the host's links are as they were (the attacker's own gone with it)" test "$(links)" = "$LINKS_BEFORE"
+begin "CAP_NET_RAW: nftables only of its own namespace (or none: EPERM); the host's tables as they were"
+want nft-ruleset "ok|EPERM"
+want nft-list-host-netdev "ENOENT|EPERM"
+want nft-list-host-inet "ENOENT|EPERM"
+want nft-add-table "ok|EPERM"
+want nft-add-chain "ok|EPERM"
+want nft-flush "ok|EPERM"
+tables_unchanged
 finish
 
 begin "controls: sent as itself, through the kernel and raw, it reaches the gateway and the other sandbox"
@@ -224,11 +216,11 @@ host "the other sandbox is still reached from the host (the bridge did not learn
         grep -q "host-after-$TOKEN\$" "$TMP/other.out"
 finish
 
-begin "eth0 given the other sandbox's address, then its link-layer address (its own namespace: allowed); what it sends so is dropped"
-want address-add-other ok
-want send-as-other ok
-want mac-set-other ok
-want send-other-mac ok
+begin "eth0's address or link-layer address changed to the other's: not without CAP_NET_ADMIN (EPERM); nothing sent so arrives"
+want address-add-other EPERM
+want send-as-other not-sent
+want mac-set-other EPERM
+want send-other-mac not-sent
 host "the host's listener heard nothing sent so" sh -c "! grep -q 'kernel-as-other-$TOKEN\|kernel-other-mac-$TOKEN' '$TMP/gw.out'"
 finish
 
@@ -242,6 +234,41 @@ want raw-loopback ok
 want raw-loopback-as-gateway ok
 host "the loopback listener heard nothing" sh -c "! grep -q 'loopback-' '$TMP/loop.out'"
 finish
+
+# --- root keeping CAP_NET_ADMIN in a user namespace of its own ---
+
+HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN --user-namespace=identity)
+run_helper /bin/sh -c "$INSIDE" sh "$NFT" links "${OTHER_IF:-vsb-unknown}" <"$BIN/net-bridge"
+
+begin "CAP_NET_ADMIN of its own user namespace: the host's nftables not reached; the host's tables as they were"
+want nft-ruleset "ok|EPERM"
+want nft-list-host-netdev "ENOENT|EPERM"
+want nft-list-host-inet "ENOENT|EPERM"
+want nft-add-table "ok|EPERM"
+want nft-add-chain "ok|EPERM"
+want nft-flush "ok|EPERM"
+tables_unchanged
+finish
+
+begin "CAP_NET_ADMIN of its own user namespace: the bridge and the other sandbox's link are not in its namespace (ENODEV)"
+want bridge-index ENODEV
+want other-if-index ENODEV
+want links lo,eth0
+finish
+
+begin "CAP_NET_ADMIN of its own user namespace, through the id of eth0's peer's namespace: no dump of the host's links, no link on its bridge, none deleted, eth0 not moved out"
+want host-links "EPERM|EACCES|EINVAL"
+want host-link-make "EPERM|EACCES|EINVAL"
+want host-link-delete-other "EPERM|EACCES|EINVAL"
+want move-eth0 "EPERM|EACCES|EINVAL"
+want eth0-after ok
+want unshare-net EPERM
+host "no link escape0 on the host" sh -c '! ip link show dev escape0 >/dev/null 2>&1'
+host "the other sandbox's link $OTHER_IF is still on the bridge, up" \
+        sh -c "ip -o link show dev '$OTHER_IF' | grep -q 'master sandbox0 .*state UP'"
+host "the host's links are as they were (the attacker's own gone with it)" test "$(links)" = "$LINKS_BEFORE"
+finish
+HELPER_ARGS=()
 
 stop_all
 for n in "$NAME" "$OTHER"; do
