@@ -27,6 +27,11 @@
  *       to 127.0.0.1 through the gateway. Each datagram sent carries a
  *       text "KIND-TOKEN" for the listeners (UDP to PORT; LOOP-PORT on
  *       127.0.0.1) to be asked about.
+ *   net-bridge spoof6 OTHER6 GATEWAY GATEWAY6 PORT LOOP-PORT TOKEN
+ *       the same with IPv6, raw (CAP_NET_RAW): as OTHER6, as the
+ *       gateway, and to ::1, to the link-layer address the gateway has
+ *       for IPv4 (one bridge); "control6-TOKEN" and "rawcontrol6-TOKEN"
+ *       sent as itself
  */
 #include "probe.h"
 
@@ -41,6 +46,7 @@
 #include <net/if_arp.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <sched.h>
@@ -474,6 +480,55 @@ static long raw_udp(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac
         return r;
 }
 
+/* the same with IPv6, whose UDP checksum is not optional */
+static long raw_udp6(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac[6], const struct in6_addr *src,
+                     const struct in6_addr *dst, unsigned port, const char *text) {
+        uint8_t frame[256];
+        struct ether_header *eh = (struct ether_header *) frame;
+        struct ip6_hdr *ip = (struct ip6_hdr *) (eh + 1);
+        struct udphdr *udp = (struct udphdr *) (ip + 1);
+        size_t payload = strlen(text), ulen = sizeof(*udp) + payload;
+        struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6 };
+        uint8_t pseudo[40 + 256];
+        int s;
+        long r;
+
+        if (sizeof(*eh) + sizeof(*ip) + ulen > sizeof(frame))
+                return errno = E2BIG, -1;
+        memset(frame, 0, sizeof(frame));
+        memcpy(eh->ether_dhost, dst_mac, 6);
+        memcpy(eh->ether_shost, src_mac, 6);
+        eh->ether_type = htons(ETHERTYPE_IPV6);
+        ip->ip6_flow = htonl(6U << 28);
+        ip->ip6_plen = htons((uint16_t) ulen);
+        ip->ip6_nxt = IPPROTO_UDP;
+        ip->ip6_hlim = 64;
+        ip->ip6_src = *src;
+        ip->ip6_dst = *dst;
+        udp->source = htons(40000);
+        udp->dest = htons((uint16_t) port);
+        udp->len = htons((uint16_t) ulen);
+        memcpy(udp + 1, text, payload);
+        /* source, destination, length, next header; then the datagram */
+        memset(pseudo, 0, sizeof(pseudo));
+        memcpy(pseudo, src, 16);
+        memcpy(pseudo + 16, dst, 16);
+        pseudo[34] = (uint8_t) (ulen >> 8);
+        pseudo[35] = (uint8_t) ulen;
+        pseudo[39] = IPPROTO_UDP;
+        memcpy(pseudo + 40, udp, ulen);
+        udp->check = ip_sum(pseudo, 40 + ulen + (ulen & 1));
+        if (!udp->check)
+                udp->check = 0xffff;
+        memcpy(ll.sll_addr, dst_mac, 6);
+        s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return -1;
+        r = sendto(s, frame, sizeof(*eh) + sizeof(*ip) + ulen, 0, (struct sockaddr *) &ll, sizeof(ll));
+        close(s);
+        return r;
+}
+
 /* an ARP reply "IP is at MAC", to dst_mac */
 static long raw_arp(int ifindex, const uint8_t mac[6], in_addr_t ip, const uint8_t dst_mac[6], in_addr_t dst_ip) {
         uint8_t frame[64] = {};
@@ -711,6 +766,52 @@ static int escape_spoof(const char *other, const char *gw, unsigned port, unsign
         return 0;
 }
 
+static int escape_spoof6(const char *other6, const char *gw4, const char *gw6, unsigned port, unsigned loop_port,
+                         const char *token) {
+        struct in6_addr own = {}, other, gw, loop = IN6ADDR_LOOPBACK_INIT;
+        uint8_t own_mac[6], gw_mac[6];
+        struct ifaddrs *ifa = NULL;
+        int eth0 = (int) if_nametoindex("eth0");
+        bool have = false;
+        char text[128];
+
+        if (inet_pton(AF_INET6, other6, &other) != 1 || inet_pton(AF_INET6, gw6, &gw) != 1)
+                return 2;
+        if (getifaddrs(&ifa) == 0) {
+                for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
+                        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 && strcmp(i->ifa_name, "eth0") == 0 &&
+                            !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr)) {
+                                own = ((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
+                                have = true;
+                        }
+                freeifaddrs(ifa);
+        }
+        if (!eth0 || !have || link_mac("eth0", own_mac) < 0) {
+                say("eth0", "missing");
+                return 0;
+        }
+        /* the bridge's link-layer address, learnt through IPv4 */
+        snprintf(text, sizeof(text), "control4-%s", token);
+        (void) udp_send(gw4, port, text, NULL);
+        usleep(300 * 1000);
+        if (neighbour(gw4, gw_mac) < 0) {
+                step("gateway-mac", -1);
+                return 0;
+        }
+        snprintf(text, sizeof(text), "control6-%s", token);
+        step("send-control6", udp_send(gw6, port, text, NULL));
+        snprintf(text, sizeof(text), "rawcontrol6-%s", token);
+        step("raw6-control", raw_udp6(eth0, own_mac, gw_mac, &own, &gw, port, text));
+        snprintf(text, sizeof(text), "spoof6-other-%s", token);
+        step("raw6-as-other", raw_udp6(eth0, own_mac, gw_mac, &other, &gw, port, text));
+        snprintf(text, sizeof(text), "spoof6-gateway-%s", token);
+        step("raw6-as-gateway", raw_udp6(eth0, own_mac, gw_mac, &gw, &gw, port, text));
+        snprintf(text, sizeof(text), "loopback6-%s", token);
+        step("raw6-loopback", raw_udp6(eth0, own_mac, gw_mac, &own, &loop, loop_port, text));
+        usleep(200 * 1000);
+        return 0;
+}
+
 int main(int argc, char *argv[]) {
         if (argc == 2 && strcmp(argv[1], "info") == 0)
                 return info();
@@ -724,6 +825,9 @@ int main(int argc, char *argv[]) {
                 return escape_links(argv[2]);
         if (argc == 7 && strcmp(argv[1], "spoof") == 0)
                 return escape_spoof(argv[2], argv[3], (unsigned) atoi(argv[4]), (unsigned) atoi(argv[5]), argv[6]);
-        fprintf(stderr, "usage: net-bridge info|listen|connect|send|links|spoof ...\n");
+        if (argc == 8 && strcmp(argv[1], "spoof6") == 0)
+                return escape_spoof6(argv[2], argv[3], argv[4], (unsigned) atoi(argv[5]), (unsigned) atoi(argv[6]),
+                                     argv[7]);
+        fprintf(stderr, "usage: net-bridge info|listen|connect|send|links|spoof|spoof6 ...\n");
         return 2;
 }

@@ -19,7 +19,7 @@
 #   link-layer address, and the other stays reached; IPv4 to 127.0.0.1
 #   sent to the gateway's link-layer address (the bridge routes
 #   127.0.0.0/8, route_localnet, for the host's resolver) reaches no
-#   listener on the host's loopback.
+#   listener on the host's loopback; with IPv6 the same, raw;
 # Controls sent as itself arrive, so that the silence means something.
 #
 # A mount namespace and a network namespace of the test's own
@@ -52,6 +52,11 @@ LOOP_PORT=5402
 OTHER=$NAME-other
 OTHER_ADDR=10.92.0.30
 OTHER_MAC=02:5a:0a:5c:00:1e
+# the bridge's IPv6 network and the IPv4 host number, 30
+OTHER_ADDR6=fd92:5a:b0::1e
+GW6=fd92:5a:b0::1
+PORT6=5403
+LOOP_PORT6=5404
 OWN_ADDR=10.92.0.20
 NFT=$(command -v nft)
 NAMES+=("$OTHER")
@@ -104,12 +109,17 @@ links() {
 LISTENERS+=($!)
 "$BIN/net-bridge" listen udp 127.0.0.1 "$LOOP_PORT" 120 >"$TMP/loop.out" 2>&1 &
 LISTENERS+=($!)
+"$BIN/net-bridge" listen udp :: "$PORT6" 120 >"$TMP/gw6.out" 2>&1 &
+LISTENERS+=($!)
+"$BIN/net-bridge" listen udp ::1 "$LOOP_PORT6" 120 >"$TMP/loop6.out" 2>&1 &
+LISTENERS+=($!)
 env --default-signal=INT,QUIT "$HELPER" --name="$OTHER" --state-root="$STATE" --network=bridge \
-        --net-address="$OTHER_ADDR" -- "${SHIP[@]}" listen udp 0.0.0.0 "$PORT" 120 \
+        --net-ipv6 --net-address="$OTHER_ADDR" -- "${SHIP[@]}" listen udp 0.0.0.0 "$PORT" 120 \
         <"$BIN/net-bridge" >"$TMP/other.out" 2>"$TMP/other.err" &
 OTHER_PID=$!
 if ! wait_line "$TMP/other.out" '^listening' 30 || ! wait_line "$TMP/gw.out" '^listening' ||
-        ! wait_line "$TMP/loop.out" '^listening'; then
+        ! wait_line "$TMP/loop.out" '^listening' || ! wait_line "$TMP/gw6.out" '^listening' ||
+        ! wait_line "$TMP/loop6.out" '^listening'; then
         echo "Bail out! the other sandbox or the host's listeners did not start: $(head -c 1000 "$TMP/other.err")"
         exit 1
 fi
@@ -242,6 +252,24 @@ begin "IPv4 to 127.0.0.1 through the gateway's link-layer address: no listener o
 want raw-loopback ok
 want raw-loopback-as-gateway ok
 host "the loopback listener heard nothing" sh -c "! grep -q 'loopback-' '$TMP/loop.out'"
+finish
+
+# --- the same with IPv6 ---
+
+HELPER_ARGS=(--network=bridge --net-ipv6 --net-address="$OWN_ADDR" --keep-caps=CAP_NET_RAW)
+in_sandbox net-bridge spoof6 "$OTHER_ADDR6" "$GW" "$GW6" "$PORT6" "$LOOP_PORT6" "$TOKEN"
+sleep 0.5
+OWN_ADDR6=fd92:5a:b0::14
+begin "IPv6: raw frames as the other sandbox, or as the gateway, are dropped at the host; to ::1 through the gateway, unheard"
+want send-control6 ok
+want raw6-control ok
+want raw6-as-other ok
+want raw6-as-gateway ok
+want raw6-loopback ok
+host "the host's IPv6 listener heard the control from $OWN_ADDR6" grep -q "^got $OWN_ADDR6 control6-$TOKEN\$" "$TMP/gw6.out"
+host "the host's IPv6 listener heard the raw control" grep -q "^got $OWN_ADDR6 rawcontrol6-$TOKEN\$" "$TMP/gw6.out"
+host "the host's IPv6 listener heard nothing as another" sh -c "! grep -q 'spoof6-' '$TMP/gw6.out'"
+host "the host's ::1 listener heard nothing" sh -c "! grep -q 'loopback6-' '$TMP/loop6.out'"
 finish
 
 # --- root keeping CAP_NET_ADMIN in a user namespace of its own ---
