@@ -27,9 +27,9 @@
  *       to 127.0.0.1 through the gateway. Each datagram sent carries a
  *       text "KIND-TOKEN" for the listeners (UDP to PORT; LOOP-PORT on
  *       127.0.0.1) to be asked about.
- *   net-bridge spoof6 OTHER6 GATEWAY GATEWAY6 PORT LOOP-PORT TOKEN
- *       the same with IPv6, raw (CAP_NET_RAW): as OTHER6, as the
- *       gateway, and to ::1, to the link-layer address the gateway has
+ *   net-bridge spoof6 OTHER6 OTHER-LINK-LOCAL GATEWAY GATEWAY6 PORT LOOP-PORT TOKEN
+ *       the same with IPv6, raw (CAP_NET_RAW): as OTHER6, as the other's
+ *       link-local address ("-": not tried), as the gateway, and to ::1, to the link-layer address the gateway has
  *       for IPv4 (one bridge); "control6-TOKEN" and "rawcontrol6-TOKEN"
  *       sent as itself
  */
@@ -766,9 +766,9 @@ static int escape_spoof(const char *other, const char *gw, unsigned port, unsign
         return 0;
 }
 
-static int escape_spoof6(const char *other6, const char *gw4, const char *gw6, unsigned port, unsigned loop_port,
-                         const char *token) {
-        struct in6_addr own = {}, other, gw, loop = IN6ADDR_LOOPBACK_INIT;
+static int escape_spoof6(const char *other6, const char *other_ll6, const char *gw4, const char *gw6, unsigned port,
+                         unsigned loop_port, const char *token) {
+        struct in6_addr own = {}, other, gw, loop = IN6ADDR_LOOPBACK_INIT, ll, *other_ll = NULL;
         uint8_t own_mac[6], gw_mac[6];
         struct ifaddrs *ifa = NULL;
         int eth0 = (int) if_nametoindex("eth0");
@@ -777,6 +777,8 @@ static int escape_spoof6(const char *other6, const char *gw4, const char *gw6, u
 
         if (inet_pton(AF_INET6, other6, &other) != 1 || inet_pton(AF_INET6, gw6, &gw) != 1)
                 return 2;
+        if (inet_pton(AF_INET6, other_ll6, &ll) == 1)
+                other_ll = &ll;
         if (getifaddrs(&ifa) == 0) {
                 for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
                         if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 && strcmp(i->ifa_name, "eth0") == 0 &&
@@ -806,6 +808,13 @@ static int escape_spoof6(const char *other6, const char *gw4, const char *gw6, u
         step("raw6-as-other", raw_udp6(eth0, own_mac, gw_mac, &other, &gw, port, text));
         snprintf(text, sizeof(text), "spoof6-gateway-%s", token);
         step("raw6-as-gateway", raw_udp6(eth0, own_mac, gw_mac, &gw, &gw, port, text));
+        /* the other's link-local address, as its kernel makes it from
+         * its link-layer address (EUI-64): 02:5a:a:b:c:d gives
+         * fe80::5a:aff:feb:cd */
+        if (other_ll) {
+                snprintf(text, sizeof(text), "spoof6-other-link-local-%s", token);
+                step("raw6-as-other-link-local", raw_udp6(eth0, own_mac, gw_mac, other_ll, &gw, port, text));
+        }
         snprintf(text, sizeof(text), "loopback6-%s", token);
         step("raw6-loopback", raw_udp6(eth0, own_mac, gw_mac, &own, &loop, loop_port, text));
         usleep(200 * 1000);
@@ -825,9 +834,9 @@ int main(int argc, char *argv[]) {
                 return escape_links(argv[2]);
         if (argc == 7 && strcmp(argv[1], "spoof") == 0)
                 return escape_spoof(argv[2], argv[3], (unsigned) atoi(argv[4]), (unsigned) atoi(argv[5]), argv[6]);
-        if (argc == 8 && strcmp(argv[1], "spoof6") == 0)
-                return escape_spoof6(argv[2], argv[3], argv[4], (unsigned) atoi(argv[5]), (unsigned) atoi(argv[6]),
-                                     argv[7]);
+        if (argc == 9 && strcmp(argv[1], "spoof6") == 0)
+                return escape_spoof6(argv[2], argv[3], argv[4], argv[5], (unsigned) atoi(argv[6]), (unsigned) atoi(argv[7]),
+                                     argv[8]);
         fprintf(stderr, "usage: net-bridge info|listen|connect|send|links|spoof|spoof6 ...\n");
         return 2;
 }
