@@ -103,11 +103,16 @@ static void addr6_hex(const NetAddr *a, char buf[static 35]) {
                 snprintf(buf + 2 + 2 * i, 3, "%02x", a->bytes[i]);
 }
 
-static void add_shared(Buffer *b, const NetRules *r) {
-        const NetLease *l = r->lease;
-        char s[NET_PREFIX_STRING_MAX], t[NET_ADDR_STRING_MAX];
-        NetPrefix net;
+/* The set whose presence says the shared chains are there as this
+ * version writes them: a new name whenever add_layout() changes. */
+#define LAYOUT_MARKER "layout-1"
 
+/* The tables, sets, maps and shared chains. Written whole, each chain
+ * flushed and its rules added again in the same transaction, so never
+ * doubled nor missing; but only where the marker is not there yet, as
+ * flushing a base chain's rules costs the kernel a grace period (10 ms
+ * and more here) in the transaction that does it. */
+static void add_layout(Buffer *b) {
         buffer_append(b,
                 "add table netdev sandbox\n"
                 "add table inet sandbox\n"
@@ -120,8 +125,6 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add set inet sandbox nets6 { type ipv6_addr; flags interval; }\n"
                 "add map inet sandbox ports { type inet_proto . inet_service : verdict; }\n"
                 "add map inet sandbox dns4 { type ipv4_addr : ipv4_addr; }\n"
-                /* The shared chains are written whole each time, in
-                 * the same transaction: never doubled, never missing. */
                 "add chain inet sandbox nat-pre { type nat hook prerouting priority dstnat; policy accept; }\n"
                 "flush chain inet sandbox nat-pre\n"
                 "add rule inet sandbox nat-pre iifname @bridges meta l4proto { tcp, udp } th dport 53 "
@@ -156,7 +159,22 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add rule inet sandbox filter-in ct state new iifname @bridges ip saddr @noout4 "
                 "ct original ip daddr != @nets4 drop\n"
                 "add rule inet sandbox filter-in ct state new iifname @bridges ip6 saddr @noout6 "
-                "ct original ip6 daddr != @nets6 drop\n");
+                "ct original ip6 daddr != @nets6 drop\n"
+                "add set inet sandbox " LAYOUT_MARKER " { type ifname; }\n");
+}
+
+static bool layout_is_there(void) {
+        _cleanup_free_ char *out = NULL;
+
+        static const char cmd[] = "list set inet sandbox " LAYOUT_MARKER;
+
+        return nft_run(cmd, cmd, true, &out) >= 0;
+}
+
+static void add_shared(Buffer *b, const NetRules *r) {
+        const NetLease *l = r->lease;
+        char s[NET_PREFIX_STRING_MAX], t[NET_ADDR_STRING_MAX];
+        NetPrefix net;
 
         /* shared by the sandboxes of one bridge: an element already
          * there is not an error to "add element", and is never removed */
@@ -441,16 +459,17 @@ int nft_sandbox_add(const NetRules *r) {
                         return log_error_errno(-EINVAL, "network: nftables: %s: a forward from an IPv6 address, "
                                                "and no IPv6 address to forward it to", r->lease->name);
 
+        lock = rules_lock();
+        if (lock < 0)
+                return lock;
+        if (!layout_is_there())
+                add_layout(&b);
         add_shared(&b, r);
         add_netdev(&b, r);
         add_inet(&b, r);
         cmds = buffer_steal(&b);
         if (!cmds)
                 return log_oom();
-
-        lock = rules_lock();
-        if (lock < 0)
-                return lock;
         add_prepare(r);
         snprintf(what, sizeof(what), "add the rules of %s", r->lease->name);
         return nft_run(cmds, what, false, NULL);
