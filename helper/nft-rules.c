@@ -4,30 +4,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buffer.h"
 #include "log.h"
 #include "macro.h"
 #include "names.h"
 #include "nft-rules.h"
+#include "run-lock.h"
 
 /* A transaction that met another one (the kernel's generation moved on
  * between nft's reading and its commit) is tried again, a few times. */
 #define NFT_TRIES 3
+#define NFT_LOCK NET_LEASE_DIR "/.nft-lock"
+#define NFT_LOCK_WAIT_MS 10000
 
 DEFINE_POINTER_CLEANUP(struct nft_ctx, nft_ctx_free);
 
-/* the first line of nft's error output, for the log */
+/* nft's error output for the log: its first line, and the second, the
+ * command it refused, where there is one */
 static void error_line(const char *err, char *buf, size_t size) {
-        size_t n;
+        size_t n, m;
 
         err = err ? err + strspn(err, " \n") : "";
         n = strcspn(err, "\n");
-        if (n >= size)
-                n = size - 1;
-        memcpy(buf, err, n);
-        buf[n] = 0;
+        m = err[n] ? strcspn(err + n + 1, "\n") : 0;
+        if (m > 0)
+                snprintf(buf, size, "%.*s, in: %.*s", (int) n, err, (int) m, err + n + 1);
+        else
+                snprintf(buf, size, "%.*s", (int) n, err);
 }
 
 /*
@@ -36,14 +45,8 @@ static void error_line(const char *err, char *buf, size_t size) {
  * other refusal (logged with what, and nft's words). *ret_output, if
  * asked for, gets what nft printed.
  */
-typedef enum NftQuiet {
-        NFT_LOG,          /* every refusal logged */
-        NFT_QUIET_ENOENT, /* but for what is not there */
-        NFT_QUIET,        /* none: the caller tries another way */
-} NftQuiet;
-
-static int nft_run(const char *cmds, const char *what, NftQuiet quiet, char **ret_output) {
-        char line[256];
+static int nft_run(const char *cmds, const char *what, bool quiet_enoent, char **ret_output) {
+        char line[512] = "";
         int r = -EIO;
 
         for (unsigned try = 0; try < NFT_TRIES; try++) {
@@ -72,7 +75,7 @@ static int nft_run(const char *cmds, const char *what, NftQuiet quiet, char **re
                 if (!err || !strstr(err, "Interrupted system call"))
                         break;
         }
-        if (quiet == NFT_QUIET || (r == -ENOENT && quiet == NFT_QUIET_ENOENT))
+        if (r == -ENOENT && quiet_enoent)
                 return r;
         return log_error_errno(r, "network: nftables: %s: %s", what, line[0] ? line : "refused");
 }
@@ -100,11 +103,16 @@ static void addr6_hex(const NetAddr *a, char buf[static 35]) {
                 snprintf(buf + 2 + 2 * i, 3, "%02x", a->bytes[i]);
 }
 
-static void add_shared(Buffer *b, const NetRules *r) {
-        const NetLease *l = r->lease;
-        char s[NET_PREFIX_STRING_MAX], t[NET_ADDR_STRING_MAX];
-        NetPrefix net;
+/* The set whose presence says the shared chains are there as this
+ * version writes them: a new name whenever add_layout() changes. */
+#define LAYOUT_MARKER "layout-1"
 
+/* The tables, sets, maps and shared chains. Written whole, each chain
+ * flushed and its rules added again in the same transaction, so never
+ * doubled nor missing; but only where the marker is not there yet, as
+ * flushing a base chain's rules costs the kernel a grace period (10 ms
+ * and more here) in the transaction that does it. */
+static void add_layout(Buffer *b) {
         buffer_append(b,
                 "add table netdev sandbox\n"
                 "add table inet sandbox\n"
@@ -117,8 +125,6 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add set inet sandbox nets6 { type ipv6_addr; flags interval; }\n"
                 "add map inet sandbox ports { type inet_proto . inet_service : verdict; }\n"
                 "add map inet sandbox dns4 { type ipv4_addr : ipv4_addr; }\n"
-                /* The shared chains are written whole each time, in
-                 * the same transaction: never doubled, never missing. */
                 "add chain inet sandbox nat-pre { type nat hook prerouting priority dstnat; policy accept; }\n"
                 "flush chain inet sandbox nat-pre\n"
                 "add rule inet sandbox nat-pre iifname @bridges meta l4proto { tcp, udp } th dport 53 "
@@ -153,7 +159,22 @@ static void add_shared(Buffer *b, const NetRules *r) {
                 "add rule inet sandbox filter-in ct state new iifname @bridges ip saddr @noout4 "
                 "ct original ip daddr != @nets4 drop\n"
                 "add rule inet sandbox filter-in ct state new iifname @bridges ip6 saddr @noout6 "
-                "ct original ip6 daddr != @nets6 drop\n");
+                "ct original ip6 daddr != @nets6 drop\n"
+                "add set inet sandbox " LAYOUT_MARKER " { type ifname; }\n");
+}
+
+static bool layout_is_there(void) {
+        _cleanup_free_ char *out = NULL;
+
+        static const char cmd[] = "list set inet sandbox " LAYOUT_MARKER;
+
+        return nft_run(cmd, cmd, true, &out) >= 0;
+}
+
+static void add_shared(Buffer *b, const NetRules *r) {
+        const NetLease *l = r->lease;
+        char s[NET_PREFIX_STRING_MAX], t[NET_ADDR_STRING_MAX];
+        NetPrefix net;
 
         /* shared by the sandboxes of one bridge: an element already
          * there is not an error to "add element", and is never removed */
@@ -286,39 +307,105 @@ static void add_inet(Buffer *b, const NetRules *r) {
                                       dnat);
         }
 
-        buffer_printf(b, "add element inet sandbox %s4 { %s }\n", l->outbound ? "masq" : "noout", addr_str(&l->addr4, a));
+        /* its name on them: a stale sandbox's teardown leaves them */
+        buffer_printf(b, "add element inet sandbox %s4 { %s comment \"%s\" }\n", l->outbound ? "masq" : "noout",
+                      addr_str(&l->addr4, a), l->name);
         if (v6)
-                buffer_printf(b, "add element inet sandbox %s6 { %s }\n", l->outbound ? "masq" : "noout",
-                              addr_str(&l->addr6, a));
+                buffer_printf(b, "add element inet sandbox %s6 { %s comment \"%s\" }\n", l->outbound ? "masq" : "noout",
+                              addr_str(&l->addr6, a), l->name);
+}
+
+/* whether out holds marker, whole: not followed by more of a name */
+static bool has_marker(const char *out, const char *marker) {
+        size_t n = strlen(marker);
+
+        for (const char *p = out; (p = strstr(p, marker)); p++)
+                if (!p[n] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/", p[n]))
+                        return true;
+        return false;
 }
 
 /*
- * What is left of this sandbox from a run that was not taken down, and
- * the resolver the gateway leads to when the host's has changed since
- * the bridge's first sandbox: removed before the transaction, as "add"
- * takes neither a base chain on another device nor a map element with
- * another value.
+ * Deletes what del names when lookup ("get element", "list chain": a
+ * read, which costs the kernel nothing when it finds nothing, where a
+ * refused deletion aborts a transaction) finds it, with marker in what
+ * it prints unless marker is NULL. Not there is not an error.
+ */
+static int delete_if(const char *lookup, const char *marker, const char *del) {
+        _cleanup_free_ char *out = NULL;
+        int r = nft_run(lookup, lookup, true, &out);
+
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (marker && !has_marker(out, marker))
+                return 0;
+        r = nft_run(del, del, true, NULL);
+        return r == -ENOENT ? 0 : r;
+}
+
+#define DELETE_IF(ret, marker, ...)                                                     \
+        do {                                                                            \
+                char _l[384], _d[384];                                                  \
+                int _r;                                                                 \
+                snprintf(_l, sizeof(_l), "get " __VA_ARGS__);                           \
+                snprintf(_d, sizeof(_d), "delete " __VA_ARGS__);                        \
+                _r = delete_if(_l, (marker), _d);                                       \
+                if (_r < 0 && (ret) == 0)                                               \
+                        (ret) = _r;                                                     \
+        } while (0)
+
+static int chain_delete(const char *family, const char *chain) {
+        char l[128], d[128];
+
+        snprintf(l, sizeof(l), "list chain %s sandbox %s", family, chain);
+        snprintf(d, sizeof(d), "delete chain %s sandbox %s", family, chain);
+        return delete_if(l, NULL, d);
+}
+
+/*
+ * What a sandbox holds by its lease is its own: whatever stands there
+ * (its chains on another device, its addresses' or forwards' elements
+ * with another owner) was left by a run that was not taken down, and
+ * goes before the transaction, as "add" takes neither a base chain on
+ * another device nor a map element with another value. So does the
+ * resolver the gateway leads to when the host's has changed since the
+ * bridge's first sandbox.
  */
 static void add_prepare(const NetRules *r) {
         const NetLease *l = r->lease;
-        char cmd[256], chain[SANDBOX_NAME_MAX + 8], g[NET_ADDR_STRING_MAX], d[NET_ADDR_STRING_MAX];
-        _cleanup_free_ char *out = NULL;
+        char chain[SANDBOX_NAME_MAX + 8], g[NET_ADDR_STRING_MAX], d[NET_ADDR_STRING_MAX], a[NET_ADDR_STRING_MAX];
+        char want[2 * NET_ADDR_STRING_MAX + 4];
+        /* a failure here is the transaction's to tell */
+        int failed = 0;
 
-        snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "from"));
-        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
-        snprintf(cmd, sizeof(cmd), "delete chain netdev sandbox %s", chain_name(chain, l->name, "to"));
-        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
+        (void) chain_delete("netdev", chain_name(chain, l->name, "from"));
+        (void) chain_delete("netdev", chain_name(chain, l->name, "to"));
+        for (size_t i = 0; i < l->n_ports; i++)
+                DELETE_IF(failed, NULL, "element inet sandbox ports { %s . %u }",
+                          net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
+        for (int v = 4; v <= 6; v += 2) {
+                const NetAddr *x = v == 4 ? &l->addr4 : &l->addr6;
 
-        if (r->dns_to.family != AF_INET || l->gw4.family != AF_INET)
-                return;
-        snprintf(cmd, sizeof(cmd), "get element inet sandbox dns4 { %s }", addr_str(&l->gw4, g));
-        if (nft_run(cmd, cmd, NFT_QUIET_ENOENT, &out) < 0)
-                return;
-        snprintf(cmd, sizeof(cmd), "%s : %s", g, addr_str(&r->dns_to, d));
-        if (strstr(out, cmd))
-                return;
-        snprintf(cmd, sizeof(cmd), "delete element inet sandbox dns4 { %s }", g);
-        (void) nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);
+                if (!x->family)
+                        continue;
+                DELETE_IF(failed, NULL, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
+                DELETE_IF(failed, NULL, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
+        }
+        if (r->dns_to.family == AF_INET && l->gw4.family == AF_INET) {
+                snprintf(want, sizeof(want), "%s : %s", addr_str(&l->gw4, g), addr_str(&r->dns_to, d));
+                {
+                        _cleanup_free_ char *out = NULL;
+                        char lookup[128], del[128];
+
+                        snprintf(lookup, sizeof(lookup), "get element inet sandbox dns4 { %s }", g);
+                        snprintf(del, sizeof(del), "delete element inet sandbox dns4 { %s }", g);
+                        if (nft_run(lookup, lookup, true, &out) == 0 && !has_marker(out, want))
+                                (void) nft_run(del, del, true, NULL);
+                }
+        }
+        (void) failed;
 }
 
 static bool lease_is_valid(const NetLease *l) {
@@ -334,9 +421,33 @@ static bool prefixes_are_valid(const NetPrefix *p, size_t n) {
         return true;
 }
 
+/* Rules change one sandbox at a time on a host: a stale sandbox's
+ * teardown reads an element's owner and deletes it in two steps, which
+ * another's start must not come between. */
+static int rules_lock(void) {
+        _cleanup_close_ int fd = -EBADF;
+
+        if (mkdir(RUNTIME_ROOT, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "network: mkdir %s: %m", RUNTIME_ROOT);
+        if (mkdir(NET_LEASE_DIR, 0700) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "network: mkdir %s: %m", NET_LEASE_DIR);
+        fd = open(NFT_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        if (fd < 0)
+                return log_error_errno(-errno, "network: open %s: %m", NFT_LOCK);
+        for (unsigned i = 0; i < NFT_LOCK_WAIT_MS / 10; i++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return TAKE_FD(fd);
+                if (errno != EWOULDBLOCK)
+                        return log_error_errno(-errno, "network: lock %s: %m", NFT_LOCK);
+                (void) usleep(10 * 1000);
+        }
+        return log_error_errno(-ETIMEDOUT, "network: lock %s: held for %d ms", NFT_LOCK, NFT_LOCK_WAIT_MS);
+}
+
 int nft_sandbox_add(const NetRules *r) {
         _cleanup_buffer_ Buffer b = {};
         _cleanup_free_ char *cmds = NULL;
+        _cleanup_close_ int lock = -EBADF;
         char what[SANDBOX_NAME_MAX + 32];
 
         if (!r->lease || !lease_is_valid(r->lease) || !prefixes_are_valid(r->allow, r->n_allow) ||
@@ -348,84 +459,61 @@ int nft_sandbox_add(const NetRules *r) {
                         return log_error_errno(-EINVAL, "network: nftables: %s: a forward from an IPv6 address, "
                                                "and no IPv6 address to forward it to", r->lease->name);
 
+        lock = rules_lock();
+        if (lock < 0)
+                return lock;
+        if (!layout_is_there())
+                add_layout(&b);
         add_shared(&b, r);
         add_netdev(&b, r);
         add_inet(&b, r);
         cmds = buffer_steal(&b);
         if (!cmds)
                 return log_oom();
-        /* Each transaction costs the kernel a grace period or more: the
-         * leftovers of a crashed run under this name (chains on another
-         * device) and a changed resolver of the gateway's are taken out
-         * only when the one transaction that adds it all is refused. */
-        if (nft_run(cmds, NULL, NFT_QUIET, NULL) >= 0)
-                return 0;
         add_prepare(r);
         snprintf(what, sizeof(what), "add the rules of %s", r->lease->name);
-        return nft_run(cmds, what, NFT_LOG, NULL);
-}
-
-/* what nft_sandbox_add() added for l, all of it, in one transaction:
- * refused as a whole when any of it is not there */
-static int remove_all(const NetLease *l) {
-        _cleanup_buffer_ Buffer b = {};
-        _cleanup_free_ char *cmds = NULL;
-        char a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8];
-
-        for (size_t i = 0; i < l->n_ports; i++)
-                if (!port_seen(l, i))
-                        buffer_printf(&b, "delete element inet sandbox ports { %s . %u }\n",
-                                      net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
-        buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq4" : "noout4",
-                      addr_str(&l->addr4, a));
-        if (l->addr6.family == AF_INET6)
-                buffer_printf(&b, "delete element inet sandbox %s { %s }\n", l->outbound ? "masq6" : "noout6",
-                              addr_str(&l->addr6, a));
-        buffer_printf(&b, "delete chain inet sandbox %s\n", chain_name(chain, l->name, "dnat"));
-        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "from"));
-        buffer_printf(&b, "delete chain netdev sandbox %s\n", chain_name(chain, l->name, "to"));
-        cmds = buffer_steal(&b);
-        if (!cmds)
-                return log_oom();
-        return nft_run(cmds, NULL, NFT_QUIET, NULL);
+        return nft_run(cmds, what, false, NULL);
 }
 
 int nft_sandbox_remove(const NetLease *l) {
-        char cmd[512], a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8];
+        char a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8], owner[SANDBOX_NAME_MAX + 16];
+        _cleanup_close_ int lock = -EBADF;
         int ret = 0, r;
 
         if (!lease_is_valid(l))
                 return log_error_errno(-EINVAL, "network: nftables: not a sandbox's network to remove rules of");
-        /* one transaction when all of it is there, as after a run; else
-         * what is, command by command */
-        if (remove_all(l) >= 0)
-                return 0;
+        lock = rules_lock();
+        if (lock < 0)
+                return lock;
 
-#define TRY(...)                                                                \
-        do {                                                                    \
-                snprintf(cmd, sizeof(cmd), __VA_ARGS__);                        \
-                r = nft_run(cmd, cmd, NFT_QUIET_ENOENT, NULL);                  \
-                if (r < 0 && r != -ENOENT && ret == 0)                          \
-                        ret = r;                                                \
-        } while (0)
-
-        /* the elements first: the ports map's jump holds the chain */
+        /* The elements first: the ports map's jump holds the chain. Only
+         * this sandbox's: a stale lease's address or port may be
+         * another's by now. */
+        snprintf(owner, sizeof(owner), "jump %s", chain_name(chain, l->name, "dnat"));
         for (size_t i = 0; i < l->n_ports; i++)
                 if (!port_seen(l, i))
-                        TRY("delete element inet sandbox ports { %s . %u }", net_protocol_to_string(l->ports[i].protocol),
-                            l->ports[i].host_port);
-        /* both: the lease might have been rewritten with another outbound */
-        TRY("delete element inet sandbox masq4 { %s }", addr_str(&l->addr4, a));
-        TRY("delete element inet sandbox noout4 { %s }", addr_str(&l->addr4, a));
-        if (l->addr6.family == AF_INET6) {
-                TRY("delete element inet sandbox masq6 { %s }", addr_str(&l->addr6, a));
-                TRY("delete element inet sandbox noout6 { %s }", addr_str(&l->addr6, a));
+                        DELETE_IF(ret, owner, "element inet sandbox ports { %s . %u }",
+                                  net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
+        snprintf(owner, sizeof(owner), "comment \"%s\"", l->name);
+        for (int v = 4; v <= 6; v += 2) {
+                const NetAddr *x = v == 4 ? &l->addr4 : &l->addr6;
+
+                if (!x->family)
+                        continue;
+                /* both: the lease might have been rewritten with another outbound */
+                DELETE_IF(ret, owner, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
+                DELETE_IF(ret, owner, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
         }
-        TRY("delete chain inet sandbox %s", chain_name(chain, l->name, "dnat"));
+        r = chain_delete("inet", chain_name(chain, l->name, "dnat"));
+        if (r < 0 && ret == 0)
+                ret = r;
         /* gone already where the kernel took the chain down with its
          * device; on kernels that keep it, without a device, it is here */
-        TRY("delete chain netdev sandbox %s", chain_name(chain, l->name, "from"));
-        TRY("delete chain netdev sandbox %s", chain_name(chain, l->name, "to"));
-#undef TRY
+        r = chain_delete("netdev", chain_name(chain, l->name, "from"));
+        if (r < 0 && ret == 0)
+                ret = r;
+        r = chain_delete("netdev", chain_name(chain, l->name, "to"));
+        if (r < 0 && ret == 0)
+                ret = r;
         return ret;
 }

@@ -519,7 +519,7 @@ check_eq "stop of the 100: no host end, lease nor nft rule of theirs left" "$lef
 c systemctl stop "${RUNNING[@]/#/sandbox@}"
 for i in $(seq 50); do
         left=$(c ip -o link show 2>&1 | grep -o ': vsb[0-9]*'
-                c sh -c 'ls -A /run/sandbox/.network 2>/dev/null | grep -vx "\.lock"')
+                c sh -c 'ls -A /run/sandbox/.network 2>/dev/null | grep -vx -e "\.lock" -e "\.nft-lock"')
         [ -z "$left" ] && break
         sleep 0.2
 done

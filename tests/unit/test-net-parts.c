@@ -24,9 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -562,7 +564,15 @@ static void test_all(void) {
         NetRules rules = { .lease = &lease, .deny = deny, .n_deny = 1, .dns_to = addr("127.0.0.53") };
         memcpy(rules.mac, mac5, 6);
 
-        check(nft_sandbox_add(&rules) == 0, "the rules of web-1 added");
+        {
+                struct timespec t0, t1;
+
+                clock_gettime(CLOCK_MONOTONIC, &t0);
+                r = nft_sandbox_add(&rules);
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                check(r == 0, "the rules of web-1 added (in %.1f ms)",
+                      (double) (t1.tv_sec - t0.tv_sec) * 1e3 + (double) (t1.tv_nsec - t0.tv_nsec) / 1e6);
+        }
         {
                 _cleanup_free_ char *nd = nft_list("list table netdev sandbox");
                 _cleanup_free_ char *in = nft_list("list table inet sandbox");
@@ -578,7 +588,7 @@ static void test_all(void) {
                 check(nft_sandbox_add(&rules) == 0, "added again: shared elements already there are no error");
                 nd2 = nft_list("list table netdev sandbox");
                 in2 = nft_list("list table inet sandbox");
-                check(strlen(nd2) == strlen(nd) && strlen(in2) == strlen(in) && count(in2, "masquerade") == 3,
+                check(strlen(nd2) == strlen(nd) && strlen(in2) == strlen(in) && count(in2, "masquerade") == 4,
                       "and nothing doubled");
                 if (tap_failed)
                         printf("# %s# %s", nd2, in2);
@@ -732,7 +742,7 @@ static void test_all(void) {
                 in = nft_list("list table inet sandbox");
                 check(strstr(nd, "_2db-from") && strstr(nd, "_2db-to") && strstr(in, "tcp . 8081 : jump _2db-dnat"),
                       "its chains: _2db-from, _2db-to, _2db-dnat (nft takes no name that starts with a digit)");
-                check(strstr(nd, "meta protocol ip6 drop") && strstr(in, "elements = { 10.92.0.7 }") &&
+                check(strstr(nd, "meta protocol ip6 drop") && strstr(in, "elements = { 10.92.0.7 comment \"2db\" }") &&
                               count(in, "\"sbt0\"") == 1,
                       "without IPv6 it sends none; without outbound access its address is in noout4; the bridge once");
                 check(strstr(in, "10.92.0.1 : 127.0.0.1") && !strstr(in, "127.0.0.53"),
@@ -742,13 +752,31 @@ static void test_all(void) {
                 l2.n_ports = 2;
                 check(nft_sandbox_add(&r2) == -EINVAL, "a forward from an IPv6 address to a sandbox without IPv6: -EINVAL");
                 l2.n_ports = 1;
+                {
+                        /* 2db's run was not taken down; its address and
+                         * forward are new3's now */
+                        NetLease l3 = l2;
+                        NetRules r3 = r2;
+                        _cleanup_free_ char *set = NULL, *map = NULL;
+
+                        strcpy(l3.name, "new3");
+                        r3.lease = &l3;
+                        check(nft_sandbox_add(&r3) == 0, "new3 added with 2db's address and forward, left from 2db");
+                        check(nft_sandbox_remove(&l2) == 0, "then 2db's taken down");
+                        set = nft_list("list set inet sandbox noout4");
+                        map = nft_list("list map inet sandbox ports");
+                        check(strstr(set, "10.92.0.7 comment \"new3\"") && strstr(map, "tcp . 8081 : jump new3-dnat"),
+                              "new3's address and forward are left as they are");
+                        check(nft_sandbox_remove(&l3) == 0, "new3's rules removed");
+                }
                 check(nft_sandbox_remove(&l2) == 0, "2db's rules removed");
                 free(nd);
                 free(in);
                 nd = nft_list("list table netdev sandbox");
                 in = nft_list("list table inet sandbox");
-                check(!strstr(nd, "2db") && !strstr(in, "2db") && !strstr(in, "8081") && !strstr(in, "10.92.0.7"),
-                      "none of 2db's is left");
+                check(!strstr(nd, "2db") && !strstr(in, "2db") && !strstr(in, "new3") && !strstr(in, "8081") &&
+                              !strstr(in, "10.92.0.7"),
+                      "none of 2db's or new3's is left");
         }
 
         /* a netdev chain whose device goes */
@@ -802,6 +830,14 @@ int main(void) {
         if (pid == 0) {
                 if (unshare(CLONE_NEWNET) < 0) {
                         printf("1..0 # SKIP no network namespaces here: %s\n", strerror(errno));
+                        fflush(stdout);
+                        _exit(77);
+                }
+                /* the rules' lock goes to /run/sandbox/.network: a
+                 * /run of the test's own, in a mount namespace of its own */
+                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+                    mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") < 0) {
+                        printf("1..0 # SKIP no mount namespace with a /run of its own: %s\n", strerror(errno));
                         fflush(stdout);
                         _exit(77);
                 }
