@@ -229,17 +229,27 @@ static void add_netdev(Buffer *b, const NetRules *r) {
                 "add rule netdev sandbox %1$s meta protocol ip ip daddr 127.0.0.0/8 drop\n",
                 from, l->ifname, mac, a4);
         if (v6) {
+                /* its link-local address, as its kernel makes it from the
+                 * link-layer address (EUI-64: the universal bit flipped,
+                 * ff:fe in the middle), the only one a new namespace's
+                 * defaults give eth0; another's is another's */
+                NetAddr ll = { .family = AF_INET6, .bytes = { 0xfe, 0x80, [8] = r->mac[0] ^ 0x02, r->mac[1], r->mac[2],
+                                                             0xff, 0xfe, r->mac[3], r->mac[4], r->mac[5] } };
+                char ll6[NET_ADDR_STRING_MAX], llhex6[35];
+
                 addr_str(&l->addr6, a6);
                 addr6_hex(&l->addr6, hex6);
-                /* link-local, and :: for duplicate address detection; a
-                 * neighbour advertisement names its own address or a
-                 * link-local one (fe80::/10: its first 10 bits 0x3fa) */
+                addr_str(&ll, ll6);
+                addr6_hex(&ll, llhex6);
+                /* its own addresses, and :: for duplicate address
+                 * detection; a neighbour advertisement names one of its
+                 * own */
                 buffer_printf(b,
-                        "add rule netdev sandbox %1$s meta protocol ip6 ip6 saddr != { %2$s, fe80::/10, :: } drop\n"
+                        "add rule netdev sandbox %1$s meta protocol ip6 ip6 saddr != { %2$s, %3$s, :: } drop\n"
                         "add rule netdev sandbox %1$s meta protocol ip6 ip6 daddr ::1 drop\n"
-                        "add rule netdev sandbox %1$s icmpv6 type nd-neighbor-advert @th,64,128 != %3$s "
-                        "@th,64,10 != 0x3fa drop\n",
-                        from, a6, hex6);
+                        "add rule netdev sandbox %1$s icmpv6 type nd-neighbor-advert @th,64,128 != %4$s "
+                        "@th,64,128 != %5$s drop\n",
+                        from, a6, ll6, hex6, llhex6);
         } else
                 buffer_printf(b, "add rule netdev sandbox %s meta protocol ip6 drop\n", from);
         /* nothing past the checks above: no VLAN tags, no other
