@@ -262,7 +262,7 @@ HELPER_ARGS=(--network=bridge --net-ipv6 --net-address="$OWN_ADDR" --keep-caps=C
 in_sandbox net-bridge spoof6 "$OTHER_ADDR6" "$OTHER_LL6" "$GW" "$GW6" "$PORT6" "$LOOP_PORT6" "$TOKEN"
 sleep 0.5
 OWN_ADDR6=fd92:5a:b0::14
-begin "IPv6: raw frames as the other sandbox, or as the gateway, are dropped at the host; to ::1 through the gateway, unheard"
+begin "IPv6: raw frames as the other sandbox (its address, its link-local address) or as the gateway are dropped at the host; to ::1 through the gateway, unheard"
 want send-control6 ok
 want raw6-control ok
 want raw6-as-other ok
