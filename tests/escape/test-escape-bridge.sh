@@ -19,7 +19,8 @@
 #   link-layer address, and the other stays reached; IPv4 to 127.0.0.1
 #   sent to the gateway's link-layer address (the bridge routes
 #   127.0.0.0/8, route_localnet, for the host's resolver) reaches no
-#   listener on the host's loopback; with IPv6 the same, raw;
+#   listener on the host's loopback; with IPv6 the same, raw, and
+#   neighbour advertisements for the other's addresses change nothing;
 # Controls sent as itself arrive, so that the silence means something.
 #
 # A mount namespace and a network namespace of the test's own
@@ -52,6 +53,7 @@ LOOP_PORT=5402
 OTHER=$NAME-other
 OTHER_ADDR=10.92.0.30
 OTHER_MAC=02:5a:0a:5c:00:1e
+OWN_MAC=02:5a:0a:5c:00:14
 # the bridge's IPv6 network and the IPv4 host number, 30
 OTHER_ADDR6=fd92:5a:b0::1e
 # and the link-local address its kernel makes from its link-layer one
@@ -136,6 +138,22 @@ OTHER_IF=$(ip -o link show | awk -v a="alias sandbox $OTHER" 'substr($0, length(
         sub(/@.*/, "", $2); sub(/:$/, "", $2); print $2; exit }')
 check_eq "the host's neighbour entry for the other sandbox is its own link-layer address" \
         "$(neighbour "$OTHER_ADDR")" "$OTHER_MAC"
+# other6_entries: over IPv6, to its address and its link-local one, until
+# the host has neighbour entries for both (its link-local address is
+# answered for once its duplicate address detection is done, about a
+# second after its start)
+other6_entries() {
+        for _ in $(seq 30); do
+                "$BIN/net-bridge" send "$OTHER_ADDR6" "$PORT" "host6-$TOKEN" >/dev/null
+                "$BIN/net-bridge" send "$OTHER_LL6%sandbox0" "$PORT" "host6-ll-$TOKEN" >/dev/null
+                sleep 0.1
+                [ -n "$(neighbour "$OTHER_ADDR6")" ] && [ -n "$(neighbour "$OTHER_LL6")" ] && return 0
+        done
+        return 1
+}
+other6_entries
+check_eq "the host's neighbour entries for the other sandbox's IPv6 addresses are its link-layer address" \
+        "$(neighbour "$OTHER_ADDR6") $(neighbour "$OTHER_LL6")" "$OTHER_MAC $OTHER_MAC"
 "$NFT" -s list table netdev sandbox >"$TMP/netdev.before" 2>&1
 "$NFT" -s list table inet sandbox >"$TMP/inet.before" 2>&1
 LINKS_BEFORE=$(links)
@@ -258,6 +276,9 @@ finish
 
 # --- the same with IPv6 ---
 
+# the host's entries for the other's addresses, fresh: an advertisement
+# overrides only an entry there is
+other6_entries
 HELPER_ARGS=(--network=bridge --net-ipv6 --net-address="$OWN_ADDR" --keep-caps=CAP_NET_RAW)
 in_sandbox net-bridge spoof6 "$OTHER_ADDR6" "$OTHER_LL6" "$GW" "$GW6" "$PORT6" "$LOOP_PORT6" "$TOKEN"
 sleep 0.5
@@ -273,6 +294,14 @@ host "the host's IPv6 listener heard the control from $OWN_ADDR6" grep -q "^got 
 host "the host's IPv6 listener heard the raw control" grep -q "^got $OWN_ADDR6 rawcontrol6-$TOKEN\$" "$TMP/gw6.out"
 host "the host's IPv6 listener heard nothing as another" sh -c "! grep 'spoof6-' '$TMP/gw6.out' >&2"
 host "the host's ::1 listener heard nothing" sh -c "! grep -q 'loopback6-' '$TMP/loop6.out'"
+finish
+
+begin "IPv6: neighbour advertisements claiming the other sandbox's addresses: the host's entries never name the attacker's link-layer address"
+want "na-as-other-*" ok
+for a in "$OTHER_ADDR6" "$OTHER_LL6"; do
+        host "the host's entry for $a is not the attacker's link-layer address ($(ip -6 neigh show "$a" dev sandbox0))" \
+                test "$(neighbour "$a")" != "$OWN_MAC"
+done
 finish
 
 # --- root keeping CAP_NET_ADMIN in a user namespace of its own ---
