@@ -45,28 +45,46 @@ static void error_line(const char *err, char *buf, size_t size) {
  * other refusal (logged with what, and nft's words). *ret_output, if
  * asked for, gets what nft printed.
  */
+/* One context for the program's every command: making one reads
+ * iproute2's tables and fetches the whole ruleset into its cache again,
+ * a good part of a command's cost. It stays reachable to the end. */
+static struct nft_ctx *nft_ctx_shared(void) {
+        static struct nft_ctx *ctx;
+
+        if (ctx)
+                return ctx;
+        ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+        if (ctx && (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)) {
+                nft_ctx_free(ctx);
+                ctx = NULL;
+        }
+        return ctx;
+}
+
 static int nft_run(const char *cmds, const char *what, bool quiet_enoent, char **ret_output) {
         char line[512] = "";
         int r = -EIO;
 
         for (unsigned try = 0; try < NFT_TRIES; try++) {
-                _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
-                const char *err;
+                struct nft_ctx *ctx = nft_ctx_shared();
+                const char *err, *out;
+                int k;
 
-                ctx = nft_ctx_new(NFT_CTX_DEFAULT);
                 if (!ctx)
                         return log_oom();
-                if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
-                        return log_oom();
-                if (nft_run_cmd_from_buffer(ctx, cmds) == 0) {
+                k = nft_run_cmd_from_buffer(ctx, cmds);
+                /* both read each time: a read empties the buffer for the
+                 * next command */
+                out = nft_ctx_get_output_buffer(ctx);
+                err = nft_ctx_get_error_buffer(ctx);
+                if (k == 0) {
                         if (ret_output) {
-                                *ret_output = strdup(nft_ctx_get_output_buffer(ctx) ?: "");
+                                *ret_output = strdup(out ?: "");
                                 if (!*ret_output)
                                         return log_oom();
                         }
                         return 0;
                 }
-                err = nft_ctx_get_error_buffer(ctx);
                 error_line(err, line, sizeof(line));
                 if (err && strstr(err, "No such file or directory")) {
                         r = -ENOENT;
@@ -336,12 +354,14 @@ static bool has_marker(const char *out, const char *marker) {
 }
 
 /*
- * Deletes what del names when lookup ("get element", "list chain": a
+ * Adds del to the batch when lookup ("get element", "list chain": a
  * read, which costs the kernel nothing when it finds nothing, where a
- * refused deletion aborts a transaction) finds it, with marker in what
- * it prints unless marker is NULL. Not there is not an error.
+ * refused deletion aborts a transaction) finds what it names, with
+ * marker in what it prints unless marker is NULL. Not there is not an
+ * error. The batch is one transaction, run by batch_run(): every
+ * transaction that deletes costs the kernel a grace period.
  */
-static int delete_if(const char *lookup, const char *marker, const char *del) {
+static int delete_if(Buffer *batch, const char *lookup, const char *marker, const char *del) {
         _cleanup_free_ char *out = NULL;
         int r = nft_run(lookup, lookup, true, &out);
 
@@ -351,27 +371,41 @@ static int delete_if(const char *lookup, const char *marker, const char *del) {
                 return r;
         if (marker && !has_marker(out, marker))
                 return 0;
-        r = nft_run(del, del, true, NULL);
-        return r == -ENOENT ? 0 : r;
+        buffer_printf(batch, "%s\n", del);
+        return 0;
 }
 
-#define DELETE_IF(ret, marker, ...)                                                     \
+#define DELETE_IF(batch, ret, marker, ...)                                              \
         do {                                                                            \
                 char _l[384], _d[384];                                                  \
                 int _r;                                                                 \
                 snprintf(_l, sizeof(_l), "get " __VA_ARGS__);                           \
                 snprintf(_d, sizeof(_d), "delete " __VA_ARGS__);                        \
-                _r = delete_if(_l, (marker), _d);                                       \
+                _r = delete_if((batch), _l, (marker), _d);                              \
                 if (_r < 0 && (ret) == 0)                                               \
                         (ret) = _r;                                                     \
         } while (0)
 
-static int chain_delete(const char *family, const char *chain) {
+static int chain_delete(Buffer *batch, const char *family, const char *chain) {
         char l[128], d[128];
 
         snprintf(l, sizeof(l), "list chain %s sandbox %s", family, chain);
         snprintf(d, sizeof(d), "delete chain %s sandbox %s", family, chain);
-        return delete_if(l, NULL, d);
+        return delete_if(batch, l, NULL, d);
+}
+
+/* the deletions found, in one transaction; none: nothing to do */
+static int batch_run(Buffer *batch, const char *what) {
+        _cleanup_free_ char *cmds = NULL;
+
+        if (batch->oom)
+                return log_oom();
+        if (!batch->data || !batch->data[0])
+                return 0;
+        cmds = buffer_steal(batch);
+        if (!cmds)
+                return log_oom();
+        return nft_run(cmds, what, false, NULL);
 }
 
 /*
@@ -387,21 +421,22 @@ static void add_prepare(const NetRules *r) {
         const NetLease *l = r->lease;
         char chain[SANDBOX_NAME_MAX + 8], g[NET_ADDR_STRING_MAX], d[NET_ADDR_STRING_MAX], a[NET_ADDR_STRING_MAX];
         char want[2 * NET_ADDR_STRING_MAX + 4];
+        _cleanup_buffer_ Buffer batch = {};
         /* a failure here is the transaction's to tell */
         int failed = 0;
 
-        (void) chain_delete("netdev", chain_name(chain, l->name, "from"));
-        (void) chain_delete("netdev", chain_name(chain, l->name, "to"));
+        (void) chain_delete(&batch, "netdev", chain_name(chain, l->name, "from"));
+        (void) chain_delete(&batch, "netdev", chain_name(chain, l->name, "to"));
         for (size_t i = 0; i < l->n_ports; i++)
-                DELETE_IF(failed, NULL, "element inet sandbox ports { %s . %u }",
+                DELETE_IF(&batch, failed, NULL, "element inet sandbox ports { %s . %u }",
                           net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
         for (int v = 4; v <= 6; v += 2) {
                 const NetAddr *x = v == 4 ? &l->addr4 : &l->addr6;
 
                 if (!x->family)
                         continue;
-                DELETE_IF(failed, NULL, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
-                DELETE_IF(failed, NULL, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
+                DELETE_IF(&batch, failed, NULL, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
+                DELETE_IF(&batch, failed, NULL, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
         }
         if (r->dns_to.family == AF_INET && l->gw4.family == AF_INET) {
                 snprintf(want, sizeof(want), "%s : %s", addr_str(&l->gw4, g), addr_str(&r->dns_to, d));
@@ -412,10 +447,11 @@ static void add_prepare(const NetRules *r) {
                         snprintf(lookup, sizeof(lookup), "get element inet sandbox dns4 { %s }", g);
                         snprintf(del, sizeof(del), "delete element inet sandbox dns4 { %s }", g);
                         if (nft_run(lookup, lookup, true, &out) == 0 && !has_marker(out, want))
-                                (void) nft_run(del, del, true, NULL);
+                                buffer_printf(&batch, "%s\n", del);
                 }
         }
         (void) failed;
+        (void) batch_run(&batch, "take out what a run left");
 }
 
 static bool lease_is_valid(const NetLease *l) {
@@ -488,6 +524,7 @@ int nft_sandbox_add(const NetRules *r) {
 int nft_sandbox_remove(const NetLease *l) {
         char a[NET_ADDR_STRING_MAX], chain[SANDBOX_NAME_MAX + 8], owner[SANDBOX_NAME_MAX + 16];
         _cleanup_close_ int lock = -EBADF;
+        _cleanup_buffer_ Buffer batch = {};
         int ret = 0, r;
 
         if (!lease_is_valid(l))
@@ -502,7 +539,7 @@ int nft_sandbox_remove(const NetLease *l) {
         snprintf(owner, sizeof(owner), "jump %s", chain_name(chain, l->name, "dnat"));
         for (size_t i = 0; i < l->n_ports; i++)
                 if (!port_seen(l, i))
-                        DELETE_IF(ret, owner, "element inet sandbox ports { %s . %u }",
+                        DELETE_IF(&batch, ret, owner, "element inet sandbox ports { %s . %u }",
                                   net_protocol_to_string(l->ports[i].protocol), l->ports[i].host_port);
         snprintf(owner, sizeof(owner), "comment \"%s\"", l->name);
         for (int v = 4; v <= 6; v += 2) {
@@ -511,19 +548,20 @@ int nft_sandbox_remove(const NetLease *l) {
                 if (!x->family)
                         continue;
                 /* both: the lease might have been rewritten with another outbound */
-                DELETE_IF(ret, owner, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
-                DELETE_IF(ret, owner, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
+                DELETE_IF(&batch, ret, owner, "element inet sandbox masq%d { %s }", v, addr_str(x, a));
+                DELETE_IF(&batch, ret, owner, "element inet sandbox noout%d { %s }", v, addr_str(x, a));
         }
-        r = chain_delete("inet", chain_name(chain, l->name, "dnat"));
+        r = chain_delete(&batch, "inet", chain_name(chain, l->name, "dnat"));
         if (r < 0 && ret == 0)
                 ret = r;
         /* gone already where the kernel took the chain down with its
          * device; on kernels that keep it, without a device, it is here */
-        r = chain_delete("netdev", chain_name(chain, l->name, "from"));
+        r = chain_delete(&batch, "netdev", chain_name(chain, l->name, "from"));
         if (r < 0 && ret == 0)
                 ret = r;
-        r = chain_delete("netdev", chain_name(chain, l->name, "to"));
+        r = chain_delete(&batch, "netdev", chain_name(chain, l->name, "to"));
         if (r < 0 && ret == 0)
                 ret = r;
-        return ret;
+        r = batch_run(&batch, "remove the rules");
+        return ret < 0 ? ret : r;
 }

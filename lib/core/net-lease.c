@@ -87,9 +87,15 @@ static int lease_read_at(int dir, const char *name, NetLease *ret) {
         r = net_record_read(dir, lease_dir, name, text);
         if (r < 0)
                 return r;
-        *ret = (NetLease) {};
-        strcpy(ret->name, name);
+        /* name may be ret's own */
         snprintf(shown, sizeof(shown), "%s/%s", lease_dir, name);
+        {
+                char copy[SANDBOX_NAME_MAX + 1];
+
+                snprintf(copy, sizeof(copy), "%s", name);
+                *ret = (NetLease) {};
+                strcpy(ret->name, copy);
+        }
         return net_lease_parse(text, shown, ret);
 }
 
