@@ -185,12 +185,36 @@ static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
         p->caps_origin = (Origin) { c->file, line_of(n) };
 }
 
+/* rtnetlink acts on every network namespace that the sandbox's has an
+ * id for (IFLA_TARGET_NETNSID), checking CAP_NET_ADMIN in the user
+ * namespace that one belongs to; a bridged sandbox's has one for the
+ * host's, where eth0's peer is. So CAP_NET_ADMIN of the host's user
+ * namespace reaches the host's links and bridge from there, whether
+ * kept or kept as unsafe; in a user namespace of the service's own it
+ * reaches neither, nor the sandbox's own network, which belongs to the
+ * host's user namespace (refused below as for any such capability). The
+ * helper refuses it the same way. */
+static bool net_admin_reaches_host(const Profile *p, const char *cap) {
+        return p->network == NETWORK_BRIDGE && p->user_namespace == USERNS_NONE && streq(cap, "CAP_NET_ADMIN");
+}
+
+static void net_admin_bridge_refused(Diagnostics *d, const char *file, unsigned line) {
+        diag_add(d, file, line, "<capabilities>: CAP_NET_ADMIN cannot be kept in a bridged sandbox: it would reach "
+                 "the host's network namespace, its links and its bridge (through the namespace id of eth0's peer); "
+                 "the sandbox's addresses, routes and MTU are its profile's (<network mode=\"bridge\">)");
+}
+
 unsigned profile_check_capabilities(const Profile *p, Diagnostics *d) {
         bool host_network = p->network == NETWORK_HOST;
         const char *file = p->caps_origin.file;
         unsigned line = p->caps_origin.line, problems = 0;
 
         STRV_FOREACH(k, p->keep_caps) {
+                if (net_admin_reaches_host(p, *k)) {
+                        net_admin_bridge_refused(d, file, line);
+                        problems++;
+                        continue;
+                }
                 const char *why = capability_unsafe_why(*k, host_network);
 
                 if (!why)
@@ -200,6 +224,11 @@ unsigned profile_check_capabilities(const Profile *p, Diagnostics *d) {
                 problems++;
         }
         STRV_FOREACH(k, p->keep_caps_unsafe) {
+                if (net_admin_reaches_host(p, *k)) {
+                        net_admin_bridge_refused(d, file, line);
+                        problems++;
+                        continue;
+                }
                 if (capability_unsafe_why(*k, host_network))
                         continue;
                 if (streq(*k, "CAP_NET_ADMIN"))
