@@ -465,17 +465,21 @@ static bool is_bridged(const HelperConfig *c, const void *state) {
         return network_is_bridge(c);
 }
 
+/* process 1 ended, and the keeper's work waited for: a start that fails
+ * once they are there */
+static int init_abort(Outer *o) {
+        (void) kill(o->init, SIGKILL);
+        (void) wait_as_init(o->init, &o->set);
+        shared_dirs_keeper_wait(TAKE_FD(o->keeper_done));
+        return -ECHILD;
+}
+
 static int step_bridge(void *state, StepTimer *t) {
         Outer *o = state;
 
         (void) t;
         o->network = bridge_setup_start(o->c, o->init, o->keeper, o->state_root, o->rundir);
-        if (o->network > 0)
-                return 0;
-        (void) kill(o->init, SIGKILL);
-        (void) wait_as_init(o->init, &o->set);
-        shared_dirs_keeper_wait(TAKE_FD(o->keeper_done));
-        return -ECHILD;
+        return o->network > 0 ? 0 : init_abort(o);
 }
 
 /* Once the overlays are sent: process 1 is told the network is made, by
@@ -490,12 +494,7 @@ static int step_bridge_wait(void *state, StepTimer *t) {
         if (r >= 0 && o->overlays[0] >= 0 && send(o->overlays[0], "n", 1, MSG_NOSIGNAL) != 1)
                 r = log_error_errno(-errno, "network: tell process 1: %m");
         closep(&o->overlays[0]);
-        if (r >= 0)
-                return 0;
-        (void) kill(o->init, SIGKILL);
-        (void) wait_as_init(o->init, &o->set);
-        shared_dirs_keeper_wait(TAKE_FD(o->keeper_done));
-        return -ECHILD;
+        return r >= 0 ? 0 : init_abort(o);
 }
 
 /* while process 1 builds the root; when this fails, process 1 finds the

@@ -12,6 +12,12 @@ if [ -z "${SANDBOX_TEST_NET_NS:-}" ]; then
         exit 0
 fi
 ip link set lo up 2>/dev/null || true
+# /run, the namespace's own: the leases (/run/sandbox/.network) and run
+# locks of two such tests side by side are not each other's
+if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
+        echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
+        exit 0
+fi
 
 # net_use_build_program BUILD_ROOT: 0 when the build has sandbox-network
 # and it is now at the path the helper runs it from
@@ -26,4 +32,21 @@ net_use_build_program() {
         mount -t overlay -o "lowerdir=$(dirname "$dir"),upperdir=$up/upper,workdir=$up/work" sandbox-test-libexec \
                 "$(dirname "$dir")" || return 1
         mkdir -p "$dir" && cp "$1/helper/sandbox-network" "$tool"
+}
+
+# net_require BUILD_ROOT TOOL...: the tools and the build's
+# sandbox-network in place, or the test says skipped and ends
+net_require() {
+        local root=$1 t
+        shift
+        for t in "$@"; do
+                if ! command -v "$t" >/dev/null; then
+                        echo "1..0 # SKIP no $t here"
+                        exit 0
+                fi
+        done
+        if ! net_use_build_program "$root"; then
+                echo "1..0 # SKIP this build has no sandbox-network (it needs libmnl and libnftables)"
+                exit 0
+        fi
 }

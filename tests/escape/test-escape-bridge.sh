@@ -29,22 +29,9 @@
 # Needs root, cc, ip and nft.
 . "$(dirname "$0")/../private-ns.sh"
 . "$(dirname "$0")/../net-ns.sh"
-if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
-        echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
-        exit 0
-fi
 . "$(dirname "$0")/../escape-lib.sh"
 
-for t in ip nft; do
-        if ! command -v "$t" >/dev/null; then
-                echo "1..0 # SKIP no $t here"
-                exit 0
-        fi
-done
-if ! net_use_build_program "$BUILD_ROOT"; then
-        echo "1..0 # SKIP this build has no sandbox-network (it needs libmnl and libnftables)"
-        exit 0
-fi
+net_require "$BUILD_ROOT" ip nft
 mount_table >"$TMP/mounts.before"
 
 GW=10.92.0.1

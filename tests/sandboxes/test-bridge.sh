@@ -30,22 +30,9 @@
 # (192.0.2.1). Needs root, cc, ip, nft and nsenter.
 . "$(dirname "$0")/../private-ns.sh"
 . "$(dirname "$0")/../net-ns.sh"
-if [ "$(id -u)" -eq 0 ] && ! mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev sandbox-test-run /run; then
-        echo "1..0 # SKIP cannot mount a tmpfs on /run in this namespace"
-        exit 0
-fi
 . "$(dirname "$0")/../escape-lib.sh"
 
-for t in ip nft nsenter; do
-        if ! command -v "$t" >/dev/null; then
-                echo "1..0 # SKIP no $t here"
-                exit 0
-        fi
-done
-if ! net_use_build_program "$BUILD_ROOT"; then
-        echo "1..0 # SKIP this build has no sandbox-network (it needs libmnl and libnftables)"
-        exit 0
-fi
+net_require "$BUILD_ROOT" ip nft nsenter
 # the libexec overlay is the test's, made after escape-lib.sh looked
 mount_table >"$TMP/mounts.before"
 

@@ -37,33 +37,7 @@
 #include "strv.h"
 #include "unit-escape.h"
 #include "unit-settings.h"
-
-static unsigned tap_n, tap_failed;
-
-static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
-        va_list ap;
-
-        tap_n++;
-        if (!good)
-                tap_failed++;
-        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-}
-
-
-static void diag(const char *fmt, ...) _printf_(1, 2);
-static void diag(const char *fmt, ...) {
-        va_list ap;
-
-        printf("# ");
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-}
+#include "tap.h"
 
 /* s, printable: control characters, quotes and backslashes as C escapes */
 static const char *show(const char *s) {

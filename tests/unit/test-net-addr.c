@@ -13,21 +13,7 @@
 #include "macro.h"
 #include "net-addr.h"
 #include "net-resolv.h"
-
-static unsigned tap_n, tap_failed;
-
-static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
-        va_list ap;
-
-        tap_n++;
-        if (!good)
-                tap_failed++;
-        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-}
+#include "tap.h"
 
 static void test_addresses(void) {
         static const struct {

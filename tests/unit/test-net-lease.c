@@ -26,27 +26,13 @@
 
 #include "log.h"
 #include "net-lease.h"
+#include "tap.h"
 
 #define N_MANY 300
 #define N_AT_ONCE 50
 
-static unsigned tap_n, tap_failed;
 static char dir[4096], leases[4200], run[4200], state[4200];
 static int locks[N_MANY + 16 + N_AT_ONCE];
-
-static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
-        va_list ap;
-
-        tap_n++;
-        if (!good)
-                tap_failed++;
-        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        fflush(stdout);
-}
 
 /* The run lock of sandbox name, held as its helper holds it. */
 static int lock_hold(const char *name) {

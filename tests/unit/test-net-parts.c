@@ -34,22 +34,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "nft-rules.h"
-
-static unsigned tap_n, tap_failed;
-
-static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
-        va_list ap;
-
-        tap_n++;
-        if (!good)
-                tap_failed++;
-        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        fflush(stdout);
-}
+#include "tap.h"
 
 static void die(const char *what) {
         printf("Bail out! %s: %s\n", what, strerror(errno));

@@ -22,21 +22,7 @@
 #include "log.h"
 #include "profile.h"
 #include "strv.h"
-
-static unsigned tap_n, tap_failed;
-
-static void _printf_(2, 3) check(bool good, const char *fmt, ...) {
-        va_list ap;
-
-        tap_n++;
-        if (!good)
-                tap_failed++;
-        printf("%s %u - ", good ? "ok" : "not ok", tap_n);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-}
+#include "tap.h"
 
 static void write_file(const char *path, const char *text) {
         FILE *f = fopen(path, "we");
