@@ -227,7 +227,8 @@ int net_setup(const NetSetup *s) {
         snprintf(l.bridge, sizeof(l.bridge), "%s", s->bridge);
         l.addr4 = s->addr4;
         l.addr6 = s->addr6;
-        memcpy(l.ports, s->ports, s->n_ports * sizeof(NetPort));
+        for (size_t i = 0; i < s->n_ports; i++)
+                l.ports[i] = s->ports[i];
         l.n_ports = s->n_ports;
         if (s->keeper > 0) {
                 pid_t parent;
