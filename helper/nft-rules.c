@@ -23,8 +23,6 @@
 #define NFT_LOCK NET_LEASE_DIR "/.nft-lock"
 #define NFT_LOCK_WAIT_MS 10000
 
-DEFINE_POINTER_CLEANUP(struct nft_ctx, nft_ctx_free);
-
 /* nft's error output for the log: its first line, and the second, the
  * command it refused, where there is one */
 static void error_line(const char *err, char *buf, size_t size) {

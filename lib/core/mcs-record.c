@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "regular-file.h"
 #include "mcs-record.h"
 #include "names.h"
 
@@ -68,7 +69,7 @@ static int record_lock(int root, const char *shown, bool create) {
                         return log_error_errno(-errno, "selinux: %s/%s: %m", shown, MCS_RECORD);
                 if (fstat(fd, &st) < 0)
                         return log_error_errno(-errno, "selinux: %s/%s: %m", shown, MCS_RECORD);
-                if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+                if (!stat_is_root_only_file(&st))
                         return log_error_errno(-EPERM, "selinux: %s/%s is not a regular file of root's that only "
                                                "root can write; not used", shown, MCS_RECORD);
                 if (flock(fd, LOCK_EX) < 0)

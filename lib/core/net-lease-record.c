@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "regular-file.h"
 #include "net-lease-record.h"
 
 /* The text of file name below dir, a regular file of root's that no one
@@ -31,7 +32,7 @@ int net_record_read(int dir, const char *shown_dir, const char *name, char buf[s
                 return log_error_errno(-errno, "network: %s/%s: %m", shown_dir, name);
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "network: %s/%s: %m", shown_dir, name);
-        if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+        if (!stat_is_root_only_file(&st))
                 return log_error_errno(-EPERM, "network: %s/%s is not a regular file of root's that only root can "
                                        "write; not used", shown_dir, name);
         if ((uint64_t) st.st_size > NET_RECORD_MAX)

@@ -42,3 +42,7 @@ int read_regular_file(const char *path, size_t max, char **ret, size_t *ret_size
         *ret = TAKE_PTR(buf);
         return 0;
 }
+
+bool stat_is_root_only_file(const struct stat *st) {
+        return S_ISREG(st->st_mode) && st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}

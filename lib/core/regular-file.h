@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -11,4 +12,9 @@
  * read; a file of more than max bytes is -EFBIG; a read error is its
  * -errno, never taken for the end of the file. The file's status into
  * *ret_stat when not NULL. */
+/* Whether st is a regular file of root's that no one else can write:
+ * what a record root keeps for itself (the MCS pairs, the leases) must
+ * be to be believed. */
+bool stat_is_root_only_file(const struct stat *st);
+
 int read_regular_file(const char *path, size_t max, char **ret, size_t *ret_size, struct stat *ret_stat);
