@@ -263,6 +263,22 @@ static bool same_file(int a, int b) {
         return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* STATE_ROOT/NAME/DIR/{upper,work} opened again into ret, checked to
+ * be l's */
+static int reopen_upper_work(const HelperConfig *c, const char *state_root, const char *dir, const OverlayLayers *l,
+                             OverlayLayers *ret) {
+        const char *sub_upper[] = { dir, "upper", NULL }, *sub_work[] = { dir, "work", NULL };
+
+        ret->upper = state_dir_open(state_root, c->name, sub_upper);
+        ret->work = state_dir_open(state_root, c->name, sub_work);
+        if (ret->upper < 0 || ret->work < 0)
+                return -ENOENT;
+        if (!same_file(ret->upper, l->upper) || !same_file(ret->work, l->work))
+                return log_error_errno(-ESTALE, "%s=overlay: the state's upper or work directory is another one in a "
+                                       "namespace of its own", dir);
+        return 0;
+}
+
 /* The child of overlays_attached(), in a copy of the first process's
  * mount namespace; sends the overlays on sock, and exits. */
 __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int root, const char *state_root, int image,
@@ -309,6 +325,10 @@ __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int 
                         continue;
                 snprintf(target, sizeof(target), "/%s", dirs[i]);
                 snprintf(what, sizeof(what), "%s=overlay", dirs[i]);
+                /* upper and work on the host's file system: opened again
+                 * from this namespace, whose mounts overlayfs takes */
+                if (image < 0 && reopen_upper_work(c, state_root, dirs[i], &l[i], &layers) < 0)
+                        _exit(EXIT_FAILURE);
                 layers.lower = open_in_root(here, target, CREATE_NONE, what);
                 if (layers.lower < 0)
                         _exit(EXIT_FAILURE);

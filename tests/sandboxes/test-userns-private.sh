@@ -59,6 +59,24 @@ want uid_map "0-$BASE_B-65536"
 host "its record has another base" test -n "$BASE_B" -a "$BASE_B" != "$BASE"
 finish
 
+# the overlays made as before Linux 6.15 (no detached layer taken): the
+# idmapped lower dirs attached in the overlays' own mount namespace
+D="the overlays on idmapped lower dirs made in a mount namespace of their own (as before Linux 6.15)"
+if SANDBOX_FAULT_OVERLAYS=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>&1; then
+        skip_attempt "$D" "the helper is built without fault injection"
+else
+        begin "$D"
+        HELPER_ARGS=("${PRIVATE[@]}" --debug)
+        SANDBOX_FAULT_OVERLAYS=attached run_helper "${SHIP[@]}" stat:/etc/passwd "write:/etc/attached-$TOKEN" \
+                <"$BIN/userns-identity"
+        want owner "0:0"
+        want write ok
+        host "the helper says so" grep -q "made in a mount namespace of their own" "$TMP/err"
+        host "what root wrote in /etc is BASE's on the host" \
+                test "$(stat -c %u:%g "$STATE/$NAME/etc/upper/attached-$TOKEN" 2>&1)" = "$BASE:$BASE"
+        finish
+fi
+
 HELPER_ARGS=("${PRIVATE[@]}" --user="$SVC" --group="$SVC")
 begin "a user of its own: what it writes is BASE+ID's on the host"
 in_sandbox userns-identity "write:/var/tmp/user-$TOKEN"
