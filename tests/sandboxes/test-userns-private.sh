@@ -163,5 +163,20 @@ want kill-term EPERM
 finish
 chmod 0755 "$SHARE"
 
+# a root on a file system that takes no idmapping (overlayfs) is refused,
+# saying why, before the service runs: in a mount namespace of the
+# test's own
+begin "a root directory on overlayfs: the start is refused (125), naming the file system's limit"
+mkdir -p "$TMP/ov/upper" "$TMP/ov/work" "$TMP/ov/root"
+HELPER_ARGS=(--user-namespace=private)
+unshare -m --propagation private sh -c 'mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/root" &&
+        exec timeout -k 5 60 "$2" --name="$3" --state-root="$4" --user-namespace=private --root-directory="$1/root" -- /bin/echo ran' \
+        sh "$TMP/ov" "$HELPER" "$NAME-ov" "$STATE" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+EXPECT_RC=125
+host "the message names the reason" grep -q "cannot be idmapped" "$TMP/err"
+host "the service did not run" test ! -s "$TMP/out"
+finish
+
 mount_table_unchanged
 done_testing
