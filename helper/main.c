@@ -366,6 +366,11 @@ static int step_userns(void *state, StepTimer *t) {
         int r;
 
         (void) t;
+        if (userns_is_private(o->c)) {
+                r = idmap_check_root(o->c->root_directory ? o->c->root_directory : "/");
+                if (r < 0)
+                        return r;
+        }
         r = userns_state_prepare(o->c, o->state_root);
         if (r <= 0)
                 return r;
