@@ -366,11 +366,6 @@ static int step_userns(void *state, StepTimer *t) {
         int r;
 
         (void) t;
-        if (userns_is_private(o->c)) {
-                r = idmap_check_root(o->c->root_directory ? o->c->root_directory : "/");
-                if (r < 0)
-                        return r;
-        }
         r = userns_state_prepare(o->c, o->state_root);
         if (r <= 0)
                 return r;
@@ -381,7 +376,7 @@ static int step_userns(void *state, StepTimer *t) {
         if (r < 0)
                 return r;
         idmap_set(o->userns);
-        return 0;
+        return idmap_check_root(o->c->root_directory ? o->c->root_directory : "/");
 }
 
 /* or a state with a range, to be shifted back out of it */
