@@ -5,6 +5,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,5 +433,35 @@ int userns_shift_tree(int dir, const char *path, uint32_t from, uint32_t to, uin
         walk_done(&w);
         if (r < 0)
                 return r;
+        return changed > INT32_MAX ? INT32_MAX : (int) changed;
+}
+
+int userns_shift_state(int state, const char *shown, uint32_t from, uint32_t to, uint32_t size) {
+        static const char *const dirs[] = USERNS_SHIFT_DIRS;
+        long changed = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_close_ int parent = -EBADF, fd = -EBADF;
+                char path[PATH_MAX], top[8];
+                const char *slash = strchr(dirs[i], '/');
+                int r;
+
+                snprintf(top, sizeof(top), "%.*s", (int) (slash - dirs[i]), dirs[i]);
+                snprintf(path, sizeof(path), "%s/%s", shown, dirs[i]);
+                parent = openat(state, top, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (parent >= 0)
+                        fd = openat(parent, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0 && errno == ENOENT)
+                        continue;
+                if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
+                        return log_error_errno(-ENOTDIR, "user namespace: %s is not a directory, or a symbolic link; "
+                                               "not shifted", path);
+                if (fd < 0)
+                        return log_error_errno(-errno, "user namespace: %s: %m", path);
+                r = userns_shift_tree(fd, path, from, to, size);
+                if (r < 0)
+                        return r;
+                changed += r;
+        }
         return changed > INT32_MAX ? INT32_MAX : (int) changed;
 }

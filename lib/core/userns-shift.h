@@ -25,3 +25,14 @@
  * short is done again from the start. Returns the number of files
  * changed, or -errno. */
 int userns_shift_tree(int dir, const char *path, uint32_t from, uint32_t to, uint32_t size);
+
+/* The directories below a sandbox's state (STATE_ROOT/NAME, or the root
+ * of its image) whose files the service owns: its overlays' upper dirs
+ * and its private copies. The work dirs are the kernel's. */
+#define USERNS_SHIFT_DIRS { "etc/upper", "etc/private", "var/upper", "var/private" }
+
+/* userns_shift_tree() on each of USERNS_SHIFT_DIRS below state (shown:
+ * its path, for messages) that is there, opened without following a
+ * link. Returns the number of files changed in all, or -errno after
+ * logging. */
+int userns_shift_state(int state, const char *shown, uint32_t from, uint32_t to, uint32_t size);

@@ -363,6 +363,32 @@ static void test_refused(void) {
         close(top);
 }
 
+/* A state's upper dirs and private copies, not its work dirs. */
+static void test_state(void) {
+        char path[4200];
+        int top = tree("state", path), r;
+
+        dir_at(top, "etc", 0, 0, 0700);
+        dir_at(top, "etc/upper", 0, 0, 0755);
+        file_at(top, "etc/upper/f", 5, 5, 0644);
+        dir_at(top, "etc/work", 0, 0, 0700);
+        dir_at(top, "etc/work/work", 0, 0, 0700);
+        dir_at(top, "var", 0, 0, 0700);
+        dir_at(top, "var/private", 0, 0, 0755);
+        file_at(top, "var/private/g", 7, 7, 0644);
+        file_at(top, "network", 0, 0, 0644);
+        r = userns_shift_state(top, path, 0, BASE, SIZE);
+        check(r == 4 && owned(top, "etc/upper", BASE, BASE) && owned(top, "etc/upper/f", BASE + 5, BASE + 5) &&
+                      owned(top, "var/private/g", BASE + 7, BASE + 7) && owned(top, "etc/work/work", 0, 0) &&
+                      owned(top, "etc", 0, 0) && owned(top, ".", 0, 0) && owned(top, "network", 0, 0),
+              "a state: its upper dir and private copy shifted (%d), the work dir, the state's own files not", r);
+        must(mkdirat(top, "elsewhere", 0755) == 0 && symlinkat("../elsewhere", top, "var/upper") == 0, "link");
+        r = userns_shift_state(top, path, 0, BASE, SIZE);
+        check(r == -ENOTDIR && owned(top, "elsewhere", 0, 0), "an upper dir that is a symbolic link: -ENOTDIR, "
+              "not followed");
+        close(top);
+}
+
 /* A tmpfs mounted below, in a mount namespace of the test's own. */
 static void test_mount(void) {
         char path[4200], mnt[4300];
@@ -407,6 +433,7 @@ int main(void) {
 
         test_shift();
         test_refused();
+        test_state();
         test_mount();
 
         if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
