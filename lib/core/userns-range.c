@@ -44,6 +44,17 @@ static const char *fd_shown(int fd, char buf[static PATH_MAX]) {
         return buf;
 }
 
+/* The directory fd itself synced: the rename or removal in it made to
+ * last. fd may be O_PATH (as the helper opens a state), which fsync()
+ * refuses. */
+static int dir_sync(int fd) {
+        _cleanup_close_ int d = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (d < 0 || fsync(d) < 0)
+                return -errno;
+        return 0;
+}
+
 /* Whether r is a range of the whole pool: what a record may hold. */
 static bool record_valid(const UsernsRecord *r) {
         return r->size == USERNS_RANGE_SIZE && r->base % USERNS_RANGE_SIZE == 0 && r->base >= USERNS_POOL_FIRST &&
@@ -142,20 +153,23 @@ int userns_record_write(int state, const UsernsRecord *r) {
                 return log_error_errno(e, "user namespace: write %s/%s: %m", fd_shown(state, shown), USERNS_RECORD);
         }
         /* the rename itself, before anything is owned by the range */
-        if (fsync(state) < 0)
-                return log_error_errno(-errno, "user namespace: sync %s: %m", fd_shown(state, shown));
+        e = dir_sync(state);
+        if (e < 0)
+                return log_error_errno(e, "user namespace: sync %s: %m", fd_shown(state, shown));
         return 0;
 }
 
 int userns_record_remove(int state) {
         char shown[PATH_MAX];
+        int r;
 
         if (unlinkat(state, USERNS_RECORD, 0) < 0 && errno != ENOENT)
                 return log_error_errno(-errno, "user namespace: remove %s/%s: %m", fd_shown(state, shown),
                                        USERNS_RECORD);
         (void) unlinkat(state, RECORD_NEW, 0);
-        if (fsync(state) < 0)
-                return log_error_errno(-errno, "user namespace: sync %s: %m", fd_shown(state, shown));
+        r = dir_sync(state);
+        if (r < 0)
+                return log_error_errno(r, "user namespace: sync %s: %m", fd_shown(state, shown));
         return 0;
 }
 

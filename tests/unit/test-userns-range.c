@@ -101,6 +101,19 @@ static void test_record(void) {
         check(userns_record_write(state, &w) == -EINVAL, "a range outside the pool is not written");
         check(userns_record_remove(state) == 0 && userns_record_read(state, &r) == -ENOENT, "removed: -ENOENT");
         check(userns_record_remove(state) == 0, "removing none is no error");
+        {
+                int opath = openat(root, "web", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                w.base = 0x70020000u;
+                e = userns_record_write(opath, &w);
+                if (e == 0)
+                        e = userns_record_read(opath, &r);
+                check(e == 0 && r.base == w.base, "through an O_PATH fd of the state, as the helper opens it: "
+                      "written and read (%d)", e);
+                check(userns_record_remove(opath) == 0 && userns_record_read(opath, &r) == -ENOENT,
+                      "and removed");
+                close(opath);
+        }
         close(state);
         close(root);
 }

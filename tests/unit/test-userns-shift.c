@@ -377,11 +377,19 @@ static void test_state(void) {
         dir_at(top, "var/private", 0, 0, 0755);
         file_at(top, "var/private/g", 7, 7, 0644);
         file_at(top, "network", 0, 0, 0644);
-        r = userns_shift_state(top, path, 0, BASE, SIZE);
+        /* as the helper opens a state: O_PATH */
+        {
+                int opath = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                must(opath >= 0, path);
+                r = userns_shift_state(opath, path, 0, BASE, SIZE);
+                close(opath);
+        }
         check(r == 4 && owned(top, "etc/upper", BASE, BASE) && owned(top, "etc/upper/f", BASE + 5, BASE + 5) &&
                       owned(top, "var/private/g", BASE + 7, BASE + 7) && owned(top, "etc/work/work", 0, 0) &&
                       owned(top, "etc", 0, 0) && owned(top, ".", 0, 0) && owned(top, "network", 0, 0),
-              "a state: its upper dir and private copy shifted (%d), the work dir, the state's own files not", r);
+              "a state (an O_PATH fd): its upper dir and private copy shifted (%d), the work dir, the state's "
+              "own files not", r);
         must(mkdirat(top, "elsewhere", 0755) == 0 && symlinkat("../elsewhere", top, "var/upper") == 0, "link");
         r = userns_shift_state(top, path, 0, BASE, SIZE);
         check(r == -ENOTDIR && owned(top, "elsewhere", 0, 0), "an upper dir that is a symbolic link: -ENOTDIR, "
