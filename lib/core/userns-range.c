@@ -32,14 +32,14 @@ const char *userns_state_to_string(UsernsState s) {
 }
 
 /* The path of fd, for messages: what /proc says, or a placeholder. */
-static const char *fd_shown(int fd, char buf[static PATH_MAX]) {
+static const char *fd_shown(int fd, char *buf, size_t size) {
         char link[64];
         ssize_t k;
 
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-        k = readlink(link, buf, PATH_MAX - 1);
+        k = readlink(link, buf, size - 1);
         if (k <= 0)
-                return strcpy(buf, "(a sandbox's state)");
+                return "(a sandbox's state)";
         buf[k] = 0;
         return buf;
 }
@@ -95,24 +95,24 @@ int userns_record_read(int state, UsernsRecord *ret) {
                 return -ENOENT;
         if (fd < 0 && errno == ELOOP)
                 return log_error_errno(-EBADMSG, "user namespace: %s/%s is a symbolic link; not used",
-                                       fd_shown(state, shown), USERNS_RECORD);
+                                       fd_shown(state, shown, sizeof(shown)), USERNS_RECORD);
         if (fd < 0)
-                return log_error_errno(-errno, "user namespace: %s/%s: %m", fd_shown(state, shown), USERNS_RECORD);
+                return log_error_errno(-errno, "user namespace: %s/%s: %m", fd_shown(state, shown, sizeof(shown)), USERNS_RECORD);
         if (fstat(fd, &st) < 0)
-                return log_error_errno(-errno, "user namespace: %s/%s: %m", fd_shown(state, shown), USERNS_RECORD);
+                return log_error_errno(-errno, "user namespace: %s/%s: %m", fd_shown(state, shown, sizeof(shown)), USERNS_RECORD);
         if (!stat_is_root_only_file(&st))
                 return log_error_errno(-EBADMSG, "user namespace: %s/%s is not a regular file of root's that only "
-                                       "root can write; not used", fd_shown(state, shown), USERNS_RECORD);
+                                       "root can write; not used", fd_shown(state, shown, sizeof(shown)), USERNS_RECORD);
         if (st.st_size > RECORD_MAX)
                 return log_error_errno(-EBADMSG, "user namespace: %s/%s is larger than %d bytes; not used",
-                                       fd_shown(state, shown), USERNS_RECORD, RECORD_MAX);
+                                       fd_shown(state, shown, sizeof(shown)), USERNS_RECORD, RECORD_MAX);
         k = read_fd_into(fd, text, sizeof(text));
         if (k < 0)
-                return log_error_errno((int) k, "user namespace: read %s/%s: %m", fd_shown(state, shown),
+                return log_error_errno((int) k, "user namespace: read %s/%s: %m", fd_shown(state, shown, sizeof(shown)),
                                        USERNS_RECORD);
         if (strlen(text) != (size_t) k || record_parse(text, ret) < 0)
                 return log_error_errno(-EBADMSG, "user namespace: %s/%s is not \"BASE %u ready|shifting\" with a "
-                                       "BASE of 0x%x-0x%x, a multiple of %u; not used", fd_shown(state, shown),
+                                       "BASE of 0x%x-0x%x, a multiple of %u; not used", fd_shown(state, shown, sizeof(shown)),
                                        USERNS_RECORD, USERNS_RANGE_SIZE, USERNS_POOL_FIRST, USERNS_POOL_END - 1,
                                        USERNS_RANGE_SIZE);
         return 0;
@@ -131,7 +131,7 @@ int userns_record_write(int state, const UsernsRecord *r) {
         (void) unlinkat(state, RECORD_NEW, 0);
         fd = openat(state, RECORD_NEW, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
         if (fd < 0)
-                return log_error_errno(-errno, "user namespace: create %s/%s: %m", fd_shown(state, shown),
+                return log_error_errno(-errno, "user namespace: create %s/%s: %m", fd_shown(state, shown, sizeof(shown)),
                                        RECORD_NEW);
         /* not the umask's */
         if (fchmod(fd, 0644) < 0)
@@ -150,12 +150,12 @@ int userns_record_write(int state, const UsernsRecord *r) {
                 e = -errno;
         if (e < 0) {
                 (void) unlinkat(state, RECORD_NEW, 0);
-                return log_error_errno(e, "user namespace: write %s/%s: %m", fd_shown(state, shown), USERNS_RECORD);
+                return log_error_errno(e, "user namespace: write %s/%s: %m", fd_shown(state, shown, sizeof(shown)), USERNS_RECORD);
         }
         /* the rename itself, before anything is owned by the range */
         e = dir_sync(state);
         if (e < 0)
-                return log_error_errno(e, "user namespace: sync %s: %m", fd_shown(state, shown));
+                return log_error_errno(e, "user namespace: sync %s: %m", fd_shown(state, shown, sizeof(shown)));
         return 0;
 }
 
@@ -164,12 +164,12 @@ int userns_record_remove(int state) {
         int r;
 
         if (unlinkat(state, USERNS_RECORD, 0) < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "user namespace: remove %s/%s: %m", fd_shown(state, shown),
+                return log_error_errno(-errno, "user namespace: remove %s/%s: %m", fd_shown(state, shown, sizeof(shown)),
                                        USERNS_RECORD);
         (void) unlinkat(state, RECORD_NEW, 0);
         r = dir_sync(state);
         if (r < 0)
-                return log_error_errno(r, "user namespace: sync %s: %m", fd_shown(state, shown));
+                return log_error_errno(r, "user namespace: sync %s: %m", fd_shown(state, shown, sizeof(shown)));
         return 0;
 }
 
