@@ -205,6 +205,9 @@ static int delegations_load(const char *path, Delegations *d) {
                         end = text + n;
                 *end = 0;
                 line_no++;
+                /* spaces at its end, or a carriage return, are no reason to miss a range */
+                for (char *t = end; t > l && strchr(" \t\r", t[-1]); t--)
+                        t[-1] = 0;
                 if (!*l)
                         continue;
                 colon = strchr(l, ':');

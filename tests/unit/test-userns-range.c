@@ -281,10 +281,10 @@ static void test_delegated(void) {
         snprintf(none, sizeof(none), "%s/none", dir);
 
         check(userns_range_delegated(none, none, 0x70000000u, 65536) == 0, "no files: nothing delegated");
-        n = snprintf(text, sizeof(text), "alice:100000:65536\n1001:1879048292:1\n");
+        n = snprintf(text, sizeof(text), "alice:100000:65536\n1001:1879048292:1 \r\n");
         write_file(subuid, text, (size_t) n);
         check(userns_range_delegated(subuid, none, 0x70000000u, 65536) == 1,
-              "a line of a numeric name inside the range: delegated");
+              "a line of a numeric name inside the range, spaces and a carriage return after it: delegated");
         check(userns_range_delegated(subuid, none, 0x70010000u, 65536) == 0, "the next range: not");
         check(userns_range_delegated(subuid, none, 65536, 65536) == 1, "a range alice's starts in: delegated");
         check(userns_range_delegated(subuid, none, 100000 + 65536, 65536) == 0, "one starting at its end: not");
