@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -150,13 +152,61 @@ typedef struct FileXattrs {
         Xattr access, def, cap;
 } FileXattrs;
 
+/* The flags of the regular file or directory at p (/proc/self/fd/N)
+ * into *flags, and when they are in the way of a change, cleared, with
+ * *ret_fd the fd to set them again on; none: *ret_fd stays -EBADF. */
+static int flags_clear(const char *p, const struct stat *st, int *ret_fd, int *flags) {
+        _cleanup_close_ int fd = -EBADF;
+        int f;
+
+        /* p is the link to the very file: not O_NOFOLLOW */
+        fd = open(p, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
+        if (fd < 0)
+                return -errno;
+        if (ioctl(fd, FS_IOC_GETFLAGS, flags) < 0)
+                return errno == ENOTTY || errno == EOPNOTSUPP || errno == EINVAL ? 0 : -errno;
+        if (!(*flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
+                return 0;
+        f = *flags & ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+        if (ioctl(fd, FS_IOC_SETFLAGS, &f) < 0)
+                return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 1;
+}
+
+/* The changes shift_file() found, made: owner, ACLs, file capabilities,
+ * and the set-ID bits chown cleared. Returns 1 or -errno after logging. */
+static int shift_apply(int fd, const struct stat *st, const char *p, const char *path, uint32_t uid, uint32_t gid,
+                       bool chown_it, const FileXattrs *xa) {
+        struct stat now;
+
+        if (chown_it && fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+                return log_error_errno(-errno, "user namespace: %s: change its owner to %u:%u: %m", path, uid, gid);
+        if (S_ISLNK(st->st_mode))
+                return 1;
+        if (xa->access.changed && setxattr(p, ACL_XATTR_ACCESS, xa->access.value, (size_t) xa->access.size, 0) < 0)
+                return log_error_errno(-errno, "user namespace: %s: write its ACL: %m", path);
+        if (xa->def.changed && setxattr(p, ACL_XATTR_DEFAULT, xa->def.value, (size_t) xa->def.size, 0) < 0)
+                return log_error_errno(-errno, "user namespace: %s: write its default ACL: %m", path);
+        /* a change of owner drops the capabilities: written again */
+        if ((xa->cap.changed || (chown_it && xa->cap.size >= 0)) &&
+            setxattr(p, CAP_XATTR, xa->cap.value, (size_t) xa->cap.size, 0) < 0)
+                return log_error_errno(-errno, "user namespace: %s: write its file capabilities: %m", path);
+        /* and its set-ID bits */
+        if (fstat(fd, &now) < 0)
+                return log_error_errno(-errno, "user namespace: %s: %m", path);
+        if ((now.st_mode & 07777) != (st->st_mode & 07777) && chmod(p, st->st_mode & 07777) < 0)
+                return log_error_errno(-errno, "user namespace: %s: set its mode %04o again: %m", path,
+                                       (unsigned) (st->st_mode & 07777));
+        return 1;
+}
+
 /* The file fd (O_PATH, or a directory's) with status st, shifted: 1 when
  * it changed, 0 when it was as it is to be. Everything is read and
  * checked before the first change. */
 static int shift_file(const Shift *s, int fd, const struct stat *st, const char *path, FileXattrs *xa) {
         char p[64];
         uint32_t uid, gid;
-        struct stat now;
         bool chown_it;
         int r;
 
@@ -189,25 +239,23 @@ static int shift_file(const Shift *s, int fd, const struct stat *st, const char 
         if (!chown_it && !xa->access.changed && !xa->def.changed && !xa->cap.changed)
                 return 0;
 
-        if (chown_it && fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-                return log_error_errno(-errno, "user namespace: %s: change its owner to %u:%u: %m", path, uid, gid);
-        if (S_ISLNK(st->st_mode))
-                return 1;
-        if (xa->access.changed && setxattr(p, ACL_XATTR_ACCESS, xa->access.value, (size_t) xa->access.size, 0) < 0)
-                return log_error_errno(-errno, "user namespace: %s: write its ACL: %m", path);
-        if (xa->def.changed && setxattr(p, ACL_XATTR_DEFAULT, xa->def.value, (size_t) xa->def.size, 0) < 0)
-                return log_error_errno(-errno, "user namespace: %s: write its default ACL: %m", path);
-        /* a change of owner drops the capabilities: written again */
-        if ((xa->cap.changed || (chown_it && xa->cap.size >= 0)) &&
-            setxattr(p, CAP_XATTR, xa->cap.value, (size_t) xa->cap.size, 0) < 0)
-                return log_error_errno(-errno, "user namespace: %s: write its file capabilities: %m", path);
-        /* and its set-ID bits */
-        if (fstat(fd, &now) < 0)
-                return log_error_errno(-errno, "user namespace: %s: %m", path);
-        if ((now.st_mode & 07777) != (st->st_mode & 07777) && chmod(p, st->st_mode & 07777) < 0)
-                return log_error_errno(-errno, "user namespace: %s: set its mode %04o again: %m", path,
-                                       (unsigned) (st->st_mode & 07777));
-        return 1;
+        /* an immutable or append-only file (chattr +i, +a: a service with
+         * CAP_LINUX_IMMUTABLE may have set them) takes no change: the
+         * flags are cleared for it and set again after */
+        _cleanup_close_ int ffd = -EBADF;
+        int flags = 0;
+
+        if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)) {
+                r = flags_clear(p, st, &ffd, &flags);
+                if (r < 0)
+                        return log_error_errno(r, "user namespace: %s: clear its immutable or append-only flag: %m",
+                                               path);
+        }
+        r = shift_apply(fd, st, p, path, uid, gid, chown_it, xa);
+        if (ffd >= 0 && ioctl(ffd, FS_IOC_SETFLAGS, &flags) < 0 && r >= 0)
+                r = log_error_errno(-errno, "user namespace: %s: set its immutable or append-only flag again: %m",
+                                    path);
+        return r;
 }
 
 typedef struct Frame {

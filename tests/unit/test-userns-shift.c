@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -363,6 +365,49 @@ static void test_refused(void) {
         close(top);
 }
 
+static int flags_of(int at, const char *name, int set) {
+        char p[4400];
+        int fd, flags = -1;
+
+        snprintf(p, sizeof(p), "/proc/self/fd/%d/%s", at, name);
+        fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        if (set >= 0 ? ioctl(fd, FS_IOC_SETFLAGS, &set) < 0 : ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+                flags = -1;
+        else if (set >= 0)
+                flags = set;
+        close(fd);
+        return flags;
+}
+
+/* Immutable and append-only files: shifted, and as they were after. */
+static void test_immutable(void) {
+        char path[4200];
+        int top = tree("immutable", path), r, fi, fa;
+
+        file_at(top, "frozen", 5, 5, 04755);
+        dir_at(top, "append", 6, 6, 0755);
+        file_at(top, "append/f", 7, 7, 0644);
+        fi = flags_of(top, "frozen", -1);
+        fa = flags_of(top, "append", -1);
+        if (fi < 0 || fa < 0 || flags_of(top, "frozen", fi | FS_IMMUTABLE_FL) < 0 ||
+            flags_of(top, "append", fa | FS_APPEND_FL) < 0) {
+                check(true, "immutable and append-only files # SKIP no chattr here: %s", strerror(errno));
+                close(top);
+                return;
+        }
+        r = userns_shift_tree(top, path, 0, BASE, SIZE);
+        check(r == 4 && owned(top, "frozen", BASE + 5, BASE + 5) && owned(top, "append", BASE + 6, BASE + 6) &&
+                      owned(top, "append/f", BASE + 7, BASE + 7) && (stat_at(top, "frozen").st_mode & 07777) == 04755,
+              "an immutable file and an append-only directory: shifted (%d), set-user-ID kept", r);
+        check(flags_of(top, "frozen", -1) == (fi | FS_IMMUTABLE_FL) && flags_of(top, "append", -1) == (fa | FS_APPEND_FL),
+              "and immutable and append-only again after");
+        flags_of(top, "frozen", fi);
+        flags_of(top, "append", fa);
+        close(top);
+}
+
 /* A state's upper dirs and private copies, not its work dirs. */
 static void test_state(void) {
         char path[4200];
@@ -441,6 +486,7 @@ int main(void) {
 
         test_shift();
         test_refused();
+        test_immutable();
         test_state();
         test_mount();
 
