@@ -5,8 +5,10 @@
  * back, records that are not as written refused (a symbolic link, other
  * owners, bad lines), a name's range the same at every allocation, 200
  * names with 200 ranges apart, slots that /etc/subuid or /etc/subgid
- * lines (test files) delegate skipped, and a pool of three slots full
- * (-ENOSPC) until a record goes. Everything is below a temporary
+ * lines (test files) delegate skipped, a pool of three slots full
+ * (-ENOSPC) until a record goes, and 32 processes taking ranges at once
+ * from a pool of 32 under the lock, each its own (without the lock
+ * they collide). Everything is below a temporary
  * directory, removed after; the host's /etc/subuid and /etc/subgid are
  * only read. Needs root (the records must be root's); prints TAP.
  */
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -365,6 +368,66 @@ static void test_full(void) {
         close(root);
 }
 
+/* Many takers at once, each under the lock as the helper and clone take
+ * it, from a pool as small as they are many: each its own slot. */
+#define N_AT_ONCE 32
+
+static void test_at_once(void) {
+        char root_path[4200], none[4400], name[32];
+        int root = state_root("at-once", root_path), fds[2], go[2];
+        uint32_t got[N_AT_ONCE];
+        bool distinct = true, all = true;
+        pid_t pids[N_AT_ONCE];
+
+        snprintf(none, sizeof(none), "%s/none", dir);
+        /* all started before any takes: they wait for go's end */
+        if (pipe(fds) < 0 || pipe(go) < 0)
+                abort();
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                pids[i] = fork();
+                if (pids[i] < 0)
+                        abort();
+                if (pids[i] == 0) {
+                        UsernsPool pool = { 0x70000000u, 0x70000000u + N_AT_ONCE * 65536u, none, none };
+                        UsernsRecord r = {};
+                        int state, lock;
+
+                        char c;
+
+                        close(fds[0]);
+                        close(go[1]);
+                        snprintf(name, sizeof(name), "at-once-%d", i);
+                        state = state_of(root, name);
+                        if (read(go[0], &c, 1) != 0)
+                                _exit(1);
+                        lock = userns_range_lock(root, root_path);
+                        if (lock < 0 || userns_range_acquire_locked(root, root_path, name, state, USERNS_READY, &pool,
+                                                                    &r) < 0)
+                                r.base = 0;
+                        if (write(fds[1], &r.base, sizeof(r.base)) != sizeof(r.base))
+                                _exit(1);
+                        _exit(0);
+                }
+        }
+        close(fds[1]);
+        close(go[0]);
+        close(go[1]);
+        for (int i = 0; i < N_AT_ONCE; i++) {
+                if (read(fds[0], &got[i], sizeof(got[i])) != sizeof(got[i]))
+                        got[i] = 0;
+                if (got[i] == 0)
+                        all = false;
+                for (int j = 0; j < i; j++)
+                        if (got[j] == got[i])
+                                distinct = false;
+        }
+        for (int i = 0; i < N_AT_ONCE; i++)
+                waitpid(pids[i], NULL, 0);
+        close(fds[0]);
+        check(all && distinct, "%d takers at once, a pool of %d: each gets a range, all apart", N_AT_ONCE, N_AT_ONCE);
+        close(root);
+}
+
 int main(void) {
         const char *tmp = getenv("TMPDIR");
 
@@ -384,6 +447,7 @@ int main(void) {
         test_stable_and_many();
         test_delegated();
         test_full();
+        test_at_once();
 
         if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
                 check(false, "its temporary directory %s is removed", dir);
