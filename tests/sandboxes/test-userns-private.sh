@@ -85,6 +85,41 @@ host "the file is $((BASE + SVC))'s on the host" \
         test "$(stat -c %u:%g "$STATE/$NAME/var/upper/tmp/user-$TOKEN" 2>&1)" = "$((BASE + SVC)):$((BASE + SVC))"
 finish
 
+# a state made without the mode: shifted once into the range, with a
+# message, and back once the mode is off again
+SHIFTED=$NAME-shift
+HELPER_ARGS=(--bind="$SHARE:/run/share" --user="$SVC" --group="$SVC")
+begin "a state made without the mode keeps its files' owners as the IDs themselves"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "write:/var/tmp/before-$TOKEN" <"$BIN/userns-identity"
+want write ok
+host "the file is $SVC's on the host" test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$SVC"
+host "there is no record" absent "$STATE/$SHIFTED/userns"
+finish
+
+HELPER_ARGS=("${PRIVATE[@]}" --user="$SVC" --group="$SVC")
+begin "started with the mode, it is shifted once into its range, saying so; the service finds its file as its own"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "stat:/var/tmp/before-$TOKEN" maps <"$BIN/userns-identity"
+SBASE=$(base "$SHIFTED")
+want owner "$SVC:$SVC"
+want read ok
+want uid_map "0-$SBASE-65536"
+host "the helper said it shifted the state" grep -q "shifted once into its range" "$TMP/err"
+host "the file is BASE+$SVC's on the host" \
+        test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$((SBASE + SVC))"
+host "so is the upper dir's top BASE's" test "$(stat -c %u "$STATE/$SHIFTED/var/upper" 2>&1)" = "$SBASE"
+host "the record says ready" test "$(cat "$STATE/$SHIFTED/userns" 2>&1)" = "$SBASE 65536 ready"
+finish
+
+HELPER_ARGS=(--bind="$SHARE:/run/share" --user="$SVC" --group="$SVC")
+begin "the mode turned off: shifted back, the record gone, the file the IDs' own again"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "stat:/var/tmp/before-$TOKEN" <"$BIN/userns-identity"
+want owner "$SVC:$SVC"
+want read ok
+host "the helper said it shifted the state back" grep -q "shifted back once" "$TMP/err"
+host "the file is $SVC's on the host" test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$SVC"
+host "the record is gone" absent "$STATE/$SHIFTED/userns"
+finish
+
 # an image and a block device: the image's files keep their owners (an
 # idmapped mount of its ext4), the block node is root's inside
 IMG=$TMP/image.ext4
