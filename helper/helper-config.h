@@ -31,6 +31,12 @@ typedef struct HelperConfig {
         /* "identity": the service in a user namespace of its own
          * (userns.h); NULL: the host's */
         char *user_namespace;
+        /* sandboxctl run by a user who is not root: the helper runs as
+         * root of a user namespace of the caller's delegated IDs, with no
+         * privilege on the host (rootless.h); runtime_root is where its
+         * runtime directories are, NULL for RUNTIME_ROOT */
+        bool unprivileged;
+        char *runtime_root;
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;

@@ -12,6 +12,21 @@
 #include "paths.h"
 #include "state-dir.h"
 
+static uid_t unmapped_owner = (uid_t) -1;
+
+void state_root_trust_unmapped(uid_t overflow) {
+        unmapped_owner = overflow;
+}
+
+static bool owner_is_trusted(const struct stat *st, StateOpen flags) {
+        bool others = st->st_mode & (S_IWGRP | S_IWOTH);
+
+        if (st->st_uid == 0)
+                return !(flags & STATE_CREATE) || !others;
+        return (flags & STATE_ABOVE) && unmapped_owner != (uid_t) -1 && st->st_uid == unmapped_owner &&
+               (!others || (st->st_mode & S_ISVTX));
+}
+
 int state_step_down(int dir, const char *name, const char *shown, StateOpen flags) {
         const int mode = (flags & STATE_PATH ? O_PATH : O_RDONLY) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
         _cleanup_close_ int fd = -EBADF;
@@ -34,7 +49,7 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
         }
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "state directory %s: %m", shown);
-        if (st.st_uid != 0 || ((flags & STATE_CREATE) && (st.st_mode & (S_IWGRP | S_IWOTH))))
+        if (!owner_is_trusted(&st, flags))
                 return log_error_errno(-EPERM, "state directory %s: owned by uid %u with mode %04o; it must be owned by "
                                        "root and writable only by root", shown, (unsigned) st.st_uid,
                                        (unsigned) (st.st_mode & 07777));
@@ -64,7 +79,7 @@ int state_root_walk(const char *state_root, StateOpen flags) {
                 n += (size_t) snprintf(shown + n, sizeof(shown) - n, "/%s", comp);
                 /* the last component is made when missing (a fresh
                  * /var/lib/sandbox), the ones above must be there */
-                r = state_step_down(fd, comp, shown, last ? flags : flags & ~STATE_CREATE);
+                r = state_step_down(fd, comp, shown, last ? flags : (flags & ~STATE_CREATE) | STATE_ABOVE);
                 if (r < 0)
                         return r;
                 close(fd);
