@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# sandboxctl run by a user who is not root (sandboxctl(1), UNPRIVILEGED
+# RUN). In the test's own mount namespace, over /etc and /var overlays
+# whose upper layers are the test's (the host's files are never
+# changed), a user of the test's is made with 65536 IDs of its own in
+# /etc/subuid and /etc/subgid; as that user (setpriv, no set-ID but
+# newuidmap's and newgidmap's), sandboxctl runs a profile of its own
+# home. From inside: the user namespace's maps (root the user, 1..65536
+# the delegated IDs), the host's root read-only, a file of root's that
+# only root may read unreadable for root with CAP_DAC_OVERRIDE, a host process of root's not reachable
+# by kill(); from the host: what root and UID 1000 wrote in /var is in
+# ~/.local/state/sandbox/NAME/var/upper, owned by the user and by its
+# delegated ID 1000. A block device and an SELinux label are refused
+# with their profile line, before anything is made.
+. "$(dirname "$0")/../private-ns.sh"
+. "$(dirname "$0")/../tap.sh"
+. "$(dirname "$0")/lib.sh"
+
+for tool in newuidmap newgidmap setpriv useradd; do
+        if ! command -v "$tool" >/dev/null; then
+                echo "1..0 # SKIP $tool is not installed (newuidmap and newgidmap: the package uidmap)"
+                exit 0
+        fi
+done
+
+trap 'kill "$ROOTS" 2>/dev/null; wait "$ROOTS" 2>/dev/null; remove_sandbox_dirs' EXIT
+host_overlay "$TMP/host"
+
+NAME=sbxu$$
+START=300000
+if ! useradd -M -d "$TMP/home" -s /bin/sh -U "$NAME" 2>"$TMP/err"; then
+        echo "1..0 # SKIP cannot make a test user here: $(head -c 300 "$TMP/err")"
+        exit 0
+fi
+echo "$NAME:$START:65536" >/etc/subuid
+echo "$NAME:$START:65536" >/etc/subgid
+U=$(id -u "$NAME")
+G=$(id -g "$NAME")
+H=$TMP/home
+mkdir -p "$H/run"
+chown -R "$U:$G" "$H"
+chmod 0700 "$H" "$H/run"
+
+# as_user COMMAND...: the test's user, with only what a login gives
+as_user() {
+        setpriv --reuid="$U" --regid="$G" --init-groups --inh-caps=-all \
+                env -i HOME="$H" XDG_RUNTIME_DIR="$H/run" PATH=/usr/bin:/bin SANDBOX_HELPER="$HELPER" "$@"
+}
+
+# profile NAME BODY: $H/NAME.xml, the user's
+profile() {
+        printf '<?xml version="1.0"?>\n<sandbox>\n%s\n</sandbox>\n' "$2" >"$H/$1.xml"
+        chown "$U:$G" "$H/$1.xml"
+}
+
+# a file of the host's root's, readable by root alone (in the test's /var)
+SECRET=/var/lib/sbx-secret-$$
+echo secret >"$SECRET"
+chmod 0600 "$SECRET"
+# a process of the host's root, by its PID
+sleep 300 &
+ROOTS=$!
+
+profile probe '  <exec><arg>/bin/true</arg></exec>
+  <network mode="none"/>
+  <security><capabilities keep="CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_KILL"/></security>'
+PROBE='cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"
+touch /usr/sbx-probe 2>&1 | grep -q "Read-only" && echo root=read-only
+echo root >/var/by-root && echo y >/var/by-1000 && chown 1000:1000 /var/by-1000 && echo var=written
+cat '"$SECRET"' 2>&1 | grep -q "Permission denied" && echo secret=refused
+kill -0 '$ROOTS' 2>&1 | grep -q "No such process" && echo kill=ESRCH
+echo id=$(id -u)'
+out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/probe.xml" -- /bin/sh -c "$PROBE" 2>"$TMP/err")
+status=$?
+check_eq "the user's run ends as its command did" "$status" 0
+check_eq "uid_map and gid_map: root is the user, 1..65536 its delegated IDs" \
+        "$(echo "$out" | head -4 | tr '\n' ';')" "0 $U 1;1 $START 65536;0 $G 1;1 $START 65536;"
+check "the host's root is read-only" grep -qx root=read-only <<<"$out"
+check "root inside is root of the namespace alone" grep -qx id=0 <<<"$out"
+check "root with CAP_DAC_OVERRIDE cannot read a file of the host's root's" grep -qx secret=refused <<<"$out"
+check "a host process of root's, by its PID, is not there for kill()" grep -qx kill=ESRCH <<<"$out"
+check "/var takes files" grep -qx var=written <<<"$out"
+UPPER=$H/.local/state/sandbox/probe/var/upper
+check_eq "what root wrote in /var is the user's on the host" "$(stat -c %u:%g "$UPPER/by-root" 2>&1)" "$U:$G"
+check_eq "what UID 1000 owns in /var is its delegated ID's on the host" "$(stat -c %u:%g "$UPPER/by-1000" 2>&1)" \
+        "$((START + 999)):$((START + 999))"
+check "the sleeping process of root's is still there" kill -0 "$ROOTS"
+
+# refusals: the profile's line, that it needs root, nothing made
+rm -rf "$H/.local"
+profile block '  <exec><arg>/bin/true</arg></exec>
+  <filesystem>
+    <block tag="data" source="/dev/loop0"/>
+  </filesystem>'
+out=$(cd "$H" && as_user "$SANDBOXCTL" run "$H/block.xml" 2>&1)
+status=$?
+check_eq "a block device is refused" "$status" 1
+check "the refusal names the profile's line and root" grep -q "^sandboxctl: $H/block.xml:5: <block> /dev/loop0: .*it needs root" <<<"$out"
+[ "$status" = 1 ] || diag "$out"
+profile label '  <exec><arg>/bin/true</arg></exec>
+  <security>
+    <selinux label="system_u:system_r:svirt_lxc_net_t:s0"/>
+  </security>'
+out=$(cd "$H" && as_user "$SANDBOXCTL" run "$H/label.xml" 2>&1)
+status=$?
+check_eq "an SELinux label is refused" "$status" 1
+check "the refusal names the profile's line and root" grep -q "^sandboxctl: $H/label.xml:5: <selinux label=.*it needs root" <<<"$out"
+[ "$status" = 1 ] || diag "$out"
+check "nothing was made for the refused runs" test ! -e "$H/.local"
+
+userdel "$NAME" 2>/dev/null
+done_testing
