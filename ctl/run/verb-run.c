@@ -95,7 +95,9 @@ static int environment_files(Profile *p) {
 
 void verb_run_help(_unused_ const char *verb) {
         printf("sandboxctl run [--state-root=DIR] [--without-limits] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
-               "Runs the sandbox of a profile in the foreground, as root, without its unit; with\n"
+               "Runs the sandbox of a profile in the foreground, as root, without its unit; run by\n"
+               "a user who is not root, in a user namespace of their IDs from /etc/subuid and\n"
+               "/etc/subgid (newuidmap, newgidmap), with state in ~/.local/state/sandbox; with\n"
                "COMMAND, runs it instead of the profile's command, in the same sandbox. The exit\n"
                "status is the command's; 125 when the sandbox could not be built.\n"
                "The profile's <resources> apply: in a transient scope of systemd's where systemd\n"

@@ -108,5 +108,13 @@ check "the refusal names the profile's line and root" grep -q "^sandboxctl: $H/l
 [ "$status" = 1 ] || diag "$out"
 check "nothing was made for the refused runs" test ! -e "$H/.local"
 
+# the helper's option is the kernel's word, not the caller's: real root
+# is refused, before anything is made
+out=$("$HELPER" --unprivileged --name=real-root --state-root="$TMP/rr-state" --runtime-root="$TMP/rr-run" -- /bin/true 2>&1)
+status=$?
+check_eq "--unprivileged as the host's root is refused" "$status" 125
+check "it says why" grep -q "this process's root is the host's root" <<<"$out"
+check "nothing was made for it" test ! -e "$TMP/rr-state" -a ! -e "$TMP/rr-run"
+
 userdel "$NAME" 2>/dev/null
 done_testing
