@@ -62,6 +62,8 @@ static int layers_below(int root, int state, const char *path, const char *dir, 
                 return log_error_errno(lower, "%s: the root has no %s: %m", what, target);
         if (state_dir_take_attributes(upper, lower, what) < 0)
                 return -EPERM;
+        if (rootless_active() && rootless_overlay_dirs(upper, lower, what) < 0)
+                return -EPERM;
         *ret = (OverlayLayers) { TAKE_FD(lower), TAKE_FD(upper), TAKE_FD(work) };
         return 0;
 }

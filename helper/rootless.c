@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -101,6 +102,60 @@ int rootless_enter(const HelperConfig *c) {
 bool rootless_host_root(const struct stat *st) {
         return active && st->st_uid == overflow &&
                (!(st->st_mode & (S_IWGRP | S_IWOTH)) || (st->st_mode & S_ISVTX));
+}
+
+static int overlay_dirs(int upper, int lower, unsigned depth, unsigned *left, const char *what) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd;
+
+        fd = openat(lower, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0; /* not readable by the caller: nothing of it */
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return log_error_errno(-errno, "%s: read the lower directory: %m", what);
+        }
+        while ((errno = 0, de = readdir(d)) && *left > 0) {
+                _cleanup_close_ int up = -EBADF, low = -EBADF;
+                struct stat st;
+
+                if (streq(de->d_name, ".") || streq(de->d_name, "..") ||
+                    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                (*left)--;
+                if (mkdirat(upper, de->d_name, 0700) == 0) {
+                        if (fchmodat(upper, de->d_name, st.st_mode & 07777, 0) < 0)
+                                return log_error_errno(-errno, "%s: mode of the upper directory %s: %m", what,
+                                                       de->d_name);
+                } else if (errno != EEXIST)
+                        return log_error_errno(-errno, "%s: make the upper directory %s: %m", what, de->d_name);
+                if (depth <= 1)
+                        continue;
+                /* what the service left there (a whiteout, a link) is
+                 * not gone into */
+                up = openat(upper, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                low = openat(dirfd(d), de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (up < 0 || low < 0)
+                        continue;
+                if (overlay_dirs(up, low, depth - 1, left, what) < 0)
+                        return -EIO;
+        }
+        return 0;
+}
+
+int rootless_overlay_dirs(int upper, int lower, const char *what) {
+        unsigned left = ROOTLESS_DIRS_MAX;
+        int r;
+
+        r = overlay_dirs(upper, lower, 2, &left, what);
+        if (r >= 0 && left == 0)
+                log_debug("%s: the first %u directories of the host's made in the upper directory, no more",
+                          what, ROOTLESS_DIRS_MAX);
+        return r;
 }
 
 int rootless_dev_node(int dev, const char *name, const char *host) {

@@ -43,6 +43,15 @@ uid_t rootless_state_owner(uid_t uid);
  * in a run as root. */
 bool rootless_host_root(const struct stat *st);
 
+/* The directories of an overlay's lower dir, two levels down (at most
+ * ROOTLESS_DIRS_MAX of them), made in its upper dir where missing: the
+ * caller's, with the lower's mode. overlayfs cannot copy up a directory
+ * whose owner the namespace does not map (the host's root's: EOVERFLOW),
+ * so without them nothing could be made in /var/lib or /etc/NAME. The
+ * upper dir is the service's: nothing there is followed. Logs. */
+#define ROOTLESS_DIRS_MAX 4096u
+int rootless_overlay_dirs(int upper, int lower, const char *what);
+
 /* /dev/NAME of the sandbox, where mknod() is not allowed: an empty file
  * in dev (an fd of the sandbox's /dev) with the host's node host bound
  * on it. Logs. */

@@ -67,6 +67,8 @@ profile probe '  <exec><arg>/bin/true</arg></exec>
 PROBE='cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"
 touch /usr/sbx-probe 2>&1 | grep -q "Read-only" && echo root=read-only
 echo root >/var/by-root && echo y >/var/by-1000 && chown 1000:1000 /var/by-1000 && echo var=written
+mkdir /var/lib/sbx && echo z >/var/lib/sbx/f && echo varlib=written
+echo x >>/etc/hosts 2>/dev/null || echo hosts=refused
 cat '"$SECRET"' 2>&1 | grep -q "Permission denied" && echo secret=refused
 kill -0 '$ROOTS' 2>&1 | grep -q "No such process" && echo kill=ESRCH
 echo id=$(id -u)'
@@ -80,10 +82,16 @@ check "root inside is root of the namespace alone" grep -qx id=0 <<<"$out"
 check "root with CAP_DAC_OVERRIDE cannot read a file of the host's root's" grep -qx secret=refused <<<"$out"
 check "a host process of root's, by its PID, is not there for kill()" grep -qx kill=ESRCH <<<"$out"
 check "/var takes files" grep -qx var=written <<<"$out"
+check "/var/lib, a directory of the host's root's, takes a new one" grep -qx varlib=written <<<"$out"
+check "/etc/hosts, a file of the host's root's, cannot be changed" grep -qx hosts=refused <<<"$out"
 UPPER=$H/.local/state/sandbox/probe/var/upper
 check_eq "what root wrote in /var is the user's on the host" "$(stat -c %u:%g "$UPPER/by-root" 2>&1)" "$U:$G"
 check_eq "what UID 1000 owns in /var is its delegated ID's on the host" "$(stat -c %u:%g "$UPPER/by-1000" 2>&1)" \
         "$((START + 999)):$((START + 999))"
+check_eq "what was made in /var/lib is in the upper directory, the user's" \
+        "$(stat -c %u:%g:%F "$UPPER/lib/sbx" "$UPPER/lib/sbx/f" 2>&1 | tr '\n' ' ')" \
+        "$U:$G:directory $U:$G:regular file "
+check_eq "/var/lib in the upper directory has the host's mode" "$(stat -c %a "$UPPER/lib")" "$(stat -c %a /var/lib)"
 check "the sleeping process of root's is still there" kill -0 "$ROOTS"
 
 # refusals: the profile's line, that it needs root, nothing made
