@@ -6,12 +6,15 @@
 # /etc/subuid and /etc/subgid; as that user (setpriv, no set-ID but
 # newuidmap's and newgidmap's), sandboxctl runs a profile of its own
 # home. From inside: the user namespace's maps (root the user, 1..65536
-# the delegated IDs), the host's root read-only, a file of root's that
-# only root may read unreadable for root with CAP_DAC_OVERRIDE, a host process of root's not reachable
-# by kill(); from the host: what root and UID 1000 wrote in /var is in
-# ~/.local/state/sandbox/NAME/var/upper, owned by the user and by its
-# delegated ID 1000. A block device and an SELinux label are refused
-# with their profile line, before anything is made.
+# the delegated IDs), the host's root read-only, a file that only the
+# host's root may read unreadable for root with CAP_DAC_OVERRIDE,
+# /etc/hosts not writable, a host process of root's not reachable by
+# kill(), no_new_privs, a nested user namespace refused by the default
+# seccomp filter; from the host: what root and UID 1000 wrote in /var
+# (and in /var/lib) is in ~/.local/state/sandbox/NAME/var/upper, owned
+# by the user and by its delegated ID 1000. A block device and an
+# SELinux label are refused with their profile line, before anything is
+# made; the helper's --unprivileged is refused to the host's root.
 . "$(dirname "$0")/../private-ns.sh"
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/lib.sh"
@@ -71,6 +74,8 @@ mkdir /var/lib/sbx && echo z >/var/lib/sbx/f && echo varlib=written
 echo x >>/etc/hosts 2>/dev/null || echo hosts=refused
 cat '"$SECRET"' 2>&1 | grep -q "Permission denied" && echo secret=refused
 kill -0 '$ROOTS' 2>&1 | grep -q "No such process" && echo kill=ESRCH
+grep -q "^NoNewPrivs:.1" /proc/self/status && echo no_new_privs=1
+unshare -U true 2>&1 | grep -q "Operation not permitted" && echo nested-userns=EPERM
 echo id=$(id -u)'
 out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/probe.xml" -- /bin/sh -c "$PROBE" 2>"$TMP/err")
 status=$?
@@ -81,6 +86,8 @@ check "the host's root is read-only" grep -qx root=read-only <<<"$out"
 check "root inside is root of the namespace alone" grep -qx id=0 <<<"$out"
 check "root with CAP_DAC_OVERRIDE cannot read a file of the host's root's" grep -qx secret=refused <<<"$out"
 check "a host process of root's, by its PID, is not there for kill()" grep -qx kill=ESRCH <<<"$out"
+check "no_new_privs is set" grep -qx no_new_privs=1 <<<"$out"
+check "the default seccomp filter stops a nested user namespace (EPERM)" grep -qx nested-userns=EPERM <<<"$out"
 check "/var takes files" grep -qx var=written <<<"$out"
 check "/var/lib, a directory of the host's root's, takes a new one" grep -qx varlib=written <<<"$out"
 check "/etc/hosts, a file of the host's root's, cannot be changed" grep -qx hosts=refused <<<"$out"
