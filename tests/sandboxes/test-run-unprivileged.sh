@@ -10,7 +10,8 @@
 # host's root may read unreadable for root with CAP_DAC_OVERRIDE,
 # /etc/hosts not writable, a host process of root's not reachable by
 # kill(), no_new_privs, a nested user namespace refused by the default
-# seccomp filter; from the host: what root and UID 1000 wrote in /var
+# seccomp filter, open_by_handle_at(2) refused by the kernel itself
+# (with CAP_DAC_READ_SEARCH and the filter's rule taken off); from the host: what root and UID 1000 wrote in /var
 # (and in /var/lib) is in ~/.local/state/sandbox/NAME/var/upper, owned
 # by the user and by its delegated ID 1000. A block device and an
 # SELinux label are refused with their profile line, before anything is
@@ -19,7 +20,7 @@
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/lib.sh"
 
-for tool in newuidmap newgidmap setpriv useradd; do
+for tool in newuidmap newgidmap setpriv useradd cc; do
         if ! command -v "$tool" >/dev/null; then
                 echo "1..0 # SKIP $tool is not installed (newuidmap and newgidmap: the package uidmap)"
                 exit 0
@@ -100,6 +101,26 @@ check_eq "what was made in /var/lib is in the upper directory, the user's" \
         "$U:$G:directory $U:$G:regular file "
 check_eq "/var/lib in the upper directory has the host's mode" "$(stat -c %a "$UPPER/lib")" "$(stat -c %a /var/lib)"
 check "the sleeping process of root's is still there" kill -0 "$ROOTS"
+
+# open_by_handle_at(2), the way past every mount, with the seccomp
+# filter's rule taken off and CAP_DAC_READ_SEARCH kept: the kernel's own
+# refusal, as the host's file systems are the host's user namespace's
+PROBEBIN=/var/lib/sbx-probe-$$
+if cc -std=gnu11 -O2 -Wall -I"$SOURCE_ROOT/tests/escape" -o "$PROBEBIN" "$SOURCE_ROOT/tests/escape/open-by-handle.c" \
+        2>"$TMP/cc.log"; then
+        profile handle '  <exec><arg>/bin/true</arg></exec>
+  <security>
+    <capabilities keep-unsafe="CAP_DAC_READ_SEARCH"/>
+    <seccomp><allow syscall="open_by_handle_at"/></seccomp>
+  </security>'
+        out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/handle.xml" -- "$PROBEBIN" 2>"$TMP/err")
+        check "open_by_handle_at of /usr's handle, with CAP_DAC_READ_SEARCH and no seccomp rule: EPERM" \
+                grep -qx "open-by-handle EPERM" <<<"$out"
+        check "and of a forged handle (inode 2): EPERM" grep -qx "open-forged-handle EPERM" <<<"$out"
+        [ -n "$out" ] || diag "$(head -c 1000 "$TMP/err")"
+else
+        not_ok "the open_by_handle_at probe compiles" && diag "$(head -n 5 "$TMP/cc.log")"
+fi
 
 # refusals: the profile's line, that it needs root, nothing made
 rm -rf "$H/.local"
