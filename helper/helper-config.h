@@ -28,9 +28,12 @@ typedef struct HelperHook {
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
-        /* "identity": the service in a user namespace of its own
-         * (userns.h); NULL: the host's */
+        /* "identity" or "private": the service in a user namespace of its
+         * own (userns.h); NULL: the host's */
         char *user_namespace;
+        /* "private": the base of the sandbox's range, set at start from
+         * its state (userns-state.h); 0: none */
+        unsigned userns_base;
         /* sandboxctl run by a user who is not root: the helper runs as
          * root of a user namespace of the caller's delegated IDs, with no
          * privilege on the host (rootless.h); runtime_root is where its

@@ -12,6 +12,14 @@
 #include "paths.h"
 #include "state-dir.h"
 
+/* With <user-namespace mode="private"/>, the upper and private dirs take
+ * the owner of the lower dir as the sandbox sees it, its root's: BASE */
+static uid_t mapped_root;
+
+void state_dir_allow_mapped_root(uid_t base) {
+        mapped_root = base;
+}
+
 static uid_t unmapped_owner = (uid_t) -1;
 
 void state_root_trust_unmapped(uid_t overflow) {
@@ -21,7 +29,7 @@ void state_root_trust_unmapped(uid_t overflow) {
 static bool owner_is_trusted(const struct stat *st, StateOpen flags) {
         bool others = st->st_mode & (S_IWGRP | S_IWOTH);
 
-        if (st->st_uid == 0)
+        if (st->st_uid == 0 || (mapped_root != 0 && st->st_uid == mapped_root))
                 return !(flags & STATE_CREATE) || !others;
         return (flags & STATE_ABOVE) && unmapped_owner != (uid_t) -1 && st->st_uid == unmapped_owner &&
                (!others || (st->st_mode & S_ISVTX));
