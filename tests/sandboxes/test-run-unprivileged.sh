@@ -102,6 +102,37 @@ check_eq "what was made in /var/lib is in the upper directory, the user's" \
 check_eq "/var/lib in the upper directory has the host's mode" "$(stat -c %a "$UPPER/lib")" "$(stat -c %a /var/lib)"
 check "the sleeping process of root's is still there" kill -0 "$ROOTS"
 
+# the state is kept: a second run sees what the first wrote; while one
+# runs, a second start of the same name is refused by its lock, in the
+# user's runtime directory
+out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/probe.xml" -- /bin/cat /var/by-root /var/lib/sbx/f 2>"$TMP/err")
+check_eq "a second run sees the state the first one left" "$(echo $out)" "root z"
+as_user timeout 60 "$SANDBOXCTL" run "$H/probe.xml" -- /bin/sleep 30 >/dev/null 2>&1 &
+FIRST=$!
+# its service runs as the user on the host (root inside)
+for i in $(seq 100); do
+        pgrep -u "$U" -x sleep >/dev/null && break
+        sleep 0.05
+done
+out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/probe.xml" -- /bin/true 2>&1)
+status=$?
+check_eq "a second start while it runs: status 125" "$status" 125
+check "it says the sandbox is already running" grep -q "sandbox probe is already running" <<<"$out"
+kill "$FIRST" 2>/dev/null
+wait "$FIRST" 2>/dev/null
+
+# Landlock as the profile says
+if grep -qw landlock /sys/kernel/security/lsm 2>/dev/null; then
+        profile landlock '  <exec><arg>/bin/true</arg></exec>
+  <security><landlock><read-only path="/usr"/><read-write path="/tmp"/><read-write path="/dev/null"/></landlock></security>'
+        out=$(cd "$H" && as_user timeout 60 "$SANDBOXCTL" run "$H/landlock.xml" -- /bin/sh -c \
+                'echo x >/tmp/f && echo tmp-written; cat /etc/hostname >/dev/null 2>&1 || echo etc-denied' 2>"$TMP/err")
+        check_eq "a profile's <landlock>: /tmp writable, /etc not readable" "$out" "tmp-written
+etc-denied"
+else
+        skip "a profile's <landlock>" "no Landlock in this kernel"
+fi
+
 # open_by_handle_at(2), the way past every mount, with the seccomp
 # filter's rule taken off and CAP_DAC_READ_SEARCH kept: the kernel's own
 # refusal, as the host's file systems are the host's user namespace's
