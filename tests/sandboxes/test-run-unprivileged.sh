@@ -13,7 +13,9 @@
 # seccomp filter, open_by_handle_at(2) refused by the kernel itself
 # (with CAP_DAC_READ_SEARCH and the filter's rule taken off); from the host: what root and UID 1000 wrote in /var
 # (and in /var/lib) is in ~/.local/state/sandbox/NAME/var/upper, owned
-# by the user and by its delegated ID 1000. A block device and an
+# by the user and by its delegated ID 1000; the state kept for the next
+# run, a second start refused by the lock while one runs, a profile's
+# <landlock> applied. A block device and an
 # SELinux label are refused with their profile line, before anything is
 # made; the helper's --unprivileged is refused to the host's root.
 . "$(dirname "$0")/../private-ns.sh"
