@@ -64,15 +64,19 @@ static int subid_find(const char *path, const char *name, unsigned id, unsigned 
         return -ENOENT;
 }
 
+/* set-ID programs of the shadow suite, looked up in the fixed PATH only */
+static bool map_tools_installed(void) {
+        _cleanup_free_ char *uid = NULL, *gid = NULL;
+
+        return path_search(SERVICE_PATH, "newuidmap", &uid) >= 0 && path_search(SERVICE_PATH, "newgidmap", &gid) >= 0;
+}
+
 int run_range_read(const char *subuid, const char *subgid, RunRange *ret) {
-        _cleanup_free_ char *tool = NULL;
         struct passwd *pw;
         RunRange r = { .uid = getuid(), .gid = getgid() };
         int k;
 
-        /* set-ID programs of the shadow suite, in the fixed PATH only */
-        if (path_search(SERVICE_PATH, "newuidmap", &tool) < 0 ||
-            (free(tool), tool = NULL, path_search(SERVICE_PATH, "newgidmap", &tool) < 0)) {
+        if (!map_tools_installed()) {
                 log_error("run: a user who is not root runs a sandbox with newuidmap and newgidmap, which are not "
                           "installed (in " SERVICE_PATH "); they come with the package uidmap (Debian, Ubuntu) or "
                           "shadow-utils (Fedora); or run it as root");
@@ -238,10 +242,10 @@ static int dir_make_checked(const char *path) {
                                 return log_error_errno(-errno, "create %s: %m", shown);
                         next = openat(fd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 }
+                if (next < 0 && (errno == ELOOP || errno == ENOTDIR))
+                        return log_error_errno(-ENOTDIR, "%s: a symbolic link or not a directory", shown);
                 if (next < 0)
-                        return log_error_errno(errno == ELOOP ? -ENOTDIR : -errno, "%s: %s", shown,
-                                               errno == ELOOP || errno == ENOTDIR ? "a symbolic link or not a directory"
-                                                                                  : strerror(errno));
+                        return log_error_errno(-errno, "%s: %m", shown);
                 if (fstat(next, &st) < 0)
                         return log_error_errno(-errno, "%s: %m", shown);
                 if ((st.st_uid != 0 && st.st_uid != getuid()) ||
@@ -267,7 +271,7 @@ static char *env_below(const char *var, const char *sub) {
 }
 
 int run_unprivileged_options(const char *state_root_arg, char ***argv) {
-        _cleanup_free_ char *state = NULL, *runtime = NULL, *home = NULL;
+        _cleanup_free_ char *state = NULL, *runtime = NULL, *absolute = NULL;
         int r;
 
         if (state_root_arg)
@@ -292,9 +296,9 @@ int run_unprivileged_options(const char *state_root_arg, char ***argv) {
         if (!runtime)
                 return log_oom();
         /* the helper takes only normalized absolute paths */
-        if (path_make_absolute(state, &home) < 0 || !path_is_normalized_absolute(home))
+        if (path_make_absolute(state, &absolute) < 0 || !path_is_normalized_absolute(absolute))
                 return log_error_errno(-EINVAL, "run: state root %s: not a normalized absolute path", state);
-        r = dir_make_checked(home);
+        r = dir_make_checked(absolute);
         if (r < 0)
                 return r;
         if (!path_is_normalized_absolute(runtime))
@@ -303,7 +307,7 @@ int run_unprivileged_options(const char *state_root_arg, char ***argv) {
         if (r < 0)
                 return r;
         if (strv_consume(argv, helper_option_arg(HELPER_OPT_UNPRIVILEGED, NULL)) < 0 ||
-            strv_consume(argv, helper_option_arg(HELPER_OPT_STATE_ROOT, home)) < 0 ||
+            strv_consume(argv, helper_option_arg(HELPER_OPT_STATE_ROOT, absolute)) < 0 ||
             strv_consume(argv, helper_option_arg(HELPER_OPT_RUNTIME_ROOT, runtime)) < 0)
                 return log_oom();
         return 0;

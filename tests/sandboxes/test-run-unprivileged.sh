@@ -175,6 +175,13 @@ status=$?
 check_eq "an SELinux label is refused" "$status" 1
 check "the refusal names the profile's line and root" grep -q "^sandboxctl: $H/label.xml:5: <selinux label=.*it needs root" <<<"$out"
 [ "$status" = 1 ] || diag "$out"
+# without IDs of its own in /etc/subuid: said, and nothing made
+mv /etc/subuid /etc/subuid.test
+out=$(cd "$H" && as_user "$SANDBOXCTL" run "$H/probe.xml" 2>&1)
+status=$?
+mv /etc/subuid.test /etc/subuid
+check_eq "a user without delegated IDs is refused" "$status" 1
+check "it says what to ask for" grep -q "has no IDs of its own in /etc/subuid.*usermod --add-subuids" <<<"$out"
 check "nothing was made for the refused runs" test ! -e "$H/.local"
 
 # the helper's option is the kernel's word, not the caller's: real root
