@@ -379,7 +379,7 @@ static int step_userns(void *state, StepTimer *t) {
         if (r < 0)
                 return r;
         idmap_set(o->userns);
-        return 0;
+        return idmap_check_root(o->c->root_directory ? o->c->root_directory : "/");
 }
 
 /* or a state with a range, to be shifted back out of it */
