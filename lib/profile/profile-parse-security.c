@@ -351,6 +351,7 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                         _cleanup_free_ char *mcs = attr(k, "mcs");
                         char *label = attr(k, "label");
 
+                        p->selinux_origin = (Origin) { c->file, line_of(k) };
                         if (mcs && label) {
                                 free(label); /* the schema reported the pair */
                                 continue;
@@ -376,6 +377,7 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                 } else if (is(k, "apparmor")) {
                         char *profile = attr(k, "profile");
 
+                        p->apparmor_origin = (Origin) { c->file, line_of(k) };
                         if (profile && (!*profile || !text_is_printable(profile) || strchr(profile, ' '))) {
                                 problem(c, k, "profile \"%s\" is not an AppArmor profile name; allowed: a name without spaces, "
                                         "e.g. \"sandbox-default\"", profile);

@@ -222,6 +222,7 @@ typedef struct Profile {
         bool selinux_mcs;       /* mcs="dynamic": the helper makes the label */
         char *apparmor_profile;
         bool apparmor_optional;
+        Origin selinux_origin, apparmor_origin; /* the last <selinux> and <apparmor> read */
         bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
         char **seccomp_allow;   /* system calls and @sets taken off it */
         char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
@@ -245,6 +246,7 @@ typedef struct Profile {
 
         /* <resources>, as written, each NULL when not given */
         char *memory_max, *cpu_quota, *tasks_max, *io_weight;
+        Origin resources_origin; /* the last <resources> read */
 
         /* <install> */
         char **wanted_by;

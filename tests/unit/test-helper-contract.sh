@@ -340,6 +340,12 @@ refuse "a relative --workdir" "--workdir" --name=t --dry-run --workdir=srv -- /b
 refuse "a --mask of /" "--mask" --name=t --dry-run --mask=/ -- /bin/true
 refuse "an unknown option" "--frobnicate" --name=t --dry-run --frobnicate -- /bin/true
 refuse "an option without its value" "--etc" --name=t --dry-run --etc
+refuse "--runtime-root without --unprivileged" "--runtime-root" --name=t --dry-run --runtime-root=/tmp/r -- /bin/true
+refuse "--unprivileged without --runtime-root" "--runtime-root" --name=t --dry-run --unprivileged --state-root=/tmp/s -- /bin/true
+refuse "--unprivileged with --block" "--unprivileged: --block" --name=t --dry-run --unprivileged --state-root=/tmp/s --runtime-root=/tmp/r \
+        --block=data:/dev/loop0 -- /bin/true
+refuse "--unprivileged with --selinux-label" "--unprivileged: --selinux-label" --name=t --dry-run --unprivileged --state-root=/tmp/s \
+        --runtime-root=/tmp/r --selinux-label=system_u:system_r:svirt_lxc_net_t:s0 -- /bin/true
 
 # ---- escaping in mount specifications -----------------------------------
 "$HELPER" --name=t --dry-run '--bind=/a\:b:/c' -- /bin/true >"$TMP/esc.plan" 2>"$TMP/esc.err"
