@@ -248,7 +248,7 @@ static bool network_mode_is_valid(const char *v) {
 }
 
 static bool user_namespace_is_valid(const char *v) {
-        return streq(v, "identity");
+        return streq(v, "identity") || streq(v, "private");
 }
 
 static bool syscall_allow_is_valid(const char *v) {
@@ -426,6 +426,14 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
          * never kept in the clear */
         if (c->state_key && !state_crypt_supported()) {
                 log_error("--state-key: encrypted state needs libcryptsetup, which this build of sandbox does not have");
+                return -EINVAL;
+        }
+        /* fail closed: a range of the host's of its own is what
+         * --user-namespace=private asks for, and this helper maps only
+         * identity's IDs; it is refused, never run with identity's maps */
+        if (c->user_namespace && streq(c->user_namespace, "private")) {
+                log_error("--user-namespace=private: this build of sandbox-helper does not map a range of its own; "
+                          "refusing to start");
                 return -EINVAL;
         }
         if (c->state_key && !c->state_size) {

@@ -239,6 +239,11 @@ run "$TMP/show2.out" "$TMP/show2.err" "$SANDBOXCTL" show second-only
 check "show NAME of a name only in the second directory reads that file" \
         grep -qx "SourcePath=$D2/second-only.xml" "$TMP/show2.out"
 
+# <user-namespace mode="private"/> reaches the helper as its option
+run "$TMP/userns.out" "$TMP/userns.err" "$SANDBOXCTL" show "$SOURCE_ROOT/tests/profiles/valid/user-namespace-private.xml"
+check "show of a profile with <user-namespace mode=\"private\"/> passes --user-namespace=private" \
+        bash -c '[ "$1" -eq 0 ] && grep "^ExecStart=/" "$2" | grep -q -- " --user-namespace=private "' _ "$rc" "$TMP/userns.out"
+
 run "$TMP/bad.out" "$TMP/bad.err" "$SANDBOXCTL" show broken
 check "show of an invalid profile exits 1" test "$rc" -eq 1
 check "show of an invalid profile prints PATH:LINE: on stderr" \
