@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,24 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "fileio.h"
+#include "json.h"
+#include "log.h"
 #include "macro.h"
 #include "proc-file.h"
+#include "proc-tree.h"
+#include "run-lock.h"
+#include "regular-file.h"
 #include "status-userns.h"
 
 /* a map of ours has at most 340 lines; more is not shown */
 #define MAP_TEXT_MAX 4096
+/* "BASE SIZE STATE\n": two numbers below 2^32 and a word */
+#define RANGE_RECORD_MAX 64
+#define RANGE_RECORD "userns"
+#define RANGE_SIZE 65536u
+#define RANGE_POOL_FIRST 0x70000000u
+#define RANGE_POOL_END 0x7FFE0000u
 
 static int append_map(Buffer *b, pid_t pid, const char *file) {
         char text[MAP_TEXT_MAX];
@@ -60,4 +73,134 @@ int status_userns(pid_t service, char **ret) {
                 return -ENOMEM;
         *ret = TAKE_PTR(b.data);
         return 0;
+}
+
+/* a decimal number below 2^32, no sign, no leading zero but "0" */
+static bool parse_u32(const char *s, uint32_t *ret) {
+        uint64_t v = 0;
+
+        if (!*s || (s[0] == '0' && s[1]))
+                return false;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9')
+                        return false;
+                v = v * 10 + (uint64_t) (*s - '0');
+                if (v > UINT32_MAX)
+                        return false;
+        }
+        *ret = (uint32_t) v;
+        return true;
+}
+
+/* Exactly "BASE SIZE STATE\n", one space apart, a range of the pool's
+ * (a slot of 65536 IDs on a multiple of 65536), STATE ready or shifting */
+static int parse_range(char *text, StatusRange *ret) {
+        char *size, *state, *end = strchr(text, '\n');
+        StatusRange r = {};
+
+        if (!end || end[1])
+                return -EBADMSG;
+        *end = 0;
+        size = strchr(text, ' ');
+        if (!size)
+                return -EBADMSG;
+        *size++ = 0;
+        state = strchr(size, ' ');
+        if (!state)
+                return -EBADMSG;
+        *state++ = 0;
+        if (strchr(state, ' ') || !parse_u32(text, &r.base) || !parse_u32(size, &r.size))
+                return -EBADMSG;
+        if (r.size != RANGE_SIZE || r.base % RANGE_SIZE || r.base < RANGE_POOL_FIRST || r.base >= RANGE_POOL_END)
+                return -EBADMSG;
+        if (streq(state, "shifting"))
+                r.shifting = true;
+        else if (!streq(state, "ready"))
+                return -EBADMSG;
+        *ret = r;
+        return 0;
+}
+
+int status_userns_range(int state, StatusRange *ret) {
+        _cleanup_close_ int fd = -EBADF;
+        char text[RANGE_RECORD_MAX + 1];
+        struct stat st;
+        ssize_t k;
+
+        fd = openat(state, RANGE_RECORD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        /* the helper writes it as root, and takes no other */
+        if (!stat_is_root_only_file(&st))
+                return -EBADMSG;
+        k = read_fd_into(fd, text, sizeof(text));
+        if (k < 0)
+                return (int) k;
+        if ((size_t) k >= RANGE_RECORD_MAX || strlen(text) != (size_t) k)
+                return -EBADMSG;
+        return parse_range(text, ret);
+}
+
+int status_userns_range_log(int error, const char *path) {
+        if (error == -EBADMSG)
+                return log_error_errno(error, "%s/%s is not a range of ours (a file of root's that only root can write, "
+                                       "\"BASE SIZE STATE\", a slot of %u IDs from %u, below %u)", path, RANGE_RECORD,
+                                       RANGE_SIZE, RANGE_POOL_FIRST, RANGE_POOL_END);
+        return log_error_errno(error, "%s/%s: %m", path, RANGE_RECORD);
+}
+
+int status_userns_running(const char *name, char **ret) {
+        char holder[LOCK_HOLDER_MAX];
+        pid_t helper, init, service;
+        int r;
+
+        *ret = NULL;
+        r = sandbox_lock_held(name, holder);
+        if (r <= 0)
+                return r < 0 ? r : -ESRCH;
+        helper = lock_holder_pid(holder);
+        init = helper > 0 ? sandbox_init_find(helper) : 0;
+        service = init > 0 ? proc_oldest_child(init) : 0;
+        if (service <= 0)
+                return -ESRCH;
+        return status_userns(service, ret);
+}
+
+/* The part of status_userns()'s text after "NAME " up to ";" or its
+ * end, as a JSON string: "0 1879048192 65536, ..." */
+static void json_append_map(Buffer *b, const char *maps, const char *name) {
+        const char *p = maps ? strstr(maps, name) : NULL;
+        _cleanup_free_ char *one = NULL;
+
+        if (!p) {
+                buffer_append(b, "null");
+                return;
+        }
+        p += strlen(name) + (p[strlen(name)] == ' ');
+        one = strndup(p, strcspn(p, ";"));
+        if (!one) {
+                b->oom = true;
+                return;
+        }
+        json_append_string(b, one);
+}
+
+void status_userns_json(Buffer *b, const StatusRange *range, const char *maps) {
+        buffer_append(b, "\"user_namespace\": ");
+        if (!range && !maps) {
+                buffer_append(b, "null");
+                return;
+        }
+        if (range)
+                buffer_printf(b, "{\"mode\": \"private\", \"base\": %" PRIu32 ", \"size\": %" PRIu32, range->base,
+                              range->size);
+        else
+                buffer_append(b, "{\"mode\": \"identity\"");
+        buffer_append(b, ", \"uid_map\": ");
+        json_append_map(b, maps, "uid_map");
+        buffer_append(b, ", \"gid_map\": ");
+        json_append_map(b, maps, "gid_map");
+        buffer_append_char(b, '}');
 }

@@ -113,7 +113,23 @@ check_eq "... which a joined command (sandboxctl exec) enters too" \
 
 check_eq "sandboxctl status shows the maps" "$(c sandboxctl status privusers | grep '^ *users: ')" \
         "      users: a user namespace of its own: uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1"
-check "... and --json" c sh -c "sandboxctl status --json privusers | grep -qF '\"user_namespace\": \"uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1\"'"
+# user_namespace FILE NAME: the field of sandboxctl's JSON in FILE, of the
+# object itself or of the array's entry NAME
+user_namespace() {
+        python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+if isinstance(o, list):
+    o = [e for e in o if e["name"] == sys.argv[2]][0]
+print(o["user_namespace"])' "$1" "$2"
+}
+expected="{'mode': 'identity', 'uid_map': '0 0 1, $UID_N $UID_N 1', 'gid_map': '0 0 1, $GID_N $GID_N 1'}"
+c sandboxctl status --json privusers >"$TMP/status.json"
+check_eq "... and --json: mode identity, the maps, no range" "$(user_namespace "$TMP/status.json" privusers)" "$expected"
+c sandboxctl status privusers >"$TMP/status.txt"
+check "... and no range line, as identity has none" bash -c '! grep -q "^ *range: " "$0"' "$TMP/status.txt"
+c sandboxctl list --json >"$TMP/list.json"
+check_eq "... and list --json" "$(user_namespace "$TMP/list.json" privusers)" "$expected"
 
 # what crosses the sandbox, under the mapping
 c sandboxctl convert usernotify --enable >"$TMP/out" 2>"$TMP/err"
