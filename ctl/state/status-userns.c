@@ -187,12 +187,33 @@ static void json_append_map(Buffer *b, const char *maps, const char *name) {
         json_append_string(b, one);
 }
 
+/* A range as a running service's uid_map shows it: one line "0 BASE
+ * SIZE" mapping root to another ID than the host's root; identity maps
+ * root to itself */
+static bool range_of_maps(const char *maps, StatusRange *ret) {
+        unsigned in, base, size;
+        int end = 0;
+
+        if (!maps || sscanf(maps, "uid_map %u %u %u;%n", &in, &base, &size, &end) != 3 || end == 0)
+                return false;
+        if (in != 0 || base == 0)
+                return false;
+        *ret = (StatusRange) { .base = base, .size = size };
+        return true;
+}
+
 void status_userns_json(Buffer *b, const StatusRange *range, const char *maps) {
+        StatusRange running;
+
         buffer_append(b, "\"user_namespace\": ");
         if (!range && !maps) {
                 buffer_append(b, "null");
                 return;
         }
+        /* what runs, whatever the record says; the record while it does
+         * not run (or for a state root that is not the default one) */
+        if (range_of_maps(maps, &running))
+                range = &running;
         if (range)
                 buffer_printf(b, "{\"mode\": \"private\", \"base\": %" PRIu32 ", \"size\": %" PRIu32, range->base,
                               range->size);

@@ -39,5 +39,7 @@ int status_userns_running(const char *name, char **ret);
  * known), else {"mode": "private", "base", "size", "uid_map",
  * "gid_map"}, or {"mode": "identity", "uid_map", "gid_map"} for a user
  * namespace of its own without a range. maps is status_userns()'s text,
- * NULL when not known; the maps are null then. */
+ * NULL when not known; the maps are null then. A running service's
+ * uid_map that maps root to another ID ("0 BASE SIZE", one line) is a
+ * range too, and wins over range: it is what runs. */
 void status_userns_json(Buffer *b, const StatusRange *range, const char *maps);
