@@ -428,14 +428,6 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                 log_error("--state-key: encrypted state needs libcryptsetup, which this build of sandbox does not have");
                 return -EINVAL;
         }
-        /* fail closed: a range of the host's of its own is what
-         * --user-namespace=private asks for, and this helper maps only
-         * identity's IDs; it is refused, never run with identity's maps */
-        if (c->user_namespace && streq(c->user_namespace, "private")) {
-                log_error("--user-namespace=private: this build of sandbox-helper does not map a range of its own; "
-                          "refusing to start");
-                return -EINVAL;
-        }
         if (c->state_key && !c->state_size) {
                 log_error("--state-key: the state is encrypted only on a file system of its own, --state-size");
                 return -EINVAL;
