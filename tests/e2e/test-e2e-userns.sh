@@ -201,30 +201,42 @@ c sh -c 'cat >/tmp/dynstate.xml' <"$TMP/out"
 check "... and the profile is valid" c sh -c 'sandboxctl validate /tmp/dynstate.xml >/dev/null'
 c sandboxctl convert dynstate --output=- --user-namespace=identity >"$TMP/out" 2>"$TMP/err"
 check_eq "... --user-namespace=identity refused for it: exit 1" "$?" 1
-# its start needs a helper that maps a range of its own
-if "$HELPER" --name=x --dry-run --user-namespace=private -- /bin/true >/dev/null 2>&1; then
+# its start needs a helper that maps a range of its own, and a root the
+# kernel can idmap (not the overlayfs a container may run on)
+DYN_CHECKS=("convert --enable of the DynamicUser=yes unit: exit 0" "... the sandbox is active"
+        "... its service is the ID systemd gave it, inside" "... of the range status shows: BASE + that ID on the host"
+        "... what it wrote in its state directory is owned by that ID on the disk, as under systemd")
+why=
+if ! "$HELPER" --name=x --dry-run --user-namespace=private -- /bin/true >/dev/null 2>&1; then
+        why="this sandbox-helper refuses --user-namespace=private"
+else
         c rm -f /var/lib/private/dynstate/made-by
         c sandboxctl convert dynstate --enable >"$TMP/out" 2>"$TMP/err"
-        check_eq "convert --enable of the DynamicUser=yes unit: exit 0" "$?" 0
-        check "... the sandbox is active" c_wait_active sandbox@dynstate.service
+        enabled=$?
+        if [ "$enabled" -ne 0 ]; then
+                why=$(c journalctl -u sandbox@dynstate.service --no-pager -o cat 2>/dev/null |
+                        grep -m 1 -o 'root: / is on a file system that cannot be idmapped[^(]*')
+                why=${why% }
+                [ -n "$why" ] && why="the container's $why"
+        fi
+fi
+if [ -n "$why" ]; then
+        for what in "${DYN_CHECKS[@]}"; do
+                skip "$what" "$why"
+        done
+else
+        check_eq "${DYN_CHECKS[0]}" "$enabled" 0
+        check "${DYN_CHECKS[1]}" c_wait_active sandbox@dynstate.service
         PID=$(c_service_executed sandbox@dynstate.service)
         for _ in $(seq 50); do
                 c test -s /var/lib/private/dynstate/made-by && break
                 sleep 0.1
         done
-        check_eq "... its service is the ID systemd gave it, inside" "$(c cat /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
+        check_eq "${DYN_CHECKS[2]}" "$(c cat /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
         c sandboxctl status --json dynstate >"$TMP/dyn.json"
         BASE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["user_namespace"]["base"])' "$TMP/dyn.json")
-        check_eq "... of the range status shows: BASE + that ID on the host" "$(c stat -c %u "/proc/$PID" 2>&1)" \
-                "$((BASE + DYN_UID))"
-        check_eq "... what it wrote in its state directory is owned by that ID on the disk, as under systemd" \
-                "$(c stat -c %u /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
-else
-        for what in "convert --enable of the DynamicUser=yes unit: exit 0" "... the sandbox is active" \
-                "... its service is the ID systemd gave it, inside" "... of the range status shows: BASE + that ID on the host" \
-                "... what it wrote in its state directory is owned by that ID on the disk, as under systemd"; do
-                skip "$what" "this sandbox-helper refuses --user-namespace=private"
-        done
+        check_eq "${DYN_CHECKS[3]}" "$(c stat -c %u "/proc/$PID" 2>&1)" "$((BASE + DYN_UID))"
+        check_eq "${DYN_CHECKS[4]}" "$(c stat -c %u /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
 fi
 
 done_testing
