@@ -18,15 +18,12 @@
 #include "run-lock.h"
 #include "regular-file.h"
 #include "status-userns.h"
+#include "userns-range.h"
 
 /* a map of ours has at most 340 lines; more is not shown */
 #define MAP_TEXT_MAX 4096
 /* "BASE SIZE STATE\n": two numbers below 2^32 and a word */
 #define RANGE_RECORD_MAX 64
-#define RANGE_RECORD "userns"
-#define RANGE_SIZE 65536u
-#define RANGE_POOL_FIRST 0x70000000u
-#define RANGE_POOL_END 0x7FFE0000u
 
 static int append_map(Buffer *b, pid_t pid, const char *file) {
         char text[MAP_TEXT_MAX];
@@ -111,7 +108,8 @@ static int parse_range(char *text, StatusRange *ret) {
         *state++ = 0;
         if (strchr(state, ' ') || !parse_u32(text, &r.base) || !parse_u32(size, &r.size))
                 return -EBADMSG;
-        if (r.size != RANGE_SIZE || r.base % RANGE_SIZE || r.base < RANGE_POOL_FIRST || r.base >= RANGE_POOL_END)
+        if (r.size != USERNS_RANGE_SIZE || r.base % USERNS_RANGE_SIZE || r.base < USERNS_POOL_FIRST ||
+            r.base >= USERNS_POOL_END)
                 return -EBADMSG;
         if (streq(state, "shifting"))
                 r.shifting = true;
@@ -127,7 +125,7 @@ int status_userns_range(int state, StatusRange *ret) {
         struct stat st;
         ssize_t k;
 
-        fd = openat(state, RANGE_RECORD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        fd = openat(state, USERNS_RECORD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)
@@ -146,9 +144,9 @@ int status_userns_range(int state, StatusRange *ret) {
 int status_userns_range_log(int error, const char *path) {
         if (error == -EBADMSG)
                 return log_error_errno(error, "%s/%s is not a range of ours (a file of root's that only root can write, "
-                                       "\"BASE SIZE STATE\", a slot of %u IDs from %u, below %u)", path, RANGE_RECORD,
-                                       RANGE_SIZE, RANGE_POOL_FIRST, RANGE_POOL_END);
-        return log_error_errno(error, "%s/%s: %m", path, RANGE_RECORD);
+                                       "\"BASE SIZE STATE\", a slot of %u IDs from %u, below %u)", path, USERNS_RECORD,
+                                       USERNS_RANGE_SIZE, USERNS_POOL_FIRST, USERNS_POOL_END);
+        return log_error_errno(error, "%s/%s: %m", path, USERNS_RECORD);
 }
 
 int status_userns_running(const char *name, char **ret) {
