@@ -489,16 +489,19 @@ static void label_element(Buffer *b, const char *element, const char *attribute,
         buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
 }
 
-/* The network capabilities that a user namespace of the sandbox's own
- * makes useless: with the host's network, whose namespace the host's
- * user namespace owns, they act nowhere, and validate refuses them
- * (PrivateUsers= has its own in convert_dropped_capabilities()) */
-static int private_network_caps(const UnitProps *u, const ConvertUsers *users, bool own_network, uint64_t mask,
-                                uint64_t *ret_dropped, char ***notes) {
+/* The network capabilities that a user namespace of the service's own
+ * makes useless, which validate refuses: under identity with any
+ * network, under private with the host's (whose network namespace the
+ * host's user namespace owns). Identity's note says so already;
+ * PrivateUsers= has them in convert_dropped_capabilities(). */
+static int userns_network_caps(const UnitProps *u, const ConvertUsers *users, bool own_network, uint64_t mask,
+                               uint64_t *ret_dropped, char ***notes) {
         const uint64_t net = UINT64_C(1) << CAP_NET_BIND_SERVICE | UINT64_C(1) << CAP_NET_ADMIN |
                              UINT64_C(1) << CAP_NET_RAW | UINT64_C(1) << CAP_NET_BROADCAST;
 
         *ret_dropped = 0;
+        if (users->mode == CONVERT_USERNS_IDENTITY)
+                *ret_dropped = net;
         if (users->mode != CONVERT_USERNS_PRIVATE || own_network || !(mask & net & ~convert_dropped_capabilities(u)))
                 return 0;
         *ret_dropped = net;
@@ -585,7 +588,7 @@ int convert_profile(const UnitProps *u, const char *name, const char *user_names
         buffer_append(&body, "  <security>\n");
         mask = (root ? u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set) &
                ~convert_dropped_capabilities(u);
-        r = private_network_caps(u, &users, own_network, mask, &lost, &notes);
+        r = userns_network_caps(u, &users, own_network, mask, &lost, &notes);
         if (r >= 0)
                 r = capabilities(&body, mask & ~lost, !own_network, keep_unsafe, &notes, &kept);
         if (r < 0)

@@ -160,12 +160,14 @@ static int mode_note(const UnitProps *u, ConvertUserns mode, const char *option,
                                     "user and group the overflow ID (nobody); the capabilities it keeps act in that "
                                     "namespace only, and CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW and "
                                     "CAP_NET_BROADCAST are not kept: the kernel checks them in the host's user "
-                                    "namespace, where the unit had them no more%s", setting ? setting :
+                                    "namespace, %s%s", setting ? setting :
                                     "--user-namespace=identity",
                                     !setting ? ", as asked (the unit has neither PrivateUsers= nor DynamicUser=)" :
                                     option ? ", as --user-namespace=identity asks" :
                                     " (what systemd does; --user-namespace=private gives it a range of the host's IDs "
                                     "of its own instead)",
+                                    confining_value(u, "PrivateUsers") ? "where the unit had them no more" :
+                                    "where the service has none, which the unit had (a bind() below 1024 fails)",
                                     root ? "; it runs as root, and root's capabilities are the namespace's, as under "
                                            "systemd: not over the host's network, devices or other users' files, "
                                            "while root's own files stay root's" : "");

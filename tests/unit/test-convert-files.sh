@@ -785,6 +785,13 @@ ctl convert "$DYN" --output=- --user-namespace=identity
 check "... and identity is taken for it: the user is the host's" \
         bash -c '[ "$1" -eq 0 ] && grep -qx "  <user-namespace mode=\"identity\"/>" "$2"' _ "$rc" "$TMP/out"
 check "... said, as asked" grep -q 'DynamicUser=yes: carried, <user-namespace mode="identity"/>, as --user-namespace=identity asks' "$TMP/err"
+printf 'AmbientCapabilities=CAP_CHOWN CAP_NET_BIND_SERVICE\n' >>"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=- --user-namespace=identity
+check "... its CAP_NET_BIND_SERVICE not kept under identity (it would act nowhere), CAP_CHOWN kept" \
+        grep -qx '    <capabilities keep="CAP_CHOWN"/>' "$TMP/out"
+check "... saying that the unit had it" grep -q "where the service has none, which the unit had (a bind() below 1024 fails)" "$TMP/err"
+cp "$TMP/out" "$TMP/userns/$DYN.xml"
+check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/userns/$DYN.xml"
 
 # PrivateUsers=yes: identity, what systemd does, unless private is asked for
 printf '[Service]\nPrivateUsers=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE\nExecStart=/usr/bin/sleep infinity\n' \
