@@ -129,7 +129,7 @@ const Verb verbs[] = {
                 .operands_error = "expected exactly one unit",
                 .options = (const VerbOption[]) {
                         VALUE("name"), VALUE("output"), FLAG("enable"), FLAG("replace"),
-                        FLAG("keep-unsafe-caps"), FLAG("accept-widening"), {},
+                        FLAG("keep-unsafe-caps"), FLAG("accept-widening"), VALUE("user-namespace"), {},
                 },
                 .help = verb_convert_help,
         },

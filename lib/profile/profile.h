@@ -59,12 +59,15 @@ typedef struct ProfilePort {
 #define PROFILE_NET_RULES_MAX 256
 #define PROFILE_DNS_MAX 3
 
-/* <user-namespace mode=>: none, or systemd's PrivateUsers=yes: root,
- * the service's user and groups mapped to themselves, every other ID to
- * the overflow ID (userns.h in the helper) */
+/* <user-namespace mode=>: none; identity, systemd's PrivateUsers=yes:
+ * root, the service's user and groups mapped to themselves, every other
+ * ID to the overflow ID (userns.h in the helper); private: IDs 0-65535
+ * mapped to a range of the host's of the sandbox's own, kept in its
+ * state (userns-range.h), the files it sees through idmapped mounts */
 typedef enum UserNamespaceMode {
         USERNS_NONE,
         USERNS_IDENTITY,
+        USERNS_PRIVATE,
 } UserNamespaceMode;
 
 typedef enum MountKind {

@@ -334,6 +334,7 @@ refuse "--keep-caps=net_admin (lower case, without CAP_)" "--keep-caps" --name=t
 refuse "--keep-caps with one bad name in the list" "--keep-caps" --name=t --dry-run --keep-caps=CAP_CHOWN,chown -- /bin/true
 refuse "--keep-caps with a capability this system does not know" "--keep-caps" --name=t --dry-run --keep-caps=CAP_NO_SUCH_THING -- /bin/true
 refuse "an invalid --hostname" "--hostname" --name=t --dry-run --hostname=-bad-.example -- /bin/true
+refuse "--user-namespace=shared" "--user-namespace=shared" --name=t --dry-run --user-namespace=shared -- /bin/true
 refuse "an invalid --user" "--user" --name=t --dry-run "--user=no body" -- /bin/true
 refuse "an invalid --group" "--group" --name=t --dry-run --group=a:b -- /bin/true
 refuse "a relative --workdir" "--workdir" --name=t --dry-run --workdir=srv -- /bin/true
