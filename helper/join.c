@@ -43,6 +43,7 @@
 #include "state-dir.h"
 #include "strv.h"
 #include "userns.h"
+#include "userns-state.h"
 
 /* bounds on what is read from /proc */
 #define PROC_FILE_MAX (1U << 20)
@@ -235,6 +236,18 @@ static int open_service_userns(const char *name, Target *t) {
         ns = userns_open_child(t->main_pid);
         if (ns < 0)
                 return ns;
+        /* a range of its own: the service's IDs as the host sees them,
+         * BASE+ID, from the map the kernel applies ("0 BASE SIZE") */
+        if (userns_is_private(&t->service)) {
+                _cleanup_free_ char *map = NULL;
+                unsigned inside, base, size;
+
+                if (proc_read_whole(t->main_pid, "uid_map", PROC_FILE_MAX, &map, &n) < 0 ||
+                    sscanf(map, "%u %u %u", &inside, &base, &size) != 3 || inside != 0 || base == 0)
+                        return log_error_errno(-ESRCH, "join: sandbox %s: its service's user namespace has no range "
+                                               "of its own", name);
+                t->service.userns_base = base;
+        }
         if (!still_runs(fd))
                 return log_error_errno(-ESRCH, "join: sandbox %s: its service's process is gone; its user namespace with it", name);
         t->userns_fd = TAKE_FD(ns);
@@ -461,7 +474,7 @@ static int join_confined(Target *t, Console *con, char **argv, const sigset_t *s
         t->service.joined = true;
         r = identity_resolve(&t->service, &id);
         if (r >= 0)
-                r = console_own(id.uid, id.gid);
+                r = console_own(t->service.userns_base + id.uid, t->service.userns_base + id.gid);
         /* after every other namespace, as the service's process is made
          * there after the sandbox is built: the same view and the same
          * capabilities, the namespace's */

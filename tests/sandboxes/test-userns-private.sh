@@ -222,6 +222,31 @@ fi
 finish
 stop_background
 
+# the same for a service of root's: the joined command is root inside
+# (BASE), and signals the service, as a unit's ExecReload=kill -HUP
+# $MAINPID does
+HELPER_ARGS=("${PRIVATE[@]}")
+timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sleep 60 \
+        >"$TMP/service.out" 2>"$TMP/service.err" &
+BACKGROUND=$!
+begin "a joined command of a root service: root inside, BASE on the host, and it signals the service"
+if wait_service "$BACKGROUND"; then
+        SERVICE_PID=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$MAIN/status")
+        timeout -k 5 60 "$HELPER" --join="$NAME" -- "${SHIP[@]}" "write:/var/tmp/joined-root-$TOKEN" \
+                "kill:$SERVICE_PID" <"$BIN/userns-identity" >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+        want write ok
+        want kill-0 ok
+        want kill-term ok
+        host "the joined command's file is BASE's" \
+                test "$(stat -c %u "$STATE/$NAME/var/upper/tmp/joined-root-$TOKEN" 2>&1)" = "$BASE"
+else
+        RC=1
+        BAD+=("the service did not start: $(cat "$TMP/service.err")")
+fi
+finish
+stop_background
+
 # a root on a file system that takes no idmapping (overlayfs) is refused,
 # saying why, before the service runs: in a mount namespace of the
 # test's own
