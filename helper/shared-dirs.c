@@ -175,7 +175,8 @@ static int check_inside(const HelperConfig *c, size_t i, const char *name, const
         return 0;
 }
 
-static int make_one(int run, const struct stat *run_st, size_t i, const char *name, unsigned mode, uid_t uid, gid_t gid) {
+static int make_one(int run, const struct stat *run_st, size_t i, const char *name, unsigned mode, uid_t uid, gid_t gid,
+                    uid_t base) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
 
@@ -190,7 +191,10 @@ static int make_one(int run, const struct stat *run_st, size_t i, const char *na
         if (st.st_dev != run_st->st_dev || mount_id(fd) != mount_id(run))
                 return log_error_errno(-EXDEV, "shared runtime directory /run/%s: is another mount, not a directory "
                                        "of /run: refusing it", name);
-        if (st.st_uid != 0 && st.st_uid != uid)
+        /* in a user namespace of the sandbox's own, the user it is for is
+         * BASE+ID on the host; a directory the host made for ID itself (its
+         * tmpfiles.d, the unit before it was converted) is taken over */
+        if (st.st_uid != 0 && st.st_uid != uid && !(base && st.st_uid == uid - base))
                 return log_error_errno(-EPERM, "shared runtime directory /run/%s: belongs to uid %u, neither root nor "
                                        "the user it is for (%u): refusing it", name, (unsigned) st.st_uid, (unsigned) uid);
         if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
@@ -227,7 +231,7 @@ int shared_dirs_make(const HelperConfig *c, const char *state_root) {
                         r = check_inside(c, i, d.name, state_root);
                 if (r >= 0)
                         r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) (d.uid + c->userns_base) : uid,
-                                     d.gid >= 0 ? (gid_t) (d.gid + c->userns_base) : gid);
+                                     d.gid >= 0 ? (gid_t) (d.gid + c->userns_base) : gid, c->userns_base);
         }
         if (r < 0)
                 shared_dirs_remove(c);

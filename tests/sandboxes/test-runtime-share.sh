@@ -169,6 +169,24 @@ host "/run/$D is gone" absent "$SHARED"
 host "/etc is still there" [ -d /etc ]
 finish
 
+# in a user namespace with a range of its own: the directory the host
+# made for the service's user (its tmpfiles.d, the unit before it was
+# converted) is taken over, owned by BASE+ID while the sandbox runs
+SVC=4343
+mkdir -m 0755 "$SHARED"
+chown "$SVC:$SVC" "$SHARED"
+HELPER_ARGS=(--etc=host --var=tmpfs --user="$SVC" --group="$SVC" --shared-runtime-dir="$D:0755" --user-namespace=private)
+run_helper NAME="$NAME-userns" /bin/sh -c "stat -c '%u %a' $SHARED; touch $SHARED/file && echo made yes
+        awk '{ print \"base\", \$2 }' /proc/self/uid_map"
+UBASE=$(awk '$1 == "base" { print $2 }' "$TMP/out")
+begin "with a range of its own, the service's user's own directory at /run/$D is taken, as BASE+ID while it runs"
+want "$SVC" 755
+want made yes
+host "the range's base is in the pool ($UBASE)" test -n "$UBASE" -a "${UBASE:-0}" -ge $((0x70000000))
+host "/run/$D is gone" absent "$SHARED"
+finish
+NAMES+=("$NAME-userns")
+
 # root inside with the capabilities to make device nodes and set-ID
 # files: what it makes in the shared directory is the host's to see,
 # through the host's /run, which is nodev and nosuid
