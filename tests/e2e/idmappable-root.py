@@ -18,8 +18,8 @@
 #   - /proc, /sys, /dev, /run, /tmp: empty (systemd-nspawn and the
 #     container's systemd mount them); the host's top-level links as they
 #     are; anything else at the top is left out.
-# Then DIR/machine and DIR/layer are copied over it (without their
-# documentation: see NO_DOCS). Runs in launch.sh's
+# Then DIR/machine and DIR/layer are copied over it. The host's
+# documentation is left out (NO_DOCS). Runs in launch.sh's
 # mount namespace: every mount here dies with it.
 import ctypes
 import os
@@ -39,11 +39,12 @@ VAR_LEFT_OUT = ["./var/cache/apt/archives/*.deb", "./var/cache/apt/*.bin", "./va
                 "./var/lib/sandbox/*"]
 # files over this size are bound, not copied, into a grafted directory
 BIG = 1 << 20
-# a package's documentation is not installed in this container
-# (etc/dpkg/dpkg.cfg.d/e2e-idmappable): /usr/share/doc and its like would
-# otherwise be grafted, a bind for each of their hundreds of directories
-NO_DOCS = ("/usr/share/doc/", "/usr/share/man/", "/usr/share/info/", "/usr/share/lintian/",
-           "/usr/share/locale/")
+# documentation: empty in the container (the packages installed there put
+# theirs in), not grafted, a bind for each of hundreds of directories
+NO_DOCS = ("/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/lintian",
+           "/usr/share/locale")
+# what e2e/lib.sh changes of the host's files (e2e_install_debs removes it)
+CHANGED = ("/usr/sbin/policy-rc.d",)
 
 MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
 libc = ctypes.CDLL(None, use_errno=True)
@@ -72,7 +73,7 @@ def host_path(p):
     return os.path.join(os.path.realpath(d), base)
 
 
-def insert(tree, path, leaf):
+def insert(tree, path, leaf, force=False):
     parts = [x for x in path.split("/") if x]
     node = tree
     for x in parts[:-1]:
@@ -80,7 +81,7 @@ def insert(tree, path, leaf):
         if not isinstance(nxt, dict):
             nxt = node[x] = {}
         node = nxt
-    if parts and not isinstance(node.get(parts[-1]), dict):
+    if parts and (force or not isinstance(node.get(parts[-1]), dict)):
         node[parts[-1]] = leaf
 
 
@@ -145,15 +146,19 @@ def main():
     for top in (os.path.join(DIR, "machine"), os.path.join(DIR, "layer")):
         if os.path.isdir(top):
             for p in layer_paths(top):
-                if not host_path(p).startswith(NO_DOCS):
-                    insert(tree, host_path(p), FILE)
+                insert(tree, host_path(p), FILE)
     debs = os.path.join(DIR, "layer/var/cache/e2e-debs")
     if os.path.isdir(debs):
         for f in sorted(os.listdir(debs)):
             if f.endswith(".deb"):
                 for p in deb_paths(os.path.join(debs, f)):
-                    if not p.startswith(NO_DOCS):
-                        insert(tree, p, FILE)
+                    insert(tree, p, FILE)
+    for p in CHANGED:
+        insert(tree, p, FILE)
+    # emptied: what the layer or a package puts below them goes into the
+    # empty directory
+    for d in NO_DOCS:
+        insert(tree, d, HIDDEN, True)
     hidden = []
     if os.path.exists(os.path.join(DIR, "hidden")):
         with open(os.path.join(DIR, "hidden")) as f:
@@ -161,7 +166,7 @@ def main():
                 d = line.strip()
                 if d.startswith("/") and len(d) > 1 and os.path.isdir(d) and os.path.realpath(d) == d:
                     hidden.append(d)
-                    insert(tree, d, HIDDEN)
+                    insert(tree, d, HIDDEN, True)
 
     same_owner_mode("/", ROOT)
     for e in os.scandir("/"):
@@ -197,15 +202,9 @@ def main():
     with open(ROOT + KEEP_MOUNTED, "w") as f:
         f.write("# the host's files, bound read-only (tests/e2e/idmappable-root.py):\n"
                 "# not unmounted at shutdown\n[Unit]\nDefaultDependencies=no\n")
-    os.makedirs(os.path.join(ROOT, "etc/dpkg/dpkg.cfg.d"), exist_ok=True)
-    with open(os.path.join(ROOT, "etc/dpkg/dpkg.cfg.d/e2e-idmappable"), "w") as f:
-        f.write("# the container's /usr/share is the host's, read-only, but where\n"
-                "# files are its own (tests/e2e/idmappable-root.py)\n")
-        f.write("".join("path-exclude=%s*\n" % d for d in NO_DOCS))
     for top in (os.path.join(DIR, "machine"), os.path.join(DIR, "layer")):
         if os.path.isdir(top):
-            tar = subprocess.Popen(["tar", "-C", top] + ["--exclude=." + d.rstrip("/") for d in NO_DOCS] +
-                                   ["-cf", "-", "."], stdout=subprocess.PIPE)
+            tar = subprocess.Popen(["tar", "-C", top, "-cf", "-", "."], stdout=subprocess.PIPE)
             subprocess.run(["tar", "-C", ROOT, "-xpf", "-", "--xattrs", "--keep-directory-symlink"],
                            stdin=tar.stdout, check=True)
             if tar.wait() != 0:

@@ -192,7 +192,7 @@ e2e_profile() {
 # e2e_idmappable: the next boot's root is a tmpfs with copies of the
 # host's /etc and /var and read-only binds of its /usr and the like
 # (e2e/idmappable-root.py), not an overlay, which cannot be idmapped.
-# Slower to boot; packages install without their documentation; the
+# Slower to boot; the host's documentation is left out; the
 # test's /usr files are its layer's as ever.
 e2e_idmappable() {
         : >"$E2E_DIR/idmappable"
