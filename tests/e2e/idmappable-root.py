@@ -6,18 +6,19 @@
 # and /var: an overlay, the container's usual root, cannot be).
 #   - /etc and /var: copies (/var without the package archives, its tmp
 #     and the host's own /var/lib/sandbox), as each boot starts fresh;
-#   - /usr (and /boot, /home, /media, /mnt, /opt, /root, /srv): read-only
-#     binds of the host's (one file system each, no submounts), except
-#     along the paths where the container gets files of its own (DIR/layer,
-#     DIR/machine, the files of the packages in the layer's
-#     /var/cache/e2e-debs, the hidden directories of DIR/hidden): there the
-#     directory is a directory of ROOT's tmpfs, its host files copied in
-#     (those over 1 MiB bound read-only, file by file), its other
-#     subdirectories bound read-only. Nothing of the host's is writable
-#     from the container, and its trees are never written;
+#   - /usr, /boot and /opt: read-only binds of the host's (one file system
+#     each, no submounts), except along the paths where the container gets
+#     files of its own (DIR/layer, DIR/machine, the files of the packages
+#     in the layer's /var/cache/e2e-debs, the hidden directories of
+#     DIR/hidden): there the directory is a directory of ROOT's tmpfs, its
+#     host files copied in (those over 1 MiB bound read-only, file by
+#     file), its other subdirectories bound read-only. Nothing of the
+#     host's is writable from the container, and its trees are never
+#     written;
 #   - /proc, /sys, /dev, /run, /tmp: empty (systemd-nspawn and the
-#     container's systemd mount them); the host's top-level links as they
-#     are; anything else at the top is left out.
+#     container's systemd mount them); /home, /media, /mnt, /root, /srv:
+#     empty, the container's own; the host's top-level links as they are;
+#     anything else at the top is left out.
 # Then DIR/machine and DIR/layer are copied over it. The host's
 # documentation is left out (NO_DOCS). Runs in launch.sh's
 # mount namespace: every mount here dies with it.
@@ -31,8 +32,9 @@ import tarfile
 DIR, ROOT = sys.argv[1], sys.argv[2]
 
 COPY = {"etc", "var"}
-EMPTY = {"proc": 0o555, "sys": 0o555, "dev": 0o755, "run": 0o755, "tmp": 0o1777}
-BIND = {"usr", "boot", "home", "media", "mnt", "opt", "root", "srv"}
+EMPTY = {"proc": 0o555, "sys": 0o555, "dev": 0o755, "run": 0o755, "tmp": 0o1777,
+         "home": 0o755, "media": 0o755, "mnt": 0o755, "root": 0o700, "srv": 0o755}
+BIND = {"usr", "boot", "opt"}
 # not copied: the host's package archives, temporary files, and its own
 # sandboxes' state (the container gets DIR/state there)
 VAR_LEFT_OUT = ["./var/cache/apt/archives/*.deb", "./var/cache/apt/*.bin", "./var/tmp/*",
