@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bind-masks.h"
+#include "idmap.h"
 #include "hidden-paths.h"
 #include "log.h"
 #include "mount-util.h"
@@ -329,7 +330,10 @@ int bind_masked(Masks *m, const HostHidden *h, const HelperMount *mnt, unsigned 
         r = source_allowed(h, src, mnt->source, real, &st, what);
         if (r < 0)
                 return r;
-        r = bind_fd_in_root(m->root, src, mnt->source, mnt->target, flags, what);
+        if (idmap_get() >= 0)
+                r = idmap_bind(m->root, src, mnt->source, mnt->target, flags, what);
+        else
+                r = bind_fd_in_root(m->root, src, mnt->source, mnt->target, flags, what);
         if (r < 0)
                 return r;
         return mask_below(m, h, real, S_ISDIR(st.st_mode), mnt->target);

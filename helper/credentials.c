@@ -142,6 +142,10 @@ int credentials_copy(int root, const HelperConfig *c) {
                 return log_error_errno(-EINVAL, "credentials: the service's user and group are not numbers");
         if (!c->user)
                 gid = 0;
+        /* the user as the host sees it: in the service's own user
+         * namespace, the range's */
+        uid += c->userns_base;
+        gid += c->userns_base;
 
         d = fdopendir(TAKE_FD(src));
         if (!d)

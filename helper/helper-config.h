@@ -28,9 +28,12 @@ typedef struct HelperHook {
 typedef struct HelperConfig {
         char *name, *profile, *state_root, *root_directory;
         char *etc, *var, *network;
-        /* "identity": the service in a user namespace of its own
-         * (userns.h); NULL: the host's */
+        /* "identity" or "private": the service in a user namespace of its
+         * own (userns.h); NULL: the host's */
         char *user_namespace;
+        /* "private": the base of the sandbox's range, set at start from
+         * its state (userns-state.h); 0: none */
+        unsigned userns_base;
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;

@@ -495,7 +495,9 @@ static int step_ids(void *state, StepTimer *t) {
                 return log_error_errno(-errno, "identity: supplementary groups: %m");
         if (setresgid(gid, gid, gid) < 0)
                 return log_error_errno(-errno, "identity: group %u: %m", (unsigned) gid);
-        if (uid != 0) {
+        /* in a user namespace joined as the host's root, root too: the
+         * process's IDs are the host's until set (unmapped there) */
+        if (uid != 0 || a->c->userns_base) {
                 /* keep the permitted set across the change of user, so the
                  * kept capabilities can be passed on as ambient */
                 if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(uid, uid, uid) < 0 ||

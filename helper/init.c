@@ -33,6 +33,7 @@
 #include "strv.h"
 #include "profile-filter.h"
 #include "step.h"
+#include "idmap.h"
 #include "userns.h"
 
 typedef struct Service {
@@ -214,9 +215,18 @@ static int exec_service(void *userdata) {
                 log_error_errno(-errno, "new session: %m");
                 service_not_executed(s, EXIT_SETUP);
         }
-        /* the sandbox's own pty, if it has one, is its terminal */
-        if (console_own(s->id->uid, s->id->gid) < 0 || console_take() < 0)
+        /* the sandbox's own pty, if it has one, is its terminal: its
+         * user's, as the host sees that user */
+        if (console_own(c->userns_base + s->id->uid, c->userns_base + s->id->gid) < 0 || console_take() < 0)
                 service_not_executed(s, EXIT_SETUP);
+        /* <user-namespace mode="private"/>: the namespace the mounts are
+         * idmapped with, made before them; from here on every
+         * capability is that namespace's, and its IDs are the ones the
+         * service's identity names */
+        if (idmap_get() >= 0 && setns(idmap_get(), CLONE_NEWUSER) < 0) {
+                log_error_errno(-errno, "enter the sandbox's user namespace: %m");
+                service_not_executed(s, EXIT_SETUP);
+        }
         pids_to_self();
         w = (ServiceWalk) { s, EXIT_SETUP };
         (void) steps_run(STEPS(service_steps), c, &w, &t);
@@ -242,7 +252,7 @@ static pid_t start_service_process(Service *s) {
          * namespace of its own, after every mount and before anything of
          * the service's identity. unshare() could not make it there: the
          * process shares this one's memory. */
-        const int userns = s->c->user_namespace ? CLONE_NEWUSER : 0;
+        const int userns = s->c->user_namespace && idmap_get() < 0 ? CLONE_NEWUSER : 0;
         int pair[2], r, k;
         ssize_t n;
         pid_t pid;

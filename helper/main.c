@@ -30,6 +30,7 @@
 #include "console.h"
 #include "helper-config.h"
 #include "identity.h"
+#include "idmap.h"
 #include "init.h"
 #include "join.h"
 #include "run-lock.h"
@@ -49,6 +50,9 @@
 #include "state-dir.h"
 #include "step.h"
 #include "strv.h"
+#include "userns.h"
+#include "userns-range.h"
+#include "userns-state.h"
 
 /* name as a message shows it: the first 64 bytes, each one that a sandbox
  * name may not hold as \xHH */
@@ -280,6 +284,7 @@ typedef struct Outer {
         int keeper_done, note;
         sigset_t set;
         pid_t init, keeper, network;
+        int userns, netns; /* <user-namespace mode="private"/>'s: userns.h */
 } Outer;
 
 static int step_preflight(void *state, StepTimer *t) {
@@ -340,9 +345,43 @@ static int step_lock(void *state, StepTimer *t) {
          * and wait */
         if (pipe2(o->started, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, o->overlays) < 0)
                 return log_error_errno(-errno, "namespaces: %m");
-        /* on the host, as late as can be: nothing else fails after it
-         * but what removes it again */
-        return shared_dirs_make(c, o->state_root);
+        return 0;
+}
+
+/* on the host, as late as can be: nothing else fails after it but what
+ * removes it again */
+static int step_shared_dirs(void *state, StepTimer *t) {
+        Outer *o = state;
+
+        (void) t;
+        return shared_dirs_make(o->c, o->state_root);
+}
+
+/* <user-namespace mode="private"/>: the sandbox's range, from its state
+ * (shifted there first when the state was made without it, or back when
+ * the mode was turned off: userns-state.c), and its user namespace, with
+ * its network namespace in it unless the network is the host's */
+static int step_userns(void *state, StepTimer *t) {
+        Outer *o = state;
+        int r;
+
+        (void) t;
+        r = userns_state_prepare(o->c, o->state_root);
+        if (r <= 0)
+                return r;
+        o->c->userns_base = (unsigned) r;
+        state_dir_allow_mapped_root(o->c->userns_base);
+        r = userns_make_private(o->c->userns_base, USERNS_RANGE_SIZE, o->flags & CLONE_NEWNET, &o->userns,
+                                (o->flags & CLONE_NEWNET) ? &o->netns : NULL);
+        if (r < 0)
+                return r;
+        idmap_set(o->userns);
+        return 0;
+}
+
+/* or a state with a range, to be shifted back out of it */
+static bool is_private_userns(const HelperConfig *c, const void *state) {
+        return userns_is_private(c) || (state && userns_state_has_record(c, ((const Outer *) state)->state_root));
 }
 
 /* Process 1, in the new namespaces: it never returns */
@@ -414,6 +453,30 @@ static int open_mount_ns(pid_t init) {
         return fd;
 }
 
+/* Process 1, in the new namespaces. A network namespace made already
+ * (in the sandbox's user namespace) is entered for the clone() alone:
+ * process 1 is made in it, and this process goes back to the host's. */
+static pid_t clone_init(Outer *o) {
+        _cleanup_close_ int host = -EBADF;
+        pid_t pid;
+        int r;
+
+        if (o->netns < 0)
+                return (pid_t) syscall(SYS_clone, (unsigned long) o->flags | SIGCHLD, NULL, NULL, NULL, 0);
+        host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (host < 0 || setns(o->netns, CLONE_NEWNET) < 0)
+                return -1;
+        pid = (pid_t) syscall(SYS_clone, (unsigned long) (o->flags & ~CLONE_NEWNET) | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid == 0)
+                return 0;
+        r = errno;
+        /* without the way back, this process would go on in the sandbox's */
+        if (setns(host, CLONE_NEWNET) < 0)
+                abort();
+        errno = r;
+        return pid;
+}
+
 /* only PID 1 enters the new namespaces: this process, which systemd sees
  * as the service's main process, stays in the host's (pivot_root would
  * move it into the sandbox's root too) */
@@ -421,7 +484,7 @@ static int step_namespaces(void *state, StepTimer *t) {
         Outer *o = state;
         int mntns;
 
-        o->init = (pid_t) syscall(SYS_clone, (unsigned long) o->flags | SIGCHLD, NULL, NULL, NULL, 0);
+        o->init = clone_init(o);
         if (o->init < 0) {
                 log_error_errno(-errno, "namespaces: clone: %m");
                 shared_dirs_remove(o->c);
@@ -514,6 +577,8 @@ static int step_overlays(void *state, StepTimer *t) {
 static const Step helper_steps[] = {
         { "preflight", NULL, step_preflight, plan_preflight },
         { "lock", NULL, step_lock, plan_lock },
+        { "userns", is_private_userns, step_userns, plan_userns },
+        { NULL, NULL, step_shared_dirs, NULL },
         { "namespaces", NULL, step_namespaces, plan_namespaces },
         { "bridge", is_bridged, step_bridge, plan_bridge },
         { NULL, NULL, step_overlays, plan_overlays },
@@ -538,6 +603,8 @@ static void outer_done(Outer *o) {
         free(o->context);
         closep(&o->root);
         closep(&o->lock);
+        closep(&o->userns);
+        closep(&o->netns);
         closep(&o->note);
 }
 
@@ -545,7 +612,7 @@ static int run(HelperConfig *c) {
         _cleanup_(outer_done) Outer o = {
                 .c = c, .state_root = c->state_root ? c->state_root : STATE_ROOT_DEFAULT,
                 .relay = NOTIFY_RELAY_NONE, .con = CONSOLE_NONE, .lock = -EBADF, .root = -EBADF,
-                .keeper_done = -EBADF, .note = -EBADF,
+                .keeper_done = -EBADF, .note = -EBADF, .userns = -EBADF, .netns = -EBADF,
                 .flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP,
         };
         StepTimer t = { .process = "helper" };

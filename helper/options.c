@@ -248,7 +248,7 @@ static bool network_mode_is_valid(const char *v) {
 }
 
 static bool user_namespace_is_valid(const char *v) {
-        return streq(v, "identity");
+        return streq(v, "identity") || streq(v, "private");
 }
 
 static bool syscall_allow_is_valid(const char *v) {

@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "log.h"
 #include "mount-util.h"
 #include "overlay.h"
@@ -59,6 +60,16 @@ static int layers_below(int root, int state, const char *path, const char *dir, 
         lower = open_in_root(root, target, CREATE_NONE, what);
         if (lower < 0)
                 return log_error_errno(lower, "%s: the root has no %s: %m", what, target);
+        /* <user-namespace mode="private"/>: seen through the service's
+         * map, or not at all */
+        if (idmap_get() >= 0) {
+                int mnt = idmap_clone(lower, "", false, 0, true, what);
+
+                if (mnt < 0)
+                        return mnt;
+                close(lower);
+                lower = mnt;
+        }
         if (state_dir_take_attributes(upper, lower, what) < 0)
                 return -EPERM;
         *ret = (OverlayLayers) { TAKE_FD(lower), TAKE_FD(upper), TAKE_FD(work) };
@@ -252,6 +263,22 @@ static bool same_file(int a, int b) {
         return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* STATE_ROOT/NAME/DIR/{upper,work} opened again into ret, checked to
+ * be l's */
+static int reopen_upper_work(const HelperConfig *c, const char *state_root, const char *dir, const OverlayLayers *l,
+                             OverlayLayers *ret) {
+        const char *sub_upper[] = { dir, "upper", NULL }, *sub_work[] = { dir, "work", NULL };
+
+        ret->upper = state_dir_open(state_root, c->name, sub_upper);
+        ret->work = state_dir_open(state_root, c->name, sub_work);
+        if (ret->upper < 0 || ret->work < 0)
+                return -ENOENT;
+        if (!same_file(ret->upper, l->upper) || !same_file(ret->work, l->work))
+                return log_error_errno(-ESTALE, "%s=overlay: the state's upper or work directory is another one in a "
+                                       "namespace of its own", dir);
+        return 0;
+}
+
 /* The child of overlays_attached(), in a copy of the first process's
  * mount namespace; sends the overlays on sock, and exits. */
 __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int root, const char *state_root, int image,
@@ -272,10 +299,10 @@ __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int 
         /* the image's ext4 attached on the state directory as it is in
          * this namespace: the mount the upper and work dirs are in is
          * then this namespace's, as overlayfs wants */
-        state = state_dir_open(state_root, c->name, NULL);
-        if (state < 0)
+        state = image < 0 ? -EBADF : state_dir_open(state_root, c->name, NULL);
+        if (image >= 0 && state < 0)
                 _exit(EXIT_FAILURE);
-        if (move_mount(image, "", state, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        if (image >= 0 && move_mount(image, "", state, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
                 log_error_errno(-errno, "etc and var: attach the state's file system in a namespace of their own: %m");
                 _exit(EXIT_FAILURE);
         }
@@ -298,11 +325,24 @@ __attribute__((noreturn)) static void attached_child(const HelperConfig *c, int 
                         continue;
                 snprintf(target, sizeof(target), "/%s", dirs[i]);
                 snprintf(what, sizeof(what), "%s=overlay", dirs[i]);
+                /* upper and work on the host's file system: opened again
+                 * from this namespace, whose mounts overlayfs takes */
+                if (image < 0 && reopen_upper_work(c, state_root, dirs[i], &l[i], &layers) < 0)
+                        _exit(EXIT_FAILURE);
                 layers.lower = open_in_root(here, target, CREATE_NONE, what);
                 if (layers.lower < 0)
                         _exit(EXIT_FAILURE);
                 if (!same_file(layers.lower, l[i].lower)) {
                         log_error("%s: the root's %s is another directory in a namespace of its own", what, target);
+                        _exit(EXIT_FAILURE);
+                }
+                /* idmapped, attached here: on itself, in this namespace */
+                if (idmap_get() >= 0 && (move_mount(l[i].lower, "", layers.lower, "",
+                                                     MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ||
+                                         (close(layers.lower), layers.lower = open_in_root(here, target, CREATE_NONE,
+                                                                                          what)) < 0)) {
+                        log_error_errno(layers.lower < 0 ? layers.lower : -errno, "%s: attach the idmapped %s in a "
+                                        "namespace of its own: %m", what, target);
                         _exit(EXIT_FAILURE);
                 }
                 m.fd[i] = overlay_detached(&layers, dirs[i], NULL);
@@ -393,9 +433,9 @@ int overlays_send(const HelperConfig *c, int root, const char *state_root, int s
                         return r;
                 old.fd[i] = hold_old_work(&l[i]);
                 /* once refused, made with the others below */
-                if (refused || (image >= 0 && (refused = step_fault_overlays_attached())))
+                if (refused || ((image >= 0 || idmap_get() >= 0) && (refused = step_fault_overlays_attached())))
                         continue;
-                r = overlay_detached(&l[i], dirs[i], image >= 0 ? &refused : NULL);
+                r = overlay_detached(&l[i], dirs[i], image >= 0 || idmap_get() >= 0 ? &refused : NULL);
                 if (refused)
                         continue;
                 if (r == -ENOSYS && image >= 0)

@@ -40,6 +40,12 @@ void plan_lock(const HelperConfig *c, Plan *p) {
                   "meanwhile", c->name, c->name);
 }
 
+void plan_userns(const HelperConfig *c, Plan *p) {
+        plan_line(p, "userns", "the range of %s/%s/userns (one of 65536 IDs from the pool, taken at the first start), "
+                  "its state's owners shifted into it once if made without it; a user namespace with the map 0 BASE "
+                  "65536%s", state_root(c), c->name, private_network(c) ? ", and the network namespace in it" : "");
+}
+
 void plan_namespaces(const HelperConfig *c, Plan *p) {
         plan_line(p, "namespaces", "mount uts ipc pid cgroup%s, entered by process 1 alone",
                   private_network(c) ? " net" : "");

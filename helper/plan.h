@@ -11,6 +11,7 @@
 /* the helper, on the host */
 void plan_preflight(const HelperConfig *c, Plan *p);
 void plan_lock(const HelperConfig *c, Plan *p);
+void plan_userns(const HelperConfig *c, Plan *p);
 void plan_namespaces(const HelperConfig *c, Plan *p);
 void plan_overlays(const HelperConfig *c, Plan *p);
 

@@ -23,6 +23,7 @@
 #include "devices.h"
 #include "exec-paths.h"
 #include "helper-config.h"
+#include "idmap.h"
 #include "interfaces-mount.h"
 #include "bridge.h"
 #include "log.h"
@@ -76,11 +77,17 @@ static int readonly_in_root(Build *b, const char *path) {
 /* A tmpfs of kind on target, never without a size: size, or the kind's
  * fixed default */
 static int tmpfs_sized(Build *b, const char *target, const char *mode, TmpfsKind kind, const char *size, const char *what) {
-        char limits[96], options[128];
+        char limits[96], options[192];
 
         if (tmpfs_limits(kind, size, limits, sizeof(limits)) < 0)
                 return log_error_errno(-EINVAL, "%s: size \"%s\" is not a size", what, size);
-        snprintf(options, sizeof(options), "mode=%s,%s", mode, limits);
+        /* in a user namespace of the service's, its root's, as the host's
+         * root's are in the host's */
+        if (b->c->userns_base)
+                snprintf(options, sizeof(options), "mode=%s,%s,uid=%u,gid=%u", mode, limits, b->c->userns_base,
+                         b->c->userns_base);
+        else
+                snprintf(options, sizeof(options), "mode=%s,%s", mode, limits);
         return tmpfs_in_root(b->root, target, MS_NOSUID | MS_NODEV, options, what);
 }
 
@@ -340,6 +347,8 @@ static int mount_profile(Build *b, StepTimer *t) {
                         break;
                 case HELPER_MOUNT_IMAGE:
                         r = image_mount(b->root, m->source, m->target, m->readonly);
+                        if (r >= 0 && idmap_get() >= 0)
+                                r = idmap_in_place(b->root, m->target, "--image");
                         break;
                 case HELPER_MOUNT_BLOCK:
                         break; /* in /dev, before it was made read-only */
@@ -426,14 +435,17 @@ static int step_root(void *state, StepTimer *t) {
         snprintf(root, sizeof(root), "%s/root", b->rundir);
         if (mkdir(root, 0755) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "create %s: %m", root);
-        r = mount_logged(c->root_directory ? c->root_directory : "/", root, NULL, MS_BIND | MS_REC, NULL);
-        if (r < 0)
-                return r;
         /* nodev: a node of the host's file systems would be a way to
          * their disks; not nosuid, which would also take their file
          * capabilities from the host's programs (no_new_privs does that
          * unless the profile allows new privileges) */
-        r = make_readonly_recursive(root, MS_NODEV);
+        if (idmap_get() >= 0)
+                r = idmap_root(c->root_directory ? c->root_directory : "/", root, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV);
+        else {
+                r = mount_logged(c->root_directory ? c->root_directory : "/", root, NULL, MS_BIND | MS_REC, NULL);
+                if (r >= 0)
+                        r = make_readonly_recursive(root, MS_NODEV);
+        }
         if (r < 0)
                 return r;
         b->root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

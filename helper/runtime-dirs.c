@@ -18,7 +18,7 @@
  * the service's user's and group's with MODE. Walked by fd, without
  * following a symbolic link and without leaving /run's tmpfs: a profile's
  * bind below /run must not have its source, the host's, chowned. */
-static int make_runtime_dir(int run, const struct stat *run_st, const char *spec, const Identity *id) {
+static int make_runtime_dir(int run, const struct stat *run_st, const char *spec, const Identity *id, unsigned base) {
         const char *colon = strrchr(spec, ':');
         unsigned mode = (unsigned) strtoul(colon + 1, NULL, 8);
         _cleanup_free_ char *name = strndup(spec, (size_t) (colon - spec));
@@ -49,7 +49,7 @@ static int make_runtime_dir(int run, const struct stat *run_st, const char *spec
         }
         if (r < 0)
                 return log_error_errno(r, "runtime directory /run/%s: %m", name);
-        if (fchown(dir, id->uid, id->gid) < 0 || fchmod(dir, mode) < 0)
+        if (fchown(dir, base + id->uid, base + id->gid) < 0 || fchmod(dir, mode) < 0)
                 return log_error_errno(-errno, "runtime directory /run/%s: %m", name);
         return 0;
 }
@@ -65,7 +65,7 @@ int make_runtime_dirs(const HelperConfig *c, const Identity *id) {
         if (run < 0 || fstat(run, &st) < 0)
                 return log_error_errno(-errno, "runtime directories: /run: %m");
         STRV_FOREACH(d, c->runtime_dirs) {
-                r = make_runtime_dir(run, &st, *d, id);
+                r = make_runtime_dir(run, &st, *d, id, c->userns_base);
                 if (r < 0)
                         return r;
         }

@@ -111,8 +111,10 @@ static int service_ids(const HelperConfig *c, uid_t *uid, gid_t *gid) {
         g = u;
         if (c->group && parse_uint_range(c->group, 0, 0xfffffffe, &g) < 0)
                 return -EINVAL;
-        *uid = (uid_t) u;
-        *gid = (gid_t) g;
+        /* as the host sees them: in the service's own user namespace,
+         * the range's */
+        *uid = (uid_t) (u + c->userns_base);
+        *gid = (gid_t) (g + c->userns_base);
         return 0;
 }
 
@@ -224,8 +226,8 @@ int shared_dirs_make(const HelperConfig *c, const char *state_root) {
                 if (r >= 0)
                         r = check_inside(c, i, d.name, state_root);
                 if (r >= 0)
-                        r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) d.uid : uid,
-                                     d.gid >= 0 ? (gid_t) d.gid : gid);
+                        r = make_one(run, &st, i, d.name, d.mode, d.uid >= 0 ? (uid_t) (d.uid + c->userns_base) : uid,
+                                     d.gid >= 0 ? (gid_t) (d.gid + c->userns_base) : gid);
         }
         if (r < 0)
                 shared_dirs_remove(c);

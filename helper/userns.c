@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
@@ -7,6 +10,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -93,4 +98,86 @@ int userns_open_child(pid_t pid) {
         if (st.st_dev != own.st_dev || st.st_ino != own.st_ino)
                 return log_error_errno(-ESRCH, "user namespace: %s: not a child of the host's", path);
         return TAKE_FD(fd);
+}
+
+/* The short-lived child that holds the namespaces until they are open:
+ * it waits for the pipe's end and exits. It only ever reads. */
+static int hold_namespaces(void *userdata) {
+        int fd = *(const int *) userdata;
+        char c;
+
+        while (read(fd, &c, 1) < 0 && errno == EINTR)
+                ;
+        _exit(EXIT_SUCCESS);
+}
+
+static int write_range(pid_t pid, const char *file, uint32_t base, uint32_t size) {
+        _cleanup_close_ int fd = -EBADF;
+        char path[64], text[64];
+        int n;
+
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
+        n = snprintf(text, sizeof(text), "0 %" PRIu32 " %" PRIu32 "\n", base, size);
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return log_error_errno(-errno, "user namespace: %s: %m", path);
+        if (write(fd, text, (size_t) n) != n)
+                return log_error_errno(errno > 0 ? -errno : -EIO, "user namespace: write %s: %m", path);
+        return 0;
+}
+
+static int open_ns(pid_t pid, const char *which, int type) {
+        char path[64];
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) pid, which);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return log_error_errno(-errno, "user namespace: %s: %m", path);
+        if (ioctl(fd, NS_GET_NSTYPE) != type) {
+                close(fd);
+                return log_error_errno(-EBADF, "user namespace: %s is not the namespace made", path);
+        }
+        return fd;
+}
+
+int userns_make_private(uint32_t base, uint32_t size, bool with_net, int *ret_userns, int *ret_netns) {
+        _cleanup_close_ int user = -EBADF, net = -EBADF;
+        int pipefd[2], status, r;
+        unsigned long flags = CLONE_NEWUSER | (with_net ? CLONE_NEWNET : 0);
+        pid_t pid;
+
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "user namespace: %m");
+        /* one clone for both: the network namespace is made in the new
+         * user namespace, and so belongs to it */
+        pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid == 0) {
+                close(pipefd[1]);
+                hold_namespaces(&pipefd[0]);
+        }
+        r = -errno;
+        close(pipefd[0]);
+        if (pid < 0) {
+                close(pipefd[1]);
+                return log_error_errno(r, "user namespace: %m (the kernel refused one: user.max_user_namespaces, or a "
+                                       "security module's policy)");
+        }
+        r = write_range(pid, "uid_map", base, size);
+        if (r >= 0)
+                r = write_range(pid, "gid_map", base, size);
+        if (r >= 0)
+                r = user = open_ns(pid, "user", CLONE_NEWUSER);
+        if (r >= 0 && with_net)
+                r = net = open_ns(pid, "net", CLONE_NEWNET);
+        close(pipefd[1]);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        break;
+        if (r < 0)
+                return r;
+        *ret_userns = TAKE_FD(user);
+        if (ret_netns)
+                *ret_netns = TAKE_FD(net);
+        return 0;
 }

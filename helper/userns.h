@@ -12,6 +12,8 @@
  * command joined to the sandbox enters the same namespace, last (join.c).
  */
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "identity.h"
@@ -25,3 +27,12 @@ int userns_write_maps(pid_t pid, const Identity *id);
 /* An fd (O_CLOEXEC) of the user namespace of /proc/PID/ns/user, checked
  * to be a child of this process's own. Logs. */
 int userns_open_child(pid_t pid);
+
+/* <user-namespace mode="private"/>: a user namespace whose uid_map and
+ * gid_map are "0 base size", made by a short-lived child before any
+ * other namespace of the sandbox's, and with_net a network namespace
+ * made in it (so belonging to it: the service's capabilities over its
+ * network are real there). Its fds (O_CLOEXEC) into *ret_userns and
+ * *ret_netns; the idmapped mounts take the first, the service's process
+ * joins it. Logs. */
+int userns_make_private(uint32_t base, uint32_t size, bool with_net, int *ret_userns, int *ret_netns);

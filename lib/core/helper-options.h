@@ -83,7 +83,7 @@
         X(NET_DNS,              "net-dns",              required_argument, APPEND, net_dns, net_addr_is_valid, \
           "an IPv4 or IPv6 address") \
         X(HOSTNAME,             "hostname",             required_argument, STRING, hostname, hostname_is_valid, "a host name") \
-        X(USER_NAMESPACE,       "user-namespace",       required_argument, STRING, user_namespace, user_namespace_is_valid, "identity") \
+        X(USER_NAMESPACE,       "user-namespace",       required_argument, STRING, user_namespace, user_namespace_is_valid, "identity|private") \
         X(USER,                 "user",                 required_argument, STRING, user, user_name_is_valid, "a user or group name or id") \
         X(GROUP,                "group",                required_argument, STRING, group, user_name_is_valid, "a user or group name or id") \
         X(SUPPLEMENTARY_GROUPS, "supplementary-groups", required_argument, LIST, supplementary_groups, user_name_is_valid, \

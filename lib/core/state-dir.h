@@ -27,6 +27,9 @@ typedef enum StateOpen {
  * Returns the fd; -ENOENT (not logged) when it is missing and not to be
  * made; another -errno after logging. */
 int state_step_down(int dir, const char *name, const char *shown, StateOpen flags);
+/* Accept base too as root's, for a sandbox whose root is BASE on the
+ * host (<user-namespace mode="private"/>); 0: root alone */
+void state_dir_allow_mapped_root(uid_t base);
 
 /* STATE_ROOT (absolute) opened from / the same way, each component with
  * state_step_down(); flags apply to the last component only (the others

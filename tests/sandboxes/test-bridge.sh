@@ -292,6 +292,24 @@ check "the bridge has its IPv6 address too" sh -c "ip -o -6 addr show dev sandbo
 stop "$ALLOC"
 check "nothing left of the allocated sandbox" gone "$ALLOC"
 
+# --- in a user namespace of its own: the network namespace is made in
+# it, so root's CAP_NET_ADMIN is real on its own eth0 (its MTU changed),
+# and the host's links are not its own ---
+
+USERNS=$NAME-userns
+NAMES+=("$USERNS")
+bg "$USERNS" --user-namespace=private --keep-caps=CAP_NET_ADMIN -- /bin/sh -c 'cat >/tmp/probe && chmod 0755 /tmp/probe &&
+        /tmp/probe info && if ip link set dev eth0 mtu 1400 2>/dev/null; then echo "mtu-set ok"; else echo "mtu-set refused"; fi
+        echo "owner $(stat -L -c %i /proc/self/ns/user) $(cat /proc/self/uid_map | tr -s " " | sed "s/^ //")"; echo done'
+wait_line "$TMP/$USERNS.out" '^done' 30
+R=$TMP/$USERNS.out
+check "in a user namespace of its own, a bridged sandbox has its address ($(val eth0-addr4 "$R"))" \
+        sh -c "val() { awk -v k=\"\$1\" '\$1 == k { print \$2; exit }' '$R'; }; val eth0-addr4 | grep -qE '^10\.92\.'"
+check_eq "root with CAP_NET_ADMIN changes its own eth0" "$(val mtu-set "$R")" ok
+check "its map is its range's" sh -c "grep -q '^owner [0-9]* 0 [0-9]* 65536\$' '$R'"
+stop "$USERNS"
+check "nothing left of it" gone "$USERNS"
+
 # --- the helper killed with SIGKILL: the lock's keeper takes it down ---
 
 KILLED=$NAME-kill

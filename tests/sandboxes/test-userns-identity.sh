@@ -12,51 +12,13 @@
 # /var overlay is its real user's on the host; a command joined to the
 # sandbox is in the same user namespace.
 . "$(dirname "$0")/../escape-lib.sh"
+. "$(dirname "$0")/userns-wait.sh"
 
-OTHER=4242 # a user and group of nobody's here: the owner of a host file
-SVC=4343   # the service's user and group, for the runs that need one
-SHARE=$TMP/share
-mkdir -p "$SHARE"
-chmod 0755 "$SHARE"
-install -m 0755 "$BIN/userns-identity" "$SHARE/probe"
-printf 'another user'\''s\n' >"$SHARE/other"
-chown "$OTHER:$OTHER" "$SHARE/other"
-chmod 0600 "$SHARE/other"
 ADM=$(getent group adm | cut -d: -f3)
 [ -n "$ADM" ] || ADM=4
 PORT=$((600 + RANDOM % 400))
 IDENTITY=(--user-namespace=identity --bind="$SHARE:/run/share" --network=host)
 ROOT_CAPS=--keep-caps=CAP_KILL,CAP_DAC_OVERRIDE,CAP_NET_BIND_SERVICE,CAP_SYS_ADMIN
-BACKGROUND=
-
-# first_child PID: PID's first child, or nothing
-first_child() {
-        awk '{ print $1 }' "/proc/$1/task/$1/children" 2>/dev/null
-}
-
-# wait_service PID: the helper that timeout(1) at PID runs, its init's
-# child has executed the service; sets INIT and MAIN (host PIDs)
-wait_service() {
-        local helper i
-        INIT= MAIN=
-        for i in $(seq 100); do
-                helper=$(first_child "$1")
-                [ -n "$helper" ] && INIT=$(first_child "$helper")
-                [ -n "$INIT" ] && MAIN=$(first_child "$INIT")
-                if [ -n "$MAIN" ] && [ "$(readlink "/proc/$MAIN/exe")" != "$(readlink "/proc/$INIT/exe")" ]; then
-                        return 0
-                fi
-                sleep 0.1
-        done
-        return 1
-}
-
-stop_background() {
-        [ -n "$BACKGROUND" ] || return 0
-        kill "$BACKGROUND" 2>/dev/null
-        wait "$BACKGROUND" 2>/dev/null
-        BACKGROUND=
-}
 
 # the probe's own report on the host: the kernel's maps, outside
 [ "$(outside userns-identity uid_map maps)" = 0-0-4294967295 ] ||
@@ -103,41 +65,11 @@ finish
 # default Landlock domain, which keeps signals inside the sandbox's
 # processes, is left out: what refuses here is the user namespace.
 HELPER_ARGS=("${IDENTITY[@]}" "$ROOT_CAPS" --landlock-default=no)
-rm -f "$SHARE/go" "$SHARE/done"
-timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sh -c \
-        'while [ ! -s /run/share/go ]; do sleep 0.05; done; /run/share/probe "kill:$(cat /run/share/go)"
-         echo $? >/run/share/done.new && mv /run/share/done.new /run/share/done && exec sleep 60' \
-        >"$TMP/out" 2>"$TMP/err" &
-BACKGROUND=$!
 begin "root with CAP_KILL: a process of another user's in its PID namespace, not in its user namespace, cannot be signalled"
-RC=1
-if wait_service "$BACKGROUND"; then
-        nsenter --target "$INIT" --pid -- setpriv --reuid="$OTHER" --regid="$OTHER" --clear-groups /bin/sleep 60 &
-        SLEEP_PID=$!
-        SLEEPER=
-        for i in $(seq 50); do
-                SLEEPER=$(first_child "$SLEEP_PID")
-                [ -n "$SLEEPER" ] && break
-                sleep 0.1
-        done
-        INSIDE=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$SLEEPER/status" 2>/dev/null)
-        echo "$INSIDE" >"$SHARE/go.new" && mv "$SHARE/go.new" "$SHARE/go"
-        for i in $(seq 100); do
-                [ -s "$SHARE/done" ] && break
-                sleep 0.1
-        done
-        [ -s "$SHARE/done" ] && RC=$(cat "$SHARE/done")
-        want kill-0 EPERM
-        want kill-term EPERM
-        host "the process is still there" alive "$SLEEPER"
-        host "it is another user's" test "$(stat -c %u "/proc/$SLEEPER" 2>&1)" = "$OTHER"
-else
-        BAD+=("the service did not start")
-fi
-stop_background
+signal_attempt "$OTHER" setpriv --reuid="$OTHER" --regid="$OTHER" --clear-groups /bin/sleep 60
+want kill-0 EPERM
+want kill-term EPERM
 finish
-[ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null && wait "$SLEEP_PID" 2>/dev/null
-SLEEP_PID=
 
 # process 1 stays in the host's user namespace: a root service that
 # keeps CAP_SYS_PTRACE, with the filter's and Landlock's refusals of

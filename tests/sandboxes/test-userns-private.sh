@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# <user-namespace mode="private"/> (--user-namespace=private), from inside
+# the sandbox and checked from the host: the service's user namespace maps
+# 0..65535 to the sandbox's range, recorded in its state and the same at
+# every start, another sandbox's another; the host's files keep their
+# owners inside (idmapped mounts), what the service writes in its /var
+# overlay is owned on the host by BASE+ID; root inside is nobody outside:
+# with CAP_DAC_READ_SEARCH and its filter's refusal lifted, it cannot open
+# a root-only host file by a handle made outside (open_by_handle_at), with
+# CAP_KILL it cannot signal a host root process it is given the PID of,
+# with CAP_SYS_ADMIN it makes no nested user namespace; its capabilities
+# over its own network namespace are real (a port below 1024), over the
+# host's network they are not.
+. "$(dirname "$0")/../escape-lib.sh"
+. "$(dirname "$0")/userns-wait.sh"
+
+# a root-only file of the host's that no sandbox here binds
+SECRET=$TMP/secret
+printf 'the host'\''s secret\n' >"$SECRET"
+chmod 0600 "$SECRET"
+PORT=$((600 + RANDOM % 400))
+PRIVATE=(--user-namespace=private --bind="$SHARE:/run/share")
+
+# base NAME: the first field of NAME's record
+base() {
+        awk '{ print $1 }' "$STATE/$1/userns" 2>/dev/null
+}
+
+HELPER_ARGS=("${PRIVATE[@]}")
+begin "the maps: 0..65535 to the range in the state's record, one of the pool's"
+in_sandbox userns-identity maps "write:/var/tmp/root-$TOKEN" stat:/usr/bin/passwd stat:/run/share/other
+BASE=$(base "$NAME")
+want uid_map "0-$BASE-65536"
+want gid_map "0-$BASE-65536"
+host "the record reads BASE 65536 ready" test "$(cat "$STATE/$NAME/userns" 2>&1)" = "$BASE 65536 ready"
+host "BASE is in the pool, on a 65536 boundary" \
+        test -n "$BASE" -a "$BASE" -ge $((0x70000000)) -a "$BASE" -lt $((0x7FFE0000)) -a $((BASE % 65536)) -eq 0
+want write ok
+host "what root wrote in its /var overlay is BASE's on the host" \
+        test "$(stat -c %u:%g "$STATE/$NAME/var/upper/tmp/root-$TOKEN" 2>&1)" = "$BASE:$BASE"
+host "the host's user namespace is not the service's" \
+        test "$(awk '$1 == "userns" { print $2 }' "$TMP/out")" != "$(stat -L -c %i /proc/self/ns/user)"
+finish
+
+begin "the host's files keep their owners: a root file of the root, a bound file of another user's"
+host "the probe said two owners, root's and the other user's" \
+        test "$(awk '$1 == "owner" { print $2 }' "$TMP/out" | paste -sd' ')" = "0:0 $OTHER:$OTHER"
+finish
+
+begin "the same range at the next start"
+in_sandbox userns-identity maps
+want uid_map "0-$BASE-65536"
+finish
+
+begin "another sandbox, another range"
+run_helper NAME="$NAME-b" "${SHIP[@]}" maps <"$BIN/userns-identity"
+BASE_B=$(base "$NAME-b")
+want uid_map "0-$BASE_B-65536"
+host "its record has another base" test -n "$BASE_B" -a "$BASE_B" != "$BASE"
+finish
+
+# the overlays made as before Linux 6.15 (no detached layer taken): the
+# idmapped lower dirs attached in the overlays' own mount namespace
+D="the overlays on idmapped lower dirs made in a mount namespace of their own (as before Linux 6.15)"
+if SANDBOX_FAULT_OVERLAYS=malformed "$HELPER" --name=x --dry-run -- /bin/true >/dev/null 2>&1; then
+        skip_attempt "$D" "the helper is built without fault injection"
+else
+        begin "$D"
+        HELPER_ARGS=("${PRIVATE[@]}" --debug)
+        SANDBOX_FAULT_OVERLAYS=attached run_helper "${SHIP[@]}" stat:/etc/passwd "write:/etc/attached-$TOKEN" \
+                <"$BIN/userns-identity"
+        want owner "0:0"
+        want write ok
+        host "the helper says so" grep -q "made in a mount namespace of their own" "$TMP/err"
+        host "what root wrote in /etc is BASE's on the host" \
+                test "$(stat -c %u:%g "$STATE/$NAME/etc/upper/attached-$TOKEN" 2>&1)" = "$BASE:$BASE"
+        finish
+fi
+
+HELPER_ARGS=("${PRIVATE[@]}" --user="$SVC" --group="$SVC")
+begin "a user of its own: what it writes is BASE+ID's on the host"
+in_sandbox userns-identity "write:/var/tmp/user-$TOKEN"
+want write ok
+host "the file is $((BASE + SVC))'s on the host" \
+        test "$(stat -c %u:%g "$STATE/$NAME/var/upper/tmp/user-$TOKEN" 2>&1)" = "$((BASE + SVC)):$((BASE + SVC))"
+finish
+
+# the shocker: a handle of the host's secret, made outside
+HANDLE=$(outside userns-handle handle "make:$SECRET")
+SHOCKER=(--keep-caps=CAP_DAC_READ_SEARCH,CAP_DAC_OVERRIDE --seccomp-allow=open_by_handle_at --landlock-default=no)
+HELPER_ARGS=(--bind="$SHARE:/run/share" "${SHOCKER[@]}")
+D="without the user namespace, root with CAP_DAC_READ_SEARCH opens the host's secret by its handle (the primitive works)"
+if [ -z "$HANDLE" ]; then
+        skip_attempt "$D" "the file system of $TMP gives no handles"
+else
+        begin "$D"
+        run_helper NAME="$NAME-plain" "${SHIP[@]}" "open:$HANDLE" <"$BIN/userns-handle"
+        want open-by-handle ok
+        finish
+fi
+
+HELPER_ARGS=("${PRIVATE[@]}" "${SHOCKER[@]}")
+D="root inside, with CAP_DAC_READ_SEARCH and the call allowed: the host's secret by its handle is refused"
+if [ -z "$HANDLE" ]; then
+        skip_attempt "$D" "the file system of $TMP gives no handles"
+else
+        begin "$D"
+        in_sandbox userns-handle "open:$HANDLE"
+        want open-by-handle EPERM
+        finish
+fi
+
+HELPER_ARGS=("${PRIVATE[@]}" --network=none --keep-caps=CAP_NET_BIND_SERVICE)
+begin "root with CAP_NET_BIND_SERVICE binds a port below 1024 ($PORT) in its own network namespace"
+in_sandbox userns-identity "bind:$PORT"
+want bind-low ok
+finish
+
+HELPER_ARGS=("${PRIVATE[@]}" --network=host --keep-caps=CAP_NET_BIND_SERVICE)
+begin "... but not on the host's network"
+in_sandbox userns-identity "bind:$PORT"
+want bind-low EACCES
+finish
+
+HELPER_ARGS=("${PRIVATE[@]}" --keep-caps=CAP_SYS_ADMIN)
+begin "root with CAP_SYS_ADMIN: no nested user namespace, by unshare() or clone()"
+in_sandbox userns-identity unshare
+want unshare-user EPERM
+want clone-user EPERM
+finish
+
+# A root process of the host's, started by the test in the sandbox's PID
+# namespace (so that the service can name it), not in its user
+# namespace: the service, root with CAP_KILL, is given its PID.
+HELPER_ARGS=("${PRIVATE[@]}" --keep-caps=CAP_KILL --landlock-default=no)
+chmod 0777 "$SHARE"
+begin "root with CAP_KILL: a root process of the host's, given its PID, cannot be signalled"
+signal_attempt 0 /bin/sleep 60
+want kill-0 EPERM
+want kill-term EPERM
+finish
+chmod 0755 "$SHARE"
+
+mount_table_unchanged
+done_testing
