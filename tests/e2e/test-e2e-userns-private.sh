@@ -19,13 +19,15 @@ POOL_FIRST=$((0x70000000))
 POOL_END=$((0x7FFE0000))
 SIZE=65536
 
-# the service: writes in /var as root and as another ID, says who it is
-# and what it sees of the host's /etc/shadow, and stays
+# the service: writes in /var as root and, once, as another ID, says who
+# it is and what owners it sees on the host's files (/etc/shadow is
+# masked in every sandbox: /var/mail, root's and the group mail's, and
+# one of the test's in /etc, 1234:42), and stays
 profile() {
         cat <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
-  <exec><arg>/bin/sh</arg><arg>-ec</arg><arg>mkdir -p /var/lib/upriv; echo written >/var/lib/upriv/by-root; echo written >/var/lib/upriv/by-1234; chown 1234:1235 /var/lib/upriv/by-1234; echo "upriv: uid=$(id -u) gid=$(id -g) shadow=$(stat -c %u:%g /etc/shadow)"; exec sleep infinity</arg></exec>
+  <exec><arg>/bin/sh</arg><arg>-ec</arg><arg>mkdir -p /var/lib/upriv; echo written >/var/lib/upriv/by-root; [ -e /var/lib/upriv/by-1234 ] || { echo written >/var/lib/upriv/by-1234; chown 1234:1235 /var/lib/upriv/by-1234; }; echo "upriv: uid=$(id -u) gid=$(id -g) owners=$(stat -c %u:%g /var/mail /etc/upriv-owned | tr '\n' ' ')"; exec sleep infinity</arg></exec>
   <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
   <security><capabilities keep="CAP_CHOWN"/></security>
   <user-namespace mode="private"/>
@@ -39,6 +41,9 @@ if ! "$SANDBOXCTL" validate "$TMP/upriv.xml" >"$TMP/validate" 2>&1; then
 fi
 
 e2e_init
+echo owned >"$TMP/upriv-owned"
+e2e_file "$TMP/upriv-owned" /etc/upriv-owned
+chown 1234:42 "$E2E_DIR/layer/etc/upriv-owned"
 e2e_profile "$TMP/upriv.xml" upriv
 e2e_profile "$TMP/upriv.xml" upriv2
 e2e_idmappable
@@ -86,14 +91,18 @@ check_eq "the service's uid_map is 0 BASE 65536" "$(map "$PID" uid_map)" "0 $BAS
 check_eq "... and its gid_map" "$(map "$PID" gid_map)" "0 $BASE $SIZE"
 check_eq "... root inside is BASE on the host" "$(c stat -c %u:%g "/proc/$PID")" "$BASE:$BASE"
 
-SHADOW=$(owner /etc/shadow)
+MAIL=$(owner /var/mail)
 LINE=$(journal_line sandbox@upriv.service)
-check_eq "its output is in its unit's journal: root inside, and the host's /etc/shadow with its real owners" \
-        "$LINE" "upriv: uid=0 gid=0 shadow=$SHADOW"
-check_eq "... as root entering its namespaces sees it too" \
-        "$(c nsenter -t "$PID" -U -m stat -c %u:%g /etc/shadow 2>&1)" "$SHADOW"
-check_eq "... and, from outside its user namespace, through its root: BASE + the owners (an idmapped mount)" \
-        "$(c stat -c %u:%g "/proc/$PID/root/etc/shadow")" "$((BASE + ${SHADOW%:*})):$((BASE + ${SHADOW#*:}))"
+LINE=${LINE% }
+check_eq "its output is in its unit's journal: root inside, and the host's files with their real owners (/var/mail, /etc/upriv-owned)" \
+        "$LINE" "upriv: uid=0 gid=0 owners=$MAIL 1234:42"
+check_eq "... as root entering its namespaces sees them too" \
+        "$(c nsenter -t "$PID" -U -m stat -c %u:%g /var/mail /etc/upriv-owned 2>&1 | tr '\n' ' ')" "$MAIL 1234:42 "
+check_eq "... and, from outside its user namespace, through its root: BASE + the owners (idmapped mounts)" \
+        "$(c stat -c %u:%g "/proc/$PID/root/var/mail" "/proc/$PID/root/etc/upriv-owned" | tr '\n' ' ')" \
+        "$((BASE + ${MAIL%:*})):$((BASE + ${MAIL#*:})) $((BASE + 1234)):$((BASE + 42)) "
+check_eq "... the host's /etc/shadow is masked, as in every sandbox: an empty file of mode 0000" \
+        "$(c nsenter -t "$PID" -U -m stat -c '%a %s' /etc/shadow 2>&1)" "0 0"
 
 UPPER=$STATE/upriv/var/upper/lib/upriv
 check_eq "a file root inside wrote in /var is owned on the host (its state's var/upper) by BASE" \
