@@ -9,23 +9,34 @@
 # In each, a sandbox of the mode with the LSM's confinement and one of the
 # mode without it (the control): the service runs in a user namespace
 # whose maps are "0 BASE 65536", BASE its record's; it is labelled as
-# without the mode; /etc/shadow, which root inside owns through the
-# idmapped root (DAC allows it: the control reads it), stays denied by
-# the LSM; what it writes in /var is owned on the guest by BASE. With
-# SELinux, the label is that of <selinux mcs="dynamic"/>.
+# without the mode; what it writes in /var is owned on the guest by BASE;
+# what the LSM denies stays denied where the control of the mode alone
+# may do it. (/etc/shadow is masked in every sandbox by an empty file of
+# mode 0000, root's: not the range's, so that root inside, whose
+# CAP_DAC_OVERRIDE is the namespace's, cannot read it, in the control
+# too; so with the directory that hides /var/lib/sandbox.) With SELinux, the label is that of <selinux mcs="dynamic"/>, and
+# the denial that of a file at other categories, bound in.
 
-# un_profile MODE [XML]: a profile of the mode whose service is probe
+# un_profile XML [CASE...]: a profile of the mode whose service is probe
 # "each" (tests/vm/probe.c: prints what it may do to the journal, and
-# waits), with /etc and /var of MODE and XML in its <security>
+# waits) with the cases of both LSMs and CASE..., XML in its <security>
+# (the system call ptrace allowed, for the case "ptrace"), /srv/un-other
+# bound in read-only
 un_profile() {
-        local mode=$1
+        local xml=$1 c args=
         shift
+        for c in "read /etc/passwd" "read /etc/shadow" "write /var/un-probe" "$@"; do
+                args+="<arg>$c</arg>"
+        done
         cat <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <sandbox>
-  <exec><arg>$VM_PROBE</arg><arg>each</arg><arg>read /etc/passwd</arg><arg>read /etc/shadow</arg><arg>write /var/un-probe</arg></exec>
-  <filesystem><etc mode="$mode"/><var mode="$mode"/></filesystem>
-  <security><capabilities keep="CAP_DAC_OVERRIDE"/>$*</security>
+  <exec><arg>$VM_PROBE</arg><arg>each</arg>$args</exec>
+  <filesystem>
+    <etc mode="overlay"/><var mode="overlay"/>
+    <bind source="/srv/un-other" readonly="yes"/>
+  </filesystem>
+  <security><capabilities keep="CAP_DAC_OVERRIDE"/><seccomp><allow syscall="ptrace"/></seccomp>$xml</security>
   <user-namespace mode="private"/>
 </sandbox>
 EOF
@@ -34,7 +45,7 @@ EOF
 # un_refused: why the mode cannot be checked here (a build that refuses
 # it), or nothing
 un_refused() {
-        un_profile overlay >"$TMP/un.xml"
+        un_profile "" >"$TMP/un.xml"
         "$SANDBOXCTL" validate "$TMP/un.xml" >"$TMP/un.err" 2>&1 && return 1
         head -n 1 "$TMP/un.err"
 }
@@ -49,8 +60,9 @@ un_start() {
         done
 }
 
-# un_maps NAME: an assertion that sandbox@NAME's service runs in a user
-# namespace of its record's range; prints nothing
+# un_maps NAME: assertions that sandbox@NAME's service runs in a user
+# namespace of its record's range, and that what it wrote in /var is the
+# range's on the guest
 un_maps() {
         local base pid
         base=$(g cat "/var/lib/sandbox/$1/userns" | awk '$2 == 65536 && $3 == "ready" { print $1 }')
@@ -74,16 +86,18 @@ un_probe() {
         echo "$out"
 }
 
-# un_cases LABELLED CONTROL: probe's results in both, against those
-# expected: passwd read in both, shadow denied in LABELLED only, /var
-# written in both
-un_cases() {
-        check_eq "$1: reads /etc/passwd" "$(un_probe "$1" "read /etc/passwd")" ok
-        check_eq "$2 (the control, the mode alone): reads /etc/shadow, which root inside owns" \
-                "$(un_probe "$2" "read /etc/shadow")" ok
-        check_eq "$1: /etc/shadow stays denied: EACCES" "$(un_probe "$1" "read /etc/shadow")" EACCES
-        check_eq "$1: writes its /var" "$(un_probe "$1" "write /var/un-probe")" ok
-        check_eq "$2: writes its /var" "$(un_probe "$2" "write /var/un-probe")" ok
+# un_case LABELLED CONTROL "CMD ARG" IN-LABELLED IN-CONTROL: assertions
+# on what probe printed for CMD ARG in each
+un_case() {
+        check_eq "$1: $3: $4" "$(un_probe "$1" "$3")" "$4"
+        check_eq "$2 (the control, the mode alone): $3: $5" "$(un_probe "$2" "$3")" "$5"
+}
+
+# un_common LABELLED CONTROL: the cases of both LSMs
+un_common() {
+        un_case "$1" "$2" "read /etc/passwd" ok ok
+        un_case "$1" "$2" "read /etc/shadow" EACCES EACCES
+        un_case "$1" "$2" "write /var/un-probe" ok ok
 }
 
 checks_userns_apparmor() {
@@ -92,17 +106,22 @@ checks_userns_apparmor() {
                 skip "AppArmor with <user-namespace mode=\"private\"/>" "refused here: $why"
                 return
         fi
-        un_profile overlay '<apparmor profile="sandbox-default"/>' | g_profile un-aa
-        un_profile overlay | g_profile un-aa-none
+        g sh -c 'mkdir -p /srv/un-other && echo other >/srv/un-other/file'
+        un_profile '<apparmor profile="sandbox-default"/>' ptrace "read /var/lib/sandbox/" | g_profile un-aa
+        un_profile "" ptrace "read /var/lib/sandbox/" | g_profile un-aa-none
         un_start un-aa un-aa-none
         pid=$(g_service_pid sandbox@un-aa)
         check_eq "un-aa, of the mode, runs under sandbox-default" \
                 "$(g cat "/proc/$pid/attr/current" | tr -d '\0')" "sandbox-default (enforce)"
         un_maps un-aa
         un_maps un-aa-none
-        un_cases un-aa un-aa-none
-        check "the denial is AppArmor's (an audit record of sandbox-default on /etc/shadow)" \
-                g sh -c 'journalctl -q -b -k --no-pager | grep "apparmor=\"DENIED\"" | grep "profile=\"sandbox-default\"" | grep -q "name=\"/etc/shadow\""'
+        un_common un-aa un-aa-none
+        # AppArmor's: the control may (a deny rule of the profile's, which
+        # AppArmor does not audit)
+        un_case un-aa un-aa-none ptrace EACCES ok
+        # the empty directory that hides every sandbox's state is root's,
+        # not the range's: closed to the control too, as the masks
+        un_case un-aa un-aa-none "read /var/lib/sandbox/" EACCES EACCES
         g systemctl stop sandbox@un-aa sandbox@un-aa-none
 }
 
@@ -112,10 +131,13 @@ checks_userns_selinux() {
                 skip "SELinux with <user-namespace mode=\"private\"/>" "refused here: $why"
                 return
         fi
+        # a file of the container files' type at categories of no sandbox's
+        g sh -c 'mkdir -p /srv/un-other && echo other >/srv/un-other/file &&
+                chcon -R -t svirt_image_t -l s0:c1,c2 /srv/un-other'
         # the container domain at categories of its own, which reads its
         # overlays (mounted at its level), as checks_selinux_mcs shows
-        un_profile overlay '<selinux mcs="dynamic"/>' | g_profile un-sel
-        un_profile overlay | g_profile un-sel-none
+        un_profile '<selinux mcs="dynamic"/>' "read /srv/un-other/file" | g_profile un-sel
+        un_profile "" "read /srv/un-other/file" | g_profile un-sel-none
         un_start un-sel un-sel-none
         pid=$(g_service_pid sandbox@un-sel)
         label=$(g cat "/proc/$pid/attr/current" | tr -d '\0')
@@ -123,8 +145,9 @@ checks_userns_selinux() {
                 grep -Eqx 'system_u:system_r:svirt_t:s0:c[0-9]+,c[0-9]+' <<<"$label"
         un_maps un-sel
         un_maps un-sel-none
-        un_cases un-sel un-sel-none
-        check "the denial is SELinux's (an AVC record of its label on shadow_t)" eval \
-                'g journalctl -q -b -k --no-pager | grep "avc: *denied" | grep -F "scontext=$label " | grep -q "tcontext=system_u:object_r:shadow_t"'
+        un_common un-sel un-sel-none
+        un_case un-sel un-sel-none "read /srv/un-other/file" EACCES ok
+        check "the denial is SELinux's (an AVC record of its label)" eval \
+                'g journalctl -q -b -k --no-pager | grep "avc: *denied" | grep -qF "scontext=$label "'
         g systemctl stop sandbox@un-sel sandbox@un-sel-none
 }
