@@ -115,7 +115,7 @@ int block_devices_prepare(const char *rundir, char *dir, size_t size) {
         return mount_logged("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0700,size=4k");
 }
 
-int block_device_add(int root, const char *dir, const char *tag, const char *device, bool readonly) {
+int block_device_add(int root, const char *dir, const char *tag, const char *device, bool readonly, unsigned owner) {
         _cleanup_close_ int bytag = -EBADF;
         _cleanup_free_ char *real = NULL;
         const char *base;
@@ -145,6 +145,9 @@ int block_device_add(int root, const char *dir, const char *tag, const char *dev
                 goto link;
         }
         if (chmod(node, readonly ? 0440 : 0660) < 0)
+                return log_error_errno(-errno, "--block: %s: %m", node);
+        /* root's in the sandbox: in a user namespace of its own, its range's */
+        if (owner && chown(node, owner, owner) < 0)
                 return log_error_errno(-errno, "--block: %s: %m", node);
         snprintf(in_root, sizeof(in_root), "/dev/%s", base);
         /* the node itself keeps working: a bind of a device node keeps

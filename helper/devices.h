@@ -12,5 +12,7 @@ int image_mount(int root, const char *image, const char *target, bool readonly);
 int block_devices_prepare(const char *rundir, char *dir, size_t size);
 
 /* The block device (a host path) as /dev/NAME in root, with
- * /dev/disk/by-tag/TAG pointing at it. Before /dev is made read-only. */
-int block_device_add(int root, const char *dir, const char *tag, const char *device, bool readonly);
+ * /dev/disk/by-tag/TAG pointing at it, root's (or owner's, when not 0:
+ * the range of a user namespace of the sandbox's). Before /dev is made
+ * read-only. */
+int block_device_add(int root, const char *dir, const char *tag, const char *device, bool readonly, unsigned owner);

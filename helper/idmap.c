@@ -51,25 +51,27 @@ static int set_attributes(int mnt, uint64_t attr, bool recursive) {
         return 0;
 }
 
-int idmap_clone(int dfd, const char *path, bool recursive, uint64_t attr, bool required, const char *what) {
+int idmap_clone(int dfd, const char *path, const char *shown, bool recursive, uint64_t attr, bool required,
+                const char *what) {
         _cleanup_close_ int mnt = -EBADF;
         int r;
 
+        if (!shown)
+                shown = *path ? path : "the directory";
         mnt = open_tree(dfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                         (*path ? 0 : AT_EMPTY_PATH));
         if (mnt < 0)
-                return log_error_errno(-errno, "%s: clone the mount of %s: %m", what, *path ? path : "the directory");
+                return log_error_errno(-errno, "%s: clone the mount of %s: %m", what, shown);
         r = set_attributes(mnt, attr, recursive);
         if (r < 0)
-                return log_error_errno(r, "%s: %s: %m", what, *path ? path : "the directory");
+                return log_error_errno(r, "%s: %s: %m", what, shown);
         if (r == 0 && required)
                 return log_error_errno(-EOPNOTSUPP, "%s: %s is on a file system that cannot be idmapped, which "
                                        "<user-namespace mode=\"private\"/> needs for it (ext4, xfs, btrfs, and tmpfs "
-                                       "since Linux 6.3 can; overlayfs, NFS and FUSE cannot)", what,
-                                       *path ? path : "the directory");
+                                       "since Linux 6.3 can; overlayfs, NFS and FUSE cannot)", what, shown);
         if (r == 0)
                 log_debug("%s: %s cannot be idmapped: its files are the overflow ID's (65534) in the sandbox", what,
-                          *path ? path : "the directory");
+                          shown);
         return TAKE_FD(mnt);
 }
 
@@ -80,7 +82,7 @@ int idmap_in_place(int root, const char *target, const char *what) {
         top = open_in_root(root, target, CREATE_NONE, what);
         if (top < 0)
                 return top;
-        mnt = idmap_clone(top, "", false, 0, false, what);
+        mnt = idmap_clone(top, "", target, false, 0, false, what);
         if (mnt < 0)
                 return mnt;
         /* the clone holds the file system: the mount it was made from
@@ -129,7 +131,7 @@ int idmap_root(const char *source, const char *target, uint64_t attr) {
         int r;
 
         /* the root itself: the mount source is in, idmapped or refused */
-        r = idmap_clone(AT_FDCWD, source, false, attr, true, "root");
+        r = idmap_clone(AT_FDCWD, source, NULL, false, attr, true, "root");
         if (r < 0)
                 return r;
         {
@@ -185,7 +187,7 @@ int idmap_bind(int root, int src, const char *source, const char *target, unsign
         /* a device bound on purpose keeps its node usable (bind_fd_in_root()) */
         if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
                 flags &= ~MS_NODEV;
-        mnt = idmap_clone(src, "", true, 0, false, what);
+        mnt = idmap_clone(src, "", source, true, 0, false, what);
         if (mnt < 0)
                 return mnt;
         dst = open_in_root(root, target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, what);
@@ -197,4 +199,10 @@ int idmap_bind(int root, int src, const char *source, const char *target, unsign
         if (top < 0)
                 return log_error_errno(top, "%s: open %s in the sandbox: %m", what, target);
         return mount_add_flags(top, flags, target);
+}
+
+int idmap_check_root(const char *source) {
+        _cleanup_close_ int mnt = idmap_clone(AT_FDCWD, source, NULL, false, 0, true, "root");
+
+        return mnt < 0 ? mnt : 0;
 }

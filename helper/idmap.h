@@ -11,12 +11,14 @@
 void idmap_set(int userns);
 int idmap_get(void);
 
-/* A clone of the mount at path below dfd ("" for dfd itself), recursive
+/* A clone of the mount at path below dfd ("" for dfd itself; shown in
+ * messages as shown, or path when NULL), recursive
  * or not, detached, with the MOUNT_ATTR_* flags attr set, idmapped where
  * its file systems allow it; where they do not, refused when required
  * (-EOPNOTSUPP), else shown as it is. Returns the mount's fd
  * (O_CLOEXEC), or -errno after logging. */
-int idmap_clone(int dfd, const char *path, bool recursive, uint64_t attr, bool required, const char *what);
+int idmap_clone(int dfd, const char *path, const char *shown, bool recursive, uint64_t attr, bool required,
+                const char *what);
 
 /* The mount on target (below root) replaced by an idmapped clone of
  * itself, where its file system allows one. Logs. */
@@ -31,3 +33,8 @@ int idmap_root(const char *source, const char *target, uint64_t attr);
 /* bind_fd_in_root()'s bind, of an idmapped clone of src and the mounts
  * below it (shown as they are where a file system allows no idmapping). */
 int idmap_bind(int root, int src, const char *source, const char *target, unsigned long flags, const char *what);
+
+/* Whether the mount of source, the sandbox's root, can be idmapped: 0,
+ * or -EOPNOTSUPP after saying why. Before any namespace: the start fails
+ * once, here, rather than in two processes at once. */
+int idmap_check_root(const char *source);

@@ -47,6 +47,7 @@
 #include "shared-dirs.h"
 #include "selinux-mcs.h"
 #include "search-path.h"
+#include "state.h"
 #include "state-dir.h"
 #include "step.h"
 #include "strv.h"
@@ -370,13 +371,13 @@ static int step_userns(void *state, StepTimer *t) {
         if (r <= 0)
                 return r;
         o->c->userns_base = (unsigned) r;
-        state_dir_allow_mapped_root(o->c->userns_base);
+        state_dir_set_owner(o->c->userns_base);
         r = userns_make_private(o->c->userns_base, USERNS_RANGE_SIZE, o->flags & CLONE_NEWNET, &o->userns,
                                 (o->flags & CLONE_NEWNET) ? &o->netns : NULL);
         if (r < 0)
                 return r;
         idmap_set(o->userns);
-        return 0;
+        return idmap_check_root(o->c->root_directory ? o->c->root_directory : "/");
 }
 
 /* or a state with a range, to be shifted back out of it */

@@ -63,7 +63,7 @@ static int layers_below(int root, int state, const char *path, const char *dir, 
         /* <user-namespace mode="private"/>: seen through the service's
          * map, or not at all */
         if (idmap_get() >= 0) {
-                int mnt = idmap_clone(lower, "", false, 0, true, what);
+                int mnt = idmap_clone(lower, "", target, false, 0, true, what);
 
                 if (mnt < 0)
                         return mnt;

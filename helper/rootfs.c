@@ -186,7 +186,7 @@ static int add_block_devices(Build *b) {
                                 return r;
                         prepared = true;
                 }
-                r = block_device_add(b->root, dir, m->tag, m->source, m->readonly);
+                r = block_device_add(b->root, dir, m->tag, m->source, m->readonly, b->c->userns_base);
                 if (r < 0)
                         return r;
         }

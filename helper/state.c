@@ -30,6 +30,14 @@ int state_dir_open(const char *state_root, const char *name, const char *const *
         return state_dir_below(fd, shown, subs);
 }
 
+/* the sandbox's root on the host, owner of the dirs the service owns:
+ * BASE in a user namespace of its own, else root */
+static uid_t state_owner;
+
+void state_dir_set_owner(uid_t base) {
+        state_owner = base;
+}
+
 int state_dir_below(int dir, const char *path, const char *const *subs) {
         _cleanup_close_ int fd = fcntl(dir, F_DUPFD_CLOEXEC, 3);
         char shown[PATH_MAX];
@@ -42,7 +50,7 @@ int state_dir_below(int dir, const char *path, const char *const *subs) {
                 int r;
 
                 n += (size_t) snprintf(shown + n, n < sizeof(shown) ? sizeof(shown) - n : 0, "/%s", *s);
-                r = state_step_down(fd, *s, shown, STATE_CREATE | STATE_PATH);
+                r = state_step_down_owned(fd, *s, shown, STATE_CREATE | STATE_PATH, state_owner);
                 if (r < 0)
                         return r;
                 close(fd);

@@ -30,7 +30,7 @@
 #include "userns-shift.h"
 #include "userns-state.h"
 
-static const char *const shifted_dirs[] = { "etc/upper", "etc/private", "var/upper", "var/private" };
+static const char *const shifted_dirs[] = USERNS_SHIFT_DIRS;
 
 bool userns_is_private(const HelperConfig *c) {
         return c->user_namespace && streq(c->user_namespace, "private");
@@ -85,22 +85,10 @@ static bool has_image(int state) {
 }
 
 static int shift(const HelperConfig *c, const char *state_root, int state, uint32_t from, uint32_t to) {
-        for (size_t i = 0; i < ELEMENTSOF(shifted_dirs); i++) {
-                _cleanup_close_ int d = openat(state, shifted_dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                char path[PATH_MAX];
-                int r;
+        char shown[PATH_MAX];
 
-                if (d < 0 && errno == ENOENT)
-                        continue;
-                snprintf(path, sizeof(path), "%s/%s/%s", state_root, c->name, shifted_dirs[i]);
-                if (d < 0)
-                        return log_error_errno(-errno, "user namespace: %s: %m", path);
-                r = userns_shift_tree(d, path, from, to, USERNS_RANGE_SIZE);
-                if (r < 0)
-                        return log_error_errno(r, "user namespace: shift the owners of %s from %u to %u: %m", path,
-                                               from, to);
-        }
-        return 0;
+        snprintf(shown, sizeof(shown), "%s/%s", state_root, c->name);
+        return userns_shift_state(state, shown, from, to, USERNS_RANGE_SIZE);
 }
 
 static int prepare_private(const HelperConfig *c, const char *state_root) {

@@ -6,7 +6,11 @@
  * uses as it used the original (tree-copy.c), with an identity of its
  * own (machine ID, host name). Everything is made under hidden names and
  * renamed into place at the end, so that a failure leaves no part of DST
- * behind.
+ * behind. A state with a range of host IDs of its own (userns-range.h)
+ * gets a range of its own for DST, and the copy's owners are moved from
+ * SRC's range to it (userns-shift.h); the range is taken under the lock
+ * of the ranges, held until the copy has its name, as no other taker
+ * reads the record of a copy under its hidden name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +33,8 @@
 #include "state.h"
 #include "verbs.h"
 #include "strv.h"
+#include "userns-range.h"
+#include "userns-shift.h"
 
 #define PROFILE_DIR_DEFAULT "/etc/sandbox/profiles"
 #define PROFILE_SIZE_MAX (1024 * 1024)
@@ -49,6 +55,9 @@ typedef struct Clone {
         bool state_placed;   /* renamed to DST */
         bool profile_placed; /* renamed to DST.xml */
         bool made_pdir;
+        int userns_lock;     /* the lock of the ranges while DST's is taken, or -EBADF */
+        bool mapped;         /* SRC's state has a range of host IDs of its own */
+        UsernsRecord src_range, dst_range;
 } Clone;
 
 static int read_profile(const char *path, char **ret, size_t *ret_size, mode_t *ret_mode) {
@@ -193,6 +202,12 @@ static int new_identity(const Clone *c, const char *shown) {
                 dir = TAKE_FD(image);
                 shown = image_shown;
         }
+        /* the copy's files become DST's range's, wherever they are */
+        if (c->mapped) {
+                r = userns_shift_state(dir, shown, c->src_range.base, c->dst_range.base, USERNS_RANGE_SIZE);
+                if (r < 0)
+                        return r;
+        }
         r = sd_id128_randomize(&m);
         if (r < 0)
                 return log_error_errno(r, "clone: a new machine ID: %m");
@@ -279,6 +294,38 @@ static int write_profile(Clone *c, const char *text, mode_t mode) {
         return 0;
 }
 
+/* The copy of a state with a range gets DST's own: SRC's record copied
+ * with it is dropped, and a range is taken for DST, recorded "shifting"
+ * until the copy's owners are moved (new_identity()). */
+static int clone_range(Clone *c, const char *copy_shown) {
+        _cleanup_close_ int copy = -EBADF;
+
+        if (!c->mapped)
+                return 0;
+        copy = openat(c->root, c->tmp_state, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (copy < 0)
+                return log_error_errno(-errno, "clone: %s: %m", copy_shown);
+        if (userns_record_remove(copy) < 0)
+                return -EIO;
+        c->userns_lock = userns_range_lock(c->root, c->state_root);
+        if (c->userns_lock < 0)
+                return c->userns_lock;
+        return userns_range_acquire_locked(c->root, c->state_root, c->dst, copy, USERNS_SHIFTING,
+                                           &USERNS_POOL_DEFAULT, &c->dst_range);
+}
+
+static int clone_range_ready(Clone *c) {
+        _cleanup_close_ int copy = -EBADF;
+
+        if (!c->mapped)
+                return 0;
+        copy = openat(c->root, c->tmp_state, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (copy < 0)
+                return log_error_errno(-errno, "clone: %s/%s: %m", c->state_root, c->tmp_state);
+        c->dst_range.state = USERNS_READY;
+        return userns_record_write(copy, &c->dst_range);
+}
+
 static int clone_run(Clone *c, char * const *dirs) {
         _cleanup_profile_ Profile *p = NULL, *q = NULL;
         _cleanup_free_ char *src_profile = NULL, *dst_profile = NULL, *other = NULL, *text = NULL, *renamed = NULL;
@@ -335,6 +382,16 @@ static int clone_run(Clone *c, char * const *dirs) {
                                        *holder ? " (helper PID " : "", holder, *holder ? ")" : "");
         if (r < 0)
                 return r;
+        if (state >= 0) {
+                r = userns_record_read(state, &c->src_range);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                c->mapped = r >= 0;
+                if (c->mapped && c->src_range.state != USERNS_READY)
+                        return log_error_errno(-EBUSY, "clone: the owners of %s's state are half-way moved between "
+                                               "ranges (%s/%s says shifting); start %s once to finish it; nothing "
+                                               "made", c->src, src_state, USERNS_RECORD, c->src);
+        }
 
         r = read_profile(src_profile, &text, &size, &mode);
         if (r < 0)
@@ -369,7 +426,13 @@ static int clone_run(Clone *c, char * const *dirs) {
                 copy_shown = path_join2(c->state_root, c->tmp_state);
                 if (!copy_shown)
                         return log_oom();
+                r = clone_range(c, copy_shown);
+                if (r < 0)
+                        return r;
                 r = new_identity(c, copy_shown);
+                if (r < 0)
+                        return r;
+                r = clone_range_ready(c);
                 if (r < 0)
                         return r;
         }
@@ -419,7 +482,9 @@ void verb_clone_help(_unused_ const char *verb) {
         printf("sandboxctl clone [--state-root=DIR] [--profile-dir=DIR] SRC DST\n\n"
                "Makes sandbox DST from sandbox SRC, which must not be running: DST.xml, SRC's\n"
                "profile with the name changed, and a copy of SRC's state with a new machine ID\n"
-               "and host name. Device nodes, but the overlay's whiteouts, are not copied.\n\n"
+               "and host name. Device nodes, but the overlay's whiteouts, are not copied.\n"
+               "A state with a range of host IDs of its own (DIR/SRC/userns) gives DST a range\n"
+               "of its own, and the copy's files are moved to it.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"
                "     --state-root=DIR    The sandboxes' state (default %s)\n"
@@ -429,7 +494,8 @@ void verb_clone_help(_unused_ const char *verb) {
 
 int verb_clone(VerbArgs *a, char * const *dirs) {
         const char *pdir_arg = verb_value(a, "profile-dir") ?: PROFILE_DIR_DEFAULT;
-        Clone c = { .root = -EBADF, .pdir = -EBADF, .src = a->operands[0], .dst = a->operands[1] };
+        Clone c = { .root = -EBADF, .pdir = -EBADF, .userns_lock = -EBADF, .src = a->operands[0],
+                    .dst = a->operands[1] };
         int r;
 
         if (streq(c.src, c.dst)) {
@@ -444,6 +510,8 @@ int verb_clone(VerbArgs *a, char * const *dirs) {
         r = clone_run(&c, dirs);
         if (r < 0)
                 clone_undo(&c);
+        /* DST's range is where the others look for it, or gone with the copy */
+        closep(&c.userns_lock);
         closep(&c.root);
         closep(&c.pdir);
         free(c.state_root);

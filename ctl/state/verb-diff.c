@@ -4,7 +4,9 @@
  * the upper directories of their overlays and compared with the host's
  * files, which are the lower layer. Only the state is read: a sandbox
  * that never ran, or whose /etc and /var are tmpfs or the host's, has
- * nothing to show.
+ * nothing to show. A state with a range of host IDs of its own
+ * (userns-range.h) has its files owned by BASE+ID on disk, where the
+ * sandbox sees ID: its owners are compared as the sandbox sees them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,7 @@
 #include "state.h"
 #include "verbs.h"
 #include "strv.h"
+#include "userns-range.h"
 
 typedef enum ChangeKind {
         CHANGE_ADDED = 'A',
@@ -61,7 +64,22 @@ typedef struct Diff {
          * host's files never show again */
         bool *replaced;
         size_t replaced_size;
+        /* the state's range of host IDs, if it has one */
+        bool mapped;
+        uint32_t base;
 } Diff;
+
+/* An owner of the upper dir as the sandbox sees it: BASE+ID is ID; one
+ * outside the range is no host owner's (the sandbox sees nobody). */
+static uint32_t upper_id(const Diff *d, uint32_t id) {
+        if (!d->mapped)
+                return id;
+        return id - d->base < USERNS_RANGE_SIZE ? id - d->base : UINT32_MAX;
+}
+
+static bool same_owner(const Diff *d, const struct stat *upper, const struct stat *host) {
+        return upper_id(d, upper->st_uid) == host->st_uid && upper_id(d, upper->st_gid) == host->st_gid;
+}
 
 static const char *change_word(ChangeKind k) {
         switch (k) {
@@ -191,13 +209,13 @@ static int open_host_regular(int dir, const char *name) {
 /* Whether the non-directory e of the upper dir differs from the host's
  * entry h of the same name in host: 1, 0, -ESTALE when e changed
  * meanwhile (not logged), or another -errno after logging. */
-static int entry_differs(const StateEntry *e, int host, const struct stat *h) {
+static int entry_differs(const Diff *d, const StateEntry *e, int host, const struct stat *h) {
         const struct stat *u = &e->st;
         _cleanup_close_ int fu = -EBADF, fh = -EBADF;
         int r;
 
         if ((u->st_mode & S_IFMT) != (h->st_mode & S_IFMT) || (u->st_mode & 07777) != (h->st_mode & 07777) ||
-            u->st_uid != h->st_uid || u->st_gid != h->st_gid)
+            !same_owner(d, u, h))
                 return 1;
         if (S_ISCHR(u->st_mode) || S_ISBLK(u->st_mode))
                 return u->st_rdev != h->st_rdev;
@@ -291,7 +309,7 @@ static int diff_enter(Diff *d, const StateEntry *e) {
                 r = diff_add(d, CHANGE_MODIFIED, e->path, NULL);
         else if (opaque)
                 r = diff_add(d, CHANGE_REPLACED, e->path, NULL);
-        else if ((e->st.st_mode & 07777) != (h.st_mode & 07777) || e->st.st_uid != h.st_uid || e->st.st_gid != h.st_gid)
+        else if ((e->st.st_mode & 07777) != (h.st_mode & 07777) || !same_owner(d, &e->st, &h))
                 r = diff_add(d, CHANGE_MODIFIED, e->path, NULL);
         else
                 r = 0;
@@ -355,7 +373,7 @@ static int diff_other(Diff *d, const StateEntry *e) {
                 return has_host ? diff_add(d, CHANGE_DELETED, e->path, NULL) : 0;
         if (!has_host)
                 return diff_add(d, CHANGE_ADDED, e->path, is_special(e->st.st_mode) ? &e->st : NULL);
-        r = entry_differs(e, host_dir_of(d, e), &h);
+        r = entry_differs(d, e, host_dir_of(d, e), &h);
         if (r <= 0)
                 return r;
         return diff_add(d, CHANGE_MODIFIED, e->path, is_special(e->st.st_mode) ? &e->st : NULL);
@@ -416,7 +434,7 @@ static int diff_one(Diff *d, int state, const char *state_path, const char *name
 
         dfd = state_step_down(state, dir, dir_path, 0);
         if (dfd >= 0)
-                upper = state_step_down(dfd, "upper", upper_path, 0);
+                upper = state_step_down_owned(dfd, "upper", upper_path, 0, d->mapped ? d->base : 0);
         if (dfd == -ENOENT || upper == -ENOENT) {
                 struct stat st;
 
@@ -552,6 +570,16 @@ int verb_diff(VerbArgs *a, char * const *dirs) {
         }
         if (root < 0 || state < 0)
                 return EXIT_INVALID;
+        /* beside the image, if there is one */
+        {
+                UsernsRecord range;
+
+                r = userns_record_read(state, &range);
+                if (r < 0 && r != -ENOENT)
+                        return EXIT_INVALID;
+                d.mapped = r >= 0;
+                d.base = d.mapped ? range.base : 0;
+        }
 
         const char *lower = p && p->root_type == ROOT_DIRECTORY ? p->root_directory : "/";
         host_root = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

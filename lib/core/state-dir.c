@@ -12,15 +12,11 @@
 #include "paths.h"
 #include "state-dir.h"
 
-/* With <user-namespace mode="private"/>, the upper and private dirs take
- * the owner of the lower dir as the sandbox sees it, its root's: BASE */
-static uid_t mapped_root;
-
-void state_dir_allow_mapped_root(uid_t base) {
-        mapped_root = base;
+int state_step_down(int dir, const char *name, const char *shown, StateOpen flags) {
+        return state_step_down_owned(dir, name, shown, flags, 0);
 }
 
-int state_step_down(int dir, const char *name, const char *shown, StateOpen flags) {
+int state_step_down_owned(int dir, const char *name, const char *shown, StateOpen flags, uid_t also) {
         const int mode = (flags & STATE_PATH ? O_PATH : O_RDONLY) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
@@ -42,7 +38,7 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
         }
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "state directory %s: %m", shown);
-        if ((st.st_uid != 0 && (mapped_root == 0 || st.st_uid != mapped_root)) || ((flags & STATE_CREATE) && (st.st_mode & (S_IWGRP | S_IWOTH))))
+        if ((st.st_uid != 0 && st.st_uid != also) || ((flags & STATE_CREATE) && (st.st_mode & (S_IWGRP | S_IWOTH))))
                 return log_error_errno(-EPERM, "state directory %s: owned by uid %u with mode %04o; it must be owned by "
                                        "root and writable only by root", shown, (unsigned) st.st_uid,
                                        (unsigned) (st.st_mode & 07777));

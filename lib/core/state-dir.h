@@ -10,6 +10,7 @@
  * and removes it. */
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "run-lock.h"
 
@@ -27,9 +28,11 @@ typedef enum StateOpen {
  * Returns the fd; -ENOENT (not logged) when it is missing and not to be
  * made; another -errno after logging. */
 int state_step_down(int dir, const char *name, const char *shown, StateOpen flags);
-/* Accept base too as root's, for a sandbox whose root is BASE on the
- * host (<user-namespace mode="private"/>); 0: root alone */
-void state_dir_allow_mapped_root(uid_t base);
+
+/* state_step_down() for a directory the sandbox's root owns in a state
+ * with a range of host IDs of its own (userns-range.h), an overlay's upper
+ * dir: owned by root, or by also (BASE, the sandbox's root on the host). */
+int state_step_down_owned(int dir, const char *name, const char *shown, StateOpen flags, uid_t also);
 
 /* STATE_ROOT (absolute) opened from / the same way, each component with
  * state_step_down(); flags apply to the last component only (the others

@@ -8,7 +8,10 @@
 # changes. Then state shaped against them, as a service can shape it:
 # deeper than a path can name, device nodes, FIFOs and sockets, a file
 # swapped for a FIFO while diff reads it, immutable files, and a delete
-# killed half-way. Needs root. Everything is under $TMP, but /run/sandbox/NAME
+# killed half-way. And a state with a range of host IDs of its own, made
+# by hand: diff compares its owners as the sandbox sees them, clone gives
+# the copy a range of its own and moves its owners there, delete frees
+# the range. Needs root. Everything is under $TMP, but /run/sandbox/NAME
 # for this run's own names.
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -991,5 +994,111 @@ ctl delete --state-root="$STATE"
 check "delete without a name: usage error (status 2), one line" usage_error
 ctl delete --help
 check "delete --help: status 0, the usage" bash -c '[ "$1" -eq 0 ] && grep -q "^sandboxctl delete " "$2"' _ "$rc" "$TMP/out"
+
+# ---------------------------------------------------------------------------
+# the state of a sandbox with a range of host IDs of its own
+# (<user-namespace mode="private"/>), made by hand as the helper leaves
+# it: its record STATE/NAME/userns, its files owned on the host by
+# BASE+ID where the sandbox sees ID; no sandbox runs
+
+name mapped
+M=$n
+profile "$M"
+BASE=2046820352 # 0x7A000000, a slot of the pool
+mkdir -m 0700 "$STATE/$M" "$STATE/$M/etc" "$STATE/$M/var" "$STATE/$M/etc/work" "$STATE/$M/var/work"
+mkdir -m 0755 "$STATE/$M/etc/upper" "$STATE/$M/var/upper"
+printf '%s 65536 ready\n' "$BASE" >"$STATE/$M/userns"
+chmod 0644 "$STATE/$M/userns"
+# host files the sandbox's copies are compared with: root's, 0644 / 0755
+echo same >"/etc/$M-same" && echo same >"/etc/$M-chown" && mkdir -m 0755 "/etc/$M-dir"
+U=$STATE/$M/etc/upper
+echo same >"$U/$M-same" && echo same >"$U/$M-chown" && chmod 0644 "$U/$M-same" "$U/$M-chown"
+mkdir -m 0755 "$U/$M-dir" && echo new >"$U/$M-dir/new"
+mkdir -m 0755 "$STATE/$M/var/upper/lib" && echo new >"$STATE/$M/var/upper/$M-new"
+chown -R "$BASE:$BASE" "$STATE/$M/etc/upper" "$STATE/$M/var/upper"
+chown "$((BASE + 5)):$((BASE + 5))" "$U/$M-chown"
+chown "$((BASE + 1000)):$((BASE + 1000))" "$U/$M-dir/new"
+chown "$((BASE + 1000)):$((BASE + 1000))" "$STATE/$M/var/upper/$M-new"
+chmod 04755 "$STATE/$M/var/upper/$M-new"
+
+ctl diff --state-root="$STATE" "$M"
+check_eq "diff of a state with a range: owners compared as the sandbox sees them (BASE+ID is ID), status 0" \
+        "$rc $(cat "$TMP/out")" "0 M /etc/$M-chown
+A /etc/$M-dir/new
+A /var/$M-new"
+DIFF_M=$(cat "$TMP/out")
+mv "$STATE/$M/userns" "$TMP/userns-$M"
+ctl diff --state-root="$STATE" "$M"
+check_error "... without its record, an upper dir owned by BASE is refused, as any not root's: one line" \
+        "owned by uid $BASE"
+mv "$TMP/userns-$M" "$STATE/$M/userns"
+
+# offsets LISTING BASE: a tree_listing's lines with each owner made ID-BASE
+# and the times left out (a copy's directories are its own)
+offsets() {
+        awk -v base="$2" '{ $3 = $3 - base; $4 = $4 - base; $5 = ""; print }' <<<"$1"
+}
+name mapped-copy
+M2=$n
+before=$(tree_listing "$STATE/$M")
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$M" "$M2"
+check_eq "clone of a state with a range: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+check_eq "clone: the source's state, its record too, is unchanged" "$(tree_listing "$STATE/$M")" "$before"
+read -r BASE2 SIZE2 READY2 <"$STATE/$M2/userns"
+if [ "$SIZE2 $READY2" = "65536 ready" ] && [ "$BASE2" != "$BASE" ] && [ "$BASE2" -ge 1879048192 ] &&
+        [ "$BASE2" -lt 2147352576 ] && [ $((BASE2 % 65536)) -eq 0 ]; then
+        ok "clone: the copy has a range of its own, not the source's: $BASE2 65536 ready"
+else
+        not_ok "clone: the copy has a range of its own, not the source's"
+        diag "$(cat "$STATE/$M2/userns")"
+fi
+check_eq "clone: its record is root's, 0644, a regular file" "$(stat -c '%u %a %F' "$STATE/$M2/userns")" \
+        "0 644 regular file"
+check_eq "clone: every file of the copy is owned by BASE2+ID where the source's is BASE+ID, set-user-ID kept" \
+        "$(offsets "$(tree_listing "$STATE/$M2/etc/upper"; tree_listing "$STATE/$M2/var/upper")" "$BASE2")" \
+        "$(offsets "$(tree_listing "$STATE/$M/etc/upper"; tree_listing "$STATE/$M/var/upper")" "$BASE")"
+check_eq "clone: the work dirs stay root's" "$(stat -c '%u:%g' "$STATE/$M2/etc/work" "$STATE/$M2/var/work")" \
+        "0:0
+0:0"
+check_eq "clone: no other state's record holds the copy's range" \
+        "$(grep -l "^$BASE2 " "$STATE"/*/userns)" "$STATE/$M2/userns"
+ctl diff --state-root="$STATE" "$M2"
+check_eq "clone: diff of the copy reports what diff of the source does" "$(cat "$TMP/out")" "$DIFF_M"
+
+ctl delete --state-root="$STATE" "$M2"
+check_eq "delete of a state with a range: status 0, nothing printed" "$rc $(cat "$TMP/out" "$TMP/err")" "0 "
+check "delete: the state and its record are gone" test ! -e "$STATE/$M2"
+check "delete: no record holds its range any more" bash -c '! grep -qs "^$1 " "$2"/*/userns' _ "$BASE2" "$STATE"
+rm "$PROFILES/$M2.xml"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$M" "$M2"
+check_eq "delete: the range is free again: a new clone of the same name takes it (status 0)" \
+        "$rc $(cut -d' ' -f1 "$STATE/$M2/userns" 2>&1)" "0 $BASE2"
+ctl delete --state-root="$STATE" "$M2"
+rm -f "$PROFILES/$M2.xml"
+
+name mapped-bad
+M3=$n
+# a file the sandbox could not have made: owned by the host's root
+echo same >"/etc/$M-rooted" && echo same >"$U/$M-rooted" && chmod 0644 "/etc/$M-rooted" "$U/$M-rooted"
+ctl diff --state-root="$STATE" "$M"
+check "diff: a file of the host's root in the state is a change (the sandbox sees nobody)" \
+        grep -qx "M /etc/$M-rooted" "$TMP/out"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$M" "$M3"
+check_error "clone refuses a file owned outside the source's range: status 1, one line naming it" "$M-rooted: owned by UID 0"
+check "... and made nothing: no profile, no state, no hidden copy, no record" \
+        bash -c '[ ! -e "$1/$3.xml" ] && [ ! -e "$2/$3" ] && ! ls -a "$2" | grep -q "^\.$3" &&
+                [ "$(cat "$2"/*/userns | wc -l)" -eq 1 ]' _ "$PROFILES" "$STATE" "$M3"
+rm "$U/$M-rooted"
+printf '%s 65536 shifting\n' "$BASE" >"$STATE/$M/userns"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$M" "$M3"
+check_error "clone refuses a state whose owners are half-way moved (its record says shifting): one line" \
+        "half-way moved"
+check "... and made nothing" test ! -e "$PROFILES/$M3.xml" -a ! -e "$STATE/$M3"
+ln -sf "$TMP/userns-elsewhere" "$STATE/$M/userns"
+printf '%s 65536 ready\n' "$BASE" >"$TMP/userns-elsewhere"
+ctl diff --state-root="$STATE" "$M"
+check_error "diff refuses a record that is a symbolic link: status 1, one line" "symbolic link"
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$M" "$M3"
+check_error "clone refuses it too" "symbolic link"
 
 done_testing

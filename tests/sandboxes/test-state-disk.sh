@@ -3,7 +3,8 @@
 # on an ext4 of that size in STATE/NAME/state.img. A service that fills
 # its /var gets ENOSPC; the state directory grows no more than the cap;
 # what was written before survives a restart; status shows the use; diff,
-# clone and delete work on it, diff and status of a running sandbox on
+# clone and delete work on it (clone also on one with a range of host IDs
+# of its own, the copy's files in its image moved to a range of its own), diff and status of a running sandbox on
 # its own loop device and of a stopped one without writing to the image,
 # also over what a hostile service left there; no loop device and no
 # mount is left after a stop, a killed helper or a killed PID 1; an
@@ -280,6 +281,48 @@ check_eq "the source keeps its machine ID" "$(debugfs -R "cat /etc/upper/machine
 check "the copy's writes stay in the copy" grep -qx "apart" "$TMP/out"
 ctl delete --state-root="$STATE" "$C"
 check "delete removes a capped sandbox's state" test "$rc" -eq 0 -a ! -e "$STATE/$C"
+
+# a capped state with a range of host IDs of its own (<user-namespace
+# mode="private"/>), made by hand from one a sandbox left: its record,
+# and the files in its image owned by BASE+ID
+name mapped
+MP=$n
+profile "$MP" 32M
+in_sandbox "$MP" 'echo mine >/var/mapped-file && mkdir /var/mapped-dir && echo made'
+check "a capped sandbox leaves a file in its image" grep -qx made "$TMP/out"
+MBASE=2046820352
+lock_free "$MP"
+loop=$(losetup -f --show "$STATE/$MP/state.img") && mkdir -p "$TMP/mapped" && mount -t ext4 "$loop" "$TMP/mapped" &&
+        chmod 4755 "$TMP/mapped/var/upper/mapped-file" && python3 - "$TMP/mapped" "$MBASE" <<'PY'
+import os, sys
+top, base = sys.argv[1], int(sys.argv[2])
+for sub in ("etc/upper", "var/upper"):
+    d = os.path.join(top, sub)
+    for p in [d] + [os.path.join(r, n) for r, ds, fs in os.walk(d) for n in ds + fs]:
+        st = os.lstat(p)
+        os.lchown(p, base + st.st_uid, base + st.st_gid)
+        if not os.path.islink(p):
+            os.chmod(p, st.st_mode & 0o7777)
+PY
+umount "$TMP/mapped" 2>/dev/null
+[ -z "$loop" ] || losetup -d "$loop"
+printf '%s 65536 ready\n' "$MBASE" >"$STATE/$MP/userns"
+name mapped-copy
+MC=$n
+ctl clone --state-root="$STATE" --profile-dir="$PROFILES" "$MP" "$MC"
+check "clone copies a capped state with a range" test "$rc" -eq 0 -a -f "$STATE/$MC/state.img"
+read -r MBASE2 _ <"$STATE/$MC/userns"
+owner() { debugfs -R "stat $2" "$1" 2>/dev/null | sed -n 's/.*User: *\([0-9]*\) *Group: *\([0-9]*\).*/\1:\2/p'; }
+mode() { debugfs -R "stat $2" "$1" 2>/dev/null | sed -n 's/.*Mode: *\([0-7]*\).*/\1/p'; }
+check_eq "the copy has a range of its own, and in its image every file is owned by it, set-user-ID kept" \
+        "$(owner "$STATE/$MC/state.img" /var/upper/mapped-file) $(owner "$STATE/$MC/state.img" /var/upper/mapped-dir) \
+$(owner "$STATE/$MC/state.img" /var/upper) $(mode "$STATE/$MC/state.img" /var/upper/mapped-file)" \
+        "$MBASE2:$MBASE2 $MBASE2:$MBASE2 $MBASE2:$MBASE2 04755"
+check "... a range apart from the source's ($MBASE2)" test -n "$MBASE2" -a "$MBASE2" != "$MBASE"
+check_eq "the source's image is as it was" "$(owner "$STATE/$MP/state.img" /var/upper/mapped-file)" "$MBASE:$MBASE"
+check "clone leaves no loop device" no_loop "$STATE/$MC/state.img"
+ctl delete --state-root="$STATE" "$MC"
+check "delete removes it, its record too" test "$rc" -eq 0 -a ! -e "$STATE/$MC"
 
 # ---------------------------------------------------------------------------
 # a size that changes

@@ -85,6 +85,63 @@ host "the file is $((BASE + SVC))'s on the host" \
         test "$(stat -c %u:%g "$STATE/$NAME/var/upper/tmp/user-$TOKEN" 2>&1)" = "$((BASE + SVC)):$((BASE + SVC))"
 finish
 
+# a state made without the mode: shifted once into the range, with a
+# message, and back once the mode is off again
+SHIFTED=$NAME-shift
+HELPER_ARGS=(--bind="$SHARE:/run/share" --user="$SVC" --group="$SVC")
+begin "a state made without the mode keeps its files' owners as the IDs themselves"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "write:/var/tmp/before-$TOKEN" <"$BIN/userns-identity"
+want write ok
+host "the file is $SVC's on the host" test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$SVC"
+host "there is no record" absent "$STATE/$SHIFTED/userns"
+finish
+
+HELPER_ARGS=("${PRIVATE[@]}" --user="$SVC" --group="$SVC")
+begin "started with the mode, it is shifted once into its range, saying so; the service finds its file as its own"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "stat:/var/tmp/before-$TOKEN" maps <"$BIN/userns-identity"
+SBASE=$(base "$SHIFTED")
+want owner "$SVC:$SVC"
+want read ok
+want uid_map "0-$SBASE-65536"
+host "the helper said it shifted the state" grep -q "shifted once into its range" "$TMP/err"
+host "the file is BASE+$SVC's on the host" \
+        test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$((SBASE + SVC))"
+host "so is the upper dir's top BASE's" test "$(stat -c %u "$STATE/$SHIFTED/var/upper" 2>&1)" = "$SBASE"
+host "the record says ready" test "$(cat "$STATE/$SHIFTED/userns" 2>&1)" = "$SBASE 65536 ready"
+finish
+
+HELPER_ARGS=(--bind="$SHARE:/run/share" --user="$SVC" --group="$SVC")
+begin "the mode turned off: shifted back, the record gone, the file the IDs' own again"
+run_helper NAME="$SHIFTED" "${SHIP[@]}" "stat:/var/tmp/before-$TOKEN" <"$BIN/userns-identity"
+want owner "$SVC:$SVC"
+want read ok
+host "the helper said it shifted the state back" grep -q "shifted back once" "$TMP/err"
+host "the file is $SVC's on the host" test "$(stat -c %u "$STATE/$SHIFTED/var/upper/tmp/before-$TOKEN" 2>&1)" = "$SVC"
+host "the record is gone" absent "$STATE/$SHIFTED/userns"
+finish
+
+# an image and a block device: the image's files keep their owners (an
+# idmapped mount of its ext4), the block node is root's inside
+IMG=$TMP/image.ext4
+mkdir -p "$TMP/image-root"
+echo owned >"$TMP/image-root/file"
+chown "$OTHER:$OTHER" "$TMP/image-root/file"
+D="an image's files keep their owners; a block device's node is root's inside and reads"
+if ! command -v mkfs.ext4 >/dev/null || ! truncate -s 8M "$IMG" || ! mkfs.ext4 -q -F -d "$TMP/image-root" "$IMG" 2>/dev/null ||
+        ! LOOP=$(losetup -f --show -r "$IMG" 2>/dev/null) || [ -z "$LOOP" ]; then
+        skip_attempt "$D" "mkfs.ext4 or a loop device is missing here"
+else
+        begin "$D"
+        HELPER_ARGS=("${PRIVATE[@]}" --image-ro="$IMG:/mnt" --block-ro="data:$LOOP")
+        run_helper /bin/sh -c 'echo "image-owner $(stat -c %u:%g /mnt/file)"; echo "node-owner $(stat -L -c %u:%g /dev/disk/by-tag/data)"
+                if dd if=/dev/disk/by-tag/data of=/dev/null bs=1024 count=1 2>/dev/null; then echo "node-read ok"; else echo "node-read EACCES"; fi'
+        want image-owner "$OTHER:$OTHER"
+        want node-owner "0:0"
+        want node-read ok
+        finish
+        losetup -d "$LOOP"
+fi
+
 # the shocker: a handle of the host's secret, made outside
 HANDLE=$(outside userns-handle handle "make:$SECRET")
 SHOCKER=(--keep-caps=CAP_DAC_READ_SEARCH,CAP_DAC_OVERRIDE --seccomp-allow=open_by_handle_at --landlock-default=no)
@@ -140,6 +197,21 @@ want kill-0 EPERM
 want kill-term EPERM
 finish
 chmod 0755 "$SHARE"
+
+# a root on a file system that takes no idmapping (overlayfs) is refused,
+# saying why, before the service runs: in a mount namespace of the
+# test's own
+begin "a root directory on overlayfs: the start is refused (125), naming the file system's limit"
+mkdir -p "$TMP/ov/upper" "$TMP/ov/work" "$TMP/ov/root"
+HELPER_ARGS=(--user-namespace=private)
+unshare -m --propagation private sh -c 'mount -t overlay overlay -o "lowerdir=/,upperdir=$1/upper,workdir=$1/work" "$1/root" &&
+        exec timeout -k 5 60 "$2" --name="$3" --state-root="$4" --user-namespace=private --root-directory="$1/root" -- /bin/echo ran' \
+        sh "$TMP/ov" "$HELPER" "$NAME-ov" "$STATE" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+EXPECT_RC=125
+host "the message names the reason" grep -q "cannot be idmapped" "$TMP/err"
+host "the service did not run" test ! -s "$TMP/out"
+finish
 
 mount_table_unchanged
 done_testing
