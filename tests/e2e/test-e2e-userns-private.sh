@@ -117,7 +117,7 @@ check "... and nothing of the host's /var was written" test ! -e /var/lib/upriv
 check_eq "sandboxctl status: its user namespace's maps" \
         "$(c sandboxctl status upriv | grep '^ *users: ' | sed 's/^ *//')" \
         "users: a user namespace of its own: uid_map 0 $BASE $SIZE; gid_map 0 $BASE $SIZE"
-check "... and its range" c sh -c "sandboxctl status upriv | grep -q 'range $BASE-$((BASE + SIZE - 1)) (private)'"
+check_eq "... and its range" "$(c sandboxctl status upriv | grep '^ *range: ' | sed 's/^ *//')" "range: $BASE-$((BASE + SIZE - 1)) (private)"
 check_eq "sandboxctl status --json: user_namespace's mode, base and size" \
         "$(c sandboxctl status --json upriv | python3 -c 'import json, sys
 u = json.load(sys.stdin)["user_namespace"]
