@@ -21,10 +21,12 @@
 # "each" (tests/vm/probe.c: prints what it may do to the journal, and
 # waits) with the cases of both LSMs and CASE..., XML in its <security>
 # (the system call ptrace allowed, for the case "ptrace"), /srv/un-other
-# bound in read-only
+# bound in read-only; with UN_NET set, a private network, which the
+# sandbox's user namespace owns, and CAP_NET_RAW kept (for "raw")
 un_profile() {
-        local xml=$1 c args=
+        local xml=$1 c args= net= caps=CAP_DAC_OVERRIDE
         shift
+        [ -z "${UN_NET:-}" ] || { net='<network mode="private"/>'; caps+=" CAP_NET_RAW"; }
         for c in "read /etc/passwd" "read /etc/shadow" "write /var/un-probe" "$@"; do
                 args+="<arg>$c</arg>"
         done
@@ -35,8 +37,8 @@ un_profile() {
   <filesystem>
     <etc mode="overlay"/><var mode="overlay"/>
     <bind source="/srv/un-other" readonly="yes"/>
-  </filesystem>
-  <security><capabilities keep="CAP_DAC_OVERRIDE"/><seccomp><allow syscall="ptrace"/></seccomp>$xml</security>
+  </filesystem>$net
+  <security><capabilities keep="$caps"/><seccomp><allow syscall="ptrace"/></seccomp>$xml</security>
   <user-namespace mode="private"/>
 </sandbox>
 EOF
@@ -101,14 +103,19 @@ un_common() {
 }
 
 checks_userns_apparmor() {
-        local why pid
+        local why pid net=
         if why=$(un_refused); then
                 skip "AppArmor with <user-namespace mode=\"private\"/>" "refused here: $why"
                 return
         fi
+        # CAP_NET_RAW, real in a network namespace that the sandbox's user
+        # namespace owns: kept where this build's profiles allow it
+        UN_NET=1 un_profile "" raw >"$TMP/un-raw.xml"
+        "$SANDBOXCTL" validate "$TMP/un-raw.xml" >"$TMP/un-raw.err" 2>&1 && net=1
         g sh -c 'mkdir -p /srv/un-other && echo other >/srv/un-other/file'
-        un_profile '<apparmor profile="sandbox-default"/>' ptrace "read /var/lib/sandbox/" | g_profile un-aa
-        un_profile "" ptrace "read /var/lib/sandbox/" | g_profile un-aa-none
+        UN_NET=$net un_profile '<apparmor profile="sandbox-default"/>' ptrace "read /var/lib/sandbox/" ${net:+raw} |
+                g_profile un-aa
+        UN_NET=$net un_profile "" ptrace "read /var/lib/sandbox/" ${net:+raw} | g_profile un-aa-none
         un_start un-aa un-aa-none
         pid=$(g_service_pid sandbox@un-aa)
         check_eq "un-aa, of the mode, runs under sandbox-default" \
@@ -122,6 +129,14 @@ checks_userns_apparmor() {
         # the empty directory that hides every sandbox's state is root's,
         # not the range's: closed to the control too, as the masks
         un_case un-aa un-aa-none "read /var/lib/sandbox/" EACCES EACCES
+        # the namespace's capability opens a raw socket in its own network;
+        # sandbox-default still denies it
+        if [ -n "$net" ]; then
+                un_case un-aa un-aa-none raw EACCES ok
+        else
+                skip "un-aa: a raw socket with CAP_NET_RAW in a network of its own" \
+                        "refused here: $(head -n 1 "$TMP/un-raw.err")"
+        fi
         g systemctl stop sandbox@un-aa sandbox@un-aa-none
 }
 
