@@ -53,7 +53,7 @@ const Verb verbs[] = {
         }, {
                 .name = "run",
                 .synopsis = "run PATH|NAME [-- COMMAND...]",
-                .summary = "Run a profile's sandbox in the foreground (as root)",
+                .summary = "Run a profile's sandbox in the foreground (root's, or a user's unprivileged)",
                 .run = verb_run,
                 .takes = VERB_STATE_ROOT | VERB_COMMAND,
                 .max_operands = 1, /* "run -- PATH" too: verb_run() says when there is none */
@@ -129,7 +129,7 @@ const Verb verbs[] = {
                 .operands_error = "expected exactly one unit",
                 .options = (const VerbOption[]) {
                         VALUE("name"), VALUE("output"), FLAG("enable"), FLAG("replace"),
-                        FLAG("keep-unsafe-caps"), FLAG("accept-widening"), {},
+                        FLAG("keep-unsafe-caps"), FLAG("accept-widening"), VALUE("user-namespace"), {},
                 },
                 .help = verb_convert_help,
         },

@@ -34,6 +34,12 @@ typedef struct HelperConfig {
         /* "private": the base of the sandbox's range, set at start from
          * its state (userns-state.h); 0: none */
         unsigned userns_base;
+        /* sandboxctl run by a user who is not root: the helper runs as
+         * root of a user namespace of the caller's delegated IDs, with no
+         * privilege on the host (rootless.h); runtime_root is where its
+         * runtime directories are, NULL for RUNTIME_ROOT */
+        bool unprivileged;
+        char *runtime_root;
         /* tmpfs sizes, parse_size() strings; NULL: the fixed default
          * (tmpfs-size.h) */
         char *tmp_size, *run_size, *shm_size, *etc_size, *var_size;

@@ -44,6 +44,7 @@
 #include "pty-relay.h"
 #include "quantities.h"
 #include "rootfs.h"
+#include "rootless.h"
 #include "shared-dirs.h"
 #include "selinux-mcs.h"
 #include "search-path.h"
@@ -160,6 +161,8 @@ static int inherited_fds_cloexec(unsigned first) {
 /* What would make the sandbox weaker than asked is refused here, before
  * any namespace or mount exists. */
 static int preflight(const HelperConfig *c) {
+        if (c->unprivileged && rootless_enter(c) < 0)
+                return -EPERM;
         if (geteuid() != 0) {
                 log_error("building a sandbox needs root (mounts and namespaces); run as root or under systemd");
                 return -EPERM;

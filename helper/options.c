@@ -357,6 +357,52 @@ static int parse_option(HelperConfig *c, int o, const char *v) {
         }
 }
 
+static int unprivileged_refuse(const char *option, const char *why) {
+        log_error("--unprivileged: %s %s: an unprivileged run cannot have it (it needs the host's root); "
+                  "refusing to start with less than the command line asks for", option, why);
+        return -EINVAL;
+}
+
+/* --unprivileged (rootless.h): what needs the host's root is refused,
+ * and the roots that are root's by default must be given */
+static int unprivileged_check(const HelperConfig *c) {
+        int r = 0;
+
+        if (!c->unprivileged) {
+                if (c->runtime_root) {
+                        log_error("--runtime-root goes only with --unprivileged (a run as root has /run/sandbox)");
+                        return -EINVAL;
+                }
+                return 0;
+        }
+        if (!c->state_root || !c->runtime_root) {
+                log_error("--unprivileged needs --state-root and --runtime-root: the default ones are root's");
+                return -EINVAL;
+        }
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].kind == HELPER_MOUNT_BLOCK)
+                        r = unprivileged_refuse("--block", "(a block device: its node, which only the host's root may make)");
+                else if (c->mounts[i].kind == HELPER_MOUNT_IMAGE)
+                        r = unprivileged_refuse("--image", "(a loop device)");
+        if (c->state_size)
+                r = unprivileged_refuse("--state-size", "(the state's image, on a loop device)");
+        if (c->state_key)
+                r = unprivileged_refuse("--state-key", "(the state's encryption, device-mapper)");
+        if (c->selinux_label || c->selinux_mcs)
+                r = unprivileged_refuse("--selinux-label and --selinux-mcs", "(a label set by the policy's administrator)");
+        if (c->apparmor_profile)
+                r = unprivileged_refuse("--apparmor-profile", "(a profile only root may load and change to)");
+        if (c->shared_runtime_dirs)
+                r = unprivileged_refuse("--shared-runtime-dir", "(a directory in the host's /run)");
+        if (c->network && streq(c->network, "bridge"))
+                r = unprivileged_refuse("--network=bridge", "(the host's bridge, its addresses and nftables rules)");
+        if (c->user_namespace)
+                r = unprivileged_refuse("--user-namespace", "(the run is in the caller's user namespace already)");
+        if (c->join)
+                r = unprivileged_refuse("--join", "(a sandbox of root's)");
+        return r;
+}
+
 /* --join=NAME takes the sandbox as it runs, so nothing but --debug and
  * the command may come with it: an option that seemed to change the
  * sandbox would change nothing. The command is looked up in the
@@ -450,6 +496,8 @@ int helper_parse_argv(int argc, char *argv[], HelperConfig *c) {
                           "neither to be private");
                 return -EINVAL;
         }
+        if (unprivileged_check(c) < 0)
+                return -EINVAL;
         if (optind >= argc || !streq(argv[optind - 1], "--")) {
                 log_error("no command: give the service's command line after \"--\"");
                 return -EINVAL;

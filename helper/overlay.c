@@ -39,6 +39,7 @@
 #include "mount-util.h"
 #include "overlay.h"
 #include "quantities.h"
+#include "rootless.h"
 #include "state-image.h"
 #include "state.h"
 
@@ -71,6 +72,8 @@ static int layers_below(int root, int state, const char *path, const char *dir, 
                 lower = mnt;
         }
         if (state_dir_take_attributes(upper, lower, what) < 0)
+                return -EPERM;
+        if (rootless_active() && rootless_overlay_dirs(upper, lower, what) < 0)
                 return -EPERM;
         *ret = (OverlayLayers) { TAKE_FD(lower), TAKE_FD(upper), TAKE_FD(work) };
         return 0;
@@ -137,6 +140,10 @@ static int overlay_detached(const OverlayLayers *l, const char *dir, bool *ret_r
         if (set_layer(fs, "lowerdir", l->lower, dir) < 0 || set_layer(fs, "upperdir", l->upper, dir) < 0 ||
             set_layer(fs, "workdir", l->work, dir) < 0)
                 return -EINVAL;
+        /* in a user namespace overlayfs keeps its own attributes as
+         * user.overlay.*: trusted.* is the host's root's */
+        if (rootless_active() && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+                return log_error_errno(-errno, "%s=overlay: overlay on /%s: userxattr: %m", dir, dir);
         if (context && fsconfig(fs, FSCONFIG_SET_STRING, "context", context, 0) < 0)
                 return log_error_errno(-errno, "%s=overlay: overlay on /%s: context %s: %m", dir, dir, context);
         if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {

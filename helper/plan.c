@@ -29,6 +29,12 @@ static bool private_network(const HelperConfig *c) {
 }
 
 void plan_preflight(const HelperConfig *c, Plan *p) {
+        if (c->unprivileged) {
+                plan_line(p, "preflight", "root of a user namespace whose root is not the host's (uid_map), with no "
+                          "privilege on the host; a mount namespace of the helper's own, private; the user and "
+                          "groups as numbers, from %s's /etc", c->root_directory ? c->root_directory : "the host");
+                return;
+        }
         plan_line(p, "preflight", "run as root; the labels asked for, where the system has their security module%s; the user "
                   "and groups as numbers, from %s's /etc; NOTIFY_SOCKET checked",
                   c->selinux_optional || c->apparmor_optional ? " (or optional)" : "",
@@ -36,8 +42,8 @@ void plan_preflight(const HelperConfig *c, Plan *p) {
 }
 
 void plan_lock(const HelperConfig *c, Plan *p) {
-        plan_line(p, "lock", "/run/sandbox/%s/lock, held until the sandbox has ended: a second start of %s is refused "
-                  "meanwhile", c->name, c->name);
+        plan_line(p, "lock", "%s/%s/lock, held until the sandbox has ended: a second start of %s is refused "
+                  "meanwhile", c->runtime_root ? c->runtime_root : RUNTIME_ROOT, c->name, c->name);
 }
 
 void plan_userns(const HelperConfig *c, Plan *p) {
@@ -72,8 +78,9 @@ void plan_propagation(const HelperConfig *c, Plan *p) {
 }
 
 void plan_root(const HelperConfig *c, Plan *p) {
-        plan_line(p, "root", "%s%s, read-only and nodev on every submount, at /run/sandbox/%s/root",
-                  c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "", c->name);
+        plan_line(p, "root", "%s%s, read-only and nodev on every submount, at %s/%s/root",
+                  c->root_directory ? "directory " : "host /", c->root_directory ? c->root_directory : "",
+                  c->runtime_root ? c->runtime_root : RUNTIME_ROOT, c->name);
 }
 
 void plan_join(const HelperConfig *c, Plan *p) {

@@ -35,6 +35,7 @@
 #include "plan.h"
 #include "rootfs-sys.h"
 #include "rootfs.h"
+#include "rootless.h"
 #include "shared-dirs.h"
 #include "state.h"
 #include "state-dir.h"
@@ -219,6 +220,12 @@ static int mount_dev(Build *b) {
                         return log_error_errno(-errno, "dev: %s: %m", host);
                 if (!S_ISCHR(st.st_mode))
                         return log_error_errno(-ENODEV, "dev: %s on the host is not a character device", host);
+                if (rootless_active()) {
+                        r = rootless_dev_node(dev, dev_nodes[i], host);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 if (mknodat(dev, dev_nodes[i], S_IFCHR | 0600, st.st_rdev) < 0 ||
                     fchmodat(dev, dev_nodes[i], 0666, 0) < 0)
                         return log_error_errno(-errno, "dev: make %s: %m", host);
@@ -523,9 +530,13 @@ static int step_proc(void *state, StepTimer *t) {
         r = mount_proc(b);
         if (r < 0)
                 return r;
-        r = rootfs_mount_sys(b->root, b->rundir, b->c->network && !streq(b->c->network, "host"));
-        if (r < 0)
-                return r;
+        /* an unprivileged run mounts a sysfs only in a network namespace
+         * of its own: the host's /sys stays, read-only */
+        if (!rootless_active() || (b->c->network && !streq(b->c->network, "host"))) {
+                r = rootfs_mount_sys(b->root, b->rundir, b->c->network && !streq(b->c->network, "host"));
+                if (r < 0)
+                        return r;
+        }
         r = rootfs_mount_cgroup(b->root);
         if (r < 0)
                 return r;

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "mount-util.h"
+#include "rootless.h"
 #include "state-dir.h"
 #include "state.h"
 
@@ -71,6 +72,8 @@ int state_dir_take_attributes(int dir, int from, const char *what) {
 
         if (fstat(from, &st) < 0 || fstat(dir, &now) < 0)
                 return log_error_errno(-errno, "%s: %m", what);
+        st.st_uid = rootless_state_owner(st.st_uid);
+        st.st_gid = (gid_t) rootless_state_owner((uid_t) st.st_gid);
         /* as at every start but the first: a change would change the
          * directory's ctime, a metadata write to the state file system
          * for nothing */

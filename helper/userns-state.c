@@ -115,10 +115,7 @@ static int prepare_private(const HelperConfig *c, const char *state_root) {
                                    "its files' owners are shifted once into its range, %u-%u", c->name, rec.base,
                                    rec.base + rec.size - 1);
         } else if (r < 0)
-                return log_error_errno(r, "user namespace: %s/%s/%s: %m", state_root, c->name, USERNS_RECORD);
-        if (rec.size != USERNS_RANGE_SIZE || rec.base < USERNS_POOL_FIRST || rec.base >= USERNS_POOL_END)
-                return log_error_errno(-EBADMSG, "user namespace: %s/%s/%s: a range outside the pool", state_root,
-                                       c->name, USERNS_RECORD);
+                return r;
         if (rec.state == USERNS_SHIFTING) {
                 r = shift(c, state_root, state, 0, rec.base);
                 if (r < 0)
@@ -126,7 +123,7 @@ static int prepare_private(const HelperConfig *c, const char *state_root) {
                 rec.state = USERNS_READY;
                 r = userns_record_write(state, &rec);
                 if (r < 0)
-                        return log_error_errno(r, "user namespace: %s/%s/%s: %m", state_root, c->name, USERNS_RECORD);
+                        return r;
         }
         return (int) rec.base;
 }
@@ -145,7 +142,7 @@ static int prepare_host(const HelperConfig *c, const char *state_root) {
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
-                return log_error_errno(r, "user namespace: %s/%s/%s: %m", state_root, c->name, USERNS_RECORD);
+                return r;
         if (has_image(state) && has_files(state))
                 return log_error_errno(-EOPNOTSUPP, "user namespace: the state of %s was made with "
                                        "<user-namespace mode=\"private\"/>, in an image (<state size=>): its owners "
@@ -158,13 +155,13 @@ static int prepare_host(const HelperConfig *c, const char *state_root) {
         rec.state = USERNS_SHIFTING;
         r = userns_record_write(state, &rec);
         if (r < 0)
-                return log_error_errno(r, "user namespace: %s/%s/%s: %m", state_root, c->name, USERNS_RECORD);
+                return r;
         r = shift(c, state_root, state, rec.base, 0);
         if (r < 0)
                 return r;
         r = userns_record_remove(state);
         if (r < 0)
-                return log_error_errno(r, "user namespace: remove %s/%s/%s: %m", state_root, c->name, USERNS_RECORD);
+                return r;
         return 0;
 }
 

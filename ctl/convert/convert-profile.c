@@ -27,6 +27,7 @@
 #include "convert-profile.h"
 #include "convert-rundir.h"
 #include "convert-settings.h"
+#include "convert-userns.h"
 #include "convert-widen.h"
 #include "log.h"
 #include "macro.h"
@@ -63,9 +64,6 @@ int convert_check(const UnitProps *u) {
                 return log_error_errno(-EINVAL, "%s: socket-activated by %s with Accept=yes: each connection starts "
                                        "an instance of its own, and a sandbox is one service; not converted", id,
                                        u->accept_sockets[0]);
-        if (u->dynamic_user)
-                return log_error_errno(-EINVAL, "%s: DynamicUser=yes: its user exists only while systemd runs it, not "
-                                       "in a sandbox's /etc/passwd", id);
         if (u->exec_start.n != 1)
                 return log_error_errno(-EINVAL, "%s: %zu ExecStart= commands; a sandbox runs exactly one", id,
                                        u->exec_start.n);
@@ -177,7 +175,8 @@ static const char *service_type(const UnitProps *u, char ***notes) {
         return "simple";
 }
 
-static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
+static int exec_element(Buffer *b, const UnitProps *u, const ConvertUsers *users, char ***notes) {
+        const char *user = users->user ?: u->user, *group = users->group ?: u->group;
         const UnitCommand *c = &u->exec_start.items[0];
         _cleanup_strv_free_ char **args = NULL;
         _cleanup_free_ bool *at_start = NULL;
@@ -203,14 +202,14 @@ static int exec_element(Buffer *b, const UnitProps *u, char ***notes) {
             strv_appendf(notes, "ExecStart=: argv[0] \"%s\" is not the program's path; the sandbox gives the path", c->argv[0]) < 0)
                 return -ENOMEM;
         buffer_append(b, "  <exec");
-        if (!isempty(u->user)) {
+        if (!isempty(user)) {
                 buffer_append(b, " user=\"");
-                buffer_append_xml(b, u->user);
+                buffer_append_xml(b, user);
                 buffer_append_char(b, '"');
         }
-        if (!isempty(u->group)) {
+        if (!isempty(group)) {
                 buffer_append(b, " group=\"");
-                buffer_append_xml(b, u->group);
+                buffer_append_xml(b, group);
                 buffer_append_char(b, '"');
         }
         if (!isempty(u->working_directory)) {
@@ -330,7 +329,7 @@ static int read_only_path(Bind **binds, size_t *n, const char *spec, char ***own
         return add_bind(binds, n, source, path, true);
 }
 
-static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
+static int filesystem_element(Buffer *b, const UnitProps *u, const ConvertUsers *users, char ***notes) {
         _cleanup_free_ Bind *binds = NULL;
         _cleanup_strv_free_ char **owned = NULL;
         const char *proc;
@@ -380,9 +379,10 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         }
         /* /tmp is the sandbox's own already; /var/tmp is in its /var, where
          * the host's files show through the overlay */
-        if (u->private_tmp) {
+        if (u->private_tmp || u->dynamic_user) {
                 buffer_append(b, "    <tmpfs target=\"/var/tmp\" mode=\"1777\"/>\n");
-                if (strv_appendf(notes, "PrivateTmp=yes: /tmp is the sandbox's own; /var/tmp a tmpfs of its own") < 0)
+                if (strv_appendf(notes, "PrivateTmp=yes%s: /tmp is the sandbox's own; /var/tmp a tmpfs of its own",
+                                 u->private_tmp ? "" : " (DynamicUser=yes implies it)") < 0)
                         return -ENOMEM;
         }
         STRV_FOREACH(p, u->inaccessible_paths) {
@@ -400,6 +400,7 @@ static int filesystem_element(Buffer *b, const UnitProps *u, char ***notes) {
         }
         if (convert_exec_paths(b, u, notes) < 0)
                 return -ENOMEM;
+        convert_users_filesystem(b, users);
         buffer_append(b, "  </filesystem>\n");
         return 0;
 }
@@ -445,7 +446,8 @@ static int other_notes(const UnitProps *u, char ***notes) {
         if (!isempty(u->pid_file) && strv_appendf(notes, "PIDFile=%s: not needed, the sandbox's init follows the daemon",
                                           u->pid_file) < 0)
                 return -ENOMEM;
-        if (!u->no_new_privileges &&
+        /* DynamicUser=yes implies NoNewPrivileges=yes */
+        if (!u->no_new_privileges && !u->dynamic_user &&
             strv_appendf(notes, "NoNewPrivileges=no: the sandbox sets no_new_privs, so set-user-ID programs gain nothing; "
                  "add <no-new-privileges enabled=\"no\"/> if the service needs them") < 0)
                 return -ENOMEM;
@@ -487,17 +489,47 @@ static void label_element(Buffer *b, const char *element, const char *attribute,
         buffer_append(b, optional ? "\" optional=\"yes\"/>\n" : "\"/>\n");
 }
 
-int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool accept_widening, char **ret_text,
-                    char ***ret_notes) {
+/* The network capabilities that a user namespace of the service's own
+ * makes useless, which validate refuses: under identity with any
+ * network, under private with the host's (whose network namespace the
+ * host's user namespace owns). Identity's note says so already;
+ * PrivateUsers= has them in convert_dropped_capabilities(). */
+static int userns_network_caps(const UnitProps *u, const ConvertUsers *users, bool own_network, uint64_t mask,
+                               uint64_t *ret_dropped, char ***notes) {
+        const uint64_t net = UINT64_C(1) << CAP_NET_BIND_SERVICE | UINT64_C(1) << CAP_NET_ADMIN |
+                             UINT64_C(1) << CAP_NET_RAW | UINT64_C(1) << CAP_NET_BROADCAST;
+
+        *ret_dropped = 0;
+        if (users->mode == CONVERT_USERNS_IDENTITY)
+                *ret_dropped = net;
+        if (users->mode != CONVERT_USERNS_PRIVATE || own_network || !(mask & net & ~convert_dropped_capabilities(u)))
+                return 0;
+        *ret_dropped = net;
+        return strv_appendf(notes, "<user-namespace mode=\"private\"/> with the host's network: CAP_NET_BIND_SERVICE, "
+                            "CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BROADCAST are not kept, as the kernel checks them "
+                            "in the host's user namespace, where the service has none; a bind() below 1024 fails. A "
+                            "network of its own (PrivateNetwork=yes, or <network mode=\"private\"/> or \"bridge\") "
+                            "is its user namespace's, where they are real");
+}
+
+int convert_profile(const UnitProps *u, const char *name, const char *user_namespace, bool keep_unsafe,
+                    bool accept_widening, char **ret_text, char ***ret_notes) {
         _cleanup_buffer_ Buffer body = {}, text = {};
         _cleanup_strv_free_ char **notes = NULL;
-        bool own_network = convert_own_network(u);
-        uint64_t kept = 0;
+        _cleanup_(convert_users_done) ConvertUsers users = {};
+        bool own_network = convert_own_network(u), root;
+        uint64_t kept = 0, mask, lost;
         int r = 0;
 
         r = convert_check_environment(u);
         if (r < 0)
                 return r;
+        r = convert_users(u, user_namespace, &users, &notes);
+        if (r < 0)
+                return r == -ENOMEM ? log_oom() : r;
+        /* a dynamic user is never root; its capabilities are its ambient ones */
+        root = users.user ? streq(users.user, "root") || streq(users.user, "0") :
+                            isempty(u->user) || streq(u->user, "root") || streq(u->user, "0");
 
         buffer_printf(&body, "<sandbox name=\"%s\">\n", name);
         if (!isempty(u->description)) {
@@ -505,7 +537,7 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 buffer_append_xml(&body, u->description);
                 buffer_append(&body, "</description>\n");
         }
-        r = exec_element(&body, u, &notes);
+        r = exec_element(&body, u, &users, &notes);
         if (r < 0)
                 goto finish;
         buffer_printf(&body, "  <service type=\"%s\"", service_type(u, &notes));
@@ -521,23 +553,19 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
         else if (u->timeout_stop_usec != u->default_timeout_stop_usec)
                 buffer_printf(&body, " timeout-stop-sec=\"%llums\"", (unsigned long long) (u->timeout_stop_usec / 1000));
         buffer_append(&body, "/>\n");
-        r = filesystem_element(&body, u, &notes);
+        r = filesystem_element(&body, u, &users, &notes);
         if (r < 0)
                 goto finish;
         r = convert_network(&body, u, &notes);
         if (r < 0)
                 goto finish;
-        if (convert_user_namespace(&body, u, &notes) < 0) {
-                r = -ENOMEM;
-                goto finish;
-        }
+        convert_users_element(&body, &users);
         /* a service that takes a bus name talks to the system bus: its
          * socket, alone; the other interfaces are the defaults. Not for
          * root, nor one keeping CAP_SETUID: the bus grants root every
          * call, systemd's to start a unit outside the sandbox among them,
          * and validate refuses such a profile */
         if (streq(u->type, "dbus") || !isempty(u->bus_name)) {
-                bool root = isempty(u->user) || streq(u->user, "root") || streq(u->user, "0");
                 bool setuid = (u->ambient_capabilities & u->capability_bounding_set &
                                ~convert_dropped_capabilities(u)) & (UINT64_C(1) << CAP_SETUID);
 
@@ -558,10 +586,11 @@ int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool
                 goto finish;
         }
         buffer_append(&body, "  <security>\n");
-        r = capabilities(&body, (isempty(u->user) || streq(u->user, "root") || streq(u->user, "0") ?
-                                 u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set) &
-                                ~convert_dropped_capabilities(u),
-                         !own_network, keep_unsafe, &notes, &kept);
+        mask = (root ? u->capability_bounding_set : u->ambient_capabilities & u->capability_bounding_set) &
+               ~convert_dropped_capabilities(u);
+        r = userns_network_caps(u, &users, own_network, mask, &lost, &notes);
+        if (r >= 0)
+                r = capabilities(&body, mask & ~lost, !own_network, keep_unsafe, &notes, &kept);
         if (r < 0)
                 goto finish;
         if (u->apparmor_profile)

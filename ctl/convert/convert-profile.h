@@ -12,7 +12,7 @@
 
 /* Refuses, with one line on stderr, a unit a sandbox cannot run as the
  * unit says (not loaded, masked, a oneshot, started by a socket with
- * Accept=yes, a dynamic user, ...): -EINVAL. */
+ * Accept=yes, ...): -EINVAL. */
 int convert_check(const UnitProps *u);
 
 /* The profile of sandbox name that runs u's service: its command, user,
@@ -23,7 +23,9 @@ int convert_check(const UnitProps *u);
  * equivalent, and every such capability, is one line of *ret_notes, and
  * also in a comment at the top of the profile. A setting that confines
  * and that the profile cannot carry refuses the conversion
- * (convert-widen.h), unless accept_widening. Returns 0, -ENOMEM, or
+ * (convert-widen.h), unless accept_widening. user_namespace: convert's
+ * --user-namespace=, "identity", "private" or NULL (convert-userns.h).
+ * Returns 0, -ENOMEM, or
  * -EINVAL or -EPERM after saying why. */
-int convert_profile(const UnitProps *u, const char *name, bool keep_unsafe, bool accept_widening, char **ret_text,
-                    char ***ret_notes);
+int convert_profile(const UnitProps *u, const char *name, const char *user_namespace, bool keep_unsafe,
+                    bool accept_widening, char **ret_text, char ***ret_notes);

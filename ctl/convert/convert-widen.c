@@ -58,7 +58,7 @@ const ConfiningSetting confining_settings[] = {
         { "RestrictAddressFamilies", "(bas)", NULL, NULL },
         { "MemoryDenyWriteExecute", "b", NULL, NULL },
         { "SystemCallFilter", "(bas)", NULL, NULL }, /* from the manager (convert-syscalls.c) */
-        { "PrivateUsers", "b", NULL, NULL }, /* convert_user_namespace() */
+        { "PrivateUsers", "b", NULL, NULL }, /* convert-userns.c */
         { "RestrictFileSystems", "(bas)", NULL, NULL },
         { "RestrictNetworkInterfaces", "(bas)", NULL, NULL },
         { "ProcSubset", "s", "all", NULL },
@@ -190,24 +190,6 @@ static bool restriction_carried(const UnitProps *u, const char *setting) {
                 return convert_system_calls_why(u, &why) == 0 && !why;
         }
         return false;
-}
-
-int convert_user_namespace(Buffer *b, const UnitProps *u, char ***notes) {
-        bool root = isempty(u->user) || streq(u->user, "root") || streq(u->user, "0");
-
-        if (!confining_value(u, "PrivateUsers"))
-                return 0;
-        buffer_append(b, "  <user-namespace mode=\"identity\"/>\n");
-        if (strv_appendf(notes, "PrivateUsers=yes: carried, <user-namespace mode=\"identity\"/>: root, the service's user "
-                         "and its groups are themselves in a user namespace of its own, every other user and group "
-                         "the overflow ID (nobody); the capabilities it keeps act in that namespace only, and "
-                         "CAP_NET_BIND_SERVICE, CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BROADCAST are not kept: the "
-                         "kernel checks them in the host's user namespace, where the unit had them no more%s",
-                         root ? "; it runs as root, and root's capabilities are the namespace's, as under systemd: not "
-                                "over the host's network, devices or other users' files, while root's own files stay "
-                                "root's" : "") < 0)
-                return -ENOMEM;
-        return 0;
 }
 
 int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes) {

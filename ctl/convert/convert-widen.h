@@ -49,10 +49,6 @@ uint64_t convert_dropped_capabilities(const UnitProps *u);
  * convert_widening(), which refuses it. 0 or -ENOMEM. */
 int convert_restrictions(Buffer *b, const UnitProps *u, char ***notes);
 
-/* PrivateUsers=yes: <user-namespace mode="identity"/>, at the top level,
- * and a note. Returns 0 or -ENOMEM. */
-int convert_user_namespace(Buffer *b, const UnitProps *u, char ***notes);
-
 /* Every setting of u that confines and that the profile does not carry:
  * an implied one a note; any other an error line each, 1 when there was
  * one and accept is false, or a note that says what is lost when it is

@@ -36,13 +36,14 @@
 #define SETTLE_MS 2000
 
 typedef struct Args {
-        const char *unit_arg, *name, *output;
+        const char *unit_arg, *name, *output, *user_namespace;
         bool enable, replace, keep_unsafe, accept_widening;
 } Args;
 
 void verb_convert_help(_unused_ const char *verb) {
         printf("sandboxctl convert UNIT [--name=NAME] [--output=FILE|-] [--replace] [--enable]\n"
-               "                        [--keep-unsafe-caps] [--accept-widening]\n\n"
+               "                        [--keep-unsafe-caps] [--accept-widening]\n"
+               "                        [--user-namespace=identity|private]\n\n"
                "Writes a sandbox profile that runs service UNIT as systemd loaded it, to\n"
                "%s/NAME.xml (NAME: the unit's name; --output elsewhere, \"-\" for standard\n"
                "output). Settings without an equivalent are listed on standard error and in a\n"
@@ -56,6 +57,9 @@ void verb_convert_help(_unused_ const char *verb) {
                "(SystemCallFilter=, RestrictAddressFamilies=, a lower LimitNOFILE=, ...) refuses\n"
                "the conversion, one line each; --accept-widening converts anyway, each setting\n"
                "lost listed. EnvironmentFile= stays a file read at each start, never copied.\n\n"
+               "PrivateUsers=yes becomes <user-namespace mode=\"identity\"/>, DynamicUser=yes\n"
+               "<user-namespace mode=\"private\"/> (its user is none of the host's); --user-namespace\n"
+               "chooses the mode for either, or adds one to a unit with neither.\n\n"
                "A socket-activated service keeps its socket: with --enable, the socket starts\n"
                "sandbox@NAME instead. An instance of a template is named PREFIX-INSTANCE.\n", PROFILE_DIR);
 }
@@ -71,7 +75,13 @@ static int parse(const VerbArgs *va, Args *a) {
                 .replace = verb_flag(va, "replace"),
                 .keep_unsafe = verb_flag(va, "keep-unsafe-caps"),
                 .accept_widening = verb_flag(va, "accept-widening"),
+                .user_namespace = verb_value(va, "user-namespace"),
         };
+        if (a->user_namespace && !streq(a->user_namespace, "identity") && !streq(a->user_namespace, "private")) {
+                fprintf(stderr, "sandboxctl convert: --user-namespace=%s: allowed: identity, private\n",
+                        a->user_namespace);
+                return EXIT_USAGE;
+        }
         if (a->enable && a->output) {
                 fprintf(stderr, "sandboxctl convert: --enable writes to %s; it does not take --output\n", PROFILE_DIR);
                 return EXIT_USAGE;
@@ -348,7 +358,8 @@ int verb_convert(VerbArgs *va, char * const *dirs) {
                                 "and %zu drop-in%s, without what the manager adds (its defaults, generators, most "
                                 "specifiers)\n", why, unit, source, n_dropins, n_dropins == 1 ? "" : "s");
         }
-        if (convert_check(&u) < 0 || convert_profile(&u, name, a.keep_unsafe, a.accept_widening, &text, &notes) < 0)
+        if (convert_check(&u) < 0 || convert_profile(&u, name, a.user_namespace, a.keep_unsafe, a.accept_widening, &text,
+                                                       &notes) < 0)
                 return EXIT_INVALID;
         STRV_FOREACH(n, notes)
                 fprintf(stderr, "sandboxctl convert: %s: %s\n", unit, *n);

@@ -2,13 +2,17 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
 #include "log.h"
 #include "run-lock.h"
 #include "sandboxctl.h"
 #include "search-path.h"
+#include "state.h"
+#include "state-dir.h"
 #include "status-network.h"
+#include "status-userns.h"
 #include "strv.h"
 #include "unit-bus.h"
 
@@ -20,6 +24,9 @@ typedef struct Row {
         const char *unit_state; /* ActiveState of sandbox@NAME.service; NULL without systemd */
         const char *network_mode; /* the profile's; NULL when invalid */
         NetLease *lease;  /* a bridged network's, while it runs */
+        StatusRange range; /* <user-namespace mode="private"/>: kept in its state */
+        bool has_range;
+        char *users;      /* its service's user namespace's maps; NULL: the host's, or not known */
 } Row;
 
 static void load_row(Row *row, char * const *dirs) {
@@ -95,6 +102,30 @@ static void load_leases(Row *rows, size_t n) {
         }
 }
 
+/* The range each row's sandbox keeps in its state, and the maps of its
+ * service's user namespace while it runs (status-userns.h). The state
+ * is root's: for another user, or when what is there is not a range of
+ * ours (logged), none is shown; the list is what matters. */
+static void load_users(Row *rows, size_t n) {
+        _cleanup_close_ int root = -EBADF;
+
+        if (n > 0 && geteuid() == 0)
+                root = state_root_walk(STATE_ROOT_DEFAULT, STATE_PATH);
+        for (size_t i = 0; i < n; i++) {
+                const char *name = rows[i].entry->name;
+
+                if (root >= 0) {
+                        _cleanup_free_ char *path = path_join2(STATE_ROOT_DEFAULT, name);
+                        _cleanup_close_ int state = path ? state_step_down(root, name, path, STATE_PATH) : -ENOMEM;
+                        /* a record that is not one of ours is logged, not shown */
+                        int r = state >= 0 ? status_userns_range(state, &rows[i].range) : state;
+
+                        rows[i].has_range = r >= 0;
+                }
+                (void) status_userns_running(name, &rows[i].users);
+        }
+}
+
 static void print_json(Row *rows, size_t n) {
         _cleanup_buffer_ Buffer b = {};
 
@@ -117,6 +148,8 @@ static void print_json(Row *rows, size_t n) {
                 json_append_string(&b, rows[i].unit_state);
                 buffer_append(&b, ",\n  ");
                 status_network_json(&b, rows[i].network_mode, rows[i].lease);
+                buffer_append(&b, ",\n  ");
+                status_userns_json(&b, rows[i].has_range ? &rows[i].range : NULL, rows[i].users);
                 buffer_append_char(&b, '}');
         }
         buffer_append(&b, n ? "\n]\n" : "]\n");
@@ -180,6 +213,7 @@ int verb_list(_unused_ VerbArgs *a, char * const *dirs) {
         states = load_unit_states(rows, n);
         if (arg_json) {
                 load_leases(rows, n);
+                load_users(rows, n);
                 print_json(rows, n);
         } else
                 print_table(rows, n, strv_length(skipped));
@@ -187,6 +221,7 @@ int verb_list(_unused_ VerbArgs *a, char * const *dirs) {
                 free(rows[i].error);
                 strv_free(rows[i].wanted_by);
                 free(rows[i].lease);
+                free(rows[i].users);
         }
         free(rows);
         profile_entries_free(entries, n);

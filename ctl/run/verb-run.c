@@ -30,6 +30,7 @@
 #include "paths.h"
 #include "run-limits.h"
 #include "run-state-key.h"
+#include "run-unprivileged.h"
 #include "sandboxctl.h"
 #include "strv.h"
 #include "verbs.h"
@@ -94,7 +95,9 @@ static int environment_files(Profile *p) {
 
 void verb_run_help(_unused_ const char *verb) {
         printf("sandboxctl run [--state-root=DIR] [--without-limits] [--debug] PATH|NAME [-- COMMAND [ARGUMENT...]]\n\n"
-               "Runs the sandbox of a profile in the foreground, as root, without its unit; with\n"
+               "Runs the sandbox of a profile in the foreground, as root, without its unit; run by\n"
+               "a user who is not root, in a user namespace of their IDs from /etc/subuid and\n"
+               "/etc/subgid (newuidmap, newgidmap), with state in ~/.local/state/sandbox; with\n"
                "COMMAND, runs it instead of the profile's command, in the same sandbox. The exit\n"
                "status is the command's; 125 when the sandbox could not be built.\n"
                "The profile's <resources> apply: in a transient scope of systemd's where systemd\n"
@@ -213,6 +216,9 @@ int verb_run(VerbArgs *a, char * const *dirs) {
         _cleanup_(run_cgroup_remove) RunCgroup cg = {};
         const char *profile = a->n_operands > 0 ? a->operands[0] : NULL;
         char **cmd = a->command;
+        /* a user's run: in a user namespace of the caller's IDs */
+        bool unprivileged = geteuid() != 0;
+        RunRange range = {};
         int r;
 
         if (!profile && cmd && cmd[0]) {
@@ -237,6 +243,9 @@ int verb_run(VerbArgs *a, char * const *dirs) {
         r = profile_compile_helper_argv(p, helper, &args);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot compile: %m", p->path), EXIT_INVALID;
+        if (unprivileged && (run_range_read("/etc/subuid", "/etc/subgid", &range) < 0 ||
+                             run_unprivileged_check(p, &range, verb_flag(a, "without-limits")) < 0))
+                return EXIT_INVALID;
 
         /* the compiled options, ours, then "--" and the command */
         size_t dashdash = 0;
@@ -245,10 +254,14 @@ int verb_run(VerbArgs *a, char * const *dirs) {
         for (size_t j = 0; j < dashdash; j++)
                 if (strv_append(&full, args[j]) < 0)
                         return log_oom(), EXIT_INVALID;
-        if ((a->state_root_arg && strv_consume(&full, helper_option_arg(HELPER_OPT_STATE_ROOT, a->state_root_arg)) < 0) ||
-            (verb_flag(a, "debug") && strv_consume(&full, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0))
+        if (unprivileged) {
+                if (run_unprivileged_options(a->state_root_arg, &full) < 0)
+                        return EXIT_INVALID;
+        } else if (a->state_root_arg && strv_consume(&full, helper_option_arg(HELPER_OPT_STATE_ROOT, a->state_root_arg)) < 0)
                 return log_oom(), EXIT_INVALID;
-        if (run_state_key(p, a->state_root_arg, &full) < 0)
+        if (verb_flag(a, "debug") && strv_consume(&full, helper_option_arg(HELPER_OPT_DEBUG, NULL)) < 0)
+                return log_oom(), EXIT_INVALID;
+        if (!unprivileged && run_state_key(p, a->state_root_arg, &full) < 0)
                 return EXIT_INVALID;
         if (strv_append(&full, "--") < 0)
                 return log_oom(), EXIT_INVALID;
@@ -261,7 +274,7 @@ int verb_run(VerbArgs *a, char * const *dirs) {
         }
 
         /* before the environment is the service's: the bus's address */
-        int limited = apply_limits(p, verb_flag(a, "without-limits"), &cg);
+        int limited = unprivileged ? 0 : apply_limits(p, verb_flag(a, "without-limits"), &cg);
         if (limited < 0)
                 return -limited;
 
@@ -287,6 +300,8 @@ int verb_run(VerbArgs *a, char * const *dirs) {
 
         if (limited > 0)
                 return run_in_cgroup(full, &cg);
+        if (unprivileged)
+                return run_unprivileged_exec(full, &range), EXIT_INVALID;
         fflush(stdout);
         execv(full[0], full);
         log_error_errno(-errno, "execute %s: %m", full[0]);

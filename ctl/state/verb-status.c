@@ -67,6 +67,8 @@ typedef struct Status {
         bool label_known;   /* its label could be read (or there is none) */
         char *users;        /* its user namespace's maps, NULL: the host's (status-userns.h) */
         bool users_known;
+        StatusRange range;  /* <user-namespace mode="private"/>: its range, kept in its state */
+        bool has_range;
         NetLease lease;     /* a bridged network's, while it runs */
         bool has_lease;
         Mount *mounts;
@@ -303,7 +305,7 @@ static int status_image(Status *s, int state) {
 /* The size of STATE_ROOT/NAME, when it exists. */
 static int status_state(Status *s, const char *state_root) {
         _cleanup_close_ int root = -EBADF, state = -EBADF;
-        int r;
+        int r, k;
 
         s->state_path = path_join2(state_root, s->name);
         if (!s->state_path)
@@ -323,6 +325,11 @@ static int status_state(Status *s, const char *state_root) {
         s->has_size = r >= 0;
         if (status_image(s, state) < 0)
                 return -EIO;
+        /* logged; the rest is still shown */
+        k = status_userns_range(state, &s->range);
+        s->has_range = k >= 0;
+        if (k < 0 && k != -ENOENT)
+                return k;
         return r;
 }
 
@@ -440,6 +447,11 @@ static void print_text(const Status *s) {
         if (s->init && s->users_known)
                 printf("      users: %s%s\n", s->users ? "a user namespace of its own: " : "the host's",
                        s->users ? s->users : "");
+        /* the sandbox's for as long as its state exists, running or not */
+        if (s->has_range)
+                printf("      range: %" PRIu32 "-%" PRIu32 " (private%s)\n", s->range.base,
+                       s->range.base + (s->range.size - 1),
+                       s->range.shifting ? "; the shift of its state is not finished, done again at the next start" : "");
         if (s->has_lease)
                 status_network_print(&s->lease);
         if (!s->has_state)
@@ -508,9 +520,8 @@ static int print_json(const Status *s) {
         json_append_number(&b, "service_pid", (uint64_t) s->service, s->service > 0);
         buffer_append(&b, ", \"label\": ");
         json_append_path(&b, s->label);
-        /* null: the host's, or not known */
-        buffer_append(&b, ", \"user_namespace\": ");
-        json_append_path(&b, s->users);
+        buffer_append(&b, ",\n ");
+        status_userns_json(&b, s->has_range ? &s->range : NULL, s->users);
         buffer_append(&b, ",\n ");
         status_network_json(&b, s->network_mode, s->has_lease ? &s->lease : NULL);
         buffer_append(&b, ",\n \"state_path\": ");
@@ -552,8 +563,9 @@ void verb_status_help(_unused_ const char *verb) {
         printf("sandboxctl status [--state-root=DIR] [--json] NAME\n\n"
                "Shows sandbox NAME: its profile, its unit sandbox@NAME.service as systemd\n"
                "sees it, whether it runs (its helper holds %s/NAME/lock), the mounts\n"
-               "in it, its service's security label, its bridged network's interface,\n"
-               "addresses and forwards, and the size of its state.\n"
+               "in it, its service's security label and user namespace, its bridged network's\n"
+               "interface, addresses and forwards, the range of host IDs its state has\n"
+               "(<user-namespace mode=\"private\"/>), and the size of its state.\n"
                "Exit status 0 when it runs, 3 when not.\n\n"
                "Options:\n"
                "  -h --help              Show this help\n"

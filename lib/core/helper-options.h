@@ -84,6 +84,8 @@
           "an IPv4 or IPv6 address") \
         X(HOSTNAME,             "hostname",             required_argument, STRING, hostname, hostname_is_valid, "a host name") \
         X(USER_NAMESPACE,       "user-namespace",       required_argument, STRING, user_namespace, user_namespace_is_valid, "identity|private") \
+        X(UNPRIVILEGED,         "unprivileged",         no_argument,       FLAG, unprivileged, , ) \
+        X(RUNTIME_ROOT,         "runtime-root",         required_argument, STRING, runtime_root, path_is_normalized_absolute, "an absolute path") \
         X(USER,                 "user",                 required_argument, STRING, user, user_name_is_valid, "a user or group name or id") \
         X(GROUP,                "group",                required_argument, STRING, group, user_name_is_valid, "a user or group name or id") \
         X(SUPPLEMENTARY_GROUPS, "supplementary-groups", required_argument, LIST, supplementary_groups, user_name_is_valid, \

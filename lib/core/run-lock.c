@@ -130,6 +130,12 @@ static int lock_take(int fd, int dir, bool *ending) {
         }
 }
 
+static const char *runtime_root = RUNTIME_ROOT;
+
+void run_lock_set_root(const char *root) {
+        runtime_root = root ? root : RUNTIME_ROOT;
+}
+
 int instance_lock(const char *name, char *rundir, size_t size) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_close_ int dir = -EBADF;
@@ -138,9 +144,9 @@ int instance_lock(const char *name, char *rundir, size_t size) {
         bool ending = false;
         int r = 0;
 
-        if (mkdir(RUNTIME_ROOT, 0755) < 0 && errno != EEXIST)
-                return log_error_errno(-errno, "lock: create %s: %m", RUNTIME_ROOT);
-        snprintf(rundir, size, "%s/%s", RUNTIME_ROOT, name);
+        if (mkdir(runtime_root, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(-errno, "lock: create %s: %m", runtime_root);
+        snprintf(rundir, size, "%s/%s", runtime_root, name);
         if (mkdir(rundir, 0700) < 0 && errno != EEXIST)
                 return log_error_errno(-errno, "lock: create %s: %m", rundir);
         /* root's directory, not something put there to be followed */

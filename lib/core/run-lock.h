@@ -18,6 +18,11 @@
  * sandbox that has ended while its keeper takes its mounts down */
 #define LOCK_ENDING_WAIT_MS 5000
 
+/* Where instance_lock() makes the runtime directories: RUNTIME_ROOT, or
+ * for an unprivileged run the caller's own (sandbox-helper(8),
+ * --runtime-root), which must exist. root is kept, not copied. */
+void run_lock_set_root(const char *root);
+
 /* Makes /run/sandbox/NAME (the sandbox's runtime directory, returned in
  * rundir) and takes the lock in it that keeps a second instance of NAME
  * from starting, waiting for a sandbox of that name that has ended

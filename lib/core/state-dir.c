@@ -16,6 +16,23 @@ int state_step_down(int dir, const char *name, const char *shown, StateOpen flag
         return state_step_down_owned(dir, name, shown, flags, 0);
 }
 
+static uid_t unmapped_owner = (uid_t) -1;
+
+void state_root_trust_unmapped(uid_t overflow) {
+        unmapped_owner = overflow;
+}
+
+/* root, or also (BASE, a sandbox's root on the host, 0: none); above the
+ * state root of an unprivileged run, the overflow ID too */
+static bool owner_is_trusted(const struct stat *st, StateOpen flags, uid_t also) {
+        bool others = st->st_mode & (S_IWGRP | S_IWOTH);
+
+        if (st->st_uid == 0 || (also != 0 && st->st_uid == also))
+                return !(flags & STATE_CREATE) || !others;
+        return (flags & STATE_ABOVE) && unmapped_owner != (uid_t) -1 && st->st_uid == unmapped_owner &&
+               (!others || (st->st_mode & S_ISVTX));
+}
+
 int state_step_down_owned(int dir, const char *name, const char *shown, StateOpen flags, uid_t also) {
         const int mode = (flags & STATE_PATH ? O_PATH : O_RDONLY) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
         _cleanup_close_ int fd = -EBADF;
@@ -38,7 +55,7 @@ int state_step_down_owned(int dir, const char *name, const char *shown, StateOpe
         }
         if (fstat(fd, &st) < 0)
                 return log_error_errno(-errno, "state directory %s: %m", shown);
-        if ((st.st_uid != 0 && st.st_uid != also) || ((flags & STATE_CREATE) && (st.st_mode & (S_IWGRP | S_IWOTH))))
+        if (!owner_is_trusted(&st, flags, also))
                 return log_error_errno(-EPERM, "state directory %s: owned by uid %u with mode %04o; it must be owned by "
                                        "root and writable only by root", shown, (unsigned) st.st_uid,
                                        (unsigned) (st.st_mode & 07777));
@@ -68,7 +85,7 @@ int state_root_walk(const char *state_root, StateOpen flags) {
                 n += (size_t) snprintf(shown + n, sizeof(shown) - n, "/%s", comp);
                 /* the last component is made when missing (a fresh
                  * /var/lib/sandbox), the ones above must be there */
-                r = state_step_down(fd, comp, shown, last ? flags : flags & ~STATE_CREATE);
+                r = state_step_down(fd, comp, shown, last ? flags : (flags & ~STATE_CREATE) | STATE_ABOVE);
                 if (r < 0)
                         return r;
                 close(fd);

@@ -22,7 +22,21 @@ typedef enum StateOpen {
         STATE_CREATE = 1 << 0,
         /* an O_PATH fd (enough to open below it) rather than O_RDONLY */
         STATE_PATH = 1 << 1,
+        /* a directory above the state root (state_root_walk() sets it) */
+        STATE_ABOVE = 1 << 2,
 } StateOpen;
+
+/* In the user namespace of an unprivileged run (sandboxctl run by a user
+ * who is not root) the host's root is not mapped: the directories above
+ * the state root that it owns show as the overflow ID. Once this is
+ * called, a directory above the state root owned by overflow, and
+ * writable by no group or other unless sticky (as /tmp), is taken for
+ * the host root's; the state root and all below it must still be the
+ * namespace's root's, the caller. sandboxctl checked the same path with
+ * the host's owners before (an ID the namespace does not map shows as
+ * overflow too), and only root or the caller could have changed it
+ * since. */
+void state_root_trust_unmapped(uid_t overflow);
 
 /* name below dir, as the header says; shown is its path, for messages.
  * Returns the fd; -ENOENT (not logged) when it is missing and not to be

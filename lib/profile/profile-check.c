@@ -191,17 +191,21 @@ static unsigned check_system_calls(const Profile *p, Diagnostics *d) {
 }
 
 /* In a user namespace of its own the service's capabilities are that
- * namespace's. The network namespace, the host's or the one the helper
- * makes before the user namespace, belongs to the host's user namespace,
- * where the kernel checks these: the service would start and fail at
- * its first bind() below 1024 or raw socket. */
+ * namespace's, and the kernel checks these in the network namespace's
+ * owner. Under identity the network namespace, the host's or the one the
+ * helper makes before the user namespace, belongs to the host's user
+ * namespace; under private only the host's network does, a network of
+ * the sandbox's own (none, private, bridge) is made by the service's
+ * user namespace, where they are real. Where they are not, the service
+ * would start and fail at its first bind() below 1024 or raw socket. */
 static const char *const userns_lost_caps[] = { "CAP_NET_BIND_SERVICE", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BROADCAST" };
 
 static unsigned check_user_namespace(const Profile *p, Diagnostics *d) {
         const char *file = p->caps_origin.file ? p->caps_origin.file : p->path;
+        bool private = p->user_namespace == USERNS_PRIVATE;
         unsigned problems = 0;
 
-        if (p->user_namespace == USERNS_NONE)
+        if (p->user_namespace == USERNS_NONE || (private && p->network != NETWORK_HOST))
                 return 0;
         for (size_t i = 0; i < ELEMENTSOF(userns_lost_caps); i++) {
                 if (!strv_contains(p->keep_caps, userns_lost_caps[i]) &&
@@ -209,9 +213,9 @@ static unsigned check_user_namespace(const Profile *p, Diagnostics *d) {
                         continue;
                 diag_add(d, file, p->caps_origin.line, "<capabilities>: %s cannot be kept with <user-namespace mode=\"%s\"> "
                          "(%s:%u): the kernel checks it in the network namespace's owner, the host's user namespace, where "
-                         "the service has no capability; leave it out, or the user namespace", userns_lost_caps[i],
+                         "the service has no capability; leave it out, or the user namespace%s", userns_lost_caps[i],
                          user_namespace_mode_to_string(p->user_namespace), p->user_namespace_origin.file,
-                         p->user_namespace_origin.line);
+                         p->user_namespace_origin.line, private ? ", or give the sandbox a network of its own" : "");
                 problems++;
         }
         return problems;

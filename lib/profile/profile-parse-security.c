@@ -191,9 +191,11 @@ static void parse_capabilities(ParseContext *c, xmlNodePtr n) {
  * host's, where eth0's peer is. So CAP_NET_ADMIN of the host's user
  * namespace reaches the host's links and bridge from there, whether
  * kept or kept as unsafe; in a user namespace of the service's own it
- * reaches neither, nor the sandbox's own network, which belongs to the
- * host's user namespace (refused below as for any such capability). The
- * helper refuses it the same way. */
+ * reaches neither. Under identity the sandbox's own network belongs to
+ * the host's user namespace too (refused in profile-check.c as for any
+ * such capability); under private it belongs to the service's, where
+ * the capability acts on that network only. The helper refuses it the
+ * same way. */
 static bool net_admin_reaches_host(const Profile *p, const char *cap) {
         return p->network == NETWORK_BRIDGE && p->user_namespace == USERNS_NONE && streq(cap, "CAP_NET_ADMIN");
 }
@@ -351,6 +353,7 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                         _cleanup_free_ char *mcs = attr(k, "mcs");
                         char *label = attr(k, "label");
 
+                        p->selinux_origin = (Origin) { c->file, line_of(k) };
                         if (mcs && label) {
                                 free(label); /* the schema reported the pair */
                                 continue;
@@ -376,6 +379,7 @@ void profile_parse_security(ParseContext *c, xmlNodePtr n) {
                 } else if (is(k, "apparmor")) {
                         char *profile = attr(k, "profile");
 
+                        p->apparmor_origin = (Origin) { c->file, line_of(k) };
                         if (profile && (!*profile || !text_is_printable(profile) || strchr(profile, ' '))) {
                                 problem(c, k, "profile \"%s\" is not an AppArmor profile name; allowed: a name without spaces, "
                                         "e.g. \"sandbox-default\"", profile);

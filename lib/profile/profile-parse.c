@@ -512,6 +512,7 @@ static void parse_resources(ParseContext *c, xmlNodePtr n) {
         unsigned pct;
         char *s;
 
+        p->resources_origin = (Origin) { c->file, line_of(n) };
         if ((s = size_attr(c, n, "memory", true)))
                 replace(&p->memory_max, s);
         if (cpu) {

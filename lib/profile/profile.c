@@ -108,7 +108,7 @@ static const char *const network_modes[] = {
 };
 
 static const char *const user_namespace_modes[] = {
-        [USERNS_NONE] = "none", [USERNS_IDENTITY] = "identity",
+        [USERNS_NONE] = "none", [USERNS_IDENTITY] = "identity", [USERNS_PRIVATE] = "private",
 };
 
 const char *service_type_to_string(ServiceType t) {

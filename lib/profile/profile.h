@@ -59,12 +59,15 @@ typedef struct ProfilePort {
 #define PROFILE_NET_RULES_MAX 256
 #define PROFILE_DNS_MAX 3
 
-/* <user-namespace mode=>: none, or systemd's PrivateUsers=yes: root,
- * the service's user and groups mapped to themselves, every other ID to
- * the overflow ID (userns.h in the helper) */
+/* <user-namespace mode=>: none; identity, systemd's PrivateUsers=yes:
+ * root, the service's user and groups mapped to themselves, every other
+ * ID to the overflow ID (userns.h in the helper); private: IDs 0-65535
+ * mapped to a range of the host's of the sandbox's own, kept in its
+ * state (userns-range.h), the files it sees through idmapped mounts */
 typedef enum UserNamespaceMode {
         USERNS_NONE,
         USERNS_IDENTITY,
+        USERNS_PRIVATE,
 } UserNamespaceMode;
 
 typedef enum MountKind {
@@ -222,6 +225,7 @@ typedef struct Profile {
         bool selinux_mcs;       /* mcs="dynamic": the helper makes the label */
         char *apparmor_profile;
         bool apparmor_optional;
+        Origin selinux_origin, apparmor_origin; /* the last <selinux> and <apparmor> read */
         bool seccomp_default;   /* the default deny-list (syscall-sets.h) */
         char **seccomp_allow;   /* system calls and @sets taken off it */
         char **seccomp_deny;    /* "NAME:ERRNO" or "NAME:kill" */
@@ -245,6 +249,7 @@ typedef struct Profile {
 
         /* <resources>, as written, each NULL when not given */
         char *memory_max, *cpu_quota, *tasks_max, *io_weight;
+        Origin resources_origin; /* the last <resources> read */
 
         /* <install> */
         char **wanted_by;

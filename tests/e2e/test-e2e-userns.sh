@@ -9,7 +9,10 @@
 # host's user namespace only. What crosses the sandbox keeps working
 # under the mapping: a Type=notify service's READY=1 through the relay,
 # its syslog lines in the journal, its shared runtime directory, its
-# credentials, its cgroup.
+# credentials, its cgroup. A unit with DynamicUser=yes, run once under
+# systemd, converts into <user-namespace mode="private"/>, as the ID
+# systemd gave it, with its state directory bound where systemd keeps it;
+# it is started only by a helper that maps a range of its own.
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -66,6 +69,15 @@ MemoryMax=100M
 ExecStart=/usr/local/bin/usernotify
 EOF
 e2e_file "$TMP/usernotify.service" /etc/systemd/system/usernotify.service
+# dynstate: DynamicUser=yes, once under systemd, which makes its state
+# directory in /var/lib/private and the link to it; then converted
+cat >"$TMP/dynstate.service" <<'EOF'
+[Service]
+DynamicUser=yes
+StateDirectory=dynstate
+ExecStart=/bin/sh -c 'id -u >"$STATE_DIRECTORY/made-by"; exec sleep infinity'
+EOF
+e2e_file "$TMP/dynstate.service" /etc/systemd/system/dynstate.service
 e2e_boot
 
 # the test's user, in the container's /etc only
@@ -113,7 +125,23 @@ check_eq "... which a joined command (sandboxctl exec) enters too" \
 
 check_eq "sandboxctl status shows the maps" "$(c sandboxctl status privusers | grep '^ *users: ')" \
         "      users: a user namespace of its own: uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1"
-check "... and --json" c sh -c "sandboxctl status --json privusers | grep -qF '\"user_namespace\": \"uid_map 0 0 1, $UID_N $UID_N 1; gid_map 0 0 1, $GID_N $GID_N 1\"'"
+# user_namespace FILE NAME: the field of sandboxctl's JSON in FILE, of the
+# object itself or of the array's entry NAME
+user_namespace() {
+        python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+if isinstance(o, list):
+    o = [e for e in o if e["name"] == sys.argv[2]][0]
+print(o["user_namespace"])' "$1" "$2"
+}
+expected="{'mode': 'identity', 'uid_map': '0 0 1, $UID_N $UID_N 1', 'gid_map': '0 0 1, $GID_N $GID_N 1'}"
+c sandboxctl status --json privusers >"$TMP/status.json"
+check_eq "... and --json: mode identity, the maps, no range" "$(user_namespace "$TMP/status.json" privusers)" "$expected"
+c sandboxctl status privusers >"$TMP/status.txt"
+check "... and no range line, as identity has none" bash -c '! grep -q "^ *range: " "$0"' "$TMP/status.txt"
+c sandboxctl list --json >"$TMP/list.json"
+check_eq "... and list --json" "$(user_namespace "$TMP/list.json" privusers)" "$expected"
 
 # what crosses the sandbox, under the mapping
 c sandboxctl convert usernotify --enable >"$TMP/out" 2>"$TMP/err"
@@ -142,5 +170,73 @@ check "... CAP_CHOWN kept, CAP_NET_BIND_SERVICE not (it acts in the host's user 
         grep -qF '<capabilities keep="CAP_CHOWN"/>' "$TMP/out"
 c sh -c 'cat >/tmp/rootusers.xml' <"$TMP/out"
 check "... and the profile is valid" c sh -c 'sandboxctl validate /tmp/rootusers.xml >/dev/null'
+
+# DynamicUser=yes: <user-namespace mode="private"/>, its user the ID
+# systemd gave it, its state directory where systemd keeps it
+c systemctl start dynstate.service
+check "DynamicUser=yes under systemd: active" c_wait_active dynstate.service
+DYN_UID=$(c stat -c %u /var/lib/private/dynstate 2>/dev/null)
+for _ in $(seq 50); do
+        c test -s /var/lib/private/dynstate/made-by && break
+        sleep 0.1
+done
+check_eq "... its state directory in /var/lib/private, its dynamic user's, which wrote there" \
+        "$(c cat /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
+check_eq "... and /var/lib/dynstate the link to it" "$(c readlink /var/lib/dynstate)" private/dynstate
+c systemctl stop dynstate.service
+c sandboxctl convert dynstate --output=- >"$TMP/out" 2>"$TMP/err"
+check_eq "convert of a unit with DynamicUser=yes: exit 0" "$?" 0
+check "... into <user-namespace mode=\"private\"/>" grep -qx '  <user-namespace mode="private"/>' "$TMP/out"
+check "... as the ID systemd gave it ($DYN_UID), not root" grep -qx "  <exec user=\"$DYN_UID\" group=\"$DYN_UID\">" "$TMP/out"
+check "... its state directory bound writable where systemd keeps it" \
+        grep -qx '    <bind source="/var/lib/private/dynstate" readonly="no"/>' "$TMP/out"
+check "... on a tmpfs /var/lib/private of its own, which shows nothing else" \
+        grep -qx '    <tmpfs target="/var/lib/private" mode="0755"/>' "$TMP/out"
+check "... each choice said: the mode, the user, the directory" bash -c '
+        grep -q "^sandboxctl convert: dynstate.service: DynamicUser=yes: <user-namespace mode=\"private\"/> (for a dynamic user" "$0" &&
+        grep -q "^sandboxctl convert: dynstate.service: DynamicUser=yes: its user dynstate is none of the host.s: the service runs as user and group $1 inside" "$0" &&
+        grep -q "^sandboxctl convert: dynstate.service: StateDirectory=dynstate with DynamicUser=yes: /var/lib/private/dynstate, where systemd keeps it, bound writable" "$0"' \
+        "$TMP/err" "$DYN_UID"
+c sh -c 'cat >/tmp/dynstate.xml' <"$TMP/out"
+check "... and the profile is valid" c sh -c 'sandboxctl validate /tmp/dynstate.xml >/dev/null'
+c sandboxctl convert dynstate --output=- --user-namespace=identity >"$TMP/out" 2>"$TMP/err"
+check_eq "... --user-namespace=identity refused for it: exit 1" "$?" 1
+# its start needs a helper that maps a range of its own, and a root the
+# kernel can idmap (not the overlayfs a container may run on)
+DYN_CHECKS=("convert --enable of the DynamicUser=yes unit: exit 0" "... the sandbox is active"
+        "... its service is the ID systemd gave it, inside" "... of the range status shows: BASE + that ID on the host"
+        "... what it wrote in its state directory is owned by that ID on the disk, as under systemd")
+why=
+if ! "$HELPER" --name=x --dry-run --user-namespace=private -- /bin/true >/dev/null 2>&1; then
+        why="this sandbox-helper refuses --user-namespace=private"
+else
+        c rm -f /var/lib/private/dynstate/made-by
+        c sandboxctl convert dynstate --enable >"$TMP/out" 2>"$TMP/err"
+        enabled=$?
+        if [ "$enabled" -ne 0 ]; then
+                why=$(c journalctl -u sandbox@dynstate.service --no-pager -o cat 2>/dev/null |
+                        grep -m 1 -o 'root: / is on a file system that cannot be idmapped[^(]*')
+                why=${why% }
+                [ -n "$why" ] && why="the container's $why"
+        fi
+fi
+if [ -n "$why" ]; then
+        for what in "${DYN_CHECKS[@]}"; do
+                skip "$what" "$why"
+        done
+else
+        check_eq "${DYN_CHECKS[0]}" "$enabled" 0
+        check "${DYN_CHECKS[1]}" c_wait_active sandbox@dynstate.service
+        PID=$(c_service_executed sandbox@dynstate.service)
+        for _ in $(seq 50); do
+                c test -s /var/lib/private/dynstate/made-by && break
+                sleep 0.1
+        done
+        check_eq "${DYN_CHECKS[2]}" "$(c cat /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
+        c sandboxctl status --json dynstate >"$TMP/dyn.json"
+        BASE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["user_namespace"]["base"])' "$TMP/dyn.json")
+        check_eq "${DYN_CHECKS[3]}" "$(c stat -c %u "/proc/$PID" 2>&1)" "$((BASE + DYN_UID))"
+        check_eq "${DYN_CHECKS[4]}" "$(c stat -c %u /var/lib/private/dynstate/made-by 2>&1)" "$DYN_UID"
+fi
 
 done_testing

@@ -291,39 +291,44 @@ for a in "$OTHER_ADDR6" "$OTHER_LL6"; do
 done
 finish
 
-# --- root keeping CAP_NET_ADMIN in a user namespace of its own ---
+# --- root keeping CAP_NET_ADMIN in a user namespace of its own: the
+# identity maps (the network namespace the host user namespace's), and a
+# range of its own (the network namespace its user namespace's, where the
+# capability is real) ---
 
-HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN --user-namespace=identity)
-run_helper /bin/sh -c "$INSIDE" sh "$NFT" links "${OTHER_IF:-vsb-unknown}" <"$BIN/net-bridge"
+for MODE in identity private; do
+        HELPER_ARGS=(--network=bridge --net-address="$OWN_ADDR" --keep-caps=CAP_NET_ADMIN --user-namespace="$MODE")
+        run_helper /bin/sh -c "$INSIDE" sh "$NFT" links "${OTHER_IF:-vsb-unknown}" <"$BIN/net-bridge"
 
-begin "CAP_NET_ADMIN of its own user namespace: the host's nftables not reached; the host's tables as they were"
-want nft-ruleset "ok|EPERM"
-want nft-list-host-netdev "ENOENT|EPERM"
-want nft-list-host-inet "ENOENT|EPERM"
-want nft-add-table "ok|EPERM"
-want nft-add-chain "ok|EPERM"
-want nft-flush "ok|EPERM"
-tables_unchanged
-finish
+        begin "CAP_NET_ADMIN of its own user namespace ($MODE): the host's nftables not reached; the host's tables as they were"
+        want nft-ruleset "ok|EPERM"
+        want nft-list-host-netdev "ENOENT|EPERM"
+        want nft-list-host-inet "ENOENT|EPERM"
+        want nft-add-table "ok|EPERM"
+        want nft-add-chain "ok|EPERM"
+        want nft-flush "ok|EPERM"
+        tables_unchanged
+        finish
 
-begin "CAP_NET_ADMIN of its own user namespace: the bridge and the other sandbox's link are not in its namespace (ENODEV)"
-want bridge-index ENODEV
-want other-if-index ENODEV
-want links lo,eth0
-finish
+        begin "CAP_NET_ADMIN of its own user namespace ($MODE): the bridge and the other sandbox's link are not in its namespace (ENODEV)"
+        want bridge-index ENODEV
+        want other-if-index ENODEV
+        want links lo,eth0
+        finish
 
-begin "CAP_NET_ADMIN of its own user namespace, through the id of eth0's peer's namespace: no dump of the host's links, no link on its bridge, none deleted, eth0 not moved out"
-want host-links "EPERM|EACCES|EINVAL"
-want host-link-make "EPERM|EACCES|EINVAL"
-want host-link-delete-other "EPERM|EACCES|EINVAL"
-want move-eth0 "EPERM|EACCES|EINVAL"
-want eth0-after ok
-want unshare-net EPERM
-host "no link escape0 on the host" sh -c '! ip link show dev escape0 >/dev/null 2>&1'
-host "the other sandbox's link $OTHER_IF is still on the bridge, up" \
-        sh -c "ip -o link show dev '$OTHER_IF' | grep -q 'master sandbox0 .*state UP'"
-host "the host's links are as they were (the attacker's own gone with it)" test "$(links)" = "$LINKS_BEFORE"
-finish
+        begin "CAP_NET_ADMIN of its own user namespace ($MODE), through the id of eth0's peer's namespace: no dump of the host's links, no link on its bridge, none deleted, eth0 not moved out"
+        want host-links "EPERM|EACCES|EINVAL"
+        want host-link-make "EPERM|EACCES|EINVAL"
+        want host-link-delete-other "EPERM|EACCES|EINVAL"
+        want move-eth0 "EPERM|EACCES|EINVAL"
+        want eth0-after ok
+        want unshare-net EPERM
+        host "no link escape0 on the host" sh -c '! ip link show dev escape0 >/dev/null 2>&1'
+        host "the other sandbox's link $OTHER_IF is still on the bridge, up" \
+                sh -c "ip -o link show dev '$OTHER_IF' | grep -q 'master sandbox0 .*state UP'"
+        host "the host's links are as they were (the attacker's own gone with it)" test "$(links)" = "$LINKS_BEFORE"
+        finish
+done
 HELPER_ARGS=()
 
 stop_all

@@ -42,7 +42,12 @@ release() {
 # marked NAME: the PIDs of the processes that carry the mark of NAME in
 # their environment: the helper, what it execs and the service inherit it
 marked() {
-        grep -lzx "SANDBOX_TEST_MARK=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+        local pid
+        # an ended process that the machine's init has not reaped yet (the
+        # run lock's keeper ends just after the helper) holds nothing
+        for pid in $(grep -lzx "SANDBOX_TEST_MARK=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+                [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] || echo "$pid"
+        done
 }
 
 # mounts: this namespace's mount table, for before and after

@@ -205,6 +205,9 @@ check_eq "status --json: the unit's name and states unknown, and why" \
         "('sandbox@$A.service', None, None, 'no systemd: system bus: No such file or directory')"
 check_eq "status --json: the mounts are the sandbox's PID 1's" "$(json_mounts "$TMP/running.json")" "$(mounts_of "$init")"
 check_eq "status --json: the state's path" "$(json_field "$TMP/running.json" 'o["state_path"]')" "$STATE/$A"
+check_eq "status --json: no user namespace of its own, no range: user_namespace null" \
+        "$(json_field "$TMP/running.json" 'o["user_namespace"]')" None
+check "status: no range line without one" test -z "$(line range)"
 ctl status --json --state-root="$STATE" "$A"
 bytes=$(json_field "$TMP/out" 'o["state_bytes"]')
 check_eq "status --json: the state's size is what du -sx says (the file of two names counted once)" "$bytes" \
@@ -279,6 +282,46 @@ check_eq "status --json: not running, no PIDs, no label, no mounts" \
         "(False, None, None, None, None, None)"
 check_eq "status --json: the state's size is what du -sx says" "$(json_field "$TMP/out" 'o["state_bytes"]')" \
         "$(du_bytes "$STATE/$A")"
+
+# a range of <user-namespace mode="private"/> kept in the state, as its
+# helper writes it (STATE_ROOT/NAME/userns): shown while it does not run,
+# as it stays the sandbox's for as long as the state exists
+record() { # record TEXT: the record, root's and 0644 whatever the umask
+        printf '%b' "$1" >"$STATE/$A/userns" && chmod 0644 "$STATE/$A/userns"
+}
+record '1879113728 65536 ready\n'
+ctl status --state-root="$STATE" "$A"
+check_eq "status of a stopped sandbox with a range: exit status 3, nothing on stderr" "$rc $(cat "$TMP/err")" "3 "
+check_eq "... the range, first and last ID" "$(line range)" "1879113728-1879179263 (private)"
+check "... no users line, as nothing runs" test -z "$(line users)"
+ctl status --json --state-root="$STATE" "$A"
+check_eq "status --json: user_namespace private, the range's base and size, no maps while it does not run" \
+        "$(json_field "$TMP/out" 'o["user_namespace"]')" \
+        "{'mode': 'private', 'base': 1879113728, 'size': 65536, 'uid_map': None, 'gid_map': None}"
+record '1879113728 65536 shifting\n'
+ctl status --state-root="$STATE" "$A"
+check_eq "status: a range whose state's shift is not finished says so" "$rc $(line range)" \
+        "3 1879113728-1879179263 (private; the shift of its state is not finished, done again at the next start)"
+# what is not a range of the pool's, or not root's alone, is refused
+for bad in '1879113729 65536 ready' '65536 65536 ready' '2147352576 65536 ready' '1879113728 4096 ready' \
+        '1879113728 65536 done' '01879113728 65536 ready' '1879113728 65536 ready extra' '1879113728  65536 ready'; do
+        record "$bad\\n"
+        ctl status --state-root="$STATE" "$A"
+        check_eq "status with a record \"$bad\": exit status 1, no range line, one line naming it" \
+                "$rc $(line range) $(wc -l <"$TMP/err") $(grep -c "$STATE/$A/userns is not \"BASE 65536" "$TMP/err")" "1  1 1"
+done
+record '1879113728 65536 ready'
+ctl status --state-root="$STATE" "$A"
+check_eq "status with a record without its newline: exit status 1" "$rc $(line range)" "1 "
+record '1879113728 65536 ready\n'
+chmod 0666 "$STATE/$A/userns"
+ctl status --state-root="$STATE" "$A"
+check_eq "status with a record others can write: exit status 1, not read" "$rc $(line range)" "1 "
+rm "$STATE/$A/userns"
+ln -s /etc/hostname "$STATE/$A/userns"
+ctl status --state-root="$STATE" "$A"
+check_eq "status with a record that is a symbolic link: exit status 1, not followed" "$rc $(line range)" "1 "
+rm "$STATE/$A/userns"
 
 # the profile gone, the state left: still a sandbox
 rm "$PROFILES/$A.xml"

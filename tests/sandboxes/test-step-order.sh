@@ -113,6 +113,12 @@ profile userns "  <filesystem><etc mode=\"host\"/><var mode=\"tmpfs\"/></filesys
   <user-namespace mode=\"identity\"/>"
 order "a user namespace of the service's own" init identity
 
+profile userns-private "  <filesystem><etc mode=\"overlay\"/><var mode=\"overlay\"/>
+    <bind source=\"$TMP/data\" target=\"/tmp/data\"/></filesystem>
+  <network mode=\"none\"/>
+  <user-namespace mode=\"private\"/>"
+order "a user namespace with a range of its own, idmapped mounts, its own network" userns etc var join bind network identity
+
 profile noexec "  <filesystem>
     <etc mode=\"host\"/><var mode=\"tmpfs\"/>
     <no-exec-path path=\"/\"/>

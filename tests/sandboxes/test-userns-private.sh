@@ -198,6 +198,30 @@ want kill-term EPERM
 finish
 chmod 0755 "$SHARE"
 
+# a command joined to the running sandbox: the service's user namespace,
+# as its user
+HELPER_ARGS=("${PRIVATE[@]}" --user="$SVC" --group="$SVC")
+timeout -k 5 60 "$HELPER" --name="$NAME" --state-root="$STATE" "${HELPER_ARGS[@]}" -- /bin/sleep 60 \
+        >"$TMP/service.out" 2>"$TMP/service.err" &
+BACKGROUND=$!
+begin "a joined command: the service's user namespace and range, and what it writes is BASE+ID's"
+if wait_service "$BACKGROUND"; then
+        SERVICE_NS=$(stat -L -c %i "/proc/$MAIN/ns/user")
+        timeout -k 5 60 "$HELPER" --join="$NAME" -- "${SHIP[@]}" maps "write:/var/tmp/joined-$TOKEN" \
+                <"$BIN/userns-identity" >"$TMP/out" 2>"$TMP/err"
+        RC=$?
+        want uid_map "0-$BASE-65536"
+        want userns "$SERVICE_NS"
+        want write ok
+        host "the joined command's file is BASE+$SVC's" \
+                test "$(stat -c %u "$STATE/$NAME/var/upper/tmp/joined-$TOKEN" 2>&1)" = "$((BASE + SVC))"
+else
+        RC=1
+        BAD+=("the service did not start: $(cat "$TMP/service.err")")
+fi
+finish
+stop_background
+
 # a root on a file system that takes no idmapping (overlayfs) is refused,
 # saying why, before the service runs: in a mount namespace of the
 # test's own

@@ -142,7 +142,13 @@ expect "bash: --profile-dir = : directories" "$(words "$D1")" "$(bash_complete "
 expect "bash: clone's source is a profile name" "$(words nginx)" "$(bash_complete 'sandboxctl clone ng')"
 expect "bash: clone's new name: nothing to offer" "" "$(bash_complete 'sandboxctl clone nginx ' "$TMP/empty")"
 # convert: a service unit systemd knows (not a template), and its options
-expect "bash: convert's options" "$(words --help --name= --output= --replace --enable --keep-unsafe-caps --accept-widening)" "$(bash_complete 'sandboxctl convert --')"
+expect "bash: convert's options" \
+        "$(words --help --name= --output= --replace --enable --keep-unsafe-caps --accept-widening --user-namespace=)" \
+        "$(bash_complete 'sandboxctl convert --')"
+expect "bash: convert --user-namespace=: its modes" "$(words --user-namespace=identity --user-namespace=private)" \
+        "$(bash_complete 'sandboxctl convert --user-namespace=')"
+expect "bash: convert --user-namespace MODE: a prefix filters them" "$(words private)" \
+        "$(bash_complete 'sandboxctl convert --user-namespace p')"
 mkdir -p "$TMP/out-dir" && touch "$TMP/out-dir/web.xml"
 expect "bash: convert --output FILE: a file" "$(words web.xml)" "$(bash_complete 'sandboxctl convert --output we' "$TMP/out-dir")"
 expect "bash: convert --output=FILE: a file" "$(words --output=web.xml)" "$(bash_complete 'sandboxctl convert --output=we' "$TMP/out-dir")"
@@ -154,10 +160,13 @@ if command -v systemctl >/dev/null && [ -n "$(systemctl list-unit-files --type=s
         check "bash: but no template" test -z "$(bash_complete 'sandboxctl convert ' | grep '@\.service$')"
         check "bash: after --output FILE, still the unit ($first)" \
                 grep -qx "$first" <<<"$(bash_complete "sandboxctl convert --output x.xml --name web ${first:0:3}")"
+        check "bash: after --user-namespace MODE, still the unit ($first)" \
+                grep -qx "$first" <<<"$(bash_complete "sandboxctl convert --user-namespace private ${first:0:3}")"
 else
         skip "bash: convert completes the service units systemd knows" "systemctl lists no unit files here"
         skip "bash: but no template" "systemctl lists no unit files here"
         skip "bash: after --output FILE, still the unit" "systemctl lists no unit files here"
+        skip "bash: after --user-namespace MODE, still the unit" "systemctl lists no unit files here"
 fi
 # exec: a sandbox, then after "--" a command; shell: a sandbox only
 expect "bash: exec takes a sandbox by its profile's name" "$(words nginx)" "$(bash_complete 'sandboxctl exec ng')"
@@ -195,7 +204,7 @@ fi
 
 # ---- zsh ----------------------------------------------------------------
 ZSH=$(command -v zsh)
-zsh_tests=20
+zsh_tests=21
 if [ -z "$ZSH" ]; then
         for ((i = 0; i < zsh_tests; i++)); do
                 skip "zsh: not installed"
@@ -268,6 +277,8 @@ else
                 "$(zsh_complete 'sandboxctl status --' "$TMP/empty")"
         expect "zsh: exec takes a sandbox by its profile's name" "$(words nginx)" "$(zsh_complete 'sandboxctl exec ng' "$TMP/empty")"
         expect "zsh: shell takes a sandbox" "$(words nginx)" "$(zsh_complete 'sandboxctl shell ng' "$TMP/empty")"
+        expect "zsh: convert --user-namespace=: its modes" "$(words identity private)" \
+                "$(zsh_complete 'sandboxctl convert --user-namespace=' "$TMP/empty")"
 fi
 
 done_testing

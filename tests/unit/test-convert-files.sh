@@ -2,7 +2,8 @@
 # sandboxctl convert without a systemd manager to ask: the unit is read
 # from its files (tests/unit/units/ as $SYSTEMD_UNIT_PATH), drop-ins and
 # continuation lines included, with a warning; the same refusals as with
-# a manager; --enable refused. The bus is one that does not exist, so
+# a manager; --enable refused. PrivateUsers=, DynamicUser= and
+# --user-namespace= as convert-userns.h says, each choice said. The bus is one that does not exist, so
 # that a manager on this machine is not asked. As root, the converted
 # profile also runs with "sandboxctl run": its writes through a writable
 # bind reach the host, a read-only path below it stays read-only, and
@@ -719,5 +720,108 @@ check "the line for the PIDFile='s directory: said, with the owner it gives kept
 mkdir -p "$TMP/rdcheck"
 cp "$TMP/out" "$TMP/rdcheck/rd.xml"
 check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/rdcheck/rd.xml"
+
+# ---- PrivateUsers=, DynamicUser= and --user-namespace= ------------------
+# a dynamic user: a name the host's /etc/passwd does not have
+DYN=sbxdynamic
+if grep -q "^$DYN:" /etc/passwd; then
+        echo "Bail out! $DYN is a user of this host; the dynamic user's test needs a name that is none"
+        exit 1
+fi
+printf '[Service]\nDynamicUser=yes\nAmbientCapabilities=CAP_CHOWN CAP_NET_BIND_SERVICE\nExecStart=/usr/bin/sleep infinity\n' \
+        >"$UNITS/$DYN.service"
+mkdir -p "$TMP/userns"
+for option in "" --user-namespace=private; do
+        ctl convert "$DYN" --output=- $option
+        what="DynamicUser=yes${option:+ with $option}"
+        check_eq "$what: exit 0" "$rc" 0
+        check "... into <user-namespace mode=\"private\"/>" grep -qx '  <user-namespace mode="private"/>' "$TMP/out"
+        check "... its user a numeric ID inside, the first of systemd's dynamic IDs, not root" \
+                grep -qx '  <exec user="61184" group="61184">' "$TMP/out"
+        check_eq "... saying what it chose and why, the mode first, then the user, one line each" \
+                "$(grep -o "^sandboxctl convert: $DYN.service: DynamicUser=yes: [^:]*" "$TMP/err")" \
+                "sandboxctl convert: $DYN.service: DynamicUser=yes: <user-namespace mode=\"private\"/>${option:+}$(
+                        [ -z "$option" ] && printf ' (for a dynamic user, whose user is none of the host%ss; identity maps only the host%ss own)' "'" "'")
+sandboxctl convert: $DYN.service: DynamicUser=yes: its user $DYN is none of the host's"
+        check "... the service runs as 61184 inside, said" grep -q "the service runs as user and group 61184 inside its user namespace, not root" "$TMP/err"
+        check "... PrivateTmp=, which it implies: /var/tmp a tmpfs of its own" \
+                grep -q '<tmpfs target="/var/tmp" mode="1777"/>' "$TMP/out"
+        check "... no NoNewPrivileges=no note (it implies NoNewPrivileges=yes)" bash -c '! grep -q "NoNewPrivileges=no" "$0"' "$TMP/err"
+        check "... with the host's network, CAP_NET_BIND_SERVICE is not kept (it would act nowhere), CAP_CHOWN is" \
+                grep -qx '    <capabilities keep="CAP_CHOWN"/>' "$TMP/out"
+        check "... and said" grep -q '<user-namespace mode="private"/> with the host.s network: CAP_NET_BIND_SERVICE, .* are not kept' "$TMP/err"
+        cp "$TMP/out" "$TMP/userns/$DYN.xml"
+        check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/userns/$DYN.xml"
+done
+printf 'PrivateNetwork=yes\n' >>"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=-
+check "DynamicUser=yes with a network of its own: CAP_NET_BIND_SERVICE kept, real in its user namespace's network" \
+        grep -qx '    <capabilities keep="CAP_CHOWN CAP_NET_BIND_SERVICE"/>' "$TMP/out"
+cp "$TMP/out" "$TMP/userns/$DYN.xml"
+check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/userns/$DYN.xml"
+ctl convert "$DYN" --output=- --user-namespace=identity
+check_eq "DynamicUser=yes with --user-namespace=identity: refused, exit 1, nothing written" "$rc $(wc -c <"$TMP/out")" "1 0"
+check "... saying why: its user is none of the host's, and identity maps only those" \
+        grep -q "convert: $DYN.service: DynamicUser=yes with --user-namespace=identity: its user $DYN exists only while systemd runs it, and identity maps only the host's own users" "$TMP/err"
+printf '[Service]\nDynamicUser=yes\nStateDirectory=%s-state\nExecStart=/usr/bin/sleep infinity\n' "$DYN" >"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=-
+check_eq "DynamicUser=yes with a StateDirectory= systemd has not made yet: refused, exit 1, nothing written" \
+        "$rc $(wc -c <"$TMP/out")" "1 0"
+check "... naming where systemd keeps it, and what to do" \
+        grep -q "StateDirectory=$DYN-state with DynamicUser=yes: systemd keeps it in /var/lib/private/$DYN-state, which is not there: it makes it at the unit's first start; start $DYN.service once, then convert again" "$TMP/err"
+printf '[Service]\nDynamicUser=yes\nCacheDirectory=%s/deeper\nExecStart=/usr/bin/sleep infinity\n' "$DYN" >"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=-
+check "DynamicUser=yes with CacheDirectory=NAME/deeper: refused, only a plain name is converted" \
+        bash -c '[ "$1" -eq 1 ] && grep -q "CacheDirectory=$2/deeper with DynamicUser=yes: only a plain name is converted" "$3"' \
+        _ "$rc" "$DYN" "$TMP/err"
+# a user of the host's /etc/passwd is used by systemd as it is
+printf '[Service]\nDynamicUser=yes\nUser=nobody\nExecStart=/usr/bin/sleep infinity\n' >"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=-
+check "DynamicUser=yes, User=nobody (a static user): private, the user kept" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "  <exec user=\"nobody\">" "$2" && grep -qx "  <user-namespace mode=\"private\"/>" "$2"' \
+        _ "$rc" "$TMP/out"
+check "... said" grep -q "DynamicUser=yes: nobody is a user of the host's /etc/passwd, which systemd uses then rather than a dynamic one" "$TMP/err"
+ctl convert "$DYN" --output=- --user-namespace=identity
+check "... and identity is taken for it: the user is the host's" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "  <user-namespace mode=\"identity\"/>" "$2"' _ "$rc" "$TMP/out"
+check "... said, as asked" grep -q 'DynamicUser=yes: carried, <user-namespace mode="identity"/>, as --user-namespace=identity asks' "$TMP/err"
+printf 'AmbientCapabilities=CAP_CHOWN CAP_NET_BIND_SERVICE\n' >>"$UNITS/$DYN.service"
+ctl convert "$DYN" --output=- --user-namespace=identity
+check "... its CAP_NET_BIND_SERVICE not kept under identity (it would act nowhere), CAP_CHOWN kept" \
+        grep -qx '    <capabilities keep="CAP_CHOWN"/>' "$TMP/out"
+check "... saying that the unit had it" grep -q "where the service has none, which the unit had (a bind() below 1024 fails)" "$TMP/err"
+cp "$TMP/out" "$TMP/userns/$DYN.xml"
+check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/userns/$DYN.xml"
+
+# PrivateUsers=yes: identity, what systemd does, unless private is asked for
+printf '[Service]\nPrivateUsers=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE\nExecStart=/usr/bin/sleep infinity\n' \
+        >"$UNITS/privusers.service"
+ctl convert privusers --output=-
+check "PrivateUsers=yes: <user-namespace mode=\"identity\"/> by default" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "  <user-namespace mode=\"identity\"/>" "$2"' _ "$rc" "$TMP/out"
+check "... saying why: what systemd does, and what --user-namespace=private would do" \
+        grep -q 'PrivateUsers=yes: carried, <user-namespace mode="identity"/> (what systemd does; --user-namespace=private gives it a range of the host.s IDs of its own instead)' "$TMP/err"
+ctl convert privusers --output=- --user-namespace=private
+check "PrivateUsers=yes with --user-namespace=private: <user-namespace mode=\"private\"/>" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "  <user-namespace mode=\"private\"/>" "$2"' _ "$rc" "$TMP/out"
+check "... saying so, and that root inside is not root on the host" \
+        grep -q 'PrivateUsers=yes: <user-namespace mode="private"/>, as --user-namespace=private asks (systemd.s PrivateUsers=yes is identity): .*; it runs as root inside, which is not root on the host' "$TMP/err"
+check "... CAP_NET_BIND_SERVICE not kept, as under systemd: never wider than the unit" \
+        grep -qx '    <capabilities keep="CAP_CHOWN"/>' "$TMP/out"
+cp "$TMP/out" "$TMP/userns/privusers.xml"
+check "... a valid profile" sh -c '"$0" validate "$1" >/dev/null' "$SANDBOXCTL" "$TMP/userns/privusers.xml"
+
+# a unit with neither: none, unless asked for
+ctl convert web --output=-
+check "a unit with neither PrivateUsers= nor DynamicUser=: no <user-namespace>" \
+        bash -c '[ "$1" -eq 0 ] && ! grep -q "<user-namespace" "$2"' _ "$rc" "$TMP/out"
+ctl convert web --output=- --user-namespace=private
+check "... with --user-namespace=private: <user-namespace mode=\"private\"/>, said as asked" \
+        bash -c '[ "$1" -eq 0 ] && grep -qx "  <user-namespace mode=\"private\"/>" "$2" &&
+                 grep -q "web.service: --user-namespace=private: <user-namespace mode=\"private\"/>, as asked (the unit has neither PrivateUsers= nor DynamicUser=)" "$3"' \
+        _ "$rc" "$TMP/out" "$TMP/err"
+ctl convert web --output=- --user-namespace=shared
+check_eq "--user-namespace=shared: usage error, exit 2, one line" "$rc $(wc -l <"$TMP/err") $(wc -c <"$TMP/out")" "2 1 0"
+check "... naming the values allowed" grep -qx 'sandboxctl convert: --user-namespace=shared: allowed: identity, private' "$TMP/err"
 
 done_testing

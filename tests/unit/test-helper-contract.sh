@@ -334,12 +334,19 @@ refuse "--keep-caps=net_admin (lower case, without CAP_)" "--keep-caps" --name=t
 refuse "--keep-caps with one bad name in the list" "--keep-caps" --name=t --dry-run --keep-caps=CAP_CHOWN,chown -- /bin/true
 refuse "--keep-caps with a capability this system does not know" "--keep-caps" --name=t --dry-run --keep-caps=CAP_NO_SUCH_THING -- /bin/true
 refuse "an invalid --hostname" "--hostname" --name=t --dry-run --hostname=-bad-.example -- /bin/true
+refuse "--user-namespace=shared" "--user-namespace=shared" --name=t --dry-run --user-namespace=shared -- /bin/true
 refuse "an invalid --user" "--user" --name=t --dry-run "--user=no body" -- /bin/true
 refuse "an invalid --group" "--group" --name=t --dry-run --group=a:b -- /bin/true
 refuse "a relative --workdir" "--workdir" --name=t --dry-run --workdir=srv -- /bin/true
 refuse "a --mask of /" "--mask" --name=t --dry-run --mask=/ -- /bin/true
 refuse "an unknown option" "--frobnicate" --name=t --dry-run --frobnicate -- /bin/true
 refuse "an option without its value" "--etc" --name=t --dry-run --etc
+refuse "--runtime-root without --unprivileged" "--runtime-root" --name=t --dry-run --runtime-root=/tmp/r -- /bin/true
+refuse "--unprivileged without --runtime-root" "--runtime-root" --name=t --dry-run --unprivileged --state-root=/tmp/s -- /bin/true
+refuse "--unprivileged with --block" "--unprivileged: --block" --name=t --dry-run --unprivileged --state-root=/tmp/s --runtime-root=/tmp/r \
+        --block=data:/dev/loop0 -- /bin/true
+refuse "--unprivileged with --selinux-label" "--unprivileged: --selinux-label" --name=t --dry-run --unprivileged --state-root=/tmp/s \
+        --runtime-root=/tmp/r --selinux-label=system_u:system_r:svirt_lxc_net_t:s0 -- /bin/true
 
 # ---- escaping in mount specifications -----------------------------------
 "$HELPER" --name=t --dry-run '--bind=/a\:b:/c' -- /bin/true >"$TMP/esc.plan" 2>"$TMP/esc.err"

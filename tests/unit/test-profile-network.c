@@ -4,7 +4,8 @@
  * bridged network's profile holds after the load (defaults, addresses as
  * inet_ntop() writes them, forwards, lists), how a later <network>
  * replaces an included one whole, the refusals with their lines, and the
- * helper's options and the drop-in's lines each mode compiles to. Prints
+ * helper's options and the drop-in's lines each mode compiles to; the
+ * network capabilities under <user-namespace>, by network mode. Prints
  * TAP. Its profiles are written into a temporary directory of its own,
  * removed after.
  */
@@ -254,6 +255,57 @@ static void test_refusals(void) {
               "a prefix with host bits: refused, naming the network meant");
 }
 
+/* <user-namespace mode="private"/>: the network capabilities are real
+ * in a network of the sandbox's own, which its user namespace owns, and
+ * refused with the host's; under identity refused with any network */
+static void test_user_namespace(void) {
+        _cleanup_profile_ Profile *own = load("u1.xml", HEAD "  <network mode=\"none\"/>\n  <user-namespace mode=\"private\"/>\n"
+                                              "  <security>\n    <capabilities keep=\"CAP_NET_BIND_SERVICE CAP_NET_RAW "
+                                              "CAP_NET_BROADCAST\"/>\n  </security>\n</sandbox>\n");
+        _cleanup_profile_ Profile *bridge = load("u2.xml", HEAD "  <network mode=\"bridge\"/>\n  <user-namespace mode=\"private\"/>\n"
+                                                 "  <security>\n    <capabilities keep=\"CAP_NET_ADMIN\"/>\n  </security>\n"
+                                                 "</sandbox>\n");
+        _cleanup_strv_free_ char **argv = NULL, **argv2 = NULL;
+        _cleanup_free_ char *line = NULL, *line2 = NULL;
+
+        check(own && own->user_namespace == USERNS_PRIVATE,
+              "mode=\"private\" with <network mode=\"none\">: CAP_NET_BIND_SERVICE, CAP_NET_RAW, CAP_NET_BROADCAST kept");
+        if (own) {
+                argv = helper_argv(own);
+                line = strv_join(argv, " ");
+                check(strv_contains(argv, "--user-namespace=private") && line && strstr(line, "CAP_NET_BIND_SERVICE"),
+                      "... compiled to --user-namespace=private, the capabilities with it (got \"%s\")", line ? line : "");
+        }
+        check(bridge && bridge->user_namespace == USERNS_PRIVATE && bridge->network == NETWORK_BRIDGE,
+              "mode=\"private\" in a bridged sandbox: CAP_NET_ADMIN kept (it acts on the sandbox's network only)");
+        if (bridge) {
+                argv2 = helper_argv(bridge);
+                line2 = strv_join(argv2, " ");
+                check(strv_contains(argv2, "--user-namespace=private") && strv_contains(argv2, "--network=bridge") &&
+                      line2 && strstr(line2, "CAP_NET_ADMIN"),
+                      "... compiled to --network=bridge, --user-namespace=private and the capability (got \"%s\")",
+                      line2 ? line2 : "");
+        }
+        check(refused("u3.xml", HEAD "  <network mode=\"bridge\"/>\n  <user-namespace mode=\"identity\"/>\n  <security>\n"
+                      "    <capabilities keep=\"CAP_NET_ADMIN\"/>\n  </security>\n</sandbox>\n",
+                      (const char *const[]) {
+                              "u3.xml:7: <capabilities>: CAP_NET_ADMIN cannot be kept with <user-namespace "
+                              "mode=\"identity\"> (u3.xml:5): the kernel checks it in the network namespace's owner, the "
+                              "host's user namespace, where the service has no capability; leave it out, or the user "
+                              "namespace",
+                      }, 1),
+              "mode=\"identity\" in a bridged sandbox: CAP_NET_ADMIN refused, as the network is the host user namespace's");
+        check(refused("u4.xml", HEAD "  <network mode=\"host\"/>\n  <user-namespace mode=\"private\"/>\n  <security>\n"
+                      "    <capabilities keep=\"CAP_NET_RAW\"/>\n  </security>\n</sandbox>\n",
+                      (const char *const[]) {
+                              "u4.xml:7: <capabilities>: CAP_NET_RAW cannot be kept with <user-namespace "
+                              "mode=\"private\"> (u4.xml:5): the kernel checks it in the network namespace's owner, the "
+                              "host's user namespace, where the service has no capability; leave it out, or the user "
+                              "namespace, or give the sandbox a network of its own",
+                      }, 1),
+              "mode=\"private\" with the host's network: CAP_NET_RAW refused, saying a network of its own would keep it");
+}
+
 /* whether the file at SOURCE_ROOT/path has the line */
 static bool has_line(const char *path, const char *line) {
         const char *root = getenv("SOURCE_ROOT");
@@ -287,7 +339,8 @@ static void test_networkd_files(void) {
 }
 
 static const char *const made[] = { "defaults.xml", "every.xml", "host.xml", "over.xml", "under.xml",
-                                    "r1.xml",       "r2.xml",    "r3.xml",   "r4.xml",   "r5.xml" };
+                                    "r1.xml",       "r2.xml",    "r3.xml",   "r4.xml",   "r5.xml",
+                                    "u1.xml",       "u2.xml",    "u3.xml",   "u4.xml" };
 
 int main(void) {
         const char *tmp = getenv("TMPDIR");
@@ -304,6 +357,7 @@ int main(void) {
         test_host_filters();
         test_replaced_whole();
         test_refusals();
+        test_user_namespace();
         test_networkd_files();
         profile_load_release();
         for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)

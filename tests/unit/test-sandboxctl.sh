@@ -171,7 +171,7 @@ if not isinstance(got, list):
     sys.exit("# not a JSON array")
 if [o.get("name") for o in got] != [e[0] for e in expected]:
     problems.append("names %r, expected %r" % ([o.get("name") for o in got], [e[0] for e in expected]))
-fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state", "network"}
+fields = {"name", "path", "valid", "error", "autostart", "wanted_by", "unit_state", "network", "user_namespace"}
 for o, (name, path, valid, wanted, unit) in zip(got, expected):
     wanted = wanted.split(",") if wanted else []
     if set(o) != fields:
@@ -191,12 +191,15 @@ for o, (name, path, valid, wanted, unit) in zip(got, expected):
         problems.append("%s: autostart %r" % (name, o["autostart"]))
     if o["unit_state"] != (None if unit == "-" else unit):
         problems.append("%s: unit_state %r, expected %r" % (name, o["unit_state"], unit))
+    # none runs, and none has a range of <user-namespace mode="private"/>
+    if o["user_namespace"] is not None:
+        problems.append("%s: user_namespace %r, expected null" % (name, o["user_namespace"]))
 for p in problems:
     print("# " + p)
 sys.exit(1 if problems else 0)
 EOF
 }
-check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, network, with each profile's values" \
+check "list --json: exactly name, path, valid, error, autostart, wanted_by, unit_state, network, user_namespace, with each profile's values" \
         check_json "$TMP/json1" "$TMP/expected.tsv"
 check "list --json: the invalid profile's error is its first problem, as in the table" \
         "$PYTHON" -c '
@@ -238,6 +241,11 @@ check "show NAME has [Unit] and [Service] sections" \
 run "$TMP/show2.out" "$TMP/show2.err" "$SANDBOXCTL" show second-only
 check "show NAME of a name only in the second directory reads that file" \
         grep -qx "SourcePath=$D2/second-only.xml" "$TMP/show2.out"
+
+# <user-namespace mode="private"/> reaches the helper as its option
+run "$TMP/userns.out" "$TMP/userns.err" "$SANDBOXCTL" show "$SOURCE_ROOT/tests/profiles/valid/user-namespace-private.xml"
+check "show of a profile with <user-namespace mode=\"private\"/> passes --user-namespace=private" \
+        bash -c '[ "$1" -eq 0 ] && grep "^ExecStart=/" "$2" | grep -q -- " --user-namespace=private "' _ "$rc" "$TMP/userns.out"
 
 run "$TMP/bad.out" "$TMP/bad.err" "$SANDBOXCTL" show broken
 check "show of an invalid profile exits 1" test "$rc" -eq 1
