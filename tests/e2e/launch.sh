@@ -17,6 +17,11 @@
 #     cannot be on overlayfs) becomes the container's /var/lib/sandbox;
 #   - DIR/nspawn-args, when there is one, holds more systemd-nspawn
 #     options, one a line (a test's device nodes: --bind=/dev/loop0).
+# With DIR/idmappable (e2e/lib.sh, e2e_idmappable), the root is instead a
+# tmpfs that e2e/idmappable-root.py fills: /etc and /var copied, /usr and
+# the like read-only binds of the host's, grafted where the container has
+# files of its own: every file system of it can be idmapped (an overlay
+# cannot), for the sandboxes of a private user namespace inside.
 # Then executes systemd-nspawn, which boots the host's systemd as PID 1;
 # INIT-ARG... are passed to it (systemd.mask=..., and the like).
 set -eu
@@ -25,35 +30,41 @@ DIR=$1
 MACHINE=$2
 shift 2
 
-mount -t tmpfs -o mode=0755,size=2G e2e "$DIR/t"
-mkdir "$DIR/t/upper" "$DIR/t/work"
-cp -a "$DIR/layer/." "$DIR/t/upper/"
-lower=/
-if [ -d "$DIR/machine" ]; then
-        # on the tmpfs too: a lower layer below / would overlap it
-        mkdir "$DIR/t/machine"
-        cp -a "$DIR/machine/." "$DIR/t/machine/"
-        lower=$DIR/t/machine:/
-fi
-hidden=()
-if [ -f "$DIR/hidden" ]; then
-        while read -r d; do
-                case $d in /?*) ;; *) continue ;; esac
-                # a directory the machine has, at that path (not through a
-                # link: a directory in the upper layer would hide the link)
-                if { [ -d "$d" ] && [ "$(realpath "$d")" = "$d" ]; } || [ -d "$DIR/t/machine$d" ]; then
-                        mkdir -p "$DIR/t/upper$d"
-                        hidden+=("$DIR/t/upper$d")
-                fi
-        done <"$DIR/hidden"
-fi
-if [ ${#hidden[@]} -gt 0 ]; then
-        python3 -c 'import os, sys
+if [ -f "$DIR/idmappable" ]; then
+        mount -t tmpfs -o mode=0755,size=2G e2e "$DIR/root"
+        "$(dirname "$0")/idmappable-root.py" "$DIR" "$DIR/root"
+        mount -t tmpfs -o mode=0755 e2e-run /run
+else
+        mount -t tmpfs -o mode=0755,size=2G e2e "$DIR/t"
+        mkdir "$DIR/t/upper" "$DIR/t/work"
+        cp -a "$DIR/layer/." "$DIR/t/upper/"
+        lower=/
+        if [ -d "$DIR/machine" ]; then
+                # on the tmpfs too: a lower layer below / would overlap it
+                mkdir "$DIR/t/machine"
+                cp -a "$DIR/machine/." "$DIR/t/machine/"
+                lower=$DIR/t/machine:/
+        fi
+        hidden=()
+        if [ -f "$DIR/hidden" ]; then
+                while read -r d; do
+                        case $d in /?*) ;; *) continue ;; esac
+                        # a directory the machine has, at that path (not through a
+                        # link: a directory in the upper layer would hide the link)
+                        if { [ -d "$d" ] && [ "$(realpath "$d")" = "$d" ]; } || [ -d "$DIR/t/machine$d" ]; then
+                                mkdir -p "$DIR/t/upper$d"
+                                hidden+=("$DIR/t/upper$d")
+                        fi
+                done <"$DIR/hidden"
+        fi
+        if [ ${#hidden[@]} -gt 0 ]; then
+                python3 -c 'import os, sys
 for d in sys.argv[1:]:
     os.setxattr(d, "trusted.overlay.opaque", b"y")' "${hidden[@]}"
+        fi
+        mount -t overlay overlay -o "lowerdir=$lower,upperdir=$DIR/t/upper,workdir=$DIR/t/work" "$DIR/root"
+        mount -t tmpfs -o mode=0755 e2e-run /run
 fi
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$DIR/t/upper,workdir=$DIR/t/work" "$DIR/root"
-mount -t tmpfs -o mode=0755 e2e-run /run
 
 export SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1
 # the console only read, not "passive": with nothing reading it, the

@@ -33,6 +33,9 @@
 #                            layer below the test's, above the host's
 #                            root), for a test of what the container
 #                            takes from the machine
+#   e2e_idmappable           boots with a root whose file systems can all
+#                            be idmapped (before e2e_boot; e2e/launch.sh):
+#                            for a sandbox of a private user namespace
 #   e2e_install_debs         installs them in the container (after
 #                            e2e_boot), offline, as an administrator's
 #                            apt-get would: their units are enabled and
@@ -184,6 +187,15 @@ e2e_profile() {
                 [ ! -d "$E2E_DIR/layer/etc/sandbox/profiles/base" ]; then
                 cp -R "$(dirname "$1")/base" "$E2E_DIR/layer/etc/sandbox/profiles/base"
         fi
+}
+
+# e2e_idmappable: the next boot's root is a tmpfs with copies of the
+# host's /etc and /var and read-only binds of its /usr and the like
+# (e2e/idmappable-root.py), not an overlay, which cannot be idmapped.
+# Slower to boot; the host's documentation is left out; the
+# test's /usr files are its layer's as ever.
+e2e_idmappable() {
+        : >"$E2E_DIR/idmappable"
 }
 
 # e2e_file SRC DEST [MODE]

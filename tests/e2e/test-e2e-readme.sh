@@ -17,6 +17,9 @@
 
 README=$SOURCE_ROOT/README.md
 e2e_init
+# the tour's sandbox of a private user namespace idmaps the root: one
+# that can be idmapped (not the usual overlay)
+e2e_idmappable
 e2e_boot
 
 # admin CMD: CMD run by sh in /root of the container, as an administrator

@@ -3,7 +3,8 @@
 # Debian virtual machine (tests/vm/lib.sh): AppArmor confinement with
 # the shipped profiles, cgroup v2 limits enforced, and SELinux labels.
 # Boots the guest twice: with AppArmor (checks-apparmor.sh,
-# checks-resources.sh, checks-crypt.sh), then with SELinux (checks-selinux.sh). Skipped,
+# checks-resources.sh, checks-crypt.sh), then with SELinux (checks-selinux.sh);
+# a private user namespace under each (checks-userns.sh). Skipped,
 # as a whole, where the guest cannot be built or booted.
 . "$(dirname "$0")/../tap.sh"
 . "$SOURCE_ROOT/tests/vm/lib.sh"
@@ -12,6 +13,7 @@
 . "$SOURCE_ROOT/tests/vm/checks-landlock.sh"
 . "$SOURCE_ROOT/tests/vm/checks-resources.sh"
 . "$SOURCE_ROOT/tests/vm/checks-selinux.sh"
+. "$SOURCE_ROOT/tests/vm/checks-userns.sh"
 
 vm_init
 start=$SECONDS
@@ -26,11 +28,15 @@ for lsm in ${VM_BOOTS:-apparmor selinux}; do
         case $lsm in
         apparmor)
                 checks_apparmor
+                checks_userns_apparmor
                 checks_resources
                 checks_landlock
                 checks_crypt
                 ;;
-        selinux) checks_selinux ;;
+        selinux)
+                checks_selinux
+                checks_userns_selinux
+                ;;
         esac
         vm_stop
 done
