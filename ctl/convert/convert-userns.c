@@ -174,7 +174,9 @@ static int mode_note(const UnitProps *u, ConvertUserns mode, const char *option,
         return strv_appendf(notes, "%s: <user-namespace mode=\"private\"/>%s: every user and group inside, root "
                             "among them, is an ID of a range of 65536 of the host's that is the sandbox's own, taken "
                             "at its first start and kept with its state; none is a user of the host's, and the "
-                            "capabilities it keeps act in that namespace only%s%s", setting ? setting :
+                            "capabilities it keeps act in that namespace only; a client of the host's on a Unix "
+                            "socket is the overflow ID (65534) to it, so authentication by the client's UID (a "
+                            "database's peer method) refuses the host's users%s%s", setting ? setting :
                             "--user-namespace=private",
                             !setting ? ", as asked (the unit has neither PrivateUsers= nor DynamicUser=)" :
                             u->dynamic_user && !option ? " (for a dynamic user, whose user is none of the host's; "
