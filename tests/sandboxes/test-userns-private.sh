@@ -20,6 +20,7 @@ printf 'the host'\''s secret\n' >"$SECRET"
 chmod 0600 "$SECRET"
 PORT=$((600 + RANDOM % 400))
 PRIVATE=(--user-namespace=private --bind="$SHARE:/run/share")
+NAMES+=("$NAME-b" "$NAME-plain" "$NAME-shift" "$NAME-ov")
 
 # base NAME: the first field of NAME's record
 base() {
