@@ -70,14 +70,20 @@ ExecStart=/usr/local/bin/usernotify
 EOF
 e2e_file "$TMP/usernotify.service" /etc/systemd/system/usernotify.service
 # dynstate: DynamicUser=yes, once under systemd, which makes its state
-# directory in /var/lib/private and the link to it; then converted
+# directory in /var/lib/private and the link to it; then converted. It
+# writes through the link, as services name their own directories: a
+# converted unit gets no $STATE_DIRECTORY (nor the other *_DIRECTORY
+# variables systemd sets)
 cat >"$TMP/dynstate.service" <<'EOF'
 [Service]
 DynamicUser=yes
 StateDirectory=dynstate
-ExecStart=/bin/sh -c 'id -u >"$STATE_DIRECTORY/made-by"; exec sleep infinity'
+ExecStart=/bin/sh -c 'id -u >/var/lib/dynstate/made-by; exec sleep infinity'
 EOF
 e2e_file "$TMP/dynstate.service" /etc/systemd/system/dynstate.service
+# on a root the kernel can idmap, for the converted DynamicUser=yes unit,
+# which runs with a range of its own
+e2e_idmappable
 e2e_boot
 
 # the test's user, in the container's /etc only

@@ -10,6 +10,7 @@
 RES_LIMITS='<resources memory="64M" tasks="32"/>'
 
 # res_profile ARG...: a profile whose service is ARG..., with the limits
+# (and RES_USERNS, an element more: a user namespace of its own)
 res_profile() {
         local a args=
         for a; do args+="<arg>$a</arg>"; done
@@ -20,6 +21,7 @@ res_profile() {
   <service restart="no"/>
   <filesystem><etc mode="overlay"/><var mode="overlay"/></filesystem>
   $RES_LIMITS
+  ${RES_USERNS:-}
 </sandbox>
 EOF
 }
@@ -35,6 +37,7 @@ checks_resources() {
         res_profile /bin/sleep infinity | g_profile res-view
         res_profile "$VM_PROBE" hog | g_profile res-memory
         res_profile "$VM_PROBE" forks 200 | g_profile res-tasks
+        RES_USERNS='<user-namespace mode="private"/>' res_profile "$VM_PROBE" hog | g_profile res-memory-userns
         g systemctl daemon-reload
 
         # the limits, as the unit has them and as the sandbox sees them
@@ -74,6 +77,15 @@ refused"
         check "it had touched memory, and less than 64 MiB (last: ${n:-none})" [ "${n:-999}" -lt 64 ]
         check "it did not get to 2 GiB" eval '! grep -q "^survived" <<<"$out"'
         check "the journal has the OOM kill" eval 'g journalctl -q -b -k --no-pager | grep -q "Memory cgroup out of memory"'
+
+        # the same in a user namespace with a range of its own: the limit is
+        # the unit's cgroup's, which the namespace does not change
+        g systemctl start sandbox@res-memory-userns
+        out=$(g_wait_state sandbox@res-memory-userns failed 120)
+        check "in a user namespace of its own, the memory hog's unit fails too${out:+ (it is $out)}" [ -z "$out" ]
+        check_eq "... its Result= is oom-kill" "$(g systemctl show -p Result --value sandbox@res-memory-userns)" oom-kill
+        out=$(g_journal sandbox@res-memory-userns)
+        check "... it did not get to 2 GiB" eval '! grep -q "^survived" <<<"$out"'
 
         # tasks: forks fail at TasksMax=
         g systemctl start sandbox@res-tasks
