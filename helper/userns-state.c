@@ -25,6 +25,7 @@
 #include "log.h"
 #include "macro.h"
 #include "state-dir.h"
+#include "state-image.h"
 #include "state.h"
 #include "userns-range.h"
 #include "userns-shift.h"
@@ -81,7 +82,7 @@ static bool has_files(int state) {
 }
 
 static bool has_image(int state) {
-        return faccessat(state, "state.img", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+        return faccessat(state, STATE_IMAGE_NAME, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static int shift(const HelperConfig *c, const char *state_root, int state, uint32_t from, uint32_t to) {
@@ -102,7 +103,8 @@ static int prepare_private(const HelperConfig *c, const char *state_root) {
         if (r == -ENOENT) {
                 bool old = has_files(state);
 
-                if (old && has_image(state))
+                /* an image there holds files of the other mode */
+                if (has_image(state))
                         return log_error_errno(-EOPNOTSUPP, "user namespace: the state of %s was made without "
                                                "<user-namespace mode=\"private\"/>, in an image (<state size=>): "
                                                "its owners cannot be shifted; remove the mode, or delete the "
@@ -143,7 +145,7 @@ static int prepare_host(const HelperConfig *c, const char *state_root) {
                 return 0;
         if (r < 0)
                 return r;
-        if (has_image(state) && has_files(state))
+        if (has_image(state))
                 return log_error_errno(-EOPNOTSUPP, "user namespace: the state of %s was made with "
                                        "<user-namespace mode=\"private\"/>, in an image (<state size=>): its owners "
                                        "cannot be shifted back; put the mode back, or delete the state "

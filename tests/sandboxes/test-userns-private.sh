@@ -121,6 +121,44 @@ host "the file is $SVC's on the host" test "$(stat -c %u "$STATE/$SHIFTED/var/up
 host "the record is gone" absent "$STATE/$SHIFTED/userns"
 finish
 
+# a capped state (an image) made without the mode is refused with it,
+# saying why, rather than shifted inside its image
+IMGSTATE=$NAME-capped
+NAMES+=("$IMGSTATE")
+D="a capped state made without the mode: the start with it is refused (125), saying so"
+if ! command -v mkfs.ext4 >/dev/null; then
+        skip_attempt "$D" "mkfs.ext4 is missing here"
+else
+        HELPER_ARGS=(--state-size=16M)
+        run_helper NAME="$IMGSTATE" /bin/sh -c 'echo kept >/var/tmp/kept'
+        begin "$D"
+        host "the capped state's image is there" test -f "$STATE/$IMGSTATE/state.img"
+        HELPER_ARGS=(--state-size=16M --user-namespace=private)
+        run_helper NAME="$IMGSTATE" /bin/true
+        EXPECT_RC=125
+        host "the message says the image's owners cannot be shifted" grep -q "in an image (<state size=>)" "$TMP/err"
+        host "no range was taken" absent "$STATE/$IMGSTATE/userns"
+        finish
+fi
+
+# a capped state made with the mode: its upper dirs in the image are the
+# range's, kept from one start to the next
+CAPPED=$NAME-capped-new
+NAMES+=("$CAPPED")
+D="a capped state made with the mode keeps what the service wrote, root's inside"
+if ! command -v mkfs.ext4 >/dev/null; then
+        skip_attempt "$D" "mkfs.ext4 is missing here"
+else
+        begin "$D"
+        HELPER_ARGS=(--state-size=16M --user-namespace=private)
+        run_helper NAME="$CAPPED" /bin/sh -c 'echo kept >/var/tmp/kept'
+        run_helper NAME="$CAPPED" /bin/sh -c 'echo "kept $(cat /var/tmp/kept)"; echo "owner $(stat -c %u:%g /var/tmp/kept)"'
+        want kept kept
+        want owner "0:0"
+        host "its record is there" test -s "$STATE/$CAPPED/userns"
+        finish
+fi
+
 # an image and a block device: the image's files keep their owners (an
 # idmapped mount of its ext4), the block node is root's inside
 IMG=$TMP/image.ext4
