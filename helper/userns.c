@@ -102,8 +102,7 @@ int userns_open_child(pid_t pid) {
 
 /* The short-lived child that holds the namespaces until they are open:
  * it waits for the pipe's end and exits. It only ever reads. */
-static int hold_namespaces(void *userdata) {
-        int fd = *(const int *) userdata;
+_Noreturn static void hold_namespaces(int fd) {
         char c;
 
         while (read(fd, &c, 1) < 0 && errno == EINTR)
@@ -154,7 +153,7 @@ int userns_make_private(uint32_t base, uint32_t size, bool with_net, int *ret_us
         pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
         if (pid == 0) {
                 close(pipefd[1]);
-                hold_namespaces(&pipefd[0]);
+                hold_namespaces(pipefd[0]);
         }
         r = -errno;
         close(pipefd[0]);
